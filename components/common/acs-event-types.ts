@@ -1,0 +1,189 @@
+// The Event Grid event types Azure Communication Services publishes, and the config schema of the event
+// subscriptions built on them, so a typo in an event type fails at config time with the accepted list.
+// Event types from shared/reference/azure-resources.md (Microsoft Learn "Azure Communication Services as an
+// Event Grid source"); retry limits from Microsoft Learn "Event Grid message delivery and retry"
+// (1..30 attempts, 1..1440 minutes).
+import { z } from "zod";
+
+/** Every event type Communication Services publishes to its system topic. */
+export const ACS_EVENT_TYPES = [
+  "Microsoft.Communication.SMSReceived",
+  "Microsoft.Communication.SMSDeliveryReportReceived",
+  "Microsoft.Communication.EmailDeliveryReportReceived",
+  "Microsoft.Communication.EmailEngagementTrackingReportReceived",
+  "Microsoft.Communication.ChatMessageReceived",
+  "Microsoft.Communication.ChatMessageEdited",
+  "Microsoft.Communication.ChatMessageDeleted",
+  "Microsoft.Communication.ChatThreadCreatedWithUser",
+  "Microsoft.Communication.ChatThreadWithUserDeleted",
+  "Microsoft.Communication.ChatThreadPropertiesUpdatedPerUser",
+  "Microsoft.Communication.ChatParticipantAddedToThreadWithUser",
+  "Microsoft.Communication.ChatParticipantRemovedFromThreadWithUser",
+  "Microsoft.Communication.ChatThreadCreated",
+  "Microsoft.Communication.ChatThreadDeleted",
+  "Microsoft.Communication.ChatThreadParticipantAdded",
+  "Microsoft.Communication.ChatThreadParticipantRemoved",
+  "Microsoft.Communication.ChatMessageReceivedInThread",
+  "Microsoft.Communication.ChatThreadPropertiesUpdated",
+  "Microsoft.Communication.ChatMessageEditedInThread",
+  "Microsoft.Communication.ChatMessageDeletedInThread",
+  "Microsoft.Communication.RecordingFileStatusUpdated",
+  "Microsoft.Communication.CallStarted",
+  "Microsoft.Communication.CallEnded",
+  "Microsoft.Communication.CallParticipantAdded",
+  "Microsoft.Communication.CallParticipantRemoved",
+  "Microsoft.Communication.IncomingCall",
+] as const;
+
+/** One Communication Services event type. */
+export type AcsEventType = (typeof ACS_EVENT_TYPES)[number];
+
+const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(ACS_EVENT_TYPES);
+
+/** The event types every environment must route (issue #4): email and SMS delivery reports, chat messages. */
+export const REQUIRED_EVENT_TYPES: readonly AcsEventType[] = [
+  "Microsoft.Communication.EmailDeliveryReportReceived",
+  "Microsoft.Communication.SMSDeliveryReportReceived",
+  "Microsoft.Communication.ChatMessageReceived",
+];
+
+/** Whether `eventType` is one Communication Services publishes. */
+export function isAcsEventType(eventType: string): eventType is AcsEventType {
+  return KNOWN_EVENT_TYPES.has(eventType);
+}
+
+/** Event Grid's retry limits (Microsoft Learn "Event Grid message delivery and retry"). */
+export const RETRY_LIMITS = { maxDeliveryAttempts: { min: 1, max: 30 }, eventTimeToLiveInMinutes: { min: 1, max: 1440 } } as const;
+
+const retryPolicySchema = z
+  .object({
+    maxDeliveryAttempts: z
+      .number()
+      .int()
+      .min(RETRY_LIMITS.maxDeliveryAttempts.min, "maxDeliveryAttempts must be an integer from 1 to 30")
+      .max(RETRY_LIMITS.maxDeliveryAttempts.max, "maxDeliveryAttempts must be an integer from 1 to 30")
+      .default(30),
+    eventTimeToLiveInMinutes: z
+      .number()
+      .int()
+      .min(RETRY_LIMITS.eventTimeToLiveInMinutes.min, "eventTimeToLiveInMinutes must be an integer from 1 to 1440")
+      .max(RETRY_LIMITS.eventTimeToLiveInMinutes.max, "eventTimeToLiveInMinutes must be an integer from 1 to 1440")
+      .default(1440),
+  })
+  .strict();
+
+const storageQueueDestinationSchema = z
+  .object({
+    type: z.literal("storageQueue"),
+    /** Queue name in the routing storage account; defaults to the subscription name. */
+    queueName: z
+      .string()
+      .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "queueName must be 3-63 lowercase letters, digits and single hyphens")
+      .optional(),
+  })
+  .strict();
+
+const webhookDestinationSchema = z
+  .object({
+    type: z.literal("webhook"),
+    endpointUrl: z.string().url().refine((u) => u.startsWith("https://"), "endpointUrl must be an https:// URL"),
+    /** Entra application id or URI Event Grid requests a token for (secured webhook delivery). */
+    entraApplicationIdOrUri: z.string().min(1).optional(),
+    entraTenantId: z.string().min(1).optional(),
+  })
+  .strict();
+
+const serviceBusQueueDestinationSchema = z
+  .object({
+    type: z.literal("serviceBusQueue"),
+    /** Resource id of the Service Bus queue (`.../namespaces/<ns>/queues/<queue>`). */
+    queueResourceId: z
+      .string()
+      .regex(
+        /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ServiceBus\/namespaces\/[^/]+\/queues\/[^/]+$/i,
+        "queueResourceId must be a Service Bus queue resource id (/subscriptions/.../providers/Microsoft.ServiceBus/namespaces/NS/queues/Q)",
+      ),
+  })
+  .strict();
+
+/** Where one subscription delivers: a storage queue in the routing account (default), a webhook, or a Service Bus queue. */
+export const destinationSchema = z.discriminatedUnion("type", [
+  storageQueueDestinationSchema,
+  webhookDestinationSchema,
+  serviceBusQueueDestinationSchema,
+]);
+
+/** One event subscription as configured. */
+export const eventSubscriptionSchema = z
+  .object({
+    /** Subscription name; also the default queue name, so it follows the stricter queue rule. */
+    name: z
+      .string()
+      .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "name must be 3-63 lowercase letters, digits and single hyphens"),
+    eventTypes: z
+      .array(z.string())
+      .min(1, "eventTypes must list at least one event type")
+      .superRefine((types, ctx) => {
+        types.forEach((t, i) => {
+          if (!isAcsEventType(t)) {
+            ctx.addIssue({
+              code: "custom",
+              path: [i],
+              message: `unknown event type "${t}"; accepted: ${ACS_EVENT_TYPES.join(", ")}`,
+            });
+          }
+        });
+      }),
+    destination: destinationSchema.default({ type: "storageQueue" }),
+    retry: retryPolicySchema.default({ maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1440 }),
+  })
+  .strict();
+
+/** The `eventRouting` config section. */
+export const eventRoutingConfigSchema = z
+  .object({
+    /** Storage redundancy of the routing account. */
+    storageSku: z.enum(["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_GZRS"]).default("Standard_LRS"),
+    /** Blob container that receives dead-lettered events. */
+    deadLetterContainerName: z
+      .string()
+      .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "deadLetterContainerName must be 3-63 lowercase letters, digits and single hyphens")
+      .default("deadletters"),
+    subscriptions: z
+      .array(eventSubscriptionSchema)
+      .min(1, "subscriptions must list at least one subscription")
+      .superRefine((subs, ctx) => {
+        const seen = new Set<string>();
+        subs.forEach((s, i) => {
+          if (seen.has(s.name)) {
+            ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate subscription name "${s.name}"` });
+          }
+          seen.add(s.name);
+        });
+        const routed = new Set(subs.flatMap((s) => s.eventTypes));
+        const missing = REQUIRED_EVENT_TYPES.filter((t) => !routed.has(t));
+        if (missing.length > 0) {
+          ctx.addIssue({ code: "custom", message: `subscriptions must route ${missing.join(", ")}` });
+        }
+      }),
+  })
+  .strict();
+
+/** A validated event subscription. */
+export type EventSubscriptionConfig = z.infer<typeof eventSubscriptionSchema>;
+/** A validated `eventRouting` section. */
+export type EventRoutingConfig = z.infer<typeof eventRoutingConfigSchema>;
+
+/** The storage queue each storage-queue subscription delivers to (its own name unless configured), deduplicated, in order. */
+export function queueNamesOf(subscriptions: readonly EventSubscriptionConfig[]): string[] {
+  const names: string[] = [];
+  for (const s of subscriptions) {
+    if (s.destination.type === "storageQueue") {
+      const q = s.destination.queueName ?? s.name;
+      if (!names.includes(q)) {
+        names.push(q);
+      }
+    }
+  }
+  return names;
+}

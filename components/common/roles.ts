@@ -1,0 +1,51 @@
+// The built-in Azure role definitions the platform grants, by GUID, and the pure helpers that turn them into the
+// ids and scopes `azure-native:authorization:RoleAssignment` takes — one table, so tests and policies can check
+// that no role broader than these is ever assigned.
+//
+// GUIDs verified against Microsoft Learn "Azure built-in roles" (role-based-access-control/built-in-roles, the
+// Storage, Security and Integration pages) on 2026-11-23; the same ids appear in Azure's own Bicep samples.
+
+/** Built-in roles the platform assigns, keyed by a code name; values are role definition GUIDs. */
+export const BUILT_IN_ROLES = {
+  /** Key Vault Secrets User: read secret contents (data plane), nothing else. */
+  keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
+  /** Storage Table Data Contributor: read, write and delete table entities. */
+  storageTableDataContributor: "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
+  /** Storage Blob Data Reader: read blobs. */
+  storageBlobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+  /** Storage Blob Data Contributor: read, write and delete blobs (Event Grid dead-lettering needs write). */
+  storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+  /** Storage Queue Data Message Sender: add messages to a queue, nothing else. */
+  storageQueueDataMessageSender: "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a",
+  /** Azure Service Bus Data Sender: send messages to a queue or topic. */
+  serviceBusDataSender: "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
+} as const;
+
+/** Code name of a role in BUILT_IN_ROLES. */
+export type BuiltInRole = keyof typeof BUILT_IN_ROLES;
+
+/** Every GUID the platform may assign; anything else in a plan is a broader (or unknown) role. */
+export const ALLOWED_ROLE_GUIDS: ReadonlySet<string> = new Set(Object.values(BUILT_IN_ROLES));
+
+/** The full role definition resource id ARM expects for a built-in role in `subscriptionId`. */
+export function roleDefinitionResourceId(subscriptionId: string, role: BuiltInRole): string {
+  if (!/^[0-9a-fA-F-]{36}$/.test(subscriptionId)) {
+    throw new Error(`subscriptionId must be a GUID; got "${subscriptionId}"`);
+  }
+  return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES[role]}`;
+}
+
+/** The ARM scope of one blob container, so a role reaches that container and no other. */
+export function blobContainerScope(storageAccountId: string, containerName: string): string {
+  return `${storageAccountId}/blobServices/default/containers/${containerName}`;
+}
+
+/** The ARM scope of one storage queue. */
+export function storageQueueScope(storageAccountId: string, queueName: string): string {
+  return `${storageAccountId}/queueServices/default/queues/${queueName}`;
+}
+
+/** The ARM scope of one storage table. */
+export function storageTableScope(storageAccountId: string, tableName: string): string {
+  return `${storageAccountId}/tableServices/default/tables/${tableName}`;
+}

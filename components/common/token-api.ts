@@ -1,0 +1,199 @@
+// Pure pieces of the hosted token API: its config schema, the App Service SKU rules, the app settings the API
+// reads (names fixed in docs/interfaces.md), and the decision how the deployment package is supplied.
+//
+// SKU facts: Microsoft Learn "Reliability in Azure App Service" — zone redundancy needs Premium v2/v3/v4 or
+// Isolated v2 and at least 2 instances; "Configure an App Service app" — always-on is unavailable on Free/Shared.
+// Run-from-package: Microsoft Learn "Run your app in Azure App Service directly from a ZIP package" — the
+// `WEBSITE_RUN_FROM_PACKAGE` blob URL is fetched with the app's system-assigned identity when
+// `WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID` is `SystemAssigned`, which needs Storage Blob Data Reader.
+import { z } from "zod";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Where `npm run build` in services/token-api puts the package (relative to the repository root). */
+export const DEFAULT_PACKAGE_PATH = "services/token-api/dist/token-api.zip";
+
+/** App Service tier of a SKU name (the `sku.tier` ARM expects), or undefined for a name the platform does not accept. */
+export function appServiceSkuTier(skuName: string): string | undefined {
+  if (/^B[123]$/.test(skuName)) return "Basic";
+  if (/^S[123]$/.test(skuName)) return "Standard";
+  if (/^P[123]v2$/.test(skuName)) return "PremiumV2";
+  if (/^P[0-5]m?v3$/.test(skuName)) return "PremiumV3";
+  if (/^P[0-5]m?v4$/.test(skuName)) return "PremiumV4";
+  if (/^I[1-6]m?v2$/.test(skuName)) return "IsolatedV2";
+  return undefined;
+}
+
+/** Whether a plan of `skuName` may be zone-redundant (Premium v2/v3/v4, Isolated v2). */
+export function supportsZoneRedundancy(skuName: string): boolean {
+  const tier = appServiceSkuTier(skuName);
+  return tier === "PremiumV2" || tier === "PremiumV3" || tier === "PremiumV4" || tier === "IsolatedV2";
+}
+
+const SKU_HELP = "B1-B3, S1-S3, P1v2-P3v2, P0v3-P5v3 (and mv3), P0v4-P5v4, I1v2-I6v2";
+
+/** A CORS origin: scheme and host (and port) only, https except for localhost. */
+const corsOrigin = z
+  .string()
+  .min(1, "must not be empty; give an origin such as https://app.example.com")
+  .refine(
+    (o) => /^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o) || /^http:\/\/localhost(:\d{1,5})?$/.test(o),
+    "must be an origin (https://host[:port], or http://localhost[:port]) without path, wildcard or trailing slash",
+  );
+
+/** The `tokenApi` config section. */
+export const tokenApiConfigSchema = z
+  .object({
+    plan: z
+      .object({
+        skuName: z.string().refine((s) => appServiceSkuTier(s) !== undefined, `skuName must be one of ${SKU_HELP}`),
+        instanceCount: z.number().int().min(1, "instanceCount must be at least 1").max(30, "instanceCount must be at most 30"),
+        /** Spread instances over availability zones; needs a Premium/Isolated v2+ SKU and 2+ instances. */
+        zoneRedundant: z.boolean().default(false),
+      })
+      .strict()
+      .superRefine((p, ctx) => {
+        if (p.zoneRedundant && !supportsZoneRedundancy(p.skuName)) {
+          ctx.addIssue({ code: "custom", path: ["zoneRedundant"], message: `zoneRedundant needs a Premium v2/v3/v4 or Isolated v2 SKU; got ${p.skuName}` });
+        }
+        if (p.zoneRedundant && p.instanceCount < 2) {
+          ctx.addIssue({ code: "custom", path: ["instanceCount"], message: "instanceCount must be at least 2 when zoneRedundant is true" });
+        }
+      }),
+    /** Keep the app loaded; off saves nothing on dedicated plans but dev may turn it off. */
+    alwaysOn: z.boolean().default(true),
+    /** Browser origins allowed to call the API. */
+    corsAllowedOrigins: z.array(corsOrigin).default([]),
+    /** ACS auth mode of the API (docs/interfaces.md `ACS_AUTH_MODE`). */
+    acsAuthMode: z.enum(["key-vault", "managed-identity"]).default("key-vault"),
+    secretRefreshSeconds: z.number().int().min(30, "secretRefreshSeconds must be 30..86400").max(86400, "secretRefreshSeconds must be 30..86400").default(300),
+    oidc: z
+      .object({
+        issuer: z.url().refine((u) => u.startsWith("https://"), "issuer must be an https:// URL"),
+        audience: z.string().min(1, "audience must not be empty"),
+        requiredScope: z.string().min(1).default("acs.token"),
+        jwksUri: z.url().optional(),
+      })
+      .strict(),
+    token: z
+      .object({
+        allowedScopes: z.array(z.enum(["chat", "voip", "chat.join", "chat.join.limited", "voip.join"])).min(1).default(["chat", "voip"]),
+        defaultLifetimeMinutes: z.number().int().min(60, "defaultLifetimeMinutes must be 60..1440").max(1440, "defaultLifetimeMinutes must be 60..1440").default(60),
+        maxLifetimeMinutes: z.number().int().min(60, "maxLifetimeMinutes must be 60..1440").max(1440, "maxLifetimeMinutes must be 60..1440").default(1440),
+        minRemainingMinutes: z.number().int().min(10, "minRemainingMinutes must be at least 10").default(10),
+      })
+      .strict()
+      .default({ allowedScopes: ["chat", "voip"], defaultLifetimeMinutes: 60, maxLifetimeMinutes: 1440, minRemainingMinutes: 10 })
+      .superRefine((t, ctx) => {
+        if (t.defaultLifetimeMinutes > t.maxLifetimeMinutes) {
+          ctx.addIssue({ code: "custom", path: ["defaultLifetimeMinutes"], message: "defaultLifetimeMinutes must not exceed maxLifetimeMinutes" });
+        }
+        if (t.minRemainingMinutes >= t.defaultLifetimeMinutes) {
+          ctx.addIssue({ code: "custom", path: ["minRemainingMinutes"], message: "minRemainingMinutes must be below defaultLifetimeMinutes" });
+        }
+      }),
+    rateLimit: z
+      .object({
+        perUserPerMinute: z.number().int().min(1).default(30),
+        perIpPerMinute: z.number().int().min(1).default(120),
+      })
+      .strict()
+      .default({ perUserPerMinute: 30, perIpPerMinute: 120 }),
+    /** Table of app user → ACS identity. */
+    mappingTableName: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, "mappingTableName must be 3-63 letters and digits, starting with a letter")
+      .default("acsidentities"),
+    /** The built package, relative to the repository root. */
+    packagePath: z.string().min(1).default(DEFAULT_PACKAGE_PATH),
+  })
+  .strict();
+
+/** A validated `tokenApi` section. */
+export type TokenApiConfig = z.infer<typeof tokenApiConfigSchema>;
+
+/** Environment rules beyond the section's own: prod runs at least 2 instances, zone-redundant where the SKU allows. */
+export function tokenApiEnvironmentProblems(cfg: TokenApiConfig, environment: string): string[] {
+  const problems: string[] = [];
+  if (environment === "prod") {
+    if (cfg.plan.instanceCount < 2) problems.push("tokenApi.plan.instanceCount must be at least 2 in prod");
+    if (supportsZoneRedundancy(cfg.plan.skuName) && !cfg.plan.zoneRedundant) {
+      problems.push(`tokenApi.plan.zoneRedundant must be true in prod (${cfg.plan.skuName} supports zones)`);
+    }
+    if (!cfg.alwaysOn) problems.push("tokenApi.alwaysOn must be true in prod");
+  }
+  return problems;
+}
+
+/** Everything the app settings are built from; Inputs stay unresolved so secrets stay secret. */
+export interface TokenApiSettingsInput {
+  cfg: TokenApiConfig;
+  acsEndpoint: pulumi.Input<string>;
+  keyVaultUri: pulumi.Input<string>;
+  acsSecretName: pulumi.Input<string>;
+  /** Versionless Key Vault secret URI holding the Application Insights connection string, if telemetry is on. */
+  appInsightsSecretUri?: pulumi.Input<string>;
+  /** `https://ACCOUNT.table.core.windows.net` (no trailing slash). */
+  mappingTableEndpoint: pulumi.Input<string>;
+  /** Blob URL of the package. */
+  packageUrl: pulumi.Input<string>;
+}
+
+/** The App Service app settings of the token API, in a stable order; names from docs/interfaces.md. */
+export function tokenApiAppSettings(input: TokenApiSettingsInput): Array<{ name: string; value: pulumi.Input<string> }> {
+  const { cfg } = input;
+  const settings: Array<{ name: string; value: pulumi.Input<string> | undefined }> = [
+    { name: "ACS_AUTH_MODE", value: cfg.acsAuthMode },
+    { name: "ACS_ENDPOINT", value: input.acsEndpoint },
+    { name: "KEY_VAULT_URI", value: input.keyVaultUri },
+    { name: "ACS_SECRET_NAME", value: input.acsSecretName },
+    { name: "SECRET_REFRESH_SECONDS", value: String(cfg.secretRefreshSeconds) },
+    { name: "OIDC_ISSUER", value: cfg.oidc.issuer },
+    { name: "OIDC_AUDIENCE", value: cfg.oidc.audience },
+    { name: "OIDC_JWKS_URI", value: cfg.oidc.jwksUri },
+    { name: "OIDC_REQUIRED_SCOPE", value: cfg.oidc.requiredScope },
+    { name: "MAPPING_TABLE_ENDPOINT", value: input.mappingTableEndpoint },
+    { name: "MAPPING_TABLE_NAME", value: cfg.mappingTableName },
+    { name: "TOKEN_ALLOWED_SCOPES", value: cfg.token.allowedScopes.join(",") },
+    { name: "TOKEN_DEFAULT_LIFETIME_MINUTES", value: String(cfg.token.defaultLifetimeMinutes) },
+    { name: "TOKEN_MAX_LIFETIME_MINUTES", value: String(cfg.token.maxLifetimeMinutes) },
+    { name: "TOKEN_MIN_REMAINING_MINUTES", value: String(cfg.token.minRemainingMinutes) },
+    { name: "CORS_ALLOWED_ORIGINS", value: cfg.corsAllowedOrigins.join(",") },
+    { name: "RATE_LIMIT_PER_USER_PER_MINUTE", value: String(cfg.rateLimit.perUserPerMinute) },
+    { name: "RATE_LIMIT_PER_IP_PER_MINUTE", value: String(cfg.rateLimit.perIpPerMinute) },
+    {
+      name: "APPLICATIONINSIGHTS_CONNECTION_STRING",
+      // A Key Vault reference: the platform resolves it with the app identity; the value never sits in a setting.
+      value: input.appInsightsSecretUri === undefined ? undefined : keyVaultReference(input.appInsightsSecretUri),
+    },
+    { name: "WEBSITE_RUN_FROM_PACKAGE", value: input.packageUrl },
+    { name: "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", value: "SystemAssigned" },
+  ];
+  return settings.filter((s): s is { name: string; value: pulumi.Input<string> } => s.value !== undefined);
+}
+
+/** `@Microsoft.KeyVault(SecretUri=...)` for a secret URI (an Input, resolved lazily). */
+export function keyVaultReference(secretUri: pulumi.Input<string>): pulumi.Input<string> {
+  if (typeof secretUri === "string") return `@Microsoft.KeyVault(SecretUri=${secretUri})`;
+  return pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${secretUri})`;
+}
+
+/** How the engine is running the program: the mock engine (tests, offline plan), a real preview, or a real update. */
+export type EngineMode = "mock" | "preview" | "deploy";
+
+/** What the component uploads as the package. */
+export type PackageSource = { kind: "file"; path: string } | { kind: "placeholder"; reason: string };
+
+/**
+ * Decides the package source: the built file when it exists; under the mock engine or in a preview a
+ * placeholder (evaluation must not need the artifact); in a real deploy without it, an error saying how to build it.
+ */
+export function choosePackageSource(path: string, exists: boolean, mode: EngineMode): PackageSource {
+  if (exists) return { kind: "file", path };
+  if (mode === "deploy") {
+    throw new Error(
+      `token API package not found at ${path}. Build it first: run \`npm run build\` at the repository root ` +
+        "(or `npm run build -w services/token-api`), then run `pulumi up` again.",
+    );
+  }
+  return { kind: "placeholder", reason: `package ${path} not built; ${mode === "mock" ? "mock evaluation" : "preview"} uses a placeholder` };
+}

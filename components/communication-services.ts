@@ -1,0 +1,193 @@
+// CommunicationServices: the ACS resource (global, data location from config, system-assigned identity) linked to
+// an Email service with its Azure-managed and customer-managed domains and their sender usernames.
+import * as pulumi from "@pulumi/pulumi";
+import * as communication from "@pulumi/azure-native/communication";
+import { attachDiagnostics } from "./common/diagnostics";
+import type { DiagnosticsArgs } from "./common/types";
+
+/** One email domain and its senders. */
+export interface EmailDomainArgs {
+  /** `AzureManaged` (an `*.azurecomm.net` domain) or `CustomerManaged` (needs DNS verification). */
+  kind: "AzureManaged" | "CustomerManaged";
+  /** DNS name of a customer-managed domain; ignored for AzureManaged (its name is always `AzureManagedDomain`). */
+  domainName?: string;
+  /** Sender usernames (local parts) and their display names. */
+  senders: Array<{ username: string; displayName: string }>;
+  /** Whether Azure tracks opens and clicks (off unless a team needs it: privacy). */
+  userEngagementTracking: boolean;
+  /** Whether ACS may send from the domain (a customer-managed domain must be verified first). */
+  linkToAcs: boolean;
+}
+
+/** A DNS record a customer-managed domain needs before it can send. */
+export interface DnsRecord {
+  domain: string;
+  purpose: string;
+  type: string;
+  name: string;
+  value: string;
+  ttl: number;
+}
+
+/** Arguments of CommunicationServices. */
+export interface CommunicationServicesArgs {
+  /** Resource group the resources deploy into. */
+  resourceGroupName: pulumi.Input<string>;
+  /** Tags for every taggable child (already merged with the required tags). */
+  tags: Record<string, string>;
+  /** Where ACS and Email store data at rest, e.g. `Europe` (create-only). */
+  dataLocation: string;
+  /** Azure names of the ACS and Email resources (globally unique). */
+  names: { communicationService: string; emailService: string };
+  /** Email domains; at least one. */
+  domains: EmailDomainArgs[];
+  /** Diagnostic settings destination for ACS; omitted means none. */
+  diagnostics?: DiagnosticsArgs;
+}
+
+/** The Azure name of an email domain resource. */
+export function emailDomainResourceName(domain: Pick<EmailDomainArgs, "kind" | "domainName">): string {
+  if (domain.kind === "AzureManaged") return "AzureManagedDomain";
+  if (domain.domainName === undefined) throw new Error("email domain of kind CustomerManaged needs domainName");
+  return domain.domainName;
+}
+
+/** ACS resource, Email service, domains, sender usernames and the ACS diagnostic setting. */
+export class CommunicationServices extends pulumi.ComponentResource {
+  /** ACS resource id. */
+  declare readonly id: pulumi.Output<string>;
+  /** ACS resource name. */
+  declare readonly name: pulumi.Output<string>;
+  /** ACS data-plane host name (`<name>.<geo>.communication.azure.com`). */
+  declare readonly hostName: pulumi.Output<string>;
+  /** ACS endpoint `https://HOST/`. */
+  declare readonly endpoint: pulumi.Output<string>;
+  /** Principal id of the ACS system-assigned identity. */
+  declare readonly principalId: pulumi.Output<string | undefined>;
+  /** Email service resource id. */
+  declare readonly emailServiceId: pulumi.Output<string>;
+  /** Full sender addresses, e.g. `DoNotReply@<guid>.azurecomm.net`. */
+  declare readonly senderAddresses: pulumi.Output<string[]>;
+  /** DNS records customer-managed domains need (Domain, SPF, DKIM, DKIM2, DMARC). */
+  declare readonly dnsRecords: pulumi.Output<DnsRecord[]>;
+
+  constructor(name: string, args: CommunicationServicesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("acs:platform:CommunicationServices", name, {}, opts);
+    if (args.domains.length === 0) throw new Error("CommunicationServices needs at least one email domain");
+
+    const emailService = new communication.EmailService(
+      `${name}-email`,
+      {
+        emailServiceName: args.names.emailService,
+        resourceGroupName: args.resourceGroupName,
+        location: "global",
+        dataLocation: args.dataLocation,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    const domains = args.domains.map((d) => {
+      const domainName = emailDomainResourceName(d);
+      const slug = domainName === "AzureManagedDomain" ? "azuremanaged" : domainName.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
+      const domain = new communication.Domain(
+        `${name}-domain-${slug}`,
+        {
+          domainName,
+          emailServiceName: emailService.name,
+          resourceGroupName: args.resourceGroupName,
+          location: "global",
+          domainManagement: d.kind,
+          userEngagementTracking: d.userEngagementTracking ? "Enabled" : "Disabled",
+          tags: args.tags,
+        },
+        { parent: this },
+      );
+      const senders = d.senders.map(
+        (s) =>
+          new communication.SenderUsername(
+            `${name}-sender-${slug}-${s.username.toLowerCase()}`,
+            {
+              senderUsername: s.username,
+              username: s.username,
+              displayName: s.displayName,
+              domainName: domain.name,
+              emailServiceName: emailService.name,
+              resourceGroupName: args.resourceGroupName,
+            },
+            { parent: this },
+          ),
+      );
+      return { config: d, domain, senders };
+    });
+
+    const acs = new communication.CommunicationService(
+      `${name}-acs`,
+      {
+        communicationServiceName: args.names.communicationService,
+        resourceGroupName: args.resourceGroupName,
+        location: "global",
+        dataLocation: args.dataLocation,
+        identity: { type: "SystemAssigned" },
+        linkedDomains: domains.filter((d) => d.config.linkToAcs).map((d) => d.domain.id),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    if (args.diagnostics !== undefined) {
+      attachDiagnostics(`${name}-acs`, acs.id, args.diagnostics, this);
+    }
+
+    this.id = acs.id;
+    this.name = acs.name;
+    this.hostName = acs.hostName;
+    this.endpoint = pulumi.interpolate`https://${acs.hostName}/`;
+    this.principalId = acs.identity.apply((i) => i?.principalId);
+    this.emailServiceId = emailService.id;
+    this.senderAddresses = pulumi
+      .all(domains.flatMap((d) => d.senders.map((s) => pulumi.interpolate`${s.username}@${d.domain.fromSenderDomain}`)))
+      .apply((addresses) => [...addresses]);
+    this.dnsRecords = pulumi
+      .all(
+        domains
+          .filter((d) => d.config.kind === "CustomerManaged")
+          .map((d) => pulumi.all([d.domain.name, d.domain.verificationRecords]).apply(([domainName, records]) => dnsRecordList(domainName, records))),
+      )
+      .apply((lists) => lists.flat());
+    this.registerOutputs({
+      id: this.id,
+      name: this.name,
+      hostName: this.hostName,
+      endpoint: this.endpoint,
+      principalId: this.principalId,
+      emailServiceId: this.emailServiceId,
+      senderAddresses: this.senderAddresses,
+      dnsRecords: this.dnsRecords,
+    });
+  }
+}
+
+/** Flattens a domain's verification records into a list, in the order a DNS admin adds them. */
+export function dnsRecordList(
+  domain: string,
+  records: { domain?: RecordShape; sPF?: RecordShape; dKIM?: RecordShape; dKIM2?: RecordShape; dMARC?: RecordShape } | undefined,
+): DnsRecord[] {
+  const order: Array<[string, RecordShape | undefined]> = [
+    ["Domain", records?.domain],
+    ["SPF", records?.sPF],
+    ["DKIM", records?.dKIM],
+    ["DKIM2", records?.dKIM2],
+    ["DMARC", records?.dMARC],
+  ];
+  return order
+    .filter((entry): entry is [string, RecordShape] => entry[1] !== undefined)
+    .map(([purpose, r]) => ({ domain, purpose, type: r.type, name: r.name, value: r.value, ttl: r.ttl }));
+}
+
+interface RecordShape {
+  type: string;
+  name: string;
+  value: string;
+  ttl: number;
+}

@@ -1,0 +1,260 @@
+// EventRouting: the Communication Services Event Grid system topic, a hardened storage account for its queues
+// and dead letters, and one event subscription per configured route, delivering and dead-lettering with the
+// topic's own managed identity and exactly the role assignments that needs.
+//
+// Facts relied on (shared/reference/azure-resources.md, @pulumi/azure-native 3.28 eventgrid 2025-02-15 and
+// storage 2024-01-01 typings): topic type `Microsoft.Communication.CommunicationServices`, location `global`;
+// `deliveryWithResourceIdentity` / `deadLetterWithResourceIdentity` use the topic identity; storage-queue
+// delivery needs "Storage Queue Data Message Sender" on the queue, blob dead-lettering "Storage Blob Data
+// Contributor" on the container, Service Bus delivery "Azure Service Bus Data Sender" on the queue
+// (Microsoft Learn "Event delivery with a managed identity").
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as eventgrid from "@pulumi/azure-native/eventgrid";
+import * as storage from "@pulumi/azure-native/storage";
+import type { AzureComponentArgs } from "./common/types";
+import { attachDiagnostics } from "./common/diagnostics";
+import { deterministicGuid, resourceName, type NamingContext } from "./common/naming";
+import { queueNamesOf, type EventRoutingConfig, type EventSubscriptionConfig } from "./common/acs-event-types";
+import {
+  blobContainerScope,
+  roleDefinitionResourceId,
+  storageQueueScope,
+  type BuiltInRole,
+} from "./common/roles";
+
+/** Arguments of EventRouting. */
+export interface EventRoutingArgs extends AzureComponentArgs {
+  /** Naming context of the stack; the account and topic names derive from it. */
+  naming: NamingContext;
+  /** Subscription id, for role definition ids. */
+  subscriptionId: pulumi.Input<string>;
+  /** Resource id of the Communication Services resource whose events are routed. */
+  communicationServiceId: pulumi.Input<string>;
+  /** Validated `eventRouting` config: storage SKU, dead-letter container and subscriptions. */
+  routing: EventRoutingConfig;
+}
+
+/** One role assignment EventRouting makes for the topic identity; exported for tests and docs. */
+export interface RoutingRoleGrant {
+  /** Logical key, unique within the component. */
+  key: string;
+  role: BuiltInRole;
+  /** What the scope is: a queue or container in the routing account, or an external Service Bus queue id. */
+  scope: { kind: "queue"; queueName: string } | { kind: "container"; containerName: string } | { kind: "serviceBusQueue"; id: string };
+}
+
+/**
+ * The role grants the topic identity needs for `routing`: Message Sender on each storage queue, Data Sender on
+ * each Service Bus queue, Blob Data Contributor on the dead-letter container; webhooks need none.
+ */
+export function routingRoleGrants(routing: EventRoutingConfig): RoutingRoleGrant[] {
+  const grants: RoutingRoleGrant[] = queueNamesOf(routing.subscriptions).map((queueName) => ({
+    key: `queue-${queueName}`,
+    role: "storageQueueDataMessageSender",
+    scope: { kind: "queue", queueName },
+  }));
+  const busQueues = new Set<string>();
+  for (const s of routing.subscriptions) {
+    if (s.destination.type === "serviceBusQueue" && !busQueues.has(s.destination.queueResourceId)) {
+      busQueues.add(s.destination.queueResourceId);
+      grants.push({
+        key: `servicebus-${s.name}`,
+        role: "serviceBusDataSender",
+        scope: { kind: "serviceBusQueue", id: s.destination.queueResourceId },
+      });
+    }
+  }
+  grants.push({
+    key: "deadletter",
+    role: "storageBlobDataContributor",
+    scope: { kind: "container", containerName: routing.deadLetterContainerName },
+  });
+  return grants;
+}
+
+/** The Event Grid system topic of Communication Services with its routes, queues and dead-letter container. */
+export class EventRouting extends pulumi.ComponentResource {
+  /** Resource id of the system topic. */
+  declare readonly id: pulumi.Output<string>;
+  /** Name of the system topic. */
+  declare readonly name: pulumi.Output<string>;
+  /** Principal id of the topic's system-assigned identity. */
+  declare readonly principalId: pulumi.Output<string>;
+  /** Resource id of the routing storage account. */
+  declare readonly storageAccountId: pulumi.Output<string>;
+  /** Name of the routing storage account. */
+  declare readonly storageAccountName: pulumi.Output<string>;
+  /** Names of the storage queues events are delivered to. */
+  declare readonly queueNames: pulumi.Output<string[]>;
+  /** Name of the dead-letter blob container. */
+  declare readonly deadLetterContainerName: pulumi.Output<string>;
+
+  constructor(name: string, args: EventRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("acs:events:EventRouting", name, {}, opts);
+    const parent = { parent: this };
+    const { routing } = args;
+
+    // Shared-key access is off: every consumer here (Event Grid, the queue readers) authenticates with Entra ID.
+    const account = new storage.StorageAccount(
+      `${name}-storage`,
+      {
+        accountName: resourceName("storageAccount", args.naming, "evt"),
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        kind: "StorageV2",
+        sku: { name: routing.storageSku },
+        enableHttpsTrafficOnly: true,
+        minimumTlsVersion: "TLS1_2",
+        allowBlobPublicAccess: false,
+        allowSharedKeyAccess: false,
+        defaultToOAuthAuthentication: true,
+        allowCrossTenantReplication: false,
+        tags: args.tags,
+      },
+      parent,
+    );
+
+    const deadLetters = new storage.BlobContainer(
+      `${name}-deadletters`,
+      {
+        containerName: routing.deadLetterContainerName,
+        accountName: account.name,
+        resourceGroupName: args.resourceGroupName,
+        publicAccess: "None",
+      },
+      parent,
+    );
+
+    const queueNames = queueNamesOf(routing.subscriptions);
+    const queues = new Map<string, storage.Queue>();
+    for (const queueName of queueNames) {
+      queues.set(
+        queueName,
+        new storage.Queue(
+          `${name}-queue-${queueName}`,
+          { queueName, accountName: account.name, resourceGroupName: args.resourceGroupName },
+          parent,
+        ),
+      );
+    }
+
+    const topic = new eventgrid.SystemTopic(
+      `${name}-topic`,
+      {
+        systemTopicName: resourceName("eventGridSystemTopic", args.naming, "acs"),
+        resourceGroupName: args.resourceGroupName,
+        location: "global",
+        source: args.communicationServiceId,
+        topicType: "Microsoft.Communication.CommunicationServices",
+        identity: { type: "SystemAssigned" },
+        tags: args.tags,
+      },
+      parent,
+    );
+    const principalId = topic.identity.apply((i) => i?.principalId ?? "");
+
+    if (args.diagnostics !== undefined) {
+      attachDiagnostics(`${name}-topic`, topic.id, args.diagnostics, this);
+    }
+
+    const grants = routingRoleGrants(routing).map((grant) => {
+      const scope: pulumi.Input<string> =
+        grant.scope.kind === "queue"
+          ? pulumi.all([account.id, queues.get(grant.scope.queueName)?.name ?? grant.scope.queueName]).apply(([id, q]) => storageQueueScope(id, q))
+          : grant.scope.kind === "container"
+            ? pulumi.all([account.id, deadLetters.name]).apply(([id, c]) => blobContainerScope(id, c))
+            : grant.scope.id;
+      return new authorization.RoleAssignment(
+        `${name}-ra-${grant.key}`,
+        {
+          roleAssignmentName: deterministicGuid(args.naming.suffix, name, grant.key, grant.role),
+          scope,
+          roleDefinitionId: pulumi.output(args.subscriptionId).apply((sub) => roleDefinitionResourceId(sub, grant.role)),
+          principalId,
+          principalType: "ServicePrincipal",
+          description: `Event Grid system topic ${name}: ${grant.role} for event delivery`,
+        },
+        parent,
+      );
+    });
+
+    for (const sub of routing.subscriptions) {
+      new eventgrid.SystemTopicEventSubscription(
+        `${name}-sub-${sub.name}`,
+        {
+          eventSubscriptionName: sub.name,
+          systemTopicName: topic.name,
+          resourceGroupName: args.resourceGroupName,
+          filter: { includedEventTypes: [...sub.eventTypes] },
+          retryPolicy: {
+            maxDeliveryAttempts: sub.retry.maxDeliveryAttempts,
+            eventTimeToLiveInMinutes: sub.retry.eventTimeToLiveInMinutes,
+          },
+          ...deliveryArgs(sub, account.id),
+          deadLetterWithResourceIdentity: {
+            identity: { type: "SystemAssigned" },
+            deadLetterDestination: {
+              endpointType: "StorageBlob",
+              resourceId: account.id,
+              blobContainerName: deadLetters.name,
+            },
+          },
+        },
+        // Event Grid checks the identity's access when the subscription is created, so the grants come first.
+        { parent: this, dependsOn: grants },
+      );
+    }
+
+    this.id = topic.id;
+    this.name = topic.name;
+    this.principalId = principalId;
+    this.storageAccountId = account.id;
+    this.storageAccountName = account.name;
+    this.queueNames = pulumi.output(queueNames);
+    this.deadLetterContainerName = deadLetters.name;
+    this.registerOutputs({
+      id: this.id,
+      name: this.name,
+      principalId: this.principalId,
+      storageAccountId: this.storageAccountId,
+      queueNames: this.queueNames,
+      deadLetterContainerName: this.deadLetterContainerName,
+    });
+  }
+}
+
+/** The delivery half of a subscription's arguments: managed-identity delivery where the destination supports it. */
+function deliveryArgs(
+  sub: EventSubscriptionConfig,
+  accountId: pulumi.Output<string>,
+): Pick<eventgrid.SystemTopicEventSubscriptionArgs, "destination" | "deliveryWithResourceIdentity"> {
+  const d = sub.destination;
+  switch (d.type) {
+    case "storageQueue":
+      return {
+        deliveryWithResourceIdentity: {
+          identity: { type: "SystemAssigned" },
+          destination: { endpointType: "StorageQueue", resourceId: accountId, queueName: d.queueName ?? sub.name },
+        },
+      };
+    case "serviceBusQueue":
+      return {
+        deliveryWithResourceIdentity: {
+          identity: { type: "SystemAssigned" },
+          destination: { endpointType: "ServiceBusQueue", resourceId: d.queueResourceId },
+        },
+      };
+    case "webhook":
+      // Webhooks take no managed identity; Entra-secured delivery uses the app id/tenant when configured.
+      return {
+        destination: {
+          endpointType: "WebHook",
+          endpointUrl: d.endpointUrl,
+          azureActiveDirectoryApplicationIdOrUri: d.entraApplicationIdOrUri,
+          azureActiveDirectoryTenantId: d.entraTenantId,
+          minimumTlsVersionAllowed: "1.2",
+        },
+      };
+  }
+}

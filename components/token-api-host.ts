@@ -1,0 +1,271 @@
+// TokenApiHost: runs the token API (services/token-api) on a hardened Linux App Service — plan, Web App, the
+// mapping table, the run-from-package blob — with exactly the role assignments the app needs and its HTTP,
+// console and app logs in the workspace.
+//
+// Property names checked against @pulumi/azure-native 3.28 web (API 2025-05-01) and storage (2024-01-01)
+// typings; log categories against Microsoft Learn "Supported logs for Microsoft.Web/sites".
+import * as fs from "node:fs";
+import * as nodePath from "node:path";
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as storage from "@pulumi/azure-native/storage";
+import * as web from "@pulumi/azure-native/web";
+import type { AzureComponentArgs } from "./common/types";
+import { attachDiagnostics } from "./common/diagnostics";
+import { deterministicGuid, resourceName, type NamingContext } from "./common/naming";
+import { blobContainerScope, roleDefinitionResourceId, storageTableScope, type BuiltInRole } from "./common/roles";
+import {
+  appServiceSkuTier,
+  choosePackageSource,
+  tokenApiAppSettings,
+  type EngineMode,
+  type PackageSource,
+  type TokenApiConfig,
+} from "./common/token-api";
+
+/** Log categories of the Web App sent to the workspace (issue #4: HTTP, console and app logs). */
+export const WEB_APP_LOG_CATEGORIES = ["AppServiceHTTPLogs", "AppServiceConsoleLogs", "AppServiceAppLogs"];
+
+/** Name of the Key Vault secret holding the Application Insights connection string. */
+export const APP_INSIGHTS_SECRET_NAME = "appinsights-connection-string";
+
+/** Arguments of TokenApiHost. */
+export interface TokenApiHostArgs extends AzureComponentArgs {
+  /** Naming context of the stack; the plan, app and account names derive from it. */
+  naming: NamingContext;
+  /** Subscription id, for role definition ids. */
+  subscriptionId: pulumi.Input<string>;
+  /** Validated `tokenApi` config. */
+  tokenApi: TokenApiConfig;
+  /** `https://HOST/` of the Communication Services resource. */
+  acsEndpoint: pulumi.Input<string>;
+  /** The vault holding the ACS connection string (the app reads it; Key Vault references resolve through it). */
+  keyVault: { id: pulumi.Input<string>; name: pulumi.Input<string>; uri: pulumi.Input<string> };
+  /** Name of the ACS connection-string secret in that vault. */
+  acsSecretName: pulumi.Input<string>;
+  /** Application Insights connection string; stored as a vault secret and referenced, never a plain setting. */
+  appInsightsConnectionString?: pulumi.Input<string>;
+  /** Path of the built package (`npm run build` output), relative to the working directory or absolute. */
+  packagePath: string;
+  /** How the engine runs; detected from the Pulumi runtime when omitted (tests may force one). */
+  engineMode?: EngineMode;
+}
+
+/** The engine mode of the current Pulumi runtime: the mock engine, a real preview, or a real update. */
+export function detectEngineMode(): EngineMode {
+  if (pulumi.runtime.getMonitor() instanceof MockMonitor) return "mock";
+  return pulumi.runtime.isDryRun() ? "preview" : "deploy";
+}
+
+/** The hosted token API. */
+export class TokenApiHost extends pulumi.ComponentResource {
+  /** Resource id of the Web App. */
+  declare readonly id: pulumi.Output<string>;
+  /** Name of the Web App. */
+  declare readonly name: pulumi.Output<string>;
+  /** Principal id of the Web App's system-assigned identity. */
+  declare readonly principalId: pulumi.Output<string>;
+  /** Default host name of the Web App. */
+  declare readonly hostName: pulumi.Output<string>;
+  /** `https://<host name>`. */
+  declare readonly url: pulumi.Output<string>;
+  /** Name of the mapping table. */
+  declare readonly mappingTableName: pulumi.Output<string>;
+  /** Resource id of the App Service plan. */
+  declare readonly planId: pulumi.Output<string>;
+
+  constructor(name: string, args: TokenApiHostArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("acs:tokenapi:TokenApiHost", name, {}, opts);
+    const parent = { parent: this };
+    const cfg = args.tokenApi;
+    const hardenedAccount = {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      kind: "StorageV2",
+      sku: { name: "Standard_LRS" },
+      enableHttpsTrafficOnly: true,
+      minimumTlsVersion: "TLS1_2",
+      allowBlobPublicAccess: false,
+      allowCrossTenantReplication: false,
+      tags: args.tags,
+    };
+
+    // Mapping data: Entra-only access (the app uses its managed identity).
+    const dataAccount = new storage.StorageAccount(
+      `${name}-data`,
+      {
+        ...hardenedAccount,
+        accountName: resourceName("storageAccount", args.naming, "tok"),
+        allowSharedKeyAccess: false,
+        defaultToOAuthAuthentication: true,
+      },
+      parent,
+    );
+    const table = new storage.Table(
+      `${name}-mapping-table`,
+      { tableName: cfg.mappingTableName, accountName: dataAccount.name, resourceGroupName: args.resourceGroupName },
+      parent,
+    );
+
+    // Packages: shared-key access stays on here only because azure-native uploads `storage.Blob` with the account
+    // key (pulumi/pulumi-azure-native#2015, #3719); the app itself reads the blob with its managed identity.
+    const packageAccount = new storage.StorageAccount(
+      `${name}-packages`,
+      {
+        ...hardenedAccount,
+        accountName: resourceName("storageAccount", args.naming, "pkg"),
+        allowSharedKeyAccess: true,
+      },
+      parent,
+    );
+    const packageContainer = new storage.BlobContainer(
+      `${name}-package-container`,
+      { containerName: "packages", accountName: packageAccount.name, resourceGroupName: args.resourceGroupName, publicAccess: "None" },
+      parent,
+    );
+    const source = resolvePackageSource(args.packagePath, args.engineMode ?? detectEngineMode());
+    const blob = new storage.Blob(
+      `${name}-package`,
+      {
+        blobName: source.blobName,
+        accountName: packageAccount.name,
+        containerName: packageContainer.name,
+        resourceGroupName: args.resourceGroupName,
+        type: "Block",
+        contentType: "application/zip",
+        source: source.asset,
+      },
+      parent,
+    );
+    const packageUrl = pulumi.interpolate`${packageAccount.primaryEndpoints.blob}${packageContainer.name}/${blob.name}`;
+
+    const tier = appServiceSkuTier(cfg.plan.skuName);
+    if (tier === undefined) {
+      throw new Error(`tokenApi.plan.skuName "${cfg.plan.skuName}" is not an accepted App Service SKU`);
+    }
+    const plan = new web.AppServicePlan(
+      `${name}-plan`,
+      {
+        name: resourceName("appServicePlan", args.naming, "token"),
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        kind: "linux",
+        reserved: true,
+        sku: { name: cfg.plan.skuName, tier, capacity: cfg.plan.instanceCount },
+        zoneRedundant: cfg.plan.zoneRedundant,
+        tags: args.tags,
+      },
+      parent,
+    );
+
+    let appInsightsSecretUri: pulumi.Output<string> | undefined;
+    if (args.appInsightsConnectionString !== undefined) {
+      const aiSecret = new keyvault.Secret(
+        `${name}-appinsights-secret`,
+        {
+          secretName: APP_INSIGHTS_SECRET_NAME,
+          vaultName: args.keyVault.name,
+          resourceGroupName: args.resourceGroupName,
+          properties: { value: pulumi.secret(args.appInsightsConnectionString), contentType: "text/plain" },
+          tags: args.tags,
+        },
+        { parent: this, additionalSecretOutputs: ["properties"] },
+      );
+      // Versionless URI: the reference follows new versions.
+      appInsightsSecretUri = pulumi.unsecret(aiSecret.properties.apply((p) => p.secretUri));
+    }
+
+    const mappingTableEndpoint = dataAccount.primaryEndpoints.apply((e) => e.table.replace(/\/+$/, ""));
+    const app = new web.WebApp(
+      `${name}-app`,
+      {
+        name: resourceName("webApp", args.naming, "token"),
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        kind: "app,linux",
+        serverFarmId: plan.id,
+        httpsOnly: true,
+        clientAffinityEnabled: false,
+        identity: { type: "SystemAssigned" },
+        siteConfig: {
+          linuxFxVersion: "NODE|20-lts",
+          minTlsVersion: "1.2",
+          scmMinTlsVersion: "1.2",
+          ftpsState: "Disabled",
+          http20Enabled: true,
+          alwaysOn: cfg.alwaysOn,
+          healthCheckPath: "/healthz",
+          remoteDebuggingEnabled: false,
+          cors: { allowedOrigins: [...cfg.corsAllowedOrigins], supportCredentials: false },
+          appSettings: tokenApiAppSettings({
+            cfg,
+            acsEndpoint: args.acsEndpoint,
+            keyVaultUri: args.keyVault.uri,
+            acsSecretName: args.acsSecretName,
+            appInsightsSecretUri,
+            mappingTableEndpoint,
+            packageUrl,
+          }),
+        },
+        tags: args.tags,
+      },
+      parent,
+    );
+    const principalId = app.identity.apply((i) => i?.principalId ?? "");
+
+    const grant = (key: string, role: BuiltInRole, scope: pulumi.Input<string>): authorization.RoleAssignment =>
+      new authorization.RoleAssignment(
+        `${name}-ra-${key}`,
+        {
+          roleAssignmentName: deterministicGuid(args.naming.suffix, name, key, role),
+          scope,
+          roleDefinitionId: pulumi.output(args.subscriptionId).apply((sub) => roleDefinitionResourceId(sub, role)),
+          principalId,
+          principalType: "ServicePrincipal",
+          description: `Token API ${name}: ${role}`,
+        },
+        parent,
+      );
+    grant("keyvault-secrets", "keyVaultSecretsUser", args.keyVault.id);
+    grant("mapping-table", "storageTableDataContributor", pulumi.all([dataAccount.id, table.name]).apply(([id, t]) => storageTableScope(id, t)));
+    grant("package-reader", "storageBlobDataReader", pulumi.all([packageAccount.id, packageContainer.name]).apply(([id, c]) => blobContainerScope(id, c)));
+
+    if (args.diagnostics !== undefined) {
+      attachDiagnostics(`${name}-app`, app.id, { ...args.diagnostics, logCategories: WEB_APP_LOG_CATEGORIES }, this);
+    }
+
+    this.id = app.id;
+    this.name = app.name;
+    this.principalId = principalId;
+    this.hostName = app.defaultHostName;
+    this.url = pulumi.interpolate`https://${app.defaultHostName}`;
+    this.mappingTableName = table.name;
+    this.planId = plan.id;
+    this.registerOutputs({
+      id: this.id,
+      name: this.name,
+      principalId: this.principalId,
+      hostName: this.hostName,
+      url: this.url,
+      mappingTableName: this.mappingTableName,
+    });
+  }
+}
+
+/** The blob name and asset for the package: content-addressed when built, a placeholder when evaluation allows. */
+function resolvePackageSource(packagePath: string, mode: EngineMode): { blobName: string; asset: pulumi.asset.Asset } {
+  const absolute = nodePath.resolve(packagePath);
+  const chosen: PackageSource = choosePackageSource(packagePath, fs.existsSync(absolute), mode);
+  if (chosen.kind === "file") {
+    // A new build gets a new blob name, so the app setting changes and App Service remounts the package.
+    const digest = createHash("sha256").update(fs.readFileSync(absolute)).digest("hex").slice(0, 12);
+    return { blobName: `token-api-${digest}.zip`, asset: new pulumi.asset.FileAsset(absolute) };
+  }
+  if (mode === "preview") {
+    pulumi.log.warn(chosen.reason + "; `pulumi up` will fail until `npm run build` has produced it");
+  }
+  return { blobName: "token-api-placeholder.zip", asset: new pulumi.asset.StringAsset("placeholder: run `npm run build`") };
+}

@@ -1,0 +1,67 @@
+// Shared helpers for the policies of the pack: resource type tokens, a type filter that reports
+// "not applicable" the way @pulumi/policy's typed helpers do, and small readers for Azure input shapes.
+import type { ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
+
+/** Pulumi type tokens of the Azure resources the pack inspects (checked in @pulumi/azure-native 3.x). */
+export const T = {
+  resourceGroup: "azure-native:resources:ResourceGroup",
+  communicationService: "azure-native:communication:CommunicationService",
+  emailService: "azure-native:communication:EmailService",
+  emailDomain: "azure-native:communication:Domain",
+  vault: "azure-native:keyvault:Vault",
+  webApp: "azure-native:web:WebApp",
+  webAppSettings: "azure-native:web:WebAppApplicationSettings",
+  appServicePlan: "azure-native:web:AppServicePlan",
+  storageAccount: "azure-native:storage:StorageAccount",
+  blobContainer: "azure-native:storage:BlobContainer",
+  workspace: "azure-native:operationalinsights:Workspace",
+  appInsights: "azure-native:applicationinsights:Component",
+  systemTopic: "azure-native:eventgrid:SystemTopic",
+  eventGridTopic: "azure-native:eventgrid:Topic",
+  systemTopicSubscription: "azure-native:eventgrid:SystemTopicEventSubscription",
+  eventSubscription: "azure-native:eventgrid:EventSubscription",
+  diagnosticSetting: "azure-native:monitor:DiagnosticSetting",
+  actionGroup: "azure-native:monitor:ActionGroup",
+  metricAlert: "azure-native:monitor:MetricAlert",
+  scheduledQueryRule: "azure-native:monitor:ScheduledQueryRule",
+  userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
+} as const;
+
+/** A validation that runs only for the given types and marks every other type not applicable. */
+export function forTypes(
+  types: readonly string[],
+  validate: (props: Record<string, any>, args: ResourceValidationArgs, report: ReportViolation) => void | Promise<void>,
+): ResourceValidation {
+  const fn: ResourceValidation = (args, report) => {
+    if (!types.includes(args.type)) {
+      return args.notApplicable(`Policy only applies to resources of type ${types.map((t) => `'${t}'`).join(", ")}`);
+    }
+    return validate(args.props, args, report);
+  };
+  // With a single type the engine's fast path (getPulumiType) skips other types without calling us.
+  if (types.length === 1) (fn as unknown as { __pulumiType: string }).__pulumiType = types[0]!;
+  return fn;
+}
+
+/** App settings of a WebApp (`siteConfig.appSettings`) or a WebAppApplicationSettings resource (`properties`). */
+export function appSettingsOf(type: string, props: Record<string, any>): Map<string, unknown> {
+  const settings = new Map<string, unknown>();
+  if (type === T.webApp) {
+    const list = props.siteConfig?.appSettings;
+    if (Array.isArray(list)) for (const s of list) if (s && typeof s.name === "string") settings.set(s.name, s.value);
+  } else if (type === T.webAppSettings) {
+    const map = props.properties;
+    if (map && typeof map === "object") for (const k of Object.keys(map)) settings.set(k, map[k]);
+  }
+  return settings;
+}
+
+/** True when an app-setting value is an App Service Key Vault reference. */
+export function isKeyVaultReference(value: unknown): boolean {
+  return typeof value === "string" && /^@Microsoft\.KeyVault\(/i.test(value.trim());
+}
+
+/** The comma-separated list a TOKEN_* style setting holds. */
+export function splitList(value: unknown): string[] {
+  return typeof value === "string" ? value.split(",").map((s) => s.trim()).filter((s) => s.length > 0) : [];
+}

@@ -1,0 +1,41 @@
+// Policy: the token API only issues ACS token scopes from the allowed set (TOKEN_ALLOWED_SCOPES; see
+// docs/interfaces.md), so a config change cannot grant e.g. call-recording access unreviewed.
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { appSettingsOf, forTypes, splitList, T } from "./lib";
+import { isTokenApiHost } from "./tokenapi-webapp-configure-token-lifetime";
+
+export const tokenapiWebappEnforceAllowedScopes: ResourceValidationPolicy = {
+  name: "tokenapi-webapp-enforce-allowed-scopes",
+  description: "The token API's TOKEN_ALLOWED_SCOPES lists only scopes from the allowed set.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  remediationSteps: "Remove the extra scopes from the stack config (tokenApi.allowedScopes) or extend allowedScopes in the policy config after review.",
+  configSchema: {
+    properties: {
+      allowedScopes: {
+        type: "array",
+        items: { type: "string", enum: ["chat", "voip", "chat.join", "chat.join.limited", "voip.join"] },
+        default: ["chat", "voip"],
+        description: "ACS token scopes the token API may issue.",
+      },
+    },
+  },
+  validateResource: forTypes([T.webApp, T.webAppSettings], (props, args, reportViolation) => {
+    const settings = appSettingsOf(args.type, props);
+    if (!isTokenApiHost(settings)) {
+      return args.notApplicable("Not the token API host (no TOKEN_* or ACS_AUTH_MODE settings)");
+    }
+    const { allowedScopes = ["chat", "voip"] } = args.getConfig<{ allowedScopes?: string[] }>();
+    const raw = settings.get("TOKEN_ALLOWED_SCOPES");
+    // Unset means the app's default, chat,voip (docs/interfaces.md).
+    const scopes = raw === undefined ? ["chat", "voip"] : splitList(raw);
+    if (scopes.length === 0) {
+      reportViolation("TOKEN_ALLOWED_SCOPES is empty.");
+      return;
+    }
+    const extra = scopes.filter((s) => !allowedScopes.includes(s));
+    if (extra.length > 0) {
+      reportViolation(`TOKEN_ALLOWED_SCOPES contains scopes outside the allowed set (${allowedScopes.join(", ")}): ${extra.join(", ")}.`);
+    }
+  }),
+};

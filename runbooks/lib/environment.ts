@@ -1,0 +1,118 @@
+// Builds the real SDK clients and ports for a Target: Azure uses DefaultAzureCredential, the local environment the emulator's static token and CA.
+import { execFile } from "node:child_process";
+import { CommunicationServiceManagementClient } from "@azure/arm-communication";
+import { ChatClient } from "@azure/communication-chat";
+import { AzureCommunicationTokenCredential } from "@azure/communication-common";
+import { CommunicationIdentityClient } from "@azure/communication-identity";
+import type { TokenCredential } from "@azure/core-auth";
+import { DefaultAzureCredential } from "@azure/identity";
+import { SecretClient } from "@azure/keyvault-secrets";
+import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query";
+import { UsageError } from "./cli";
+import { StaticTokenCredential } from "./credentials";
+import { ArmKeyManagement, KeyVaultSecretStore, SdkIdentityCheck, TokenApiReadiness } from "./azure-ports";
+import type { CallerTokenSource, ChatClientFactory, LogQuery } from "./smoke-checks";
+import { requireFields, type Target } from "./target";
+
+/** Client options shared by every SDK client: trust the emulator's CA locally, nothing special in Azure. */
+export function sdkOptions(target: Target): { tlsOptions?: { ca: string } } {
+  return target.local?.caCertPem ? { tlsOptions: { ca: target.local.caCertPem } } : {};
+}
+
+/** Azure: DefaultAzureCredential (az login, workload identity, managed identity). Local: the emulator's static token. */
+export function credentialFor(target: Target, override?: TokenCredential): TokenCredential {
+  if (override) return override;
+  if (target.kind === "local") {
+    if (!target.local?.bearerToken) throw new UsageError("the local environment file has no devBearerToken for the emulator");
+    return new StaticTokenCredential(target.local.bearerToken);
+  }
+  return new DefaultAzureCredential();
+}
+
+export function secretClientFor(target: Target, credential: TokenCredential): SecretClient {
+  requireFields(target, ["keyVaultUri"], "to read the ACS connection string");
+  return new SecretClient(target.keyVaultUri as string, credential, {
+    ...sdkOptions(target),
+    // The emulator's vault host is not *.vault.azure.net, so the challenge's resource cannot match it.
+    disableChallengeResourceVerification: target.kind === "local",
+  });
+}
+
+export function armClientFor(target: Target, credential: TokenCredential): CommunicationServiceManagementClient {
+  requireFields(target, ["subscriptionId", "resourceGroupName", "acsName"], "to list and regenerate ACS keys");
+  return new CommunicationServiceManagementClient(credential, target.subscriptionId as string, {
+    ...sdkOptions(target),
+    ...(target.local?.armBaseUrl ? { endpoint: target.local.armBaseUrl } : {}),
+  });
+}
+
+/** The connection string the smoke test uses: the live Key Vault secret, else the local file's copy. */
+export async function connectionStringFor(target: Target, credential: TokenCredential): Promise<string> {
+  if (!target.keyVaultUri && target.local?.connectionString) return target.local.connectionString;
+  const secret = await secretClientFor(target, credential).getSecret(target.acsSecretName);
+  if (!secret.value) throw new UsageError(`secret ${target.acsSecretName} in ${target.keyVaultUri} is empty`);
+  return secret.value;
+}
+
+export function identityClientFor(target: Target, connectionString: string): CommunicationIdentityClient {
+  return new CommunicationIdentityClient(connectionString, sdkOptions(target));
+}
+
+export function chatClientFactoryFor(target: Target): ChatClientFactory {
+  return (userToken) =>
+    new ChatClient(target.acsEndpoint, new AzureCommunicationTokenCredential(userToken), sdkOptions(target));
+}
+
+/** Azure: a token for the API's audience from @azure/identity. Local: the local issuer through `jwtCommand`. */
+export function callerTokenSourceFor(target: Target, credential: TokenCredential): CallerTokenSource {
+  if (target.kind === "local") {
+    const command = target.local?.jwtCommand;
+    if (!command) throw new UsageError("the local environment file has no jwtCommand to mint caller tokens");
+    return (subject) => runJwtCommand(command, subject);
+  }
+  requireFields(target, ["tokenApiAudience"], "to get a caller token for the token API");
+  return async () => {
+    const token = await credential.getToken(`${(target.tokenApiAudience as string).replace(/\/+$/, "")}/.default`);
+    if (!token) throw new Error(`@azure/identity returned no token for ${target.tokenApiAudience}`);
+    return token.token;
+  };
+}
+
+function runJwtCommand(command: string, subject: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile("sh", ["-c", `${command} --sub "$1"`, "jwt", subject], { timeout: 60_000 }, (error, stdout) => {
+      const last = stdout.trim().split("\n").pop()?.trim();
+      if (error || !last) reject(new Error(`the local jwtCommand failed${error ? `: ${error.message.split("\n")[0]}` : ""}`));
+      else resolve(last);
+    });
+  });
+}
+
+export function logQueryFor(target: Target, credential: TokenCredential): LogQuery {
+  requireFields(target, ["logAnalyticsWorkspaceId"], "for --verify-logs");
+  const client = new LogsQueryClient(credential, {
+    ...sdkOptions(target),
+    ...(target.local?.logAnalyticsUrl ? { endpoint: target.local.logAnalyticsUrl } : {}),
+  });
+  return async (kql, since) => {
+    const result = await client.queryWorkspace(target.logAnalyticsWorkspaceId as string, kql, {
+      startTime: since,
+      endTime: new Date(Date.now() + 60_000),
+    });
+    if (result.status !== LogsQueryResultStatus.Success) {
+      throw new Error(`Log Analytics query failed: ${result.partialError?.message ?? "partial result"}`);
+    }
+    const table = result.tables[0];
+    if (!table) return [];
+    return table.rows.map((row) => Object.fromEntries(table.columnDescriptors.map((c, i) => [c.name ?? `col${i}`, row[i]])));
+  };
+}
+
+export function rotationAdaptersFor(target: Target, credential: TokenCredential) {
+  return {
+    keys: new ArmKeyManagement(armClientFor(target, credential), target.resourceGroupName as string, target.acsName as string),
+    secrets: new KeyVaultSecretStore(secretClientFor(target, credential), target.acsSecretName),
+    readiness: new TokenApiReadiness(target.tokenApiUrl),
+    identity: new SdkIdentityCheck(sdkOptions(target)),
+  };
+}

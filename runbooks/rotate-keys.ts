@@ -1,0 +1,151 @@
+// `npm run rotate-keys`: the zero-downtime ACS access-key rotation runbook (issue #7 part 2), with dry run, rollback and audit log.
+import { appendFile } from "node:fs/promises";
+import { ExitCode, consoleOutput, formatDuration, parseCommandLine, parseSeconds, usageFailure, type Output } from "./lib/cli";
+import { whoFromCredential } from "./lib/credentials";
+import { credentialFor, rotationAdaptersFor } from "./lib/environment";
+import { rotateKeys, type AuditRecord, type RotationOptions, type RotationPorts, type RotationReport } from "./lib/rotation";
+import { requireFields, resolveTarget, type Target } from "./lib/target";
+
+export const rotateHelp = `Usage: npm run rotate-keys -- (--stack NAME | --outputs FILE | --local) [options]
+
+Rotates the ACS access keys without downtime. Of the two keys, one is active (named by the acs-active-key tag
+of the Key Vault secret the token API reads); the other is standby. In order:
+  1. read-active-key           read the secret, check it holds the tagged key and that the token API serves it
+  2. regenerate-standby-key    regenerate the standby key (ARM regenerateKey)
+  3. store-new-secret-version  write its connection string as a new secret version, tag acs-active-key flipped
+  4. wait-for-token-api        poll the token API's /readyz until it reports the new secret version
+  5. verify-new-key            identity smoke check (create user, token, revoke, delete) with the new key
+  6. regenerate-previous-key   point of no return: regenerate the previously active key
+  7. verify-old-key-rejected   check ACS answers 401 to the old connection string
+If a step before 6 fails, the previous secret value is written back as a new version (the previous key was never
+touched, so nothing breaks) and the runbook stops with exit code 1.
+
+Target (exactly one):
+  --stack NAME        read \`pulumi stack output --json --show-secrets --stack NAME\` (needs the pulumi CLI)
+  --outputs FILE      read the same JSON from a file
+  --local             the local environment started by \`npm run dev\` (.local-dev/env.json)
+
+Options:
+  --dry-run                   run step 1 (read only) and print the exact plan; change nothing
+  --readiness-timeout S       seconds to wait in step 4 (default 900 for Azure, 60 locally); keep it above the
+                              token API's SECRET_REFRESH_SECONDS
+  --key-propagation-timeout S seconds ACS may take to accept the new key / reject the old (default 300, 15 locally)
+  --audit-file FILE           also append every audit record to FILE as JSON lines
+  --json                      print the report as one JSON document
+  -h, --help                  show this help
+
+Audit: every step writes a record with who (from the credential's token, else $USER), when, which key, which
+secret version. Keys and connection strings are never printed or recorded.
+Roles (Azure): Communication and Email Service Owner (or Contributor) on the ACS resource for listKeys and
+regenerateKey; Key Vault Secrets Officer on the vault.
+
+Exit codes: 0 rotated (or dry run planned); 1 failed before step 6 and rolled back, or a precondition failed
+(nothing changed); 2 bad arguments or unusable target; 3 failed at or after step 6, or the rollback failed:
+read the message, a human must act.
+Example: npm run rotate-keys -- --local --dry-run`;
+
+const flags = {
+  stack: { type: "string" },
+  outputs: { type: "string" },
+  local: { type: "boolean" },
+  "dry-run": { type: "boolean" },
+  "readiness-timeout": { type: "string" },
+  "key-propagation-timeout": { type: "string" },
+  "audit-file": { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export function exitCodeFor(report: RotationReport): number {
+  switch (report.outcome) {
+    case "rotated":
+    case "planned":
+      return ExitCode.ok;
+    case "rolled-back":
+    case "precondition-failed":
+      return ExitCode.failed;
+    case "failed-after-point-of-no-return":
+    case "rollback-failed":
+      return ExitCode.needsAttention;
+  }
+}
+
+export function formatAuditLine(r: AuditRecord): string {
+  const mark = { started: "..", succeeded: "OK", failed: "!!", planned: "--" }[r.outcome];
+  const where = [r.key && `key=${r.key}`, r.secretVersion && `version=${r.secretVersion}`].filter(Boolean).join(" ");
+  return `  ${mark} ${r.at} ${r.step.padEnd(32)} ${r.outcome.padEnd(9)} ${where}${r.message && r.outcome !== "planned" ? `  ${r.message}` : ""}`;
+}
+
+export function formatReport(report: RotationReport, target: Target): string[] {
+  const lines = [""];
+  if (report.dryRun || report.outcome === "precondition-failed") {
+    lines.push(`Plan for ${target.label}:`);
+    report.plan.forEach((p, i) => lines.push(`  ${p.step === "restore-previous-secret" ? "R" : i + 1}. ${p.step}: ${p.description}`));
+    lines.push("");
+  }
+  lines.push(
+    `Rotation report (run ${report.runId})`,
+    `  target:          ${target.label}`,
+    `  who:             ${report.who}`,
+    `  outcome:         ${report.outcome}${report.failedStep ? ` (failed step: ${report.failedStep})` : ""}`,
+    `  active key:      ${report.previousKey ?? "?"} -> ${report.outcome === "rotated" ? report.newKey : report.previousKey ?? "?"}`,
+    `  secret version:  ${report.previousSecretVersion ?? "?"}${report.newSecretVersion ? ` -> ${report.newSecretVersion}` : ""}${report.restoredSecretVersion ? ` -> restored as ${report.restoredSecretVersion}` : ""}`,
+    `  duration:        ${formatDuration(report.durationMs)}`,
+    `  ${report.message}`,
+  );
+  return lines;
+}
+
+export interface RotateMainDeps {
+  out?: Output;
+  /** Replaces the SDK-backed ports (tests); audit/who/progress are still wired here. */
+  ports?: Pick<RotationPorts, "keys" | "secrets" | "readiness" | "identity">;
+}
+
+export async function main(argv: string[], deps: RotateMainDeps = {}): Promise<number> {
+  const out = deps.out ?? consoleOutput(argv.includes("--json"));
+  let target: Target;
+  let ports: RotationPorts;
+  let options: RotationOptions;
+  let auditFile: string | undefined;
+  try {
+    const args = parseCommandLine(argv, flags);
+    if (args.help) {
+      out.line(rotateHelp);
+      if (out.json) out.document({ help: rotateHelp });
+      return ExitCode.ok;
+    }
+    target = await resolveTarget({ stack: args.stack, outputs: args.outputs, local: args.local });
+    requireFields(target, ["keyVaultUri", "subscriptionId", "resourceGroupName", "acsName"], "to rotate keys");
+    const local = target.kind === "local";
+    options = {
+      dryRun: args["dry-run"] === true,
+      readinessTimeoutMs: parseSeconds("readiness-timeout", args["readiness-timeout"], local ? 60 : 900) * 1000,
+      keyPropagationTimeoutMs: parseSeconds("key-propagation-timeout", args["key-propagation-timeout"], local ? 15 : 300) * 1000,
+      pollIntervalMs: local ? 250 : 5000,
+    };
+    auditFile = args["audit-file"];
+    const credential = credentialFor(target);
+    const file = auditFile;
+    ports = {
+      ...(deps.ports ?? rotationAdaptersFor(target, credential)),
+      who: await whoFromCredential(credential),
+      audit: file ? (record) => appendFile(file, `${JSON.stringify(record)}\n`) : () => undefined,
+      onProgress: (record) => out.line(formatAuditLine(record)),
+    };
+  } catch (error) {
+    return usageFailure(out, error);
+  }
+  out.line(`${options.dryRun ? "Dry run: planning" : "Rotating"} the ACS access keys of ${target.label}`);
+  const report = await rotateKeys(ports, options);
+  for (const line of formatReport(report, target)) out.line(line);
+  if (auditFile) out.line(`  audit records appended to ${auditFile}`);
+  if (out.json) out.document({ target: target.label, ...report });
+  return exitCodeFor(report);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

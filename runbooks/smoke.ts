@@ -1,0 +1,107 @@
+// `npm run smoke`: the post-deploy smoke test (issue #7 part 1) — token API, identity, chat and optionally logs, one pass/fail line each.
+import { randomUUID } from "node:crypto";
+import { ExitCode, consoleOutput, formatDuration, parseCommandLine, parseSeconds, usageFailure, type Output } from "./lib/cli";
+import {
+  callerTokenSourceFor,
+  chatClientFactoryFor,
+  connectionStringFor,
+  credentialFor,
+  identityClientFor,
+  logQueryFor,
+} from "./lib/environment";
+import { runSmokeChecks, type CheckResult, type SmokeDeps, type SmokeReport } from "./lib/smoke-checks";
+import { resolveTarget, type Target } from "./lib/target";
+
+export const smokeHelp = `Usage: npm run smoke -- (--stack NAME | --outputs FILE | --local) [options]
+
+Proves a deployed acs-platform environment works end to end, one PASS/FAIL line per check with its timing:
+  1. token API liveness (GET /healthz) and readiness (GET /readyz)
+  2. a token minted through POST /api/token for a fresh smoke identity
+  3. identity SDK: create a user, issue a chat token, revoke it, delete the user
+  4. chat SDK: two users, a thread, one message each, both listed back, the thread deleted
+  5. with --verify-logs: those operations appear in Log Analytics
+Everything it creates in ACS is deleted again, also when a check fails.
+
+Target (exactly one):
+  --stack NAME        read \`pulumi stack output --json --show-secrets --stack NAME\` (needs the pulumi CLI)
+  --outputs FILE      read the same JSON from a file (e.g. saved by a CI deploy job)
+  --local             the local environment started by \`npm run dev\` (.local-dev/env.json)
+
+Options:
+  --verify-logs       also check Log Analytics; polls until --logs-timeout because ingestion takes minutes
+  --logs-timeout S    seconds to wait for log rows (default 900 for Azure, 60 locally)
+  --json              print one JSON document (for CI) instead of lines
+  -h, --help          show this help
+
+Credentials: in Azure, DefaultAzureCredential (az login, workload identity in CI). It needs Key Vault Secrets
+User on the vault (the smoke test reads the ACS connection string there), a caller token for the token API's
+audience, and Log Analytics Reader for --verify-logs.
+
+Exit codes: 0 every check passed; 1 a check failed (see the FAIL line); 2 bad arguments or unusable target.
+Example: npm run smoke -- --local --json`;
+
+const flags = {
+  stack: { type: "string" },
+  outputs: { type: "string" },
+  local: { type: "boolean" },
+  "verify-logs": { type: "boolean" },
+  "logs-timeout": { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Builds the smoke dependencies from a target with the real SDKs. */
+export async function smokeDepsFor(target: Target, options: { verifyLogs: boolean; logsTimeoutMs: number }): Promise<SmokeDeps> {
+  const credential = credentialFor(target);
+  const connectionString = await connectionStringFor(target, credential);
+  return {
+    tokenApiUrl: target.tokenApiUrl,
+    callerToken: callerTokenSourceFor(target, credential),
+    identityClient: identityClientFor(target, connectionString),
+    chatClient: chatClientFactoryFor(target),
+    smokeSubject: `smoke-${randomUUID()}`,
+    logs: options.verifyLogs
+      ? { query: logQueryFor(target, credential), timeoutMs: options.logsTimeoutMs, pollIntervalMs: target.kind === "local" ? 1000 : 15_000 }
+      : undefined,
+  };
+}
+
+export function formatResultLine(r: CheckResult): string {
+  const label = r.status === "pass" ? "PASS" : r.status === "fail" ? "FAIL" : "SKIP";
+  return `  ${label}  ${r.title.padEnd(78)} ${formatDuration(r.durationMs).padStart(8)}  ${r.detail ?? ""}`.trimEnd();
+}
+
+export function formatSummary(report: SmokeReport): string {
+  const count = (s: CheckResult["status"]) => report.results.filter((r) => r.status === s).length;
+  return `${report.ok ? "OK" : "FAILED"}: ${count("pass")} passed, ${count("fail")} failed, ${count("skip")} skipped in ${formatDuration(report.durationMs)}`;
+}
+
+export async function main(argv: string[], out: Output = consoleOutput(argv.includes("--json"))): Promise<number> {
+  let target: Target;
+  let deps: SmokeDeps;
+  let args: ReturnType<typeof parseCommandLine<typeof flags>>;
+  try {
+    args = parseCommandLine(argv, flags);
+    if (args.help) {
+      out.line(smokeHelp);
+      if (out.json) out.document({ help: smokeHelp });
+      return ExitCode.ok;
+    }
+    target = await resolveTarget({ stack: args.stack, outputs: args.outputs, local: args.local });
+    const logsTimeoutMs = parseSeconds("logs-timeout", args["logs-timeout"], target.kind === "local" ? 60 : 900) * 1000;
+    deps = await smokeDepsFor(target, { verifyLogs: args["verify-logs"] === true, logsTimeoutMs });
+  } catch (error) {
+    return usageFailure(out, error);
+  }
+  out.line(`Smoke test of ${target.label} (token API ${target.tokenApiUrl}, ACS ${target.acsEndpoint})`);
+  const report = await runSmokeChecks({ ...deps, onResult: (r) => out.line(formatResultLine(r)) });
+  out.line(formatSummary(report));
+  if (out.json) out.document({ target: target.label, ...report });
+  return report.ok ? ExitCode.ok : ExitCode.failed;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

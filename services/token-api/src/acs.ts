@@ -1,0 +1,278 @@
+// Talks to ACS identity: picks the credential by config, re-reads the Key Vault secret on 401, and bounds retries within a deadline.
+import https from "node:https";
+import http from "node:http";
+import { CommunicationIdentityClient, type TokenScope } from "@azure/communication-identity";
+import type { TokenCredential } from "@azure/core-auth";
+import { DefaultAzureCredential } from "@azure/identity";
+import { SecretClient } from "@azure/keyvault-secrets";
+import { ServiceUnavailableError, UpstreamThrottledError } from "./errors";
+import type { TokenApiConfig } from "./config";
+import type { Metrics } from "./telemetry";
+
+/** TLS settings for SDK clients; locally this trusts the emulator's CA. */
+export interface TlsOptions {
+  ca?: string;
+}
+
+/** What /readyz may say about how ACS is reached; never the secret itself. */
+export interface AcsAuthStatus {
+  mode: "key-vault" | "managed-identity";
+  secretVersion?: string;
+  activeKey?: string;
+}
+
+/** Hands out the current identity client and, in key-vault mode, re-reads the secret on demand. */
+export interface IdentityClientSource {
+  current(): Promise<CommunicationIdentityClient>;
+  /** Re-reads the credential; resolves true when it changed. */
+  refresh(reason: "periodic" | "unauthorized"): Promise<boolean>;
+  status(): AcsAuthStatus;
+  loaded(): boolean;
+  /** The ACS endpoint in use, once known. */
+  endpoint(): string | undefined;
+  close(): void;
+}
+
+const clientOptions = (tls: TlsOptions | undefined) => ({
+  // Retries are ours (bounded by the request deadline), not the SDK's default three.
+  retryOptions: { maxRetries: 0 },
+  ...(tls?.ca ? { tlsOptions: { ca: tls.ca } } : {}),
+});
+
+/** A TokenCredential that returns a fixed bearer token (AZURE_STATIC_BEARER_TOKEN, local development only). */
+export function staticTokenCredential(token: string): TokenCredential {
+  return { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 60 * 60 * 1000 }) };
+}
+
+/** Managed identity: the endpoint plus DefaultAzureCredential; nothing to rotate. */
+export function managedIdentitySource(endpoint: string, credential: TokenCredential, tls?: TlsOptions): IdentityClientSource {
+  const client = new CommunicationIdentityClient(endpoint, credential, clientOptions(tls));
+  return {
+    current: async () => client,
+    refresh: async () => false,
+    status: () => ({ mode: "managed-identity" }),
+    loaded: () => true,
+    endpoint: () => endpoint,
+    close: () => undefined,
+  };
+}
+
+export interface KeyVaultSourceOptions {
+  vaultUri: string;
+  secretName: string;
+  refreshSeconds: number;
+  credential: TokenCredential;
+  tls?: TlsOptions;
+  /** Called when a new secret version is adopted (the old key's tokens may be revoked by ACS). */
+  onRotated?: (version: string | undefined) => void;
+  log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+}
+
+/** Key-vault mode: the connection string lives in a secret that is re-read periodically and at once on a 401 from ACS. */
+export function keyVaultSource(options: KeyVaultSourceOptions): IdentityClientSource {
+  const secrets = new SecretClient(options.vaultUri, options.credential, {
+    ...clientOptions(options.tls),
+    retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
+    // The emulator's vault host differs from the challenge resource; real vaults pass either way.
+    disableChallengeResourceVerification: true,
+  });
+  let client: CommunicationIdentityClient | undefined;
+  let version: string | undefined;
+  let endpoint: string | undefined;
+  let activeKey: string | undefined;
+  let inFlight: Promise<boolean> | undefined;
+  let lastReadAt = 0;
+
+  const read = async (): Promise<boolean> => {
+    const secret = await secrets.getSecret(options.secretName, { abortSignal: AbortSignal.timeout(5000) });
+    lastReadAt = Date.now();
+    if (!secret.value) throw new Error("the secret has no value");
+    const changed = secret.properties.version !== version || client === undefined;
+    if (changed) {
+      const hadClient = client !== undefined;
+      client = new CommunicationIdentityClient(secret.value, clientOptions(options.tls));
+      version = secret.properties.version;
+      endpoint = /endpoint=(.*?);accesskey=/i.exec(secret.value)?.[1];
+      activeKey = secret.properties.tags?.["acs-active-key"];
+      options.log?.info({ secretVersion: version, activeKey }, "ACS connection-string secret loaded");
+      if (hadClient) options.onRotated?.(version);
+    }
+    return changed;
+  };
+
+  const refresh = (reason: "periodic" | "unauthorized"): Promise<boolean> => {
+    // Concurrent 401s share one read; a read finished a moment ago is fresh enough.
+    if (inFlight) return inFlight;
+    if (reason === "unauthorized" && Date.now() - lastReadAt < 250) return Promise.resolve(false);
+    inFlight = read().finally(() => (inFlight = undefined));
+    return inFlight;
+  };
+
+  const timer = setInterval(() => {
+    refresh("periodic").catch((error: unknown) => options.log?.warn({ err: describe(error) }, "periodic secret refresh failed"));
+  }, options.refreshSeconds * 1000);
+  timer.unref();
+
+  return {
+    async current() {
+      if (client) return client;
+      try {
+        await refresh("periodic");
+      } catch {
+        throw new ServiceUnavailableError("secret_unavailable", "The ACS credential is not available yet.");
+      }
+      if (!client) throw new ServiceUnavailableError("secret_unavailable", "The ACS credential is not available yet.");
+      return client;
+    },
+    refresh,
+    status: () => ({ mode: "key-vault", secretVersion: version, activeKey }),
+    loaded: () => client !== undefined,
+    endpoint: () => endpoint,
+    close: () => clearInterval(timer),
+  };
+}
+
+/** Builds the source that config asks for. */
+export function createIdentityClientSource(
+  config: TokenApiConfig,
+  tls: TlsOptions | undefined,
+  hooks: Pick<KeyVaultSourceOptions, "onRotated" | "log">,
+): IdentityClientSource {
+  if (config.acs.mode === "managed-identity") {
+    const credential = config.acs.staticBearerToken ? staticTokenCredential(config.acs.staticBearerToken) : new DefaultAzureCredential();
+    return managedIdentitySource(config.acs.endpoint, credential, tls);
+  }
+  const credential = config.acs.staticBearerToken ? staticTokenCredential(config.acs.staticBearerToken) : new DefaultAzureCredential();
+  return keyVaultSource({
+    vaultUri: config.acs.keyVaultUri,
+    secretName: config.acs.secretName,
+    refreshSeconds: config.acs.secretRefreshSeconds,
+    credential,
+    tls,
+    ...hooks,
+  });
+}
+
+/** A short, secret-free description of an SDK error for logs. */
+export function describe(error: unknown): { name?: string; code?: string; statusCode?: number } {
+  const e = error as { name?: string; code?: string; statusCode?: number };
+  return { name: e?.name, code: e?.code, statusCode: e?.statusCode };
+}
+
+/** ACS answered with an error that retrying will not fix (other than 401, 429 and 5xx). */
+export class UpstreamRejectedError extends Error {
+  constructor(readonly statusCode: number, readonly upstreamCode: string | undefined) {
+    super(`ACS rejected the request with ${statusCode}`);
+  }
+}
+
+export interface UpstreamPolicy {
+  requestDeadlineMs: number;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function retryAfterSeconds(error: unknown): number {
+  const headers = (error as { response?: { headers?: { get(name: string): string | undefined } } }).response?.headers;
+  const raw = headers?.get("retry-after");
+  const seconds = raw === undefined ? NaN : Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(Math.max(1, Math.ceil(seconds)), 3600);
+  const date = raw ? Date.parse(raw) : NaN;
+  if (Number.isFinite(date)) return Math.min(Math.max(1, Math.ceil((date - Date.now()) / 1000)), 3600);
+  return 1;
+}
+
+export interface AcsIdentityGateway {
+  createUser(): Promise<string>;
+  issueToken(userId: string, scopes: string[], lifetimeMinutes: number): Promise<{ token: string; expiresOn: Date }>;
+  revokeTokens(userId: string): Promise<void>;
+  /** Deletes the identity; an identity ACS no longer knows counts as deleted. */
+  deleteUser(userId: string): Promise<void>;
+  status(): AcsAuthStatus;
+  ready(): boolean;
+  /** Resolves when the ACS endpoint answers HTTP at all (any status); the credential must be loaded. */
+  probe(): Promise<void>;
+  close(): void;
+}
+
+/** Wraps every ACS call: 401 -> re-read secret and retry once; 429 -> pass on; 5xx/timeout -> jittered retries, then 503. */
+export function createAcsGateway(source: IdentityClientSource, policy: UpstreamPolicy, metrics: Metrics, tls?: TlsOptions): AcsIdentityGateway {
+  async function call<T>(operation: string, run: (client: CommunicationIdentityClient, signal: AbortSignal) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + policy.requestDeadlineMs;
+    let retried401 = false;
+    for (let attempt = 0; ; attempt++) {
+      const client = await source.current();
+      const remaining = deadline - Date.now();
+      try {
+        return await run(client, AbortSignal.timeout(Math.max(1, Math.min(policy.timeoutMs, remaining))));
+      } catch (error) {
+        const status = (error as { statusCode?: number }).statusCode;
+        metrics.upstreamError(operation, status);
+        if (status === 401 && !retried401) {
+          retried401 = true;
+          try {
+            await source.refresh("unauthorized");
+          } catch {
+            throw new ServiceUnavailableError("secret_unavailable", "The ACS credential could not be refreshed.");
+          }
+          attempt--;
+          continue;
+        }
+        if (status === 429) throw new UpstreamThrottledError(retryAfterSeconds(error));
+        const transient = status === undefined || status === 408 || status >= 500;
+        if (!transient) throw new UpstreamRejectedError(status, (error as { code?: string }).code);
+        // Full jitter (AWS architecture blog, "Exponential Backoff And Jitter").
+        const backoff = Math.random() * Math.min(1000, 100 * 2 ** attempt);
+        if (attempt >= policy.maxRetries || Date.now() + backoff + 50 >= deadline) {
+          throw new ServiceUnavailableError("acs_unavailable", "Azure Communication Services is unavailable; retry later.", status === 503 ? retryAfterSeconds(error) : 5);
+        }
+        await sleep(backoff);
+      }
+    }
+  }
+
+  const user = (id: string) => ({ communicationUserId: id });
+  return {
+    createUser: () => call("createUser", async (client, abortSignal) => (await client.createUser({ abortSignal })).communicationUserId),
+    issueToken: (userId, scopes, lifetimeMinutes) =>
+      call("issueAccessToken", (client, abortSignal) =>
+        client.getToken(user(userId), scopes as TokenScope[], { tokenExpiresInMinutes: lifetimeMinutes, abortSignal }),
+      ),
+    revokeTokens: (userId) => call("revokeAccessTokens", (client, abortSignal) => client.revokeTokens(user(userId), { abortSignal })),
+    async deleteUser(userId) {
+      try {
+        await call("deleteUser", (client, abortSignal) => client.deleteUser(user(userId), { abortSignal }));
+      } catch (error) {
+        // ACS answers 401/404 for an identity it does not know (acs-data-plane.md); erase is idempotent.
+        if (error instanceof UpstreamRejectedError && (error.statusCode === 404 || error.statusCode === 401)) return;
+        throw error;
+      }
+    },
+    status: () => source.status(),
+    ready: () => source.loaded(),
+    async probe() {
+      await source.current();
+      const endpoint = source.endpoint();
+      if (!endpoint) throw new Error("no ACS endpoint");
+      await probeEndpoint(endpoint, tls, Math.min(2000, policy.timeoutMs));
+    },
+    close: () => source.close(),
+  };
+}
+
+/** One GET to the endpoint root: any HTTP answer proves DNS, TCP and TLS work; only transport failures reject. */
+export function probeEndpoint(endpoint: string, tls: TlsOptions | undefined, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(endpoint);
+    const transport = url.protocol === "https:" ? https : http;
+    const request = transport.request(url, { method: "GET", timeout: timeoutMs, ...(tls?.ca ? { ca: tls.ca } : {}), agent: false }, (response) => {
+      response.resume();
+      resolve();
+    });
+    request.on("timeout", () => request.destroy(new Error("timeout")));
+    request.on("error", reject);
+    request.end();
+  });
+}

@@ -1,0 +1,153 @@
+// Reads the token API's configuration from the environment once, validating every variable (docs/interfaces.md).
+import { z } from "zod";
+
+/** A configuration value that cannot be used; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`${variable}: ${detail}`);
+    this.name = "ConfigError";
+  }
+}
+
+const ACS_SCOPES = ["chat", "voip", "chat.join", "chat.join.limited", "voip.join"] as const;
+
+const csv = (value: string | undefined): string[] =>
+  (value ?? "").split(",").map((part) => part.trim()).filter((part) => part.length > 0);
+
+const httpsUrl = z.url({ protocol: /^https?$/ });
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  ACS_AUTH_MODE: z.enum(["key-vault", "managed-identity"]),
+  ACS_ENDPOINT: httpsUrl.optional(),
+  KEY_VAULT_URI: httpsUrl.optional(),
+  ACS_SECRET_NAME: z.string().regex(/^[0-9a-zA-Z-]{1,127}$/).default("acs-connection-string"),
+  SECRET_REFRESH_SECONDS: z.coerce.number().int().min(5).max(86_400).default(300),
+  OIDC_ISSUER: httpsUrl,
+  OIDC_AUDIENCE: z.string().min(1),
+  OIDC_JWKS_URI: httpsUrl.optional(),
+  OIDC_REQUIRED_SCOPE: z.string().min(1).default("acs.token"),
+  OIDC_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
+  OIDC_JWKS_MIN_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  MAPPING_TABLE_ENDPOINT: httpsUrl.optional(),
+  MAPPING_TABLE_CONNECTION_STRING: z.string().min(1).optional(),
+  MAPPING_TABLE_NAME: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default("acsidentities"),
+  TOKEN_ALLOWED_SCOPES: z.string().default("chat,voip"),
+  TOKEN_DEFAULT_LIFETIME_MINUTES: z.coerce.number().int().min(60).max(1440).default(1440),
+  TOKEN_MAX_LIFETIME_MINUTES: z.coerce.number().int().min(60).max(1440).default(1440),
+  TOKEN_MIN_REMAINING_MINUTES: z.coerce.number().int().min(10).max(1380).default(10),
+  TOKEN_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).max(10_000_000).default(100_000),
+  CORS_ALLOWED_ORIGINS: z.string().default(""),
+  RATE_LIMIT_PER_USER_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(60),
+  RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
+  REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
+  UPSTREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).optional(),
+  AZURE_STATIC_BEARER_TOKEN: z.string().min(1).optional(),
+  WEBSITE_SITE_NAME: z.string().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type AcsScope = (typeof ACS_SCOPES)[number];
+
+export interface TokenApiConfig {
+  port: number;
+  acs:
+    | { mode: "key-vault"; endpoint?: string; keyVaultUri: string; secretName: string; secretRefreshSeconds: number; staticBearerToken?: string }
+    | { mode: "managed-identity"; endpoint: string; staticBearerToken?: string };
+  oidc: { issuer: string; audience: string; jwksUri?: string; requiredScope: string; clockSkewSeconds: number; jwksMinRefreshSeconds: number };
+  mappingTable: { name: string; connectionString?: string; endpoint?: string };
+  tokens: { allowedScopes: AcsScope[]; defaultLifetimeMinutes: number; maxLifetimeMinutes: number; minRemainingMinutes: number; cacheMaxEntries: number };
+  corsAllowedOrigins: string[];
+  rateLimits: { perUserPerMinute: number; perIpPerMinute: number };
+  upstream: { requestDeadlineMs: number; timeoutMs: number; maxRetries: number };
+  applicationInsightsConnectionString?: string;
+  logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Validates `env` and returns the typed configuration, or throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env): TokenApiConfig {
+  // Empty strings are treated as unset, as App Service renders removed settings that way.
+  const cleaned: Env = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== "") cleaned[key] = value.trim();
+  }
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    const shown = cleaned[variable] === undefined ? "missing" : "invalid";
+    throw new ConfigError(variable, `${shown} (${issue.message})`);
+  }
+  const e = parsed.data;
+
+  const allowedScopes = csv(e.TOKEN_ALLOWED_SCOPES);
+  if (allowedScopes.length === 0) throw new ConfigError("TOKEN_ALLOWED_SCOPES", "must list at least one scope");
+  for (const scope of allowedScopes) {
+    if (!(ACS_SCOPES as readonly string[]).includes(scope)) {
+      throw new ConfigError("TOKEN_ALLOWED_SCOPES", `unknown ACS scope "${scope}" (allowed: ${ACS_SCOPES.join(", ")})`);
+    }
+  }
+  if (e.TOKEN_DEFAULT_LIFETIME_MINUTES > e.TOKEN_MAX_LIFETIME_MINUTES) {
+    throw new ConfigError("TOKEN_DEFAULT_LIFETIME_MINUTES", "must not exceed TOKEN_MAX_LIFETIME_MINUTES");
+  }
+  if (e.TOKEN_MIN_REMAINING_MINUTES >= e.TOKEN_DEFAULT_LIFETIME_MINUTES) {
+    throw new ConfigError("TOKEN_MIN_REMAINING_MINUTES", "must be below TOKEN_DEFAULT_LIFETIME_MINUTES");
+  }
+  if (!e.MAPPING_TABLE_CONNECTION_STRING && !e.MAPPING_TABLE_ENDPOINT) {
+    throw new ConfigError("MAPPING_TABLE_ENDPOINT", "missing (or set MAPPING_TABLE_CONNECTION_STRING for local development)");
+  }
+  if (e.AZURE_STATIC_BEARER_TOKEN && e.WEBSITE_SITE_NAME) {
+    throw new ConfigError("AZURE_STATIC_BEARER_TOKEN", "is for local development only and is refused on App Service");
+  }
+  const corsAllowedOrigins = csv(e.CORS_ALLOWED_ORIGINS);
+  for (const origin of corsAllowedOrigins) {
+    if (!/^https?:\/\/[^/\s*]+$/.test(origin)) throw new ConfigError("CORS_ALLOWED_ORIGINS", `"${origin}" is not an origin (scheme://host[:port])`);
+  }
+
+  let acs: TokenApiConfig["acs"];
+  if (e.ACS_AUTH_MODE === "managed-identity") {
+    if (!e.ACS_ENDPOINT) throw new ConfigError("ACS_ENDPOINT", "missing (required when ACS_AUTH_MODE=managed-identity)");
+    acs = { mode: "managed-identity", endpoint: e.ACS_ENDPOINT, staticBearerToken: e.AZURE_STATIC_BEARER_TOKEN };
+  } else {
+    if (!e.KEY_VAULT_URI) throw new ConfigError("KEY_VAULT_URI", "missing (required when ACS_AUTH_MODE=key-vault)");
+    acs = {
+      mode: "key-vault",
+      endpoint: e.ACS_ENDPOINT,
+      keyVaultUri: e.KEY_VAULT_URI,
+      secretName: e.ACS_SECRET_NAME,
+      secretRefreshSeconds: e.SECRET_REFRESH_SECONDS,
+      staticBearerToken: e.AZURE_STATIC_BEARER_TOKEN,
+    };
+  }
+
+  return {
+    port: e.PORT,
+    acs,
+    oidc: {
+      issuer: e.OIDC_ISSUER,
+      audience: e.OIDC_AUDIENCE,
+      jwksUri: e.OIDC_JWKS_URI,
+      requiredScope: e.OIDC_REQUIRED_SCOPE,
+      clockSkewSeconds: e.OIDC_CLOCK_SKEW_SECONDS,
+      jwksMinRefreshSeconds: e.OIDC_JWKS_MIN_REFRESH_SECONDS,
+    },
+    mappingTable: { name: e.MAPPING_TABLE_NAME, connectionString: e.MAPPING_TABLE_CONNECTION_STRING, endpoint: e.MAPPING_TABLE_ENDPOINT },
+    tokens: {
+      allowedScopes: allowedScopes as AcsScope[],
+      defaultLifetimeMinutes: e.TOKEN_DEFAULT_LIFETIME_MINUTES,
+      maxLifetimeMinutes: e.TOKEN_MAX_LIFETIME_MINUTES,
+      minRemainingMinutes: e.TOKEN_MIN_REMAINING_MINUTES,
+      cacheMaxEntries: e.TOKEN_CACHE_MAX_ENTRIES,
+    },
+    corsAllowedOrigins,
+    rateLimits: { perUserPerMinute: e.RATE_LIMIT_PER_USER_PER_MINUTE, perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE },
+    upstream: { requestDeadlineMs: e.REQUEST_DEADLINE_MS, timeoutMs: e.UPSTREAM_TIMEOUT_MS, maxRetries: e.UPSTREAM_MAX_RETRIES },
+    applicationInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,45 @@
+// The process entry: reads config, turns on telemetry, listens on PORT and shuts down gracefully on SIGTERM.
+import { buildApp } from "./app";
+import { ConfigError, loadConfig } from "./config";
+import { createDeps } from "./deps";
+import { createLogger } from "./logger";
+import { enableAzureMonitor } from "./telemetry";
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`acs-token-api: configuration error: ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const shutdownTelemetry = await enableAzureMonitor(config.applicationInsightsConnectionString);
+  const logger = createLogger(config.logLevel);
+  const deps = createDeps(config, { logger });
+  // App Service terminates TLS in its front end and forwards the client address.
+  const app = await buildApp(config, { ...deps, trustProxyHops: process.env.WEBSITE_SITE_NAME ? 1 : 0 });
+  await app.listen({ port: config.port, host: process.env.WEBSITE_SITE_NAME ? "0.0.0.0" : (process.env.HOST ?? "127.0.0.1") });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close();
+    deps.close();
+    await shutdownTelemetry?.();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`acs-token-api: failed to start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

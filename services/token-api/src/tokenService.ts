@@ -1,0 +1,116 @@
+// The token API's use cases (issue, revoke, erase) over the mapping store, ACS and the cache, independent of HTTP.
+import type { AcsIdentityGateway } from "./acs";
+import type { CallerIdentity } from "./auth";
+import type { MappingStore } from "./mappingStore";
+import type { Metrics } from "./telemetry";
+import { TokenCache } from "./tokenCache";
+
+export interface IssuedToken {
+  token: string;
+  expiresOn: Date;
+  acsUserId: string;
+  cached: boolean;
+}
+
+export interface Logger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+const userKey = (caller: CallerIdentity) => `${caller.issuer}\n${caller.subject}`;
+
+/** Runs `work` once per key at a time; concurrent callers with the same key share its promise. */
+function singleFlight<T>() {
+  const running = new Map<string, Promise<T>>();
+  return (key: string, work: () => Promise<T>): Promise<T> => {
+    const existing = running.get(key);
+    if (existing) return existing;
+    const started = work().finally(() => running.delete(key));
+    running.set(key, started);
+    return started;
+  };
+}
+
+export class TokenService {
+  private readonly identityFlight = singleFlight<string>();
+  private readonly tokenFlight = singleFlight<IssuedToken>();
+
+  constructor(
+    private readonly store: MappingStore,
+    private readonly acs: AcsIdentityGateway,
+    readonly cache: TokenCache,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {}
+
+  /** The caller's ACS identity, created on first use; across processes the conditional insert picks one winner. */
+  async identityFor(caller: CallerIdentity): Promise<string> {
+    return this.identityFlight(userKey(caller), async () => {
+      const existing = await this.store.get(caller);
+      if (existing) return existing;
+      const created = await this.acs.createUser();
+      let claim: { acsUserId: string; won: boolean };
+      try {
+        claim = await this.store.claim(caller, created);
+      } catch (error) {
+        await this.deleteOrphan(created);
+        throw error;
+      }
+      if (claim.won) {
+        this.metrics.identityCreated();
+        this.log.info({ acsUserId: created }, "ACS identity created for a new app user");
+      } else {
+        await this.deleteOrphan(created);
+      }
+      return claim.acsUserId;
+    });
+  }
+
+  private async deleteOrphan(acsUserId: string): Promise<void> {
+    try {
+      await this.acs.deleteUser(acsUserId);
+      this.log.info({ acsUserId }, "orphan ACS identity deleted after losing the mapping race");
+    } catch {
+      this.log.warn({ acsUserId }, "orphan ACS identity could not be deleted");
+    }
+  }
+
+  async issue(caller: CallerIdentity, scopes: string[], lifetimeMinutes: number): Promise<IssuedToken> {
+    const key = userKey(caller);
+    const cached = this.cache.get(key, scopes, lifetimeMinutes * 60_000 + 60_000);
+    if (cached) {
+      this.metrics.cacheHit();
+      this.metrics.tokenIssued(scopes.join(","));
+      return { ...cached, cached: true };
+    }
+    const issued = await this.tokenFlight(`${key}\u0000${scopes.join(",")}\u0000${lifetimeMinutes}`, async () => {
+      const generation = this.cache.generation(key);
+      const acsUserId = await this.identityFor(caller);
+      const { token, expiresOn } = await this.acs.issueToken(acsUserId, scopes, lifetimeMinutes);
+      this.cache.set(key, scopes, { token, expiresOn, acsUserId }, generation);
+      return { token, expiresOn, acsUserId, cached: false };
+    });
+    this.metrics.tokenIssued(scopes.join(","));
+    return issued;
+  }
+
+  /** Revokes every ACS token of the caller; a caller without an identity has nothing to revoke. */
+  async revoke(caller: CallerIdentity): Promise<{ acsUserId?: string }> {
+    this.cache.invalidateUser(userKey(caller));
+    const acsUserId = await this.store.get(caller);
+    if (acsUserId) await this.acs.revokeTokens(acsUserId);
+    this.cache.invalidateUser(userKey(caller));
+    return { acsUserId };
+  }
+
+  /** Deletes the ACS identity, then the mapping (that order leaves no orphan identity if the second step fails); idempotent. */
+  async erase(caller: CallerIdentity): Promise<{ erased: boolean }> {
+    this.cache.invalidateUser(userKey(caller));
+    const acsUserId = await this.store.get(caller);
+    if (!acsUserId) return { erased: false };
+    await this.acs.deleteUser(acsUserId);
+    await this.store.remove(caller);
+    this.cache.invalidateUser(userKey(caller));
+    return { erased: true };
+  }
+}

@@ -1,0 +1,312 @@
+// The stack configuration: one zod schema for every `acs-platform:*` key an environment sets, validated before any
+// resource is declared, with errors that name the key and the accepted values.
+//
+// Sections are grouped (identity, tags, email, observability, key vault); later issues add their own section to
+// `configSchema` and a matching entry in the README's config reference.
+import { z } from "zod";
+import { REGION_CODES } from "../components/common/naming";
+
+/** The config namespace (the project name in Pulumi.yaml). */
+export const CONFIG_NAMESPACE = "acs-platform";
+
+/** ACS/Email data locations accepted by the Communication resource provider (create-only). */
+export const DATA_LOCATIONS = [
+  "Africa",
+  "Asia Pacific",
+  "Australia",
+  "Brazil",
+  "Canada",
+  "Europe",
+  "France",
+  "Germany",
+  "India",
+  "Japan",
+  "Korea",
+  "Norway",
+  "Switzerland",
+  "UAE",
+  "UK",
+  "United States",
+] as const;
+
+/** Data classification labels a team may put in the `dataClassification` tag. */
+export const DATA_CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
+
+const slug = (what: string, max: number) =>
+  z
+    .string()
+    .min(2)
+    .max(max)
+    .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, `${what}: lowercase letters, digits and single hyphens, starting with a letter`)
+    .refine((s) => !s.includes("--"), `${what}: lowercase letters, digits and single hyphens, starting with a letter`);
+
+// ---- identity: who and where -------------------------------------------------------------------------------
+const identitySection = {
+  /** Application name; the `<app>` part of every resource name. */
+  appName: slug("application name", 40),
+  /** Environment name; the `<env>` part of every resource name and the value of the `env` tag. */
+  environment: slug("environment name", 16),
+  /** Azure region of regional resources (workspace, Key Vault, resource group). */
+  location: z.enum(Object.keys(REGION_CODES) as [string, ...string[]]),
+  /** Where ACS and Email store data at rest (create-only). */
+  dataLocation: z.enum(DATA_LOCATIONS),
+  /** Overrides the 5-character suffix of globally unique names (default: hash of project and stack). */
+  nameSuffix: z
+    .string()
+    .regex(/^[a-z0-9]{5}$/, "5 lowercase letters or digits")
+    .optional(),
+};
+
+// ---- tags ----------------------------------------------------------------------------------------------------
+const tagsSection = {
+  /** Required tags, merged onto every taggable resource. */
+  tags: z
+    .object({
+      env: z.string().min(1),
+      owner: z.string().min(1),
+      costCenter: z.string().min(1),
+      dataClassification: z.enum(DATA_CLASSIFICATIONS),
+      service: z.string().min(1),
+    })
+    .strict(),
+};
+
+// ---- email -----------------------------------------------------------------------------------------------------
+const senderSchema = z
+  .object({
+    username: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "an e-mail local part: letters, digits, '.', '_' and '-'"),
+    displayName: z.string().min(1).max(256),
+  })
+  .strict();
+
+const emailDomainSchema = z.discriminatedUnion("kind", [
+  z
+    .object({
+      kind: z.literal("AzureManaged"),
+      senders: z.array(senderSchema).min(1),
+      userEngagementTracking: z.boolean().default(false),
+      linkToAcs: z.boolean().default(true),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("CustomerManaged"),
+      domainName: z
+        .string()
+        .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lowercase DNS domain such as mail.example.com"),
+      senders: z.array(senderSchema).min(1),
+      userEngagementTracking: z.boolean().default(false),
+      linkToAcs: z.boolean().default(true),
+    })
+    .strict(),
+]);
+
+const emailSection = {
+  /** Email domains (at most one Azure-managed) and the sender usernames of each. */
+  email: z
+    .object({
+      domains: z.array(emailDomainSchema).min(1),
+    })
+    .strict()
+    .superRefine((email, ctx) => {
+      if (email.domains.filter((d) => d.kind === "AzureManaged").length > 1) {
+        ctx.addIssue({ code: "custom", path: ["domains"], message: "may contain at most one AzureManaged domain" });
+      }
+      const names = email.domains.map((d) => (d.kind === "AzureManaged" ? "AzureManagedDomain" : d.domainName));
+      const dup = names.find((n, i) => names.indexOf(n) !== i);
+      if (dup !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["domains"], message: `lists domain "${dup}" twice` });
+      }
+    }),
+};
+
+// ---- observability ---------------------------------------------------------------------------------------------
+const observabilitySection = {
+  /** Log Analytics workspace retention and daily ingestion cap. */
+  logAnalytics: z
+    .object({
+      retentionInDays: z.number().int().min(30).max(730).default(30),
+      dailyQuotaGb: z.number().min(0.023).max(1000).default(1),
+    })
+    .strict()
+    .default({ retentionInDays: 30, dailyQuotaGb: 1 }),
+  /** E-mail receivers of the action group every alert notifies. */
+  alertRecipients: z
+    .array(
+      z
+        .object({
+          name: z.string().min(1).max(128),
+          email: z.email(),
+        })
+        .strict(),
+    )
+    .min(1),
+};
+
+// ---- key vault -------------------------------------------------------------------------------------------------
+const keyVaultSection = {
+  /** Key Vault options; the defaults are the secure ones. */
+  keyVault: z
+    .object({
+      sku: z.enum(["standard", "premium"]).default("standard"),
+      enablePurgeProtection: z.boolean().default(true),
+      softDeleteRetentionInDays: z.number().int().min(7).max(90).default(90),
+      publicNetworkAccess: z.enum(["Enabled", "Disabled"]).default("Disabled"),
+      allowedIpRanges: z
+        .array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/, "an IPv4 address or CIDR range"))
+        .default([]),
+      secretName: z
+        .string()
+        .regex(/^[0-9A-Za-z-]{1,127}$/, "1-127 letters, digits and hyphens")
+        .default("acs-connection-string"),
+      activeKey: z.enum(["primary", "secondary"]).default("primary"),
+      deleteLock: z.boolean().default(true),
+    })
+    .strict()
+    .default({
+      sku: "standard",
+      enablePurgeProtection: true,
+      softDeleteRetentionInDays: 90,
+      publicNetworkAccess: "Disabled",
+      allowedIpRanges: [],
+      secretName: "acs-connection-string",
+      activeKey: "primary",
+      deleteLock: true,
+    }),
+};
+
+/** The whole schema: every key an environment sets. */
+export const configSchema = z
+  .object({
+    ...identitySection,
+    ...tagsSection,
+    ...emailSection,
+    ...observabilitySection,
+    ...keyVaultSection,
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    if (cfg.tags.env !== cfg.environment) {
+      ctx.addIssue({ code: "custom", path: ["tags", "env"], message: `must equal acs-platform:environment ("${cfg.environment}"); got "${cfg.tags.env}"` });
+    }
+  });
+
+/** The validated configuration of one stack. */
+export type PlatformConfig = z.infer<typeof configSchema>;
+/** One configured email domain. */
+export type EmailDomainConfig = PlatformConfig["email"]["domains"][number];
+
+/** Thrown when stack config is invalid; `problems` lists one line per key. */
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`invalid stack configuration:\n  ${problems.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function keyOf(path: readonly PropertyKey[]): string {
+  let key = CONFIG_NAMESPACE + ":";
+  path.forEach((part, i) => {
+    if (typeof part === "number") key += `[${part}]`;
+    else key += (i === 0 ? "" : ".") + String(part);
+  });
+  return key;
+}
+
+/** Keys the object schema at `path` accepts (for "unknown key" messages). */
+function acceptedKeysAt(path: readonly PropertyKey[], value: unknown): string[] {
+  type Loose = { def?: { type?: string; innerType?: Loose; element?: Loose; options?: Loose[] }; shape?: Record<string, Loose> };
+  let schema: Loose | undefined = configSchema as unknown as Loose;
+  const unwrap = (s: Loose | undefined): Loose | undefined => {
+    let cur = s;
+    while (cur?.def?.innerType !== undefined && (cur.def.type === "default" || cur.def.type === "optional")) cur = cur.def.innerType;
+    return cur;
+  };
+  for (const seg of path) {
+    schema = unwrap(schema);
+    if (schema?.def?.type === "union") schema = schema.def.options?.find((o) => o.shape?.[String(seg)] !== undefined);
+    if (typeof seg === "number") schema = schema?.def?.element;
+    else schema = schema?.shape?.[String(seg)];
+  }
+  schema = unwrap(schema);
+  if (schema?.def?.type === "union") {
+    // A discriminated union: pick the option whose `kind` literal matches the value.
+    const kind = (value as { kind?: unknown } | undefined)?.kind;
+    schema = schema.def.options?.find((o) => (o.shape?.["kind"] as { def?: { values?: unknown[] } } | undefined)?.def?.values?.includes(kind));
+  }
+  return Object.keys(schema?.shape ?? {});
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const key = keyOf(issue.path);
+  const got = (value: unknown) => (value === undefined ? "" : `; got ${JSON.stringify(value)}`);
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case "invalid_value":
+      return `${key} must be one of ${issue.values.map(String).join(", ")}${got(input)}`;
+    case "invalid_type":
+      return input === undefined
+        ? `${key} is required (expected ${issue.expected === "object" ? "an object" : issue.expected === "array" ? "a list" : `a ${issue.expected}`})`
+        : `${key} must be ${issue.expected === "object" ? "an object" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}${got(input)}`;
+    case "too_small":
+      return `${key} must be ${issue.origin === "array" ? `a list of at least ${String(issue.minimum)} item(s)` : issue.origin === "string" ? `at least ${String(issue.minimum)} characters` : `at least ${String(issue.minimum)}`}${got(input)}`;
+    case "too_big":
+      return `${key} must be ${issue.origin === "array" ? `a list of at most ${String(issue.maximum)} item(s)` : issue.origin === "string" ? `at most ${String(issue.maximum)} characters` : `at most ${String(issue.maximum)}`}${got(input)}`;
+    case "invalid_format":
+      return `${key} must be ${issue.format === "email" ? "an e-mail address" : issue.message}${got(input)}`;
+    case "unrecognized_keys":
+      return `${key} has unknown key(s) ${issue.keys.join(", ")}; accepted keys: ${acceptedKeysAt(issue.path, input).join(", ")}`;
+    case "invalid_union":
+      if (issue.path[issue.path.length - 1] === "kind") {
+        return `${key} must be one of AzureManaged, CustomerManaged${got((input as { kind?: unknown } | undefined)?.kind)}`;
+      }
+      return `${key} ${issue.message}${got(input)}`;
+    default:
+      return `${key} ${issue.message}`;
+  }
+}
+
+/** Validates raw config values (keys without the namespace) and returns the typed config or throws ConfigError. */
+export function parseConfig(raw: Record<string, unknown>): PlatformConfig {
+  const unknownKeys = Object.keys(raw).filter((k) => !(k in configSchema.shape));
+  if (unknownKeys.length > 0) {
+    throw new ConfigError(
+      unknownKeys.map((k) => `${CONFIG_NAMESPACE}:${k} is not a known key; accepted keys: ${Object.keys(configSchema.shape).join(", ")}`),
+    );
+  }
+  const result = configSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map(describeIssue));
+  }
+  return result.data;
+}
+
+/**
+ * Turns Pulumi's flat config map (`acs-platform:key` → string, structured values as JSON) into raw values for
+ * parseConfig; keys of other namespaces (e.g. `azure-native:location`) are ignored.
+ */
+export function rawConfigFromPulumi(all: Record<string, string>): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const [fullKey, value] of Object.entries(all)) {
+    const [ns, key] = fullKey.split(":", 2);
+    if (ns !== CONFIG_NAMESPACE || key === undefined) continue;
+    raw[key] = parseStructured(value);
+  }
+  return raw;
+}
+
+function parseStructured(value: string): unknown {
+  const trimmed = value.trim();
+  if (/^[[{]/.test(trimmed) || /^-?\d+(\.\d+)?$/.test(trimmed) || trimmed === "true" || trimmed === "false") {
+    try {
+      return JSON.parse(trimmed) as unknown;
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}

@@ -1,0 +1,179 @@
+// The per-environment program: validated config in, components out, stack outputs returned. `stacks/index.ts`
+// exports what `main()` returns; the plan harness and tests call `main()` under Pulumi's mock engine.
+//
+// Later issues add their components after the core ones in `createPlatform`, using `Platform` (resource group,
+// location, tags, workspace, action group, ACS, Key Vault, naming helpers), and add their outputs to StackOutputs.
+import * as pulumi from "@pulumi/pulumi";
+import * as resources from "@pulumi/azure-native/resources";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as communication from "@pulumi/azure-native/communication";
+import { parseConfig, rawConfigFromPulumi, type PlatformConfig } from "./config";
+import { actionGroupShortName, resourceName, stackSuffix, type NamingContext, type ResourceKind } from "../components/common/naming";
+import { mergeTags } from "../components/common/tags";
+import type { DiagnosticsArgs } from "../components/common/types";
+import { Observability } from "../components/observability";
+import { CommunicationServices, type DnsRecord } from "../components/communication-services";
+import { SecretStore } from "../components/secret-store";
+
+/** Stack outputs; names fixed in docs/interfaces.md. */
+export interface StackOutputs {
+  resourceGroupName: pulumi.Output<string>;
+  subscriptionId: pulumi.Output<string>;
+  acsName: pulumi.Output<string>;
+  acsEndpoint: pulumi.Output<string>;
+  acsHostName: pulumi.Output<string>;
+  keyVaultName: pulumi.Output<string>;
+  keyVaultUri: pulumi.Output<string>;
+  acsSecretName: pulumi.Output<string>;
+  logAnalyticsWorkspaceId: pulumi.Output<string>;
+  logAnalyticsResourceId: pulumi.Output<string>;
+  appInsightsConnectionString: pulumi.Output<string>;
+  emailSenderAddresses: pulumi.Output<string[]>;
+  emailDnsRecords: pulumi.Output<DnsRecord[]>;
+}
+
+/** Everything later components need from the core of the program. */
+export interface Platform {
+  config: PlatformConfig;
+  /** Inputs of every generated name. */
+  naming: NamingContext;
+  /** Azure name of a resource of `kind` in this stack. */
+  name: (kind: ResourceKind, qualifier?: string) => string;
+  /** Required tags merged with `extra`; pass the result as `tags` of every taggable resource. */
+  tags: (extra?: Record<string, string>) => Record<string, string>;
+  resourceGroupName: pulumi.Output<string>;
+  location: string;
+  subscriptionId: pulumi.Output<string>;
+  tenantId: pulumi.Output<string>;
+  /** Diagnostics destination for every resource that supports diagnostic settings. */
+  diagnostics: DiagnosticsArgs;
+  observability: Observability;
+  communication: CommunicationServices;
+  secretStore: SecretStore;
+  outputs: StackOutputs;
+}
+
+/** Reads and validates this stack's `acs-platform:*` config (throws ConfigError before any resource exists). */
+export function loadConfig(): PlatformConfig {
+  return parseConfig(rawConfigFromPulumi(pulumi.runtime.allConfig()));
+}
+
+/** Declares the platform's core resources for `config`. */
+export function createPlatform(config: PlatformConfig, stack: { project: string; stack: string }): Platform {
+  const naming: NamingContext = {
+    app: config.appName,
+    env: config.environment,
+    region: config.location,
+    suffix: config.nameSuffix ?? stackSuffix(stack.project, stack.stack),
+  };
+  const name = (kind: ResourceKind, qualifier?: string) => resourceName(kind, naming, qualifier);
+  const tags = (extra?: Record<string, string>) => mergeTags(config.tags, extra);
+  const prefix = config.appName;
+
+  const clientConfig = authorization.getClientConfigOutput();
+  const resourceGroup = new resources.ResourceGroup(`${prefix}-rg`, {
+    resourceGroupName: name("resourceGroup"),
+    location: config.location,
+    tags: tags(),
+  });
+
+  const observability = new Observability(`${prefix}-observability`, {
+    resourceGroupName: resourceGroup.name,
+    location: config.location,
+    tags: tags(),
+    names: {
+      workspace: name("logAnalyticsWorkspace"),
+      appInsights: name("applicationInsights"),
+      actionGroup: name("actionGroup"),
+      actionGroupShortName: actionGroupShortName(naming),
+    },
+    retentionInDays: config.logAnalytics.retentionInDays,
+    dailyQuotaGb: config.logAnalytics.dailyQuotaGb,
+    alertRecipients: config.alertRecipients,
+  });
+  const diagnostics: DiagnosticsArgs = { workspaceId: observability.workspaceId };
+
+  const acs = new CommunicationServices(`${prefix}-communication`, {
+    resourceGroupName: resourceGroup.name,
+    tags: tags(),
+    dataLocation: config.dataLocation,
+    names: { communicationService: name("communicationService"), emailService: name("emailService") },
+    domains: config.email.domains.map((d) => ({
+      kind: d.kind,
+      domainName: d.kind === "CustomerManaged" ? d.domainName : undefined,
+      senders: d.senders,
+      userEngagementTracking: d.userEngagementTracking,
+      linkToAcs: d.linkToAcs,
+    })),
+    diagnostics,
+  });
+
+  const keys = communication.listCommunicationServiceKeysOutput({
+    communicationServiceName: acs.name,
+    resourceGroupName: resourceGroup.name,
+  });
+  const activeKey = config.keyVault.activeKey;
+  const connectionString = pulumi.secret(
+    keys.apply((k) => {
+      const value = activeKey === "primary" ? k.primaryConnectionString : k.secondaryConnectionString;
+      if (value === undefined) throw new Error(`listCommunicationServiceKeys returned no ${activeKey} connection string`);
+      return value;
+    }),
+  );
+
+  const secretStore = new SecretStore(`${prefix}-secrets`, {
+    resourceGroupName: resourceGroup.name,
+    location: config.location,
+    tags: tags(),
+    vaultName: name("keyVault"),
+    tenantId: clientConfig.tenantId,
+    subscriptionId: clientConfig.subscriptionId,
+    sku: config.keyVault.sku,
+    enablePurgeProtection: config.keyVault.enablePurgeProtection,
+    softDeleteRetentionInDays: config.keyVault.softDeleteRetentionInDays,
+    publicNetworkAccess: config.keyVault.publicNetworkAccess,
+    allowedIpRanges: config.keyVault.allowedIpRanges,
+    secretName: config.keyVault.secretName,
+    connectionString,
+    activeKey,
+    diagnostics,
+    lock: config.keyVault.deleteLock ? "CanNotDelete" : undefined,
+  });
+
+  const outputs: StackOutputs = {
+    resourceGroupName: resourceGroup.name,
+    subscriptionId: clientConfig.subscriptionId,
+    acsName: acs.name,
+    acsEndpoint: acs.endpoint,
+    acsHostName: acs.hostName,
+    keyVaultName: secretStore.name,
+    keyVaultUri: secretStore.vaultUri,
+    acsSecretName: secretStore.secretName,
+    logAnalyticsWorkspaceId: observability.workspaceCustomerId,
+    logAnalyticsResourceId: observability.workspaceId,
+    appInsightsConnectionString: observability.appInsightsConnectionString,
+    emailSenderAddresses: acs.senderAddresses,
+    emailDnsRecords: acs.dnsRecords,
+  };
+
+  return {
+    config,
+    naming,
+    name,
+    tags,
+    resourceGroupName: resourceGroup.name,
+    location: config.location,
+    subscriptionId: clientConfig.subscriptionId,
+    tenantId: clientConfig.tenantId,
+    diagnostics,
+    observability,
+    communication: acs,
+    secretStore,
+    outputs,
+  };
+}
+
+/** The program: load config, declare everything, return the stack outputs. */
+export function main(): StackOutputs {
+  return createPlatform(loadConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() }).outputs;
+}

@@ -1,0 +1,171 @@
+// Tests of Alerts and its pure definitions: metric names, namespaces, dimensions and operators exactly as Azure
+// defines them, every alert on the action group, per-environment defaults and config validation of thresholds.
+import { beforeAll, describe, expect, it } from "vitest";
+import { Alerts, alertRuleName } from "../../components/alerts";
+import {
+  ALERT_KEYS,
+  alertSettingsProblems,
+  alertsConfigSchema,
+  defaultAlertSettings,
+  resolveAlertSettings,
+} from "../../components/common/alert-definitions";
+import { MOCK_SUBSCRIPTION_ID, ofType, one, recordResources, type RecordedResource } from "./mock-engine";
+
+const rg = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-test`;
+const ids = {
+  communicationService: `${rg}/providers/Microsoft.Communication/communicationServices/acs`,
+  eventGridSystemTopic: `${rg}/providers/Microsoft.EventGrid/systemTopics/evgt`,
+  webApp: `${rg}/providers/Microsoft.Web/sites/app`,
+  workspace: `${rg}/providers/Microsoft.OperationalInsights/workspaces/log`,
+};
+const actionGroupId = `${rg}/providers/Microsoft.Insights/actionGroups/ag`;
+const naming = { app: "acs", env: "prod", region: "westeurope", suffix: "abcde" };
+
+let resources: RecordedResource[];
+
+beforeAll(async () => {
+  const config = alertsConfigSchema.parse({
+    rules: { webApp5xx: { threshold: 3 } },
+    budget: { amount: 500, startDate: "2026-11-01", contactEmails: ["finops@contoso.com"] },
+  });
+  resources = await recordResources(
+    () =>
+      new Alerts("alerts", {
+        naming,
+        resourceGroupName: "rg-test",
+        location: "westeurope",
+        tags: { env: "prod" },
+        actionGroupId,
+        targets: ids,
+        settings: resolveAlertSettings("prod", config),
+        budget: config.budget === undefined ? undefined : { ...config.budget, resourceGroupId: rg },
+      }),
+  );
+});
+
+/** The single criterion of the metric alert `key`. */
+function criterion(key: string): Record<string, unknown> {
+  const alert = one(resources, "azure-native:monitor:MetricAlert", `-${key}`);
+  const criteria = alert.inputs.criteria as { odataType: string; allOf: Array<Record<string, unknown>> };
+  expect(criteria.odataType).toBe("Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria");
+  expect(criteria.allOf).toHaveLength(1);
+  return criteria.allOf[0] as Record<string, unknown>;
+}
+
+describe("Alerts", () => {
+  it("declares nine metric alerts, one log alert and one budget", () => {
+    expect(ofType(resources, "azure-native:monitor:MetricAlert")).toHaveLength(9);
+    expect(ofType(resources, "azure-native:monitor:ScheduledQueryRule")).toHaveLength(1);
+    expect(ofType(resources, "azure-native:costmanagement:Budget")).toHaveLength(1);
+  });
+
+  it("sends every alert to the action group", () => {
+    for (const a of ofType(resources, "azure-native:monitor:MetricAlert")) {
+      expect(a.inputs.actions).toEqual([{ actionGroupId }]);
+    }
+    expect(one(resources, "azure-native:monitor:ScheduledQueryRule").inputs.actions).toEqual({ actionGroups: [actionGroupId] });
+  });
+
+  it.each([
+    ["acsAuth5xx", "Microsoft.Communication/CommunicationServices", "APIRequestAuthentication", "Count", "GreaterThan", [{ name: "StatusCodeClass", operator: "Include", values: ["5xx"] }]],
+    ["acsAuth429", "Microsoft.Communication/CommunicationServices", "APIRequestAuthentication", "Count", "GreaterThan", [{ name: "StatusCode", operator: "Include", values: ["429"] }]],
+    ["acsChat5xx", "Microsoft.Communication/CommunicationServices", "APIRequestChat", "Count", "GreaterThan", [{ name: "StatusCodeClass", operator: "Include", values: ["5xx"] }]],
+    ["emailDeliveryFailures", "Microsoft.Communication/CommunicationServices", "DeliveryStatusUpdate", "Count", "GreaterThan", [{ name: "Result", operator: "Include", values: ["Failure"] }]],
+    ["emailHardBounces", "Microsoft.Communication/CommunicationServices", "DeliveryStatusUpdate", "Count", "GreaterThan", [{ name: "IsHardBounce", operator: "Include", values: ["True"] }]],
+    ["eventGridDeadLettered", "Microsoft.EventGrid/systemTopics", "DeadLetteredCount", "Total", "GreaterThan", []],
+    ["eventGridDeliveryFailed", "Microsoft.EventGrid/systemTopics", "DeliveryAttemptFailCount", "Total", "GreaterThan", []],
+    ["webApp5xx", "Microsoft.Web/sites", "Http5xx", "Total", "GreaterThan", []],
+    ["webAppHealth", "Microsoft.Web/sites", "HealthCheckStatus", "Average", "LessThan", []],
+  ])("%s watches %s %s (%s, %s) with the exact dimensions", (key, namespace, metric, aggregation, operator, dimensions) => {
+    expect(criterion(key)).toMatchObject({
+      criterionType: "StaticThresholdCriterion",
+      name: key,
+      metricNamespace: namespace,
+      metricName: metric,
+      timeAggregation: aggregation,
+      operator,
+    });
+    expect(criterion(key).dimensions ?? []).toEqual(dimensions);
+  });
+
+  it("scopes each alert to the resource it watches", () => {
+    expect(one(resources, "azure-native:monitor:MetricAlert", "-acsAuth5xx").inputs.scopes).toEqual([ids.communicationService]);
+    expect(one(resources, "azure-native:monitor:MetricAlert", "-eventGridDeadLettered").inputs.scopes).toEqual([ids.eventGridSystemTopic]);
+    expect(one(resources, "azure-native:monitor:MetricAlert", "-webAppHealth").inputs.scopes).toEqual([ids.webApp]);
+    expect(one(resources, "azure-native:monitor:ScheduledQueryRule").inputs.scopes).toEqual([ids.workspace]);
+  });
+
+  it("applies prod defaults and overrides", () => {
+    const fiveXx = one(resources, "azure-native:monitor:MetricAlert", "-webApp5xx");
+    expect(fiveXx.inputs).toMatchObject({ ruleName: "alert-acs-prod-web-app5xx", severity: 1, windowSize: "PT5M", evaluationFrequency: "PT1M", location: "global", enabled: true });
+    expect(criterion("webApp5xx").threshold).toBe(3);
+    expect(criterion("eventGridDeadLettered").threshold).toBe(0);
+    expect(criterion("webAppHealth").threshold).toBe(100);
+  });
+
+  it("queries failed token operations in ACSAuthIncomingOperations", () => {
+    const rule = one(resources, "azure-native:monitor:ScheduledQueryRule");
+    expect(rule.inputs).toMatchObject({ location: "westeurope", severity: 2, windowSize: "PT15M", evaluationFrequency: "PT5M" });
+    const cond = (rule.inputs.criteria as { allOf: Array<Record<string, unknown>> }).allOf[0];
+    expect(cond).toMatchObject({ timeAggregation: "Count", operator: "GreaterThan", threshold: 5, failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } });
+    expect(String(cond?.query)).toMatch(/^ACSAuthIncomingOperations\n/);
+    expect(String(cond?.query)).toContain("StatusCode >= 500 or StatusCode == 429");
+  });
+
+  it("budgets the resource group monthly with its own notifications", () => {
+    expect(one(resources, "azure-native:costmanagement:Budget").inputs).toMatchObject({
+      scope: rg,
+      category: "Cost",
+      amount: 500,
+      timeGrain: "Monthly",
+      timePeriod: { startDate: "2026-11-01T00:00:00Z" },
+      notifications: {
+        actual: { enabled: true, operator: "GreaterThan", threshold: 80, thresholdType: "Actual", contactEmails: ["finops@contoso.com"], contactGroups: [actionGroupId] },
+        forecast: { enabled: true, operator: "GreaterThan", threshold: 100, thresholdType: "Forecasted", contactEmails: ["finops@contoso.com"], contactGroups: [actionGroupId] },
+      },
+    });
+  });
+});
+
+describe("alert settings", () => {
+  it("keeps dev quieter than prod for every alert", () => {
+    const dev = defaultAlertSettings("dev");
+    const prod = defaultAlertSettings("prod");
+    for (const key of ALERT_KEYS) {
+      expect(dev[key].severity, key).toBeGreaterThanOrEqual(prod[key].severity);
+      if (key !== "webAppHealth") expect(dev[key].threshold, key).toBeGreaterThanOrEqual(prod[key].threshold);
+    }
+    expect(dev.webAppHealth.threshold).toBeLessThan(prod.webAppHealth.threshold);
+  });
+
+  it("accepts the defaults of both environments", () => {
+    expect(alertSettingsProblems(defaultAlertSettings("dev"))).toEqual([]);
+    expect(alertSettingsProblems(defaultAlertSettings("prod"))).toEqual([]);
+  });
+
+  it.each([
+    [{ webAppHealth: { threshold: 150 } }, "alerts.rules.webAppHealth.threshold must be greater than 0 and at most 100 (percent of healthy instances); got 150"],
+    [{ webAppHealth: { threshold: 0 } }, "alerts.rules.webAppHealth.threshold must be greater than 0 and at most 100 (percent of healthy instances); got 0"],
+    [{ acsAuth5xx: { windowSize: "PT1M", evaluationFrequency: "PT5M" } }, "alerts.rules.acsAuth5xx.evaluationFrequency (PT5M) must not be longer than windowSize (PT1M)"],
+  ])("names the impossible setting %j", (rules, message) => {
+    const settings = resolveAlertSettings("prod", alertsConfigSchema.parse({ rules }));
+    expect(alertSettingsProblems(settings)).toEqual([message]);
+  });
+
+  it.each([
+    [{ rules: { acsAuth5xx: { threshold: -1 } } }, ["rules", "acsAuth5xx", "threshold"], "threshold must be 0 or more (a count or a percentage)"],
+    [{ rules: { acsAuth5xx: { severity: 5 } } }, ["rules", "acsAuth5xx", "severity"], "severity must be an integer from 0 to 4"],
+    [{ budget: { amount: 10, startDate: "2026-11-01", contactEmails: ["not-an-address"] } }, ["budget", "contactEmails", 0], undefined],
+    [{ budget: { amount: 10, startDate: "2026-11-15", contactEmails: ["a@b.com"] } }, ["budget", "startDate"], "budget.startDate must be the first of a month, YYYY-MM-01"],
+  ])("rejects %j at %j", (input, path, message) => {
+    const result = alertsConfigSchema.safeParse(input);
+    expect(result.success).toBe(false);
+    const issue = result.error?.issues[0];
+    expect(issue?.path).toEqual(path);
+    if (message !== undefined) expect(issue?.message).toBe(message);
+  });
+
+  it("names rules in kebab case", () => {
+    expect(alertRuleName({ app: "acs", env: "dev" }, "tokenIssuanceFailuresLog")).toBe("alert-acs-dev-token-issuance-failures-log");
+  });
+});

@@ -1,0 +1,152 @@
+// Tests of EventRouting under the mock engine: the topic, the hardened account, every subscription's delivery,
+// retry and dead-letter settings, and exactly the role assignments managed-identity delivery needs.
+import { beforeAll, describe, expect, it } from "vitest";
+import { EventRouting, routingRoleGrants } from "../../components/event-routing";
+import { eventRoutingConfigSchema, type EventRoutingConfig } from "../../components/common/acs-event-types";
+import { BUILT_IN_ROLES } from "../../components/common/roles";
+import { MOCK_SUBSCRIPTION_ID, mockPrincipalId, ofType, one, recordResources, type RecordedResource } from "./mock-engine";
+
+const naming = { app: "acs", env: "dev", region: "westeurope", suffix: "abcde" };
+const acsId = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-test/providers/Microsoft.Communication/communicationServices/acs-acs-dev-weu-abcde`;
+const busQueueId = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-bus/providers/Microsoft.ServiceBus/namespaces/sb1/queues/chat`;
+const accountId = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/stacsevtdevweuabcde`;
+
+const routing: EventRoutingConfig = eventRoutingConfigSchema.parse({
+  subscriptions: [
+    { name: "email-delivery", eventTypes: ["Microsoft.Communication.EmailDeliveryReportReceived"], retry: { maxDeliveryAttempts: 10, eventTimeToLiveInMinutes: 60 } },
+    { name: "sms-delivery", eventTypes: ["Microsoft.Communication.SMSDeliveryReportReceived"] },
+    { name: "chat-messages", eventTypes: ["Microsoft.Communication.ChatMessageReceived"], destination: { type: "serviceBusQueue", queueResourceId: busQueueId } },
+    { name: "chat-hook", eventTypes: ["Microsoft.Communication.ChatThreadCreated"], destination: { type: "webhook", endpointUrl: "https://hooks.example.com/acs" } },
+  ],
+});
+
+let resources: RecordedResource[];
+
+beforeAll(async () => {
+  resources = await recordResources(
+    () =>
+      new EventRouting("events", {
+        naming,
+        resourceGroupName: "rg-test",
+        location: "westeurope",
+        tags: { env: "dev" },
+        subscriptionId: MOCK_SUBSCRIPTION_ID,
+        communicationServiceId: acsId,
+        routing,
+        diagnostics: { workspaceId: "/subscriptions/x/resourceGroups/rg-test/providers/Microsoft.OperationalInsights/workspaces/log" },
+      }),
+  );
+});
+
+describe("EventRouting", () => {
+  it("registers exactly the expected resource types and counts", () => {
+    const counts: Record<string, number> = {};
+    for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+    expect(counts).toEqual({
+      "acs:events:EventRouting": 1,
+      "azure-native:storage:StorageAccount": 1,
+      "azure-native:storage:BlobContainer": 1,
+      "azure-native:storage:Queue": 2,
+      "azure-native:eventgrid:SystemTopic": 1,
+      "azure-native:monitor:DiagnosticSetting": 1,
+      "azure-native:authorization:RoleAssignment": 4,
+      "azure-native:eventgrid:SystemTopicEventSubscription": 4,
+    });
+  });
+
+  it("creates the ACS system topic globally with a system identity", () => {
+    const topic = one(resources, "azure-native:eventgrid:SystemTopic");
+    expect(topic.inputs).toMatchObject({
+      systemTopicName: "evgt-acs-acs-dev-weu",
+      location: "global",
+      source: acsId,
+      topicType: "Microsoft.Communication.CommunicationServices",
+      identity: { type: "SystemAssigned" },
+    });
+  });
+
+  it("hardens the storage account", () => {
+    const account = one(resources, "azure-native:storage:StorageAccount");
+    expect(account.inputs).toMatchObject({
+      accountName: "stacsevtdevweuabcde",
+      kind: "StorageV2",
+      sku: { name: "Standard_LRS" },
+      enableHttpsTrafficOnly: true,
+      minimumTlsVersion: "TLS1_2",
+      allowBlobPublicAccess: false,
+      allowSharedKeyAccess: false,
+      defaultToOAuthAuthentication: true,
+      allowCrossTenantReplication: false,
+    });
+    expect(one(resources, "azure-native:storage:BlobContainer").inputs).toMatchObject({ containerName: "deadletters", publicAccess: "None" });
+  });
+
+  it("sends topic diagnostics to the workspace", () => {
+    expect(one(resources, "azure-native:monitor:DiagnosticSetting").inputs).toMatchObject({
+      logs: [{ categoryGroup: "allLogs", enabled: true }],
+      metrics: [{ category: "AllMetrics", enabled: true }],
+    });
+  });
+
+  it("gives every subscription a retry policy and an identity-based dead-letter destination", () => {
+    const subs = ofType(resources, "azure-native:eventgrid:SystemTopicEventSubscription");
+    for (const s of subs) {
+      expect(s.inputs.retryPolicy).toEqual(expect.objectContaining({ maxDeliveryAttempts: expect.any(Number), eventTimeToLiveInMinutes: expect.any(Number) }));
+      expect(s.inputs.deadLetterWithResourceIdentity).toEqual({
+        identity: { type: "SystemAssigned" },
+        deadLetterDestination: { endpointType: "StorageBlob", resourceId: accountId, blobContainerName: "deadletters" },
+      });
+    }
+    expect(one(resources, "azure-native:eventgrid:SystemTopicEventSubscription", "email-delivery").inputs.retryPolicy).toEqual({
+      maxDeliveryAttempts: 10,
+      eventTimeToLiveInMinutes: 60,
+    });
+    expect(one(resources, "azure-native:eventgrid:SystemTopicEventSubscription", "sms-delivery").inputs.retryPolicy).toEqual({
+      maxDeliveryAttempts: 30,
+      eventTimeToLiveInMinutes: 1440,
+    });
+  });
+
+  it("delivers to queues and Service Bus with the topic identity, to webhooks without", () => {
+    const email = one(resources, "azure-native:eventgrid:SystemTopicEventSubscription", "email-delivery");
+    expect(email.inputs.filter).toEqual({ includedEventTypes: ["Microsoft.Communication.EmailDeliveryReportReceived"], isSubjectCaseSensitive: false });
+    expect(email.inputs.deliveryWithResourceIdentity).toEqual({
+      identity: { type: "SystemAssigned" },
+      destination: { endpointType: "StorageQueue", resourceId: accountId, queueName: "email-delivery" },
+    });
+    expect(email.inputs.destination).toBeUndefined();
+    const chat = one(resources, "azure-native:eventgrid:SystemTopicEventSubscription", "chat-messages");
+    expect(chat.inputs.deliveryWithResourceIdentity).toEqual({
+      identity: { type: "SystemAssigned" },
+      destination: { endpointType: "ServiceBusQueue", resourceId: busQueueId },
+    });
+    const hook = one(resources, "azure-native:eventgrid:SystemTopicEventSubscription", "chat-hook");
+    expect(hook.inputs.deliveryWithResourceIdentity).toBeUndefined();
+    expect(hook.inputs.destination).toEqual({ endpointType: "WebHook", endpointUrl: "https://hooks.example.com/acs", minimumTlsVersionAllowed: "1.2" });
+  });
+
+  it("grants the topic identity exactly the roles delivery and dead-lettering need, at the narrowest scope", () => {
+    const principal = mockPrincipalId("events-topic");
+    const roleId = (guid: string): string => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+    const grants = ofType(resources, "azure-native:authorization:RoleAssignment")
+      .map((r) => ({ scope: r.inputs.scope, roleDefinitionId: r.inputs.roleDefinitionId, principalId: r.inputs.principalId, principalType: r.inputs.principalType }))
+      .sort((a, b) => String(a.scope).localeCompare(String(b.scope)));
+    expect(grants).toEqual(
+      [
+        { scope: `${accountId}/blobServices/default/containers/deadletters`, roleDefinitionId: roleId(BUILT_IN_ROLES.storageBlobDataContributor), principalId: principal, principalType: "ServicePrincipal" },
+        { scope: `${accountId}/queueServices/default/queues/email-delivery`, roleDefinitionId: roleId(BUILT_IN_ROLES.storageQueueDataMessageSender), principalId: principal, principalType: "ServicePrincipal" },
+        { scope: `${accountId}/queueServices/default/queues/sms-delivery`, roleDefinitionId: roleId(BUILT_IN_ROLES.storageQueueDataMessageSender), principalId: principal, principalType: "ServicePrincipal" },
+        { scope: busQueueId, roleDefinitionId: roleId(BUILT_IN_ROLES.serviceBusDataSender), principalId: principal, principalType: "ServicePrincipal" },
+      ].sort((a, b) => a.scope.localeCompare(b.scope)),
+    );
+  });
+});
+
+describe("routingRoleGrants", () => {
+  it("needs only the dead-letter grant for webhook-only routing", () => {
+    const webhookOnly = { ...routing, subscriptions: routing.subscriptions.filter((s) => s.destination.type === "webhook") };
+    expect(routingRoleGrants(webhookOnly)).toEqual([
+      { key: "deadletter", role: "storageBlobDataContributor", scope: { kind: "container", containerName: "deadletters" } },
+    ]);
+  });
+});

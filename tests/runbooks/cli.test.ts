@@ -1,0 +1,72 @@
+// Runs both CLIs as real processes: help, usage errors with exit code 2, and --json error documents.
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = path.resolve(__dirname, "..", "..");
+const tsx = path.join(root, "node_modules", ".bin", "tsx");
+
+function run(script: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(tsx, [path.join(root, "runbooks", script), ...args], { cwd: root, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), "runbooks-cli-"));
+const partialOutputs = path.join(dir, "outputs.json");
+writeFileSync(partialOutputs, JSON.stringify({ tokenApiUrl: "http://127.0.0.1:9", acsEndpoint: "https://127.0.0.1:9/", keyVaultUri: "https://kv.example.test/" }));
+
+describe("smoke CLI", () => {
+  it("teaches with --help and exits 0", async () => {
+    const { code, stdout } = await run("smoke.ts", ["--help"]);
+    expect(code).toBe(0);
+    expect(stdout.split("\n")[0]).toBe("Usage: npm run smoke -- (--stack NAME | --outputs FILE | --local) [options]");
+    expect(stdout).toContain("Exit codes: 0 every check passed; 1 a check failed (see the FAIL line); 2 bad arguments or unusable target.");
+  });
+
+  it("exits 2 without a target", async () => {
+    const { code, stdout, stderr } = await run("smoke.ts", []);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toBe("error: choose exactly one target: --stack NAME, --outputs FILE or --local\nRun with --help for usage.\n");
+  });
+
+  it("exits 2 and says how to proceed when the pulumi CLI is missing", async () => {
+    const { code, stderr } = await run("smoke.ts", ["--stack", "dev"], { ...process.env, PATH: path.dirname(process.execPath) });
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      "error: the pulumi CLI is not on PATH. Where it is, run `pulumi stack output --json --show-secrets --stack dev > outputs.json` and pass --outputs outputs.json\nRun with --help for usage.\n",
+    );
+  });
+
+  it("prints a JSON error document with --json", async () => {
+    const { code, stdout } = await run("smoke.ts", ["--local", "--bogus", "--json"]);
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout)).toEqual({ ok: false, error: "Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"" });
+  });
+});
+
+describe("rotate-keys CLI", () => {
+  it("teaches with --help and exits 0", async () => {
+    const { code, stdout } = await run("rotate-keys.ts", ["--help"]);
+    expect(code).toBe(0);
+    expect(stdout.split("\n")[0]).toBe("Usage: npm run rotate-keys -- (--stack NAME | --outputs FILE | --local) [options]");
+    expect(stdout).toContain("  --dry-run                   run step 1 (read only) and print the exact plan; change nothing");
+  });
+
+  it("names the stack outputs a rotation needs", async () => {
+    const { code, stderr } = await run("rotate-keys.ts", ["--outputs", partialOutputs, "--dry-run"]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`error: outputs file ${partialOutputs} lacks subscriptionId, resourceGroupName, acsName, needed to rotate keys\nRun with --help for usage.\n`);
+  });
+
+  it("rejects a timeout that is not a positive number", async () => {
+    const { code, stderr } = await run("rotate-keys.ts", ["--local", "--readiness-timeout", "soon"], { ...process.env });
+    expect(code).toBe(2);
+    expect(stderr.split("\n")[0]).toMatch(/^error: (--readiness-timeout must be a positive number of seconds, got "soon"|cannot read the local environment file)/);
+  });
+});

@@ -1,0 +1,139 @@
+// Config validation: every invalid value yields one error naming the key and what is accepted (a table test).
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig, rawConfigFromPulumi } from "../../stacks/config";
+
+type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const valid = (): Raw => ({
+  appName: "acsplat",
+  environment: "dev",
+  location: "westeurope",
+  dataLocation: "Europe",
+  tags: { env: "dev", owner: "team@contoso.com", costCenter: "CC-1", dataClassification: "internal", service: "acs-platform" },
+  email: { domains: [{ kind: "AzureManaged", senders: [{ username: "DoNotReply", displayName: "Contoso" }] }] },
+  alertRecipients: [{ name: "oncall", email: "oncall@contoso.com" }],
+});
+
+function problemsOf(mutate: (c: Raw) => void): string[] {
+  const config = valid();
+  mutate(config);
+  try {
+    parseConfig(config);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseConfig", () => {
+  it("fills the secure defaults of optional sections", () => {
+    const config = parseConfig(valid());
+    expect(config.logAnalytics).toEqual({ retentionInDays: 30, dailyQuotaGb: 1 });
+    expect(config.keyVault).toEqual({
+      sku: "standard",
+      enablePurgeProtection: true,
+      softDeleteRetentionInDays: 90,
+      publicNetworkAccess: "Disabled",
+      allowedIpRanges: [],
+      secretName: "acs-connection-string",
+      activeKey: "primary",
+      deleteLock: true,
+    });
+    expect(config.email.domains[0]).toEqual({
+      kind: "AzureManaged",
+      senders: [{ username: "DoNotReply", displayName: "Contoso" }],
+      userEngagementTracking: false,
+      linkToAcs: true,
+    });
+  });
+
+  it.each<[string, (c: Raw) => void, string[]]>([
+    ["unknown data location", (c) => void (c.dataLocation = "Mars"), [
+      'acs-platform:dataLocation must be one of Africa, Asia Pacific, Australia, Brazil, Canada, Europe, France, Germany, India, Japan, Korea, Norway, Switzerland, UAE, UK, United States; got "Mars"',
+    ]],
+    ["missing app name", (c) => void delete c.appName, ["acs-platform:appName is required (expected a string)"]],
+    ["app name with odd characters", (c) => void (c.appName = "My_App"), [
+      'acs-platform:appName must be application name: lowercase letters, digits and single hyphens, starting with a letter; got "My_App"',
+    ]],
+    ["app name with a double hyphen", (c) => void (c.appName = "acs--x"), [
+      'acs-platform:appName must be application name: lowercase letters, digits and single hyphens, starting with a letter; got "acs--x"',
+    ]],
+    ["environment too long", (c) => { c.environment = "integration-test1"; c.tags.env = c.environment; }, [
+      'acs-platform:environment must be at most 16 characters; got "integration-test1"',
+    ]],
+    ["unknown region", (c) => void (c.location = "moon"), [
+      'acs-platform:location must be one of australiaeast, brazilsouth, canadacentral, centralindia, centralus, eastasia, eastus, eastus2, francecentral, germanywestcentral, japaneast, koreacentral, northeurope, norwayeast, southafricanorth, southeastasia, swedencentral, switzerlandnorth, uaenorth, uksouth, westeurope, westus2, westus3; got "moon"',
+    ]],
+    ["bad name suffix", (c) => void (c.nameSuffix = "AB"), ['acs-platform:nameSuffix must be 5 lowercase letters or digits; got "AB"']],
+    ["missing required tag", (c) => void delete c.tags.owner, ["acs-platform:tags.owner is required (expected a string)"]],
+    ["unknown classification", (c) => void (c.tags.dataClassification = "secret"), [
+      'acs-platform:tags.dataClassification must be one of public, internal, confidential, restricted; got "secret"',
+    ]],
+    ["env tag differs from environment", (c) => void (c.tags.env = "prod"), ['acs-platform:tags.env must equal acs-platform:environment ("dev"); got "prod"']],
+    ["unknown tag", (c) => void (c.tags.team = "x"), [
+      "acs-platform:tags has unknown key(s) team; accepted keys: env, owner, costCenter, dataClassification, service",
+    ]],
+    ["unknown domain kind", (c) => void (c.email.domains[0].kind = "Gmail"), [
+      'acs-platform:email.domains[0].kind must be one of AzureManaged, CustomerManaged; got "Gmail"',
+    ]],
+    ["customer-managed domain without a name", (c) => void (c.email.domains[0].kind = "CustomerManaged"), [
+      "acs-platform:email.domains[0].domainName is required (expected a string)",
+    ]],
+    ["customer-managed domain with uppercase", (c) => void (c.email.domains[0] = { kind: "CustomerManaged", domainName: "Mail.Contoso.com", senders: [{ username: "a", displayName: "A" }] }), [
+      'acs-platform:email.domains[0].domainName must be a lowercase DNS domain such as mail.example.com; got "Mail.Contoso.com"',
+    ]],
+    ["domain without senders", (c) => void (c.email.domains[0].senders = []), ["acs-platform:email.domains[0].senders must be a list of at least 1 item(s); got []"]],
+    ["sender with a space", (c) => void (c.email.domains[0].senders[0].username = "do not reply"), [
+      `acs-platform:email.domains[0].senders[0].username must be an e-mail local part: letters, digits, '.', '_' and '-'; got "do not reply"`,
+    ]],
+    ["unknown sender key", (c) => void (c.email.domains[0].senders[0].reply = "x"), [
+      "acs-platform:email.domains[0].senders[0] has unknown key(s) reply; accepted keys: username, displayName",
+    ]],
+    ["two Azure-managed domains", (c) => void c.email.domains.push(c.email.domains[0]), [
+      "acs-platform:email.domains may contain at most one AzureManaged domain",
+      'acs-platform:email.domains lists domain "AzureManagedDomain" twice',
+    ]],
+    ["domains not a list", (c) => void (c.email = { domains: "x" }), ['acs-platform:email.domains must be a list; got "x"']],
+    ["retention too short", (c) => void (c.logAnalytics = { retentionInDays: 10 }), ["acs-platform:logAnalytics.retentionInDays must be at least 30; got 10"]],
+    ["retention too long", (c) => void (c.logAnalytics = { retentionInDays: 731 }), ["acs-platform:logAnalytics.retentionInDays must be at most 730; got 731"]],
+    ["daily cap not a number", (c) => void (c.logAnalytics = { dailyQuotaGb: "lots" }), ['acs-platform:logAnalytics.dailyQuotaGb must be a number; got "lots"']],
+    ["recipient e-mail invalid", (c) => void (c.alertRecipients[0].email = "nope"), ['acs-platform:alertRecipients[0].email must be an e-mail address; got "nope"']],
+    ["no recipients", (c) => void (c.alertRecipients = []), ["acs-platform:alertRecipients must be a list of at least 1 item(s); got []"]],
+    ["soft delete too long", (c) => void (c.keyVault = { softDeleteRetentionInDays: 100 }), ["acs-platform:keyVault.softDeleteRetentionInDays must be at most 90; got 100"]],
+    ["public access value", (c) => void (c.keyVault = { publicNetworkAccess: "Open" }), ['acs-platform:keyVault.publicNetworkAccess must be one of Enabled, Disabled; got "Open"']],
+    ["ip range", (c) => void (c.keyVault = { allowedIpRanges: ["10.0.0.0/8", "x"] }), ['acs-platform:keyVault.allowedIpRanges[1] must be an IPv4 address or CIDR range; got "x"']],
+    ["active key", (c) => void (c.keyVault = { activeKey: "tertiary" }), ['acs-platform:keyVault.activeKey must be one of primary, secondary; got "tertiary"']],
+    ["misspelt key vault option", (c) => void (c.keyVault = { purgeProtection: true }), [
+      "acs-platform:keyVault has unknown key(s) purgeProtection; accepted keys: sku, enablePurgeProtection, softDeleteRetentionInDays, publicNetworkAccess, allowedIpRanges, secretName, activeKey, deleteLock",
+    ]],
+    ["misspelt top-level key", (c) => void (c.dataLocaton = "Europe"), [
+      "acs-platform:dataLocaton is not a known key; accepted keys: appName, environment, location, dataLocation, nameSuffix, tags, email, logAnalytics, alertRecipients, keyVault",
+    ]],
+  ])("%s", (_, mutate, expected) => {
+    expect(problemsOf(mutate)).toEqual(expected);
+  });
+
+  it("the error message lists every problem, one per line", () => {
+    const config = valid();
+    config.dataLocation = "Mars";
+    delete config.appName;
+    expect(() => parseConfig(config)).toThrow(
+      'invalid stack configuration:\n  acs-platform:appName is required (expected a string)\n  acs-platform:dataLocation must be one of Africa, Asia Pacific, Australia, Brazil, Canada, Europe, France, Germany, India, Japan, Korea, Norway, Switzerland, UAE, UK, United States; got "Mars"',
+    );
+  });
+});
+
+describe("rawConfigFromPulumi", () => {
+  it("parses structured values, keeps strings, ignores other namespaces", () => {
+    expect(
+      rawConfigFromPulumi({
+        "acs-platform:appName": "acsplat",
+        "acs-platform:tags": '{"env":"dev"}',
+        "acs-platform:alertRecipients": '[{"name":"a"}]',
+        "acs-platform:logAnalytics": '{"retentionInDays":30}',
+        "azure-native:location": "westeurope",
+      }),
+    ).toEqual({ appName: "acsplat", tags: { env: "dev" }, alertRecipients: [{ name: "a" }], logAnalytics: { retentionInDays: 30 } });
+  });
+});

@@ -1,0 +1,231 @@
+// Evaluates the dev and prod stacks under Pulumi mocks and asserts what `pulumi up` would create in each.
+import { beforeAll, describe, expect, it } from "vitest";
+import { evaluateStack } from "../../tools/plan/harness";
+import type { PlanResult, PlannedResource } from "../../tools/plan/types";
+import { SECRET_PLACEHOLDER } from "../../tools/plan/types";
+
+let dev: PlanResult;
+let prod: PlanResult;
+
+beforeAll(async () => {
+  dev = await evaluateStack({ stack: "dev" });
+  prod = await evaluateStack({ stack: "prod" });
+});
+
+function countByType(plan: PlanResult): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of plan.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+  return counts;
+}
+
+function only(plan: PlanResult, type: string): PlannedResource {
+  const matches = plan.resources.filter((r) => r.type === type);
+  expect(matches).toHaveLength(1);
+  return matches[0] as PlannedResource;
+}
+
+function all(plan: PlanResult, type: string): PlannedResource[] {
+  return plan.resources.filter((r) => r.type === type);
+}
+
+const core = {
+  "pulumi:pulumi:Stack": 1,
+  "acs:platform:Observability": 1,
+  "acs:platform:CommunicationServices": 1,
+  "acs:platform:SecretStore": 1,
+  "azure-native:resources:ResourceGroup": 1,
+  "azure-native:operationalinsights:Workspace": 1,
+  "azure-native:applicationinsights:Component": 1,
+  "azure-native:monitor:ActionGroup": 1,
+  "azure-native:monitor:DiagnosticSetting": 3,
+  "azure-native:communication:EmailService": 1,
+  "azure-native:communication:Domain": 1,
+  "azure-native:communication:CommunicationService": 1,
+  "azure-native:keyvault:Vault": 1,
+  "azure-native:keyvault:Secret": 1,
+};
+
+// Types whose ARM schema has no `tags` (checked in node_modules/@pulumi/azure-native/*/<type>.d.ts).
+const UNTAGGABLE = new Set([
+  "azure-native:communication:SenderUsername",
+  "azure-native:monitor:DiagnosticSetting",
+  "azure-native:authorization:RoleAssignment",
+  "azure-native:authorization:ManagementLockByScope",
+]);
+
+describe("resource inventory", () => {
+  it("dev declares exactly the core resources with one Azure-managed sender", () => {
+    expect(countByType(dev)).toEqual({ ...core, "azure-native:communication:SenderUsername": 1 });
+  });
+
+  it("prod adds a second sender and a delete lock on the vault", () => {
+    expect(countByType(prod)).toEqual({
+      ...core,
+      "azure-native:communication:SenderUsername": 2,
+      "azure-native:authorization:ManagementLockByScope": 1,
+    });
+  });
+});
+
+describe("Communication Services and Email", () => {
+  it.each([
+    ["dev", () => dev],
+    ["prod", () => prod],
+  ])("%s: ACS and Email are global with dataLocation Europe and ACS has a system-assigned identity", (_, plan) => {
+    const acs = only(plan(), "azure-native:communication:CommunicationService");
+    const email = only(plan(), "azure-native:communication:EmailService");
+    expect(acs.inputs["location"]).toBe("global");
+    expect(acs.inputs["dataLocation"]).toBe("Europe");
+    expect(acs.inputs["identity"]).toEqual({ type: "SystemAssigned" });
+    expect(email.inputs["location"]).toBe("global");
+    expect(email.inputs["dataLocation"]).toBe("Europe");
+  });
+
+  it("dev uses the Azure-managed domain, linked to ACS, without engagement tracking", () => {
+    const domain = only(dev, "azure-native:communication:Domain");
+    expect(domain.inputs).toMatchObject({
+      domainName: "AzureManagedDomain",
+      domainManagement: "AzureManaged",
+      userEngagementTracking: "Disabled",
+      location: "global",
+    });
+    const acs = only(dev, "azure-native:communication:CommunicationService");
+    expect(acs.inputs["linkedDomains"]).toEqual([domain.id]);
+    expect(dev.outputs["emailSenderAddresses"]).toEqual([expect.stringMatching(/^DoNotReply@[0-9a-f-]{36}\.azurecomm\.net$/)]);
+    expect(dev.outputs["emailDnsRecords"]).toEqual([]);
+  });
+
+  it("prod sends from the customer-managed domain and publishes its DNS verification records", () => {
+    const domain = only(prod, "azure-native:communication:Domain");
+    expect(domain.inputs).toMatchObject({ domainName: "notify.contoso.com", domainManagement: "CustomerManaged" });
+    const senders = all(prod, "azure-native:communication:SenderUsername").map((s) => [s.inputs["username"], s.inputs["displayName"], s.inputs["domainName"]]);
+    expect(senders).toEqual([
+      ["DoNotReply", "Contoso", "notify.contoso.com"],
+      ["alerts", "Contoso Alerts", "notify.contoso.com"],
+    ]);
+    expect(prod.outputs["emailSenderAddresses"]).toEqual(["DoNotReply@notify.contoso.com", "alerts@notify.contoso.com"]);
+    const records = prod.outputs["emailDnsRecords"] as Array<{ purpose: string; type: string }>;
+    expect(records.map((r) => `${r.purpose}:${r.type}`)).toEqual(["Domain:TXT", "SPF:TXT", "DKIM:CNAME", "DKIM2:CNAME"]);
+  });
+});
+
+describe("Key Vault and the connection-string secret", () => {
+  it("dev: RBAC, soft delete for 7 days, no purge protection, public access open", () => {
+    const vault = only(dev, "azure-native:keyvault:Vault");
+    expect(vault.inputs["properties"]).toMatchObject({
+      enableRbacAuthorization: true,
+      enableSoftDelete: true,
+      softDeleteRetentionInDays: 7,
+      publicNetworkAccess: "Enabled",
+      networkAcls: { bypass: "AzureServices", defaultAction: "Allow", ipRules: [] },
+      sku: { family: "A", name: "standard" },
+    });
+    expect((vault.inputs["properties"] as Record<string, unknown>)["enablePurgeProtection"]).toBeUndefined();
+    expect(vault.options.protect).toBeUndefined();
+  });
+
+  it("prod: RBAC, soft delete for 90 days, purge protection, firewall to the operators' range, protected and locked", () => {
+    const vault = only(prod, "azure-native:keyvault:Vault");
+    expect(vault.inputs["properties"]).toMatchObject({
+      enableRbacAuthorization: true,
+      enableSoftDelete: true,
+      softDeleteRetentionInDays: 90,
+      enablePurgeProtection: true,
+      publicNetworkAccess: "Enabled",
+      networkAcls: { bypass: "AzureServices", defaultAction: "Deny", ipRules: [{ value: "203.0.113.0/24" }] },
+    });
+    expect(vault.options.protect).toBe(true);
+    const lock = only(prod, "azure-native:authorization:ManagementLockByScope");
+    expect(lock.inputs).toMatchObject({ level: "CanNotDelete", scope: vault.id });
+  });
+
+  it.each([
+    ["dev", () => dev],
+    ["prod", () => prod],
+  ])("%s: the secret is secret, tagged with the active key, and ignores later value and tag changes", (_, plan) => {
+    const secret = only(plan(), "azure-native:keyvault:Secret");
+    expect(secret.inputs["secretName"]).toBe("acs-connection-string");
+    expect(secret.inputs["properties"]).toEqual({ value: SECRET_PLACEHOLDER, contentType: "text/plain" });
+    expect(secret.secretPaths).toEqual(["properties.value"]);
+    expect((secret.inputs["tags"] as Record<string, string>)["acs-active-key"]).toBe("primary");
+    expect(secret.options.ignoreChanges).toEqual(["properties.value", "tags"]);
+    const acs = only(plan(), "azure-native:communication:CommunicationService");
+    expect(secret.dependencies).toContain(acs.urn);
+  });
+});
+
+describe("observability", () => {
+  it.each([
+    ["dev", () => dev, 30, 1],
+    ["prod", () => prod, 365, 10],
+  ])("%s: workspace retention and daily cap", (_, plan, retention, cap) => {
+    const ws = only(plan(), "azure-native:operationalinsights:Workspace");
+    expect(ws.inputs).toMatchObject({ retentionInDays: retention, workspaceCapping: { dailyQuotaGb: cap }, sku: { name: "PerGB2018" } });
+    const appi = only(plan(), "azure-native:applicationinsights:Component");
+    expect(appi.inputs).toMatchObject({ workspaceResourceId: ws.id, ingestionMode: "LogAnalytics", kind: "web" });
+  });
+
+  it("prod action group e-mails both recipients with a short name of at most 12 characters", () => {
+    const ag = only(prod, "azure-native:monitor:ActionGroup");
+    expect(ag.inputs["groupShortName"]).toBe("acsplat-prod");
+    expect(ag.inputs["emailReceivers"]).toEqual([
+      { name: "platform-oncall", emailAddress: "platform-oncall@contoso.com", useCommonAlertSchema: true },
+      { name: "platform-lead", emailAddress: "platform-lead@contoso.com", useCommonAlertSchema: true },
+    ]);
+  });
+
+  it("diagnostic settings: ACS allLogs + AllMetrics, Key Vault audit, workspace audit, all to the workspace", () => {
+    const ws = only(prod, "azure-native:operationalinsights:Workspace");
+    const byTarget = Object.fromEntries(
+      all(prod, "azure-native:monitor:DiagnosticSetting").map((d) => [
+        String(d.inputs["resourceUri"]).split("/providers/")[1],
+        { logs: d.inputs["logs"], metrics: d.inputs["metrics"], workspaceId: d.inputs["workspaceId"], type: d.inputs["logAnalyticsDestinationType"] },
+      ]),
+    );
+    const metrics = [{ category: "AllMetrics", enabled: true }];
+    expect(byTarget).toEqual({
+      "Microsoft.Communication/communicationServices/acs-acsplat-prod-weu-97nfu": { logs: [{ categoryGroup: "allLogs", enabled: true }], metrics, workspaceId: ws.id, type: "Dedicated" },
+      "Microsoft.KeyVault/vaults/kv-acotw6-prod-weu-97nfu": { logs: [{ categoryGroup: "audit", enabled: true }], metrics, workspaceId: ws.id, type: "Dedicated" },
+      "Microsoft.OperationalInsights/workspaces/log-acsplat-prod-weu": { logs: [{ categoryGroup: "audit", enabled: true }], metrics, workspaceId: ws.id, type: "Dedicated" },
+    });
+  });
+});
+
+describe("tags", () => {
+  it.each([
+    ["dev", () => dev, { env: "dev", owner: "platform-team@contoso.com", costCenter: "CC-1042", dataClassification: "internal", service: "acs-platform" }],
+    ["prod", () => prod, { env: "prod", owner: "platform-team@contoso.com", costCenter: "CC-1042", dataClassification: "confidential", service: "acs-platform" }],
+  ])("%s: every taggable resource carries the required tags", (_, plan, required) => {
+    const taggable = plan().resources.filter((r) => r.custom && !UNTAGGABLE.has(r.type));
+    expect(taggable).toHaveLength(9);
+    for (const r of taggable) {
+      expect({ resource: r.name, tags: r.inputs["tags"] }).toEqual({ resource: r.name, tags: expect.objectContaining(required) });
+    }
+  });
+});
+
+describe("outputs", () => {
+  it("prod exports the names of docs/interfaces.md with exact values and the connection string masked", () => {
+    expect(prod.outputs).toEqual({
+      resourceGroupName: "rg-acsplat-prod-weu",
+      subscriptionId: "00000000-0000-0000-0000-000000000000",
+      acsName: "acs-acsplat-prod-weu-97nfu",
+      acsEndpoint: "https://acs-acsplat-prod-weu-97nfu.europe.communication.azure.com/",
+      acsHostName: "acs-acsplat-prod-weu-97nfu.europe.communication.azure.com",
+      keyVaultName: "kv-acotw6-prod-weu-97nfu",
+      keyVaultUri: "https://kv-acotw6-prod-weu-97nfu.vault.azure.net/",
+      acsSecretName: "acs-connection-string",
+      logAnalyticsWorkspaceId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+      logAnalyticsResourceId:
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-acsplat-prod-weu/providers/Microsoft.OperationalInsights/workspaces/log-acsplat-prod-weu",
+      appInsightsConnectionString: SECRET_PLACEHOLDER,
+      emailSenderAddresses: ["DoNotReply@notify.contoso.com", "alerts@notify.contoso.com"],
+      emailDnsRecords: expect.any(Array),
+    });
+  });
+
+  it("dev and prod share no globally unique name", () => {
+    const names = (p: PlanResult) => [p.outputs["acsName"], p.outputs["keyVaultName"]];
+    expect(names(dev).some((n) => names(prod).includes(n))).toBe(false);
+  });
+});

@@ -1,0 +1,52 @@
+// Types shared by the server and the per-surface handlers: the request context, a route match, a handler result.
+import type { IncomingHttpHeaders } from "node:http";
+import type { FaultInjector } from "./faults";
+import type { EmulatorState, LogRow } from "./state";
+
+export interface EmulatorRuntime {
+  state: EmulatorState;
+  faults: FaultInjector;
+  /** `https://127.0.0.1:PORT` without a trailing slash. */
+  origin: string;
+  subscriptionId: string;
+  resourceGroupName: string;
+  serviceName: string;
+  workspaceId: string;
+  hmacMaxSkewSeconds: number;
+  now(): number;
+  /** Marks the state dirty so it is persisted (when a data directory is configured). */
+  changed(): void;
+}
+
+export interface RequestContext {
+  runtime: EmulatorRuntime;
+  method: string;
+  /** Parsed request URL (origin = emulator origin). */
+  url: URL;
+  /** Path and query exactly as received. */
+  rawUrl: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** Filled in by handlers for the log row. */
+  log: { identity?: string; scopes?: string };
+}
+
+export interface HandlerResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteMatch {
+  /** SDK operation name (faults match on it and on its aliases). */
+  operation: string;
+  aliases?: string[];
+  /** Present for ACS operations recorded in Log Analytics. */
+  log?: { table: LogRow["table"]; operationName: string; category: string };
+  handle(ctx: RequestContext): Promise<HandlerResult> | HandlerResult;
+}
+
+export const headerValue = (headers: IncomingHttpHeaders, name: string): string | undefined => {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};

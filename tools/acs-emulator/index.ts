@@ -1,0 +1,132 @@
+// startEmulator(): the in-process entry of the ACS emulator (HTTPS data plane, ARM, Key Vault, Log Analytics, admin).
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import type { Server as HttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { handleAdminRequest } from "./admin";
+import { loadOrCreateCertificate } from "./certificate";
+import type { EmulatorRuntime } from "./context";
+import { mintEmulatorBearerToken } from "./credential";
+import type { FaultSpec } from "./faults";
+import { FaultInjector } from "./faults";
+import { handleRequest } from "./server";
+import { loadState, saveState } from "./state";
+
+export { EmulatorCredential, mintEmulatorBearerToken } from "./credential";
+export type { FaultSpec } from "./faults";
+
+export interface EmulatorOptions {
+  /** HTTPS port; 0 (default) picks a free one. */
+  port?: number;
+  /** Persist state and the certificate here; default: in memory, certificate in a temp dir removed on close. */
+  dataDir?: string;
+  /** Base64 access keys; default: random (or the stored ones with a data dir). */
+  primaryKey?: string;
+  secondaryKey?: string;
+  /** Faults active from the start (same shape as `POST /faults`). */
+  faults?: FaultSpec[];
+  /** Allowed x-ms-date skew for HMAC requests; the real value is unverified (default 900 s). */
+  hmacMaxSkewSeconds?: number;
+}
+
+export interface EmulatorInfo {
+  endpoint: string;
+  connectionString: string;
+  caCertPath: string;
+  caCertPem: string;
+  armBaseUrl: string;
+  keyVaultUrl: string;
+  logAnalyticsUrl: string;
+  adminUrl: string;
+  subscriptionId: string;
+  resourceGroupName: string;
+  serviceName: string;
+  workspaceId: string;
+  devBearerToken: string;
+}
+
+export interface EmulatorHandle extends EmulatorInfo {
+  /** Connection string with the current primary key (changes after `regenerateKey`). */
+  currentConnectionString(): string;
+  close(): Promise<void>;
+}
+
+export const EMULATOR_SUBSCRIPTION_ID = "00000000-0000-0000-0000-0000000acs00";
+export const EMULATOR_RESOURCE_GROUP = "rg-acs-emulator";
+export const EMULATOR_SERVICE_NAME = "acs-emulator";
+export const EMULATOR_WORKSPACE_ID = "00000000-0000-0000-0000-00000000a10a";
+
+function listen(server: HttpServer, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+  const certDir = options.dataDir ? join(options.dataDir, "tls") : mkdtempSync(join(tmpdir(), "acs-emulator-"));
+  const certificate = await loadOrCreateCertificate(certDir);
+  const state = loadState(options.dataDir, { primary: options.primaryKey, secondary: options.secondaryKey });
+  const faults = new FaultInjector();
+  for (const spec of options.faults ?? []) faults.add(spec);
+
+  let saveTimer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = undefined;
+    if (options.dataDir) saveState(options.dataDir, state);
+  };
+  const runtime: EmulatorRuntime = {
+    state, faults, origin: "https://127.0.0.1:0",
+    subscriptionId: EMULATOR_SUBSCRIPTION_ID, resourceGroupName: EMULATOR_RESOURCE_GROUP, serviceName: EMULATOR_SERVICE_NAME,
+    workspaceId: EMULATOR_WORKSPACE_ID,
+    hmacMaxSkewSeconds: options.hmacMaxSkewSeconds ?? 900,
+    now: () => Date.now(),
+    changed: () => {
+      if (options.dataDir && !saveTimer) saveTimer = setTimeout(flush, 100);
+    },
+  };
+
+  const server = createHttpsServer({ cert: certificate.serverCertPem, key: certificate.serverKeyPem }, (req, res) => {
+    void handleRequest(runtime, req, res);
+  });
+  const admin = createHttpServer((req, res) => void handleAdminRequest(runtime, req, res));
+  // A client that vanishes mid-request must never take the process down.
+  for (const s of [server, admin]) s.on("clientError", (_error, socket) => socket.destroy());
+  const port = await listen(server, options.port ?? 0);
+  const adminPort = await listen(admin, 0);
+  runtime.origin = `https://127.0.0.1:${port}`;
+  const endpoint = `${runtime.origin}/`;
+  if (options.dataDir) flush();
+
+  let closed = false;
+  return {
+    endpoint,
+    connectionString: `endpoint=${endpoint};accesskey=${state.keys.primary}`,
+    currentConnectionString: () => `endpoint=${endpoint};accesskey=${state.keys.primary}`,
+    caCertPath: certificate.caCertPath,
+    caCertPem: certificate.caCertPem,
+    armBaseUrl: runtime.origin,
+    keyVaultUrl: endpoint,
+    logAnalyticsUrl: `${runtime.origin}/v1`,
+    adminUrl: `http://127.0.0.1:${adminPort}`,
+    subscriptionId: runtime.subscriptionId,
+    resourceGroupName: runtime.resourceGroupName,
+    serviceName: runtime.serviceName,
+    workspaceId: runtime.workspaceId,
+    devBearerToken: mintEmulatorBearerToken({ lifetimeSeconds: 365 * 24 * 3600 }).token,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([server, admin].map((s) => new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeAllConnections();
+      })));
+      flush();
+      if (!options.dataDir) rmSync(certDir, { recursive: true, force: true });
+    },
+  };
+}

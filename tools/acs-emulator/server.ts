@@ -1,0 +1,116 @@
+// The HTTPS request pipeline: read body, route to a surface, inject faults, run, map errors, record a log row.
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { EmulatorRuntime, RequestContext, RouteMatch } from "./context";
+import { headerValue } from "./context";
+import { EmulatorError, errorBody, sendJson } from "./errors";
+import { errorCodeForStatus } from "./faults";
+import { matchIdentity } from "./handlers/identity";
+import { matchChat } from "./handlers/chat";
+import { matchArm } from "./handlers/arm";
+import { matchKeyVault } from "./handlers/keyVault";
+import { matchLogAnalytics } from "./handlers/logAnalytics";
+import { MAX_LOG_ROWS } from "./state";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+type Matcher = (method: string, segments: string[], url: URL) => RouteMatch | undefined;
+const MATCHERS: Matcher[] = [matchIdentity, matchChat, matchArm, matchKeyVault, matchLogAnalytics];
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+/** Handles one request; never throws (every failure becomes an Azure-shaped error body). */
+export async function handleRequest(runtime: EmulatorRuntime, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = runtime.now();
+  const method = (req.method ?? "GET").toUpperCase();
+  const rawUrl = req.url ?? "/";
+  const correlationId = headerValue(req.headers, "x-ms-client-request-id") ?? randomUUID();
+  const baseHeaders = { "x-ms-client-request-id": correlationId, "ms-cv": correlationId };
+  let route: RouteMatch | undefined;
+  const ctx: RequestContext = { runtime, method, url: new URL("https://placeholder.invalid/"), rawUrl, headers: req.headers, body: Buffer.alloc(0), log: {} };
+  let status = 500;
+  try {
+    let url: URL;
+    try {
+      url = new URL(rawUrl, runtime.origin);
+    } catch {
+      throw new EmulatorError(400, "InvalidPath", "The request URL cannot be parsed.");
+    }
+    ctx.url = url;
+    const body = await readBody(req);
+    if (body === undefined) throw new EmulatorError(413, "RequestEntityTooLarge", `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+    ctx.body = body;
+    const segments = url.pathname.split("/").filter(Boolean);
+    for (const matcher of MATCHERS) {
+      route = matcher(method, segments, url);
+      if (route) break;
+    }
+    if (!route) throw new EmulatorError(404, "NotFound", `No emulated operation for ${method} ${url.pathname}.`);
+    const fault = runtime.faults.take([route.operation, ...(route.aliases ?? [])]);
+    if (fault?.delayMs) await sleep(fault.delayMs);
+    if (fault?.drop) {
+      status = 0;
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.status !== undefined) {
+      const retryAfter = fault.retryAfterSeconds ?? (fault.status === 429 || fault.status === 503 ? 1 : undefined);
+      throw new EmulatorError(fault.status, errorCodeForStatus(fault.status), `Injected fault for operation '${route.operation}'.`,
+        retryAfter === undefined ? {} : { "retry-after": String(retryAfter) });
+    }
+    const result = await route.handle(ctx);
+    status = result.status;
+    sendJson(res, result.status, result.body, { ...baseHeaders, ...result.headers });
+  } catch (error) {
+    const known = error instanceof EmulatorError
+      ? error
+      : new EmulatorError(500, "InternalServerError", "The emulator failed to process the request.");
+    if (!(error instanceof EmulatorError)) process.stderr.write(`acs-emulator: unexpected error on ${method} ${ctx.url.pathname}: ${(error as Error).stack ?? String(error)}\n`);
+    status = known.status;
+    sendJson(res, known.status, errorBody(known), { ...baseHeaders, ...known.headers });
+  } finally {
+    if (route?.log) recordLogRow(runtime, ctx, route, status, correlationId, started);
+  }
+}
+
+function recordLogRow(runtime: EmulatorRuntime, ctx: RequestContext, route: RouteMatch, status: number, correlationId: string, started: number): void {
+  const log = route.log;
+  if (!log) return;
+  const { state } = runtime;
+  state.logs.push({
+    table: log.table,
+    TimeGenerated: new Date(started).toISOString(),
+    OperationName: log.operationName,
+    OperationVersion: ctx.url.searchParams.get("api-version") ?? "",
+    Category: log.category,
+    CorrelationId: correlationId,
+    ResultType: status >= 200 && status < 400 ? "Succeeded" : status === 0 ? "Dropped" : status < 500 ? "ClientError" : "ServerError",
+    ResultSignature: String(status),
+    ResultDescription: "",
+    DurationMs: Math.max(0, runtime.now() - started),
+    CallerIpAddress: "127.0.0.1",
+    Level: "Informational",
+    URI: `${runtime.origin}${ctx.url.pathname}`,
+    SdkType: (headerValue(ctx.headers, "user-agent") ?? "").split(" ")[0] ?? "",
+    PlatformType: "Node",
+    Identity: ctx.log.identity ?? "",
+    Scopes: ctx.log.scopes ?? "",
+  });
+  if (state.logs.length > MAX_LOG_ROWS) state.logs.splice(0, state.logs.length - MAX_LOG_ROWS);
+  runtime.changed();
+}

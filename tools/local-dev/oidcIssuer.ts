@@ -1,0 +1,117 @@
+// A local OIDC issuer for development and tests: serves discovery and a JWKS, and mints RS256 access tokens for test users.
+import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, type CryptoKey } from "jose";
+
+export const LOCAL_AUDIENCE = "api://acs-token-api-local";
+export const LOCAL_SCOPE = "acs.token";
+
+/** The signing key as stored on disk, so `npm run dev:jwt` can mint tokens for a running `npm run dev`. */
+export interface StoredSigningKey {
+  kid: string;
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+export interface MintOptions {
+  /** Extra or overriding claims (`scp`, `roles`, `aud`, `iss`, `exp`, `nbf`, ...). `undefined` removes one. */
+  claims?: Record<string, unknown>;
+  /** Lifetime from now, seconds (default 3600). */
+  ttlSeconds?: number;
+  /** Signs with this key instead of the issuer's (forged-token tests). */
+  key?: CryptoKey | Uint8Array;
+  alg?: string;
+  kid?: string;
+}
+
+export interface OidcIssuer {
+  issuer: string;
+  audience: string;
+  jwksUri: string;
+  kid: string;
+  publicJwk: JWK;
+  /** Number of JWKS downloads served (tests of the refresh floor). */
+  jwksFetches(): number;
+  mintToken(sub: string, claims?: Record<string, unknown>, options?: Omit<MintOptions, "claims">): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function loadOrCreateSigningKey(path?: string): Promise<StoredSigningKey> {
+  if (path && existsSync(path)) return JSON.parse(readFileSync(path, "utf8")) as StoredSigningKey;
+  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+  const kid = randomUUID();
+  const stored: StoredSigningKey = {
+    kid,
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg: "RS256" },
+    publicJwk: { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" },
+  };
+  if (path) writeFileSync(path, JSON.stringify(stored), { mode: 0o600 });
+  return stored;
+}
+
+/** Mints a caller token with the stored key (used by the issuer and by the dev:jwt CLI). */
+export async function mintLocalToken(
+  key: StoredSigningKey,
+  issuer: string,
+  audience: string,
+  sub: string,
+  options: MintOptions = {},
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const payload: JWTPayload = {
+    iss: issuer,
+    aud: audience,
+    sub,
+    iat: now,
+    nbf: now,
+    exp: now + (options.ttlSeconds ?? 3600),
+    scp: LOCAL_SCOPE,
+    ...options.claims,
+  };
+  for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
+  const alg = options.alg ?? "RS256";
+  const signingKey = options.key ?? ((await importJWK(key.privateJwk, "RS256")) as CryptoKey);
+  return new SignJWT(payload).setProtectedHeader({ alg, kid: options.kid ?? key.kid, typ: "JWT" }).sign(signingKey);
+}
+
+/** Starts the issuer on 127.0.0.1 (port 0 = any free one). */
+export async function startOidcIssuer(options: { port?: number; audience?: string; keyFile?: string } = {}): Promise<OidcIssuer> {
+  const key = await loadOrCreateSigningKey(options.keyFile);
+  const audience = options.audience ?? LOCAL_AUDIENCE;
+  let fetches = 0;
+  let issuer = "";
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    res.setHeader("content-type", "application/json");
+    if (path === "/.well-known/openid-configuration") {
+      res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks`, id_token_signing_alg_values_supported: ["RS256"], response_types_supported: ["token"], subject_types_supported: ["public"] }));
+    } else if (path === "/jwks") {
+      fetches++;
+      res.end(JSON.stringify({ keys: [key.publicJwk] }));
+    } else {
+      res.statusCode = 404;
+      res.end(JSON.stringify({ error: "not_found" }));
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    issuer,
+    audience,
+    jwksUri: `${issuer}/jwks`,
+    kid: key.kid,
+    publicJwk: key.publicJwk,
+    jwksFetches: () => fetches,
+    mintToken: (sub, claims, mintOptions) => mintLocalToken(key, issuer, audience, sub, { ...mintOptions, claims }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

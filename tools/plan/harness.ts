@@ -1,0 +1,194 @@
+// The offline plan harness: evaluates one stack's program under Pulumi's mock engine with that stack's
+// `Pulumi.<stack>.yaml`, and records every registered resource exactly as the engine would receive it (parent,
+// dependencies, inputs with secrets masked, options). Used by `npm run plan`, the policy runner and the tests.
+import { readFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { SECRET_PLACEHOLDER, type PlannedResource, type PlanResult } from "./types";
+import { PlanMocks } from "./mocks";
+
+/** What to evaluate. */
+export interface EvaluateStackOptions {
+  /** Stack name; its config is `Pulumi.<stack>.yaml` unless `configFile` says otherwise. */
+  stack: string;
+  /** Path of the stack config file (absolute or relative to `projectRoot`). */
+  configFile?: string;
+  /** Directory holding Pulumi.yaml; defaults to the repository root. */
+  projectRoot?: string;
+}
+
+/** The repository root (where Pulumi.yaml lives). */
+export const DEFAULT_PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+
+/** The project's name from Pulumi.yaml. */
+export function readProjectName(projectRoot: string): string {
+  const file = path.join(projectRoot, "Pulumi.yaml");
+  const doc = parseYaml(readFileSync(file, "utf8")) as { name?: unknown } | null;
+  if (typeof doc?.name !== "string") throw new Error(`${file}: "name" is required`);
+  return doc.name;
+}
+
+/** Flat Pulumi config (`ns:key` → string, structured values as JSON) and the keys holding secure values. */
+export interface StackConfig {
+  values: Record<string, string>;
+  secretKeys: string[];
+}
+
+/**
+ * Reads a stack config file as the Pulumi CLI would hand it to the program. A `secure:` value (encrypted with a
+ * key this machine does not have) becomes SECRET_PLACEHOLDER and its key is marked secret.
+ */
+export function readStackConfig(file: string, project: string): StackConfig {
+  if (!existsSync(file)) throw new Error(`stack config file not found: ${file}`);
+  const doc = (parseYaml(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [rawKey, value] of Object.entries(doc.config ?? {})) {
+    const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+    let secret = false;
+    const replaceSecure = (v: unknown): unknown => {
+      if (isSecure(v)) {
+        secret = true;
+        return SECRET_PLACEHOLDER;
+      }
+      if (Array.isArray(v)) return v.map(replaceSecure);
+      if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replaceSecure(x)]));
+      return v;
+    };
+    const plain = replaceSecure(value);
+    values[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
+    if (secret) secretKeys.push(key);
+  }
+  return { values, secretKeys };
+}
+
+function isSecure(v: unknown): boolean {
+  return v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && "secure" in v;
+}
+
+/** Replaces secret values in a serialized property tree by SECRET_PLACEHOLDER and lists their paths. */
+export function maskSecrets(value: unknown, at = ""): { value: unknown; secretPaths: string[] } {
+  const secretPaths: string[] = [];
+  const walk = (v: unknown, p: string): unknown => {
+    if (v === unknownValue) return "[unknown]";
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${p}[${i}]`));
+    if (v !== null && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      if (o[specialSigKey] === specialSecretSig) {
+        secretPaths.push(p);
+        return SECRET_PLACEHOLDER;
+      }
+      if (o[specialSigKey] === specialResourceSig) return o["urn"];
+      return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, walk(x, p === "" ? k : `${p}.${k}`)]));
+    }
+    return v;
+  };
+  return { value: walk(value, at), secretPaths };
+}
+
+interface ProtoStruct {
+  toJavaScript(): Record<string, unknown>;
+}
+
+/** The parts of a RegisterResourceRequest the harness reads (generated protobuf getters). */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getObject(): ProtoStruct | undefined;
+  getDependenciesList(): string[];
+  getProtect?(): boolean;
+  getIgnorechangesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getAliasesList?(): Array<{ getUrn(): string }>;
+}
+
+type Callback = (err: unknown, resp: { getUrn(): string; getId(): string } | undefined) => void;
+
+interface HookableMonitor {
+  newUrn(parent: string, type: string, name: string): string;
+  registerResource(req: RegisterRequest, cb: Callback): Promise<void>;
+  registerResourceOutputs(req: { getUrn(): string; getOutputs(): ProtoStruct | undefined }, cb: (err: unknown, resp: unknown) => void): void;
+}
+
+/** The URN the Pulumi engine gives a resource of `type` named `name` under `parent` (empty for none). */
+export function urnOf(project: string, stack: string, parent: string, type: string, name: string): string {
+  const parentType = parent === "" ? "" : (parent.split("::")[2] ?? "");
+  const qualified = parentType === "" || parentType === ROOT_STACK_TYPE ? type : `${parentType}$${type}`;
+  return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * Evaluates the program of `options.stack` under mocks and returns every resource it declared. Call once per
+ * stack; calls run one after another (Pulumi's runtime state is global).
+ */
+export async function evaluateStack(options: EvaluateStackOptions): Promise<PlanResult> {
+  const projectRoot = path.resolve(options.projectRoot ?? DEFAULT_PROJECT_ROOT);
+  const project = readProjectName(projectRoot);
+  const configFile = path.resolve(projectRoot, options.configFile ?? `Pulumi.${options.stack}.yaml`);
+  const config = readStackConfig(configFile, project);
+
+  await pulumi.runtime.setMocks(new PlanMocks(), project, options.stack, false);
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+
+  const monitor = settings.getMonitor() as unknown as HookableMonitor;
+  const resources: PlannedResource[] = [];
+  let stackOutputs: Record<string, unknown> = {};
+
+  // The mock monitor qualifies a child's type with its parent's last type only, and prefixes top-level resources
+  // with the Stack type; the engine uses the parent's full qualified type and leaves the root Stack out.
+  monitor.newUrn = (parent, type, name) => urnOf(project, options.stack, parent, type, name);
+
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    const masked = maskSecrets(req.getObject()?.toJavaScript() ?? {});
+    const aliases = (req.getAliasesList?.() ?? []).map((a) => a.getUrn()).filter((u) => u !== "");
+    const record: PlannedResource = {
+      urn: "",
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent() === "" ? undefined : req.getParent(),
+      dependencies: [...req.getDependenciesList()],
+      inputs: masked.value as Record<string, unknown>,
+      secretPaths: masked.secretPaths,
+      custom: req.getCustom(),
+      options: {
+        ...(req.getProtect?.() ? { protect: true } : {}),
+        ...(req.getIgnorechangesList().length > 0 ? { ignoreChanges: [...req.getIgnorechangesList()] } : {}),
+        ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true } : {}),
+        ...(aliases.length > 0 ? { aliases } : {}),
+      },
+    };
+    resources.push(record);
+    return register(req, (err, resp) => {
+      if (resp !== undefined) {
+        record.urn = resp.getUrn();
+        if (resp.getId() !== "") record.id = resp.getId();
+      }
+      cb(err, resp);
+    });
+  };
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, cb) => {
+    if (req.getUrn().split("::")[2] === ROOT_STACK_TYPE) {
+      stackOutputs = maskSecrets(req.getOutputs()?.toJavaScript() ?? {}).value as Record<string, unknown>;
+    }
+    registerOutputs(req, cb);
+  };
+
+  const started = performance.now();
+  // Loaded after the mocks are set: the program reads config and declares resources as it runs.
+  const { main } = await import("../../stacks/program");
+  await pulumi.runtime.runInPulumiStack(async () => main() as unknown as Record<string, unknown>);
+  // Internal to the SDK (not in its typings): waits until every registration RPC has answered.
+  await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  const programMs = Math.round(performance.now() - started);
+
+  return { project, stack: options.stack, resources, outputs: stackOutputs, programMs };
+}

@@ -1,0 +1,148 @@
+// The mock cloud of the offline plan: deterministic ids and the computed outputs Azure would return (host names,
+// vault URIs, workspace ids, verification records), so outputs resolve and read like a real deployment. Every
+// value here is a placeholder produced locally; nothing is read from Azure.
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Subscription id used by every mocked resource id. */
+export const MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
+/** Tenant id returned by the mocked getClientConfig. */
+export const MOCK_TENANT_ID = "11111111-1111-1111-1111-111111111111";
+
+/** A GUID-shaped, deterministic placeholder derived from `seed`. */
+export function mockGuid(seed: string): string {
+  const h = createHash("sha256").update(seed).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** ARM provider path and name input of each azure-native type the mocks know; others get a generic id. */
+const ARM_TYPES: Record<string, { path: string; nameInput: string }> = {
+  "azure-native:operationalinsights:Workspace": { path: "Microsoft.OperationalInsights/workspaces", nameInput: "workspaceName" },
+  "azure-native:applicationinsights:Component": { path: "Microsoft.Insights/components", nameInput: "resourceName" },
+  "azure-native:monitor:ActionGroup": { path: "Microsoft.Insights/actionGroups", nameInput: "actionGroupName" },
+  "azure-native:communication:CommunicationService": { path: "Microsoft.Communication/communicationServices", nameInput: "communicationServiceName" },
+  "azure-native:communication:EmailService": { path: "Microsoft.Communication/emailServices", nameInput: "emailServiceName" },
+  "azure-native:keyvault:Vault": { path: "Microsoft.KeyVault/vaults", nameInput: "vaultName" },
+};
+
+/** Name input of types whose id the switch below builds itself. */
+const NAME_INPUTS: Record<string, string> = {
+  "azure-native:resources:ResourceGroup": "resourceGroupName",
+  "azure-native:communication:Domain": "domainName",
+  "azure-native:communication:SenderUsername": "senderUsername",
+  "azure-native:keyvault:Secret": "secretName",
+  "azure-native:monitor:DiagnosticSetting": "name",
+  "azure-native:authorization:RoleAssignment": "roleAssignmentName",
+  "azure-native:authorization:ManagementLockByScope": "lockName",
+};
+
+type Inputs = Record<string, unknown>;
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+function rgId(inputs: Inputs): string {
+  return `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${str(inputs["resourceGroupName"]) ?? "rg"}`;
+}
+
+/** Pulumi mocks that compute ids and outputs per Azure type; one instance per evaluated stack. */
+export class PlanMocks implements pulumi.runtime.Mocks {
+  private readonly acsHosts = new Map<string, string>();
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    const inputs = args.inputs as Inputs;
+    if (!args.custom) return { id: undefined, state: inputs };
+    const [, module = "", typeName = ""] = args.type.split(":");
+    const known = ARM_TYPES[args.type];
+    const nameInput = known?.nameInput ?? NAME_INPUTS[args.type] ?? Object.keys(inputs).sort().find((k) => k.endsWith("Name") && k !== "resourceGroupName" && typeof inputs[k] === "string");
+    const name = (nameInput !== undefined ? str(inputs[nameInput]) : undefined) ?? args.name;
+    let id = `${rgId(inputs)}/providers/${known?.path ?? `Microsoft.${module}/${typeName}`}/${name}`;
+    const state: Inputs = { ...inputs, name };
+
+    switch (args.type) {
+      case "azure-native:resources:ResourceGroup":
+        id = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${name}`;
+        break;
+      case "azure-native:operationalinsights:Workspace":
+        state["customerId"] = mockGuid(`workspace/${name}`);
+        break;
+      case "azure-native:applicationinsights:Component": {
+        const key = mockGuid(`appi/${name}`);
+        state["instrumentationKey"] = key;
+        state["connectionString"] = `InstrumentationKey=${key};IngestionEndpoint=https://mock.in.applicationinsights.azure.com/`;
+        break;
+      }
+      case "azure-native:communication:CommunicationService": {
+        const geo = (str(inputs["dataLocation"]) ?? "unitedstates").toLowerCase().replace(/\s+/g, "");
+        const hostName = `${name}.${geo}.communication.azure.com`;
+        this.acsHosts.set(name, hostName);
+        state["hostName"] = hostName;
+        state["immutableResourceId"] = mockGuid(`acs/${name}`);
+        state["identity"] = { ...((inputs["identity"] as Inputs | undefined) ?? {}), principalId: mockGuid(`acs-identity/${name}`), tenantId: MOCK_TENANT_ID };
+        break;
+      }
+      case "azure-native:communication:Domain": {
+        id = `${rgId(inputs)}/providers/Microsoft.Communication/emailServices/${str(inputs["emailServiceName"]) ?? ""}/domains/${name}`;
+        const azureManaged = inputs["domainManagement"] === "AzureManaged";
+        const sender = azureManaged ? `${mockGuid(`domain/${id}`)}.azurecomm.net` : name;
+        state["fromSenderDomain"] = sender;
+        state["mailFromSenderDomain"] = sender;
+        state["verificationRecords"] = azureManaged
+          ? {}
+          : {
+              domain: { type: "TXT", name, value: `ms-domain-verification=${mockGuid(`verify/${id}`)}`, ttl: 3600 },
+              sPF: { type: "TXT", name, value: "v=spf1 include:spf.protection.outlook.com -all", ttl: 3600 },
+              dKIM: { type: "CNAME", name: "selector1-azurecomm-prod-net._domainkey", value: "selector1-azurecomm-prod-net._domainkey.azurecomm.net", ttl: 3600 },
+              dKIM2: { type: "CNAME", name: "selector2-azurecomm-prod-net._domainkey", value: "selector2-azurecomm-prod-net._domainkey.azurecomm.net", ttl: 3600 },
+            };
+        break;
+      }
+      case "azure-native:communication:SenderUsername":
+        id = `${rgId(inputs)}/providers/Microsoft.Communication/emailServices/${str(inputs["emailServiceName"]) ?? ""}/domains/${str(inputs["domainName"]) ?? ""}/senderUsernames/${name}`;
+        break;
+      case "azure-native:keyvault:Vault":
+        state["properties"] = { ...((inputs["properties"] as Inputs | undefined) ?? {}), vaultUri: `https://${name}.vault.azure.net/` };
+        break;
+      case "azure-native:keyvault:Secret": {
+        const vault = str(inputs["vaultName"]) ?? "";
+        id = `${rgId(inputs)}/providers/Microsoft.KeyVault/vaults/${vault}/secrets/${name}`;
+        state["properties"] = {
+          ...((inputs["properties"] as Inputs | undefined) ?? {}),
+          secretUri: `https://${vault}.vault.azure.net/secrets/${name}`,
+          secretUriWithVersion: `https://${vault}.vault.azure.net/secrets/${name}/${mockGuid(id).replace(/-/g, "")}`,
+        };
+        break;
+      }
+      case "azure-native:monitor:DiagnosticSetting":
+        id = `${str(inputs["resourceUri"]) ?? ""}/providers/Microsoft.Insights/diagnosticSettings/${name}`;
+        break;
+      case "azure-native:authorization:RoleAssignment":
+        id = `${str(inputs["scope"]) ?? ""}/providers/Microsoft.Authorization/roleAssignments/${str(inputs["roleAssignmentName"]) ?? name}`;
+        break;
+      case "azure-native:authorization:ManagementLockByScope":
+        id = `${str(inputs["scope"]) ?? ""}/providers/Microsoft.Authorization/locks/${str(inputs["lockName"]) ?? name}`;
+        break;
+    }
+    return { id, state: { ...state, id } };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    const inputs = args.inputs as Inputs;
+    switch (args.token) {
+      case "azure-native:authorization:getClientConfig":
+        return { clientId: mockGuid("client"), objectId: mockGuid("deployer"), subscriptionId: MOCK_SUBSCRIPTION_ID, tenantId: MOCK_TENANT_ID };
+      case "azure-native:communication:listCommunicationServiceKeys": {
+        const name = str(inputs["communicationServiceName"]) ?? "acs";
+        const host = this.acsHosts.get(name) ?? `${name}.communication.azure.com`;
+        const primaryKey = Buffer.from(`mock-primary-${name}`).toString("base64");
+        const secondaryKey = Buffer.from(`mock-secondary-${name}`).toString("base64");
+        return {
+          primaryKey,
+          secondaryKey,
+          primaryConnectionString: `endpoint=https://${host}/;accesskey=${primaryKey}`,
+          secondaryConnectionString: `endpoint=https://${host}/;accesskey=${secondaryKey}`,
+        };
+      }
+      default:
+        return {};
+    }
+  }
+}
