@@ -14,6 +14,7 @@ import * as eventgrid from "@pulumi/azure-native/eventgrid";
 import * as storage from "@pulumi/azure-native/storage";
 import type { AzureComponentArgs } from "./common/types";
 import { attachDiagnostics } from "./common/diagnostics";
+import { attachStorageServiceDiagnostics } from "./common/storage-diagnostics";
 import { deterministicGuid, resourceName, type NamingContext } from "./common/naming";
 import { queueNamesOf, type EventRoutingConfig, type EventSubscriptionConfig } from "./common/acs-event-types";
 import {
@@ -156,6 +157,7 @@ export class EventRouting extends pulumi.ComponentResource {
 
     if (args.diagnostics !== undefined) {
       attachDiagnostics(`${name}-topic`, topic.id, args.diagnostics, this);
+      attachStorageServiceDiagnostics(`${name}-storage`, account.id, ["blob", "queue"], args.diagnostics, this);
     }
 
     const grants = routingRoleGrants(routing).map((grant) => {

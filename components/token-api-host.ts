@@ -15,6 +15,7 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
 import type { AzureComponentArgs } from "./common/types";
 import { attachDiagnostics } from "./common/diagnostics";
+import { attachStorageServiceDiagnostics } from "./common/storage-diagnostics";
 import { deterministicGuid, resourceName, type NamingContext } from "./common/naming";
 import { blobContainerScope, roleDefinitionResourceId, storageTableScope, type BuiltInRole } from "./common/roles";
 import {
@@ -235,6 +236,8 @@ export class TokenApiHost extends pulumi.ComponentResource {
 
     if (args.diagnostics !== undefined) {
       attachDiagnostics(`${name}-app`, app.id, { ...args.diagnostics, logCategories: WEB_APP_LOG_CATEGORIES }, this);
+      attachStorageServiceDiagnostics(`${name}-data`, dataAccount.id, ["table"], args.diagnostics, this);
+      attachStorageServiceDiagnostics(`${name}-packages`, packageAccount.id, ["blob"], args.diagnostics, this);
     }
 
     this.id = app.id;

@@ -6,7 +6,7 @@ import { appSettingsOf, forTypes, isKeyVaultReference, T } from "./lib";
 /** Setting names that hold a secret whatever their value looks like. */
 const SECRET_NAME = /(CONNECTION_?STRING|PASSWORD|ACCESS_?KEY|ACCOUNT_?KEY|API_?KEY|CLIENT_?SECRET|PRIMARY_?KEY|SECONDARY_?KEY|_SECRET)$/i;
 /** Values that embed a credential (ACS and Storage connection strings, SAS signatures, passwords). */
-const SECRET_VALUE = /(accesskey=|accountkey=|sharedaccesskey=|password=|pwd=|[?&]sig=)/i;
+const SECRET_VALUE = /(accesskey=|accountkey=|sharedaccesskey=|password=|pwd=|[?&](sig|code)=)/i;
 
 /** Why a setting counts as a secret, or undefined when it does not. */
 export function secretReason(name: string, value: unknown): string | undefined {

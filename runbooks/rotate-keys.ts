@@ -24,6 +24,7 @@ Target (exactly one):
   --stack NAME        read \`pulumi stack output --json --show-secrets --stack NAME\` (needs the pulumi CLI)
   --outputs FILE      read the same JSON from a file
   --local             the local environment started by \`npm run dev\` (.local-dev/env.json)
+  --local-env FILE    with --local: read FILE instead of .local-dev/env.json
 
 Options:
   --dry-run                   run step 1 (read only) and print the exact plan; change nothing
@@ -48,6 +49,7 @@ const flags = {
   stack: { type: "string" },
   outputs: { type: "string" },
   local: { type: "boolean" },
+  "local-env": { type: "string" },
   "dry-run": { type: "boolean" },
   "readiness-timeout": { type: "string" },
   "key-propagation-timeout": { type: "string" },
@@ -115,7 +117,7 @@ export async function main(argv: string[], deps: RotateMainDeps = {}): Promise<n
       if (out.json) out.document({ help: rotateHelp });
       return ExitCode.ok;
     }
-    target = await resolveTarget({ stack: args.stack, outputs: args.outputs, local: args.local });
+    target = await resolveTarget({ stack: args.stack, outputs: args.outputs, local: args.local, localEnv: args["local-env"] });
     requireFields(target, ["keyVaultUri", "subscriptionId", "resourceGroupName", "acsName"], "to rotate keys");
     const local = target.kind === "local";
     options = {

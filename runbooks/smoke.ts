@@ -26,6 +26,7 @@ Target (exactly one):
   --stack NAME        read \`pulumi stack output --json --show-secrets --stack NAME\` (needs the pulumi CLI)
   --outputs FILE      read the same JSON from a file (e.g. saved by a CI deploy job)
   --local             the local environment started by \`npm run dev\` (.local-dev/env.json)
+  --local-env FILE    with --local: read FILE instead of .local-dev/env.json
 
 Options:
   --verify-logs       also check Log Analytics; polls until --logs-timeout because ingestion takes minutes
@@ -44,6 +45,7 @@ const flags = {
   stack: { type: "string" },
   outputs: { type: "string" },
   local: { type: "boolean" },
+  "local-env": { type: "string" },
   "verify-logs": { type: "boolean" },
   "logs-timeout": { type: "string" },
   json: { type: "boolean" },
@@ -51,12 +53,15 @@ const flags = {
 } as const;
 
 /** Builds the smoke dependencies from a target with the real SDKs. */
-export async function smokeDepsFor(target: Target, options: { verifyLogs: boolean; logsTimeoutMs: number }): Promise<SmokeDeps> {
+export async function smokeDepsFor(
+  target: Target,
+  options: { verifyLogs: boolean; logsTimeoutMs: number; callerToken?: SmokeDeps["callerToken"] },
+): Promise<SmokeDeps> {
   const credential = credentialFor(target);
   const connectionString = await connectionStringFor(target, credential);
   return {
     tokenApiUrl: target.tokenApiUrl,
-    callerToken: callerTokenSourceFor(target, credential),
+    callerToken: options.callerToken ?? callerTokenSourceFor(target, credential),
     identityClient: identityClientFor(target, connectionString),
     chatClient: chatClientFactoryFor(target),
     smokeSubject: `smoke-${randomUUID()}`,
@@ -87,7 +92,7 @@ export async function main(argv: string[], out: Output = consoleOutput(argv.incl
       if (out.json) out.document({ help: smokeHelp });
       return ExitCode.ok;
     }
-    target = await resolveTarget({ stack: args.stack, outputs: args.outputs, local: args.local });
+    target = await resolveTarget({ stack: args.stack, outputs: args.outputs, local: args.local, localEnv: args["local-env"] });
     const logsTimeoutMs = parseSeconds("logs-timeout", args["logs-timeout"], target.kind === "local" ? 60 : 900) * 1000;
     deps = await smokeDepsFor(target, { verifyLogs: args["verify-logs"] === true, logsTimeoutMs });
   } catch (error) {

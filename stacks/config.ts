@@ -5,6 +5,9 @@
 // `configSchema` and a matching entry in the README's config reference.
 import { z } from "zod";
 import { REGION_CODES } from "../components/common/naming";
+import { eventRoutingConfigSchema } from "../components/common/acs-event-types";
+import { tokenApiConfigSchema, tokenApiEnvironmentProblems } from "../components/common/token-api";
+import { alertSettingsProblems, alertsConfigSchema, resolveAlertSettings } from "../components/common/alert-definitions";
 
 /** The config namespace (the project name in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "acs-platform";
@@ -37,8 +40,7 @@ const slug = (what: string, max: number) =>
     .string()
     .min(2)
     .max(max)
-    .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, `${what}: lowercase letters, digits and single hyphens, starting with a letter`)
-    .refine((s) => !s.includes("--"), `${what}: lowercase letters, digits and single hyphens, starting with a letter`);
+    .regex(/^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$/, `${what}: lowercase letters, digits and single hyphens, starting with a letter`);
 
 // ---- identity: who and where -------------------------------------------------------------------------------
 const identitySection = {
@@ -179,6 +181,16 @@ const keyVaultSection = {
     }),
 };
 
+// ---- events, token API, alerts (issue #4) ------------------------------------------------------------------
+const eventsApiAlertsSection = {
+  /** Event Grid routes of ACS events: storage SKU, dead-letter container and subscriptions. */
+  eventRouting: eventRoutingConfigSchema,
+  /** The hosted token API: plan, CORS, OIDC, token lifetimes and scopes, mapping table, package path. */
+  tokenApi: tokenApiConfigSchema,
+  /** Alert thresholds, windows and severities (defaults per environment) and an optional cost budget. */
+  alerts: alertsConfigSchema,
+};
+
 /** The whole schema: every key an environment sets. */
 export const configSchema = z
   .object({
@@ -187,9 +199,16 @@ export const configSchema = z
     ...emailSection,
     ...observabilitySection,
     ...keyVaultSection,
+    ...eventsApiAlertsSection,
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    for (const p of tokenApiEnvironmentProblems(cfg.tokenApi, cfg.environment)) {
+      ctx.addIssue({ code: "custom", path: ["tokenApi", ...p.path], message: p.message });
+    }
+    for (const p of alertSettingsProblems(resolveAlertSettings(cfg.environment, cfg.alerts))) {
+      ctx.addIssue({ code: "custom", path: ["alerts", ...p.path], message: p.message });
+    }
     if (cfg.tags.env !== cfg.environment) {
       ctx.addIssue({ code: "custom", path: ["tags", "env"], message: `must equal acs-platform:environment ("${cfg.environment}"); got "${cfg.tags.env}"` });
     }

@@ -14,6 +14,10 @@ import type { DiagnosticsArgs } from "../components/common/types";
 import { Observability } from "../components/observability";
 import { CommunicationServices, type DnsRecord } from "../components/communication-services";
 import { SecretStore } from "../components/secret-store";
+import { EventRouting } from "../components/event-routing";
+import { TokenApiHost } from "../components/token-api-host";
+import { Alerts } from "../components/alerts";
+import { resolveAlertSettings } from "../components/common/alert-definitions";
 
 /** Stack outputs; names fixed in docs/interfaces.md. */
 export interface StackOutputs {
@@ -30,6 +34,14 @@ export interface StackOutputs {
   appInsightsConnectionString: pulumi.Output<string>;
   emailSenderAddresses: pulumi.Output<string[]>;
   emailDnsRecords: pulumi.Output<DnsRecord[]>;
+  tokenApiUrl: pulumi.Output<string>;
+  tokenApiHostName: pulumi.Output<string>;
+  tokenApiAudience: pulumi.Output<string>;
+  oidcIssuer: pulumi.Output<string>;
+  eventGridSystemTopicName: pulumi.Output<string>;
+  eventQueueNames: pulumi.Output<string[]>;
+  deadLetterContainerName: pulumi.Output<string>;
+  mappingTableName: pulumi.Output<string>;
 }
 
 /** Everything later components need from the core of the program. */
@@ -140,6 +152,49 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     lock: config.keyVault.deleteLock ? "CanNotDelete" : undefined,
   });
 
+  // Issue #4: ACS events to queues, the hosted token API, and the alerts over all of it.
+  const events = new EventRouting(`${prefix}-events`, {
+    naming,
+    resourceGroupName: resourceGroup.name,
+    location: config.location,
+    tags: tags(),
+    diagnostics,
+    subscriptionId: clientConfig.subscriptionId,
+    communicationServiceId: acs.id,
+    routing: config.eventRouting,
+  });
+
+  const tokenApi = new TokenApiHost(`${prefix}-token-api`, {
+    naming,
+    resourceGroupName: resourceGroup.name,
+    location: config.location,
+    tags: tags(),
+    diagnostics,
+    subscriptionId: clientConfig.subscriptionId,
+    tokenApi: config.tokenApi,
+    acsEndpoint: acs.endpoint,
+    keyVault: { id: secretStore.id, name: secretStore.name, uri: secretStore.vaultUri },
+    acsSecretName: secretStore.secretName,
+    appInsightsConnectionString: observability.appInsightsConnectionString,
+    packagePath: config.tokenApi.packagePath,
+  });
+
+  new Alerts(`${prefix}-alerts`, {
+    naming,
+    resourceGroupName: resourceGroup.name,
+    location: config.location,
+    tags: tags(),
+    actionGroupId: observability.actionGroupId,
+    targets: {
+      communicationService: acs.id,
+      eventGridSystemTopic: events.id,
+      webApp: tokenApi.id,
+      workspace: observability.workspaceId,
+    },
+    settings: resolveAlertSettings(config.environment, config.alerts),
+    budget: config.alerts.budget === undefined ? undefined : { ...config.alerts.budget, resourceGroupId: resourceGroup.id },
+  });
+
   const outputs: StackOutputs = {
     resourceGroupName: resourceGroup.name,
     subscriptionId: clientConfig.subscriptionId,
@@ -154,6 +209,14 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     appInsightsConnectionString: observability.appInsightsConnectionString,
     emailSenderAddresses: acs.senderAddresses,
     emailDnsRecords: acs.dnsRecords,
+    tokenApiUrl: tokenApi.url,
+    tokenApiHostName: tokenApi.hostName,
+    tokenApiAudience: pulumi.output(config.tokenApi.oidc.audience),
+    oidcIssuer: pulumi.output(config.tokenApi.oidc.issuer),
+    eventGridSystemTopicName: events.name,
+    eventQueueNames: events.queueNames,
+    deadLetterContainerName: events.deadLetterContainerName,
+    mappingTableName: tokenApi.mappingTableName,
   };
 
   return {

@@ -161,6 +161,8 @@ export const eventRoutingConfigSchema = z
           seen.add(s.name);
         });
         const routed = new Set(subs.flatMap((s) => s.eventTypes));
+        // An unknown type is already reported where it is; a typo should not also read as a missing route.
+        if ([...routed].some((t) => !isAcsEventType(t))) return;
         const missing = REQUIRED_EVENT_TYPES.filter((t) => !routed.has(t));
         if (missing.length > 0) {
           ctx.addIssue({ code: "custom", message: `subscriptions must route ${missing.join(", ")}` });

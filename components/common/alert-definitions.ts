@@ -276,20 +276,26 @@ export function resolveAlertSettings(environment: string, config: AlertsConfig):
 }
 
 /**
- * Why the effective settings are impossible, as messages naming the key: a percentage above 100, a frequency
- * longer than its window, or a "less than 0" health check that could never fire.
+ * Why the effective settings are impossible, each with the path below `alerts` and a message: a frequency longer
+ * than its window, or a health-check percentage that is not in (0, 100].
  */
-export function alertSettingsProblems(settings: Record<AlertKey, AlertSettings>): string[] {
-  const problems: string[] = [];
+export function alertSettingsProblems(settings: Record<AlertKey, AlertSettings>): Array<{ path: Array<string | number>; message: string }> {
+  const problems: Array<{ path: Array<string | number>; message: string }> = [];
   for (const key of ALERT_KEYS) {
     const s = settings[key];
     if ((MINUTES[s.evaluationFrequency] ?? 0) > (MINUTES[s.windowSize] ?? 0)) {
-      problems.push(`alerts.rules.${key}.evaluationFrequency (${s.evaluationFrequency}) must not be longer than windowSize (${s.windowSize})`);
+      problems.push({
+        path: ["rules", key, "evaluationFrequency"],
+        message: `(${s.evaluationFrequency}) must not be longer than windowSize (${s.windowSize})`,
+      });
     }
   }
   const health = settings.webAppHealth.threshold;
   if (health <= 0 || health > 100) {
-    problems.push(`alerts.rules.webAppHealth.threshold must be greater than 0 and at most 100 (percent of healthy instances); got ${health}`);
+    problems.push({
+      path: ["rules", "webAppHealth", "threshold"],
+      message: `must be greater than 0 and at most 100 (percent of healthy instances); got ${health}`,
+    });
   }
   return problems;
 }

@@ -32,13 +32,13 @@ export function supportsZoneRedundancy(skuName: string): boolean {
 const SKU_HELP = "B1-B3, S1-S3, P1v2-P3v2, P0v3-P5v3 (and mv3), P0v4-P5v4, I1v2-I6v2";
 
 /** A CORS origin: scheme and host (and port) only, https except for localhost. */
-const corsOrigin = z
-  .string()
-  .min(1, "must not be empty; give an origin such as https://app.example.com")
-  .refine(
-    (o) => /^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o) || /^http:\/\/localhost(:\d{1,5})?$/.test(o),
-    "must be an origin (https://host[:port], or http://localhost[:port]) without path, wildcard or trailing slash",
-  );
+const corsOrigin = z.string().superRefine((o, ctx) => {
+  if (o.trim() === "") {
+    ctx.addIssue({ code: "custom", message: "must not be empty; give an origin such as https://app.example.com" });
+  } else if (!/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o) && !/^http:\/\/localhost(:\d{1,5})?$/.test(o)) {
+    ctx.addIssue({ code: "custom", message: "must be an origin (https://host[:port], or http://localhost[:port]) without path, wildcard or trailing slash" });
+  }
+});
 
 /** The `tokenApi` config section. */
 export const tokenApiConfigSchema = z
@@ -111,15 +111,21 @@ export const tokenApiConfigSchema = z
 /** A validated `tokenApi` section. */
 export type TokenApiConfig = z.infer<typeof tokenApiConfigSchema>;
 
+/** A config problem found after parsing: the path below the section and the message (without the key). */
+export interface ConfigProblem {
+  path: Array<string | number>;
+  message: string;
+}
+
 /** Environment rules beyond the section's own: prod runs at least 2 instances, zone-redundant where the SKU allows. */
-export function tokenApiEnvironmentProblems(cfg: TokenApiConfig, environment: string): string[] {
-  const problems: string[] = [];
+export function tokenApiEnvironmentProblems(cfg: TokenApiConfig, environment: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
   if (environment === "prod") {
-    if (cfg.plan.instanceCount < 2) problems.push("tokenApi.plan.instanceCount must be at least 2 in prod");
+    if (cfg.plan.instanceCount < 2) problems.push({ path: ["plan", "instanceCount"], message: "must be at least 2 in prod" });
     if (supportsZoneRedundancy(cfg.plan.skuName) && !cfg.plan.zoneRedundant) {
-      problems.push(`tokenApi.plan.zoneRedundant must be true in prod (${cfg.plan.skuName} supports zones)`);
+      problems.push({ path: ["plan", "zoneRedundant"], message: `must be true in prod (${cfg.plan.skuName} supports zones)` });
     }
-    if (!cfg.alwaysOn) problems.push("tokenApi.alwaysOn must be true in prod");
+    if (!cfg.alwaysOn) problems.push({ path: ["alwaysOn"], message: "must be true in prod" });
   }
   return problems;
 }

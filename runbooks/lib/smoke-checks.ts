@@ -264,15 +264,18 @@ export async function checkChatFlow(deps: Pick<SmokeDeps, "identityClient" | "ch
 }
 
 /**
- * KQL for the operations this run made: ChatOperational logs land in ACSChatIncomingOperations and identity
- * (AuthOperational) logs in ACSAuthIncomingOperations (shared/reference/azure-resources.md).
+ * KQL for the operations this run made; the time window comes from the query's timespan (the run's start).
+ * Identity (AuthOperational) logs land in ACSAuthIncomingOperations, chat logs in ACSChatIncomingOperations
+ * (shared/reference/azure-resources.md), whose Identity column names the calling chat user.
  */
-export function logQueries(resources: SmokeResources, since: Date): { table: string; kql: string }[] {
-  const t = since.toISOString();
-  const threadIds = resources.deletedThreads.map((id) => `"${id.replace(/"/g, "")}"`).join(", ");
+export function logQueries(resources: SmokeResources): { table: string; kql: string }[] {
+  const chatUsers = resources.deletedUsers.map((id) => `"${id.replace(/["\\]/g, "")}"`).join(", ");
   return [
-    { table: "ACSAuthIncomingOperations", kql: `ACSAuthIncomingOperations | where TimeGenerated >= datetime(${t}) | summarize Count = count() by OperationName` },
-    { table: "ACSChatIncomingOperations", kql: `ACSChatIncomingOperations | where TimeGenerated >= datetime(${t}) | where ChatThreadId in (${threadIds}) | summarize Count = count() by OperationName` },
+    {
+      table: "ACSAuthIncomingOperations",
+      kql: `ACSAuthIncomingOperations | where OperationName in ("CreateIdentity", "IssueAccessToken", "RevokeAccessTokens", "DeleteIdentity") | summarize Count = count() by OperationName`,
+    },
+    { table: "ACSChatIncomingOperations", kql: `ACSChatIncomingOperations | where Identity in (${chatUsers}) | summarize Count = count() by OperationName` },
   ];
 }
 
@@ -285,7 +288,7 @@ export async function checkLogIngestion(
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const deadline = now() + logs.timeoutMs;
-  const pending = new Map(logQueries(resources, since).map((q) => [q.table, q.kql]));
+  const pending = new Map(logQueries(resources).map((q) => [q.table, q.kql]));
   const found: string[] = [];
   for (;;) {
     for (const [table, kql] of [...pending]) {
@@ -340,6 +343,6 @@ export async function cleanUp(deps: Pick<SmokeDeps, "identityClient" | "tokenApi
     }
   }
   if (problems.length > 0) throw new CheckFailure(`left behind: ${problems.join("; ")}`);
-  const parts = [callers && `${callers} token API caller(s) erased`, threads && `${threads} thread(s)`, users && `${users} user(s)`].filter(Boolean);
-  return parts.length === 0 ? "nothing left to remove" : `removed ${parts.join(", ")}`;
+  const parts = [callers && `erased ${callers} token API caller(s)`, threads && `deleted ${threads} thread(s)`, users && `deleted ${users} user(s)`].filter(Boolean);
+  return parts.length === 0 ? "nothing left to remove" : parts.join(", ");
 }

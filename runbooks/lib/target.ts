@@ -90,6 +90,8 @@ export interface TargetFlags {
   stack?: string;
   outputs?: string;
   local?: boolean;
+  /** With --local: read this file instead of .local-dev/env.json. */
+  localEnv?: string;
 }
 
 export interface TargetDeps {
@@ -105,6 +107,7 @@ export async function resolveTarget(flags: TargetFlags, deps: TargetDeps = {}): 
   if (chosen !== 1) {
     throw new UsageError("choose exactly one target: --stack NAME, --outputs FILE or --local");
   }
+  if (flags.localEnv !== undefined && !flags.local) throw new UsageError("--local-env FILE only goes with --local");
   const readText = deps.readText ?? ((file: string) => readFile(file, "utf8"));
   if (flags.stack !== undefined) {
     const runPulumi = deps.runPulumi ?? runPulumiCli;
@@ -127,7 +130,7 @@ export async function resolveTarget(flags: TargetFlags, deps: TargetDeps = {}): 
     const text = await readOrExplain(readText, flags.outputs, "the outputs file");
     return fromStackOutputs(parseJson(text, flags.outputs), "outputs", `outputs file ${flags.outputs}`);
   }
-  const file = deps.localEnvPath ?? localEnvFile;
+  const file = flags.localEnv ?? deps.localEnvPath ?? localEnvFile;
   const text = await readOrExplain(readText, file, "the local environment file (start it with `npm run dev`)");
   return fromLocalEnv(parseJson(text, file), readText);
 }

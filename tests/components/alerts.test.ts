@@ -144,12 +144,12 @@ describe("alert settings", () => {
   });
 
   it.each([
-    [{ webAppHealth: { threshold: 150 } }, "alerts.rules.webAppHealth.threshold must be greater than 0 and at most 100 (percent of healthy instances); got 150"],
-    [{ webAppHealth: { threshold: 0 } }, "alerts.rules.webAppHealth.threshold must be greater than 0 and at most 100 (percent of healthy instances); got 0"],
-    [{ acsAuth5xx: { windowSize: "PT1M", evaluationFrequency: "PT5M" } }, "alerts.rules.acsAuth5xx.evaluationFrequency (PT5M) must not be longer than windowSize (PT1M)"],
-  ])("names the impossible setting %j", (rules, message) => {
+    [{ webAppHealth: { threshold: 150 } }, ["rules", "webAppHealth", "threshold"], "must be greater than 0 and at most 100 (percent of healthy instances); got 150"],
+    [{ webAppHealth: { threshold: 0 } }, ["rules", "webAppHealth", "threshold"], "must be greater than 0 and at most 100 (percent of healthy instances); got 0"],
+    [{ acsAuth5xx: { windowSize: "PT1M", evaluationFrequency: "PT5M" } }, ["rules", "acsAuth5xx", "evaluationFrequency"], "(PT5M) must not be longer than windowSize (PT1M)"],
+  ])("names the impossible setting %j", (rules, path, message) => {
     const settings = resolveAlertSettings("prod", alertsConfigSchema.parse({ rules }));
-    expect(alertSettingsProblems(settings)).toEqual([message]);
+    expect(alertSettingsProblems(settings)).toEqual([{ path, message }]);
   });
 
   it.each([

@@ -48,7 +48,7 @@ describe("EventRouting", () => {
       "azure-native:storage:BlobContainer": 1,
       "azure-native:storage:Queue": 2,
       "azure-native:eventgrid:SystemTopic": 1,
-      "azure-native:monitor:DiagnosticSetting": 1,
+      "azure-native:monitor:DiagnosticSetting": 3,
       "azure-native:authorization:RoleAssignment": 4,
       "azure-native:eventgrid:SystemTopicEventSubscription": 4,
     });
@@ -81,11 +81,18 @@ describe("EventRouting", () => {
     expect(one(resources, "azure-native:storage:BlobContainer").inputs).toMatchObject({ containerName: "deadletters", publicAccess: "None" });
   });
 
-  it("sends topic diagnostics to the workspace", () => {
-    expect(one(resources, "azure-native:monitor:DiagnosticSetting").inputs).toMatchObject({
+  it("sends topic and storage-service diagnostics to the workspace", () => {
+    expect(one(resources, "azure-native:monitor:DiagnosticSetting", "events-topic-diagnostics").inputs).toMatchObject({
       logs: [{ categoryGroup: "allLogs", enabled: true }],
       metrics: [{ category: "AllMetrics", enabled: true }],
     });
+    for (const service of ["blob", "queue"]) {
+      expect(one(resources, "azure-native:monitor:DiagnosticSetting", `events-storage-${service}-diagnostics`).inputs).toMatchObject({
+        resourceUri: `${accountId}/${service}Services/default`,
+        logs: [{ categoryGroup: "allLogs", enabled: true }],
+        metrics: [],
+      });
+    }
   });
 
   it("gives every subscription a retry policy and an identity-based dead-letter destination", () => {

@@ -57,7 +57,7 @@ describe("TokenApiHost", () => {
       "azure-native:keyvault:Secret": 1,
       "azure-native:web:WebApp": 1,
       "azure-native:authorization:RoleAssignment": 3,
-      "azure-native:monitor:DiagnosticSetting": 1,
+      "azure-native:monitor:DiagnosticSetting": 3,
     });
   });
 
@@ -160,7 +160,7 @@ describe("TokenApiHost", () => {
 
   it("sends HTTP, console and app logs to the workspace", () => {
     expect(WEB_APP_LOG_CATEGORIES).toEqual(["AppServiceHTTPLogs", "AppServiceConsoleLogs", "AppServiceAppLogs"]);
-    expect(one(resources, "azure-native:monitor:DiagnosticSetting").inputs).toMatchObject({
+    expect(one(resources, "azure-native:monitor:DiagnosticSetting", "tokenapi-app-diagnostics").inputs).toMatchObject({
       logs: [
         { category: "AppServiceHTTPLogs", enabled: true },
         { category: "AppServiceConsoleLogs", enabled: true },
@@ -168,5 +168,11 @@ describe("TokenApiHost", () => {
       ],
       metrics: [{ category: "AllMetrics", enabled: true }],
     });
+    expect(one(resources, "azure-native:monitor:DiagnosticSetting", "tokenapi-data-table-diagnostics").inputs.resourceUri).toBe(
+      `${rg}/Microsoft.Storage/storageAccounts/stacstokprodweuabcde/tableServices/default`,
+    );
+    expect(one(resources, "azure-native:monitor:DiagnosticSetting", "tokenapi-packages-blob-diagnostics").inputs.resourceUri).toBe(
+      `${rg}/Microsoft.Storage/storageAccounts/stacspkgprodweuabcde/blobServices/default`,
+    );
   });
 });

@@ -18,6 +18,8 @@ function run(script: string, args: string[], env: NodeJS.ProcessEnv = process.en
 
 const dir = mkdtempSync(path.join(tmpdir(), "runbooks-cli-"));
 const partialOutputs = path.join(dir, "outputs.json");
+const fullOutputs = path.join(dir, "full-outputs.json");
+writeFileSync(fullOutputs, JSON.stringify({ tokenApiUrl: "http://127.0.0.1:9", acsEndpoint: "https://127.0.0.1:9/", keyVaultUri: "https://kv.example.test/", subscriptionId: "s", resourceGroupName: "rg", acsName: "acs" }));
 writeFileSync(partialOutputs, JSON.stringify({ tokenApiUrl: "http://127.0.0.1:9", acsEndpoint: "https://127.0.0.1:9/", keyVaultUri: "https://kv.example.test/" }));
 
 describe("smoke CLI", () => {
@@ -46,7 +48,7 @@ describe("smoke CLI", () => {
   it("prints a JSON error document with --json", async () => {
     const { code, stdout } = await run("smoke.ts", ["--local", "--bogus", "--json"]);
     expect(code).toBe(2);
-    expect(JSON.parse(stdout)).toEqual({ ok: false, error: "Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"" });
+    expect(JSON.parse(stdout)).toEqual({ ok: false, error: "Unknown option '--bogus'" });
   });
 });
 
@@ -65,8 +67,8 @@ describe("rotate-keys CLI", () => {
   });
 
   it("rejects a timeout that is not a positive number", async () => {
-    const { code, stderr } = await run("rotate-keys.ts", ["--local", "--readiness-timeout", "soon"], { ...process.env });
+    const { code, stderr } = await run("rotate-keys.ts", ["--outputs", fullOutputs, "--readiness-timeout", "soon"]);
     expect(code).toBe(2);
-    expect(stderr.split("\n")[0]).toMatch(/^error: (--readiness-timeout must be a positive number of seconds, got "soon"|cannot read the local environment file)/);
+    expect(stderr).toBe('error: --readiness-timeout must be a positive number of seconds, got "soon"\nRun with --help for usage.\n');
   });
 });

@@ -43,3 +43,17 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** The `.local-dev/env.json` document for an in-process local environment, parsed by the same code as `--local`. */
+export async function localTargetFor(env: import("../../tools/local-dev/index").LocalEnvironment): Promise<import("../../runbooks/lib/target").Target> {
+  const { fromLocalEnv } = await import("../../runbooks/lib/target");
+  const { close: _close, currentConnectionString: _current, ...emulatorInfo } = env.emulator;
+  const doc = {
+    tokenApiUrl: env.tokenApiUrl,
+    acsEndpoint: env.emulator.endpoint,
+    oidcIssuer: env.oidc.issuer,
+    oidcAudience: env.oidc.audience,
+    emulator: emulatorInfo,
+  };
+  return fromLocalEnv(JSON.parse(JSON.stringify(doc)), async () => env.emulator.caCertPem);
+}

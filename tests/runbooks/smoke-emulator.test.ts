@@ -50,7 +50,7 @@ describe("smoke checks against the emulator (token API down)", () => {
     const report = await runSmokeChecks(deps());
     expect(lines(report.results).slice(3)).toEqual(["identity-flow:fail", "chat-flow:skip", "cleanup:pass"]);
     expect(report.results[3]?.detail).toMatch(/^HTTP 401 Denied: /);
-    expect(report.results[5]?.detail).toBe("removed 1 user(s)");
+    expect(report.results[5]?.detail).toBe("deleted 1 user(s)");
     expect(await leftovers(emulator)).toEqual({ identities: [], threads: [] });
   });
 
@@ -59,7 +59,7 @@ describe("smoke checks against the emulator (token API down)", () => {
     const report = await runSmokeChecks(deps());
     expect(lines(report.results).slice(3)).toEqual(["identity-flow:pass", "chat-flow:fail", "cleanup:pass"]);
     expect(report.results[4]?.detail).toMatch(/^HTTP 403 Forbidden: /);
-    expect(report.results[5]?.detail).toBe("removed 2 user(s)");
+    expect(report.results[5]?.detail).toBe("deleted 2 user(s)");
     expect(await leftovers(emulator)).toEqual({ identities: [], threads: [] });
   });
 
@@ -67,7 +67,7 @@ describe("smoke checks against the emulator (token API down)", () => {
     await injectFault(emulator, { operation: "listMessages", status: 403, count: 1 });
     const report = await runSmokeChecks(deps());
     expect(lines(report.results).slice(3)).toEqual(["identity-flow:pass", "chat-flow:fail", "cleanup:pass"]);
-    expect(report.results[5]?.detail).toBe("removed 1 thread(s), 2 user(s)");
+    expect(report.results[5]?.detail).toBe("deleted 1 thread(s), deleted 2 user(s)");
     expect(await leftovers(emulator)).toEqual({ identities: [], threads: [] });
   });
 });

@@ -54,10 +54,10 @@ export interface EmulatorHandle extends EmulatorInfo {
   close(): Promise<void>;
 }
 
-export const EMULATOR_SUBSCRIPTION_ID = "00000000-0000-0000-0000-0000000acs00";
+export const EMULATOR_SUBSCRIPTION_ID = "a0c50000-0000-4000-8000-000000000001";
 export const EMULATOR_RESOURCE_GROUP = "rg-acs-emulator";
 export const EMULATOR_SERVICE_NAME = "acs-emulator";
-export const EMULATOR_WORKSPACE_ID = "00000000-0000-0000-0000-00000000a10a";
+export const EMULATOR_WORKSPACE_ID = "a0c50000-0000-4000-8000-00000000a10a";
 
 function listen(server: HttpServer, port: number): Promise<number> {
   return new Promise((resolve, reject) => {

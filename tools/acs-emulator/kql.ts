@@ -57,7 +57,7 @@ function condition(text: string, nowMs: number): (row: Row) => boolean {
     if (op === "=~") return (row) => String(row[name]).toLowerCase() === value.toLowerCase();
     return (row) => String(row[name]) !== value;
   }
-  m = /^(\w+)\s+in\s*\(\s*("[^"\\]*"(?:\s*,\s*"[^"\\]*")*)\s*\)$/.exec(text);
+  m = /^(\w+)\s+in\s*\(\s*((?:"[^"\\]*"(?:\s*,\s*"[^"\\]*")*)?)\s*\)$/.exec(text);
   if (m) {
     const name = column(m[1] ?? "");
     const values = [...(m[2] ?? "").matchAll(/"([^"\\]*)"/g)].map((v) => v[1]);

@@ -184,10 +184,22 @@ export async function evaluateStack(options: EvaluateStackOptions): Promise<Plan
 
   const started = performance.now();
   // Loaded after the mocks are set: the program reads config and declares resources as it runs.
-  const { main } = await import("../../stacks/program");
-  await pulumi.runtime.runInPulumiStack(async () => main() as unknown as Record<string, unknown>);
-  // Internal to the SDK (not in its typings): waits until every registration RPC has answered.
-  await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  const { main, loadConfig } = await import("../../stacks/program");
+  // Validate first so a config error rejects here, before the root Stack exists (an error inside the Stack
+  // would also surface as unhandled rejections of its pending outputs).
+  loadConfig();
+  // The SDK records `new Error().stack` on every internal promise for leak debugging; with tsx's source maps
+  // that formatting was most of the evaluation time (measured 2.0-2.9 s vs 1.0-1.5 s for prod). Resource source
+  // positions are unaffected (the SDK raises the limit itself while capturing them).
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => main() as unknown as Record<string, unknown>);
+    // Internal to the SDK (not in its typings): waits until every registration RPC has answered.
+    await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   const programMs = Math.round(performance.now() - started);
 
   return { project, stack: options.stack, resources, outputs: stackOutputs, programMs };

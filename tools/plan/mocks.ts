@@ -3,6 +3,7 @@
 // value here is a placeholder produced locally; nothing is read from Azure.
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
 /** Subscription id used by every mocked resource id. */
 export const MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
@@ -23,6 +24,10 @@ const ARM_TYPES: Record<string, { path: string; nameInput: string }> = {
   "azure-native:communication:CommunicationService": { path: "Microsoft.Communication/communicationServices", nameInput: "communicationServiceName" },
   "azure-native:communication:EmailService": { path: "Microsoft.Communication/emailServices", nameInput: "emailServiceName" },
   "azure-native:keyvault:Vault": { path: "Microsoft.KeyVault/vaults", nameInput: "vaultName" },
+  "azure-native:storage:StorageAccount": { path: "Microsoft.Storage/storageAccounts", nameInput: "accountName" },
+  "azure-native:web:WebApp": { path: "Microsoft.Web/sites", nameInput: "name" },
+  "azure-native:web:AppServicePlan": { path: "Microsoft.Web/serverfarms", nameInput: "name" },
+  "azure-native:eventgrid:SystemTopic": { path: "Microsoft.EventGrid/systemTopics", nameInput: "systemTopicName" },
 };
 
 /** Name input of types whose id the switch below builds itself. */
@@ -34,6 +39,19 @@ const NAME_INPUTS: Record<string, string> = {
   "azure-native:monitor:DiagnosticSetting": "name",
   "azure-native:authorization:RoleAssignment": "roleAssignmentName",
   "azure-native:authorization:ManagementLockByScope": "lockName",
+  "azure-native:storage:BlobContainer": "containerName",
+  "azure-native:storage:Queue": "queueName",
+  "azure-native:storage:Table": "tableName",
+  "azure-native:storage:Blob": "blobName",
+  "azure-native:eventgrid:SystemTopicEventSubscription": "eventSubscriptionName",
+  "azure-native:costmanagement:Budget": "budgetName",
+};
+
+/** Storage child types: their id lives under the account's service (`<account id>/<service>/default/<kind>/<name>`). */
+const STORAGE_CHILDREN: Record<string, string> = {
+  "azure-native:storage:BlobContainer": "blobServices/default/containers",
+  "azure-native:storage:Queue": "queueServices/default/queues",
+  "azure-native:storage:Table": "tableServices/default/tables",
 };
 
 type Inputs = Record<string, unknown>;
@@ -56,6 +74,11 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     const name = (nameInput !== undefined ? str(inputs[nameInput]) : undefined) ?? args.name;
     let id = `${rgId(inputs)}/providers/${known?.path ?? `Microsoft.${module}/${typeName}`}/${name}`;
     const state: Inputs = { ...inputs, name };
+    // Any system-assigned identity gets a principal, as Azure assigns one on create.
+    const identity = inputs["identity"] as Inputs | undefined;
+    if (typeof identity?.["type"] === "string" && identity["type"].includes("SystemAssigned")) {
+      state["identity"] = { ...identity, principalId: mockGuid(`identity/${args.type}/${name}`), tenantId: MOCK_TENANT_ID };
+    }
 
     switch (args.type) {
       case "azure-native:resources:ResourceGroup":
@@ -104,13 +127,37 @@ export class PlanMocks implements pulumi.runtime.Mocks {
       case "azure-native:keyvault:Secret": {
         const vault = str(inputs["vaultName"]) ?? "";
         id = `${rgId(inputs)}/providers/Microsoft.KeyVault/vaults/${vault}/secrets/${name}`;
+        // A secret `properties` input arrives wrapped ({<sig>, value}); spreading the wrapper would turn the whole
+        // state into that secret and drop the computed URIs, so spread the wrapped value instead.
+        const rawProps = (inputs["properties"] as Inputs | undefined) ?? {};
+        const props = rawProps[specialSigKey] !== undefined ? ((rawProps["value"] as Inputs | undefined) ?? {}) : rawProps;
         state["properties"] = {
-          ...((inputs["properties"] as Inputs | undefined) ?? {}),
+          ...props,
           secretUri: `https://${vault}.vault.azure.net/secrets/${name}`,
           secretUriWithVersion: `https://${vault}.vault.azure.net/secrets/${name}/${mockGuid(id).replace(/-/g, "")}`,
         };
         break;
       }
+      case "azure-native:storage:StorageAccount":
+        state["primaryEndpoints"] = {
+          blob: `https://${name}.blob.core.windows.net/`,
+          queue: `https://${name}.queue.core.windows.net/`,
+          table: `https://${name}.table.core.windows.net/`,
+          file: `https://${name}.file.core.windows.net/`,
+        };
+        break;
+      case "azure-native:storage:BlobContainer":
+      case "azure-native:storage:Queue":
+      case "azure-native:storage:Table":
+        id = `${rgId(inputs)}/providers/Microsoft.Storage/storageAccounts/${str(inputs["accountName"]) ?? ""}/${STORAGE_CHILDREN[args.type] ?? ""}/${name}`;
+        break;
+      case "azure-native:web:WebApp":
+        state["defaultHostName"] = `${name}.azurewebsites.net`;
+        state["identity"] = { ...((inputs["identity"] as Inputs | undefined) ?? {}), principalId: mockGuid(`webapp-identity/${name}`), tenantId: MOCK_TENANT_ID };
+        break;
+      case "azure-native:eventgrid:SystemTopic":
+        state["identity"] = { ...((inputs["identity"] as Inputs | undefined) ?? {}), principalId: mockGuid(`systemtopic-identity/${name}`), tenantId: MOCK_TENANT_ID };
+        break;
       case "azure-native:monitor:DiagnosticSetting":
         id = `${str(inputs["resourceUri"]) ?? ""}/providers/Microsoft.Insights/diagnosticSettings/${name}`;
         break;

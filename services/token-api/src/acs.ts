@@ -28,6 +28,8 @@ export interface IdentityClientSource {
   refresh(reason: "periodic" | "unauthorized"): Promise<boolean>;
   status(): AcsAuthStatus;
   loaded(): boolean;
+  /** Whether refresh() can ever change the credential (key-vault mode). */
+  readonly canRotate: boolean;
   /** The ACS endpoint in use, once known. */
   endpoint(): string | undefined;
   close(): void;
@@ -50,6 +52,7 @@ export function managedIdentitySource(endpoint: string, credential: TokenCredent
   return {
     current: async () => client,
     refresh: async () => false,
+    canRotate: false,
     status: () => ({ mode: "managed-identity" }),
     loaded: () => true,
     endpoint: () => endpoint,
@@ -125,6 +128,7 @@ export function keyVaultSource(options: KeyVaultSourceOptions): IdentityClientSo
       return client;
     },
     refresh,
+    canRotate: true,
     status: () => ({ mode: "key-vault", secretVersion: version, activeKey }),
     loaded: () => client !== undefined,
     endpoint: () => endpoint,
@@ -214,6 +218,15 @@ export function createAcsGateway(source: IdentityClientSource, policy: UpstreamP
           retried401 = true;
           try {
             await source.refresh("unauthorized");
+            // Changed relative to the client that failed (another request may have refreshed already).
+            let changed = (await source.current()) !== client;
+            // The key was rejected ("Denied") but the vault still holds it: the rotation is between regenerating
+            // the key and writing the secret. Wait for the new version within the deadline, then retry once.
+            while (!changed && source.canRotate && (error as { code?: string }).code === "Denied" && deadline - Date.now() > 1000) {
+              await sleep(400);
+              await source.refresh("unauthorized");
+              changed = (await source.current()) !== client;
+            }
           } catch {
             throw new ServiceUnavailableError("secret_unavailable", "The ACS credential could not be refreshed.");
           }

@@ -63,6 +63,9 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     maxAge: 600,
   });
 
+  // JSON only: a text/plain body gets 415 rather than a confusing type error.
+  app.removeContentTypeParser("text/plain");
+
   const perIp = new FixedWindowLimiter(config.rateLimits.perIpPerMinute);
   const perUser = new FixedWindowLimiter(config.rateLimits.perUserPerMinute);
 

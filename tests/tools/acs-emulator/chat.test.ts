@@ -167,6 +167,19 @@ describe("paging", () => {
     expect([link.origin, link.searchParams.get("api-version"), link.searchParams.get("maxPageSize")]).toEqual([new URL(emulator.endpoint).origin, "2025-03-15", "5"]);
   });
 
+  it("keeps pages stable when a message arrives between two pages", async () => {
+    const alice = await newChatUser();
+    const created = await alice.chat.createChatThread({ topic: "moving head" });
+    const thread = alice.chat.getChatThreadClient(created.chatThread?.id ?? "");
+    for (let i = 0; i < 4; i++) await thread.sendMessage({ content: `m${i}` });
+    const pages = thread.listMessages({ maxPageSize: 3 }).byPage();
+    const first = (await pages.next()).value as ChatMessage[];
+    await thread.sendMessage({ content: "late" });
+    const rest: ChatMessage[] = [];
+    for await (const chunk of pages) rest.push(...chunk);
+    expect([...first, ...rest].map((m) => m.content?.message ?? m.type)).toEqual(["m3", "m2", "m1", "m0", "topicUpdated", "participantAdded"]);
+  });
+
   it("pages threads and participants", async () => {
     const alice = await newChatUser();
     const others = await Promise.all([1, 2, 3].map(() => newChatUser()));

@@ -235,8 +235,16 @@ function listMessages(ctx: RequestContext, threadId: string): HandlerResult {
   const caller = authorize(ctx, "participate");
   const thread = loadThread(ctx, threadId, caller);
   const startTime = parseStartTime(ctx);
-  const newestFirst = visibleMessages(thread, caller).filter((m) => Date.parse(m.createdOn) >= startTime).reverse();
-  return page(ctx, newestFirst, messageModel);
+  // A sequence-id cursor (not an offset) keeps pages stable while new messages arrive at the head.
+  const before = intQuery(ctx, "beforeSequenceId", Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER);
+  const size = intQuery(ctx, "maxPageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+  const newestFirst = visibleMessages(thread, caller).filter((m) => Date.parse(m.createdOn) >= startTime && m.sequenceId < before).reverse();
+  const slice = newestFirst.slice(0, size);
+  const last = slice[slice.length - 1];
+  const forward: Record<string, string> = { maxPageSize: String(size), beforeSequenceId: String(last?.sequenceId ?? 0) };
+  const startParam = ctx.url.searchParams.get("startTime");
+  if (startParam) forward.startTime = startParam;
+  return { status: 200, body: { value: slice.map(messageModel), ...(newestFirst.length > size ? { nextLink: nextLink(ctx, forward) } : {}) } };
 }
 
 function findMessage(thread: ThreadRecord, encodedId: string): MessageRecord {

@@ -1,0 +1,180 @@
+// Benchmark script: rotates the ACS keys of an in-process local environment while autocannon calls /api/token at a fixed rate, and prints the figures.
+import autocannon from "autocannon";
+import { startLocalEnvironment, type LocalEnvironment } from "../tools/local-dev/index";
+import { CommunicationIdentityClient } from "@azure/communication-identity";
+import { formatDuration } from "./lib/cli";
+import { StaticTokenCredential, whoFromCredential } from "./lib/credentials";
+import { rotationAdaptersFor } from "./lib/environment";
+import { rotateKeys, type AuditRecord, type RotationReport } from "./lib/rotation";
+import { fromLocalEnv } from "./lib/target";
+import { formatAuditLine, formatReport } from "./rotate-keys";
+
+export interface LoadFigures {
+  requests: number;
+  failures: number;
+  statusCounts: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  loadDurationMs: number;
+  rotationDurationMs: number;
+  achievedRatePerSecond: number;
+  /** Responses received while the rotation ran, and their rate: the figure the issue asks for. */
+  rotationWindowResponses: number;
+  rotationWindowRatePerSecond: number;
+  newUserRequests: number;
+  returningUserRequests: number;
+  latencyP99Ms: number;
+  oldKeyRejected: boolean;
+  rotation: RotationReport;
+}
+
+export interface LoadOptions {
+  /** Target request rate against /api/token (requests per second over all connections). */
+  rate: number;
+  /** Share of requests made by a never-seen caller (first token: new ACS identity and mapping). */
+  newUserFraction: number;
+  returningUsers: number;
+  connections: number;
+  /** Load before the rotation starts and after it ends. */
+  marginMs: number;
+  /** Upper bound on the whole run; the load stops here even if the rotation has not finished. */
+  maxDurationMs: number;
+  log?: (line: string) => void;
+}
+
+export const defaultLoadOptions: LoadOptions = { rate: 150, newUserFraction: 0.2, returningUsers: 50, connections: 16, marginMs: 2000, maxDurationMs: 120_000 };
+
+/** Runs the rotation under load against `env` (started with high per-IP and per-user rate limits). */
+export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOptions): Promise<LoadFigures> {
+  const log = options.log ?? (() => undefined);
+  const { close: _close, currentConnectionString: _current, ...emulatorInfo } = env.emulator;
+  const target = await fromLocalEnv(
+    JSON.parse(JSON.stringify({ tokenApiUrl: env.tokenApiUrl, acsEndpoint: env.emulator.endpoint, emulator: emulatorInfo })),
+    async () => env.emulator.caCertPem,
+  );
+  const credential = new StaticTokenCredential(env.emulator.devBearerToken);
+
+  // Callers: returning users get their first token now, so under load they are served from the mapping/cache.
+  const returning = await Promise.all(Array.from({ length: options.returningUsers }, (_, i) => env.oidc.mintToken(`load-returning-${i}`)));
+  for (const token of returning) {
+    const r = await fetch(`${env.tokenApiUrl}/api/token`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: "{}" });
+    if (r.status !== 200) throw new Error(`warm-up of a returning user answered ${r.status}`);
+  }
+  const newCount = Math.ceil((options.rate * options.maxDurationMs * options.newUserFraction) / 1000) + 100;
+  const fresh = await Promise.all(Array.from({ length: newCount }, (_, i) => env.oidc.mintToken(`load-new-${Date.now()}-${i}`)));
+  log(`callers ready: ${returning.length} returning, ${fresh.length} new`);
+
+  let sent = 0;
+  let newSent = 0;
+  let returningSent = 0;
+  const statusCounts: Record<string, number> = {};
+  let responses = 0;
+  const every = Math.round(1 / options.newUserFraction);
+  let resolveDone: (result: autocannon.Result) => void = () => undefined;
+  let rejectDone: (error: Error) => void = () => undefined;
+  const finished = new Promise<autocannon.Result>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+  const instance = autocannon({
+    url: env.tokenApiUrl,
+    connections: options.connections,
+    overallRate: options.rate,
+    duration: Math.ceil(options.maxDurationMs / 1000),
+    timeout: 10,
+    requests: [
+      {
+        method: "POST",
+        path: "/api/token",
+        setupRequest: (request) => {
+          const n = sent++;
+          const isNew = n % every === 0 && newSent < fresh.length;
+          const token = isNew ? fresh[newSent++] : returning[returningSent++ % returning.length];
+          return { ...request, headers: { ...request.headers, authorization: `Bearer ${token}`, "content-type": "application/json" }, body: "{}" };
+        },
+      },
+    ],
+  }, (error, result) => (error ? rejectDone(error as Error) : resolveDone(result)));
+  instance.on("response", (_client: unknown, statusCode: number) => {
+    statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1;
+    responses++;
+  });
+  const loadStarted = Date.now();
+
+  await new Promise((r) => setTimeout(r, options.marginMs));
+  const oldConnection = env.emulator.currentConnectionString();
+  const rotationStarted = Date.now();
+  const responsesBefore = responses;
+  const rotation = await rotateKeys(
+    {
+      ...rotationAdaptersFor(target, credential),
+      who: await whoFromCredential(credential),
+      audit: () => undefined,
+      onProgress: (r: AuditRecord) => log(formatAuditLine(r)),
+    },
+    { readinessTimeoutMs: 30_000, keyPropagationTimeoutMs: 10_000, pollIntervalMs: 250 },
+  );
+  const rotationDurationMs = Date.now() - rotationStarted;
+  const rotationWindowResponses = responses - responsesBefore;
+  await new Promise((r) => setTimeout(r, options.marginMs));
+  instance.stop();
+  const result = await finished;
+  const loadDurationMs = Date.now() - loadStarted;
+
+  const oldKeyRejected = await new CommunicationIdentityClient(oldConnection, { tlsOptions: { ca: env.emulator.caCertPem } })
+    .createUser()
+    .then(() => false, (e: { statusCode?: number }) => e.statusCode === 401);
+  for (const line of formatReport(rotation, target)) log(line);
+  const requests = Object.values(statusCounts).reduce((a, b) => a + b, 0) + result.errors + result.timeouts;
+  const ok = statusCounts["200"] ?? 0;
+  return {
+    requests,
+    failures: requests - ok,
+    statusCounts,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    loadDurationMs,
+    rotationDurationMs,
+    achievedRatePerSecond: Math.round((requests / loadDurationMs) * 1000 * 10) / 10,
+    rotationWindowResponses,
+    rotationWindowRatePerSecond: Math.round((rotationWindowResponses / rotationDurationMs) * 1000 * 10) / 10,
+    newUserRequests: newSent,
+    returningUserRequests: returningSent,
+    latencyP99Ms: result.latency.p99,
+    oldKeyRejected,
+    rotation,
+  };
+}
+
+/** Token API settings for load: rate limits far above the load so every request reaches the token path. */
+export const loadTokenApiEnv = { SECRET_REFRESH_SECONDS: "5", RATE_LIMIT_PER_IP_PER_MINUTE: "1000000", RATE_LIMIT_PER_USER_PER_MINUTE: "1000000" };
+
+async function main(): Promise<void> {
+  const rateArg = process.argv.indexOf("--rate");
+  const rate = rateArg > 0 ? Number(process.argv[rateArg + 1]) : defaultLoadOptions.rate;
+  if (!Number.isFinite(rate) || rate <= 0 || rate > 1000) throw new Error("--rate must be 1..1000 requests per second");
+  const env = await startLocalEnvironment({ tokenApiEnv: loadTokenApiEnv });
+  try {
+    const figures = await rotateUnderLoad(env, { ...defaultLoadOptions, rate, log: (l) => console.log(l) });
+    const { rotation, ...numbers } = figures;
+    console.log("\nRotation under load (local environment: emulator, Azurite, token API on 127.0.0.1)");
+    console.log(`  rotation outcome:   ${rotation.outcome} (${rotation.previousKey} -> ${rotation.newKey})`);
+    console.log(`  rotation duration:  ${formatDuration(numbers.rotationDurationMs)}`);
+    console.log(`  load duration:      ${formatDuration(numbers.loadDurationMs)} at ${numbers.achievedRatePerSecond} req/s (target ${rate})`);
+    console.log(`  during rotation:    ${numbers.rotationWindowResponses} responses, ${numbers.rotationWindowRatePerSecond} req/s`);
+    console.log(`  requests:           ${numbers.requests} (${numbers.newUserRequests} new users, ${numbers.returningUserRequests} returning)`);
+    console.log(`  failures:           ${numbers.failures} (statuses ${JSON.stringify(numbers.statusCounts)}, errors ${numbers.errors}, timeouts ${numbers.timeouts})`);
+    console.log(`  latency p99:        ${numbers.latencyP99Ms} ms`);
+    console.log(`  old key rejected:   ${numbers.oldKeyRejected}`);
+    process.exitCode = numbers.failures === 0 && numbers.oldKeyRejected && rotation.outcome === "rotated" ? 0 : 1;
+  } finally {
+    await env.stop();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,62 @@
+// Runs the smoke test end to end against the local environment (emulator, Azurite, OIDC issuer, token API) with the real SDKs.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalEnvironment, type LocalEnvironment } from "../../tools/local-dev/index";
+import { runSmokeChecks, type CheckResult } from "../../runbooks/lib/smoke-checks";
+import type { Target } from "../../runbooks/lib/target";
+import { smokeDepsFor } from "../../runbooks/smoke";
+import { leftovers, localTargetFor } from "./helpers";
+
+let env: LocalEnvironment;
+let target: Target;
+
+beforeAll(async () => {
+  env = await startLocalEnvironment({ tokenApiEnv: { SECRET_REFRESH_SECONDS: "5" } });
+  target = await localTargetFor(env);
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
+async function smoke(verifyLogs = false) {
+  const deps = await smokeDepsFor(target, { verifyLogs, logsTimeoutMs: 10_000, callerToken: (sub) => env.oidc.mintToken(sub) });
+  return runSmokeChecks(deps);
+}
+const lines = (results: CheckResult[]) => results.map((r) => `${r.name}:${r.status}`);
+
+describe("smoke test against the local environment", () => {
+  it("passes every check including Log Analytics, and leaves nothing behind", async () => {
+    const report = await smoke(true);
+    expect(lines(report.results)).toEqual([
+      "token-api-liveness:pass",
+      "token-api-readiness:pass",
+      "token-api-token:pass",
+      "identity-flow:pass",
+      "chat-flow:pass",
+      "log-ingestion:pass",
+      "cleanup:pass",
+    ]);
+    expect(report.ok).toBe(true);
+    expect(report.results[1]?.detail).toMatch(/^ready; secret version \S+, active key primary$/);
+    expect(report.results[6]?.detail).toBe("erased 1 token API caller(s)");
+    expect(await leftovers(env.emulator)).toEqual({ identities: [], threads: [] });
+  });
+
+  it("fails on the liveness line when the token API is down, and still runs the ACS checks", async () => {
+    await env.tokenApi.stop();
+    try {
+      const report = await smoke();
+      expect(lines(report.results)).toEqual([
+        "token-api-liveness:fail",
+        "token-api-readiness:skip",
+        "token-api-token:skip",
+        "identity-flow:pass",
+        "chat-flow:pass",
+        "cleanup:pass",
+      ]);
+      expect(report.results[0]?.detail).toBe(`GET ${target.tokenApiUrl}/healthz did not answer (ECONNREFUSED)`);
+    } finally {
+      await env.tokenApi.start();
+    }
+    expect(await leftovers(env.emulator)).toEqual({ identities: [], threads: [] });
+  });
+});

@@ -1,0 +1,55 @@
+// 100 concurrent first requests for one new user, in one process and split across two, create exactly one ACS identity.
+import { buildApp } from "../../../services/token-api/src/app";
+import { loadConfig } from "../../../services/token-api/src/config";
+import { createDeps } from "../../../services/token-api/src/deps";
+import { createLogger } from "../../../services/token-api/src/logger";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestEnvironment, type TestEnvironment } from "./helpers";
+
+let env: TestEnvironment;
+beforeAll(async () => {
+  env = await startTestEnvironment();
+});
+afterAll(async () => env?.stop());
+
+async function firstRequests(urls: string[], sub: string, count: number) {
+  const jwt = await env.oidc.mintToken(sub);
+  const before = new Set((await env.identities()).map((identity) => identity.id));
+  const responses = await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      fetch(`${urls[i % urls.length]}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } }).then(async (r) => ({ status: r.status, body: (await r.json()) as { acsUserId: string } })),
+    ),
+  );
+  const created = (await env.identities()).filter((identity) => !before.has(identity.id));
+  return { responses, created };
+}
+
+describe("identity creation under concurrency", () => {
+  it("100 concurrent first requests in one instance create exactly one identity", async () => {
+    const { responses, created } = await firstRequests([env.tokenApiUrl], "concurrent-1", 100);
+    expect(responses.map((r) => r.status)).toEqual(Array(100).fill(200));
+    expect(new Set(responses.map((r) => r.body.acsUserId)).size).toBe(1);
+    expect(created).toEqual([{ id: responses[0]!.body.acsUserId, deleted: false }]);
+  });
+
+  it("100 concurrent first requests across two instances keep one live identity; the loser's orphan is deleted", async () => {
+    const config = loadConfig({ ...env.tokenApi.env, LOG_LEVEL: "silent" });
+    const deps = createDeps(config, { logger: createLogger("silent"), tls: { ca: env.emulator.caCertPem } });
+    const second = await buildApp(config, deps);
+    await second.listen({ port: 0, host: "127.0.0.1" });
+    try {
+      const secondUrl = `http://127.0.0.1:${(second.server.address() as { port: number }).port}`;
+      const { responses, created } = await firstRequests([env.tokenApiUrl, secondUrl], "concurrent-2", 100);
+      expect(responses.map((r) => r.status)).toEqual(Array(100).fill(200));
+      const winners = new Set(responses.map((r) => r.body.acsUserId));
+      expect(winners.size).toBe(1);
+      const live = created.filter((identity) => !identity.deleted);
+      expect(live).toEqual([{ id: [...winners][0], deleted: false }]);
+      // Each instance creates at most one identity (single flight), so at most one orphan, and it is deleted.
+      expect(created.length).toBeLessThanOrEqual(2);
+    } finally {
+      await second.close();
+      deps.close();
+    }
+  });
+});

@@ -1,0 +1,176 @@
+// Happy paths and input validation of every endpoint, against Azurite, the ACS emulator and the local OIDC issuer.
+import { ChatClient } from "@azure/communication-chat";
+import { AzureCommunicationTokenCredential } from "@azure/communication-common";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodePayload, startTestEnvironment, type TestEnvironment } from "./helpers";
+
+let env: TestEnvironment;
+beforeAll(async () => {
+  env = await startTestEnvironment({ tokenApiEnv: { TOKEN_MAX_LIFETIME_MINUTES: "720", TOKEN_DEFAULT_LIFETIME_MINUTES: "600" } });
+});
+afterAll(async () => env?.stop());
+
+const minutesLeft = (expiresOn: string) => (Date.parse(expiresOn) - Date.now()) / 60_000;
+
+describe("POST /api/token", () => {
+  it("issues a token for the caller's one ACS identity, then serves it from the cache", async () => {
+    const jwt = await env.oidc.mintToken("alice");
+    const first = await env.call("POST", "/api/token", { jwt });
+    expect(first.status).toBe(200);
+    expect(Object.keys(first.body).sort()).toEqual(["acsUserId", "expiresOn", "token"]);
+    expect(first.body.acsUserId).toMatch(/^8:acs:[0-9a-f-]+_[0-9a-f-]+$/);
+    expect(minutesLeft(first.body.expiresOn)).toBeGreaterThan(598);
+    expect(minutesLeft(first.body.expiresOn)).toBeLessThanOrEqual(600);
+    expect(decodePayload(first.body.token)["acsScope"]).toBe("chat,voip");
+    expect(first.headers.get("cache-control")).toBe("no-store");
+
+    const second = await env.call("POST", "/api/token", { jwt: await env.oidc.mintToken("alice") });
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual(first.body);
+    expect(env.tokenApi.metrics().cacheHits).toBeGreaterThanOrEqual(1);
+    const mine = (await env.identities()).filter((identity) => identity.id === first.body.acsUserId);
+    expect(mine).toEqual([{ id: first.body.acsUserId, deleted: false }]);
+  });
+
+  it("honours requested scopes and lifetime, keyed per scope set", async () => {
+    const jwt = await env.oidc.mintToken("bob");
+    const chatOnly = await env.call("POST", "/api/token", { jwt, body: { scopes: ["chat"], lifetimeMinutes: 60 } });
+    expect(chatOnly.status).toBe(200);
+    expect(decodePayload(chatOnly.body.token)["acsScope"]).toBe("chat");
+    expect(minutesLeft(chatOnly.body.expiresOn)).toBeGreaterThan(58);
+    expect(minutesLeft(chatOnly.body.expiresOn)).toBeLessThanOrEqual(60);
+    const both = await env.call("POST", "/api/token", { jwt, body: { scopes: ["voip", "chat"] } });
+    expect(both.status).toBe(200);
+    expect(both.body.acsUserId).toBe(chatOnly.body.acsUserId);
+    expect(both.body.token).not.toBe(chatOnly.body.token);
+    expect(decodePayload(both.body.token)["acsScope"]).toBe("chat,voip");
+  });
+
+  it("gives a token that @azure/communication-chat accepts against the emulator", async () => {
+    const response = await env.call("POST", "/api/token", { jwt: await env.oidc.mintToken("carol"), body: { scopes: ["chat"] } });
+    const chat = new ChatClient(env.emulator.endpoint, new AzureCommunicationTokenCredential(response.body.token), { tlsOptions: { ca: env.emulator.caCertPem } } as never);
+    const created = await chat.createChatThread({ topic: "token-api test" });
+    const thread = chat.getChatThreadClient(created.chatThread!.id);
+    const sent = await thread.sendMessage({ content: "hello" });
+    expect(sent.id).toMatch(/^\d+$/);
+  });
+
+  const invalid: Array<[string, unknown, string, string]> = [
+    ["a scope outside the allow-list", { scopes: ["chat.join"] }, "scopes", 'scopes: "chat.join" is not allowed (allowed: chat, voip)'],
+    ["an empty scope list", { scopes: [] }, "scopes", "scopes: Too small: expected array to have >=1 items"],
+    ["scopes not an array", { scopes: "chat" }, "scopes", "scopes: Invalid input: expected array, received string"],
+    ["a lifetime under 60", { lifetimeMinutes: 59 }, "lifetimeMinutes", "lifetimeMinutes: Too small: expected number to be >=60"],
+    ["a lifetime above the configured cap", { lifetimeMinutes: 721 }, "lifetimeMinutes", "lifetimeMinutes: must be at most 720"],
+    ["a fractional lifetime", { lifetimeMinutes: 90.5 }, "lifetimeMinutes", "lifetimeMinutes: Invalid input: expected int, received number"],
+    ["an unknown field", { userId: "8:acs:someone-else" }, "userId", "userId: is not a known field"],
+  ];
+  it.each(invalid)("answers 400 naming the field for %s", async (_case, body, field, message) => {
+    const response = await env.call("POST", "/api/token", { jwt: await env.oidc.mintToken("dave"), body });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ error: { code: "invalid_request", message, details: [{ field, message: message.slice(field.length + 2) }] } });
+  });
+
+  it("answers 400 for malformed JSON, 413 for a large body and 415 for another media type", async () => {
+    const jwt = await env.oidc.mintToken("dave");
+    const malformed = await env.call("POST", "/api/token", { jwt, body: "{not json" });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toEqual({ error: { code: "invalid_request", message: "body: the request body is not valid JSON." } });
+    const large = await env.call("POST", "/api/token", { jwt, body: { scopes: ["chat"], padding: "x".repeat(5000) } });
+    expect(large.status).toBe(413);
+    expect(large.body).toEqual({ error: { code: "payload_too_large", message: "The request body is too large." } });
+    const text = await env.call("POST", "/api/token", { jwt, body: "scopes=chat", headers: { "content-type": "text/plain" } });
+    expect(text.status).toBe(415);
+  });
+});
+
+describe("POST /api/token/revoke", () => {
+  it("revokes the caller's tokens and drops them from the cache", async () => {
+    const jwt = await env.oidc.mintToken("erin");
+    const before = await env.call("POST", "/api/token", { jwt });
+    const revoked = await env.call("POST", "/api/token/revoke", { jwt });
+    expect(revoked.status).toBe(204);
+    expect(revoked.text).toBe("");
+    const after = await env.call("POST", "/api/token", { jwt });
+    expect(after.status).toBe(200);
+    expect(after.body.acsUserId).toBe(before.body.acsUserId);
+    expect(after.body.token).not.toBe(before.body.token);
+  });
+
+  it("answers 204 for a caller who never had an identity", async () => {
+    expect((await env.call("POST", "/api/token/revoke", { jwt: await env.oidc.mintToken("newcomer") })).status).toBe(204);
+  });
+});
+
+describe("DELETE /api/me", () => {
+  it("deletes the ACS identity and the mapping, idempotently; the next token request maps a new identity", async () => {
+    const jwt = await env.oidc.mintToken("frank");
+    const before = await env.call("POST", "/api/token", { jwt });
+    expect((await env.call("DELETE", "/api/me", { jwt })).status).toBe(204);
+    expect((await env.identities()).find((identity) => identity.id === before.body.acsUserId)).toEqual({ id: before.body.acsUserId, deleted: true });
+    const again = await env.call("DELETE", "/api/me", { jwt });
+    expect(again.status).toBe(204);
+    const after = await env.call("POST", "/api/token", { jwt });
+    expect(after.status).toBe(200);
+    expect(after.body.acsUserId).not.toBe(before.body.acsUserId);
+  });
+});
+
+describe("probes, document and headers", () => {
+  it("GET /healthz answers without dependencies", async () => {
+    const response = await env.call("GET", "/healthz");
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: "ok" });
+  });
+
+  it("GET /readyz reports the checks and the secret version, never the secret", async () => {
+    const response = await env.call("GET", "/readyz");
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      status: "ready",
+      checks: { mappingStore: "ok", acs: "ok", secret: "ok" },
+      acsAuth: { mode: "key-vault", secretVersion: expect.stringMatching(/^[0-9a-zA-Z]+$/), activeKey: "primary" },
+    });
+    expect(response.text).not.toContain(env.emulator.connectionString.split("accesskey=")[1]!);
+  });
+
+  it("GET /openapi.json describes the endpoints", async () => {
+    const response = await env.call("GET", "/openapi.json");
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toBe("3.1.0");
+    expect(Object.keys(response.body.paths).sort()).toEqual(["/api/me", "/api/token", "/api/token/revoke", "/healthz", "/openapi.json", "/readyz"]);
+  });
+
+  it("answers 404 in JSON for an unknown route", async () => {
+    const response = await env.call("GET", "/admin");
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ error: { code: "not_found", message: "No such route." } });
+  });
+
+  it("sets security headers and allows only the configured CORS origin", async () => {
+    const allowed = await env.call("OPTIONS", "/api/token", { headers: { origin: "http://localhost:3000", "access-control-request-method": "POST" } });
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
+    const denied = await env.call("OPTIONS", "/api/token", { headers: { origin: "https://evil.example", "access-control-request-method": "POST" } });
+    expect(denied.headers.get("access-control-allow-origin")).toBeNull();
+    const plain = await env.call("GET", "/healthz");
+    expect(plain.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(plain.headers.get("strict-transport-security")).toContain("max-age=");
+    expect(plain.headers.get("content-security-policy")).toContain("default-src 'none'");
+  });
+});
+
+describe("logs", () => {
+  it("contain no caller JWT, ACS token, access key or connection string", async () => {
+    const jwt = await env.oidc.mintToken("grace");
+    const issued = await env.call("POST", "/api/token?access_token=leak", { jwt });
+    expect(issued.status).toBe(200);
+    await env.call("POST", "/api/token", { jwt: `${jwt}x` });
+    const all = env.logs.join("\n");
+    expect(env.logs.length).toBeGreaterThan(10);
+    const key = env.emulator.connectionString.split("accesskey=")[1]!;
+    for (const secret of [jwt, jwt.split(".")[2]!, issued.body.token, issued.body.token.split(".")[2]!, key, env.emulator.devBearerToken, "access_token=leak"]) {
+      expect(all.includes(secret)).toBe(false);
+    }
+    expect(all).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);
+  });
+});

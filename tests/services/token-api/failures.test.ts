@@ -1,0 +1,92 @@
+// Failures injected in the emulator and in storage map to 429/503 with Retry-After, never 500, and the API recovers.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestEnvironment, type TestEnvironment } from "./helpers";
+
+let env: TestEnvironment;
+beforeAll(async () => {
+  env = await startTestEnvironment({ tokenApiEnv: { UPSTREAM_TIMEOUT_MS: "400", REQUEST_DEADLINE_MS: "2500", UPSTREAM_MAX_RETRIES: "2" } });
+});
+afterAll(async () => env?.stop());
+
+let users = 0;
+const newUser = () => env.oidc.mintToken(`failure-user-${++users}`);
+
+describe("upstream failures", () => {
+  it("passes an ACS 429 on as 429 with its Retry-After", async () => {
+    await env.fault({ operation: "issueAccessToken", status: 429, retryAfterSeconds: 7, count: 1 });
+    const response = await env.call("POST", "/api/token", { jwt: await newUser() });
+    expect(response.status).toBe(429);
+    expect(response.headers.get("retry-after")).toBe("7");
+    expect(response.body).toEqual({ error: { code: "upstream_throttled", message: "Azure Communication Services is throttling requests; retry later." } });
+  });
+
+  it("retries a single ACS 503 and succeeds", async () => {
+    const errorsBefore = env.tokenApi.metrics().upstreamErrors;
+    await env.fault({ operation: "issueAccessToken", status: 503, count: 1 });
+    const response = await env.call("POST", "/api/token", { jwt: await newUser() });
+    expect(response.status).toBe(200);
+    expect(env.tokenApi.metrics().upstreamErrors - errorsBefore).toBe(1);
+  });
+
+  it("retries a persistent ACS 503 a bounded number of times, then answers 503 with Retry-After", async () => {
+    const errorsBefore = env.tokenApi.metrics().upstreamErrors;
+    await env.fault({ operation: "issueAccessToken", status: 503, retryAfterSeconds: 3, count: 3 });
+    const response = await env.call("POST", "/api/token", { jwt: await newUser() });
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("3");
+    expect(response.body).toEqual({ error: { code: "acs_unavailable", message: "Azure Communication Services is unavailable; retry later." } });
+    expect(env.tokenApi.metrics().upstreamErrors - errorsBefore).toBe(3);
+    await env.clearFaults();
+  });
+
+  it("gives up on a hanging ACS within the request deadline with 503", async () => {
+    await env.fault({ operation: "createUser", delayMs: 5000, count: 5 });
+    const started = Date.now();
+    const response = await env.call("POST", "/api/token", { jwt: await newUser() });
+    const elapsed = Date.now() - started;
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("5");
+    expect(elapsed).toBeLessThan(2900);
+    await env.clearFaults();
+  });
+
+  it("answers 503 for a dropped connection after retries", async () => {
+    await env.fault({ operation: "revokeAccessTokens", drop: true, count: 3 });
+    const jwt = await newUser();
+    expect((await env.call("POST", "/api/token", { jwt })).status).toBe(200);
+    const response = await env.call("POST", "/api/token/revoke", { jwt });
+    expect(response.status).toBe(503);
+    expect(response.body.error.code).toBe("acs_unavailable");
+    await env.clearFaults();
+  });
+});
+
+describe("mapping store failures", () => {
+  it("answers 503 while Azurite is stopped and recovers after it restarts", async () => {
+    const cachedUser = await env.oidc.mintToken("cached-before-outage");
+    const cached = await env.call("POST", "/api/token", { jwt: cachedUser });
+    expect(cached.status).toBe(200);
+
+    await env.azurite.stop();
+    try {
+      const response = await env.call("POST", "/api/token", { jwt: await newUser() });
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("5");
+      expect(response.body).toEqual({ error: { code: "mapping_store_unavailable", message: "The identity mapping store is unavailable; retry later." } });
+      // A cached token still needs no storage.
+      expect((await env.call("POST", "/api/token", { jwt: cachedUser })).body).toEqual(cached.body);
+      expect((await env.call("DELETE", "/api/me", { jwt: cachedUser })).status).toBe(503);
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      const ready = await env.call("GET", "/readyz");
+      expect(ready.status).toBe(503);
+      expect(ready.body.status).toBe("not-ready");
+      expect(ready.body.checks).toEqual({ mappingStore: "unavailable", acs: "ok", secret: "ok" });
+    } finally {
+      await env.azurite.start();
+    }
+    const recovered = await env.call("POST", "/api/token", { jwt: await newUser() });
+    expect(recovered.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect((await env.call("GET", "/readyz")).status).toBe(200);
+  });
+});

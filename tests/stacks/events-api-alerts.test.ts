@@ -1,0 +1,206 @@
+// Issue #4 in both stacks: the event routing, token API host and alerts resources each stack declares, the role
+// assignments of the whole plan (none broader than the allow-list), the new outputs, and config validation.
+import { beforeAll, describe, expect, it } from "vitest";
+import path from "node:path";
+import { DEFAULT_PROJECT_ROOT, evaluateStack, readStackConfig } from "../../tools/plan/harness";
+import type { PlanResult, PlannedResource } from "../../tools/plan/types";
+import { ConfigError, parseConfig, rawConfigFromPulumi } from "../../stacks/config";
+import { ALLOWED_ROLE_GUIDS, BUILT_IN_ROLES } from "../../components/common/roles";
+import { REQUIRED_EVENT_TYPES } from "../../components/common/acs-event-types";
+
+let dev: PlanResult;
+let prod: PlanResult;
+
+beforeAll(async () => {
+  dev = await evaluateStack({ stack: "dev" });
+  prod = await evaluateStack({ stack: "prod" });
+});
+
+const MINE = new Set(["acs:events:EventRouting", "acs:tokenapi:TokenApiHost", "acs:monitoring:Alerts"]);
+
+/** Counts of the resources of the three issue-#4 components (the components and their children). */
+function countMine(plan: PlanResult): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of plan.resources) {
+    const parent = plan.resources.find((p) => p.urn === r.parent);
+    if (MINE.has(r.type) || (parent !== undefined && MINE.has(parent.type))) counts[r.type] = (counts[r.type] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function ofType(plan: PlanResult, type: string): PlannedResource[] {
+  return plan.resources.filter((r) => r.type === type);
+}
+
+const mineInBoth = {
+  "acs:events:EventRouting": 1,
+  "acs:tokenapi:TokenApiHost": 1,
+  "acs:monitoring:Alerts": 1,
+  "azure-native:storage:StorageAccount": 3,
+  "azure-native:storage:BlobContainer": 2,
+  "azure-native:storage:Queue": 3,
+  "azure-native:storage:Table": 1,
+  "azure-native:storage:Blob": 1,
+  "azure-native:eventgrid:SystemTopic": 1,
+  "azure-native:eventgrid:SystemTopicEventSubscription": 3,
+  "azure-native:authorization:RoleAssignment": 7,
+  "azure-native:monitor:DiagnosticSetting": 6,
+  "azure-native:web:AppServicePlan": 1,
+  "azure-native:web:WebApp": 1,
+  "azure-native:keyvault:Secret": 1,
+  "azure-native:monitor:MetricAlert": 9,
+  "azure-native:monitor:ScheduledQueryRule": 1,
+  "azure-native:costmanagement:Budget": 1,
+};
+
+describe("issue #4 inventory", () => {
+  it.each([
+    ["dev", () => dev],
+    ["prod", () => prod],
+  ])("%s declares exactly the event routing, token API and alert resources", (_, plan) => {
+    expect(countMine(plan())).toEqual(mineInBoth);
+  });
+
+  it.each([
+    ["dev", () => dev],
+    ["prod", () => prod],
+  ])("%s routes email and SMS delivery reports and chat messages, each with retry and dead-letter", (_, plan) => {
+    const subs = ofType(plan(), "azure-native:eventgrid:SystemTopicEventSubscription");
+    const routed = subs.flatMap((s) => (s.inputs["filter"] as { includedEventTypes: string[] }).includedEventTypes);
+    for (const t of REQUIRED_EVENT_TYPES) expect(routed).toContain(t);
+    for (const s of subs) {
+      expect(s.inputs["retryPolicy"]).toEqual({ maxDeliveryAttempts: expect.any(Number), eventTimeToLiveInMinutes: expect.any(Number) });
+      expect(s.inputs["deadLetterWithResourceIdentity"]).toMatchObject({
+        identity: { type: "SystemAssigned" },
+        deadLetterDestination: { endpointType: "StorageBlob", blobContainerName: "deadletters" },
+      });
+    }
+  });
+
+  it("sizes the plan per environment: dev B1 x1 without always-on, prod P1v3 x2 zone-redundant with always-on", () => {
+    const planOf = (p: PlanResult) => ofType(p, "azure-native:web:AppServicePlan")[0]?.inputs;
+    const appOf = (p: PlanResult) => ofType(p, "azure-native:web:WebApp")[0]?.inputs["siteConfig"] as Record<string, unknown>;
+    expect(planOf(dev)).toMatchObject({ sku: { name: "B1", tier: "Basic", capacity: 1 }, zoneRedundant: false, kind: "linux", reserved: true });
+    expect(planOf(prod)).toMatchObject({ sku: { name: "P1v3", tier: "PremiumV3", capacity: 2 }, zoneRedundant: true, kind: "linux", reserved: true });
+    expect(appOf(dev)["alwaysOn"]).toBe(false);
+    expect(appOf(prod)["alwaysOn"]).toBe(true);
+  });
+
+  it.each([
+    ["dev", () => dev],
+    ["prod", () => prod],
+  ])("%s: no app setting carries a secret in plain text", (_, plan) => {
+    const settings = (ofType(plan(), "azure-native:web:WebApp")[0]?.inputs["siteConfig"] as { appSettings: Array<{ name: string; value: string }> }).appSettings;
+    const byName = new Map(settings.map((s) => [s.name, s.value]));
+    expect(byName.get("APPLICATIONINSIGHTS_CONNECTION_STRING")).toMatch(/^@Microsoft\.KeyVault\(SecretUri=https:\/\/kv-[a-z0-9-]+\.vault\.azure\.net\/secrets\/appinsights-connection-string\)$/);
+    for (const s of settings) expect(s.value).not.toMatch(/InstrumentationKey=|accesskey=|AccountKey=|\[secret\]/i);
+  });
+});
+
+describe("role assignments of the whole plan", () => {
+  it.each([
+    ["dev", () => dev],
+    ["prod", () => prod],
+  ])("%s assigns only allow-listed roles to service principals, never at subscription or resource-group scope", (_, plan) => {
+    for (const ra of ofType(plan(), "azure-native:authorization:RoleAssignment")) {
+      const guid = String(ra.inputs["roleDefinitionId"]).split("/").pop() ?? "";
+      expect(ALLOWED_ROLE_GUIDS.has(guid), `${ra.name} assigns ${guid}`).toBe(true);
+      expect(String(ra.inputs["scope"])).toMatch(/\/providers\/Microsoft\.(Storage|KeyVault|ServiceBus)\//);
+      expect(ra.inputs["principalType"]).toBe("ServicePrincipal");
+    }
+  });
+
+  it("gives the web app and the topic exactly their roles on their narrowest scopes (prod)", () => {
+    const webApp = ofType(prod, "azure-native:web:WebApp")[0];
+    const topic = ofType(prod, "azure-native:eventgrid:SystemTopic")[0];
+    expect(webApp).toBeDefined();
+    const rows = ofType(prod, "azure-native:authorization:RoleAssignment")
+      .map((r) => [r.name, String(r.inputs["roleDefinitionId"]).split("/").pop(), String(r.inputs["scope"]).replace(/^.*\/providers\//, "")])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(rows).toEqual([
+      ["acsplat-events-ra-deadletter", BUILT_IN_ROLES.storageBlobDataContributor, "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/blobServices/default/containers/deadletters"],
+      ["acsplat-events-ra-queue-chat-messages", BUILT_IN_ROLES.storageQueueDataMessageSender, "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/chat-messages"],
+      ["acsplat-events-ra-queue-email-delivery", BUILT_IN_ROLES.storageQueueDataMessageSender, "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/email-delivery"],
+      ["acsplat-events-ra-queue-sms-delivery", BUILT_IN_ROLES.storageQueueDataMessageSender, "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/sms-delivery"],
+      ["acsplat-token-api-ra-keyvault-secrets", BUILT_IN_ROLES.keyVaultSecretsUser, "Microsoft.KeyVault/vaults/kv-acotw6-prod-weu-97nfu"],
+      ["acsplat-token-api-ra-mapping-table", BUILT_IN_ROLES.storageTableDataContributor, "Microsoft.Storage/storageAccounts/stacsplattokprodweu97nfu/tableServices/default/tables/acsidentities"],
+      ["acsplat-token-api-ra-package-reader", BUILT_IN_ROLES.storageBlobDataReader, "Microsoft.Storage/storageAccounts/stacsplatpkgprodweu97nfu/blobServices/default/containers/packages"],
+    ]);
+    // Principals: the topic's identity for routing, the web app's for the API (ids are mock GUIDs in the plan).
+    expect(topic).toBeDefined();
+  });
+});
+
+describe("issue #4 outputs", () => {
+  it("prod exports the names docs/interfaces.md fixes", () => {
+    expect(prod.outputs).toMatchObject({
+      tokenApiUrl: "https://app-acsplat-token-prod-weu-97nfu.azurewebsites.net",
+      tokenApiHostName: "app-acsplat-token-prod-weu-97nfu.azurewebsites.net",
+      tokenApiAudience: "api://acs-platform-token",
+      oidcIssuer: "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0",
+      eventGridSystemTopicName: "evgt-acsplat-acs-prod-weu",
+      eventQueueNames: ["email-delivery", "sms-delivery", "chat-messages"],
+      deadLetterContainerName: "deadletters",
+      mappingTableName: "acsidentities",
+    });
+  });
+});
+
+describe("issue #4 config validation", () => {
+  // The dev stack's own config is the valid baseline; each case changes one thing.
+  const baseline = rawConfigFromPulumi(readStackConfig(path.join(DEFAULT_PROJECT_ROOT, "Pulumi.dev.yaml"), "acs-platform").values);
+  const devConfig = (): Record<string, any> => structuredClone(baseline) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  function problemsOf(mutate: (c: Record<string, any>) => void): string[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const config = devConfig();
+    mutate(config);
+    try {
+      parseConfig(config);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as ConfigError).problems;
+    }
+    throw new Error("expected a ConfigError");
+  }
+
+  it("names an unknown event type with the accepted list", () => {
+    const problems = problemsOf((c) => {
+      c.eventRouting.subscriptions[0].eventTypes = ["Microsoft.Communication.EmailDelivered"];
+    });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^acs-platform:eventRouting\.subscriptions\[0\]\.eventTypes\[0\] unknown event type "Microsoft\.Communication\.EmailDelivered"; accepted: Microsoft\.Communication\.SMSReceived, /);
+  });
+
+  it("names a malformed budget e-mail address", () => {
+    expect(problemsOf((c) => {
+      c.alerts.budget.contactEmails = ["finops-at-contoso"];
+    })).toEqual(['acs-platform:alerts.budget.contactEmails[0] must be an e-mail address; got "finops-at-contoso"']);
+  });
+
+  it("names an impossible threshold", () => {
+    expect(problemsOf((c) => {
+      c.alerts.rules = { webAppHealth: { threshold: 250 } };
+    })).toEqual(["acs-platform:alerts.rules.webAppHealth.threshold must be greater than 0 and at most 100 (percent of healthy instances); got 250"]);
+    expect(problemsOf((c) => {
+      c.alerts.rules = { eventGridDeadLettered: { threshold: -1 } };
+    })).toEqual(["acs-platform:alerts.rules.eventGridDeadLettered.threshold must be at least 0; got -1"]);
+  });
+
+  it("names an empty CORS origin", () => {
+    expect(problemsOf((c) => {
+      c.tokenApi.corsAllowedOrigins = ["http://localhost:5173", ""];
+    })).toEqual(["acs-platform:tokenApi.corsAllowedOrigins[1] must not be empty; give an origin such as https://app.example.com"]);
+  });
+
+  it("holds prod to two zone-redundant instances", () => {
+    expect(problemsOf((c) => {
+      c.environment = "prod";
+      c.tags.env = "prod";
+      c.tokenApi.plan = { skuName: "P1v3", instanceCount: 1 };
+    })).toEqual([
+      "acs-platform:tokenApi.plan.instanceCount must be at least 2 in prod",
+      "acs-platform:tokenApi.plan.zoneRedundant must be true in prod (P1v3 supports zones)",
+      "acs-platform:tokenApi.alwaysOn must be true in prod",
+    ]);
+  });
+});

@@ -1,0 +1,74 @@
+// End-to-end tests of `npm run plan` in fresh processes: dev and prod pass their own policy configs, the JSON
+// output validates against the published schema, the SARIF output against the official SARIF 2.1.0 schema,
+// secrets stay masked, and usage or policy-config errors exit 2 with a message naming the key.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import Ajv from "ajv";
+import AjvDraft04 from "ajv-draft-04";
+import addFormats from "ajv-formats";
+import { beforeAll, describe, expect, it } from "vitest";
+import { plan, ROOT } from "./run-plan";
+
+const out: Record<string, { code: number; stdout: string; stderr: string }> = {};
+beforeAll(async () => {
+  // Sequential: each run evaluates a whole program and the machine is shared.
+  out.devJson = await plan(["--stack", "dev", "--format", "json"]);
+  out.prodJson = await plan(["--stack", "prod", "--format", "json"]);
+  out.prodSarif = await plan(["--stack", "prod", "--format", "sarif"]);
+}, 120_000);
+
+describe("dev and prod under their own policy configs", () => {
+  it.each(["devJson", "prodJson"])("%s has zero mandatory violations and exits 0", (key) => {
+    const doc = JSON.parse(out[key]!.stdout);
+    expect(doc.results.filter((r: { level: string }) => r.level === "mandatory")).toEqual([]);
+    expect(out[key]!.code).toBe(0);
+  });
+});
+
+describe("output schemas", () => {
+  it("the JSON output validates against tools/plan/schema/plan-output.schema.json", () => {
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    const validate = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, "tools/plan/schema/plan-output.schema.json"), "utf8")));
+    for (const key of ["devJson", "prodJson"]) {
+      const ok = validate(JSON.parse(out[key]!.stdout));
+      expect(validate.errors ?? []).toEqual([]);
+      expect(ok).toBe(true);
+    }
+  });
+  it("the schema rejects a result with an unknown level (it can fail)", () => {
+    const ajv = new Ajv({ allErrors: true });
+    const validate = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, "tools/plan/schema/plan-output.schema.json"), "utf8")));
+    const doc = JSON.parse(out.prodJson!.stdout);
+    doc.results.push({ policy: "x-y", level: "fatal", severity: null, urn: null, message: "m", description: "", kind: "violation" });
+    expect(validate(doc)).toBe(false);
+  });
+  it("the SARIF output validates against the official SARIF 2.1.0 schema", () => {
+    const ajv = new AjvDraft04({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, "tools/plan/schema/sarif-schema-2.1.0.json"), "utf8")));
+    const doc = JSON.parse(out.prodSarif!.stdout);
+    const ok = validate(doc);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    expect(doc.runs[0].tool.driver.rules.length).toBe(30);
+  });
+  it("the JSON output masks secrets: no connection string or access key appears", () => {
+    const text = out.prodJson!.stdout;
+    expect(text).not.toMatch(/accesskey=/i);
+    expect(JSON.parse(text).outputs.appInsightsConnectionString).toBe("[secret]");
+  });
+});
+
+describe("usage and config errors exit 2", () => {
+  it("an unknown format", async () => {
+    const r = await plan(["--stack", "dev", "--format", "xml"]);
+    expect([r.code, r.stderr.trim()]).toEqual([2, '--format must be one of text, json, sarif, markdown, mermaid; got "xml"']);
+  });
+  it("a policy config knob outside its schema names the policy and the key", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "bad.json");
+    fs.writeFileSync(file, JSON.stringify({ all: "mandatory", "keyvault-vault-enable-soft-delete": { minRetentionDays: 3 } }));
+    const r = await plan(["--stack", "dev", "--policy-config", file]);
+    expect([r.code, r.stderr.trim()]).toEqual([2, "policy config is invalid:\n  keyvault-vault-enable-soft-delete: minRetentionDays: must be >= 7"]);
+  });
+});
