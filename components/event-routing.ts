@@ -156,7 +156,9 @@ export class EventRouting extends pulumi.ComponentResource {
     const principalId = topic.identity.apply((i) => i?.principalId ?? "");
 
     if (args.diagnostics !== undefined) {
-      attachDiagnostics(`${name}-topic`, topic.id, args.diagnostics, this);
+      // System topics have one log category, DeliveryFailures (Microsoft Learn "Supported logs for
+      // Microsoft.EventGrid/systemTopics"); naming it avoids relying on category-group support.
+      attachDiagnostics(`${name}-topic`, topic.id, { ...args.diagnostics, logCategories: ["DeliveryFailures"] }, this);
       attachStorageServiceDiagnostics(`${name}-storage`, account.id, ["blob", "queue"], args.diagnostics, this);
     }
 

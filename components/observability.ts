@@ -88,6 +88,8 @@ export class Observability extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // Application Insights is workspace-based: its telemetry already lands in the workspace, so it gets no
+    // diagnostic setting of its own (that would store every record twice).
     // The workspace's own audit trail (queries, purges) goes to itself.
     attachDiagnostics(`${name}-workspace`, workspace.id, { workspaceId: workspace.id, logCategoryGroups: ["audit"] }, this);
 

@@ -82,6 +82,8 @@ export class TokenApiHost extends pulumi.ComponentResource {
     super("acs:tokenapi:TokenApiHost", name, {}, opts);
     const parent = { parent: this };
     const cfg = args.tokenApi;
+    // Decided before any child is registered, so a deploy without the package stops before creating anything.
+    const source = resolvePackageSource(args.packagePath, args.engineMode ?? detectEngineMode());
     const hardenedAccount = {
       resourceGroupName: args.resourceGroupName,
       location: args.location,
@@ -127,7 +129,6 @@ export class TokenApiHost extends pulumi.ComponentResource {
       { containerName: "packages", accountName: packageAccount.name, resourceGroupName: args.resourceGroupName, publicAccess: "None" },
       parent,
     );
-    const source = resolvePackageSource(args.packagePath, args.engineMode ?? detectEngineMode());
     const blob = new storage.Blob(
       `${name}-package`,
       {

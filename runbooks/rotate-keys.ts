@@ -28,8 +28,8 @@ Target (exactly one):
 
 Options:
   --dry-run                   run step 1 (read only) and print the exact plan; change nothing
-  --readiness-timeout S       seconds to wait in step 4 (default 900 for Azure, 60 locally); keep it above the
-                              token API's SECRET_REFRESH_SECONDS
+  --readiness-timeout S       seconds to wait in step 4 (default 900 for Azure, 360 locally); keep it above the
+                              token API's SECRET_REFRESH_SECONDS (default 300)
   --key-propagation-timeout S seconds ACS may take to accept the new key / reject the old (default 300, 15 locally)
   --audit-file FILE           also append every audit record to FILE as JSON lines
   --json                      print the report as one JSON document
@@ -90,7 +90,7 @@ export function formatReport(report: RotationReport, target: Target): string[] {
     `  target:          ${target.label}`,
     `  who:             ${report.who}`,
     `  outcome:         ${report.outcome}${report.failedStep ? ` (failed step: ${report.failedStep})` : ""}`,
-    `  active key:      ${report.previousKey ?? "?"} -> ${report.outcome === "rotated" ? report.newKey : report.previousKey ?? "?"}`,
+    `  active key:      ${report.previousKey ?? "?"} -> ${report.outcome === "rotated" || report.outcome === "failed-after-point-of-no-return" ? report.newKey : report.dryRun ? `${report.newKey ?? "?"} (planned)` : `${report.previousKey ?? "?"} (unchanged)`}`,
     `  secret version:  ${report.previousSecretVersion ?? "?"}${report.newSecretVersion ? ` -> ${report.newSecretVersion}` : ""}${report.restoredSecretVersion ? ` -> restored as ${report.restoredSecretVersion}` : ""}`,
     `  duration:        ${formatDuration(report.durationMs)}`,
     `  ${report.message}`,
@@ -122,12 +122,13 @@ export async function main(argv: string[], deps: RotateMainDeps = {}): Promise<n
     const local = target.kind === "local";
     options = {
       dryRun: args["dry-run"] === true,
-      readinessTimeoutMs: parseSeconds("readiness-timeout", args["readiness-timeout"], local ? 60 : 900) * 1000,
+      // Above the token API's default SECRET_REFRESH_SECONDS (300), which `npm run dev` also uses.
+      readinessTimeoutMs: parseSeconds("readiness-timeout", args["readiness-timeout"], local ? 360 : 900) * 1000,
       keyPropagationTimeoutMs: parseSeconds("key-propagation-timeout", args["key-propagation-timeout"], local ? 15 : 300) * 1000,
       pollIntervalMs: local ? 250 : 5000,
     };
     auditFile = args["audit-file"];
-    const credential = credentialFor(target);
+    const credential = await credentialFor(target);
     const file = auditFile;
     ports = {
       ...(deps.ports ?? rotationAdaptersFor(target, credential)),

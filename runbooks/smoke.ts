@@ -57,7 +57,7 @@ export async function smokeDepsFor(
   target: Target,
   options: { verifyLogs: boolean; logsTimeoutMs: number; callerToken?: SmokeDeps["callerToken"] },
 ): Promise<SmokeDeps> {
-  const credential = credentialFor(target);
+  const credential = await credentialFor(target);
   const connectionString = await connectionStringFor(target, credential);
   return {
     tokenApiUrl: target.tokenApiUrl,

@@ -352,6 +352,53 @@ var init_mermaid = __esm({
   }
 });
 
+// tools/plan/lazy-sdk-deps.ts
+var require_lazy_sdk_deps = __commonJS({
+  "tools/plan/lazy-sdk-deps.ts"() {
+    "use strict";
+    var import_node_module = __toESM(require("node:module"));
+    var moduleInternals = import_node_module.default;
+    var originalLoad = moduleInternals._load;
+    var EAGER_KEYS = {
+      typescript: [],
+      "@npmcli/arborist": ["Arborist", "Node", "Link", "Edge", "Shrinkwrap"]
+    };
+    function isFromPulumiSdk(parent) {
+      return parent?.filename?.includes(`${"node_modules"}/@pulumi/pulumi/`) === true;
+    }
+    function lazyModule(load, keys) {
+      const standIns = new Map(
+        keys.map((key) => [
+          key,
+          new Proxy(function standIn() {
+          }, {
+            construct: (_t, args) => new (load())[key](...args),
+            apply: (_t, self, args) => load()[key].apply(self, args),
+            get: (_t, prop) => load()[key][prop]
+          })
+        ])
+      );
+      return new Proxy(
+        {},
+        {
+          get: (_t, prop) => prop === "__esModule" ? void 0 : standIns.has(prop) ? standIns.get(prop) : load()[prop],
+          has: (_t, prop) => standIns.has(prop) || prop in load(),
+          ownKeys: () => [...standIns.keys()],
+          getOwnPropertyDescriptor: (_t, prop) => standIns.has(prop) ? { configurable: true, enumerable: true, writable: false, value: standIns.get(prop) } : void 0
+        }
+      );
+    }
+    moduleInternals._load = function load(request, parent, isMain) {
+      const keys = EAGER_KEYS[request];
+      if (keys !== void 0 && isFromPulumiSdk(parent)) {
+        let real;
+        return lazyModule(() => real ??= originalLoad.call(this, request, parent, isMain), keys);
+      }
+      return originalLoad.call(this, request, parent, isMain);
+    };
+  }
+});
+
 // tools/plan/types.ts
 var SECRET_PLACEHOLDER;
 var init_types = __esm({
@@ -369,11 +416,12 @@ function mockGuid(seed) {
 function rgId(inputs) {
   return `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${str(inputs["resourceGroupName"]) ?? "rg"}`;
 }
-var import_node_crypto, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, ARM_TYPES, NAME_INPUTS, STORAGE_CHILDREN, str, PlanMocks;
+var import_node_crypto, import_rpc, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, ARM_TYPES, NAME_INPUTS, STORAGE_CHILDREN, str, PlanMocks;
 var init_mocks = __esm({
   "tools/plan/mocks.ts"() {
     "use strict";
     import_node_crypto = require("node:crypto");
+    import_rpc = require("@pulumi/pulumi/runtime/rpc");
     MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
     MOCK_TENANT_ID = "11111111-1111-1111-1111-111111111111";
     ARM_TYPES = {
@@ -469,8 +517,10 @@ var init_mocks = __esm({
           case "azure-native:keyvault:Secret": {
             const vault = str(inputs["vaultName"]) ?? "";
             id = `${rgId(inputs)}/providers/Microsoft.KeyVault/vaults/${vault}/secrets/${name}`;
+            const rawProps = inputs["properties"] ?? {};
+            const props = rawProps[import_rpc.specialSigKey] !== void 0 ? rawProps["value"] ?? {} : rawProps;
             state["properties"] = {
-              ...inputs["properties"] ?? {},
+              ...props,
               secretUri: `https://${vault}.vault.azure.net/secrets/${name}`,
               secretUriWithVersion: `https://${vault}.vault.azure.net/secrets/${name}/${mockGuid(id).replace(/-/g, "")}`
             };
@@ -482,16 +532,6 @@ var init_mocks = __esm({
               queue: `https://${name}.queue.core.windows.net/`,
               table: `https://${name}.table.core.windows.net/`,
               file: `https://${name}.file.core.windows.net/`
-            };
-            break;
-          case "azure-native:web:WebApp":
-            state["defaultHostName"] = `${name}.azurewebsites.net`;
-            break;
-          case "azure-native:storage:StorageAccount":
-            state["primaryEndpoints"] = {
-              blob: `https://${name}.blob.core.windows.net/`,
-              queue: `https://${name}.queue.core.windows.net/`,
-              table: `https://${name}.table.core.windows.net/`
             };
             break;
           case "azure-native:storage:BlobContainer":
@@ -798,6 +838,7 @@ var init_acs_event_types = __esm({
           seen.add(s.name);
         });
         const routed = new Set(subs.flatMap((s) => s.eventTypes));
+        if ([...routed].some((t) => !isAcsEventType(t))) return;
         const missing = REQUIRED_EVENT_TYPES.filter((t) => !routed.has(t));
         if (missing.length > 0) {
           ctx.addIssue({ code: "custom", message: `subscriptions must route ${missing.join(", ")}` });
@@ -1935,7 +1976,7 @@ var init_event_routing = __esm({
         );
         const principalId = topic.identity.apply((i) => i?.principalId ?? "");
         if (args.diagnostics !== void 0) {
-          attachDiagnostics(`${name}-topic`, topic.id, args.diagnostics, this);
+          attachDiagnostics(`${name}-topic`, topic.id, { ...args.diagnostics, logCategories: ["DeliveryFailures"] }, this);
           attachStorageServiceDiagnostics(`${name}-storage`, account.id, ["blob", "queue"], args.diagnostics, this);
         }
         const grants = routingRoleGrants(routing).map((grant) => {
@@ -2041,6 +2082,7 @@ var init_token_api_host = __esm({
         super("acs:tokenapi:TokenApiHost", name, {}, opts);
         const parent = { parent: this };
         const cfg = args.tokenApi;
+        const source = resolvePackageSource(args.packagePath, args.engineMode ?? detectEngineMode());
         const hardenedAccount = {
           resourceGroupName: args.resourceGroupName,
           location: args.location,
@@ -2081,7 +2123,6 @@ var init_token_api_host = __esm({
           { containerName: "packages", accountName: packageAccount.name, resourceGroupName: args.resourceGroupName, publicAccess: "None" },
           parent
         );
-        const source = resolvePackageSource(args.packagePath, args.engineMode ?? detectEngineMode());
         const blob = new storage2.Blob(
           `${name}-package`,
           {
@@ -2561,15 +2602,15 @@ function isSecure(v) {
 function maskSecrets(value, at = "") {
   const secretPaths = [];
   const walk = (v, p) => {
-    if (v === import_rpc.unknownValue) return "[unknown]";
+    if (v === import_rpc2.unknownValue) return "[unknown]";
     if (Array.isArray(v)) return v.map((x, i) => walk(x, `${p}[${i}]`));
     if (v !== null && typeof v === "object") {
       const o = v;
-      if (o[import_rpc.specialSigKey] === import_rpc.specialSecretSig) {
+      if (o[import_rpc2.specialSigKey] === import_rpc2.specialSecretSig) {
         secretPaths.push(p);
         return SECRET_PLACEHOLDER;
       }
-      if (o[import_rpc.specialSigKey] === import_rpc.specialResourceSig) return o["urn"];
+      if (o[import_rpc2.specialSigKey] === import_rpc2.specialResourceSig) return o["urn"];
       return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, walk(x, p === "" ? k : `${p}.${k}`)]));
     }
     return v;
@@ -2631,21 +2672,28 @@ async function evaluateStack(options) {
   const started = performance.now();
   const { main: main2, loadConfig: loadConfig2 } = await Promise.resolve().then(() => (init_program(), program_exports));
   loadConfig2();
-  await pulumi10.runtime.runInPulumiStack(async () => main2());
-  await settings.waitForRPCs();
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    await pulumi10.runtime.runInPulumiStack(async () => main2());
+    await settings.waitForRPCs();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   const programMs = Math.round(performance.now() - started);
   return { project, stack: options.stack, resources: resources2, outputs: stackOutputs, programMs };
 }
-var import_node_fs, import_node_path, import_yaml, pulumi10, settings, import_rpc, DEFAULT_PROJECT_ROOT, ROOT_STACK_TYPE;
+var import_lazy_sdk_deps, import_node_fs, import_node_path, import_yaml, pulumi10, settings, import_rpc2, DEFAULT_PROJECT_ROOT, ROOT_STACK_TYPE;
 var init_harness = __esm({
   "tools/plan/harness.ts"() {
     "use strict";
+    import_lazy_sdk_deps = __toESM(require_lazy_sdk_deps());
     import_node_fs = require("node:fs");
     import_node_path = __toESM(require("node:path"));
     import_yaml = require("yaml");
     pulumi10 = __toESM(require("@pulumi/pulumi"));
     settings = __toESM(require("@pulumi/pulumi/runtime/settings"));
-    import_rpc = require("@pulumi/pulumi/runtime/rpc");
+    import_rpc2 = require("@pulumi/pulumi/runtime/rpc");
     init_types();
     init_mocks();
     DEFAULT_PROJECT_ROOT = import_node_path.default.resolve(__dirname, "..", "..");

@@ -1,5 +1,6 @@
 // Builds the real SDK clients and ports for a Target: Azure uses DefaultAzureCredential, the local environment the emulator's static token and CA.
 import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { CommunicationServiceManagementClient } from "@azure/arm-communication";
 import { ChatClient } from "@azure/communication-chat";
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
@@ -19,12 +20,16 @@ export function sdkOptions(target: Target): { tlsOptions?: { ca: string } } {
   return target.local?.caCertPem ? { tlsOptions: { ca: target.local.caCertPem } } : {};
 }
 
-/** Azure: DefaultAzureCredential (az login, workload identity, managed identity). Local: the emulator's static token. */
-export function credentialFor(target: Target, override?: TokenCredential): TokenCredential {
+/**
+ * Azure: DefaultAzureCredential (az login, workload identity, managed identity). Local: the emulator's static
+ * token, or its documented EmulatorCredential when the local file carries no token.
+ */
+export async function credentialFor(target: Target, override?: TokenCredential): Promise<TokenCredential> {
   if (override) return override;
   if (target.kind === "local") {
-    if (!target.local?.bearerToken) throw new UsageError("the local environment file has no devBearerToken for the emulator");
-    return new StaticTokenCredential(target.local.bearerToken);
+    if (target.local?.bearerToken) return new StaticTokenCredential(target.local.bearerToken);
+    const { EmulatorCredential } = await import("../../tools/acs-emulator/credential");
+    return new EmulatorCredential();
   }
   return new DefaultAzureCredential();
 }
@@ -63,12 +68,26 @@ export function chatClientFactoryFor(target: Target): ChatClientFactory {
     new ChatClient(target.acsEndpoint, new AzureCommunicationTokenCredential(userToken), sdkOptions(target));
 }
 
-/** Azure: a token for the API's audience from @azure/identity. Local: the local issuer through `jwtCommand`. */
+/**
+ * Azure: a token for the API's audience from @azure/identity. Local: minted in-process with the local issuer's
+ * key file when the local file names it, else through its `jwtCommand`.
+ */
 export function callerTokenSourceFor(target: Target, credential: TokenCredential): CallerTokenSource {
   if (target.kind === "local") {
-    const command = target.local?.jwtCommand;
-    if (!command) throw new UsageError("the local environment file has no jwtCommand to mint caller tokens");
-    return (subject) => runJwtCommand(command, subject);
+    const local = target.local ?? {};
+    if (local.oidcKeyFile && target.oidcIssuer && target.tokenApiAudience) {
+      const keyFile = local.oidcKeyFile;
+      const issuer = target.oidcIssuer;
+      const audience = target.tokenApiAudience;
+      return async (subject) => {
+        const { mintLocalToken } = await import("../../tools/local-dev/oidcIssuer");
+        const key = JSON.parse(await readFile(keyFile, "utf8"));
+        return mintLocalToken(key, issuer, audience, subject, { ttlSeconds: 3600, claims: local.oidcScope ? { scp: local.oidcScope } : {} });
+      };
+    }
+    const command = local.jwtCommand;
+    if (!command) throw new UsageError("the local environment file has neither oidcKeyFile nor jwtCommand to mint caller tokens");
+    return (subject) => runJwtCommand(command.replace(/\s--sub\s+\S+/, ""), subject);
   }
   requireFields(target, ["tokenApiAudience"], "to get a caller token for the token API");
   return async () => {

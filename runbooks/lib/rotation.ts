@@ -248,7 +248,9 @@ export async function rotateKeys(ports: RotationPorts, options: RotationOptions)
         options.pollIntervalMs,
         now,
         sleep,
-        () => `the token API did not report secret version ${state.newVersion} on ${ports.readiness.description} within ${Math.round(options.readinessTimeoutMs / 1000)} s`,
+        () =>
+          `the token API did not report secret version ${state.newVersion} on ${ports.readiness.description} within ${Math.round(options.readinessTimeoutMs / 1000)} s ` +
+          `(it re-reads the secret every SECRET_REFRESH_SECONDS; keep --readiness-timeout above that)`,
       ),
     );
 

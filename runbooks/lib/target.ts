@@ -38,6 +38,9 @@ export interface LocalDetails {
   bearerToken?: string;
   /** Shell command printing a caller JWT for the local issuer on its last line (`--sub NAME` is appended). */
   jwtCommand?: string;
+  /** Signing key file of the local OIDC issuer; when present, caller tokens are minted in-process. */
+  oidcKeyFile?: string;
+  oidcScope?: string;
 }
 
 /** The documented default file `npm run dev` writes (docs/interfaces.md, local-dev contract). */
@@ -81,6 +84,8 @@ const localEnvSchema = emulatorFieldsSchema.extend({
   oidcIssuer: nonEmpty.optional(),
   oidcAudience: nonEmpty.optional(),
   jwtCommand: nonEmpty.optional(),
+  oidcKeyFile: nonEmpty.optional(),
+  oidcScope: nonEmpty.optional(),
   emulator: emulatorFieldsSchema.optional(),
 });
 
@@ -165,6 +170,11 @@ export async function fromLocalEnv(raw: unknown, readText: (file: string) => Pro
   const env = parsed.data;
   const emu = { ...env, ...(env.emulator ?? {}) };
   const caCertPem = emu.caCertPem ?? (emu.caCertPath ? await readText(emu.caCertPath) : undefined);
+  // `npm run dev` may leave out the emulator's fixed names; they are the emulator's well-known constants.
+  const wellKnown =
+    emu.subscriptionId && emu.resourceGroupName && emu.serviceName && emu.workspaceId
+      ? undefined
+      : await import("../../tools/acs-emulator/index");
   return {
     kind: "local",
     label: "local environment",
@@ -174,18 +184,20 @@ export async function fromLocalEnv(raw: unknown, readText: (file: string) => Pro
     acsEndpoint: env.acsEndpoint,
     keyVaultUri: emu.keyVaultUrl,
     acsSecretName: emu.secretName ?? defaultSecretName,
-    subscriptionId: emu.subscriptionId,
-    resourceGroupName: emu.resourceGroupName,
-    acsName: emu.serviceName,
-    logAnalyticsWorkspaceId: emu.workspaceId,
+    subscriptionId: emu.subscriptionId ?? wellKnown?.EMULATOR_SUBSCRIPTION_ID,
+    resourceGroupName: emu.resourceGroupName ?? wellKnown?.EMULATOR_RESOURCE_GROUP,
+    acsName: emu.serviceName ?? wellKnown?.EMULATOR_SERVICE_NAME,
+    logAnalyticsWorkspaceId: emu.workspaceId ?? wellKnown?.EMULATOR_WORKSPACE_ID,
     local: {
       connectionString: emu.connectionString,
       caCertPem,
       armBaseUrl: emu.armBaseUrl,
-      logAnalyticsUrl: emu.logAnalyticsUrl,
+      logAnalyticsUrl: emu.logAnalyticsUrl ?? (emu.armBaseUrl ? `${emu.armBaseUrl.replace(/\/+$/, "")}/v1` : undefined),
       adminUrl: emu.adminUrl,
       bearerToken: emu.devBearerToken,
       jwtCommand: env.jwtCommand,
+      oidcKeyFile: env.oidcKeyFile,
+      oidcScope: env.oidcScope,
     },
   };
 }

@@ -83,7 +83,7 @@ describe("EventRouting", () => {
 
   it("sends topic and storage-service diagnostics to the workspace", () => {
     expect(one(resources, "azure-native:monitor:DiagnosticSetting", "events-topic-diagnostics").inputs).toMatchObject({
-      logs: [{ categoryGroup: "allLogs", enabled: true }],
+      logs: [{ category: "DeliveryFailures", enabled: true }],
       metrics: [{ category: "AllMetrics", enabled: true }],
     });
     for (const service of ["blob", "queue"]) {

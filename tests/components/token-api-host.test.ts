@@ -175,4 +175,23 @@ describe("TokenApiHost", () => {
       `${rg}/Microsoft.Storage/storageAccounts/stacspkgprodweuabcde/blobServices/default`,
     );
   });
+
+  it("refuses a real deploy without the built package and says how to build it", () => {
+    expect(
+      () =>
+        new TokenApiHost("deploy-without-package", {
+          naming,
+          resourceGroupName: "rg-test",
+          location: "westeurope",
+          tags: {},
+          subscriptionId: MOCK_SUBSCRIPTION_ID,
+          tokenApi: cfg,
+          acsEndpoint: "https://acs.example/",
+          keyVault: { id: vaultId, name: "kv", uri: "https://kv.vault.azure.net/" },
+          acsSecretName: "acs-connection-string",
+          packagePath: "does/not/exist/token-api.zip",
+          engineMode: "deploy",
+        }),
+    ).toThrow("token API package not found at does/not/exist/token-api.zip. Build it first: run `npm run build`");
+  });
 });

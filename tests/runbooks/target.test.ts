@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../runbooks/lib/cli";
 import { resolveTarget } from "../../runbooks/lib/target";
+import { EMULATOR_RESOURCE_GROUP, EMULATOR_SERVICE_NAME, EMULATOR_SUBSCRIPTION_ID, EMULATOR_WORKSPACE_ID } from "../../tools/acs-emulator/index";
 
 const outputs = {
   resourceGroupName: "rg-acs-dev",
@@ -138,6 +139,43 @@ describe("resolveTarget", () => {
     });
     const flat = await resolveTarget({ local: true }, { readText: files({ "/env.json": JSON.stringify({ ...env, ...env.emulator, emulator: undefined }), "/tmp/ca.pem": "PEM" }), localEnvPath: "/env.json" });
     expect(flat).toEqual(target);
+  });
+
+  it("reads the file `npm run dev` writes, filling the emulator's well-known names", async () => {
+    const written = {
+      tokenApiUrl: "http://127.0.0.1:39031",
+      acsEndpoint: "https://127.0.0.1:46767/",
+      connectionString: "endpoint=https://127.0.0.1:46767/;accesskey=a2V5",
+      caCertPath: "/d/emulator/tls/ca.pem",
+      oidcIssuer: "http://127.0.0.1:38787",
+      oidcAudience: "api://acs-token-api-local",
+      jwtCommand: "npm run dev:jwt -- --sub alice",
+      oidcKeyFile: "/d/oidc-signing-key.json",
+      oidcScope: "acs.token",
+      keyVaultUrl: "https://127.0.0.1:46767/",
+      armBaseUrl: "https://127.0.0.1:46767",
+      adminUrl: "http://127.0.0.1:40000",
+    };
+    const target = await resolveTarget({ local: true, localEnv: "/d/env.json" }, { readText: files({ "/d/env.json": JSON.stringify(written), "/d/emulator/tls/ca.pem": "PEM" }) });
+    expect([target.subscriptionId, target.resourceGroupName, target.acsName, target.logAnalyticsWorkspaceId]).toEqual([
+      EMULATOR_SUBSCRIPTION_ID, EMULATOR_RESOURCE_GROUP, EMULATOR_SERVICE_NAME, EMULATOR_WORKSPACE_ID,
+    ]);
+    expect(target.keyVaultUri).toBe("https://127.0.0.1:46767/");
+    expect(target.local).toEqual({
+      connectionString: "endpoint=https://127.0.0.1:46767/;accesskey=a2V5",
+      caCertPem: "PEM",
+      armBaseUrl: "https://127.0.0.1:46767",
+      logAnalyticsUrl: "https://127.0.0.1:46767/v1",
+      adminUrl: "http://127.0.0.1:40000",
+      bearerToken: undefined,
+      jwtCommand: "npm run dev:jwt -- --sub alice",
+      oidcKeyFile: "/d/oidc-signing-key.json",
+      oidcScope: "acs.token",
+    });
+  });
+
+  it("refuses --local-env without --local", async () => {
+    expect(await usage(resolveTarget({ stack: "dev", localEnv: "/d/env.json" }))).toBe("--local-env FILE only goes with --local");
   });
 
   it("tells the operator to start the local environment when its file is missing", async () => {

@@ -236,6 +236,12 @@ describe("outputs", () => {
     expect(Object.keys(prod.outputs).sort()).toEqual([...new Set(names)].sort());
   });
 
+  it("stacks/index.ts exports every output main() returns (what `pulumi up` records)", () => {
+    const index = readFileSync(path.join(DEFAULT_PROJECT_ROOT, "stacks/index.ts"), "utf8");
+    const exported = [...index.matchAll(/^export const (\w+) = outputs\.(\w+);$/gm)].map((m) => (m[1] === m[2] ? m[1] : `${m[1]}!=${m[2]}`));
+    expect(exported.sort()).toEqual(Object.keys(prod.outputs).sort());
+  });
+
   it("prod core outputs have exact values and the App Insights connection string is masked", () => {
     expect(prod.outputs).toMatchObject({
       resourceGroupName: "rg-acsplat-prod-weu",

@@ -1,8 +1,8 @@
 // Benchmark of the offline plan (a script that prints numbers, not a test): wall time of
-// `npm run plan -- --stack <s> --format json` in fresh processes, the same through tsx directly and through an
-// esbuild bundle, process start-up baselines, and the in-process split into program and policy time (from
-// the JSON output's timings). Usage: npm run bench:plan -- [--stack prod] [--runs 5]
-import { execFileSync, spawnSync } from "node:child_process";
+// `npm run plan -- --stack <s> --format json` in fresh processes (npm -> tools/plan/launch.js, which bundles with
+// esbuild), the same without npm, the old tsx path for comparison, process start-up baselines, and the
+// in-process split into program and policy time (from the JSON output's timings). Usage: npm run bench:plan -- [--stack prod] [--runs 5]
+import { spawnSync } from "node:child_process";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -56,15 +56,8 @@ console.log(`offline plan benchmark: stack ${stack}, ${runs} runs each (+1 warm-
 const planArgs = ["--stack", stack, "--format", "json"];
 measure("node -e 0 (process start-up)", process.execPath, ["-e", "0"], false);
 measure("tsx -e 0 (tsx start-up)", path.join(BIN, "tsx"), ["-e", "0"], false);
-measure(`npm run plan -- ${planArgs.join(" ")}`, "npm", ["run", "--silent", "plan", "--", ...planArgs], true);
-measure(`tsx tools/plan/cli.ts ${planArgs.join(" ")}`, path.join(BIN, "tsx"), ["tools/plan/cli.ts", ...planArgs], true);
+measure(`npm run plan -- ${planArgs.join(" ")} (launch.js)`, "npm", ["run", "--silent", "plan", "--", ...planArgs], true);
+measure(`tsx tools/plan/cli.ts ${planArgs.join(" ")} (no bundle)`, path.join(BIN, "tsx"), ["tools/plan/cli.ts", ...planArgs], true);
 
-const bundle = path.join(ROOT, ".cache", "plan", "cli.js");
-const built = performance.now();
-execFileSync(path.join(BIN, "esbuild"), [
-  "tools/plan/cli.ts", "--bundle", "--platform=node", "--target=node20", "--format=cjs", "--packages=external",
-  `--outfile=${bundle}`, "--log-level=error",
-], { cwd: ROOT });
-console.log(`${"esbuild bundle of tools/plan (our TS only)".padEnd(44)} build ${Math.round(performance.now() - built)} ms`);
-measure(`node .cache/plan/cli.js ${planArgs.join(" ")}`, process.execPath, [bundle, ...planArgs], true);
+measure(`node tools/plan/launch.js ${planArgs.join(" ")}`, process.execPath, ["tools/plan/launch.js", ...planArgs], true);
 console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);

@@ -1,6 +1,7 @@
 // The offline plan harness: evaluates one stack's program under Pulumi's mock engine with that stack's
 // `Pulumi.<stack>.yaml`, and records every registered resource exactly as the engine would receive it (parent,
 // dependencies, inputs with secrets masked, options). Used by `npm run plan`, the policy runner and the tests.
+import "./lazy-sdk-deps";
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";

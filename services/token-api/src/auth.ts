@@ -5,6 +5,10 @@ import { AuthenticationError } from "./errors";
 /** Asymmetric algorithms only: `none` and every HMAC (`HS*`) are refused, so a public key can never act as an HMAC secret. */
 export const ALLOWED_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
 
+/** How long a verified token is remembered (bounds how late a key removed from the JWKS takes effect). */
+const VERIFIED_TTL_MS = 5 * 60 * 1000;
+const VERIFIED_MAX_ENTRIES = 50_000;
+
 /** Tokens longer than this are refused before any parsing. */
 const MAX_TOKEN_LENGTH = 8192;
 
@@ -61,12 +65,21 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return keySet;
   };
 
+  // Tokens that passed every check, by their exact text, until exp (plus skew) but at most VERIFIED_TTL_MS:
+  // a repeat call skips the signature check; an exact-string match cannot be forged.
+  const verified = new Map<string, { caller: CallerIdentity; until: number }>();
+
   return {
     async authenticate(header) {
       if (!header) throw new AuthenticationError("missing_token", "An Authorization: Bearer token is required.");
       const match = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/i.exec(header.trim());
       if (!match || match[1]!.length > MAX_TOKEN_LENGTH) {
         throw new AuthenticationError("invalid_token", "The Authorization header is not a Bearer token.");
+      }
+      const known = verified.get(match[1]!);
+      if (known) {
+        if (known.until > Date.now()) return known.caller;
+        verified.delete(match[1]!);
       }
       let jwks: JWTVerifyGetKey;
       try {
@@ -93,7 +106,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       if (!holdsScopeOrRole(payload, options.requiredScope)) {
         throw new AuthenticationError("insufficient_scope", `The access token lacks the scope or role "${options.requiredScope}".`);
       }
-      return { issuer: payload.iss!, subject: payload.sub };
+      const caller = { issuer: payload.iss!, subject: payload.sub };
+      if (verified.size >= VERIFIED_MAX_ENTRIES) verified.delete(verified.keys().next().value as string);
+      verified.set(match[1]!, { caller, until: Math.min((payload.exp! + options.clockSkewSeconds) * 1000, Date.now() + VERIFIED_TTL_MS) });
+      return caller;
     },
   };
 }

@@ -52,4 +52,27 @@ describe("identity creation under concurrency", () => {
       deps.close();
     }
   });
+
+  it("an instance that remembers a mapping erased through another instance maps the caller again", async () => {
+    const config = loadConfig({ ...env.tokenApi.env, LOG_LEVEL: "silent" });
+    const deps = createDeps(config, { logger: createLogger("silent"), tls: { ca: env.emulator.caCertPem } });
+    const other = await buildApp(config, deps);
+    await other.listen({ port: 0, host: "127.0.0.1" });
+    try {
+      const otherUrl = `http://127.0.0.1:${(other.server.address() as { port: number }).port}`;
+      const jwt = await env.oidc.mintToken("erased-elsewhere");
+      const first = await env.call("POST", "/api/token", { jwt, body: { scopes: ["chat"] } });
+      expect(first.status).toBe(200);
+      const erase = await fetch(`${otherUrl}/api/me`, { method: "DELETE", headers: { authorization: `Bearer ${jwt}` } });
+      expect(erase.status).toBe(204);
+      // Another scope set misses the first instance's token cache, so it has to use its remembered mapping.
+      const again = await env.call("POST", "/api/token", { jwt, body: { scopes: ["voip"] } });
+      expect(again.status).toBe(200);
+      expect(again.body.acsUserId).not.toBe(first.body.acsUserId);
+      expect((await env.identities()).find((identity) => identity.id === again.body.acsUserId)).toEqual({ id: again.body.acsUserId, deleted: false });
+    } finally {
+      await other.close();
+      deps.close();
+    }
+  });
 });

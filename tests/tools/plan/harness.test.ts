@@ -118,6 +118,12 @@ describe("evaluateStack (dev)", () => {
     expect(byName("acsplat-secrets")).toMatchObject({ custom: false, inputs: {}, dependencies: [], secretPaths: [] });
   });
 
+  it("loads azure-native per module: the root index (every Azure service) is never required", () => {
+    const loaded = Object.keys(require.cache).filter((f) => f.includes("@pulumi/azure-native/"));
+    expect(loaded).toContain(path.join(DEFAULT_PROJECT_ROOT, "node_modules/@pulumi/azure-native/communication/index.js"));
+    expect(loaded).not.toContain(path.join(DEFAULT_PROJECT_ROOT, "node_modules/@pulumi/azure-native/index.js"));
+  });
+
   it("masks the secret stack output", () => {
     expect(plan.outputs["appInsightsConnectionString"]).toBe(SECRET_PLACEHOLDER);
     expect(JSON.stringify(plan)).not.toContain("accesskey=");

@@ -11,10 +11,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { plan, ROOT } from "./run-plan";
 
 const out: Record<string, { code: number; stdout: string; stderr: string }> = {};
+const exportFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-export-")), "prod.json");
 beforeAll(async () => {
   // Sequential: each run evaluates a whole program and the machine is shared.
   out.devJson = await plan(["--stack", "dev", "--format", "json"]);
-  out.prodJson = await plan(["--stack", "prod", "--format", "json"]);
+  out.prodJson = await plan(["--stack", "prod", "--format", "json", "--export", exportFile]);
   out.prodSarif = await plan(["--stack", "prod", "--format", "sarif"]);
 }, 120_000);
 
@@ -57,6 +58,21 @@ describe("output schemas", () => {
     const text = out.prodJson!.stdout;
     expect(text).not.toMatch(/accesskey=/i);
     expect(JSON.parse(text).outputs.appInsightsConnectionString).toBe("[secret]");
+  });
+});
+
+describe("--export", () => {
+  it("writes a version-3 deployment: stack first, every plan resource, parents and providers resolvable", () => {
+    const doc = JSON.parse(fs.readFileSync(exportFile, "utf8"));
+    const resources = doc.deployment.resources as Array<{ urn: string; type: string; parent?: string; provider?: string; custom: boolean; id?: string }>;
+    const urns = new Set(resources.map((r) => r.urn));
+    const planUrns = JSON.parse(out.prodJson!.stdout).resources.map((r: { urn: string }) => r.urn);
+    expect(doc.version).toBe(3);
+    expect(resources[0]!.type).toBe("pulumi:pulumi:Stack");
+    expect(planUrns.filter((u: string) => !urns.has(u))).toEqual([]);
+    expect(resources.filter((r) => r.parent && !urns.has(r.parent))).toEqual([]);
+    expect(resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && !urns.has(r.provider!.replace(/::[^:]+$/, "")))).toEqual([]);
+    expect(JSON.stringify(doc)).not.toMatch(/accesskey=/i);
   });
 });
 

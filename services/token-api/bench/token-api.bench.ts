@@ -1,0 +1,211 @@
+// `npm run bench:token-api`: measures (a) direct SDK getToken to the emulator, (b) /api/token on a cache miss, (c) on a cache hit.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { CommunicationIdentityClient } from "@azure/communication-identity";
+import { SecretClient } from "@azure/keyvault-secrets";
+import { staticTokenCredential } from "../src/acs";
+import { startAzuriteTables, freePort } from "../../../tools/local-dev/azurite";
+import { startOidcIssuer } from "../../../tools/local-dev/oidcIssuer";
+
+const HELP = `Usage: npm run bench:token-api -- [--duration S] [--connections N] [--users N] [--json]
+
+Starts the ACS emulator (own process), Azurite, a local OIDC issuer and the token API (own process,
+src/server.ts, key-vault mode) and measures, with the same number of concurrent connections:
+  (a) direct SDK getToken calls to the emulator (the floor),
+  (b) POST /api/token on a cache miss (token cache disabled; mapped users, rotating),
+  (c) POST /api/token on a cache hit (one user).
+Prints a table (req/s, p50, p99) and the ratio p50(b)/p50(a). Goals: (c) >= 5,000 req/s with p99 <= 10 ms;
+p50(b) <= 1.3 x p50(a).`;
+
+const root = resolve(__dirname, "..", "..", "..");
+const tsxCli = join(root, "node_modules", "tsx", "dist", "cli.mjs");
+
+interface Row {
+  name: string;
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+function spawnJsonLine(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; line: Record<string, string> }> {
+  const child = spawn(process.execPath, [tsxCli, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolvePromise, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolvePromise({ child, line: JSON.parse(line) as Record<string, string> });
+    });
+    child.once("exit", (code) => reject(new Error(`${args[0]} exited with ${code}`)));
+  });
+}
+
+async function waitForHealthy(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}/readyz`)).status === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not become ready`);
+}
+
+async function startTokenApi(env: Record<string, string>, caCertPath: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [tsxCli, "services/token-api/src/server.ts"], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port), NODE_EXTRA_CA_CERTS: caCertPath, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealthy(url);
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((r) => {
+        child.once("exit", () => r());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** The floor: `connections` concurrent loops of identityClient.getToken for `durationS` seconds. */
+async function directFloor(client: CommunicationIdentityClient, userIds: string[], connections: number, durationS: number): Promise<Row> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const until = Date.now() + durationS * 1000;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (Date.now() < until) {
+        const started = performance.now();
+        try {
+          await client.getToken({ communicationUserId: userIds[next++ % userIds.length]! }, ["chat", "voip"]);
+          latencies.push(performance.now() - started);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  latencies.sort((x, y) => x - y);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  return { name: "(a) direct SDK getToken (floor)", requests: latencies.length, rps: latencies.length / durationS, p50: pct(50), p99: pct(99), errors };
+}
+
+async function cannon(name: string, url: string, jwts: string[], connections: number, durationS: number): Promise<Row> {
+  let next = 0;
+  const result = await autocannon({
+    url: `${url}/api/token`,
+    connections,
+    duration: durationS,
+    method: "POST",
+    requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, headers: { authorization: `Bearer ${jwts[next++ % jwts.length]}` } }) }],
+  } as autocannon.Options);
+  const non2xx = result.non2xx + result.errors;
+  return { name, requests: result.requests.total, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: non2xx };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: "string", default: "10" },
+      connections: { type: "string", default: "10" },
+      users: { type: "string", default: "200" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) return void process.stdout.write(`${HELP}\n`);
+  const duration = Number(values.duration);
+  const connections = Number(values.connections);
+  const userCount = Number(values.users);
+  const dataDir = mkdtempSync(join(tmpdir(), "token-api-bench-"));
+  const log = (message: string) => process.stderr.write(`${message}\n`);
+
+  log("starting the emulator, Azurite, the OIDC issuer ...");
+  const emulator = await spawnJsonLine(["tools/acs-emulator/cli.ts", "--port", "0", "--data-dir", join(dataDir, "emulator")], process.env);
+  const info = emulator.line;
+  const azurite = await startAzuriteTables(join(dataDir, "azurite"));
+  const oidc = await startOidcIssuer({ keyFile: join(dataDir, "oidc-key.json") });
+  const ca = (await import("node:fs")).readFileSync(info.caCertPath!, "utf8");
+  const secrets = new SecretClient(info.keyVaultUrl!, staticTokenCredential(info.devBearerToken!), { tlsOptions: { ca }, disableChallengeResourceVerification: true });
+  await secrets.setSecret("acs-connection-string", info.connectionString!, { tags: { "acs-active-key": "primary" }, contentType: "text/plain" });
+  const baseEnv = {
+    ACS_AUTH_MODE: "key-vault",
+    KEY_VAULT_URI: info.keyVaultUrl!,
+    AZURE_STATIC_BEARER_TOKEN: info.devBearerToken!,
+    OIDC_ISSUER: oidc.issuer,
+    OIDC_AUDIENCE: oidc.audience,
+    MAPPING_TABLE_CONNECTION_STRING: azurite.connectionString,
+    RATE_LIMIT_PER_IP_PER_MINUTE: "10000000",
+    RATE_LIMIT_PER_USER_PER_MINUTE: "10000000",
+  };
+  const rows: Row[] = [];
+  try {
+    log(`minting ${userCount} caller JWTs ...`);
+    const jwts = await Promise.all(Array.from({ length: userCount }, (_, i) => oidc.mintToken(`bench-user-${i}`, {}, { ttlSeconds: 7200 })));
+
+    // (b) first: a token API without a token cache; a warm-up maps every user (identity + mapping) so the measured run is the miss path.
+    const missApi = await startTokenApi({ ...baseEnv, TOKEN_CACHE_MAX_ENTRIES: "0" }, info.caCertPath!);
+    log("warming up: mapping the users ...");
+    const userIds: string[] = [];
+    for (const jwt of jwts) {
+      const response = await fetch(`${missApi.url}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } });
+      userIds.push(((await response.json()) as { acsUserId: string }).acsUserId);
+    }
+    const client = new CommunicationIdentityClient(info.connectionString!, { tlsOptions: { ca } } as never);
+    log("(a) direct SDK floor ...");
+    await directFloor(client, userIds, connections, 2);
+    rows.push(await directFloor(client, userIds, connections, duration));
+    log("(b) cache miss ...");
+    await cannon("warm-up", missApi.url, jwts, connections, 2);
+    rows.push(await cannon("(b) /api/token cache miss", missApi.url, jwts, connections, duration));
+    await missApi.stop();
+
+    const hitApi = await startTokenApi(baseEnv, info.caCertPath!);
+    log("(c) cache hit ...");
+    await cannon("warm-up", hitApi.url, [jwts[0]!], connections, 2);
+    rows.push(await cannon("(c) /api/token cache hit", hitApi.url, [jwts[0]!], connections, duration));
+    await hitApi.stop();
+  } finally {
+    await oidc.close();
+    await azurite.stop();
+    emulator.child.kill("SIGTERM");
+  }
+
+  const [a, b, c] = rows as [Row, Row, Row];
+  const ratio = b.p50 / a.p50;
+  const summary = {
+    connections,
+    durationSeconds: duration,
+    rows,
+    missToFloorP50Ratio: Number(ratio.toFixed(2)),
+    goals: { cacheHitRps: c.rps >= 5000, cacheHitP99: c.p99 <= 10, missRatio: ratio <= 1.3 },
+  };
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } else {
+    const fmt = (n: number, d = 1) => n.toFixed(d).padStart(9);
+    process.stdout.write(`\nconnections=${connections} duration=${duration}s node=${process.version}\n`);
+    process.stdout.write(`| case | requests | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|\n`);
+    for (const row of rows) process.stdout.write(`| ${row.name} | ${row.requests} | ${fmt(row.rps, 0)} | ${fmt(row.p50, 2)} | ${fmt(row.p99, 2)} | ${row.errors} |\n`);
+    process.stdout.write(`\np50 ratio (b)/(a) = ${ratio.toFixed(2)} (goal <= 1.3: ${summary.goals.missRatio ? "met" : "NOT met"})\n`);
+    process.stdout.write(`cache hit: ${c.rps.toFixed(0)} req/s (goal >= 5000: ${summary.goals.cacheHitRps ? "met" : "NOT met"}), p99 ${c.p99} ms (goal <= 10: ${summary.goals.cacheHitP99 ? "met" : "NOT met"})\n`);
+  }
+  writeFileSync(join(dataDir, "result.json"), JSON.stringify(summary));
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+// Tests for the pack's shape: every policy follows the naming rule, lives in its own file exporting a matching
+// constant, carries description, severity and remediation, and is listed in docs/policies.md; the pack entry only assembles.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { allPolicies, PACK_VERSION } from "../../policies/policies";
+
+const POLICIES_DIR = path.join(__dirname, "../../policies");
+const NAME = /^[a-z]+-[a-z]+-(missing|disallow|enable|disable|configure|enforce)-[a-z0-9-]+$/;
+const camel = (name: string) => name.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+
+describe("the policy pack", () => {
+  it.each(allPolicies.map((p) => [p.name, p]))("%s is well formed", async (name, p) => {
+    expect(name).toMatch(NAME);
+    expect(p.description).toMatch(/^[A-Z].*\.$/);
+    expect(["low", "medium", "high", "critical"]).toContain(p.severity);
+    expect((p.remediationSteps ?? "").length).toBeGreaterThan(20);
+    const mod = (await import(path.join(POLICIES_DIR, `${name}.ts`))) as Record<string, unknown>;
+    expect(mod[camel(name)]).toBe(p);
+  });
+  it("has unique names", () => {
+    expect(new Set(allPolicies.map((p) => p.name)).size).toBe(allPolicies.length);
+  });
+  it("docs/policies.md has a table row for every policy", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "../../docs/policies.md"), "utf8");
+    const missing = allPolicies.filter((p) => !doc.includes(`| \`${p.name}\` |`)).map((p) => p.name);
+    expect(missing).toEqual([]);
+  });
+  it("the entry only assembles, and the pack's metadata files are in place", () => {
+    const index = fs.readFileSync(path.join(POLICIES_DIR, "index.ts"), "utf8");
+    expect(index.match(/^import .*$/gm)).toEqual(['import { PolicyPack } from "@pulumi/policy";', 'import { allPolicies, PACK_NAME } from "./policies";']);
+    expect(fs.readFileSync(path.join(POLICIES_DIR, "PulumiPolicy.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
+    expect(JSON.parse(fs.readFileSync(path.join(POLICIES_DIR, "package.json"), "utf8")).version).toBe(PACK_VERSION);
+  });
+});

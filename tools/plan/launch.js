@@ -1,0 +1,51 @@
+// Entry of `npm run plan`: compiles tools/plan (TypeScript) into one CommonJS file with esbuild (our sources only;
+// packages stay in node_modules) and runs it in this process. Measured by tools/plan/bench.ts: tsx's start-up
+// alone costs more than this build, so this path is what keeps the plan near the 2 s goal.
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+const esbuild = require("esbuild");
+
+// @pulumi/pulumi requires `typescript` (function serialization) and `@npmcli/arborist` (plugin discovery) when it
+// loads, about half its load time, though a mock evaluation never calls them. They are loaded on first use
+// instead: a property access loads the real module, so behaviour is unchanged.
+const Module = require("node:module");
+const LAZY = new Set(["typescript", "@npmcli/arborist"]);
+const originalLoad = Module._load;
+Module._load = function load(request, parent, isMain) {
+  if (!LAZY.has(request)) return originalLoad.apply(this, arguments);
+  let real;
+  const target = () => (real ??= originalLoad.call(Module, request, parent, isMain));
+  return new Proxy({}, {
+    get: (_t, key) => target()[key],
+    has: (_t, key) => key in target(),
+    ownKeys: () => Reflect.ownKeys(target()),
+    getOwnPropertyDescriptor: (_t, key) => {
+      const d = Object.getOwnPropertyDescriptor(target(), key);
+      if (d) d.configurable = true;
+      return d;
+    },
+  });
+};
+
+const root = path.resolve(__dirname, "..", "..");
+// Two levels below the root, like tools/plan/*.ts, so the bundle's __dirname resolves the repository root alike.
+const outfile = path.join(root, ".cache", "plan", "cli.js");
+const result = esbuild.buildSync({
+  entryPoints: [path.join(__dirname, "cli.ts")],
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  packages: "external",
+  outfile,
+  write: false,
+  logLevel: "error",
+});
+// Written under a per-process name and renamed, so concurrent plans (parallel CI jobs, tests) never load a
+// half-written bundle.
+fs.mkdirSync(path.dirname(outfile), { recursive: true });
+const temporary = `${outfile}.${process.pid}.tmp`;
+fs.writeFileSync(temporary, result.outputFiles[0].contents);
+fs.renameSync(temporary, outfile);
+require(outfile);
