@@ -2,6 +2,9 @@
 // "not applicable" the way @pulumi/policy's typed helpers do, and small readers for Azure input shapes.
 import type { ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
 
+/** Resource properties as the engine passes them: untyped JSON. */
+export type Props = ResourceValidationArgs["props"];
+
 /** Pulumi type tokens of the Azure resources the pack inspects (checked in @pulumi/azure-native 3.x). */
 export const T = {
   resourceGroup: "azure-native:resources:ResourceGroup",
@@ -30,7 +33,7 @@ export const T = {
 /** A validation that runs only for the given types and marks every other type not applicable. */
 export function forTypes(
   types: readonly string[],
-  validate: (props: Record<string, any>, args: ResourceValidationArgs, report: ReportViolation) => void | Promise<void>,
+  validate: (props: Props, args: ResourceValidationArgs, report: ReportViolation) => void | Promise<void>,
 ): ResourceValidation {
   const fn: ResourceValidation = (args, report) => {
     if (!types.includes(args.type)) {
@@ -44,7 +47,7 @@ export function forTypes(
 }
 
 /** App settings of a WebApp (`siteConfig.appSettings`) or a WebAppApplicationSettings resource (`properties`). */
-export function appSettingsOf(type: string, props: Record<string, any>): Map<string, unknown> {
+export function appSettingsOf(type: string, props: Props): Map<string, unknown> {
   const settings = new Map<string, unknown>();
   if (type === T.webApp) {
     const list = props.siteConfig?.appSettings;

@@ -1,7 +1,7 @@
 // Stack policy: alerts cover ACS token failures and the token API web app, and every alert notifies an action
 // group (PSRule Azure.Alert.* only check alerts that exist, not coverage).
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { T } from "./lib";
+import { T, type Props } from "./lib";
 
 const ALERT_TYPES: readonly string[] = [T.metricAlert, T.scheduledQueryRule];
 
@@ -11,18 +11,18 @@ function dependsOnType(alert: PolicyResource, types: readonly string[]): boolean
 
 function metricNames(alert: PolicyResource): string[] {
   const allOf = alert.props.criteria?.allOf;
-  return Array.isArray(allOf) ? allOf.map((c: any) => c?.metricName).filter((n: unknown) => typeof n === "string") : [];
+  return Array.isArray(allOf) ? allOf.map((c: Props) => c?.metricName).filter((n: unknown) => typeof n === "string") : [];
 }
 
 function queries(alert: PolicyResource): string[] {
   const allOf = alert.props.criteria?.allOf;
-  return Array.isArray(allOf) ? allOf.map((c: any) => c?.query).filter((q: unknown) => typeof q === "string") : [];
+  return Array.isArray(allOf) ? allOf.map((c: Props) => c?.query).filter((q: unknown) => typeof q === "string") : [];
 }
 
 function notifies(alert: PolicyResource): boolean {
   if (alert.type === T.metricAlert) {
     const actions = alert.props.actions;
-    return Array.isArray(actions) && actions.some((a: any) => a && a.actionGroupId);
+    return Array.isArray(actions) && actions.some((a: Props) => a && a.actionGroupId);
   }
   const groups = alert.props.actions?.actionGroups;
   return Array.isArray(groups) && groups.length > 0;

@@ -2,7 +2,7 @@
 // that sends to a Log Analytics workspace; a Key Vault's setting includes its audit logs (PSRule
 // Azure.KeyVault.Logs; PSRule has no such rule for the other types).
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { T } from "./lib";
+import { T, type Props } from "./lib";
 
 /** Types that must have a diagnostic setting. */
 export const DIAGNOSED_TYPES: readonly string[] = [
@@ -21,7 +21,7 @@ function targets(setting: PolicyResource, target: PolicyResource): boolean {
 
 function hasAuditLogs(setting: PolicyResource): boolean {
   const logs = setting.props.logs;
-  return Array.isArray(logs) && logs.some((l: any) =>
+  return Array.isArray(logs) && logs.some((l: Props) =>
     l && l.enabled === true && (l.category === "AuditEvent" || l.categoryGroup === "audit" || l.categoryGroup === "allLogs"));
 }
 

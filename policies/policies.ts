@@ -1,6 +1,7 @@
 // The list of every policy in the pack, in report order; the pack entry, the offline plan and the tests import
 // this module (never index.ts, whose PolicyPack starts a gRPC server).
 import type { Policies } from "@pulumi/policy";
+import packageJson from "./package.json";
 import { azureResourceConfigureNamingConvention } from "./azure-resource-configure-naming-convention";
 import { azureResourceEnforceAllowedRegions } from "./azure-resource-enforce-allowed-regions";
 import { azureResourceMissingRequiredTags } from "./azure-resource-missing-required-tags";
@@ -35,7 +36,7 @@ import { webWebappEnableManagedIdentity } from "./web-webapp-enable-managed-iden
 /** Name of the pack as `pulumi preview` reports it. */
 export const PACK_NAME = "acs-platform";
 /** Version of the pack: PolicyPack reads it from policies/package.json, and so does the offline plan. */
-export const PACK_VERSION: string = (require("./package.json") as { version: string }).version;
+export const PACK_VERSION: string = packageJson.version;
 
 export const allPolicies: Policies = [
   azureResourceMissingRequiredTags,

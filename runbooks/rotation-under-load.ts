@@ -1,8 +1,10 @@
 // Benchmark script: rotates the ACS keys of an in-process local environment while autocannon calls /api/token at a fixed rate, and prints the figures.
-import autocannon from "autocannon";
+import { fork } from "node:child_process";
+import path from "node:path";
 import { startLocalEnvironment, type LocalEnvironment } from "../tools/local-dev/index";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { formatDuration } from "./lib/cli";
+import type { FromChild, ToChild } from "./lib/load-generator";
 import { StaticTokenCredential, whoFromCredential } from "./lib/credentials";
 import { rotationAdaptersFor } from "./lib/environment";
 import { rotateKeys, type AuditRecord, type RotationReport } from "./lib/rotation";
@@ -42,7 +44,7 @@ export interface LoadOptions {
   log?: (line: string) => void;
 }
 
-export const defaultLoadOptions: LoadOptions = { rate: 150, newUserFraction: 0.2, returningUsers: 50, connections: 16, marginMs: 2000, maxDurationMs: 120_000 };
+export const defaultLoadOptions: LoadOptions = { rate: 150, newUserFraction: 0.2, returningUsers: 50, connections: 50, marginMs: 2000, maxDurationMs: 120_000 };
 
 /** Runs the rotation under load against `env` (started with high per-IP and per-user rate limits). */
 export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOptions): Promise<LoadFigures> {
@@ -64,47 +66,44 @@ export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOption
   const fresh = await Promise.all(Array.from({ length: newCount }, (_, i) => env.oidc.mintToken(`load-new-${Date.now()}-${i}`)));
   log(`callers ready: ${returning.length} returning, ${fresh.length} new`);
 
-  let sent = 0;
-  let newSent = 0;
-  let returningSent = 0;
-  const statusCounts: Record<string, number> = {};
-  let responses = 0;
-  const every = Math.round(1 / options.newUserFraction);
-  let resolveDone: (result: autocannon.Result) => void = () => undefined;
-  let rejectDone: (error: Error) => void = () => undefined;
-  const finished = new Promise<autocannon.Result>((resolve, reject) => {
-    resolveDone = resolve;
-    rejectDone = reject;
+  const child = fork(path.join(__dirname, "lib", "load-generator.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const next = (type: FromChild["type"]) =>
+    new Promise<FromChild>((resolve, reject) => {
+      const onMessage = (message: FromChild) => {
+        if (message.type === type) {
+          child.off("message", onMessage);
+          resolve(message);
+        }
+      };
+      child.on("message", onMessage);
+      child.once("exit", (code) => reject(new Error(`the load generator exited with ${code} before "${type}"`)));
+    });
+  const tell = (message: ToChild) => child.send(message);
+  const started = next("started");
+  tell({
+    type: "start",
+    plan: {
+      url: env.tokenApiUrl,
+      rate: options.rate,
+      connections: options.connections,
+      maxDurationSeconds: Math.ceil(options.maxDurationMs / 1000),
+      newUserEvery: Math.round(1 / options.newUserFraction),
+      newTokens: fresh,
+      returningTokens: returning,
+    },
   });
-  const instance = autocannon({
-    url: env.tokenApiUrl,
-    connections: options.connections,
-    overallRate: options.rate,
-    duration: Math.ceil(options.maxDurationMs / 1000),
-    timeout: 10,
-    requests: [
-      {
-        method: "POST",
-        path: "/api/token",
-        setupRequest: (request) => {
-          const n = sent++;
-          const isNew = n % every === 0 && newSent < fresh.length;
-          const token = isNew ? fresh[newSent++] : returning[returningSent++ % returning.length];
-          return { ...request, headers: { ...request.headers, authorization: `Bearer ${token}`, "content-type": "application/json" }, body: "{}" };
-        },
-      },
-    ],
-  }, (error, result) => (error ? rejectDone(error as Error) : resolveDone(result)));
-  instance.on("response", (_client: unknown, statusCode: number) => {
-    statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1;
-    responses++;
-  });
+  await started;
   const loadStarted = Date.now();
+  const mark = async () => {
+    const reply = next("mark");
+    tell({ type: "mark" });
+    return ((await reply) as Extract<FromChild, { type: "mark" }>).responses;
+  };
 
   await new Promise((r) => setTimeout(r, options.marginMs));
   const oldConnection = env.emulator.currentConnectionString();
   const rotationStarted = Date.now();
-  const responsesBefore = responses;
+  const responsesBefore = await mark();
   const rotation = await rotateKeys(
     {
       ...rotationAdaptersFor(target, credential),
@@ -115,11 +114,13 @@ export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOption
     { readinessTimeoutMs: 30_000, keyPropagationTimeoutMs: 10_000, pollIntervalMs: 250 },
   );
   const rotationDurationMs = Date.now() - rotationStarted;
-  const rotationWindowResponses = responses - responsesBefore;
+  const rotationWindowResponses = (await mark()) - responsesBefore;
   await new Promise((r) => setTimeout(r, options.marginMs));
-  instance.stop();
-  const result = await finished;
+  const done = next("done");
+  tell({ type: "stop" });
+  const result = (await done) as Extract<FromChild, { type: "done" }>;
   const loadDurationMs = Date.now() - loadStarted;
+  const statusCounts = result.statusCounts;
 
   const oldKeyRejected = await new CommunicationIdentityClient(oldConnection, { tlsOptions: { ca: env.emulator.caCertPem } })
     .createUser()
@@ -138,9 +139,9 @@ export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOption
     achievedRatePerSecond: Math.round((requests / loadDurationMs) * 1000 * 10) / 10,
     rotationWindowResponses,
     rotationWindowRatePerSecond: Math.round((rotationWindowResponses / rotationDurationMs) * 1000 * 10) / 10,
-    newUserRequests: newSent,
-    returningUserRequests: returningSent,
-    latencyP99Ms: result.latency.p99,
+    newUserRequests: result.newSent,
+    returningUserRequests: result.returningSent,
+    latencyP99Ms: result.latencyP99Ms,
     oldKeyRejected,
     rotation,
   };

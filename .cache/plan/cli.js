@@ -388,14 +388,20 @@ var require_lazy_sdk_deps = __commonJS({
         }
       );
     }
-    moduleInternals._load = function load(request, parent, isMain) {
+    var INSTALLED = /* @__PURE__ */ Symbol.for("acs-platform.lazy-sdk-deps");
+    var registry = globalThis;
+    if (!registry[INSTALLED]) {
+      registry[INSTALLED] = true;
+      moduleInternals._load = lazyLoad;
+    }
+    function lazyLoad(request, parent, isMain) {
       const keys = EAGER_KEYS[request];
       if (keys !== void 0 && isFromPulumiSdk(parent)) {
         let real;
         return lazyModule(() => real ??= originalLoad.call(this, request, parent, isMain), keys);
       }
       return originalLoad.call(this, request, parent, isMain);
-    };
+    }
   }
 });
 
@@ -2561,6 +2567,7 @@ var init_program = __esm({
 var harness_exports = {};
 __export(harness_exports, {
   DEFAULT_PROJECT_ROOT: () => DEFAULT_PROJECT_ROOT,
+  evaluateProgram: () => evaluateProgram,
   evaluateStack: () => evaluateStack,
   maskSecrets: () => maskSecrets,
   readProjectName: () => readProjectName,
@@ -2627,12 +2634,29 @@ async function evaluateStack(options) {
   const project = readProjectName(projectRoot);
   const configFile = import_node_path.default.resolve(projectRoot, options.configFile ?? `Pulumi.${options.stack}.yaml`);
   const config = readStackConfig(configFile, project);
-  await pulumi10.runtime.setMocks(new PlanMocks(), project, options.stack, false);
-  pulumi10.runtime.setAllConfig(config.values, config.secretKeys);
+  const started = performance.now();
+  const { main: main2, loadConfig: loadConfig2 } = await Promise.resolve().then(() => (init_program(), program_exports));
+  return evaluateProgram(
+    () => main2(),
+    {
+      project,
+      stack: options.stack,
+      config,
+      // Validate first so a config error rejects here, before the root Stack exists (an error inside the Stack
+      // would also surface as unhandled rejections of its pending outputs).
+      beforeStack: () => void loadConfig2()
+    },
+    started
+  );
+}
+async function evaluateProgram(run2, options, started = performance.now()) {
+  const { project, stack } = options;
+  await pulumi10.runtime.setMocks(new PlanMocks(), project, stack, false);
+  pulumi10.runtime.setAllConfig(options.config?.values ?? {}, options.config?.secretKeys ?? []);
   const monitor4 = settings.getMonitor();
   const resources2 = [];
   let stackOutputs = {};
-  monitor4.newUrn = (parent, type, name) => urnOf(project, options.stack, parent, type, name);
+  monitor4.newUrn = (parent, type, name) => urnOf(project, stack, parent, type, name);
   const register = monitor4.registerResource.bind(monitor4);
   monitor4.registerResource = (req, cb) => {
     const masked = maskSecrets(req.getObject()?.toJavaScript() ?? {});
@@ -2669,19 +2693,17 @@ async function evaluateStack(options) {
     }
     registerOutputs(req, cb);
   };
-  const started = performance.now();
-  const { main: main2, loadConfig: loadConfig2 } = await Promise.resolve().then(() => (init_program(), program_exports));
-  loadConfig2();
+  options.beforeStack?.();
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    await pulumi10.runtime.runInPulumiStack(async () => main2());
+    await pulumi10.runtime.runInPulumiStack(async () => run2() ?? {});
     await settings.waitForRPCs();
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
   const programMs = Math.round(performance.now() - started);
-  return { project, stack: options.stack, resources: resources2, outputs: stackOutputs, programMs };
+  return { project, stack, resources: resources2, outputs: stackOutputs, programMs };
 }
 var import_lazy_sdk_deps, import_node_fs, import_node_path, import_yaml, pulumi10, settings, import_rpc2, DEFAULT_PROJECT_ROOT, ROOT_STACK_TYPE;
 var init_harness = __esm({
@@ -2698,6 +2720,24 @@ var init_harness = __esm({
     init_mocks();
     DEFAULT_PROJECT_ROOT = import_node_path.default.resolve(__dirname, "..", "..");
     ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+  }
+});
+
+// policies/package.json
+var package_default;
+var init_package = __esm({
+  "policies/package.json"() {
+    package_default = {
+      name: "acs-platform-policies",
+      version: "0.1.0",
+      private: true,
+      description: "CrossGuard policy pack for the acs-platform stacks.",
+      main: "index.ts",
+      dependencies: {
+        "@pulumi/policy": "^1.21.0",
+        "@pulumi/pulumi": "^3.270.0"
+      }
+    };
   }
 });
 
@@ -3853,28 +3893,12 @@ var init_web_webapp_enable_managed_identity = __esm({
   }
 });
 
-// policies/package.json
-var require_package = __commonJS({
-  "policies/package.json"(exports2, module2) {
-    module2.exports = {
-      name: "acs-platform-policies",
-      version: "0.1.0",
-      private: true,
-      description: "CrossGuard policy pack for the acs-platform stacks.",
-      main: "index.ts",
-      dependencies: {
-        "@pulumi/policy": "^1.21.0",
-        "@pulumi/pulumi": "^3.270.0"
-      }
-    };
-  }
-});
-
 // policies/policies.ts
 var PACK_NAME, PACK_VERSION, allPolicies;
 var init_policies = __esm({
   "policies/policies.ts"() {
     "use strict";
+    init_package();
     init_azure_resource_configure_naming_convention();
     init_azure_resource_enforce_allowed_regions();
     init_azure_resource_missing_required_tags();
@@ -3906,7 +3930,7 @@ var init_policies = __esm({
     init_web_webapp_enable_https_only();
     init_web_webapp_enable_managed_identity();
     PACK_NAME = "acs-platform";
-    PACK_VERSION = require_package().version;
+    PACK_VERSION = package_default.version;
     allPolicies = [
       azureResourceMissingRequiredTags,
       azureResourceEnforceAllowedRegions,
@@ -4254,16 +4278,17 @@ async function runPolicies(plan, config, policies = allPolicies) {
 function exitCodeFor(results) {
   return results.some((r) => r.level === "mandatory") ? 1 : 0;
 }
-var fs2, import_ajv, import_policy, UNKNOWN_PLACEHOLDER, UNKNOWN_SENTINEL, ENFORCEMENT_LEVELS, PolicyConfigError, PolicyRuntimeError, ajv, NotApplicableError, EMPTY_TAGS;
+var fs2, import_ajv, import_policy, proxyModule, UNKNOWN_PLACEHOLDER, UNKNOWN_SENTINEL, ENFORCEMENT_LEVELS, PolicyConfigError, PolicyRuntimeError, ajv, NotApplicableError, EMPTY_TAGS;
 var init_policy_runner = __esm({
   "tools/plan/policy-runner.ts"() {
     "use strict";
     fs2 = __toESM(require("node:fs"));
     import_ajv = __toESM(require("ajv"));
     import_policy = require("@pulumi/policy");
+    proxyModule = __toESM(require("@pulumi/policy/proxy"));
     init_policies();
     UNKNOWN_PLACEHOLDER = "[unknown]";
-    UNKNOWN_SENTINEL = require("@pulumi/policy/proxy").unknownStringValue;
+    UNKNOWN_SENTINEL = proxyModule.unknownStringValue;
     ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
     PolicyConfigError = class extends Error {
       constructor(message, details = []) {

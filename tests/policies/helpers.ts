@@ -1,6 +1,7 @@
 // Test helpers for the policy tests: run one policy on a synthetic resource or stack through the same engine
 // emulation the offline plan uses, with the policy's schema defaults applied like the CLI.
 import type { Policies } from "@pulumi/policy";
+import * as proxyModule from "@pulumi/policy/proxy";
 import {
   analyzeResource,
   analyzeStack,
@@ -10,9 +11,9 @@ import {
 } from "../../tools/plan/policy-runner";
 
 /** Sentinels the engine puts in place of values unknown during preview. */
-// proxy.d.ts declares none of its exports (they are @internal), so read the sentinels from the module itself.
-const proxy = require("@pulumi/policy/proxy") as Record<string, string>;
-export const UNKNOWN = { string: proxy.unknownStringValue!, boolean: proxy.unknownBooleanValue! };
+// proxy.d.ts declares none of its exports (they are @internal), so the sentinels are typed here.
+const sentinels = proxyModule as unknown as { unknownStringValue: string; unknownBooleanValue: string };
+export const UNKNOWN = { string: sentinels.unknownStringValue, boolean: sentinels.unknownBooleanValue };
 
 export interface Outcome {
   /** Messages of the violations, in report order. */
@@ -61,10 +62,10 @@ export function urnOf(type: string, name: string): string {
 
 /** A deep copy of `base` with `path` (dot notation) set to `value`, or deleted when value is undefined. */
 export function mutate<T extends Record<string, unknown>>(base: T, path: string, value: unknown): T {
-  const copy = structuredClone(base) as Record<string, any>;
+  const copy = structuredClone(base) as Record<string, unknown>;
   const keys = path.split(".");
   let cur = copy;
-  for (const k of keys.slice(0, -1)) cur = cur[k] ??= {};
+  for (const k of keys.slice(0, -1)) cur = (cur[k] ??= {}) as Record<string, unknown>;
   const last = keys[keys.length - 1]!;
   if (value === undefined) delete cur[last];
   else cur[last] = value;

@@ -1,5 +1,6 @@
 // Tests for the Web App policies (HTTPS, TLS, FTP, remote debugging, identity, health check, plain secrets):
 // a compliant token API host passes and each single mutation reports its exact message.
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { webWebappConfigureHealthCheckPath } from "../../policies/web-webapp-configure-health-check-path";
 import { webWebappConfigureMinTlsVersion } from "../../policies/web-webapp-configure-min-tls-version";
@@ -35,7 +36,7 @@ const baseline = {
   },
 };
 
-const cases: Array<[string, any, string, unknown, string[]]> = [
+const cases: Array<[string, ResourceValidationPolicy, string, unknown, string[]]> = [
   ["web-webapp-enable-https-only", webWebappEnableHttpsOnly, "httpsOnly", false, ["httpsOnly must be true."]],
   ["web-webapp-enable-https-only", webWebappEnableHttpsOnly, "httpsOnly", undefined, ["httpsOnly must be true."]],
   ["web-webapp-configure-min-tls-version", webWebappConfigureMinTlsVersion, "siteConfig.minTlsVersion", "1.0", ["siteConfig.minTlsVersion is '1.0'; it must be 1.2 or 1.3."]],

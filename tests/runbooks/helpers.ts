@@ -4,6 +4,8 @@ import { ChatClient } from "@azure/communication-chat";
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import type { ChatClientFactory } from "../../runbooks/lib/smoke-checks";
+import { fromLocalEnv, type Target } from "../../runbooks/lib/target";
+import type { LocalEnvironment } from "../../tools/local-dev/index";
 
 export interface EmulatorLike {
   endpoint: string;
@@ -45,8 +47,7 @@ export async function closedPort(): Promise<number> {
 }
 
 /** The `.local-dev/env.json` document for an in-process local environment, parsed by the same code as `--local`. */
-export async function localTargetFor(env: import("../../tools/local-dev/index").LocalEnvironment): Promise<import("../../runbooks/lib/target").Target> {
-  const { fromLocalEnv } = await import("../../runbooks/lib/target");
+export async function localTargetFor(env: LocalEnvironment): Promise<Target> {
   const { close: _close, currentConnectionString: _current, ...emulatorInfo } = env.emulator;
   const doc = {
     tokenApiUrl: env.tokenApiUrl,

@@ -4,7 +4,7 @@ import { startLocalEnvironment, type LocalEnvironment } from "../../tools/local-
 import { runSmokeChecks, type CheckResult } from "../../runbooks/lib/smoke-checks";
 import type { Target } from "../../runbooks/lib/target";
 import { smokeDepsFor } from "../../runbooks/smoke";
-import { leftovers, localTargetFor } from "./helpers";
+import { clearFaults, injectFault, leftovers, localTargetFor } from "./helpers";
 
 let env: LocalEnvironment;
 let target: Target;
@@ -56,6 +56,48 @@ describe("smoke test against the local environment", () => {
       expect(report.results[0]?.detail).toBe(`GET ${target.tokenApiUrl}/healthz did not answer (ECONNREFUSED)`);
     } finally {
       await env.tokenApi.start();
+    }
+    expect(await leftovers(env.emulator)).toEqual({ identities: [], threads: [] });
+  });
+
+  it("fails on the ACS lines when ACS answers 401, and cleans up", async () => {
+    await injectFault(env.emulator, { operation: "createUser", status: 401 });
+    await injectFault(env.emulator, { operation: "issueAccessToken", status: 401 });
+    try {
+      const report = await smoke();
+      expect(lines(report.results)).toEqual([
+        "token-api-liveness:pass",
+        "token-api-readiness:pass",
+        "token-api-token:fail",
+        "identity-flow:fail",
+        "chat-flow:skip",
+        "cleanup:pass",
+      ]);
+      // The token API maps the upstream 401 to 503 acs_unavailable after refreshing its secret once.
+      expect(report.results[2]?.detail).toBe("POST /api/token answered 503 acs_unavailable, expected 200");
+      expect(report.results[3]?.detail).toBe("HTTP 401 Denied: Injected fault for operation 'createUser'.");
+    } finally {
+      await clearFaults(env.emulator);
+    }
+    expect(await leftovers(env.emulator)).toEqual({ identities: [], threads: [] });
+  });
+
+  it("fails on the chat line only when chat answers 403", async () => {
+    await injectFault(env.emulator, { operation: "createChatThread", status: 403 });
+    try {
+      const report = await smoke();
+      expect(lines(report.results)).toEqual([
+        "token-api-liveness:pass",
+        "token-api-readiness:pass",
+        "token-api-token:pass",
+        "identity-flow:pass",
+        "chat-flow:fail",
+        "cleanup:pass",
+      ]);
+      expect(report.results[4]?.detail).toMatch(/^HTTP 403 Forbidden: /);
+      expect(report.results[5]?.detail).toBe("erased 1 token API caller(s), deleted 2 user(s)");
+    } finally {
+      await clearFaults(env.emulator);
     }
     expect(await leftovers(env.emulator)).toEqual({ identities: [], threads: [] });
   });

@@ -80,6 +80,44 @@ describe("resource inventory", () => {
   });
 });
 
+describe("whole program inventory (core + issue #4 components; update when a component adds resources)", () => {
+  const wholeDev = {
+    ...core,
+    "azure-native:communication:SenderUsername": 1,
+    "acs:events:EventRouting": 1,
+    "acs:monitoring:Alerts": 1,
+    "acs:tokenapi:TokenApiHost": 1,
+    "azure-native:authorization:RoleAssignment": 7,
+    "azure-native:costmanagement:Budget": 1,
+    "azure-native:eventgrid:SystemTopic": 1,
+    "azure-native:eventgrid:SystemTopicEventSubscription": 3,
+    "azure-native:keyvault:Secret": 2,
+    "azure-native:monitor:DiagnosticSetting": 9,
+    "azure-native:monitor:MetricAlert": 9,
+    "azure-native:monitor:ScheduledQueryRule": 1,
+    "azure-native:storage:Blob": 1,
+    "azure-native:storage:BlobContainer": 2,
+    "azure-native:storage:Queue": 3,
+    "azure-native:storage:StorageAccount": 3,
+    "azure-native:storage:Table": 1,
+    "azure-native:web:AppServicePlan": 1,
+    "azure-native:web:WebApp": 1,
+  };
+  const all = (plan: PlanResult) => {
+    const counts: Record<string, number> = {};
+    for (const r of plan.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+    return counts;
+  };
+
+  it("dev declares exactly these types and counts", () => {
+    expect(all(dev)).toEqual(wholeDev);
+  });
+
+  it("prod differs from dev by one more sender and the vault lock", () => {
+    expect(all(prod)).toEqual({ ...wholeDev, "azure-native:communication:SenderUsername": 2, "azure-native:authorization:ManagementLockByScope": 1 });
+  });
+});
+
 describe("Communication Services and Email", () => {
   it.each([
     ["dev", () => dev],

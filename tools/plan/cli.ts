@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import type { PlanReport } from "./formats/report";
 
 const FORMATS = ["text", "json", "sarif", "markdown", "mermaid"] as const;
 type Format = (typeof FORMATS)[number];
@@ -37,7 +38,7 @@ Examples:
   npm run plan -- --stack prod --config-file tests/fixtures/Pulumi.misconfigured.yaml --policy-config policies/config/prod.json`;
 
 /** The renderer of a format, loaded on demand (static specifiers, so a bundler can follow them). */
-async function renderer(format: Format): Promise<(report: import("./formats/report").PlanReport) => string> {
+async function renderer(format: Format): Promise<(report: PlanReport) => string> {
   switch (format) {
     case "text": return (await import("./formats/text")).renderText;
     case "json": return (await import("./formats/json")).renderJson;

@@ -17,7 +17,8 @@ export interface EvaluateStackOptions {
   stack: string;
   /** Path of the stack config file (absolute or relative to `projectRoot`). */
   configFile?: string;
-  /** Directory holding Pulumi.yaml; defaults to the repository root. */
+  /** Directory holding Pulumi.yaml and the stack files; defaults to the repository root. The program evaluated
+   *  is always this repository's `stacks/program.ts`. */
   projectRoot?: string;
 }
 
@@ -134,9 +135,45 @@ export async function evaluateStack(options: EvaluateStackOptions): Promise<Plan
   const project = readProjectName(projectRoot);
   const configFile = path.resolve(projectRoot, options.configFile ?? `Pulumi.${options.stack}.yaml`);
   const config = readStackConfig(configFile, project);
+  const started = performance.now();
+  // Loaded lazily: the program module reads config and declares resources only when main() runs.
+  const { main, loadConfig } = await import("../../stacks/program");
+  return evaluateProgram(
+    () => main() as unknown as Record<string, unknown>,
+    {
+      project,
+      stack: options.stack,
+      config,
+      // Validate first so a config error rejects here, before the root Stack exists (an error inside the Stack
+      // would also surface as unhandled rejections of its pending outputs).
+      beforeStack: () => void loadConfig(),
+    },
+    started,
+  );
+}
 
-  await pulumi.runtime.setMocks(new PlanMocks(), project, options.stack, false);
-  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+/** What evaluateProgram needs besides the program. */
+export interface EvaluateProgramOptions {
+  project: string;
+  stack: string;
+  /** Stack config (as readStackConfig returns it); none by default. */
+  config?: StackConfig;
+  /** Runs after config is set and before the root Stack is registered (e.g. validation that should reject cleanly). */
+  beforeStack?: () => void;
+}
+
+/**
+ * Runs any program (`run` declares resources and returns the stack outputs) under the plan's mocks and records it
+ * like evaluateStack does; component tests use it to construct one component with chosen arguments.
+ */
+export async function evaluateProgram(
+  run: () => Record<string, unknown> | void,
+  options: EvaluateProgramOptions,
+  started = performance.now(),
+): Promise<PlanResult> {
+  const { project, stack } = options;
+  await pulumi.runtime.setMocks(new PlanMocks(), project, stack, false);
+  pulumi.runtime.setAllConfig(options.config?.values ?? {}, options.config?.secretKeys ?? []);
 
   const monitor = settings.getMonitor() as unknown as HookableMonitor;
   const resources: PlannedResource[] = [];
@@ -144,7 +181,7 @@ export async function evaluateStack(options: EvaluateStackOptions): Promise<Plan
 
   // The mock monitor qualifies a child's type with its parent's last type only, and prefixes top-level resources
   // with the Stack type; the engine uses the parent's full qualified type and leaves the root Stack out.
-  monitor.newUrn = (parent, type, name) => urnOf(project, options.stack, parent, type, name);
+  monitor.newUrn = (parent, type, name) => urnOf(project, stack, parent, type, name);
 
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
@@ -183,19 +220,14 @@ export async function evaluateStack(options: EvaluateStackOptions): Promise<Plan
     registerOutputs(req, cb);
   };
 
-  const started = performance.now();
-  // Loaded after the mocks are set: the program reads config and declares resources as it runs.
-  const { main, loadConfig } = await import("../../stacks/program");
-  // Validate first so a config error rejects here, before the root Stack exists (an error inside the Stack
-  // would also surface as unhandled rejections of its pending outputs).
-  loadConfig();
+  options.beforeStack?.();
   // The SDK records `new Error().stack` on every internal promise for leak debugging; with tsx's source maps
   // that formatting was most of the evaluation time (measured 2.0-2.9 s vs 1.0-1.5 s for prod). Resource source
   // positions are unaffected (the SDK raises the limit itself while capturing them).
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    await pulumi.runtime.runInPulumiStack(async () => main() as unknown as Record<string, unknown>);
+    await pulumi.runtime.runInPulumiStack(async () => run() ?? {});
     // Internal to the SDK (not in its typings): waits until every registration RPC has answered.
     await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   } finally {
@@ -203,5 +235,5 @@ export async function evaluateStack(options: EvaluateStackOptions): Promise<Plan
   }
   const programMs = Math.round(performance.now() - started);
 
-  return { project, stack: options.stack, resources, outputs: stackOutputs, programMs };
+  return { project, stack, resources, outputs: stackOutputs, programMs };
 }

@@ -42,11 +42,19 @@ function lazyModule(load: () => Record<PropertyKey, unknown>, keys: string[]): o
   );
 }
 
-moduleInternals._load = function load(this: unknown, request, parent, isMain) {
+// Installed once per process (test runners re-evaluate modules per file).
+const INSTALLED = Symbol.for("acs-platform.lazy-sdk-deps");
+const registry = globalThis as unknown as Record<symbol, boolean>;
+if (!registry[INSTALLED]) {
+  registry[INSTALLED] = true;
+  moduleInternals._load = lazyLoad;
+}
+
+function lazyLoad(this: unknown, request: string, parent: NodeJS.Module | undefined, isMain: boolean): unknown {
   const keys = EAGER_KEYS[request];
   if (keys !== undefined && isFromPulumiSdk(parent)) {
     let real: Record<PropertyKey, unknown> | undefined;
     return lazyModule(() => (real ??= originalLoad.call(this, request, parent, isMain) as Record<PropertyKey, unknown>), keys);
   }
   return originalLoad.call(this, request, parent, isMain);
-};
+}

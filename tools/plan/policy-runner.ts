@@ -18,13 +18,14 @@ import {
   type StackValidationArgs,
   type StackValidationPolicy,
 } from "@pulumi/policy";
+import * as proxyModule from "@pulumi/policy/proxy";
 import { allPolicies, PACK_NAME, PACK_VERSION } from "../../policies/policies";
 import type { PlannedResource, PlanResult } from "./types";
 
 /** What the harness records for a value unknown during the run (tools/plan/harness.ts maskSecrets). */
 export const UNKNOWN_PLACEHOLDER = "[unknown]";
 // proxy.d.ts declares none of the sentinels (they are @internal); the engine's deserializer produces them.
-const UNKNOWN_SENTINEL = (require("@pulumi/policy/proxy") as { unknownStringValue: string }).unknownStringValue;
+const UNKNOWN_SENTINEL = (proxyModule as unknown as { unknownStringValue: string }).unknownStringValue;
 
 /** A deep copy of recorded inputs with the harness's unknown placeholder turned back into the engine's sentinel. */
 function engineValue(value: unknown): unknown {
@@ -353,7 +354,7 @@ export async function analyzeResource(
     for (const validation of validations) {
       try {
         // The engine deserializes a fresh copy per validation and wraps it in the unknown-checking proxy.
-        const props = unknownCheckingProxy(engineValue(r.inputs)) as Record<string, any>;
+        const props = unknownCheckingProxy(engineValue(r.inputs)) as ResourceValidationArgs["props"];
         const args: ResourceValidationArgs = {
           type: r.type,
           props,
@@ -384,7 +385,7 @@ export function toPolicyResources(resources: ResourceUnderTest[]): PolicyResourc
   const out = all.map((r) => {
     // The engine passes outputs here; the offline plan has the declared inputs (plus the id), which for
     // azure-native resources are what the outputs echo back.
-    const props = unknownCheckingProxy(engineValue(r.id ? { ...r.inputs, id: r.id } : r.inputs)) as Record<string, any>;
+    const props = unknownCheckingProxy(engineValue(r.id ? { ...r.inputs, id: r.id } : r.inputs)) as PolicyResource["props"];
     const pr: PolicyResource = {
       type: r.type,
       props,

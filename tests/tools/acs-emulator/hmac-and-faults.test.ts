@@ -1,8 +1,12 @@
 // HMAC failure modes (401 Denied) and fault injection as the SDKs report it.
 import { createHash, createHmac } from "node:crypto";
+import { CommunicationServiceManagementClient } from "@azure/arm-communication";
+import { ChatClient } from "@azure/communication-chat";
+import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
+import { SecretClient } from "@azure/keyvault-secrets";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator } from "../../../tools/acs-emulator/index";
+import { EmulatorCredential, startEmulator } from "../../../tools/acs-emulator/index";
 import type { EmulatorHandle } from "../../../tools/acs-emulator/index";
 import { admin, clientOptions, FIXED_PRIMARY_KEY, FIXED_SECONDARY_KEY, rawRequest } from "./helpers";
 
@@ -122,5 +126,29 @@ describe("fault injection", () => {
   it("rejects an invalid fault with a 400 naming the field", async () => {
     const response = await admin(emulator, "POST", "/faults", { operation: "createUser", status: "429" });
     expect(response).toEqual({ status: 400, json: { error: { code: "InvalidFault", message: "`status` must be an integer from 100 to 599.", target: "status" } } });
+  });
+});
+
+describe("fault injection on chat, ARM and Key Vault operations", () => {
+  afterEach(async () => {
+    await admin(emulator, "DELETE", "/faults");
+  });
+
+  it("sendMessage 503, listKeys 429 and getSecret 403 surface as the SDKs' RestErrors", async () => {
+    const { token } = await identity.createUserAndToken(["chat"]);
+    const chat = new ChatClient(emulator.endpoint, new AzureCommunicationTokenCredential(token), clientOptions(emulator));
+    const thread = chat.getChatThreadClient((await chat.createChatThread({ topic: "faults" })).chatThread?.id ?? "");
+    const arm = new CommunicationServiceManagementClient(new EmulatorCredential(), emulator.subscriptionId, { ...clientOptions(emulator), endpoint: emulator.armBaseUrl });
+    const secrets = new SecretClient(emulator.keyVaultUrl, new EmulatorCredential(), { ...clientOptions(emulator), disableChallengeResourceVerification: true });
+    await secrets.setSecret("faulty", "v");
+    await admin(emulator, "POST", "/faults", { operation: "sendMessage", status: 503, count: 1 });
+    await admin(emulator, "POST", "/faults", { operation: "listKeys", status: 429, count: 1 });
+    await admin(emulator, "POST", "/faults", { operation: "getSecret", status: 403, count: 1 });
+    const chatError = await failure(thread.sendMessage({ content: "x" }));
+    const armError = await failure(arm.communicationServices.listKeys(emulator.resourceGroupName, emulator.serviceName));
+    const vaultError = await failure(secrets.getSecret("faulty"));
+    expect([[chatError.statusCode, chatError.code], [armError.statusCode, armError.code], [vaultError.statusCode, vaultError.code]])
+      .toEqual([[503, "ServiceUnavailable"], [429, "TooManyRequests"], [403, "Forbidden"]]);
+    expect((await thread.sendMessage({ content: "recovered" })).id).toMatch(/^\d+$/);
   });
 });

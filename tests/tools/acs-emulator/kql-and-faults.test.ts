@@ -1,0 +1,81 @@
+// Pure helpers, table-tested: the KQL subset (accepted and rejected shapes) and fault-rule consumption.
+import { describe, expect, it } from "vitest";
+import { FaultInjector, parseFaultFlag } from "../../../tools/acs-emulator/faults";
+import { parseTimespan, runQuery } from "../../../tools/acs-emulator/kql";
+import type { LogRow } from "../../../tools/acs-emulator/state";
+
+const NOW = Date.parse("2026-01-01T12:00:00Z");
+const row = (minutesAgo: number, OperationName: string, ResultSignature = "200", CorrelationId = "c"): LogRow => ({
+  table: "ACSAuthIncomingOperations", TimeGenerated: new Date(NOW - minutesAgo * 60_000).toISOString(), OperationName, OperationVersion: "2023-10-01",
+  Category: "AuthOperational", CorrelationId, ResultType: ResultSignature === "200" ? "Succeeded" : "ClientError", ResultSignature, ResultDescription: "",
+  DurationMs: minutesAgo, CallerIpAddress: "127.0.0.1", Level: "Informational", URI: "", SdkType: "", PlatformType: "Node", Identity: "", Scopes: "",
+});
+const ROWS = [row(1, "CreateIdentity"), row(5, "IssueAccessToken"), row(30, "IssueAccessToken", "429", "x"), row(90, "DeleteIdentity")];
+const run = (query: string): unknown[][] => runQuery(query, ROWS, { nowMs: NOW, tenantId: "t", resourceId: "r" }).rows;
+
+describe("runQuery", () => {
+  it.each([
+    ["ACSAuthIncomingOperations | count", [[4]]],
+    ["ACSChatIncomingOperations | count", [[0]]],
+    ["ACSAuthIncomingOperations | where TimeGenerated > ago(15m) | count", [[2]]],
+    ["ACSAuthIncomingOperations | where TimeGenerated > ago(1h) | where OperationName == \"IssueAccessToken\" | count", [[2]]],
+    ["ACSAuthIncomingOperations | where OperationName == \"IssueAccessToken\" and ResultSignature != \"200\" | count", [[1]]],
+    ["ACSAuthIncomingOperations | where CorrelationId == \"x\" | project OperationName, ResultSignature", [["IssueAccessToken", "429"]]],
+    ["ACSAuthIncomingOperations | where OperationName =~ \"createidentity\" | count", [[1]]],
+    ["ACSAuthIncomingOperations | where DurationMs >= 30 | count", [[2]]],
+    ["ACSAuthIncomingOperations | summarize count() by OperationName | order by OperationName asc", [["CreateIdentity", 1], ["DeleteIdentity", 1], ["IssueAccessToken", 2]]],
+    ["ACSAuthIncomingOperations | summarize n = count()", [[4]]],
+    ["ACSAuthIncomingOperations | order by TimeGenerated desc | take 1 | project OperationName", [["CreateIdentity"]]],
+    ["// comment\nACSAuthIncomingOperations\n| where OperationName in (\"DeleteIdentity\", \"CreateIdentity\")\n| count", [[2]]],
+  ])("%s", (query, expected) => {
+    expect(run(query)).toEqual(expected);
+  });
+
+  it.each([
+    ["AppRequests | count", "the source must be one of ACSAuthIncomingOperations, ACSChatIncomingOperations, not 'AppRequests'"],
+    ["ACSAuthIncomingOperations | extend x = 1", "operator 'extend'"],
+    ["ACSAuthIncomingOperations | where Foo == \"a\"", "unknown column 'Foo'"],
+    ["ACSAuthIncomingOperations | where OperationName contains \"Id\"", "condition 'OperationName contains \"Id\"'"],
+    ["ACSAuthIncomingOperations | summarize avg(DurationMs) by OperationName", "operator 'summarize'"],
+    ["ACSAuthIncomingOperations | count | where Count > 1", "'where Count > 1' after an aggregation"],
+    ["", "the query is empty"],
+  ])("rejects %j", (query, detail) => {
+    expect(() => run(query)).toThrow(`Unsupported query: ${detail}.`);
+  });
+
+  it.each([
+    ["PT1H", { start: NOW - 3_600_000, end: NOW }],
+    ["P1DT30M", { start: NOW - 86_400_000 - 1_800_000, end: NOW }],
+    ["2026-01-01T00:00:00Z/2026-01-01T01:00:00Z", { start: Date.parse("2026-01-01T00:00:00Z"), end: Date.parse("2026-01-01T01:00:00Z") }],
+    ["2026-01-01T00:00:00Z/PT2H", { start: Date.parse("2026-01-01T00:00:00Z"), end: Date.parse("2026-01-01T02:00:00Z") }],
+  ])("parses the timespan %s", (timespan, expected) => {
+    expect(parseTimespan(timespan, NOW)).toEqual(expected);
+  });
+});
+
+describe("FaultInjector", () => {
+  it("consumes a counted rule and then stops firing", () => {
+    const faults = new FaultInjector();
+    faults.add(parseFaultFlag("operation=createUser,status=429,count=2"));
+    const fired = [1, 2, 3].map(() => faults.take(["createUser"])?.status ?? null);
+    expect([fired, faults.list()]).toEqual([[429, 429, null], []]);
+  });
+
+  it("matches aliases and '*', and fires a fraction deterministically", () => {
+    const faults = new FaultInjector();
+    faults.add({ operation: "getToken", status: 503 });
+    faults.add({ operation: "*", delayMs: 5, fraction: 1 / 3 });
+    expect(faults.take(["issueAccessToken", "getToken"])?.status).toBe(503);
+    expect([1, 2, 3, 4, 5, 6].map(() => faults.take(["listKeys"])?.delayMs ?? 0)).toEqual([0, 0, 5, 0, 0, 5]);
+  });
+
+  it.each([
+    ["operation=x", "A fault needs at least one of `status`, `delayMs` or `drop`."],
+    ["operation=x,status=abc", "`status` must be an integer from 100 to 599."],
+    ["operation=x,fraction=2,status=500", "`fraction` must be a number in (0, 1]."],
+    ["status=429", "`operation` must be a non-empty string."],
+    ["operation=x,color=red", "Unknown fault field(s): color."],
+  ])("rejects the flag %s", (flag, message) => {
+    expect(() => parseFaultFlag(flag)).toThrow(message);
+  });
+});
