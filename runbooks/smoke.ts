@@ -9,7 +9,7 @@ import {
   identityClientFor,
   logQueryFor,
 } from "./lib/environment";
-import { runSmokeChecks, type CheckResult, type SmokeDeps, type SmokeReport } from "./lib/smoke-checks";
+import { checkTitles, runSmokeChecks, type CheckResult, type SmokeDeps, type SmokeReport } from "./lib/smoke-checks";
 import { resolveTarget, type Target } from "./lib/target";
 
 export const smokeHelp = `Usage: npm run smoke -- (--stack NAME | --outputs FILE | --local) [options]
@@ -71,9 +71,11 @@ export async function smokeDepsFor(
   };
 }
 
+const titleWidth = Math.max(...Object.values(checkTitles).map((t) => t.length));
+
 export function formatResultLine(r: CheckResult): string {
   const label = r.status === "pass" ? "PASS" : r.status === "fail" ? "FAIL" : "SKIP";
-  return `  ${label}  ${r.title.padEnd(78)} ${formatDuration(r.durationMs).padStart(8)}  ${r.detail ?? ""}`.trimEnd();
+  return `  ${label}  ${r.title.padEnd(titleWidth)} ${formatDuration(r.durationMs).padStart(8)}  ${r.detail ?? ""}`.trimEnd();
 }
 
 export function formatSummary(report: SmokeReport): string {

@@ -65,6 +65,17 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
 
   // JSON only: a text/plain body gets 415 rather than a confusing type error.
   app.removeContentTypeParser("text/plain");
+  // An empty body with a JSON content type means "no options", as many HTTP clients send it that way.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new ValidationError("body", "is not valid JSON"), undefined);
+    }
+  });
 
   const perIp = new FixedWindowLimiter(config.rateLimits.perIpPerMinute);
   const perUser = new FixedWindowLimiter(config.rateLimits.perUserPerMinute);

@@ -74,7 +74,9 @@ describe("POST /api/token", () => {
     const jwt = await env.oidc.mintToken("dave");
     const malformed = await env.call("POST", "/api/token", { jwt, body: "{not json" });
     expect(malformed.status).toBe(400);
-    expect(malformed.body).toEqual({ error: { code: "invalid_request", message: "body: the request body is not valid JSON." } });
+    expect(malformed.body).toEqual({ error: { code: "invalid_request", message: "body: is not valid JSON", details: [{ field: "body", message: "is not valid JSON" }] } });
+    const empty = await env.call("POST", "/api/token", { jwt, body: "" , headers: { "content-type": "application/json" } });
+    expect(empty.status).toBe(200);
     const large = await env.call("POST", "/api/token", { jwt, body: { scopes: ["chat"], padding: "x".repeat(5000) } });
     expect(large.status).toBe(413);
     expect(large.body).toEqual({ error: { code: "payload_too_large", message: "The request body is too large." } });

@@ -1,0 +1,59 @@
+// CommunicationServices on its own: both domain kinds at once, a customer domain not yet linked, sender
+// addresses and DNS records as outputs, and engagement tracking per domain.
+import { describe, expect, it } from "vitest";
+import { evaluateProgram } from "../../tools/plan/harness";
+import { CommunicationServices } from "../../components/communication-services";
+import type { PlannedResource } from "../../tools/plan/types";
+
+const tags = { env: "test", owner: "o", costCenter: "c", dataClassification: "internal", service: "s" };
+
+describe("CommunicationServices", () => {
+  it("links only the domains marked linkToAcs and reports senders and DNS records of every domain", async () => {
+    const plan = await evaluateProgram(
+      () => {
+        const acs = new CommunicationServices("comm", {
+          resourceGroupName: "rg-test",
+          tags,
+          dataLocation: "United States",
+          names: { communicationService: "acs-test-eus-abcde", emailService: "ecs-test-eus-abcde" },
+          domains: [
+            { kind: "AzureManaged", senders: [{ username: "DoNotReply", displayName: "Test" }], userEngagementTracking: false, linkToAcs: true },
+            {
+              kind: "CustomerManaged",
+              domainName: "mail.example.com",
+              senders: [{ username: "news", displayName: "News" }],
+              userEngagementTracking: true,
+              linkToAcs: false,
+            },
+          ],
+        });
+        return { senders: acs.senderAddresses, dns: acs.dnsRecords, endpoint: acs.endpoint };
+      },
+      { project: "acs-platform", stack: "test" },
+    );
+
+    const byType = (type: string) => plan.resources.filter((r) => r.type === type);
+    const domains = byType("azure-native:communication:Domain");
+    expect(domains.map((d) => [d.inputs["domainName"], d.inputs["domainManagement"], d.inputs["userEngagementTracking"]])).toEqual([
+      ["AzureManagedDomain", "AzureManaged", "Disabled"],
+      ["mail.example.com", "CustomerManaged", "Enabled"],
+    ]);
+    const acs = byType("azure-native:communication:CommunicationService")[0] as PlannedResource;
+    expect(acs.inputs).toMatchObject({ location: "global", dataLocation: "United States", linkedDomains: [domains[0]?.id] });
+    expect(byType("azure-native:monitor:DiagnosticSetting")).toEqual([]);
+    const email = byType("azure-native:communication:EmailService")[0] as PlannedResource;
+    expect(byType("azure-native:communication:SenderUsername").map((s) => [...s.dependencies].sort())).toEqual([
+      [domains[0]?.urn, email.urn].sort(),
+      [domains[1]?.urn, email.urn].sort(),
+    ]);
+
+    expect(plan.outputs["senders"]).toEqual([expect.stringMatching(/^DoNotReply@[0-9a-f-]{36}\.azurecomm\.net$/), "news@mail.example.com"]);
+    expect((plan.outputs["dns"] as Array<{ domain: string; purpose: string }>).map((r) => `${r.domain}/${r.purpose}`)).toEqual([
+      "mail.example.com/Domain",
+      "mail.example.com/SPF",
+      "mail.example.com/DKIM",
+      "mail.example.com/DKIM2",
+    ]);
+    expect(plan.outputs["endpoint"]).toBe("https://acs-test-eus-abcde.unitedstates.communication.azure.com/");
+  });
+});
