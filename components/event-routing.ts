@@ -9,20 +9,14 @@
 // Contributor" on the container, Service Bus delivery "Azure Service Bus Data Sender" on the queue
 // (Microsoft Learn "Event delivery with a managed identity").
 import * as pulumi from "@pulumi/pulumi";
-import * as authorization from "@pulumi/azure-native/authorization";
 import * as eventgrid from "@pulumi/azure-native/eventgrid";
 import * as storage from "@pulumi/azure-native/storage";
 import type { AzureComponentArgs } from "./common/types";
 import { attachDiagnostics } from "./common/diagnostics";
 import { attachStorageServiceDiagnostics } from "./common/storage-diagnostics";
-import { deterministicGuid, resourceName, type NamingContext } from "./common/naming";
+import { resourceName, type NamingContext } from "./common/naming";
 import { queueNamesOf, type EventRoutingConfig, type EventSubscriptionConfig } from "./common/acs-event-types";
-import {
-  blobContainerScope,
-  roleDefinitionResourceId,
-  storageQueueScope,
-  type BuiltInRole,
-} from "./common/roles";
+import { assignRole, blobContainerScope, storageQueueScope, type BuiltInRole } from "./common/roles";
 
 /** Arguments of EventRouting. */
 export interface EventRoutingArgs extends AzureComponentArgs {
@@ -169,17 +163,18 @@ export class EventRouting extends pulumi.ComponentResource {
           : grant.scope.kind === "container"
             ? pulumi.all([account.id, deadLetters.name]).apply(([id, c]) => blobContainerScope(id, c))
             : grant.scope.id;
-      return new authorization.RoleAssignment(
-        `${name}-ra-${grant.key}`,
+      return assignRole(
+        name,
         {
-          roleAssignmentName: deterministicGuid(args.naming.suffix, name, grant.key, grant.role),
+          suffix: args.naming.suffix,
+          key: grant.key,
+          role: grant.role,
           scope,
-          roleDefinitionId: pulumi.output(args.subscriptionId).apply((sub) => roleDefinitionResourceId(sub, grant.role)),
+          subscriptionId: args.subscriptionId,
           principalId,
-          principalType: "ServicePrincipal",
           description: `Event Grid system topic ${name}: ${grant.role} for event delivery`,
         },
-        parent,
+        this,
       );
     });
 

@@ -9,15 +9,15 @@ import * as nodePath from "node:path";
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import * as authorization from "@pulumi/azure-native/authorization";
+import type * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
 import type { AzureComponentArgs } from "./common/types";
 import { attachDiagnostics } from "./common/diagnostics";
 import { attachStorageServiceDiagnostics } from "./common/storage-diagnostics";
-import { deterministicGuid, resourceName, type NamingContext } from "./common/naming";
-import { blobContainerScope, roleDefinitionResourceId, storageTableScope, type BuiltInRole } from "./common/roles";
+import { resourceName, type NamingContext } from "./common/naming";
+import { assignRole, blobContainerScope, storageTableScope, type BuiltInRole } from "./common/roles";
 import {
   appServiceSkuTier,
   choosePackageSource,
@@ -219,17 +219,10 @@ export class TokenApiHost extends pulumi.ComponentResource {
     const principalId = app.identity.apply((i) => i?.principalId ?? "");
 
     const grant = (key: string, role: BuiltInRole, scope: pulumi.Input<string>): authorization.RoleAssignment =>
-      new authorization.RoleAssignment(
-        `${name}-ra-${key}`,
-        {
-          roleAssignmentName: deterministicGuid(args.naming.suffix, name, key, role),
-          scope,
-          roleDefinitionId: pulumi.output(args.subscriptionId).apply((sub) => roleDefinitionResourceId(sub, role)),
-          principalId,
-          principalType: "ServicePrincipal",
-          description: `Token API ${name}: ${role}`,
-        },
-        parent,
+      assignRole(
+        name,
+        { suffix: args.naming.suffix, key, role, scope, subscriptionId: args.subscriptionId, principalId, description: `Token API ${name}: ${role}` },
+        this,
       );
     grant("keyvault-secrets", "keyVaultSecretsUser", args.keyVault.id);
     grant("mapping-table", "storageTableDataContributor", pulumi.all([dataAccount.id, table.name]).apply(([id, t]) => storageTableScope(id, t)));

@@ -1833,10 +1833,27 @@ function storageQueueScope(storageAccountId, queueName) {
 function storageTableScope(storageAccountId, tableName) {
   return `${storageAccountId}/tableServices/default/tables/${tableName}`;
 }
-var BUILT_IN_ROLES, ALLOWED_ROLE_GUIDS;
+function assignRole(name, grant, parent) {
+  return new authorization2.RoleAssignment(
+    `${name}-ra-${grant.key}`,
+    {
+      roleAssignmentName: deterministicGuid(grant.suffix, name, grant.key, grant.role),
+      scope: grant.scope,
+      roleDefinitionId: pulumi6.output(grant.subscriptionId).apply((sub) => roleDefinitionResourceId(sub, grant.role)),
+      principalId: grant.principalId,
+      principalType: "ServicePrincipal",
+      description: grant.description
+    },
+    { parent }
+  );
+}
+var pulumi6, authorization2, BUILT_IN_ROLES, ALLOWED_ROLE_GUIDS;
 var init_roles = __esm({
   "components/common/roles.ts"() {
     "use strict";
+    pulumi6 = __toESM(require("@pulumi/pulumi"));
+    authorization2 = __toESM(require("@pulumi/azure-native/authorization"));
+    init_naming();
     BUILT_IN_ROLES = {
       /** Key Vault Secrets User: read secret contents (data plane), nothing else. */
       keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
@@ -1909,12 +1926,11 @@ function deliveryArgs(sub, accountId) {
       };
   }
 }
-var pulumi6, authorization2, eventgrid, storage, EventRouting;
+var pulumi7, eventgrid, storage, EventRouting;
 var init_event_routing = __esm({
   "components/event-routing.ts"() {
     "use strict";
-    pulumi6 = __toESM(require("@pulumi/pulumi"));
-    authorization2 = __toESM(require("@pulumi/azure-native/authorization"));
+    pulumi7 = __toESM(require("@pulumi/pulumi"));
     eventgrid = __toESM(require("@pulumi/azure-native/eventgrid"));
     storage = __toESM(require("@pulumi/azure-native/storage"));
     init_diagnostics();
@@ -1922,7 +1938,7 @@ var init_event_routing = __esm({
     init_naming();
     init_acs_event_types();
     init_roles();
-    EventRouting = class extends pulumi6.ComponentResource {
+    EventRouting = class extends pulumi7.ComponentResource {
       constructor(name, args, opts) {
         super("acs:events:EventRouting", name, {}, opts);
         const parent = { parent: this };
@@ -1986,18 +2002,19 @@ var init_event_routing = __esm({
           attachStorageServiceDiagnostics(`${name}-storage`, account.id, ["blob", "queue"], args.diagnostics, this);
         }
         const grants = routingRoleGrants(routing).map((grant) => {
-          const scope = grant.scope.kind === "queue" ? pulumi6.all([account.id, queues.get(grant.scope.queueName)?.name ?? grant.scope.queueName]).apply(([id, q]) => storageQueueScope(id, q)) : grant.scope.kind === "container" ? pulumi6.all([account.id, deadLetters.name]).apply(([id, c]) => blobContainerScope(id, c)) : grant.scope.id;
-          return new authorization2.RoleAssignment(
-            `${name}-ra-${grant.key}`,
+          const scope = grant.scope.kind === "queue" ? pulumi7.all([account.id, queues.get(grant.scope.queueName)?.name ?? grant.scope.queueName]).apply(([id, q]) => storageQueueScope(id, q)) : grant.scope.kind === "container" ? pulumi7.all([account.id, deadLetters.name]).apply(([id, c]) => blobContainerScope(id, c)) : grant.scope.id;
+          return assignRole(
+            name,
             {
-              roleAssignmentName: deterministicGuid(args.naming.suffix, name, grant.key, grant.role),
+              suffix: args.naming.suffix,
+              key: grant.key,
+              role: grant.role,
               scope,
-              roleDefinitionId: pulumi6.output(args.subscriptionId).apply((sub) => roleDefinitionResourceId(sub, grant.role)),
+              subscriptionId: args.subscriptionId,
               principalId,
-              principalType: "ServicePrincipal",
               description: `Event Grid system topic ${name}: ${grant.role} for event delivery`
             },
-            parent
+            this
           );
         });
         for (const sub of routing.subscriptions) {
@@ -2031,7 +2048,7 @@ var init_event_routing = __esm({
         this.principalId = principalId;
         this.storageAccountId = account.id;
         this.storageAccountName = account.name;
-        this.queueNames = pulumi6.output(queueNames);
+        this.queueNames = pulumi7.output(queueNames);
         this.deadLetterContainerName = deadLetters.name;
         this.registerOutputs({
           id: this.id,
@@ -2048,31 +2065,30 @@ var init_event_routing = __esm({
 
 // components/token-api-host.ts
 function detectEngineMode() {
-  if (pulumi7.runtime.getMonitor() instanceof import_mocks.MockMonitor) return "mock";
-  return pulumi7.runtime.isDryRun() ? "preview" : "deploy";
+  if (pulumi8.runtime.getMonitor() instanceof import_mocks.MockMonitor) return "mock";
+  return pulumi8.runtime.isDryRun() ? "preview" : "deploy";
 }
 function resolvePackageSource(packagePath, mode) {
   const absolute = nodePath.resolve(packagePath);
   const chosen = choosePackageSource(packagePath, fs.existsSync(absolute), mode);
   if (chosen.kind === "file") {
     const digest = (0, import_node_crypto3.createHash)("sha256").update(fs.readFileSync(absolute)).digest("hex").slice(0, 12);
-    return { blobName: `token-api-${digest}.zip`, asset: new pulumi7.asset.FileAsset(absolute) };
+    return { blobName: `token-api-${digest}.zip`, asset: new pulumi8.asset.FileAsset(absolute) };
   }
   if (mode === "preview") {
-    pulumi7.log.warn(chosen.reason + "; `pulumi up` will fail until `npm run build` has produced it");
+    pulumi8.log.warn(chosen.reason + "; `pulumi up` will fail until `npm run build` has produced it");
   }
-  return { blobName: "token-api-placeholder.zip", asset: new pulumi7.asset.StringAsset("placeholder: run `npm run build`") };
+  return { blobName: "token-api-placeholder.zip", asset: new pulumi8.asset.StringAsset("placeholder: run `npm run build`") };
 }
-var fs, nodePath, import_node_crypto3, pulumi7, import_mocks, authorization3, keyvault2, storage2, web, WEB_APP_LOG_CATEGORIES, APP_INSIGHTS_SECRET_NAME, TokenApiHost;
+var fs, nodePath, import_node_crypto3, pulumi8, import_mocks, keyvault2, storage2, web, WEB_APP_LOG_CATEGORIES, APP_INSIGHTS_SECRET_NAME, TokenApiHost;
 var init_token_api_host = __esm({
   "components/token-api-host.ts"() {
     "use strict";
     fs = __toESM(require("node:fs"));
     nodePath = __toESM(require("node:path"));
     import_node_crypto3 = require("node:crypto");
-    pulumi7 = __toESM(require("@pulumi/pulumi"));
+    pulumi8 = __toESM(require("@pulumi/pulumi"));
     import_mocks = require("@pulumi/pulumi/runtime/mocks");
-    authorization3 = __toESM(require("@pulumi/azure-native/authorization"));
     keyvault2 = __toESM(require("@pulumi/azure-native/keyvault"));
     storage2 = __toESM(require("@pulumi/azure-native/storage"));
     web = __toESM(require("@pulumi/azure-native/web"));
@@ -2083,7 +2099,7 @@ var init_token_api_host = __esm({
     init_token_api();
     WEB_APP_LOG_CATEGORIES = ["AppServiceHTTPLogs", "AppServiceConsoleLogs", "AppServiceAppLogs"];
     APP_INSIGHTS_SECRET_NAME = "appinsights-connection-string";
-    TokenApiHost = class extends pulumi7.ComponentResource {
+    TokenApiHost = class extends pulumi8.ComponentResource {
       constructor(name, args, opts) {
         super("acs:tokenapi:TokenApiHost", name, {}, opts);
         const parent = { parent: this };
@@ -2142,7 +2158,7 @@ var init_token_api_host = __esm({
           },
           parent
         );
-        const packageUrl = pulumi7.interpolate`${packageAccount.primaryEndpoints.blob}${packageContainer.name}/${blob.name}`;
+        const packageUrl = pulumi8.interpolate`${packageAccount.primaryEndpoints.blob}${packageContainer.name}/${blob.name}`;
         const tier = appServiceSkuTier(cfg.plan.skuName);
         if (tier === void 0) {
           throw new Error(`tokenApi.plan.skuName "${cfg.plan.skuName}" is not an accepted App Service SKU`);
@@ -2169,12 +2185,12 @@ var init_token_api_host = __esm({
               secretName: APP_INSIGHTS_SECRET_NAME,
               vaultName: args.keyVault.name,
               resourceGroupName: args.resourceGroupName,
-              properties: { value: pulumi7.secret(args.appInsightsConnectionString), contentType: "text/plain" },
+              properties: { value: pulumi8.secret(args.appInsightsConnectionString), contentType: "text/plain" },
               tags: args.tags
             },
             { parent: this, additionalSecretOutputs: ["properties"] }
           );
-          appInsightsSecretUri = pulumi7.unsecret(aiSecret.properties.apply((p) => p.secretUri));
+          appInsightsSecretUri = pulumi8.unsecret(aiSecret.properties.apply((p) => p.secretUri));
         }
         const mappingTableEndpoint = dataAccount.primaryEndpoints.apply((e) => e.table.replace(/\/+$/, ""));
         const app = new web.WebApp(
@@ -2213,21 +2229,14 @@ var init_token_api_host = __esm({
           parent
         );
         const principalId = app.identity.apply((i) => i?.principalId ?? "");
-        const grant = (key, role, scope) => new authorization3.RoleAssignment(
-          `${name}-ra-${key}`,
-          {
-            roleAssignmentName: deterministicGuid(args.naming.suffix, name, key, role),
-            scope,
-            roleDefinitionId: pulumi7.output(args.subscriptionId).apply((sub) => roleDefinitionResourceId(sub, role)),
-            principalId,
-            principalType: "ServicePrincipal",
-            description: `Token API ${name}: ${role}`
-          },
-          parent
+        const grant = (key, role, scope) => assignRole(
+          name,
+          { suffix: args.naming.suffix, key, role, scope, subscriptionId: args.subscriptionId, principalId, description: `Token API ${name}: ${role}` },
+          this
         );
         grant("keyvault-secrets", "keyVaultSecretsUser", args.keyVault.id);
-        grant("mapping-table", "storageTableDataContributor", pulumi7.all([dataAccount.id, table.name]).apply(([id, t]) => storageTableScope(id, t)));
-        grant("package-reader", "storageBlobDataReader", pulumi7.all([packageAccount.id, packageContainer.name]).apply(([id, c]) => blobContainerScope(id, c)));
+        grant("mapping-table", "storageTableDataContributor", pulumi8.all([dataAccount.id, table.name]).apply(([id, t]) => storageTableScope(id, t)));
+        grant("package-reader", "storageBlobDataReader", pulumi8.all([packageAccount.id, packageContainer.name]).apply(([id, c]) => blobContainerScope(id, c)));
         if (args.diagnostics !== void 0) {
           attachDiagnostics(`${name}-app`, app.id, { ...args.diagnostics, logCategories: WEB_APP_LOG_CATEGORIES }, this);
           attachStorageServiceDiagnostics(`${name}-data`, dataAccount.id, ["table"], args.diagnostics, this);
@@ -2237,7 +2246,7 @@ var init_token_api_host = __esm({
         this.name = app.name;
         this.principalId = principalId;
         this.hostName = app.defaultHostName;
-        this.url = pulumi7.interpolate`https://${app.defaultHostName}`;
+        this.url = pulumi8.interpolate`https://${app.defaultHostName}`;
         this.mappingTableName = table.name;
         this.planId = plan.id;
         this.registerOutputs({
@@ -2258,16 +2267,16 @@ function alertRuleName(naming, key) {
   const kebab = key.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
   return `alert-${sanitizeSegment(naming.app)}-${sanitizeSegment(naming.env)}-${kebab}`;
 }
-var pulumi8, costmanagement, monitor3, Alerts;
+var pulumi9, costmanagement, monitor3, Alerts;
 var init_alerts = __esm({
   "components/alerts.ts"() {
     "use strict";
-    pulumi8 = __toESM(require("@pulumi/pulumi"));
+    pulumi9 = __toESM(require("@pulumi/pulumi"));
     costmanagement = __toESM(require("@pulumi/azure-native/costmanagement"));
     monitor3 = __toESM(require("@pulumi/azure-native/monitor"));
     init_naming();
     init_alert_definitions();
-    Alerts = class extends pulumi8.ComponentResource {
+    Alerts = class extends pulumi9.ComponentResource {
       constructor(name, args, opts) {
         super("acs:monitoring:Alerts", name, {}, opts);
         const parent = { parent: this };
@@ -2369,7 +2378,7 @@ var init_alerts = __esm({
             parent
           );
         }
-        this.ruleNames = pulumi8.output(ruleNames);
+        this.ruleNames = pulumi9.output(ruleNames);
         this.registerOutputs({ ruleNames: this.ruleNames });
       }
     };
@@ -2384,7 +2393,7 @@ __export(program_exports, {
   main: () => main
 });
 function loadConfig() {
-  return parseConfig(rawConfigFromPulumi(pulumi9.runtime.allConfig()));
+  return parseConfig(rawConfigFromPulumi(pulumi10.runtime.allConfig()));
 }
 function createPlatform(config, stack) {
   const naming = {
@@ -2396,7 +2405,7 @@ function createPlatform(config, stack) {
   const name = (kind, qualifier) => resourceName(kind, naming, qualifier);
   const tags = (extra) => mergeTags(config.tags, extra);
   const prefix = config.appName;
-  const clientConfig = authorization4.getClientConfigOutput();
+  const clientConfig = authorization3.getClientConfigOutput();
   const resourceGroup = new resources.ResourceGroup(`${prefix}-rg`, {
     resourceGroupName: name("resourceGroup"),
     location: config.location,
@@ -2436,7 +2445,7 @@ function createPlatform(config, stack) {
     resourceGroupName: resourceGroup.name
   });
   const activeKey = config.keyVault.activeKey;
-  const connectionString = pulumi9.secret(
+  const connectionString = pulumi10.secret(
     keys.apply((k) => {
       const value = activeKey === "primary" ? k.primaryConnectionString : k.secondaryConnectionString;
       if (value === void 0) throw new Error(`listCommunicationServiceKeys returned no ${activeKey} connection string`);
@@ -2516,8 +2525,8 @@ function createPlatform(config, stack) {
     emailDnsRecords: acs.dnsRecords,
     tokenApiUrl: tokenApi.url,
     tokenApiHostName: tokenApi.hostName,
-    tokenApiAudience: pulumi9.output(config.tokenApi.oidc.audience),
-    oidcIssuer: pulumi9.output(config.tokenApi.oidc.issuer),
+    tokenApiAudience: pulumi10.output(config.tokenApi.oidc.audience),
+    oidcIssuer: pulumi10.output(config.tokenApi.oidc.issuer),
     eventGridSystemTopicName: events.name,
     eventQueueNames: events.queueNames,
     deadLetterContainerName: events.deadLetterContainerName,
@@ -2540,15 +2549,15 @@ function createPlatform(config, stack) {
   };
 }
 function main() {
-  return createPlatform(loadConfig(), { project: pulumi9.getProject(), stack: pulumi9.getStack() }).outputs;
+  return createPlatform(loadConfig(), { project: pulumi10.getProject(), stack: pulumi10.getStack() }).outputs;
 }
-var pulumi9, resources, authorization4, communication2;
+var pulumi10, resources, authorization3, communication2;
 var init_program = __esm({
   "stacks/program.ts"() {
     "use strict";
-    pulumi9 = __toESM(require("@pulumi/pulumi"));
+    pulumi10 = __toESM(require("@pulumi/pulumi"));
     resources = __toESM(require("@pulumi/azure-native/resources"));
-    authorization4 = __toESM(require("@pulumi/azure-native/authorization"));
+    authorization3 = __toESM(require("@pulumi/azure-native/authorization"));
     communication2 = __toESM(require("@pulumi/azure-native/communication"));
     init_config();
     init_naming();
@@ -2651,8 +2660,8 @@ async function evaluateStack(options) {
 }
 async function evaluateProgram(run2, options, started = performance.now()) {
   const { project, stack } = options;
-  await pulumi10.runtime.setMocks(new PlanMocks(), project, stack, false);
-  pulumi10.runtime.setAllConfig(options.config?.values ?? {}, options.config?.secretKeys ?? []);
+  await pulumi11.runtime.setMocks(new PlanMocks(), project, stack, false);
+  pulumi11.runtime.setAllConfig(options.config?.values ?? {}, options.config?.secretKeys ?? []);
   const monitor4 = settings.getMonitor();
   const resources2 = [];
   let stackOutputs = {};
@@ -2697,7 +2706,7 @@ async function evaluateProgram(run2, options, started = performance.now()) {
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    await pulumi10.runtime.runInPulumiStack(async () => run2() ?? {});
+    await pulumi11.runtime.runInPulumiStack(async () => run2() ?? {});
     await settings.waitForRPCs();
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
@@ -2705,7 +2714,7 @@ async function evaluateProgram(run2, options, started = performance.now()) {
   const programMs = Math.round(performance.now() - started);
   return { project, stack, resources: resources2, outputs: stackOutputs, programMs };
 }
-var import_lazy_sdk_deps, import_node_fs, import_node_path, import_yaml, pulumi10, settings, import_rpc2, DEFAULT_PROJECT_ROOT, ROOT_STACK_TYPE;
+var import_lazy_sdk_deps, import_node_fs, import_node_path, import_yaml, pulumi11, settings, import_rpc2, DEFAULT_PROJECT_ROOT, ROOT_STACK_TYPE;
 var init_harness = __esm({
   "tools/plan/harness.ts"() {
     "use strict";
@@ -2713,7 +2722,7 @@ var init_harness = __esm({
     import_node_fs = require("node:fs");
     import_node_path = __toESM(require("node:path"));
     import_yaml = require("yaml");
-    pulumi10 = __toESM(require("@pulumi/pulumi"));
+    pulumi11 = __toESM(require("@pulumi/pulumi"));
     settings = __toESM(require("@pulumi/pulumi/runtime/settings"));
     import_rpc2 = require("@pulumi/pulumi/runtime/rpc");
     init_types();

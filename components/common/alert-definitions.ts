@@ -5,7 +5,7 @@
 // Sources (verified 2026-11-23):
 // - ACS metrics: Microsoft Learn "Supported metrics for Microsoft.Communication/CommunicationServices" —
 //   APIRequestAuthentication / APIRequestChat (Count; dims Operation, StatusCode, StatusCodeClass) and
-//   Microsoft Learn "Email metrics overview" — DeliveryStatusUpdate (dims Result = Success|Failure, IsHardBounce).
+//   Microsoft Learn "Email metrics overview" — DeliveryStatusUpdate (dims Result = Success|Failure, IsHardBounce = True on a hard bounce).
 // - Event Grid: Azure Monitor Baseline Alerts `services/EventGrid/systemTopics/alerts.yaml` — DeadLetteredCount and
 //   DeliveryAttemptFailCount, Total, GreaterThan 0, PT5M.
 // - App Service: Azure Monitor Baseline Alerts `services/Web/sites/alerts.yaml` — Http5xx (Total, GreaterThan) and

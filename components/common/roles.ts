@@ -4,6 +4,9 @@
 //
 // GUIDs verified against Microsoft Learn "Azure built-in roles" (role-based-access-control/built-in-roles, the
 // Storage, Security and Integration pages) on 2026-11-23; the same ids appear in Azure's own Bicep samples.
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import { deterministicGuid } from "./naming";
 
 /** Built-in roles the platform assigns, keyed by a code name; values are role definition GUIDs. */
 export const BUILT_IN_ROLES = {
@@ -48,4 +51,34 @@ export function storageQueueScope(storageAccountId: string, queueName: string): 
 /** The ARM scope of one storage table. */
 export function storageTableScope(storageAccountId: string, tableName: string): string {
   return `${storageAccountId}/tableServices/default/tables/${tableName}`;
+}
+
+/** What `assignRole` needs: who gets which role where, and the inputs of the deterministic assignment name. */
+export interface RoleGrantArgs {
+  /** Naming suffix of the stack; part of the assignment GUID, so a re-created stack gets new assignments. */
+  suffix: string;
+  /** Logical key of the grant, unique within the component. */
+  key: string;
+  role: BuiltInRole;
+  scope: pulumi.Input<string>;
+  subscriptionId: pulumi.Input<string>;
+  /** Principal id of a managed identity (always a service principal here). */
+  principalId: pulumi.Input<string>;
+  description: string;
+}
+
+/** Creates `<name>-ra-<key>`: `role` for the managed identity `principalId` on `scope`, named by a stable GUID. */
+export function assignRole(name: string, grant: RoleGrantArgs, parent: pulumi.Resource): authorization.RoleAssignment {
+  return new authorization.RoleAssignment(
+    `${name}-ra-${grant.key}`,
+    {
+      roleAssignmentName: deterministicGuid(grant.suffix, name, grant.key, grant.role),
+      scope: grant.scope,
+      roleDefinitionId: pulumi.output(grant.subscriptionId).apply((sub) => roleDefinitionResourceId(sub, grant.role)),
+      principalId: grant.principalId,
+      principalType: "ServicePrincipal",
+      description: grant.description,
+    },
+    { parent },
+  );
 }

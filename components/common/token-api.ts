@@ -3,9 +3,11 @@
 //
 // SKU facts: Microsoft Learn "Reliability in Azure App Service" — zone redundancy needs Premium v2/v3/v4 or
 // Isolated v2 and at least 2 instances; "Configure an App Service app" — always-on is unavailable on Free/Shared.
-// Run-from-package: Microsoft Learn "Run your app in Azure App Service directly from a ZIP package" — the
-// `WEBSITE_RUN_FROM_PACKAGE` blob URL is fetched with the app's system-assigned identity when
-// `WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID` is `SystemAssigned`, which needs Storage Blob Data Reader.
+// Run-from-package: Microsoft Learn "Run your app in Azure App Service directly from a ZIP package" (checked
+// 2026-11-23) — a private `WEBSITE_RUN_FROM_PACKAGE` blob URL is fetched with the app's system-assigned identity by
+// default; `WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID` takes a user-assigned identity's resource id or
+// `SystemAssigned` (the same as omitting it — set here to make the choice explicit). The identity needs Storage
+// Blob Data Reader on the package.
 import { z } from "zod";
 import * as pulumi from "@pulumi/pulumi";
 

@@ -96,22 +96,20 @@ describe("EventRouting", () => {
   });
 
   it("gives every subscription a retry policy and an identity-based dead-letter destination", () => {
-    const subs = ofType(resources, "azure-native:eventgrid:SystemTopicEventSubscription");
-    for (const s of subs) {
-      expect(s.inputs.retryPolicy).toEqual(expect.objectContaining({ maxDeliveryAttempts: expect.any(Number), eventTimeToLiveInMinutes: expect.any(Number) }));
-      expect(s.inputs.deadLetterWithResourceIdentity).toEqual({
-        identity: { type: "SystemAssigned" },
-        deadLetterDestination: { endpointType: "StorageBlob", resourceId: accountId, blobContainerName: "deadletters" },
-      });
-    }
-    expect(one(resources, "azure-native:eventgrid:SystemTopicEventSubscription", "email-delivery").inputs.retryPolicy).toEqual({
-      maxDeliveryAttempts: 10,
-      eventTimeToLiveInMinutes: 60,
-    });
-    expect(one(resources, "azure-native:eventgrid:SystemTopicEventSubscription", "sms-delivery").inputs.retryPolicy).toEqual({
-      maxDeliveryAttempts: 30,
-      eventTimeToLiveInMinutes: 1440,
-    });
+    const deadLetter = {
+      identity: { type: "SystemAssigned" },
+      deadLetterDestination: { endpointType: "StorageBlob", resourceId: accountId, blobContainerName: "deadletters" },
+    };
+    const defaults = { maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1440 };
+    const subs = ofType(resources, "azure-native:eventgrid:SystemTopicEventSubscription")
+      .map((s) => ({ name: s.inputs.eventSubscriptionName, retryPolicy: s.inputs.retryPolicy, deadLetter: s.inputs.deadLetterWithResourceIdentity }))
+      .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    expect(subs).toEqual([
+      { name: "chat-hook", retryPolicy: defaults, deadLetter },
+      { name: "chat-messages", retryPolicy: defaults, deadLetter },
+      { name: "email-delivery", retryPolicy: { maxDeliveryAttempts: 10, eventTimeToLiveInMinutes: 60 }, deadLetter },
+      { name: "sms-delivery", retryPolicy: defaults, deadLetter },
+    ]);
   });
 
   it("delivers to queues and Service Bus with the topic identity, to webhooks without", () => {

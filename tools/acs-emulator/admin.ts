@@ -26,9 +26,15 @@ function readJson(req: IncomingMessage): Promise<unknown> {
   });
 }
 
+/** Handles one admin request; every failure becomes an error body (malformed input a 4xx). */
 export async function handleAdminRequest(runtime: EmulatorRuntime, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
-    const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname.replace(/\/+$/, "");
+    let path: string;
+    try {
+      path = new URL(req.url ?? "/", "http://127.0.0.1").pathname.replace(/\/+$/, "");
+    } catch {
+      throw new EmulatorError(400, "InvalidPath", "The request URL cannot be parsed.");
+    }
     const route = `${req.method ?? "GET"} ${path}`;
     const { state } = runtime;
     switch (route) {

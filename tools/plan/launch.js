@@ -7,28 +7,6 @@ const fs = require("node:fs");
 const path = require("node:path");
 const esbuild = require("esbuild");
 
-// @pulumi/pulumi requires `typescript` (function serialization) and `@npmcli/arborist` (plugin discovery) when it
-// loads, about half its load time, though a mock evaluation never calls them. They are loaded on first use
-// instead: a property access loads the real module, so behaviour is unchanged.
-const Module = require("node:module");
-const LAZY = new Set(["typescript", "@npmcli/arborist"]);
-const originalLoad = Module._load;
-Module._load = function load(request, parent, isMain) {
-  if (!LAZY.has(request)) return originalLoad.apply(this, arguments);
-  let real;
-  const target = () => (real ??= originalLoad.call(Module, request, parent, isMain));
-  return new Proxy({}, {
-    get: (_t, key) => target()[key],
-    has: (_t, key) => key in target(),
-    ownKeys: () => Reflect.ownKeys(target()),
-    getOwnPropertyDescriptor: (_t, key) => {
-      const d = Object.getOwnPropertyDescriptor(target(), key);
-      if (d) d.configurable = true;
-      return d;
-    },
-  });
-};
-
 const root = path.resolve(__dirname, "..", "..");
 // Two levels below the root, like tools/plan/*.ts, so the bundle's __dirname resolves the repository root alike.
 const outfile = path.join(root, ".cache", "plan", "cli.js");

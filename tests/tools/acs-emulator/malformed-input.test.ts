@@ -1,5 +1,6 @@
 // Raw HTTP with malformed input: always a 4xx in the documented error shape, never a 500, never a crash.
 import { createHash, createHmac } from "node:crypto";
+import { request as httpRequest } from "node:http";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -82,6 +83,31 @@ describe("malformed requests", () => {
     expect([secret.status, errorShape(secret.json).code]).toEqual([400, "BadParameter"]);
     const query = await rawRequest(emulator, "POST", `/v1/workspaces/${emulator.workspaceId}/query`, auth, '{"query":"ACSAuthIncomingOperations | count","timespan":"P1X"}');
     expect([query.status, errorShape(query.json).code]).toEqual([400, "BadArgumentError"]);
+  });
+});
+
+/** One raw request to the plain-HTTP admin API with `path` sent exactly as given (fetch would normalize it). */
+function rawAdminRequest(method: string, path: string, body = ""): Promise<{ status: number; json: unknown }> {
+  const admin = new URL(emulator.adminUrl);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: admin.hostname, port: admin.port, method, path, headers: { "content-length": String(Buffer.byteLength(body)) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe("malformed admin requests", () => {
+  it.each([
+    ["an unparsable path", "GET", "//[::1", "", 400, "InvalidPath"],
+    ["invalid JSON", "POST", "/faults", "{not json", 400, "InvalidRequestBody"],
+    ["an unknown route", "GET", "/nothing", "", 404, "NotFound"],
+  ])("answers %s with a 4xx error body", async (_name, method, path, body, status, code) => {
+    const response = await rawAdminRequest(method, path, body);
+    expect([response.status, errorShape(response.json).code]).toEqual([status, code]);
   });
 });
 
