@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "**/bin/**", "coverage/**", ".local-dev/**", ".emulator-data/**"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "**/bin/**", "coverage/**", ".cache/**", ".local-dev/**", ".emulator-data/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
