@@ -53,6 +53,11 @@ export interface TokenApiHostArgs extends AzureComponentArgs {
   packagePath: string;
   /** How the engine runs; detected from the Pulumi runtime when omitted (tests may force one). */
   engineMode?: EngineMode;
+  /**
+   * Subnet (delegated to `Microsoft.Web/serverFarms`) for regional VNet integration; omitted means none. With it,
+   * all the app's outbound traffic goes through the network, so a vault reached by private endpoint resolves.
+   */
+  vnetIntegrationSubnetId?: pulumi.Input<string>;
 }
 
 /** The engine mode of the current Pulumi runtime: the mock engine, a real preview, or a real update. */
@@ -192,6 +197,11 @@ export class TokenApiHost extends pulumi.ComponentResource {
         httpsOnly: true,
         clientAffinityEnabled: false,
         identity: { type: "SystemAssigned" },
+        // `outboundVnetRouting.applicationTraffic` is web API 2025-05-01's name for the former
+        // `siteConfig.vnetRouteAllEnabled` (same setting; only the new one is sent).
+        ...(args.vnetIntegrationSubnetId === undefined
+          ? {}
+          : { virtualNetworkSubnetId: args.vnetIntegrationSubnetId, outboundVnetRouting: { applicationTraffic: true } }),
         siteConfig: {
           linuxFxVersion: "NODE|20-lts",
           minTlsVersion: "1.2",

@@ -8,6 +8,7 @@ import { REGION_CODES } from "../components/common/naming";
 import { eventRoutingConfigSchema } from "../components/common/acs-event-types";
 import { tokenApiConfigSchema, tokenApiEnvironmentProblems } from "../components/common/token-api";
 import { alertSettingsProblems, alertsConfigSchema, resolveAlertSettings } from "../components/common/alert-definitions";
+import { networkAddressProblems, networkConfigSchema, vaultReachabilityProblems } from "../components/common/network";
 
 /** The config namespace (the project name in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "acs-platform";
@@ -191,6 +192,12 @@ const eventsApiAlertsSection = {
   alerts: alertsConfigSchema,
 };
 
+// ---- private network --------------------------------------------------------------------------------------
+const networkSection = {
+  /** VNet integration of the token API and a private endpoint for the vault; the address plan. */
+  network: networkConfigSchema,
+};
+
 /** The whole schema: every key an environment sets. */
 export const configSchema = z
   .object({
@@ -200,6 +207,7 @@ export const configSchema = z
     ...observabilitySection,
     ...keyVaultSection,
     ...eventsApiAlertsSection,
+    ...networkSection,
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -208,6 +216,9 @@ export const configSchema = z
     }
     for (const p of alertSettingsProblems(resolveAlertSettings(cfg.environment, cfg.alerts))) {
       ctx.addIssue({ code: "custom", path: ["alerts", ...p.path], message: p.message });
+    }
+    for (const p of [...networkAddressProblems(cfg.network), ...vaultReachabilityProblems(cfg.network, cfg.keyVault)]) {
+      ctx.addIssue({ code: "custom", path: ["network", ...p.path], message: p.message });
     }
     if (cfg.tags.env !== cfg.environment) {
       ctx.addIssue({ code: "custom", path: ["tags", "env"], message: `must equal acs-platform:environment ("${cfg.environment}"); got "${cfg.tags.env}"` });

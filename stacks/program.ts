@@ -14,6 +14,7 @@ import type { DiagnosticsArgs } from "../components/common/types";
 import { Observability } from "../components/observability";
 import { CommunicationServices, type DnsRecord } from "../components/communication-services";
 import { SecretStore } from "../components/secret-store";
+import { Network } from "../components/network";
 import { EventRouting } from "../components/event-routing";
 import { TokenApiHost } from "../components/token-api-host";
 import { Alerts } from "../components/alerts";
@@ -152,6 +153,22 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     lock: config.keyVault.deleteLock ? "CanNotDelete" : undefined,
   });
 
+  // The private path from the token API to the vault (off in dev, whose vault is public): VNet integration and a
+  // private endpoint, so a vault that denies public traffic stays readable by the app.
+  const privateNetwork = config.network.enabled
+    ? new Network(`${prefix}-network`, {
+        naming,
+        resourceGroupName: resourceGroup.name,
+        location: config.location,
+        tags: tags(),
+        diagnostics,
+        addressSpace: config.network.addressSpace,
+        appServiceSubnetPrefix: config.network.appServiceSubnetPrefix,
+        privateEndpointSubnetPrefix: config.network.privateEndpointSubnetPrefix,
+        privateEndpoints: [{ key: "vault", resourceId: secretStore.id, groupId: "vault" }],
+      })
+    : undefined;
+
   // Issue #4: ACS events to queues, the hosted token API, and the alerts over all of it.
   const events = new EventRouting(`${prefix}-events`, {
     naming,
@@ -177,6 +194,7 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     acsSecretName: secretStore.secretName,
     appInsightsConnectionString: observability.appInsightsConnectionString,
     packagePath: config.tokenApi.packagePath,
+    vnetIntegrationSubnetId: privateNetwork?.appServiceSubnetId,
   });
 
   new Alerts(`${prefix}-alerts`, {

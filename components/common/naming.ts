@@ -31,6 +31,13 @@ export const NAME_RULES = {
   actionGroup: { abbr: "ag", minLength: 1, maxLength: 260, hyphens: true, globallyUnique: false, startsWithLetter: false },
   eventGridSystemTopic: { abbr: "evgt", minLength: 3, maxLength: 128, hyphens: true, globallyUnique: false, startsWithLetter: false },
   userAssignedIdentity: { abbr: "id", minLength: 3, maxLength: 128, hyphens: true, globallyUnique: false, startsWithLetter: true },
+  // Microsoft.Network: virtual network 2-64, subnet 1-80, private endpoint 2-64, private DNS zone virtual network
+  // link 1-80 (alphanumerics, underscores, periods, hyphens; start alphanumeric). Abbreviations: CAF "vnet", "snet",
+  // "pep"; "pdnslink" is the house abbreviation for a private DNS zone's virtual network link.
+  virtualNetwork: { abbr: "vnet", minLength: 2, maxLength: 64, hyphens: true, globallyUnique: false, startsWithLetter: false },
+  subnet: { abbr: "snet", minLength: 1, maxLength: 80, hyphens: true, globallyUnique: false, startsWithLetter: false },
+  privateEndpoint: { abbr: "pep", minLength: 2, maxLength: 64, hyphens: true, globallyUnique: false, startsWithLetter: false },
+  privateDnsZoneLink: { abbr: "pdnslink", minLength: 1, maxLength: 80, hyphens: true, globallyUnique: false, startsWithLetter: false },
 } as const satisfies Record<string, NameRule>;
 
 /** A resource type the naming helpers know. */

@@ -33,6 +33,10 @@ const AZURE_RULES: Record<ResourceKind, RegExp> = {
   actionGroup: /^[a-z0-9-]{1,260}$/,
   eventGridSystemTopic: /^[a-z0-9-]{3,128}$/,
   userAssignedIdentity: /^(?=.{3,128}$)[a-z][a-z0-9-]*$/,
+  virtualNetwork: /^(?=.{2,64}$)[a-z0-9][a-z0-9_.-]*[a-z0-9_]$/,
+  subnet: /^(?=.{1,80}$)[a-z0-9]([a-z0-9_.-]*[a-z0-9_])?$/,
+  privateEndpoint: /^(?=.{2,64}$)[a-z0-9][a-z0-9_.-]*[a-z0-9_]$/,
+  privateDnsZoneLink: /^(?=.{1,80}$)[a-z0-9]([a-z0-9_.-]*[a-z0-9_])?$/,
 };
 
 describe("resourceName", () => {

@@ -1,0 +1,211 @@
+// Network under the plan harness: the exact inputs of the virtual network, both subnets, the vault's private
+// endpoint and its DNS (zone, VNet link, zone group), the token API's subnet wiring; plus table tests of the
+// address-plan and vault-reachability rules.
+import { beforeAll, describe, expect, it } from "vitest";
+import { evaluateProgram } from "../../tools/plan/harness";
+import type { PlanResult, PlannedResource } from "../../tools/plan/types";
+import { Network } from "../../components/network";
+import { TokenApiHost } from "../../components/token-api-host";
+import { tokenApiConfigSchema } from "../../components/common/token-api";
+import { cidrContains, cidrOverlaps, networkAddressProblems, networkConfigSchema, parseCidr, vaultReachabilityProblems } from "../../components/common/network";
+
+const tags = { env: "prod", owner: "o", costCenter: "c", dataClassification: "confidential", service: "s" };
+const naming = { app: "acs", env: "prod", region: "westeurope", suffix: "abcde" };
+const vaultId = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-test/providers/Microsoft.KeyVault/vaults/kv-acs-prod-weu-abcde";
+const workspaceId = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-test/providers/Microsoft.OperationalInsights/workspaces/log";
+
+let plan: PlanResult;
+
+function only(type: string, name?: string): PlannedResource {
+  const found = plan.resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+  expect(found.map((r) => r.name)).toHaveLength(1);
+  return found[0] as PlannedResource;
+}
+
+beforeAll(async () => {
+  plan = await evaluateProgram(
+    () => {
+      const net = new Network("net", {
+        naming,
+        resourceGroupName: "rg-test",
+        location: "westeurope",
+        tags,
+        diagnostics: { workspaceId },
+        addressSpace: "10.20.0.0/24",
+        appServiceSubnetPrefix: "10.20.0.0/26",
+        privateEndpointSubnetPrefix: "10.20.0.64/27",
+        privateEndpoints: [{ key: "vault", resourceId: vaultId, groupId: "vault" }],
+      });
+      new TokenApiHost("tokenapi", {
+        naming,
+        resourceGroupName: "rg-test",
+        location: "westeurope",
+        tags,
+        subscriptionId: "00000000-0000-0000-0000-000000000001",
+        tokenApi: tokenApiConfigSchema.parse({
+          plan: { skuName: "P1v3", instanceCount: 2, zoneRedundant: true },
+          oidc: { issuer: "https://login.microsoftonline.com/tenant/v2.0", audience: "api://acs-token" },
+        }),
+        acsEndpoint: "https://acs.example/",
+        keyVault: { id: vaultId, name: "kv-acs-prod-weu-abcde", uri: "https://kv-acs-prod-weu-abcde.vault.azure.net/" },
+        acsSecretName: "acs-connection-string",
+        packagePath: "does/not/exist/token-api.zip",
+        vnetIntegrationSubnetId: net.appServiceSubnetId,
+      });
+      return { appServiceSubnetId: net.appServiceSubnetId, privateEndpointIds: net.privateEndpointIds };
+    },
+    { project: "acs-platform", stack: "test" },
+  );
+});
+
+describe("Network", () => {
+  it("registers exactly one network, two subnets, one endpoint with its DNS, and the VNet's diagnostics", () => {
+    const counts: Record<string, number> = {};
+    for (const r of plan.resources.filter((x) => x.name.startsWith("net"))) counts[r.type] = (counts[r.type] ?? 0) + 1;
+    expect(counts).toEqual({
+      "acs:platform:Network": 1,
+      "azure-native:network:VirtualNetwork": 1,
+      "azure-native:network:Subnet": 2,
+      "azure-native:network:PrivateEndpoint": 1,
+      "azure-native:network:PrivateDnsZoneGroup": 1,
+      "azure-native:privatedns:PrivateZone": 1,
+      "azure-native:privatedns:VirtualNetworkLink": 1,
+      "azure-native:monitor:DiagnosticSetting": 1,
+    });
+    const component = only("acs:platform:Network");
+    for (const r of plan.resources.filter((x) => x.name.startsWith("net-"))) expect(r.parent).toBe(component.urn);
+  });
+
+  it("declares the virtual network with the configured address space and the tags", () => {
+    expect(only("azure-native:network:VirtualNetwork").inputs).toEqual({
+      virtualNetworkName: "vnet-acs-prod-weu",
+      resourceGroupName: "rg-test",
+      location: "westeurope",
+      addressSpace: { addressPrefixes: ["10.20.0.0/24"] },
+      tags,
+    });
+  });
+
+  it("delegates the App Service subnet to Microsoft.Web/serverFarms and creates the endpoint subnet after it", () => {
+    const vnet = only("azure-native:network:VirtualNetwork");
+    const app = only("azure-native:network:Subnet", "net-snet-app");
+    const pep = only("azure-native:network:Subnet", "net-snet-pep");
+    expect(app.inputs).toEqual({
+      subnetName: "snet-acs-app-prod-weu",
+      virtualNetworkName: "vnet-acs-prod-weu",
+      resourceGroupName: "rg-test",
+      addressPrefix: "10.20.0.0/26",
+      delegations: [{ name: "Microsoft.Web.serverFarms", serviceName: "Microsoft.Web/serverFarms" }],
+    });
+    expect(pep.inputs).toEqual({
+      subnetName: "snet-acs-pep-prod-weu",
+      virtualNetworkName: "vnet-acs-prod-weu",
+      resourceGroupName: "rg-test",
+      addressPrefix: "10.20.0.64/27",
+      privateEndpointNetworkPolicies: "Disabled",
+    });
+    expect(app.dependencies).toContain(vnet.urn);
+    expect(pep.dependencies).toContain(app.urn);
+  });
+
+  it("connects a private endpoint to the vault with group id `vault` in the endpoint subnet", () => {
+    const pep = only("azure-native:network:PrivateEndpoint");
+    expect(pep.inputs).toEqual({
+      privateEndpointName: "pep-acs-vault-prod-weu",
+      resourceGroupName: "rg-test",
+      location: "westeurope",
+      subnet: { id: only("azure-native:network:Subnet", "net-snet-pep").id },
+      privateLinkServiceConnections: [{ name: "pep-acs-vault-prod-weu", privateLinkServiceId: vaultId, groupIds: ["vault"] }],
+      tags,
+    });
+    expect(plan.outputs["privateEndpointIds"]).toEqual({ vault: pep.id });
+  });
+
+  it("resolves the vault through privatelink.vaultcore.azure.net, linked to the network, via the endpoint's zone group", () => {
+    const zone = only("azure-native:privatedns:PrivateZone");
+    expect(zone.inputs).toEqual({ privateZoneName: "privatelink.vaultcore.azure.net", resourceGroupName: "rg-test", location: "global", tags });
+    expect(only("azure-native:privatedns:VirtualNetworkLink").inputs).toEqual({
+      virtualNetworkLinkName: "pdnslink-acs-vault-prod-weu",
+      privateZoneName: "privatelink.vaultcore.azure.net",
+      resourceGroupName: "rg-test",
+      location: "global",
+      virtualNetwork: { id: only("azure-native:network:VirtualNetwork").id },
+      registrationEnabled: false,
+      tags,
+    });
+    expect(only("azure-native:network:PrivateDnsZoneGroup").inputs).toEqual({
+      privateDnsZoneGroupName: "default",
+      privateEndpointName: "pep-acs-vault-prod-weu",
+      resourceGroupName: "rg-test",
+      privateDnsZoneConfigs: [{ name: "privatelink-vaultcore-azure-net", privateDnsZoneId: zone.id }],
+    });
+  });
+
+  it("sends the virtual network's logs and metrics to the workspace", () => {
+    expect(only("azure-native:monitor:DiagnosticSetting", "net-vnet-diagnostics").inputs).toMatchObject({
+      resourceUri: only("azure-native:network:VirtualNetwork").id,
+      workspaceId,
+      logs: [{ categoryGroup: "allLogs", enabled: true }],
+      metrics: [{ category: "AllMetrics", enabled: true }],
+    });
+  });
+
+  it("integrates the token API's web app with the delegated subnet and routes all its outbound traffic through it", () => {
+    const app = only("azure-native:web:WebApp");
+    const subnet = only("azure-native:network:Subnet", "net-snet-app");
+    expect(subnet.id).toBeDefined();
+    expect(app.inputs["virtualNetworkSubnetId"]).toBe(subnet.id);
+    expect(app.inputs["outboundVnetRouting"]).toEqual({ applicationTraffic: true });
+    expect(app.dependencies).toContain(subnet.urn);
+    expect(plan.outputs["appServiceSubnetId"]).toBe(subnet.id);
+  });
+});
+
+describe("address plan", () => {
+  it.each<[string, boolean]>([
+    ["10.20.0.0/24", true],
+    ["10.20.0.64/27", true],
+    ["10.20.0.1/24", false],
+    ["10.20.0.0/33", false],
+    ["256.0.0.0/8", false],
+    ["10.20.0.0", false],
+  ])("parseCidr(%s) valid: %s", (text, valid) => {
+    expect(parseCidr(text) !== undefined).toBe(valid);
+  });
+
+  it("contains and overlaps", () => {
+    const c = (s: string) => parseCidr(s) ?? expect.unreachable(s);
+    expect(cidrContains(c("10.20.0.0/24"), c("10.20.0.64/27"))).toBe(true);
+    expect(cidrContains(c("10.20.0.0/24"), c("10.20.1.0/27"))).toBe(false);
+    expect(cidrOverlaps(c("10.20.0.0/26"), c("10.20.0.32/27"))).toBe(true);
+    expect(cidrOverlaps(c("10.20.0.0/26"), c("10.20.0.64/27"))).toBe(false);
+  });
+
+  const base = networkConfigSchema.parse({});
+  it.each<[string, Partial<typeof base>, Array<{ path: string[]; message: string }>]>([
+    ["the defaults", {}, []],
+    ["app subnet outside the space", { appServiceSubnetPrefix: "10.21.0.0/26" }, [
+      { path: ["appServiceSubnetPrefix"], message: "must lie within addressSpace 10.20.0.0/24; got 10.21.0.0/26" },
+    ]],
+    ["endpoint subnet overlapping the app subnet", { privateEndpointSubnetPrefix: "10.20.0.32/27" }, [
+      { path: ["privateEndpointSubnetPrefix"], message: "must not overlap appServiceSubnetPrefix 10.20.0.0/26; got 10.20.0.32/27" },
+    ]],
+    ["app subnet smaller than /28", { appServiceSubnetPrefix: "10.20.0.0/29" }, [
+      { path: ["appServiceSubnetPrefix"], message: "must be /28 or larger (App Service VNet integration); got 10.20.0.0/29" },
+    ]],
+    ["endpoint subnet smaller than /29", { privateEndpointSubnetPrefix: "10.20.0.64/30" }, [
+      { path: ["privateEndpointSubnetPrefix"], message: "must be /29 or larger; got 10.20.0.64/30" },
+    ]],
+  ])("%s", (_, change, expected) => {
+    expect(networkAddressProblems({ ...base, ...change })).toEqual(expected);
+  });
+
+  it.each<[string, boolean, "Enabled" | "Disabled", string[], number]>([
+    ["public vault, no network", false, "Enabled", [], 0],
+    ["vault behind an IP allow-list, no network (the prod defect)", false, "Enabled", ["203.0.113.0/24"], 1],
+    ["vault with public access off, no network", false, "Disabled", [], 1],
+    ["vault behind an IP allow-list, network on", true, "Enabled", ["203.0.113.0/24"], 0],
+  ])("vault reachability: %s", (_, enabled, publicNetworkAccess, allowedIpRanges, problems) => {
+    expect(vaultReachabilityProblems({ ...base, enabled }, { publicNetworkAccess, allowedIpRanges })).toHaveLength(problems);
+  });
+});
