@@ -82,6 +82,9 @@ describe("Network", () => {
       resourceGroupName: "rg-test",
       location: "westeurope",
       addressSpace: { addressPrefixes: ["10.20.0.0/24"] },
+      // SDK defaults, registered as sent.
+      enableDdosProtection: false,
+      enableVmProtection: false,
       tags,
     });
   });
@@ -96,6 +99,8 @@ describe("Network", () => {
       resourceGroupName: "rg-test",
       addressPrefix: "10.20.0.0/26",
       delegations: [{ name: "Microsoft.Web.serverFarms", serviceName: "Microsoft.Web/serverFarms" }],
+      privateEndpointNetworkPolicies: "Disabled",
+      privateLinkServiceNetworkPolicies: "Enabled",
     });
     expect(pep.inputs).toEqual({
       subnetName: "snet-acs-pep-prod-weu",
@@ -103,6 +108,7 @@ describe("Network", () => {
       resourceGroupName: "rg-test",
       addressPrefix: "10.20.0.64/27",
       privateEndpointNetworkPolicies: "Disabled",
+      privateLinkServiceNetworkPolicies: "Enabled",
     });
     expect(app.dependencies).toContain(vnet.urn);
     expect(pep.dependencies).toContain(app.urn);
@@ -114,7 +120,7 @@ describe("Network", () => {
       privateEndpointName: "pep-acs-vault-prod-weu",
       resourceGroupName: "rg-test",
       location: "westeurope",
-      subnet: { id: only("azure-native:network:Subnet", "net-snet-pep").id },
+      subnet: { id: only("azure-native:network:Subnet", "net-snet-pep").id, privateEndpointNetworkPolicies: "Disabled", privateLinkServiceNetworkPolicies: "Enabled" },
       privateLinkServiceConnections: [{ name: "pep-acs-vault-prod-weu", privateLinkServiceId: vaultId, groupIds: ["vault"] }],
       tags,
     });

@@ -27,6 +27,7 @@ describe("parseConfig", () => {
     const raw = valid();
     delete raw.logAnalytics;
     delete raw.keyVault;
+    delete raw.network;
     raw.email.domains[0] = { kind: "AzureManaged", senders: [{ username: "DoNotReply", displayName: "Contoso" }] };
     const config = parseConfig(raw);
     expect(config.logAnalytics).toEqual({ retentionInDays: 30, dailyQuotaGb: 1 });
@@ -40,6 +41,7 @@ describe("parseConfig", () => {
       activeKey: "primary",
       deleteLock: true,
     });
+    expect(config.network).toEqual({ enabled: true, addressSpace: "10.20.0.0/24", appServiceSubnetPrefix: "10.20.0.0/26", privateEndpointSubnetPrefix: "10.20.0.64/27" });
     expect(config.email.domains[0]).toEqual({
       kind: "AzureManaged",
       senders: [{ username: "DoNotReply", displayName: "Contoso" }],
@@ -107,7 +109,18 @@ describe("parseConfig", () => {
     ["misspelt key vault option", (c) => void (c.keyVault = { purgeProtection: true }), [
       "acs-platform:keyVault has unknown key(s) purgeProtection; accepted keys: sku, enablePurgeProtection, softDeleteRetentionInDays, publicNetworkAccess, allowedIpRanges, secretName, activeKey, deleteLock",
     ]],
-
+    ["vault denies public traffic but no private network (the prod defect)", (c) => void (c.keyVault.allowedIpRanges = ["203.0.113.0/24"]), [
+      "acs-platform:network.enabled must be true when the Key Vault denies public traffic (keyVault.publicNetworkAccess Disabled or keyVault.allowedIpRanges set): the token API reads the vault",
+    ]],
+    ["malformed address space", (c) => void (c.network = { enabled: true, addressSpace: "10.20.0.1/24" }), [
+      'acs-platform:network.addressSpace must be an IPv4 CIDR range without host bits, e.g. 10.20.0.0/24; got "10.20.0.1/24"',
+    ]],
+    ["subnet outside the address space", (c) => void (c.network = { enabled: true, privateEndpointSubnetPrefix: "10.30.0.0/27" }), [
+      "acs-platform:network.privateEndpointSubnetPrefix must lie within addressSpace 10.20.0.0/24; got 10.30.0.0/27",
+    ]],
+    ["misspelt network option", (c) => void (c.network = { enable: true }), [
+      "acs-platform:network has unknown key(s) enable; accepted keys: enabled, addressSpace, appServiceSubnetPrefix, privateEndpointSubnetPrefix",
+    ]],
   ])("%s", (_, mutate, expected) => {
     expect(problemsOf(mutate)).toEqual(expected);
   });

@@ -113,8 +113,49 @@ describe("whole program inventory (core + issue #4 components; update when a com
     expect(all(dev)).toEqual(wholeDev);
   });
 
-  it("prod differs from dev by one more sender and the vault lock", () => {
-    expect(all(prod)).toEqual({ ...wholeDev, "azure-native:communication:SenderUsername": 2, "azure-native:authorization:ManagementLockByScope": 1 });
+  it("prod differs from dev by one more sender, the vault lock and the private network (with its VNet diagnostics)", () => {
+    expect(all(prod)).toEqual({
+      ...wholeDev,
+      "azure-native:communication:SenderUsername": 2,
+      "azure-native:authorization:ManagementLockByScope": 1,
+      "acs:platform:Network": 1,
+      "azure-native:network:VirtualNetwork": 1,
+      "azure-native:network:Subnet": 2,
+      "azure-native:network:PrivateEndpoint": 1,
+      "azure-native:network:PrivateDnsZoneGroup": 1,
+      "azure-native:privatedns:PrivateZone": 1,
+      "azure-native:privatedns:VirtualNetworkLink": 1,
+      "azure-native:monitor:DiagnosticSetting": 10,
+    });
+  });
+});
+
+describe("private network (the token API reaches the prod vault, which denies public traffic)", () => {
+  const ofType = (plan: PlanResult, type: string) => plan.resources.filter((r) => r.type === type);
+
+  it("prod: the vault gets a private endpoint (group id vault) resolved through privatelink.vaultcore.azure.net", () => {
+    const vault = only(prod, "azure-native:keyvault:Vault");
+    const [pep] = ofType(prod, "azure-native:network:PrivateEndpoint");
+    expect(pep?.inputs["privateLinkServiceConnections"]).toEqual([
+      { name: "pep-acsplat-vault-prod-weu", privateLinkServiceId: vault.id, groupIds: ["vault"] },
+    ]);
+    expect(ofType(prod, "azure-native:privatedns:PrivateZone").map((z) => z.inputs["privateZoneName"])).toEqual(["privatelink.vaultcore.azure.net"]);
+    expect(ofType(prod, "azure-native:network:VirtualNetwork").map((v) => v.inputs["addressSpace"])).toEqual([{ addressPrefixes: ["10.20.0.0/24"] }]);
+  });
+
+  it("prod: the web app joins the subnet delegated to Microsoft.Web/serverFarms and routes all outbound traffic through it", () => {
+    const subnet = ofType(prod, "azure-native:network:Subnet").find((s) => s.inputs["subnetName"] === "snet-acsplat-app-prod-weu");
+    expect(subnet?.inputs["delegations"]).toEqual([{ name: "Microsoft.Web.serverFarms", serviceName: "Microsoft.Web/serverFarms" }]);
+    const [app] = ofType(prod, "azure-native:web:WebApp");
+    expect(app?.inputs["virtualNetworkSubnetId"]).toBe(subnet?.id);
+    expect(app?.inputs["outboundVnetRouting"]).toEqual({ applicationTraffic: true });
+  });
+
+  it("dev: public vault, no network, no VNet integration", () => {
+    expect(ofType(dev, "acs:platform:Network")).toEqual([]);
+    const [app] = ofType(dev, "azure-native:web:WebApp");
+    expect(app?.inputs["virtualNetworkSubnetId"]).toBeUndefined();
+    expect(app?.inputs["outboundVnetRouting"]).toBeUndefined();
   });
 });
 

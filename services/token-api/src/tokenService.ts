@@ -3,7 +3,7 @@ import { UpstreamRejectedError, type AcsIdentityGateway } from "./acs";
 import type { CallerIdentity } from "./auth";
 import type { MappingStore } from "./mappingStore";
 import type { Metrics } from "./telemetry";
-import { TokenCache } from "./tokenCache";
+import type { TokenCache } from "./tokenCache";
 
 export interface IssuedToken {
   token: string;

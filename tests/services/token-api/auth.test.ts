@@ -1,5 +1,5 @@
 // Every way a caller token can be wrong gets 401 with WWW-Authenticate and no ACS token; valid variants get 200.
-import { createPublicKey } from "node:crypto";
+import { createPublicKey, type JsonWebKey } from "node:crypto";
 import { SignJWT, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEnvironment, type TestEnvironment } from "./helpers";
@@ -15,7 +15,7 @@ const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base
 
 async function forged(): Promise<Array<[string, () => Promise<string | undefined>, string]>> {
   const other = await generateKeyPair("RS256");
-  const publicPem = createPublicKey({ key: env.oidc.publicJwk as import("node:crypto").JsonWebKey, format: "jwk" })
+  const publicPem = createPublicKey({ key: env.oidc.publicJwk as JsonWebKey, format: "jwk" })
     .export({ type: "spki", format: "pem" })
     .toString();
   const valid = () => env.oidc.mintToken("mallory");

@@ -2,10 +2,13 @@
 import { Writable } from "node:stream";
 import { startLocalEnvironment, type LocalEnvironment, type LocalEnvironmentOptions } from "../../../tools/local-dev/index";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+type JsonBody = any;
+
 export interface TestEnvironment extends LocalEnvironment {
   logs: string[];
   /** POST/DELETE/GET against the token API with an optional bearer token. */
-  call(method: string, path: string, options?: { jwt?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any; text: string }>;
+  call(method: string, path: string, options?: { jwt?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: JsonBody; text: string }>;
   identities(): Promise<Array<{ id: string; deleted: boolean }>>;
   fault(spec: Record<string, unknown>): Promise<void>;
   clearFaults(): Promise<void>;
