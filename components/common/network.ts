@@ -62,7 +62,11 @@ export function cidrOverlaps(a: Cidr, b: Cidr): boolean {
   return a.base <= end(b) && b.base <= end(a);
 }
 
-const cidrText = z.string().refine((s) => parseCidr(s) !== undefined, "must be an IPv4 CIDR range without host bits, e.g. 10.20.0.0/24");
+const cidrText = z.string().superRefine((s, ctx) => {
+  if (parseCidr(s) === undefined) {
+    ctx.addIssue({ code: "custom", message: `must be an IPv4 CIDR range without host bits, e.g. 10.20.0.0/24; got ${JSON.stringify(s)}` });
+  }
+});
 
 /** The `network` config section: whether the app reaches the vault privately, and the address plan. */
 export const networkConfigSchema = z

@@ -102,11 +102,13 @@ describe("parseConfig", () => {
     ["daily cap not a number", (c) => void (c.logAnalytics = { dailyQuotaGb: "lots" }), ['acs-platform:logAnalytics.dailyQuotaGb must be a number; got "lots"']],
     ["recipient e-mail invalid", (c) => void (c.alertRecipients[0].email = "nope"), ['acs-platform:alertRecipients[0].email must be an e-mail address; got "nope"']],
     ["no recipients", (c) => void (c.alertRecipients = []), ["acs-platform:alertRecipients must be a list of at least 1 item(s); got []"]],
-    ["soft delete too long", (c) => void (c.keyVault = { softDeleteRetentionInDays: 100 }), ["acs-platform:keyVault.softDeleteRetentionInDays must be at most 90; got 100"]],
+    ["soft delete too long", (c) => void (c.keyVault = { ...c.keyVault, softDeleteRetentionInDays: 100 }), ["acs-platform:keyVault.softDeleteRetentionInDays must be at most 90; got 100"]],
     ["public access value", (c) => void (c.keyVault = { publicNetworkAccess: "Open" }), ['acs-platform:keyVault.publicNetworkAccess must be one of Enabled, Disabled; got "Open"']],
-    ["ip range", (c) => void (c.keyVault = { allowedIpRanges: ["10.0.0.0/8", "x"] }), ['acs-platform:keyVault.allowedIpRanges[1] must be an IPv4 address or CIDR range; got "x"']],
+    ["ip range", (c) => void (c.keyVault = { ...c.keyVault, allowedIpRanges: ["10.0.0.0/8", "x"] }), ['acs-platform:keyVault.allowedIpRanges[1] must be an IPv4 address or CIDR range; got "x"',
+      "acs-platform:network.enabled must be true when the Key Vault denies public traffic (keyVault.publicNetworkAccess Disabled or keyVault.allowedIpRanges set): the token API reads the vault",
+    ]],
     ["active key", (c) => void (c.keyVault = { activeKey: "tertiary" }), ['acs-platform:keyVault.activeKey must be one of primary, secondary; got "tertiary"']],
-    ["misspelt key vault option", (c) => void (c.keyVault = { purgeProtection: true }), [
+    ["misspelt key vault option", (c) => void (c.keyVault = { ...c.keyVault, purgeProtection: true }), [
       "acs-platform:keyVault has unknown key(s) purgeProtection; accepted keys: sku, enablePurgeProtection, softDeleteRetentionInDays, publicNetworkAccess, allowedIpRanges, secretName, activeKey, deleteLock",
     ]],
     ["vault denies public traffic but no private network (the prod defect)", (c) => void (c.keyVault.allowedIpRanges = ["203.0.113.0/24"]), [
