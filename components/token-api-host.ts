@@ -197,11 +197,11 @@ export class TokenApiHost extends pulumi.ComponentResource {
         httpsOnly: true,
         clientAffinityEnabled: false,
         identity: { type: "SystemAssigned" },
-        // `outboundVnetRouting.applicationTraffic` is web API 2025-05-01's name for the former
-        // `siteConfig.vnetRouteAllEnabled` (same setting; only the new one is sent).
-        ...(args.vnetIntegrationSubnetId === undefined
-          ? {}
-          : { virtualNetworkSubnetId: args.vnetIntegrationSubnetId, outboundVnetRouting: { applicationTraffic: true } }),
+        // Only private (RFC 1918) traffic goes through the integration subnet, which is all the vault's private
+        // endpoint needs. Routing all application traffic (`outboundVnetRouting.applicationTraffic`, formerly
+        // `vnetRouteAllEnabled`) would also send ACS, Table, JWKS and package traffic into a subnet that has no
+        // NAT gateway, and new subnets may have no default outbound access.
+        ...(args.vnetIntegrationSubnetId === undefined ? {} : { virtualNetworkSubnetId: args.vnetIntegrationSubnetId }),
         siteConfig: {
           linuxFxVersion: "NODE|20-lts",
           minTlsVersion: "1.2",

@@ -156,12 +156,12 @@ describe("Network", () => {
     });
   });
 
-  it("integrates the token API's web app with the delegated subnet and routes all its outbound traffic through it", () => {
+  it("integrates the token API's web app with the delegated subnet (private traffic only; no route-all)", () => {
     const app = only("azure-native:web:WebApp");
     const subnet = only("azure-native:network:Subnet", "net-snet-app");
     expect(subnet.id).toBeDefined();
     expect(app.inputs["virtualNetworkSubnetId"]).toBe(subnet.id);
-    expect(app.inputs["outboundVnetRouting"]).toEqual({ applicationTraffic: true });
+    expect(app.inputs["outboundVnetRouting"]).toBeUndefined();
     expect(app.dependencies).toContain(subnet.urn);
     expect(plan.outputs["appServiceSubnetId"]).toBe(subnet.id);
   });

@@ -143,12 +143,12 @@ describe("private network (the token API reaches the prod vault, which denies pu
     expect(ofType(prod, "azure-native:network:VirtualNetwork").map((v) => v.inputs["addressSpace"])).toEqual([{ addressPrefixes: ["10.20.0.0/24"] }]);
   });
 
-  it("prod: the web app joins the subnet delegated to Microsoft.Web/serverFarms and routes all outbound traffic through it", () => {
+  it("prod: the web app joins the subnet delegated to Microsoft.Web/serverFarms and sends its private traffic (the vault's endpoint) through it", () => {
     const subnet = ofType(prod, "azure-native:network:Subnet").find((s) => s.inputs["subnetName"] === "snet-acsplat-app-prod-weu");
     expect(subnet?.inputs["delegations"]).toEqual([{ name: "Microsoft.Web.serverFarms", serviceName: "Microsoft.Web/serverFarms" }]);
     const [app] = ofType(prod, "azure-native:web:WebApp");
     expect(app?.inputs["virtualNetworkSubnetId"]).toBe(subnet?.id);
-    expect(app?.inputs["outboundVnetRouting"]).toEqual({ applicationTraffic: true });
+    expect(app?.inputs["outboundVnetRouting"]).toBeUndefined();
   });
 
   it("dev: public vault, no network, no VNet integration", () => {

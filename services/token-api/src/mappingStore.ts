@@ -29,6 +29,10 @@ export function mappingKeys(caller: CallerIdentity): { partitionKey: string; row
 }
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
+/** A 404 about the table itself (error code `TableNotFound`), as opposed to a missing row. */
+// The SDK leaves `code` unset for table errors and keeps the OData error code in the message body.
+const isTableNotFound = (error: unknown) =>
+  statusOf(error) === 404 && /"code"\s*:\s*"TableNotFound"/.test((error as { message?: string }).message ?? "");
 
 function unavailable(): ServiceUnavailableError {
   return new ServiceUnavailableError("mapping_store_unavailable", "The identity mapping store is unavailable; retry later.");
@@ -66,7 +70,16 @@ export function createTableMappingStore(options: TableMappingStoreOptions): Mapp
   async function guarded<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
     try {
       await ensureTable();
-      return await run(AbortSignal.timeout(timeoutMs));
+      try {
+        return await run(AbortSignal.timeout(timeoutMs));
+      } catch (error) {
+        // The table went away behind our back (deleted, or a storage emulator restarted without it): create it
+        // again and retry once, rather than answering 503 until the process restarts.
+        if (!isTableNotFound(error)) throw error;
+        tableReady = undefined;
+        await ensureTable();
+        return await run(AbortSignal.timeout(timeoutMs));
+      }
     } catch (error) {
       if (error instanceof ServiceUnavailableError) throw error;
       throw unavailable();
@@ -79,7 +92,7 @@ export function createTableMappingStore(options: TableMappingStoreOptions): Mapp
       const entity = await table.getEntity<MappingEntity>(partitionKey, rowKey, { abortSignal: signal });
       return entity.acsUserId;
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
+      if (statusOf(error) === 404 && !isTableNotFound(error)) return undefined;
       throw error;
     }
   }
@@ -113,7 +126,7 @@ export function createTableMappingStore(options: TableMappingStoreOptions): Mapp
           await table.deleteEntity(partitionKey, rowKey, { abortSignal: signal });
           return true;
         } catch (error) {
-          if (statusOf(error) === 404) return false;
+          if (statusOf(error) === 404 && !isTableNotFound(error)) return false;
           throw error;
         }
       }),
@@ -122,7 +135,7 @@ export function createTableMappingStore(options: TableMappingStoreOptions): Mapp
         try {
           await table.getEntity("readiness", "probe", { abortSignal: signal });
         } catch (error) {
-          if (statusOf(error) !== 404) throw error;
+          if (statusOf(error) !== 404 || isTableNotFound(error)) throw error;
         }
       }),
   };
