@@ -55,7 +55,7 @@ export interface TokenApiHostArgs extends AzureComponentArgs {
   engineMode?: EngineMode;
   /**
    * Subnet (delegated to `Microsoft.Web/serverFarms`) for regional VNet integration; omitted means none. With it,
-   * all the app's outbound traffic goes through the network, so a vault reached by private endpoint resolves.
+   * the app's private traffic goes through the network, so a vault reached by private endpoint resolves.
    */
   vnetIntegrationSubnetId?: pulumi.Input<string>;
 }

@@ -63,6 +63,9 @@ async function main(): Promise<void> {
     acsAuthMode: args.mode,
     tokenApiPort: port,
     logStream: createWriteStream(logFile, { flags: "a" }),
+    // Re-read the vault every 15 s (Azure default: 300 s) so a local `npm run rotate-keys -- --local` finishes
+    // its wait-for-token-api step in seconds rather than minutes.
+    tokenApiEnv: { SECRET_REFRESH_SECONDS: "15" },
   });
   const summary = {
     tokenApiUrl: env.tokenApiUrl,
