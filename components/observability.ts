@@ -70,7 +70,8 @@ export class Observability extends pulumi.ComponentResource {
         ingestionMode: "LogAnalytics",
         tags: args.tags,
       },
-      { parent: this },
+      // The connection string carries the instrumentation key: keep it encrypted in state, not only in outputs.
+      { parent: this, additionalSecretOutputs: ["connectionString", "instrumentationKey"] },
     );
 
     const actionGroup = new monitor.ActionGroup(

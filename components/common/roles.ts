@@ -1,5 +1,5 @@
 // The built-in Azure role definitions the platform grants, by GUID, and the pure helpers that turn them into the
-// ids and scopes `azure-native:authorization:RoleAssignment` takes — one table, so tests and policies can check
+// ids and scopes `azure-native:authorization:RoleAssignment` takes — one table, so the stack tests can check
 // that no role broader than these is ever assigned.
 //
 // GUIDs verified against Microsoft Learn "Azure built-in roles" (role-based-access-control/built-in-roles, the

@@ -55,11 +55,6 @@ export function accessKeyOf(connectionString: string): string | undefined {
   return /endpoint=(.*);accesskey=(.*)/i.exec(connectionString)?.[2]?.trim();
 }
 
-/** Endpoint part of a connection string. */
-export function endpointOf(connectionString: string): string | undefined {
-  return /endpoint=(.*);accesskey=(.*)/i.exec(connectionString)?.[1]?.trim();
-}
-
 /** True when two connection strings carry the same access key. */
 export function sameAccessKey(a: string, b: string): boolean {
   const ka = accessKeyOf(a);

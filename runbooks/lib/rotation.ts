@@ -59,16 +59,6 @@ export type StepName =
   | "restore-previous-secret"
   | "wait-for-token-api-after-restore";
 
-export const rotationSteps: StepName[] = [
-  "read-active-key",
-  "regenerate-standby-key",
-  "store-new-secret-version",
-  "wait-for-token-api",
-  "verify-new-key",
-  "regenerate-previous-key",
-  "verify-old-key-rejected",
-];
-
 /** One audit record: who, when, which step, which key, which secret version. Never a key or connection string. */
 export interface AuditRecord {
   at: string;

@@ -7,6 +7,7 @@ import type { PlanResult, PlannedResource } from "../../tools/plan/types";
 import { ConfigError, parseConfig, rawConfigFromPulumi } from "../../stacks/config";
 import { ALLOWED_ROLE_GUIDS, BUILT_IN_ROLES } from "../../components/common/roles";
 import { REQUIRED_EVENT_TYPES } from "../../components/common/acs-event-types";
+import { mockGuid } from "../../tools/plan/mocks";
 
 let dev: PlanResult;
 let prod: PlanResult;
@@ -102,7 +103,9 @@ describe("role assignments of the whole plan", () => {
     ["dev", () => dev],
     ["prod", () => prod],
   ])("%s assigns only allow-listed roles to service principals, never at subscription or resource-group scope", (_, plan) => {
-    for (const ra of ofType(plan(), "azure-native:authorization:RoleAssignment")) {
+    const assignments = ofType(plan(), "azure-native:authorization:RoleAssignment");
+    expect(assignments).toHaveLength(7);
+    for (const ra of assignments) {
       const guid = String(ra.inputs["roleDefinitionId"]).split("/").pop() ?? "";
       expect(ALLOWED_ROLE_GUIDS.has(guid), `${ra.name} assigns ${guid}`).toBe(true);
       expect(String(ra.inputs["scope"])).toMatch(/\/providers\/Microsoft\.(Storage|KeyVault|ServiceBus)\//);
@@ -111,23 +114,23 @@ describe("role assignments of the whole plan", () => {
   });
 
   it("gives the web app and the topic exactly their roles on their narrowest scopes (prod)", () => {
-    const webApp = ofType(prod, "azure-native:web:WebApp")[0];
-    const topic = ofType(prod, "azure-native:eventgrid:SystemTopic")[0];
-    expect(webApp).toBeDefined();
+    const [webApp] = ofType(prod, "azure-native:web:WebApp");
+    const [topic] = ofType(prod, "azure-native:eventgrid:SystemTopic");
+    // The mock engine gives each system-assigned identity a principal id derived from its resource's Azure name.
+    const app = mockGuid(`webapp-identity/${String(webApp?.inputs["name"])}`);
+    const events = mockGuid(`systemtopic-identity/${String(topic?.inputs["systemTopicName"])}`);
     const rows = ofType(prod, "azure-native:authorization:RoleAssignment")
-      .map((r) => [r.name, String(r.inputs["roleDefinitionId"]).split("/").pop(), String(r.inputs["scope"]).replace(/^.*\/providers\//, "")])
+      .map((r) => [r.name, String(r.inputs["roleDefinitionId"]).split("/").pop(), String(r.inputs["scope"]).replace(/^.*\/providers\//, ""), r.inputs["principalId"]])
       .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     expect(rows).toEqual([
-      ["acsplat-events-ra-deadletter", BUILT_IN_ROLES.storageBlobDataContributor, "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/blobServices/default/containers/deadletters"],
-      ["acsplat-events-ra-queue-chat-messages", BUILT_IN_ROLES.storageQueueDataMessageSender, "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/chat-messages"],
-      ["acsplat-events-ra-queue-email-delivery", BUILT_IN_ROLES.storageQueueDataMessageSender, "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/email-delivery"],
-      ["acsplat-events-ra-queue-sms-delivery", BUILT_IN_ROLES.storageQueueDataMessageSender, "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/sms-delivery"],
-      ["acsplat-token-api-ra-keyvault-secrets", BUILT_IN_ROLES.keyVaultSecretsUser, "Microsoft.KeyVault/vaults/kv-acotw6-prod-weu-97nfu"],
-      ["acsplat-token-api-ra-mapping-table", BUILT_IN_ROLES.storageTableDataContributor, "Microsoft.Storage/storageAccounts/stacsplattokprodweu97nfu/tableServices/default/tables/acsidentities"],
-      ["acsplat-token-api-ra-package-reader", BUILT_IN_ROLES.storageBlobDataReader, "Microsoft.Storage/storageAccounts/stacsplatpkgprodweu97nfu/blobServices/default/containers/packages"],
+      ["acsplat-events-ra-deadletter", BUILT_IN_ROLES.storageBlobDataContributor, "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/blobServices/default/containers/deadletters", events],
+      ["acsplat-events-ra-queue-chat-messages", BUILT_IN_ROLES.storageQueueDataMessageSender, "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/chat-messages", events],
+      ["acsplat-events-ra-queue-email-delivery", BUILT_IN_ROLES.storageQueueDataMessageSender, "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/email-delivery", events],
+      ["acsplat-events-ra-queue-sms-delivery", BUILT_IN_ROLES.storageQueueDataMessageSender, "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/sms-delivery", events],
+      ["acsplat-token-api-ra-keyvault-secrets", BUILT_IN_ROLES.keyVaultSecretsUser, "Microsoft.KeyVault/vaults/kv-acotw6-prod-weu-97nfu", app],
+      ["acsplat-token-api-ra-mapping-table", BUILT_IN_ROLES.storageTableDataContributor, "Microsoft.Storage/storageAccounts/stacsplattokprodweu97nfu/tableServices/default/tables/acsidentities", app],
+      ["acsplat-token-api-ra-package-reader", BUILT_IN_ROLES.storageBlobDataReader, "Microsoft.Storage/storageAccounts/stacsplatpkgprodweu97nfu/blobServices/default/containers/packages", app],
     ]);
-    // Principals: the topic's identity for routing, the web app's for the API (ids are mock GUIDs in the plan).
-    expect(topic).toBeDefined();
   });
 });
 

@@ -35,7 +35,7 @@ policy config (the message names the key), or a program error.
 Examples:
   npm run plan -- --stack dev
   npm run plan -- --stack prod --format sarif --output plan.sarif
-  npm run plan -- --stack prod --config-file tests/fixtures/Pulumi.misconfigured.yaml --policy-config policies/config/prod.json`;
+  npm run plan -- --stack prod --config-file tests/fixtures/Pulumi.prod-misconfigured.yaml --policy-config policies/config/prod.json`;
 
 /** The renderer of a format, loaded on demand (static specifiers, so a bundler can follow them). */
 async function renderer(format: Format): Promise<(report: PlanReport) => string> {

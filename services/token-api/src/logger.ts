@@ -1,7 +1,7 @@
 // The pino logger with tokens, keys, connection strings and authorization headers redacted wherever they appear.
 import pino, { type DestinationStream, type Logger } from "pino";
 
-/** Paths censored in every log line (tested in tests/services/token-api/logs.test.ts). */
+/** Paths censored in every log line (tested in tests/services/token-api/endpoints.test.ts, "logs"). */
 export const REDACTED_PATHS = [
   "req.headers.authorization",
   "req.headers.cookie",
