@@ -1,26 +1,7 @@
 // Config validation: every invalid value yields one error naming the key and what is accepted (a table test).
 import { describe, expect, it } from "vitest";
-import path from "node:path";
-import { ConfigError, parseConfig, rawConfigFromPulumi } from "../../stacks/config";
-import { DEFAULT_PROJECT_ROOT, readStackConfig } from "../../tools/plan/harness";
-
-type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-// The dev stack's own config is the valid baseline; each case changes one thing.
-const devConfig = rawConfigFromPulumi(readStackConfig(path.join(DEFAULT_PROJECT_ROOT, "Pulumi.dev.yaml"), "acs-platform").values);
-const valid = (): Raw => structuredClone(devConfig) as Raw;
-
-function problemsOf(mutate: (c: Raw) => void): string[] {
-  const config = valid();
-  mutate(config);
-  try {
-    parseConfig(config);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error("expected a ConfigError");
-}
+import { parseConfig, rawConfigFromPulumi } from "../../stacks/config";
+import { problemsOf, validConfig as valid, type RawConfig as Raw } from "./config-cases";
 
 describe("parseConfig", () => {
   it("fills the secure defaults of optional sections", () => {

@@ -1,10 +1,9 @@
 // Issue #4 in both stacks: the event routing, token API host and alerts resources each stack declares, the role
 // assignments of the whole plan (none broader than the allow-list), the new outputs, and config validation.
 import { beforeAll, describe, expect, it } from "vitest";
-import path from "node:path";
-import { DEFAULT_PROJECT_ROOT, evaluateStack, readStackConfig } from "../../tools/plan/harness";
+import { evaluateStack } from "../../tools/plan/harness";
 import type { PlanResult, PlannedResource } from "../../tools/plan/types";
-import { ConfigError, parseConfig, rawConfigFromPulumi } from "../../stacks/config";
+import { problemsOf } from "./config-cases";
 import { ALLOWED_ROLE_GUIDS, BUILT_IN_ROLES } from "../../components/common/roles";
 import { REQUIRED_EVENT_TYPES } from "../../components/common/acs-event-types";
 import { mockGuid } from "../../tools/plan/mocks";
@@ -150,22 +149,6 @@ describe("issue #4 outputs", () => {
 });
 
 describe("issue #4 config validation", () => {
-  // The dev stack's own config is the valid baseline; each case changes one thing.
-  const baseline = rawConfigFromPulumi(readStackConfig(path.join(DEFAULT_PROJECT_ROOT, "Pulumi.dev.yaml"), "acs-platform").values);
-  const devConfig = (): Record<string, any> => structuredClone(baseline) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-  function problemsOf(mutate: (c: Record<string, any>) => void): string[] { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const config = devConfig();
-    mutate(config);
-    try {
-      parseConfig(config);
-    } catch (err) {
-      expect(err).toBeInstanceOf(ConfigError);
-      return (err as ConfigError).problems;
-    }
-    throw new Error("expected a ConfigError");
-  }
-
   it("names an unknown event type with the accepted list", () => {
     const problems = problemsOf((c) => {
       c.eventRouting.subscriptions[0].eventTypes = ["Microsoft.Communication.EmailDelivered"];
