@@ -8,7 +8,7 @@ import type { TokenScope } from "@azure/communication-identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../../tools/acs-emulator/index";
 import type { EmulatorHandle } from "../../../tools/acs-emulator/index";
-import { admin, clientOptions, rawRequest } from "./helpers";
+import { admin, clientOptions, rawRequest, failure } from "./helpers";
 
 let emulator: EmulatorHandle;
 let identity: CommunicationIdentityClient;
@@ -35,15 +35,6 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   for await (const item of iterable) items.push(item);
   return items;
 }
-
-const failure = async (promise: Promise<unknown>): Promise<{ statusCode?: number; code?: string; message: string }> => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { statusCode?: number; code?: string; message: string };
-  }
-  throw new Error("expected the call to fail");
-};
 
 describe("end-to-end flow with only the public SDKs, the connection string and the CA", () => {
   it("two users, a thread with both, a message from each, both listed back newest first", async () => {

@@ -51,3 +51,13 @@ export async function admin(emulator: EmulatorHandle, method: string, path: stri
   const text = await response.text();
   return { status: response.status, json: text ? (JSON.parse(text) as unknown) : undefined };
 }
+
+/** The error an SDK call rejects with; fails the test when the call succeeds. */
+export async function failure(promise: Promise<unknown>): Promise<{ statusCode?: number; code?: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { statusCode?: number; code?: string; message: string };
+  }
+  throw new Error("expected the call to fail");
+}

@@ -8,7 +8,7 @@ import { SecretClient } from "@azure/keyvault-secrets";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EmulatorCredential, startEmulator } from "../../../tools/acs-emulator/index";
 import type { EmulatorHandle } from "../../../tools/acs-emulator/index";
-import { admin, clientOptions, FIXED_PRIMARY_KEY, FIXED_SECONDARY_KEY, rawRequest } from "./helpers";
+import { admin, clientOptions, FIXED_PRIMARY_KEY, FIXED_SECONDARY_KEY, rawRequest, failure } from "./helpers";
 
 let emulator: EmulatorHandle;
 let identity: CommunicationIdentityClient;
@@ -18,15 +18,6 @@ beforeAll(async () => {
   identity = new CommunicationIdentityClient(emulator.connectionString, clientOptions(emulator));
 });
 afterAll(async () => emulator.close());
-
-const failure = async (promise: Promise<unknown>): Promise<{ statusCode?: number; code?: string; message: string }> => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { statusCode?: number; code?: string; message: string };
-  }
-  throw new Error("expected the call to fail");
-};
 
 /** Signs like communication-common's access-key policy, written out independently of the emulator's code. */
 function signedHeaders(method: string, pathAndQuery: string, body: string, options: { key?: string; date?: Date } = {}): Record<string, string> {

@@ -8,7 +8,7 @@ import type { AccessToken } from "@azure/core-auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmulatorCredential, startEmulator } from "../../../tools/acs-emulator/index";
 import type { EmulatorHandle } from "../../../tools/acs-emulator/index";
-import { clientOptions, FIXED_PRIMARY_KEY, FIXED_SECONDARY_KEY, rawRequest } from "./helpers";
+import { clientOptions, FIXED_PRIMARY_KEY, FIXED_SECONDARY_KEY, rawRequest, failure } from "./helpers";
 
 let emulator: EmulatorHandle;
 let arm: CommunicationServiceManagementClient;
@@ -20,15 +20,6 @@ beforeAll(async () => {
   secrets = new SecretClient(emulator.keyVaultUrl, new EmulatorCredential(), { ...clientOptions(emulator), disableChallengeResourceVerification: true });
 });
 afterAll(async () => emulator.close());
-
-const failure = async (promise: Promise<unknown>): Promise<{ statusCode?: number; code?: string; message: string }> => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { statusCode?: number; code?: string; message: string };
-  }
-  throw new Error("expected the call to fail");
-};
 
 describe("ARM keys", () => {
   it("lists both keys and their connection strings", async () => {
