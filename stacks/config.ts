@@ -5,10 +5,10 @@
 // `configSchema` and a matching entry in the README's config reference.
 import { z } from "zod";
 import { REGION_CODES } from "../components/common/naming";
-import { eventRoutingConfigSchema } from "../components/common/acs-event-types";
-import { tokenApiConfigSchema, tokenApiEnvironmentProblems } from "../components/common/token-api";
-import { alertSettingsProblems, alertsConfigSchema, resolveAlertSettings } from "../components/common/alert-definitions";
-import { networkAddressProblems, networkConfigSchema, vaultReachabilityProblems } from "../components/common/network";
+import { eventRoutingConfigSchema } from "../components/event-routing/event-types";
+import { tokenApiConfigSchema, tokenApiEnvironmentProblems } from "../components/token-api-host/config";
+import { alertSettingsProblems, alertsConfigSchema, resolveAlertSettings } from "../components/alerts/definitions";
+import { networkAddressProblems, networkConfigSchema, vaultReachabilityProblems } from "../components/network/address-plan";
 
 /** The config namespace (the project name in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "acs-platform";

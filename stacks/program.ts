@@ -18,7 +18,7 @@ import { Network } from "../components/network";
 import { EventRouting } from "../components/event-routing";
 import { TokenApiHost } from "../components/token-api-host";
 import { Alerts } from "../components/alerts";
-import { resolveAlertSettings } from "../components/common/alert-definitions";
+import { resolveAlertSettings } from "../components/alerts/definitions";
 
 /** Stack outputs; names fixed in docs/interfaces.md. */
 export interface StackOutputs {

@@ -39,3 +39,9 @@ export interface AzureComponentArgs {
   /** A management lock on the main resource; prod sets `CanNotDelete`. */
   lock?: "CanNotDelete" | "ReadOnly";
 }
+
+/** A config problem found after parsing: the path below the section and the message (without the key). */
+export interface ConfigProblem {
+  path: Array<string | number>;
+  message: string;
+}

@@ -5,7 +5,7 @@ import { evaluateStack } from "../../tools/plan/harness";
 import type { PlanResult, PlannedResource } from "../../tools/plan/types";
 import { problemsOf } from "./config-cases";
 import { ALLOWED_ROLE_GUIDS, BUILT_IN_ROLES } from "../../components/common/roles";
-import { REQUIRED_EVENT_TYPES } from "../../components/common/acs-event-types";
+import { REQUIRED_EVENT_TYPES } from "../../components/event-routing/event-types";
 import { mockGuid } from "../../tools/plan/mocks";
 
 let dev: PlanResult;

@@ -49,7 +49,7 @@ describe("stack files", () => {
 
 describe("imports", () => {
   it("no program or component file imports the azure-native root package", () => {
-    const files = ["stacks", "components", "components/common"].flatMap((dir) =>
+    const files = ["stacks", "components", ...readdirSync(path.join(root, "components"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `components/${d.name}`)].flatMap((dir) =>
       readdirSync(path.join(root, dir))
         .filter((f) => f.endsWith(".ts"))
         .map((f) => path.join(dir, f)),

@@ -1,10 +1,10 @@
 // Tests of TokenApiHost under the mock engine: every web-app hardening input, the exact app settings (names from
 // docs/interfaces.md, no secret in plain text), the plan per environment, and exactly three role assignments.
 import { beforeAll, describe, expect, it } from "vitest";
-import { TokenApiHost, WEB_APP_LOG_CATEGORIES, detectEngineMode } from "../../components/token-api-host";
-import { tokenApiConfigSchema } from "../../components/common/token-api";
-import { BUILT_IN_ROLES } from "../../components/common/roles";
-import { MOCK_SUBSCRIPTION_ID, mockPrincipalId, ofType, one, recordResources, type RecordedResource } from "./mock-engine";
+import { TokenApiHost, WEB_APP_LOG_CATEGORIES, detectEngineMode } from "../../../components/token-api-host";
+import { tokenApiConfigSchema } from "../../../components/token-api-host/config";
+import { BUILT_IN_ROLES } from "../../../components/common/roles";
+import { MOCK_SUBSCRIPTION_ID, mockPrincipalId, ofType, one, recordResources, type RecordedResource } from "../mock-engine";
 
 const naming = { app: "acs", env: "prod", region: "westeurope", suffix: "abcde" };
 const rg = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-test/providers`;

@@ -7,7 +7,7 @@ import {
   supportsZoneRedundancy,
   tokenApiConfigSchema,
   tokenApiEnvironmentProblems,
-} from "../../components/common/token-api";
+} from "../../../components/token-api-host/config";
 
 const base = {
   plan: { skuName: "B1", instanceCount: 1 },

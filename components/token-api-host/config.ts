@@ -10,6 +10,7 @@
 // Blob Data Reader on the package.
 import { z } from "zod";
 import * as pulumi from "@pulumi/pulumi";
+import type { ConfigProblem } from "../common/types";
 
 /** Where `npm run build` in services/token-api puts the package (relative to the repository root). */
 export const DEFAULT_PACKAGE_PATH = "services/token-api/dist/token-api.zip";
@@ -112,12 +113,6 @@ export const tokenApiConfigSchema = z
 
 /** A validated `tokenApi` section. */
 export type TokenApiConfig = z.infer<typeof tokenApiConfigSchema>;
-
-/** A config problem found after parsing: the path below the section and the message (without the key). */
-export interface ConfigProblem {
-  path: Array<string | number>;
-  message: string;
-}
 
 /** Environment rules beyond the section's own: prod runs at least 2 instances, zone-redundant where the SKU allows. */
 export function tokenApiEnvironmentProblems(cfg: TokenApiConfig, environment: string): ConfigProblem[] {

@@ -1,15 +1,15 @@
 // Tests of Alerts and its pure definitions: metric names, namespaces, dimensions and operators exactly as Azure
 // defines them, every alert on the action group, per-environment defaults and config validation of thresholds.
 import { beforeAll, describe, expect, it } from "vitest";
-import { Alerts, alertRuleName } from "../../components/alerts";
+import { Alerts, alertRuleName } from "../../../components/alerts";
 import {
   ALERT_KEYS,
   alertSettingsProblems,
   alertsConfigSchema,
   defaultAlertSettings,
   resolveAlertSettings,
-} from "../../components/common/alert-definitions";
-import { MOCK_SUBSCRIPTION_ID, ofType, one, recordResources, type RecordedResource } from "./mock-engine";
+} from "../../../components/alerts/definitions";
+import { MOCK_SUBSCRIPTION_ID, ofType, one, recordResources, type RecordedResource } from "../mock-engine";
 
 const rg = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-test`;
 const ids = {

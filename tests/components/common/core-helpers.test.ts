@@ -1,9 +1,9 @@
 // Pure helpers of the core components: diagnostic-setting inputs, Key Vault network rules, email domain names
 // and the DNS record list operators hand to their DNS admin.
 import { describe, expect, it } from "vitest";
-import { diagnosticSettingInputs } from "../../components/common/diagnostics";
-import { vaultNetworkAcls } from "../../components/secret-store";
-import { dnsRecordList, emailDomainResourceName } from "../../components/communication-services";
+import { diagnosticSettingInputs } from "../../../components/common/diagnostics";
+import { vaultNetworkAcls } from "../../../components/secret-store";
+import { dnsRecordList, emailDomainResourceName } from "../../../components/communication-services";
 
 describe("diagnosticSettingInputs", () => {
   it.each([

@@ -2,8 +2,8 @@
 // an Email service with its Azure-managed and customer-managed domains and their sender usernames.
 import * as pulumi from "@pulumi/pulumi";
 import * as communication from "@pulumi/azure-native/communication";
-import { attachDiagnostics } from "./common/diagnostics";
-import type { DiagnosticsArgs } from "./common/types";
+import { attachDiagnostics } from "../common/diagnostics";
+import type { DiagnosticsArgs } from "../common/types";
 
 /** One email domain and its senders. */
 export interface EmailDomainArgs {

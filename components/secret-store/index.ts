@@ -3,9 +3,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as authorization from "@pulumi/azure-native/authorization";
-import { attachDiagnostics } from "./common/diagnostics";
-import { deterministicGuid } from "./common/naming";
-import type { AzureComponentArgs } from "./common/types";
+import { attachDiagnostics } from "../common/diagnostics";
+import { deterministicGuid } from "../common/naming";
+import type { AzureComponentArgs } from "../common/types";
 
 /** The tag on the secret that records which ACS access key the value holds (docs/interfaces.md). */
 export const ACTIVE_KEY_TAG = "acs-active-key";

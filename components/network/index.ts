@@ -9,10 +9,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
-import { attachDiagnostics } from "./common/diagnostics";
-import { resourceName, type NamingContext } from "./common/naming";
-import { APP_SERVICE_DELEGATION, PRIVATE_DNS_ZONES, type PrivateLinkGroupId } from "./common/network";
-import type { AzureComponentArgs } from "./common/types";
+import { attachDiagnostics } from "../common/diagnostics";
+import { resourceName, type NamingContext } from "../common/naming";
+import { APP_SERVICE_DELEGATION, PRIVATE_DNS_ZONES, type PrivateLinkGroupId } from "./address-plan";
+import type { AzureComponentArgs } from "../common/types";
 
 /** A resource exposed in the network through a private endpoint. */
 export interface PrivateEndpointTarget {

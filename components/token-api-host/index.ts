@@ -13,11 +13,11 @@ import type * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
-import type { AzureComponentArgs } from "./common/types";
-import { attachDiagnostics } from "./common/diagnostics";
-import { attachStorageServiceDiagnostics } from "./common/storage-diagnostics";
-import { resourceName, type NamingContext } from "./common/naming";
-import { assignRole, blobContainerScope, storageTableScope, type BuiltInRole } from "./common/roles";
+import type { AzureComponentArgs } from "../common/types";
+import { attachDiagnostics } from "../common/diagnostics";
+import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
+import { resourceName, type NamingContext } from "../common/naming";
+import { assignRole, blobContainerScope, storageTableScope, type BuiltInRole } from "../common/roles";
 import {
   appServiceSkuTier,
   choosePackageSource,
@@ -25,7 +25,7 @@ import {
   type EngineMode,
   type PackageSource,
   type TokenApiConfig,
-} from "./common/token-api";
+} from "./config";
 
 /** Log categories of the Web App sent to the workspace (issue #4: HTTP, console and app logs). */
 export const WEB_APP_LOG_CATEGORIES = ["AppServiceHTTPLogs", "AppServiceConsoleLogs", "AppServiceAppLogs"];

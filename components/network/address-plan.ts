@@ -7,7 +7,7 @@
 // the smallest accepted, /26 recommended so the plan can scale out); Azure reserves 5 addresses per subnet, so /29
 // is the smallest useful subnet.
 import { z } from "zod";
-import type { ConfigProblem } from "./token-api";
+import type { ConfigProblem } from "../common/types";
 
 /** Private-link group ids the platform uses, with the private DNS zone each resolves through. */
 export const PRIVATE_DNS_ZONES = {

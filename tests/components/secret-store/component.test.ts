@@ -1,9 +1,9 @@
 // SecretStore on its own: the options the stack files do not exercise (role assignments, premium SKU, a closed
 // vault, the default secure settings), recorded by the plan harness exactly as they would register.
 import { describe, expect, it } from "vitest";
-import { evaluateProgram } from "../../tools/plan/harness";
-import { SecretStore } from "../../components/secret-store";
-import { SECRET_PLACEHOLDER, type PlanResult, type PlannedResource } from "../../tools/plan/types";
+import { evaluateProgram } from "../../../tools/plan/harness";
+import { SecretStore } from "../../../components/secret-store";
+import { SECRET_PLACEHOLDER, type PlanResult, type PlannedResource } from "../../../tools/plan/types";
 
 const tags = { env: "test", owner: "o", costCenter: "c", dataClassification: "internal", service: "s" };
 const SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6";

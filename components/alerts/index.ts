@@ -1,20 +1,20 @@
 // Alerts: the platform's metric and log alerts (ACS token/identity, chat and email failures, Event Grid delivery,
 // token API 5xx and health) wired to the action group, plus an optional cost budget per resource group.
-// Definitions and thresholds are pure data in common/alert-definitions.ts; this file only declares resources.
+// Definitions and thresholds are pure data in definitions.ts; this file only declares resources.
 //
 // Property names from @pulumi/azure-native 3.28 monitor (metricAlerts 2018-03-01, scheduledQueryRules
 // 2025-01-01-preview) and costmanagement (budgets 2024-08-01) typings.
 import * as pulumi from "@pulumi/pulumi";
 import * as costmanagement from "@pulumi/azure-native/costmanagement";
 import * as monitor from "@pulumi/azure-native/monitor";
-import { sanitizeSegment, type NamingContext } from "./common/naming";
+import { sanitizeSegment, type NamingContext } from "../common/naming";
 import {
   ALERT_DEFINITIONS,
   type AlertKey,
   type AlertSettings,
   type AlertTarget,
   type AlertsConfig,
-} from "./common/alert-definitions";
+} from "./definitions";
 
 /** Arguments of Alerts. */
 export interface AlertsArgs {

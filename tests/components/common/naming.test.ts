@@ -13,8 +13,8 @@ import {
   stackSuffix,
   type NamingContext,
   type ResourceKind,
-} from "../../components/common/naming";
-import { mergeTags } from "../../components/common/tags";
+} from "../../../components/common/naming";
+import { mergeTags } from "../../../components/common/tags";
 
 const KINDS = Object.keys(NAME_RULES) as ResourceKind[];
 const ctx = (app: string, env: string, region = "westeurope", suffix = stackSuffix("acs-platform", `${app}-${env}`)): NamingContext => ({ app, env, region, suffix });

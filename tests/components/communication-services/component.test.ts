@@ -1,9 +1,9 @@
 // CommunicationServices on its own: both domain kinds at once, a customer domain not yet linked, sender
 // addresses and DNS records as outputs, and engagement tracking per domain.
 import { describe, expect, it } from "vitest";
-import { evaluateProgram } from "../../tools/plan/harness";
-import { CommunicationServices } from "../../components/communication-services";
-import type { PlannedResource } from "../../tools/plan/types";
+import { evaluateProgram } from "../../../tools/plan/harness";
+import { CommunicationServices } from "../../../components/communication-services";
+import type { PlannedResource } from "../../../tools/plan/types";
 
 const tags = { env: "test", owner: "o", costCenter: "c", dataClassification: "internal", service: "s" };
 

@@ -2,12 +2,12 @@
 // endpoint and its DNS (zone, VNet link, zone group), the token API's subnet wiring; plus table tests of the
 // address-plan and vault-reachability rules.
 import { beforeAll, describe, expect, it } from "vitest";
-import { evaluateProgram } from "../../tools/plan/harness";
-import type { PlanResult, PlannedResource } from "../../tools/plan/types";
-import { Network } from "../../components/network";
-import { TokenApiHost } from "../../components/token-api-host";
-import { tokenApiConfigSchema } from "../../components/common/token-api";
-import { cidrContains, cidrOverlaps, networkAddressProblems, networkConfigSchema, parseCidr, vaultReachabilityProblems } from "../../components/common/network";
+import { evaluateProgram } from "../../../tools/plan/harness";
+import type { PlanResult, PlannedResource } from "../../../tools/plan/types";
+import { Network } from "../../../components/network";
+import { TokenApiHost } from "../../../components/token-api-host";
+import { tokenApiConfigSchema } from "../../../components/token-api-host/config";
+import { cidrContains, cidrOverlaps, networkAddressProblems, networkConfigSchema, parseCidr, vaultReachabilityProblems } from "../../../components/network/address-plan";
 
 const tags = { env: "prod", owner: "o", costCenter: "c", dataClassification: "confidential", service: "s" };
 const naming = { app: "acs", env: "prod", region: "westeurope", suffix: "abcde" };

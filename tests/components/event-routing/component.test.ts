@@ -1,10 +1,10 @@
 // Tests of EventRouting under the mock engine: the topic, the hardened account, every subscription's delivery,
 // retry and dead-letter settings, and exactly the role assignments managed-identity delivery needs.
 import { beforeAll, describe, expect, it } from "vitest";
-import { EventRouting, routingRoleGrants } from "../../components/event-routing";
-import { eventRoutingConfigSchema, type EventRoutingConfig } from "../../components/common/acs-event-types";
-import { BUILT_IN_ROLES } from "../../components/common/roles";
-import { MOCK_SUBSCRIPTION_ID, mockPrincipalId, ofType, one, recordResources, type RecordedResource } from "./mock-engine";
+import { EventRouting, routingRoleGrants } from "../../../components/event-routing";
+import { eventRoutingConfigSchema, type EventRoutingConfig } from "../../../components/event-routing/event-types";
+import { BUILT_IN_ROLES } from "../../../components/common/roles";
+import { MOCK_SUBSCRIPTION_ID, mockPrincipalId, ofType, one, recordResources, type RecordedResource } from "../mock-engine";
 
 const naming = { app: "acs", env: "dev", region: "westeurope", suffix: "abcde" };
 const acsId = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-test/providers/Microsoft.Communication/communicationServices/acs-acs-dev-weu-abcde`;

@@ -11,12 +11,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as eventgrid from "@pulumi/azure-native/eventgrid";
 import * as storage from "@pulumi/azure-native/storage";
-import type { AzureComponentArgs } from "./common/types";
-import { attachDiagnostics } from "./common/diagnostics";
-import { attachStorageServiceDiagnostics } from "./common/storage-diagnostics";
-import { resourceName, type NamingContext } from "./common/naming";
-import { queueNamesOf, type EventRoutingConfig, type EventSubscriptionConfig } from "./common/acs-event-types";
-import { assignRole, blobContainerScope, storageQueueScope, type BuiltInRole } from "./common/roles";
+import type { AzureComponentArgs } from "../common/types";
+import { attachDiagnostics } from "../common/diagnostics";
+import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
+import { resourceName, type NamingContext } from "../common/naming";
+import { queueNamesOf, type EventRoutingConfig, type EventSubscriptionConfig } from "./event-types";
+import { assignRole, blobContainerScope, storageQueueScope, type BuiltInRole } from "../common/roles";
 
 /** Arguments of EventRouting. */
 export interface EventRoutingArgs extends AzureComponentArgs {

@@ -9,7 +9,7 @@ import {
   roleDefinitionResourceId,
   storageQueueScope,
   storageTableScope,
-} from "../../components/common/roles";
+} from "../../../components/common/roles";
 
 const ACCOUNT = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1";
 

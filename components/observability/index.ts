@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as monitor from "@pulumi/azure-native/monitor";
-import { attachDiagnostics } from "./common/diagnostics";
+import { attachDiagnostics } from "../common/diagnostics";
 
 /** Arguments of Observability. */
 export interface ObservabilityArgs {
