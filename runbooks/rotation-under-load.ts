@@ -3,7 +3,7 @@ import { fork } from "node:child_process";
 import path from "node:path";
 import { startLocalEnvironment, type LocalEnvironment } from "../tools/local-dev/index";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
-import { formatDuration } from "./lib/cli";
+import { formatDuration } from "../tools/cli-kit";
 import type { FromChild, ToChild } from "./lib/load-generator";
 import { StaticTokenCredential, whoFromCredential } from "./lib/credentials";
 import { rotationAdaptersFor } from "./lib/environment";

@@ -9,7 +9,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { DefaultAzureCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query";
-import { UsageError } from "./cli";
+import { UsageError } from "../../tools/cli-kit";
 import { StaticTokenCredential } from "./credentials";
 import { ArmKeyManagement, KeyVaultSecretStore, SdkIdentityCheck, TokenApiReadiness } from "./azure-ports";
 import type { CallerTokenSource, ChatClientFactory, LogQuery } from "./smoke-checks";

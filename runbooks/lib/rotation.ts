@@ -1,6 +1,6 @@
 // The zero-downtime ACS key rotation (issue #7 part 2) as an ordered step machine over injected ports, with rollback and an audit trail.
 import { randomUUID } from "node:crypto";
-import { describeError } from "./cli";
+import { describeError } from "../../tools/cli-kit";
 import { sameAccessKey } from "./credentials";
 
 export type KeyName = "primary" | "secondary";

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { ChatClient } from "@azure/communication-chat";
 import type { CommunicationIdentityClient } from "@azure/communication-identity";
-import { describeError } from "./cli";
+import { describeError } from "../../tools/cli-kit";
 
 export type CheckStatus = "pass" | "fail" | "skip";
 

@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { UsageError } from "./cli";
+import { UsageError } from "../../tools/cli-kit";
 
 /** Everything the smoke test and the key rotation need to know about one environment. */
 export interface Target {

@@ -1,6 +1,6 @@
 // Tests the helpers that keep secrets out of output and name the actor in audit records.
 import { describe, expect, it } from "vitest";
-import { describeError, redact } from "../../runbooks/lib/cli";
+import { describeError, redact } from "../../tools/cli-kit";
 import { accessKeyOf, sameAccessKey, StaticTokenCredential, whoFromCredential } from "../../runbooks/lib/credentials";
 
 const jwt = (claims: object) => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.sig`;

@@ -1,6 +1,6 @@
 // Tests how the runbooks pick their target: --stack through the pulumi CLI, --outputs from a file, --local from .local-dev/env.json.
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../runbooks/lib/cli";
+import { UsageError } from "../../tools/cli-kit";
 import { resolveTarget } from "../../runbooks/lib/target";
 import { EMULATOR_RESOURCE_GROUP, EMULATOR_SERVICE_NAME, EMULATOR_SUBSCRIPTION_ID, EMULATOR_WORKSPACE_ID } from "../../tools/acs-emulator/index";
 

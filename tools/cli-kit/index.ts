@@ -1,4 +1,5 @@
-// Shared plumbing for the operator CLIs: exit codes, usage errors, argument parsing and output.
+// The one CLI kit every command-line entry uses (plan, emulator, dev, dev:jwt, smoke, rotate-keys, verify-domain,
+// the benches): exit codes, usage errors, strict argument parsing, --help, and output.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 /** Exit codes shared by `npm run smoke` and `npm run rotate-keys`; documented in docs/runbooks/*.md. */
@@ -92,3 +93,50 @@ export function usageFailure(out: Output, error: unknown): number {
   return usage ? ExitCode.usage : ExitCode.failed;
 }
 
+
+/** What a command-line entry declares: its help text, its flags (node's parseArgs shape) and what it does. */
+export interface CommandSpec<T extends NonNullable<ParseArgsConfig["options"]>> {
+  /** The text `--help` prints: usage, every flag, exit codes, an example. */
+  help: string;
+  /** The flags; `help` (-h) is added by the kit. */
+  options: T;
+  /** Runs the command with the parsed flags and returns its exit code; a UsageError it throws exits 2. */
+  run(values: ReturnType<typeof parseCommandLine<T>>): Promise<number> | number;
+}
+
+const helpFlag = { help: { type: "boolean", short: "h" } } as const;
+
+/**
+ * Runs a command the same way for every CLI: `--help` prints the help and exits 0; a wrong flag or a UsageError is
+ * one line on stderr and exit 2; any other failure is one line (never a stack trace) and exit 1.
+ */
+export async function runCommand<T extends NonNullable<ParseArgsConfig["options"]>>(
+  spec: CommandSpec<T>,
+  argv: string[] = process.argv.slice(2),
+): Promise<number> {
+  try {
+    const values = parseCommandLine(argv, { ...spec.options, ...helpFlag }) as ReturnType<typeof parseCommandLine<T>> & {
+      help?: boolean;
+    };
+    if (values.help) {
+      process.stdout.write(`${spec.help}\n`);
+      return ExitCode.ok;
+    }
+    return await spec.run(values);
+  } catch (error) {
+    const message = redact(error instanceof Error ? error.message : String(error));
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${message} (run with --help for usage)\n`);
+      return ExitCode.usage;
+    }
+    process.stderr.write(`error: ${message}\n`);
+    return ExitCode.failed;
+  }
+}
+
+/** Entry-point wrapper: runs the command and exits with its code once stdout has drained (pipes are never cut). */
+export function main<T extends NonNullable<ParseArgsConfig["options"]>>(spec: CommandSpec<T>): void {
+  void runCommand(spec).then((code) => {
+    process.exitCode = code;
+  });
+}
