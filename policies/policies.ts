@@ -32,6 +32,7 @@ import { webWebappDisallowPlainSecrets } from "./web-webapp-disallow-plain-secre
 import { webWebappDisableRemoteDebugging } from "./web-webapp-disable-remote-debugging";
 import { webWebappEnableHttpsOnly } from "./web-webapp-enable-https-only";
 import { webWebappEnableManagedIdentity } from "./web-webapp-enable-managed-identity";
+import { deployabilityPolicies } from "./deployability";
 
 /** Name of the pack as `pulumi preview` reports it. */
 export const PACK_NAME = "acs-platform";
@@ -69,4 +70,6 @@ export const allPolicies: Policies = [
   monitorAlertsMissingCoverage,
   tokenapiWebappConfigureTokenLifetime,
   tokenapiWebappEnforceAllowedScopes,
+  // The deployability group: where Azure would reject the deployment (policies/deployability).
+  ...deployabilityPolicies,
 ];

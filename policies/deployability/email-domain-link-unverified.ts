@@ -1,0 +1,57 @@
+// Deployability rule: Communication Services links only email domains that Azure already reports verified. A
+// domain created in the same deployment (its id still unknown in a preview) or a customer-managed domain the
+// program has not marked verified would make Azure reject the whole ACS create or update.
+import { UnknownValueError, type PolicyResource, type StackValidationPolicy } from "@pulumi/policy";
+import { T } from "../lib";
+import { EMAIL_DOMAIN_VERIFIED_TAG, SOURCES } from "./facts";
+
+const CUSTOMER_MANAGED = ["CustomerManaged", "CustomerManagedInExchangeOnline"];
+
+/** The linkedDomains entries of an ACS resource; `undefined` marks an entry whose id is not known yet. */
+function linkedDomainIds(acs: PolicyResource): Array<string | undefined> {
+  const list = acs.props.linkedDomains;
+  if (!Array.isArray(list)) return [];
+  const ids: Array<string | undefined> = [];
+  for (let i = 0; i < list.length; i++) {
+    try {
+      const v: unknown = list[i];
+      ids.push(typeof v === "string" ? v : undefined);
+    } catch (e) {
+      // An unknown id in a preview means the domain does not exist yet: it is created by this deployment.
+      if (e instanceof UnknownValueError) ids.push(undefined);
+      else throw e;
+    }
+  }
+  return ids;
+}
+
+export const deployabilityEmailDomainLinkUnverified: StackValidationPolicy = {
+  name: "deployability-email-domain-link-unverified",
+  description: "Communication Services links only email domains that are already verified.",
+  severity: "critical",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Deploy the customer-managed domain unlinked (`verified: false`, the default), publish the `emailDnsRecords`, verify the " +
+    "domain (`npm run verify-domain`), then set `verified: true` and run `pulumi up` again.",
+  validateStack: (args, reportViolation) => {
+    const domains = args.resources.filter((r) => r.type === T.emailDomain);
+    for (const acs of args.resources.filter((r) => r.type === T.communicationService)) {
+      for (const id of linkedDomainIds(acs)) {
+        const domain = id === undefined ? undefined : domains.find((d) => d.props.id === id);
+        let problem: string | undefined;
+        if (id === undefined) {
+          problem = "links an email domain whose id is not known yet, i.e. one this deployment creates";
+        } else if (domain !== undefined && CUSTOMER_MANAGED.includes(domain.props.domainManagement) && domain.props.tags?.[EMAIL_DOMAIN_VERIFIED_TAG] !== "true") {
+          problem = `links the customer-managed domain '${domain.name}' (${String(domain.props.domainName ?? "")}) before it is marked verified (tag ${EMAIL_DOMAIN_VERIFIED_TAG} is not "true")`;
+        }
+        if (problem !== undefined) {
+          reportViolation(
+            `${acs.type} '${acs.name}' ${problem}. Azure will answer that only verified domains can be linked ` +
+              `("This domain must be fully verified before attempting to link it"), and the create or update fails. Source: ${SOURCES.connectDomain}`,
+            acs.urn,
+          );
+        }
+      }
+    }
+  },
+};

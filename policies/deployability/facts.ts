@@ -1,0 +1,112 @@
+// Azure behaviours the deployability rules check and the program relies on, each defined once with its source:
+// the program imports these (budget start, default sender, verified-domain tag, supported Node) so what it
+// deploys and what the rules accept cannot drift apart. Pure data and functions, no Pulumi imports.
+
+/** Where each fact was read; the rules quote these in their messages. */
+export const SOURCES = {
+  connectDomain: "https://learn.microsoft.com/azure/communication-services/quickstarts/email/connect-email-communication-resource",
+  multipleSenders: "https://learn.microsoft.com/azure/communication-services/quickstarts/email/add-multiple-senders",
+  azureNativeCreate: "https://github.com/pulumi/pulumi-azure-native/blob/master/provider/pkg/openapi/defaults/defaultResourcesState.go",
+  budgetTimePeriod:
+    "https://github.com/Azure/azure-rest-api-specs/blob/main/specification/cost-management/resource-manager/Microsoft.CostManagement/stable/2024-08-01/costmanagement.budgets.json",
+  keyVaultReferences: "https://learn.microsoft.com/azure/app-service/app-service-key-vault-references",
+  vnetRouting: "https://learn.microsoft.com/azure/app-service/configure-vnet-integration-routing",
+  runFromPackage: "https://learn.microsoft.com/azure/app-service/deploy-run-package",
+  planTiers: "https://learn.microsoft.com/azure/app-service/overview-hosting-plans",
+  logAlertValidation: "https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule",
+  nodeReleases: "https://nodejs.org/en/about/previous-releases",
+  nodeOnAppService: "https://github.com/Azure/app-service-linux-docs/blob/master/Runtime_Support/node_support.md",
+} as const;
+
+// ---- email -----------------------------------------------------------------------------------------------------
+
+/**
+ * Tag the program puts on every email domain: "true" once the operator has confirmed (config `verified: true`)
+ * that Azure reports the domain verified. Only such domains are linked to ACS; a new domain never is, because
+ * Azure links only verified domains ("This domain must be fully verified before attempting to link it").
+ */
+export const EMAIL_DOMAIN_VERIFIED_TAG = "acs-email-domain-verified";
+
+/**
+ * The sender username Azure creates on every email domain ("it has default MailFrom address as
+ * donotreply@..."). azure-native's create reads the resource first and fails with "cannot create already existing
+ * resource" for anything outside its default-resource list, which has no Communication entry.
+ */
+export const DEFAULT_SENDER_USERNAME = "DoNotReply";
+
+/** True when `username` is the default sender (Azure compares it case-insensitively). */
+export function isDefaultSender(username: unknown): boolean {
+  return typeof username === "string" && username.toLowerCase() === DEFAULT_SENDER_USERNAME.toLowerCase();
+}
+
+// ---- cost management -------------------------------------------------------------------------------------------
+
+/** `YYYY-MM-01T00:00:00Z`: the first day (UTC) of the month `now` falls in. */
+export function firstDayOfMonthUtc(now: Date): string {
+  const y = now.getUTCFullYear();
+  const m = String(now.getUTCMonth() + 1).padStart(2, "0");
+  return `${y}-${m}-01T00:00:00Z`;
+}
+
+/**
+ * Why Cost Management rejects `startDate` for a Monthly budget created at `now`, or undefined when it accepts it.
+ * BudgetTimePeriod (costmanagement.budgets.json, 2024-08-01): "The start date must be first of the month ...
+ * Future start date should not be more than twelve months. Past start date should be selected within the
+ * timegrain period."
+ */
+export function budgetStartProblem(startDate: string, now: Date): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(T00:00:00(\.0+)?Z?)?$/.exec(startDate);
+  if (m === null) return `startDate "${startDate}" is not a date YYYY-MM-DD`;
+  const [, y, mo, d] = m;
+  if (d !== "01") return `startDate "${startDate}" is not the first day of a month`;
+  const start = Date.UTC(Number(y), Number(mo) - 1, 1);
+  const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  const latest = Date.UTC(now.getUTCFullYear() + 1, now.getUTCMonth(), 1);
+  if (start < monthStart) {
+    return `startDate "${startDate}" lies before the current month (${firstDayOfMonthUtc(now).slice(0, 10)}); a past start date must be within the current time grain`;
+  }
+  if (start > latest) return `startDate "${startDate}" is more than twelve months ahead`;
+  return undefined;
+}
+
+// ---- App Service -----------------------------------------------------------------------------------------------
+
+/**
+ * The `sku.tier` each plan SKU name belongs to, where sources agree: Basic, Standard, PremiumV2, PremiumV3 and
+ * PremiumMV3 (Azure Policy's App Service tier allow-list and Terraform state exports list `P1mv3`/`PremiumMV3`).
+ * `P0v3` is listed as `Premium0V3` by Azure Policy but as `PremiumV3` elsewhere, so both are accepted; v4 and
+ * Isolated v2 names are left out (no source read). The program sends no tier at all: ARM derives it from the name.
+ */
+export function acceptedPlanTiers(skuName: string): readonly string[] | undefined {
+  if (/^B[123]$/.test(skuName)) return ["Basic"];
+  if (/^S[123]$/.test(skuName)) return ["Standard"];
+  if (/^P[123]v2$/.test(skuName)) return ["PremiumV2"];
+  if (skuName === "P0v3") return ["Premium0V3", "PremiumV3"];
+  if (/^P[1-5]v3$/.test(skuName)) return ["PremiumV3"];
+  if (/^P[0-5]mv3$/.test(skuName)) return ["PremiumMV3"];
+  return undefined;
+}
+
+/**
+ * End of life of each Node.js LTS major (Node.js release schedule); App Service removes a major from the runtime
+ * stacks it offers once it reaches end of life (Azure/app-service-linux-docs node_support.md).
+ */
+export const NODE_END_OF_LIFE: Readonly<Record<number, string>> = {
+  18: "2025-04-30",
+  20: "2026-04-30",
+  22: "2027-04-30",
+  24: "2028-04-30",
+};
+
+/** The Node major the token API runs on App Service (`NODE|22-lts`) and is bundled for (`node22`). */
+export const TOKEN_API_NODE_MAJOR = 22;
+
+/** Why `NODE|<major>-lts` is not a supported runtime at `now`, or undefined. */
+export function nodeRuntimeProblem(linuxFxVersion: string, now: Date): string | undefined {
+  const m = /^NODE\|(\d+)/i.exec(linuxFxVersion);
+  if (m === null) return undefined;
+  const major = Number(m[1]);
+  const eol = NODE_END_OF_LIFE[major];
+  if (eol === undefined) return major < 18 ? `Node ${major} reached end of life before ${NODE_END_OF_LIFE[18]}` : undefined;
+  return now.getTime() >= Date.parse(`${eol}T00:00:00Z`) ? `Node ${major} reached end of life on ${eol}` : undefined;
+}

@@ -1,0 +1,29 @@
+// Deployability rule: a Linux web app integrated into a virtual network resolves its Key Vault references
+// through that network only when all traffic (configuration traffic included) is routed into it; otherwise the
+// reference goes out the public route, the vault firewall denies it and the app sees the literal reference.
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { appSettingsOf, forTypes, isKeyVaultReference, T } from "../lib";
+import { SOURCES } from "./facts";
+
+export const deployabilityWebappKeyvaultReferenceRouteAll: ResourceValidationPolicy = {
+  name: "deployability-webapp-keyvault-reference-route-all",
+  description: "A VNet-integrated Linux web app with Key Vault references routes all traffic (outboundVnetRouting.allTraffic) into the network.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Set `outboundVnetRouting: { allTraffic: true }` (with a NAT gateway on the integration subnet for internet egress), or read the " +
+    "secret in code with the app's identity instead of a Key Vault reference.",
+  validateResource: forTypes([T.webApp], (props, args, reportViolation) => {
+    const linux = typeof props.kind === "string" && props.kind.toLowerCase().includes("linux");
+    if (!linux || typeof props.virtualNetworkSubnetId !== "string" || props.virtualNetworkSubnetId === "") return;
+    const references = [...appSettingsOf(args.type, props)].filter(([, v]) => isKeyVaultReference(v)).map(([k]) => k);
+    if (references.length === 0) return;
+    if (props.outboundVnetRouting?.allTraffic === true) return;
+    reportViolation(
+      `${T.webApp} '${args.name}' is a Linux app integrated into a virtual network with Key Vault references (${references.join(", ")}) ` +
+        `but does not route all traffic into it. "Linux applications that connect to private endpoints must be explicitly configured to ` +
+        `route all traffic through the virtual network"; with application traffic only, configuration traffic (Key Vault references) ` +
+        `uses the public route, so the reference does not resolve. Sources: ${SOURCES.keyVaultReferences}, ${SOURCES.vnetRouting}`,
+    );
+  }),
+};

@@ -1,0 +1,66 @@
+// Deployability rule: a web app that needs its identity at start-up (Key Vault references, a run-from-package
+// blob URL read with a managed identity) uses a user-assigned identity whose role assignments exist before the
+// site. A system-assigned identity only exists once the site does, so its roles always come after the first start.
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { appSettingsOf, isKeyVaultReference, T } from "../lib";
+import { SOURCES } from "./facts";
+
+const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
+
+/** What the site reads with an identity while it starts, and which identity (a resource id, or SystemAssigned). */
+function startupNeeds(app: PolicyResource): Array<{ what: string; identity: string }> {
+  const settings = appSettingsOf(app.type, app.props);
+  const needs: Array<{ what: string; identity: string }> = [];
+  const references = [...settings].filter(([, v]) => isKeyVaultReference(v)).map(([k]) => k);
+  if (references.length > 0) {
+    const id = app.props.keyVaultReferenceIdentity;
+    needs.push({ what: `Key Vault references (${references.join(", ")})`, identity: typeof id === "string" && id !== "" ? id : "SystemAssigned" });
+  }
+  const pkg = settings.get("WEBSITE_RUN_FROM_PACKAGE");
+  // A SAS URL carries its own credential; any other URL is fetched with a managed identity.
+  if (typeof pkg === "string" && /^https:\/\//i.test(pkg) && !/[?&]sig=/i.test(pkg)) {
+    const id = settings.get("WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID");
+    needs.push({ what: "the run-from-package blob", identity: typeof id === "string" && id !== "" ? id : "SystemAssigned" });
+  }
+  return needs;
+}
+
+export const deployabilityWebappStartupRolesBeforeSite: StackValidationPolicy = {
+  name: "deployability-webapp-startup-roles-before-site",
+  description: "A web app that reads secrets or its package at start-up uses a user-assigned identity whose roles exist before the site.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Create a user-assigned identity, grant its roles, point `keyVaultReferenceIdentity` and `WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID` " +
+    "at it, and make the web app `dependsOn` those role assignments.",
+  validateStack: (args, reportViolation) => {
+    const identities = args.resources.filter((r) => r.type === T.userAssignedIdentity);
+    const grants = args.resources.filter((r) => r.type === ROLE_ASSIGNMENT);
+    for (const app of args.resources.filter((r) => r.type === T.webApp)) {
+      for (const need of startupNeeds(app)) {
+        if (need.identity.toLowerCase() === "systemassigned") {
+          reportViolation(
+            `${T.webApp} '${app.name}' reads ${need.what} at start-up with its system-assigned identity, which exists only after the ` +
+              `site is created, so its roles are granted after the first start and the app starts without access ("a user-assigned ` +
+              `identity can be created and given access to the vault in advance"). Sources: ${SOURCES.keyVaultReferences}, ${SOURCES.runFromPackage}`,
+            app.urn,
+          );
+          continue;
+        }
+        const identity = identities.find((i) => i.props.id === need.identity);
+        if (identity === undefined) continue; // an identity managed elsewhere: its roles are not visible here
+        const own = grants.filter((g) => g.dependencies.some((d) => d.urn === identity.urn));
+        if (own.length === 0) {
+          reportViolation(`${T.webApp} '${app.name}' reads ${need.what} with '${identity.name}', which has no role assignment in this stack. Source: ${SOURCES.keyVaultReferences}`, app.urn);
+        }
+        for (const g of own.filter((g) => !app.dependencies.some((d) => d.urn === g.urn))) {
+          reportViolation(
+            `${T.webApp} '${app.name}' does not depend on role assignment '${g.name}' of '${identity.name}', so the site can start before ` +
+              `the role exists and ${need.what} fail to load. Source: ${SOURCES.keyVaultReferences}`,
+            app.urn,
+          );
+        }
+      }
+    }
+  },
+};
