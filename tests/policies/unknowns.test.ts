@@ -34,13 +34,19 @@ const APPLIES_TO: Record<string, string> = {
   "communication-domain-disallow-azure-managed": "azure-native:communication:Domain",
   "tokenapi-webapp-configure-token-lifetime": "azure-native:web:WebApp",
   "tokenapi-webapp-enforce-allowed-scopes": "azure-native:web:WebApp",
+  "deployability-sender-disallow-default-username": "azure-native:communication:SenderUsername",
+  "deployability-budget-enforce-start-date-window": "azure-native:costmanagement:Budget",
+  "deployability-webapp-enforce-route-all-for-keyvault-references": "azure-native:web:WebApp",
+  "deployability-appserviceplan-enforce-sku-tier": "azure-native:web:AppServicePlan",
+  "deployability-webapp-disallow-end-of-life-runtime": "azure-native:web:WebApp",
 };
 
 /** Every top-level input the policies read, each unknown. */
 const allUnknown = Object.fromEntries(
   ["properties", "siteConfig", "httpsOnly", "identity", "tags", "location", "dataLocation", "vaultName", "enableHttpsTrafficOnly",
     "minimumTlsVersion", "allowBlobPublicAccess", "retentionInDays", "workspaceCapping", "deadLetterWithResourceIdentity",
-    "deadLetterDestination", "retryPolicy", "filter", "userEngagementTracking", "domainManagement"].map((k) => [k, UNKNOWN.string]),
+    "deadLetterDestination", "retryPolicy", "filter", "userEngagementTracking", "domainManagement", "username", "senderUsername",
+    "timePeriod", "kind", "sku"].map((k) => [k, UNKNOWN.string]),
 );
 
 const resourcePolicies = allPolicies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);

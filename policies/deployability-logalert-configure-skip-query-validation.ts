@@ -2,8 +2,8 @@
 // `skipQueryValidation` (or after the diagnostic setting): in a new workspace the table does not resolve yet and
 // the create fails with "SEM0100 Failed to resolve table".
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { T } from "../lib";
-import { SOURCES } from "./facts";
+import { T } from "./lib";
+import { SOURCES } from "./deployability-facts";
 
 /** Tables written by diagnostic settings (resource-specific tables of the types in this platform, AzureDiagnostics). */
 const DIAGNOSTIC_TABLE = /^(ACS\w+|AppService\w+|AEG\w+|Storage\w+Logs|AZKV\w+|AzureDiagnostics|LAQueryLogs)$/;
@@ -14,8 +14,8 @@ export function firstTable(query: string): string | undefined {
   return m?.[1];
 }
 
-export const deployabilityLogAlertTableNotReady: StackValidationPolicy = {
-  name: "deployability-log-alert-table-not-ready",
+export const deployabilityLogalertConfigureSkipQueryValidation: StackValidationPolicy = {
+  name: "deployability-logalert-configure-skip-query-validation",
   description: "A log search alert over a diagnostic-settings table skips query validation or is created after the diagnostic setting.",
   severity: "medium",
   enforcementLevel: "mandatory",

@@ -2,8 +2,8 @@
 // domain created in the same deployment (its id still unknown in a preview) or a customer-managed domain the
 // program has not marked verified would make Azure reject the whole ACS create or update.
 import { UnknownValueError, type PolicyResource, type StackValidationPolicy } from "@pulumi/policy";
-import { T } from "../lib";
-import { EMAIL_DOMAIN_VERIFIED_TAG, SOURCES } from "./facts";
+import { T } from "./lib";
+import { EMAIL_DOMAIN_VERIFIED_TAG, SOURCES } from "./deployability-facts";
 
 const CUSTOMER_MANAGED = ["CustomerManaged", "CustomerManagedInExchangeOnline"];
 
@@ -25,8 +25,8 @@ function linkedDomainIds(acs: PolicyResource): Array<string | undefined> {
   return ids;
 }
 
-export const deployabilityEmailDomainLinkUnverified: StackValidationPolicy = {
-  name: "deployability-email-domain-link-unverified",
+export const deployabilityCommunicationDisallowUnverifiedDomainLink: StackValidationPolicy = {
+  name: "deployability-communication-disallow-unverified-domain-link",
   description: "Communication Services links only email domains that are already verified.",
   severity: "critical",
   enforcementLevel: "mandatory",

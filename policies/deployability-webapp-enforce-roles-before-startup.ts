@@ -2,8 +2,8 @@
 // blob URL read with a managed identity) uses a user-assigned identity whose role assignments exist before the
 // site. A system-assigned identity only exists once the site does, so its roles always come after the first start.
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { appSettingsOf, isKeyVaultReference, T } from "../lib";
-import { SOURCES } from "./facts";
+import { appSettingsOf, isKeyVaultReference, T } from "./lib";
+import { SOURCES } from "./deployability-facts";
 
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 
@@ -25,8 +25,8 @@ function startupNeeds(app: PolicyResource): Array<{ what: string; identity: stri
   return needs;
 }
 
-export const deployabilityWebappStartupRolesBeforeSite: StackValidationPolicy = {
-  name: "deployability-webapp-startup-roles-before-site",
+export const deployabilityWebappEnforceRolesBeforeStartup: StackValidationPolicy = {
+  name: "deployability-webapp-enforce-roles-before-startup",
   description: "A web app that reads secrets or its package at start-up uses a user-assigned identity whose roles exist before the site.",
   severity: "high",
   enforcementLevel: "mandatory",
@@ -37,26 +37,27 @@ export const deployabilityWebappStartupRolesBeforeSite: StackValidationPolicy = 
     const identities = args.resources.filter((r) => r.type === T.userAssignedIdentity);
     const grants = args.resources.filter((r) => r.type === ROLE_ASSIGNMENT);
     for (const app of args.resources.filter((r) => r.type === T.webApp)) {
-      for (const need of startupNeeds(app)) {
-        if (need.identity.toLowerCase() === "systemassigned") {
-          reportViolation(
-            `${T.webApp} '${app.name}' reads ${need.what} at start-up with its system-assigned identity, which exists only after the ` +
-              `site is created, so its roles are granted after the first start and the app starts without access ("a user-assigned ` +
-              `identity can be created and given access to the vault in advance"). Sources: ${SOURCES.keyVaultReferences}, ${SOURCES.runFromPackage}`,
-            app.urn,
-          );
-          continue;
-        }
-        const identity = identities.find((i) => i.props.id === need.identity);
+      const needs = startupNeeds(app);
+      for (const need of needs.filter((n) => n.identity.toLowerCase() === "systemassigned")) {
+        reportViolation(
+          `${T.webApp} '${app.name}' reads ${need.what} at start-up with its system-assigned identity, which exists only after the ` +
+            `site is created, so its roles are granted after the first start and the app starts without access ("a user-assigned ` +
+            `identity can be created and given access to the vault in advance"). Sources: ${SOURCES.keyVaultReferences}, ${SOURCES.runFromPackage}`,
+          app.urn,
+        );
+      }
+      for (const id of new Set(needs.map((n) => n.identity).filter((i) => i.toLowerCase() !== "systemassigned"))) {
+        const identity = identities.find((i) => i.props.id === id);
         if (identity === undefined) continue; // an identity managed elsewhere: its roles are not visible here
+        const what = needs.filter((n) => n.identity === id).map((n) => n.what).join(" and ");
         const own = grants.filter((g) => g.dependencies.some((d) => d.urn === identity.urn));
         if (own.length === 0) {
-          reportViolation(`${T.webApp} '${app.name}' reads ${need.what} with '${identity.name}', which has no role assignment in this stack. Source: ${SOURCES.keyVaultReferences}`, app.urn);
+          reportViolation(`${T.webApp} '${app.name}' reads ${what} with '${identity.name}', which has no role assignment in this stack. Source: ${SOURCES.keyVaultReferences}`, app.urn);
         }
         for (const g of own.filter((g) => !app.dependencies.some((d) => d.urn === g.urn))) {
           reportViolation(
             `${T.webApp} '${app.name}' does not depend on role assignment '${g.name}' of '${identity.name}', so the site can start before ` +
-              `the role exists and ${need.what} fail to load. Source: ${SOURCES.keyVaultReferences}`,
+              `the role exists and ${what} fail to load. Source: ${SOURCES.keyVaultReferences}`,
             app.urn,
           );
         }

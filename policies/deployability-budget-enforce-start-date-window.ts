@@ -1,13 +1,13 @@
 // Deployability rule: a Cost Management budget's start date lies where the API accepts it at deploy time — the
 // first day of a month, not before the current month, at most twelve months ahead (BudgetTimePeriod).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes } from "../lib";
-import { budgetStartProblem, SOURCES } from "./facts";
+import { forTypes } from "./lib";
+import { budgetStartProblem, SOURCES } from "./deployability-facts";
 
 const BUDGET = "azure-native:costmanagement:Budget";
 
-export const deployabilityBudgetStartDateWindow: ResourceValidationPolicy = {
-  name: "deployability-budget-start-date-window",
+export const deployabilityBudgetEnforceStartDateWindow: ResourceValidationPolicy = {
+  name: "deployability-budget-enforce-start-date-window",
   description: "A budget's timePeriod.startDate is the first of a month within the window Cost Management accepts now.",
   severity: "high",
   enforcementLevel: "mandatory",

@@ -1,13 +1,13 @@
 // Deployability rule: no SenderUsername declares the `DoNotReply` sender Azure creates on every email domain;
 // azure-native's create finds it already there and stops the deployment.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes } from "../lib";
-import { DEFAULT_SENDER_USERNAME, isDefaultSender, SOURCES } from "./facts";
+import { forTypes } from "./lib";
+import { DEFAULT_SENDER_USERNAME, isDefaultSender, SOURCES } from "./deployability-facts";
 
 const SENDER_USERNAME = "azure-native:communication:SenderUsername";
 
-export const deployabilityEmailDefaultSenderDeclared: ResourceValidationPolicy = {
-  name: "deployability-email-default-sender-declared",
+export const deployabilitySenderDisallowDefaultUsername: ResourceValidationPolicy = {
+  name: "deployability-sender-disallow-default-username",
   description: `No SenderUsername re-creates the default '${DEFAULT_SENDER_USERNAME}' sender Azure creates on every email domain.`,
   severity: "high",
   enforcementLevel: "mandatory",

@@ -1,11 +1,11 @@
 // Deployability rule: a Linux web app's Node.js runtime (`NODE|<major>-lts`) has not reached end of life; App
 // Service stops offering a major once it has, and it gets no security patches.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, T } from "../lib";
-import { nodeRuntimeProblem, SOURCES } from "./facts";
+import { forTypes, T } from "./lib";
+import { nodeRuntimeProblem, SOURCES } from "./deployability-facts";
 
-export const deployabilityWebappRuntimeEndOfLife: ResourceValidationPolicy = {
-  name: "deployability-webapp-runtime-end-of-life",
+export const deployabilityWebappDisallowEndOfLifeRuntime: ResourceValidationPolicy = {
+  name: "deployability-webapp-disallow-end-of-life-runtime",
   description: "A Linux web app runs a Node.js LTS major that has not reached end of life.",
   severity: "high",
   enforcementLevel: "mandatory",

@@ -2,11 +2,11 @@
 // through that network only when all traffic (configuration traffic included) is routed into it; otherwise the
 // reference goes out the public route, the vault firewall denies it and the app sees the literal reference.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { appSettingsOf, forTypes, isKeyVaultReference, T } from "../lib";
-import { SOURCES } from "./facts";
+import { appSettingsOf, forTypes, isKeyVaultReference, T } from "./lib";
+import { SOURCES } from "./deployability-facts";
 
-export const deployabilityWebappKeyvaultReferenceRouteAll: ResourceValidationPolicy = {
-  name: "deployability-webapp-keyvault-reference-route-all",
+export const deployabilityWebappEnforceRouteAllForKeyvaultReferences: ResourceValidationPolicy = {
+  name: "deployability-webapp-enforce-route-all-for-keyvault-references",
   description: "A VNet-integrated Linux web app with Key Vault references routes all traffic (outboundVnetRouting.allTraffic) into the network.",
   severity: "high",
   enforcementLevel: "mandatory",

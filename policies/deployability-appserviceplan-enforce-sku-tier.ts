@@ -1,11 +1,11 @@
 // Deployability rule: an App Service plan's `sku.tier`, when given, is the tier Azure assigns to its SKU name
 // (P0v3 belongs to Premium0V3, P*mv3 to PremiumMV3, not PremiumV3).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, T } from "../lib";
-import { acceptedPlanTiers, SOURCES } from "./facts";
+import { forTypes, T } from "./lib";
+import { acceptedPlanTiers, SOURCES } from "./deployability-facts";
 
-export const deployabilityAppserviceplanTierMismatch: ResourceValidationPolicy = {
-  name: "deployability-appserviceplan-tier-mismatch",
+export const deployabilityAppserviceplanEnforceSkuTier: ResourceValidationPolicy = {
+  name: "deployability-appserviceplan-enforce-sku-tier",
   description: "An App Service plan's sku.tier matches its sku.name (or is omitted, so ARM derives it).",
   severity: "medium",
   enforcementLevel: "mandatory",

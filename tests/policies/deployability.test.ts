@@ -1,0 +1,222 @@
+// Tests for the deployability group: each rule passes the shape the program deploys and fails, with the message
+// naming the resource, Azure's answer and the source, on the one mutation that reintroduces the failure.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { deployabilityAppserviceplanEnforceSkuTier } from "../../policies/deployability-appserviceplan-enforce-sku-tier";
+import { deployabilityBudgetEnforceStartDateWindow } from "../../policies/deployability-budget-enforce-start-date-window";
+import { deployabilitySenderDisallowDefaultUsername } from "../../policies/deployability-sender-disallow-default-username";
+import { deployabilityCommunicationDisallowUnverifiedDomainLink } from "../../policies/deployability-communication-disallow-unverified-domain-link";
+import { budgetStartProblem, EMAIL_DOMAIN_VERIFIED_TAG, firstDayOfMonthUtc, nodeRuntimeProblem, SOURCES } from "../../policies/deployability-facts";
+import { deployabilityLogalertConfigureSkipQueryValidation, firstTable } from "../../policies/deployability-logalert-configure-skip-query-validation";
+import { deployabilityWebappEnforceRouteAllForKeyvaultReferences } from "../../policies/deployability-webapp-enforce-route-all-for-keyvault-references";
+import { deployabilityWebappDisallowEndOfLifeRuntime } from "../../policies/deployability-webapp-disallow-end-of-life-runtime";
+import { deployabilityWebappEnforceRolesBeforeStartup } from "../../policies/deployability-webapp-enforce-roles-before-startup";
+import { mutate, res, runResource, runStack, UNKNOWN, urnOf } from "./helpers";
+
+const T = {
+  acs: "azure-native:communication:CommunicationService",
+  domain: "azure-native:communication:Domain",
+  sender: "azure-native:communication:SenderUsername",
+  budget: "azure-native:costmanagement:Budget",
+  webApp: "azure-native:web:WebApp",
+  plan: "azure-native:web:AppServicePlan",
+  uai: "azure-native:managedidentity:UserAssignedIdentity",
+  ra: "azure-native:authorization:RoleAssignment",
+  query: "azure-native:monitor:ScheduledQueryRule",
+  diag: "azure-native:monitor:DiagnosticSetting",
+};
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("facts", () => {
+  it.each([
+    ["2026-12-01T00:00:00Z", "2026-12-15T10:00:00Z", undefined],
+    ["2027-12-01", "2026-12-15T10:00:00Z", undefined],
+    ["2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z", 'startDate "2026-11-01T00:00:00Z" lies before the current month (2026-12-01); a past start date must be within the current time grain'],
+    ["2028-01-01", "2026-12-15T10:00:00Z", 'startDate "2028-01-01" is more than twelve months ahead'],
+    ["2026-12-02", "2026-12-15T10:00:00Z", 'startDate "2026-12-02" is not the first day of a month'],
+  ])("budgetStartProblem(%s) at %s", (start, now, expected) => {
+    expect(budgetStartProblem(start, new Date(now))).toBe(expected);
+  });
+  it("firstDayOfMonthUtc is the UTC month start, also late on the last day of a month in another zone", () => {
+    expect(firstDayOfMonthUtc(new Date("2027-03-31T23:59:59Z"))).toBe("2027-03-01T00:00:00Z");
+    expect(firstDayOfMonthUtc(new Date("2027-04-01T00:00:00Z"))).toBe("2027-04-01T00:00:00Z");
+  });
+  it.each([
+    ["NODE|20-lts", "2026-12-01", "Node 20 reached end of life on 2026-04-30"],
+    ["NODE|22-lts", "2026-12-01", undefined],
+    ["NODE|22-lts", "2027-05-01", "Node 22 reached end of life on 2027-04-30"],
+    ["NODE|16-lts", "2026-12-01", "Node 16 reached end of life before 2025-04-30"],
+    ["DOTNETCORE|8.0", "2026-12-01", undefined],
+  ])("nodeRuntimeProblem(%s) at %s", (fx, now, expected) => {
+    expect(nodeRuntimeProblem(fx, new Date(`${now}T00:00:00Z`))).toBe(expected);
+  });
+  it("firstTable reads the table a query starts with", () => {
+    expect(firstTable("ACSAuthIncomingOperations\n| where x")).toBe("ACSAuthIncomingOperations");
+    expect(firstTable("_LogOperation | where Category == 'Ingestion'")).toBe("_LogOperation");
+    expect(firstTable("let x = 1; T")).toBeUndefined();
+  });
+});
+
+describe("deployability-communication-disallow-unverified-domain-link", () => {
+  const p = deployabilityCommunicationDisallowUnverifiedDomainLink;
+  const domainId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Communication/emailServices/e/domains/notify.contoso.com";
+  const stack = (verified: string | undefined, linked: unknown[] = [domainId]) => [
+    res(T.domain, "domain", { id: domainId, domainName: "notify.contoso.com", domainManagement: "CustomerManaged", tags: verified === undefined ? {} : { [EMAIL_DOMAIN_VERIFIED_TAG]: verified } }),
+    res(T.acs, "acs", { dataLocation: "Europe", linkedDomains: linked }, [urnOf(T.domain, "domain")]),
+  ];
+  it("passes a verified customer domain, an unlinked one and an Azure-managed one", async () => {
+    expect((await runStack(p, stack("true"))).messages).toEqual([]);
+    expect((await runStack(p, stack("false", []))).messages).toEqual([]);
+    const managed = [res(T.domain, "managed", { id: "/d/AzureManagedDomain", domainManagement: "AzureManaged" }), res(T.acs, "acs", { linkedDomains: ["/d/AzureManagedDomain"] })];
+    expect((await runStack(p, managed)).messages).toEqual([]);
+  });
+  it.each([["false"], [undefined]])("fails a customer domain linked while marked %s", async (verified) => {
+    const r = await runStack(p, stack(verified));
+    expect(r.messages).toEqual([
+      `${T.acs} 'acs' links the customer-managed domain 'domain' (notify.contoso.com) before it is marked verified (tag ${EMAIL_DOMAIN_VERIFIED_TAG} is not "true"). ` +
+        `Azure will answer that only verified domains can be linked ("This domain must be fully verified before attempting to link it"), and the create or update fails. Source: ${SOURCES.connectDomain}`,
+    ]);
+    expect(r.results.map((x) => [x.level, x.urn])).toEqual([["mandatory", urnOf(T.acs, "acs")]]);
+  });
+  it("fails a link to a domain whose id is unknown in a preview (created by this deployment)", async () => {
+    const r = await runStack(p, stack("true", [UNKNOWN.string]));
+    expect(r.messages).toEqual([
+      `${T.acs} 'acs' links an email domain whose id is not known yet, i.e. one this deployment creates. Azure will answer that only verified domains can be linked ` +
+        `("This domain must be fully verified before attempting to link it"), and the create or update fails. Source: ${SOURCES.connectDomain}`,
+    ]);
+  });
+});
+
+describe("deployability-sender-disallow-default-username", () => {
+  const p = deployabilitySenderDisallowDefaultUsername;
+  const base = { senderUsername: "alerts", username: "alerts", displayName: "Alerts", domainName: "notify.contoso.com", emailServiceName: "e", resourceGroupName: "rg" };
+  it("passes an extra sender", async () => {
+    expect((await runResource(p, T.sender, base)).messages).toEqual([]);
+  });
+  it.each([["DoNotReply"], ["donotreply"]])("fails a declared %s sender", async (username) => {
+    const r = await runResource(p, T.sender, { ...base, senderUsername: username, username });
+    expect(r.messages).toEqual([
+      `${T.sender} 'subject' declares '${username}' as a new resource on domain 'notify.contoso.com'. Azure already created it with the domain ` +
+        `("it has default MailFrom address as donotreply@..."), and azure-native's create answers "cannot create already existing resource" ` +
+        `(Communication has no entry in its default-resource list). Sources: ${SOURCES.multipleSenders}, ${SOURCES.azureNativeCreate}`,
+    ]);
+  });
+});
+
+describe("deployability-budget-enforce-start-date-window (fake clock)", () => {
+  const p = deployabilityBudgetEnforceStartDateWindow;
+  const budget = (startDate: string) => ({ amount: 100, timeGrain: "Monthly", category: "Cost", timePeriod: { startDate } });
+  it("passes this month's first day and fails last month's once the clock moves on", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-12-10T08:00:00Z"));
+    expect((await runResource(p, T.budget, budget("2026-12-01T00:00:00Z"))).messages).toEqual([]);
+    vi.setSystemTime(new Date("2027-01-02T08:00:00Z"));
+    expect((await runResource(p, T.budget, budget("2026-12-01T00:00:00Z"))).messages).toEqual([
+      `${T.budget} 'subject': startDate "2026-12-01T00:00:00Z" lies before the current month (2027-01-01); a past start date must be within the current time grain. ` +
+        `Cost Management rejects the create ("Future start date should not be more than twelve months. Past start date should be selected within the timegrain period"). Source: ${SOURCES.budgetTimePeriod}`,
+    ]);
+  });
+});
+
+describe("deployability-webapp-enforce-route-all-for-keyvault-references", () => {
+  const p = deployabilityWebappEnforceRouteAllForKeyvaultReferences;
+  const app = {
+    kind: "app,linux",
+    virtualNetworkSubnetId: "/subnets/app",
+    outboundVnetRouting: { allTraffic: true },
+    siteConfig: { appSettings: [{ name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/ai)" }] },
+  };
+  it("passes route-all, and an app without VNet integration or without references", async () => {
+    expect((await runResource(p, T.webApp, app)).messages).toEqual([]);
+    expect((await runResource(p, T.webApp, mutate(mutate(app, "outboundVnetRouting", undefined), "virtualNetworkSubnetId", undefined))).messages).toEqual([]);
+    expect((await runResource(p, T.webApp, mutate(mutate(app, "outboundVnetRouting", undefined), "siteConfig.appSettings", []))).messages).toEqual([]);
+  });
+  it.each([["outboundVnetRouting", undefined], ["outboundVnetRouting", { applicationTraffic: true }]])("fails with %s = %j", async (path, value) => {
+    const r = await runResource(p, T.webApp, mutate(app, path, value));
+    expect(r.messages).toEqual([
+      `${T.webApp} 'subject' is a Linux app integrated into a virtual network with Key Vault references (APPLICATIONINSIGHTS_CONNECTION_STRING) but does not route all traffic into it. ` +
+        `"Linux applications that connect to private endpoints must be explicitly configured to route all traffic through the virtual network"; with application traffic only, ` +
+        `configuration traffic (Key Vault references) uses the public route, so the reference does not resolve. Sources: ${SOURCES.keyVaultReferences}, ${SOURCES.vnetRouting}`,
+    ]);
+  });
+});
+
+describe("deployability-webapp-enforce-roles-before-startup", () => {
+  const p = deployabilityWebappEnforceRolesBeforeStartup;
+  const uaiId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-token";
+  const uai = urnOf(T.uai, "id");
+  const settings = (identity: string) => [
+    { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/ai)" },
+    { name: "WEBSITE_RUN_FROM_PACKAGE", value: "https://pkg.blob.core.windows.net/packages/app.zip" },
+    { name: "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", value: identity },
+  ];
+  const stack = (appDeps: string[] = [urnOf(T.ra, "kv"), urnOf(T.ra, "pkg"), uai]) => [
+    res(T.uai, "id", { id: uaiId, resourceName: "id-token" }),
+    res(T.ra, "kv", { roleDefinitionId: "/kv-secrets-user" }, [uai]),
+    res(T.ra, "pkg", { roleDefinitionId: "/blob-reader" }, [uai]),
+    res(T.webApp, "app", { keyVaultReferenceIdentity: uaiId, identity: { type: "UserAssigned" }, siteConfig: { appSettings: settings(uaiId) } }, appDeps),
+  ];
+  it("passes a user-assigned identity whose role assignments the site depends on", async () => {
+    expect((await runStack(p, stack())).messages).toEqual([]);
+  });
+  it("fails a site that does not depend on one of its identity's role assignments", async () => {
+    const r = await runStack(p, stack([urnOf(T.ra, "kv"), uai]));
+    expect(r.messages).toEqual([
+      `${T.webApp} 'app' does not depend on role assignment 'pkg' of 'id', so the site can start before the role exists and Key Vault references (APPLICATIONINSIGHTS_CONNECTION_STRING) and the run-from-package blob fail to load. Source: ${SOURCES.keyVaultReferences}`,
+    ]);
+  });
+  it("fails a site that reads its references and package with its system-assigned identity", async () => {
+    const app = res(T.webApp, "app", { identity: { type: "SystemAssigned" }, siteConfig: { appSettings: settings("SystemAssigned") } });
+    const r = await runStack(p, [app]);
+    expect(r.messages).toEqual(
+      ["Key Vault references (APPLICATIONINSIGHTS_CONNECTION_STRING)", "the run-from-package blob"].map(
+        (what) =>
+          `${T.webApp} 'app' reads ${what} at start-up with its system-assigned identity, which exists only after the site is created, so its roles are granted after ` +
+          `the first start and the app starts without access ("a user-assigned identity can be created and given access to the vault in advance"). Sources: ${SOURCES.keyVaultReferences}, ${SOURCES.runFromPackage}`,
+      ),
+    );
+  });
+});
+
+describe("deployability-appserviceplan-enforce-sku-tier", () => {
+  const p = deployabilityAppserviceplanEnforceSkuTier;
+  it.each([[{ name: "P1v3" }], [{ name: "P1v3", tier: "PremiumV3" }], [{ name: "P1mv3", tier: "PremiumMV3" }], [{ name: "P0v3", tier: "Premium0V3" }]])("passes sku %j", async (sku) => {
+    expect((await runResource(p, T.plan, { sku })).messages).toEqual([]);
+  });
+  it("fails P2mv3 with tier PremiumV3", async () => {
+    expect((await runResource(p, T.plan, { sku: { name: "P2mv3", tier: "PremiumV3" } })).messages).toEqual([
+      `${T.plan} 'subject' sets sku.tier 'PremiumV3' for SKU 'P2mv3', whose tier is PremiumMV3. Azure either rejects the mismatch or stores its own tier and every later preview shows a diff. Source: ${SOURCES.planTiers}`,
+    ]);
+  });
+});
+
+describe("deployability-logalert-configure-skip-query-validation", () => {
+  const p = deployabilityLogalertConfigureSkipQueryValidation;
+  const rule = (extra: Record<string, unknown>, deps: string[] = []) =>
+    res(T.query, "rule", { criteria: { allOf: [{ query: "ACSAuthIncomingOperations | where toint(ResultSignature) >= 500" }] }, ...extra }, deps);
+  it("passes skipQueryValidation or a dependency on the diagnostic setting", async () => {
+    expect((await runStack(p, [rule({ skipQueryValidation: true })])).messages).toEqual([]);
+    expect((await runStack(p, [res(T.diag, "acs-diag", {}), rule({}, [urnOf(T.diag, "acs-diag")])])).messages).toEqual([]);
+  });
+  it("fails a rule over ACSAuthIncomingOperations that validates its query at creation", async () => {
+    expect((await runStack(p, [rule({})])).messages).toEqual([
+      `${T.query} 'rule' queries 'ACSAuthIncomingOperations', a table diagnostic settings create on first ingestion, without skipQueryValidation: ` +
+        `in a new workspace Azure answers 400 "SEM0100 Failed to resolve table" and the create fails. Source: ${SOURCES.logAlertValidation}`,
+    ]);
+  });
+});
+
+describe("deployability-webapp-disallow-end-of-life-runtime", () => {
+  const p = deployabilityWebappDisallowEndOfLifeRuntime;
+  it("passes NODE|22-lts and fails NODE|20-lts (after 2026-04-30)", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-12-01T00:00:00Z"));
+    expect((await runResource(p, T.webApp, { siteConfig: { linuxFxVersion: "NODE|22-lts" } })).messages).toEqual([]);
+    expect((await runResource(p, T.webApp, { siteConfig: { linuxFxVersion: "NODE|20-lts" } })).messages).toEqual([
+      `${T.webApp} 'subject' runs 'NODE|20-lts': Node 20 reached end of life on 2026-04-30. "Once a version of Node.js has reached its end of life it will no longer ` +
+        `be available from Runtime Stack selection" and gets no patches. Sources: ${SOURCES.nodeReleases}, ${SOURCES.nodeOnAppService}`,
+    ]);
+  });
+});
