@@ -28,6 +28,10 @@ const ARM_TYPES: Record<string, { path: string; nameInput: string }> = {
   "azure-native:web:WebApp": { path: "Microsoft.Web/sites", nameInput: "name" },
   "azure-native:web:AppServicePlan": { path: "Microsoft.Web/serverfarms", nameInput: "name" },
   "azure-native:eventgrid:SystemTopic": { path: "Microsoft.EventGrid/systemTopics", nameInput: "systemTopicName" },
+  "azure-native:managedidentity:UserAssignedIdentity": { path: "Microsoft.ManagedIdentity/userAssignedIdentities", nameInput: "resourceName" },
+  "azure-native:network:NetworkSecurityGroup": { path: "Microsoft.Network/networkSecurityGroups", nameInput: "networkSecurityGroupName" },
+  "azure-native:network:NatGateway": { path: "Microsoft.Network/natGateways", nameInput: "natGatewayName" },
+  "azure-native:network:PublicIPAddress": { path: "Microsoft.Network/publicIPAddresses", nameInput: "publicIpAddressName" },
 };
 
 /** Name input of types whose id the switch below builds itself. */
@@ -154,6 +158,11 @@ export class PlanMocks implements pulumi.runtime.Mocks {
       case "azure-native:web:WebApp":
         state["defaultHostName"] = `${name}.azurewebsites.net`;
         state["identity"] = { ...((inputs["identity"] as Inputs | undefined) ?? {}), principalId: mockGuid(`webapp-identity/${name}`), tenantId: MOCK_TENANT_ID };
+        break;
+      case "azure-native:managedidentity:UserAssignedIdentity":
+        state["principalId"] = mockGuid(`uai-principal/${name}`);
+        state["clientId"] = mockGuid(`uai-client/${name}`);
+        state["tenantId"] = MOCK_TENANT_ID;
         break;
       case "azure-native:eventgrid:SystemTopic":
         state["identity"] = { ...((inputs["identity"] as Inputs | undefined) ?? {}), principalId: mockGuid(`systemtopic-identity/${name}`), tenantId: MOCK_TENANT_ID };

@@ -81,12 +81,15 @@ function sizeOf(dir: string): number {
   return total;
 }
 
+/** The esbuild target: the Node major App Service runs the package on (TokenApiHost `linuxFxVersion` NODE|22-lts). */
+const BUILD_TARGET = "node22";
+
 async function main(): Promise<void> {
   const started = Date.now();
   rmSync(distDir, { recursive: true, force: true });
   mkdirSync(stagingDir, { recursive: true });
   const sources = readdirSync(join(packageDir, "src")).filter((file) => file.endsWith(".ts")).map((file) => join(packageDir, "src", file));
-  await build({ entryPoints: sources, outdir: join(stagingDir, "app"), platform: "node", target: "node20", format: "cjs", sourcemap: true, bundle: false, logLevel: "warning" });
+  await build({ entryPoints: sources, outdir: join(stagingDir, "app"), platform: "node", target: BUILD_TARGET, format: "cjs", sourcemap: true, bundle: false, logLevel: "warning" });
 
   const closure = productionClosure();
   for (const [source, target] of closure) {
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
   const own = readPackage(packageDir);
   writeFileSync(
     join(stagingDir, "package.json"),
-    JSON.stringify({ name: own.name, version: own.version, private: true, main: "app/server.js", engines: { node: ">=20" }, scripts: { start: "node app/server.js" }, dependencies: own.dependencies }, null, 2),
+    JSON.stringify({ name: own.name, version: own.version, private: true, main: "app/server.js", engines: { node: ">=22" }, scripts: { start: "node app/server.js" }, dependencies: own.dependencies }, null, 2),
   );
   const entries = await createZip(stagingDir, zipPath);
   const zipSize = statSync(zipPath).size;
