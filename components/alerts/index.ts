@@ -46,7 +46,7 @@ export class Alerts extends pulumi.ComponentResource {
   declare readonly ruleNames: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: AlertsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs:monitoring:Alerts", name, {}, opts);
+    super("acs:monitor:Alerts", name, {}, opts);
     const parent = { parent: this };
     const ruleNames: Record<string, string> = {};
 

@@ -72,7 +72,7 @@ export class CommunicationServices extends pulumi.ComponentResource {
   declare readonly dnsRecords: pulumi.Output<DnsRecord[]>;
 
   constructor(name: string, args: CommunicationServicesArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs:platform:CommunicationServices", name, {}, opts);
+    super("acs:communication:CommunicationServices", name, {}, opts);
     if (args.domains.length === 0) throw new Error("CommunicationServices needs at least one email domain");
 
     const emailService = new communication.EmailService(

@@ -86,7 +86,7 @@ export class EventRouting extends pulumi.ComponentResource {
   declare readonly deadLetterContainerName: pulumi.Output<string>;
 
   constructor(name: string, args: EventRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs:events:EventRouting", name, {}, opts);
+    super("acs:eventgrid:EventRouting", name, {}, opts);
     const parent = { parent: this };
     const { routing } = args;
 

@@ -55,7 +55,7 @@ export class Network extends pulumi.ComponentResource {
   declare readonly privateEndpointIds: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs:platform:Network", name, {}, opts);
+    super("acs:network:Network", name, {}, opts);
     const parent = { parent: this };
 
     const vnet = new network.VirtualNetwork(

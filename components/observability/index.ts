@@ -38,7 +38,7 @@ export class Observability extends pulumi.ComponentResource {
   declare readonly actionGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs:platform:Observability", name, {}, opts);
+    super("acs:operationalinsights:Observability", name, {}, opts);
     if (args.names.actionGroupShortName.length > 12) {
       throw new Error(`action group short name must be at most 12 characters; got "${args.names.actionGroupShortName}"`);
     }

@@ -60,7 +60,7 @@ export class SecretStore extends pulumi.ComponentResource {
   declare readonly secretUri: pulumi.Output<string>;
 
   constructor(name: string, args: SecretStoreArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs:platform:SecretStore", name, {}, opts);
+    super("acs:keyvault:SecretStore", name, {}, opts);
     const publicNetworkAccess = args.publicNetworkAccess ?? "Disabled";
 
     const vault = new keyvault.Vault(

@@ -84,7 +84,7 @@ export class TokenApiHost extends pulumi.ComponentResource {
   declare readonly planId: pulumi.Output<string>;
 
   constructor(name: string, args: TokenApiHostArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs:tokenapi:TokenApiHost", name, {}, opts);
+    super("acs:web:TokenApiHost", name, {}, opts);
     const parent = { parent: this };
     const cfg = args.tokenApi;
     // Decided before any child is registered, so a deploy without the package stops before creating anything.

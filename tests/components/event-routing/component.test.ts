@@ -43,7 +43,7 @@ describe("EventRouting", () => {
     const counts: Record<string, number> = {};
     for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
     expect(counts).toEqual({
-      "acs:events:EventRouting": 1,
+      "acs:eventgrid:EventRouting": 1,
       "azure-native:storage:StorageAccount": 1,
       "azure-native:storage:BlobContainer": 1,
       "azure-native:storage:Queue": 2,

@@ -72,7 +72,7 @@ describe("SecretStore", () => {
       principalId: "principal-app",
       principalType: "ServicePrincipal",
     });
-    expect(role.parent).toBe(plan.resources.find((r) => r.type === "acs:platform:SecretStore")?.urn);
+    expect(role.parent).toBe(plan.resources.find((r) => r.type === "acs:keyvault:SecretStore")?.urn);
 
     const diag = only(plan, "azure-native:monitor:DiagnosticSetting");
     expect(diag.inputs).toMatchObject({ resourceUri: vault.id, workspaceId: "/ws", logs: [{ categoryGroup: "audit", enabled: true }] });
