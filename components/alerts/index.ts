@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as costmanagement from "@pulumi/azure-native/costmanagement";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { sanitizeSegment, type NamingContext } from "../common/naming";
+import type { AzureComponentArgs } from "../common/types";
 import {
   ALERT_DEFINITIONS,
   type AlertKey,
@@ -16,14 +17,11 @@ import {
   type AlertsConfig,
 } from "./definitions";
 
-/** Arguments of Alerts. */
-export interface AlertsArgs {
-  /** Naming context of the stack; rule names derive from it. */
-  naming: NamingContext;
-  resourceGroupName: pulumi.Input<string>;
-  /** Region of the workspace (log alerts live there; metric alerts are global). */
-  location: pulumi.Input<string>;
-  tags: Record<string, string>;
+/**
+ * Arguments of Alerts; `location` is the workspace's region (log alerts live there; metric alerts are global). No
+ * diagnostics (alert rules have no diagnostic settings), lock or role assignments.
+ */
+export interface AlertsArgs extends AzureComponentArgs {
   /** The action group every alert notifies. */
   actionGroupId: pulumi.Input<string>;
   /** Resource ids of what the alerts watch. */

@@ -3,7 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as communication from "@pulumi/azure-native/communication";
 import { attachDiagnostics } from "../common/diagnostics";
-import type { DiagnosticsArgs } from "../common/types";
+import { resourceName } from "../common/naming";
+import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
 
 /** One email domain and its senders. */
 export interface EmailDomainArgs {
@@ -29,20 +30,15 @@ export interface DnsRecord {
   ttl: number;
 }
 
-/** Arguments of CommunicationServices. */
-export interface CommunicationServicesArgs {
-  /** Resource group the resources deploy into. */
-  resourceGroupName: pulumi.Input<string>;
-  /** Tags for every taggable child (already merged with the required tags). */
-  tags: Record<string, string>;
+/**
+ * Arguments of CommunicationServices. No `location`: ACS, Email and domains are global resources whose data
+ * location is `dataLocation`. No lock or role assignments.
+ */
+export interface CommunicationServicesArgs extends Omit<AzureComponentArgs, "location">, DiagnosticsArg {
   /** Where ACS and Email store data at rest, e.g. `Europe` (create-only). */
   dataLocation: string;
-  /** Azure names of the ACS and Email resources (globally unique). */
-  names: { communicationService: string; emailService: string };
   /** Email domains; at least one. */
   domains: EmailDomainArgs[];
-  /** Diagnostic settings destination for ACS; omitted means none. */
-  diagnostics?: DiagnosticsArgs;
 }
 
 /** The Azure name of an email domain resource. */
@@ -78,7 +74,7 @@ export class CommunicationServices extends pulumi.ComponentResource {
     const emailService = new communication.EmailService(
       `${name}-email`,
       {
-        emailServiceName: args.names.emailService,
+        emailServiceName: resourceName("emailService", args.naming),
         resourceGroupName: args.resourceGroupName,
         location: "global",
         dataLocation: args.dataLocation,
@@ -124,7 +120,7 @@ export class CommunicationServices extends pulumi.ComponentResource {
     const acs = new communication.CommunicationService(
       `${name}-acs`,
       {
-        communicationServiceName: args.names.communicationService,
+        communicationServiceName: resourceName("communicationService", args.naming),
         resourceGroupName: args.resourceGroupName,
         location: "global",
         dataLocation: args.dataLocation,

@@ -11,17 +11,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as eventgrid from "@pulumi/azure-native/eventgrid";
 import * as storage from "@pulumi/azure-native/storage";
-import type { AzureComponentArgs } from "../common/types";
+import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
 import { attachDiagnostics } from "../common/diagnostics";
 import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
-import { resourceName, type NamingContext } from "../common/naming";
+import { resourceName } from "../common/naming";
 import { queueNamesOf, type EventRoutingConfig, type EventSubscriptionConfig } from "./event-types";
 import { assignRole, blobContainerScope, storageQueueScope, type BuiltInRole } from "../common/roles";
 
-/** Arguments of EventRouting. */
-export interface EventRoutingArgs extends AzureComponentArgs {
-  /** Naming context of the stack; the account and topic names derive from it. */
-  naming: NamingContext;
+/** Arguments of EventRouting (no lock or role assignments: the topic's grants are its own, derived from `routing`). */
+export interface EventRoutingArgs extends AzureComponentArgs, DiagnosticsArg {
   /** Subscription id, for role definition ids. */
   subscriptionId: pulumi.Input<string>;
   /** Resource id of the Communication Services resource whose events are routed. */

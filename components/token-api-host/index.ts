@@ -13,10 +13,10 @@ import type * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
-import type { AzureComponentArgs } from "../common/types";
+import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
 import { attachDiagnostics } from "../common/diagnostics";
 import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
-import { resourceName, type NamingContext } from "../common/naming";
+import { resourceName } from "../common/naming";
 import { assignRole, blobContainerScope, storageTableScope, type BuiltInRole } from "../common/roles";
 import {
   appServiceSkuTier,
@@ -33,10 +33,8 @@ export const WEB_APP_LOG_CATEGORIES = ["AppServiceHTTPLogs", "AppServiceConsoleL
 /** Name of the Key Vault secret holding the Application Insights connection string. */
 export const APP_INSIGHTS_SECRET_NAME = "appinsights-connection-string";
 
-/** Arguments of TokenApiHost. */
-export interface TokenApiHostArgs extends AzureComponentArgs {
-  /** Naming context of the stack; the plan, app and account names derive from it. */
-  naming: NamingContext;
+/** Arguments of TokenApiHost (no lock or role assignments: the app's grants are its own and fixed). */
+export interface TokenApiHostArgs extends AzureComponentArgs, DiagnosticsArg {
   /** Subscription id, for role definition ids. */
   subscriptionId: pulumi.Input<string>;
   /** Validated `tokenApi` config. */
