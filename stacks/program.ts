@@ -42,7 +42,7 @@ export interface StackOutputs {
   mappingTableName: pulumi.Output<string>;
 }
 
-/** Reads and validates this stack's `acs-platform:*` config (throws ConfigError before any resource exists). */
+/** Reads and validates this stack's `acs-platform:*` config (throws StackConfigError before any resource exists). */
 export function loadConfig(): PlatformConfig {
   return parseConfig(rawConfigFromPulumi(pulumi.runtime.allConfig()));
 }
@@ -81,13 +81,7 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     resourceGroupName: resourceGroup.name,
     tags: tags(),
     dataLocation: config.dataLocation,
-    domains: config.email.domains.map((d) => ({
-      kind: d.kind,
-      domainName: d.kind === "CustomerManaged" ? d.domainName : undefined,
-      senders: d.senders,
-      userEngagementTracking: d.userEngagementTracking,
-      linkToAcs: d.linkToAcs,
-    })),
+    domains: config.email.domains,
     diagnostics,
   });
 

@@ -14,7 +14,7 @@ import {
   type AlertKey,
   type AlertSettings,
   type AlertTarget,
-  type AlertsConfig,
+  type AlertsSection,
 } from "./definitions";
 
 /**
@@ -29,7 +29,7 @@ export interface AlertsArgs extends AzureComponentArgs {
   /** Effective settings of every alert (environment defaults plus overrides). */
   settings: Record<AlertKey, AlertSettings>;
   /** Optional monthly cost budget on the resource group. */
-  budget?: NonNullable<AlertsConfig["budget"]> & { resourceGroupId: pulumi.Input<string> };
+  budget?: NonNullable<AlertsSection["budget"]> & { resourceGroupId: pulumi.Input<string> };
 }
 
 /** `alert-<app>-<env>-<key in kebab case>`. */

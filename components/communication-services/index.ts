@@ -5,20 +5,7 @@ import * as communication from "@pulumi/azure-native/communication";
 import { attachDiagnostics } from "../common/diagnostics";
 import { resourceName } from "../common/naming";
 import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
-
-/** One email domain and its senders. */
-export interface EmailDomainArgs {
-  /** `AzureManaged` (an `*.azurecomm.net` domain) or `CustomerManaged` (needs DNS verification). */
-  kind: "AzureManaged" | "CustomerManaged";
-  /** DNS name of a customer-managed domain; ignored for AzureManaged (its name is always `AzureManagedDomain`). */
-  domainName?: string;
-  /** Sender usernames (local parts) and their display names. */
-  senders: Array<{ username: string; displayName: string }>;
-  /** Whether Azure tracks opens and clicks (off unless a team needs it: privacy). */
-  userEngagementTracking: boolean;
-  /** Whether ACS may send from the domain (a customer-managed domain must be verified first). */
-  linkToAcs: boolean;
-}
+import type { EmailDomainSection } from "./config";
 
 /** A DNS record a customer-managed domain needs before it can send. */
 export interface DnsRecord {
@@ -37,15 +24,13 @@ export interface DnsRecord {
 export interface CommunicationServicesArgs extends Omit<AzureComponentArgs, "location">, DiagnosticsArg {
   /** Where ACS and Email store data at rest, e.g. `Europe` (create-only). */
   dataLocation: string;
-  /** Email domains; at least one. */
-  domains: EmailDomainArgs[];
+  /** Email domains, as the `email` config section validates them; at least one. */
+  domains: readonly EmailDomainSection[];
 }
 
 /** The Azure name of an email domain resource. */
-export function emailDomainResourceName(domain: Pick<EmailDomainArgs, "kind" | "domainName">): string {
-  if (domain.kind === "AzureManaged") return "AzureManagedDomain";
-  if (domain.domainName === undefined) throw new Error("email domain of kind CustomerManaged needs domainName");
-  return domain.domainName;
+export function emailDomainResourceName(domain: { kind: "AzureManaged" } | { kind: "CustomerManaged"; domainName: string }): string {
+  return domain.kind === "AzureManaged" ? "AzureManagedDomain" : domain.domainName;
 }
 
 /** ACS resource, Email service, domains, sender usernames and the ACS diagnostic setting. */

@@ -15,7 +15,7 @@ import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
 import { attachDiagnostics } from "../common/diagnostics";
 import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
 import { resourceName } from "../common/naming";
-import { queueNamesOf, type EventRoutingConfig, type EventSubscriptionConfig } from "./event-types";
+import { queueNamesOf, type EventRoutingSection, type EventSubscriptionConfig } from "./event-types";
 import { assignRole, blobContainerScope, storageQueueScope, type BuiltInRole } from "../common/roles";
 
 /** Arguments of EventRouting (no lock or role assignments: the topic's grants are its own, derived from `routing`). */
@@ -25,7 +25,7 @@ export interface EventRoutingArgs extends AzureComponentArgs, DiagnosticsArg {
   /** Resource id of the Communication Services resource whose events are routed. */
   communicationServiceId: pulumi.Input<string>;
   /** Validated `eventRouting` config: storage SKU, dead-letter container and subscriptions. */
-  routing: EventRoutingConfig;
+  routing: EventRoutingSection;
 }
 
 /** One role assignment EventRouting makes for the topic identity; exported for tests and docs. */
@@ -41,7 +41,7 @@ export interface RoutingRoleGrant {
  * The role grants the topic identity needs for `routing`: Message Sender on each storage queue, Data Sender on
  * each Service Bus queue, Blob Data Contributor on the dead-letter container; webhooks need none.
  */
-export function routingRoleGrants(routing: EventRoutingConfig): RoutingRoleGrant[] {
+export function routingRoleGrants(routing: EventRoutingSection): RoutingRoleGrant[] {
   const grants: RoutingRoleGrant[] = queueNamesOf(routing.subscriptions).map((queueName) => ({
     key: `queue-${queueName}`,
     role: "storageQueueDataMessageSender",

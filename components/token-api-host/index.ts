@@ -24,7 +24,7 @@ import {
   tokenApiAppSettings,
   type EngineMode,
   type PackageSource,
-  type TokenApiConfig,
+  type TokenApiSection,
 } from "./config";
 
 /** Log categories of the Web App sent to the workspace (issue #4: HTTP, console and app logs). */
@@ -38,7 +38,7 @@ export interface TokenApiHostArgs extends AzureComponentArgs, DiagnosticsArg {
   /** Subscription id, for role definition ids. */
   subscriptionId: pulumi.Input<string>;
   /** Validated `tokenApi` config. */
-  tokenApi: TokenApiConfig;
+  tokenApi: TokenApiSection;
   /** `https://HOST/` of the Communication Services resource. */
   acsEndpoint: pulumi.Input<string>;
   /** The vault holding the ACS connection string (the app reads it; Key Vault references resolve through it). */
