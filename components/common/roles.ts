@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { deterministicGuid } from "./naming";
+import type { RoleAssignmentArgs } from "./types";
 
 /** Built-in roles the platform assigns, keyed by a code name; values are role definition GUIDs. */
 export const BUILT_IN_ROLES = {
@@ -80,5 +81,40 @@ export function assignRole(name: string, grant: RoleGrantArgs, parent: pulumi.Re
       description: grant.description,
     },
     { parent },
+  );
+}
+
+/** The first key that appears twice in `assignments`, or undefined when every key is unique (pure). */
+export function repeatedRoleKey(assignments: readonly Pick<RoleAssignmentArgs, "key">[]): string | undefined {
+  const keys = assignments.map((ra) => ra.key);
+  return keys.find((key, i) => keys.indexOf(key) !== i);
+}
+
+/**
+ * Grants every requested role on `scope` with assignRole, keyed by `key`, so reordering the list replaces nothing;
+ * a repeated key is an error naming it, raised before any assignment is declared.
+ */
+export function assignRequestedRoles(
+  name: string,
+  assignments: readonly RoleAssignmentArgs[],
+  target: { scope: pulumi.Input<string>; suffix: string; subscriptionId: pulumi.Input<string> },
+  parent: pulumi.Resource,
+): authorization.RoleAssignment[] {
+  const repeated = repeatedRoleKey(assignments);
+  if (repeated !== undefined) throw new Error(`${name}: roleAssignments has the key "${repeated}" twice; keys must be unique`);
+  return assignments.map((ra) =>
+    assignRole(
+      name,
+      {
+        suffix: target.suffix,
+        key: ra.key,
+        role: ra.role,
+        scope: target.scope,
+        subscriptionId: target.subscriptionId,
+        principalId: ra.principalId,
+        description: ra.description ?? `${name}: ${ra.role}`,
+      },
+      parent,
+    ),
   );
 }

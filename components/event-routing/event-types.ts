@@ -135,7 +135,7 @@ export const eventSubscriptionSchema = z
         });
       }),
     destination: destinationSchema.default({ type: "storageQueue" }),
-    retry: retryPolicySchema.default({ maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1440 }),
+    retry: retryPolicySchema.prefault({}),
   })
   .strict();
 
@@ -174,7 +174,7 @@ export const eventRoutingConfigSchema = z
 /** A validated event subscription. */
 export type EventSubscriptionConfig = z.infer<typeof eventSubscriptionSchema>;
 /** A validated `eventRouting` section. */
-export type EventRoutingConfig = z.infer<typeof eventRoutingConfigSchema>;
+export type EventRoutingSection = z.infer<typeof eventRoutingConfigSchema>;
 
 /** The storage queue each storage-queue subscription delivers to (its own name unless configured), deduplicated, in order. */
 export function queueNamesOf(subscriptions: readonly EventSubscriptionConfig[]): string[] {

@@ -11,23 +11,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as eventgrid from "@pulumi/azure-native/eventgrid";
 import * as storage from "@pulumi/azure-native/storage";
-import type { AzureComponentArgs } from "../common/types";
+import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
 import { attachDiagnostics } from "../common/diagnostics";
 import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
-import { resourceName, type NamingContext } from "../common/naming";
-import { queueNamesOf, type EventRoutingConfig, type EventSubscriptionConfig } from "./event-types";
+import { resourceName } from "../common/naming";
+import { queueNamesOf, type EventRoutingSection, type EventSubscriptionConfig } from "./event-types";
 import { assignRole, blobContainerScope, storageQueueScope, type BuiltInRole } from "../common/roles";
 
-/** Arguments of EventRouting. */
-export interface EventRoutingArgs extends AzureComponentArgs {
-  /** Naming context of the stack; the account and topic names derive from it. */
-  naming: NamingContext;
+/** Arguments of EventRouting (no lock or role assignments: the topic's grants are its own, derived from `routing`). */
+export interface EventRoutingArgs extends AzureComponentArgs, DiagnosticsArg {
   /** Subscription id, for role definition ids. */
   subscriptionId: pulumi.Input<string>;
   /** Resource id of the Communication Services resource whose events are routed. */
   communicationServiceId: pulumi.Input<string>;
   /** Validated `eventRouting` config: storage SKU, dead-letter container and subscriptions. */
-  routing: EventRoutingConfig;
+  routing: EventRoutingSection;
 }
 
 /** One role assignment EventRouting makes for the topic identity; exported for tests and docs. */
@@ -43,7 +41,7 @@ export interface RoutingRoleGrant {
  * The role grants the topic identity needs for `routing`: Message Sender on each storage queue, Data Sender on
  * each Service Bus queue, Blob Data Contributor on the dead-letter container; webhooks need none.
  */
-export function routingRoleGrants(routing: EventRoutingConfig): RoutingRoleGrant[] {
+export function routingRoleGrants(routing: EventRoutingSection): RoutingRoleGrant[] {
   const grants: RoutingRoleGrant[] = queueNamesOf(routing.subscriptions).map((queueName) => ({
     key: `queue-${queueName}`,
     role: "storageQueueDataMessageSender",
@@ -86,7 +84,7 @@ export class EventRouting extends pulumi.ComponentResource {
   declare readonly deadLetterContainerName: pulumi.Output<string>;
 
   constructor(name: string, args: EventRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs:events:EventRouting", name, {}, opts);
+    super("acs:eventgrid:EventRouting", name, {}, opts);
     const parent = { parent: this };
     const { routing } = args;
 

@@ -2,18 +2,17 @@
 // string, and that secret, whose later changes by the key-rotation runbook Pulumi never reverts.
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import * as authorization from "@pulumi/azure-native/authorization";
 import { attachDiagnostics } from "../common/diagnostics";
-import { deterministicGuid } from "../common/naming";
-import type { AzureComponentArgs } from "../common/types";
+import { attachLock } from "../common/lock";
+import { resourceName } from "../common/naming";
+import { assignRequestedRoles } from "../common/roles";
+import type { AzureComponentArgs, DiagnosticsArg, LockArg, RoleAssignmentsArg } from "../common/types";
 
 /** The tag on the secret that records which ACS access key the value holds (docs/interfaces.md). */
 export const ACTIVE_KEY_TAG = "acs-active-key";
 
 /** Arguments of SecretStore. */
-export interface SecretStoreArgs extends AzureComponentArgs {
-  /** Azure name of the vault (3-24 characters, globally unique). */
-  vaultName: string;
+export interface SecretStoreArgs extends AzureComponentArgs, DiagnosticsArg, LockArg, RoleAssignmentsArg {
   /** Entra tenant the vault trusts. */
   tenantId: pulumi.Input<string>;
   /** Subscription id, used to build role definition ids for `roleAssignments`. */
@@ -60,13 +59,14 @@ export class SecretStore extends pulumi.ComponentResource {
   declare readonly secretUri: pulumi.Output<string>;
 
   constructor(name: string, args: SecretStoreArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs:platform:SecretStore", name, {}, opts);
+    super("acs:keyvault:SecretStore", name, {}, opts);
+    const vaultName = resourceName("keyVault", args.naming);
     const publicNetworkAccess = args.publicNetworkAccess ?? "Disabled";
 
     const vault = new keyvault.Vault(
       `${name}-vault`,
       {
-        vaultName: args.vaultName,
+        vaultName,
         resourceGroupName: args.resourceGroupName,
         location: args.location,
         properties: {
@@ -108,26 +108,10 @@ export class SecretStore extends pulumi.ComponentResource {
       },
     );
 
-    (args.roleAssignments ?? []).forEach((ra, index) => {
-      new authorization.RoleAssignment(
-        `${name}-role-${index}`,
-        {
-          roleAssignmentName: deterministicGuid(name, args.vaultName, ra.roleDefinitionId, String(index)),
-          scope: vault.id,
-          roleDefinitionId: pulumi.interpolate`/subscriptions/${args.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ra.roleDefinitionId}`,
-          principalId: ra.principalId,
-          principalType: ra.principalType ?? "ServicePrincipal",
-        },
-        { parent: this },
-      );
-    });
+    assignRequestedRoles(name, args.roleAssignments ?? [], { scope: vault.id, suffix: args.naming.suffix, subscriptionId: args.subscriptionId }, this);
 
     if (args.lock !== undefined) {
-      new authorization.ManagementLockByScope(
-        `${name}-lock`,
-        { scope: vault.id, level: args.lock, lockName: "do-not-delete", notes: "Holds the ACS connection string; purge protection is on." },
-        { parent: this },
-      );
+      attachLock(name, vault.id, args.lock, "Holds the ACS connection string; purge protection is on.", this);
     }
 
     if (args.diagnostics !== undefined) {

@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 
 // The core of issue #2: the stack root, the resource group and the three core components with their children.
-const CORE_COMPONENTS = new Set(["acs:platform:Observability", "acs:platform:CommunicationServices", "acs:platform:SecretStore"]);
+const CORE_COMPONENTS = new Set(["acs:operationalinsights:Observability", "acs:communication:CommunicationServices", "acs:keyvault:SecretStore"]);
 
 function isCore(plan: PlanResult, r: PlannedResource): boolean {
   if (r.type === "pulumi:pulumi:Stack" || r.type === "azure-native:resources:ResourceGroup" || CORE_COMPONENTS.has(r.type)) return true;
@@ -41,9 +41,9 @@ function all(plan: PlanResult, type: string): PlannedResource[] {
 
 const core = {
   "pulumi:pulumi:Stack": 1,
-  "acs:platform:Observability": 1,
-  "acs:platform:CommunicationServices": 1,
-  "acs:platform:SecretStore": 1,
+  "acs:operationalinsights:Observability": 1,
+  "acs:communication:CommunicationServices": 1,
+  "acs:keyvault:SecretStore": 1,
   "azure-native:resources:ResourceGroup": 1,
   "azure-native:operationalinsights:Workspace": 1,
   "azure-native:applicationinsights:Component": 1,
@@ -84,9 +84,9 @@ describe("whole program inventory (core + issue #4 components; update when a com
   const wholeDev = {
     ...core,
     "azure-native:communication:SenderUsername": 1,
-    "acs:events:EventRouting": 1,
-    "acs:monitoring:Alerts": 1,
-    "acs:tokenapi:TokenApiHost": 1,
+    "acs:eventgrid:EventRouting": 1,
+    "acs:monitor:Alerts": 1,
+    "acs:web:TokenApiHost": 1,
     "azure-native:authorization:RoleAssignment": 7,
     "azure-native:costmanagement:Budget": 1,
     "azure-native:eventgrid:SystemTopic": 1,
@@ -118,7 +118,7 @@ describe("whole program inventory (core + issue #4 components; update when a com
       ...wholeDev,
       "azure-native:communication:SenderUsername": 2,
       "azure-native:authorization:ManagementLockByScope": 1,
-      "acs:platform:Network": 1,
+      "acs:network:Network": 1,
       "azure-native:network:VirtualNetwork": 1,
       "azure-native:network:Subnet": 2,
       "azure-native:network:PrivateEndpoint": 1,
@@ -152,7 +152,7 @@ describe("private network (the token API reaches the prod vault, which denies pu
   });
 
   it("dev: public vault, no network, no VNet integration", () => {
-    expect(ofType(dev, "acs:platform:Network")).toEqual([]);
+    expect(ofType(dev, "acs:network:Network")).toEqual([]);
     const [app] = ofType(dev, "azure-native:web:WebApp");
     expect(app?.inputs["virtualNetworkSubnetId"]).toBeUndefined();
     expect(app?.inputs["outboundVnetRouting"]).toBeUndefined();

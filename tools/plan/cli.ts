@@ -96,7 +96,7 @@ async function run(argv: string[]): Promise<number> {
     plan = await evaluateStack({ stack, configFile: stackConfigFile });
   } catch (err) {
     const e = err as Error;
-    if (e.name === "ConfigError" || /stack config file not found/.test(e.message)) {
+    if (e.name === "StackConfigError" || /stack config file not found/.test(e.message)) {
       process.stderr.write(`stack "${stack}": ${e.message}\n`);
     } else {
       process.stderr.write(`plan failed for stack "${stack}": ${e.stack ?? e.message}\n`);

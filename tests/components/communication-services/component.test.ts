@@ -12,10 +12,10 @@ describe("CommunicationServices", () => {
     const plan = await evaluateProgram(
       () => {
         const acs = new CommunicationServices("comm", {
+          naming: { app: "acs", env: "test", region: "eastus", suffix: "abcde" },
           resourceGroupName: "rg-test",
           tags,
           dataLocation: "United States",
-          names: { communicationService: "acs-test-eus-abcde", emailService: "ecs-test-eus-abcde" },
           domains: [
             { kind: "AzureManaged", senders: [{ username: "DoNotReply", displayName: "Test" }], userEngagementTracking: false, linkToAcs: true },
             {
@@ -39,9 +39,10 @@ describe("CommunicationServices", () => {
       ["mail.example.com", "CustomerManaged", "Enabled"],
     ]);
     const acs = byType("azure-native:communication:CommunicationService")[0] as PlannedResource;
-    expect(acs.inputs).toMatchObject({ location: "global", dataLocation: "United States", linkedDomains: [domains[0]?.id] });
+    expect(acs.inputs).toMatchObject({ communicationServiceName: "acs-acs-test-eus-abcde", location: "global", dataLocation: "United States", linkedDomains: [domains[0]?.id] });
     expect(byType("azure-native:monitor:DiagnosticSetting")).toEqual([]);
     const email = byType("azure-native:communication:EmailService")[0] as PlannedResource;
+    expect(email.inputs).toMatchObject({ emailServiceName: "ecs-acs-test-eus-abcde", location: "global", dataLocation: "United States" });
     expect(byType("azure-native:communication:SenderUsername").map((s) => [...s.dependencies].sort())).toEqual([
       [domains[0]?.urn, email.urn].sort(),
       [domains[1]?.urn, email.urn].sort(),
@@ -54,6 +55,6 @@ describe("CommunicationServices", () => {
       "mail.example.com/DKIM",
       "mail.example.com/DKIM2",
     ]);
-    expect(plan.outputs["endpoint"]).toBe("https://acs-test-eus-abcde.unitedstates.communication.azure.com/");
+    expect(plan.outputs["endpoint"]).toBe("https://acs-acs-test-eus-abcde.unitedstates.communication.azure.com/");
   });
 });

@@ -2,7 +2,7 @@
 // retry and dead-letter settings, and exactly the role assignments managed-identity delivery needs.
 import { beforeAll, describe, expect, it } from "vitest";
 import { EventRouting, routingRoleGrants } from "../../../components/event-routing";
-import { eventRoutingConfigSchema, type EventRoutingConfig } from "../../../components/event-routing/event-types";
+import { eventRoutingConfigSchema, type EventRoutingSection } from "../../../components/event-routing/event-types";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
 import { MOCK_SUBSCRIPTION_ID, mockPrincipalId, ofType, one, recordResources, type RecordedResource } from "../mock-engine";
 
@@ -11,7 +11,7 @@ const acsId = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-test/pro
 const busQueueId = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-bus/providers/Microsoft.ServiceBus/namespaces/sb1/queues/chat`;
 const accountId = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/stacsevtdevweuabcde`;
 
-const routing: EventRoutingConfig = eventRoutingConfigSchema.parse({
+const routing: EventRoutingSection = eventRoutingConfigSchema.parse({
   subscriptions: [
     { name: "email-delivery", eventTypes: ["Microsoft.Communication.EmailDeliveryReportReceived"], retry: { maxDeliveryAttempts: 10, eventTimeToLiveInMinutes: 60 } },
     { name: "sms-delivery", eventTypes: ["Microsoft.Communication.SMSDeliveryReportReceived"] },
@@ -43,7 +43,7 @@ describe("EventRouting", () => {
     const counts: Record<string, number> = {};
     for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
     expect(counts).toEqual({
-      "acs:events:EventRouting": 1,
+      "acs:eventgrid:EventRouting": 1,
       "azure-native:storage:StorageAccount": 1,
       "azure-native:storage:BlobContainer": 1,
       "azure-native:storage:Queue": 2,

@@ -63,7 +63,7 @@ describe("Network", () => {
     const counts: Record<string, number> = {};
     for (const r of plan.resources.filter((x) => x.name.startsWith("net"))) counts[r.type] = (counts[r.type] ?? 0) + 1;
     expect(counts).toEqual({
-      "acs:platform:Network": 1,
+      "acs:network:Network": 1,
       "azure-native:network:VirtualNetwork": 1,
       "azure-native:network:Subnet": 2,
       "azure-native:network:PrivateEndpoint": 1,
@@ -72,7 +72,7 @@ describe("Network", () => {
       "azure-native:privatedns:VirtualNetworkLink": 1,
       "azure-native:monitor:DiagnosticSetting": 1,
     });
-    const component = only("acs:platform:Network");
+    const component = only("acs:network:Network");
     for (const r of plan.resources.filter((x) => x.name.startsWith("net-"))) expect(r.parent).toBe(component.urn);
   });
 

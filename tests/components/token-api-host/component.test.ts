@@ -48,7 +48,7 @@ describe("TokenApiHost", () => {
     const counts: Record<string, number> = {};
     for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
     expect(counts).toEqual({
-      "acs:tokenapi:TokenApiHost": 1,
+      "acs:web:TokenApiHost": 1,
       "azure-native:storage:StorageAccount": 2,
       "azure-native:storage:Table": 1,
       "azure-native:storage:BlobContainer": 1,

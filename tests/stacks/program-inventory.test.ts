@@ -16,7 +16,7 @@ beforeAll(async () => {
   prod = await evaluateStack({ stack: "prod" });
 });
 
-const MINE = new Set(["acs:events:EventRouting", "acs:tokenapi:TokenApiHost", "acs:monitoring:Alerts"]);
+const MINE = new Set(["acs:eventgrid:EventRouting", "acs:web:TokenApiHost", "acs:monitor:Alerts"]);
 
 /** Counts of the resources of the three issue-#4 components (the components and their children). */
 function countMine(plan: PlanResult): Record<string, number> {
@@ -33,9 +33,9 @@ function ofType(plan: PlanResult, type: string): PlannedResource[] {
 }
 
 const mineInBoth = {
-  "acs:events:EventRouting": 1,
-  "acs:tokenapi:TokenApiHost": 1,
-  "acs:monitoring:Alerts": 1,
+  "acs:eventgrid:EventRouting": 1,
+  "acs:web:TokenApiHost": 1,
+  "acs:monitor:Alerts": 1,
   "azure-native:storage:StorageAccount": 3,
   "azure-native:storage:BlobContainer": 2,
   "azure-native:storage:Queue": 3,
