@@ -3,7 +3,7 @@
 // tags sections; every other section is the schema its component exports beside itself, composed here.
 import { z } from "zod";
 import { REGION_CODES } from "../components/common/naming";
-import { DATA_LOCATIONS, emailConfigSchema } from "../components/communication-services/config";
+import { communicationConfigSchema, DATA_LOCATIONS, emailConfigSchema } from "../components/communication-services/config";
 import { alertRecipientsConfigSchema, logAnalyticsConfigSchema } from "../components/observability/config";
 import { keyVaultConfigSchema } from "../components/secret-store/config";
 import { eventRoutingConfigSchema } from "../components/event-routing/event-types";
@@ -62,6 +62,8 @@ export const configSchema = z
     ...tagsSection,
     /** Email domains (at most one Azure-managed) and the sender usernames of each. */
     email: emailConfigSchema,
+    /** Protection of ACS, the Email service and its domains, and whether ACS access keys are off. */
+    communication: communicationConfigSchema,
     /** Log Analytics workspace retention and daily ingestion cap. */
     logAnalytics: logAnalyticsConfigSchema,
     /** E-mail receivers of the action group every alert notifies. */
@@ -87,6 +89,13 @@ export const configSchema = z
     }
     for (const p of [...networkAddressProblems(cfg.network), ...vaultReachabilityProblems(cfg.network, cfg.keyVault)]) {
       ctx.addIssue({ code: "custom", path: ["network", ...p.path], message: p.message });
+    }
+    if (cfg.communication.disableLocalAuth && cfg.tokenApi.acsAuthMode !== "managed-identity") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["communication", "disableLocalAuth"],
+        message: `turns off the ACS keys the token API reads in acsAuthMode "${cfg.tokenApi.acsAuthMode}"; set tokenApi.acsAuthMode to managed-identity first`,
+      });
     }
     if (cfg.tags.env !== cfg.environment) {
       ctx.addIssue({ code: "custom", path: ["tags", "env"], message: `must equal acs-platform:environment ("${cfg.environment}"); got "${cfg.tags.env}"` });

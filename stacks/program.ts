@@ -83,6 +83,8 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     dataLocation: config.dataLocation,
     domains: config.email.domains,
     diagnostics,
+    lock: config.communication.deleteLock ? "CanNotDelete" : undefined,
+    disableLocalAuth: config.communication.disableLocalAuth,
   });
 
   const keys = communication.listCommunicationServiceKeysOutput({

@@ -53,6 +53,7 @@ export const ALERT_KEYS = [
   "webApp5xx",
   "webAppHealth",
   "tokenIssuanceFailuresLog",
+  "workspaceDailyCapReached",
 ] as const;
 
 /** Key of one platform alert. */
@@ -176,6 +177,16 @@ export const ALERT_DEFINITIONS: ReadonlyArray<MetricAlertDefinition | LogAlertDe
     timeAggregation: "Count",
     operator: "GreaterThan",
   },
+  {
+    kind: "log",
+    key: "workspaceDailyCapReached",
+    description: "The Log Analytics workspace reached its daily cap: ingestion, and every alert over its logs, stops until the daily reset.",
+    // The query Microsoft documents for this alert: the cap event lands in the workspace's Operation table
+    // (Learn "Set daily cap on Log Analytics workspace", https://learn.microsoft.com/azure/azure-monitor/logs/daily-cap).
+    query: '_LogOperation | where Category =~ "Ingestion" | where Detail contains "OverQuota"',
+    timeAggregation: "Count",
+    operator: "GreaterThan",
+  },
 ];
 
 /** Window sizes Azure Monitor metric alerts accept. */
@@ -207,6 +218,7 @@ const PROD_DEFAULTS: Record<AlertKey, AlertSettings> = {
   webApp5xx: { enabled: true, severity: 1, threshold: 10, windowSize: "PT5M", evaluationFrequency: "PT1M" },
   webAppHealth: { enabled: true, severity: 1, threshold: 100, windowSize: "PT5M", evaluationFrequency: "PT1M" },
   tokenIssuanceFailuresLog: { enabled: true, severity: 2, threshold: 5, windowSize: "PT15M", evaluationFrequency: "PT5M" },
+  workspaceDailyCapReached: { enabled: true, severity: 2, threshold: 0, windowSize: "PT5M", evaluationFrequency: "PT5M" },
 };
 
 /** Defaults for non-production environments: quieter (higher thresholds, lower severity, longer windows). */
@@ -221,6 +233,7 @@ const NONPROD_DEFAULTS: Record<AlertKey, AlertSettings> = {
   webApp5xx: { enabled: true, severity: 3, threshold: 25, windowSize: "PT15M", evaluationFrequency: "PT5M" },
   webAppHealth: { enabled: true, severity: 3, threshold: 50, windowSize: "PT15M", evaluationFrequency: "PT5M" },
   tokenIssuanceFailuresLog: { enabled: true, severity: 3, threshold: 20, windowSize: "PT1H", evaluationFrequency: "PT15M" },
+  workspaceDailyCapReached: { enabled: true, severity: 3, threshold: 0, windowSize: "PT15M", evaluationFrequency: "PT15M" },
 };
 
 /** The default settings of every alert in `environment` (`prod` is loud, everything else quieter). */
@@ -246,8 +259,12 @@ export const alertsConfigSchema = z
       .object({
         /** Monthly amount in the billing currency. */
         amount: z.number().positive("budget.amount must be greater than 0"),
-        /** First day of the first budget month, `YYYY-MM-01` (Cost Management requires the first of a month). */
-        startDate: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-01$/, "budget.startDate must be the first of a month, YYYY-MM-01"),
+        /**
+         * First day of the first budget month, `YYYY-MM-01`. Leave it unset: the first deploy then uses the first day
+         * of the current month, and later runs keep what was deployed (Cost Management accepts a past start date
+         * only within the current month, so a fixed date breaks every new stack once that month is over).
+         */
+        startDate: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-01$/, "budget.startDate must be the first of a month, YYYY-MM-01").optional(),
         contactEmails: z.array(z.email()).min(1, "budget.contactEmails must list at least one address"),
         actualPercent: z.number().gt(0).max(1000).default(80),
         forecastPercent: z.number().gt(0).max(1000).default(100),

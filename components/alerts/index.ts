@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as costmanagement from "@pulumi/azure-native/costmanagement";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { sanitizeSegment, type NamingContext } from "../common/naming";
+import { firstDayOfMonthUtc } from "../../policies/deployability-facts";
 import type { AzureComponentArgs } from "../common/types";
 import {
   ALERT_DEFINITIONS,
@@ -99,6 +100,9 @@ export class Alerts extends pulumi.ComponentResource {
             severity: s.severity,
             windowSize: s.windowSize,
             evaluationFrequency: s.evaluationFrequency,
+            // The query's table may not exist yet in a new workspace (diagnostic-settings tables appear with the
+            // first data): validating it at creation fails with "SEM0100 Failed to resolve table".
+            skipQueryValidation: true,
             scopes: [args.targets.workspace],
             criteria: {
               allOf: [
@@ -137,13 +141,16 @@ export class Alerts extends pulumi.ComponentResource {
           category: "Cost",
           amount: b.amount,
           timeGrain: "Monthly",
-          timePeriod: { startDate: `${b.startDate}T00:00:00Z` },
+          // Unset in config: the first day of the current month at deploy time, the only past start date Cost
+          // Management accepts (BudgetTimePeriod, costmanagement.budgets.json 2024-08-01). Later runs in another
+          // month would compute a different date and replace the budget, so the deployed one is kept.
+          timePeriod: { startDate: b.startDate === undefined ? firstDayOfMonthUtc(new Date()) : `${b.startDate}T00:00:00Z` },
           notifications: {
             actual: notification("Actual", b.actualPercent),
             forecast: notification("Forecasted", b.forecastPercent),
           },
         },
-        parent,
+        { parent: this, ignoreChanges: ["timePeriod.startDate"] },
       );
     }
 

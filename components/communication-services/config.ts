@@ -1,6 +1,7 @@
 // The `email` config section of CommunicationServices and the data locations ACS accepts: the domains (at most
 // one Azure-managed) and their sender usernames, validated so the component receives only well-formed domains.
 import { z } from "zod";
+import { DEFAULT_SENDER_USERNAME, isDefaultSender } from "../../policies/deployability-facts";
 
 /** ACS/Email data locations accepted by the Communication resource provider (create-only). */
 export const DATA_LOCATIONS = [
@@ -33,15 +34,26 @@ const senderSchema = z
     /** Display name shown to recipients. */
     displayName: z.string().min(1).max(256),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // Azure creates DoNotReply on every domain (Learn "Add multiple sender addresses"); declaring it again fails
+    // the deployment, so only extra senders are listed.
+    if (isDefaultSender(s.username)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["username"],
+        message: `"${s.username}" is the default sender Azure creates on every domain; it is not declared (its address is in emailSenderAddresses): list only extra senders`,
+      });
+    }
+  });
 
 /** Fields both domain kinds share. */
 const domainFields = {
-  /** Sender usernames (local parts) and their display names. */
-  senders: z.array(senderSchema).min(1),
+  /** Extra sender usernames (local parts) and their display names; `${DEFAULT_SENDER_USERNAME}` always exists. */
+  senders: z.array(senderSchema).default([]),
   /** Whether Azure tracks opens and clicks (off unless a team needs it: privacy). */
   userEngagementTracking: z.boolean().default(false),
-  /** Whether ACS may send from the domain (a customer-managed domain must be verified first). */
+  /** Whether ACS may send from the domain (a customer-managed domain is linked only once `verified`). */
   linkToAcs: z.boolean().default(true),
 };
 
@@ -56,6 +68,12 @@ export const emailDomainSchema = z.discriminatedUnion("kind", [
         .string()
         .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lowercase DNS domain such as mail.example.com"),
       ...domainFields,
+      /**
+       * Set to true once Azure reports the domain verified (after its DNS records are published and verification
+       * ran). Only then is it linked to ACS: Azure refuses to link an unverified domain, and a domain created in
+       * this deployment cannot be verified yet (Learn "Connect a verified email domain").
+       */
+      verified: z.boolean().default(false),
     })
     .strict(),
 ]);
@@ -82,3 +100,28 @@ export const emailConfigSchema = z
 
 /** A validated `email` section. */
 export type EmailSection = z.output<typeof emailConfigSchema>;
+
+/** Whether a domain is linked to ACS: it must be wanted and verified (Azure-managed domains are verified by Azure). */
+export function linksToAcs(domain: EmailDomainSection): boolean {
+  return domain.linkToAcs && (domain.kind === "AzureManaged" || domain.verified);
+}
+
+/** The `communication` config section: protection of the ACS resource, Email service and domains, and key auth. */
+export const communicationConfigSchema = z
+  .object({
+    /**
+     * Pulumi `protect` plus a `CanNotDelete` lock on ACS, the Email service and every domain: their `dataLocation`
+     * is create-only, so a replacement or destroy loses every ACS identity and the verified domain.
+     */
+    deleteLock: z.boolean().default(true),
+    /**
+     * Turns off ACS access keys (`disableLocalAuth`). Settable only after creation (`x-ms-mutability: [update]`),
+     * so set it in a second `pulumi up`, and only with `tokenApi.acsAuthMode: managed-identity`.
+     */
+    disableLocalAuth: z.boolean().default(false),
+  })
+  .strict()
+  .prefault({});
+
+/** A validated `communication` section. */
+export type CommunicationSection = z.output<typeof communicationConfigSchema>;

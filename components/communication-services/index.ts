@@ -1,11 +1,19 @@
 // CommunicationServices: the ACS resource (global, data location from config, system-assigned identity) linked to
-// an Email service with its Azure-managed and customer-managed domains and their sender usernames.
+// an Email service with its Azure-managed and customer-managed domains and their extra sender usernames.
+//
+// Deployability (policies/deployability-facts.ts): a customer-managed domain is linked only once config marks it
+// verified, so the deployment that creates it never links it (Learn "Connect a verified email domain"); the
+// `DoNotReply` sender Azure creates on every domain is never declared (Learn "Add multiple sender addresses");
+// with `lock`, ACS, the Email service and the domains are `protect`ed and locked, because their create-only
+// `dataLocation` means a replacement loses every identity and the verified domain.
 import * as pulumi from "@pulumi/pulumi";
 import * as communication from "@pulumi/azure-native/communication";
 import { attachDiagnostics } from "../common/diagnostics";
+import { attachLock } from "../common/lock";
 import { resourceName } from "../common/naming";
-import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
-import type { EmailDomainSection } from "./config";
+import type { AzureComponentArgs, DiagnosticsArg, LockArg } from "../common/types";
+import { DEFAULT_SENDER_USERNAME, EMAIL_DOMAIN_VERIFIED_TAG } from "../../policies/deployability-facts";
+import { linksToAcs, type EmailDomainSection } from "./config";
 
 /** A DNS record a customer-managed domain needs before it can send. */
 export interface DnsRecord {
@@ -19,13 +27,18 @@ export interface DnsRecord {
 
 /**
  * Arguments of CommunicationServices. No `location`: ACS, Email and domains are global resources whose data
- * location is `dataLocation`. No lock or role assignments.
+ * location is `dataLocation`. `lock` protects and locks ACS, the Email service and every domain. No role assignments.
  */
-export interface CommunicationServicesArgs extends Omit<AzureComponentArgs, "location">, DiagnosticsArg {
+export interface CommunicationServicesArgs extends Omit<AzureComponentArgs, "location">, DiagnosticsArg, LockArg {
   /** Where ACS and Email store data at rest, e.g. `Europe` (create-only). */
   dataLocation: string;
   /** Email domains, as the `email` config section validates them; at least one. */
   domains: readonly EmailDomainSection[];
+  /**
+   * Turns off ACS access keys. `disableLocalAuth` is update-only in the Communication API (`x-ms-mutability:
+   * [update]`), so it belongs to a second `pulumi up` after the resource exists; omitted or false sends nothing.
+   */
+  disableLocalAuth?: boolean;
 }
 
 /** The Azure name of an email domain resource. */
@@ -55,6 +68,8 @@ export class CommunicationServices extends pulumi.ComponentResource {
   constructor(name: string, args: CommunicationServicesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("acs:communication:CommunicationServices", name, {}, opts);
     if (args.domains.length === 0) throw new Error("CommunicationServices needs at least one email domain");
+    // Create-only data location: with a lock, Pulumi refuses to delete or replace these (pulumi `protect`).
+    const guarded = { parent: this, protect: args.lock !== undefined };
 
     const emailService = new communication.EmailService(
       `${name}-email`,
@@ -65,7 +80,7 @@ export class CommunicationServices extends pulumi.ComponentResource {
         dataLocation: args.dataLocation,
         tags: args.tags,
       },
-      { parent: this },
+      guarded,
     );
 
     const domains = args.domains.map((d) => {
@@ -80,10 +95,12 @@ export class CommunicationServices extends pulumi.ComponentResource {
           location: "global",
           domainManagement: d.kind,
           userEngagementTracking: d.userEngagementTracking ? "Enabled" : "Disabled",
-          tags: args.tags,
+          // The verified state the operator confirmed, visible to the deployability rule and in the portal.
+          tags: { ...args.tags, [EMAIL_DOMAIN_VERIFIED_TAG]: String(d.kind === "AzureManaged" || d.verified) },
         },
-        { parent: this },
+        guarded,
       );
+      // Extra senders only: DoNotReply exists with the domain (the config schema refuses it).
       const senders = d.senders.map(
         (s) =>
           new communication.SenderUsername(
@@ -99,7 +116,7 @@ export class CommunicationServices extends pulumi.ComponentResource {
             { parent: this },
           ),
       );
-      return { config: d, domain, senders };
+      return { config: d, domain, senders, slug: `domain-${slug}` };
     });
 
     const acs = new communication.CommunicationService(
@@ -110,11 +127,19 @@ export class CommunicationServices extends pulumi.ComponentResource {
         location: "global",
         dataLocation: args.dataLocation,
         identity: { type: "SystemAssigned" },
-        linkedDomains: domains.filter((d) => d.config.linkToAcs).map((d) => d.domain.id),
+        linkedDomains: domains.filter((d) => linksToAcs(d.config)).map((d) => d.domain.id),
+        ...(args.disableLocalAuth === true ? { disableLocalAuth: true } : {}),
         tags: args.tags,
       },
-      { parent: this },
+      guarded,
     );
+
+    if (args.lock !== undefined) {
+      const notes = "dataLocation is create-only: deleting or replacing this loses ACS identities and the verified domain.";
+      attachLock(`${name}-acs`, acs.id, args.lock, notes, this);
+      attachLock(`${name}-email`, emailService.id, args.lock, notes, this);
+      for (const d of domains) attachLock(`${name}-${d.slug}`, d.domain.id, args.lock, notes, this);
+    }
 
     // Email logs (EmailSendMailOperational, ...) are categories of the ACS resource; the Email service itself has
     // no diagnostic settings (AVM avm/res/communication/email-service offers none).
@@ -129,7 +154,12 @@ export class CommunicationServices extends pulumi.ComponentResource {
     this.principalId = acs.identity.apply((i) => i?.principalId);
     this.emailServiceId = emailService.id;
     this.senderAddresses = pulumi
-      .all(domains.flatMap((d) => d.senders.map((s) => pulumi.interpolate`${s.username}@${d.domain.fromSenderDomain}`)))
+      .all(
+        domains.flatMap((d) => [
+          pulumi.interpolate`${DEFAULT_SENDER_USERNAME}@${d.domain.fromSenderDomain}`,
+          ...d.senders.map((s) => pulumi.interpolate`${s.username}@${d.domain.fromSenderDomain}`),
+        ]),
+      )
       .apply((addresses) => [...addresses]);
     this.dnsRecords = pulumi
       .all(
