@@ -132,6 +132,7 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
         appServiceSubnetPrefix: config.network.appServiceSubnetPrefix,
         privateEndpointSubnetPrefix: config.network.privateEndpointSubnetPrefix,
         privateEndpoints: [{ key: "vault", resourceId: secretStore.id, groupId: "vault" }],
+        existingPrivateDnsZoneIds: config.network.existingPrivateDnsZoneIds,
       })
     : undefined;
 

@@ -34,8 +34,8 @@ export function attachDiagnostics(
       name: DIAGNOSTIC_SETTING_NAME,
       resourceUri: resourceId,
       workspaceId: args.workspaceId,
-      // Resource-specific tables (e.g. ACSEmailSendMailOperational) instead of AzureDiagnostics.
-      logAnalyticsDestinationType: "Dedicated",
+      // Resource-specific tables (e.g. ACSAuthIncomingOperations) instead of AzureDiagnostics, where the type has them.
+      ...(args.resourceSpecificTables === true ? { logAnalyticsDestinationType: "Dedicated" } : {}),
       logs,
       metrics,
     },

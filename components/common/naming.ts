@@ -38,6 +38,10 @@ export const NAME_RULES = {
   subnet: { abbr: "snet", minLength: 1, maxLength: 80, hyphens: true, globallyUnique: false, startsWithLetter: false },
   privateEndpoint: { abbr: "pep", minLength: 2, maxLength: 64, hyphens: true, globallyUnique: false, startsWithLetter: false },
   privateDnsZoneLink: { abbr: "pdnslink", minLength: 1, maxLength: 80, hyphens: true, globallyUnique: false, startsWithLetter: false },
+  // Network security group, NAT gateway and public IP address: 1-80 (same character rules); CAF "nsg", "ng", "pip".
+  networkSecurityGroup: { abbr: "nsg", minLength: 1, maxLength: 80, hyphens: true, globallyUnique: false, startsWithLetter: false },
+  natGateway: { abbr: "ng", minLength: 1, maxLength: 80, hyphens: true, globallyUnique: false, startsWithLetter: false },
+  publicIpAddress: { abbr: "pip", minLength: 1, maxLength: 80, hyphens: true, globallyUnique: false, startsWithLetter: false },
 } as const satisfies Record<string, NameRule>;
 
 /** A resource type the naming helpers know. */

@@ -15,6 +15,13 @@ export interface DiagnosticsArgs {
   logCategories?: string[];
   /** Whether to send `AllMetrics`; defaults to true where the resource type emits metrics. */
   metrics?: boolean;
+  /**
+   * Send `logAnalyticsDestinationType: "Dedicated"` (resource-specific tables instead of AzureDiagnostics). Only for
+   * types whose logs have resource-specific tables the platform queries (ACS, Event Grid system topics); elsewhere
+   * the property is left out, because types without such tables read it back as null and every refresh shows a
+   * diff (Azure/azure-rest-api-specs#22400, Key Vault).
+   */
+  resourceSpecificTables?: boolean;
 }
 
 /** A role a caller asks a component to grant on its main resource. */

@@ -144,7 +144,7 @@ export class CommunicationServices extends pulumi.ComponentResource {
     // Email logs (EmailSendMailOperational, ...) are categories of the ACS resource; the Email service itself has
     // no diagnostic settings (AVM avm/res/communication/email-service offers none).
     if (args.diagnostics !== undefined) {
-      attachDiagnostics(`${name}-acs`, acs.id, args.diagnostics, this);
+      attachDiagnostics(`${name}-acs`, acs.id, { ...args.diagnostics, resourceSpecificTables: true }, this);
     }
 
     this.id = acs.id;

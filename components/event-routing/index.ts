@@ -150,7 +150,7 @@ export class EventRouting extends pulumi.ComponentResource {
     if (args.diagnostics !== undefined) {
       // System topics have one log category, DeliveryFailures (Microsoft Learn "Supported logs for
       // Microsoft.EventGrid/systemTopics"); naming it avoids relying on category-group support.
-      attachDiagnostics(`${name}-topic`, topic.id, { ...args.diagnostics, logCategories: ["DeliveryFailures"] }, this);
+      attachDiagnostics(`${name}-topic`, topic.id, { ...args.diagnostics, logCategories: ["DeliveryFailures"], resourceSpecificTables: true }, this);
       attachStorageServiceDiagnostics(`${name}-storage`, account.id, ["blob", "queue"], args.diagnostics, this);
     }
 

@@ -79,6 +79,22 @@ export const networkConfigSchema = z
     appServiceSubnetPrefix: cidrText.default("10.20.0.0/26"),
     /** Subnet the private endpoints take their addresses from. */
     privateEndpointSubnetPrefix: cidrText.default("10.20.0.64/27"),
+    /**
+     * Existing private DNS zones to register the endpoints in, by private-link group id (landing-zone
+     * subscriptions keep `privatelink.*` zones centrally); a group without one gets a zone in the resource group.
+     */
+    existingPrivateDnsZoneIds: z
+      .object({
+        vault: z
+          .string()
+          .regex(
+            /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/privateDnsZones\/privatelink\.vaultcore\.azure\.net$/i,
+            "the resource id of a privatelink.vaultcore.azure.net private DNS zone",
+          )
+          .optional(),
+      })
+      .strict()
+      .default({}),
   })
   .strict()
   .prefault({});

@@ -1,7 +1,12 @@
 // Network: the private network that lets the token API reach a vault which denies public traffic — a virtual
 // network, a subnet delegated to App Service for regional VNet integration, a subnet for private endpoints, and one
 // private endpoint per target with its private DNS zone, the zone's link to the network and the endpoint's zone
-// group (the shape of AVM `avm/res/network/virtual-network` + `avm/res/network/private-endpoint`).
+// group (the shape of AVM `avm/res/network/virtual-network` + `avm/res/network/private-endpoint`). Each subnet has
+// its own network security group (PSRule Azure.VNET.UseNSGs; the default rules only), and the App Service subnet a
+// NAT gateway: the web app routes all traffic into the network (its Key Vault references are configuration traffic,
+// which only `outboundVnetRouting.allTraffic` sends through the integration, Learn "Manage Azure App Service virtual
+// network integration routing"), and ACS, Table storage, the package blob and the OIDC issuer are public endpoints
+// reached through the NAT gateway. A landing zone can pass existing private DNS zones instead of creating them.
 //
 // Property names checked against @pulumi/azure-native 3.28 network (API 2024-05-01) and privatedns (2024-06-01)
 // typings. Subnets are standalone resources: from network API 2023-09-01 a VNet PUT without `subnets` keeps the
@@ -34,6 +39,8 @@ export interface NetworkArgs extends AzureComponentArgs, DiagnosticsArg {
   privateEndpointSubnetPrefix: string;
   /** Resources to reach through private endpoints; one endpoint each, one DNS zone per distinct group id. */
   privateEndpoints: PrivateEndpointTarget[];
+  /** Existing private DNS zones by group id (kept centrally in landing zones); those groups get no zone or link here. */
+  existingPrivateDnsZoneIds?: Partial<Record<PrivateLinkGroupId, string>>;
 }
 
 /** Name of the private DNS zone group on every endpoint (one group per endpoint). */
@@ -47,6 +54,8 @@ export class Network extends pulumi.ComponentResource {
   declare readonly name: pulumi.Output<string>;
   /** Resource id of the subnet delegated to App Service (a web app's `virtualNetworkSubnetId`). */
   declare readonly appServiceSubnetId: pulumi.Output<string>;
+  /** Resource id of the NAT gateway of the App Service subnet (the web app's internet egress). */
+  declare readonly natGatewayId: pulumi.Output<string>;
   /** Resource id of the private-endpoint subnet. */
   declare readonly privateEndpointSubnetId: pulumi.Output<string>;
   /** Resource ids of the private endpoints, by target key. */
@@ -68,6 +77,43 @@ export class Network extends pulumi.ComponentResource {
       parent,
     );
 
+    // One NSG per subnet with Azure's default rules (VNet and load-balancer inbound, VNet and internet outbound).
+    const nsg = (key: string) =>
+      new network.NetworkSecurityGroup(
+        `${name}-nsg-${key}`,
+        { networkSecurityGroupName: resourceName("networkSecurityGroup", args.naming, key), resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
+        parent,
+      );
+    const appNsg = nsg("app");
+    const endpointNsg = nsg("pep");
+
+    // Outbound internet for the all-traffic route of the web app (Standard SKU: the only NAT gateway SKU).
+    const natIp = new network.PublicIPAddress(
+      `${name}-pip-nat`,
+      {
+        publicIpAddressName: resourceName("publicIpAddress", args.naming, "nat"),
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        sku: { name: "Standard", tier: "Regional" },
+        publicIPAllocationMethod: "Static",
+        publicIPAddressVersion: "IPv4",
+        tags: args.tags,
+      },
+      parent,
+    );
+    const natGateway = new network.NatGateway(
+      `${name}-nat`,
+      {
+        natGatewayName: resourceName("natGateway", args.naming),
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        sku: { name: "Standard" },
+        publicIpAddresses: [{ id: natIp.id }],
+        tags: args.tags,
+      },
+      parent,
+    );
+
     const appSubnet = new network.Subnet(
       `${name}-snet-app`,
       {
@@ -76,6 +122,8 @@ export class Network extends pulumi.ComponentResource {
         resourceGroupName: args.resourceGroupName,
         addressPrefix: args.appServiceSubnetPrefix,
         delegations: [{ name: APP_SERVICE_DELEGATION.replace("/", "."), serviceName: APP_SERVICE_DELEGATION }],
+        networkSecurityGroup: { id: appNsg.id },
+        natGateway: { id: natGateway.id },
       },
       parent,
     );
@@ -87,15 +135,22 @@ export class Network extends pulumi.ComponentResource {
         virtualNetworkName: vnet.name,
         resourceGroupName: args.resourceGroupName,
         addressPrefix: args.privateEndpointSubnetPrefix,
-        // The Azure default, stated: no NSG or route table applies to the endpoints here.
+        networkSecurityGroup: { id: endpointNsg.id },
+        // The Azure default, stated: the subnet's NSG and route table do not apply to the endpoints' own traffic.
         privateEndpointNetworkPolicies: "Disabled",
       },
       { parent: this, dependsOn: [appSubnet] },
     );
 
-    // One zone (and one VNet link) per distinct zone, shared by every endpoint that resolves through it.
-    const zones = new Map<string, privatedns.PrivateZone>();
+    // One zone (and one VNet link) per distinct zone, shared by every endpoint that resolves through it; an
+    // existing zone is used as given (its links to the networks are managed where the zone is).
+    const zones = new Map<string, pulumi.Input<string>>();
     for (const groupId of new Set(args.privateEndpoints.map((t) => t.groupId))) {
+      const existing = args.existingPrivateDnsZoneIds?.[groupId];
+      if (existing !== undefined) {
+        zones.set(groupId, existing);
+        continue;
+      }
       const zoneName = PRIVATE_DNS_ZONES[groupId];
       const zone = new privatedns.PrivateZone(
         `${name}-pdnsz-${groupId}`,
@@ -116,7 +171,7 @@ export class Network extends pulumi.ComponentResource {
         },
         parent,
       );
-      zones.set(groupId, zone);
+      zones.set(groupId, zone.id);
     }
 
     const endpointIds: Record<string, pulumi.Output<string>> = {};
@@ -134,14 +189,14 @@ export class Network extends pulumi.ComponentResource {
         },
         parent,
       );
-      const zone = zones.get(target.groupId) as privatedns.PrivateZone;
+      const zoneId = zones.get(target.groupId) as pulumi.Input<string>;
       new network.PrivateDnsZoneGroup(
         `${name}-pep-${target.key}-dns`,
         {
           privateDnsZoneGroupName: DNS_ZONE_GROUP_NAME,
           privateEndpointName: endpoint.name,
           resourceGroupName: args.resourceGroupName,
-          privateDnsZoneConfigs: [{ name: PRIVATE_DNS_ZONES[target.groupId].replace(/\./g, "-"), privateDnsZoneId: zone.id }],
+          privateDnsZoneConfigs: [{ name: PRIVATE_DNS_ZONES[target.groupId].replace(/\./g, "-"), privateDnsZoneId: zoneId }],
         },
         parent,
       );
@@ -157,12 +212,14 @@ export class Network extends pulumi.ComponentResource {
     this.id = vnet.id;
     this.name = vnet.name;
     this.appServiceSubnetId = appSubnet.id;
+    this.natGatewayId = natGateway.id;
     this.privateEndpointSubnetId = endpointSubnet.id;
     this.privateEndpointIds = pulumi.output(endpointIds);
     this.registerOutputs({
       id: this.id,
       name: this.name,
       appServiceSubnetId: this.appServiceSubnetId,
+      natGatewayId: this.natGatewayId,
       privateEndpointSubnetId: this.privateEndpointSubnetId,
       privateEndpointIds: this.privateEndpointIds,
     });

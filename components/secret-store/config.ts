@@ -8,7 +8,7 @@ export const keyVaultConfigSchema = z
     sku: z.enum(["standard", "premium"]).default("standard"),
     /** Purge protection; cannot be turned off once on. */
     enablePurgeProtection: z.boolean().default(true),
-    /** Days a deleted vault or secret stays recoverable. */
+    /** Days a deleted vault or secret stays recoverable; create-only (later changes are ignored, not applied). */
     softDeleteRetentionInDays: z.number().int().min(7).max(90).default(90),
     /** Public network access of the vault. */
     publicNetworkAccess: z.enum(["Enabled", "Disabled"]).default("Disabled"),

@@ -85,7 +85,13 @@ export class SecretStore extends pulumi.ComponentResource {
         },
         tags: args.tags,
       },
-      { parent: this, protect: args.lock !== undefined },
+      {
+        parent: this,
+        protect: args.lock !== undefined,
+        // "The retention policy interval can only be configured during key vault creation and can't be changed
+        // afterwards" (Learn "Azure Key Vault soft-delete overview"): a later config change is not sent.
+        ignoreChanges: ["properties.softDeleteRetentionInDays"],
+      },
     );
 
     const secret = new keyvault.Secret(

@@ -5,9 +5,8 @@
 // Isolated v2 and at least 2 instances; "Configure an App Service app" — always-on is unavailable on Free/Shared.
 // Run-from-package: Microsoft Learn "Run your app in Azure App Service directly from a ZIP package" (checked
 // 2026-11-23) — a private `WEBSITE_RUN_FROM_PACKAGE` blob URL is fetched with the app's system-assigned identity by
-// default; `WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID` takes a user-assigned identity's resource id or
-// `SystemAssigned` (the same as omitting it — set here to make the choice explicit). The identity needs Storage
-// Blob Data Reader on the package.
+// default; `WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID` takes a user-assigned identity's resource id, which is
+// what the app uses, so the identity holds Storage Blob Data Reader on the package before the site first starts.
 import { z } from "zod";
 import * as pulumi from "@pulumi/pulumi";
 import type { ConfigProblem } from "../common/types";
@@ -15,8 +14,12 @@ import type { ConfigProblem } from "../common/types";
 /** Where `npm run build` in services/token-api puts the package (relative to the repository root). */
 export const DEFAULT_PACKAGE_PATH = "services/token-api/dist/token-api.zip";
 
-/** App Service tier of a SKU name (the `sku.tier` ARM expects), or undefined for a name the platform does not accept. */
-export function appServiceSkuTier(skuName: string): string | undefined {
+/**
+ * The family of a SKU name (zone-redundancy and validity rules), or undefined for a name the platform does not
+ * accept. Not the ARM `sku.tier`: P0v3 belongs to tier Premium0V3 and P*mv3 to PremiumMV3, so the plan sends no
+ * tier at all and lets ARM derive it (policies/deployability-appserviceplan-enforce-sku-tier.ts).
+ */
+export function appServiceSkuFamily(skuName: string): string | undefined {
   if (/^B[123]$/.test(skuName)) return "Basic";
   if (/^S[123]$/.test(skuName)) return "Standard";
   if (/^P[123]v2$/.test(skuName)) return "PremiumV2";
@@ -28,7 +31,7 @@ export function appServiceSkuTier(skuName: string): string | undefined {
 
 /** Whether a plan of `skuName` may be zone-redundant (Premium v2/v3/v4, Isolated v2). */
 export function supportsZoneRedundancy(skuName: string): boolean {
-  const tier = appServiceSkuTier(skuName);
+  const tier = appServiceSkuFamily(skuName);
   return tier === "PremiumV2" || tier === "PremiumV3" || tier === "PremiumV4" || tier === "IsolatedV2";
 }
 
@@ -48,7 +51,7 @@ export const tokenApiConfigSchema = z
   .object({
     plan: z
       .object({
-        skuName: z.string().refine((s) => appServiceSkuTier(s) !== undefined, `skuName must be one of ${SKU_HELP}`),
+        skuName: z.string().refine((s) => appServiceSkuFamily(s) !== undefined, `skuName must be one of ${SKU_HELP}`),
         instanceCount: z.number().int().min(1, "instanceCount must be at least 1").max(30, "instanceCount must be at most 30"),
         /** Spread instances over availability zones; needs a Premium/Isolated v2+ SKU and 2+ instances. */
         zoneRedundant: z.boolean().default(false),
@@ -139,6 +142,10 @@ export interface TokenApiSettingsInput {
   mappingTableEndpoint: pulumi.Input<string>;
   /** Blob URL of the package. */
   packageUrl: pulumi.Input<string>;
+  /** Resource id of the app's user-assigned identity (package download and Key Vault references). */
+  identityResourceId: pulumi.Input<string>;
+  /** Client id of that identity, for DefaultAzureCredential in the app (`AZURE_CLIENT_ID`). */
+  identityClientId: pulumi.Input<string>;
 }
 
 /** The App Service app settings of the token API, in a stable order; names from docs/interfaces.md. */
@@ -169,7 +176,10 @@ export function tokenApiAppSettings(input: TokenApiSettingsInput): Array<{ name:
       value: input.appInsightsSecretUri === undefined ? undefined : keyVaultReference(input.appInsightsSecretUri),
     },
     { name: "WEBSITE_RUN_FROM_PACKAGE", value: input.packageUrl },
-    { name: "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", value: "SystemAssigned" },
+    // The user-assigned identity that holds Storage Blob Data Reader on the package before the site starts.
+    { name: "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", value: input.identityResourceId },
+    // DefaultAzureCredential picks a user-assigned managed identity by this client id (@azure/identity).
+    { name: "AZURE_CLIENT_ID", value: input.identityClientId },
   ];
   return settings.filter((s): s is { name: string; value: pulumi.Input<string> } => s.value !== undefined);
 }

@@ -1,9 +1,15 @@
 // TokenApiHost: runs the token API (services/token-api) on a hardened Linux App Service — plan, Web App, the
-// mapping table, the run-from-package blob — with exactly the role assignments the app needs and its HTTP,
-// console and app logs in the workspace.
+// mapping table, the run-from-package blob — with a user-assigned identity that holds exactly the roles the app
+// needs before the site exists, and every log category of the site in the workspace.
 //
-// Property names checked against @pulumi/azure-native 3.28 web (API 2025-05-01) and storage (2024-01-01)
-// typings; log categories against Microsoft Learn "Supported logs for Microsoft.Web/sites".
+// Property names checked against @pulumi/azure-native 3.28 web (API 2025-05-01), managedidentity and storage
+// (2024-01-01) typings. Deployability (policies/deployability-facts.ts): the site reads a Key Vault reference and
+// its package at start-up, so it uses a user-assigned identity granted in advance ("a user-assigned identity can
+// be created and given access to the vault in advance", Learn "Use Key Vault references as app settings") and
+// depends on those grants; in a virtual network it routes all traffic, because Key Vault references are
+// configuration traffic that otherwise takes the public route (Learn "Manage Azure App Service virtual network
+// integration routing"); one CORS layer, the app's own (Learn: "Don't try to use App Service CORS and your own CORS
+// code together"); basic-auth publishing (SCM, FTP) off; no `sku.tier` (ARM derives it from the SKU name).
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { createHash } from "node:crypto";
@@ -11,6 +17,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import type * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
 import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
@@ -18,8 +25,9 @@ import { attachDiagnostics } from "../common/diagnostics";
 import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
 import { resourceName } from "../common/naming";
 import { assignRole, blobContainerScope, storageTableScope, type BuiltInRole } from "../common/roles";
+import { TOKEN_API_NODE_MAJOR } from "../../policies/deployability-facts";
 import {
-  appServiceSkuTier,
+  appServiceSkuFamily,
   choosePackageSource,
   tokenApiAppSettings,
   type EngineMode,
@@ -27,8 +35,15 @@ import {
   type TokenApiSection,
 } from "./config";
 
-/** Log categories of the Web App sent to the workspace (issue #4: HTTP, console and app logs). */
-export const WEB_APP_LOG_CATEGORIES = ["AppServiceHTTPLogs", "AppServiceConsoleLogs", "AppServiceAppLogs"];
+/**
+ * Log category group of the Web App: `allLogs` (the AVM default). On Linux `AppServiceAppLogs` is emitted only for
+ * Java SE and Tomcat images (Learn "Azure App Service monitoring data reference"), so naming categories would
+ * leave one empty and miss AuditLogs, IPSecAuditLogs and PlatformLogs.
+ */
+export const WEB_APP_LOG_CATEGORY_GROUPS = ["allLogs"];
+
+/** The Linux runtime stack of the site; the package is bundled for the same major (services/token-api/scripts/build.ts). */
+export const LINUX_FX_VERSION = `NODE|${TOKEN_API_NODE_MAJOR}-lts`;
 
 /** Name of the Key Vault secret holding the Application Insights connection string. */
 export const APP_INSIGHTS_SECRET_NAME = "appinsights-connection-string";
@@ -70,7 +85,7 @@ export class TokenApiHost extends pulumi.ComponentResource {
   declare readonly id: pulumi.Output<string>;
   /** Name of the Web App. */
   declare readonly name: pulumi.Output<string>;
-  /** Principal id of the Web App's system-assigned identity. */
+  /** Principal id of the Web App's user-assigned identity. */
   declare readonly principalId: pulumi.Output<string>;
   /** Default host name of the Web App. */
   declare readonly hostName: pulumi.Output<string>;
@@ -147,8 +162,7 @@ export class TokenApiHost extends pulumi.ComponentResource {
     );
     const packageUrl = pulumi.interpolate`${packageAccount.primaryEndpoints.blob}${packageContainer.name}/${blob.name}`;
 
-    const tier = appServiceSkuTier(cfg.plan.skuName);
-    if (tier === undefined) {
+    if (appServiceSkuFamily(cfg.plan.skuName) === undefined) {
       throw new Error(`tokenApi.plan.skuName "${cfg.plan.skuName}" is not an accepted App Service SKU`);
     }
     const plan = new web.AppServicePlan(
@@ -159,7 +173,8 @@ export class TokenApiHost extends pulumi.ComponentResource {
         location: args.location,
         kind: "linux",
         reserved: true,
-        sku: { name: cfg.plan.skuName, tier, capacity: cfg.plan.instanceCount },
+        // No tier: ARM derives it from the name (P0v3 is Premium0V3, P*mv3 PremiumMV3, not PremiumV3).
+        sku: { name: cfg.plan.skuName, capacity: cfg.plan.instanceCount },
         zoneRedundant: cfg.plan.zoneRedundant,
         tags: args.tags,
       },
@@ -183,6 +198,26 @@ export class TokenApiHost extends pulumi.ComponentResource {
       appInsightsSecretUri = pulumi.unsecret(aiSecret.properties.apply((p) => p.secretUri));
     }
 
+    // The identity exists, with its roles, before the site: the first start already resolves the Key Vault
+    // reference and mounts the package (a system-assigned identity would only exist once the site did).
+    const identity = new managedidentity.UserAssignedIdentity(
+      `${name}-identity`,
+      { resourceName: resourceName("userAssignedIdentity", args.naming, "token"), resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
+      parent,
+    );
+    const principalId = identity.principalId;
+    const grant = (key: string, role: BuiltInRole, scope: pulumi.Input<string>): authorization.RoleAssignment =>
+      assignRole(
+        name,
+        { suffix: args.naming.suffix, key, role, scope, subscriptionId: args.subscriptionId, principalId, description: `Token API ${name}: ${role}` },
+        this,
+      );
+    const grants = [
+      grant("keyvault-secrets", "keyVaultSecretsUser", args.keyVault.id),
+      grant("mapping-table", "storageTableDataContributor", pulumi.all([dataAccount.id, table.name]).apply(([id, t]) => storageTableScope(id, t))),
+      grant("package-reader", "storageBlobDataReader", pulumi.all([packageAccount.id, packageContainer.name]).apply(([id, c]) => blobContainerScope(id, c))),
+    ];
+
     const mappingTableEndpoint = dataAccount.primaryEndpoints.apply((e) => e.table.replace(/\/+$/, ""));
     const app = new web.WebApp(
       `${name}-app`,
@@ -194,14 +229,17 @@ export class TokenApiHost extends pulumi.ComponentResource {
         serverFarmId: plan.id,
         httpsOnly: true,
         clientAffinityEnabled: false,
-        identity: { type: "SystemAssigned" },
-        // Only private (RFC 1918) traffic goes through the integration subnet, which is all the vault's private
-        // endpoint needs. Routing all application traffic (`outboundVnetRouting.applicationTraffic`, formerly
-        // `vnetRouteAllEnabled`) would also send ACS, Table, JWKS and package traffic into a subnet that has no
-        // NAT gateway, and new subnets may have no default outbound access.
-        ...(args.vnetIntegrationSubnetId === undefined ? {} : { virtualNetworkSubnetId: args.vnetIntegrationSubnetId }),
+        identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+        // Key Vault references resolve with this identity (the default would be the system-assigned one).
+        keyVaultReferenceIdentity: identity.id,
+        // All traffic into the network: the Key Vault reference is configuration traffic, which `applicationTraffic`
+        // alone leaves on the public route, where the vault firewall denies it. The subnet's NAT gateway (Network
+        // component) gives ACS, Table, JWKS and package traffic their way out.
+        ...(args.vnetIntegrationSubnetId === undefined
+          ? {}
+          : { virtualNetworkSubnetId: args.vnetIntegrationSubnetId, outboundVnetRouting: { allTraffic: true } }),
         siteConfig: {
-          linuxFxVersion: "NODE|20-lts",
+          linuxFxVersion: LINUX_FX_VERSION,
           minTlsVersion: "1.2",
           scmMinTlsVersion: "1.2",
           ftpsState: "Disabled",
@@ -209,7 +247,7 @@ export class TokenApiHost extends pulumi.ComponentResource {
           alwaysOn: cfg.alwaysOn,
           healthCheckPath: "/healthz",
           remoteDebuggingEnabled: false,
-          cors: { allowedOrigins: [...cfg.corsAllowedOrigins], supportCredentials: false },
+          // No `cors`: App Service CORS would override the app's own (CORS_ALLOWED_ORIGINS) and allow any method and header.
           appSettings: tokenApiAppSettings({
             cfg,
             acsEndpoint: args.acsEndpoint,
@@ -218,26 +256,22 @@ export class TokenApiHost extends pulumi.ComponentResource {
             appInsightsSecretUri,
             mappingTableEndpoint,
             packageUrl,
+            identityResourceId: identity.id,
+            identityClientId: identity.clientId,
           }),
         },
         tags: args.tags,
       },
-      parent,
+      { parent: this, dependsOn: grants },
     );
-    const principalId = app.identity.apply((i) => i?.principalId ?? "");
 
-    const grant = (key: string, role: BuiltInRole, scope: pulumi.Input<string>): authorization.RoleAssignment =>
-      assignRole(
-        name,
-        { suffix: args.naming.suffix, key, role, scope, subscriptionId: args.subscriptionId, principalId, description: `Token API ${name}: ${role}` },
-        this,
-      );
-    grant("keyvault-secrets", "keyVaultSecretsUser", args.keyVault.id);
-    grant("mapping-table", "storageTableDataContributor", pulumi.all([dataAccount.id, table.name]).apply(([id, t]) => storageTableScope(id, t)));
-    grant("package-reader", "storageBlobDataReader", pulumi.all([packageAccount.id, packageContainer.name]).apply(([id, c]) => blobContainerScope(id, c)));
+    // Basic-auth publishing off (azure-native records both as allowed by default; AVM web/site turns them off):
+    // deployments use run-from-package with the managed identity, nobody needs SCM or FTP credentials.
+    new web.WebAppScmAllowed(`${name}-scm-basic-auth`, { name: app.name, resourceGroupName: args.resourceGroupName, allow: false }, parent);
+    new web.WebAppFtpAllowed(`${name}-ftp-basic-auth`, { name: app.name, resourceGroupName: args.resourceGroupName, allow: false }, parent);
 
     if (args.diagnostics !== undefined) {
-      attachDiagnostics(`${name}-app`, app.id, { ...args.diagnostics, logCategories: WEB_APP_LOG_CATEGORIES }, this);
+      attachDiagnostics(`${name}-app`, app.id, { ...args.diagnostics, logCategoryGroups: WEB_APP_LOG_CATEGORY_GROUPS }, this);
       attachStorageServiceDiagnostics(`${name}-data`, dataAccount.id, ["table"], args.diagnostics, this);
       attachStorageServiceDiagnostics(`${name}-packages`, packageAccount.id, ["blob"], args.diagnostics, this);
     }

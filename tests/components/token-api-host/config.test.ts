@@ -2,7 +2,7 @@
 // the prod rules, and the package-source decision that keeps mock evaluation free of the artifact.
 import { describe, expect, it } from "vitest";
 import {
-  appServiceSkuTier,
+  appServiceSkuFamily,
   choosePackageSource,
   supportsZoneRedundancy,
   tokenApiConfigSchema,
@@ -63,7 +63,7 @@ describe("SKU rules", () => {
     ["I1v2", "IsolatedV2", true],
     ["F1", undefined, false],
   ])("%s → tier %s, zones %s", (sku, tier, zones) => {
-    expect(appServiceSkuTier(sku)).toBe(tier);
+    expect(appServiceSkuFamily(sku)).toBe(tier);
     expect(supportsZoneRedundancy(sku)).toBe(zones);
   });
 
