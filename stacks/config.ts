@@ -62,8 +62,6 @@ export const configSchema = z
     ...tagsSection,
     /** Email domains (at most one Azure-managed) and the sender usernames of each. */
     email: emailConfigSchema,
-    /** Protection of ACS, the Email service and its domains, and whether ACS access keys are off. */
-    communication: communicationConfigSchema,
     /** Log Analytics workspace retention and daily ingestion cap. */
     logAnalytics: logAnalyticsConfigSchema,
     /** E-mail receivers of the action group every alert notifies. */
@@ -78,6 +76,8 @@ export const configSchema = z
     alerts: alertsConfigSchema,
     /** VNet integration of the token API and a private endpoint for the vault; the address plan. */
     network: networkConfigSchema,
+    /** Protection of ACS, the Email service and its domains, and whether ACS access keys are off. */
+    communication: communicationConfigSchema,
   })
   .strict()
   .superRefine((cfg, ctx) => {

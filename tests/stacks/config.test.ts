@@ -10,7 +10,8 @@ describe("parseConfig", () => {
     delete raw.keyVault;
     delete raw.network;
     delete raw.alerts;
-    raw.email.domains[0] = { kind: "AzureManaged", senders: [{ username: "DoNotReply", displayName: "Contoso" }] };
+    delete raw.communication;
+    raw.email.domains[0] = { kind: "AzureManaged" };
     const config = parseConfig(raw);
     expect(config.logAnalytics).toEqual({ retentionInDays: 30, dailyQuotaGb: 1 });
     expect(config.keyVault).toEqual({
@@ -23,13 +24,28 @@ describe("parseConfig", () => {
       activeKey: "primary",
       deleteLock: true,
     });
-    expect(config.network).toEqual({ enabled: true, addressSpace: "10.20.0.0/24", appServiceSubnetPrefix: "10.20.0.0/26", privateEndpointSubnetPrefix: "10.20.0.64/27" });
+    expect(config.network).toEqual({
+      enabled: true,
+      addressSpace: "10.20.0.0/24",
+      appServiceSubnetPrefix: "10.20.0.0/26",
+      privateEndpointSubnetPrefix: "10.20.0.64/27",
+      existingPrivateDnsZoneIds: {},
+    });
     expect(config.alerts).toEqual({ rules: {} });
-    expect(config.email.domains[0]).toEqual({
-      kind: "AzureManaged",
-      senders: [{ username: "DoNotReply", displayName: "Contoso" }],
+    expect(config.communication).toEqual({ deleteLock: true, disableLocalAuth: false });
+    expect(config.email.domains[0]).toEqual({ kind: "AzureManaged", senders: [], userEngagementTracking: false, linkToAcs: true });
+  });
+
+  it("a customer-managed domain starts unverified, so the deployment that creates it does not link it", () => {
+    const raw = valid();
+    raw.email.domains.push({ kind: "CustomerManaged", domainName: "notify.example.com" });
+    expect(parseConfig(raw).email.domains[1]).toEqual({
+      kind: "CustomerManaged",
+      domainName: "notify.example.com",
+      senders: [],
       userEngagementTracking: false,
       linkToAcs: true,
+      verified: false,
     });
   });
 
@@ -86,11 +102,13 @@ describe("parseConfig", () => {
     ["customer-managed domain with uppercase", (c) => void (c.email.domains[0] = { kind: "CustomerManaged", domainName: "Mail.Contoso.com", senders: [{ username: "a", displayName: "A" }] }), [
       'acs-platform:email.domains[0].domainName must be a lowercase DNS domain such as mail.example.com; got "Mail.Contoso.com"',
     ]],
-    ["domain without senders", (c) => void (c.email.domains[0].senders = []), ["acs-platform:email.domains[0].senders must be a list of at least 1 item(s); got []"]],
-    ["sender with a space", (c) => void (c.email.domains[0].senders[0].username = "do not reply"), [
+    ["the default sender listed", (c) => void (c.email.domains[0].senders = [{ username: "donotreply", displayName: "Contoso" }]), [
+      'acs-platform:email.domains[0].senders[0].username "donotreply" is the default sender Azure creates on every domain; it is not declared (its address is in emailSenderAddresses): list only extra senders',
+    ]],
+    ["sender with a space", (c) => void (c.email.domains[0].senders = [{ username: "do not reply", displayName: "x" }]), [
       `acs-platform:email.domains[0].senders[0].username must be an e-mail local part: letters, digits, '.', '_' and '-'; got "do not reply"`,
     ]],
-    ["unknown sender key", (c) => void (c.email.domains[0].senders[0].reply = "x"), [
+    ["unknown sender key", (c) => void (c.email.domains[0].senders = [{ username: "news", displayName: "News", reply: "x" }]), [
       "acs-platform:email.domains[0].senders[0] has unknown key(s) reply; accepted keys: username, displayName",
     ]],
     ["two Azure-managed domains", (c) => void c.email.domains.push(c.email.domains[0]), [
@@ -122,7 +140,13 @@ describe("parseConfig", () => {
       "acs-platform:network.privateEndpointSubnetPrefix must lie within addressSpace 10.20.0.0/24; got 10.30.0.0/27",
     ]],
     ["misspelt network option", (c) => void (c.network = { enable: true }), [
-      "acs-platform:network has unknown key(s) enable; accepted keys: enabled, addressSpace, appServiceSubnetPrefix, privateEndpointSubnetPrefix",
+      "acs-platform:network has unknown key(s) enable; accepted keys: enabled, addressSpace, appServiceSubnetPrefix, privateEndpointSubnetPrefix, existingPrivateDnsZoneIds",
+    ]],
+    ["an existing DNS zone that is not a vault zone", (c) => void (c.network = { existingPrivateDnsZoneIds: { vault: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/example.com" } }), [
+      "acs-platform:network.existingPrivateDnsZoneIds.vault must be the resource id of a privatelink.vaultcore.azure.net private DNS zone; got \"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/example.com\"",
+    ]],
+    ["ACS keys off while the token API reads them", (c) => void (c.communication = { disableLocalAuth: true }), [
+      'acs-platform:communication.disableLocalAuth turns off the ACS keys the token API reads in acsAuthMode "key-vault"; set tokenApi.acsAuthMode to managed-identity first',
     ]],
   ])("%s", (_, mutate, expected) => {
     expect(problemsOf(mutate)).toEqual(expected);

@@ -37,6 +37,9 @@ const AZURE_RULES: Record<ResourceKind, RegExp> = {
   subnet: /^(?=.{1,80}$)[a-z0-9]([a-z0-9_.-]*[a-z0-9_])?$/,
   privateEndpoint: /^(?=.{2,64}$)[a-z0-9][a-z0-9_.-]*[a-z0-9_]$/,
   privateDnsZoneLink: /^(?=.{1,80}$)[a-z0-9]([a-z0-9_.-]*[a-z0-9_])?$/,
+  networkSecurityGroup: /^(?=.{1,80}$)[a-z0-9]([a-z0-9_.-]*[a-z0-9_])?$/,
+  natGateway: /^(?=.{1,80}$)[a-z0-9]([a-z0-9_.-]*[a-z0-9_])?$/,
+  publicIpAddress: /^(?=.{1,80}$)[a-z0-9]([a-z0-9_.-]*[a-z0-9_])?$/,
 };
 
 describe("resourceName", () => {

@@ -1,54 +1,64 @@
-// CommunicationServices on its own: both domain kinds at once, a customer domain not yet linked, sender
-// addresses and DNS records as outputs, and engagement tracking per domain.
+// CommunicationServices on its own: both domain kinds at once, a customer domain linked only once verified, the
+// default DoNotReply sender never declared, protection and locks with `lock`, and key auth off only when asked.
 import { describe, expect, it } from "vitest";
 import { evaluateProgram } from "../../../tools/plan/harness";
-import { CommunicationServices } from "../../../components/communication-services";
-import type { PlannedResource } from "../../../tools/plan/types";
+import { CommunicationServices, type CommunicationServicesArgs } from "../../../components/communication-services";
+import { EMAIL_DOMAIN_VERIFIED_TAG } from "../../../policies/deployability-facts";
+import type { PlannedResource, PlanResult } from "../../../tools/plan/types";
 
 const tags = { env: "test", owner: "o", costCenter: "c", dataClassification: "internal", service: "s" };
 
+function evaluate(verified: boolean, extra: Partial<CommunicationServicesArgs> = {}): Promise<PlanResult> {
+  return evaluateProgram(
+    () => {
+      const acs = new CommunicationServices("comm", {
+        naming: { app: "acs", env: "test", region: "eastus", suffix: "abcde" },
+        resourceGroupName: "rg-test",
+        tags,
+        dataLocation: "United States",
+        domains: [
+          { kind: "AzureManaged", senders: [], userEngagementTracking: false, linkToAcs: true },
+          {
+            kind: "CustomerManaged",
+            domainName: "mail.example.com",
+            senders: [{ username: "news", displayName: "News" }],
+            userEngagementTracking: true,
+            linkToAcs: true,
+            verified,
+          },
+        ],
+        ...extra,
+      });
+      return { senders: acs.senderAddresses, dns: acs.dnsRecords, endpoint: acs.endpoint };
+    },
+    { project: "acs-platform", stack: "test" },
+  );
+}
+
+const byType = (plan: PlanResult, type: string) => plan.resources.filter((r) => r.type === type);
+
 describe("CommunicationServices", () => {
-  it("links only the domains marked linkToAcs and reports senders and DNS records of every domain", async () => {
-    const plan = await evaluateProgram(
-      () => {
-        const acs = new CommunicationServices("comm", {
-          naming: { app: "acs", env: "test", region: "eastus", suffix: "abcde" },
-          resourceGroupName: "rg-test",
-          tags,
-          dataLocation: "United States",
-          domains: [
-            { kind: "AzureManaged", senders: [{ username: "DoNotReply", displayName: "Test" }], userEngagementTracking: false, linkToAcs: true },
-            {
-              kind: "CustomerManaged",
-              domainName: "mail.example.com",
-              senders: [{ username: "news", displayName: "News" }],
-              userEngagementTracking: true,
-              linkToAcs: false,
-            },
-          ],
-        });
-        return { senders: acs.senderAddresses, dns: acs.dnsRecords, endpoint: acs.endpoint };
-      },
-      { project: "acs-platform", stack: "test" },
-    );
-
-    const byType = (type: string) => plan.resources.filter((r) => r.type === type);
-    const domains = byType("azure-native:communication:Domain");
-    expect(domains.map((d) => [d.inputs["domainName"], d.inputs["domainManagement"], d.inputs["userEngagementTracking"]])).toEqual([
-      ["AzureManagedDomain", "AzureManaged", "Disabled"],
-      ["mail.example.com", "CustomerManaged", "Enabled"],
+  it("links the Azure-managed domain but not a customer domain that is not verified yet, and declares only extra senders", async () => {
+    const plan = await evaluate(false);
+    const domains = byType(plan, "azure-native:communication:Domain");
+    expect(domains.map((d) => [d.inputs["domainName"], d.inputs["domainManagement"], d.inputs["userEngagementTracking"], (d.inputs["tags"] as Record<string, string>)[EMAIL_DOMAIN_VERIFIED_TAG]])).toEqual([
+      ["AzureManagedDomain", "AzureManaged", "Disabled", "true"],
+      ["mail.example.com", "CustomerManaged", "Enabled", "false"],
     ]);
-    const acs = byType("azure-native:communication:CommunicationService")[0] as PlannedResource;
+    const acs = byType(plan, "azure-native:communication:CommunicationService")[0] as PlannedResource;
     expect(acs.inputs).toMatchObject({ communicationServiceName: "acs-acs-test-eus-abcde", location: "global", dataLocation: "United States", linkedDomains: [domains[0]?.id] });
-    expect(byType("azure-native:monitor:DiagnosticSetting")).toEqual([]);
-    const email = byType("azure-native:communication:EmailService")[0] as PlannedResource;
+    expect(acs.inputs).not.toHaveProperty("disableLocalAuth");
+    expect(byType(plan, "azure-native:monitor:DiagnosticSetting")).toEqual([]);
+    const email = byType(plan, "azure-native:communication:EmailService")[0] as PlannedResource;
     expect(email.inputs).toMatchObject({ emailServiceName: "ecs-acs-test-eus-abcde", location: "global", dataLocation: "United States" });
-    expect(byType("azure-native:communication:SenderUsername").map((s) => [...s.dependencies].sort())).toEqual([
-      [domains[0]?.urn, email.urn].sort(),
-      [domains[1]?.urn, email.urn].sort(),
-    ]);
+    const senders = byType(plan, "azure-native:communication:SenderUsername");
+    expect(senders.map((s) => [s.inputs["username"], [...s.dependencies].sort()])).toEqual([["news", [domains[1]?.urn, email.urn].sort()]]);
 
-    expect(plan.outputs["senders"]).toEqual([expect.stringMatching(/^DoNotReply@[0-9a-f-]{36}\.azurecomm\.net$/), "news@mail.example.com"]);
+    expect(plan.outputs["senders"]).toEqual([
+      expect.stringMatching(/^DoNotReply@[0-9a-f-]{36}\.azurecomm\.net$/),
+      "DoNotReply@mail.example.com",
+      "news@mail.example.com",
+    ]);
     expect((plan.outputs["dns"] as Array<{ domain: string; purpose: string }>).map((r) => `${r.domain}/${r.purpose}`)).toEqual([
       "mail.example.com/Domain",
       "mail.example.com/SPF",
@@ -56,5 +66,35 @@ describe("CommunicationServices", () => {
       "mail.example.com/DKIM2",
     ]);
     expect(plan.outputs["endpoint"]).toBe("https://acs-acs-test-eus-abcde.unitedstates.communication.azure.com/");
+    expect(plan.resources.filter((r) => r.options.protect === true)).toEqual([]);
+    expect(byType(plan, "azure-native:authorization:ManagementLockByScope")).toEqual([]);
+  });
+
+  it("links the customer domain once it is verified, and marks it so", async () => {
+    const plan = await evaluate(true);
+    const domains = byType(plan, "azure-native:communication:Domain");
+    expect((domains[1]?.inputs["tags"] as Record<string, string>)[EMAIL_DOMAIN_VERIFIED_TAG]).toBe("true");
+    expect(byType(plan, "azure-native:communication:CommunicationService")[0]?.inputs["linkedDomains"]).toEqual(domains.map((d) => d.id));
+  });
+
+  it("with a lock, protects and locks ACS, the Email service and every domain (their dataLocation is create-only)", async () => {
+    const plan = await evaluate(true, { lock: "CanNotDelete" });
+    expect(plan.resources.filter((r) => r.options.protect === true).map((r) => r.type)).toEqual([
+      "azure-native:communication:EmailService",
+      "azure-native:communication:Domain",
+      "azure-native:communication:Domain",
+      "azure-native:communication:CommunicationService",
+    ]);
+    const scopeOf = (type: string) => plan.resources.filter((r) => r.type === type).map((r) => r.id);
+    expect(byType(plan, "azure-native:authorization:ManagementLockByScope").map((l) => `${String(l.inputs["scope"])} ${String(l.inputs["level"])} ${String(l.inputs["lockName"])}`).sort()).toEqual(
+      [...scopeOf("azure-native:communication:CommunicationService"), ...scopeOf("azure-native:communication:EmailService"), ...scopeOf("azure-native:communication:Domain")]
+        .map((id) => `${String(id)} CanNotDelete do-not-delete`)
+        .sort(),
+    );
+  });
+
+  it("turns ACS access keys off only when asked (an update-only property, for the second apply)", async () => {
+    const plan = await evaluate(true, { disableLocalAuth: true });
+    expect(byType(plan, "azure-native:communication:CommunicationService")[0]?.inputs["disableLocalAuth"]).toBe(true);
   });
 });
