@@ -49,8 +49,11 @@ const mineInBoth = {
   "azure-native:web:WebApp": 1,
   "azure-native:keyvault:Secret": 1,
   "azure-native:monitor:MetricAlert": 9,
-  "azure-native:monitor:ScheduledQueryRule": 1,
+  "azure-native:monitor:ScheduledQueryRule": 2,
   "azure-native:costmanagement:Budget": 1,
+  "azure-native:managedidentity:UserAssignedIdentity": 1,
+  "azure-native:web:WebAppScmAllowed": 1,
+  "azure-native:web:WebAppFtpAllowed": 1,
 };
 
 describe("issue #4 inventory", () => {
@@ -80,8 +83,10 @@ describe("issue #4 inventory", () => {
   it("sizes the plan per environment: dev B1 x1 without always-on, prod P1v3 x2 zone-redundant with always-on", () => {
     const planOf = (p: PlanResult) => ofType(p, "azure-native:web:AppServicePlan")[0]?.inputs;
     const appOf = (p: PlanResult) => ofType(p, "azure-native:web:WebApp")[0]?.inputs["siteConfig"] as Record<string, unknown>;
-    expect(planOf(dev)).toMatchObject({ sku: { name: "B1", tier: "Basic", capacity: 1 }, zoneRedundant: false, kind: "linux", reserved: true });
-    expect(planOf(prod)).toMatchObject({ sku: { name: "P1v3", tier: "PremiumV3", capacity: 2 }, zoneRedundant: true, kind: "linux", reserved: true });
+    // No sku.tier: ARM derives it from the name (P0v3 and P*mv3 have tiers of their own).
+    expect(planOf(dev)).toMatchObject({ sku: { name: "B1", capacity: 1 }, zoneRedundant: false, kind: "linux", reserved: true });
+    expect(planOf(prod)).toMatchObject({ sku: { name: "P1v3", capacity: 2 }, zoneRedundant: true, kind: "linux", reserved: true });
+    expect([planOf(dev)?.["sku"], planOf(prod)?.["sku"]].map((sku) => Object.keys(sku as object).sort())).toEqual([["capacity", "name"], ["capacity", "name"]]);
     expect(appOf(dev)["alwaysOn"]).toBe(false);
     expect(appOf(prod)["alwaysOn"]).toBe(true);
   });
@@ -113,10 +118,11 @@ describe("role assignments of the whole plan", () => {
   });
 
   it("gives the web app and the topic exactly their roles on their narrowest scopes (prod)", () => {
-    const [webApp] = ofType(prod, "azure-native:web:WebApp");
+    const [identity] = ofType(prod, "azure-native:managedidentity:UserAssignedIdentity");
     const [topic] = ofType(prod, "azure-native:eventgrid:SystemTopic");
-    // The mock engine gives each system-assigned identity a principal id derived from its resource's Azure name.
-    const app = mockGuid(`webapp-identity/${String(webApp?.inputs["name"])}`);
+    // The mock engine gives each identity a principal id derived from its resource's Azure name; the token API's
+    // roles go to its user-assigned identity, which exists before the site.
+    const app = mockGuid(`uai-principal/${String(identity?.inputs["resourceName"])}`);
     const events = mockGuid(`systemtopic-identity/${String(topic?.inputs["systemTopicName"])}`);
     const rows = ofType(prod, "azure-native:authorization:RoleAssignment")
       .map((r) => [r.name, String(r.inputs["roleDefinitionId"]).split("/").pop(), String(r.inputs["scope"]).replace(/^.*\/providers\//, ""), r.inputs["principalId"]])

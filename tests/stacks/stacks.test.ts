@@ -67,15 +67,15 @@ function isTaggable(type: string): boolean {
 }
 
 describe("resource inventory", () => {
-  it("dev declares exactly the core resources with one Azure-managed sender", () => {
-    expect(countByType(dev)).toEqual({ ...core, "azure-native:communication:SenderUsername": 1 });
+  it("dev declares exactly the core resources and no sender (DoNotReply comes with the Azure-managed domain)", () => {
+    expect(countByType(dev)).toEqual(core);
   });
 
-  it("prod adds a second sender and a delete lock on the vault", () => {
+  it("prod adds its one extra sender and delete locks on the vault, ACS, the Email service and the domain", () => {
     expect(countByType(prod)).toEqual({
       ...core,
-      "azure-native:communication:SenderUsername": 2,
-      "azure-native:authorization:ManagementLockByScope": 1,
+      "azure-native:communication:SenderUsername": 1,
+      "azure-native:authorization:ManagementLockByScope": 4,
     });
   });
 });
@@ -83,7 +83,6 @@ describe("resource inventory", () => {
 describe("whole program inventory (core + issue #4 components; update when a component adds resources)", () => {
   const wholeDev = {
     ...core,
-    "azure-native:communication:SenderUsername": 1,
     "acs:eventgrid:EventRouting": 1,
     "acs:monitor:Alerts": 1,
     "acs:web:TokenApiHost": 1,
@@ -94,7 +93,10 @@ describe("whole program inventory (core + issue #4 components; update when a com
     "azure-native:keyvault:Secret": 2,
     "azure-native:monitor:DiagnosticSetting": 9,
     "azure-native:monitor:MetricAlert": 9,
-    "azure-native:monitor:ScheduledQueryRule": 1,
+    "azure-native:monitor:ScheduledQueryRule": 2,
+    "azure-native:managedidentity:UserAssignedIdentity": 1,
+    "azure-native:web:WebAppScmAllowed": 1,
+    "azure-native:web:WebAppFtpAllowed": 1,
     "azure-native:storage:Blob": 1,
     "azure-native:storage:BlobContainer": 2,
     "azure-native:storage:Queue": 3,
@@ -113,14 +115,17 @@ describe("whole program inventory (core + issue #4 components; update when a com
     expect(all(dev)).toEqual(wholeDev);
   });
 
-  it("prod differs from dev by one more sender, the vault lock and the private network (with its VNet diagnostics)", () => {
+  it("prod differs from dev by one sender, the locks and the private network (NSGs, NAT gateway, VNet diagnostics)", () => {
     expect(all(prod)).toEqual({
       ...wholeDev,
-      "azure-native:communication:SenderUsername": 2,
-      "azure-native:authorization:ManagementLockByScope": 1,
+      "azure-native:communication:SenderUsername": 1,
+      "azure-native:authorization:ManagementLockByScope": 4,
       "acs:network:Network": 1,
       "azure-native:network:VirtualNetwork": 1,
       "azure-native:network:Subnet": 2,
+      "azure-native:network:NetworkSecurityGroup": 2,
+      "azure-native:network:NatGateway": 1,
+      "azure-native:network:PublicIPAddress": 1,
       "azure-native:network:PrivateEndpoint": 1,
       "azure-native:network:PrivateDnsZoneGroup": 1,
       "azure-native:privatedns:PrivateZone": 1,
@@ -143,12 +148,23 @@ describe("private network (the token API reaches the prod vault, which denies pu
     expect(ofType(prod, "azure-native:network:VirtualNetwork").map((v) => v.inputs["addressSpace"])).toEqual([{ addressPrefixes: ["10.20.0.0/24"] }]);
   });
 
-  it("prod: the web app joins the subnet delegated to Microsoft.Web/serverFarms and sends its private traffic (the vault's endpoint) through it", () => {
+  it("prod: the web app joins the delegated subnet and routes all traffic into it, out through the subnet's NAT gateway", () => {
     const subnet = ofType(prod, "azure-native:network:Subnet").find((s) => s.inputs["subnetName"] === "snet-acsplat-app-prod-weu");
     expect(subnet?.inputs["delegations"]).toEqual([{ name: "Microsoft.Web.serverFarms", serviceName: "Microsoft.Web/serverFarms" }]);
     const [app] = ofType(prod, "azure-native:web:WebApp");
     expect(app?.inputs["virtualNetworkSubnetId"]).toBe(subnet?.id);
-    expect(app?.inputs["outboundVnetRouting"]).toBeUndefined();
+    // Key Vault references are configuration traffic: only allTraffic sends them through the network.
+    expect(app?.inputs["outboundVnetRouting"]).toEqual({ allTraffic: true });
+    expect(subnet?.inputs["natGateway"]).toEqual({ id: ofType(prod, "azure-native:network:NatGateway")[0]?.id });
+  });
+
+  it("prod: both subnets have their own network security group (PSRule Azure.VNET.UseNSGs)", () => {
+    const nsgs = ofType(prod, "azure-native:network:NetworkSecurityGroup");
+    expect(nsgs.map((n) => n.inputs["networkSecurityGroupName"])).toEqual(["nsg-acsplat-app-prod-weu", "nsg-acsplat-pep-prod-weu"]);
+    expect(ofType(prod, "azure-native:network:Subnet").map((s) => [s.inputs["subnetName"], s.inputs["networkSecurityGroup"]])).toEqual([
+      ["snet-acsplat-app-prod-weu", { id: nsgs[0]?.id }],
+      ["snet-acsplat-pep-prod-weu", { id: nsgs[1]?.id }],
+    ]);
   });
 
   it("dev: public vault, no network, no VNet integration", () => {
@@ -187,14 +203,14 @@ describe("Communication Services and Email", () => {
     expect(dev.outputs["emailDnsRecords"]).toEqual([]);
   });
 
-  it("prod sends from the customer-managed domain and publishes its DNS verification records", () => {
+  it("prod creates the customer-managed domain unlinked on its first deploy and publishes its DNS verification records", () => {
     const domain = only(prod, "azure-native:communication:Domain");
-    expect(domain.inputs).toMatchObject({ domainName: "notify.contoso.com", domainManagement: "CustomerManaged" });
+    expect(domain.inputs).toMatchObject({ domainName: "notify.contoso.com", domainManagement: "CustomerManaged", tags: expect.objectContaining({ "acs-email-domain-verified": "false" }) });
+    // Azure links only verified domains; the domain this deployment creates cannot be verified yet.
+    expect(only(prod, "azure-native:communication:CommunicationService").inputs["linkedDomains"]).toEqual([]);
+    // DoNotReply exists with the domain: only the extra sender is declared.
     const senders = all(prod, "azure-native:communication:SenderUsername").map((s) => [s.inputs["username"], s.inputs["displayName"], s.inputs["domainName"]]);
-    expect(senders).toEqual([
-      ["DoNotReply", "Contoso", "notify.contoso.com"],
-      ["alerts", "Contoso Alerts", "notify.contoso.com"],
-    ]);
+    expect(senders).toEqual([["alerts", "Contoso Alerts", "notify.contoso.com"]]);
     expect(prod.outputs["emailSenderAddresses"]).toEqual(["DoNotReply@notify.contoso.com", "alerts@notify.contoso.com"]);
     const records = prod.outputs["emailDnsRecords"] as Array<{ purpose: string; type: string }>;
     expect(records.map((r) => `${r.purpose}:${r.type}`)).toEqual(["Domain:TXT", "SPF:TXT", "DKIM:CNAME", "DKIM2:CNAME"]);
@@ -227,8 +243,20 @@ describe("Key Vault and the connection-string secret", () => {
       networkAcls: { bypass: "AzureServices", defaultAction: "Deny", ipRules: [{ value: "203.0.113.0/24" }] },
     });
     expect(vault.options.protect).toBe(true);
-    const lock = only(prod, "azure-native:authorization:ManagementLockByScope");
-    expect(lock.inputs).toMatchObject({ level: "CanNotDelete", scope: vault.id });
+    const lock = all(prod, "azure-native:authorization:ManagementLockByScope").find((l) => l.inputs["scope"] === vault.id);
+    expect(lock?.inputs).toMatchObject({ level: "CanNotDelete", scope: vault.id });
+    // Soft-delete retention "can only be configured during key vault creation": a later change is not sent.
+    expect(vault.options.ignoreChanges).toEqual(["properties.softDeleteRetentionInDays"]);
+  });
+
+  it("prod: ACS, the Email service and the domain are protected and locked (their dataLocation is create-only); dev's are not", () => {
+    const guarded = ["azure-native:communication:CommunicationService", "azure-native:communication:EmailService", "azure-native:communication:Domain"];
+    const locked = new Set(all(prod, "azure-native:authorization:ManagementLockByScope").map((l) => l.inputs["scope"]));
+    for (const type of guarded) {
+      const r = only(prod, type);
+      expect([type, r.options.protect, locked.has(r.id)]).toEqual([type, true, true]);
+      expect([type, only(dev, type).options.protect]).toEqual([type, undefined]);
+    }
   });
 
   it.each([
@@ -277,8 +305,9 @@ describe("observability", () => {
     const metrics = [{ category: "AllMetrics", enabled: true }];
     expect(byTarget).toEqual({
       "Microsoft.Communication/communicationServices/acs-acsplat-prod-weu-97nfu": { logs: [{ categoryGroup: "allLogs", enabled: true }], metrics, workspaceId: ws.id, type: "Dedicated" },
-      "Microsoft.KeyVault/vaults/kv-acotw6-prod-weu-97nfu": { logs: [{ categoryGroup: "audit", enabled: true }], metrics, workspaceId: ws.id, type: "Dedicated" },
-      "Microsoft.OperationalInsights/workspaces/log-acsplat-prod-weu": { logs: [{ categoryGroup: "audit", enabled: true }], metrics, workspaceId: ws.id, type: "Dedicated" },
+      // Only types with resource-specific tables get Dedicated; Key Vault reads it back as null (azure-rest-api-specs#22400).
+      "Microsoft.KeyVault/vaults/kv-acotw6-prod-weu-97nfu": { logs: [{ categoryGroup: "audit", enabled: true }], metrics, workspaceId: ws.id, type: undefined },
+      "Microsoft.OperationalInsights/workspaces/log-acsplat-prod-weu": { logs: [{ categoryGroup: "audit", enabled: true }], metrics, workspaceId: ws.id, type: undefined },
     });
   });
 });
