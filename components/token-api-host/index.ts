@@ -27,7 +27,7 @@ import {
   type TokenApiSection,
 } from "./config";
 
-/** Log categories of the Web App sent to the workspace (issue #4: HTTP, console and app logs). */
+/** Log categories of the Web App sent to the workspace: HTTP, console and app logs. */
 export const WEB_APP_LOG_CATEGORIES = ["AppServiceHTTPLogs", "AppServiceConsoleLogs", "AppServiceAppLogs"];
 
 /** Name of the Key Vault secret holding the Application Insights connection string. */
