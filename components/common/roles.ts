@@ -60,11 +60,15 @@ export interface RoleGrantArgs {
   suffix: string;
   /** Logical key of the grant, unique within the component. */
   key: string;
+  /** The built-in role granted. */
   role: BuiltInRole;
+  /** ARM id of what the role applies to; the narrowest that works. */
   scope: pulumi.Input<string>;
+  /** Subscription whose role definition id is used. */
   subscriptionId: pulumi.Input<string>;
   /** Principal id of a managed identity (always a service principal here). */
   principalId: pulumi.Input<string>;
+  /** Why the principal needs the role; shown on the assignment in Azure. */
   description: string;
 }
 

@@ -2,12 +2,13 @@
 // and dead letters, and one event subscription per configured route, delivering and dead-lettering with the
 // topic's own managed identity and exactly the role assignments that needs.
 //
-// Facts relied on (shared/reference/azure-resources.md, @pulumi/azure-native 3.28 eventgrid 2025-02-15 and
-// storage 2024-01-01 typings): topic type `Microsoft.Communication.CommunicationServices`, location `global`;
+// Facts relied on (@pulumi/azure-native 3.28 eventgrid 2025-02-15 and storage 2024-01-01 typings, Microsoft Learn
+// "Azure Communication Services as an Event Grid source"): topic type `Microsoft.Communication.CommunicationServices`, location `global`;
 // `deliveryWithResourceIdentity` / `deadLetterWithResourceIdentity` use the topic identity; storage-queue
 // delivery needs "Storage Queue Data Message Sender" on the queue, blob dead-lettering "Storage Blob Data
 // Contributor" on the container, Service Bus delivery "Azure Service Bus Data Sender" on the queue
-// (Microsoft Learn "Event delivery with a managed identity").
+// (Microsoft Learn "Event delivery with a managed identity",
+// https://learn.microsoft.com/azure/event-grid/managed-service-identity).
 import * as pulumi from "@pulumi/pulumi";
 import * as eventgrid from "@pulumi/azure-native/eventgrid";
 import * as storage from "@pulumi/azure-native/storage";
@@ -32,6 +33,7 @@ export interface EventRoutingArgs extends AzureComponentArgs, DiagnosticsArg {
 export interface RoutingRoleGrant {
   /** Logical key, unique within the component. */
   key: string;
+  /** The built-in role granted to the topic identity. */
   role: BuiltInRole;
   /** What the scope is: a queue or container in the routing account, or an external Service Bus queue id. */
   scope: { kind: "queue"; queueName: string } | { kind: "container"; containerName: string } | { kind: "serviceBusQueue"; id: string };

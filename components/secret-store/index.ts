@@ -7,32 +7,33 @@ import { attachLock } from "../common/lock";
 import { resourceName } from "../common/naming";
 import { assignRequestedRoles } from "../common/roles";
 import type { AzureComponentArgs, DiagnosticsArg, LockArg, RoleAssignmentsArg } from "../common/types";
+import type { KeyVaultSection } from "./config";
 
 /** The tag on the secret that records which ACS access key the value holds (docs/interfaces.md). */
 export const ACTIVE_KEY_TAG = "acs-active-key";
 
-/** Arguments of SecretStore. */
+/** Arguments of SecretStore; the vault settings are the `keyVault` section's (whose defaults are the secure ones). */
 export interface SecretStoreArgs extends AzureComponentArgs, DiagnosticsArg, LockArg, RoleAssignmentsArg {
   /** Entra tenant the vault trusts. */
   tenantId: pulumi.Input<string>;
   /** Subscription id, used to build role definition ids for `roleAssignments`. */
   subscriptionId: pulumi.Input<string>;
   /** `standard` or `premium` (HSM-backed keys). */
-  sku: "standard" | "premium";
-  /** Purge protection; cannot be turned off once on. Default true. */
-  enablePurgeProtection?: boolean;
-  /** Days a deleted vault or secret stays recoverable (7..90). Default 90. */
-  softDeleteRetentionInDays?: number;
-  /** Public network access; `Disabled` by default. */
-  publicNetworkAccess?: "Enabled" | "Disabled";
+  sku: KeyVaultSection["sku"];
+  /** Purge protection; cannot be turned off once on. */
+  enablePurgeProtection: boolean;
+  /** Days a deleted vault or secret stays recoverable (7..90). */
+  softDeleteRetentionInDays: number;
+  /** Public network access of the vault. */
+  publicNetworkAccess: KeyVaultSection["publicNetworkAccess"];
   /** IPv4 addresses/CIDRs allowed when public access is on; empty with public access on means any address. */
-  allowedIpRanges?: string[];
-  /** Name of the connection-string secret (default `acs-connection-string`). */
+  allowedIpRanges: string[];
+  /** Name of the connection-string secret. */
   secretName: string;
   /** The ACS connection string to store (always stored as a Pulumi secret). */
   connectionString: pulumi.Input<string>;
-  /** Which ACS key `connectionString` holds (`primary` or `secondary`). */
-  activeKey: "primary" | "secondary";
+  /** Which ACS key `connectionString` holds. */
+  activeKey: KeyVaultSection["activeKey"];
 }
 
 /** The `networkAcls` of the vault for the given access settings (pure, table-tested). */
@@ -61,7 +62,7 @@ export class SecretStore extends pulumi.ComponentResource {
   constructor(name: string, args: SecretStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("acs:keyvault:SecretStore", name, {}, opts);
     const vaultName = resourceName("keyVault", args.naming);
-    const publicNetworkAccess = args.publicNetworkAccess ?? "Disabled";
+    const publicNetworkAccess = args.publicNetworkAccess;
 
     const vault = new keyvault.Vault(
       `${name}-vault`,
@@ -74,11 +75,11 @@ export class SecretStore extends pulumi.ComponentResource {
           sku: { family: "A", name: args.sku },
           enableRbacAuthorization: true,
           enableSoftDelete: true,
-          softDeleteRetentionInDays: args.softDeleteRetentionInDays ?? 90,
+          softDeleteRetentionInDays: args.softDeleteRetentionInDays,
           // Azure rejects `false` once purge protection was on; omit the property instead of sending false.
-          ...((args.enablePurgeProtection ?? true) ? { enablePurgeProtection: true } : {}),
+          ...(args.enablePurgeProtection ? { enablePurgeProtection: true } : {}),
           publicNetworkAccess,
-          networkAcls: vaultNetworkAcls(publicNetworkAccess, args.allowedIpRanges ?? []),
+          networkAcls: vaultNetworkAcls(publicNetworkAccess, args.allowedIpRanges),
           enabledForDeployment: false,
           enabledForDiskEncryption: false,
           enabledForTemplateDeployment: false,

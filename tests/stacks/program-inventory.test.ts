@@ -1,8 +1,10 @@
-// Issue #4 in both stacks: the event routing, token API host and alerts resources each stack declares, the role
-// assignments of the whole plan (none broader than the allow-list), the new outputs, and config validation.
+// The program's inventory beyond the core in both stacks: the event routing, token API host and alerts resources
+// each stack declares, the role assignments of the whole plan (none broader than the allow-list), their outputs, and
+// their config validation.
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateStack } from "../../tools/plan/harness";
-import type { PlanResult, PlannedResource } from "../../tools/plan/types";
+import type { PlanResult } from "../../tools/plan/types";
+import { ofType } from "../support/plan";
 import { problemsOf } from "./config-cases";
 import { ALLOWED_ROLE_GUIDS, BUILT_IN_ROLES } from "../../components/common/roles";
 import { REQUIRED_EVENT_TYPES } from "../../components/event-routing/event-types";
@@ -18,7 +20,7 @@ beforeAll(async () => {
 
 const MINE = new Set(["acs:eventgrid:EventRouting", "acs:web:TokenApiHost", "acs:monitor:Alerts"]);
 
-/** Counts of the resources of the three issue-#4 components (the components and their children). */
+/** Counts of the resources of EventRouting, TokenApiHost and Alerts (the components and their children). */
 function countMine(plan: PlanResult): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const r of plan.resources) {
@@ -26,10 +28,6 @@ function countMine(plan: PlanResult): Record<string, number> {
     if (MINE.has(r.type) || (parent !== undefined && MINE.has(parent.type))) counts[r.type] = (counts[r.type] ?? 0) + 1;
   }
   return counts;
-}
-
-function ofType(plan: PlanResult, type: string): PlannedResource[] {
-  return plan.resources.filter((r) => r.type === type);
 }
 
 const mineInBoth = {
@@ -56,7 +54,7 @@ const mineInBoth = {
   "azure-native:web:WebAppFtpAllowed": 1,
 };
 
-describe("issue #4 inventory", () => {
+describe("event routing, token API and alerts inventory", () => {
   it.each([
     ["dev", () => dev],
     ["prod", () => prod],
@@ -139,7 +137,7 @@ describe("role assignments of the whole plan", () => {
   });
 });
 
-describe("issue #4 outputs", () => {
+describe("event routing and token API outputs", () => {
   it("prod exports the names docs/interfaces.md fixes", () => {
     expect(prod.outputs).toMatchObject({
       tokenApiUrl: "https://app-acsplat-token-prod-weu-97nfu.azurewebsites.net",
@@ -154,7 +152,7 @@ describe("issue #4 outputs", () => {
   });
 });
 
-describe("issue #4 config validation", () => {
+describe("event routing, token API and alerts config validation", () => {
   it("names an unknown event type with the accepted list", () => {
     const problems = problemsOf((c) => {
       c.eventRouting.subscriptions[0].eventTypes = ["Microsoft.Communication.EmailDelivered"];

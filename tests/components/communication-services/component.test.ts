@@ -5,6 +5,7 @@ import { evaluateProgram } from "../../../tools/plan/harness";
 import { CommunicationServices, type CommunicationServicesArgs } from "../../../components/communication-services";
 import { EMAIL_DOMAIN_VERIFIED_TAG } from "../../../policies/deployability-facts";
 import type { PlannedResource, PlanResult } from "../../../tools/plan/types";
+import { ofType } from "../../support/plan";
 
 const tags = { env: "test", owner: "o", costCenter: "c", dataClassification: "internal", service: "s" };
 
@@ -35,23 +36,22 @@ function evaluate(verified: boolean, extra: Partial<CommunicationServicesArgs> =
   );
 }
 
-const byType = (plan: PlanResult, type: string) => plan.resources.filter((r) => r.type === type);
 
 describe("CommunicationServices", () => {
   it("links the Azure-managed domain but not a customer domain that is not verified yet, and declares only extra senders", async () => {
     const plan = await evaluate(false);
-    const domains = byType(plan, "azure-native:communication:Domain");
+    const domains = ofType(plan, "azure-native:communication:Domain");
     expect(domains.map((d) => [d.inputs["domainName"], d.inputs["domainManagement"], d.inputs["userEngagementTracking"], (d.inputs["tags"] as Record<string, string>)[EMAIL_DOMAIN_VERIFIED_TAG]])).toEqual([
       ["AzureManagedDomain", "AzureManaged", "Disabled", "true"],
       ["mail.example.com", "CustomerManaged", "Enabled", "false"],
     ]);
-    const acs = byType(plan, "azure-native:communication:CommunicationService")[0] as PlannedResource;
+    const acs = ofType(plan, "azure-native:communication:CommunicationService")[0] as PlannedResource;
     expect(acs.inputs).toMatchObject({ communicationServiceName: "acs-acs-test-eus-abcde", location: "global", dataLocation: "United States", linkedDomains: [domains[0]?.id] });
     expect(acs.inputs).not.toHaveProperty("disableLocalAuth");
-    expect(byType(plan, "azure-native:monitor:DiagnosticSetting")).toEqual([]);
-    const email = byType(plan, "azure-native:communication:EmailService")[0] as PlannedResource;
+    expect(ofType(plan, "azure-native:monitor:DiagnosticSetting")).toEqual([]);
+    const email = ofType(plan, "azure-native:communication:EmailService")[0] as PlannedResource;
     expect(email.inputs).toMatchObject({ emailServiceName: "ecs-acs-test-eus-abcde", location: "global", dataLocation: "United States" });
-    const senders = byType(plan, "azure-native:communication:SenderUsername");
+    const senders = ofType(plan, "azure-native:communication:SenderUsername");
     expect(senders.map((s) => [s.inputs["username"], [...s.dependencies].sort()])).toEqual([["news", [domains[1]?.urn, email.urn].sort()]]);
 
     expect(plan.outputs["senders"]).toEqual([
@@ -67,14 +67,14 @@ describe("CommunicationServices", () => {
     ]);
     expect(plan.outputs["endpoint"]).toBe("https://acs-acs-test-eus-abcde.unitedstates.communication.azure.com/");
     expect(plan.resources.filter((r) => r.options.protect === true)).toEqual([]);
-    expect(byType(plan, "azure-native:authorization:ManagementLockByScope")).toEqual([]);
+    expect(ofType(plan, "azure-native:authorization:ManagementLockByScope")).toEqual([]);
   });
 
   it("links the customer domain once it is verified, and marks it so", async () => {
     const plan = await evaluate(true);
-    const domains = byType(plan, "azure-native:communication:Domain");
+    const domains = ofType(plan, "azure-native:communication:Domain");
     expect((domains[1]?.inputs["tags"] as Record<string, string>)[EMAIL_DOMAIN_VERIFIED_TAG]).toBe("true");
-    expect(byType(plan, "azure-native:communication:CommunicationService")[0]?.inputs["linkedDomains"]).toEqual(domains.map((d) => d.id));
+    expect(ofType(plan, "azure-native:communication:CommunicationService")[0]?.inputs["linkedDomains"]).toEqual(domains.map((d) => d.id));
   });
 
   it("with a lock, protects and locks ACS, the Email service and every domain (their dataLocation is create-only)", async () => {
@@ -86,7 +86,7 @@ describe("CommunicationServices", () => {
       "azure-native:communication:CommunicationService",
     ]);
     const scopeOf = (type: string) => plan.resources.filter((r) => r.type === type).map((r) => r.id);
-    expect(byType(plan, "azure-native:authorization:ManagementLockByScope").map((l) => `${String(l.inputs["scope"])} ${String(l.inputs["level"])} ${String(l.inputs["lockName"])}`).sort()).toEqual(
+    expect(ofType(plan, "azure-native:authorization:ManagementLockByScope").map((l) => `${String(l.inputs["scope"])} ${String(l.inputs["level"])} ${String(l.inputs["lockName"])}`).sort()).toEqual(
       [...scopeOf("azure-native:communication:CommunicationService"), ...scopeOf("azure-native:communication:EmailService"), ...scopeOf("azure-native:communication:Domain")]
         .map((id) => `${String(id)} CanNotDelete do-not-delete`)
         .sort(),
@@ -95,6 +95,6 @@ describe("CommunicationServices", () => {
 
   it("turns ACS access keys off only when asked (an update-only property, for the second apply)", async () => {
     const plan = await evaluate(true, { disableLocalAuth: true });
-    expect(byType(plan, "azure-native:communication:CommunicationService")[0]?.inputs["disableLocalAuth"]).toBe(true);
+    expect(ofType(plan, "azure-native:communication:CommunicationService")[0]?.inputs["disableLocalAuth"]).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { evaluateProgram } from "../../../tools/plan/harness";
 import { MOCK_SUBSCRIPTION_ID } from "../../../tools/plan/mocks";
 import { SecretStore, type SecretStoreArgs } from "../../../components/secret-store";
+import { keyVaultConfigSchema } from "../../../components/secret-store/config";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
 import { deterministicGuid } from "../../../components/common/naming";
 import type { RoleAssignmentArgs } from "../../../components/common/types";
@@ -14,7 +15,11 @@ const tags = { env: "test", owner: "o", costCenter: "c", dataClassification: "in
 const naming = { app: "acs", env: "test", region: "westeurope", suffix: "abcde" };
 const roleId = (guid: string) => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 
+// The `keyVault` section's defaults, as a stack that sets nothing gets them.
+const { deleteLock: _deleteLock, ...vaultDefaults } = keyVaultConfigSchema.parse(undefined);
+
 const baseArgs: SecretStoreArgs = {
+  ...vaultDefaults,
   naming,
   resourceGroupName: "rg-test",
   location: "westeurope",
@@ -41,7 +46,7 @@ const appGrant: RoleAssignmentArgs = { key: "app-secrets", role: "keyVaultSecret
 const runbookGrant: RoleAssignmentArgs = { key: "runbook-secrets", role: "keyVaultSecretsUser", principalId: "principal-runbook", description: "rotation runbook" };
 
 describe("SecretStore", () => {
-  it("defaults to the secure settings and grants the requested roles on the vault", async () => {
+  it("gets a closed vault from the section defaults and grants the requested roles on the vault", async () => {
     const plan = await planOf({ diagnostics: { workspaceId: "/ws" }, roleAssignments: [appGrant] });
 
     const vault = only(plan, "azure-native:keyvault:Vault");
