@@ -1,6 +1,6 @@
-// Network under the plan harness: the exact inputs of the virtual network, both subnets, the vault's private
-// endpoint and its DNS (zone, VNet link, zone group), the token API's subnet wiring; plus table tests of the
-// address-plan and vault-reachability rules.
+// Network under the plan harness: the exact inputs of the virtual network, both subnets with their NSGs, the NAT
+// gateway, the vault's private endpoint and its DNS (zone, VNet link, zone group, or an existing zone), the token
+// API's subnet wiring with all traffic routed; plus table tests of the address-plan and vault-reachability rules.
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateProgram } from "../../../tools/plan/harness";
 import type { PlanResult } from "../../../tools/plan/types";
@@ -54,13 +54,16 @@ beforeAll(async () => {
 });
 
 describe("Network", () => {
-  it("registers exactly one network, two subnets, one endpoint with its DNS, and the VNet's diagnostics", () => {
+  it("registers exactly one network, two subnets with an NSG each, a NAT gateway, one endpoint with its DNS, and the VNet's diagnostics", () => {
     const counts: Record<string, number> = {};
     for (const r of plan.resources.filter((x) => x.name.startsWith("net"))) counts[r.type] = (counts[r.type] ?? 0) + 1;
     expect(counts).toEqual({
       "acs:network:Network": 1,
       "azure-native:network:VirtualNetwork": 1,
       "azure-native:network:Subnet": 2,
+      "azure-native:network:NetworkSecurityGroup": 2,
+      "azure-native:network:NatGateway": 1,
+      "azure-native:network:PublicIPAddress": 1,
       "azure-native:network:PrivateEndpoint": 1,
       "azure-native:network:PrivateDnsZoneGroup": 1,
       "azure-native:privatedns:PrivateZone": 1,
@@ -94,6 +97,8 @@ describe("Network", () => {
       resourceGroupName: "rg-test",
       addressPrefix: "10.20.0.0/26",
       delegations: [{ name: "Microsoft.Web.serverFarms", serviceName: "Microsoft.Web/serverFarms" }],
+      networkSecurityGroup: { id: only(plan, "azure-native:network:NetworkSecurityGroup", "net-nsg-app").id },
+      natGateway: { id: only(plan, "azure-native:network:NatGateway").id },
       privateEndpointNetworkPolicies: "Disabled",
       privateLinkServiceNetworkPolicies: "Enabled",
     });
@@ -102,6 +107,7 @@ describe("Network", () => {
       virtualNetworkName: "vnet-acs-prod-weu",
       resourceGroupName: "rg-test",
       addressPrefix: "10.20.0.64/27",
+      networkSecurityGroup: { id: only(plan, "azure-native:network:NetworkSecurityGroup", "net-nsg-pep").id },
       privateEndpointNetworkPolicies: "Disabled",
       privateLinkServiceNetworkPolicies: "Enabled",
     });
@@ -151,14 +157,47 @@ describe("Network", () => {
     });
   });
 
-  it("integrates the token API's web app with the delegated subnet (private traffic only; no route-all)", () => {
+  it("gives each subnet its own NSG with Azure's default rules, and the App Service subnet a Standard NAT gateway", () => {
+    expect(["net-nsg-app", "net-nsg-pep"].map((n) => only(plan, "azure-native:network:NetworkSecurityGroup", n).inputs)).toEqual([
+      { networkSecurityGroupName: "nsg-acs-app-prod-weu", resourceGroupName: "rg-test", location: "westeurope", tags },
+      { networkSecurityGroupName: "nsg-acs-pep-prod-weu", resourceGroupName: "rg-test", location: "westeurope", tags },
+    ]);
+    const ip = only(plan, "azure-native:network:PublicIPAddress");
+    expect(ip.inputs).toMatchObject({ publicIpAddressName: "pip-acs-nat-prod-weu", sku: { name: "Standard", tier: "Regional" }, publicIPAllocationMethod: "Static" });
+    expect(only(plan, "azure-native:network:NatGateway").inputs).toMatchObject({ natGatewayName: "ng-acs-prod-weu", sku: { name: "Standard" }, publicIpAddresses: [{ id: ip.id }] });
+  });
+
+  it("integrates the token API's web app with the delegated subnet and routes all traffic into it (Key Vault references are configuration traffic)", () => {
     const app = only(plan, "azure-native:web:WebApp");
     const subnet = only(plan, "azure-native:network:Subnet", "net-snet-app");
     expect(subnet.id).toBeDefined();
     expect(app.inputs["virtualNetworkSubnetId"]).toBe(subnet.id);
-    expect(app.inputs["outboundVnetRouting"]).toBeUndefined();
+    expect(app.inputs["outboundVnetRouting"]).toEqual({ allTraffic: true });
     expect(app.dependencies).toContain(subnet.urn);
     expect(plan.outputs["appServiceSubnetId"]).toBe(subnet.id);
+  });
+});
+
+describe("Network with an existing private DNS zone (landing zone)", () => {
+  it("registers the endpoint in the given zone and creates no zone or link of its own", async () => {
+    const zoneId = "/subscriptions/00000000-0000-0000-0000-000000000009/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net";
+    const withZone = await evaluateProgram(
+      () =>
+        void new Network("net", {
+          naming,
+          resourceGroupName: "rg-test",
+          location: "westeurope",
+          tags,
+          addressSpace: "10.20.0.0/24",
+          appServiceSubnetPrefix: "10.20.0.0/26",
+          privateEndpointSubnetPrefix: "10.20.0.64/27",
+          privateEndpoints: [{ key: "vault", resourceId: vaultId, groupId: "vault" }],
+          existingPrivateDnsZoneIds: { vault: zoneId },
+        }),
+      { project: "acs-platform", stack: "test" },
+    );
+    expect(withZone.resources.filter((r) => r.type.startsWith("azure-native:privatedns:"))).toEqual([]);
+    expect(only(withZone, "azure-native:network:PrivateDnsZoneGroup").inputs["privateDnsZoneConfigs"]).toEqual([{ name: "privatelink-vaultcore-azure-net", privateDnsZoneId: zoneId }]);
   });
 });
 

@@ -1,11 +1,15 @@
 // Tests of TokenApiHost under the plan harness: every web-app hardening input, the exact app settings (names from
-// docs/interfaces.md, no secret in plain text), the plan per environment, and exactly three role assignments.
+// docs/interfaces.md, no secret in plain text), the plan, and exactly three role assignments to a user-assigned
+// identity that exist before the site does.
 import { beforeAll, describe, expect, it } from "vitest";
-import { TokenApiHost, WEB_APP_LOG_CATEGORIES, detectEngineMode } from "../../../components/token-api-host";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { TokenApiHost, WEB_APP_LOG_CATEGORY_GROUPS, detectEngineMode } from "../../../components/token-api-host";
+import { TOKEN_API_NODE_MAJOR } from "../../../policies/deployability-facts";
 import { tokenApiConfigSchema } from "../../../components/token-api-host/config";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
 import { evaluateProgram } from "../../../tools/plan/harness";
-import { MOCK_SUBSCRIPTION_ID } from "../../../tools/plan/mocks";
+import { MOCK_SUBSCRIPTION_ID, mockGuid } from "../../../tools/plan/mocks";
 import { SECRET_PLACEHOLDER, type PlanResult } from "../../../tools/plan/types";
 import { ofType, only } from "../../support/plan";
 
@@ -63,19 +67,23 @@ describe("TokenApiHost", () => {
       "azure-native:web:AppServicePlan": 1,
       "azure-native:keyvault:Secret": 1,
       "azure-native:web:WebApp": 1,
+      "azure-native:web:WebAppScmAllowed": 1,
+      "azure-native:web:WebAppFtpAllowed": 1,
+      "azure-native:managedidentity:UserAssignedIdentity": 1,
       "azure-native:authorization:RoleAssignment": 3,
       "azure-native:monitor:DiagnosticSetting": 3,
     });
   });
 
-  it("runs a zone-redundant Linux plan with the configured SKU and instances", () => {
+  it("runs a zone-redundant Linux plan with the configured SKU and instances, and no sku.tier (ARM derives it)", () => {
     expect(only(plan, "azure-native:web:AppServicePlan").inputs).toMatchObject({
       name: "asp-acs-token-prod-weu",
       kind: "linux",
       reserved: true,
-      sku: { name: "P1v3", tier: "PremiumV3", capacity: 2 },
+      sku: { name: "P1v3", capacity: 2 },
       zoneRedundant: true,
     });
+    expect(only(plan, "azure-native:web:AppServicePlan").inputs["sku"]).toEqual({ name: "P1v3", capacity: 2 });
   });
 
   it("hardens the web app", () => {
@@ -85,10 +93,11 @@ describe("TokenApiHost", () => {
       kind: "app,linux",
       httpsOnly: true,
       clientAffinityEnabled: false,
-      identity: { type: "SystemAssigned" },
+      identity: { type: "UserAssigned", userAssignedIdentities: [only(plan, "azure-native:managedidentity:UserAssignedIdentity").id] },
+      keyVaultReferenceIdentity: only(plan, "azure-native:managedidentity:UserAssignedIdentity").id,
     });
     expect(app.inputs["siteConfig"]).toMatchObject({
-      linuxFxVersion: "NODE|20-lts",
+      linuxFxVersion: "NODE|22-lts",
       minTlsVersion: "1.2",
       scmMinTlsVersion: "1.2",
       ftpsState: "Disabled",
@@ -96,8 +105,33 @@ describe("TokenApiHost", () => {
       alwaysOn: true,
       healthCheckPath: "/healthz",
       remoteDebuggingEnabled: false,
-      cors: { allowedOrigins: ["https://app.example.com", "http://localhost:5173"], supportCredentials: false },
     });
+    // One CORS layer, the app's own (CORS_ALLOWED_ORIGINS): App Service CORS would override it.
+    expect(app.inputs["siteConfig"]).not.toHaveProperty("cors");
+    // Without VNet integration nothing is routed.
+    expect(app.inputs).not.toHaveProperty("outboundVnetRouting");
+  });
+
+  it("turns basic-auth publishing off for SCM and FTP", () => {
+    for (const type of ["azure-native:web:WebAppScmAllowed", "azure-native:web:WebAppFtpAllowed"]) {
+      expect([type, only(plan, type).inputs]).toEqual([type, { name: "app-acs-token-prod-weu-abcde", resourceGroupName: "rg-test", allow: false }]);
+    }
+  });
+
+  it("runs on the Node major the package is bundled for", () => {
+    const build = readFileSync(path.join(__dirname, "../../../services/token-api/scripts/build.ts"), "utf8");
+    expect(build).toContain(`const BUILD_TARGET = "node${TOKEN_API_NODE_MAJOR}";`);
+    expect((only(plan, "azure-native:web:WebApp").inputs["siteConfig"] as Record<string, unknown>)["linuxFxVersion"]).toBe(`NODE|${TOKEN_API_NODE_MAJOR}-lts`);
+  });
+
+  it("creates the identity and its role assignments before the site: the web app depends on every grant", () => {
+    const identity = only(plan, "azure-native:managedidentity:UserAssignedIdentity");
+    expect(identity.inputs).toEqual({ resourceName: "id-acs-token-prod-weu", resourceGroupName: "rg-test", location: "westeurope", tags: { env: "prod" } });
+    const grants = ofType(plan, "azure-native:authorization:RoleAssignment");
+    const app = only(plan, "azure-native:web:WebApp");
+    for (const g of grants) {
+      expect([g.name, g.dependencies.includes(identity.urn), app.dependencies.includes(g.urn)]).toEqual([g.name, true, true]);
+    }
   });
 
   it("sets exactly the documented app settings, with the telemetry secret as a Key Vault reference", () => {
@@ -122,7 +156,8 @@ describe("TokenApiHost", () => {
       { name: "RATE_LIMIT_PER_IP_PER_MINUTE", value: "120" },
       { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: "@Microsoft.KeyVault(SecretUri=https://kv-acs-prod-weu-abcde.vault.azure.net/secrets/appinsights-connection-string)" },
       { name: "WEBSITE_RUN_FROM_PACKAGE", value: "https://stacspkgprodweuabcde.blob.core.windows.net/packages/token-api-placeholder.zip" },
-      { name: "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", value: "SystemAssigned" },
+      { name: "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", value: only(plan, "azure-native:managedidentity:UserAssignedIdentity").id },
+      { name: "AZURE_CLIENT_ID", value: mockGuid("uai-client/id-acs-token-prod-weu") },
     ]);
     for (const s of settings) {
       expect(s.value).not.toMatch(/InstrumentationKey=|accesskey=|AccountKey=/i);
@@ -168,16 +203,11 @@ describe("TokenApiHost", () => {
     expect(only(plan, "azure-native:storage:BlobContainer").inputs).toMatchObject({ publicAccess: "None" });
   });
 
-  it("sends HTTP, console and app logs to the workspace", () => {
-    expect(WEB_APP_LOG_CATEGORIES).toEqual(["AppServiceHTTPLogs", "AppServiceConsoleLogs", "AppServiceAppLogs"]);
-    expect(only(plan, "azure-native:monitor:DiagnosticSetting", "tokenapi-app-diagnostics").inputs).toMatchObject({
-      logs: [
-        { category: "AppServiceHTTPLogs", enabled: true },
-        { category: "AppServiceConsoleLogs", enabled: true },
-        { category: "AppServiceAppLogs", enabled: true },
-      ],
-      metrics: [{ category: "AllMetrics", enabled: true }],
-    });
+  it("sends every log category of the site (allLogs) to the workspace", () => {
+    expect(WEB_APP_LOG_CATEGORY_GROUPS).toEqual(["allLogs"]);
+    const setting = only(plan, "azure-native:monitor:DiagnosticSetting", "tokenapi-app-diagnostics").inputs;
+    expect(setting).toMatchObject({ logs: [{ categoryGroup: "allLogs", enabled: true }], metrics: [{ category: "AllMetrics", enabled: true }] });
+    expect(setting).not.toHaveProperty("logAnalyticsDestinationType");
     expect(only(plan, "azure-native:monitor:DiagnosticSetting", "tokenapi-data-table-diagnostics").inputs["resourceUri"]).toBe(
       `${rg}/Microsoft.Storage/storageAccounts/stacstokprodweuabcde/tableServices/default`,
     );
