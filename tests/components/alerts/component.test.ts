@@ -1,6 +1,6 @@
 // Tests of Alerts (under the plan harness) and its pure definitions: metric names, namespaces, dimensions and operators exactly as Azure
 // defines them, every alert on the action group, per-environment defaults and config validation of thresholds.
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Alerts, alertRuleName } from "../../../components/alerts";
 import {
   ALERT_KEYS,
@@ -58,9 +58,9 @@ function criterion(key: string): Record<string, unknown> {
 }
 
 describe("Alerts", () => {
-  it("declares nine metric alerts, one log alert and one budget", () => {
+  it("declares nine metric alerts, two log alerts and one budget", () => {
     expect(ofType(plan, "azure-native:monitor:MetricAlert")).toHaveLength(9);
-    expect(ofType(plan, "azure-native:monitor:ScheduledQueryRule")).toHaveLength(1);
+    expect(ofType(plan, "azure-native:monitor:ScheduledQueryRule").map((r) => r.name)).toEqual(["alerts-tokenIssuanceFailuresLog", "alerts-workspaceDailyCapReached"]);
     expect(ofType(plan, "azure-native:costmanagement:Budget")).toHaveLength(1);
   });
 
@@ -68,7 +68,7 @@ describe("Alerts", () => {
     const metricAlerts = ofType(plan, "azure-native:monitor:MetricAlert");
     expect(metricAlerts.map((a) => a.inputs["actions"])).toEqual(metricAlerts.map(() => [{ actionGroupId }]));
     expect(metricAlerts).toHaveLength(9);
-    expect(only(plan, "azure-native:monitor:ScheduledQueryRule").inputs["actions"]).toEqual({ actionGroups: [actionGroupId] });
+    for (const rule of ofType(plan, "azure-native:monitor:ScheduledQueryRule")) expect(rule.inputs["actions"]).toEqual({ actionGroups: [actionGroupId] });
   });
 
   it.each([
@@ -97,7 +97,7 @@ describe("Alerts", () => {
     expect(only(plan, "azure-native:monitor:MetricAlert", "alerts-acsAuth5xx").inputs["scopes"]).toEqual([ids.communicationService]);
     expect(only(plan, "azure-native:monitor:MetricAlert", "alerts-eventGridDeadLettered").inputs["scopes"]).toEqual([ids.eventGridSystemTopic]);
     expect(only(plan, "azure-native:monitor:MetricAlert", "alerts-webAppHealth").inputs["scopes"]).toEqual([ids.webApp]);
-    expect(only(plan, "azure-native:monitor:ScheduledQueryRule").inputs["scopes"]).toEqual([ids.workspace]);
+    for (const rule of ofType(plan, "azure-native:monitor:ScheduledQueryRule")) expect(rule.inputs["scopes"]).toEqual([ids.workspace]);
   });
 
   it("applies prod defaults and overrides", () => {
@@ -108,13 +108,32 @@ describe("Alerts", () => {
     expect(criterion("webAppHealth").threshold).toBe(100);
   });
 
-  it("queries failed token operations in ACSAuthIncomingOperations", () => {
-    const rule = only(plan, "azure-native:monitor:ScheduledQueryRule");
-    expect(rule.inputs).toMatchObject({ location: "westeurope", severity: 2, windowSize: "PT15M", evaluationFrequency: "PT5M" });
+  it("queries failed token operations in ACSAuthIncomingOperations, without validating the query at creation", () => {
+    const rule = only(plan, "azure-native:monitor:ScheduledQueryRule", "alerts-tokenIssuanceFailuresLog");
+    // The table appears with the first ACS logs; a new workspace would answer "SEM0100 Failed to resolve table".
+    expect(rule.inputs).toMatchObject({ location: "westeurope", severity: 2, windowSize: "PT15M", evaluationFrequency: "PT5M", skipQueryValidation: true });
     const cond = (rule.inputs["criteria"] as { allOf: Array<Record<string, unknown>> }).allOf[0];
     expect(cond).toMatchObject({ timeAggregation: "Count", operator: "GreaterThan", threshold: 5, failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } });
     expect(String(cond?.query)).toMatch(/^ACSAuthIncomingOperations\n/);
     expect(String(cond?.query)).toContain("StatusCode >= 500 or StatusCode == 429");
+  });
+
+  it("alerts when the workspace reaches its daily cap (ingestion stops silently otherwise), with Learn's query", () => {
+    const rule = only(plan, "azure-native:monitor:ScheduledQueryRule", "alerts-workspaceDailyCapReached");
+    expect(rule.inputs).toMatchObject({ ruleName: "alert-acs-prod-workspace-daily-cap-reached", severity: 2, windowSize: "PT5M", evaluationFrequency: "PT5M", skipQueryValidation: true });
+    expect((rule.inputs["criteria"] as { allOf: Array<Record<string, unknown>> }).allOf).toEqual([
+      {
+        query: '_LogOperation | where Category =~ "Ingestion" | where Detail contains "OverQuota"',
+        timeAggregation: "Count",
+        operator: "GreaterThan",
+        threshold: 0,
+        failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+      },
+    ]);
+  });
+
+  it("keeps the deployed budget start date on later runs (ignoreChanges), so a new month replaces nothing", () => {
+    expect(only(plan, "azure-native:costmanagement:Budget").options.ignoreChanges).toEqual(["timePeriod.startDate"]);
   });
 
   it("budgets the resource group monthly with its own notifications", () => {
@@ -129,6 +148,35 @@ describe("Alerts", () => {
         forecast: { enabled: true, operator: "GreaterThan", threshold: 100, thresholdType: "Forecasted", contactEmails: ["finops@contoso.com"], contactGroups: [actionGroupId] },
       },
     });
+  });
+});
+
+describe("budget start date without a configured one", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  it.each([
+    ["2027-03-31T23:30:00Z", "2027-03-01T00:00:00Z"],
+    ["2027-04-01T00:00:00Z", "2027-04-01T00:00:00Z"],
+  ])("at %s starts on %s, the first day of that month", async (now, expected) => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date(now));
+    const config = alertsConfigSchema.parse({ budget: { amount: 500, contactEmails: ["finops@contoso.com"] } });
+    const result = await evaluateProgram(
+      () =>
+        void new Alerts("alerts", {
+          naming,
+          resourceGroupName: "rg-test",
+          location: "westeurope",
+          tags: {},
+          actionGroupId,
+          targets: ids,
+          settings: resolveAlertSettings("prod", config),
+          budget: config.budget === undefined ? undefined : { ...config.budget, resourceGroupId: rg },
+        }),
+      { project: "acs-platform", stack: "test" },
+    );
+    expect(only(result, "azure-native:costmanagement:Budget").inputs["timePeriod"]).toEqual({ startDate: expected });
   });
 });
 
