@@ -18,7 +18,9 @@ describe("tests/fixtures/Pulumi.prod-misconfigured.yaml under policies/config/pr
       // a disallowed region: every regional resource
       ...["acsplat-rg", "acsplat-observability-workspace", "acsplat-secrets-vault", "acsplat-token-api-plan",
         "acsplat-token-api-packages", "acsplat-events-storage", "acsplat-token-api-data", "acsplat-observability-appinsights",
-        "acsplat-alerts-tokenIssuanceFailuresLog", "acsplat-token-api-app", "acsplat-network-vnet", "acsplat-network-pep-vault"]
+        "acsplat-alerts-tokenIssuanceFailuresLog", "acsplat-alerts-workspaceDailyCapReached", "acsplat-token-api-app",
+        "acsplat-token-api-identity", "acsplat-network-vnet", "acsplat-network-nsg-app", "acsplat-network-nsg-pep",
+        "acsplat-network-pip-nat", "acsplat-network-nat", "acsplat-network-pep-vault"]
         .map((n) => `mandatory | azure-resource-enforce-allowed-regions | ${n} | ${REGION}`),
       // a disallowed data location: ACS and Email
       "mandatory | communication-service-enforce-data-location | acsplat-communication-acs | Data location 'United States' is not allowed (allowed: Europe).",

@@ -8,6 +8,7 @@ import Ajv from "ajv";
 import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
+import { allPolicies } from "../../../policies/policies";
 import { plan, ROOT } from "./run-plan";
 
 const out: Record<string, { code: number; stdout: string; stderr: string }> = {};
@@ -52,7 +53,7 @@ describe("output schemas", () => {
     const ok = validate(doc);
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);
-    expect(doc.runs[0].tool.driver.rules.length).toBe(30);
+    expect(doc.runs[0].tool.driver.rules.length).toBe(allPolicies.length);
   });
   it("the JSON output masks secrets: no connection string or access key appears", () => {
     const text = out.prodJson!.stdout;
