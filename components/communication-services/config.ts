@@ -1,7 +1,7 @@
 // The `email` config section of CommunicationServices and the data locations ACS accepts: the domains (at most
 // one Azure-managed) and their sender usernames, validated so the component receives only well-formed domains.
 import { z } from "zod";
-import { DEFAULT_SENDER_USERNAME, isDefaultSender } from "../../policies/deployability-facts";
+import { isDefaultSender } from "../../policies/deployability-facts";
 
 /** ACS/Email data locations accepted by the Communication resource provider (create-only). */
 export const DATA_LOCATIONS = [
@@ -49,7 +49,7 @@ const senderSchema = z
 
 /** Fields both domain kinds share. */
 const domainFields = {
-  /** Extra sender usernames (local parts) and their display names; `${DEFAULT_SENDER_USERNAME}` always exists. */
+  /** Extra sender usernames (local parts) and their display names; DoNotReply always exists (Azure creates it). */
   senders: z.array(senderSchema).default([]),
   /** Whether Azure tracks opens and clicks (off unless a team needs it: privacy). */
   userEngagementTracking: z.boolean().default(false),
