@@ -20,6 +20,7 @@ import { loganalyticsWorkspaceConfigureRetention } from "./loganalytics-workspac
 import { monitorActiongroupMissingReceiver } from "./monitor-actiongroup-missing-receiver";
 import { monitorAlertsMissingCoverage } from "./monitor-alerts-missing-coverage";
 import { monitorDiagnosticsMissingDiagnosticSetting } from "./monitor-diagnostics-missing-diagnostic-setting";
+import { networkSubnetMissingNetworkSecurityGroup } from "./network-subnet-missing-network-security-group";
 import { storageAccountConfigureMinTlsVersion } from "./storage-account-configure-min-tls-version";
 import { storageAccountDisallowBlobPublicAccess } from "./storage-account-disallow-blob-public-access";
 import { storageAccountEnableHttpsOnly } from "./storage-account-enable-https-only";
@@ -70,6 +71,7 @@ export const allPolicies: Policies = [
   monitorAlertsMissingCoverage,
   tokenapiWebappConfigureTokenLifetime,
   tokenapiWebappEnforceAllowedScopes,
+  networkSubnetMissingNetworkSecurityGroup,
   // The deployability group: where Azure would reject the deployment (policies/deployability).
   ...deployabilityPolicies,
 ];

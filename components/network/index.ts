@@ -43,6 +43,22 @@ export interface NetworkArgs extends AzureComponentArgs, DiagnosticsArg {
   existingPrivateDnsZoneIds?: Partial<Record<PrivateLinkGroupId, string>>;
 }
 
+/** Outbound rules on every NSG: no RDP or SSH from the subnet into the network (PSRule Azure.NSG.LateralTraversal). */
+export const LATERAL_TRAVERSAL_DENY_RULES = [
+  { name: "deny-rdp-to-vnet", priority: 4000, port: "3389" },
+  { name: "deny-ssh-to-vnet", priority: 4001, port: "22" },
+].map((r) => ({
+  name: r.name,
+  priority: r.priority,
+  direction: "Outbound",
+  access: "Deny",
+  protocol: "Tcp",
+  sourceAddressPrefix: "*",
+  sourcePortRange: "*",
+  destinationAddressPrefix: "VirtualNetwork",
+  destinationPortRange: r.port,
+}));
+
 /** Name of the private DNS zone group on every endpoint (one group per endpoint). */
 export const DNS_ZONE_GROUP_NAME = "default";
 
@@ -77,11 +93,18 @@ export class Network extends pulumi.ComponentResource {
       parent,
     );
 
-    // One NSG per subnet with Azure's default rules (VNet and load-balancer inbound, VNet and internet outbound).
+    // One NSG per subnet: Azure's default rules plus outbound RDP and SSH into the network denied (nothing here
+    // administers machines; PSRule Azure.NSG.LateralTraversal).
     const nsg = (key: string) =>
       new network.NetworkSecurityGroup(
         `${name}-nsg-${key}`,
-        { networkSecurityGroupName: resourceName("networkSecurityGroup", args.naming, key), resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
+        {
+          networkSecurityGroupName: resourceName("networkSecurityGroup", args.naming, key),
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          securityRules: LATERAL_TRAVERSAL_DENY_RULES.map((r) => ({ ...r })),
+          tags: args.tags,
+        },
         parent,
       );
     const appNsg = nsg("app");

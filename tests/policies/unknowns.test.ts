@@ -34,6 +34,7 @@ const APPLIES_TO: Record<string, string> = {
   "communication-domain-disallow-azure-managed": "azure-native:communication:Domain",
   "tokenapi-webapp-configure-token-lifetime": "azure-native:web:WebApp",
   "tokenapi-webapp-enforce-allowed-scopes": "azure-native:web:WebApp",
+  "network-subnet-missing-network-security-group": "azure-native:network:Subnet",
   "deployability-sender-disallow-default-username": "azure-native:communication:SenderUsername",
   "deployability-budget-enforce-start-date-window": "azure-native:costmanagement:Budget",
   "deployability-webapp-enforce-route-all-for-keyvault-references": "azure-native:web:WebApp",
@@ -46,7 +47,7 @@ const allUnknown = Object.fromEntries(
   ["properties", "siteConfig", "httpsOnly", "identity", "tags", "location", "dataLocation", "vaultName", "enableHttpsTrafficOnly",
     "minimumTlsVersion", "allowBlobPublicAccess", "retentionInDays", "workspaceCapping", "deadLetterWithResourceIdentity",
     "deadLetterDestination", "retryPolicy", "filter", "userEngagementTracking", "domainManagement", "username", "senderUsername",
-    "timePeriod", "kind", "sku"].map((k) => [k, UNKNOWN.string]),
+    "timePeriod", "kind", "sku", "subnetName"].map((k) => [k, UNKNOWN.string]),
 );
 
 const resourcePolicies = allPolicies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);

@@ -157,10 +157,21 @@ describe("Network", () => {
     });
   });
 
-  it("gives each subnet its own NSG with Azure's default rules, and the App Service subnet a Standard NAT gateway", () => {
+  it("gives each subnet its own NSG (defaults plus no RDP/SSH into the network), and the App Service subnet a Standard NAT gateway", () => {
+    const lateral = ["3389", "22"].map((port, i) => ({
+      name: port === "22" ? "deny-ssh-to-vnet" : "deny-rdp-to-vnet",
+      priority: 4000 + i,
+      direction: "Outbound",
+      access: "Deny",
+      protocol: "Tcp",
+      sourceAddressPrefix: "*",
+      sourcePortRange: "*",
+      destinationAddressPrefix: "VirtualNetwork",
+      destinationPortRange: port,
+    }));
     expect(["net-nsg-app", "net-nsg-pep"].map((n) => only(plan, "azure-native:network:NetworkSecurityGroup", n).inputs)).toEqual([
-      { networkSecurityGroupName: "nsg-acs-app-prod-weu", resourceGroupName: "rg-test", location: "westeurope", tags },
-      { networkSecurityGroupName: "nsg-acs-pep-prod-weu", resourceGroupName: "rg-test", location: "westeurope", tags },
+      { networkSecurityGroupName: "nsg-acs-app-prod-weu", resourceGroupName: "rg-test", location: "westeurope", securityRules: lateral, tags },
+      { networkSecurityGroupName: "nsg-acs-pep-prod-weu", resourceGroupName: "rg-test", location: "westeurope", securityRules: lateral, tags },
     ]);
     const ip = only(plan, "azure-native:network:PublicIPAddress");
     expect(ip.inputs).toMatchObject({ publicIpAddressName: "pip-acs-nat-prod-weu", sku: { name: "Standard", tier: "Regional" }, publicIPAllocationMethod: "Static" });
