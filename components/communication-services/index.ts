@@ -9,11 +9,17 @@ import type { EmailDomainSection } from "./config";
 
 /** A DNS record a customer-managed domain needs before it can send. */
 export interface DnsRecord {
+  /** The customer-managed domain the record is for. */
   domain: string;
+  /** What the record proves or enables: Domain, SPF, DKIM, DKIM2 or DMARC. */
   purpose: string;
+  /** DNS record type (TXT or CNAME). */
   type: string;
+  /** Record name, relative to the domain. */
   name: string;
+  /** Record value. */
   value: string;
+  /** Time to live in seconds. */
   ttl: number;
 }
 
