@@ -17,11 +17,17 @@ import { linksToAcs, type EmailDomainSection } from "./config";
 
 /** A DNS record a customer-managed domain needs before it can send. */
 export interface DnsRecord {
+  /** The customer-managed domain the record is for. */
   domain: string;
+  /** What the record proves or enables: Domain, SPF, DKIM, DKIM2 or DMARC. */
   purpose: string;
+  /** DNS record type (TXT or CNAME). */
   type: string;
+  /** Record name, relative to the domain. */
   name: string;
+  /** Record value. */
   value: string;
+  /** Time to live in seconds. */
   ttl: number;
 }
 
@@ -136,7 +142,7 @@ export class CommunicationServices extends pulumi.ComponentResource {
 
     if (args.lock !== undefined) {
       const notes = "dataLocation is create-only: deleting or replacing this loses ACS identities and the verified domain.";
-      attachLock(`${name}-acs`, acs.id, args.lock, notes, this);
+      attachLock(name, acs.id, args.lock, notes, this);
       attachLock(`${name}-email`, emailService.id, args.lock, notes, this);
       for (const d of domains) attachLock(`${name}-${d.slug}`, d.domain.id, args.lock, notes, this);
     }

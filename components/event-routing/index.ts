@@ -217,6 +217,7 @@ export class EventRouting extends pulumi.ComponentResource {
       name: this.name,
       principalId: this.principalId,
       storageAccountId: this.storageAccountId,
+      storageAccountName: this.storageAccountName,
       queueNames: this.queueNames,
       deadLetterContainerName: this.deadLetterContainerName,
     });

@@ -7,6 +7,7 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import { attachDiagnostics } from "../common/diagnostics";
 import { actionGroupShortName, resourceName } from "../common/naming";
 import type { AzureComponentArgs } from "../common/types";
+import type { AlertRecipientsSection } from "./config";
 
 /**
  * Arguments of Observability. No `diagnostics` (the workspace is the destination and audits itself), no lock or
@@ -18,7 +19,7 @@ export interface ObservabilityArgs extends AzureComponentArgs {
   /** Daily ingestion cap in GB; ingestion stops for the day once reached (cost guard). */
   dailyQuotaGb: number;
   /** E-mail receivers of the action group. */
-  alertRecipients: Array<{ name: string; email: string }>;
+  alertRecipients: AlertRecipientsSection;
 }
 
 /** Log Analytics workspace, workspace-based Application Insights and the alert action group. */

@@ -290,6 +290,7 @@ export class TokenApiHost extends pulumi.ComponentResource {
       hostName: this.hostName,
       url: this.url,
       mappingTableName: this.mappingTableName,
+      planId: this.planId,
     });
   }
 }
