@@ -115,8 +115,9 @@ export const communicationConfigSchema = z
      */
     deleteLock: z.boolean().default(true),
     /**
-     * Turns off ACS access keys (`disableLocalAuth`). Settable only after creation (`x-ms-mutability: [update]`),
-     * so set it in a second `pulumi up`, and only with `tokenApi.acsAuthMode: managed-identity`.
+     * Turns off ACS access keys (`disableLocalAuth`), as an update of the existing resource (the Communication API
+     * example `updateWithDisableLocalAuth.json`): set it in a second `pulumi up`, and only with
+     * `tokenApi.acsAuthMode: managed-identity`.
      */
     disableLocalAuth: z.boolean().default(false),
   })

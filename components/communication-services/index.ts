@@ -41,8 +41,8 @@ export interface CommunicationServicesArgs extends Omit<AzureComponentArgs, "loc
   /** Email domains, as the `email` config section validates them; at least one. */
   domains: readonly EmailDomainSection[];
   /**
-   * Turns off ACS access keys. `disableLocalAuth` is update-only in the Communication API (`x-ms-mutability:
-   * [update]`), so it belongs to a second `pulumi up` after the resource exists; omitted or false sends nothing.
+   * Turns off ACS access keys, as an update of the existing resource (Communication API 2026-03-18 example
+   * `updateWithDisableLocalAuth.json`), so it belongs to a second `pulumi up`; omitted or false sends nothing.
    */
   disableLocalAuth?: boolean;
 }

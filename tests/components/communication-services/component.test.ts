@@ -93,7 +93,7 @@ describe("CommunicationServices", () => {
     );
   });
 
-  it("turns ACS access keys off only when asked (an update-only property, for the second apply)", async () => {
+  it("turns ACS access keys off only when asked (an update of the existing resource, the second apply)", async () => {
     const plan = await evaluate(true, { disableLocalAuth: true });
     expect(ofType(plan, "azure-native:communication:CommunicationService")[0]?.inputs["disableLocalAuth"]).toBe(true);
   });
