@@ -83,12 +83,13 @@ export class PlanMocks implements pulumi.runtime.Mocks {
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     const result = this.compute(args);
     if (args.custom) {
-      const given = new Map(leaves(args.inputs));
+      // Any string the program passed in (secret-wrapped values included) is not invented, wherever it reappears.
+      const given = new Set(leaves(args.inputs).map(([, v]) => v));
       const add = (value: string) => {
         if (value.length >= MIN_INVENTED_LENGTH) this.invented.push({ type: args.type, name: args.name, value });
       };
       if (result.id !== undefined) add(result.id);
-      for (const [p, v] of leaves(result.state)) if (p !== "id" && given.get(p) !== v && p !== "name") add(v);
+      for (const [p, v] of leaves(result.state)) if (p !== "id" && p !== "name" && !given.has(v)) add(v);
     }
     return result;
   }
