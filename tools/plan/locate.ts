@@ -98,6 +98,14 @@ export function configCause(result: PolicyResult, resource: PlannedResource | un
       if (sameValue) return sameValue;
     }
   }
+  // A property the message names that the config sets under the same name, whatever the input holds now
+  // (a component may leave a false flag out of the inputs altogether).
+  for (const p of paths) {
+    const last = p.split(".").pop()!;
+    if (last.length < 8) continue;
+    const sameName = best(leaves.filter((l) => l.leafName === last), project);
+    if (sameName) return sameName;
+  }
   const settings = namedValues(resource.inputs);
   for (const q of quoted) {
     const v = settings.get(q);

@@ -29,15 +29,17 @@ export interface Baseline {
   resources: BaselineResource[];
 }
 
-/** The signature key Pulumi puts on a serialized secret (apitype SecretV1, `4dabf18193072939515e22adb298388d`). */
+/** The signature key of Pulumi's special serialized values and the value that marks a secret (assets and archives
+ *  carry the same key with other values): apitype SecretV1 and sdk/go/common/resource/sig. */
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** Replaces serialized secrets (`{ <sig>: ..., ciphertext | plaintext }`) by the plan's placeholder, noting their paths. */
 function maskExportSecrets(value: unknown, at: string, paths: string[]): unknown {
   if (Array.isArray(value)) return value.map((v, i) => maskExportSecrets(v, `${at}[${i}]`, paths));
   if (value !== null && typeof value === "object") {
     const o = value as Record<string, unknown>;
-    if (SECRET_SIG_KEY in o) {
+    if (o[SECRET_SIG_KEY] === SECRET_SIG) {
       paths.push(at);
       return SECRET_PLACEHOLDER;
     }

@@ -125,7 +125,7 @@ export function compare(plan: PlanResult, baseline: Baseline | undefined): Chang
   // several resources report (the tenant id of every identity) belongs to none of them.
   const owners = new Map<string, Set<string>>();
   for (const m of plan.mockValues) owners.set(m.value, (owners.get(m.value) ?? new Set()).add(m.urn));
-  const producers = plan.mockValues.filter((m) => m.urn.startsWith("urn:") && owners.get(m.value)!.size === 1);
+  const producers = plan.mockValues.map((m) => (owners.get(m.value)!.size === 1 ? m : { value: m.value, urn: "shared" }));
   const changes = new Map<string, ResourceChange>();
   for (const r of plan.resources) {
     const b = before.get(r.urn);
