@@ -186,3 +186,36 @@ describe("renderTree", () => {
     );
   });
 });
+
+describe("resource options", () => {
+  it("records protect, ignoreChanges, import, retainOnDelete, deleteBeforeReplace, replaceOnChanges and explicit dependsOn", async () => {
+    const { evaluateProgram } = await import("../../../tools/plan/harness");
+    const resources = await import("@pulumi/azure-native/resources");
+    const storage = await import("@pulumi/azure-native/storage");
+    const planned = await evaluateProgram(() => {
+      const rg = new resources.ResourceGroup("rg", { resourceGroupName: "rg-x" });
+      const other = new resources.ResourceGroup("other", { resourceGroupName: "rg-y" });
+      new storage.StorageAccount("st", { resourceGroupName: rg.name, accountName: "stx", kind: "StorageV2", sku: { name: "Standard_LRS" } }, {
+        protect: true,
+        ignoreChanges: ["tags"],
+        import: "/subscriptions/s/resourceGroups/rg-x/providers/Microsoft.Storage/storageAccounts/stx",
+        retainOnDelete: true,
+        deleteBeforeReplace: true,
+        replaceOnChanges: ["kind"],
+        dependsOn: [other],
+      });
+    }, { project: "p", stack: "dev" });
+    const st = planned.resources.find((r) => r.name === "st")!;
+    expect(st.options).toEqual({
+      protect: true,
+      ignoreChanges: ["tags"],
+      deleteBeforeReplace: true,
+      import: "/subscriptions/s/resourceGroups/rg-x/providers/Microsoft.Storage/storageAccounts/stx",
+      retainOnDelete: true,
+      // rg flows in through resourceGroupName, so only `other` is an explicit dependsOn.
+      dependsOn: ["urn:pulumi:dev::p::azure-native:resources:ResourceGroup::other"],
+      replaceOnChanges: ["kind"],
+    });
+    expect(st.source?.uri).toMatch(/harness\.test\.ts$/);
+  });
+});
