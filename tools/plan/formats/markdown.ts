@@ -92,7 +92,7 @@ export function renderMarkdown(report: PlanReport): string {
       const messages = [...new Set(g.results.map((r) => r.message))];
       const finding = messages.length <= 2 ? messages.join(" / ") : `${messages[0]} (and ${messages.length - 1} other findings)`;
       lines.push(
-        `| ${g.level} | [${code(g.policy)}](${policyDocLink(g.policy)}) | ${g.severity ?? ""} | ${cell(names.map(code).join(", "))} | ${cell(finding)} | ${cell(policy?.remediationSteps ?? "")} |`,
+        `| ${g.level} | [${code(g.policy)}](${policyDocLink()}) | ${g.severity ?? ""} | ${cell(names.map(code).join(", "))} | ${cell(finding)} | ${cell(policy?.remediationSteps ?? "")} |`,
       );
     }
   } else {

@@ -1,6 +1,9 @@
 // The data every output format renders: the evaluated plan, the pack's results, the change against the baseline
 // and where they came from; plus the small helpers the formats share.
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Policies } from "@pulumi/policy";
+import { REPO_ROOT } from "../report-builder";
 import type { ChangeSet, Operation, ResourceChange } from "../diff/compare";
 import type { PolicyResult, PolicyRunResult, ResolvedPackConfig } from "../policy-runner";
 import type { PlannedResource, PlanResult } from "../types";
@@ -101,7 +104,16 @@ export function groupByPolicy(report: PlanReport): Array<{ policy: string; level
   return [...groups.values()].sort((a, b) => (a.level === b.level ? a.policy.localeCompare(b.policy) : a.level === "mandatory" ? -1 : 1));
 }
 
-/** Where a policy is documented: its section in docs/policies.md (GitHub's heading anchor of the policy name). */
-export function policyDocLink(policy: string): string {
-  return `docs/policies.md#${policy.toLowerCase().replace(/[^a-z0-9 -]/g, "").replace(/ /g, "-")}`;
+/** Where docs/policies.md is read: in the GitHub repository of the CI run when known (a PR comment or a code
+ *  scanning alert cannot follow a relative link), else the local file. `anchor` is a heading's anchor. */
+export function docsUrl(anchor: string): string {
+  const server = process.env["GITHUB_SERVER_URL"];
+  const repo = process.env["GITHUB_REPOSITORY"];
+  if (server && repo) return `${server}/${repo}/blob/${process.env["GITHUB_SHA"] ?? "main"}/docs/policies.md#${anchor}`;
+  return `${pathToFileURL(path.join(REPO_ROOT, "docs", "policies.md")).href}#${anchor}`;
+}
+
+/** Where a policy is documented: the "Every policy" table of docs/policies.md (one row per policy). */
+export function policyDocLink(): string {
+  return docsUrl("every-policy");
 }

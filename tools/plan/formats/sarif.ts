@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configLeaves, locateResult, type ConfigLeaf } from "../locate";
 import { displayPath, REPO_ROOT } from "../report-builder";
-import { byUrn, type PlanReport } from "./report";
+import { byUrn, docsUrl, type PlanReport } from "./report";
 
 const SARIF_LEVEL = { mandatory: "error", advisory: "warning", remediate: "error", disabled: "none" } as const;
 
@@ -17,13 +17,6 @@ export const SECURITY_SEVERITY: Record<string, string> = { critical: "9.5", high
 /** The base URI the artifact locations are relative to (the repository root). */
 const SRCROOT = "%SRCROOT%";
 
-/** Where docs/policies.md is browsed: the GitHub repository of the run when known, else the local file. */
-export function docsUrl(anchor: string): string {
-  const server = process.env["GITHUB_SERVER_URL"];
-  const repo = process.env["GITHUB_REPOSITORY"];
-  if (server && repo) return `${server}/${repo}/blob/${process.env["GITHUB_SHA"] ?? "main"}/docs/policies.md#${anchor}`;
-  return `${pathToFileURL(path.join(REPO_ROOT, "docs", "policies.md")).href}#${anchor}`;
-}
 
 function tool(report: Pick<PlanReport, "pack">, rules: unknown[]) {
   return {
