@@ -49,7 +49,9 @@ export async function buildReport(plan: PlanResult, options: BuildReportOptions 
   const { config, warnings } = loaded;
   const policy = await runPolicies(plan, config, allPolicies);
   policy.warnings.push(...warnings);
+  const compareStarted = performance.now();
   const changes = compare(plan, options.baseline);
+  const compareMs = performance.now() - compareStarted;
   const policyExit = exitCodeFor(policy.results);
   const replaceFails = options.failOnReplace === true && changes.critical.length > 0;
   return {
@@ -64,6 +66,7 @@ export async function buildReport(plan: PlanResult, options: BuildReportOptions 
     changes,
     notices,
     failOnReplace: options.failOnReplace === true,
+    compareMs,
     exitCode: policyExit === 1 || replaceFails ? 1 : 0,
   };
 }

@@ -75,7 +75,11 @@ export function toJson(report: PlanReport): Record<string, unknown> {
     })),
     notices: [...report.notices, ...report.policy.warnings],
     summary: { resources: c.resources, components: c.components, mandatory: c.mandatory, advisory: c.advisory, exitCode: report.exitCode },
-    timings: { programMs: Math.round(report.plan.programMs), policiesMs: Math.round(report.policy.policiesMs) },
+    timings: {
+      programMs: Math.round(report.plan.programMs),
+      policiesMs: Math.round(report.policy.policiesMs),
+      compareMs: Math.round(report.compareMs * 10) / 10,
+    },
   };
 }
 

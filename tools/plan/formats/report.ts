@@ -25,6 +25,8 @@ export interface PlanReport {
   /** Things the reader must know about how the plan was made (e.g. pack defaults used). */
   notices: string[];
   failOnReplace: boolean;
+  /** Milliseconds the comparison with the baseline took. */
+  compareMs: number;
   exitCode: 0 | 1;
 }
 

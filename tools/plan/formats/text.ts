@@ -27,7 +27,7 @@ export function renderText(report: PlanReport): string {
   lines.push("");
   for (const n of report.notices) lines.push(`note: ${n}`);
   for (const w of report.policy.warnings) lines.push(`warning: ${w}`);
-  lines.push(`timings: program ${plan.programMs} ms, policies ${Math.round(report.policy.policiesMs)} ms`);
+  lines.push(`timings: program ${plan.programMs} ms, policies ${Math.round(report.policy.policiesMs)} ms${changes.baseline ? `, compare ${Math.round(report.compareMs)} ms` : ""}`);
   lines.push(summaryLine(report));
   return lines.join("\n");
 }
