@@ -68,6 +68,10 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
   "azure-native:storage:Table": { pathParams: ["resourceGroupName", "accountName", "tableName"], createOnly: [] },
   "azure-native:storage:Blob": { pathParams: ["resourceGroupName", "accountName", "containerName", "blobName"], createOnly: [] },
   "azure-native:web:AppServicePlan": { pathParams: ["resourceGroupName", "name"], createOnly: [location()] },
+  // The site's basic-publishing-credential policies: singletons under the site (`basicPublishingCredentialsPolicies/ftp|scm`).
+  "azure-native:web:WebAppFtpAllowed": { pathParams: ["resourceGroupName", "name"], createOnly: [] },
+  "azure-native:web:WebAppScmAllowed": { pathParams: ["resourceGroupName", "name"], createOnly: [] },
+  "azure-native:managedidentity:UserAssignedIdentity": { pathParams: ["resourceGroupName", "resourceName"], createOnly: [location()] },
   "azure-native:web:WebApp": {
     pathParams: ["resourceGroupName", "name"],
     createOnly: [location(SOURCES.forceNewMap), { path: "kind", source: SOURCES.forceNewMap }],
@@ -86,6 +90,16 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
   "azure-native:network:VirtualNetwork": { pathParams: ["resourceGroupName", "virtualNetworkName"], createOnly: [location(SOURCES.forceNewMap)] },
   "azure-native:network:Subnet": { pathParams: ["resourceGroupName", "virtualNetworkName", "subnetName"], createOnly: [] },
   "azure-native:network:NetworkSecurityGroup": { pathParams: ["resourceGroupName", "networkSecurityGroupName"], createOnly: [location()] },
+  "azure-native:network:NatGateway": { pathParams: ["resourceGroupName", "natGatewayName"], createOnly: [location()] },
+  "azure-native:network:PublicIPAddress": {
+    pathParams: ["resourceGroupName", "publicIpAddressName"],
+    createOnly: [
+      location(SOURCES.forceNewMap),
+      { path: "publicIPAddressVersion", source: SOURCES.forceNewMap },
+      { path: "publicIPPrefix", source: SOURCES.forceNewMap },
+      { path: "sku", source: SOURCES.forceNewMap },
+    ],
+  },
   "azure-native:network:PrivateEndpoint": {
     pathParams: ["resourceGroupName", "privateEndpointName"],
     createOnly: [location(), { path: "subnet", source: SOURCES.forceNewMap }],
