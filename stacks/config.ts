@@ -1,10 +1,11 @@
 // The stack configuration: one zod schema for every `acs-platform:*` key an environment sets, validated before any
-// resource is declared, with errors that name the key and the accepted values.
-//
-// Sections are grouped (identity, tags, email, observability, key vault); later issues add their own section to
-// `configSchema` and a matching entry in the README's config reference.
+// resource is declared, with errors that name the key and the accepted values. This file owns the identity and
+// tags sections; every other section is the schema its component exports beside itself, composed here.
 import { z } from "zod";
 import { REGION_CODES } from "../components/common/naming";
+import { DATA_LOCATIONS, emailConfigSchema } from "../components/communication-services/config";
+import { alertRecipientsConfigSchema, logAnalyticsConfigSchema } from "../components/observability/config";
+import { keyVaultConfigSchema } from "../components/secret-store/config";
 import { eventRoutingConfigSchema } from "../components/event-routing/event-types";
 import { tokenApiConfigSchema, tokenApiEnvironmentProblems } from "../components/token-api-host/config";
 import { alertSettingsProblems, alertsConfigSchema, resolveAlertSettings } from "../components/alerts/definitions";
@@ -12,26 +13,6 @@ import { networkAddressProblems, networkConfigSchema, vaultReachabilityProblems 
 
 /** The config namespace (the project name in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "acs-platform";
-
-/** ACS/Email data locations accepted by the Communication resource provider (create-only). */
-export const DATA_LOCATIONS = [
-  "Africa",
-  "Asia Pacific",
-  "Australia",
-  "Brazil",
-  "Canada",
-  "Europe",
-  "France",
-  "Germany",
-  "India",
-  "Japan",
-  "Korea",
-  "Norway",
-  "Switzerland",
-  "UAE",
-  "UK",
-  "United States",
-] as const;
 
 /** Data classification labels a team may put in the `dataClassification` tag. */
 export const DATA_CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
@@ -74,140 +55,27 @@ const tagsSection = {
     .strict(),
 };
 
-// ---- email -----------------------------------------------------------------------------------------------------
-const senderSchema = z
-  .object({
-    username: z
-      .string()
-      .min(1)
-      .max(64)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "an e-mail local part: letters, digits, '.', '_' and '-'"),
-    displayName: z.string().min(1).max(256),
-  })
-  .strict();
-
-const emailDomainSchema = z.discriminatedUnion("kind", [
-  z
-    .object({
-      kind: z.literal("AzureManaged"),
-      senders: z.array(senderSchema).min(1),
-      userEngagementTracking: z.boolean().default(false),
-      linkToAcs: z.boolean().default(true),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal("CustomerManaged"),
-      domainName: z
-        .string()
-        .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lowercase DNS domain such as mail.example.com"),
-      senders: z.array(senderSchema).min(1),
-      userEngagementTracking: z.boolean().default(false),
-      linkToAcs: z.boolean().default(true),
-    })
-    .strict(),
-]);
-
-const emailSection = {
-  /** Email domains (at most one Azure-managed) and the sender usernames of each. */
-  email: z
-    .object({
-      domains: z.array(emailDomainSchema).min(1),
-    })
-    .strict()
-    .superRefine((email, ctx) => {
-      if (email.domains.filter((d) => d.kind === "AzureManaged").length > 1) {
-        ctx.addIssue({ code: "custom", path: ["domains"], message: "may contain at most one AzureManaged domain" });
-      }
-      const names = email.domains.map((d) => (d.kind === "AzureManaged" ? "AzureManagedDomain" : d.domainName));
-      const dup = names.find((n, i) => names.indexOf(n) !== i);
-      if (dup !== undefined) {
-        ctx.addIssue({ code: "custom", path: ["domains"], message: `lists domain "${dup}" twice` });
-      }
-    }),
-};
-
-// ---- observability ---------------------------------------------------------------------------------------------
-const observabilitySection = {
-  /** Log Analytics workspace retention and daily ingestion cap. */
-  logAnalytics: z
-    .object({
-      retentionInDays: z.number().int().min(30).max(730).default(30),
-      dailyQuotaGb: z.number().min(0.023).max(1000).default(1),
-    })
-    .strict()
-    .default({ retentionInDays: 30, dailyQuotaGb: 1 }),
-  /** E-mail receivers of the action group every alert notifies. */
-  alertRecipients: z
-    .array(
-      z
-        .object({
-          name: z.string().min(1).max(128),
-          email: z.email(),
-        })
-        .strict(),
-    )
-    .min(1),
-};
-
-// ---- key vault -------------------------------------------------------------------------------------------------
-const keyVaultSection = {
-  /** Key Vault options; the defaults are the secure ones. */
-  keyVault: z
-    .object({
-      sku: z.enum(["standard", "premium"]).default("standard"),
-      enablePurgeProtection: z.boolean().default(true),
-      softDeleteRetentionInDays: z.number().int().min(7).max(90).default(90),
-      publicNetworkAccess: z.enum(["Enabled", "Disabled"]).default("Disabled"),
-      allowedIpRanges: z
-        .array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/, "an IPv4 address or CIDR range"))
-        .default([]),
-      secretName: z
-        .string()
-        .regex(/^[0-9A-Za-z-]{1,127}$/, "1-127 letters, digits and hyphens")
-        .default("acs-connection-string"),
-      activeKey: z.enum(["primary", "secondary"]).default("primary"),
-      deleteLock: z.boolean().default(true),
-    })
-    .strict()
-    .default({
-      sku: "standard",
-      enablePurgeProtection: true,
-      softDeleteRetentionInDays: 90,
-      publicNetworkAccess: "Disabled",
-      allowedIpRanges: [],
-      secretName: "acs-connection-string",
-      activeKey: "primary",
-      deleteLock: true,
-    }),
-};
-
-// ---- events, token API, alerts (issue #4) ------------------------------------------------------------------
-const eventsApiAlertsSection = {
-  /** Event Grid routes of ACS events: storage SKU, dead-letter container and subscriptions. */
-  eventRouting: eventRoutingConfigSchema,
-  /** The hosted token API: plan, CORS, OIDC, token lifetimes and scopes, mapping table, package path. */
-  tokenApi: tokenApiConfigSchema,
-  /** Alert thresholds, windows and severities (defaults per environment) and an optional cost budget. */
-  alerts: alertsConfigSchema,
-};
-
-// ---- private network --------------------------------------------------------------------------------------
-const networkSection = {
-  /** VNet integration of the token API and a private endpoint for the vault; the address plan. */
-  network: networkConfigSchema,
-};
-
 /** The whole schema: every key an environment sets. */
 export const configSchema = z
   .object({
     ...identitySection,
     ...tagsSection,
-    ...emailSection,
-    ...observabilitySection,
-    ...keyVaultSection,
-    ...eventsApiAlertsSection,
-    ...networkSection,
+    /** Email domains (at most one Azure-managed) and the sender usernames of each. */
+    email: emailConfigSchema,
+    /** Log Analytics workspace retention and daily ingestion cap. */
+    logAnalytics: logAnalyticsConfigSchema,
+    /** E-mail receivers of the action group every alert notifies. */
+    alertRecipients: alertRecipientsConfigSchema,
+    /** Key Vault options; the defaults are the secure ones. */
+    keyVault: keyVaultConfigSchema,
+    /** Event Grid routes of ACS events: storage SKU, dead-letter container and subscriptions. */
+    eventRouting: eventRoutingConfigSchema,
+    /** The hosted token API: plan, CORS, OIDC, token lifetimes and scopes, mapping table, package path. */
+    tokenApi: tokenApiConfigSchema,
+    /** Alert thresholds, windows and severities (defaults per environment) and an optional cost budget. */
+    alerts: alertsConfigSchema,
+    /** VNet integration of the token API and a private endpoint for the vault; the address plan. */
+    network: networkConfigSchema,
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -227,14 +95,12 @@ export const configSchema = z
 
 /** The validated configuration of one stack. */
 export type PlatformConfig = z.infer<typeof configSchema>;
-/** One configured email domain. */
-export type EmailDomainConfig = PlatformConfig["email"]["domains"][number];
 
 /** Thrown when stack config is invalid; `problems` lists one line per key. */
-export class ConfigError extends Error {
+export class StackConfigError extends Error {
   constructor(public readonly problems: string[]) {
     super(`invalid stack configuration:\n  ${problems.join("\n  ")}`);
-    this.name = "ConfigError";
+    this.name = "StackConfigError";
   }
 }
 
@@ -253,7 +119,7 @@ function acceptedKeysAt(path: readonly PropertyKey[], value: unknown): string[] 
   let schema: Loose | undefined = configSchema as unknown as Loose;
   const unwrap = (s: Loose | undefined): Loose | undefined => {
     let cur = s;
-    while (cur?.def?.innerType !== undefined && (cur.def.type === "default" || cur.def.type === "optional")) cur = cur.def.innerType;
+    while (cur?.def?.innerType !== undefined && (cur.def.type === "default" || cur.def.type === "prefault" || cur.def.type === "optional")) cur = cur.def.innerType;
     return cur;
   };
   for (const seg of path) {
@@ -300,17 +166,17 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
-/** Validates raw config values (keys without the namespace) and returns the typed config or throws ConfigError. */
+/** Validates raw config values (keys without the namespace) and returns the typed config or throws StackConfigError. */
 export function parseConfig(raw: Record<string, unknown>): PlatformConfig {
   const unknownKeys = Object.keys(raw).filter((k) => !(k in configSchema.shape));
   if (unknownKeys.length > 0) {
-    throw new ConfigError(
+    throw new StackConfigError(
       unknownKeys.map((k) => `${CONFIG_NAMESPACE}:${k} is not a known key; accepted keys: ${Object.keys(configSchema.shape).join(", ")}`),
     );
   }
   const result = configSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map(describeIssue));
+    throw new StackConfigError(result.error.issues.map(describeIssue));
   }
   return result.data;
 }

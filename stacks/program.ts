@@ -1,14 +1,11 @@
 // The per-environment program: validated config in, components out, stack outputs returned. `stacks/index.ts`
 // exports what `main()` returns; the plan harness and tests call `main()` under Pulumi's mock engine.
-//
-// Later issues add their components after the core ones in `createPlatform`, using `Platform` (resource group,
-// location, tags, workspace, action group, ACS, Key Vault, naming helpers), and add their outputs to StackOutputs.
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as communication from "@pulumi/azure-native/communication";
 import { parseConfig, rawConfigFromPulumi, type PlatformConfig } from "./config";
-import { actionGroupShortName, resourceName, stackSuffix, type NamingContext, type ResourceKind } from "../components/common/naming";
+import { resourceName, stackSuffix, type NamingContext } from "../components/common/naming";
 import { mergeTags } from "../components/common/tags";
 import type { DiagnosticsArgs } from "../components/common/types";
 import { Observability } from "../components/observability";
@@ -45,79 +42,46 @@ export interface StackOutputs {
   mappingTableName: pulumi.Output<string>;
 }
 
-/** Everything later components need from the core of the program. */
-export interface Platform {
-  config: PlatformConfig;
-  /** Inputs of every generated name. */
-  naming: NamingContext;
-  /** Azure name of a resource of `kind` in this stack. */
-  name: (kind: ResourceKind, qualifier?: string) => string;
-  /** Required tags merged with `extra`; pass the result as `tags` of every taggable resource. */
-  tags: (extra?: Record<string, string>) => Record<string, string>;
-  resourceGroupName: pulumi.Output<string>;
-  location: string;
-  subscriptionId: pulumi.Output<string>;
-  tenantId: pulumi.Output<string>;
-  /** Diagnostics destination for every resource that supports diagnostic settings. */
-  diagnostics: DiagnosticsArgs;
-  observability: Observability;
-  communication: CommunicationServices;
-  secretStore: SecretStore;
-  outputs: StackOutputs;
-}
-
-/** Reads and validates this stack's `acs-platform:*` config (throws ConfigError before any resource exists). */
+/** Reads and validates this stack's `acs-platform:*` config (throws StackConfigError before any resource exists). */
 export function loadConfig(): PlatformConfig {
   return parseConfig(rawConfigFromPulumi(pulumi.runtime.allConfig()));
 }
 
-/** Declares the platform's core resources for `config`. */
-export function createPlatform(config: PlatformConfig, stack: { project: string; stack: string }): Platform {
+/** Declares every resource of the platform for `config` and returns the stack outputs. */
+export function createPlatform(config: PlatformConfig, stack: { project: string; stack: string }): StackOutputs {
   const naming: NamingContext = {
     app: config.appName,
     env: config.environment,
     region: config.location,
     suffix: config.nameSuffix ?? stackSuffix(stack.project, stack.stack),
   };
-  const name = (kind: ResourceKind, qualifier?: string) => resourceName(kind, naming, qualifier);
   const tags = (extra?: Record<string, string>) => mergeTags(config.tags, extra);
   const prefix = config.appName;
 
   const clientConfig = authorization.getClientConfigOutput();
   const resourceGroup = new resources.ResourceGroup(`${prefix}-rg`, {
-    resourceGroupName: name("resourceGroup"),
+    resourceGroupName: resourceName("resourceGroup", naming),
     location: config.location,
     tags: tags(),
   });
 
   const observability = new Observability(`${prefix}-observability`, {
+    naming,
     resourceGroupName: resourceGroup.name,
     location: config.location,
     tags: tags(),
-    names: {
-      workspace: name("logAnalyticsWorkspace"),
-      appInsights: name("applicationInsights"),
-      actionGroup: name("actionGroup"),
-      actionGroupShortName: actionGroupShortName(naming),
-    },
     retentionInDays: config.logAnalytics.retentionInDays,
     dailyQuotaGb: config.logAnalytics.dailyQuotaGb,
     alertRecipients: config.alertRecipients,
   });
-  const diagnostics: DiagnosticsArgs = { workspaceId: observability.workspaceId };
+  const diagnostics: DiagnosticsArgs = { workspaceId: observability.id };
 
   const acs = new CommunicationServices(`${prefix}-communication`, {
+    naming,
     resourceGroupName: resourceGroup.name,
     tags: tags(),
     dataLocation: config.dataLocation,
-    names: { communicationService: name("communicationService"), emailService: name("emailService") },
-    domains: config.email.domains.map((d) => ({
-      kind: d.kind,
-      domainName: d.kind === "CustomerManaged" ? d.domainName : undefined,
-      senders: d.senders,
-      userEngagementTracking: d.userEngagementTracking,
-      linkToAcs: d.linkToAcs,
-    })),
+    domains: config.email.domains,
     diagnostics,
   });
 
@@ -135,10 +99,10 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
   );
 
   const secretStore = new SecretStore(`${prefix}-secrets`, {
+    naming,
     resourceGroupName: resourceGroup.name,
     location: config.location,
     tags: tags(),
-    vaultName: name("keyVault"),
     tenantId: clientConfig.tenantId,
     subscriptionId: clientConfig.subscriptionId,
     sku: config.keyVault.sku,
@@ -169,7 +133,7 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
       })
     : undefined;
 
-  // Issue #4: ACS events to queues, the hosted token API, and the alerts over all of it.
+  // ACS events to queues, the hosted token API, and the alerts over all of it.
   const events = new EventRouting(`${prefix}-events`, {
     naming,
     resourceGroupName: resourceGroup.name,
@@ -207,13 +171,13 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
       communicationService: acs.id,
       eventGridSystemTopic: events.id,
       webApp: tokenApi.id,
-      workspace: observability.workspaceId,
+      workspace: observability.id,
     },
     settings: resolveAlertSettings(config.environment, config.alerts),
     budget: config.alerts.budget === undefined ? undefined : { ...config.alerts.budget, resourceGroupId: resourceGroup.id },
   });
 
-  const outputs: StackOutputs = {
+  return {
     resourceGroupName: resourceGroup.name,
     subscriptionId: clientConfig.subscriptionId,
     acsName: acs.name,
@@ -223,7 +187,7 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     keyVaultUri: secretStore.vaultUri,
     acsSecretName: secretStore.secretName,
     logAnalyticsWorkspaceId: observability.workspaceCustomerId,
-    logAnalyticsResourceId: observability.workspaceId,
+    logAnalyticsResourceId: observability.id,
     appInsightsConnectionString: observability.appInsightsConnectionString,
     emailSenderAddresses: acs.senderAddresses,
     emailDnsRecords: acs.dnsRecords,
@@ -236,25 +200,9 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     deadLetterContainerName: events.deadLetterContainerName,
     mappingTableName: tokenApi.mappingTableName,
   };
-
-  return {
-    config,
-    naming,
-    name,
-    tags,
-    resourceGroupName: resourceGroup.name,
-    location: config.location,
-    subscriptionId: clientConfig.subscriptionId,
-    tenantId: clientConfig.tenantId,
-    diagnostics,
-    observability,
-    communication: acs,
-    secretStore,
-    outputs,
-  };
 }
 
 /** The program: load config, declare everything, return the stack outputs. */
 export function main(): StackOutputs {
-  return createPlatform(loadConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() }).outputs;
+  return createPlatform(loadConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() });
 }

@@ -256,13 +256,13 @@ export const alertsConfigSchema = z
       .optional(),
   })
   .strict()
-  .default({ rules: {} });
+  .prefault({});
 
 /** A validated `alerts` section. */
-export type AlertsConfig = z.infer<typeof alertsConfigSchema>;
+export type AlertsSection = z.infer<typeof alertsConfigSchema>;
 
 /** The effective settings of every alert: environment defaults with the configured overrides on top. */
-export function resolveAlertSettings(environment: string, config: AlertsConfig): Record<AlertKey, AlertSettings> {
+export function resolveAlertSettings(environment: string, config: AlertsSection): Record<AlertKey, AlertSettings> {
   const defaults = defaultAlertSettings(environment);
   const out = {} as Record<AlertKey, AlertSettings>;
   for (const key of ALERT_KEYS) {

@@ -8,22 +8,20 @@ import * as pulumi from "@pulumi/pulumi";
 import * as costmanagement from "@pulumi/azure-native/costmanagement";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { sanitizeSegment, type NamingContext } from "../common/naming";
+import type { AzureComponentArgs } from "../common/types";
 import {
   ALERT_DEFINITIONS,
   type AlertKey,
   type AlertSettings,
   type AlertTarget,
-  type AlertsConfig,
+  type AlertsSection,
 } from "./definitions";
 
-/** Arguments of Alerts. */
-export interface AlertsArgs {
-  /** Naming context of the stack; rule names derive from it. */
-  naming: NamingContext;
-  resourceGroupName: pulumi.Input<string>;
-  /** Region of the workspace (log alerts live there; metric alerts are global). */
-  location: pulumi.Input<string>;
-  tags: Record<string, string>;
+/**
+ * Arguments of Alerts; `location` is the workspace's region (log alerts live there; metric alerts are global). No
+ * diagnostics (alert rules have no diagnostic settings), lock or role assignments.
+ */
+export interface AlertsArgs extends AzureComponentArgs {
   /** The action group every alert notifies. */
   actionGroupId: pulumi.Input<string>;
   /** Resource ids of what the alerts watch. */
@@ -31,7 +29,7 @@ export interface AlertsArgs {
   /** Effective settings of every alert (environment defaults plus overrides). */
   settings: Record<AlertKey, AlertSettings>;
   /** Optional monthly cost budget on the resource group. */
-  budget?: NonNullable<AlertsConfig["budget"]> & { resourceGroupId: pulumi.Input<string> };
+  budget?: NonNullable<AlertsSection["budget"]> & { resourceGroupId: pulumi.Input<string> };
 }
 
 /** `alert-<app>-<env>-<key in kebab case>`. */
@@ -46,7 +44,7 @@ export class Alerts extends pulumi.ComponentResource {
   declare readonly ruleNames: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: AlertsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs:monitoring:Alerts", name, {}, opts);
+    super("acs:monitor:Alerts", name, {}, opts);
     const parent = { parent: this };
     const ruleNames: Record<string, string> = {};
 

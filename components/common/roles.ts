@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { deterministicGuid } from "./naming";
+import type { RoleAssignmentArgs } from "./types";
 
 /** Built-in roles the platform assigns, keyed by a code name; values are role definition GUIDs. */
 export const BUILT_IN_ROLES = {
@@ -59,11 +60,15 @@ export interface RoleGrantArgs {
   suffix: string;
   /** Logical key of the grant, unique within the component. */
   key: string;
+  /** The built-in role granted. */
   role: BuiltInRole;
+  /** ARM id of what the role applies to; the narrowest that works. */
   scope: pulumi.Input<string>;
+  /** Subscription whose role definition id is used. */
   subscriptionId: pulumi.Input<string>;
   /** Principal id of a managed identity (always a service principal here). */
   principalId: pulumi.Input<string>;
+  /** Why the principal needs the role; shown on the assignment in Azure. */
   description: string;
 }
 
@@ -80,5 +85,40 @@ export function assignRole(name: string, grant: RoleGrantArgs, parent: pulumi.Re
       description: grant.description,
     },
     { parent },
+  );
+}
+
+/** The first key that appears twice in `assignments`, or undefined when every key is unique (pure). */
+export function repeatedRoleKey(assignments: readonly Pick<RoleAssignmentArgs, "key">[]): string | undefined {
+  const keys = assignments.map((ra) => ra.key);
+  return keys.find((key, i) => keys.indexOf(key) !== i);
+}
+
+/**
+ * Grants every requested role on `scope` with assignRole, keyed by `key`, so reordering the list replaces nothing;
+ * a repeated key is an error naming it, raised before any assignment is declared.
+ */
+export function assignRequestedRoles(
+  name: string,
+  assignments: readonly RoleAssignmentArgs[],
+  target: { scope: pulumi.Input<string>; suffix: string; subscriptionId: pulumi.Input<string> },
+  parent: pulumi.Resource,
+): authorization.RoleAssignment[] {
+  const repeated = repeatedRoleKey(assignments);
+  if (repeated !== undefined) throw new Error(`${name}: roleAssignments has the key "${repeated}" twice; keys must be unique`);
+  return assignments.map((ra) =>
+    assignRole(
+      name,
+      {
+        suffix: target.suffix,
+        key: ra.key,
+        role: ra.role,
+        scope: target.scope,
+        subscriptionId: target.subscriptionId,
+        principalId: ra.principalId,
+        description: ra.description ?? `${name}: ${ra.role}`,
+      },
+      parent,
+    ),
   );
 }

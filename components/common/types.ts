@@ -1,6 +1,9 @@
-// The one interface every Azure component shares (learned from Azure Verified Modules): location, tags,
-// diagnostics, role assignments, lock and identity come in the same shape everywhere.
+// The arguments Azure components share (learned from Azure Verified Modules): every component takes
+// AzureComponentArgs, and opts in to the diagnostics, lock and role-assignment arguments only where it honours them,
+// so no component accepts an argument it ignores (components/README.md).
 import type * as pulumi from "@pulumi/pulumi";
+import type { NamingContext } from "./naming";
+import type { BuiltInRole } from "./roles";
 
 /** Where a component sends its diagnostic settings; omit to send none. */
 export interface DiagnosticsArgs {
@@ -14,30 +17,49 @@ export interface DiagnosticsArgs {
   metrics?: boolean;
 }
 
-/** A role assignment a caller asks a component to create on its main resource. */
+/** A role a caller asks a component to grant on its main resource. */
 export interface RoleAssignmentArgs {
-  /** Built-in role definition GUID (not the display name). */
-  roleDefinitionId: string;
-  /** Object id of the principal that receives the role. */
+  /** Stable key, unique within the component: it names the assignment, so reordering the list replaces nothing. */
+  key: string;
+  /** A built-in role of components/common/roles.ts (the allow-list the stack tests check). */
+  role: BuiltInRole;
+  /** Principal id of the managed identity that receives the role (assigned as a service principal). */
   principalId: pulumi.Input<string>;
-  /** Principal type; `ServicePrincipal` for managed identities. */
-  principalType?: "ServicePrincipal" | "User" | "Group";
+  /** Why the principal needs the role; shown on the assignment in Azure. */
+  description?: string;
 }
 
-/** Arguments every Azure component accepts. */
+/** Management lock levels (Microsoft.Authorization/locks `level`, API 2020-05-01). */
+export type LockLevel = "CanNotDelete" | "ReadOnly";
+
+/** Arguments every Azure component takes. */
 export interface AzureComponentArgs {
+  /** Naming context of the stack; every Azure name of the component derives from it (components/common/naming.ts). */
+  naming: NamingContext;
   /** Name of the resource group the component deploys into. */
   resourceGroupName: pulumi.Input<string>;
-  /** Azure region for regional resources (global resources ignore it). */
+  /** Azure region of the component's regional resources. */
   location: pulumi.Input<string>;
-  /** Tags merged onto every taggable child (already merged with the required tags by the stack). */
+  /** Tags for every taggable child (already merged with the required tags by the stack). */
   tags: Record<string, string>;
+}
+
+/** Opt-in argument of components whose resources support diagnostic settings. */
+export interface DiagnosticsArg {
   /** Diagnostic settings destination; omitted means none. */
   diagnostics?: DiagnosticsArgs;
-  /** Extra role assignments on the component's main resource. */
+}
+
+/** Opt-in argument of components whose main resource may be locked. */
+export interface LockArg {
+  /** A management lock on the main resource, which is then also `protect`ed in Pulumi state; omitted means none. */
+  lock?: LockLevel;
+}
+
+/** Opt-in argument of components that grant roles on their main resource to other identities. */
+export interface RoleAssignmentsArg {
+  /** Roles to grant on the main resource, keyed. */
   roleAssignments?: RoleAssignmentArgs[];
-  /** A management lock on the main resource; prod sets `CanNotDelete`. */
-  lock?: "CanNotDelete" | "ReadOnly";
 }
 
 /** A config problem found after parsing: the path below the section and the message (without the key). */

@@ -3,53 +3,40 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as communication from "@pulumi/azure-native/communication";
 import { attachDiagnostics } from "../common/diagnostics";
-import type { DiagnosticsArgs } from "../common/types";
-
-/** One email domain and its senders. */
-export interface EmailDomainArgs {
-  /** `AzureManaged` (an `*.azurecomm.net` domain) or `CustomerManaged` (needs DNS verification). */
-  kind: "AzureManaged" | "CustomerManaged";
-  /** DNS name of a customer-managed domain; ignored for AzureManaged (its name is always `AzureManagedDomain`). */
-  domainName?: string;
-  /** Sender usernames (local parts) and their display names. */
-  senders: Array<{ username: string; displayName: string }>;
-  /** Whether Azure tracks opens and clicks (off unless a team needs it: privacy). */
-  userEngagementTracking: boolean;
-  /** Whether ACS may send from the domain (a customer-managed domain must be verified first). */
-  linkToAcs: boolean;
-}
+import { resourceName } from "../common/naming";
+import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
+import type { EmailDomainSection } from "./config";
 
 /** A DNS record a customer-managed domain needs before it can send. */
 export interface DnsRecord {
+  /** The customer-managed domain the record is for. */
   domain: string;
+  /** What the record proves or enables: Domain, SPF, DKIM, DKIM2 or DMARC. */
   purpose: string;
+  /** DNS record type (TXT or CNAME). */
   type: string;
+  /** Record name, relative to the domain. */
   name: string;
+  /** Record value. */
   value: string;
+  /** Time to live in seconds. */
   ttl: number;
 }
 
-/** Arguments of CommunicationServices. */
-export interface CommunicationServicesArgs {
-  /** Resource group the resources deploy into. */
-  resourceGroupName: pulumi.Input<string>;
-  /** Tags for every taggable child (already merged with the required tags). */
-  tags: Record<string, string>;
+/**
+ * Arguments of CommunicationServices. No `location`: ACS, Email and domains are global resources whose data
+ * location is `dataLocation`. No lock or role assignments.
+ */
+export interface CommunicationServicesArgs extends Omit<AzureComponentArgs, "location">, DiagnosticsArg {
   /** Where ACS and Email store data at rest, e.g. `Europe` (create-only). */
   dataLocation: string;
-  /** Azure names of the ACS and Email resources (globally unique). */
-  names: { communicationService: string; emailService: string };
-  /** Email domains; at least one. */
-  domains: EmailDomainArgs[];
-  /** Diagnostic settings destination for ACS; omitted means none. */
-  diagnostics?: DiagnosticsArgs;
+  /** Email domains, as the `email` config section validates them; at least one. */
+  domains: readonly EmailDomainSection[];
 }
 
 /** The Azure name of an email domain resource. */
-export function emailDomainResourceName(domain: Pick<EmailDomainArgs, "kind" | "domainName">): string {
-  if (domain.kind === "AzureManaged") return "AzureManagedDomain";
-  if (domain.domainName === undefined) throw new Error("email domain of kind CustomerManaged needs domainName");
-  return domain.domainName;
+export function emailDomainResourceName(domain: { kind: "AzureManaged" } | { kind: "CustomerManaged"; domainName: string }): string {
+  return domain.kind === "AzureManaged" ? "AzureManagedDomain" : domain.domainName;
 }
 
 /** ACS resource, Email service, domains, sender usernames and the ACS diagnostic setting. */
@@ -72,13 +59,13 @@ export class CommunicationServices extends pulumi.ComponentResource {
   declare readonly dnsRecords: pulumi.Output<DnsRecord[]>;
 
   constructor(name: string, args: CommunicationServicesArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs:platform:CommunicationServices", name, {}, opts);
+    super("acs:communication:CommunicationServices", name, {}, opts);
     if (args.domains.length === 0) throw new Error("CommunicationServices needs at least one email domain");
 
     const emailService = new communication.EmailService(
       `${name}-email`,
       {
-        emailServiceName: args.names.emailService,
+        emailServiceName: resourceName("emailService", args.naming),
         resourceGroupName: args.resourceGroupName,
         location: "global",
         dataLocation: args.dataLocation,
@@ -124,7 +111,7 @@ export class CommunicationServices extends pulumi.ComponentResource {
     const acs = new communication.CommunicationService(
       `${name}-acs`,
       {
-        communicationServiceName: args.names.communicationService,
+        communicationServiceName: resourceName("communicationService", args.naming),
         resourceGroupName: args.resourceGroupName,
         location: "global",
         dataLocation: args.dataLocation,

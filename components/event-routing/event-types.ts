@@ -1,7 +1,7 @@
 // The Event Grid event types Azure Communication Services publishes, and the config schema of the event
 // subscriptions built on them, so a typo in an event type fails at config time with the accepted list.
-// Event types from shared/reference/azure-resources.md (Microsoft Learn "Azure Communication Services as an
-// Event Grid source"); retry limits from Microsoft Learn "Event Grid message delivery and retry"
+// Event types from Microsoft Learn "Azure Communication Services as an Event Grid source"
+// (https://learn.microsoft.com/azure/event-grid/event-schema-communication-services); retry limits from Microsoft Learn "Event Grid message delivery and retry"
 // (1..30 attempts, 1..1440 minutes).
 import { z } from "zod";
 
@@ -40,7 +40,7 @@ export type AcsEventType = (typeof ACS_EVENT_TYPES)[number];
 
 const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(ACS_EVENT_TYPES);
 
-/** The event types every environment must route (issue #4): email and SMS delivery reports, chat messages. */
+/** The event types every environment must route: email and SMS delivery reports, chat messages. */
 export const REQUIRED_EVENT_TYPES: readonly AcsEventType[] = [
   "Microsoft.Communication.EmailDeliveryReportReceived",
   "Microsoft.Communication.SMSDeliveryReportReceived",
@@ -135,7 +135,7 @@ export const eventSubscriptionSchema = z
         });
       }),
     destination: destinationSchema.default({ type: "storageQueue" }),
-    retry: retryPolicySchema.default({ maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1440 }),
+    retry: retryPolicySchema.prefault({}),
   })
   .strict();
 
@@ -174,7 +174,7 @@ export const eventRoutingConfigSchema = z
 /** A validated event subscription. */
 export type EventSubscriptionConfig = z.infer<typeof eventSubscriptionSchema>;
 /** A validated `eventRouting` section. */
-export type EventRoutingConfig = z.infer<typeof eventRoutingConfigSchema>;
+export type EventRoutingSection = z.infer<typeof eventRoutingConfigSchema>;
 
 /** The storage queue each storage-queue subscription delivers to (its own name unless configured), deduplicated, in order. */
 export function queueNamesOf(subscriptions: readonly EventSubscriptionConfig[]): string[] {

@@ -2,38 +2,38 @@
 // and dead letters, and one event subscription per configured route, delivering and dead-lettering with the
 // topic's own managed identity and exactly the role assignments that needs.
 //
-// Facts relied on (shared/reference/azure-resources.md, @pulumi/azure-native 3.28 eventgrid 2025-02-15 and
-// storage 2024-01-01 typings): topic type `Microsoft.Communication.CommunicationServices`, location `global`;
+// Facts relied on (@pulumi/azure-native 3.28 eventgrid 2025-02-15 and storage 2024-01-01 typings, Microsoft Learn
+// "Azure Communication Services as an Event Grid source"): topic type `Microsoft.Communication.CommunicationServices`, location `global`;
 // `deliveryWithResourceIdentity` / `deadLetterWithResourceIdentity` use the topic identity; storage-queue
 // delivery needs "Storage Queue Data Message Sender" on the queue, blob dead-lettering "Storage Blob Data
 // Contributor" on the container, Service Bus delivery "Azure Service Bus Data Sender" on the queue
-// (Microsoft Learn "Event delivery with a managed identity").
+// (Microsoft Learn "Event delivery with a managed identity",
+// https://learn.microsoft.com/azure/event-grid/managed-service-identity).
 import * as pulumi from "@pulumi/pulumi";
 import * as eventgrid from "@pulumi/azure-native/eventgrid";
 import * as storage from "@pulumi/azure-native/storage";
-import type { AzureComponentArgs } from "../common/types";
+import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
 import { attachDiagnostics } from "../common/diagnostics";
 import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
-import { resourceName, type NamingContext } from "../common/naming";
-import { queueNamesOf, type EventRoutingConfig, type EventSubscriptionConfig } from "./event-types";
+import { resourceName } from "../common/naming";
+import { queueNamesOf, type EventRoutingSection, type EventSubscriptionConfig } from "./event-types";
 import { assignRole, blobContainerScope, storageQueueScope, type BuiltInRole } from "../common/roles";
 
-/** Arguments of EventRouting. */
-export interface EventRoutingArgs extends AzureComponentArgs {
-  /** Naming context of the stack; the account and topic names derive from it. */
-  naming: NamingContext;
+/** Arguments of EventRouting (no lock or role assignments: the topic's grants are its own, derived from `routing`). */
+export interface EventRoutingArgs extends AzureComponentArgs, DiagnosticsArg {
   /** Subscription id, for role definition ids. */
   subscriptionId: pulumi.Input<string>;
   /** Resource id of the Communication Services resource whose events are routed. */
   communicationServiceId: pulumi.Input<string>;
   /** Validated `eventRouting` config: storage SKU, dead-letter container and subscriptions. */
-  routing: EventRoutingConfig;
+  routing: EventRoutingSection;
 }
 
 /** One role assignment EventRouting makes for the topic identity; exported for tests and docs. */
 export interface RoutingRoleGrant {
   /** Logical key, unique within the component. */
   key: string;
+  /** The built-in role granted to the topic identity. */
   role: BuiltInRole;
   /** What the scope is: a queue or container in the routing account, or an external Service Bus queue id. */
   scope: { kind: "queue"; queueName: string } | { kind: "container"; containerName: string } | { kind: "serviceBusQueue"; id: string };
@@ -43,7 +43,7 @@ export interface RoutingRoleGrant {
  * The role grants the topic identity needs for `routing`: Message Sender on each storage queue, Data Sender on
  * each Service Bus queue, Blob Data Contributor on the dead-letter container; webhooks need none.
  */
-export function routingRoleGrants(routing: EventRoutingConfig): RoutingRoleGrant[] {
+export function routingRoleGrants(routing: EventRoutingSection): RoutingRoleGrant[] {
   const grants: RoutingRoleGrant[] = queueNamesOf(routing.subscriptions).map((queueName) => ({
     key: `queue-${queueName}`,
     role: "storageQueueDataMessageSender",
@@ -86,7 +86,7 @@ export class EventRouting extends pulumi.ComponentResource {
   declare readonly deadLetterContainerName: pulumi.Output<string>;
 
   constructor(name: string, args: EventRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs:events:EventRouting", name, {}, opts);
+    super("acs:eventgrid:EventRouting", name, {}, opts);
     const parent = { parent: this };
     const { routing } = args;
 
@@ -217,6 +217,7 @@ export class EventRouting extends pulumi.ComponentResource {
       name: this.name,
       principalId: this.principalId,
       storageAccountId: this.storageAccountId,
+      storageAccountName: this.storageAccountName,
       queueNames: this.queueNames,
       deadLetterContainerName: this.deadLetterContainerName,
     });

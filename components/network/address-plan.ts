@@ -81,13 +81,13 @@ export const networkConfigSchema = z
     privateEndpointSubnetPrefix: cidrText.default("10.20.0.64/27"),
   })
   .strict()
-  .default({ enabled: true, addressSpace: "10.20.0.0/24", appServiceSubnetPrefix: "10.20.0.0/26", privateEndpointSubnetPrefix: "10.20.0.64/27" });
+  .prefault({});
 
 /** A validated `network` section. */
-export type NetworkConfig = z.infer<typeof networkConfigSchema>;
+export type NetworkSection = z.infer<typeof networkConfigSchema>;
 
 /** Address-plan problems the field schemas cannot see: subnets outside the space, overlapping, or too small. */
-export function networkAddressProblems(cfg: NetworkConfig): ConfigProblem[] {
+export function networkAddressProblems(cfg: NetworkSection): ConfigProblem[] {
   const space = parseCidr(cfg.addressSpace);
   const app = parseCidr(cfg.appServiceSubnetPrefix);
   const pep = parseCidr(cfg.privateEndpointSubnetPrefix);
@@ -111,7 +111,7 @@ export function networkAddressProblems(cfg: NetworkConfig): ConfigProblem[] {
  * reads would fail at run time, after a successful `pulumi up`.
  */
 export function vaultReachabilityProblems(
-  cfg: NetworkConfig,
+  cfg: NetworkSection,
   keyVault: { publicNetworkAccess: "Enabled" | "Disabled"; allowedIpRanges: string[] },
 ): ConfigProblem[] {
   const vaultDeniesPublic = keyVault.publicNetworkAccess === "Disabled" || keyVault.allowedIpRanges.length > 0;

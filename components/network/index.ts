@@ -10,9 +10,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import { attachDiagnostics } from "../common/diagnostics";
-import { resourceName, type NamingContext } from "../common/naming";
+import { resourceName } from "../common/naming";
 import { APP_SERVICE_DELEGATION, PRIVATE_DNS_ZONES, type PrivateLinkGroupId } from "./address-plan";
-import type { AzureComponentArgs } from "../common/types";
+import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
 
 /** A resource exposed in the network through a private endpoint. */
 export interface PrivateEndpointTarget {
@@ -25,9 +25,7 @@ export interface PrivateEndpointTarget {
 }
 
 /** Arguments of Network (no role assignments or lock: nothing in it is worth locking apart from the vault). */
-export interface NetworkArgs extends Omit<AzureComponentArgs, "roleAssignments" | "lock"> {
-  /** Naming context of the stack; every child's Azure name derives from it. */
-  naming: NamingContext;
+export interface NetworkArgs extends AzureComponentArgs, DiagnosticsArg {
   /** Address space of the virtual network (CIDR). */
   addressSpace: string;
   /** Prefix of the subnet delegated to `Microsoft.Web/serverFarms` (the token API's VNet integration). */
@@ -55,7 +53,7 @@ export class Network extends pulumi.ComponentResource {
   declare readonly privateEndpointIds: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs:platform:Network", name, {}, opts);
+    super("acs:network:Network", name, {}, opts);
     const parent = { parent: this };
 
     const vnet = new network.VirtualNetwork(

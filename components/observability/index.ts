@@ -5,29 +5,29 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { attachDiagnostics } from "../common/diagnostics";
+import { actionGroupShortName, resourceName } from "../common/naming";
+import type { AzureComponentArgs } from "../common/types";
+import type { AlertRecipientsSection } from "./config";
 
-/** Arguments of Observability. */
-export interface ObservabilityArgs {
-  /** Resource group the resources deploy into. */
-  resourceGroupName: pulumi.Input<string>;
-  /** Azure region of the workspace and Application Insights. */
-  location: pulumi.Input<string>;
-  /** Tags for every taggable child (already merged with the required tags). */
-  tags: Record<string, string>;
-  /** Azure names of the children (from components/common/naming). */
-  names: { workspace: string; appInsights: string; actionGroup: string; actionGroupShortName: string };
+/**
+ * Arguments of Observability. No `diagnostics` (the workspace is the destination and audits itself), no lock or
+ * role assignments.
+ */
+export interface ObservabilityArgs extends AzureComponentArgs {
   /** Days the workspace keeps data (30..730). */
   retentionInDays: number;
   /** Daily ingestion cap in GB; ingestion stops for the day once reached (cost guard). */
   dailyQuotaGb: number;
   /** E-mail receivers of the action group. */
-  alertRecipients: Array<{ name: string; email: string }>;
+  alertRecipients: AlertRecipientsSection;
 }
 
 /** Log Analytics workspace, workspace-based Application Insights and the alert action group. */
 export class Observability extends pulumi.ComponentResource {
   /** Resource id of the workspace (destination of every diagnostic setting). */
-  declare readonly workspaceId: pulumi.Output<string>;
+  declare readonly id: pulumi.Output<string>;
+  /** Name of the workspace. */
+  declare readonly name: pulumi.Output<string>;
   /** The workspace's customer id (the GUID queries use). */
   declare readonly workspaceCustomerId: pulumi.Output<string>;
   /** Application Insights connection string (secret). */
@@ -38,15 +38,12 @@ export class Observability extends pulumi.ComponentResource {
   declare readonly actionGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs:platform:Observability", name, {}, opts);
-    if (args.names.actionGroupShortName.length > 12) {
-      throw new Error(`action group short name must be at most 12 characters; got "${args.names.actionGroupShortName}"`);
-    }
+    super("acs:operationalinsights:Observability", name, {}, opts);
 
     const workspace = new operationalinsights.Workspace(
       `${name}-workspace`,
       {
-        workspaceName: args.names.workspace,
+        workspaceName: resourceName("logAnalyticsWorkspace", args.naming),
         resourceGroupName: args.resourceGroupName,
         location: args.location,
         sku: { name: "PerGB2018" },
@@ -60,7 +57,7 @@ export class Observability extends pulumi.ComponentResource {
     const appInsights = new applicationinsights.Component(
       `${name}-appinsights`,
       {
-        resourceName: args.names.appInsights,
+        resourceName: resourceName("applicationInsights", args.naming),
         resourceGroupName: args.resourceGroupName,
         location: args.location,
         kind: "web",
@@ -77,11 +74,12 @@ export class Observability extends pulumi.ComponentResource {
     const actionGroup = new monitor.ActionGroup(
       `${name}-actiongroup`,
       {
-        actionGroupName: args.names.actionGroup,
+        actionGroupName: resourceName("actionGroup", args.naming),
         resourceGroupName: args.resourceGroupName,
         // Action groups are global resources.
         location: "global",
-        groupShortName: args.names.actionGroupShortName,
+        // At most 12 characters (shown in alert SMS and e-mails); actionGroupShortName guarantees it.
+        groupShortName: actionGroupShortName(args.naming),
         enabled: true,
         emailReceivers: args.alertRecipients.map((r) => ({ name: r.name, emailAddress: r.email, useCommonAlertSchema: true })),
         tags: args.tags,
@@ -94,13 +92,15 @@ export class Observability extends pulumi.ComponentResource {
     // The workspace's own audit trail (queries, purges) goes to itself.
     attachDiagnostics(`${name}-workspace`, workspace.id, { workspaceId: workspace.id, logCategoryGroups: ["audit"] }, this);
 
-    this.workspaceId = workspace.id;
+    this.id = workspace.id;
+    this.name = workspace.name;
     this.workspaceCustomerId = workspace.customerId;
     this.appInsightsId = appInsights.id;
     this.appInsightsConnectionString = pulumi.secret(appInsights.connectionString);
     this.actionGroupId = actionGroup.id;
     this.registerOutputs({
-      workspaceId: this.workspaceId,
+      id: this.id,
+      name: this.name,
       workspaceCustomerId: this.workspaceCustomerId,
       appInsightsId: this.appInsightsId,
       appInsightsConnectionString: this.appInsightsConnectionString,

@@ -2,38 +2,38 @@
 // string, and that secret, whose later changes by the key-rotation runbook Pulumi never reverts.
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import * as authorization from "@pulumi/azure-native/authorization";
 import { attachDiagnostics } from "../common/diagnostics";
-import { deterministicGuid } from "../common/naming";
-import type { AzureComponentArgs } from "../common/types";
+import { attachLock } from "../common/lock";
+import { resourceName } from "../common/naming";
+import { assignRequestedRoles } from "../common/roles";
+import type { AzureComponentArgs, DiagnosticsArg, LockArg, RoleAssignmentsArg } from "../common/types";
+import type { KeyVaultSection } from "./config";
 
 /** The tag on the secret that records which ACS access key the value holds (docs/interfaces.md). */
 export const ACTIVE_KEY_TAG = "acs-active-key";
 
-/** Arguments of SecretStore. */
-export interface SecretStoreArgs extends AzureComponentArgs {
-  /** Azure name of the vault (3-24 characters, globally unique). */
-  vaultName: string;
+/** Arguments of SecretStore; the vault settings are the `keyVault` section's (whose defaults are the secure ones). */
+export interface SecretStoreArgs extends AzureComponentArgs, DiagnosticsArg, LockArg, RoleAssignmentsArg {
   /** Entra tenant the vault trusts. */
   tenantId: pulumi.Input<string>;
   /** Subscription id, used to build role definition ids for `roleAssignments`. */
   subscriptionId: pulumi.Input<string>;
   /** `standard` or `premium` (HSM-backed keys). */
-  sku: "standard" | "premium";
-  /** Purge protection; cannot be turned off once on. Default true. */
-  enablePurgeProtection?: boolean;
-  /** Days a deleted vault or secret stays recoverable (7..90). Default 90. */
-  softDeleteRetentionInDays?: number;
-  /** Public network access; `Disabled` by default. */
-  publicNetworkAccess?: "Enabled" | "Disabled";
+  sku: KeyVaultSection["sku"];
+  /** Purge protection; cannot be turned off once on. */
+  enablePurgeProtection: boolean;
+  /** Days a deleted vault or secret stays recoverable (7..90). */
+  softDeleteRetentionInDays: number;
+  /** Public network access of the vault. */
+  publicNetworkAccess: KeyVaultSection["publicNetworkAccess"];
   /** IPv4 addresses/CIDRs allowed when public access is on; empty with public access on means any address. */
-  allowedIpRanges?: string[];
-  /** Name of the connection-string secret (default `acs-connection-string`). */
+  allowedIpRanges: string[];
+  /** Name of the connection-string secret. */
   secretName: string;
   /** The ACS connection string to store (always stored as a Pulumi secret). */
   connectionString: pulumi.Input<string>;
-  /** Which ACS key `connectionString` holds (`primary` or `secondary`). */
-  activeKey: "primary" | "secondary";
+  /** Which ACS key `connectionString` holds. */
+  activeKey: KeyVaultSection["activeKey"];
 }
 
 /** The `networkAcls` of the vault for the given access settings (pure, table-tested). */
@@ -60,13 +60,14 @@ export class SecretStore extends pulumi.ComponentResource {
   declare readonly secretUri: pulumi.Output<string>;
 
   constructor(name: string, args: SecretStoreArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs:platform:SecretStore", name, {}, opts);
-    const publicNetworkAccess = args.publicNetworkAccess ?? "Disabled";
+    super("acs:keyvault:SecretStore", name, {}, opts);
+    const vaultName = resourceName("keyVault", args.naming);
+    const publicNetworkAccess = args.publicNetworkAccess;
 
     const vault = new keyvault.Vault(
       `${name}-vault`,
       {
-        vaultName: args.vaultName,
+        vaultName,
         resourceGroupName: args.resourceGroupName,
         location: args.location,
         properties: {
@@ -74,11 +75,11 @@ export class SecretStore extends pulumi.ComponentResource {
           sku: { family: "A", name: args.sku },
           enableRbacAuthorization: true,
           enableSoftDelete: true,
-          softDeleteRetentionInDays: args.softDeleteRetentionInDays ?? 90,
+          softDeleteRetentionInDays: args.softDeleteRetentionInDays,
           // Azure rejects `false` once purge protection was on; omit the property instead of sending false.
-          ...((args.enablePurgeProtection ?? true) ? { enablePurgeProtection: true } : {}),
+          ...(args.enablePurgeProtection ? { enablePurgeProtection: true } : {}),
           publicNetworkAccess,
-          networkAcls: vaultNetworkAcls(publicNetworkAccess, args.allowedIpRanges ?? []),
+          networkAcls: vaultNetworkAcls(publicNetworkAccess, args.allowedIpRanges),
           enabledForDeployment: false,
           enabledForDiskEncryption: false,
           enabledForTemplateDeployment: false,
@@ -108,26 +109,10 @@ export class SecretStore extends pulumi.ComponentResource {
       },
     );
 
-    (args.roleAssignments ?? []).forEach((ra, index) => {
-      new authorization.RoleAssignment(
-        `${name}-role-${index}`,
-        {
-          roleAssignmentName: deterministicGuid(name, args.vaultName, ra.roleDefinitionId, String(index)),
-          scope: vault.id,
-          roleDefinitionId: pulumi.interpolate`/subscriptions/${args.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ra.roleDefinitionId}`,
-          principalId: ra.principalId,
-          principalType: ra.principalType ?? "ServicePrincipal",
-        },
-        { parent: this },
-      );
-    });
+    assignRequestedRoles(name, args.roleAssignments ?? [], { scope: vault.id, suffix: args.naming.suffix, subscriptionId: args.subscriptionId }, this);
 
     if (args.lock !== undefined) {
-      new authorization.ManagementLockByScope(
-        `${name}-lock`,
-        { scope: vault.id, level: args.lock, lockName: "do-not-delete", notes: "Holds the ACS connection string; purge protection is on." },
-        { parent: this },
-      );
+      attachLock(name, vault.id, args.lock, "Holds the ACS connection string; purge protection is on.", this);
     }
 
     if (args.diagnostics !== undefined) {

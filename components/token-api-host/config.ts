@@ -85,7 +85,7 @@ export const tokenApiConfigSchema = z
         minRemainingMinutes: z.number().int().min(10, "minRemainingMinutes must be at least 10").default(10),
       })
       .strict()
-      .default({ allowedScopes: ["chat", "voip"], defaultLifetimeMinutes: 60, maxLifetimeMinutes: 1440, minRemainingMinutes: 10 })
+      .prefault({})
       .superRefine((t, ctx) => {
         if (t.defaultLifetimeMinutes > t.maxLifetimeMinutes) {
           ctx.addIssue({ code: "custom", path: ["defaultLifetimeMinutes"], message: "defaultLifetimeMinutes must not exceed maxLifetimeMinutes" });
@@ -100,7 +100,7 @@ export const tokenApiConfigSchema = z
         perIpPerMinute: z.number().int().min(1).default(120),
       })
       .strict()
-      .default({ perUserPerMinute: 30, perIpPerMinute: 120 }),
+      .prefault({}),
     /** Table of app user → ACS identity. */
     mappingTableName: z
       .string()
@@ -112,10 +112,10 @@ export const tokenApiConfigSchema = z
   .strict();
 
 /** A validated `tokenApi` section. */
-export type TokenApiConfig = z.infer<typeof tokenApiConfigSchema>;
+export type TokenApiSection = z.infer<typeof tokenApiConfigSchema>;
 
 /** Environment rules beyond the section's own: prod runs at least 2 instances, zone-redundant where the SKU allows. */
-export function tokenApiEnvironmentProblems(cfg: TokenApiConfig, environment: string): ConfigProblem[] {
+export function tokenApiEnvironmentProblems(cfg: TokenApiSection, environment: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (environment === "prod") {
     if (cfg.plan.instanceCount < 2) problems.push({ path: ["plan", "instanceCount"], message: "must be at least 2 in prod" });
@@ -129,7 +129,7 @@ export function tokenApiEnvironmentProblems(cfg: TokenApiConfig, environment: st
 
 /** Everything the app settings are built from; Inputs stay unresolved so secrets stay secret. */
 export interface TokenApiSettingsInput {
-  cfg: TokenApiConfig;
+  cfg: TokenApiSection;
   acsEndpoint: pulumi.Input<string>;
   keyVaultUri: pulumi.Input<string>;
   acsSecretName: pulumi.Input<string>;

@@ -13,10 +13,10 @@ import type * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
-import type { AzureComponentArgs } from "../common/types";
+import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
 import { attachDiagnostics } from "../common/diagnostics";
 import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
-import { resourceName, type NamingContext } from "../common/naming";
+import { resourceName } from "../common/naming";
 import { assignRole, blobContainerScope, storageTableScope, type BuiltInRole } from "../common/roles";
 import {
   appServiceSkuTier,
@@ -24,23 +24,21 @@ import {
   tokenApiAppSettings,
   type EngineMode,
   type PackageSource,
-  type TokenApiConfig,
+  type TokenApiSection,
 } from "./config";
 
-/** Log categories of the Web App sent to the workspace (issue #4: HTTP, console and app logs). */
+/** Log categories of the Web App sent to the workspace: HTTP, console and app logs. */
 export const WEB_APP_LOG_CATEGORIES = ["AppServiceHTTPLogs", "AppServiceConsoleLogs", "AppServiceAppLogs"];
 
 /** Name of the Key Vault secret holding the Application Insights connection string. */
 export const APP_INSIGHTS_SECRET_NAME = "appinsights-connection-string";
 
-/** Arguments of TokenApiHost. */
-export interface TokenApiHostArgs extends AzureComponentArgs {
-  /** Naming context of the stack; the plan, app and account names derive from it. */
-  naming: NamingContext;
+/** Arguments of TokenApiHost (no lock or role assignments: the app's grants are its own and fixed). */
+export interface TokenApiHostArgs extends AzureComponentArgs, DiagnosticsArg {
   /** Subscription id, for role definition ids. */
   subscriptionId: pulumi.Input<string>;
   /** Validated `tokenApi` config. */
-  tokenApi: TokenApiConfig;
+  tokenApi: TokenApiSection;
   /** `https://HOST/` of the Communication Services resource. */
   acsEndpoint: pulumi.Input<string>;
   /** The vault holding the ACS connection string (the app reads it; Key Vault references resolve through it). */
@@ -84,7 +82,7 @@ export class TokenApiHost extends pulumi.ComponentResource {
   declare readonly planId: pulumi.Output<string>;
 
   constructor(name: string, args: TokenApiHostArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("acs:tokenapi:TokenApiHost", name, {}, opts);
+    super("acs:web:TokenApiHost", name, {}, opts);
     const parent = { parent: this };
     const cfg = args.tokenApi;
     // Decided before any child is registered, so a deploy without the package stops before creating anything.
@@ -258,6 +256,7 @@ export class TokenApiHost extends pulumi.ComponentResource {
       hostName: this.hostName,
       url: this.url,
       mappingTableName: this.mappingTableName,
+      planId: this.planId,
     });
   }
 }

@@ -34,7 +34,7 @@ describe("azure-resource-missing-required-tags", () => {
   });
   it("is not applicable to untaggable types (secrets, diagnostic settings, components)", async () => {
     expect((await runResource(p, "azure-native:keyvault:Secret", { secretName: "x" })).notApplicable).toBe(true);
-    expect((await runResource(p, "acs:platform:SecretStore", {})).notApplicable).toBe(true);
+    expect((await runResource(p, "acs:keyvault:SecretStore", {})).notApplicable).toBe(true);
   });
   it("an unknown tags object is an advisory preview diagnostic", async () => {
     const r = await runResource(p, VAULT, { tags: UNKNOWN.string });

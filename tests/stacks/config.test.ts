@@ -9,6 +9,7 @@ describe("parseConfig", () => {
     delete raw.logAnalytics;
     delete raw.keyVault;
     delete raw.network;
+    delete raw.alerts;
     raw.email.domains[0] = { kind: "AzureManaged", senders: [{ username: "DoNotReply", displayName: "Contoso" }] };
     const config = parseConfig(raw);
     expect(config.logAnalytics).toEqual({ retentionInDays: 30, dailyQuotaGb: 1 });
@@ -23,12 +24,31 @@ describe("parseConfig", () => {
       deleteLock: true,
     });
     expect(config.network).toEqual({ enabled: true, addressSpace: "10.20.0.0/24", appServiceSubnetPrefix: "10.20.0.0/26", privateEndpointSubnetPrefix: "10.20.0.64/27" });
+    expect(config.alerts).toEqual({ rules: {} });
     expect(config.email.domains[0]).toEqual({
       kind: "AzureManaged",
       senders: [{ username: "DoNotReply", displayName: "Contoso" }],
       userEngagementTracking: false,
       linkToAcs: true,
     });
+  });
+
+  it("fills the field defaults a partly given section leaves out", () => {
+    const raw = valid();
+    raw.keyVault = { sku: "premium", publicNetworkAccess: "Enabled", enablePurgeProtection: false, deleteLock: false };
+    raw.logAnalytics = { retentionInDays: 90 };
+    const config = parseConfig(raw);
+    expect(config.keyVault).toEqual({
+      sku: "premium",
+      enablePurgeProtection: false,
+      softDeleteRetentionInDays: 90,
+      publicNetworkAccess: "Enabled",
+      allowedIpRanges: [],
+      secretName: "acs-connection-string",
+      activeKey: "primary",
+      deleteLock: false,
+    });
+    expect(config.logAnalytics).toEqual({ retentionInDays: 90, dailyQuotaGb: 1 });
   });
 
   it.each<[string, (c: Raw) => void, string[]]>([

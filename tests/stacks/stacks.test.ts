@@ -5,6 +5,7 @@ import path from "node:path";
 import { DEFAULT_PROJECT_ROOT, evaluateStack } from "../../tools/plan/harness";
 import type { PlanResult, PlannedResource } from "../../tools/plan/types";
 import { SECRET_PLACEHOLDER } from "../../tools/plan/types";
+import { ofType, only } from "../support/plan";
 
 let dev: PlanResult;
 let prod: PlanResult;
@@ -14,8 +15,9 @@ beforeAll(async () => {
   prod = await evaluateStack({ stack: "prod" });
 });
 
-// The core of issue #2: the stack root, the resource group and the three core components with their children.
-const CORE_COMPONENTS = new Set(["acs:platform:Observability", "acs:platform:CommunicationServices", "acs:platform:SecretStore"]);
+// The core of the program: the stack root, the resource group and the three components every other one builds on
+// (Observability, CommunicationServices, SecretStore) with their children.
+const CORE_COMPONENTS = new Set(["acs:operationalinsights:Observability", "acs:communication:CommunicationServices", "acs:keyvault:SecretStore"]);
 
 function isCore(plan: PlanResult, r: PlannedResource): boolean {
   if (r.type === "pulumi:pulumi:Stack" || r.type === "azure-native:resources:ResourceGroup" || CORE_COMPONENTS.has(r.type)) return true;
@@ -29,21 +31,11 @@ function countByType(plan: PlanResult): Record<string, number> {
   return counts;
 }
 
-function only(plan: PlanResult, type: string): PlannedResource {
-  const matches = plan.resources.filter((r) => r.type === type && isCore(plan, r));
-  expect(matches).toHaveLength(1);
-  return matches[0] as PlannedResource;
-}
-
-function all(plan: PlanResult, type: string): PlannedResource[] {
-  return plan.resources.filter((r) => r.type === type && isCore(plan, r));
-}
-
 const core = {
   "pulumi:pulumi:Stack": 1,
-  "acs:platform:Observability": 1,
-  "acs:platform:CommunicationServices": 1,
-  "acs:platform:SecretStore": 1,
+  "acs:operationalinsights:Observability": 1,
+  "acs:communication:CommunicationServices": 1,
+  "acs:keyvault:SecretStore": 1,
   "azure-native:resources:ResourceGroup": 1,
   "azure-native:operationalinsights:Workspace": 1,
   "azure-native:applicationinsights:Component": 1,
@@ -80,13 +72,13 @@ describe("resource inventory", () => {
   });
 });
 
-describe("whole program inventory (core + issue #4 components; update when a component adds resources)", () => {
+describe("whole program inventory (every component; update when a component adds resources)", () => {
   const wholeDev = {
     ...core,
     "azure-native:communication:SenderUsername": 1,
-    "acs:events:EventRouting": 1,
-    "acs:monitoring:Alerts": 1,
-    "acs:tokenapi:TokenApiHost": 1,
+    "acs:eventgrid:EventRouting": 1,
+    "acs:monitor:Alerts": 1,
+    "acs:web:TokenApiHost": 1,
     "azure-native:authorization:RoleAssignment": 7,
     "azure-native:costmanagement:Budget": 1,
     "azure-native:eventgrid:SystemTopic": 1,
@@ -118,7 +110,7 @@ describe("whole program inventory (core + issue #4 components; update when a com
       ...wholeDev,
       "azure-native:communication:SenderUsername": 2,
       "azure-native:authorization:ManagementLockByScope": 1,
-      "acs:platform:Network": 1,
+      "acs:network:Network": 1,
       "azure-native:network:VirtualNetwork": 1,
       "azure-native:network:Subnet": 2,
       "azure-native:network:PrivateEndpoint": 1,
@@ -131,8 +123,6 @@ describe("whole program inventory (core + issue #4 components; update when a com
 });
 
 describe("private network (the token API reaches the prod vault, which denies public traffic)", () => {
-  const ofType = (plan: PlanResult, type: string) => plan.resources.filter((r) => r.type === type);
-
   it("prod: the vault gets a private endpoint (group id vault) resolved through privatelink.vaultcore.azure.net", () => {
     const vault = only(prod, "azure-native:keyvault:Vault");
     const [pep] = ofType(prod, "azure-native:network:PrivateEndpoint");
@@ -152,7 +142,7 @@ describe("private network (the token API reaches the prod vault, which denies pu
   });
 
   it("dev: public vault, no network, no VNet integration", () => {
-    expect(ofType(dev, "acs:platform:Network")).toEqual([]);
+    expect(ofType(dev, "acs:network:Network")).toEqual([]);
     const [app] = ofType(dev, "azure-native:web:WebApp");
     expect(app?.inputs["virtualNetworkSubnetId"]).toBeUndefined();
     expect(app?.inputs["outboundVnetRouting"]).toBeUndefined();
@@ -190,7 +180,7 @@ describe("Communication Services and Email", () => {
   it("prod sends from the customer-managed domain and publishes its DNS verification records", () => {
     const domain = only(prod, "azure-native:communication:Domain");
     expect(domain.inputs).toMatchObject({ domainName: "notify.contoso.com", domainManagement: "CustomerManaged" });
-    const senders = all(prod, "azure-native:communication:SenderUsername").map((s) => [s.inputs["username"], s.inputs["displayName"], s.inputs["domainName"]]);
+    const senders = ofType(prod, "azure-native:communication:SenderUsername").map((s) => [s.inputs["username"], s.inputs["displayName"], s.inputs["domainName"]]);
     expect(senders).toEqual([
       ["DoNotReply", "Contoso", "notify.contoso.com"],
       ["alerts", "Contoso Alerts", "notify.contoso.com"],
@@ -235,7 +225,7 @@ describe("Key Vault and the connection-string secret", () => {
     ["dev", () => dev],
     ["prod", () => prod],
   ])("%s: the secret is secret, tagged with the active key, and ignores later value and tag changes", (_, plan) => {
-    const secret = only(plan(), "azure-native:keyvault:Secret");
+    const secret = only(plan(), "azure-native:keyvault:Secret", "acsplat-secrets-acs-connection-string");
     expect(secret.inputs["secretName"]).toBe("acs-connection-string");
     expect(secret.inputs["properties"]).toEqual({ value: SECRET_PLACEHOLDER, contentType: "text/plain" });
     expect(secret.secretPaths).toEqual(["properties.value"]);
@@ -269,7 +259,7 @@ describe("observability", () => {
   it("diagnostic settings: ACS allLogs + AllMetrics, Key Vault audit, workspace audit, all to the workspace", () => {
     const ws = only(prod, "azure-native:operationalinsights:Workspace");
     const byTarget = Object.fromEntries(
-      all(prod, "azure-native:monitor:DiagnosticSetting").map((d) => [
+      ofType(prod, "azure-native:monitor:DiagnosticSetting").filter((d) => isCore(prod, d)).map((d) => [
         String(d.inputs["resourceUri"]).split("/providers/")[1],
         { logs: d.inputs["logs"], metrics: d.inputs["metrics"], workspaceId: d.inputs["workspaceId"], type: d.inputs["logAnalyticsDestinationType"] },
       ]),

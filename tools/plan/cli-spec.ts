@@ -70,7 +70,7 @@ async function renderer(format: Format): Promise<(report: PlanReport) => string>
 }
 
 /** A mistake in a file the user gave (stack config, policy config, baseline, output path): one line, exit 2. */
-const INPUT_ERRORS = new Set(["ConfigError", "ConfigFileError", "PolicyConfigError", "BaselineError", "UsageError"]);
+const INPUT_ERRORS = new Set(["StackConfigError", "ConfigError", "ConfigFileError", "PolicyConfigError", "BaselineError", "UsageError"]);
 
 /** Fails before the (one-second) evaluation when a file cannot be written: a missing directory, a directory, no access. */
 function checkWritable(flag: string, file: string): void {
@@ -156,7 +156,7 @@ async function plan(values: Values, format: Format, stack: string, cwd: string, 
   } catch (err) {
     const e = err as Error;
     // The stack's own schema names the key; say which file it is in.
-    if (e.name === "ConfigError") e.message = `${displayPath(stackConfigFile)}: ${e.message.replace(/:\n\s+/, ": ").replace(/\n\s*/g, "; ")}`;
+    if (e.name === "StackConfigError" || e.name === "ConfigError") e.message = `${displayPath(stackConfigFile)}: ${e.message.replace(/:\n\s+/, ": ").replace(/\n\s*/g, "; ")}`;
     throw e;
   }
   const report = await buildReport(evaluated, {

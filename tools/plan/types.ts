@@ -5,7 +5,7 @@
 export interface PlannedResource {
   /** Full Pulumi URN (`urn:pulumi:<stack>::<project>::<parent types$>type::name`). */
   urn: string;
-  /** Pulumi type token, e.g. `azure-native:keyvault:Vault` or `acs:platform:SecretStore`. */
+  /** Pulumi type token, e.g. `azure-native:keyvault:Vault` or `acs:keyvault:SecretStore`. */
   type: string;
   /** Logical (Pulumi) name. */
   name: string;

@@ -1,4 +1,4 @@
-// Tests of Alerts and its pure definitions: metric names, namespaces, dimensions and operators exactly as Azure
+// Tests of Alerts (under the plan harness) and its pure definitions: metric names, namespaces, dimensions and operators exactly as Azure
 // defines them, every alert on the action group, per-environment defaults and config validation of thresholds.
 import { beforeAll, describe, expect, it } from "vitest";
 import { Alerts, alertRuleName } from "../../../components/alerts";
@@ -9,7 +9,10 @@ import {
   defaultAlertSettings,
   resolveAlertSettings,
 } from "../../../components/alerts/definitions";
-import { MOCK_SUBSCRIPTION_ID, ofType, one, recordResources, type RecordedResource } from "../mock-engine";
+import { evaluateProgram } from "../../../tools/plan/harness";
+import { MOCK_SUBSCRIPTION_ID } from "../../../tools/plan/mocks";
+import type { PlanResult } from "../../../tools/plan/types";
+import { ofType, only } from "../../support/plan";
 
 const rg = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-test`;
 const ids = {
@@ -21,15 +24,15 @@ const ids = {
 const actionGroupId = `${rg}/providers/Microsoft.Insights/actionGroups/ag`;
 const naming = { app: "acs", env: "prod", region: "westeurope", suffix: "abcde" };
 
-let resources: RecordedResource[];
+let plan: PlanResult;
 
 beforeAll(async () => {
   const config = alertsConfigSchema.parse({
     rules: { webApp5xx: { threshold: 3 } },
     budget: { amount: 500, startDate: "2026-11-01", contactEmails: ["finops@contoso.com"] },
   });
-  resources = await recordResources(
-    () =>
+  plan = await evaluateProgram(
+    () => {
       new Alerts("alerts", {
         naming,
         resourceGroupName: "rg-test",
@@ -39,14 +42,16 @@ beforeAll(async () => {
         targets: ids,
         settings: resolveAlertSettings("prod", config),
         budget: config.budget === undefined ? undefined : { ...config.budget, resourceGroupId: rg },
-      }),
+      });
+    },
+    { project: "acs-platform", stack: "test" },
   );
 });
 
 /** The single criterion of the metric alert `key`. */
 function criterion(key: string): Record<string, unknown> {
-  const alert = one(resources, "azure-native:monitor:MetricAlert", `-${key}`);
-  const criteria = alert.inputs.criteria as { odataType: string; allOf: Array<Record<string, unknown>> };
+  const alert = only(plan, "azure-native:monitor:MetricAlert", `alerts-${key}`);
+  const criteria = alert.inputs["criteria"] as { odataType: string; allOf: Array<Record<string, unknown>> };
   expect(criteria.odataType).toBe("Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria");
   expect(criteria.allOf).toHaveLength(1);
   return criteria.allOf[0] as Record<string, unknown>;
@@ -54,16 +59,16 @@ function criterion(key: string): Record<string, unknown> {
 
 describe("Alerts", () => {
   it("declares nine metric alerts, one log alert and one budget", () => {
-    expect(ofType(resources, "azure-native:monitor:MetricAlert")).toHaveLength(9);
-    expect(ofType(resources, "azure-native:monitor:ScheduledQueryRule")).toHaveLength(1);
-    expect(ofType(resources, "azure-native:costmanagement:Budget")).toHaveLength(1);
+    expect(ofType(plan, "azure-native:monitor:MetricAlert")).toHaveLength(9);
+    expect(ofType(plan, "azure-native:monitor:ScheduledQueryRule")).toHaveLength(1);
+    expect(ofType(plan, "azure-native:costmanagement:Budget")).toHaveLength(1);
   });
 
   it("sends every alert to the action group", () => {
-    const metricAlerts = ofType(resources, "azure-native:monitor:MetricAlert");
-    expect(metricAlerts.map((a) => a.inputs.actions)).toEqual(metricAlerts.map(() => [{ actionGroupId }]));
+    const metricAlerts = ofType(plan, "azure-native:monitor:MetricAlert");
+    expect(metricAlerts.map((a) => a.inputs["actions"])).toEqual(metricAlerts.map(() => [{ actionGroupId }]));
     expect(metricAlerts).toHaveLength(9);
-    expect(one(resources, "azure-native:monitor:ScheduledQueryRule").inputs.actions).toEqual({ actionGroups: [actionGroupId] });
+    expect(only(plan, "azure-native:monitor:ScheduledQueryRule").inputs["actions"]).toEqual({ actionGroups: [actionGroupId] });
   });
 
   it.each([
@@ -89,14 +94,14 @@ describe("Alerts", () => {
   });
 
   it("scopes each alert to the resource it watches", () => {
-    expect(one(resources, "azure-native:monitor:MetricAlert", "-acsAuth5xx").inputs.scopes).toEqual([ids.communicationService]);
-    expect(one(resources, "azure-native:monitor:MetricAlert", "-eventGridDeadLettered").inputs.scopes).toEqual([ids.eventGridSystemTopic]);
-    expect(one(resources, "azure-native:monitor:MetricAlert", "-webAppHealth").inputs.scopes).toEqual([ids.webApp]);
-    expect(one(resources, "azure-native:monitor:ScheduledQueryRule").inputs.scopes).toEqual([ids.workspace]);
+    expect(only(plan, "azure-native:monitor:MetricAlert", "alerts-acsAuth5xx").inputs["scopes"]).toEqual([ids.communicationService]);
+    expect(only(plan, "azure-native:monitor:MetricAlert", "alerts-eventGridDeadLettered").inputs["scopes"]).toEqual([ids.eventGridSystemTopic]);
+    expect(only(plan, "azure-native:monitor:MetricAlert", "alerts-webAppHealth").inputs["scopes"]).toEqual([ids.webApp]);
+    expect(only(plan, "azure-native:monitor:ScheduledQueryRule").inputs["scopes"]).toEqual([ids.workspace]);
   });
 
   it("applies prod defaults and overrides", () => {
-    const fiveXx = one(resources, "azure-native:monitor:MetricAlert", "-webApp5xx");
+    const fiveXx = only(plan, "azure-native:monitor:MetricAlert", "alerts-webApp5xx");
     expect(fiveXx.inputs).toMatchObject({ ruleName: "alert-acs-prod-web-app5xx", severity: 1, windowSize: "PT5M", evaluationFrequency: "PT1M", location: "global", enabled: true });
     expect(criterion("webApp5xx").threshold).toBe(3);
     expect(criterion("eventGridDeadLettered").threshold).toBe(0);
@@ -104,16 +109,16 @@ describe("Alerts", () => {
   });
 
   it("queries failed token operations in ACSAuthIncomingOperations", () => {
-    const rule = one(resources, "azure-native:monitor:ScheduledQueryRule");
+    const rule = only(plan, "azure-native:monitor:ScheduledQueryRule");
     expect(rule.inputs).toMatchObject({ location: "westeurope", severity: 2, windowSize: "PT15M", evaluationFrequency: "PT5M" });
-    const cond = (rule.inputs.criteria as { allOf: Array<Record<string, unknown>> }).allOf[0];
+    const cond = (rule.inputs["criteria"] as { allOf: Array<Record<string, unknown>> }).allOf[0];
     expect(cond).toMatchObject({ timeAggregation: "Count", operator: "GreaterThan", threshold: 5, failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } });
     expect(String(cond?.query)).toMatch(/^ACSAuthIncomingOperations\n/);
     expect(String(cond?.query)).toContain("StatusCode >= 500 or StatusCode == 429");
   });
 
   it("budgets the resource group monthly with its own notifications", () => {
-    expect(one(resources, "azure-native:costmanagement:Budget").inputs).toMatchObject({
+    expect(only(plan, "azure-native:costmanagement:Budget").inputs).toMatchObject({
       scope: rg,
       category: "Cost",
       amount: 500,

@@ -6,6 +6,7 @@ import {
   ALLOWED_ROLE_GUIDS,
   BUILT_IN_ROLES,
   blobContainerScope,
+  repeatedRoleKey,
   roleDefinitionResourceId,
   storageQueueScope,
   storageTableScope,
@@ -41,5 +42,16 @@ describe("role helpers", () => {
     [storageTableScope(ACCOUNT, "acsidentities"), `${ACCOUNT}/tableServices/default/tables/acsidentities`],
   ])("scopes %s", (actual, expected) => {
     expect(actual).toBe(expected);
+  });
+});
+
+describe("repeatedRoleKey", () => {
+  it.each([
+    [[], undefined],
+    [[{ key: "app" }, { key: "runbook" }], undefined],
+    [[{ key: "app" }, { key: "runbook" }, { key: "app" }], "app"],
+    [[{ key: "a" }, { key: "b" }, { key: "b" }, { key: "a" }], "b"],
+  ])("finds the repeated key of %j", (assignments, expected) => {
+    expect(repeatedRoleKey(assignments)).toBe(expected);
   });
 });

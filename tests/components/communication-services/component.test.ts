@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluateProgram } from "../../../tools/plan/harness";
 import { CommunicationServices } from "../../../components/communication-services";
-import type { PlannedResource } from "../../../tools/plan/types";
+import { ofType, only } from "../../support/plan";
 
 const tags = { env: "test", owner: "o", costCenter: "c", dataClassification: "internal", service: "s" };
 
@@ -12,10 +12,10 @@ describe("CommunicationServices", () => {
     const plan = await evaluateProgram(
       () => {
         const acs = new CommunicationServices("comm", {
+          naming: { app: "acs", env: "test", region: "eastus", suffix: "abcde" },
           resourceGroupName: "rg-test",
           tags,
           dataLocation: "United States",
-          names: { communicationService: "acs-test-eus-abcde", emailService: "ecs-test-eus-abcde" },
           domains: [
             { kind: "AzureManaged", senders: [{ username: "DoNotReply", displayName: "Test" }], userEngagementTracking: false, linkToAcs: true },
             {
@@ -32,17 +32,17 @@ describe("CommunicationServices", () => {
       { project: "acs-platform", stack: "test" },
     );
 
-    const byType = (type: string) => plan.resources.filter((r) => r.type === type);
-    const domains = byType("azure-native:communication:Domain");
+    const domains = ofType(plan, "azure-native:communication:Domain");
     expect(domains.map((d) => [d.inputs["domainName"], d.inputs["domainManagement"], d.inputs["userEngagementTracking"]])).toEqual([
       ["AzureManagedDomain", "AzureManaged", "Disabled"],
       ["mail.example.com", "CustomerManaged", "Enabled"],
     ]);
-    const acs = byType("azure-native:communication:CommunicationService")[0] as PlannedResource;
-    expect(acs.inputs).toMatchObject({ location: "global", dataLocation: "United States", linkedDomains: [domains[0]?.id] });
-    expect(byType("azure-native:monitor:DiagnosticSetting")).toEqual([]);
-    const email = byType("azure-native:communication:EmailService")[0] as PlannedResource;
-    expect(byType("azure-native:communication:SenderUsername").map((s) => [...s.dependencies].sort())).toEqual([
+    const acs = only(plan, "azure-native:communication:CommunicationService");
+    expect(acs.inputs).toMatchObject({ communicationServiceName: "acs-acs-test-eus-abcde", location: "global", dataLocation: "United States", linkedDomains: [domains[0]?.id] });
+    expect(ofType(plan, "azure-native:monitor:DiagnosticSetting")).toEqual([]);
+    const email = only(plan, "azure-native:communication:EmailService");
+    expect(email.inputs).toMatchObject({ emailServiceName: "ecs-acs-test-eus-abcde", location: "global", dataLocation: "United States" });
+    expect(ofType(plan, "azure-native:communication:SenderUsername").map((s) => [...s.dependencies].sort())).toEqual([
       [domains[0]?.urn, email.urn].sort(),
       [domains[1]?.urn, email.urn].sort(),
     ]);
@@ -54,6 +54,6 @@ describe("CommunicationServices", () => {
       "mail.example.com/DKIM",
       "mail.example.com/DKIM2",
     ]);
-    expect(plan.outputs["endpoint"]).toBe("https://acs-test-eus-abcde.unitedstates.communication.azure.com/");
+    expect(plan.outputs["endpoint"]).toBe("https://acs-acs-test-eus-abcde.unitedstates.communication.azure.com/");
   });
 });

@@ -1,17 +1,20 @@
-// Tests of EventRouting under the mock engine: the topic, the hardened account, every subscription's delivery,
+// Tests of EventRouting under the plan harness: the topic, the hardened account, every subscription's delivery,
 // retry and dead-letter settings, and exactly the role assignments managed-identity delivery needs.
 import { beforeAll, describe, expect, it } from "vitest";
 import { EventRouting, routingRoleGrants } from "../../../components/event-routing";
-import { eventRoutingConfigSchema, type EventRoutingConfig } from "../../../components/event-routing/event-types";
+import { eventRoutingConfigSchema, type EventRoutingSection } from "../../../components/event-routing/event-types";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
-import { MOCK_SUBSCRIPTION_ID, mockPrincipalId, ofType, one, recordResources, type RecordedResource } from "../mock-engine";
+import { evaluateProgram } from "../../../tools/plan/harness";
+import { MOCK_SUBSCRIPTION_ID } from "../../../tools/plan/mocks";
+import type { PlanResult } from "../../../tools/plan/types";
+import { ofType, only } from "../../support/plan";
 
 const naming = { app: "acs", env: "dev", region: "westeurope", suffix: "abcde" };
 const acsId = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-test/providers/Microsoft.Communication/communicationServices/acs-acs-dev-weu-abcde`;
 const busQueueId = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-bus/providers/Microsoft.ServiceBus/namespaces/sb1/queues/chat`;
 const accountId = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/stacsevtdevweuabcde`;
 
-const routing: EventRoutingConfig = eventRoutingConfigSchema.parse({
+const routing: EventRoutingSection = eventRoutingConfigSchema.parse({
   subscriptions: [
     { name: "email-delivery", eventTypes: ["Microsoft.Communication.EmailDeliveryReportReceived"], retry: { maxDeliveryAttempts: 10, eventTimeToLiveInMinutes: 60 } },
     { name: "sms-delivery", eventTypes: ["Microsoft.Communication.SMSDeliveryReportReceived"] },
@@ -20,12 +23,12 @@ const routing: EventRoutingConfig = eventRoutingConfigSchema.parse({
   ],
 });
 
-let resources: RecordedResource[];
+let plan: PlanResult;
 
 beforeAll(async () => {
-  resources = await recordResources(
-    () =>
-      new EventRouting("events", {
+  plan = await evaluateProgram(
+    () => {
+      const events = new EventRouting("events", {
         naming,
         resourceGroupName: "rg-test",
         location: "westeurope",
@@ -34,16 +37,19 @@ beforeAll(async () => {
         communicationServiceId: acsId,
         routing,
         diagnostics: { workspaceId: "/subscriptions/x/resourceGroups/rg-test/providers/Microsoft.OperationalInsights/workspaces/log" },
-      }),
+      });
+      return { principalId: events.principalId };
+    },
+    { project: "acs-platform", stack: "test" },
   );
 });
 
 describe("EventRouting", () => {
   it("registers exactly the expected resource types and counts", () => {
     const counts: Record<string, number> = {};
-    for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+    for (const r of plan.resources.filter((x) => x.type !== "pulumi:pulumi:Stack")) counts[r.type] = (counts[r.type] ?? 0) + 1;
     expect(counts).toEqual({
-      "acs:events:EventRouting": 1,
+      "acs:eventgrid:EventRouting": 1,
       "azure-native:storage:StorageAccount": 1,
       "azure-native:storage:BlobContainer": 1,
       "azure-native:storage:Queue": 2,
@@ -55,7 +61,7 @@ describe("EventRouting", () => {
   });
 
   it("creates the ACS system topic globally with a system identity", () => {
-    const topic = one(resources, "azure-native:eventgrid:SystemTopic");
+    const topic = only(plan, "azure-native:eventgrid:SystemTopic");
     expect(topic.inputs).toMatchObject({
       systemTopicName: "evgt-acs-acs-dev-weu",
       location: "global",
@@ -66,7 +72,7 @@ describe("EventRouting", () => {
   });
 
   it("hardens the storage account", () => {
-    const account = one(resources, "azure-native:storage:StorageAccount");
+    const account = only(plan, "azure-native:storage:StorageAccount");
     expect(account.inputs).toMatchObject({
       accountName: "stacsevtdevweuabcde",
       kind: "StorageV2",
@@ -78,16 +84,16 @@ describe("EventRouting", () => {
       defaultToOAuthAuthentication: true,
       allowCrossTenantReplication: false,
     });
-    expect(one(resources, "azure-native:storage:BlobContainer").inputs).toMatchObject({ containerName: "deadletters", publicAccess: "None" });
+    expect(only(plan, "azure-native:storage:BlobContainer").inputs).toMatchObject({ containerName: "deadletters", publicAccess: "None" });
   });
 
   it("sends topic and storage-service diagnostics to the workspace", () => {
-    expect(one(resources, "azure-native:monitor:DiagnosticSetting", "events-topic-diagnostics").inputs).toMatchObject({
+    expect(only(plan, "azure-native:monitor:DiagnosticSetting", "events-topic-diagnostics").inputs).toMatchObject({
       logs: [{ category: "DeliveryFailures", enabled: true }],
       metrics: [{ category: "AllMetrics", enabled: true }],
     });
     for (const service of ["blob", "queue"]) {
-      expect(one(resources, "azure-native:monitor:DiagnosticSetting", `events-storage-${service}-diagnostics`).inputs).toMatchObject({
+      expect(only(plan, "azure-native:monitor:DiagnosticSetting", `events-storage-${service}-diagnostics`).inputs).toMatchObject({
         resourceUri: `${accountId}/${service}Services/default`,
         logs: [{ categoryGroup: "allLogs", enabled: true }],
         metrics: [],
@@ -101,8 +107,8 @@ describe("EventRouting", () => {
       deadLetterDestination: { endpointType: "StorageBlob", resourceId: accountId, blobContainerName: "deadletters" },
     };
     const defaults = { maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1440 };
-    const subs = ofType(resources, "azure-native:eventgrid:SystemTopicEventSubscription")
-      .map((s) => ({ name: s.inputs.eventSubscriptionName, retryPolicy: s.inputs.retryPolicy, deadLetter: s.inputs.deadLetterWithResourceIdentity }))
+    const subs = ofType(plan, "azure-native:eventgrid:SystemTopicEventSubscription")
+      .map((s) => ({ name: s.inputs["eventSubscriptionName"], retryPolicy: s.inputs["retryPolicy"], deadLetter: s.inputs["deadLetterWithResourceIdentity"] }))
       .sort((a, b) => String(a.name).localeCompare(String(b.name)));
     expect(subs).toEqual([
       { name: "chat-hook", retryPolicy: defaults, deadLetter },
@@ -113,28 +119,29 @@ describe("EventRouting", () => {
   });
 
   it("delivers to queues and Service Bus with the topic identity, to webhooks without", () => {
-    const email = one(resources, "azure-native:eventgrid:SystemTopicEventSubscription", "email-delivery");
-    expect(email.inputs.filter).toEqual({ includedEventTypes: ["Microsoft.Communication.EmailDeliveryReportReceived"], isSubjectCaseSensitive: false });
-    expect(email.inputs.deliveryWithResourceIdentity).toEqual({
+    const email = only(plan, "azure-native:eventgrid:SystemTopicEventSubscription", "events-sub-email-delivery");
+    expect(email.inputs["filter"]).toEqual({ includedEventTypes: ["Microsoft.Communication.EmailDeliveryReportReceived"], isSubjectCaseSensitive: false });
+    expect(email.inputs["deliveryWithResourceIdentity"]).toEqual({
       identity: { type: "SystemAssigned" },
       destination: { endpointType: "StorageQueue", resourceId: accountId, queueName: "email-delivery" },
     });
-    expect(email.inputs.destination).toBeUndefined();
-    const chat = one(resources, "azure-native:eventgrid:SystemTopicEventSubscription", "chat-messages");
-    expect(chat.inputs.deliveryWithResourceIdentity).toEqual({
+    expect(email.inputs["destination"]).toBeUndefined();
+    const chat = only(plan, "azure-native:eventgrid:SystemTopicEventSubscription", "events-sub-chat-messages");
+    expect(chat.inputs["deliveryWithResourceIdentity"]).toEqual({
       identity: { type: "SystemAssigned" },
       destination: { endpointType: "ServiceBusQueue", resourceId: busQueueId },
     });
-    const hook = one(resources, "azure-native:eventgrid:SystemTopicEventSubscription", "chat-hook");
-    expect(hook.inputs.deliveryWithResourceIdentity).toBeUndefined();
-    expect(hook.inputs.destination).toEqual({ endpointType: "WebHook", endpointUrl: "https://hooks.example.com/acs", minimumTlsVersionAllowed: "1.2" });
+    const hook = only(plan, "azure-native:eventgrid:SystemTopicEventSubscription", "events-sub-chat-hook");
+    expect(hook.inputs["deliveryWithResourceIdentity"]).toBeUndefined();
+    expect(hook.inputs["destination"]).toEqual({ endpointType: "WebHook", endpointUrl: "https://hooks.example.com/acs", minimumTlsVersionAllowed: "1.2" });
   });
 
   it("grants the topic identity exactly the roles delivery and dead-lettering need, at the narrowest scope", () => {
-    const principal = mockPrincipalId("events-topic");
+    const principal = plan.outputs["principalId"];
+    expect(principal).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const roleId = (guid: string): string => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
-    const grants = ofType(resources, "azure-native:authorization:RoleAssignment")
-      .map((r) => ({ scope: r.inputs.scope, roleDefinitionId: r.inputs.roleDefinitionId, principalId: r.inputs.principalId, principalType: r.inputs.principalType }))
+    const grants = ofType(plan, "azure-native:authorization:RoleAssignment")
+      .map((r) => ({ scope: r.inputs["scope"], roleDefinitionId: r.inputs["roleDefinitionId"], principalId: r.inputs["principalId"], principalType: r.inputs["principalType"] }))
       .sort((a, b) => String(a.scope).localeCompare(String(b.scope)));
     expect(grants).toEqual(
       [

@@ -3,7 +3,8 @@
 // address-plan and vault-reachability rules.
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateProgram } from "../../../tools/plan/harness";
-import type { PlanResult, PlannedResource } from "../../../tools/plan/types";
+import type { PlanResult } from "../../../tools/plan/types";
+import { only } from "../../support/plan";
 import { Network } from "../../../components/network";
 import { TokenApiHost } from "../../../components/token-api-host";
 import { tokenApiConfigSchema } from "../../../components/token-api-host/config";
@@ -15,12 +16,6 @@ const vaultId = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGro
 const workspaceId = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-test/providers/Microsoft.OperationalInsights/workspaces/log";
 
 let plan: PlanResult;
-
-function only(type: string, name?: string): PlannedResource {
-  const found = plan.resources.filter((r) => r.type === type && (name === undefined || r.name === name));
-  expect(found.map((r) => r.name)).toHaveLength(1);
-  return found[0] as PlannedResource;
-}
 
 beforeAll(async () => {
   plan = await evaluateProgram(
@@ -63,7 +58,7 @@ describe("Network", () => {
     const counts: Record<string, number> = {};
     for (const r of plan.resources.filter((x) => x.name.startsWith("net"))) counts[r.type] = (counts[r.type] ?? 0) + 1;
     expect(counts).toEqual({
-      "acs:platform:Network": 1,
+      "acs:network:Network": 1,
       "azure-native:network:VirtualNetwork": 1,
       "azure-native:network:Subnet": 2,
       "azure-native:network:PrivateEndpoint": 1,
@@ -72,12 +67,12 @@ describe("Network", () => {
       "azure-native:privatedns:VirtualNetworkLink": 1,
       "azure-native:monitor:DiagnosticSetting": 1,
     });
-    const component = only("acs:platform:Network");
+    const component = only(plan, "acs:network:Network");
     for (const r of plan.resources.filter((x) => x.name.startsWith("net-"))) expect(r.parent).toBe(component.urn);
   });
 
   it("declares the virtual network with the configured address space and the tags", () => {
-    expect(only("azure-native:network:VirtualNetwork").inputs).toEqual({
+    expect(only(plan, "azure-native:network:VirtualNetwork").inputs).toEqual({
       virtualNetworkName: "vnet-acs-prod-weu",
       resourceGroupName: "rg-test",
       location: "westeurope",
@@ -90,9 +85,9 @@ describe("Network", () => {
   });
 
   it("delegates the App Service subnet to Microsoft.Web/serverFarms and creates the endpoint subnet after it", () => {
-    const vnet = only("azure-native:network:VirtualNetwork");
-    const app = only("azure-native:network:Subnet", "net-snet-app");
-    const pep = only("azure-native:network:Subnet", "net-snet-pep");
+    const vnet = only(plan, "azure-native:network:VirtualNetwork");
+    const app = only(plan, "azure-native:network:Subnet", "net-snet-app");
+    const pep = only(plan, "azure-native:network:Subnet", "net-snet-pep");
     expect(app.inputs).toEqual({
       subnetName: "snet-acs-app-prod-weu",
       virtualNetworkName: "vnet-acs-prod-weu",
@@ -115,12 +110,12 @@ describe("Network", () => {
   });
 
   it("connects a private endpoint to the vault with group id `vault` in the endpoint subnet", () => {
-    const pep = only("azure-native:network:PrivateEndpoint");
+    const pep = only(plan, "azure-native:network:PrivateEndpoint");
     expect(pep.inputs).toEqual({
       privateEndpointName: "pep-acs-vault-prod-weu",
       resourceGroupName: "rg-test",
       location: "westeurope",
-      subnet: { id: only("azure-native:network:Subnet", "net-snet-pep").id, privateEndpointNetworkPolicies: "Disabled", privateLinkServiceNetworkPolicies: "Enabled" },
+      subnet: { id: only(plan, "azure-native:network:Subnet", "net-snet-pep").id, privateEndpointNetworkPolicies: "Disabled", privateLinkServiceNetworkPolicies: "Enabled" },
       privateLinkServiceConnections: [{ name: "pep-acs-vault-prod-weu", privateLinkServiceId: vaultId, groupIds: ["vault"] }],
       tags,
     });
@@ -128,18 +123,18 @@ describe("Network", () => {
   });
 
   it("resolves the vault through privatelink.vaultcore.azure.net, linked to the network, via the endpoint's zone group", () => {
-    const zone = only("azure-native:privatedns:PrivateZone");
+    const zone = only(plan, "azure-native:privatedns:PrivateZone");
     expect(zone.inputs).toEqual({ privateZoneName: "privatelink.vaultcore.azure.net", resourceGroupName: "rg-test", location: "global", tags });
-    expect(only("azure-native:privatedns:VirtualNetworkLink").inputs).toEqual({
+    expect(only(plan, "azure-native:privatedns:VirtualNetworkLink").inputs).toEqual({
       virtualNetworkLinkName: "pdnslink-acs-vault-prod-weu",
       privateZoneName: "privatelink.vaultcore.azure.net",
       resourceGroupName: "rg-test",
       location: "global",
-      virtualNetwork: { id: only("azure-native:network:VirtualNetwork").id },
+      virtualNetwork: { id: only(plan, "azure-native:network:VirtualNetwork").id },
       registrationEnabled: false,
       tags,
     });
-    expect(only("azure-native:network:PrivateDnsZoneGroup").inputs).toEqual({
+    expect(only(plan, "azure-native:network:PrivateDnsZoneGroup").inputs).toEqual({
       privateDnsZoneGroupName: "default",
       privateEndpointName: "pep-acs-vault-prod-weu",
       resourceGroupName: "rg-test",
@@ -148,8 +143,8 @@ describe("Network", () => {
   });
 
   it("sends the virtual network's logs and metrics to the workspace", () => {
-    expect(only("azure-native:monitor:DiagnosticSetting", "net-vnet-diagnostics").inputs).toMatchObject({
-      resourceUri: only("azure-native:network:VirtualNetwork").id,
+    expect(only(plan, "azure-native:monitor:DiagnosticSetting", "net-vnet-diagnostics").inputs).toMatchObject({
+      resourceUri: only(plan, "azure-native:network:VirtualNetwork").id,
       workspaceId,
       logs: [{ categoryGroup: "allLogs", enabled: true }],
       metrics: [{ category: "AllMetrics", enabled: true }],
@@ -157,8 +152,8 @@ describe("Network", () => {
   });
 
   it("integrates the token API's web app with the delegated subnet (private traffic only; no route-all)", () => {
-    const app = only("azure-native:web:WebApp");
-    const subnet = only("azure-native:network:Subnet", "net-snet-app");
+    const app = only(plan, "azure-native:web:WebApp");
+    const subnet = only(plan, "azure-native:network:Subnet", "net-snet-app");
     expect(subnet.id).toBeDefined();
     expect(app.inputs["virtualNetworkSubnetId"]).toBe(subnet.id);
     expect(app.inputs["outboundVnetRouting"]).toBeUndefined();

@@ -1,45 +1,57 @@
-// SecretStore on its own: the options the stack files do not exercise (role assignments, premium SKU, a closed
-// vault, the default secure settings), recorded by the plan harness exactly as they would register.
+// SecretStore on its own: the options the stack files do not exercise (keyed role assignments, the lock, premium
+// SKU, a closed vault, the default secure settings), recorded by the plan harness exactly as they would register.
 import { describe, expect, it } from "vitest";
 import { evaluateProgram } from "../../../tools/plan/harness";
-import { SecretStore } from "../../../components/secret-store";
-import { SECRET_PLACEHOLDER, type PlanResult, type PlannedResource } from "../../../tools/plan/types";
+import { MOCK_SUBSCRIPTION_ID } from "../../../tools/plan/mocks";
+import { SecretStore, type SecretStoreArgs } from "../../../components/secret-store";
+import { keyVaultConfigSchema } from "../../../components/secret-store/config";
+import { BUILT_IN_ROLES } from "../../../components/common/roles";
+import { deterministicGuid } from "../../../components/common/naming";
+import type { RoleAssignmentArgs } from "../../../components/common/types";
+import { SECRET_PLACEHOLDER, type PlanResult } from "../../../tools/plan/types";
+import { ofType, only } from "../../support/plan";
 
 const tags = { env: "test", owner: "o", costCenter: "c", dataClassification: "internal", service: "s" };
-const SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6";
+const naming = { app: "acs", env: "test", region: "westeurope", suffix: "abcde" };
+const roleId = (guid: string) => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 
-function only(plan: PlanResult, type: string): PlannedResource {
-  const found = plan.resources.filter((r) => r.type === type);
-  expect(found).toHaveLength(1);
-  return found[0] as PlannedResource;
+// The `keyVault` section's defaults, as a stack that sets nothing gets them.
+const { deleteLock: _deleteLock, ...vaultDefaults } = keyVaultConfigSchema.parse(undefined);
+
+const baseArgs: SecretStoreArgs = {
+  ...vaultDefaults,
+  naming,
+  resourceGroupName: "rg-test",
+  location: "westeurope",
+  tags,
+  tenantId: "tenant-1",
+  subscriptionId: MOCK_SUBSCRIPTION_ID,
+  sku: "premium",
+  secretName: "acs-connection-string",
+  connectionString: "endpoint=https://x.communication.azure.com/;accesskey=c2VjcmV0",
+  activeKey: "secondary",
+};
+
+function planOf(args: Partial<SecretStoreArgs>): Promise<PlanResult> {
+  return evaluateProgram(
+    () => {
+      const store = new SecretStore("store", { ...baseArgs, ...args });
+      return { vaultUri: store.vaultUri, secretUri: store.secretUri, name: store.name };
+    },
+    { project: "acs-platform", stack: "test" },
+  );
 }
 
+const appGrant: RoleAssignmentArgs = { key: "app-secrets", role: "keyVaultSecretsUser", principalId: "principal-app" };
+const runbookGrant: RoleAssignmentArgs = { key: "runbook-secrets", role: "keyVaultSecretsUser", principalId: "principal-runbook", description: "rotation runbook" };
+
 describe("SecretStore", () => {
-  it("defaults to the secure settings and grants the requested roles on the vault", async () => {
-    const plan = await evaluateProgram(
-      () => {
-        const store = new SecretStore("store", {
-          resourceGroupName: "rg-test",
-          location: "westeurope",
-          tags,
-          vaultName: "kv-test-weu-abcde",
-          tenantId: "tenant-1",
-          subscriptionId: "sub-1",
-          sku: "premium",
-          secretName: "acs-connection-string",
-          connectionString: "endpoint=https://x.communication.azure.com/;accesskey=c2VjcmV0",
-          activeKey: "secondary",
-          diagnostics: { workspaceId: "/ws" },
-          roleAssignments: [{ roleDefinitionId: SECRETS_USER, principalId: "principal-app" }],
-        });
-        return { vaultUri: store.vaultUri, secretUri: store.secretUri };
-      },
-      { project: "acs-platform", stack: "test" },
-    );
+  it("gets a closed vault from the section defaults and grants the requested roles on the vault", async () => {
+    const plan = await planOf({ diagnostics: { workspaceId: "/ws" }, roleAssignments: [appGrant] });
 
     const vault = only(plan, "azure-native:keyvault:Vault");
     expect(vault.inputs).toEqual({
-      vaultName: "kv-test-weu-abcde",
+      vaultName: "kv-acs-test-weu-abcde",
       resourceGroupName: "rg-test",
       location: "westeurope",
       tags,
@@ -64,22 +76,52 @@ describe("SecretStore", () => {
     expect(secret.inputs["tags"]).toEqual({ ...tags, "acs-active-key": "secondary" });
     expect(JSON.stringify(plan)).not.toContain("c2VjcmV0");
 
-    const role = only(plan, "azure-native:authorization:RoleAssignment");
+    const role = only(plan, "azure-native:authorization:RoleAssignment", "store-ra-app-secrets");
     expect(role.inputs).toEqual({
-      roleAssignmentName: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      roleAssignmentName: deterministicGuid("abcde", "store", "app-secrets", "keyVaultSecretsUser"),
       scope: vault.id,
-      roleDefinitionId: `/subscriptions/sub-1/providers/Microsoft.Authorization/roleDefinitions/${SECRETS_USER}`,
+      roleDefinitionId: roleId(BUILT_IN_ROLES.keyVaultSecretsUser),
       principalId: "principal-app",
       principalType: "ServicePrincipal",
+      description: "store: keyVaultSecretsUser",
     });
-    expect(role.parent).toBe(plan.resources.find((r) => r.type === "acs:platform:SecretStore")?.urn);
+    expect(role.parent).toBe(only(plan, "acs:keyvault:SecretStore").urn);
 
     const diag = only(plan, "azure-native:monitor:DiagnosticSetting");
     expect(diag.inputs).toMatchObject({ resourceUri: vault.id, workspaceId: "/ws", logs: [{ categoryGroup: "audit", enabled: true }] });
-    expect(plan.resources.filter((r) => r.type === "azure-native:authorization:ManagementLockByScope")).toEqual([]);
+    expect(ofType(plan, "azure-native:authorization:ManagementLockByScope")).toEqual([]);
     expect(plan.outputs).toEqual({
-      vaultUri: "https://kv-test-weu-abcde.vault.azure.net/",
-      secretUri: "https://kv-test-weu-abcde.vault.azure.net/secrets/acs-connection-string",
+      vaultUri: "https://kv-acs-test-weu-abcde.vault.azure.net/",
+      secretUri: "https://kv-acs-test-weu-abcde.vault.azure.net/secrets/acs-connection-string",
+      name: "kv-acs-test-weu-abcde",
     });
+  });
+
+  it("keys role assignments, so reordering the list keeps every assignment's URN and Azure name", async () => {
+    const identity = (p: PlanResult) =>
+      ofType(p, "azure-native:authorization:RoleAssignment")
+        .map((r) => ({ urn: r.urn, name: r.inputs["roleAssignmentName"], principalId: r.inputs["principalId"], description: r.inputs["description"] }))
+        .sort((a, b) => a.urn.localeCompare(b.urn));
+    const forward = identity(await planOf({ roleAssignments: [appGrant, runbookGrant] }));
+    const reversed = identity(await planOf({ roleAssignments: [runbookGrant, appGrant] }));
+    expect(reversed).toEqual(forward);
+    expect(forward.map((r) => [r.urn.split("::").pop(), r.principalId, r.description])).toEqual([
+      ["store-ra-app-secrets", "principal-app", "store: keyVaultSecretsUser"],
+      ["store-ra-runbook-secrets", "principal-runbook", "rotation runbook"],
+    ]);
+  });
+
+  it("locks and protects the vault when asked", async () => {
+    const plan = await planOf({ lock: "CanNotDelete" });
+    const vault = only(plan, "azure-native:keyvault:Vault");
+    expect(vault.options.protect).toBe(true);
+    const lock = only(plan, "azure-native:authorization:ManagementLockByScope", "store-lock");
+    expect(lock.inputs).toEqual({
+      scope: vault.id,
+      level: "CanNotDelete",
+      lockName: "do-not-delete",
+      notes: "Holds the ACS connection string; purge protection is on.",
+    });
+    expect(lock.parent).toBe(only(plan, "acs:keyvault:SecretStore").urn);
   });
 });

@@ -1,10 +1,13 @@
-// Tests of TokenApiHost under the mock engine: every web-app hardening input, the exact app settings (names from
+// Tests of TokenApiHost under the plan harness: every web-app hardening input, the exact app settings (names from
 // docs/interfaces.md, no secret in plain text), the plan per environment, and exactly three role assignments.
 import { beforeAll, describe, expect, it } from "vitest";
 import { TokenApiHost, WEB_APP_LOG_CATEGORIES, detectEngineMode } from "../../../components/token-api-host";
 import { tokenApiConfigSchema } from "../../../components/token-api-host/config";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
-import { MOCK_SUBSCRIPTION_ID, mockPrincipalId, ofType, one, recordResources, type RecordedResource } from "../mock-engine";
+import { evaluateProgram } from "../../../tools/plan/harness";
+import { MOCK_SUBSCRIPTION_ID } from "../../../tools/plan/mocks";
+import { SECRET_PLACEHOLDER, type PlanResult } from "../../../tools/plan/types";
+import { ofType, only } from "../../support/plan";
 
 const naming = { app: "acs", env: "prod", region: "westeurope", suffix: "abcde" };
 const rg = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-test/providers`;
@@ -15,13 +18,14 @@ const cfg = tokenApiConfigSchema.parse({
   oidc: { issuer: "https://login.microsoftonline.com/tenant/v2.0", audience: "api://acs-token" },
 });
 
-let resources: RecordedResource[];
+let plan: PlanResult;
 let mode: string;
 
 beforeAll(async () => {
-  resources = await recordResources(() => {
-    mode = detectEngineMode();
-    return new TokenApiHost("tokenapi", {
+  plan = await evaluateProgram(
+    () => {
+      mode = detectEngineMode();
+      const host = new TokenApiHost("tokenapi", {
       naming,
       resourceGroupName: "rg-test",
       location: "westeurope",
@@ -34,21 +38,24 @@ beforeAll(async () => {
       appInsightsConnectionString: "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://x/",
       packagePath: "does/not/exist/token-api.zip",
       diagnostics: { workspaceId: `${rg}/Microsoft.OperationalInsights/workspaces/log` },
-    });
-  });
+      });
+      return { principalId: host.principalId };
+    },
+    { project: "acs-platform", stack: "test" },
+  );
 });
 
 describe("TokenApiHost", () => {
   it("detects the mock engine, so evaluation needs no artifact", () => {
     expect(mode).toBe("mock");
-    expect(one(resources, "azure-native:storage:Blob").inputs).toMatchObject({ blobName: "token-api-placeholder.zip", type: "Block", contentType: "application/zip" });
+    expect(only(plan, "azure-native:storage:Blob").inputs).toMatchObject({ blobName: "token-api-placeholder.zip", type: "Block", contentType: "application/zip" });
   });
 
   it("registers exactly the expected resource types and counts", () => {
     const counts: Record<string, number> = {};
-    for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+    for (const r of plan.resources.filter((x) => x.type !== "pulumi:pulumi:Stack")) counts[r.type] = (counts[r.type] ?? 0) + 1;
     expect(counts).toEqual({
-      "acs:tokenapi:TokenApiHost": 1,
+      "acs:web:TokenApiHost": 1,
       "azure-native:storage:StorageAccount": 2,
       "azure-native:storage:Table": 1,
       "azure-native:storage:BlobContainer": 1,
@@ -62,7 +69,7 @@ describe("TokenApiHost", () => {
   });
 
   it("runs a zone-redundant Linux plan with the configured SKU and instances", () => {
-    expect(one(resources, "azure-native:web:AppServicePlan").inputs).toMatchObject({
+    expect(only(plan, "azure-native:web:AppServicePlan").inputs).toMatchObject({
       name: "asp-acs-token-prod-weu",
       kind: "linux",
       reserved: true,
@@ -72,7 +79,7 @@ describe("TokenApiHost", () => {
   });
 
   it("hardens the web app", () => {
-    const app = one(resources, "azure-native:web:WebApp");
+    const app = only(plan, "azure-native:web:WebApp");
     expect(app.inputs).toMatchObject({
       name: "app-acs-token-prod-weu-abcde",
       kind: "app,linux",
@@ -80,7 +87,7 @@ describe("TokenApiHost", () => {
       clientAffinityEnabled: false,
       identity: { type: "SystemAssigned" },
     });
-    expect(app.inputs.siteConfig).toMatchObject({
+    expect(app.inputs["siteConfig"]).toMatchObject({
       linuxFxVersion: "NODE|20-lts",
       minTlsVersion: "1.2",
       scmMinTlsVersion: "1.2",
@@ -94,7 +101,7 @@ describe("TokenApiHost", () => {
   });
 
   it("sets exactly the documented app settings, with the telemetry secret as a Key Vault reference", () => {
-    const settings = (one(resources, "azure-native:web:WebApp").inputs.siteConfig as { appSettings: Array<{ name: string; value: string }> }).appSettings;
+    const settings = (only(plan, "azure-native:web:WebApp").inputs["siteConfig"] as { appSettings: Array<{ name: string; value: string }> }).appSettings;
     expect(settings).toEqual([
       { name: "ACS_AUTH_MODE", value: "key-vault" },
       { name: "ACS_ENDPOINT", value: "https://acs-acs-prod-weu-abcde.europe.communication.azure.com/" },
@@ -120,16 +127,19 @@ describe("TokenApiHost", () => {
     for (const s of settings) {
       expect(s.value).not.toMatch(/InstrumentationKey=|accesskey=|AccountKey=/i);
     }
+    expect(only(plan, "azure-native:keyvault:Secret").inputs["properties"]).toEqual({ value: SECRET_PLACEHOLDER, contentType: "text/plain" });
+    expect(JSON.stringify(plan)).not.toContain("InstrumentationKey=");
   });
 
   it("grants the app identity exactly Key Vault Secrets User, table data and package read, nothing broader", () => {
-    const principal = mockPrincipalId("tokenapi-app");
+    const principal = plan.outputs["principalId"];
+    expect(principal).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const roleId = (guid: string): string => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
-    const grants = ofType(resources, "azure-native:authorization:RoleAssignment").map((r) => ({
-      scope: r.inputs.scope,
-      roleDefinitionId: r.inputs.roleDefinitionId,
-      principalId: r.inputs.principalId,
-      principalType: r.inputs.principalType,
+    const grants = ofType(plan, "azure-native:authorization:RoleAssignment").map((r) => ({
+      scope: r.inputs["scope"],
+      roleDefinitionId: r.inputs["roleDefinitionId"],
+      principalId: r.inputs["principalId"],
+      principalType: r.inputs["principalType"],
     }));
     expect(grants).toEqual([
       { scope: vaultId, roleDefinitionId: roleId(BUILT_IN_ROLES.keyVaultSecretsUser), principalId: principal, principalType: "ServicePrincipal" },
@@ -149,18 +159,18 @@ describe("TokenApiHost", () => {
   });
 
   it("keeps the mapping data account keyless and both accounts hardened", () => {
-    const accounts = ofType(resources, "azure-native:storage:StorageAccount");
+    const accounts = ofType(plan, "azure-native:storage:StorageAccount");
     const data = accounts.find((a) => a.name === "tokenapi-data");
     const pkg = accounts.find((a) => a.name === "tokenapi-packages");
     const hardened = { enableHttpsTrafficOnly: true, minimumTlsVersion: "TLS1_2", allowBlobPublicAccess: false, allowCrossTenantReplication: false };
     expect(data?.inputs).toMatchObject({ ...hardened, accountName: "stacstokprodweuabcde", allowSharedKeyAccess: false, defaultToOAuthAuthentication: true });
     expect(pkg?.inputs).toMatchObject({ ...hardened, accountName: "stacspkgprodweuabcde", allowSharedKeyAccess: true });
-    expect(one(resources, "azure-native:storage:BlobContainer").inputs).toMatchObject({ publicAccess: "None" });
+    expect(only(plan, "azure-native:storage:BlobContainer").inputs).toMatchObject({ publicAccess: "None" });
   });
 
   it("sends HTTP, console and app logs to the workspace", () => {
     expect(WEB_APP_LOG_CATEGORIES).toEqual(["AppServiceHTTPLogs", "AppServiceConsoleLogs", "AppServiceAppLogs"]);
-    expect(one(resources, "azure-native:monitor:DiagnosticSetting", "tokenapi-app-diagnostics").inputs).toMatchObject({
+    expect(only(plan, "azure-native:monitor:DiagnosticSetting", "tokenapi-app-diagnostics").inputs).toMatchObject({
       logs: [
         { category: "AppServiceHTTPLogs", enabled: true },
         { category: "AppServiceConsoleLogs", enabled: true },
@@ -168,10 +178,10 @@ describe("TokenApiHost", () => {
       ],
       metrics: [{ category: "AllMetrics", enabled: true }],
     });
-    expect(one(resources, "azure-native:monitor:DiagnosticSetting", "tokenapi-data-table-diagnostics").inputs.resourceUri).toBe(
+    expect(only(plan, "azure-native:monitor:DiagnosticSetting", "tokenapi-data-table-diagnostics").inputs["resourceUri"]).toBe(
       `${rg}/Microsoft.Storage/storageAccounts/stacstokprodweuabcde/tableServices/default`,
     );
-    expect(one(resources, "azure-native:monitor:DiagnosticSetting", "tokenapi-packages-blob-diagnostics").inputs.resourceUri).toBe(
+    expect(only(plan, "azure-native:monitor:DiagnosticSetting", "tokenapi-packages-blob-diagnostics").inputs["resourceUri"]).toBe(
       `${rg}/Microsoft.Storage/storageAccounts/stacspkgprodweuabcde/blobServices/default`,
     );
   });

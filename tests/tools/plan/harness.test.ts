@@ -92,13 +92,13 @@ describe("evaluateStack (dev)", () => {
 
   it("records the parent and dependencies of the connection-string secret exactly", () => {
     const secret = byName("acsplat-secrets-acs-connection-string");
-    expect(secret.urn).toBe(urn("acs:platform:SecretStore$azure-native:keyvault:Secret", "acsplat-secrets-acs-connection-string"));
-    expect(secret.parent).toBe(urn("acs:platform:SecretStore", "acsplat-secrets"));
+    expect(secret.urn).toBe(urn("acs:keyvault:SecretStore$azure-native:keyvault:Secret", "acsplat-secrets-acs-connection-string"));
+    expect(secret.parent).toBe(urn("acs:keyvault:SecretStore", "acsplat-secrets"));
     expect([...secret.dependencies].sort()).toEqual(
       [
-        urn("acs:platform:CommunicationServices$azure-native:communication:CommunicationService", "acsplat-communication-acs"),
+        urn("acs:communication:CommunicationServices$azure-native:communication:CommunicationService", "acsplat-communication-acs"),
         urn("azure-native:resources:ResourceGroup", "acsplat-rg"),
-        urn("acs:platform:SecretStore$azure-native:keyvault:Vault", "acsplat-secrets-vault"),
+        urn("acs:keyvault:SecretStore$azure-native:keyvault:Vault", "acsplat-secrets-vault"),
       ].sort(),
     );
   });
@@ -107,8 +107,8 @@ describe("evaluateStack (dev)", () => {
     const diag = byName("acsplat-secrets-vault-diagnostics");
     expect([...diag.dependencies].sort()).toEqual(
       [
-        urn("acs:platform:Observability$azure-native:operationalinsights:Workspace", "acsplat-observability-workspace"),
-        urn("acs:platform:SecretStore$azure-native:keyvault:Vault", "acsplat-secrets-vault"),
+        urn("acs:operationalinsights:Observability$azure-native:operationalinsights:Workspace", "acsplat-observability-workspace"),
+        urn("acs:keyvault:SecretStore$azure-native:keyvault:Vault", "acsplat-secrets-vault"),
       ].sort(),
     );
   });
@@ -164,7 +164,7 @@ describe("renderTree", () => {
       mockOutputs: ["c"],
       resources: [
         r("S", "pulumi:pulumi:Stack", "p-s", undefined, false),
-        r("C", "acs:platform:SecretStore", "store", "S", false),
+        r("C", "acs:keyvault:SecretStore", "store", "S", false),
         r("V", "azure-native:keyvault:Vault", "vault", "C"),
         r("K", "azure-native:keyvault:Secret", "secret", "C"),
         r("G", "azure-native:resources:ResourceGroup", "rg", "S"),
@@ -173,7 +173,7 @@ describe("renderTree", () => {
     expect(tree).toBe(
       [
         "+  pulumi:pulumi:Stack  p-s",
-        "├─ +  acs:platform:SecretStore  store",
+        "├─ +  acs:keyvault:SecretStore  store",
         "│  ├─ +  azure-native:keyvault:Vault  vault",
         "│  └─ +  azure-native:keyvault:Secret  secret",
         "└─ +  azure-native:resources:ResourceGroup  rg",

@@ -128,9 +128,9 @@ describe("stack policies see the stack as the engine builds it", () => {
     };
     const { config } = reconcilePolicyConfig(new Map(), [probe]);
     await analyzeStack([
-      { urn: "urn:pulumi:s::p::acs:platform:SecretStore::store", type: "acs:platform:SecretStore", name: "store", inputs: {}, custom: false },
-      { urn: "urn:pulumi:s::p::acs:platform:SecretStore$azure-native:keyvault:Vault::kv", type: VAULT, name: "kv", inputs: {}, parent: "urn:pulumi:s::p::acs:platform:SecretStore::store", options: { protect: true } },
-      { urn: "urn:pulumi:s::p::azure-native:monitor:DiagnosticSetting::d", type: "azure-native:monitor:DiagnosticSetting", name: "d", inputs: {}, dependencies: ["urn:pulumi:s::p::acs:platform:SecretStore$azure-native:keyvault:Vault::kv"] },
+      { urn: "urn:pulumi:s::p::acs:keyvault:SecretStore::store", type: "acs:keyvault:SecretStore", name: "store", inputs: {}, custom: false },
+      { urn: "urn:pulumi:s::p::acs:keyvault:SecretStore$azure-native:keyvault:Vault::kv", type: VAULT, name: "kv", inputs: {}, parent: "urn:pulumi:s::p::acs:keyvault:SecretStore::store", options: { protect: true } },
+      { urn: "urn:pulumi:s::p::azure-native:monitor:DiagnosticSetting::d", type: "azure-native:monitor:DiagnosticSetting", name: "d", inputs: {}, dependencies: ["urn:pulumi:s::p::acs:keyvault:SecretStore$azure-native:keyvault:Vault::kv"] },
     ], config, [probe]);
     expect(seen).toEqual([
       { name: "store", parent: undefined, deps: [], protect: false, provider: undefined },

@@ -1,8 +1,10 @@
-// Issue #4 in both stacks: the event routing, token API host and alerts resources each stack declares, the role
-// assignments of the whole plan (none broader than the allow-list), the new outputs, and config validation.
+// The program's inventory beyond the core in both stacks: the event routing, token API host and alerts resources
+// each stack declares, the role assignments of the whole plan (none broader than the allow-list), their outputs, and
+// their config validation.
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateStack } from "../../tools/plan/harness";
-import type { PlanResult, PlannedResource } from "../../tools/plan/types";
+import type { PlanResult } from "../../tools/plan/types";
+import { ofType } from "../support/plan";
 import { problemsOf } from "./config-cases";
 import { ALLOWED_ROLE_GUIDS, BUILT_IN_ROLES } from "../../components/common/roles";
 import { REQUIRED_EVENT_TYPES } from "../../components/event-routing/event-types";
@@ -16,9 +18,9 @@ beforeAll(async () => {
   prod = await evaluateStack({ stack: "prod" });
 });
 
-const MINE = new Set(["acs:events:EventRouting", "acs:tokenapi:TokenApiHost", "acs:monitoring:Alerts"]);
+const MINE = new Set(["acs:eventgrid:EventRouting", "acs:web:TokenApiHost", "acs:monitor:Alerts"]);
 
-/** Counts of the resources of the three issue-#4 components (the components and their children). */
+/** Counts of the resources of EventRouting, TokenApiHost and Alerts (the components and their children). */
 function countMine(plan: PlanResult): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const r of plan.resources) {
@@ -28,14 +30,10 @@ function countMine(plan: PlanResult): Record<string, number> {
   return counts;
 }
 
-function ofType(plan: PlanResult, type: string): PlannedResource[] {
-  return plan.resources.filter((r) => r.type === type);
-}
-
 const mineInBoth = {
-  "acs:events:EventRouting": 1,
-  "acs:tokenapi:TokenApiHost": 1,
-  "acs:monitoring:Alerts": 1,
+  "acs:eventgrid:EventRouting": 1,
+  "acs:web:TokenApiHost": 1,
+  "acs:monitor:Alerts": 1,
   "azure-native:storage:StorageAccount": 3,
   "azure-native:storage:BlobContainer": 2,
   "azure-native:storage:Queue": 3,
@@ -53,7 +51,7 @@ const mineInBoth = {
   "azure-native:costmanagement:Budget": 1,
 };
 
-describe("issue #4 inventory", () => {
+describe("event routing, token API and alerts inventory", () => {
   it.each([
     ["dev", () => dev],
     ["prod", () => prod],
@@ -133,7 +131,7 @@ describe("role assignments of the whole plan", () => {
   });
 });
 
-describe("issue #4 outputs", () => {
+describe("event routing and token API outputs", () => {
   it("prod exports the names docs/interfaces.md fixes", () => {
     expect(prod.outputs).toMatchObject({
       tokenApiUrl: "https://app-acsplat-token-prod-weu-97nfu.azurewebsites.net",
@@ -148,7 +146,7 @@ describe("issue #4 outputs", () => {
   });
 });
 
-describe("issue #4 config validation", () => {
+describe("event routing, token API and alerts config validation", () => {
   it("names an unknown event type with the accepted list", () => {
     const problems = problemsOf((c) => {
       c.eventRouting.subscriptions[0].eventTypes = ["Microsoft.Communication.EmailDelivered"];
