@@ -4,7 +4,7 @@
 import "./lazy-sdk-deps";
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, YAMLParseError } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } from "@pulumi/pulumi/runtime/rpc";
@@ -25,10 +25,36 @@ export interface EvaluateStackOptions {
 /** The repository root (where Pulumi.yaml lives). */
 export const DEFAULT_PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
+/** A stack or project file that cannot be read or parsed; the message names the file (and line/column for YAML). */
+export class ConfigFileError extends Error {
+  override readonly name = "ConfigFileError";
+}
+
+/** Parses a YAML file, turning the yaml library's error into one line: `<file>:<line>:<column>: <reason>`. */
+export function parseYamlFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ConfigFileError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    if (err instanceof YAMLParseError) {
+      const pos = err.linePos?.[0];
+      // The library's message ends with a code frame after the first line; the position is in `linePos`.
+      const reason = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+      throw new ConfigFileError(`${file}${pos ? `:${pos.line}:${pos.col}` : ""}: YAML syntax error: ${reason}`);
+    }
+    throw err;
+  }
+}
+
 /** The project's name from Pulumi.yaml. */
 export function readProjectName(projectRoot: string): string {
   const file = path.join(projectRoot, "Pulumi.yaml");
-  const doc = parseYaml(readFileSync(file, "utf8")) as { name?: unknown } | null;
+  const doc = parseYamlFile(file) as { name?: unknown } | null;
   if (typeof doc?.name !== "string") throw new Error(`${file}: "name" is required`);
   return doc.name;
 }
@@ -44,8 +70,15 @@ export interface StackConfig {
  * key this machine does not have) becomes SECRET_PLACEHOLDER and its key is marked secret.
  */
 export function readStackConfig(file: string, project: string): StackConfig {
-  if (!existsSync(file)) throw new Error(`stack config file not found: ${file}`);
-  const doc = (parseYaml(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  if (!existsSync(file)) throw new ConfigFileError(`stack config file not found: ${file}`);
+  const doc = (parseYamlFile(file) ?? {}) as { config?: Record<string, unknown> } | unknown[] | string;
+  if (typeof doc !== "object" || Array.isArray(doc)) throw new ConfigFileError(`${file}: must be a YAML mapping with a "config:" key`);
+  // Pulumi's stack file keys (https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/).
+  const known = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+  const unknown = Object.keys(doc).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw new ConfigFileError(`${file}: unknown top-level key(s) ${unknown.join(", ")}; accepted: ${known.join(", ")}`);
+  }
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [rawKey, value] of Object.entries(doc.config ?? {})) {
@@ -107,6 +140,11 @@ interface RegisterRequest {
   getIgnorechangesList(): string[];
   getDeletebeforereplace(): boolean;
   getAliasesList?(): Array<{ getUrn(): string }>;
+  getImportid?(): string;
+  getRetainondelete?(): boolean;
+  getReplaceonchangesList?(): string[];
+  getPropertydependenciesMap?(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getSourceposition?(): { getUri(): string; getLine(): number; getColumn(): number } | undefined;
 }
 
 type Callback = (err: unknown, resp: { getUrn(): string; getId(): string } | undefined) => void;
@@ -172,7 +210,8 @@ export async function evaluateProgram(
   started = performance.now(),
 ): Promise<PlanResult> {
   const { project, stack } = options;
-  await pulumi.runtime.setMocks(new PlanMocks(), project, stack, false);
+  const mocks = new PlanMocks();
+  await pulumi.runtime.setMocks(mocks, project, stack, false);
   pulumi.runtime.setAllConfig(options.config?.values ?? {}, options.config?.secretKeys ?? []);
 
   const monitor = settings.getMonitor() as unknown as HookableMonitor;
@@ -187,6 +226,14 @@ export async function evaluateProgram(
   monitor.registerResource = (req, cb) => {
     const masked = maskSecrets(req.getObject()?.toJavaScript() ?? {});
     const aliases = (req.getAliasesList?.() ?? []).map((a) => a.getUrn()).filter((u) => u !== "");
+    // Explicit dependsOn: the SDK sends dependsOn and the resources behind input values in one list, and the latter
+    // also per property; what no property carries came from dependsOn.
+    const viaProperties = new Set<string>();
+    req.getPropertydependenciesMap?.().forEach((deps) => deps.getUrnsList().forEach((u) => viaProperties.add(u)));
+    const dependsOn = req.getDependenciesList().filter((u) => !viaProperties.has(u));
+    const importId = req.getImportid?.() ?? "";
+    const replaceOnChanges = req.getReplaceonchangesList?.() ?? [];
+    const pos = req.getSourceposition?.();
     const record: PlannedResource = {
       urn: "",
       type: req.getType(),
@@ -201,7 +248,12 @@ export async function evaluateProgram(
         ...(req.getIgnorechangesList().length > 0 ? { ignoreChanges: [...req.getIgnorechangesList()] } : {}),
         ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true } : {}),
         ...(aliases.length > 0 ? { aliases } : {}),
+        ...(importId !== "" ? { import: importId } : {}),
+        ...(req.getRetainondelete?.() ? { retainOnDelete: true } : {}),
+        ...(dependsOn.length > 0 ? { dependsOn } : {}),
+        ...(replaceOnChanges.length > 0 ? { replaceOnChanges: [...replaceOnChanges] } : {}),
       },
+      ...(pos && pos.getUri() !== "" ? { source: { uri: pos.getUri(), line: pos.getLine(), column: pos.getColumn() } } : {}),
     };
     resources.push(record);
     return register(req, (err, resp) => {
@@ -235,5 +287,18 @@ export async function evaluateProgram(
   }
   const programMs = Math.round(performance.now() - started);
 
-  return { project, stack, resources, outputs: stackOutputs, programMs };
+  const urnByTypeName = new Map(resources.map((r) => [`${r.type}::${r.name}`, r.urn]));
+  const mockValues = mocks.invented
+    .map(({ type, name, value }) => ({ value, urn: type.startsWith("invoke:") ? type : urnByTypeName.get(`${type}::${name}`) ?? "" }))
+    .filter((m) => m.urn !== "");
+  const mockOutputs = Object.keys(stackOutputs).filter((k) => containsMockValue(stackOutputs[k], mockValues));
+  return { project, stack, resources, outputs: stackOutputs, programMs, mockValues, mockOutputs };
+}
+
+/** True when any string leaf of `value` contains a value the mock cloud invented. */
+export function containsMockValue(value: unknown, mockValues: PlanResult["mockValues"]): boolean {
+  if (typeof value === "string") return mockValues.some((m) => value.includes(m.value));
+  if (Array.isArray(value)) return value.some((v) => containsMockValue(v, mockValues));
+  if (value !== null && typeof value === "object") return Object.values(value).some((v) => containsMockValue(v, mockValues));
+  return false;
 }

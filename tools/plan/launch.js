@@ -18,13 +18,21 @@ const result = esbuild.buildSync({
   format: "cjs",
   packages: "external",
   outfile,
+  // An external map (no sourceMappingURL comment, so node does not pay for it): tools/plan/source-map.ts reads it to
+  // point SARIF results and the JSON's `source` at the component line that declares a resource.
+  sourcemap: "external",
+  sourcesContent: false,
   write: false,
   logLevel: "error",
 });
 // Written under a per-process name and renamed, so concurrent plans (parallel CI jobs, tests) never load a
 // half-written bundle.
 fs.mkdirSync(path.dirname(outfile), { recursive: true });
-const temporary = `${outfile}.${process.pid}.tmp`;
-fs.writeFileSync(temporary, result.outputFiles[0].contents);
-fs.renameSync(temporary, outfile);
+for (const suffix of [".map", ""]) {
+  const target = `${outfile}${suffix}`;
+  const file = result.outputFiles.find((f) => f.path === target);
+  const temporary = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, file.contents);
+  fs.renameSync(temporary, target);
+}
 require(outfile);

@@ -65,11 +65,40 @@ function rgId(inputs: Inputs): string {
   return `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${str(inputs["resourceGroupName"]) ?? "rg"}`;
 }
 
+/** Every string leaf of `value` with its path (`a.b[0].c`). */
+function leaves(value: unknown, at = "", out: Array<[string, string]> = []): Array<[string, string]> {
+  if (typeof value === "string") out.push([at, value]);
+  else if (Array.isArray(value)) value.forEach((v, i) => leaves(v, `${at}[${i}]`, out));
+  else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) leaves(v, at === "" ? k : `${at}.${k}`, out);
+  }
+  return out;
+}
+
+/** Shorter strings (enum values, counts) are not distinctive enough to recognise a mock value downstream. */
+const MIN_INVENTED_LENGTH = 8;
+
 /** Pulumi mocks that compute ids and outputs per Azure type; one instance per evaluated stack. */
 export class PlanMocks implements pulumi.runtime.Mocks {
   private readonly acsHosts = new Map<string, string>();
+  /** Values this mock made up (not echoed inputs), with the resource (type and name) or invoke they belong to. */
+  readonly invented: Array<{ type: string; name: string; value: string }> = [];
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    const result = this.compute(args);
+    if (args.custom) {
+      // Any string the program passed in (secret-wrapped values included) is not invented, wherever it reappears.
+      const given = new Set(leaves(args.inputs).map(([, v]) => v));
+      const add = (value: string) => {
+        if (value.length >= MIN_INVENTED_LENGTH) this.invented.push({ type: args.type, name: args.name, value });
+      };
+      if (result.id !== undefined) add(result.id);
+      for (const [p, v] of leaves(result.state)) if (p !== "id" && p !== "name" && !given.has(v)) add(v);
+    }
+    return result;
+  }
+
+  private compute(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     const inputs = args.inputs as Inputs;
     if (!args.custom) return { id: undefined, state: inputs };
     const [, module = "", typeName = ""] = args.type.split(":");
@@ -181,6 +210,16 @@ export class PlanMocks implements pulumi.runtime.Mocks {
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    const result = this.computeCall(args);
+    // list* invokes return keys and connection strings: secrets, never recorded.
+    if (/:list[A-Z]/.test(args.token)) return result;
+    for (const [, v] of leaves(result)) {
+      if (v.length >= MIN_INVENTED_LENGTH) this.invented.push({ type: `invoke:${args.token}`, name: "", value: v });
+    }
+    return result;
+  }
+
+  private computeCall(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
     const inputs = args.inputs as Inputs;
     switch (args.token) {
       case "azure-native:authorization:getClientConfig":

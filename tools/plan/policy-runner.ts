@@ -113,14 +113,14 @@ export function parsePolicyConfig(doc: unknown): Map<string, GivenPolicyConfig> 
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
     if (typeof value === "string") {
       if (!isLevel(value)) {
-        throw new PolicyConfigError(`parsing enforcement level for "${key}": "${value}" is not a valid enforcement level`);
+        throw new PolicyConfigError(`"${key}": "${value}" is not a valid enforcement level; accepted: ${ENFORCEMENT_LEVELS.join(", ")}`);
       }
       result.set(key, { enforcementLevel: value });
     } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
       const { enforcementLevel, ...properties } = value as Record<string, unknown>;
       if (enforcementLevel !== undefined && !isLevel(enforcementLevel)) {
         throw new PolicyConfigError(
-          `parsing enforcement level for "${key}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level`,
+          `"${key}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level; accepted: ${ENFORCEMENT_LEVELS.join(", ")}`,
         );
       }
       const given: GivenPolicyConfig = {};
@@ -156,16 +156,30 @@ export function reconcilePolicyConfig(
   const all = given.get("all");
   if (all?.enforcementLevel) for (const c of config.values()) c.enforcementLevel = all.enforcementLevel;
   const warnings: string[] = [];
+  const unknownErrors: string[] = [];
   for (const [name, g] of given) {
     if (name === "all") continue;
     const c = config.get(name);
-    if (!c) {
-      // The CLI ignores such entries silently; a typo would then disable nothing, so say so.
-      warnings.push(`policy config names "${name}", which is not a policy of the pack`);
+    const policy = policies.find((p) => p.name === name);
+    if (!c || !policy) {
+      // The CLI ignores such entries silently, so a typo would weaken enforcement unnoticed: an error here.
+      const near = closest(name, policies.map((p) => p.name));
+      unknownErrors.push(`"${name}" is not a policy of the pack${near ? ` (did you mean "${near}"?)` : ""}`);
+      continue;
+    }
+    const knobs = Object.keys(policy.configSchema?.properties ?? {});
+    const unknownKnobs = Object.keys(g.properties ?? {}).filter((k) => !knobs.includes(k));
+    if (unknownKnobs.length > 0) {
+      unknownErrors.push(
+        `${name}: unknown knob(s) ${unknownKnobs.join(", ")}; accepted: ${knobs.length > 0 ? knobs.join(", ") : "none (only enforcementLevel)"}`,
+      );
       continue;
     }
     if (g.enforcementLevel) c.enforcementLevel = g.enforcementLevel;
     Object.assign(c.properties, g.properties ?? {});
+  }
+  if (unknownErrors.length > 0) {
+    throw new PolicyConfigError(`policy config is invalid: ${unknownErrors.join("; ")}`, unknownErrors);
   }
   ajv ??= new Ajv({ allErrors: true, strict: false });
   const errors: string[] = [];
@@ -182,9 +196,32 @@ export function reconcilePolicyConfig(
     }
   }
   if (errors.length > 0) {
-    throw new PolicyConfigError(`policy config is invalid:\n  ${errors.join("\n  ")}`, errors);
+    throw new PolicyConfigError(`policy config is invalid: ${errors.join("; ")}`, errors);
   }
   return { config, warnings };
+}
+
+/** The candidate within edit distance 3 of `name`, for "did you mean" hints. */
+function closest(name: string, candidates: string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const tmp = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = tmp;
+      }
+    }
+    return row[b.length]!;
+  };
+  let best: { c: string; d: number } | undefined;
+  for (const c of candidates) {
+    const d = distance(name, c);
+    if (d <= 3 && (best === undefined || d < best.d)) best = { c, d };
+  }
+  return best?.c;
 }
 
 /** Reads and reconciles a policy config file (`policies/config/<env>.json` or `--policy-config`). */
@@ -193,17 +230,32 @@ export function loadPolicyConfig(file: string, policies: Policies = allPolicies)
   try {
     text = fs.readFileSync(file, "utf8");
   } catch {
-    throw new PolicyConfigError(`policy config file not found: ${file}`);
+    throw new PolicyConfigError(`${file}: policy config file not found`);
   }
   let doc: unknown = {};
   if (text.trim() !== "") {
     try {
       doc = JSON.parse(text);
     } catch (e) {
-      throw new PolicyConfigError(`policy config file ${file} is not valid JSON: ${(e as Error).message}`);
+      throw new PolicyConfigError(`${file}: ${jsonErrorWhere(text, e as Error)}`);
     }
   }
-  return reconcilePolicyConfig(parsePolicyConfig(doc), policies);
+  try {
+    return reconcilePolicyConfig(parsePolicyConfig(doc), policies);
+  } catch (e) {
+    if (e instanceof PolicyConfigError) throw new PolicyConfigError(`${file}: ${e.message}`, e.details);
+    throw e;
+  }
+}
+
+/** JSON.parse's message with its character position turned into line:column. */
+function jsonErrorWhere(text: string, e: Error): string {
+  const m = /position (\d+)/.exec(e.message);
+  if (!m) return `not valid JSON: ${e.message}`;
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return `line ${line}, column ${column}: not valid JSON: ${e.message.replace(/ in JSON at position \d+.*$/, "")}`;
 }
 
 class NotApplicableError extends Error {

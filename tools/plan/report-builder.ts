@@ -1,9 +1,13 @@
-// Turns an evaluated plan into a PlanReport: loads and reconciles the policy config, runs the pack, sets the
-// exit code. Shared by the CLI, the bench and the tests (which call it in-process).
+// Turns an evaluated plan into a PlanReport: loads and reconciles the policy config (or the pack's defaults when a
+// stack has none), runs the pack, compares with a baseline, sets the exit code. Shared by the CLI, the bench and
+// the tests (which call it in-process).
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { allPolicies, PACK_NAME, PACK_VERSION } from "../../policies/policies";
+import type { Baseline } from "./diff/baseline";
+import { compare } from "./diff/compare";
 import type { PlanReport } from "./formats/report";
-import { exitCodeFor, loadPolicyConfig, runPolicies } from "./policy-runner";
+import { exitCodeFor, reconcilePolicyConfig, loadPolicyConfig, runPolicies } from "./policy-runner";
 import type { PlanResult } from "./types";
 
 /** The repository root. */
@@ -20,14 +24,36 @@ export function displayPath(file: string): string {
   return rel.startsWith("..") || path.isAbsolute(rel) ? path.resolve(file) : rel.split(path.sep).join("/");
 }
 
-export async function buildReport(
-  plan: PlanResult,
-  options: { policyConfigFile?: string; stackConfigFile?: string } = {},
-): Promise<PlanReport> {
-  const policyConfigFile = options.policyConfigFile ?? defaultPolicyConfig(plan.stack);
-  const { config, warnings } = loadPolicyConfig(policyConfigFile, allPolicies);
+export interface BuildReportOptions {
+  /** An explicit policy config file (must exist); default `policies/config/<stack>.json`, or the pack's defaults. */
+  policyConfigFile?: string;
+  stackConfigFile?: string;
+  /** What to compare with; without it every resource is a create. */
+  baseline?: Baseline;
+  /** `--fail-on-replace`: a replacement or deletion of a stateful or protected resource fails the plan. */
+  failOnReplace?: boolean;
+}
+
+export async function buildReport(plan: PlanResult, options: BuildReportOptions = {}): Promise<PlanReport> {
+  const notices: string[] = [];
+  let policyConfigFile: string | undefined = options.policyConfigFile ?? defaultPolicyConfig(plan.stack);
+  let loaded;
+  if (options.policyConfigFile === undefined && !existsSync(policyConfigFile)) {
+    // `pulumi preview --policy-pack` needs no config file either: every policy runs at its pack default.
+    notices.push(`no ${displayPath(policyConfigFile)}: using the pack's defaults (each policy at its default level and knobs)`);
+    loaded = reconcilePolicyConfig(new Map(), allPolicies);
+    policyConfigFile = undefined;
+  } else {
+    loaded = loadPolicyConfig(policyConfigFile, allPolicies);
+  }
+  const { config, warnings } = loaded;
   const policy = await runPolicies(plan, config, allPolicies);
   policy.warnings.push(...warnings);
+  const compareStarted = performance.now();
+  const changes = compare(plan, options.baseline);
+  const compareMs = performance.now() - compareStarted;
+  const policyExit = exitCodeFor(policy.results);
+  const replaceFails = options.failOnReplace === true && changes.critical.length > 0;
   return {
     plan,
     policy,
@@ -35,7 +61,12 @@ export async function buildReport(
     config,
     pack: { name: PACK_NAME, version: PACK_VERSION },
     stackConfigFile: displayPath(options.stackConfigFile ?? path.join(REPO_ROOT, `Pulumi.${plan.stack}.yaml`)),
-    policyConfigFile: displayPath(policyConfigFile),
-    exitCode: exitCodeFor(policy.results),
+    stackConfigPath: path.resolve(options.stackConfigFile ?? path.join(REPO_ROOT, `Pulumi.${plan.stack}.yaml`)),
+    policyConfigFile: policyConfigFile !== undefined ? displayPath(policyConfigFile) : "(pack defaults)",
+    changes,
+    notices,
+    failOnReplace: options.failOnReplace === true,
+    compareMs,
+    exitCode: policyExit === 1 || replaceFails ? 1 : 0,
   };
 }

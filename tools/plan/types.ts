@@ -21,8 +21,31 @@ export interface PlannedResource {
   custom: boolean;
   /** The provider-supplied or mock-computed id. */
   id?: string;
-  /** Resource options that policies see (protect, ignoreChanges, ...). */
-  options: { protect?: boolean; ignoreChanges?: string[]; deleteBeforeReplace?: boolean; aliases?: string[] };
+  /** Resource options as registered (protect, ignoreChanges, import, ...); absent keys mean the option is unset. */
+  options: ResourceOptions;
+  /** Where the program declared the resource (`new ...` call site), as the Pulumi SDK reports it. */
+  source?: SourcePosition;
+}
+
+/** The resource options the plan records and shows (Pulumi's ResourceOptions / CustomResourceOptions). */
+export interface ResourceOptions {
+  protect?: boolean;
+  ignoreChanges?: string[];
+  deleteBeforeReplace?: boolean;
+  aliases?: string[];
+  /** The cloud id to adopt instead of creating (the `import` option). */
+  import?: string;
+  retainOnDelete?: boolean;
+  /** Explicit `dependsOn` URNs: dependencies that no input property carries. */
+  dependsOn?: string[];
+  replaceOnChanges?: string[];
+}
+
+/** A file position: `uri` as the SDK reports it (a file path or file:// URL), 1-based line and column. */
+export interface SourcePosition {
+  uri: string;
+  line: number;
+  column: number;
 }
 
 /** The marker that replaces any secret value in plan output. */
@@ -38,4 +61,9 @@ export interface PlanResult {
   outputs: Record<string, unknown>;
   /** Milliseconds spent evaluating the program. */
   programMs: number;
+  /** Values the mock cloud invented (ids, host names, principal ids, ...), each with the URN of the resource it
+   *  belongs to; in a real deployment Azure returns different values. */
+  mockValues: Array<{ value: string; urn: string }>;
+  /** Top-level stack output names whose value contains a mock value. */
+  mockOutputs: string[];
 }

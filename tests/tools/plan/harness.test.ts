@@ -134,11 +134,8 @@ describe("evaluateStack (dev)", () => {
     expect(JSON.stringify(plan)).not.toContain("accesskey=");
   });
 
-  it("renders a header line counting resources and components", () => {
-    const custom = plan.resources.filter((r) => r.custom).length;
-    expect(renderTree(plan).split("\n")[0]).toBe(
-      `Plan for acs-platform/dev: ${custom} resources to create (${plan.resources.length - custom} components), program ${plan.programMs} ms`,
-    );
+  it("draws the stack root first, as a create when there is no baseline", () => {
+    expect(renderTree(plan).split("\n")[0]).toBe("+  pulumi:pulumi:Stack  acs-platform-dev");
   });
 });
 
@@ -154,7 +151,7 @@ describe("evaluateStack failures", () => {
 });
 
 describe("renderTree", () => {
-  it("draws each resource under its parent, in registration order, then the outputs sorted by name", () => {
+  it("draws each resource under its parent, in registration order, then the outputs sorted by name with mock values marked", () => {
     const r = (urn: string, type: string, name: string, parent?: string, custom = true): PlannedResource => ({
       urn, type, name, parent, custom, dependencies: [], inputs: {}, secretPaths: [], options: {},
     });
@@ -162,7 +159,9 @@ describe("renderTree", () => {
       project: "p",
       stack: "s",
       programMs: 12,
-      outputs: { b: "x", a: SECRET_PLACEHOLDER },
+      outputs: { b: "x", a: SECRET_PLACEHOLDER, c: "https://h-mock-1234.example/" },
+      mockValues: [{ value: "h-mock-1234", urn: "V" }],
+      mockOutputs: ["c"],
       resources: [
         r("S", "pulumi:pulumi:Stack", "p-s", undefined, false),
         r("C", "acs:keyvault:SecretStore", "store", "S", false),
@@ -173,18 +172,50 @@ describe("renderTree", () => {
     });
     expect(tree).toBe(
       [
-        "Plan for p/s: 3 resources to create (2 components), program 12 ms",
-        "",
-        "+ pulumi:pulumi:Stack  p-s",
-        "├─ + acs:keyvault:SecretStore  store",
-        "│  ├─ + azure-native:keyvault:Vault  vault",
-        "│  └─ + azure-native:keyvault:Secret  secret",
-        "└─ + azure-native:resources:ResourceGroup  rg",
+        "+  pulumi:pulumi:Stack  p-s",
+        "├─ +  acs:keyvault:SecretStore  store",
+        "│  ├─ +  azure-native:keyvault:Vault  vault",
+        "│  └─ +  azure-native:keyvault:Secret  secret",
+        "└─ +  azure-native:resources:ResourceGroup  rg",
         "",
         "Outputs:",
         '  a: "[secret]"',
         '  b: "x"',
+        '  c: "https://h-mock-1234.example/"  (mock value: Azure returns the real one)',
       ].join("\n"),
     );
+  });
+});
+
+describe("resource options", () => {
+  it("records protect, ignoreChanges, import, retainOnDelete, deleteBeforeReplace, replaceOnChanges and explicit dependsOn", async () => {
+    const { evaluateProgram } = await import("../../../tools/plan/harness");
+    const resources = await import("@pulumi/azure-native/resources");
+    const storage = await import("@pulumi/azure-native/storage");
+    const planned = await evaluateProgram(() => {
+      const rg = new resources.ResourceGroup("rg", { resourceGroupName: "rg-x" });
+      const other = new resources.ResourceGroup("other", { resourceGroupName: "rg-y" });
+      new storage.StorageAccount("st", { resourceGroupName: rg.name, accountName: "stx", kind: "StorageV2", sku: { name: "Standard_LRS" } }, {
+        protect: true,
+        ignoreChanges: ["tags"],
+        import: "/subscriptions/s/resourceGroups/rg-x/providers/Microsoft.Storage/storageAccounts/stx",
+        retainOnDelete: true,
+        deleteBeforeReplace: true,
+        replaceOnChanges: ["kind"],
+        dependsOn: [other],
+      });
+    }, { project: "p", stack: "dev" });
+    const st = planned.resources.find((r) => r.name === "st")!;
+    expect(st.options).toEqual({
+      protect: true,
+      ignoreChanges: ["tags"],
+      deleteBeforeReplace: true,
+      import: "/subscriptions/s/resourceGroups/rg-x/providers/Microsoft.Storage/storageAccounts/stx",
+      retainOnDelete: true,
+      // rg flows in through resourceGroupName, so only `other` is an explicit dependsOn.
+      dependsOn: ["urn:pulumi:dev::p::azure-native:resources:ResourceGroup::other"],
+      replaceOnChanges: ["kind"],
+    });
+    expect(st.source?.uri).toMatch(/harness\.test\.ts$/);
   });
 });

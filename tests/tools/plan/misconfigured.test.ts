@@ -39,7 +39,7 @@ describe("tests/fixtures/Pulumi.prod-misconfigured.yaml under policies/config/pr
     const r = await plan(["--stack", "prod", "--config-file", path.join(FIXTURES, "Pulumi.prod-missing-tag.yaml")]);
     expect([r.code, r.stderr.replace(/^npm warn.*\n/gm, "").trim()]).toEqual([
       2,
-      'stack "prod": invalid stack configuration:\n  acs-platform:tags.costCenter is required (expected a string)',
+      "error: tests/fixtures/Pulumi.prod-missing-tag.yaml: invalid stack configuration: acs-platform:tags.costCenter is required (expected a string)",
     ]);
   });
 });

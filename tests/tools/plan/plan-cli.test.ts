@@ -80,12 +80,12 @@ describe("--export", () => {
 describe("usage and config errors exit 2", () => {
   it("an unknown format", async () => {
     const r = await plan(["--stack", "dev", "--format", "xml"]);
-    expect([r.code, r.stderr.trim()]).toEqual([2, '--format must be one of text, json, sarif, markdown, mermaid; got "xml"']);
+    expect([r.code, r.stderr.trim()]).toEqual([2, 'error: --format must be one of text, json, sarif, markdown, mermaid; got "xml"']);
   });
   it("a policy config knob outside its schema names the policy and the key", async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "bad.json");
     fs.writeFileSync(file, JSON.stringify({ all: "mandatory", "keyvault-vault-enable-soft-delete": { minRetentionDays: 3 } }));
     const r = await plan(["--stack", "dev", "--policy-config", file]);
-    expect([r.code, r.stderr.trim()]).toEqual([2, "policy config is invalid:\n  keyvault-vault-enable-soft-delete: minRetentionDays: must be >= 7"]);
+    expect([r.code, r.stderr.trim()]).toEqual([2, `error: ${file}: policy config is invalid: keyvault-vault-enable-soft-delete: minRetentionDays: must be >= 7`]);
   });
 });

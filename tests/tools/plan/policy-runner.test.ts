@@ -35,9 +35,9 @@ describe("policy config reconciliation", () => {
     expect(config.get("keyvault-vault-enable-purge-protection")!.enforcementLevel).toBe("advisory");
     expect(config.get("keyvault-vault-enable-soft-delete")).toEqual({ enforcementLevel: "mandatory", properties: { minRetentionDays: 7 } });
   });
-  it("rejects an invalid level with the CLI's message", () => {
+  it("rejects an invalid level, listing the valid ones", () => {
     expect(() => parsePolicyConfig({ "keyvault-vault-enable-purge-protection": "strict" })).toThrow(
-      'parsing enforcement level for "keyvault-vault-enable-purge-protection": "strict" is not a valid enforcement level',
+      '"keyvault-vault-enable-purge-protection": "strict" is not a valid enforcement level; accepted: advisory, mandatory, remediate, disabled',
     );
   });
   it("rejects a knob outside its schema, naming the policy and the key", () => {
@@ -49,9 +49,17 @@ describe("policy config reconciliation", () => {
       expect((e as PolicyConfigError).details).toEqual(["keyvault-vault-enable-soft-delete: minRetentionDays: must be >= 7"]);
     }
   });
-  it("warns about a config entry for a policy the pack does not have", () => {
-    const { warnings } = reconcilePolicyConfig(parsePolicyConfig({ "keyvault-vault-enable-purge-protect": "disabled" }), pair);
-    expect(warnings).toEqual(['policy config names "keyvault-vault-enable-purge-protect", which is not a policy of the pack']);
+  it("rejects a config entry for a policy the pack does not have, suggesting the nearest name", () => {
+    // The CLI ignores such an entry, so a typo would silently leave the real policy at its default level.
+    expect(() => reconcilePolicyConfig(parsePolicyConfig({ "keyvault-vault-enable-purge-protect": "disabled" }), pair)).toThrow(
+      'policy config is invalid: "keyvault-vault-enable-purge-protect" is not a policy of the pack (did you mean "keyvault-vault-enable-purge-protection"?)',
+    );
+  });
+  it("rejects a knob the policy does not have, listing the accepted ones", () => {
+    const given = parsePolicyConfig({ "keyvault-vault-enable-soft-delete": { minRetentonDays: 90 } });
+    expect(() => reconcilePolicyConfig(given, pair)).toThrow(
+      "policy config is invalid: keyvault-vault-enable-soft-delete: unknown knob(s) minRetentonDays; accepted: minRetentionDays",
+    );
   });
   it("loads both environment files without errors or warnings", () => {
     for (const env of ["dev", "prod"]) {
@@ -67,10 +75,12 @@ describe("policy config reconciliation", () => {
     }
   });
   it("reports a missing file and invalid JSON as config errors", () => {
-    expect(() => loadPolicyConfig("/nonexistent/policy.json")).toThrow("policy config file not found: /nonexistent/policy.json");
+    expect(() => loadPolicyConfig("/nonexistent/policy.json")).toThrow("/nonexistent/policy.json: policy config file not found");
     const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pc-")), "bad.json");
-    fs.writeFileSync(bad, "{ nope");
+    fs.writeFileSync(bad, '{\n  "all": "advisory"\n  "x": 1\n}');
     expect(() => loadPolicyConfig(bad)).toThrow(PolicyConfigError);
+    // JSON.parse reports a character offset; the message turns it into the line and column an editor shows.
+    expect(() => loadPolicyConfig(bad)).toThrow(/bad\.json: line 3, column 3: not valid JSON/);
   });
 });
 

@@ -1,30 +1,69 @@
-// The json format: every resource (urn, type, name, parent, inputs with secrets masked) and every policy result
-// (policy, level, severity, urn, message); validated by tools/plan/schema/plan-output.schema.json.
+// The json format: every resource (urn, type, name, parent, inputs with secrets masked, options, where the program
+// declares it) with its operation and property diffs against the baseline, deletions, every policy result, and
+// the change counts; validated by tools/plan/schema/plan-output.schema.json.
+import { displayPath } from "../report-builder";
+import { originalPosition } from "../source-map";
 import { counts, type PlanReport } from "./report";
 
 /** Bumped when a field changes meaning or disappears; adding a field is not a change. */
-export const PLAN_OUTPUT_VERSION = "1.0.0";
+export const PLAN_OUTPUT_VERSION = "1.1.0";
 
 export function toJson(report: PlanReport): Record<string, unknown> {
   const c = counts(report);
+  const change = new Map(report.changes.changes.map((x) => [x.urn, x]));
+  const deleted = report.changes.changes.filter((x) => x.op === "delete");
   return {
-    $schema: "https://acs-platform.invalid/schemas/plan-output.schema.json",
+    $schema: "./tools/plan/schema/plan-output.schema.json",
     version: PLAN_OUTPUT_VERSION,
     project: report.plan.project,
     stack: report.plan.stack,
     stackConfigFile: report.stackConfigFile,
     policyPack: { name: report.pack.name, version: report.pack.version, configFile: report.policyConfigFile },
-    resources: report.plan.resources.map((r) => ({
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      parent: r.parent ?? null,
-      custom: r.custom,
-      dependencies: r.dependencies,
-      inputs: r.inputs,
-      secretPaths: r.secretPaths,
-    })),
+    baseline: report.changes.baseline ?? null,
+    changes: {
+      ...report.changes.counts,
+      critical: report.changes.critical.map((x) => ({ urn: x.urn, op: x.op, reasons: x.replaceReasons })),
+    },
+    resources: [
+      ...report.plan.resources.map((r) => {
+        const x = change.get(r.urn)!;
+        const at = originalPosition(r.source);
+        return {
+          urn: r.urn,
+          type: r.type,
+          name: r.name,
+          parent: r.parent ?? null,
+          custom: r.custom,
+          dependencies: r.dependencies,
+          inputs: r.inputs,
+          secretPaths: r.secretPaths,
+          options: r.options,
+          source: at ? { file: displayPath(at.file), line: at.line } : null,
+          op: x.op,
+          diffs: x.diffs,
+          replaceReasons: x.replaceReasons,
+          stateful: x.stateful,
+        };
+      }),
+      ...deleted.map((x) => ({
+        urn: x.urn,
+        type: x.type,
+        name: x.name,
+        parent: null,
+        custom: x.custom,
+        dependencies: [],
+        inputs: {},
+        secretPaths: [],
+        options: x.protect ? { protect: true } : {},
+        source: null,
+        op: x.op,
+        diffs: [],
+        replaceReasons: [],
+        stateful: x.stateful,
+      })),
+    ],
     outputs: report.plan.outputs,
+    mockOutputs: report.plan.mockOutputs,
     results: report.policy.results.map((r) => ({
       policy: r.policy,
       level: r.level,
@@ -34,8 +73,13 @@ export function toJson(report: PlanReport): Record<string, unknown> {
       description: r.description,
       kind: r.kind,
     })),
+    notices: [...report.notices, ...report.policy.warnings],
     summary: { resources: c.resources, components: c.components, mandatory: c.mandatory, advisory: c.advisory, exitCode: report.exitCode },
-    timings: { programMs: Math.round(report.plan.programMs), policiesMs: Math.round(report.policy.policiesMs) },
+    timings: {
+      programMs: Math.round(report.plan.programMs),
+      policiesMs: Math.round(report.policy.policiesMs),
+      compareMs: Math.round(report.compareMs * 10) / 10,
+    },
   };
 }
 

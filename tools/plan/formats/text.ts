@@ -1,21 +1,33 @@
-// The text format: the resource tree, then the policy results grouped by level, then a one-line summary.
+// The text format, for a terminal: the change summary line, stateful replacements and deletions, the resource tree
+// with operations and property diffs, the policy results grouped by policy, notices, then the verdict line.
 import { renderTree } from "../tree";
-import { byUrn, summaryLine, type PlanReport } from "./report";
+import { byUrn, changeLine, counts, criticalLines, groupByPolicy, noChanges, summaryLine, type PlanReport } from "./report";
 
 export function renderText(report: PlanReport): string {
-  const lines = [renderTree(report.plan), ""];
-  const resources = byUrn(report);
-  for (const level of ["mandatory", "advisory"] as const) {
-    const results = report.policy.results.filter((r) => r.level === level);
-    lines.push(`Policy results: ${level} (${results.length})`);
-    for (const r of results) {
-      const res = r.urn ? resources.get(r.urn) : undefined;
-      const where = res ? `${res.type}  ${res.name}` : r.urn ?? "(stack)";
-      lines.push(`  [${level}] ${r.policy}${r.severity ? ` (${r.severity})` : ""}`, `      ${where}`, `      ${r.message}`);
-    }
-    lines.push("");
+  const { plan, changes } = report;
+  const against = changes.baseline ? ` against ${changes.baseline.kind === "plan" ? "plan" : "stack export"} ${changes.baseline.file}` : "";
+  const lines = [`Plan for ${plan.project}/${plan.stack}${against}: ${changeLine(report)}`];
+  if (noChanges(report)) lines.push("No changes: the program declares exactly what the baseline holds.");
+  if (!changes.baseline) lines.push("(no --compare baseline: every resource is a create)");
+  if (changes.critical.length > 0) {
+    lines.push("", `WARNING: ${changes.critical.length} stateful or protected resource(s) would be replaced or deleted${report.failOnReplace ? " (--fail-on-replace: the plan fails)" : ""}:`);
+    for (const l of criticalLines(report)) lines.push(`  ${l}`);
   }
+  lines.push("", renderTree(plan, changes), "");
+  const resources = byUrn(report);
+  const c = counts(report);
+  lines.push(`Policy results: ${c.mandatory} mandatory, ${c.advisory} advisory`);
+  for (const g of groupByPolicy(report)) {
+    lines.push(`  [${g.level}] ${g.policy}${g.severity ? ` (${g.severity})` : ""}: ${g.results.length} result${g.results.length === 1 ? "" : "s"}`);
+    for (const r of g.results) {
+      const res = r.urn ? resources.get(r.urn) : undefined;
+      lines.push(`      ${res ? `${res.type}  ${res.name}` : r.urn ?? "(stack)"}: ${r.message}`);
+    }
+  }
+  lines.push("");
+  for (const n of report.notices) lines.push(`note: ${n}`);
   for (const w of report.policy.warnings) lines.push(`warning: ${w}`);
+  lines.push(`timings: program ${plan.programMs} ms, policies ${Math.round(report.policy.policiesMs)} ms${changes.baseline ? `, compare ${Math.round(report.compareMs)} ms` : ""}`);
   lines.push(summaryLine(report));
   return lines.join("\n");
 }

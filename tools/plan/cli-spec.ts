@@ -1,0 +1,182 @@
+// The `npm run plan` command (flags, help, what it does), run by tools/plan/cli.ts: evaluates a stack offline under Pulumi's mocks, runs the CrossGuard pack
+// exactly as `pulumi preview --policy-pack policies` would, compares with a baseline (--compare) and prints the plan
+// in one of five formats. Exit codes: 0 no mandatory violation, 1 one or more mandatory violations (or, with
+// --fail-on-replace, a stateful resource replaced or deleted), 2 usage, file, config or program error.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { UsageError, type CommandSpec, type parseCommandLine } from "../cli-kit";
+import type { PlanReport } from "./formats/report";
+
+const FORMATS = ["text", "json", "sarif", "markdown", "mermaid"] as const;
+type Format = (typeof FORMATS)[number];
+
+const HELP = `Usage: npm run plan -- --stack <name> [--compare <file>] [--fail-on-replace] [--config-file <path>]
+                        [--policy-config <file>] [--format text|json|sarif|markdown|mermaid] [--output <file>] [--export <file>]
+
+Evaluates the Pulumi program of stack <name> offline (no Azure account, no credentials, no Pulumi CLI) with the
+config in Pulumi.<name>.yaml, runs every policy of the pack in policies/ on it as the Pulumi engine would, and
+shows what \`pulumi up\` would change compared with a baseline.
+
+  --stack <name>            stack to evaluate, e.g. dev or prod (required)
+  --compare <file>          baseline: an earlier plan (--format json, e.g. main's CI artifact) or a
+                            \`pulumi stack export\`; each resource becomes create, update, replace, delete or
+                            same, with its changed inputs. Without it every resource is a create.
+  --fail-on-replace         exit 1 when a stateful or protected resource (ACS, Email service and domains, Key
+                            Vault, the mapping table's storage account, the workspace) would be replaced or deleted
+  --config-file <path>      evaluate this stack config file instead of Pulumi.<name>.yaml
+  --policy-config <file>    policy levels and knobs (default: policies/config/<name>.json if it exists, else the
+                            pack's defaults), the same file \`pulumi preview --policy-pack-config\` takes
+  --format <f>              text (default): change summary, resource tree with diffs, results by policy
+                            json: resources with op and diffs, results (schema: tools/plan/schema/plan-output.schema.json)
+                            sarif: SARIF 2.1.0 for code scanning (results on the config or source line)
+                            markdown: the PR comment (sticky marker <!-- acs-platform-plan:<stack> -->)
+                            mermaid: the architecture and its data flow, fenced for a comment
+  --output <file>           write the formatted plan to <file> instead of stdout (sarif: written even when the
+                            plan cannot run, with the error as its one result)
+  --export <file>           also write a Pulumi deployment JSON for \`pulumi policy analyze --file <file>\`
+  -h, --help                show this help
+
+Exit codes: 0 no mandatory violation; 1 one or more mandatory violations, or --fail-on-replace and a stateful
+resource replaced or deleted; 2 usage error, unreadable or invalid file (the message names the file, line and
+key), or a program error.
+
+Examples:
+  npm run plan -- --stack dev
+  npm run plan -- --stack dev --format json --output main-dev.json        # on main, kept as the baseline
+  npm run plan -- --stack dev --compare main-dev.json --format markdown   # on a PR: what it changes
+  npm run plan -- --stack prod --format sarif --output plan.sarif
+  npm run plan -- --stack prod --config-file tests/fixtures/Pulumi.prod-misconfigured.yaml   # exits 1`;
+
+const options = {
+  stack: { type: "string" },
+  compare: { type: "string" },
+  "fail-on-replace": { type: "boolean" },
+  "config-file": { type: "string" },
+  "policy-config": { type: "string" },
+  format: { type: "string" },
+  output: { type: "string" },
+  export: { type: "string" },
+} as const;
+
+/** The renderer of a format, loaded on demand (static specifiers, so a bundler can follow them). */
+async function renderer(format: Format): Promise<(report: PlanReport) => string> {
+  switch (format) {
+    case "text": return (await import("./formats/text")).renderText;
+    case "json": return (await import("./formats/json")).renderJson;
+    case "sarif": return (await import("./formats/sarif")).renderSarif;
+    case "markdown": return (await import("./formats/markdown")).renderMarkdown;
+    case "mermaid": return (await import("./formats/mermaid")).renderMermaid;
+  }
+}
+
+/** A mistake in a file the user gave (stack config, policy config, baseline, output path): one line, exit 2. */
+const INPUT_ERRORS = new Set(["StackConfigError", "ConfigError", "ConfigFileError", "PolicyConfigError", "BaselineError", "UsageError"]);
+
+/** Fails before the (one-second) evaluation when a file cannot be written: a missing directory, a directory, no access. */
+function checkWritable(flag: string, file: string): void {
+  const dir = path.dirname(file);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    // Absent is fine; its directory must exist.
+  }
+  if (stat?.isDirectory()) throw new UsageError(`--${flag} ${file}: is a directory; give a file path`);
+  try {
+    if (!fs.statSync(dir).isDirectory()) throw new Error("ENOTDIR");
+    fs.accessSync(stat ? file : dir, fs.constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new UsageError(`--${flag} ${file}: cannot write there (${code === "ENOENT" ? "no such directory" : code})`);
+  }
+}
+
+function writeFile(flag: string, file: string, text: string): void {
+  try {
+    fs.writeFileSync(file, text);
+  } catch (err) {
+    throw new UsageError(`--${flag} ${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+/** `file:line:column: ...` or `file: ...` at the start of an error line, for the error SARIF's location. */
+function whereOf(message: string): { file?: string; line?: number; column?: number } {
+  const m = /^(?:--\S+ )?([^\s:]+\.(?:ya?ml|json)):(?:(\d+):(\d+):)?/.exec(message);
+  if (!m) return {};
+  return { file: m[1]!, ...(m[2] ? { line: Number(m[2]), column: Number(m[3]) } : {}) };
+}
+
+export const planCommand: CommandSpec<typeof options> = {
+  help: HELP,
+  options,
+  async run(values) {
+    const cwd = process.cwd();
+    const format = (values.format ?? "text") as Format;
+    const outputFile = values.output !== undefined ? path.resolve(cwd, values.output) : undefined;
+    const stack = values.stack ?? "";
+    try {
+      if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}; got "${values.format}"`);
+      if (stack === "") throw new UsageError("--stack is required, e.g. --stack dev");
+      if (outputFile !== undefined) checkWritable("output", outputFile);
+      if (values.export !== undefined) checkWritable("export", path.resolve(cwd, values.export));
+      return await plan(values, format, stack, cwd, outputFile);
+    } catch (err) {
+      const e = err as Error;
+      const line = INPUT_ERRORS.has(e.name) ? e.message : `plan failed for stack "${stack}": ${e.message.split("\n")[0]}`;
+      process.stderr.write(`error: ${line}\n`);
+      if (format === "sarif" && outputFile !== undefined && !(e.name === "UsageError" && /^--output /.test(e.message))) {
+        const { errorSarif } = await import("./formats/sarif");
+        const { PACK_NAME, PACK_VERSION } = await import("../../policies/policies");
+        const where = whereOf(e.message);
+        if (where.file !== undefined) where.file = path.resolve(cwd, where.file);
+        fs.writeFileSync(outputFile, `${errorSarif(stack, line, where, { name: PACK_NAME, version: PACK_VERSION })}\n`);
+      }
+      return 2;
+    }
+  },
+};
+
+type Values = ReturnType<typeof parseCommandLine<typeof options>>;
+
+async function plan(values: Values, format: Format, stack: string, cwd: string, outputFile: string | undefined): Promise<number> {
+  // Loaded after argument checks, so --help and usage errors answer without loading Pulumi.
+  const { evaluateStack, DEFAULT_PROJECT_ROOT } = await import("./harness");
+  const { buildReport, displayPath } = await import("./report-builder");
+  const { loadBaseline } = await import("./diff/baseline");
+  const stackConfigFile = values["config-file"] !== undefined ? path.resolve(cwd, values["config-file"]) : path.join(DEFAULT_PROJECT_ROOT, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(stackConfigFile)) {
+    const available = fs.readdirSync(DEFAULT_PROJECT_ROOT).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined);
+    throw new UsageError(`${displayPath(stackConfigFile)}: stack config file not found${values["config-file"] === undefined ? ` (stacks here: ${available.join(", ")})` : ""}`);
+  }
+  // Read the baseline first: a bad --compare file is reported before the evaluation.
+  const baseline = values.compare !== undefined ? loadBaseline(path.resolve(cwd, values.compare), values.compare) : undefined;
+  let evaluated;
+  try {
+    evaluated = await evaluateStack({ stack, configFile: stackConfigFile });
+  } catch (err) {
+    const e = err as Error;
+    // The stack's own schema names the key; say which file it is in.
+    if (e.name === "StackConfigError" || e.name === "ConfigError") e.message = `${displayPath(stackConfigFile)}: ${e.message.replace(/:\n\s+/, ": ").replace(/\n\s*/g, "; ")}`;
+    throw e;
+  }
+  const report = await buildReport(evaluated, {
+    ...(values["policy-config"] !== undefined ? { policyConfigFile: path.resolve(cwd, values["policy-config"]) } : {}),
+    stackConfigFile,
+    ...(baseline ? { baseline } : {}),
+    failOnReplace: values["fail-on-replace"] === true,
+  });
+  const body = `${(await renderer(format))(report)}\n`;
+  if (outputFile !== undefined) {
+    writeFile("output", outputFile, body);
+    process.stderr.write(`wrote the ${format} plan of ${stack} to ${displayPath(outputFile)}\n`);
+  } else {
+    process.stdout.write(body);
+  }
+  if (format !== "text") for (const n of [...report.notices, ...report.policy.warnings]) process.stderr.write(`note: ${n}\n`);
+  if (values.export !== undefined) {
+    const { toDeployment } = await import("./formats/deployment");
+    writeFile("export", path.resolve(cwd, values.export), `${JSON.stringify(toDeployment(evaluated), null, 2)}\n`);
+  }
+  return report.exitCode;
+}
+
