@@ -1,5 +1,6 @@
 // Types shared by the server and the per-surface handlers: the request context, a route match, a handler result.
 import type { IncomingHttpHeaders } from "node:http";
+import type { EventSink } from "./events";
 import type { FaultInjector } from "./faults";
 import type { EmulatorState, LogRow } from "./state";
 
@@ -13,7 +14,13 @@ export interface EmulatorRuntime {
   serviceName: string;
   workspaceId: string;
   hmacMaxSkewSeconds: number;
+  /** Where handlers publish the ACS events Azure would send to Event Grid (no-op unless one is given). */
+  events: EventSink;
+  /** Email timing: the Retry-After the send and its polls carry, and how many polls answer Running. */
+  email: { retryAfterSeconds: number; runningPolls: number; verificationPolls: number };
   now(): number;
+  /** Runs `fn` after `ms` unless the emulator closes first. */
+  defer(fn: () => void, ms: number): void;
   /** Marks the state dirty so it is persisted (when a data directory is configured). */
   changed(): void;
 }
@@ -43,6 +50,8 @@ export interface RouteMatch {
   aliases?: string[];
   /** Present for ACS operations recorded in Log Analytics. */
   log?: { table: LogRow["table"]; operationName: string; category: string };
+  /** Largest request body this operation accepts (default MAX_BODY_BYTES, 1 MiB); larger gets 413. */
+  maxBodyBytes?: number;
   handle(ctx: RequestContext): Promise<HandlerResult> | HandlerResult;
 }
 
