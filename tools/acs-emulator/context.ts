@@ -1,11 +1,14 @@
 // Types shared by the server and the per-surface handlers: the request context, a route match, a handler result.
 import type { IncomingHttpHeaders } from "node:http";
+import type { EventSink } from "./events";
 import type { FaultInjector } from "./faults";
 import type { EmulatorState, LogRow } from "./state";
 
 export interface EmulatorRuntime {
   state: EmulatorState;
   faults: FaultInjector;
+  /** Where handlers publish ACS events (a no-op sink unless event subscriptions are configured). */
+  events: EventSink;
   /** `https://127.0.0.1:PORT` without a trailing slash. */
   origin: string;
   subscriptionId: string;
@@ -20,6 +23,8 @@ export interface EmulatorRuntime {
 
 export interface RequestContext {
   runtime: EmulatorRuntime;
+  /** Same as `runtime.events`: publish an ACS event caused by this request. */
+  events: EventSink;
   method: string;
   /** Parsed request URL (origin = emulator origin). */
   url: URL;

@@ -10,6 +10,7 @@ import { handleAdminRequest } from "./admin";
 import { loadOrCreateCertificate } from "./certificate";
 import type { EmulatorRuntime } from "./context";
 import { mintEmulatorBearerToken } from "./credential";
+import { NO_EVENTS } from "./events";
 import type { FaultSpec } from "./faults";
 import { FaultInjector } from "./faults";
 import { handleRequest } from "./server";
@@ -80,7 +81,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (options.dataDir) saveState(options.dataDir, state);
   };
   const runtime: EmulatorRuntime = {
-    state, faults, origin: "https://127.0.0.1:0",
+    state, faults, events: NO_EVENTS, origin: "https://127.0.0.1:0",
     subscriptionId: EMULATOR_SUBSCRIPTION_ID, resourceGroupName: EMULATOR_RESOURCE_GROUP, serviceName: EMULATOR_SERVICE_NAME,
     workspaceId: EMULATOR_WORKSPACE_ID,
     hmacMaxSkewSeconds: options.hmacMaxSkewSeconds ?? 900,
