@@ -1,6 +1,7 @@
 // Types shared by the server and the per-surface handlers: the request context, a route match, a handler result.
 import type { IncomingHttpHeaders } from "node:http";
 import type { EventSink } from "./events";
+import type { EventGridDelivery } from "./eventgrid";
 import type { FaultInjector } from "./faults";
 import type { EmulatorState, LogRow } from "./state";
 
@@ -9,6 +10,8 @@ export interface EmulatorRuntime {
   faults: FaultInjector;
   /** Where handlers publish ACS events (a no-op sink unless event subscriptions are configured). */
   events: EventSink;
+  /** The Event Grid delivery behind `events`, when configured (admin API: subscriptions and delivery records). */
+  eventGrid?: EventGridDelivery;
   /** `https://127.0.0.1:PORT` without a trailing slash. */
   origin: string;
   subscriptionId: string;

@@ -11,6 +11,7 @@ import { loadOrCreateCertificate } from "./certificate";
 import type { EmulatorRuntime } from "./context";
 import { mintEmulatorBearerToken } from "./credential";
 import { NO_EVENTS } from "./events";
+import { EventGridDelivery, type EventGridOptions } from "./eventgrid";
 import type { FaultSpec } from "./faults";
 import { FaultInjector } from "./faults";
 import { handleRequest } from "./server";
@@ -18,6 +19,8 @@ import { loadState, saveState } from "./state";
 
 export { EmulatorCredential, mintEmulatorBearerToken } from "./credential";
 export type { FaultSpec } from "./faults";
+export type { EventGridOptions, EmulatedSubscription, EventGridEvent, DeliveryRecord } from "./eventgrid";
+export { decodeQueueMessage, deadLetterBlobName } from "./eventgrid";
 
 export interface EmulatorOptions {
   /** HTTPS port; 0 (default) picks a free one. */
@@ -31,6 +34,8 @@ export interface EmulatorOptions {
   faults?: FaultSpec[];
   /** Allowed x-ms-date skew for HMAC requests; the real value is unverified (default 900 s). */
   hmacMaxSkewSeconds?: number;
+  /** Event Grid delivery of the events the surfaces publish; default: none (events are discarded). */
+  eventGrid?: EventGridOptions;
 }
 
 export interface EmulatorInfo {
@@ -52,6 +57,8 @@ export interface EmulatorInfo {
 export interface EmulatorHandle extends EmulatorInfo {
   /** Connection string with the current primary key (changes after `regenerateKey`). */
   currentConnectionString(): string;
+  /** Present when `eventGrid` was given: delivery records, and `settled()` to wait for deliveries in flight. */
+  eventGrid?: EventGridDelivery;
   close(): Promise<void>;
 }
 
@@ -100,6 +107,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const port = await listen(server, options.port ?? 0);
   const adminPort = await listen(admin, 0);
   runtime.origin = `https://127.0.0.1:${port}`;
+  const eventGrid = options.eventGrid
+    ? new EventGridDelivery(options.eventGrid, {
+      // The system topic's events carry the Communication Services resource id as `topic` (Learn: ACS chat/email events).
+      topic: () => `/subscriptions/${runtime.subscriptionId}/resourceGroups/${runtime.resourceGroupName}/providers/Microsoft.Communication/communicationServices/${runtime.serviceName}`,
+      faults, now: () => runtime.now(),
+    })
+    : undefined;
+  if (eventGrid) {
+    runtime.events = eventGrid;
+    runtime.eventGrid = eventGrid;
+  }
   const endpoint = `${runtime.origin}/`;
   if (options.dataDir) flush();
 
@@ -119,9 +137,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     serviceName: runtime.serviceName,
     workspaceId: runtime.workspaceId,
     devBearerToken: mintEmulatorBearerToken({ lifetimeSeconds: 365 * 24 * 3600 }).token,
+    eventGrid,
     async close() {
       if (closed) return;
       closed = true;
+      await eventGrid?.close();
       await Promise.all([server, admin].map((s) => new Promise<void>((resolve) => {
         s.close(() => resolve());
         s.closeAllConnections();
