@@ -61,6 +61,8 @@ export async function handleAdminRequest(runtime: EmulatorRuntime, req: Incoming
         return sendJson(res, 200, { identities: Object.values(state.identities).map(({ id, deleted }) => ({ id, deleted })) });
       case "GET /threads":
         return sendJson(res, 200, { threads: Object.values(state.threads).map(({ id, deletedOn }) => ({ id, deleted: deletedOn !== undefined })) });
+      case "GET /event-deliveries":
+        return sendJson(res, 200, { subscriptions: runtime.eventGrid?.subscriptions ?? [], deliveries: runtime.eventGrid?.records ?? [] });
       case "GET /logs":
         return sendJson(res, 200, { rows: state.logs });
       case "GET /email":

@@ -1,12 +1,17 @@
 // Types shared by the server and the per-surface handlers: the request context, a route match, a handler result.
 import type { IncomingHttpHeaders } from "node:http";
 import type { EventSink } from "./events";
+import type { EventGridDelivery } from "./eventgrid";
 import type { FaultInjector } from "./faults";
 import type { EmulatorState, LogRow } from "./state";
 
 export interface EmulatorRuntime {
   state: EmulatorState;
   faults: FaultInjector;
+  /** Where handlers publish ACS events (a no-op sink unless event subscriptions are configured). */
+  events: EventSink;
+  /** The Event Grid delivery behind `events`, when configured (admin API: subscriptions and delivery records). */
+  eventGrid?: EventGridDelivery;
   /** `https://127.0.0.1:PORT` without a trailing slash. */
   origin: string;
   subscriptionId: string;
@@ -14,8 +19,6 @@ export interface EmulatorRuntime {
   serviceName: string;
   workspaceId: string;
   hmacMaxSkewSeconds: number;
-  /** Where handlers publish the ACS events Azure would send to Event Grid (no-op unless one is given). */
-  events: EventSink;
   /** Email timing: the Retry-After the send and its polls carry, and how many polls answer Running. */
   email: { retryAfterSeconds: number; runningPolls: number; verificationPolls: number };
   now(): number;
@@ -27,6 +30,8 @@ export interface EmulatorRuntime {
 
 export interface RequestContext {
   runtime: EmulatorRuntime;
+  /** Same as `runtime.events`: publish an ACS event caused by this request. */
+  events: EventSink;
   method: string;
   /** Parsed request URL (origin = emulator origin). */
   url: URL;

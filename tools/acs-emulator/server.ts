@@ -43,7 +43,7 @@ export async function handleRequest(runtime: EmulatorRuntime, req: IncomingMessa
   const correlationId = headerValue(req.headers, "x-ms-client-request-id") ?? randomUUID();
   const baseHeaders = { "x-ms-client-request-id": correlationId, "ms-cv": correlationId };
   let route: RouteMatch | undefined;
-  const ctx: RequestContext = { runtime, method, url: new URL("https://placeholder.invalid/"), rawUrl, headers: req.headers, body: Buffer.alloc(0), log: {} };
+  const ctx: RequestContext = { runtime, events: runtime.events, method, url: new URL("https://placeholder.invalid/"), rawUrl, headers: req.headers, body: Buffer.alloc(0), log: {} };
   let status = 500;
   try {
     let url: URL;
