@@ -159,7 +159,7 @@ describe("Operation-Id", () => {
     expect([first.id, again.id]).toEqual([operationId, operationId]);
     const ops = (await admin(emulator, "GET", "/email/operations")).json as { operations: { id: string }[] };
     expect(ops.operations.filter((o) => o.id === operationId)).toHaveLength(1);
-    const error = await failure(client.beginSend(message({ content: { subject: "Other" } }), { operationId }));
+    const error = await failure(client.beginSend(message({ content: { subject: "Other", plainText: "Other" } }), { operationId }));
     expect([error.statusCode, error.code]).toEqual([409, "Conflict"]);
   });
 });
@@ -211,5 +211,14 @@ describe("faults on the email operations", () => {
     await admin(emulator, "POST", "/faults", { operation: "getSendResult", status: 503, count: 1 });
     const error = await failure(client.beginSend(message()));
     expect([error.statusCode, error.code]).toEqual([503, "ServiceUnavailable"]);
+  });
+});
+
+describe("content", () => {
+  it("needs a plain-text or an HTML body (the SDK's EmailContent union)", async () => {
+    const token = (await new EmulatorCredential().getToken("https://communication.azure.com//.default")).token;
+    const sent = await rawRequest(emulator, "POST", "/emails:send?api-version=2025-09-01", { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      JSON.stringify({ ...message(), content: { subject: "only a subject" } }));
+    expect([sent.status, (sent.json as { error: { message: string } }).error.message]).toEqual([400, "Request body validation error. See property 'content': plainText or html is required."]);
   });
 });

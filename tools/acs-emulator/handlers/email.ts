@@ -97,6 +97,8 @@ function parseMessage(ctx: RequestContext): ParsedMessage {
   for (const key of ["plainText", "html"] as const) {
     if (content[key] !== undefined && typeof content[key] !== "string") throw invalid(`content.${key}`, "must be a string");
   }
+  // The SDK's EmailContent is PlainTextEmailContent | HtmlEmailContent: a body of one kind is required.
+  if (content.plainText === undefined && content.html === undefined) throw invalid("content", "plainText or html is required");
   if (!isRecord(body.recipients)) throw invalid("recipients", "is required");
   const recipients = [
     ...parseAddresses(body.recipients.to, "recipients.to", true),
