@@ -87,6 +87,7 @@ async function main(): Promise<void> {
         armBaseUrl: env.emulator.armBaseUrl,
         adminUrl: env.emulator.adminUrl,
         mappingTableConnectionString: env.azurite.connectionString,
+        events: env.events,
         tokenApiLog: logFile,
         pid: process.pid,
       },

@@ -13,6 +13,7 @@ import { createLogger } from "../../services/token-api/src/logger";
 import type { Metrics } from "../../services/token-api/src/telemetry";
 import { startAzuriteTables, type AzuriteTables } from "./azurite";
 import { startOidcIssuer, type OidcIssuer } from "./oidcIssuer";
+import { DEFAULT_STACK_FILE, readStackPlatformConfig, startLocalEvents, type LocalEventsInfo } from "./events";
 
 export { startOidcIssuer, mintLocalToken, loadOrCreateSigningKey, LOCAL_AUDIENCE, LOCAL_SCOPE } from "./oidcIssuer";
 
@@ -29,6 +30,8 @@ export interface LocalEnvironmentOptions {
   logStream?: DestinationStream;
   /** Fixed token API port (0 / unset = any free port). */
   tokenApiPort?: number;
+  /** The stack whose email and event routing the environment follows (default Pulumi.dev.yaml). */
+  stackFile?: string;
 }
 
 export interface LocalEnvironment {
@@ -39,6 +42,8 @@ export interface LocalEnvironment {
   tokenApi: { stop(): Promise<void>; start(): Promise<void>; metrics(): ReturnType<Metrics["snapshot"]>; env: Record<string, string> };
   /** Writes a new secret version holding the emulator's current primary connection string (what the rotation runbook does). */
   updateSecret(connectionString: string, activeKey: "primary" | "secondary"): Promise<string | undefined>;
+  /** The stack's event subscriptions as wired locally: Azurite queues, dead-letter container (env.json `events`). */
+  events: LocalEventsInfo;
   stop(): Promise<void>;
 }
 
@@ -49,7 +54,11 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   try {
     const azurite: AzuriteTables = await startAzuriteTables(join(dataDir, "azurite"));
     cleanup.push(() => azurite.stop());
-    const emulator = await startEmulator({ port: 0, dataDir: join(dataDir, "emulator") });
+    const stackFile = options.stackFile ?? DEFAULT_STACK_FILE;
+    const stackConfig = readStackPlatformConfig(stackFile);
+    const events = await startLocalEvents(dataDir, stackConfig, stackFile);
+    cleanup.push(() => events.stop());
+    const emulator = await startEmulator({ port: 0, dataDir: join(dataDir, "emulator"), eventGrid: events.eventGrid });
     cleanup.push(() => emulator.close());
     const keyFile = join(dataDir, "oidc-signing-key.json");
     const oidc = await startOidcIssuer({ keyFile });
@@ -113,6 +122,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       azurite: { connectionString: azurite.connectionString, stop: azurite.stop, start: azurite.start },
       tokenApi: { stop: stopTokenApi, start: startTokenApi, metrics: () => metrics!.snapshot(), env },
       updateSecret,
+      events: events.info,
       async stop() {
         for (const step of cleanup.reverse()) await step().catch(() => undefined);
       },
