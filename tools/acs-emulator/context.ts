@@ -19,7 +19,11 @@ export interface EmulatorRuntime {
   serviceName: string;
   workspaceId: string;
   hmacMaxSkewSeconds: number;
+  /** Email timing: the Retry-After the send and its polls carry, and how many polls answer Running. */
+  email: { retryAfterSeconds: number; runningPolls: number; verificationPolls: number };
   now(): number;
+  /** Runs `fn` after `ms` unless the emulator closes first. */
+  defer(fn: () => void, ms: number): void;
   /** Marks the state dirty so it is persisted (when a data directory is configured). */
   changed(): void;
 }
@@ -51,6 +55,8 @@ export interface RouteMatch {
   aliases?: string[];
   /** Present for ACS operations recorded in Log Analytics. */
   log?: { table: LogRow["table"]; operationName: string; category: string };
+  /** Largest request body this operation accepts (default MAX_BODY_BYTES, 1 MiB); larger gets 413. */
+  maxBodyBytes?: number;
   handle(ctx: RequestContext): Promise<HandlerResult> | HandlerResult;
 }
 
