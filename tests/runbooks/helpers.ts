@@ -56,6 +56,7 @@ export async function localTargetFor(env: LocalEnvironment): Promise<Target> {
     oidcAudience: env.oidc.audience,
     emulator: emulatorInfo,
     events: env.events,
+    email: env.email,
   };
   return fromLocalEnv(JSON.parse(JSON.stringify(doc)), async () => env.emulator.caCertPem);
 }

@@ -88,6 +88,7 @@ async function main(): Promise<void> {
         adminUrl: env.emulator.adminUrl,
         mappingTableConnectionString: env.azurite.connectionString,
         events: env.events,
+        email: env.email,
         tokenApiLog: logFile,
         pid: process.pid,
       },

@@ -23,6 +23,19 @@ export const DEFAULT_STACK_FILE = resolve(DEFAULT_PROJECT_ROOT, "Pulumi.dev.yaml
 export const LOCAL_RETRY_DELAYS_MS: readonly number[] = [1000];
 export const LOCAL_DEAD_LETTER_DELAY_MS = 1000;
 
+/**
+ * The local test recipient: any address without one of the emulator's outcome keywords (bounce@, suppressed@, ...;
+ * tools/acs-emulator/handlers/email.ts) is reported Delivered. example.com is reserved (RFC 2606), so nothing is mailed.
+ */
+export const LOCAL_TEST_RECIPIENT = "smoke-test@example.com";
+
+/** The `email` section of `.local-dev/env.json`. */
+export interface LocalEmailInfo {
+  /** Every `username@domain` the stack's domains configure (linked or not), as the stack output `emailSenderAddresses`. */
+  senderAddresses: string[];
+  testRecipient: string;
+}
+
 /** One subscription as `.local-dev/env.json` names it (`events.subscriptions[]`). */
 export interface LocalSubscriptionInfo {
   name: string;

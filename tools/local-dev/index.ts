@@ -1,7 +1,7 @@
 // startLocalEnvironment(): Azurite, the ACS emulator, a local OIDC issuer and the token API wired together in one process.
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { DestinationStream } from "pino";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { startEmulator, type EmulatorHandle } from "../acs-emulator/index";
@@ -13,7 +13,8 @@ import { createLogger } from "../../services/token-api/src/logger";
 import type { Metrics } from "../../services/token-api/src/telemetry";
 import { startAzuriteTables, type AzuriteTables } from "./azurite";
 import { startOidcIssuer, type OidcIssuer } from "./oidcIssuer";
-import { DEFAULT_STACK_FILE, readStackPlatformConfig, startLocalEvents, type LocalEventsInfo } from "./events";
+import { DEFAULT_STACK_FILE, LOCAL_TEST_RECIPIENT, readStackPlatformConfig, startLocalEvents, type LocalEmailInfo, type LocalEventsInfo } from "./events";
+import { emailSeedFromStack } from "../acs-emulator/stack-seed";
 
 export { startOidcIssuer, mintLocalToken, loadOrCreateSigningKey, LOCAL_AUDIENCE, LOCAL_SCOPE } from "./oidcIssuer";
 
@@ -44,6 +45,8 @@ export interface LocalEnvironment {
   updateSecret(connectionString: string, activeKey: "primary" | "secondary"): Promise<string | undefined>;
   /** The stack's event subscriptions as wired locally: Azurite queues, dead-letter container (env.json `events`). */
   events: LocalEventsInfo;
+  /** The stack's email senders as seeded into the emulator, and an address it always delivers to (env.json `email`). */
+  email: LocalEmailInfo;
   stop(): Promise<void>;
 }
 
@@ -58,7 +61,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     const stackConfig = readStackPlatformConfig(stackFile);
     const events = await startLocalEvents(dataDir, stackConfig, stackFile);
     cleanup.push(() => events.stop());
-    const emulator = await startEmulator({ port: 0, dataDir: join(dataDir, "emulator"), eventGrid: events.eventGrid });
+    const stackName = basename(stackFile).replace(/^Pulumi\.(.+)\.yaml$/, "$1");
+    const emulator = await startEmulator({
+      port: 0, dataDir: join(dataDir, "emulator"), eventGrid: events.eventGrid, email: emailSeedFromStack(stackName, dirname(stackFile)),
+    });
     cleanup.push(() => emulator.close());
     const keyFile = join(dataDir, "oidc-signing-key.json");
     const oidc = await startOidcIssuer({ keyFile });
@@ -123,6 +129,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       tokenApi: { stop: stopTokenApi, start: startTokenApi, metrics: () => metrics!.snapshot(), env },
       updateSecret,
       events: events.info,
+      email: { senderAddresses: emulator.emailSenderAddresses, testRecipient: LOCAL_TEST_RECIPIENT },
       async stop() {
         for (const step of cleanup.reverse()) await step().catch(() => undefined);
       },
