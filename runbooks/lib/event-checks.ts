@@ -104,6 +104,8 @@ export async function awaitEvents(
   eventType: string,
   keyOf: (data: Record<string, unknown>) => string | undefined,
   wanted: ReadonlySet<string>,
+  /** Other events this run caused (e.g. of its own earlier threads): deleted when seen, not waited for. */
+  alsoOurs: (data: Record<string, unknown>) => boolean = () => false,
 ): Promise<Map<string, Record<string, unknown>>> {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -121,8 +123,9 @@ export async function awaitEvents(
       for (const message of batch) {
         const event = decodeEvent(message.messageText);
         const key = event?.eventType === eventType && event.data ? keyOf(event.data) : undefined;
-        if (key === undefined || !wanted.has(key)) continue;
-        found.set(key, event!.data!);
+        const wantedHere = key !== undefined && wanted.has(key);
+        if (!wantedHere && !(event?.eventType === eventType && event.data && alsoOurs(event.data))) continue;
+        if (wantedHere) found.set(key, event!.data!);
         try {
           await queue.delete(message);
         } catch (error) {
@@ -189,7 +192,9 @@ export async function checkChatEvent(
   resources.threads.set(threadId, chat);
   const { id: messageId } = await chat.getChatThreadClient(threadId).sendMessage({ content: "smoke event" });
   const events = await awaitEvents(deps, route, CHAT_MESSAGE_EVENT,
-    (d) => (d.threadId === threadId && typeof d.messageId === "string" ? d.messageId : undefined), new Set([messageId]));
+    (d) => (d.threadId === threadId && typeof d.messageId === "string" ? d.messageId : undefined), new Set([messageId]),
+    // The chat-flow check's messages raise ChatMessageReceived too; they are this run's, so they go as well.
+    (d) => typeof d.threadId === "string" && resources.deletedThreads.includes(d.threadId));
   if (!events.has(messageId)) {
     throw new EventCheckFailure(`no ${short(CHAT_MESSAGE_EVENT)} for message ${messageId} on queue ${route.queueName} (subscription ${route.name}) after ${Math.round(deps.timeoutMs / 1000)} s`);
   }
