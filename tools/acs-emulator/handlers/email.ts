@@ -61,6 +61,9 @@ export function outcomeFor(address: string): { status: DeliveryStatus; statusMes
   return outcome ? { ...outcome, keyword } : DELIVERED;
 }
 
+/** The earliest an unpolled send finishes by itself. */
+const UNPOLLED_FINISH_MIN_MS = 250;
+
 const ADDRESS = /^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>".]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -94,6 +97,8 @@ function parseMessage(ctx: RequestContext): ParsedMessage {
   for (const key of ["plainText", "html"] as const) {
     if (content[key] !== undefined && typeof content[key] !== "string") throw invalid(`content.${key}`, "must be a string");
   }
+  // The SDK's EmailContent is PlainTextEmailContent | HtmlEmailContent: a body of one kind is required.
+  if (content.plainText === undefined && content.html === undefined) throw invalid("content", "plainText or html is required");
   if (!isRecord(body.recipients)) throw invalid("recipients", "is required");
   const recipients = [
     ...parseAddresses(body.recipients.to, "recipients.to", true),
@@ -211,8 +216,9 @@ export function matchEmail(method: string, segments: string[]): RouteMatch | und
         };
         email.operations[id] = op;
         ctx.runtime.changed();
-        // Delivery happens whether or not anyone polls: at the latest when the polls would have finished it.
-        const finishAfterMs = ctx.runtime.email.retryAfterSeconds * 1000 * (ctx.runtime.email.runningPolls + 1);
+        // Delivery happens whether or not anyone polls: at the latest when the polls would have finished it (and
+        // never before a prompt poller could see Running).
+        const finishAfterMs = Math.max(UNPOLLED_FINISH_MIN_MS, ctx.runtime.email.retryAfterSeconds * 1000 * (ctx.runtime.email.runningPolls + 1));
         ctx.runtime.defer(() => finishOperation(ctx, op), finishAfterMs);
         return { status: 202, body: resultBody(op), headers };
       },
