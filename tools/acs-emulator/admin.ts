@@ -5,6 +5,7 @@ import type { EmulatorRuntime } from "./context";
 import { EmulatorError, errorBody, sendJson } from "./errors";
 import { VERIFICATION_STATUSES, VERIFICATION_TYPES, type DomainRecord, type VerificationType } from "./email-state";
 import { parseFaultSpec } from "./faults";
+import { emulatedSubscriptionsSchema } from "./eventgrid";
 import { isRecord } from "./jwt";
 
 function readJson(req: IncomingMessage): Promise<unknown> {
@@ -61,6 +62,19 @@ export async function handleAdminRequest(runtime: EmulatorRuntime, req: Incoming
         return sendJson(res, 200, { identities: Object.values(state.identities).map(({ id, deleted }) => ({ id, deleted })) });
       case "GET /threads":
         return sendJson(res, 200, { threads: Object.values(state.threads).map(({ id, deletedOn }) => ({ id, deleted: deletedOn !== undefined })) });
+      case "GET /event-subscriptions":
+        return sendJson(res, 200, { subscriptions: runtime.eventGrid?.subscriptions ?? [] });
+      case "PUT /event-subscriptions": {
+        if (!runtime.eventGrid) throw new EmulatorError(409, "EventGridNotConfigured", "Event Grid delivery is off: start the emulator with the eventGrid option (npm run dev does).");
+        const body = await readJson(req);
+        const parsed = emulatedSubscriptionsSchema.safeParse(isRecord(body) ? body.subscriptions : undefined);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new EmulatorError(400, "InvalidSubscriptions", `subscriptions${issue?.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("") ?? ""}: ${issue?.message ?? "invalid"}`);
+        }
+        runtime.eventGrid.replaceSubscriptions(parsed.data);
+        return sendJson(res, 200, { subscriptions: parsed.data });
+      }
       case "GET /event-deliveries":
         return sendJson(res, 200, { subscriptions: runtime.eventGrid?.subscriptions ?? [], deliveries: runtime.eventGrid?.records ?? [] });
       case "GET /logs":

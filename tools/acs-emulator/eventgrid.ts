@@ -17,6 +17,7 @@
 //   "Dead letter and retry policies" https://learn.microsoft.com/azure/event-grid/manage-event-delivery (blob name
 //   `<SUBSCRIPTION NAME UPPER-CASED>/YYYY/M/D/H/<guid>.json`, date and hour UTC without zero padding, holding an array).
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { BlobServiceClient } from "@azure/storage-blob";
 import type { AcsEvent, EventSink } from "./events";
@@ -39,6 +40,18 @@ export interface EmulatedSubscription {
   /** Blob container for dead letters; without one, undeliverable events are dropped (as in Azure). */
   deadLetterContainerName?: string;
 }
+
+const NAME = /^[A-Za-z0-9-]{3,64}$/;
+const QUEUE = /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/;
+/** Validates subscriptions given over the admin API; limits from "Event Grid message delivery and retry". */
+export const emulatedSubscriptionsSchema = z.array(z.object({
+  name: z.string().regex(NAME, "name must be 3-64 letters, digits and hyphens"),
+  includedEventTypes: z.array(z.string().regex(/^Microsoft\.Communication\.[A-Za-z]+$/, "event types are Microsoft.Communication.<Type>")).min(1),
+  queueName: z.string().regex(QUEUE, "queueName must be 3-63 lowercase letters, digits and single hyphens"),
+  maxDeliveryAttempts: z.number().int().min(1).max(30),
+  eventTimeToLiveInMinutes: z.number().int().min(1).max(1440),
+  deadLetterContainerName: z.string().regex(QUEUE, "deadLetterContainerName must be 3-63 lowercase letters, digits and single hyphens").optional(),
+}).strict());
 
 export interface EventGridOptions {
   subscriptions: EmulatedSubscription[];
@@ -134,6 +147,11 @@ export class EventGridDelivery implements EventSink {
 
   get subscriptions(): readonly EmulatedSubscription[] {
     return this.options.subscriptions;
+  }
+
+  /** Replaces the subscriptions (admin `PUT /event-subscriptions`); deliveries already started keep their subscription. */
+  replaceSubscriptions(subscriptions: EmulatedSubscription[]): void {
+    this.options.subscriptions = subscriptions;
   }
 
   /** Wraps the ACS event in the Event Grid schema and starts one delivery per matching subscription; never throws. */

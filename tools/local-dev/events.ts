@@ -10,7 +10,7 @@ import { BlobServiceClient } from "@azure/storage-blob";
 import { parseConfig, rawConfigFromPulumi, type PlatformConfig } from "../../stacks/config";
 import { DEFAULT_PROJECT_ROOT, readStackConfig } from "../plan/harness";
 import type { EventRoutingConfig } from "../../components/event-routing/event-types";
-import type { EmulatedSubscription } from "../acs-emulator/eventgrid";
+import type { EmulatedSubscription, EventGridOptions } from "../acs-emulator/eventgrid";
 import { DEV_ACCOUNT, DEV_KEY, freePort } from "./azurite";
 
 /** The stack whose config the local environment follows unless told otherwise. */
@@ -22,6 +22,19 @@ export const DEFAULT_STACK_FILE = resolve(DEFAULT_PROJECT_ROOT, "Pulumi.dev.yaml
  */
 export const LOCAL_RETRY_DELAYS_MS: readonly number[] = [1000];
 export const LOCAL_DEAD_LETTER_DELAY_MS = 1000;
+
+/**
+ * The local test recipient: any address without one of the emulator's outcome keywords (bounce@, suppressed@, ...;
+ * tools/acs-emulator/handlers/email.ts) is reported Delivered. example.com is reserved (RFC 2606), so nothing is mailed.
+ */
+export const LOCAL_TEST_RECIPIENT = "smoke-test@example.com";
+
+/** The `email` section of `.local-dev/env.json`. */
+export interface LocalEmailInfo {
+  /** Every `username@domain` the stack's domains configure (linked or not), as the stack output `emailSenderAddresses`. */
+  senderAddresses: string[];
+  testRecipient: string;
+}
 
 /** One subscription as `.local-dev/env.json` names it (`events.subscriptions[]`). */
 export interface LocalSubscriptionInfo {
@@ -151,4 +164,37 @@ export async function provisionEventStorage(connectionString: string, subscripti
   const queues = QueueServiceClient.fromConnectionString(connectionString);
   for (const queueName of new Set(subscriptions.map((s) => s.queueName))) await queues.getQueueClient(queueName).createIfNotExists();
   await BlobServiceClient.fromConnectionString(connectionString).getContainerClient(deadLetterContainerName).createIfNotExists();
+}
+
+export interface LocalEvents {
+  /** What `startEmulator({ eventGrid })` needs. */
+  eventGrid: EventGridOptions;
+  /** The `events` section of env.json. */
+  info: LocalEventsInfo;
+  stop(): Promise<void>;
+}
+
+/** Reads the stack's `eventRouting`, starts Azurite queue + blob, creates the queues and the dead-letter container. */
+export async function startLocalEvents(dataDir: string, config: PlatformConfig, stackFile: string): Promise<LocalEvents> {
+  const routing = config.eventRouting;
+  const subscriptions = emulatedSubscriptions(routing);
+  const storage = await startAzuriteEventStorage(join(dataDir, "azurite-events"));
+  try {
+    await provisionEventStorage(storage.connectionString, subscriptions, routing.deadLetterContainerName);
+  } catch (error) {
+    await storage.stop();
+    throw error;
+  }
+  return {
+    eventGrid: { subscriptions, storageConnectionString: storage.connectionString, retryDelaysMs: LOCAL_RETRY_DELAYS_MS, deadLetterDelayMs: LOCAL_DEAD_LETTER_DELAY_MS },
+    info: {
+      stackFile,
+      storageConnectionString: storage.connectionString,
+      queueEndpoint: storage.queueEndpoint,
+      blobEndpoint: storage.blobEndpoint,
+      deadLetterContainerName: routing.deadLetterContainerName,
+      subscriptions: subscriptionInfo(routing),
+    },
+    stop: storage.stop,
+  };
 }
