@@ -30,7 +30,7 @@ async function start(verificationPolls = 2): Promise<{ emulator: EmulatorHandle;
       ],
     },
   });
-  const { close: _close, currentConnectionString: _current, ...info } = emulator;
+  const { close: _close, currentConnectionString: _current, eventGrid: _eventGrid, ...info } = emulator;
   const envFile = path.join(mkdtempSync(path.join(tmpdir(), "verify-domain-")), "env.json");
   writeFileSync(envFile, JSON.stringify({ tokenApiUrl: "http://127.0.0.1:9", acsEndpoint: emulator.endpoint, emulator: info }));
   return { emulator, envFile };
