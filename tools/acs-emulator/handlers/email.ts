@@ -25,8 +25,9 @@ export const EMAIL_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
 /**
  * Sender checks. `DomainNotLinked` "The specified sender domain has not been linked." is the error ACS gives for a
- * sender whose domain is not linked to the resource (message: MicrosoftDocs/azure-docs#123379 and
- * https://community.auth0.com/t/114685; code and status 404 as users report them). `InvalidSenderUserName` with
+ * sender whose domain is not linked to the resource (message: https://github.com/MicrosoftDocs/azure-docs/issues/123379
+ * and https://community.auth0.com/t/error-the-specified-sender-domain-has-not-been-linked-on-sending-email/114685;
+ * code and status 404 as users report them). `InvalidSenderUserName` with
  * "Invalid email sender username: '<name>'. Please use a username from the list of valid usernames configured by your
  * admin." is what ACS answers for a username the domain lacks (reported by users; the HTTP status, 400 here, is
  * unverified).
@@ -71,7 +72,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const emailError = (status: number, code: string, message: string, target?: string): EmulatorError =>
   new EmulatorError(status, code, message, { "x-ms-error-code": code }, target);
 
-/** The shape of the real service's validation errors (azure-sdk-for-java#39910: "Request body validation error. See property 'senderAddress'"). */
+/**
+ * The shape of the real service's validation errors ("Request body validation error. See property 'senderAddress'",
+ * https://github.com/Azure/azure-sdk-for-java/issues/39910).
+ */
 const invalid = (property: string, why?: string): EmulatorError =>
   emailError(400, "BadRequest", `Request body validation error. See property '${property}'${why ? `: ${why}` : ""}.`, property);
 
