@@ -13,7 +13,7 @@ import { decodeSegment, jsonBody, requireApiVersion } from "../body";
 import type { RequestContext, RouteMatch } from "../context";
 import { headerValue } from "../context";
 import type { DeliveryStatus, EmailOperationRecord } from "../email-state";
-import { domainResourceId } from "../email-state";
+import { domainResourceId, MAX_EMAIL_OPERATIONS } from "../email-state";
 import { EmulatorError } from "../errors";
 import { isRecord } from "../jwt";
 import { authenticate } from "./identity";
@@ -223,6 +223,8 @@ export function matchEmail(method: string, segments: string[]): RouteMatch | und
           createdOn: new Date(ctx.runtime.now()).toISOString(), reported: false,
         };
         email.operations[id] = op;
+        const ids = Object.keys(email.operations);
+        for (const old of ids.slice(0, Math.max(0, ids.length - MAX_EMAIL_OPERATIONS))) delete email.operations[old];
         ctx.runtime.changed();
         // Delivery happens whether or not anyone polls: at the latest when the polls would have finished it (and
         // never before a prompt poller could see Running).
