@@ -152,6 +152,15 @@ describe("verify-domain --local", () => {
     expect(service.errors[0]).toBe("error: email service ecs-other not found; the resource group has: ecs-acsplat-prod\nRun with --help for usage.");
   });
 
+  it("exits 1 with one line when ARM refuses initiateVerification (fault), and nothing was started", async () => {
+    const { emulator: e, envFile } = await start();
+    await adminJson(e, "POST", "/faults", { operation: "initiateVerification", status: 403, count: 1 });
+    const out = capture();
+    expect(await main(["--local", "--local-env", envFile], { out })).toBe(1);
+    expect(out.errors).toEqual(["error: HTTP 403 Forbidden: Injected fault for operation 'initiateVerification'."]);
+    expect(await states(e)).toEqual(["Domain=NotStarted", "SPF=NotStarted", "DKIM=NotStarted", "DKIM2=NotStarted", "DMARC=NotStarted"]);
+  });
+
   it("exits 2 without a target and with a bad flag value", async () => {
     const none = capture();
     expect(await main([], { out: none })).toBe(2);
