@@ -1,14 +1,16 @@
 // `npm run smoke`: the post-deploy smoke test (issue #7 part 1) — token API, identity, chat and optionally logs, one pass/fail line each.
 import { randomUUID } from "node:crypto";
-import { ExitCode, consoleOutput, formatDuration, parseCommandLine, parseSeconds, usageFailure, type Output } from "../tools/cli-kit";
+import { ExitCode, UsageError, consoleOutput, formatDuration, parseCommandLine, parseSeconds, usageFailure, type Output } from "../tools/cli-kit";
 import {
   callerTokenSourceFor,
   chatClientFactoryFor,
   connectionStringFor,
   credentialFor,
   identityClientFor,
+  eventCheckDepsFor,
   logQueryFor,
 } from "./lib/environment";
+import { QUEUE_READER_ROLE } from "./lib/event-checks";
 import { checkTitles, runSmokeChecks, type CheckResult, type SmokeDeps, type SmokeReport } from "./lib/smoke-checks";
 import { resolveTarget, type Target } from "./lib/target";
 
@@ -19,7 +21,12 @@ Proves a deployed acs-platform environment works end to end, one PASS/FAIL line 
   2. a token minted through POST /api/token for a fresh smoke identity
   3. identity SDK: create a user, issue a chat token, revoke it, delete the user
   4. chat SDK: two users, a thread, one message each, both listed back, the thread deleted
-  5. with --verify-logs: those operations appear in Log Analytics
+  5. email: one message from each configured sender domain to --email-to; the send succeeds and its
+     EmailDeliveryReportReceived event (matched by message id) arrives on the email-delivery queue
+  6. events: a chat message arrives as ChatMessageReceived on the queue a subscription routes it to
+  7. with --verify-logs: those operations appear in Log Analytics
+Checks 5 and 6 are skipped, with the reason, when no subscription routes the event to a storage queue; they
+delete the queue messages they consumed.
 Everything it creates in ACS is deleted again, also when a check fails.
 
 Target (exactly one):
@@ -31,12 +38,15 @@ Target (exactly one):
 Options:
   --verify-logs       also check Log Analytics; polls until --logs-timeout because ingestion takes minutes
   --logs-timeout S    seconds to wait for log rows (default 900 for Azure, 60 locally)
+  --email-to ADDRESS  test recipient of the email check (locally: the emulator's always-delivered address)
+  --events-timeout S  seconds to wait for each event on its queue (default 600 for Azure, 30 locally)
   --json              print one JSON document (for CI) instead of lines
   -h, --help          show this help
 
 Credentials: in Azure, DefaultAzureCredential (az login, workload identity in CI). It needs Key Vault Secrets
 User on the vault (the smoke test reads the ACS connection string there), a caller token for the token API's
-audience, and Log Analytics Reader for --verify-logs.
+audience, Log Analytics Reader for --verify-logs, and "${QUEUE_READER_ROLE.name}" (${QUEUE_READER_ROLE.id}) on the
+routing storage account's queues (output eventStorageAccountName) for the event checks.
 
 Exit codes: 0 every check passed; 1 a check failed (see the FAIL line); 2 bad arguments or unusable target.
 Example: npm run smoke -- --local --json`;
@@ -48,6 +58,8 @@ const flags = {
   "local-env": { type: "string" },
   "verify-logs": { type: "boolean" },
   "logs-timeout": { type: "string" },
+  "email-to": { type: "string" },
+  "events-timeout": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -55,7 +67,7 @@ const flags = {
 /** Builds the smoke dependencies from a target with the real SDKs. */
 export async function smokeDepsFor(
   target: Target,
-  options: { verifyLogs: boolean; logsTimeoutMs: number; callerToken?: SmokeDeps["callerToken"] },
+  options: { verifyLogs: boolean; logsTimeoutMs: number; callerToken?: SmokeDeps["callerToken"]; eventsTimeoutMs?: number; emailTo?: string },
 ): Promise<SmokeDeps> {
   const credential = await credentialFor(target);
   const connectionString = await connectionStringFor(target, credential);
@@ -65,6 +77,10 @@ export async function smokeDepsFor(
     identityClient: identityClientFor(target, connectionString),
     chatClient: chatClientFactoryFor(target),
     smokeSubject: `smoke-${randomUUID()}`,
+    events: eventCheckDepsFor(target, credential, connectionString, {
+      timeoutMs: options.eventsTimeoutMs ?? (target.kind === "local" ? 30_000 : 600_000),
+      emailTo: options.emailTo,
+    }),
     logs: options.verifyLogs
       ? { query: logQueryFor(target, credential), timeoutMs: options.logsTimeoutMs, pollIntervalMs: target.kind === "local" ? 1000 : 15_000 }
       : undefined,
@@ -96,7 +112,10 @@ export async function main(argv: string[], out: Output = consoleOutput(argv.incl
     }
     target = await resolveTarget({ stack: args.stack, outputs: args.outputs, local: args.local, localEnv: args["local-env"] });
     const logsTimeoutMs = parseSeconds("logs-timeout", args["logs-timeout"], target.kind === "local" ? 60 : 900) * 1000;
-    deps = await smokeDepsFor(target, { verifyLogs: args["verify-logs"] === true, logsTimeoutMs });
+    const eventsTimeoutMs = parseSeconds("events-timeout", args["events-timeout"], target.kind === "local" ? 30 : 600) * 1000;
+    const emailTo = args["email-to"];
+    if (emailTo !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(emailTo)) throw new UsageError(`--email-to must be an e-mail address, not "${emailTo}"`);
+    deps = await smokeDepsFor(target, { verifyLogs: args["verify-logs"] === true, logsTimeoutMs, eventsTimeoutMs, emailTo });
   } catch (error) {
     return usageFailure(out, error);
   }

@@ -22,5 +22,7 @@ export const tokenApiAudience = outputs.tokenApiAudience;
 export const oidcIssuer = outputs.oidcIssuer;
 export const eventGridSystemTopicName = outputs.eventGridSystemTopicName;
 export const eventQueueNames = outputs.eventQueueNames;
+export const eventStorageAccountName = outputs.eventStorageAccountName;
+export const eventSubscriptions = outputs.eventSubscriptions;
 export const deadLetterContainerName = outputs.deadLetterContainerName;
 export const mappingTableName = outputs.mappingTableName;

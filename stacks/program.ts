@@ -38,6 +38,10 @@ export interface StackOutputs {
   oidcIssuer: pulumi.Output<string>;
   eventGridSystemTopicName: pulumi.Output<string>;
   eventQueueNames: pulumi.Output<string[]>;
+  /** Routing storage account: the smoke test reads its queues at https://NAME.queue.core.windows.net/. */
+  eventStorageAccountName: pulumi.Output<string>;
+  /** Each event subscription with its event types and storage queue, so the smoke test knows where each event lands. */
+  eventSubscriptions: pulumi.Output<{ name: string; eventTypes: string[]; queueName?: string }[]>;
   deadLetterContainerName: pulumi.Output<string>;
   mappingTableName: pulumi.Output<string>;
 }
@@ -200,6 +204,10 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     oidcIssuer: pulumi.output(config.tokenApi.oidc.issuer),
     eventGridSystemTopicName: events.name,
     eventQueueNames: events.queueNames,
+    eventStorageAccountName: events.storageAccountName,
+    eventSubscriptions: pulumi.output(config.eventRouting.subscriptions.map((s) => ({
+      name: s.name, eventTypes: [...s.eventTypes], ...(s.destination.type === "storageQueue" ? { queueName: s.destination.queueName ?? s.name } : {}),
+    }))),
     deadLetterContainerName: events.deadLetterContainerName,
     mappingTableName: tokenApi.mappingTableName,
   };

@@ -9,10 +9,13 @@ import type { TokenCredential } from "@azure/core-auth";
 import { DefaultAzureCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query";
+import { EmailClient } from "@azure/communication-email";
+import { QueueServiceClient } from "@azure/storage-queue";
 import { UsageError } from "../../tools/cli-kit";
 import { StaticTokenCredential } from "./credentials";
 import { ArmKeyManagement, KeyVaultSecretStore, SdkIdentityCheck, TokenApiReadiness } from "./azure-ports";
 import type { CallerTokenSource, ChatClientFactory, LogQuery } from "./smoke-checks";
+import type { EmailSend, EventCheckDeps, EventQueue } from "./event-checks";
 import { requireFields, type Target } from "./target";
 
 /** Client options shared by every SDK client: trust the emulator's CA locally, nothing special in Azure. */
@@ -133,5 +136,62 @@ export function rotationAdaptersFor(target: Target, credential: TokenCredential)
     secrets: new KeyVaultSecretStore(secretClientFor(target, credential), target.acsSecretName),
     readiness: new TokenApiReadiness(target.tokenApiUrl),
     identity: new SdkIdentityCheck(sdkOptions(target)),
+  };
+}
+
+/**
+ * The queue service holding the routing queues: locally Azurite (its connection string in env.json); in Azure the
+ * routing account with the caller's Entra identity (shared keys are off on that account, see components/event-routing).
+ */
+export function queueServiceFor(target: Target, credential: TokenCredential): QueueServiceClient | undefined {
+  if (target.kind === "local") {
+    const connection = target.local?.eventStorageConnectionString;
+    return connection ? QueueServiceClient.fromConnectionString(connection) : undefined;
+  }
+  return target.eventStorageAccountName ? new QueueServiceClient(`https://${target.eventStorageAccountName}.queue.core.windows.net`, credential) : undefined;
+}
+
+/** Adapts a storage queue to what the event checks use. */
+export function eventQueueFor(service: QueueServiceClient, queueName: string): EventQueue {
+  const queue = service.getQueueClient(queueName);
+  return {
+    receive: async (count, visibilityTimeout) => (await queue.receiveMessages({ numberOfMessages: count, visibilityTimeout })).receivedMessageItems,
+    delete: async (message) => {
+      await queue.deleteMessage(message.messageId, message.popReceipt);
+    },
+  };
+}
+
+/** Sends through the real Email SDK and waits for its long-running operation. */
+export function emailSendFor(target: Target, connectionString: string): EmailSend {
+  const client = new EmailClient(connectionString, sdkOptions(target));
+  return async ({ senderAddress, recipient, subject, plainText }) => {
+    const poller = await client.beginSend(
+      { senderAddress, recipients: { to: [{ address: recipient }] }, content: { subject, plainText } },
+      { updateIntervalInMs: target.kind === "local" ? 200 : 5000 },
+    );
+    const result = await poller.pollUntilDone();
+    return { id: result.id, status: result.status, ...(result.error?.message ? { error: result.error.message } : {}) };
+  };
+}
+
+/** Everything the email and event checks need for a target; routes come from the stack's own subscriptions. */
+export function eventCheckDepsFor(
+  target: Target,
+  credential: TokenCredential,
+  connectionString: string,
+  options: { timeoutMs: number; emailTo?: string },
+): EventCheckDeps {
+  const service = queueServiceFor(target, credential);
+  return {
+    routes: service ? (target.eventSubscriptions ?? []) : [],
+    queue: (queueName) => eventQueueFor(service as QueueServiceClient, queueName),
+    timeoutMs: options.timeoutMs,
+    pollIntervalMs: target.kind === "local" ? 250 : 10_000,
+    email: {
+      send: emailSendFor(target, connectionString),
+      senders: target.emailSenderAddresses ?? [],
+      recipient: options.emailTo ?? target.local?.emailTestRecipient,
+    },
   };
 }

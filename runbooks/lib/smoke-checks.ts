@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { ChatClient } from "@azure/communication-chat";
 import type { CommunicationIdentityClient } from "@azure/communication-identity";
 import { describeError } from "../../tools/cli-kit";
+import { checkChatEvent, checkEmailDelivery, SkipCheck, type EventCheckDeps } from "./event-checks";
 
 export type CheckStatus = "pass" | "fail" | "skip";
 
@@ -21,6 +22,8 @@ export const checkTitles = {
   "token-api-token": "token minted through /api/token",
   "identity-flow": "identity flow: create user, chat token, revoke, delete",
   "chat-flow": "chat flow: two users, a thread, a message each, listed back, thread deleted",
+  "email-delivery": "email from each sender domain, delivery report on its queue",
+  "chat-event": "chat message arrives as ChatMessageReceived on its queue",
   "log-ingestion": "operations visible in Log Analytics",
   cleanup: "cleanup of everything the smoke test created",
 } as const;
@@ -40,6 +43,8 @@ export interface SmokeDeps {
   callerToken: CallerTokenSource;
   identityClient: CommunicationIdentityClient;
   chatClient: ChatClientFactory;
+  /** Event routing of the target: its subscriptions, queue access and email senders; absent = the event checks are not run. */
+  events?: EventCheckDeps;
   /** Present when --verify-logs was given. */
   logs?: { query: LogQuery; timeoutMs: number; pollIntervalMs: number };
   fetch?: typeof fetch;
@@ -103,6 +108,15 @@ export async function runSmokeChecks(deps: SmokeDeps): Promise<SmokeReport> {
     } else {
       record(skipped("chat-flow", "the identity flow failed, so chat users cannot be created"));
     }
+    if (deps.events) {
+      const events = deps.events;
+      record(await timed("email-delivery", now, () => checkEmailDelivery(events)));
+      if (status("identity-flow") === "pass") {
+        record(await timed("chat-event", now, () => checkChatEvent({ ...events, identityClient: deps.identityClient, chatClient: deps.chatClient }, resources)));
+      } else {
+        record(skipped("chat-event", "the identity flow failed, so chat users cannot be created"));
+      }
+    }
     if (deps.logs) {
       const logs = deps.logs;
       if (status("identity-flow") === "pass" && status("chat-flow") === "pass") {
@@ -128,6 +142,7 @@ async function timed(name: CheckName, now: () => number, check: () => Promise<st
     const detail = await check();
     return { name, title: checkTitles[name], status: "pass", durationMs: now() - t0, detail };
   } catch (error) {
+    if (error instanceof SkipCheck) return { name, title: checkTitles[name], status: "skip", durationMs: now() - t0, detail: error.message };
     return { name, title: checkTitles[name], status: "fail", durationMs: now() - t0, detail: describeError(error) };
   }
 }

@@ -23,6 +23,12 @@ export interface Target {
   resourceGroupName?: string;
   acsName?: string;
   logAnalyticsWorkspaceId?: string;
+  /** The stack's event subscriptions (output `eventSubscriptions`; locally env.json `events.subscriptions`). */
+  eventSubscriptions?: { name: string; eventTypes: string[]; queueName?: string }[];
+  /** Routing storage account (output `eventStorageAccountName`); its queues are at https://NAME.queue.core.windows.net/. */
+  eventStorageAccountName?: string;
+  /** Sender addresses of the linked email domains (output `emailSenderAddresses`; locally env.json `email.senderAddresses`). */
+  emailSenderAddresses?: string[];
   /** Only for the local environment: what stands in for Azure (emulator endpoints, its CA, a static bearer token). */
   local?: LocalDetails;
 }
@@ -41,12 +47,17 @@ export interface LocalDetails {
   /** Signing key file of the local OIDC issuer; when present, caller tokens are minted in-process. */
   oidcKeyFile?: string;
   oidcScope?: string;
+  /** Connection string of the Azurite account holding the event queues (env.json `events.storageConnectionString`). */
+  eventStorageConnectionString?: string;
+  /** An address the emulator always delivers to (env.json `email.testRecipient`). */
+  emailTestRecipient?: string;
 }
 
 /** The documented default file `npm run dev` writes (docs/interfaces.md, local-dev contract). */
 export const localEnvFile = path.resolve(__dirname, "..", "..", ".local-dev", "env.json");
 
 const nonEmpty = z.string().min(1);
+const eventSubscriptionsSchema = z.array(z.looseObject({ name: nonEmpty, eventTypes: z.array(nonEmpty), queueName: nonEmpty.optional() }));
 
 /** Stack outputs as `pulumi stack output --json --show-secrets` prints them (docs/interfaces.md). */
 const stackOutputsSchema = z.looseObject({
@@ -60,6 +71,9 @@ const stackOutputsSchema = z.looseObject({
   resourceGroupName: nonEmpty.optional(),
   acsName: nonEmpty.optional(),
   logAnalyticsWorkspaceId: nonEmpty.optional(),
+  eventSubscriptions: eventSubscriptionsSchema.optional(),
+  eventStorageAccountName: nonEmpty.optional(),
+  emailSenderAddresses: z.array(nonEmpty).optional(),
 });
 
 /** `.local-dev/env.json`: the documented fields, plus the emulator handle's fields either flat or under `emulator`. */
@@ -87,6 +101,8 @@ const localEnvSchema = emulatorFieldsSchema.extend({
   oidcKeyFile: nonEmpty.optional(),
   oidcScope: nonEmpty.optional(),
   emulator: emulatorFieldsSchema.optional(),
+  events: z.looseObject({ storageConnectionString: nonEmpty, subscriptions: eventSubscriptionsSchema }).optional(),
+  email: z.looseObject({ senderAddresses: z.array(nonEmpty), testRecipient: nonEmpty.optional() }).optional(),
 });
 
 export const defaultSecretName = "acs-connection-string";
@@ -159,6 +175,9 @@ export function fromStackOutputs(raw: unknown, kind: "stack" | "outputs", label:
     resourceGroupName: o.resourceGroupName,
     acsName: o.acsName,
     logAnalyticsWorkspaceId: o.logAnalyticsWorkspaceId,
+    eventSubscriptions: o.eventSubscriptions,
+    eventStorageAccountName: o.eventStorageAccountName,
+    emailSenderAddresses: o.emailSenderAddresses,
   };
 }
 
@@ -188,7 +207,11 @@ export async function fromLocalEnv(raw: unknown, readText: (file: string) => Pro
     resourceGroupName: emu.resourceGroupName ?? wellKnown?.EMULATOR_RESOURCE_GROUP,
     acsName: emu.serviceName ?? wellKnown?.EMULATOR_SERVICE_NAME,
     logAnalyticsWorkspaceId: emu.workspaceId ?? wellKnown?.EMULATOR_WORKSPACE_ID,
+    eventSubscriptions: env.events?.subscriptions,
+    emailSenderAddresses: env.email?.senderAddresses,
     local: {
+      eventStorageConnectionString: env.events?.storageConnectionString,
+      emailTestRecipient: env.email?.testRecipient,
       connectionString: emu.connectionString,
       caCertPem,
       armBaseUrl: emu.armBaseUrl,

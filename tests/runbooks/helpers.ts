@@ -48,13 +48,15 @@ export async function closedPort(): Promise<number> {
 
 /** The `.local-dev/env.json` document for an in-process local environment, parsed by the same code as `--local`. */
 export async function localTargetFor(env: LocalEnvironment): Promise<Target> {
-  const { close: _close, currentConnectionString: _current, ...emulatorInfo } = env.emulator;
+  const { close: _close, currentConnectionString: _current, eventGrid: _eventGrid, ...emulatorInfo } = env.emulator;
   const doc = {
     tokenApiUrl: env.tokenApiUrl,
     acsEndpoint: env.emulator.endpoint,
     oidcIssuer: env.oidc.issuer,
     oidcAudience: env.oidc.audience,
     emulator: emulatorInfo,
+    events: env.events,
+    email: env.email,
   };
   return fromLocalEnv(JSON.parse(JSON.stringify(doc)), async () => env.emulator.caCertPem);
 }

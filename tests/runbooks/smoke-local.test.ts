@@ -36,12 +36,16 @@ describe("smoke test against the local environment", () => {
       "token-api-token:pass",
       "identity-flow:pass",
       "chat-flow:pass",
+      "email-delivery:pass",
+      "chat-event:pass",
       "log-ingestion:pass",
       "cleanup:pass",
     ]);
     expect(report.ok).toBe(true);
     expect(report.results[1]?.detail).toMatch(/^ready; secret version \S+, active key primary$/);
-    expect(report.results[6]?.detail).toBe("erased 1 token API caller(s)");
+    expect(report.results[5]?.detail).toMatch(/^1 email\(s\) from [0-9a-f-]{36}\.azurecomm\.net to smoke-test@example\.com: sent, Delivered report on queue email-delivery \(subscription email-delivery\)$/);
+    expect(report.results[6]?.detail).toMatch(/^message \d+ arrived as ChatMessageReceived on queue chat-messages \(subscription chat-messages\)$/);
+    expect(report.results[8]?.detail).toBe("erased 1 token API caller(s)");
     expect(await leftovers(env.emulator)).toEqual({ identities: [], threads: [] });
   });
 
@@ -55,6 +59,8 @@ describe("smoke test against the local environment", () => {
         "token-api-token:skip",
         "identity-flow:pass",
         "chat-flow:pass",
+        "email-delivery:pass",
+        "chat-event:pass",
         "cleanup:pass",
       ]);
       expect(report.results[0]?.detail).toBe(`GET ${target.tokenApiUrl}/healthz did not answer (ECONNREFUSED)`);
@@ -75,6 +81,8 @@ describe("smoke test against the local environment", () => {
         "token-api-token:fail",
         "identity-flow:fail",
         "chat-flow:skip",
+        "email-delivery:pass",
+        "chat-event:skip",
         "cleanup:pass",
       ]);
       // The token API maps the upstream 401 to 503 acs_unavailable after refreshing its secret once.
@@ -96,10 +104,13 @@ describe("smoke test against the local environment", () => {
         "token-api-token:pass",
         "identity-flow:pass",
         "chat-flow:fail",
+        "email-delivery:pass",
+        "chat-event:fail",
         "cleanup:pass",
       ]);
       expect(report.results[4]?.detail).toMatch(/^HTTP 403 Forbidden: /);
-      expect(report.results[5]?.detail).toBe("erased 1 token API caller(s), deleted 2 user(s)");
+      expect(report.results[6]?.detail).toMatch(/^HTTP 403 Forbidden: /);
+      expect(report.results[7]?.detail).toBe("erased 1 token API caller(s), deleted 4 user(s)");
     } finally {
       await clearFaults(env.emulator);
     }
@@ -114,6 +125,7 @@ describe("smoke test against the local environment", () => {
       caCertPath: env.emulator.caCertPath, oidcIssuer: env.oidc.issuer, oidcAudience: env.oidc.audience,
       jwtCommand: "npm run dev:jwt -- --sub alice", oidcKeyFile: env.oidc.keyFile, oidcScope: "acs.token",
       keyVaultUrl: env.emulator.keyVaultUrl, armBaseUrl: env.emulator.armBaseUrl, adminUrl: env.emulator.adminUrl,
+      events: env.events, email: env.email,
     }));
     const root = path.resolve(__dirname, "..", "..");
     const run = (script: string, args: string[]) =>
@@ -126,7 +138,8 @@ describe("smoke test against the local environment", () => {
     const smokeReport = JSON.parse(smokeRun.stdout) as { ok: boolean; results: CheckResult[] };
     expect([smokeRun.code, smokeReport.ok]).toEqual([0, true]);
     expect(lines(smokeReport.results)).toEqual([
-      "token-api-liveness:pass", "token-api-readiness:pass", "token-api-token:pass", "identity-flow:pass", "chat-flow:pass", "cleanup:pass",
+      "token-api-liveness:pass", "token-api-readiness:pass", "token-api-token:pass", "identity-flow:pass", "chat-flow:pass",
+      "email-delivery:pass", "chat-event:pass", "cleanup:pass",
     ]);
     const dry = await run("rotate-keys.ts", ["--local", "--local-env", envFile, "--dry-run", "--json"]);
     const plan = JSON.parse(dry.stdout) as { outcome: string; previousKey: string; newKey: string; newSecretVersion?: string };

@@ -1,8 +1,12 @@
-// The admin API (plain HTTP, loopback only, no auth): fault injection and read-only views of identities and threads.
+// The admin API (plain HTTP, loopback only, no auth): fault injection, read-only views of identities, threads and
+// email, and the email test controls (mark domain records verified, unpublish DNS records).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorRuntime } from "./context";
 import { EmulatorError, errorBody, sendJson } from "./errors";
+import { VERIFICATION_STATUSES, VERIFICATION_TYPES, type DomainRecord, type VerificationType } from "./email-state";
 import { parseFaultSpec } from "./faults";
+import { emulatedSubscriptionsSchema } from "./eventgrid";
+import { isRecord } from "./jwt";
 
 function readJson(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -37,6 +41,19 @@ export async function handleAdminRequest(runtime: EmulatorRuntime, req: Incoming
     }
     const route = `${req.method ?? "GET"} ${path}`;
     const { state } = runtime;
+    const domainRoute = /^(POST|PUT) \/email\/domains\/([^/]+)\/(verification|dns)$/.exec(route);
+    if (domainRoute) {
+      let name: string;
+      try {
+        name = decodeURIComponent(domainRoute[2] ?? "");
+      } catch {
+        throw new EmulatorError(400, "InvalidPath", "The domain name is not valid percent-encoding.");
+      }
+      const domain = findDomain(runtime, name);
+      const body = await readJson(req);
+      if (domainRoute[1] === "POST" && domainRoute[3] === "verification") return sendJson(res, 200, markVerification(runtime, domain, body));
+      if (domainRoute[1] === "PUT" && domainRoute[3] === "dns") return sendJson(res, 200, setUnpublished(runtime, domain, body));
+    }
     switch (route) {
       case "POST /faults": {
         const rule = runtime.faults.add(parseFaultSpec(await readJson(req)));
@@ -51,8 +68,37 @@ export async function handleAdminRequest(runtime: EmulatorRuntime, req: Incoming
         return sendJson(res, 200, { identities: Object.values(state.identities).map(({ id, deleted }) => ({ id, deleted })) });
       case "GET /threads":
         return sendJson(res, 200, { threads: Object.values(state.threads).map(({ id, deletedOn }) => ({ id, deleted: deletedOn !== undefined })) });
+      case "GET /event-subscriptions":
+        return sendJson(res, 200, { subscriptions: runtime.eventGrid?.subscriptions ?? [] });
+      case "PUT /event-subscriptions": {
+        if (!runtime.eventGrid) throw new EmulatorError(409, "EventGridNotConfigured", "Event Grid delivery is off: start the emulator with the eventGrid option (npm run dev does).");
+        const body = await readJson(req);
+        const parsed = emulatedSubscriptionsSchema.safeParse(isRecord(body) ? body.subscriptions : undefined);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new EmulatorError(400, "InvalidSubscriptions", `subscriptions${issue?.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("") ?? ""}: ${issue?.message ?? "invalid"}`);
+        }
+        runtime.eventGrid.replaceSubscriptions(parsed.data);
+        return sendJson(res, 200, { subscriptions: parsed.data });
+      }
+      case "GET /event-deliveries":
+        return sendJson(res, 200, { subscriptions: runtime.eventGrid?.subscriptions ?? [], deliveries: runtime.eventGrid?.records ?? [] });
       case "GET /logs":
         return sendJson(res, 200, { rows: state.logs });
+      case "GET /email":
+        return sendJson(res, 200, {
+          acsDataLocation: state.email.acsDataLocation,
+          linkedDomains: state.email.linkedDomains,
+          services: Object.values(state.email.services).map((s) => ({
+            name: s.name, dataLocation: s.dataLocation,
+            domains: Object.values(s.domains).map((d) => ({
+              name: d.name, domainManagement: d.domainManagement, fromSenderDomain: d.fromSenderDomain,
+              senders: Object.values(d.senders).map((u) => u.username), verificationStates: d.verificationStates, unpublished: d.unpublished,
+            })),
+          })),
+        });
+      case "GET /email/operations":
+        return sendJson(res, 200, { operations: Object.values(state.email.operations).map(({ bodyHash: _hash, ...op }) => op) });
       default:
         throw new EmulatorError(404, "NotFound", `No admin operation ${route}.`);
     }
@@ -60,4 +106,46 @@ export async function handleAdminRequest(runtime: EmulatorRuntime, req: Incoming
     const known = error instanceof EmulatorError ? error : new EmulatorError(500, "InternalServerError", "The admin request failed.");
     sendJson(res, known.status, errorBody(known));
   }
+}
+
+function findDomain(runtime: EmulatorRuntime, name: string): DomainRecord {
+  for (const service of Object.values(runtime.state.email.services)) {
+    const domain = service.domains[name.toLowerCase()];
+    if (domain) return domain;
+  }
+  throw new EmulatorError(404, "NotFound", `No email domain '${name}'.`);
+}
+
+function verificationTypes(value: unknown, field: string): VerificationType[] {
+  if (value === undefined) return [...VERIFICATION_TYPES];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((v) => {
+    const type = VERIFICATION_TYPES.find((t) => typeof v === "string" && t.toLowerCase() === v.toLowerCase());
+    if (!type) throw new EmulatorError(400, "InvalidEmailControl", `\`${field}\` must be one or a list of ${VERIFICATION_TYPES.join(", ")}.`, {}, field);
+    return type;
+  });
+}
+
+/** `POST /email/domains/{name}/verification {verificationType?, status?, errorCode?}`: sets records' states now (default: all Verified). */
+function markVerification(runtime: EmulatorRuntime, domain: DomainRecord, body: unknown): unknown {
+  const input = body === undefined ? {} : body;
+  if (!isRecord(input)) throw new EmulatorError(400, "InvalidEmailControl", "The body must be a JSON object.");
+  const status = input.status ?? "Verified";
+  if (typeof status !== "string" || !(VERIFICATION_STATUSES as readonly string[]).includes(status)) {
+    throw new EmulatorError(400, "InvalidEmailControl", `\`status\` must be one of ${VERIFICATION_STATUSES.join(", ")}.`, {}, "status");
+  }
+  if (input.errorCode !== undefined && typeof input.errorCode !== "string") throw new EmulatorError(400, "InvalidEmailControl", "`errorCode` must be a string.", {}, "errorCode");
+  for (const type of verificationTypes(input.verificationType, "verificationType")) {
+    domain.verificationStates[type] = { status: status as DomainRecord["verificationStates"][VerificationType]["status"], ...(input.errorCode ? { errorCode: input.errorCode as string } : {}) };
+  }
+  runtime.changed();
+  return { domain: domain.name, verificationStates: domain.verificationStates };
+}
+
+/** `PUT /email/domains/{name}/dns {unpublished: [...]}`: records the fake DNS lacks; their verification then fails. */
+function setUnpublished(runtime: EmulatorRuntime, domain: DomainRecord, body: unknown): unknown {
+  if (!isRecord(body) || !Array.isArray(body.unpublished)) throw new EmulatorError(400, "InvalidEmailControl", "The body must be {\"unpublished\": [record types]}.", {}, "unpublished");
+  domain.unpublished = body.unpublished.length === 0 ? [] : verificationTypes(body.unpublished, "unpublished");
+  runtime.changed();
+  return { domain: domain.name, unpublished: domain.unpublished };
 }

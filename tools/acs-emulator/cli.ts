@@ -10,13 +10,16 @@ const HELP = `Usage: npm run emulator -- [options]
 Starts a local HTTPS emulator of Azure Communication Services (identity, chat), the ARM keys API,
 Key Vault secrets and Log Analytics query, then prints one JSON line:
   {"endpoint","connectionString","caCertPath","caCertPem","armBaseUrl","keyVaultUrl","logAnalyticsUrl",
-   "adminUrl","subscriptionId","resourceGroupName","serviceName","workspaceId","devBearerToken"}
+   "adminUrl","subscriptionId","resourceGroupName","serviceName","workspaceId","devBearerToken",
+   "emailServiceName","emailSenderAddresses"}
 
 Options:
   --port N              HTTPS port (default 0 = any free port)
   --data-dir DIR        persist state and the TLS certificate in DIR (default: in memory)
   --primary-key B64     fixed primary access key (base64)
   --secondary-key B64   fixed secondary access key (base64)
+  --stack NAME          email services, domains, senders and linked domains from Pulumi.NAME.yaml
+                        (default: one Azure-managed domain with sender DoNotReply, linked)
   --fault SPEC          a fault active from the start, repeatable, e.g.
                         --fault operation=issueAccessToken,status=429,retryAfterSeconds=2,count=3
   --help                this text
@@ -30,7 +33,7 @@ async function main(): Promise<number> {
     ({ values } = parseArgs({
       options: {
         port: { type: "string" }, "data-dir": { type: "string" }, "primary-key": { type: "string" },
-        "secondary-key": { type: "string" }, fault: { type: "string", multiple: true }, help: { type: "boolean" },
+        "secondary-key": { type: "string" }, stack: { type: "string" }, fault: { type: "string", multiple: true }, help: { type: "boolean" },
       },
       strict: true,
     }));
@@ -60,10 +63,20 @@ async function main(): Promise<number> {
     process.stderr.write(`--fault: ${error instanceof EmulatorError ? error.message : String(error)}\n`);
     return 2;
   }
+  let email;
+  if (values.stack !== undefined) {
+    try {
+      const { emailSeedFromStack } = await import("./stack-seed");
+      email = emailSeedFromStack(values.stack);
+    } catch (error) {
+      process.stderr.write(`--stack ${values.stack}: ${(error as Error).message.split("\n")[0]}\n`);
+      return 2;
+    }
+  }
   const emulator = await startEmulator({
-    port, dataDir: values["data-dir"], primaryKey: values["primary-key"], secondaryKey: values["secondary-key"], faults,
+    port, dataDir: values["data-dir"], primaryKey: values["primary-key"], secondaryKey: values["secondary-key"], faults, email,
   });
-  const { close: _close, currentConnectionString: _current, ...info } = emulator;
+  const { close: _close, currentConnectionString: _current, eventGrid: _eventGrid, ...info } = emulator;
   process.stdout.write(`${JSON.stringify(info)}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();

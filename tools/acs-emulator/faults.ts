@@ -103,10 +103,13 @@ export class FaultInjector {
     return [...this.rules];
   }
 
-  /** Returns the first rule that fires for this call (consuming one of its count), if any. */
-  take(operationNames: string[]): FaultRule | undefined {
+  /**
+   * Returns the first rule that fires for this call (consuming one of its count), if any. `wildcard: false` ignores
+   * `*` rules (event delivery uses it, so an API-wide fault does not also fail every delivery).
+   */
+  take(operationNames: string[], options: { wildcard?: boolean } = {}): FaultRule | undefined {
     for (const rule of this.rules) {
-      if (rule.operation !== "*" && !operationNames.includes(rule.operation)) continue;
+      if (rule.operation === "*" ? options.wildcard === false : !operationNames.includes(rule.operation)) continue;
       if (rule.fraction !== undefined) {
         rule.accumulator += rule.fraction;
         if (rule.accumulator < 1 - 1e-9) continue;

@@ -10,6 +10,9 @@ import { handleAdminRequest } from "./admin";
 import { loadOrCreateCertificate } from "./certificate";
 import type { EmulatorRuntime } from "./context";
 import { mintEmulatorBearerToken } from "./credential";
+import { applyEmailSeed, DEFAULT_EMAIL_SEED, senderAddresses, type EmailSeed } from "./email-state";
+import { NO_EVENTS, type EventSink } from "./events";
+import { EventGridDelivery, type EventGridOptions } from "./eventgrid";
 import type { FaultSpec } from "./faults";
 import { FaultInjector } from "./faults";
 import { handleRequest } from "./server";
@@ -17,6 +20,10 @@ import { loadState, saveState } from "./state";
 
 export { EmulatorCredential, mintEmulatorBearerToken } from "./credential";
 export type { FaultSpec } from "./faults";
+export type { EmailSeed } from "./email-state";
+export type { AcsEvent, EventSink } from "./events";
+export type { EventGridOptions, EmulatedSubscription, EventGridEvent, DeliveryRecord } from "./eventgrid";
+export { decodeQueueMessage, deadLetterBlobName } from "./eventgrid";
 
 export interface EmulatorOptions {
   /** HTTPS port; 0 (default) picks a free one. */
@@ -30,6 +37,22 @@ export interface EmulatorOptions {
   faults?: FaultSpec[];
   /** Allowed x-ms-date skew for HMAC requests; the real value is unverified (default 900 s). */
   hmacMaxSkewSeconds?: number;
+  /** Receives the ACS events the emulator publishes (email delivery reports, ...); also with `eventGrid` (both get every event); default: dropped. */
+  events?: EventSink;
+  /**
+   * Email services, domains, senders and linked domains, e.g. from a stack's config (`emailSeedFromStack`). Given,
+   * it is applied on every start; omitted, a fresh state gets DEFAULT_EMAIL_SEED (an Azure-managed domain with
+   * DoNotReply, linked) and a stored state is kept.
+   */
+  email?: EmailSeed;
+  /** Retry-After (seconds) of email sends, their polls and ARM verification operations; default 1 (Azure sends 30). */
+  emailRetryAfterSeconds?: number;
+  /** How many polls of a send answer Running before the terminal status; default 1. */
+  emailRunningPolls?: number;
+  /** Domain reads after initiateVerification before a record's verification completes; default 2. */
+  domainVerificationPolls?: number;
+  /** Event Grid delivery of the events the surfaces publish; default: none (events are discarded). */
+  eventGrid?: EventGridOptions;
 }
 
 export interface EmulatorInfo {
@@ -46,11 +69,16 @@ export interface EmulatorInfo {
   serviceName: string;
   workspaceId: string;
   devBearerToken: string;
+  /** The email service the emulator holds, and every `username@domain` its domains allow (linked or not). */
+  emailServiceName: string;
+  emailSenderAddresses: string[];
 }
 
 export interface EmulatorHandle extends EmulatorInfo {
   /** Connection string with the current primary key (changes after `regenerateKey`). */
   currentConnectionString(): string;
+  /** Present when `eventGrid` was given: delivery records, and `settled()` to wait for deliveries in flight. */
+  eventGrid?: EventGridDelivery;
   close(): Promise<void>;
 }
 
@@ -70,6 +98,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const certDir = options.dataDir ? join(options.dataDir, "tls") : mkdtempSync(join(tmpdir(), "acs-emulator-"));
   const certificate = await loadOrCreateCertificate(certDir);
   const state = loadState(options.dataDir, { primary: options.primaryKey, secondary: options.secondaryKey });
+  const ids = { subscriptionId: EMULATOR_SUBSCRIPTION_ID, resourceGroupName: EMULATOR_RESOURCE_GROUP, resourceId: state.resourceId };
+  if (options.email) applyEmailSeed(state.email, options.email, ids);
+  else if (!state.email.seeded) applyEmailSeed(state.email, DEFAULT_EMAIL_SEED, ids);
+  const timers = new Set<NodeJS.Timeout>();
   const faults = new FaultInjector();
   for (const spec of options.faults ?? []) faults.add(spec);
 
@@ -84,7 +116,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     subscriptionId: EMULATOR_SUBSCRIPTION_ID, resourceGroupName: EMULATOR_RESOURCE_GROUP, serviceName: EMULATOR_SERVICE_NAME,
     workspaceId: EMULATOR_WORKSPACE_ID,
     hmacMaxSkewSeconds: options.hmacMaxSkewSeconds ?? 900,
+    events: options.events ?? NO_EVENTS,
+    email: {
+      retryAfterSeconds: options.emailRetryAfterSeconds ?? 1,
+      runningPolls: options.emailRunningPolls ?? 1,
+      verificationPolls: options.domainVerificationPolls ?? 2,
+    },
     now: () => Date.now(),
+    defer: (fn, ms) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        fn();
+      }, ms);
+      timer.unref();
+      timers.add(timer);
+    },
     changed: () => {
       if (options.dataDir && !saveTimer) saveTimer = setTimeout(flush, 100);
     },
@@ -99,6 +145,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const port = await listen(server, options.port ?? 0);
   const adminPort = await listen(admin, 0);
   runtime.origin = `https://127.0.0.1:${port}`;
+  const eventGrid = options.eventGrid
+    ? new EventGridDelivery(options.eventGrid, {
+      // The system topic's events carry the Communication Services resource id as `topic` (Learn: ACS chat/email events).
+      topic: () => `/subscriptions/${runtime.subscriptionId}/resourceGroups/${runtime.resourceGroupName}/providers/Microsoft.Communication/communicationServices/${runtime.serviceName}`,
+      faults, now: () => runtime.now(),
+    })
+    : undefined;
+  if (eventGrid) {
+    const extra = options.events;
+    runtime.events = extra ? { publish: (event) => { extra.publish(event); eventGrid.publish(event); } } : eventGrid;
+    runtime.eventGrid = eventGrid;
+  }
   const endpoint = `${runtime.origin}/`;
   if (options.dataDir) flush();
 
@@ -118,9 +176,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     serviceName: runtime.serviceName,
     workspaceId: runtime.workspaceId,
     devBearerToken: mintEmulatorBearerToken({ lifetimeSeconds: 365 * 24 * 3600 }).token,
+    emailServiceName: Object.values(state.email.services)[0]?.name ?? "",
+    emailSenderAddresses: senderAddresses(state.email),
+    eventGrid,
     async close() {
       if (closed) return;
       closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await eventGrid?.close();
       await Promise.all([server, admin].map((s) => new Promise<void>((resolve) => {
         s.close(() => resolve());
         s.closeAllConnections();

@@ -8,6 +8,7 @@ import { errorCodeForStatus } from "./faults";
 import { matchIdentity } from "./handlers/identity";
 import { matchChat } from "./handlers/chat";
 import { matchArm } from "./handlers/arm";
+import { matchEmail } from "./handlers/email";
 import { matchKeyVault } from "./handlers/keyVault";
 import { matchLogAnalytics } from "./handlers/logAnalytics";
 import { MAX_LOG_ROWS } from "./state";
@@ -15,18 +16,18 @@ import { MAX_LOG_ROWS } from "./state";
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 type Matcher = (method: string, segments: string[], url: URL) => RouteMatch | undefined;
-const MATCHERS: Matcher[] = [matchIdentity, matchChat, matchArm, matchKeyVault, matchLogAnalytics];
+const MATCHERS: Matcher[] = [matchIdentity, matchChat, matchEmail, matchArm, matchKeyVault, matchLogAnalytics];
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
+      if (size > limit) tooLarge = true;
       else chunks.push(chunk);
     });
     req.on("end", () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
@@ -42,7 +43,7 @@ export async function handleRequest(runtime: EmulatorRuntime, req: IncomingMessa
   const correlationId = headerValue(req.headers, "x-ms-client-request-id") ?? randomUUID();
   const baseHeaders = { "x-ms-client-request-id": correlationId, "ms-cv": correlationId };
   let route: RouteMatch | undefined;
-  const ctx: RequestContext = { runtime, method, url: new URL("https://placeholder.invalid/"), rawUrl, headers: req.headers, body: Buffer.alloc(0), log: {} };
+  const ctx: RequestContext = { runtime, events: runtime.events, method, url: new URL("https://placeholder.invalid/"), rawUrl, headers: req.headers, body: Buffer.alloc(0), log: {} };
   let status = 500;
   try {
     let url: URL;
@@ -52,14 +53,15 @@ export async function handleRequest(runtime: EmulatorRuntime, req: IncomingMessa
       throw new EmulatorError(400, "InvalidPath", "The request URL cannot be parsed.");
     }
     ctx.url = url;
-    const body = await readBody(req);
-    if (body === undefined) throw new EmulatorError(413, "RequestEntityTooLarge", `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
-    ctx.body = body;
     const segments = url.pathname.split("/").filter(Boolean);
     for (const matcher of MATCHERS) {
       route = matcher(method, segments, url);
       if (route) break;
     }
+    const limit = route?.maxBodyBytes ?? MAX_BODY_BYTES;
+    const body = await readBody(req, limit);
+    if (body === undefined) throw new EmulatorError(413, "RequestEntityTooLarge", `The request body exceeds ${limit} bytes.`);
+    ctx.body = body;
     if (!route) throw new EmulatorError(404, "NotFound", `No emulated operation for ${method} ${url.pathname}.`);
     const fault = runtime.faults.take([route.operation, ...(route.aliases ?? [])]);
     if (fault?.delayMs) await sleep(fault.delayMs);

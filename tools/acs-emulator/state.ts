@@ -2,6 +2,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { emptyEmailState, type EmailState } from "./email-state";
 
 export type KeyName = "primary" | "secondary";
 
@@ -87,6 +88,8 @@ export interface EmulatorState {
   /** repeatability-request-id -> the createChatThread response first returned for it. */
   repeatability: Record<string, { status: number; body: unknown; callerId: string }>;
   logs: LogRow[];
+  /** Email services, domains, senders, the ACS resource's linked domains and send operations (email-state.ts). */
+  email: EmailState;
 }
 
 export const MAX_LOG_ROWS = 50_000;
@@ -102,6 +105,7 @@ export function freshState(keys: Partial<Record<KeyName, string>> = {}): Emulato
     secrets: {},
     repeatability: {},
     logs: [],
+    email: emptyEmailState(),
   };
 }
 

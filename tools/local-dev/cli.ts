@@ -87,6 +87,8 @@ async function main(): Promise<void> {
         armBaseUrl: env.emulator.armBaseUrl,
         adminUrl: env.emulator.adminUrl,
         mappingTableConnectionString: env.azurite.connectionString,
+        events: env.events,
+        email: env.email,
         tokenApiLog: logFile,
         pid: process.pid,
       },

@@ -1,7 +1,7 @@
 // startLocalEnvironment(): Azurite, the ACS emulator, a local OIDC issuer and the token API wired together in one process.
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { DestinationStream } from "pino";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { startEmulator, type EmulatorHandle } from "../acs-emulator/index";
@@ -13,6 +13,8 @@ import { createLogger } from "../../services/token-api/src/logger";
 import type { Metrics } from "../../services/token-api/src/telemetry";
 import { startAzuriteTables, type AzuriteTables } from "./azurite";
 import { startOidcIssuer, type OidcIssuer } from "./oidcIssuer";
+import { DEFAULT_STACK_FILE, LOCAL_TEST_RECIPIENT, readStackPlatformConfig, startLocalEvents, type LocalEmailInfo, type LocalEventsInfo } from "./events";
+import { emailSeedFromStack } from "../acs-emulator/stack-seed";
 
 export { startOidcIssuer, mintLocalToken, loadOrCreateSigningKey, LOCAL_AUDIENCE, LOCAL_SCOPE } from "./oidcIssuer";
 
@@ -29,6 +31,8 @@ export interface LocalEnvironmentOptions {
   logStream?: DestinationStream;
   /** Fixed token API port (0 / unset = any free port). */
   tokenApiPort?: number;
+  /** The stack whose email and event routing the environment follows (default Pulumi.dev.yaml). */
+  stackFile?: string;
 }
 
 export interface LocalEnvironment {
@@ -39,6 +43,10 @@ export interface LocalEnvironment {
   tokenApi: { stop(): Promise<void>; start(): Promise<void>; metrics(): ReturnType<Metrics["snapshot"]>; env: Record<string, string> };
   /** Writes a new secret version holding the emulator's current primary connection string (what the rotation runbook does). */
   updateSecret(connectionString: string, activeKey: "primary" | "secondary"): Promise<string | undefined>;
+  /** The stack's event subscriptions as wired locally: Azurite queues, dead-letter container (env.json `events`). */
+  events: LocalEventsInfo;
+  /** The stack's email senders as seeded into the emulator, and an address it always delivers to (env.json `email`). */
+  email: LocalEmailInfo;
   stop(): Promise<void>;
 }
 
@@ -49,7 +57,14 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   try {
     const azurite: AzuriteTables = await startAzuriteTables(join(dataDir, "azurite"));
     cleanup.push(() => azurite.stop());
-    const emulator = await startEmulator({ port: 0, dataDir: join(dataDir, "emulator") });
+    const stackFile = options.stackFile ?? DEFAULT_STACK_FILE;
+    const stackConfig = readStackPlatformConfig(stackFile);
+    const events = await startLocalEvents(dataDir, stackConfig, stackFile);
+    cleanup.push(() => events.stop());
+    const stackName = basename(stackFile).replace(/^Pulumi\.(.+)\.yaml$/, "$1");
+    const emulator = await startEmulator({
+      port: 0, dataDir: join(dataDir, "emulator"), eventGrid: events.eventGrid, email: emailSeedFromStack(stackName, dirname(stackFile)),
+    });
     cleanup.push(() => emulator.close());
     const keyFile = join(dataDir, "oidc-signing-key.json");
     const oidc = await startOidcIssuer({ keyFile });
@@ -113,6 +128,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       azurite: { connectionString: azurite.connectionString, stop: azurite.stop, start: azurite.start },
       tokenApi: { stop: stopTokenApi, start: startTokenApi, metrics: () => metrics!.snapshot(), env },
       updateSecret,
+      events: events.info,
+      email: { senderAddresses: emulator.emailSenderAddresses, testRecipient: LOCAL_TEST_RECIPIENT },
       async stop() {
         for (const step of cleanup.reverse()) await step().catch(() => undefined);
       },

@@ -45,8 +45,8 @@ const options = (info: EmulatorInfo): { tlsOptions: { ca: string } } => ({ tlsOp
 describe("emulator CLI", () => {
   it("prints every documented field and survives a restart with its data directory", async () => {
     const first = await launch(["--data-dir", dataDir, "--primary-key", FIXED_PRIMARY_KEY]);
-    expect(Object.keys(first.info).sort()).toEqual(["adminUrl", "armBaseUrl", "caCertPath", "caCertPem", "connectionString", "devBearerToken", "endpoint",
-      "keyVaultUrl", "logAnalyticsUrl", "resourceGroupName", "serviceName", "subscriptionId", "workspaceId"]);
+    expect(Object.keys(first.info).sort()).toEqual(["adminUrl", "armBaseUrl", "caCertPath", "caCertPem", "connectionString", "devBearerToken",
+      "emailSenderAddresses", "emailServiceName", "endpoint", "keyVaultUrl", "logAnalyticsUrl", "resourceGroupName", "serviceName", "subscriptionId", "workspaceId"]);
     expect(first.info.connectionString).toBe(`endpoint=${first.info.endpoint};accesskey=${FIXED_PRIMARY_KEY}`);
     const identity = new CommunicationIdentityClient(first.info.connectionString, options(first.info));
     const user = await identity.createUser();

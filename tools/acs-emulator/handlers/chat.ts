@@ -6,6 +6,7 @@ import { headerValue } from "../context";
 import { badRequest, forbidden, notFound } from "../errors";
 import { isRecord } from "../jwt";
 import type { MessageRecord, ParticipantRecord, ThreadRecord } from "../state";
+import { publishMessageEvents, publishParticipantEvents, publishThreadCreated, publishThreadDeleted, publishThreadUpdated } from "./chatEvents";
 import type { VerifiedCaller } from "../tokens";
 import { verifyUserToken } from "../tokens";
 
@@ -189,6 +190,7 @@ function createThread(ctx: RequestContext): HandlerResult {
   const initiator = identifierModel(caller.userId);
   appendMessage(ctx, thread, { type: "participantAdded", content: { participants: thread.participants.map(participantModel), initiatorCommunicationIdentifier: initiator } });
   appendMessage(ctx, thread, { type: "topicUpdated", content: { topic, initiatorCommunicationIdentifier: initiator } });
+  publishThreadCreated(ctx.events, thread, ctx.runtime.now());
   const response = { status: 201, body: { chatThread: threadModel(thread), ...(invalid.length ? { invalidParticipants: invalid } : {}) } };
   if (replayKey) state.repeatability[replayKey] = { ...response, callerId: caller.userId };
   return response;
@@ -220,7 +222,8 @@ function updateThread(ctx: RequestContext, threadId: string): HandlerResult {
   if (isRecord(body.retentionPolicy)) thread.retentionPolicy = body.retentionPolicy;
   if (topic !== undefined && topic !== thread.topic) {
     thread.topic = topic;
-    appendMessage(ctx, thread, { type: "topicUpdated", content: { topic, initiatorCommunicationIdentifier: identifierModel(caller.userId) } });
+    const system = appendMessage(ctx, thread, { type: "topicUpdated", content: { topic, initiatorCommunicationIdentifier: identifierModel(caller.userId) } });
+    publishThreadUpdated(ctx.events, thread, caller.userId, system.createdOn, Number(system.version));
   }
   ctx.runtime.changed();
   return { status: 204 };
@@ -267,6 +270,7 @@ function sendMessage(ctx: RequestContext, threadId: string): HandlerResult {
     type, content: { message: content }, senderDisplayName: optionalString(body, "senderDisplayName") ?? "", senderId: caller.userId,
     ...(metadata ? { metadata } : {}),
   });
+  publishMessageEvents(ctx.events, thread, message, "Received");
   return { status: 201, body: { id: message.id } };
 }
 
@@ -285,6 +289,7 @@ function updateMessage(ctx: RequestContext, threadId: string, messageId: string)
   message.editedOn = new Date(now).toISOString();
   message.version = String(now);
   ctx.runtime.changed();
+  publishMessageEvents(ctx.events, thread, message, "Edited");
   return { status: 204 };
 }
 
@@ -293,7 +298,11 @@ function deleteMessage(ctx: RequestContext, threadId: string, messageId: string)
   const thread = loadThread(ctx, threadId, caller);
   const message = findMessage(thread, messageId);
   if (message.senderId !== caller.userId) throw forbidden("Only the sender can delete a message.");
-  message.deletedOn ??= nowIso(ctx);
+  if (!message.deletedOn) {
+    message.deletedOn = nowIso(ctx);
+    message.version = String(Math.max(ctx.runtime.now(), Number(message.version) + 1));
+    publishMessageEvents(ctx.events, thread, message, "Deleted");
+  }
   ctx.runtime.changed();
   return { status: 204 };
 }
@@ -305,7 +314,8 @@ function addParticipants(ctx: RequestContext, threadId: string): HandlerResult {
   const added = valid.filter((p) => !thread.participants.some((existing) => existing.id === p.id));
   if (added.length) {
     thread.participants.push(...added);
-    appendMessage(ctx, thread, { type: "participantAdded", content: { participants: added.map(participantModel), initiatorCommunicationIdentifier: identifierModel(caller.userId) } });
+    const system = appendMessage(ctx, thread, { type: "participantAdded", content: { participants: added.map(participantModel), initiatorCommunicationIdentifier: identifierModel(caller.userId) } });
+    for (const p of added) publishParticipantEvents(ctx.events, thread, p, caller.userId, "Added", system.createdOn, Number(system.version));
   }
   return { status: 201, body: invalid.length ? { invalidParticipants: invalid } : {} };
 }
@@ -316,8 +326,10 @@ function removeParticipant(ctx: RequestContext, threadId: string): HandlerResult
   const userId = parseIdentifier(objectBody(ctx), "communicationIdentifier");
   const removed = thread.participants.find((p) => p.id === userId);
   if (removed) {
+    const before = { ...thread, participants: [...thread.participants] };
     thread.participants = thread.participants.filter((p) => p !== removed);
-    appendMessage(ctx, thread, { type: "participantRemoved", content: { participants: [participantModel(removed)], initiatorCommunicationIdentifier: identifierModel(caller.userId) } });
+    const system = appendMessage(ctx, thread, { type: "participantRemoved", content: { participants: [participantModel(removed)], initiatorCommunicationIdentifier: identifierModel(caller.userId) } });
+    publishParticipantEvents(ctx.events, before, removed, caller.userId, "Removed", system.createdOn, Number(system.version));
   }
   return { status: 204 };
 }
@@ -356,8 +368,10 @@ export function matchChat(method: string, segments: string[]): RouteMatch | unde
     if (method === "DELETE") {
       return route("deleteChatThread", "DeleteChatThread", (ctx) => {
         const caller = authorize(ctx, "manageThread");
-        loadThread(ctx, threadId, caller).deletedOn = nowIso(ctx);
+        const thread = loadThread(ctx, threadId, caller);
+        thread.deletedOn = nowIso(ctx);
         ctx.runtime.changed();
+        publishThreadDeleted(ctx.events, thread, caller.userId, ctx.runtime.now());
         return { status: 204 };
       });
     }

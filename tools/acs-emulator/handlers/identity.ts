@@ -11,8 +11,11 @@ import { ACS_SCOPES, issueUserToken } from "../tokens";
 
 const LOG = (operationName: string): RouteMatch["log"] => ({ table: "ACSAuthIncomingOperations", operationName, category: "AuthOperational" });
 
-/** Authenticates an identity request by HMAC (access key) or by an emulator Entra token; returns the signing key. */
-function authenticate(ctx: RequestContext): KeyName {
+/**
+ * Authenticates an ACS data-plane request (identity, email) by HMAC (access key) or by an emulator Entra token;
+ * returns the signing key.
+ */
+export function authenticate(ctx: RequestContext): KeyName {
   const authorization = headerValue(ctx.headers, "authorization") ?? "";
   if (/^Bearer /i.test(authorization)) {
     const result = verifyEmulatorBearerToken(authorization.slice(7).trim(), "communication", [], ctx.runtime.now());

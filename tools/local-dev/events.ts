@@ -1,0 +1,200 @@
+// The local environment's event routing, wired from the dev stack's own config: Azurite queue and blob services, one
+// queue per storage-queue subscription plus the dead-letter container (as components/event-routing creates them in
+// Azure), and the emulator's Event Grid subscriptions built from the same `eventRouting` section.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createConnection } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { QueueServiceClient } from "@azure/storage-queue";
+import { BlobServiceClient } from "@azure/storage-blob";
+import { parseConfig, rawConfigFromPulumi, type PlatformConfig } from "../../stacks/config";
+import { DEFAULT_PROJECT_ROOT, readStackConfig } from "../plan/harness";
+import type { EventRoutingConfig } from "../../components/event-routing/event-types";
+import type { EmulatedSubscription, EventGridOptions } from "../acs-emulator/eventgrid";
+import { DEV_ACCOUNT, DEV_KEY, freePort } from "./azurite";
+
+/** The stack whose config the local environment follows unless told otherwise. */
+export const DEFAULT_STACK_FILE = resolve(DEFAULT_PROJECT_ROOT, "Pulumi.dev.yaml");
+
+/**
+ * Local retry schedule: Event Grid's (10 s, 30 s, 1 min, ... 12 h) would take a day to dead-letter; locally the same
+ * number of attempts happen 1 s apart and the dead letter is written 1 s after the last one.
+ */
+export const LOCAL_RETRY_DELAYS_MS: readonly number[] = [1000];
+export const LOCAL_DEAD_LETTER_DELAY_MS = 1000;
+
+/**
+ * The local test recipient: any address without one of the emulator's outcome keywords (bounce@, suppressed@, ...;
+ * tools/acs-emulator/handlers/email.ts) is reported Delivered. example.com is reserved (RFC 2606), so nothing is mailed.
+ */
+export const LOCAL_TEST_RECIPIENT = "smoke-test@example.com";
+
+/** The `email` section of `.local-dev/env.json`. */
+export interface LocalEmailInfo {
+  /** Every `username@domain` the stack's domains configure (linked or not), as the stack output `emailSenderAddresses`. */
+  senderAddresses: string[];
+  testRecipient: string;
+}
+
+/** One subscription as `.local-dev/env.json` names it (`events.subscriptions[]`). */
+export interface LocalSubscriptionInfo {
+  name: string;
+  eventTypes: string[];
+  /** Storage queue the subscription delivers to; absent for webhook and Service Bus destinations (not emulated). */
+  queueName?: string;
+}
+
+/** The `events` section of `.local-dev/env.json`. */
+export interface LocalEventsInfo {
+  /** Which stack file the routing came from. */
+  stackFile: string;
+  /** Connection string of the Azurite account holding the queues and the dead-letter container. */
+  storageConnectionString: string;
+  queueEndpoint: string;
+  blobEndpoint: string;
+  deadLetterContainerName: string;
+  subscriptions: LocalSubscriptionInfo[];
+}
+
+/** Reads and validates a stack file with the program's own config parser (errors name the key). */
+export function readStackPlatformConfig(stackFile: string = DEFAULT_STACK_FILE): PlatformConfig {
+  return parseConfig(rawConfigFromPulumi(readStackConfig(stackFile, "acs-platform").values));
+}
+
+/** The emulator's subscriptions for `routing`: storage-queue ones only, each dead-lettering into the routing container. */
+export function emulatedSubscriptions(routing: EventRoutingConfig): EmulatedSubscription[] {
+  return routing.subscriptions.flatMap((s) =>
+    s.destination.type === "storageQueue"
+      ? [{
+        name: s.name,
+        includedEventTypes: [...s.eventTypes],
+        queueName: s.destination.queueName ?? s.name,
+        maxDeliveryAttempts: s.retry.maxDeliveryAttempts,
+        eventTimeToLiveInMinutes: s.retry.eventTimeToLiveInMinutes,
+        deadLetterContainerName: routing.deadLetterContainerName,
+      }]
+      : []);
+}
+
+export function subscriptionInfo(routing: EventRoutingConfig): LocalSubscriptionInfo[] {
+  return routing.subscriptions.map((s) => ({
+    name: s.name,
+    eventTypes: [...s.eventTypes],
+    ...(s.destination.type === "storageQueue" ? { queueName: s.destination.queueName ?? s.name } : {}),
+  }));
+}
+
+export interface AzuriteEventStorage {
+  connectionString: string;
+  queueEndpoint: string;
+  blobEndpoint: string;
+  stop(): Promise<void>;
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = createConnection({ port, host: "127.0.0.1" });
+    socket.once("connect", () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once("error", () => done(false));
+  });
+}
+
+async function spawnAzurite(service: "queue" | "blob", location: string): Promise<{ port: number; child: ChildProcess }> {
+  const entry = join(dirname(require.resolve("azurite/package.json")), "dist", "src", service, "main.js");
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [entry, `--${service}Port`, String(port), "--location", location, "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose"],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let stderr = "";
+  let exited = false;
+  child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+  child.once("exit", () => (exited = true));
+  const deadline = Date.now() + 20_000;
+  while (!(await canConnect(port))) {
+    if (exited) throw new Error(`azurite-${service} exited: ${stderr.trim()}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`azurite-${service} did not start within 20 s`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { port, child };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once("exit", () => done());
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+  });
+}
+
+/** Starts Azurite's queue and blob services (one child process each) with state under `location`. */
+export async function startAzuriteEventStorage(location: string): Promise<AzuriteEventStorage> {
+  mkdirSync(location, { recursive: true });
+  const queue = await spawnAzurite("queue", location);
+  let blob;
+  try {
+    blob = await spawnAzurite("blob", location);
+  } catch (error) {
+    await stopChild(queue.child);
+    throw error;
+  }
+  const queueEndpoint = `http://127.0.0.1:${queue.port}/${DEV_ACCOUNT}`;
+  const blobEndpoint = `http://127.0.0.1:${blob.port}/${DEV_ACCOUNT}`;
+  const children = [queue.child, blob.child];
+  return {
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};QueueEndpoint=${queueEndpoint};BlobEndpoint=${blobEndpoint};`,
+    queueEndpoint,
+    blobEndpoint,
+    stop: async () => {
+      await Promise.all(children.map(stopChild));
+    },
+  };
+}
+
+/** Creates the queues and the dead-letter container the subscriptions need (idempotent, like `pulumi up`). */
+export async function provisionEventStorage(connectionString: string, subscriptions: readonly EmulatedSubscription[], deadLetterContainerName: string): Promise<void> {
+  const queues = QueueServiceClient.fromConnectionString(connectionString);
+  for (const queueName of new Set(subscriptions.map((s) => s.queueName))) await queues.getQueueClient(queueName).createIfNotExists();
+  await BlobServiceClient.fromConnectionString(connectionString).getContainerClient(deadLetterContainerName).createIfNotExists();
+}
+
+export interface LocalEvents {
+  /** What `startEmulator({ eventGrid })` needs. */
+  eventGrid: EventGridOptions;
+  /** The `events` section of env.json. */
+  info: LocalEventsInfo;
+  stop(): Promise<void>;
+}
+
+/** Reads the stack's `eventRouting`, starts Azurite queue + blob, creates the queues and the dead-letter container. */
+export async function startLocalEvents(dataDir: string, config: PlatformConfig, stackFile: string): Promise<LocalEvents> {
+  const routing = config.eventRouting;
+  const subscriptions = emulatedSubscriptions(routing);
+  const storage = await startAzuriteEventStorage(join(dataDir, "azurite-events"));
+  try {
+    await provisionEventStorage(storage.connectionString, subscriptions, routing.deadLetterContainerName);
+  } catch (error) {
+    await storage.stop();
+    throw error;
+  }
+  return {
+    eventGrid: { subscriptions, storageConnectionString: storage.connectionString, retryDelaysMs: LOCAL_RETRY_DELAYS_MS, deadLetterDelayMs: LOCAL_DEAD_LETTER_DELAY_MS },
+    info: {
+      stackFile,
+      storageConnectionString: storage.connectionString,
+      queueEndpoint: storage.queueEndpoint,
+      blobEndpoint: storage.blobEndpoint,
+      deadLetterContainerName: routing.deadLetterContainerName,
+      subscriptions: subscriptionInfo(routing),
+    },
+    stop: storage.stop,
+  };
+}
