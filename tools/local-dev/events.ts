@@ -9,7 +9,7 @@ import { QueueServiceClient } from "@azure/storage-queue";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { parseConfig, rawConfigFromPulumi, type PlatformConfig } from "../../stacks/config";
 import { DEFAULT_PROJECT_ROOT, readStackConfig } from "../plan/harness";
-import type { EventRoutingConfig } from "../../components/event-routing/event-types";
+import type { EventRoutingSection } from "../../components/event-routing/event-types";
 import type { EmulatedSubscription, EventGridOptions } from "../acs-emulator/eventgrid";
 import { DEV_ACCOUNT, DEV_KEY, freePort } from "./azurite";
 
@@ -62,7 +62,7 @@ export function readStackPlatformConfig(stackFile: string = DEFAULT_STACK_FILE):
 }
 
 /** The emulator's subscriptions for `routing`: storage-queue ones only, each dead-lettering into the routing container. */
-export function emulatedSubscriptions(routing: EventRoutingConfig): EmulatedSubscription[] {
+export function emulatedSubscriptions(routing: EventRoutingSection): EmulatedSubscription[] {
   return routing.subscriptions.flatMap((s) =>
     s.destination.type === "storageQueue"
       ? [{
@@ -76,7 +76,7 @@ export function emulatedSubscriptions(routing: EventRoutingConfig): EmulatedSubs
       : []);
 }
 
-export function subscriptionInfo(routing: EventRoutingConfig): LocalSubscriptionInfo[] {
+export function subscriptionInfo(routing: EventRoutingSection): LocalSubscriptionInfo[] {
   return routing.subscriptions.map((s) => ({
     name: s.name,
     eventTypes: [...s.eventTypes],
