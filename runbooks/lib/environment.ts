@@ -10,7 +10,7 @@ import { DefaultAzureCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query";
 import { UsageError } from "../../tools/cli-kit";
-import { StaticTokenCredential } from "./credentials";
+import { StaticTokenCredential } from "../../tools/acs-emulator/credential";
 import { ArmKeyManagement, KeyVaultSecretStore, SdkIdentityCheck, TokenApiReadiness } from "./azure-ports";
 import type { CallerTokenSource, ChatClientFactory, LogQuery } from "./smoke-checks";
 import { requireFields, type Target } from "./target";

@@ -1,7 +1,7 @@
 // Key-vault mode under load: regenerating the ACS key and updating the vault secret fails no request and needs no restart.
 import { CommunicationServiceManagementClient } from "@azure/arm-communication";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { staticTokenCredential } from "../../../services/token-api/src/acs";
+import { StaticTokenCredential } from "../../../tools/acs-emulator/credential";
 import { startTestEnvironment, type TestEnvironment } from "./helpers";
 
 let env: TestEnvironment;
@@ -9,7 +9,7 @@ let arm: CommunicationServiceManagementClient;
 beforeAll(async () => {
   // A long periodic refresh, so only the re-read on 401 can pick up the new key.
   env = await startTestEnvironment({ tokenApiEnv: { SECRET_REFRESH_SECONDS: "3600" } });
-  arm = new CommunicationServiceManagementClient(staticTokenCredential(env.emulator.devBearerToken), env.emulator.subscriptionId, {
+  arm = new CommunicationServiceManagementClient(new StaticTokenCredential(env.emulator.devBearerToken), env.emulator.subscriptionId, {
     endpoint: env.emulator.armBaseUrl,
     tlsOptions: { ca: env.emulator.caCertPem },
   } as never);

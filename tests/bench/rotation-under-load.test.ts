@@ -1,7 +1,7 @@
-// Rotates the keys while a load generator calls /api/token at >= 100 req/s for new and returning users: zero failed requests.
+// The rotation-under-load bench as a test: rotates the keys while a load generator calls /api/token at >= 100 req/s for new and returning users: zero failed requests.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalEnvironment, type LocalEnvironment } from "../../tools/local-dev/index";
-import { defaultLoadOptions, loadTokenApiEnv, rotateUnderLoad } from "../../runbooks/rotation-under-load";
+import { defaultLoadOptions, loadTokenApiEnv, rotateUnderLoad } from "../../bench/rotation-under-load";
 
 let env: LocalEnvironment;
 beforeAll(async () => {

@@ -1,15 +1,17 @@
-// Benchmark script: rotates the ACS keys of an in-process local environment while autocannon calls /api/token at a fixed rate, and prints the figures.
+// `npm run bench:rotation-under-load`: rotates the ACS keys of an in-process local environment while autocannon calls /api/token at a fixed rate; median of several rotations, beside the rate without a rotation.
 import { fork } from "node:child_process";
 import path from "node:path";
 import { startLocalEnvironment, type LocalEnvironment } from "../tools/local-dev/index";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
-import { formatDuration } from "../tools/cli-kit";
+import { StaticTokenCredential } from "../tools/acs-emulator/credential";
+import { ExitCode, formatDuration, main, UsageError, type CommandSpec } from "../tools/cli-kit";
+import { whoFromCredential } from "../runbooks/lib/credentials";
+import { rotationAdaptersFor } from "../runbooks/lib/environment";
+import { rotateKeys, type AuditRecord, type RotationReport } from "../runbooks/lib/rotation";
+import { fromLocalEnv } from "../runbooks/lib/target";
+import { formatAuditLine, formatReport } from "../runbooks/rotate-keys";
 import type { FromChild, ToChild } from "./lib/load-generator";
-import { StaticTokenCredential, whoFromCredential } from "./lib/credentials";
-import { rotationAdaptersFor } from "./lib/environment";
-import { rotateKeys, type AuditRecord, type RotationReport } from "./lib/rotation";
-import { fromLocalEnv } from "./lib/target";
-import { formatAuditLine, formatReport } from "./rotate-keys";
+import { median, parseCount, summarise, summaryLines, type Figure } from "./lib/report";
 
 export interface LoadFigures {
   requests: number;
@@ -20,9 +22,11 @@ export interface LoadFigures {
   loadDurationMs: number;
   rotationDurationMs: number;
   achievedRatePerSecond: number;
-  /** Responses received while the rotation ran, and their rate: the figure the issue asks for. */
+  /** Responses received while the rotation ran, and their rate: what a rotation costs the callers. */
   rotationWindowResponses: number;
   rotationWindowRatePerSecond: number;
+  /** The rate before the rotation started, under the same load: the baseline of rotationWindowRatePerSecond. */
+  baselineWindowRatePerSecond: number;
   newUserRequests: number;
   returningUserRequests: number;
   latencyP99Ms: number;
@@ -104,6 +108,7 @@ export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOption
   const oldConnection = env.emulator.currentConnectionString();
   const rotationStarted = Date.now();
   const responsesBefore = await mark();
+  const baselineWindowMs = rotationStarted - loadStarted;
   const rotation = await rotateKeys(
     {
       ...rotationAdaptersFor(target, credential),
@@ -139,6 +144,7 @@ export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOption
     achievedRatePerSecond: Math.round((requests / loadDurationMs) * 1000 * 10) / 10,
     rotationWindowResponses,
     rotationWindowRatePerSecond: Math.round((rotationWindowResponses / rotationDurationMs) * 1000 * 10) / 10,
+    baselineWindowRatePerSecond: Math.round((responsesBefore / baselineWindowMs) * 1000 * 10) / 10,
     newUserRequests: result.newSent,
     returningUserRequests: result.returningSent,
     latencyP99Ms: result.latencyP99Ms,
@@ -150,32 +156,68 @@ export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOption
 /** Token API settings for load: rate limits far above the load so every request reaches the token path. */
 export const loadTokenApiEnv = { SECRET_REFRESH_SECONDS: "5", RATE_LIMIT_PER_IP_PER_MINUTE: "1000000", RATE_LIMIT_PER_USER_PER_MINUTE: "1000000" };
 
-async function main(): Promise<void> {
-  const rateArg = process.argv.indexOf("--rate");
-  const rate = rateArg > 0 ? Number(process.argv[rateArg + 1]) : defaultLoadOptions.rate;
-  if (!Number.isFinite(rate) || rate <= 0 || rate > 1000) throw new Error("--rate must be 1..1000 requests per second");
-  const env = await startLocalEnvironment({ tokenApiEnv: loadTokenApiEnv });
-  try {
-    const figures = await rotateUnderLoad(env, { ...defaultLoadOptions, rate, log: (l) => console.log(l) });
-    const { rotation, ...numbers } = figures;
-    console.log("\nRotation under load (local environment: emulator, Azurite, token API on 127.0.0.1)");
-    console.log(`  rotation outcome:   ${rotation.outcome} (${rotation.previousKey} -> ${rotation.newKey})`);
-    console.log(`  rotation duration:  ${formatDuration(numbers.rotationDurationMs)}`);
-    console.log(`  load duration:      ${formatDuration(numbers.loadDurationMs)} at ${numbers.achievedRatePerSecond} req/s (target ${rate})`);
-    console.log(`  during rotation:    ${numbers.rotationWindowResponses} responses, ${numbers.rotationWindowRatePerSecond} req/s`);
-    console.log(`  requests:           ${numbers.requests} (${numbers.newUserRequests} new users, ${numbers.returningUserRequests} returning)`);
-    console.log(`  failures:           ${numbers.failures} (statuses ${JSON.stringify(numbers.statusCounts)}, errors ${numbers.errors}, timeouts ${numbers.timeouts})`);
-    console.log(`  latency p99:        ${numbers.latencyP99Ms} ms`);
-    console.log(`  old key rejected:   ${numbers.oldKeyRejected}`);
-    process.exitCode = numbers.failures === 0 && numbers.oldKeyRejected && rotation.outcome === "rotated" ? 0 : 1;
-  } finally {
-    await env.stop();
-  }
-}
+const help = `Usage: npm run bench:rotation-under-load -- [options]
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  });
-}
+Starts the local environment in this process (emulator, Azurite, OIDC issuer, token API on 127.0.0.1), then
+--runs times: a load generator (its own process) calls POST /api/token at --rate for new and returning users
+while the key rotation of \`npm run rotate-keys\` runs. Each run alternates the active key.
+  measured   responses/s while the rotation runs
+  baseline   responses/s of the same load in the ${defaultLoadOptions.marginMs / 1000} s before it (no rotation)
+Also printed per run: the rotation's duration, failed requests, p99 latency, and that the old key is rejected.
+
+Options:
+  --runs N      rotations (default 3)
+  --rate R      target requests/s, 1..1000 (default ${defaultLoadOptions.rate})
+  --json        print one JSON document instead of lines
+  -h, --help    this text
+
+Exit codes: 0 every rotation completed with no failed request; 1 a request failed or a rotation did not complete; 2 bad arguments.`;
+
+const options = { runs: { type: "string" }, rate: { type: "string" }, json: { type: "boolean" } } as const;
+
+export const rotationUnderLoadBench: CommandSpec<typeof options> = {
+  help,
+  options,
+  async run(values) {
+    const runs = parseCount("runs", values.runs, 3, 20);
+    const rate = values.rate === undefined ? defaultLoadOptions.rate : Number(values.rate);
+    if (!Number.isFinite(rate) || rate < 1 || rate > 1000) throw new UsageError(`--rate must be 1..1000 requests per second, got "${values.rate}"`);
+    const say = (line: string) => {
+      if (!values.json) console.log(line);
+    };
+    const env = await startLocalEnvironment({ tokenApiEnv: loadTokenApiEnv });
+    try {
+      const rateFigure: Figure = { name: "rate during rotation", unit: "req/s", measured: [], baselineName: "same load, no rotation", baseline: [] };
+      const all: Omit<LoadFigures, "rotation">[] = [];
+      let healthy = true;
+      for (let run = 1; run <= runs; run++) {
+        const figures = await rotateUnderLoad(env, { ...defaultLoadOptions, rate });
+        const { rotation, ...numbers } = figures;
+        all.push(numbers);
+        rateFigure.measured.push(numbers.rotationWindowRatePerSecond);
+        rateFigure.baseline.push(numbers.baselineWindowRatePerSecond);
+        healthy &&= numbers.failures === 0 && numbers.oldKeyRejected && rotation.outcome === "rotated";
+        say(
+          `run ${run}: ${rotation.outcome} (${rotation.previousKey} -> ${rotation.newKey}) in ${formatDuration(numbers.rotationDurationMs)}; ` +
+            `${numbers.rotationWindowRatePerSecond} req/s during, ${numbers.baselineWindowRatePerSecond} before; ` +
+            `${numbers.requests} requests, ${numbers.failures} failed (statuses ${JSON.stringify(numbers.statusCounts)}), p99 ${numbers.latencyP99Ms} ms, ` +
+            `old key rejected: ${numbers.oldKeyRejected}`,
+        );
+      }
+      const durations = all.map((f) => f.rotationDurationMs);
+      if (values.json) {
+        process.stdout.write(`${JSON.stringify({ runs, targetRate: rate, figures: [summarise(rateFigure)], runsDetail: all })}\n`);
+      } else {
+        say("");
+        for (const line of summaryLines(runs, [rateFigure])) say(line);
+        say(`  rotation duration        ${formatDuration(median(durations))} (median), target ${rate} req/s`);
+        say(`  failed requests          ${all.reduce((sum, f) => sum + f.failures, 0)} over ${all.reduce((sum, f) => sum + f.requests, 0)}`);
+      }
+      return healthy ? ExitCode.ok : ExitCode.failed;
+    } finally {
+      await env.stop();
+    }
+  },
+};
+
+if (require.main === module) main(rotationUnderLoadBench);
