@@ -54,7 +54,12 @@ function signedRequest(info: EmulatorInfo, key: string, userId: string): { path:
   };
 }
 
-async function sdkRate(client: CommunicationIdentityClient, user: { communicationUserId: string }, seconds: number, connections: number): Promise<number> {
+async function sdkRate(
+  client: CommunicationIdentityClient,
+  user: { communicationUserId: string },
+  seconds: number,
+  connections: number,
+): Promise<number> {
   const deadline = Date.now() + seconds * 1000;
   let done = 0;
   await Promise.all(
@@ -105,7 +110,9 @@ export const emulatorBench: CommandSpec<typeof options> = {
         figure.baseline.push(result.requests.average);
         figure.measured.push(await sdkRate(client, user, seconds, connections));
         if (!values.json) {
-          process.stdout.write(`run ${run}: SDK ${figure.measured.at(-1)!.toFixed(0)} req/s, raw HTTP ${result.requests.average.toFixed(0)} req/s\n`);
+          process.stdout.write(
+            `run ${run}: SDK ${figure.measured.at(-1)!.toFixed(0)} req/s, raw HTTP ${result.requests.average.toFixed(0)} req/s\n`,
+          );
         }
       }
       const settings = { runs, secondsPerRun: seconds, connections };

@@ -48,7 +48,14 @@ export interface LoadOptions {
   log?: (line: string) => void;
 }
 
-export const defaultLoadOptions: LoadOptions = { rate: 150, newUserFraction: 0.2, returningUsers: 50, connections: 50, marginMs: 2000, maxDurationMs: 120_000 };
+export const defaultLoadOptions: LoadOptions = {
+  rate: 150,
+  newUserFraction: 0.2,
+  returningUsers: 50,
+  connections: 50,
+  marginMs: 2000,
+  maxDurationMs: 120_000,
+};
 
 /** Runs the rotation under load against `env` (started with high per-IP and per-user rate limits). */
 export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOptions): Promise<LoadFigures> {
@@ -63,14 +70,21 @@ export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOption
   // Callers: returning users get their first token now, so under load they are served from the mapping/cache.
   const returning = await Promise.all(Array.from({ length: options.returningUsers }, (_, i) => env.oidc.mintToken(`load-returning-${i}`)));
   for (const token of returning) {
-    const r = await fetch(`${env.tokenApiUrl}/api/token`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: "{}" });
+    const r = await fetch(`${env.tokenApiUrl}/api/token`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: "{}",
+    });
     if (r.status !== 200) throw new Error(`warm-up of a returning user answered ${r.status}`);
   }
   const newCount = Math.ceil((options.rate * options.maxDurationMs * options.newUserFraction) / 1000) + 100;
   const fresh = await Promise.all(Array.from({ length: newCount }, (_, i) => env.oidc.mintToken(`load-new-${Date.now()}-${i}`)));
   log(`callers ready: ${returning.length} returning, ${fresh.length} new`);
 
-  const child = fork(path.join(__dirname, "lib", "load-generator.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(path.join(__dirname, "lib", "load-generator.ts"), [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const next = (type: FromChild["type"]) =>
     new Promise<FromChild>((resolve, reject) => {
       const onMessage = (message: FromChild) => {
@@ -129,7 +143,10 @@ export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOption
 
   const oldKeyRejected = await new CommunicationIdentityClient(oldConnection, { tlsOptions: { ca: env.emulator.caCertPem } })
     .createUser()
-    .then(() => false, (e: { statusCode?: number }) => e.statusCode === 401);
+    .then(
+      () => false,
+      (e: { statusCode?: number }) => e.statusCode === 401,
+    );
   for (const line of formatReport(rotation, target)) log(line);
   const requests = Object.values(statusCounts).reduce((a, b) => a + b, 0) + result.errors + result.timeouts;
   const ok = statusCounts["200"] ?? 0;
@@ -154,7 +171,11 @@ export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOption
 }
 
 /** Token API settings for load: rate limits far above the load so every request reaches the token path. */
-export const loadTokenApiEnv = { SECRET_REFRESH_SECONDS: "5", RATE_LIMIT_PER_IP_PER_MINUTE: "1000000", RATE_LIMIT_PER_USER_PER_MINUTE: "1000000" };
+export const loadTokenApiEnv = {
+  SECRET_REFRESH_SECONDS: "5",
+  RATE_LIMIT_PER_IP_PER_MINUTE: "1000000",
+  RATE_LIMIT_PER_USER_PER_MINUTE: "1000000",
+};
 
 const help = `Usage: npm run bench:rotation-under-load -- [options]
 
@@ -181,13 +202,20 @@ export const rotationUnderLoadBench: CommandSpec<typeof options> = {
   async run(values) {
     const runs = parseCount("runs", values.runs, 3, 20);
     const rate = values.rate === undefined ? defaultLoadOptions.rate : Number(values.rate);
-    if (!Number.isFinite(rate) || rate < 1 || rate > 1000) throw new UsageError(`--rate must be 1..1000 requests per second, got "${values.rate}"`);
+    if (!Number.isFinite(rate) || rate < 1 || rate > 1000)
+      throw new UsageError(`--rate must be 1..1000 requests per second, got "${values.rate}"`);
     const say = (line: string) => {
       if (!values.json) console.log(line);
     };
     const env = await startLocalEnvironment({ tokenApiEnv: loadTokenApiEnv });
     try {
-      const rateFigure: Figure = { name: "rate during rotation", unit: "req/s", measured: [], baselineName: "same load, no rotation", baseline: [] };
+      const rateFigure: Figure = {
+        name: "rate during rotation",
+        unit: "req/s",
+        measured: [],
+        baselineName: "same load, no rotation",
+        baseline: [],
+      };
       const all: Omit<LoadFigures, "rotation">[] = [];
       let healthy = true;
       for (let run = 1; run <= runs; run++) {
@@ -211,7 +239,9 @@ export const rotationUnderLoadBench: CommandSpec<typeof options> = {
         say("");
         for (const line of summaryLines(runs, [rateFigure])) say(line);
         say(`  rotation duration        ${formatDuration(median(durations))} (median), target ${rate} req/s`);
-        say(`  failed requests          ${all.reduce((sum, f) => sum + f.failures, 0)} over ${all.reduce((sum, f) => sum + f.requests, 0)}`);
+        say(
+          `  failed requests          ${all.reduce((sum, f) => sum + f.failures, 0)} over ${all.reduce((sum, f) => sum + f.requests, 0)}`,
+        );
       }
       return healthy ? ExitCode.ok : ExitCode.failed;
     } finally {

@@ -13,7 +13,8 @@ export function median(values: number[]): number {
 export function parseCount(flag: string, raw: string | undefined, fallback: number, max: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new UsageError(`--${flag} must be a whole number from 1 to ${max}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new UsageError(`--${flag} must be a whole number from 1 to ${max}, got "${raw}"`);
   return value;
 }
 
@@ -27,10 +28,24 @@ export interface Figure {
 }
 
 /** The medians of one figure: the measured value, the baseline and their ratio. */
-export function summarise(figure: Figure): { name: string; unit: string; median: number; baselineName: string; baselineMedian: number; ratio: number } {
+export function summarise(figure: Figure): {
+  name: string;
+  unit: string;
+  median: number;
+  baselineName: string;
+  baselineMedian: number;
+  ratio: number;
+} {
   const m = median(figure.measured);
   const b = median(figure.baseline);
-  return { name: figure.name, unit: figure.unit, median: m, baselineName: figure.baselineName, baselineMedian: b, ratio: b === 0 ? NaN : m / b };
+  return {
+    name: figure.name,
+    unit: figure.unit,
+    median: m,
+    baselineName: figure.baselineName,
+    baselineMedian: b,
+    ratio: b === 0 ? NaN : m / b,
+  };
 }
 
 /** The summary block every bench prints last: "median of N runs", then one line per figure with its baseline beside it. */

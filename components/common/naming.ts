@@ -1,6 +1,6 @@
 // Pure naming helpers: `<abbr>-<app>-<env>-<region>` names that satisfy each Azure type's length and character
 // rules, shortened deterministically (prefix + hash, never bare truncation) and suffixed where Azure needs
-// global uniqueness. Rules follow Microsoft Learn "resource-name-rules" (see shared/reference/azure-resources.md).
+// global uniqueness. Rules follow https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules.
 import { createHash } from "node:crypto";
 
 /** The character and length rule of one Azure resource type, plus its house abbreviation. */

@@ -1,7 +1,7 @@
 // The Event Grid event types Azure Communication Services publishes, and the config schema of the event
 // subscriptions built on them, so a typo in an event type fails at config time with the accepted list.
-// Event types from shared/reference/azure-resources.md (Microsoft Learn "Azure Communication Services as an
-// Event Grid source"); retry limits from Microsoft Learn "Event Grid message delivery and retry"
+// Event types from https://learn.microsoft.com/azure/event-grid/event-schema-communication-services ("Azure
+// Communication Services as an Event Grid source"); retry limits from Microsoft Learn "Event Grid message delivery and retry"
 // (1..30 attempts, 1..1440 minutes).
 import { z } from "zod";
 

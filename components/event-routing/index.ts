@@ -2,7 +2,7 @@
 // and dead letters, and one event subscription per configured route, delivering and dead-lettering with the
 // topic's own managed identity and exactly the role assignments that needs.
 //
-// Facts relied on (shared/reference/azure-resources.md, @pulumi/azure-native 3.28 eventgrid 2025-02-15 and
+// Facts relied on (Microsoft Learn "Azure Communication Services as an Event Grid source", @pulumi/azure-native 3.28 eventgrid 2025-02-15 and
 // storage 2024-01-01 typings): topic type `Microsoft.Communication.CommunicationServices`, location `global`;
 // `deliveryWithResourceIdentity` / `deadLetterWithResourceIdentity` use the topic identity; storage-queue
 // delivery needs "Storage Queue Data Message Sender" on the queue, blob dead-lettering "Storage Blob Data

@@ -49,11 +49,19 @@ describe("every CLI", () => {
   for (const name of Object.keys(clis)) {
     check(name, "help", `npm run ${name} -- --help prints its usage and exits 0`, async () => {
       const { code, stdout, stderr } = await run(name, ["--help"]);
-      expect({ code, stderr, first: stdout.split("\n")[0] }).toEqual({ code: 0, stderr: "", first: expect.stringMatching(new RegExp(`^Usage: npm run ${name} `)) });
+      expect({ code, stderr, first: stdout.split("\n")[0] }).toEqual({
+        code: 0,
+        stderr: "",
+        first: expect.stringMatching(new RegExp(`^Usage: npm run ${name} `)),
+      });
     });
     check(name, "wrong-flag", `npm run ${name} -- --no-such-flag is one line on stderr and exit 2`, async () => {
       const { code, stdout, stderr } = await run(name, ["--no-such-flag"]);
-      expect({ code, stdout, stderr }).toEqual({ code: 2, stdout: "", stderr: "error: Unknown option '--no-such-flag' (run with --help for usage)\n" });
+      expect({ code, stdout, stderr }).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: "error: Unknown option '--no-such-flag' (run with --help for usage)\n",
+      });
     });
   }
 
