@@ -1,4 +1,4 @@
-// `npm run rotate-keys`: the zero-downtime ACS access-key rotation runbook (issue #7 part 2), with dry run, rollback and audit log.
+// `npm run rotate-keys`: the zero-downtime ACS access-key rotation runbook, with dry run, rollback and audit log.
 import { appendFile } from "node:fs/promises";
 import { ExitCode, consoleOutput, formatDuration, parseCommandLine, parseSeconds, usageFailure, type Output } from "../tools/cli-kit";
 import { whoFromCredential } from "./lib/credentials";
@@ -122,7 +122,7 @@ export async function main(argv: string[], deps: RotateMainDeps = {}): Promise<n
     const local = target.kind === "local";
     options = {
       dryRun: args["dry-run"] === true,
-      // Above the token API's default SECRET_REFRESH_SECONDS (300), which `npm run dev` also uses.
+      // Above the token API's default SECRET_REFRESH_SECONDS (300) in Azure; `npm run dev` re-reads every 15 s, well inside it.
       readinessTimeoutMs: parseSeconds("readiness-timeout", args["readiness-timeout"], local ? 360 : 900) * 1000,
       keyPropagationTimeoutMs: parseSeconds("key-propagation-timeout", args["key-propagation-timeout"], local ? 15 : 300) * 1000,
       pollIntervalMs: local ? 250 : 5000,

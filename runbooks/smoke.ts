@@ -1,4 +1,4 @@
-// `npm run smoke`: the post-deploy smoke test (issue #7 part 1) — token API, identity, chat and optionally logs, one pass/fail line each.
+// `npm run smoke`: the post-deploy smoke test — token API, identity, chat and optionally logs, one pass/fail line each.
 import { randomUUID } from "node:crypto";
 import { ExitCode, UsageError, consoleOutput, formatDuration, parseCommandLine, parseSeconds, usageFailure, type Output } from "../tools/cli-kit";
 import {

@@ -1,14 +1,7 @@
-// Credentials and identity helpers for the runbooks: who is acting, static local tokens, connection-string comparison.
+// Identity helpers for the runbooks: who is acting (for the audit log) and connection-string comparison.
+// The static credential for the local emulator is tools/acs-emulator/credential.ts StaticTokenCredential.
 import os from "node:os";
-import type { AccessToken, TokenCredential } from "@azure/core-auth";
-
-/** A TokenCredential that always returns one token; for the local emulator's `devBearerToken` only. */
-export class StaticTokenCredential implements TokenCredential {
-  constructor(private readonly token: string) {}
-  async getToken(): Promise<AccessToken> {
-    return { token: this.token, expiresOnTimestamp: Date.now() + 60 * 60 * 1000 };
-  }
-}
+import type { TokenCredential } from "@azure/core-auth";
 
 /** The ARM scope, used to learn who the credential is. */
 export const armScope = "https://management.azure.com/.default";

@@ -12,7 +12,7 @@ import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query";
 import { EmailClient } from "@azure/communication-email";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { UsageError } from "../../tools/cli-kit";
-import { StaticTokenCredential } from "./credentials";
+import { StaticTokenCredential } from "../../tools/acs-emulator/credential";
 import { ArmKeyManagement, KeyVaultSecretStore, SdkIdentityCheck, TokenApiReadiness } from "./azure-ports";
 import type { CallerTokenSource, ChatClientFactory, LogQuery } from "./smoke-checks";
 import type { EmailSend, EventCheckDeps, EventQueue } from "./event-checks";

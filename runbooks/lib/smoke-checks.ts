@@ -1,4 +1,4 @@
-// The post-deploy smoke checks (issue #7 part 1): each check takes its clients and URLs as parameters and reports pass/fail with timing.
+// The post-deploy smoke checks: each check takes its clients and URLs as parameters and reports pass/fail with timing.
 import { randomUUID } from "node:crypto";
 import type { ChatClient } from "@azure/communication-chat";
 import type { CommunicationIdentityClient } from "@azure/communication-identity";
@@ -220,14 +220,16 @@ export async function checkTokenMint(deps: SmokeDeps, resources = new SmokeResou
   }
   const expiresOn = Date.parse(String(minted.expiresOn));
   const minutesLeft = Math.floor((expiresOn - (deps.now ?? Date.now)()) / 60_000);
-  // A token with less than ~10 minutes left makes clients' proactive refresh loop (reference: acs-data-plane.md).
+  // A token with less than ~10 minutes left makes clients' proactive refresh loop: @azure/communication-common treats a
+  // token as expiring 10 minutes before it does (defaultExpiringSoonInterval in autoRefreshTokenCredential,
+  // https://github.com/Azure/azure-sdk-for-js/blob/main/sdk/communication/communication-common/src/autoRefreshTokenCredential.ts).
   if (!Number.isFinite(minutesLeft) || minutesLeft < 10) {
     throw new CheckFailure(`POST ${path} returned a token with ${Number.isFinite(minutesLeft) ? minutesLeft : "no"} minutes left`);
   }
   return `minted for ${subject}; ${minutesLeft} minutes left`;
 }
 
-/** The identity part, also run by the key rotation with a new connection string (issue #7 step 5). */
+/** The identity part, also run by the key rotation to verify a new connection string (its verify-new-key step). */
 export async function checkIdentityFlow(client: CommunicationIdentityClient, resources = new SmokeResources()): Promise<string> {
   const user = await client.createUser();
   resources.users.add(user.communicationUserId);
@@ -281,7 +283,9 @@ export async function checkChatFlow(deps: Pick<SmokeDeps, "identityClient" | "ch
 /**
  * KQL for the operations this run made; the time window comes from the query's timespan (the run's start).
  * Identity (AuthOperational) logs land in ACSAuthIncomingOperations, chat logs in ACSChatIncomingOperations
- * (shared/reference/azure-resources.md), whose Identity column names the calling chat user.
+ * (https://learn.microsoft.com/azure/azure-monitor/reference/tables/acsauthincomingoperations and
+ * https://learn.microsoft.com/azure/azure-monitor/reference/tables/acschatincomingoperations); the chat table's
+ * Identity column names the calling chat user.
  */
 export function logQueries(resources: SmokeResources): { table: string; kql: string }[] {
   const chatUsers = resources.deletedUsers.map((id) => `"${id.replace(/["\\]/g, "")}"`).join(", ");

@@ -34,14 +34,14 @@ describe("smoke CLI", () => {
     const { code, stdout, stderr } = await run("smoke.ts", []);
     expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toBe("error: choose exactly one target: --stack NAME, --outputs FILE or --local\nRun with --help for usage.\n");
+    expect(stderr).toBe("error: choose exactly one target: --stack NAME, --outputs FILE or --local (run with --help for usage)\n");
   });
 
   it("exits 2 and says how to proceed when the pulumi CLI is missing", async () => {
     const { code, stderr } = await run("smoke.ts", ["--stack", "dev"], { ...process.env, PATH: path.dirname(process.execPath) });
     expect(code).toBe(2);
     expect(stderr).toBe(
-      "error: the pulumi CLI is not on PATH. Where it is, run `pulumi stack output --json --show-secrets --stack dev > outputs.json` and pass --outputs outputs.json\nRun with --help for usage.\n",
+      "error: the pulumi CLI is not on PATH. Where it is, run `pulumi stack output --json --show-secrets --stack dev > outputs.json` and pass --outputs outputs.json (run with --help for usage)\n",
     );
   });
 
@@ -63,12 +63,12 @@ describe("rotate-keys CLI", () => {
   it("names the stack outputs a rotation needs", async () => {
     const { code, stderr } = await run("rotate-keys.ts", ["--outputs", partialOutputs, "--dry-run"]);
     expect(code).toBe(2);
-    expect(stderr).toBe(`error: outputs file ${partialOutputs} lacks subscriptionId, resourceGroupName, acsName, needed to rotate keys\nRun with --help for usage.\n`);
+    expect(stderr).toBe(`error: outputs file ${partialOutputs} lacks subscriptionId, resourceGroupName, acsName, needed to rotate keys (run with --help for usage)\n`);
   });
 
   it("rejects a timeout that is not a positive number", async () => {
     const { code, stderr } = await run("rotate-keys.ts", ["--outputs", fullOutputs, "--readiness-timeout", "soon"]);
     expect(code).toBe(2);
-    expect(stderr).toBe('error: --readiness-timeout must be a positive number of seconds, got "soon"\nRun with --help for usage.\n');
+    expect(stderr).toBe('error: --readiness-timeout must be a positive number of seconds, got "soon" (run with --help for usage)\n');
   });
 });

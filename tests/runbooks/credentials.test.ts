@@ -1,7 +1,8 @@
 // Tests the helpers that keep secrets out of output and name the actor in audit records.
 import { describe, expect, it } from "vitest";
 import { describeError, redact } from "../../tools/cli-kit";
-import { accessKeyOf, sameAccessKey, StaticTokenCredential, whoFromCredential } from "../../runbooks/lib/credentials";
+import { accessKeyOf, sameAccessKey, whoFromCredential } from "../../runbooks/lib/credentials";
+import { StaticTokenCredential } from "../../tools/acs-emulator/credential";
 
 const jwt = (claims: object) => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.sig`;
 

@@ -70,3 +70,15 @@ export class EmulatorCredential implements TokenCredential {
     return mintEmulatorBearerToken({ ...this.options, audience: list.map(audienceOfScope) });
   }
 }
+
+/**
+ * A TokenCredential that always returns one token: the emulator's `devBearerToken` as read from `.local-dev/env.json`
+ * by the runbooks, the benches and `npm run dev`. The deployed token API keeps its own `staticTokenCredential`
+ * (services/token-api/src/acs.ts, for AZURE_STATIC_BEARER_TOKEN) because it ships alone and cannot import tools/.
+ */
+export class StaticTokenCredential implements TokenCredential {
+  constructor(private readonly token: string) {}
+  async getToken(): Promise<AccessToken> {
+    return { token: this.token, expiresOnTimestamp: Date.now() + 60 * 60 * 1000 };
+  }
+}

@@ -1,4 +1,4 @@
-// Verifies ACS HMAC-SHA256 request signatures (shared/reference/acs-data-plane.md, "HMAC-SHA256 request signing").
+// Verifies ACS HMAC-SHA256 request signatures (https://learn.microsoft.com/azure/communication-services/tutorials/hmac-header-tutorial).
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 export interface SignedRequest {

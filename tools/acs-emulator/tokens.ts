@@ -4,12 +4,13 @@ import { unauthorized } from "./errors";
 import { decodeJwt, hasValidSignature, signJwt } from "./jwt";
 import type { EmulatorState, KeyName } from "./state";
 
-/** Scopes the identity API accepts (shared/reference/acs-data-plane.md, "Identity API"). */
+/** Scopes the identity API accepts (https://learn.microsoft.com/azure/communication-services/concepts/identity-model, "Chat token scopes", "VoIP token scopes"). */
 export const ACS_SCOPES = ["chat", "voip", "chat.join", "chat.join.limited", "voip.join"] as const;
 
 /**
  * Tokens are signed with a secret derived from the access key that issued them (kid = key name), so
- * regenerating that key invalidates every token issued under it, as Azure does (identity-model.md).
+ * regenerating that key invalidates every token issued under it, as Azure does ("Rotation of access keys revokes all
+ * active access tokens": https://learn.microsoft.com/azure/communication-services/concepts/identity-model).
  */
 function signingSecret(accessKey: string): Buffer {
   return createHmac("sha256", Buffer.from(accessKey, "base64")).update("acs-emulator/user-token/v1").digest();

@@ -20,6 +20,9 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
+/** Ends every usage error, so the one line says where the help is. */
+export const helpHint = "(run with --help for usage)";
+
 /** Parses argv strictly, turning node's parse errors into a UsageError the CLI prints with a hint. */
 export function parseCommandLine<T extends NonNullable<ParseArgsConfig["options"]>>(
   argv: string[],
@@ -84,15 +87,14 @@ export function redact(text: string): string {
     .replace(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "***jwt***");
 }
 
-/** Prints why the command could not start: 2 for a usage/target mistake, 1 when the environment itself failed. */
+/** Prints why the command could not start, in one line: 2 for a usage/target mistake, 1 when the environment itself failed. */
 export function usageFailure(out: Output, error: unknown): number {
   const message = redact(error instanceof Error ? error.message : String(error));
   const usage = error instanceof UsageError;
-  out.error(usage ? `error: ${message}\nRun with --help for usage.` : `error: could not prepare: ${message}`);
+  out.error(usage ? `error: ${message} ${helpHint}` : `error: could not prepare: ${message}`);
   if (out.json) out.document({ ok: false, error: message });
   return usage ? ExitCode.usage : ExitCode.failed;
 }
-
 
 /** What a command-line entry declares: its help text, its flags (node's parseArgs shape) and what it does. */
 export interface CommandSpec<T extends NonNullable<ParseArgsConfig["options"]>> {
@@ -126,7 +128,7 @@ export async function runCommand<T extends NonNullable<ParseArgsConfig["options"
   } catch (error) {
     const message = redact(error instanceof Error ? error.message : String(error));
     if (error instanceof UsageError) {
-      process.stderr.write(`error: ${message} (run with --help for usage)\n`);
+      process.stderr.write(`error: ${message} ${helpHint}\n`);
       return ExitCode.usage;
     }
     process.stderr.write(`error: ${message}\n`);

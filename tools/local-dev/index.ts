@@ -6,7 +6,7 @@ import type { DestinationStream } from "pino";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { startEmulator, type EmulatorHandle } from "../acs-emulator/index";
 import { buildApp, type TokenApiApp } from "../../services/token-api/src/app";
-import { staticTokenCredential } from "../../services/token-api/src/acs";
+import { StaticTokenCredential } from "../acs-emulator/credential";
 import { loadConfig } from "../../services/token-api/src/config";
 import { createDeps } from "../../services/token-api/src/deps";
 import { createLogger } from "../../services/token-api/src/logger";
@@ -71,7 +71,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     cleanup.push(() => oidc.close());
 
     const mode = options.acsAuthMode ?? "key-vault";
-    const secrets = new SecretClient(emulator.keyVaultUrl, staticTokenCredential(emulator.devBearerToken), {
+    const secrets = new SecretClient(emulator.keyVaultUrl, new StaticTokenCredential(emulator.devBearerToken), {
       tlsOptions: { ca: emulator.caCertPem },
       disableChallengeResourceVerification: true,
     });

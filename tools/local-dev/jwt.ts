@@ -1,10 +1,10 @@
 // `npm run dev:jwt -- --sub alice`: mints a caller JWT for the local OIDC issuer of a running `npm run dev`, printed alone on the last line.
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { ExitCode, main, UsageError, type CommandSpec } from "../cli-kit";
 import { mintLocalToken, type StoredSigningKey } from "./oidcIssuer";
 
-const HELP = `Usage: npm run dev:jwt -- --sub SUBJECT [options]
+const help = `Usage: npm run dev:jwt -- --sub SUBJECT [options]
 
 Mints an RS256 access token from the local OIDC issuer started by \`npm run dev\` (read from
 <data-dir>/env.json). The token is printed alone on the last line of stdout, so:
@@ -16,52 +16,39 @@ Options:
   --ttl SECONDS      lifetime (default 3600)
   --aud AUDIENCE     override the audience (to see a 401)
   --data-dir DIR     where npm run dev keeps its state (default .local-dev)
-  --help             this text
+  -h, --help         this text
 
 Exit codes: 0 printed, 1 no running environment found, 2 bad arguments.`;
 
-async function main(): Promise<void> {
-  let args;
-  try {
-    args = parseArgs({
-      options: {
-        sub: { type: "string" },
-        scope: { type: "string", default: "acs.token" },
-        ttl: { type: "string", default: "3600" },
-        aud: { type: "string" },
-        "data-dir": { type: "string", default: ".local-dev" },
-        help: { type: "boolean", default: false },
-      },
-    }).values;
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${HELP}\n`);
-    process.exit(2);
-  }
-  if (args.help) {
-    process.stdout.write(`${HELP}\n`);
-    return;
-  }
-  if (!args.sub) {
-    process.stderr.write(`--sub is required\n\n${HELP}\n`);
-    process.exit(2);
-  }
-  const ttl = Number(args.ttl);
-  if (!Number.isInteger(ttl) || ttl <= 0) {
-    process.stderr.write(`--ttl must be a positive number of seconds\n`);
-    process.exit(2);
-  }
-  const envFile = join(resolve(args["data-dir"]!), "env.json");
-  if (!existsSync(envFile)) {
-    process.stderr.write(`${envFile} not found: start the environment first with \`npm run dev\`\n`);
-    process.exit(1);
-  }
-  const env = JSON.parse(readFileSync(envFile, "utf8")) as { oidcIssuer: string; oidcAudience: string; oidcKeyFile: string };
-  const key = JSON.parse(readFileSync(env.oidcKeyFile, "utf8")) as StoredSigningKey;
-  const jwt = await mintLocalToken(key, env.oidcIssuer, args.aud ?? env.oidcAudience, args.sub, { ttlSeconds: ttl, claims: { scp: args.scope } });
-  process.stdout.write(`${jwt}\n`);
-}
+const options = {
+  sub: { type: "string" },
+  scope: { type: "string", default: "acs.token" },
+  ttl: { type: "string", default: "3600" },
+  aud: { type: "string" },
+  "data-dir": { type: "string", default: ".local-dev" },
+} as const;
 
-main().catch((error: unknown) => {
-  process.stderr.write(`dev:jwt failed: ${(error as Error).message}\n`);
-  process.exit(1);
-});
+export const devJwtCommand: CommandSpec<typeof options> = {
+  help,
+  options,
+  async run(args) {
+    if (!args.sub) throw new UsageError("--sub is required");
+    const ttl = Number(args.ttl);
+    if (!Number.isInteger(ttl) || ttl <= 0) throw new UsageError(`--ttl must be a positive whole number of seconds, got "${args.ttl}"`);
+    const envFile = join(resolve(args["data-dir"]), "env.json");
+    if (!existsSync(envFile)) {
+      process.stderr.write(`error: ${envFile} not found: start the environment first with \`npm run dev\`\n`);
+      return ExitCode.failed;
+    }
+    const env = JSON.parse(readFileSync(envFile, "utf8")) as { oidcIssuer: string; oidcAudience: string; oidcKeyFile: string };
+    const key = JSON.parse(readFileSync(env.oidcKeyFile, "utf8")) as StoredSigningKey;
+    const jwt = await mintLocalToken(key, env.oidcIssuer, args.aud ?? env.oidcAudience, args.sub, {
+      ttlSeconds: ttl,
+      claims: { scp: args.scope },
+    });
+    process.stdout.write(`${jwt}\n`);
+    return ExitCode.ok;
+  },
+};
+
+if (require.main === module) main(devJwtCommand);

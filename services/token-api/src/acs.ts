@@ -258,7 +258,8 @@ export function createAcsGateway(source: IdentityClientSource, policy: UpstreamP
       try {
         await call("deleteUser", (client, abortSignal) => client.deleteUser(user(userId), { abortSignal }));
       } catch (error) {
-        // ACS answers 401/404 for an identity it does not know (acs-data-plane.md); erase is idempotent.
+        // ACS answers 401 IdentityNotOwned (or 404) for an identity it does not know, as the identity SDK's recorded
+        // tests show (azure-sdk-for-js sdk/communication/communication-identity/recordings, "delete an invalid user"); erase is idempotent.
         if (error instanceof UpstreamRejectedError && (error.statusCode === 404 || error.statusCode === 401)) return;
         throw error;
       }

@@ -1,4 +1,4 @@
-// Authenticates callers: validates OIDC access tokens with jose against the issuer's JWKS (issue #6, "Caller authentication").
+// Authenticates callers: validates OIDC access tokens with jose against the issuer's JWKS (docs/token-api.md, "Caller authentication").
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { AuthenticationError } from "./errors";
 

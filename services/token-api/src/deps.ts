@@ -24,7 +24,8 @@ export function createDeps(config: TokenApiConfig, options: DepsOptions): AppDep
   const cache = new TokenCache(config.tokens.minRemainingMinutes * 60_000, config.tokens.cacheMaxEntries);
   const source = createIdentityClientSource(config, options.tls, {
     log: logger,
-    // A new key version means the old key may be regenerated, which revokes the tokens it issued (identity-model.md).
+    // A new key version means the old key may be regenerated, which revokes the tokens it issued
+    // (https://learn.microsoft.com/azure/communication-services/concepts/identity-model, "Revoke or update access token").
     onRotated: () => cache.clear(),
   });
   const acs = createAcsGateway(source, config.upstream, metrics, options.tls);

@@ -8,6 +8,9 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.stop());
 
+/** /readyz caches its checks for 2 s (READINESS_CACHE_MS in services/token-api/src/app.ts): a change shows within it. */
+const readinessPoll = { timeout: 5000, interval: 100 };
+
 let users = 0;
 const newUser = () => env.oidc.mintToken(`failure-user-${++users}`);
 
@@ -76,17 +79,18 @@ describe("mapping store failures", () => {
       // A cached token still needs no storage.
       expect((await env.call("POST", "/api/token", { jwt: cachedUser })).body).toEqual(cached.body);
       expect((await env.call("DELETE", "/api/me", { jwt: cachedUser })).status).toBe(503);
-      await new Promise((resolve) => setTimeout(resolve, 2100));
-      const ready = await env.call("GET", "/readyz");
-      expect(ready.status).toBe(503);
-      expect(ready.body.status).toBe("not-ready");
-      expect(ready.body.checks).toEqual({ mappingStore: "unavailable", acs: "ok", secret: "ok" });
+      // /readyz caches its checks for 2 s: poll until the cached answer expires instead of sleeping past it.
+      await expect
+        .poll(async () => {
+          const ready = await env.call("GET", "/readyz");
+          return { status: ready.status, body: ready.body.status, checks: ready.body.checks };
+        }, readinessPoll)
+        .toEqual({ status: 503, body: "not-ready", checks: { mappingStore: "unavailable", acs: "ok", secret: "ok" } });
     } finally {
       await env.azurite.start();
     }
     const recovered = await env.call("POST", "/api/token", { jwt: await newUser() });
     expect(recovered.status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 2100));
-    expect((await env.call("GET", "/readyz")).status).toBe(200);
+    await expect.poll(async () => (await env.call("GET", "/readyz")).status, readinessPoll).toBe(200);
   });
 });

@@ -1,7 +1,7 @@
 // Key-vault mode under load: regenerating the ACS key and updating the vault secret fails no request and needs no restart.
 import { CommunicationServiceManagementClient } from "@azure/arm-communication";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { staticTokenCredential } from "../../../services/token-api/src/acs";
+import { StaticTokenCredential } from "../../../tools/acs-emulator/credential";
 import { startTestEnvironment, type TestEnvironment } from "./helpers";
 
 let env: TestEnvironment;
@@ -9,7 +9,7 @@ let arm: CommunicationServiceManagementClient;
 beforeAll(async () => {
   // A long periodic refresh, so only the re-read on 401 can pick up the new key.
   env = await startTestEnvironment({ tokenApiEnv: { SECRET_REFRESH_SECONDS: "3600" } });
-  arm = new CommunicationServiceManagementClient(staticTokenCredential(env.emulator.devBearerToken), env.emulator.subscriptionId, {
+  arm = new CommunicationServiceManagementClient(new StaticTokenCredential(env.emulator.devBearerToken), env.emulator.subscriptionId, {
     endpoint: env.emulator.armBaseUrl,
     tlsOptions: { ca: env.emulator.caCertPem },
   } as never);
@@ -17,6 +17,8 @@ beforeAll(async () => {
 afterAll(async () => env?.stop());
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** /readyz caches its checks for 2 s (READINESS_CACHE_MS in services/token-api/src/app.ts): a change shows within it. */
+const readinessPoll = { timeout: 5000, interval: 100 };
 
 /** Cache-missing load: every request is a new user (createUser + issueAccessToken) or a repeat asking for a new lifetime. */
 function startLoad(workers: number) {
@@ -52,10 +54,13 @@ describe("key rotation in key-vault mode", () => {
     await load.stop();
     expect(load.statuses.length).toBeGreaterThan(20);
     expect(load.statuses.filter((status) => status !== 200)).toEqual([]);
-    await sleep(2100);
-    const after = (await env.call("GET", "/readyz")).body;
-    expect(after.status).toBe("ready");
-    expect(after.acsAuth).toEqual({ mode: "key-vault", secretVersion: version, activeKey: "secondary" });
+    // /readyz caches its checks for 2 s: poll until it reports the new secret instead of sleeping past the cache.
+    await expect
+      .poll(async () => {
+        const after = (await env.call("GET", "/readyz")).body;
+        return { status: after.status, acsAuth: after.acsAuth };
+      }, readinessPoll)
+      .toEqual({ status: "ready", acsAuth: { mode: "key-vault", secretVersion: version, activeKey: "secondary" } });
   });
 
   it("active key regenerated first, vault updated a second later: requests wait for the new secret and none fails", async () => {
@@ -70,7 +75,8 @@ describe("key rotation in key-vault mode", () => {
     expect(load.statuses.filter((status) => status !== 200)).toEqual([]);
     // The 401s really happened: this exercised the re-read-and-retry path.
     expect(env.tokenApi.metrics().upstreamErrors - errorsBefore).toBeGreaterThan(0);
-    await sleep(2100);
-    expect((await env.call("GET", "/readyz")).body.acsAuth).toEqual({ mode: "key-vault", secretVersion: version, activeKey: "secondary" });
+    await expect
+      .poll(async () => (await env.call("GET", "/readyz")).body.acsAuth, readinessPoll)
+      .toEqual({ mode: "key-vault", secretVersion: version, activeKey: "secondary" });
   });
 });

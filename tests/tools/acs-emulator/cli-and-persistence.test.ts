@@ -93,6 +93,6 @@ describe("emulator CLI", () => {
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
     const code = await new Promise<number | null>((resolveExit) => child.once("exit", resolveExit));
-    expect([code, stderr.trim()]).toEqual([2, "--port must be an integer from 0 to 65535"]);
+    expect([code, stderr]).toEqual([2, "error: --port must be an integer from 0 to 65535 (run with --help for usage)\n"]);
   });
 });

@@ -15,7 +15,15 @@ export type ToChild = { type: "start"; plan: LoadPlan } | { type: "mark" } | { t
 export type FromChild =
   | { type: "started" }
   | { type: "mark"; responses: number }
-  | { type: "done"; statusCounts: Record<string, number>; errors: number; timeouts: number; latencyP99Ms: number; newSent: number; returningSent: number };
+  | {
+      type: "done";
+      statusCounts: Record<string, number>;
+      errors: number;
+      timeouts: number;
+      latencyP99Ms: number;
+      newSent: number;
+      returningSent: number;
+    };
 
 function send(message: FromChild): void {
   process.send?.(message);
@@ -41,14 +49,26 @@ function start(plan: LoadPlan): void {
           setupRequest: (request) => {
             const isNew = sent++ % plan.newUserEvery === 0 && newSent < plan.newTokens.length;
             const token = isNew ? plan.newTokens[newSent++] : plan.returningTokens[returningSent++ % plan.returningTokens.length];
-            return { ...request, headers: { ...request.headers, authorization: `Bearer ${token}`, "content-type": "application/json" }, body: "{}" };
+            return {
+              ...request,
+              headers: { ...request.headers, authorization: `Bearer ${token}`, "content-type": "application/json" },
+              body: "{}",
+            };
           },
         },
       ],
     },
     (error, result) => {
       if (error) throw error;
-      send({ type: "done", statusCounts, errors: result.errors, timeouts: result.timeouts, latencyP99Ms: result.latency.p99, newSent, returningSent });
+      send({
+        type: "done",
+        statusCounts,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        latencyP99Ms: result.latency.p99,
+        newSent,
+        returningSent,
+      });
       process.disconnect?.();
     },
   );

@@ -1,7 +1,7 @@
-// Rotates the keys while a load generator calls /api/token at >= 100 req/s for new and returning users: zero failed requests.
+// The rotation-under-load bench as a test: rotates the keys while a load generator calls /api/token at >= 100 req/s for new and returning users: zero failed requests.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalEnvironment, type LocalEnvironment } from "../../tools/local-dev/index";
-import { defaultLoadOptions, loadTokenApiEnv, rotateUnderLoad } from "../../runbooks/rotation-under-load";
+import { defaultLoadOptions, loadTokenApiEnv, rotateUnderLoad } from "../../bench/rotation-under-load";
 
 let env: LocalEnvironment;
 beforeAll(async () => {
@@ -27,6 +27,8 @@ describe("rotation under load", () => {
     expect(figures.returningUserRequests).toBeGreaterThan(figures.newUserRequests);
     expect(figures.loadDurationMs).toBeGreaterThan(figures.rotationDurationMs);
     expect(lines).toContain(`  outcome:         rotated`);
-    console.log(`rotation under load: ${figures.requests} requests, ${figures.failures} failures, rotation ${figures.rotationDurationMs} ms, load ${figures.loadDurationMs} ms at ${figures.achievedRatePerSecond} req/s; ${figures.rotationWindowResponses} during the rotation at ${figures.rotationWindowRatePerSecond} req/s`);
+    console.log(
+      `rotation under load: ${figures.requests} requests, ${figures.failures} failures, rotation ${figures.rotationDurationMs} ms, load ${figures.loadDurationMs} ms at ${figures.achievedRatePerSecond} req/s; ${figures.rotationWindowResponses} during the rotation at ${figures.rotationWindowRatePerSecond} req/s`,
+    );
   }, 120_000);
 });
