@@ -49,7 +49,7 @@ export const defaultLoadOptions: LoadOptions = { rate: 150, newUserFraction: 0.2
 /** Runs the rotation under load against `env` (started with high per-IP and per-user rate limits). */
 export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOptions): Promise<LoadFigures> {
   const log = options.log ?? (() => undefined);
-  const { close: _close, currentConnectionString: _current, ...emulatorInfo } = env.emulator;
+  const { close: _close, currentConnectionString: _current, eventGrid: _eventGrid, ...emulatorInfo } = env.emulator;
   const target = await fromLocalEnv(
     JSON.parse(JSON.stringify({ tokenApiUrl: env.tokenApiUrl, acsEndpoint: env.emulator.endpoint, emulator: emulatorInfo })),
     async () => env.emulator.caCertPem,

@@ -30,7 +30,7 @@ async function start(verificationPolls = 2): Promise<{ emulator: EmulatorHandle;
       ],
     },
   });
-  const { close: _close, currentConnectionString: _current, ...info } = emulator;
+  const { close: _close, currentConnectionString: _current, eventGrid: _eventGrid, ...info } = emulator;
   const envFile = path.join(mkdtempSync(path.join(tmpdir(), "verify-domain-")), "env.json");
   writeFileSync(envFile, JSON.stringify({ tokenApiUrl: "http://127.0.0.1:9", acsEndpoint: emulator.endpoint, emulator: info }));
   return { emulator, envFile };
@@ -150,6 +150,15 @@ describe("verify-domain --local", () => {
     const service = capture();
     expect(await main(["--local", "--local-env", envFile, "--email-service", "ecs-other"], { out: service })).toBe(2);
     expect(service.errors[0]).toBe("error: email service ecs-other not found; the resource group has: ecs-acsplat-prod\nRun with --help for usage.");
+  });
+
+  it("exits 1 with one line when ARM refuses initiateVerification (fault), and nothing was started", async () => {
+    const { emulator: e, envFile } = await start();
+    await adminJson(e, "POST", "/faults", { operation: "initiateVerification", status: 403, count: 1 });
+    const out = capture();
+    expect(await main(["--local", "--local-env", envFile], { out })).toBe(1);
+    expect(out.errors).toEqual(["error: HTTP 403 Forbidden: Injected fault for operation 'initiateVerification'."]);
+    expect(await states(e)).toEqual(["Domain=NotStarted", "SPF=NotStarted", "DKIM=NotStarted", "DKIM2=NotStarted", "DMARC=NotStarted"]);
   });
 
   it("exits 2 without a target and with a bad flag value", async () => {

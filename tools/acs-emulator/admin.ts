@@ -43,7 +43,13 @@ export async function handleAdminRequest(runtime: EmulatorRuntime, req: Incoming
     const { state } = runtime;
     const domainRoute = /^(POST|PUT) \/email\/domains\/([^/]+)\/(verification|dns)$/.exec(route);
     if (domainRoute) {
-      const domain = findDomain(runtime, decodeURIComponent(domainRoute[2] ?? ""));
+      let name: string;
+      try {
+        name = decodeURIComponent(domainRoute[2] ?? "");
+      } catch {
+        throw new EmulatorError(400, "InvalidPath", "The domain name is not valid percent-encoding.");
+      }
+      const domain = findDomain(runtime, name);
       const body = await readJson(req);
       if (domainRoute[1] === "POST" && domainRoute[3] === "verification") return sendJson(res, 200, markVerification(runtime, domain, body));
       if (domainRoute[1] === "PUT" && domainRoute[3] === "dns") return sendJson(res, 200, setUnpublished(runtime, domain, body));

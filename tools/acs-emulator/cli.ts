@@ -76,7 +76,7 @@ async function main(): Promise<number> {
   const emulator = await startEmulator({
     port, dataDir: values["data-dir"], primaryKey: values["primary-key"], secondaryKey: values["secondary-key"], faults, email,
   });
-  const { close: _close, currentConnectionString: _current, ...info } = emulator;
+  const { close: _close, currentConnectionString: _current, eventGrid: _eventGrid, ...info } = emulator;
   process.stdout.write(`${JSON.stringify(info)}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();

@@ -92,6 +92,9 @@ export interface EmailState {
   seeded?: boolean;
 }
 
+/** Send operations kept (oldest dropped first), so a long-lived data directory does not grow without bound. */
+export const MAX_EMAIL_OPERATIONS = 10_000;
+
 export const emptyEmailState = (): EmailState => ({
   acsDataLocation: "United States", services: {}, linkedDomains: [], operations: {}, armOperations: {},
 });

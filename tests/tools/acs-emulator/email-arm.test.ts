@@ -139,14 +139,21 @@ describe("verification and linking", () => {
 });
 
 describe("seeding from a stack file", () => {
-  it("dev: the Azure-managed domain with DoNotReply, linked; the email service named as the program names it", () => {
+  it("dev: the Azure-managed domain, linked, with DoNotReply; the email service named as the program names it", async () => {
     const seed = emailSeedFromStack("dev");
     expect(seed.emailServiceName).toMatch(/^ecs-acsplat-dev-/);
     expect(seed.dataLocation).toBe("Europe");
-    expect(seed.domains).toEqual([{
-      kind: "AzureManaged", domainName: undefined, senders: [{ username: "DoNotReply", displayName: "ACS Platform (dev)" }],
-      userEngagementTracking: false, linkToAcs: true, verified: false,
-    }]);
+    expect(seed.domains.map((d) => [d.kind, d.linkToAcs])).toEqual([["AzureManaged", true]]);
+    const dev = await startEmulator({ email: seed });
+    try {
+      expect(dev.emailServiceName).toBe(seed.emailServiceName);
+      expect(dev.emailSenderAddresses).toHaveLength(1);
+      expect(dev.emailSenderAddresses[0]).toMatch(/^DoNotReply@[0-9a-f-]{36}\.azurecomm\.net$/);
+      const state = (await admin(dev, "GET", "/email")).json as { linkedDomains: string[] };
+      expect(state.linkedDomains).toEqual([`/subscriptions/${dev.subscriptionId}/resourceGroups/${dev.resourceGroupName}/providers/Microsoft.Communication/emailServices/${seed.emailServiceName}/domains/AzureManagedDomain`]);
+    } finally {
+      await dev.close();
+    }
   });
 
   it("prod: the customer domain is not linked until verified, so its senders get DomainNotLinked", async () => {

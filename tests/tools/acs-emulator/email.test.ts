@@ -147,7 +147,7 @@ describe("request validation and limits", () => {
     const sent = await rawRequest(emulator, "POST", "/emails:send?api-version=2025-09-01", {
       authorization: `Bearer ${(await new EmulatorCredential().getToken("https://communication.azure.com//.default")).token}`, "content-type": "application/json",
     }, JSON.stringify({ ...message(), attachments: [{ name: "a", contentType: "text/plain", contentInBase64: "***" }] }));
-    expect([sent.status, (sent.json as { error: { target: string } }).error.target]).toEqual([400, "attachments[0].contentInBase64"]);
+    expect([sent.status, (sent.json as { error: { target: string } }).error.target, sent.headers["x-ms-error-code"]]).toEqual([400, "attachments[0].contentInBase64", "BadRequest"]);
   });
 });
 

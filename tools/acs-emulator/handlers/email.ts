@@ -13,7 +13,7 @@ import { decodeSegment, jsonBody, requireApiVersion } from "../body";
 import type { RequestContext, RouteMatch } from "../context";
 import { headerValue } from "../context";
 import type { DeliveryStatus, EmailOperationRecord } from "../email-state";
-import { domainResourceId } from "../email-state";
+import { domainResourceId, MAX_EMAIL_OPERATIONS } from "../email-state";
 import { EmulatorError } from "../errors";
 import { isRecord } from "../jwt";
 import { authenticate } from "./identity";
@@ -25,8 +25,9 @@ export const EMAIL_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
 /**
  * Sender checks. `DomainNotLinked` "The specified sender domain has not been linked." is the error ACS gives for a
- * sender whose domain is not linked to the resource (message: MicrosoftDocs/azure-docs#123379 and
- * https://community.auth0.com/t/114685; code and status 404 as users report them). `InvalidSenderUserName` with
+ * sender whose domain is not linked to the resource (message: https://github.com/MicrosoftDocs/azure-docs/issues/123379
+ * and https://community.auth0.com/t/error-the-specified-sender-domain-has-not-been-linked-on-sending-email/114685;
+ * code and status 404 as users report them). `InvalidSenderUserName` with
  * "Invalid email sender username: '<name>'. Please use a username from the list of valid usernames configured by your
  * admin." is what ACS answers for a username the domain lacks (reported by users; the HTTP status, 400 here, is
  * unverified).
@@ -67,9 +68,16 @@ const UNPOLLED_FINISH_MIN_MS = 250;
 const ADDRESS = /^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>".]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The shape of the real service's validation errors (azure-sdk-for-java#39910: "Request body validation error. See property 'senderAddress'"). */
+/** An Email API error: the spec's error responses repeat the code in the `x-ms-error-code` header. */
+const emailError = (status: number, code: string, message: string, target?: string): EmulatorError =>
+  new EmulatorError(status, code, message, { "x-ms-error-code": code }, target);
+
+/**
+ * The shape of the real service's validation errors ("Request body validation error. See property 'senderAddress'",
+ * https://github.com/Azure/azure-sdk-for-java/issues/39910).
+ */
 const invalid = (property: string, why?: string): EmulatorError =>
-  new EmulatorError(400, "BadRequest", `Request body validation error. See property '${property}'${why ? `: ${why}` : ""}.`, {}, property);
+  emailError(400, "BadRequest", `Request body validation error. See property '${property}'${why ? `: ${why}` : ""}.`, property);
 
 interface ParsedMessage { sender: string; recipients: string[] }
 
@@ -143,9 +151,9 @@ function checkSender(ctx: RequestContext, sender: string): void {
     .find(({ s, d }) => d.fromSenderDomain.toLowerCase() === domainPart
       && linked.has(domainResourceId(ctx.runtime.subscriptionId, ctx.runtime.resourceGroupName, s.name, d.name).toLowerCase()));
   const { domainNotLinked, invalidSenderUserName } = SENDER_ERRORS;
-  if (!match) throw new EmulatorError(domainNotLinked.status, domainNotLinked.code, domainNotLinked.message);
+  if (!match) throw emailError(domainNotLinked.status, domainNotLinked.code, domainNotLinked.message);
   if (!match.d.senders[username.toLowerCase()]) {
-    throw new EmulatorError(invalidSenderUserName.status, invalidSenderUserName.code, invalidSenderUserName.message(username));
+    throw emailError(invalidSenderUserName.status, invalidSenderUserName.code, invalidSenderUserName.message(username));
   }
 }
 
@@ -196,7 +204,7 @@ export function matchEmail(method: string, segments: string[]): RouteMatch | und
         authenticate(ctx);
         requireApiVersion(ctx);
         const requested = headerValue(ctx.headers, "operation-id");
-        if (requested !== undefined && !UUID.test(requested)) throw new EmulatorError(400, "BadRequest", "The Operation-Id header must be a UUID.", {}, "Operation-Id");
+        if (requested !== undefined && !UUID.test(requested)) throw emailError(400, "BadRequest", "The Operation-Id header must be a UUID.", "Operation-Id");
         const message = parseMessage(ctx);
         checkSender(ctx, message.sender);
         const { email } = ctx.runtime.state;
@@ -206,7 +214,7 @@ export function matchEmail(method: string, segments: string[]): RouteMatch | und
         const headers = { "operation-location": operationLocation(ctx, id), "retry-after": String(ctx.runtime.email.retryAfterSeconds) };
         if (existing) {
           // The same Operation-Id with the same message replays the accepted operation; another message under it is a conflict.
-          if (existing.bodyHash !== hash) throw new EmulatorError(409, "Conflict", `An operation with id '${id}' already exists for another message.`);
+          if (existing.bodyHash !== hash) throw emailError(409, "Conflict", `An operation with id '${id}' already exists for another message.`);
           return { status: 202, body: resultBody(existing), headers };
         }
         const op: EmailOperationRecord = {
@@ -215,6 +223,8 @@ export function matchEmail(method: string, segments: string[]): RouteMatch | und
           createdOn: new Date(ctx.runtime.now()).toISOString(), reported: false,
         };
         email.operations[id] = op;
+        const ids = Object.keys(email.operations);
+        for (const old of ids.slice(0, Math.max(0, ids.length - MAX_EMAIL_OPERATIONS))) delete email.operations[old];
         ctx.runtime.changed();
         // Delivery happens whether or not anyone polls: at the latest when the polls would have finished it (and
         // never before a prompt poller could see Running).
@@ -232,7 +242,7 @@ export function matchEmail(method: string, segments: string[]): RouteMatch | und
         requireApiVersion(ctx);
         const id = decodeSegment(segments[2] ?? "").toLowerCase();
         const op = ctx.runtime.state.email.operations[id];
-        if (!op) throw new EmulatorError(404, "NotFound", `No email send operation with id '${id}'.`);
+        if (!op) throw emailError(404, "NotFound", `No email send operation with id '${id}'.`);
         if (!op.reported && op.pollsLeft > 0) {
           op.pollsLeft -= 1;
           ctx.runtime.changed();
