@@ -45,8 +45,9 @@ Options:
 
 Credentials: in Azure, DefaultAzureCredential (az login, workload identity in CI). It needs Key Vault Secrets
 User on the vault (the smoke test reads the ACS connection string there), a caller token for the token API's
-audience, Log Analytics Reader for --verify-logs, and "${QUEUE_READER_ROLE.name}" (${QUEUE_READER_ROLE.id}) on the
-routing storage account's queues (output eventStorageAccountName) for the event checks.
+audience, Log Analytics Reader for --verify-logs, and, for the event checks,
+"${QUEUE_READER_ROLE.name}" (${QUEUE_READER_ROLE.id}) on the routing storage account's
+queues (output eventStorageAccountName). See docs/runbooks/smoke-test.md.
 
 Exit codes: 0 every check passed; 1 a check failed (see the FAIL line); 2 bad arguments or unusable target.
 Example: npm run smoke -- --local --json`;

@@ -183,8 +183,15 @@ export function eventCheckDepsFor(
   options: { timeoutMs: number; emailTo?: string },
 ): EventCheckDeps {
   const service = queueServiceFor(target, credential);
+  const missing = target.kind === "local"
+    ? [!target.local?.eventStorageConnectionString && "events.storageConnectionString", !target.eventSubscriptions && "events.subscriptions"]
+    : [!target.eventStorageAccountName && "eventStorageAccountName", !target.eventSubscriptions && "eventSubscriptions"];
+  const lacking = missing.filter((m): m is string => typeof m === "string");
   return {
-    routes: service ? (target.eventSubscriptions ?? []) : [],
+    ...(lacking.length > 0 ? {
+      unavailable: `${target.label} names no ${lacking.join(" or ")}${target.kind === "local" ? " (restart npm run dev)" : " (stack outputs of a deploy before the event checks)"}`,
+    } : {}),
+    routes: target.eventSubscriptions ?? [],
     queue: (queueName) => eventQueueFor(service as QueueServiceClient, queueName),
     timeoutMs: options.timeoutMs,
     pollIntervalMs: target.kind === "local" ? 250 : 10_000,

@@ -48,7 +48,7 @@ export async function closedPort(): Promise<number> {
 
 /** The `.local-dev/env.json` document for an in-process local environment, parsed by the same code as `--local`. */
 export async function localTargetFor(env: LocalEnvironment): Promise<Target> {
-  const { close: _close, currentConnectionString: _current, eventGrid: _eventGrid, ...emulatorInfo } = env.emulator;
+  const { close: _close, currentConnectionString: _current, ...emulatorInfo } = env.emulator;
   const doc = {
     tokenApiUrl: env.tokenApiUrl,
     acsEndpoint: env.emulator.endpoint,

@@ -139,8 +139,10 @@ export class EventGridDelivery implements EventSink {
     private readonly options: EventGridOptions,
     private readonly context: { topic: () => string; faults: FaultInjector; now: () => number },
   ) {
-    this.queues = QueueServiceClient.fromConnectionString(options.storageConnectionString);
-    this.blobs = BlobServiceClient.fromConnectionString(options.storageConnectionString);
+    // One try per attempt: Event Grid's schedule is the only retry, and it waits 30 s for an answer (delivery-and-retry).
+    const pipeline = { retryOptions: { maxTries: 1, tryTimeoutInMs: 30_000 } };
+    this.queues = QueueServiceClient.fromConnectionString(options.storageConnectionString, pipeline);
+    this.blobs = BlobServiceClient.fromConnectionString(options.storageConnectionString, pipeline);
     this.retryDelays = options.retryDelaysMs ?? AZURE_RETRY_SCHEDULE_MS;
     this.deadLetterDelay = options.deadLetterDelayMs ?? AZURE_DEAD_LETTER_DELAY_MS;
   }

@@ -161,7 +161,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (options.dataDir) flush();
 
   let closed = false;
-  return {
+  const handle: EmulatorHandle = {
     endpoint,
     connectionString: `endpoint=${endpoint};accesskey=${state.keys.primary}`,
     currentConnectionString: () => `endpoint=${endpoint};accesskey=${state.keys.primary}`,
@@ -178,7 +178,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     devBearerToken: mintEmulatorBearerToken({ lifetimeSeconds: 365 * 24 * 3600 }).token,
     emailServiceName: Object.values(state.email.services)[0]?.name ?? "",
     emailSenderAddresses: senderAddresses(state.email),
-    eventGrid,
     async close() {
       if (closed) return;
       closed = true;
@@ -193,4 +192,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!options.dataDir) rmSync(certDir, { recursive: true, force: true });
     },
   };
+  // Not enumerable: the handle is spread and JSON-serialised (env.json, the CLI's JSON line); the delivery object is not data.
+  if (eventGrid) Object.defineProperty(handle, "eventGrid", { value: eventGrid, enumerable: false });
+  return handle;
 }

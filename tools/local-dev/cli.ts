@@ -10,7 +10,10 @@ Starts, wired together and all on 127.0.0.1:
   - Azurite (table service) holding the app-user -> ACS identity mapping,
   - the ACS emulator (HTTPS with its own CA; identity, chat, Key Vault, ARM),
   - a local OIDC issuer with a JWKS, for test users,
-  - the token API (key-vault mode: it reads the connection string from the emulator's vault).
+  - the token API (key-vault mode: it reads the connection string from the emulator's vault),
+  - email and events as Pulumi.dev.yaml configures them: the emulator's email domains and senders, and Azurite
+    queue + blob services with one queue per event subscription and the dead-letter container
+    (env.json "email" and "events" name them).
 Prints one JSON line { tokenApiUrl, acsEndpoint, connectionString, caCertPath, oidcIssuer, oidcAudience,
 jwtCommand } and writes the same (plus more) to <data-dir>/env.json. Ctrl-C stops everything.
 

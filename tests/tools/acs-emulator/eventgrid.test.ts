@@ -9,6 +9,8 @@ import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { BlobServiceClient } from "@azure/storage-blob";
+import { EventGridDelivery } from "../../../tools/acs-emulator/eventgrid";
+import { FaultInjector } from "../../../tools/acs-emulator/faults";
 import { decodeQueueMessage, startEmulator, type EmulatedSubscription, type EmulatorHandle, type EventGridEvent } from "../../../tools/acs-emulator/index";
 import { provisionEventStorage, startAzuriteEventStorage, type AzuriteEventStorage } from "../../../tools/local-dev/events";
 import { admin, clientOptions } from "./helpers";
@@ -158,6 +160,29 @@ describe("Event Grid delivery to storage queues", () => {
     const record = (await deliveries()).filter((d) => d.subscription === "chat-messages").at(-1)!;
     expect(record).toMatchObject({ status: "deadLettered", attempts: 1, lastOutcome: "BadRequest" });
     expect(await drain("chat-messages")).toHaveLength(0);
+  });
+});
+
+describe("Event Grid time-to-live", () => {
+  it("checks the TTL when the next attempt is due and dead-letters with TimeToLiveExceeded", async () => {
+    let now = Date.parse("2026-12-01T10:00:00Z");
+    const faults = new FaultInjector();
+    faults.add({ operation: "deliverEvent", status: 503 });
+    const delivery = new EventGridDelivery(
+      { subscriptions: [{ name: "ttl-route", includedEventTypes: ["Microsoft.Communication.ChatMessageReceived"], queueName: "chat-messages", maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1, deadLetterContainerName: CONTAINER }], storageConnectionString: storage.connectionString, retryDelaysMs: [20], deadLetterDelayMs: 0 },
+      { topic: () => "/subscriptions/s/resourceGroups/g/providers/Microsoft.Communication/communicationServices/c", faults, now: () => now },
+    );
+    delivery.publish({ eventType: "Microsoft.Communication.ChatMessageReceived", subject: "thread/t/sender/a/recipient/b", data: { messageId: "1" } });
+    // The first attempt fails (503, retried); by the time the retry is due, 61 s have passed.
+    while (delivery.records[0]?.attempts !== 1 || delivery.records[0]?.lastOutcome !== "Busy") await new Promise((r) => setTimeout(r, 5));
+    now += 61_000;
+    await delivery.settled();
+    expect(delivery.records[0]).toMatchObject({ status: "deadLettered", attempts: 1, lastOutcome: "Busy" });
+    expect(delivery.records[0]!.deadLetterBlob).toMatch(/^deadletters\/TTL-ROUTE\/2026\/12\/1\/10\/[0-9a-f-]{36}\.json$/);
+    const blob = BlobServiceClient.fromConnectionString(storage.connectionString).getContainerClient(CONTAINER).getBlobClient(delivery.records[0]!.deadLetterBlob!.slice(CONTAINER.length + 1));
+    const [dead] = JSON.parse((await blob.downloadToBuffer()).toString("utf8")) as Record<string, unknown>[];
+    expect(dead).toMatchObject({ deadLetterReason: "TimeToLiveExceeded", deliveryAttempts: 1, lastDeliveryOutcome: "Busy", publishTime: "2026-12-01T10:00:00.000Z", lastDeliveryAttemptTime: "2026-12-01T10:00:00.000Z" });
+    await delivery.close();
   });
 });
 
