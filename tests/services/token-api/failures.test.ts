@@ -21,21 +21,21 @@ describe("upstream failures", () => {
   });
 
   it("retries a single ACS 503 and succeeds", async () => {
-    const errorsBefore = env.tokenApi.metrics().upstreamErrors;
+    const errorsBefore = (await env.upstreamErrors());
     await env.fault({ operation: "issueAccessToken", status: 503, count: 1 });
     const response = await env.call("POST", "/api/token", { jwt: await newUser() });
     expect(response.status).toBe(200);
-    expect(env.tokenApi.metrics().upstreamErrors - errorsBefore).toBe(1);
+    expect((await env.upstreamErrors()) - errorsBefore).toBe(1);
   });
 
   it("retries a persistent ACS 503 a bounded number of times, then answers 503 with Retry-After", async () => {
-    const errorsBefore = env.tokenApi.metrics().upstreamErrors;
+    const errorsBefore = (await env.upstreamErrors());
     await env.fault({ operation: "issueAccessToken", status: 503, retryAfterSeconds: 3, count: 3 });
     const response = await env.call("POST", "/api/token", { jwt: await newUser() });
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("3");
     expect(response.body).toEqual({ error: { code: "acs_unavailable", message: "Azure Communication Services is unavailable; retry later." } });
-    expect(env.tokenApi.metrics().upstreamErrors - errorsBefore).toBe(3);
+    expect((await env.upstreamErrors()) - errorsBefore).toBe(3);
     await env.clearFaults();
   });
 
