@@ -139,7 +139,16 @@ export class TokenService {
     const key = userKey(caller);
     const cached = this.cache.get(key, scopes, lifetimeMinutes * 60_000 + 60_000);
     if (cached && cached.secretVersion === this.acs.status().secretVersion) {
-      const { record } = await this.row(caller, deadline);
+      let record: MappingRecord | undefined;
+      try {
+        ({ record } = await this.row(caller, deadline));
+      } catch (error) {
+        // The store is unreachable, so no instance can answer a revoke or an erase either (revoke reads the row
+        // before revoking, erase marks it first): the cached token stays good. Only a store that one instance
+        // reaches and another does not would break the bound; both use the same account endpoint.
+        if (!(error instanceof ServiceUnavailableError)) throw error;
+        record = { ...cached, erasing: false, etag: "" };
+      }
       if (record && !record.erasing && record.acsUserId === cached.acsUserId && record.generation === cached.generation) {
         this.metrics.cacheHit();
         this.metrics.tokenIssued(scopes.join(","));
