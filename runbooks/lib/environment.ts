@@ -11,7 +11,9 @@ import { SecretClient } from "@azure/keyvault-secrets";
 import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query";
 import { UsageError } from "../../tools/cli-kit";
 import { StaticTokenCredential } from "./credentials";
-import { ArmKeyManagement, KeyVaultSecretStore, SdkIdentityCheck, TokenApiReadiness } from "./azure-ports";
+import { SECRET_STALE_GRACE_MS } from "../../services/token-api/src/acs";
+import { TOKEN_API_DEFAULTS } from "../../services/token-api/src/settings";
+import { ArmKeyManagement, KeyVaultSecretStore, PerInstanceReadiness, SdkIdentityCheck, TokenApiReadiness } from "./azure-ports";
 import type { CallerTokenSource, ChatClientFactory, LogQuery } from "./smoke-checks";
 import { requireFields, type Target } from "./target";
 
@@ -131,7 +133,10 @@ export function rotationAdaptersFor(target: Target, credential: TokenCredential)
   return {
     keys: new ArmKeyManagement(armClientFor(target, credential), target.resourceGroupName as string, target.acsName as string),
     secrets: new KeyVaultSecretStore(secretClientFor(target, credential), target.acsSecretName),
-    readiness: new TokenApiReadiness(target.tokenApiUrl),
+    // Locally every instance has its own URL; in Azure the runbook relies on the service's bound instead.
+    readiness: target.tokenApiInstances?.length
+      ? new PerInstanceReadiness(target.tokenApiInstances)
+      : new TokenApiReadiness(target.tokenApiUrl, (target.secretRefreshSeconds ?? TOKEN_API_DEFAULTS.secretRefreshSeconds) * 1000 + SECRET_STALE_GRACE_MS),
     identity: new SdkIdentityCheck(sdkOptions(target)),
   };
 }

@@ -62,7 +62,7 @@ class World {
           return version;
         },
       },
-      readiness: { description: "http://api.test/readyz", secretVersion: async () => this.serving },
+      readiness: { description: "http://api.test/readyz", confirmation: "per-instance", secretVersion: async () => this.serving },
       identity: {
         verify: async (cs) => {
           this.calls.push("verify");

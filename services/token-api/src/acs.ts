@@ -34,6 +34,8 @@ export interface IdentityClientSource {
   loaded(): boolean;
   /** Whether refresh() can ever change the credential (key-vault mode). */
   readonly canRotate: boolean;
+  /** Key-vault mode: whether the last successful vault read is older than the refresh interval plus SECRET_STALE_GRACE_MS. */
+  stale(): boolean;
   /** The ACS endpoint in use, once known. */
   endpoint(): string | undefined;
   close(): void;
@@ -56,6 +58,7 @@ export function managedIdentitySource(endpoint: string, credential: TokenCredent
   return {
     current: async () => client,
     versionOf: () => undefined,
+    stale: () => false,
     refresh: async () => false,
     canRotate: false,
     status: () => ({ mode: "managed-identity" }),
@@ -75,6 +78,14 @@ export interface KeyVaultSourceOptions {
   onRotated?: (version: string | undefined) => void;
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
+
+/**
+ * The service's bound for key changes: an instance whose last successful read of the secret is older than
+ * SECRET_REFRESH_SECONDS plus this grace hands out no token (503 secret_unavailable) and reports not-ready until
+ * a read succeeds. So every instance that serves has loaded every secret version written at least
+ * SECRET_REFRESH_SECONDS + grace ago: the rotation runbook relies on it where it cannot ask each instance.
+ */
+export const SECRET_STALE_GRACE_MS = 30_000;
 
 /** Key-vault mode: the connection string lives in a secret that is re-read periodically and at once on a 401 from ACS. */
 export function keyVaultSource(options: KeyVaultSourceOptions): IdentityClientSource {
@@ -135,6 +146,7 @@ export function keyVaultSource(options: KeyVaultSourceOptions): IdentityClientSo
       return client;
     },
     versionOf: (c) => versions.get(c),
+    stale: () => client !== undefined && Date.now() - lastReadAt > options.refreshSeconds * 1000 + SECRET_STALE_GRACE_MS,
     refresh,
     canRotate: true,
     status: () => ({ mode: "key-vault", secretVersion: version, activeKey }),
@@ -205,7 +217,10 @@ export interface AcsIdentityGateway {
   /** Deletes the identity; an identity ACS no longer knows counts as deleted. */
   deleteUser(userId: string, deadline: Deadline): Promise<void>;
   status(): AcsAuthStatus;
+  /** The credential is loaded and not stale. */
   ready(): boolean;
+  /** Rejects with 503 `secret_unavailable` when the secret is stale and a re-read fails (see SECRET_STALE_GRACE_MS). */
+  assertFresh(): Promise<void>;
   /** Resolves when the ACS endpoint answers HTTP at all (any status); the credential must be loaded. */
   probe(): Promise<void>;
   close(): void;
@@ -324,7 +339,12 @@ export function createAcsGateway(source: IdentityClientSource, policy: UpstreamP
       }
     },
     status: () => source.status(),
-    ready: () => source.loaded(),
+    ready: () => source.loaded() && !source.stale(),
+    async assertFresh() {
+      if (!source.stale()) return;
+      await source.refresh("periodic").catch(() => false);
+      if (source.stale()) throw new ServiceUnavailableError("secret_unavailable", "The ACS credential could not be re-read recently; retry later.");
+    },
     async probe() {
       await source.current();
       const endpoint = source.endpoint();

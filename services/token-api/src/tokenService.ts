@@ -137,6 +137,8 @@ export class TokenService {
 
   async issue(caller: CallerIdentity, scopes: string[], lifetimeMinutes: number, deadline: Deadline): Promise<IssuedToken> {
     const key = userKey(caller);
+    // An instance that lost touch with the vault may hold a key the runbook has regenerated: hand out nothing.
+    await this.acs.assertFresh();
     const cached = this.cache.get(key, scopes, lifetimeMinutes * 60_000 + 60_000);
     if (cached && cached.secretVersion === this.acs.status().secretVersion) {
       let record: MappingRecord | undefined;
