@@ -15,7 +15,17 @@ export type ToChild = { type: "start"; plan: LoadPlan } | { type: "mark" } | { t
 export type FromChild =
   | { type: "started" }
   | { type: "mark"; responses: number }
-  | { type: "done"; statusCounts: Record<string, number>; errors: number; timeouts: number; latencyP99Ms: number; newSent: number; returningSent: number };
+  | {
+      type: "done";
+      statusCounts: Record<string, number>;
+      errors: number;
+      timeouts: number;
+      latencyP99Ms: number;
+      newSent: number;
+      returningSent: number;
+      /** Each distinct ACS token handed out, with when it was first received (epoch ms). */
+      tokens: Array<{ token: string; receivedAt: number }>;
+    };
 
 function send(message: FromChild): void {
   process.send?.(message);
@@ -27,6 +37,7 @@ function start(plan: LoadPlan): void {
   let returningSent = 0;
   let responses = 0;
   const statusCounts: Record<string, number> = {};
+  const tokens = new Map<string, number>();
   const instance = autocannon(
     {
       url: plan.url,
@@ -43,12 +54,30 @@ function start(plan: LoadPlan): void {
             const token = isNew ? plan.newTokens[newSent++] : plan.returningTokens[returningSent++ % plan.returningTokens.length];
             return { ...request, headers: { ...request.headers, authorization: `Bearer ${token}`, "content-type": "application/json" }, body: "{}" };
           },
+          onResponse: (status, body) => {
+            if (status !== 200) return;
+            try {
+              const token = (JSON.parse(body) as { token?: string }).token;
+              if (token && !tokens.has(token)) tokens.set(token, Date.now());
+            } catch {
+              // counted by its status; a 200 without JSON fails the token check in the parent
+            }
+          },
         },
       ],
     },
     (error, result) => {
       if (error) throw error;
-      send({ type: "done", statusCounts, errors: result.errors, timeouts: result.timeouts, latencyP99Ms: result.latency.p99, newSent, returningSent });
+      send({
+        type: "done",
+        statusCounts,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        latencyP99Ms: result.latency.p99,
+        newSent,
+        returningSent,
+        tokens: [...tokens].map(([token, receivedAt]) => ({ token, receivedAt })),
+      });
       process.disconnect?.();
     },
   );
