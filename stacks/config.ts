@@ -3,6 +3,7 @@
 //
 // Sections are grouped (identity, tags, email, observability, key vault); later issues add their own section to
 // `configSchema` and a matching entry in the README's config reference.
+import { SECRET_NAME } from "../services/token-api/src/settings";
 import { z } from "zod";
 import { REGION_CODES } from "../components/common/naming";
 import { eventRoutingConfigSchema } from "../components/event-routing/event-types";
@@ -165,7 +166,7 @@ const keyVaultSection = {
       secretName: z
         .string()
         .regex(/^[0-9A-Za-z-]{1,127}$/, "1-127 letters, digits and hyphens")
-        .default("acs-connection-string"),
+        .default(SECRET_NAME),
       activeKey: z.enum(["primary", "secondary"]).default("primary"),
       deleteLock: z.boolean().default(true),
     })
@@ -176,7 +177,7 @@ const keyVaultSection = {
       softDeleteRetentionInDays: 90,
       publicNetworkAccess: "Disabled",
       allowedIpRanges: [],
-      secretName: "acs-connection-string",
+      secretName: SECRET_NAME,
       activeKey: "primary",
       deleteLock: true,
     }),

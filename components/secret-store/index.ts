@@ -7,8 +7,9 @@ import { attachDiagnostics } from "../common/diagnostics";
 import { deterministicGuid } from "../common/naming";
 import type { AzureComponentArgs } from "../common/types";
 
-/** The tag on the secret that records which ACS access key the value holds (docs/interfaces.md). */
-export const ACTIVE_KEY_TAG = "acs-active-key";
+/** The tag on the secret that records which ACS access key the value holds: the token API defines it (docs/interfaces.md). */
+import { ACTIVE_KEY_TAG } from "../../services/token-api/src/settings";
+export { ACTIVE_KEY_TAG };
 
 /** Arguments of SecretStore. */
 export interface SecretStoreArgs extends AzureComponentArgs {
