@@ -1,4 +1,4 @@
-// `npm run rotate-keys`: the zero-downtime ACS access-key rotation runbook (issue #7 part 2), with dry run, rollback and audit log.
+// `npm run rotate-keys`: the zero-downtime ACS access-key rotation runbook, with dry run, rollback and audit log.
 import { appendFile } from "node:fs/promises";
 import { ExitCode, consoleOutput, formatDuration, parseCommandLine, parseSeconds, usageFailure, type Output } from "../tools/cli-kit";
 import { whoFromCredential } from "./lib/credentials";

@@ -1,4 +1,4 @@
-// The zero-downtime ACS key rotation (issue #7 part 2) as an ordered step machine over injected ports, with rollback and an audit trail.
+// The zero-downtime ACS key rotation as an ordered step machine over injected ports, with rollback and an audit trail.
 import { randomUUID } from "node:crypto";
 import { describeError } from "../../tools/cli-kit";
 import { ACTIVE_KEY_TAG } from "../../services/token-api/src/settings";
