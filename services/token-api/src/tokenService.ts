@@ -167,9 +167,12 @@ export class TokenService {
   private async issueFresh(caller: CallerIdentity, scopes: string[], lifetimeMinutes: number, deadline: Deadline, attempt = 0): Promise<IssuedToken> {
     const key = userKey(caller);
     const cacheGeneration = this.cache.generation(key);
-    let check = await this.liveRow(caller, deadline, await this.row(caller, deadline));
+    // Any remembered row will do here: a token issued now is issued after every revoke answered so far, and an
+    // erased identity makes ACS answer 401 (handled below). Only tokens already issued need a fresh read.
+    let check = await this.liveRow(caller, deadline, await this.row(caller, deadline, Number.POSITIVE_INFINITY));
     let record = check.record!;
     let result: Awaited<ReturnType<AcsIdentityGateway["issueToken"]>>;
+    let issueStartedAt = Date.now();
     try {
       result = await this.acs.issueToken(record.acsUserId, scopes, lifetimeMinutes, deadline);
     } catch (error) {
@@ -182,11 +185,15 @@ export class TokenService {
         check = { record: await this.identityFor(caller, deadline, fresh.record), startedAt: Date.now() };
       } else check = await this.liveRow(caller, deadline, fresh);
       record = check.record!;
+      issueStartedAt = Date.now();
       result = await this.acs.issueToken(record.acsUserId, scopes, lifetimeMinutes, deadline);
     }
-    // Hand-out rule: a read of the row started at most the bound ago shows the generation the token was issued
-    // under, and the key that signed it is still the one this instance uses.
-    if (Date.now() - check.startedAt > this.boundMs || result.secretVersion !== this.acs.status().secretVersion) {
+    // Hand-out rule for a fresh token: the ACS call started at most the bound ago (so a revoke or erase answered
+    // after the token was minted was answered less than the bound ago), or a read of the row started at most
+    // the bound ago shows the generation it was issued under; and the key that signed it is still this
+    // instance's key.
+    const since = Math.max(issueStartedAt, check.startedAt);
+    if (Date.now() - since > this.boundMs || result.secretVersion !== this.acs.status().secretVersion) {
       const again = await this.row(caller, deadline);
       const same = again.record && !again.record.erasing && again.record.acsUserId === record.acsUserId && again.record.generation === record.generation;
       if (!same || result.secretVersion !== this.acs.status().secretVersion) {
