@@ -1,5 +1,8 @@
-// `npm run bench:rotation-under-load`: rotates the ACS keys of an in-process local environment while autocannon calls /api/token at a fixed rate; median of several rotations, beside the rate without a rotation.
+// `npm run bench:rotation-under-load`: rotates the ACS keys of a local environment (N token API processes) while
+// autocannon calls /api/token through the round-robin entry point at a fixed rate, then checks every token handed
+// out after the old key died with ACS; median of several rotations, beside the rate without rotation.
 import { fork } from "node:child_process";
+import { request as httpsRequest } from "node:https";
 import path from "node:path";
 import { startLocalEnvironment, type LocalEnvironment } from "../tools/local-dev/index";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
@@ -31,6 +34,10 @@ export interface LoadFigures {
   returningUserRequests: number;
   latencyP99Ms: number;
   oldKeyRejected: boolean;
+  /** Distinct tokens handed out from the moment the previous key's regeneration started, and how many ACS rejected. */
+  tokensAfterRegeneration: number;
+  tokensRejectedByAcs: number;
+  instances: number;
   rotation: RotationReport;
 }
 
@@ -62,7 +69,14 @@ export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOption
   const log = options.log ?? (() => undefined);
   const { close: _close, currentConnectionString: _current, eventGrid: _eventGrid, ...emulatorInfo } = env.emulator;
   const target = await fromLocalEnv(
-    JSON.parse(JSON.stringify({ tokenApiUrl: env.tokenApiUrl, acsEndpoint: env.emulator.endpoint, emulator: emulatorInfo })),
+    JSON.parse(
+      JSON.stringify({
+        tokenApiUrl: env.tokenApiUrl,
+        tokenApiInstances: env.instances.map((instance) => ({ id: instance.id, url: instance.url })),
+        acsEndpoint: env.emulator.endpoint,
+        emulator: emulatorInfo,
+      }),
+    ),
     async () => env.emulator.caCertPem,
   );
   const credential = new StaticTokenCredential(env.emulator.devBearerToken);
@@ -123,12 +137,16 @@ export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOption
   const rotationStarted = Date.now();
   const responsesBefore = await mark();
   const baselineWindowMs = rotationStarted - loadStarted;
+  let regenerationStartedAt = Number.POSITIVE_INFINITY;
   const rotation = await rotateKeys(
     {
       ...rotationAdaptersFor(target, credential),
       who: await whoFromCredential(credential),
       audit: () => undefined,
-      onProgress: (r: AuditRecord) => log(formatAuditLine(r)),
+      onProgress: (r: AuditRecord) => {
+        if (r.step === "regenerate-previous-key" && r.outcome === "started") regenerationStartedAt = Date.now();
+        log(formatAuditLine(r));
+      },
     },
     { readinessTimeoutMs: 30_000, keyPropagationTimeoutMs: 10_000, pollIntervalMs: 250 },
   );
@@ -148,6 +166,13 @@ export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOption
       (e: { statusCode?: number }) => e.statusCode === 401,
     );
   for (const line of formatReport(rotation, target)) log(line);
+  // A token handed out once the old key's regeneration began must be one ACS accepts (signed with the new key).
+  const late = result.tokens.filter((t) => t.receivedAt >= regenerationStartedAt).map((t) => t.token);
+  let rejected = 0;
+  for (let i = 0; i < late.length; i += 16) {
+    const verdicts = await Promise.all(late.slice(i, i + 16).map((token) => acsAccepts(env.emulator.endpoint, token, env.emulator.caCertPem)));
+    rejected += verdicts.filter((ok) => !ok).length;
+  }
   const requests = Object.values(statusCounts).reduce((a, b) => a + b, 0) + result.errors + result.timeouts;
   const ok = statusCounts["200"] ?? 0;
   return {
@@ -166,8 +191,26 @@ export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOption
     returningUserRequests: result.returningSent,
     latencyP99Ms: result.latencyP99Ms,
     oldKeyRejected,
+    tokensAfterRegeneration: late.length,
+    tokensRejectedByAcs: rejected,
+    instances: env.instances.length,
     rotation,
   };
+}
+
+/** One chat call (list threads) with the token: 200 means ACS accepts it, 401 that it rejects it. */
+function acsAccepts(endpoint: string, token: string, ca: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const url = new URL("chat/threads?api-version=2025-03-15&maxPageSize=1", endpoint);
+    const req = httpsRequest(url, { method: "GET", ca, headers: { authorization: `Bearer ${token}` } }, (res) => {
+      res.resume();
+      if (res.statusCode === 200) resolve(true);
+      else if (res.statusCode === 401) resolve(false);
+      else reject(new Error(`chat answered ${res.statusCode} to a token check`));
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }
 
 /** Token API settings for load: rate limits far above the load so every request reaches the token path. */
@@ -179,7 +222,7 @@ export const loadTokenApiEnv = {
 
 const help = `Usage: npm run bench:rotation-under-load -- [options]
 
-Starts the local environment in this process (emulator, Azurite, OIDC issuer, token API on 127.0.0.1), then
+Starts the local environment (emulator, Azurite, OIDC issuer, two token API processes on 127.0.0.1), then
 --runs times: a load generator (its own process) calls POST /api/token at --rate for new and returning users
 while the key rotation of \`npm run rotate-keys\` runs. Each run alternates the active key.
   measured   responses/s while the rotation runs

@@ -13,7 +13,10 @@ of the Key Vault secret the token API reads); the other is standby. In order:
   1. read-active-key           read the secret, check it holds the tagged key and that the token API serves it
   2. regenerate-standby-key    regenerate the standby key (ARM regenerateKey)
   3. store-new-secret-version  write its connection string as a new secret version, tag acs-active-key flipped
-  4. wait-for-token-api        poll the token API's /readyz until it reports the new secret version
+  4. wait-for-token-api        wait until every token API instance uses the new secret version: locally each
+                               instance's /readyz is asked; in Azure the public /readyz must report it and the
+                               runbook waits the service's bound (SECRET_REFRESH_SECONDS + 30 s after the write:
+                               an instance that has not re-read the vault by then serves no tokens)
   5. verify-new-key            identity smoke check (create user, token, revoke, delete) with the new key
   6. regenerate-previous-key   point of no return: regenerate the previously active key
   7. verify-old-key-rejected   check ACS answers 401 to the old connection string
@@ -30,6 +33,7 @@ Options:
   --dry-run                   run step 1 (read only) and print the exact plan; change nothing
   --readiness-timeout S       seconds to wait in step 4 (default 900 for Azure, 360 locally); keep it above the
                               token API's SECRET_REFRESH_SECONDS (default 300)
+  --secret-refresh-seconds S  the token API's SECRET_REFRESH_SECONDS (default 300, the deployed default)
   --key-propagation-timeout S seconds ACS may take to accept the new key / reject the old (default 300, 15 locally)
   --audit-file FILE           also append every audit record to FILE as JSON lines
   --json                      print the report as one JSON document
@@ -53,6 +57,7 @@ const flags = {
   "dry-run": { type: "boolean" },
   "readiness-timeout": { type: "string" },
   "key-propagation-timeout": { type: "string" },
+  "secret-refresh-seconds": { type: "string" },
   "audit-file": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -119,6 +124,7 @@ export async function main(argv: string[], deps: RotateMainDeps = {}): Promise<n
     }
     target = await resolveTarget({ stack: args.stack, outputs: args.outputs, local: args.local, localEnv: args["local-env"] });
     requireFields(target, ["keyVaultUri", "subscriptionId", "resourceGroupName", "acsName"], "to rotate keys");
+    if (args["secret-refresh-seconds"] !== undefined) target.secretRefreshSeconds = parseSeconds("secret-refresh-seconds", args["secret-refresh-seconds"], 300);
     const local = target.kind === "local";
     options = {
       dryRun: args["dry-run"] === true,

@@ -23,6 +23,8 @@ export type FromChild =
       latencyP99Ms: number;
       newSent: number;
       returningSent: number;
+      /** Each distinct ACS token handed out, with when it was first received (epoch ms). */
+      tokens: Array<{ token: string; receivedAt: number }>;
     };
 
 function send(message: FromChild): void {
@@ -35,6 +37,7 @@ function start(plan: LoadPlan): void {
   let returningSent = 0;
   let responses = 0;
   const statusCounts: Record<string, number> = {};
+  const tokens = new Map<string, number>();
   const instance = autocannon(
     {
       url: plan.url,
@@ -55,6 +58,15 @@ function start(plan: LoadPlan): void {
               body: "{}",
             };
           },
+          onResponse: (status, body) => {
+            if (status !== 200) return;
+            try {
+              const token = (JSON.parse(body) as { token?: string }).token;
+              if (token && !tokens.has(token)) tokens.set(token, Date.now());
+            } catch {
+              // counted by its status; a 200 without JSON fails the token check in the parent
+            }
+          },
         },
       ],
     },
@@ -68,6 +80,7 @@ function start(plan: LoadPlan): void {
         latencyP99Ms: result.latency.p99,
         newSent,
         returningSent,
+        tokens: [...tokens].map(([token, receivedAt]) => ({ token, receivedAt })),
       });
       process.disconnect?.();
     },

@@ -1,5 +1,6 @@
 // The `keyVault` config section of SecretStore; every default is the secure one.
 import { z } from "zod";
+import { SECRET_NAME } from "../../services/token-api/src/settings";
 
 /** The `keyVault` config section. */
 export const keyVaultConfigSchema = z
@@ -18,7 +19,7 @@ export const keyVaultConfigSchema = z
     secretName: z
       .string()
       .regex(/^[0-9A-Za-z-]{1,127}$/, "1-127 letters, digits and hyphens")
-      .default("acs-connection-string"),
+      .default(SECRET_NAME),
     /** Which ACS access key the stored connection string holds. */
     activeKey: z.enum(["primary", "secondary"]).default("primary"),
     /** A `CanNotDelete` lock on the vault. */

@@ -9,8 +9,9 @@ import { assignRequestedRoles } from "../common/roles";
 import type { AzureComponentArgs, DiagnosticsArg, LockArg, RoleAssignmentsArg } from "../common/types";
 import type { KeyVaultSection } from "./config";
 
-/** The tag on the secret that records which ACS access key the value holds (docs/interfaces.md). */
-export const ACTIVE_KEY_TAG = "acs-active-key";
+/** The tag on the secret that records which ACS access key the value holds: the token API defines it (docs/interfaces.md). */
+import { ACTIVE_KEY_TAG } from "../../services/token-api/src/settings";
+export { ACTIVE_KEY_TAG };
 
 /** Arguments of SecretStore; the vault settings are the `keyVault` section's (whose defaults are the secure ones). */
 export interface SecretStoreArgs extends AzureComponentArgs, DiagnosticsArg, LockArg, RoleAssignmentsArg {

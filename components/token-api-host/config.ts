@@ -10,6 +10,10 @@
 import { z } from "zod";
 import * as pulumi from "@pulumi/pulumi";
 import type { ConfigProblem } from "../common/types";
+// The service owns its decisions (scopes, lifetimes, limits, variable names); the program takes them from it.
+import { ACS_TOKEN_SCOPES, TOKEN_API_DEFAULTS as D, TOKEN_LIFETIME_MINUTES as L, type TokenApiEnvName } from "../../services/token-api/src/settings";
+
+const lifetimeRange = `${L.min}..${L.max}`;
 
 /** Where `npm run build` in services/token-api puts the package (relative to the repository root). */
 export const DEFAULT_PACKAGE_PATH = "services/token-api/dist/token-api.zip";
@@ -71,21 +75,26 @@ export const tokenApiConfigSchema = z
     corsAllowedOrigins: z.array(corsOrigin).default([]),
     /** ACS auth mode of the API (docs/interfaces.md `ACS_AUTH_MODE`). */
     acsAuthMode: z.enum(["key-vault", "managed-identity"]).default("key-vault"),
-    secretRefreshSeconds: z.number().int().min(30, "secretRefreshSeconds must be 30..86400").max(86400, "secretRefreshSeconds must be 30..86400").default(300),
+    secretRefreshSeconds: z.number().int().min(30, "secretRefreshSeconds must be 30..86400").max(86400, "secretRefreshSeconds must be 30..86400").default(D.secretRefreshSeconds),
     oidc: z
       .object({
         issuer: z.url().refine((u) => u.startsWith("https://"), "issuer must be an https:// URL"),
         audience: z.string().min(1, "audience must not be empty"),
-        requiredScope: z.string().min(1).default("acs.token"),
+        requiredScope: z.string().min(1).default(D.requiredScope),
         jwksUri: z.url().optional(),
       })
       .strict(),
     token: z
       .object({
-        allowedScopes: z.array(z.enum(["chat", "voip", "chat.join", "chat.join.limited", "voip.join"])).min(1).default(["chat", "voip"]),
-        defaultLifetimeMinutes: z.number().int().min(60, "defaultLifetimeMinutes must be 60..1440").max(1440, "defaultLifetimeMinutes must be 60..1440").default(60),
-        maxLifetimeMinutes: z.number().int().min(60, "maxLifetimeMinutes must be 60..1440").max(1440, "maxLifetimeMinutes must be 60..1440").default(1440),
-        minRemainingMinutes: z.number().int().min(10, "minRemainingMinutes must be at least 10").default(10),
+        allowedScopes: z.array(z.enum(ACS_TOKEN_SCOPES)).min(1).default([...D.allowedScopes]),
+        defaultLifetimeMinutes: z
+          .number()
+          .int()
+          .min(L.min, `defaultLifetimeMinutes must be ${lifetimeRange}`)
+          .max(L.max, `defaultLifetimeMinutes must be ${lifetimeRange}`)
+          .default(D.defaultLifetimeMinutes),
+        maxLifetimeMinutes: z.number().int().min(L.min, `maxLifetimeMinutes must be ${lifetimeRange}`).max(L.max, `maxLifetimeMinutes must be ${lifetimeRange}`).default(D.maxLifetimeMinutes),
+        minRemainingMinutes: z.number().int().min(10, "minRemainingMinutes must be at least 10").default(D.minRemainingMinutes),
       })
       .strict()
       .prefault({})
@@ -99,8 +108,8 @@ export const tokenApiConfigSchema = z
       }),
     rateLimit: z
       .object({
-        perUserPerMinute: z.number().int().min(1).default(30),
-        perIpPerMinute: z.number().int().min(1).default(120),
+        perUserPerMinute: z.number().int().min(1).default(D.perUserPerMinute),
+        perIpPerMinute: z.number().int().min(1).default(D.perIpPerMinute),
       })
       .strict()
       .prefault({}),
@@ -108,7 +117,7 @@ export const tokenApiConfigSchema = z
     mappingTableName: z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, "mappingTableName must be 3-63 letters and digits, starting with a letter")
-      .default("acsidentities"),
+      .default(D.mappingTableName),
     /** The built package, relative to the repository root. */
     packagePath: z.string().min(1).default(DEFAULT_PACKAGE_PATH),
   })
@@ -148,10 +157,15 @@ export interface TokenApiSettingsInput {
   identityClientId: pulumi.Input<string>;
 }
 
+/** A setting the service reads, or one App Service or @azure/identity reads on its behalf. */
+type AppSettingName = TokenApiEnvName | "WEBSITE_RUN_FROM_PACKAGE" | "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID" | "AZURE_CLIENT_ID";
+
 /** The App Service app settings of the token API, in a stable order; names from docs/interfaces.md. */
 export function tokenApiAppSettings(input: TokenApiSettingsInput): Array<{ name: string; value: pulumi.Input<string> }> {
   const { cfg } = input;
-  const settings: Array<{ name: string; value: pulumi.Input<string> | undefined }> = [
+  // Names the service reads are typed by the service's list (a renamed variable fails tsc here); the two
+  // run-from-package settings are App Service's own, and AZURE_CLIENT_ID is @azure/identity's.
+  const settings: Array<{ name: AppSettingName; value: pulumi.Input<string> | undefined }> = [
     { name: "ACS_AUTH_MODE", value: cfg.acsAuthMode },
     { name: "ACS_ENDPOINT", value: input.acsEndpoint },
     { name: "KEY_VAULT_URI", value: input.keyVaultUri },
@@ -181,7 +195,7 @@ export function tokenApiAppSettings(input: TokenApiSettingsInput): Array<{ name:
     // DefaultAzureCredential picks a user-assigned managed identity by this client id (@azure/identity).
     { name: "AZURE_CLIENT_ID", value: input.identityClientId },
   ];
-  return settings.filter((s): s is { name: string; value: pulumi.Input<string> } => s.value !== undefined);
+  return settings.filter((s): s is { name: AppSettingName; value: pulumi.Input<string> } => s.value !== undefined);
 }
 
 /** `@Microsoft.KeyVault(SecretUri=...)` for a secret URI (an Input, resolved lazily). */

@@ -59,26 +59,57 @@ export class KeyVaultSecretStore implements SecretStorePort {
   }
 }
 
-/** Reads `acsAuth.secretVersion` from a 200 `/readyz` (docs/interfaces.md); anything else counts as "not yet". */
+/** `acsAuth.secretVersion` (and `instance`) of a 200 `/readyz` (docs/interfaces.md); anything else counts as "not yet". */
+async function readyzOf(url: string, doFetch: typeof fetch): Promise<{ version?: string; instance?: string }> {
+  try {
+    const response = await doFetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) });
+    if (response.status !== 200) return {};
+    const body = (await response.json()) as { instance?: unknown; acsAuth?: { secretVersion?: unknown } };
+    const version = body?.acsAuth?.secretVersion;
+    return { version: typeof version === "string" ? version : undefined, instance: typeof body?.instance === "string" ? body.instance : undefined };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The public endpoint only (Azure): which instance answers is the load balancer's choice, so a version seen
+ * there proves one instance; the rest is the service's bound (`settleMs`).
+ */
 export class TokenApiReadiness implements ReadinessPort {
   readonly description: string;
+  readonly confirmation = "bound" as const;
   constructor(
     private readonly tokenApiUrl: string,
+    readonly settleMs: number,
     private readonly doFetch: typeof fetch = fetch,
   ) {
     this.description = `${tokenApiUrl}/readyz`;
   }
 
   async secretVersion(): Promise<string | undefined> {
-    try {
-      const response = await this.doFetch(this.description, { signal: AbortSignal.timeout(5000) });
-      if (response.status !== 200) return undefined;
-      const body = (await response.json()) as { acsAuth?: { secretVersion?: unknown } };
-      const version = body?.acsAuth?.secretVersion;
-      return typeof version === "string" ? version : undefined;
-    } catch {
-      return undefined;
-    }
+    return (await readyzOf(this.tokenApiUrl, this.doFetch)).version;
+  }
+}
+
+/** Every instance asked on its own URL (local dev's instances): the version all of them report, else undefined. */
+export class PerInstanceReadiness implements ReadinessPort {
+  readonly description: string;
+  readonly confirmation = "per-instance" as const;
+  constructor(
+    private readonly instances: Array<{ id: string; url: string }>,
+    private readonly doFetch: typeof fetch = fetch,
+  ) {
+    if (instances.length === 0) throw new RotationError("no token API instances to ask");
+    this.description = `/readyz of each of ${instances.length} instances (${instances.map((i) => i.id).join(", ")})`;
+  }
+
+  async secretVersion(): Promise<string | undefined> {
+    const answers = await Promise.all(this.instances.map((i) => readyzOf(i.url, this.doFetch)));
+    // The instance must be the one asked (a proxy answering for another would not prove anything).
+    const versions = answers.map((a, n) => (a.instance === this.instances[n]!.id ? a.version : undefined));
+    const first = versions[0];
+    return first !== undefined && versions.every((v) => v === first) ? first : undefined;
   }
 }
 

@@ -13,7 +13,9 @@ import { EmailClient } from "@azure/communication-email";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { UsageError } from "../../tools/cli-kit";
 import { StaticTokenCredential } from "../../tools/acs-emulator/credential";
-import { ArmKeyManagement, KeyVaultSecretStore, SdkIdentityCheck, TokenApiReadiness } from "./azure-ports";
+import { SECRET_STALE_GRACE_MS } from "../../services/token-api/src/acs";
+import { TOKEN_API_DEFAULTS } from "../../services/token-api/src/settings";
+import { ArmKeyManagement, KeyVaultSecretStore, PerInstanceReadiness, SdkIdentityCheck, TokenApiReadiness } from "./azure-ports";
 import type { CallerTokenSource, ChatClientFactory, LogQuery } from "./smoke-checks";
 import type { EmailSend, EventCheckDeps, EventQueue } from "./event-checks";
 import { requireFields, type Target } from "./target";
@@ -134,7 +136,10 @@ export function rotationAdaptersFor(target: Target, credential: TokenCredential)
   return {
     keys: new ArmKeyManagement(armClientFor(target, credential), target.resourceGroupName as string, target.acsName as string),
     secrets: new KeyVaultSecretStore(secretClientFor(target, credential), target.acsSecretName),
-    readiness: new TokenApiReadiness(target.tokenApiUrl),
+    // Locally every instance has its own URL; in Azure the runbook relies on the service's bound instead.
+    readiness: target.tokenApiInstances?.length
+      ? new PerInstanceReadiness(target.tokenApiInstances)
+      : new TokenApiReadiness(target.tokenApiUrl, (target.secretRefreshSeconds ?? TOKEN_API_DEFAULTS.secretRefreshSeconds) * 1000 + SECRET_STALE_GRACE_MS),
     identity: new SdkIdentityCheck(sdkOptions(target)),
   };
 }

@@ -1,13 +1,14 @@
 // The zero-downtime ACS key rotation as an ordered step machine over injected ports, with rollback and an audit trail.
 import { randomUUID } from "node:crypto";
 import { describeError } from "../../tools/cli-kit";
+import { ACTIVE_KEY_TAG } from "../../services/token-api/src/settings";
 import { sameAccessKey } from "./credentials";
 
 export type KeyName = "primary" | "secondary";
 export const otherKey = (key: KeyName): KeyName => (key === "primary" ? "secondary" : "primary");
 
-/** The tag on the secret naming the key its value holds (docs/interfaces.md). */
-export const activeKeyTag = "acs-active-key";
+/** The tag on the secret naming the key its value holds (defined by the token API, docs/interfaces.md). */
+export const activeKeyTag = ACTIVE_KEY_TAG;
 
 /** ARM listKeys/regenerateKey for one ACS resource. */
 export interface KeyManagementPort {
@@ -34,9 +35,16 @@ export interface SecretStorePort {
   write(value: string, tags: Record<string, string>, contentType?: string): Promise<string>;
 }
 
-/** The token API's `/readyz`: which secret version it uses now (undefined when it does not answer). */
+/**
+ * Which secret version the token API uses. `per-instance`: every instance was asked on its own and all report the
+ * same version (undefined otherwise). `bound`: only the public endpoint can be asked, so after it reports the new
+ * version the runbook also waits `settleMs` from the secret write, the service's guarantee that by then every
+ * instance that still serves has loaded it (SECRET_REFRESH_SECONDS + the staleness grace).
+ */
 export interface ReadinessPort {
   readonly description: string;
+  readonly confirmation: "per-instance" | "bound";
+  readonly settleMs?: number;
   secretVersion(): Promise<string | undefined>;
 }
 
@@ -231,8 +239,9 @@ export async function rotateKeys(ports: RotationPorts, options: RotationOptions)
     });
 
     failedStep = "wait-for-token-api";
-    await step(failedStep, () => ({ key: newKey, secretVersion: state.newVersion }), () =>
-      waitFor(
+    const writtenAt = now().getTime();
+    await step(failedStep, () => ({ key: newKey, secretVersion: state.newVersion, message: confirmationNote(ports.readiness) }), async () => {
+      await waitFor(
         async () => (await ports.readiness.secretVersion()) === state.newVersion,
         options.readinessTimeoutMs,
         options.pollIntervalMs,
@@ -241,8 +250,16 @@ export async function rotateKeys(ports: RotationPorts, options: RotationOptions)
         () =>
           `the token API did not report secret version ${state.newVersion} on ${ports.readiness.description} within ${Math.round(options.readinessTimeoutMs / 1000)} s ` +
           `(it re-reads the secret every SECRET_REFRESH_SECONDS; keep --readiness-timeout above that)`,
-      ),
-    );
+      );
+      const settleMs = ports.readiness.confirmation === "bound" ? (ports.readiness.settleMs ?? 0) : 0;
+      const left = writtenAt + settleMs - now().getTime();
+      if (left > 0) {
+        if (settleMs > options.readinessTimeoutMs) {
+          throw new RotationError(`--readiness-timeout (${Math.round(options.readinessTimeoutMs / 1000)} s) is below the service's bound of ${Math.round(settleMs / 1000)} s`);
+        }
+        await sleep(left);
+      }
+    });
 
     failedStep = "verify-new-key";
     await step(failedStep, () => ({ key: newKey, secretVersion: state.newVersion }), async () => {
@@ -328,6 +345,13 @@ export async function rotateKeys(ports: RotationPorts, options: RotationOptions)
   }
 }
 
+/** How step 4 knows every instance has the new version, for the audit record and the plan. */
+export function confirmationNote(readiness: Pick<ReadinessPort, "confirmation" | "settleMs" | "description">): string {
+  return readiness.confirmation === "per-instance"
+    ? `confirmed per instance: ${readiness.description}`
+    : `confirmed by the service's bound: ${Math.round((readiness.settleMs ?? 0) / 1000)} s after the write every serving instance has loaded it`;
+}
+
 function keyOfStep(step: StepName, state: State): KeyName | undefined {
   return step === "regenerate-previous-key" || step === "verify-old-key-rejected" || step === "restore-previous-secret" ? state.previousKey : state.newKey;
 }
@@ -342,7 +366,10 @@ export function buildPlan(ports: Pick<RotationPorts, "keys" | "secrets" | "readi
     { step: "read-active-key", description: `read ${ports.secrets.description}: version ${version} holds the ${active} key of ${ports.keys.description}; the token API serves that version` },
     { step: "regenerate-standby-key", description: `regenerate the ${standby} key of ${ports.keys.description}` },
     { step: "store-new-secret-version", description: `write the ${standby} connection string as a new version of ${ports.secrets.secretName}, tag ${activeKeyTag}=${standby}` },
-    { step: "wait-for-token-api", description: `poll ${ports.readiness.description} until acsAuth.secretVersion is the new version (up to ${secs(options.readinessTimeoutMs)} s)` },
+    {
+      step: "wait-for-token-api",
+      description: `poll ${ports.readiness.description} until acsAuth.secretVersion is the new version (up to ${secs(options.readinessTimeoutMs)} s); ${confirmationNote(ports.readiness)}`,
+    },
     { step: "verify-new-key", description: `with the ${standby} key: create an identity, issue a chat token, revoke, delete (retried up to ${secs(options.keyPropagationTimeoutMs)} s)` },
     { step: "regenerate-previous-key", description: `point of no return: regenerate the ${active} key of ${ports.keys.description}` },
     { step: "verify-old-key-rejected", description: `expect ACS to answer 401 to the old ${active} connection string (up to ${secs(options.keyPropagationTimeoutMs)} s)` },

@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { SECRET_NAME } from "../../services/token-api/src/settings";
 import { UsageError } from "../../tools/cli-kit";
 
 /** Everything the smoke test and the key rotation need to know about one environment. */
@@ -12,6 +13,10 @@ export interface Target {
   /** Human label, e.g. `stack dev` or `local environment`. */
   label: string;
   tokenApiUrl: string;
+  /** Each token API instance on its own URL (local dev), so a runbook can ask every one. */
+  tokenApiInstances?: Array<{ id: string; url: string }>;
+  /** The token API's SECRET_REFRESH_SECONDS (`--secret-refresh-seconds`), for the rotation's bound. */
+  secretRefreshSeconds?: number;
   /** Audience of caller tokens (Azure: `@azure/identity` asks for `${audience}/.default`). */
   tokenApiAudience?: string;
   oidcIssuer?: string;
@@ -94,6 +99,7 @@ const emulatorFieldsSchema = z.looseObject({
 });
 const localEnvSchema = emulatorFieldsSchema.extend({
   tokenApiUrl: nonEmpty,
+  tokenApiInstances: z.array(z.object({ id: nonEmpty, url: nonEmpty })).optional(),
   acsEndpoint: nonEmpty,
   oidcIssuer: nonEmpty.optional(),
   oidcAudience: nonEmpty.optional(),
@@ -105,7 +111,7 @@ const localEnvSchema = emulatorFieldsSchema.extend({
   email: z.looseObject({ senderAddresses: z.array(nonEmpty), testRecipient: nonEmpty.optional() }).optional(),
 });
 
-export const defaultSecretName = "acs-connection-string";
+export const defaultSecretName = SECRET_NAME;
 
 export interface TargetFlags {
   stack?: string;
@@ -198,6 +204,7 @@ export async function fromLocalEnv(raw: unknown, readText: (file: string) => Pro
     kind: "local",
     label: "local environment",
     tokenApiUrl: withoutTrailingSlash(env.tokenApiUrl),
+    tokenApiInstances: env.tokenApiInstances?.map((i) => ({ id: i.id, url: withoutTrailingSlash(i.url) })),
     tokenApiAudience: env.oidcAudience,
     oidcIssuer: env.oidcIssuer,
     acsEndpoint: env.acsEndpoint,

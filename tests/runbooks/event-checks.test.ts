@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { awaitEvents, checkChatEvent, checkEmailDelivery, decodeEvent, routeFor, SkipCheck, type EventQueue, type QueueMessage } from "../../runbooks/lib/event-checks";
 import { eventCheckDepsFor, queueServiceFor } from "../../runbooks/lib/environment";
-import { StaticTokenCredential } from "../../runbooks/lib/credentials";
+import { StaticTokenCredential } from "../../tools/acs-emulator/credential";
 import { SmokeResources } from "../../runbooks/lib/smoke-checks";
 import { fromStackOutputs } from "../../runbooks/lib/target";
 

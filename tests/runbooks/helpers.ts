@@ -46,11 +46,12 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-/** The `.local-dev/env.json` document for an in-process local environment, parsed by the same code as `--local`. */
+/** The `.local-dev/env.json` document for a local environment, parsed by the same code as `--local`. */
 export async function localTargetFor(env: LocalEnvironment): Promise<Target> {
   const { close: _close, currentConnectionString: _current, ...emulatorInfo } = env.emulator;
   const doc = {
     tokenApiUrl: env.tokenApiUrl,
+    tokenApiInstances: env.instances.map((instance) => ({ id: instance.id, url: instance.url })),
     acsEndpoint: env.emulator.endpoint,
     oidcIssuer: env.oidc.issuer,
     oidcAudience: env.oidc.audience,

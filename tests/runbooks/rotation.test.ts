@@ -62,7 +62,7 @@ class World {
           return version;
         },
       },
-      readiness: { description: "http://api.test/readyz", secretVersion: async () => this.serving },
+      readiness: { description: "http://api.test/readyz", confirmation: "per-instance", secretVersion: async () => this.serving },
       identity: {
         verify: async (cs) => {
           this.calls.push("verify");
@@ -219,5 +219,54 @@ describe("rotateKeys", () => {
     expect(report.outcome).toBe("failed-after-point-of-no-return");
     expect(report.failedStep).toBe("verify-old-key-rejected");
     expect(world.versions.at(-1)?.tags["acs-active-key"]).toBe("secondary");
+  });
+});
+
+describe("rotateKeys: how every instance is known to have the new key", () => {
+  it("bound mode: the previous key is regenerated only settleMs after the new secret was written", async () => {
+    const world = new World("primary");
+    let clock = 0;
+    const writes: number[] = [];
+    const ports = world.ports();
+    const audit: AuditRecord[] = [];
+    const report = await rotateKeys(
+      {
+        ...ports,
+        secrets: { ...ports.secrets, write: async (...args) => (writes.push(clock), ports.secrets.write(...args)) },
+        keys: {
+          ...ports.keys,
+          regenerateKey: async (key) => {
+            world.calls.push(`regenerate ${key} at ${clock}`);
+            return ports.keys.regenerateKey(key);
+          },
+        },
+        readiness: { description: "https://api.test/readyz", confirmation: "bound", settleMs: 330_000, secretVersion: async () => world.serving },
+        who: "operator@example.test",
+        audit: (r) => void audit.push(r),
+        now: () => new Date(clock),
+        sleep: async (ms) => void (clock += ms),
+      },
+      { ...options, readinessTimeoutMs: 900_000 },
+    );
+    expect(report.outcome).toBe("rotated");
+    expect(writes).toEqual([0]);
+    expect(world.calls.filter((c) => c.includes(" at "))).toEqual(["regenerate secondary at 0", "regenerate primary at 330000"]);
+    expect(audit.find((r) => r.step === "wait-for-token-api" && r.outcome === "succeeded")?.message).toBe(
+      "confirmed by the service's bound: 330 s after the write every serving instance has loaded it",
+    );
+  });
+
+  it("bound mode: a readiness timeout below the bound fails step 4 and rolls back, the previous key untouched", async () => {
+    const world = new World("primary");
+    const before = world.cs("primary");
+    const ports = world.ports();
+    const report = await rotateKeys(
+      { ...ports, readiness: { ...ports.readiness, confirmation: "bound", settleMs: 330_000 }, who: "operator@example.test", audit: () => undefined },
+      options,
+    );
+    expect(report.outcome).toBe("rolled-back");
+    expect(report.failedStep).toBe("wait-for-token-api");
+    expect(report.message).toContain("--readiness-timeout (0 s) is below the service's bound of 330 s");
+    expect(world.accepted(before)).toBe(true);
   });
 });

@@ -68,13 +68,16 @@ export async function startAzuriteTables(location: string, port?: number): Promi
     }
   };
 
+  // Azurite's table entry (azurite src/table/main.ts) closes the server, and with it saves its Loki database,
+  // only on SIGINT or an IPC "shutdown" message; SIGTERM kills it with the default handler, losing up to the
+  // 5 s autosave interval (LokiTableMetadataStore, autosaveInterval 5000) of acknowledged writes.
   const stop = async () => {
     const running = child;
     if (!running) return;
     await new Promise<void>((resolve) => {
       running.once("exit", () => resolve());
-      running.kill("SIGTERM");
-      setTimeout(() => running.kill("SIGKILL"), 5000).unref();
+      running.kill("SIGINT");
+      setTimeout(() => running.kill("SIGKILL"), 10_000).unref();
     });
     child = undefined;
   };

@@ -1,24 +1,25 @@
-// startLocalEnvironment(): Azurite, the ACS emulator, a local OIDC issuer and the token API wired together in one process.
+// startLocalEnvironment(): Azurite, the ACS emulator, a local OIDC issuer and N token API processes behind a round-robin entry point.
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { DestinationStream } from "pino";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { startEmulator, type EmulatorHandle } from "../acs-emulator/index";
-import { buildApp, type TokenApiApp } from "../../services/token-api/src/app";
 import { StaticTokenCredential } from "../acs-emulator/credential";
 import { loadConfig } from "../../services/token-api/src/config";
-import { createDeps } from "../../services/token-api/src/deps";
-import { createLogger } from "../../services/token-api/src/logger";
-import type { Metrics } from "../../services/token-api/src/telemetry";
+import { ACTIVE_KEY_TAG, SECRET_NAME, type TokenApiEnv } from "../../services/token-api/src/settings";
 import { startAzuriteTables, type AzuriteTables } from "./azurite";
+import { startEntryPoint, tokenApiInstance, type TokenApiInstance } from "./instances";
 import { startOidcIssuer, type OidcIssuer } from "./oidcIssuer";
 import { DEFAULT_STACK_FILE, LOCAL_TEST_RECIPIENT, readStackPlatformConfig, startLocalEvents, type LocalEmailInfo, type LocalEventsInfo } from "./events";
 import { emailSeedFromStack } from "../acs-emulator/stack-seed";
 
 export { startOidcIssuer, mintLocalToken, loadOrCreateSigningKey, LOCAL_AUDIENCE, LOCAL_SCOPE } from "./oidcIssuer";
+export type { TokenApiInstance } from "./instances";
+export { SECRET_NAME };
 
-export const SECRET_NAME = "acs-connection-string";
+/** Token API processes `npm run dev` starts unless told otherwise: prod runs two. */
+export const DEFAULT_INSTANCES = 2;
 
 export interface LocalEnvironmentOptions {
   /** Where Azurite, the emulator and the OIDC key keep their files; default: a new temp dir. */
@@ -26,22 +27,28 @@ export interface LocalEnvironmentOptions {
   /** `key-vault` (default): the connection string is seeded in the emulator's vault. `managed-identity`: the emulator's bearer token. */
   acsAuthMode?: "key-vault" | "managed-identity";
   /** Extra token API environment (e.g. `{ RATE_LIMIT_PER_USER_PER_MINUTE: "5" }`). */
-  tokenApiEnv?: Record<string, string>;
-  /** Where the token API writes its pino lines; default: discarded unless LOG_LEVEL is set. */
+  tokenApiEnv?: TokenApiEnv;
+  /** Where the token API processes write their pino lines; default: discarded unless LOG_LEVEL is set. */
   logStream?: DestinationStream;
-  /** Fixed token API port (0 / unset = any free port). */
+  /** Fixed entry-point port (0 / unset = any free port). */
   tokenApiPort?: number;
   /** The stack whose email and event routing the environment follows (default Pulumi.dev.yaml). */
   stackFile?: string;
+  /** Token API processes behind the entry point (default DEFAULT_INSTANCES). */
+  instances?: number;
 }
 
 export interface LocalEnvironment {
+  /** The round-robin entry point (what a client calls, like the App Service hostname). */
   tokenApiUrl: string;
+  /** Each token API process, addressable on its own (like an App Service instance via ARRAffinity). */
+  instances: TokenApiInstance[];
   emulator: EmulatorHandle;
-  oidc: Pick<OidcIssuer, "issuer" | "audience" | "jwksUri" | "publicJwk" | "jwksFetches" | "mintToken"> & { keyFile: string };
+  oidc: Pick<OidcIssuer, "issuer" | "audience" | "jwksUri" | "publicJwk" | "jwksFetches" | "mintToken" | "setAvailable"> & { keyFile: string };
   azurite: { connectionString: string; stop(): Promise<void>; start(): Promise<void> };
-  tokenApi: { stop(): Promise<void>; start(): Promise<void>; metrics(): ReturnType<Metrics["snapshot"]>; env: Record<string, string> };
-  /** Writes a new secret version holding the emulator's current primary connection string (what the rotation runbook does). */
+  /** All instances at once. */
+  tokenApi: { stop(): Promise<void>; start(): Promise<void>; env: Record<string, string> };
+  /** Writes a new secret version holding `connectionString`, tagged with the key it holds (what the rotation runbook does). */
   updateSecret(connectionString: string, activeKey: "primary" | "secondary"): Promise<string | undefined>;
   /** The stack's event subscriptions as wired locally: Azurite queues, dead-letter container (env.json `events`). */
   events: LocalEventsInfo;
@@ -76,11 +83,13 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       disableChallengeResourceVerification: true,
     });
     const updateSecret = async (connectionString: string, activeKey: "primary" | "secondary") => {
-      const written = await secrets.setSecret(SECRET_NAME, connectionString, { tags: { "acs-active-key": activeKey }, contentType: "text/plain" });
+      const written = await secrets.setSecret(SECRET_NAME, connectionString, { tags: { [ACTIVE_KEY_TAG]: activeKey }, contentType: "text/plain" });
       return written.properties.version;
     };
     if (mode === "key-vault") await updateSecret(emulator.connectionString, "primary");
 
+    // Only what differs from Azure: local endpoints and credentials. Lifetimes and limits are the service
+    // defaults (settings.ts), the same values the Pulumi program deploys.
     const env: Record<string, string> = {
       ACS_AUTH_MODE: mode,
       ACS_ENDPOINT: emulator.endpoint,
@@ -92,41 +101,49 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       MAPPING_TABLE_CONNECTION_STRING: azurite.connectionString,
       CORS_ALLOWED_ORIGINS: "http://localhost:3000",
       LOG_LEVEL: options.logStream ? "info" : "silent",
+      // The emulator serves HTTPS with its own CA; Node trusts it for every client in the process.
+      NODE_EXTRA_CA_CERTS: emulator.caCertPath,
       ...options.tokenApiEnv,
-    };
-    const config = loadConfig(env);
-    let port = options.tokenApiPort ?? 0;
-    let app: TokenApiApp | undefined;
-    let closeDeps: (() => void) | undefined;
-    let metrics: Metrics | undefined;
-    const logger = createLogger(config.logLevel, options.logStream);
+    } as Record<string, string>;
+    // Fail here, with the variable named, rather than in N child processes.
+    loadConfig(env);
 
-    const startTokenApi = async () => {
-      if (app) return;
-      const deps = createDeps(config, { logger, tls: { ca: emulator.caCertPem } });
-      const built = await buildApp(config, deps);
-      await built.listen({ port, host: "127.0.0.1" });
-      port = (built.server.address() as { port: number }).port;
-      app = built;
-      closeDeps = deps.close;
-      metrics = deps.metrics;
-    };
-    const stopTokenApi = async () => {
-      const running = app;
-      app = undefined;
-      if (!running) return;
-      await running.close();
-      closeDeps?.();
-    };
-    await startTokenApi();
-    cleanup.push(stopTokenApi);
+    const count = options.instances ?? DEFAULT_INSTANCES;
+    if (!Number.isInteger(count) || count < 1 || count > 16) throw new Error(`instances must be 1..16, not ${count}`);
+    const instances = await Promise.all(
+      Array.from({ length: count }, (_, i) => tokenApiInstance({ id: `local-${i}`, env, logStream: options.logStream })),
+    );
+    cleanup.push(async () => {
+      await Promise.all(instances.map((instance) => instance.stop()));
+    });
+    await Promise.all(instances.map((instance) => instance.start()));
+    const entry = await startEntryPoint(instances, options.tokenApiPort ?? 0);
+    cleanup.push(() => entry.close());
 
     return {
-      tokenApiUrl: `http://127.0.0.1:${port}`,
+      tokenApiUrl: entry.url,
+      instances,
       emulator,
-      oidc: { issuer: oidc.issuer, audience: oidc.audience, jwksUri: oidc.jwksUri, publicJwk: oidc.publicJwk, jwksFetches: oidc.jwksFetches, keyFile, mintToken: oidc.mintToken },
+      oidc: {
+        issuer: oidc.issuer,
+        audience: oidc.audience,
+        jwksUri: oidc.jwksUri,
+        publicJwk: oidc.publicJwk,
+        jwksFetches: oidc.jwksFetches,
+        mintToken: oidc.mintToken,
+        setAvailable: oidc.setAvailable,
+        keyFile,
+      },
       azurite: { connectionString: azurite.connectionString, stop: azurite.stop, start: azurite.start },
-      tokenApi: { stop: stopTokenApi, start: startTokenApi, metrics: () => metrics!.snapshot(), env },
+      tokenApi: {
+        stop: async () => {
+          await Promise.all(instances.map((instance) => instance.stop()));
+        },
+        start: async () => {
+          await Promise.all(instances.map((instance) => instance.start()));
+        },
+        env,
+      },
       updateSecret,
       events: events.info,
       email: { senderAddresses: emulator.emailSenderAddresses, testRecipient: LOCAL_TEST_RECIPIENT },

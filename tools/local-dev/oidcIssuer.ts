@@ -34,6 +34,8 @@ export interface OidcIssuer {
   publicJwk: JWK;
   /** Number of JWKS downloads served (tests of the refresh floor). */
   jwksFetches(): number;
+  /** false: discovery and JWKS answer 503 (an identity-provider outage, for failure tests). */
+  setAvailable(available: boolean): void;
   mintToken(sub: string, claims?: Record<string, unknown>, options?: Omit<MintOptions, "claims">): Promise<string>;
   close(): Promise<void>;
 }
@@ -82,10 +84,14 @@ export async function startOidcIssuer(options: { port?: number; audience?: strin
   const audience = options.audience ?? LOCAL_AUDIENCE;
   let fetches = 0;
   let issuer = "";
+  let available = true;
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     res.setHeader("content-type", "application/json");
-    if (path === "/.well-known/openid-configuration") {
+    if (!available) {
+      res.statusCode = 503;
+      res.end(JSON.stringify({ error: "temporarily_unavailable" }));
+    } else if (path === "/.well-known/openid-configuration") {
       res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks`, id_token_signing_alg_values_supported: ["RS256"], response_types_supported: ["token"], subject_types_supported: ["public"] }));
     } else if (path === "/jwks") {
       fetches++;
@@ -107,6 +113,9 @@ export async function startOidcIssuer(options: { port?: number; audience?: strin
     kid: key.kid,
     publicJwk: key.publicJwk,
     jwksFetches: () => fetches,
+    setAvailable: (value) => {
+      available = value;
+    },
     mintToken: (sub, claims, mintOptions) => mintLocalToken(key, issuer, audience, sub, { ...mintOptions, claims }),
     close: () =>
       new Promise<void>((resolve) => {

@@ -8,6 +8,7 @@ import autocannon from "autocannon";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { staticTokenCredential } from "../src/acs";
+import { ACTIVE_KEY_TAG, SECRET_NAME } from "../src/settings";
 import { startAzuriteTables, freePort } from "../../../tools/local-dev/azurite";
 import { startOidcIssuer } from "../../../tools/local-dev/oidcIssuer";
 
@@ -158,7 +159,7 @@ async function main(): Promise<void> {
   const oidc = await startOidcIssuer({ keyFile: join(dataDir, "oidc-key.json") });
   const ca = (await import("node:fs")).readFileSync(info.caCertPath!, "utf8");
   const secrets = new SecretClient(info.keyVaultUrl!, staticTokenCredential(info.devBearerToken!), { tlsOptions: { ca }, disableChallengeResourceVerification: true });
-  await secrets.setSecret("acs-connection-string", info.connectionString!, { tags: { "acs-active-key": "primary" }, contentType: "text/plain" });
+  await secrets.setSecret(SECRET_NAME, info.connectionString!, { tags: { [ACTIVE_KEY_TAG]: "primary" }, contentType: "text/plain" });
   const baseEnv = {
     ACS_AUTH_MODE: "key-vault",
     KEY_VAULT_URI: info.keyVaultUrl!,

@@ -7,6 +7,8 @@ import { DefaultAzureCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { ServiceUnavailableError, UpstreamThrottledError } from "./errors";
 import type { TokenApiConfig } from "./config";
+import { Deadline } from "./deadline";
+import { ACTIVE_KEY_TAG } from "./settings";
 import type { Metrics } from "./telemetry";
 
 /** TLS settings for SDK clients; locally this trusts the emulator's CA. */
@@ -24,12 +26,16 @@ export interface AcsAuthStatus {
 /** Hands out the current identity client and, in key-vault mode, re-reads the secret on demand. */
 export interface IdentityClientSource {
   current(): Promise<CommunicationIdentityClient>;
+  /** The secret version `client` was built from (undefined in managed-identity mode). */
+  versionOf(client: CommunicationIdentityClient): string | undefined;
   /** Re-reads the credential; resolves true when it changed. */
   refresh(reason: "periodic" | "unauthorized"): Promise<boolean>;
   status(): AcsAuthStatus;
   loaded(): boolean;
   /** Whether refresh() can ever change the credential (key-vault mode). */
   readonly canRotate: boolean;
+  /** Key-vault mode: whether the last successful vault read is older than the refresh interval plus SECRET_STALE_GRACE_MS. */
+  stale(): boolean;
   /** The ACS endpoint in use, once known. */
   endpoint(): string | undefined;
   close(): void;
@@ -51,6 +57,8 @@ export function managedIdentitySource(endpoint: string, credential: TokenCredent
   const client = new CommunicationIdentityClient(endpoint, credential, clientOptions(tls));
   return {
     current: async () => client,
+    versionOf: () => undefined,
+    stale: () => false,
     refresh: async () => false,
     canRotate: false,
     status: () => ({ mode: "managed-identity" }),
@@ -71,6 +79,14 @@ export interface KeyVaultSourceOptions {
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
+/**
+ * The service's bound for key changes: an instance whose last successful read of the secret is older than
+ * SECRET_REFRESH_SECONDS plus this grace hands out no token (503 secret_unavailable) and reports not-ready until
+ * a read succeeds. So every instance that serves has loaded every secret version written at least
+ * SECRET_REFRESH_SECONDS + grace ago: the rotation runbook relies on it where it cannot ask each instance.
+ */
+export const SECRET_STALE_GRACE_MS = 30_000;
+
 /** Key-vault mode: the connection string lives in a secret that is re-read periodically and at once on a 401 from ACS. */
 export function keyVaultSource(options: KeyVaultSourceOptions): IdentityClientSource {
   const secrets = new SecretClient(options.vaultUri, options.credential, {
@@ -85,6 +101,7 @@ export function keyVaultSource(options: KeyVaultSourceOptions): IdentityClientSo
   let activeKey: string | undefined;
   let inFlight: Promise<boolean> | undefined;
   let lastReadAt = 0;
+  const versions = new WeakMap<CommunicationIdentityClient, string | undefined>();
 
   const read = async (): Promise<boolean> => {
     const secret = await secrets.getSecret(options.secretName, { abortSignal: AbortSignal.timeout(5000) });
@@ -95,8 +112,9 @@ export function keyVaultSource(options: KeyVaultSourceOptions): IdentityClientSo
       const hadClient = client !== undefined;
       client = new CommunicationIdentityClient(secret.value, clientOptions(options.tls));
       version = secret.properties.version;
+      versions.set(client, version);
       endpoint = /endpoint=(.*?);accesskey=/i.exec(secret.value)?.[1];
-      activeKey = secret.properties.tags?.["acs-active-key"];
+      activeKey = secret.properties.tags?.[ACTIVE_KEY_TAG];
       options.log?.info({ secretVersion: version, activeKey }, "ACS connection-string secret loaded");
       if (hadClient) options.onRotated?.(version);
     }
@@ -127,6 +145,8 @@ export function keyVaultSource(options: KeyVaultSourceOptions): IdentityClientSo
       if (!client) throw new ServiceUnavailableError("secret_unavailable", "The ACS credential is not available yet.");
       return client;
     },
+    versionOf: (c) => versions.get(c),
+    stale: () => client !== undefined && Date.now() - lastReadAt > options.refreshSeconds * 1000 + SECRET_STALE_GRACE_MS,
     refresh,
     canRotate: true,
     status: () => ({ mode: "key-vault", secretVersion: version, activeKey }),
@@ -189,56 +209,99 @@ function retryAfterSeconds(error: unknown): number {
 }
 
 export interface AcsIdentityGateway {
+  /** Creates an identity; waits up to `IDENTITY_CREATION_MS` for ACS's answer (the caller may stop waiting sooner). */
   createUser(): Promise<string>;
-  issueToken(userId: string, scopes: string[], lifetimeMinutes: number): Promise<{ token: string; expiresOn: Date }>;
-  revokeTokens(userId: string): Promise<void>;
+  /** Issues a token; `secretVersion` names the secret the signing key came from (key-vault mode). */
+  issueToken(userId: string, scopes: string[], lifetimeMinutes: number, deadline: Deadline): Promise<{ token: string; expiresOn: Date; secretVersion?: string }>;
+  revokeTokens(userId: string, deadline: Deadline): Promise<void>;
   /** Deletes the identity; an identity ACS no longer knows counts as deleted. */
-  deleteUser(userId: string): Promise<void>;
+  deleteUser(userId: string, deadline: Deadline): Promise<void>;
   status(): AcsAuthStatus;
+  /** The credential is loaded and not stale. */
   ready(): boolean;
+  /** Rejects with 503 `secret_unavailable` when the secret is stale and a re-read fails (see SECRET_STALE_GRACE_MS). */
+  assertFresh(): Promise<void>;
   /** Resolves when the ACS endpoint answers HTTP at all (any status); the credential must be loaded. */
   probe(): Promise<void>;
   close(): void;
 }
 
-/** Wraps every ACS call: 401 -> re-read secret and retry once; 429 -> pass on; 5xx/timeout -> jittered retries, then 503. */
+/**
+ * How long an identity creation may take. createUser is not idempotent: giving up on it early leaves an identity
+ * ACS creates after we stopped listening, so the call is never cut at the request deadline; the request stops
+ * waiting, the creation finishes in the background and is mapped or deleted.
+ */
+export const IDENTITY_CREATION_MS = 30_000;
+
+/**
+ * How long the service waits, per secret version, for a new version after ACS answers 401 `Denied` to it (a
+ * rotation that regenerated the key before writing the new secret). Shared by every request: once spent, later
+ * requests get 503 at once, until the vault holds a new version.
+ */
+export const DENIED_WAIT_MS = 2000;
+
+/** Wraps every ACS call: 401 -> re-read secret and retry once; 429 -> pass on; 5xx/timeout -> jittered retries, then 503; all within the deadline. */
 export function createAcsGateway(source: IdentityClientSource, policy: UpstreamPolicy, metrics: Metrics, tls?: TlsOptions): AcsIdentityGateway {
-  async function call<T>(operation: string, run: (client: CommunicationIdentityClient, signal: AbortSignal) => Promise<T>): Promise<T> {
-    const deadline = Date.now() + policy.requestDeadlineMs;
+  /** The version ACS denied, and when the wait for a newer one started. */
+  let denied: { version: string | undefined; since: number } | undefined;
+
+  const deniedUnavailable = () => new ServiceUnavailableError("acs_unavailable", "Azure Communication Services refused the service's credential; retry later.", 5);
+
+  async function awaitNewerSecret(failed: CommunicationIdentityClient, deadline: Deadline): Promise<boolean> {
+    const version = source.versionOf(failed);
+    if (!denied || denied.version !== version) denied = { version, since: Date.now() };
+    for (;;) {
+      if ((await source.current()) !== failed) return true;
+      const left = Math.min(denied.since + DENIED_WAIT_MS - Date.now(), deadline.remaining() - 200);
+      if (left <= 0) return false;
+      await sleep(Math.min(400, left));
+      await source.refresh("unauthorized");
+    }
+  }
+
+  async function call<T>(
+    operation: string,
+    deadline: Deadline,
+    run: (client: CommunicationIdentityClient, signal: AbortSignal) => Promise<T>,
+    options: { idempotent: boolean; attemptTimeoutMs?: number } = { idempotent: true },
+  ): Promise<{ value: T; client: CommunicationIdentityClient }> {
     let retried401 = false;
     for (let attempt = 0; ; attempt++) {
       const client = await source.current();
-      const remaining = deadline - Date.now();
+      if (deadline.remaining() <= 0) throw new ServiceUnavailableError("acs_unavailable", "Azure Communication Services is unavailable; retry later.", 5);
       try {
-        return await run(client, AbortSignal.timeout(Math.max(1, Math.min(policy.timeoutMs, remaining))));
+        return { value: await run(client, deadline.signal(options.attemptTimeoutMs ?? policy.timeoutMs)), client };
       } catch (error) {
         const status = (error as { statusCode?: number }).statusCode;
+        const code = (error as { code?: string }).code;
         metrics.upstreamError(operation, status);
         if (status === 401 && !retried401) {
           retried401 = true;
+          let changed: boolean;
           try {
             await source.refresh("unauthorized");
             // Changed relative to the client that failed (another request may have refreshed already).
-            let changed = (await source.current()) !== client;
+            changed = (await source.current()) !== client;
             // The key was rejected ("Denied") but the vault still holds it: the rotation is between regenerating
-            // the key and writing the secret. Wait for the new version within the deadline, then retry once.
-            while (!changed && source.canRotate && (error as { code?: string }).code === "Denied" && deadline - Date.now() > 1000) {
-              await sleep(400);
-              await source.refresh("unauthorized");
-              changed = (await source.current()) !== client;
-            }
+            // the key and writing the secret. Wait a bounded time, shared by all requests, for the new version.
+            if (!changed && source.canRotate && code === "Denied") changed = await awaitNewerSecret(client, deadline);
           } catch {
             throw new ServiceUnavailableError("secret_unavailable", "The ACS credential could not be refreshed.");
           }
+          if (!changed && code === "Denied") throw deniedUnavailable();
+          if (changed) denied = undefined;
           attempt--;
           continue;
         }
+        if (status === 401 && code === "Denied") throw deniedUnavailable();
         if (status === 429) throw new UpstreamThrottledError(retryAfterSeconds(error));
         const transient = status === undefined || status === 408 || status >= 500;
-        if (!transient) throw new UpstreamRejectedError(status, (error as { code?: string }).code);
-        // Full jitter (AWS architecture blog, "Exponential Backoff And Jitter").
-        const backoff = Math.random() * Math.min(1000, 100 * 2 ** attempt);
-        if (attempt >= policy.maxRetries || Date.now() + backoff + 50 >= deadline) {
+        if (!transient) throw new UpstreamRejectedError(status, code);
+        // A non-idempotent call is retried only when ACS said it did nothing (503); a timeout or a lost answer
+        // may have created something, so it is not repeated.
+        const retryable = options.idempotent || status === 503;
+        const backoff = Math.random() * Math.min(1000, 100 * 2 ** attempt); // full jitter (AWS architecture blog)
+        if (!retryable || attempt >= policy.maxRetries || backoff + 50 >= deadline.remaining()) {
           throw new ServiceUnavailableError("acs_unavailable", "Azure Communication Services is unavailable; retry later.", status === 503 ? retryAfterSeconds(error) : 5);
         }
         await sleep(backoff);
@@ -248,15 +311,26 @@ export function createAcsGateway(source: IdentityClientSource, policy: UpstreamP
 
   const user = (id: string) => ({ communicationUserId: id });
   return {
-    createUser: () => call("createUser", async (client, abortSignal) => (await client.createUser({ abortSignal })).communicationUserId),
-    issueToken: (userId, scopes, lifetimeMinutes) =>
-      call("issueAccessToken", (client, abortSignal) =>
-        client.getToken(user(userId), scopes as TokenScope[], { tokenExpiresInMinutes: lifetimeMinutes, abortSignal }),
-      ),
-    revokeTokens: (userId) => call("revokeAccessTokens", (client, abortSignal) => client.revokeTokens(user(userId), { abortSignal })),
-    async deleteUser(userId) {
+    createUser: async () => {
+      const deadline = Deadline.after(IDENTITY_CREATION_MS);
+      const { value } = await call("createUser", deadline, async (client, abortSignal) => (await client.createUser({ abortSignal })).communicationUserId, {
+        idempotent: false,
+        attemptTimeoutMs: IDENTITY_CREATION_MS,
+      });
+      return value;
+    },
+    issueToken: async (userId, scopes, lifetimeMinutes, deadline) => {
+      const { value, client } = await call("issueAccessToken", deadline, (c, abortSignal) =>
+        c.getToken(user(userId), scopes as TokenScope[], { tokenExpiresInMinutes: lifetimeMinutes, abortSignal }),
+      );
+      return { token: value.token, expiresOn: value.expiresOn, secretVersion: source.versionOf(client) };
+    },
+    revokeTokens: async (userId, deadline) => {
+      await call("revokeAccessTokens", deadline, (client, abortSignal) => client.revokeTokens(user(userId), { abortSignal }));
+    },
+    async deleteUser(userId, deadline) {
       try {
-        await call("deleteUser", (client, abortSignal) => client.deleteUser(user(userId), { abortSignal }));
+        await call("deleteUser", deadline, (client, abortSignal) => client.deleteUser(user(userId), { abortSignal }));
       } catch (error) {
         // ACS answers 401 IdentityNotOwned (or 404) for an identity it does not know, as the identity SDK's recorded
         // tests show (azure-sdk-for-js sdk/communication/communication-identity/recordings, "delete an invalid user"); erase is idempotent.
@@ -265,7 +339,12 @@ export function createAcsGateway(source: IdentityClientSource, policy: UpstreamP
       }
     },
     status: () => source.status(),
-    ready: () => source.loaded(),
+    ready: () => source.loaded() && !source.stale(),
+    async assertFresh() {
+      if (!source.stale()) return;
+      await source.refresh("periodic").catch(() => false);
+      if (source.stale()) throw new ServiceUnavailableError("secret_unavailable", "The ACS credential could not be re-read recently; retry later.");
+    },
     async probe() {
       await source.current();
       const endpoint = source.endpoint();

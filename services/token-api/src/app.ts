@@ -1,16 +1,21 @@
-// The Fastify app factory: routes, authentication, abuse controls and error mapping, with every dependency passed in.
+// The Fastify app factory: routes with zod schemas (which also generate /openapi.json), authentication, limits and error mapping.
+import type { Socket } from "node:net";
 import Fastify, { LogController, type FastifyRequest } from "fastify";
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Logger as PinoLogger } from "pino";
 import { z } from "zod";
 import { UpstreamRejectedError, describe, type AcsIdentityGateway } from "./acs";
 import type { Authenticator, CallerIdentity } from "./auth";
 import type { TokenApiConfig } from "./config";
-import { ApiError, RateLimitedError, ServiceUnavailableError, ValidationError } from "./errors";
+import { Deadline } from "./deadline";
+import { ApiError, AuthenticationError, HeadersTooLargeError, RateLimitedError, ServiceUnavailableError, ValidationError } from "./errors";
 import type { MappingStore } from "./mappingStore";
-import { openApiDocument } from "./openapi";
-import { FixedWindowLimiter } from "./rateLimit";
+import { TOKEN_LIFETIME_MINUTES } from "./settings";
+import { DuplicateMemberError, parseStrictJson } from "./strictJson";
 import type { Metrics } from "./telemetry";
 import type { TokenService } from "./tokenService";
 
@@ -23,20 +28,70 @@ export interface AppDeps {
   logger: PinoLogger;
   /** Proxy hops to trust for the client IP (App Service fronts the app with one). */
   trustProxyHops?: number;
+  /** This instance's name in /readyz (App Service: WEBSITE_INSTANCE_ID). */
+  instanceId?: string;
 }
 
 declare module "fastify" {
   interface FastifyRequest {
     caller?: CallerIdentity;
+    deadline: Deadline;
   }
 }
 
-const tokenRequestSchema = z.strictObject({
-  scopes: z.array(z.string().max(64)).min(1).max(8).optional(),
-  lifetimeMinutes: z.number().int().min(60).max(1440).optional(),
+const READINESS_CACHE_MS = 2000;
+
+/** The one error body (docs/token-api.md "Errors"). */
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: "Error" });
+
+/** The request body of POST /api/token for the configured scopes and lifetimes. */
+export function tokenRequestSchema(tokens: TokenApiConfig["tokens"]) {
+  return z
+    .strictObject({
+      scopes: z
+        .array(z.enum(tokens.allowedScopes as [string, ...string[]]))
+        .min(1)
+        .max(8)
+        .optional()
+        .describe(`ACS scopes; default: all allowed (${tokens.allowedScopes.join(", ")})`),
+      lifetimeMinutes: z
+        .number()
+        .int()
+        .min(TOKEN_LIFETIME_MINUTES.min)
+        .max(tokens.maxLifetimeMinutes)
+        .optional()
+        .describe(`Token lifetime; default ${tokens.defaultLifetimeMinutes}`),
+    });
+}
+
+const tokenResponseSchema = z.object({ token: z.string(), expiresOn: z.iso.datetime(), acsUserId: z.string() });
+const readinessSchema = z.object({
+  status: z.enum(["ready", "not-ready"]),
+  instance: z.string(),
+  checks: z.object({ mappingStore: z.enum(["ok", "unavailable"]), acs: z.enum(["ok", "unavailable"]), secret: z.enum(["ok", "unavailable"]) }),
+  acsAuth: z.object({ mode: z.enum(["key-vault", "managed-identity"]), secretVersion: z.string().nullable().optional(), activeKey: z.string().nullable().optional() }),
 });
 
-const READINESS_CACHE_MS = 2000;
+const errors = (...statuses: Array<400 | 401 | 413 | 415 | 429 | 431 | 503>) => Object.fromEntries(statuses.map((status) => [status, errorBodySchema]));
+
+/** One JSON answer for connection-level errors Node raises before Fastify sees a request (431, malformed HTTP). */
+function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) return;
+  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const body = JSON.stringify(tooLarge ? new HeadersTooLargeError().body() : { error: { code: "invalid_request", message: "The request is not valid HTTP." } });
+  socket.end(
+    `HTTP/1.1 ${tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
 
 export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
   const app = Fastify({
@@ -50,8 +105,20 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     trustProxy: (_address: string, hop: number) => hop < (deps.trustProxyHops ?? 0),
     requestTimeout: config.upstream.requestDeadlineMs + 5000,
     return503OnClosing: true,
-  });
+    clientErrorHandler,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
 
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "ACS token API", version: "1.0.0", description: "Short-lived Azure Communication Services tokens for authenticated app users." },
+      components: { securitySchemes: { oidc: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+      security: [{ oidc: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
   await app.register(helmet, {
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
     crossOriginResourcePolicy: { policy: "same-origin" },
@@ -62,6 +129,10 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     allowedHeaders: ["authorization", "content-type"],
     maxAge: 600,
   });
+  // Limits are called from our hooks (not as route hooks) so they run in a fixed order and fail in our error shape.
+  await app.register(rateLimit, { global: false });
+  const perUser = app.createRateLimit({ max: config.rateLimits.perUserPerMinute, timeWindow: 60_000, keyGenerator: (request) => callerKey(request.caller!) });
+  const ipFailures = app.createRateLimit({ max: config.rateLimits.perIpPerMinute, timeWindow: 60_000, keyGenerator: (request) => request.ip });
 
   // JSON only: a text/plain body gets 415 rather than a confusing type error.
   app.removeContentTypeParser("text/plain");
@@ -71,20 +142,20 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     const text = String(body);
     if (text.trim() === "") return done(null, undefined);
     try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(new ValidationError("body", "is not valid JSON"), undefined);
+      done(null, parseStrictJson(text));
+    } catch (error) {
+      done(new ValidationError("body", error instanceof DuplicateMemberError ? error.message : "is not valid JSON"), undefined);
     }
   });
 
-  const perIp = new FixedWindowLimiter(config.rateLimits.perIpPerMinute);
-  const perUser = new FixedWindowLimiter(config.rateLimits.perUserPerMinute);
-
+  app.decorateRequest("deadline", undefined as unknown as Deadline);
+  // No body at all means "no options", like an empty JSON body.
+  app.addHook("preValidation", async (request) => {
+    if (request.body === null || request.body === undefined) request.body = {};
+  });
   app.addHook("onRequest", async (request, reply) => {
+    request.deadline = Deadline.after(config.upstream.requestDeadlineMs);
     reply.header("cache-control", "no-store");
-    if (request.url === "/healthz" || request.url === "/readyz") return;
-    const wait = perIp.hit(request.ip);
-    if (wait !== undefined) throw new RateLimitedError(wait);
   });
 
   app.addHook("onResponse", async (request, reply) => {
@@ -103,6 +174,15 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     else if (error instanceof UpstreamRejectedError) {
       request.log.warn({ upstreamStatus: error.statusCode, upstreamCode: error.upstreamCode }, "ACS rejected a request");
       mapped = new ServiceUnavailableError("acs_unavailable", "Azure Communication Services rejected the request; retry later.");
+    } else if (hasZodFastifySchemaValidationErrors(error)) {
+      const issue = error.validation[0]!;
+      const keys = (issue.params as { keys?: string[] }).keys;
+      const path = issue.instancePath.split("/").filter(Boolean).join(".");
+      if (issue.keyword === "unrecognized_keys") mapped = new ValidationError(keys?.[0] ?? "body", "is not a known field");
+      else if (issue.keyword === "invalid_value" && path.startsWith("scopes.")) {
+        const given = (request.body as { scopes?: unknown[] } | undefined)?.scopes?.[Number(path.split(".")[1])];
+        mapped = new ValidationError("scopes", `${JSON.stringify(String(given).slice(0, 64))} is not allowed (allowed: ${config.tokens.allowedScopes.join(", ")})`);
+      } else mapped = new ValidationError(path || "body", issue.message ?? "is invalid");
     }
     if (mapped) {
       if (mapped.status >= 500) request.log.warn({ code: mapped.code }, "dependency unavailable");
@@ -119,68 +199,100 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     return reply.code(500).send({ error: { code: "internal_error", message: "Unexpected error." } });
   });
 
+  /**
+   * Authentication and limits, in this order: an address with too many failed authentications this minute gets
+   * 429 for tokens this instance has not verified before (remembered tokens pass); a failure counts against the
+   * address; a verified caller counts against their own per-user budget only, so one user's flood never fills
+   * the bucket of the others behind the same address.
+   */
   const authenticate = async (request: FastifyRequest) => {
-    request.caller = await deps.authenticator.authenticate(request.headers.authorization);
-    const wait = perUser.hit(`${request.caller.issuer}\n${request.caller.subject}`);
-    if (wait !== undefined) throw new RateLimitedError(wait);
+    const header = request.headers.authorization;
+    if (!deps.authenticator.remembers(header)) {
+      const gate = await ipFailures(request, { increment: false });
+      if (!gate.isAllowed && gate.remaining <= 0) throw new RateLimitedError(gate.ttlInSeconds);
+    }
+    try {
+      request.caller = await deps.authenticator.authenticate(header);
+    } catch (error) {
+      if (error instanceof AuthenticationError) await ipFailures(request);
+      throw error;
+    }
+    const limit = await perUser(request);
+    if (!limit.isAllowed && limit.isExceeded) throw new RateLimitedError(limit.ttlInSeconds);
   };
 
-  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/healthz", { schema: { security: [], summary: "Liveness", response: { 200: z.object({ status: z.literal("ok") }) } } }, async () => ({ status: "ok" as const }));
 
-  let readiness: { at: number; result: Promise<{ ok: boolean; body: object }> } | undefined;
-  const checkReadiness = async () => {
-    const [store, acs] = await Promise.allSettled([deps.store.ping(), deps.acs.probe()]);
-    const secretLoaded = deps.acs.ready();
-    const checks = {
-      mappingStore: store.status === "fulfilled" ? "ok" : "unavailable",
-      acs: acs.status === "fulfilled" ? "ok" : "unavailable",
-      secret: secretLoaded ? "ok" : "unavailable",
-    };
-    const ok = Object.values(checks).every((value) => value === "ok");
-    const status = deps.acs.status();
-    const acsAuth = status.mode === "key-vault" ? { mode: status.mode, secretVersion: status.secretVersion ?? null, activeKey: status.activeKey ?? null } : { mode: status.mode };
-    return { ok, body: { status: ok ? "ready" : "not-ready", checks, acsAuth } };
+  const instance = deps.instanceId ?? "local";
+  // Dependency probes are cached briefly (a probe storm must not hit ACS); the secret version is always live,
+  // because the rotation runbook waits on it.
+  let probes: { at: number; result: Promise<z.infer<typeof readinessSchema>["checks"]> } | undefined;
+  const probe = async () => {
+    const [store, acs] = await Promise.allSettled([deps.store.ping(Deadline.after(2000)), deps.acs.probe()]);
+    return { mappingStore: store.status === "fulfilled" ? "ok" : "unavailable", acs: acs.status === "fulfilled" ? "ok" : "unavailable", secret: "ok" } as const;
   };
-  app.get("/readyz", async (_request, reply) => {
-    if (!readiness || Date.now() - readiness.at > READINESS_CACHE_MS) readiness = { at: Date.now(), result: checkReadiness() };
-    const { ok, body } = await readiness.result;
-    return reply.code(ok ? 200 : 503).send(body);
-  });
+  app.get(
+    "/readyz",
+    { schema: { security: [], summary: "Readiness of the mapping store, ACS and the secret; the secret version this instance uses", response: { 200: readinessSchema, 503: readinessSchema } } },
+    async (_request, reply) => {
+      if (!probes || Date.now() - probes.at > READINESS_CACHE_MS) probes = { at: Date.now(), result: probe() };
+      const checks = { ...(await probes.result), secret: deps.acs.ready() ? ("ok" as const) : ("unavailable" as const) };
+      const ok = Object.values(checks).every((value) => value === "ok");
+      const status = deps.acs.status();
+      const acsAuth = status.mode === "key-vault" ? { mode: status.mode, secretVersion: status.secretVersion ?? null, activeKey: status.activeKey ?? null } : { mode: status.mode };
+      return reply.code(ok ? 200 : 503).send({ status: ok ? "ready" : "not-ready", instance, checks, acsAuth });
+    },
+  );
 
-  const document = openApiDocument(config.tokens.allowedScopes, config.tokens.maxLifetimeMinutes);
-  app.get("/openapi.json", async () => document);
+  app.post(
+    "/api/token",
+    {
+      onRequest: authenticate,
+      schema: {
+        summary: "Issue an ACS token for the caller's ACS identity (created on first use)",
+        body: tokenRequestSchema(config.tokens),
+        response: { 200: tokenResponseSchema, ...errors(400, 401, 413, 415, 429, 431, 503) },
+      },
+    },
+    async (request) => {
+      const scopes = [...new Set(request.body.scopes ?? config.tokens.allowedScopes)].sort();
+      const lifetime = request.body.lifetimeMinutes ?? config.tokens.defaultLifetimeMinutes;
+      const issued = await deps.tokenService.issue(request.caller!, scopes, lifetime, request.deadline);
+      return { token: issued.token, expiresOn: issued.expiresOn.toISOString(), acsUserId: issued.acsUserId };
+    },
+  );
 
-  app.post("/api/token", { preHandler: authenticate }, async (request) => {
-    const parsed = tokenRequestSchema.safeParse(request.body ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const field = issue.path.length > 0 ? issue.path.map(String).join(".") : issue.code === "unrecognized_keys" ? String(issue.keys?.[0] ?? "body") : "body";
-      throw new ValidationError(field, issue.code === "unrecognized_keys" ? "is not a known field" : issue.message);
+  app.post(
+    "/api/token/revoke",
+    { onRequest: authenticate, schema: { summary: "Revoke every ACS token of the caller (every instance stops serving them)", response: { 204: z.null(), ...errors(401, 429, 431, 503) } } },
+    async (request, reply) => {
+      await deps.tokenService.revoke(request.caller!, request.deadline);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.delete(
+    "/api/me",
+    { onRequest: authenticate, schema: { summary: "Erase the caller: the ACS identity and its mapping (idempotent)", response: { 204: z.null(), ...errors(401, 429, 431, 503) } } },
+    async (request, reply) => {
+      await deps.tokenService.erase(request.caller!, request.deadline);
+      return reply.code(204).send(null);
+    },
+  );
+
+  let document: ReturnType<typeof app.swagger> | undefined;
+  app.get("/openapi.json", { schema: { security: [], summary: "This document (generated from the route schemas)" } }, async () => {
+    if (!document) {
+      document = structuredClone(app.swagger());
+      // The body is optional (a missing one is read as {}); the generator marks every body schema required.
+      const body = (document as { paths?: Record<string, { post?: { requestBody?: { required?: boolean } } }> }).paths?.["/api/token"]?.post?.requestBody;
+      if (body) body.required = false;
     }
-    const scopes = [...new Set(parsed.data.scopes ?? config.tokens.allowedScopes)].sort();
-    for (const scope of scopes) {
-      if (!(config.tokens.allowedScopes as string[]).includes(scope)) {
-        throw new ValidationError("scopes", `"${scope.slice(0, 64)}" is not allowed (allowed: ${config.tokens.allowedScopes.join(", ")})`);
-      }
-    }
-    const lifetime = parsed.data.lifetimeMinutes ?? config.tokens.defaultLifetimeMinutes;
-    if (lifetime > config.tokens.maxLifetimeMinutes) {
-      throw new ValidationError("lifetimeMinutes", `must be at most ${config.tokens.maxLifetimeMinutes}`);
-    }
-    const issued = await deps.tokenService.issue(request.caller!, scopes, lifetime);
-    return { token: issued.token, expiresOn: issued.expiresOn.toISOString(), acsUserId: issued.acsUserId };
-  });
-
-  app.post("/api/token/revoke", { preHandler: authenticate }, async (request, reply) => {
-    await deps.tokenService.revoke(request.caller!);
-    return reply.code(204).send();
-  });
-
-  app.delete("/api/me", { preHandler: authenticate }, async (request, reply) => {
-    await deps.tokenService.erase(request.caller!);
-    return reply.code(204).send();
+    return document;
   });
 
   return app;
 }
 export type TokenApiApp = Awaited<ReturnType<typeof buildApp>>;
+
+const callerKey = (caller: CallerIdentity) => `${caller.issuer}\n${caller.subject}`;

@@ -1,6 +1,7 @@
-// Authenticates callers: validates OIDC access tokens with jose against the issuer's JWKS (docs/token-api.md, "Caller authentication").
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
-import { AuthenticationError } from "./errors";
+// Authenticates callers: validates OIDC access tokens with jose against the issuer's JWKS; an unreachable JWKS is a 503, not a 401.
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { AuthenticationError, ServiceUnavailableError } from "./errors";
+import { DuplicateMemberError, parseStrictJson } from "./strictJson";
 
 /** Asymmetric algorithms only: `none` and every HMAC (`HS*`) are refused, so a public key can never act as an HMAC secret. */
 export const ALLOWED_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
@@ -11,6 +12,34 @@ const VERIFIED_MAX_ENTRIES = 50_000;
 
 /** Tokens longer than this are refused before any parsing. */
 const MAX_TOKEN_LENGTH = 8192;
+
+/**
+ * Oldest `iat` accepted. Entra ID access tokens live 60-90 minutes (Microsoft Learn, "Access tokens in the
+ * Microsoft identity platform", token lifetime); a day bounds a token minted with a far-off `exp`.
+ */
+const MAX_TOKEN_AGE_SECONDS = 24 * 3600;
+
+/**
+ * What a `sub` may be: 1..255 visible ASCII characters (OpenID Connect Core 1.0 section 2: "It MUST NOT exceed
+ * 255 ASCII characters in length"); no spaces or control characters that could split a log line or a key.
+ */
+const SUBJECT_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** How long the identity provider's JWKS may take to answer before the caller gets 503. */
+const JWKS_TIMEOUT_MS = 2000;
+
+const idpUnavailable = () =>
+  new ServiceUnavailableError("idp_unavailable", "The identity provider's signing keys cannot be fetched; retry later.", 5);
+
+/**
+ * Whether a verification failure came from fetching the JWKS (timeout, connection, non-200, unparsable) rather
+ * than from the token: jose raises token problems as JWT and JWS errors and "no matching key" for an unknown `kid`.
+ */
+function isKeyFetchFailure(error: unknown): boolean {
+  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) return true;
+  if (!(error instanceof joseErrors.JOSEError)) return true;
+  return /JSON Web Key Set HTTP response/.test(error.message);
+}
 
 export interface CallerIdentity {
   issuer: string;
@@ -29,6 +58,8 @@ export interface AuthenticatorOptions {
 
 export interface Authenticator {
   authenticate(authorizationHeader: string | undefined): Promise<CallerIdentity>;
+  /** Whether this exact header carries a token that passed every check before and has not expired since. */
+  remembers(authorizationHeader: string | undefined): boolean;
 }
 
 function holdsScopeOrRole(payload: JWTPayload, required: string): boolean {
@@ -41,7 +72,7 @@ function holdsScopeOrRole(payload: JWTPayload, required: string): boolean {
 
 async function discoverJwksUri(issuer: string): Promise<string> {
   const url = `${issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`;
-  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  const response = await fetch(url, { signal: AbortSignal.timeout(JWKS_TIMEOUT_MS) });
   if (!response.ok) throw new Error(`OIDC discovery answered ${response.status}`);
   const document = (await response.json()) as { jwks_uri?: unknown };
   if (typeof document.jwks_uri !== "string") throw new Error("OIDC discovery document has no jwks_uri");
@@ -57,7 +88,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       return createRemoteJWKSet(new URL(uri), {
         cooldownDuration: options.jwksMinRefreshSeconds * 1000,
         cacheMaxAge: 10 * 60 * 1000,
-        timeoutDuration: 5000,
+        timeoutDuration: JWKS_TIMEOUT_MS,
       });
     })();
     // A failed discovery is retried on the next request rather than cached.
@@ -70,11 +101,26 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const verified = new Map<string, { caller: CallerIdentity; until: number }>();
 
   return {
+    remembers(header) {
+      const token = header?.trim().replace(/^Bearer /i, "");
+      const known = token ? verified.get(token) : undefined;
+      return known !== undefined && known.until > Date.now();
+    },
     async authenticate(header) {
       if (!header) throw new AuthenticationError("missing_token", "An Authorization: Bearer token is required.");
       const match = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/i.exec(header.trim());
       if (!match || match[1]!.length > MAX_TOKEN_LENGTH) {
         throw new AuthenticationError("invalid_token", "The Authorization header is not a Bearer token.");
+      }
+      // Header and payload must be JSON without duplicate members (RFC 7519 section 4: reject or take the last;
+      // this service rejects, so no other parser can read a different `sub` from the same token).
+      const parts = match[1]!.split(".");
+      if (parts.length !== 3) throw new AuthenticationError("invalid_token", "The access token is invalid or expired.");
+      try {
+        for (const part of parts.slice(0, 2)) parseStrictJson(Buffer.from(part, "base64url").toString("utf8"));
+      } catch (error) {
+        const why = error instanceof DuplicateMemberError ? "The access token has a duplicate claim." : "The access token is invalid or expired.";
+        throw new AuthenticationError("invalid_token", why);
       }
       const known = verified.get(match[1]!);
       if (known) {
@@ -85,7 +131,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       try {
         jwks = await getKeySet();
       } catch {
-        throw new AuthenticationError("invalid_token", "The token could not be validated.");
+        // Discovery failed: the issuer is unreachable, which the caller cannot fix by signing in again.
+        throw idpUnavailable();
       }
       let payload: JWTPayload;
       try {
@@ -94,13 +141,16 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
           audience: options.audience,
           algorithms: ALLOWED_ALGORITHMS,
           clockTolerance: options.clockSkewSeconds,
-          requiredClaims: ["exp", "sub", "iss", "aud"],
+          requiredClaims: ["exp", "sub", "iss", "aud", "iat"],
+          // Also refuses an `iat` in the future beyond the skew ("it should be in the past").
+          maxTokenAge: MAX_TOKEN_AGE_SECONDS,
         }));
-      } catch {
+      } catch (error) {
+        if (isKeyFetchFailure(error)) throw idpUnavailable();
         // One message for every cause, so the answer does not help an attacker tune a forgery.
         throw new AuthenticationError("invalid_token", "The access token is invalid or expired.");
       }
-      if (typeof payload.sub !== "string" || payload.sub.length === 0 || payload.sub.length > 256) {
+      if (typeof payload.sub !== "string" || !SUBJECT_PATTERN.test(payload.sub)) {
         throw new AuthenticationError("invalid_token", "The access token is invalid or expired.");
       }
       if (!holdsScopeOrRole(payload, options.requiredScope)) {

@@ -1,5 +1,6 @@
 // Reads the token API's configuration from the environment once, validating every variable (docs/interfaces.md).
 import { z } from "zod";
+import { ACS_TOKEN_SCOPES, SECRET_NAME, TOKEN_API_DEFAULTS as D, TOKEN_LIFETIME_MINUTES as L, type AcsScope, type TokenApiEnvName } from "./settings";
 
 /** A configuration value that cannot be used; the message names the variable. */
 export class ConfigError extends Error {
@@ -9,50 +10,51 @@ export class ConfigError extends Error {
   }
 }
 
-const ACS_SCOPES = ["chat", "voip", "chat.join", "chat.join.limited", "voip.join"] as const;
-
 const csv = (value: string | undefined): string[] =>
   (value ?? "").split(",").map((part) => part.trim()).filter((part) => part.length > 0);
 
 const httpsUrl = z.url({ protocol: /^https?$/ });
 
 const schema = z.object({
+  HOST: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   ACS_AUTH_MODE: z.enum(["key-vault", "managed-identity"]),
   ACS_ENDPOINT: httpsUrl.optional(),
   KEY_VAULT_URI: httpsUrl.optional(),
-  ACS_SECRET_NAME: z.string().regex(/^[0-9a-zA-Z-]{1,127}$/).default("acs-connection-string"),
-  SECRET_REFRESH_SECONDS: z.coerce.number().int().min(5).max(86_400).default(300),
+  ACS_SECRET_NAME: z.string().regex(/^[0-9a-zA-Z-]{1,127}$/).default(SECRET_NAME),
+  SECRET_REFRESH_SECONDS: z.coerce.number().int().min(5).max(86_400).default(D.secretRefreshSeconds),
   OIDC_ISSUER: httpsUrl,
   OIDC_AUDIENCE: z.string().min(1),
   OIDC_JWKS_URI: httpsUrl.optional(),
-  OIDC_REQUIRED_SCOPE: z.string().min(1).default("acs.token"),
+  OIDC_REQUIRED_SCOPE: z.string().min(1).default(D.requiredScope),
   OIDC_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
   OIDC_JWKS_MIN_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   MAPPING_TABLE_ENDPOINT: httpsUrl.optional(),
   MAPPING_TABLE_CONNECTION_STRING: z.string().min(1).optional(),
-  MAPPING_TABLE_NAME: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default("acsidentities"),
-  TOKEN_ALLOWED_SCOPES: z.string().default("chat,voip"),
-  TOKEN_DEFAULT_LIFETIME_MINUTES: z.coerce.number().int().min(60).max(1440).default(1440),
-  TOKEN_MAX_LIFETIME_MINUTES: z.coerce.number().int().min(60).max(1440).default(1440),
-  TOKEN_MIN_REMAINING_MINUTES: z.coerce.number().int().min(10).max(1380).default(10),
+  MAPPING_TABLE_NAME: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default(D.mappingTableName),
+  TOKEN_ALLOWED_SCOPES: z.string().default(D.allowedScopes.join(",")),
+  TOKEN_DEFAULT_LIFETIME_MINUTES: z.coerce.number().int().min(L.min).max(L.max).default(D.defaultLifetimeMinutes),
+  TOKEN_MAX_LIFETIME_MINUTES: z.coerce.number().int().min(L.min).max(L.max).default(D.maxLifetimeMinutes),
+  TOKEN_MIN_REMAINING_MINUTES: z.coerce.number().int().min(10).max(L.max - L.min).default(D.minRemainingMinutes),
   TOKEN_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).max(10_000_000).default(100_000),
   CORS_ALLOWED_ORIGINS: z.string().default(""),
-  RATE_LIMIT_PER_USER_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(60),
-  RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
-  REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
-  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
-  UPSTREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  RATE_LIMIT_PER_USER_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(D.perUserPerMinute),
+  RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(D.perIpPerMinute),
+  REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(D.requestDeadlineMs),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(D.upstreamTimeoutMs),
+  UPSTREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(D.upstreamMaxRetries),
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).optional(),
   AZURE_STATIC_BEARER_TOKEN: z.string().min(1).optional(),
   WEBSITE_SITE_NAME: z.string().optional(),
+  WEBSITE_INSTANCE_ID: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type AcsScope = (typeof ACS_SCOPES)[number];
+export type { AcsScope };
 
 export interface TokenApiConfig {
   port: number;
+  host?: string;
   acs:
     | { mode: "key-vault"; endpoint?: string; keyVaultUri: string; secretName: string; secretRefreshSeconds: number; staticBearerToken?: string }
     | { mode: "managed-identity"; endpoint: string; staticBearerToken?: string };
@@ -67,6 +69,10 @@ export interface TokenApiConfig {
 }
 
 type Env = Record<string, string | undefined>;
+
+// Every variable the schema reads is a name settings.ts declares, and every declared name is read.
+const _namesAgree: [keyof z.infer<typeof schema>] extends [TokenApiEnvName] ? ([TokenApiEnvName] extends [keyof z.infer<typeof schema>] ? true : never) : never = true;
+void _namesAgree;
 
 /** Validates `env` and returns the typed configuration, or throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env): TokenApiConfig {
@@ -88,8 +94,8 @@ export function loadConfig(env: Env): TokenApiConfig {
   const allowedScopes = csv(e.TOKEN_ALLOWED_SCOPES);
   if (allowedScopes.length === 0) throw new ConfigError("TOKEN_ALLOWED_SCOPES", "must list at least one scope");
   for (const scope of allowedScopes) {
-    if (!(ACS_SCOPES as readonly string[]).includes(scope)) {
-      throw new ConfigError("TOKEN_ALLOWED_SCOPES", `unknown ACS scope "${scope}" (allowed: ${ACS_SCOPES.join(", ")})`);
+    if (!(ACS_TOKEN_SCOPES as readonly string[]).includes(scope)) {
+      throw new ConfigError("TOKEN_ALLOWED_SCOPES", `unknown ACS scope "${scope}" (allowed: ${ACS_TOKEN_SCOPES.join(", ")})`);
     }
   }
   if (e.TOKEN_DEFAULT_LIFETIME_MINUTES > e.TOKEN_MAX_LIFETIME_MINUTES) {
@@ -127,6 +133,7 @@ export function loadConfig(env: Env): TokenApiConfig {
 
   return {
     port: e.PORT,
+    host: e.HOST,
     acs,
     oidc: {
       issuer: e.OIDC_ISSUER,

@@ -16,6 +16,8 @@ export interface DepsOptions {
   tls?: TlsOptions;
   /** Replaces the Table Storage store (tests of other stores only). */
   store?: MappingStore;
+  /** This instance's name in /readyz. */
+  instanceId?: string;
 }
 
 export function createDeps(config: TokenApiConfig, options: DepsOptions): AppDeps & { close(): void } {
@@ -39,5 +41,5 @@ export function createDeps(config: TokenApiConfig, options: DepsOptions): AppDep
     });
   const authenticator = createAuthenticator(config.oidc);
   const tokenService = new TokenService(store, acs, cache, metrics, logger);
-  return { authenticator, tokenService, store, acs, metrics, logger, close: () => acs.close() };
+  return { authenticator, tokenService, store, acs, metrics, logger, instanceId: options.instanceId, close: () => acs.close() };
 }

@@ -37,7 +37,7 @@ export class ValidationError extends ApiError {
   }
 }
 
-/** The caller exceeded a rate limit of this instance. */
+/** The caller exceeded a rate limit of this instance, or the request is refused before any work. */
 export class RateLimitedError extends ApiError {
   readonly status = 429;
   readonly code: string = "rate_limited";
@@ -57,13 +57,22 @@ export class UpstreamThrottledError extends RateLimitedError {
   }
 }
 
-/** A dependency (ACS, the mapping store, the secret) is unavailable right now. */
+/** A dependency (ACS, the mapping store, the secret, the identity provider's keys) is unavailable right now. */
 export class ServiceUnavailableError extends ApiError {
   readonly status = 503;
-  constructor(readonly code: "acs_unavailable" | "mapping_store_unavailable" | "secret_unavailable", message: string, readonly retryAfterSeconds = 5) {
+  constructor(readonly code: "acs_unavailable" | "mapping_store_unavailable" | "secret_unavailable" | "idp_unavailable", message: string, readonly retryAfterSeconds = 5) {
     super(message);
   }
   override headers() {
     return { "retry-after": String(this.retryAfterSeconds) };
+  }
+}
+
+/** The request's headers exceed Node's maxHeaderSize (16 KiB). */
+export class HeadersTooLargeError extends ApiError {
+  readonly status = 431;
+  readonly code = "headers_too_large";
+  constructor() {
+    super("The request headers are too large.");
   }
 }

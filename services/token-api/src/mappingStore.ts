@@ -1,17 +1,35 @@
-// Stores the one ACS identity of each app user (issuer + subject) in Azure Table Storage, created idempotently across processes.
+// Stores the one ACS identity of each app user (issuer + subject) in Azure Table Storage, shared by every instance,
+// with a per-user generation that revoke and erase raise so every instance stops serving the tokens cached before.
 import { createHash } from "node:crypto";
 import { TableClient, type TableEntity } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/core-auth";
 import type { CallerIdentity } from "./auth";
+import type { Deadline } from "./deadline";
 import { ServiceUnavailableError } from "./errors";
 
+/** One user's row as an instance saw it. */
+export interface MappingRecord {
+  acsUserId: string;
+  /** Raised by every revoke and erase; a cached token carries the generation it was issued under. */
+  generation: number;
+  /** An erase has started: the identity is being (or was) deleted; the next token request maps a new one. */
+  erasing: boolean;
+  etag: string;
+}
+
 export interface MappingStore {
-  get(caller: CallerIdentity): Promise<string | undefined>;
-  /** Conditional insert: resolves to the winner's identity, `won` telling whether it is ours. */
-  claim(caller: CallerIdentity, acsUserId: string): Promise<{ acsUserId: string; won: boolean }>;
-  /** Deletes the mapping; resolves whether one existed. */
-  remove(caller: CallerIdentity): Promise<boolean>;
-  ping(): Promise<void>;
+  get(caller: CallerIdentity, deadline: Deadline): Promise<MappingRecord | undefined>;
+  /**
+   * Maps `acsUserId` to the caller: a conditional insert, or with `replacing` a conditional replace of that row
+   * (an erasing row, or one whose identity ACS no longer knows). Resolves to the row that holds, and whether it is ours.
+   * A lost answer is resolved by re-reading the row: a committed write is never reported as lost.
+   */
+  claim(caller: CallerIdentity, acsUserId: string, deadline: Deadline, replacing?: MappingRecord): Promise<{ record: MappingRecord; won: boolean }>;
+  /** Raises the generation (and marks the row erasing, if asked) with optimistic concurrency; undefined when there is no row. */
+  advance(caller: CallerIdentity, deadline: Deadline, options: { erasing: boolean }): Promise<MappingRecord | undefined>;
+  /** Deletes the row if it is still `etag`; resolves whether it deleted it. */
+  remove(caller: CallerIdentity, etag: string, deadline: Deadline): Promise<boolean>;
+  ping(deadline: Deadline): Promise<void>;
 }
 
 interface MappingEntity {
@@ -19,6 +37,8 @@ interface MappingEntity {
   issuer: string;
   subject: string;
   createdOn: Date;
+  generation?: number;
+  erasing?: boolean;
 }
 
 const hash = (value: string) => createHash("sha256").update(value).digest("hex");
@@ -38,17 +58,34 @@ function unavailable(): ServiceUnavailableError {
   return new ServiceUnavailableError("mapping_store_unavailable", "The identity mapping store is unavailable; retry later.");
 }
 
+/** The write may or may not have committed and a re-read could not tell: the caller must not undo anything. */
+export class MappingOutcomeUnknownError extends ServiceUnavailableError {
+  constructor() {
+    super("mapping_store_unavailable", "The identity mapping store is unavailable; retry later.");
+  }
+}
+
 export interface TableMappingStoreOptions {
   tableName: string;
   connectionString?: string;
   endpoint?: string;
   credential?: TokenCredential;
+  /** Per-attempt cap (each call is also bounded by the request's deadline). */
   timeoutMs?: number;
 }
 
+const toRecord = (entity: MappingEntity & { etag?: string }): MappingRecord => ({
+  acsUserId: entity.acsUserId,
+  generation: typeof entity.generation === "number" ? entity.generation : 0,
+  erasing: entity.erasing === true,
+  etag: entity.etag ?? "",
+});
+
 /** The Table Storage implementation; Azurite locally (MAPPING_TABLE_CONNECTION_STRING), the account endpoint with managed identity in Azure. */
 export function createTableMappingStore(options: TableMappingStoreOptions): MappingStore {
-  const clientOptions = { retryOptions: { maxRetries: 1, retryDelayInMs: 100, maxRetryDelayInMs: 300 }, allowInsecureConnection: true };
+  // No SDK retries: a retried insert whose first answer was lost comes back 409 and must be told apart from a
+  // real conflict, which only a re-read does (claim below).
+  const clientOptions = { retryOptions: { maxRetries: 0 }, allowInsecureConnection: true };
   let table: TableClient;
   if (options.connectionString) {
     table = TableClient.fromConnectionString(options.connectionString, options.tableName, clientOptions);
@@ -59,26 +96,27 @@ export function createTableMappingStore(options: TableMappingStoreOptions): Mapp
   const timeoutMs = options.timeoutMs ?? 3000;
   let tableReady: Promise<void> | undefined;
 
-  const ensureTable = (): Promise<void> => {
-    tableReady ??= table.createTable({ abortSignal: AbortSignal.timeout(timeoutMs) }).catch((error: unknown) => {
+  const ensureTable = (deadline: Deadline): Promise<void> => {
+    tableReady ??= table.createTable({ abortSignal: deadline.signal(timeoutMs) }).catch((error: unknown) => {
       tableReady = undefined;
       throw error;
     });
     return tableReady;
   };
 
-  async function guarded<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async function guarded<T>(deadline: Deadline, run: (signal: () => AbortSignal) => Promise<T>): Promise<T> {
+    const signal = () => deadline.signal(timeoutMs);
     try {
-      await ensureTable();
+      await ensureTable(deadline);
       try {
-        return await run(AbortSignal.timeout(timeoutMs));
+        return await run(signal);
       } catch (error) {
         // The table went away behind our back (deleted, or a storage emulator restarted without it): create it
         // again and retry once, rather than answering 503 until the process restarts.
         if (!isTableNotFound(error)) throw error;
         tableReady = undefined;
-        await ensureTable();
-        return await run(AbortSignal.timeout(timeoutMs));
+        await ensureTable(deadline);
+        return await run(signal);
       }
     } catch (error) {
       if (error instanceof ServiceUnavailableError) throw error;
@@ -86,54 +124,89 @@ export function createTableMappingStore(options: TableMappingStoreOptions): Mapp
     }
   }
 
-  async function read(caller: CallerIdentity, signal: AbortSignal): Promise<string | undefined> {
+  async function read(caller: CallerIdentity, signal: AbortSignal): Promise<MappingRecord | undefined> {
     const { partitionKey, rowKey } = mappingKeys(caller);
     try {
-      const entity = await table.getEntity<MappingEntity>(partitionKey, rowKey, { abortSignal: signal });
-      return entity.acsUserId;
+      return toRecord(await table.getEntity<MappingEntity>(partitionKey, rowKey, { abortSignal: signal }));
     } catch (error) {
       if (statusOf(error) === 404 && !isTableNotFound(error)) return undefined;
       throw error;
     }
   }
 
+  async function claim(caller: CallerIdentity, acsUserId: string, signal: () => AbortSignal, replacing?: MappingRecord) {
+    const entity: TableEntity<MappingEntity> = {
+      ...mappingKeys(caller),
+      acsUserId,
+      issuer: caller.issuer,
+      subject: caller.subject,
+      createdOn: new Date(),
+      generation: replacing ? replacing.generation + 1 : 0,
+      erasing: false,
+    };
+    let uncertain = false;
+    try {
+      if (replacing) await table.updateEntity(entity, "Replace", { etag: replacing.etag, abortSignal: signal() });
+      // createEntity is an insert that fails with 409 when the row exists: the conditional write.
+      else await table.createEntity(entity, { abortSignal: signal() });
+    } catch (error) {
+      const status = statusOf(error);
+      // 409 (row exists) and 412 (row changed) are definite: someone else's row holds. 404 on replace: gone.
+      if (status !== 409 && status !== 412 && status !== 404) uncertain = true;
+      if (status === 404 && replacing) return claim(caller, acsUserId, signal);
+    }
+    // Whatever the answer was, the row now says who holds it: an answer lost after a committed write shows our id.
+    let holder: MappingRecord | undefined;
+    try {
+      holder = await read(caller, signal());
+    } catch {
+      throw new MappingOutcomeUnknownError();
+    }
+    if (holder && holder.acsUserId === acsUserId) return { record: holder, won: true };
+    if (holder) return { record: holder, won: false };
+    if (uncertain) throw new MappingOutcomeUnknownError();
+    // Deleted in between (an erase finished): try once more from scratch.
+    return claim(caller, acsUserId, signal);
+  }
+
   return {
-    get: (caller) => guarded((signal) => read(caller, signal)),
-    claim: (caller, acsUserId) =>
-      guarded(async (signal) => {
-        const entity: TableEntity<MappingEntity> = {
-          ...mappingKeys(caller),
-          acsUserId,
-          issuer: caller.issuer,
-          subject: caller.subject,
-          createdOn: new Date(),
-        };
-        try {
-          // createEntity is an insert that fails with 409 when the row exists: the conditional write.
-          await table.createEntity(entity, { abortSignal: signal });
-          return { acsUserId, won: true };
-        } catch (error) {
-          if (statusOf(error) !== 409) throw error;
+    get: (caller, deadline) => guarded(deadline, (signal) => read(caller, signal())),
+    claim: (caller, acsUserId, deadline, replacing) => guarded(deadline, (signal) => claim(caller, acsUserId, signal, replacing)),
+    advance: (caller, deadline, { erasing }) =>
+      guarded(deadline, async (signal) => {
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const current = await read(caller, signal());
+          if (!current) return undefined;
+          const { partitionKey, rowKey } = mappingKeys(caller);
+          try {
+            const written = await table.updateEntity(
+              { partitionKey, rowKey, generation: current.generation + 1, erasing: erasing || current.erasing },
+              "Merge",
+              { etag: current.etag, abortSignal: signal() },
+            );
+            return { ...current, generation: current.generation + 1, erasing: erasing || current.erasing, etag: written.etag ?? "" };
+          } catch (error) {
+            // Someone else changed the row first (another revoke, a new identity): read it again.
+            if (statusOf(error) !== 412 && statusOf(error) !== 404) throw error;
+          }
         }
-        const winner = await read(caller, signal);
-        if (!winner) throw unavailable();
-        return { acsUserId: winner, won: false };
+        throw unavailable();
       }),
-    remove: (caller) =>
-      guarded(async (signal) => {
+    remove: (caller, etag, deadline) =>
+      guarded(deadline, async (signal) => {
         const { partitionKey, rowKey } = mappingKeys(caller);
         try {
-          await table.deleteEntity(partitionKey, rowKey, { abortSignal: signal });
+          await table.deleteEntity(partitionKey, rowKey, { etag, abortSignal: signal() });
           return true;
         } catch (error) {
-          if (statusOf(error) === 404 && !isTableNotFound(error)) return false;
+          if ((statusOf(error) === 404 && !isTableNotFound(error)) || statusOf(error) === 412) return false;
           throw error;
         }
       }),
-    ping: () =>
-      guarded(async (signal) => {
+    ping: (deadline) =>
+      guarded(deadline, async (signal) => {
         try {
-          await table.getEntity("readiness", "probe", { abortSignal: signal });
+          await table.getEntity("readiness", "probe", { abortSignal: signal() });
         } catch (error) {
           if (statusOf(error) !== 404 || isTableNotFound(error)) throw error;
         }

@@ -18,10 +18,13 @@ async function main(): Promise<void> {
   }
   const shutdownTelemetry = await enableAzureMonitor(config.applicationInsightsConnectionString);
   const logger = createLogger(config.logLevel);
-  const deps = createDeps(config, { logger });
+  // App Service names each instance (WEBSITE_INSTANCE_ID); locally `npm run dev` sets it per process.
+  const deps = createDeps(config, { logger, instanceId: process.env.WEBSITE_INSTANCE_ID ?? `pid-${process.pid}` });
   // App Service terminates TLS in its front end and forwards the client address.
   const app = await buildApp(config, { ...deps, trustProxyHops: process.env.WEBSITE_SITE_NAME ? 1 : 0 });
-  await app.listen({ port: config.port, host: process.env.WEBSITE_SITE_NAME ? "0.0.0.0" : (process.env.HOST ?? "127.0.0.1") });
+  await app.listen({ port: config.port, host: process.env.WEBSITE_SITE_NAME ? "0.0.0.0" : (config.host ?? "127.0.0.1") });
+  // One line a supervisor (local dev, the start-up benchmark) can wait for.
+  logger.info({ port: (app.server.address() as { port: number }).port, instance: deps.instanceId }, "listening");
 
   let closing = false;
   const shutdown = async (signal: string) => {

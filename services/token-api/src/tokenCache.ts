@@ -4,6 +4,10 @@ export interface CachedToken {
   token: string;
   expiresOn: Date;
   acsUserId: string;
+  /** The user's row generation the token was issued under (raised by revoke and erase on any instance). */
+  generation: number;
+  /** The secret version whose key signed the request (key-vault mode): a token of another version is never served. */
+  secretVersion?: string;
 }
 
 /** Bounded map (oldest evicted first) with per-user invalidation generations, so a token fetched before a revoke is never stored after it. */

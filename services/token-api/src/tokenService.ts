@@ -1,7 +1,10 @@
-// The token API's use cases (issue, revoke, erase) over the mapping store, ACS and the cache, independent of HTTP.
+// The token API's use cases (issue, revoke, erase) over the shared mapping store, ACS and the local cache, independent of HTTP.
 import { UpstreamRejectedError, type AcsIdentityGateway } from "./acs";
 import type { CallerIdentity } from "./auth";
-import type { MappingStore } from "./mappingStore";
+import { Deadline, within } from "./deadline";
+import { ServiceUnavailableError } from "./errors";
+import { MappingOutcomeUnknownError, type MappingRecord, type MappingStore } from "./mappingStore";
+import { REVOCATION_BOUND_MS } from "./settings";
 import type { Metrics } from "./telemetry";
 import type { TokenCache } from "./tokenCache";
 
@@ -31,11 +34,22 @@ function singleFlight<T>() {
   };
 }
 
+/** A row read and when it started (a read proves the row's state no earlier than its start). */
+interface RowCheck {
+  record: MappingRecord | undefined;
+  startedAt: number;
+}
+
+const MAX_REMEMBERED_ROWS = 100_000;
+
+const creationPending = () => new ServiceUnavailableError("acs_unavailable", "Creating the caller's ACS identity is taking long; retry shortly.", 2);
+
 export class TokenService {
-  private readonly identityFlight = singleFlight<string>();
+  private readonly rowFlight = singleFlight<RowCheck>();
+  private readonly identityFlight = singleFlight<MappingRecord>();
   private readonly tokenFlight = singleFlight<IssuedToken>();
-  /** Known mappings of this instance (a mapping only changes by erase); bounded, oldest dropped first. */
-  private readonly knownIdentities = new Map<string, string>();
+  /** The last row read per user; fresh for REVOCATION_BOUND_MS. Bounded, oldest dropped first. */
+  private readonly rows = new Map<string, RowCheck>();
 
   constructor(
     private readonly store: MappingStore,
@@ -43,100 +57,193 @@ export class TokenService {
     readonly cache: TokenCache,
     private readonly metrics: Metrics,
     private readonly log: Logger,
+    private readonly boundMs = REVOCATION_BOUND_MS,
   ) {}
 
-  /** The caller's ACS identity, created on first use; across processes the conditional insert picks one winner. */
-  async identityFor(caller: CallerIdentity): Promise<string> {
+  /** A read of the user's row that started at most `maxAgeMs` ago (concurrent requests share one read). */
+  private async row(caller: CallerIdentity, deadline: Deadline, maxAgeMs = this.boundMs): Promise<RowCheck> {
     const key = userKey(caller);
-    const known = this.knownIdentities.get(key);
-    if (known) return known;
-    return this.identityFlight(key, async () => {
-      const existing = (await this.store.get(caller)) ?? (await this.createIdentity(caller));
-      this.remember(key, existing);
-      return existing;
+    const known = this.rows.get(key);
+    if (known && Date.now() - known.startedAt <= maxAgeMs) return known;
+    const check = await this.rowFlight(key, async () => {
+      const startedAt = Date.now();
+      const record = await this.store.get(caller, deadline);
+      return { record, startedAt };
     });
+    // A shared read may have started before this caller asked for one no older than maxAgeMs.
+    if (Date.now() - check.startedAt > maxAgeMs) return this.row(caller, deadline, maxAgeMs);
+    this.remember(key, check);
+    return check;
   }
 
-  private remember(key: string, acsUserId: string): void {
-    if (this.knownIdentities.size >= 100_000) this.knownIdentities.delete(this.knownIdentities.keys().next().value as string);
-    this.knownIdentities.set(key, acsUserId);
+  private remember(key: string, check: RowCheck): void {
+    const known = this.rows.get(key);
+    if (known && known.startedAt > check.startedAt) return;
+    this.rows.delete(key);
+    if (this.rows.size >= MAX_REMEMBERED_ROWS) this.rows.delete(this.rows.keys().next().value as string);
+    this.rows.set(key, check);
   }
 
-  private async createIdentity(caller: CallerIdentity): Promise<string> {
-    const created = await this.acs.createUser();
-    let claim: { acsUserId: string; won: boolean };
-    try {
-      claim = await this.store.claim(caller, created);
-    } catch (error) {
-      await this.deleteOrphan(created);
-      throw error;
-    }
-    if (claim.won) {
-      this.metrics.identityCreated();
-      this.log.info({ acsUserId: created }, "ACS identity created for a new app user");
-    } else {
-      await this.deleteOrphan(created);
-    }
-    return claim.acsUserId;
-  }
-
-  private async deleteOrphan(acsUserId: string): Promise<void> {
-    try {
-      await this.acs.deleteUser(acsUserId);
-      this.log.info({ acsUserId }, "orphan ACS identity deleted after losing the mapping race");
-    } catch {
-      this.log.warn({ acsUserId }, "orphan ACS identity could not be deleted");
-    }
-  }
-
-  async issue(caller: CallerIdentity, scopes: string[], lifetimeMinutes: number): Promise<IssuedToken> {
+  /**
+   * Maps a new ACS identity to the caller (no row, an erasing row, or one whose identity ACS no longer knows).
+   * The creation runs on its own clock (IDENTITY_CREATION_MS): when the request's deadline passes first the
+   * caller gets 503 and the creation still ends in a mapped or a deleted identity, never an orphan. Concurrent
+   * requests of the user on this instance share it; across instances the conditional write picks one winner.
+   */
+  private identityFor(caller: CallerIdentity, deadline: Deadline, replacing: MappingRecord | undefined): Promise<MappingRecord> {
     const key = userKey(caller);
-    const cached = this.cache.get(key, scopes, lifetimeMinutes * 60_000 + 60_000);
-    if (cached) {
-      this.metrics.cacheHit();
-      this.metrics.tokenIssued(scopes.join(","));
-      return { ...cached, cached: true };
-    }
-    const issued = await this.tokenFlight(`${key}\u0000${scopes.join(",")}\u0000${lifetimeMinutes}`, async () => {
-      const generation = this.cache.generation(key);
-      let acsUserId = await this.identityFor(caller);
-      let result: { token: string; expiresOn: Date };
+    const creation = this.identityFlight(key, async () => {
+      const created = await this.acs.createUser();
+      const startedAt = Date.now();
+      let claim: { record: MappingRecord; won: boolean };
       try {
-        result = await this.acs.issueToken(acsUserId, scopes, lifetimeMinutes);
+        claim = await this.store.claim(caller, created, Deadline.after(10_000), replacing);
       } catch (error) {
-        // Erased through another instance: forget the stale mapping, resolve again (a new identity), retry once.
-        if (!(error instanceof UpstreamRejectedError && error.statusCode === 401 && this.knownIdentities.get(key) === acsUserId)) throw error;
-        this.knownIdentities.delete(key);
-        acsUserId = await this.identityFor(caller);
-        result = await this.acs.issueToken(acsUserId, scopes, lifetimeMinutes);
+        // An insert whose answer was lost may have committed: deleting the identity could orphan the row. Keep it.
+        if (!(error instanceof MappingOutcomeUnknownError)) await this.deleteQuietly(created, "the mapping could not be written");
+        else this.log.warn({ acsUserId: created }, "mapping write outcome unknown; identity kept");
+        throw error;
       }
-      const { token, expiresOn } = result;
-      this.cache.set(key, scopes, { token, expiresOn, acsUserId }, generation);
-      return { token, expiresOn, acsUserId, cached: false };
+      this.remember(key, { record: claim.record, startedAt });
+      if (claim.won) {
+        this.metrics.identityCreated();
+        this.log.info({ acsUserId: created }, "ACS identity created for an app user");
+        // A replaced row's identity is erased or unknown to ACS already; deleting again is idempotent.
+        if (replacing && replacing.acsUserId !== created) void this.deleteQuietly(replacing.acsUserId, "replaced mapping");
+      } else {
+        await this.deleteQuietly(created, "lost the mapping race");
+      }
+      return claim.record;
     });
+    creation.catch(() => undefined); // the request may stop waiting; the outcome is logged above
+    return within(creation, deadline, creationPending);
+  }
+
+  private async deleteQuietly(acsUserId: string, why: string): Promise<void> {
+    try {
+      await this.acs.deleteUser(acsUserId, Deadline.after(10_000));
+      this.log.info({ acsUserId, why }, "unmapped ACS identity deleted");
+    } catch {
+      this.log.warn({ acsUserId, why }, "unmapped ACS identity could not be deleted");
+    }
+  }
+
+  /** The row to issue for: an existing live row, or a new identity. */
+  private async liveRow(caller: CallerIdentity, deadline: Deadline, check: RowCheck): Promise<RowCheck> {
+    if (check.record && !check.record.erasing) return check;
+    const startedAt = Date.now();
+    return { record: await this.identityFor(caller, deadline, check.record), startedAt };
+  }
+
+  async issue(caller: CallerIdentity, scopes: string[], lifetimeMinutes: number, deadline: Deadline): Promise<IssuedToken> {
+    const key = userKey(caller);
+    // An instance that lost touch with the vault may hold a key the runbook has regenerated: hand out nothing.
+    await this.acs.assertFresh();
+    const cached = this.cache.get(key, scopes, lifetimeMinutes * 60_000 + 60_000);
+    if (cached && cached.secretVersion === this.acs.status().secretVersion) {
+      let record: MappingRecord | undefined;
+      try {
+        ({ record } = await this.row(caller, deadline));
+      } catch (error) {
+        // The store is unreachable, so no instance can answer a revoke or an erase either (revoke reads the row
+        // before revoking, erase marks it first): the cached token stays good. Only a store that one instance
+        // reaches and another does not would break the bound; both use the same account endpoint.
+        if (!(error instanceof ServiceUnavailableError)) throw error;
+        record = { ...cached, erasing: false, etag: "" };
+      }
+      if (record && !record.erasing && record.acsUserId === cached.acsUserId && record.generation === cached.generation) {
+        this.metrics.cacheHit();
+        this.metrics.tokenIssued(scopes.join(","));
+        return { token: cached.token, expiresOn: cached.expiresOn, acsUserId: cached.acsUserId, cached: true };
+      }
+      // Revoked, erased or re-mapped through some instance since the token was cached.
+      this.cache.invalidateUser(key);
+    }
+    const issued = await this.tokenFlight(`${key}\u0000${scopes.join(",")}\u0000${lifetimeMinutes}`, () => this.issueFresh(caller, scopes, lifetimeMinutes, deadline));
     this.metrics.tokenIssued(scopes.join(","));
     return issued;
   }
 
-  /** Revokes every ACS token of the caller; a caller without an identity has nothing to revoke. */
-  async revoke(caller: CallerIdentity): Promise<{ acsUserId?: string }> {
-    this.cache.invalidateUser(userKey(caller));
-    const acsUserId = await this.store.get(caller);
-    if (acsUserId) await this.acs.revokeTokens(acsUserId);
-    this.cache.invalidateUser(userKey(caller));
-    return { acsUserId };
+  private async issueFresh(caller: CallerIdentity, scopes: string[], lifetimeMinutes: number, deadline: Deadline, attempt = 0): Promise<IssuedToken> {
+    const key = userKey(caller);
+    const cacheGeneration = this.cache.generation(key);
+    // Any remembered row will do here: a token issued now is issued after every revoke answered so far, and an
+    // erased identity makes ACS answer 401 (handled below). Only tokens already issued need a fresh read.
+    let check = await this.liveRow(caller, deadline, await this.row(caller, deadline, Number.POSITIVE_INFINITY));
+    let record = check.record!;
+    let result: Awaited<ReturnType<AcsIdentityGateway["issueToken"]>>;
+    let issueStartedAt = Date.now();
+    try {
+      result = await this.acs.issueToken(record.acsUserId, scopes, lifetimeMinutes, deadline);
+    } catch (error) {
+      if (!(error instanceof UpstreamRejectedError && error.statusCode === 401) || attempt > 0) throw error;
+      // ACS does not know the identity: erased and re-mapped through another instance (read the row again), or
+      // a row that points at a deleted identity, which a new identity repairs.
+      const fresh = await this.row(caller, deadline, 0);
+      if (fresh.record && !fresh.record.erasing && fresh.record.acsUserId === record.acsUserId) {
+        this.log.warn({ acsUserId: record.acsUserId }, "mapping points at an identity ACS does not know; mapping a new one");
+        check = { record: await this.identityFor(caller, deadline, fresh.record), startedAt: Date.now() };
+      } else check = await this.liveRow(caller, deadline, fresh);
+      record = check.record!;
+      issueStartedAt = Date.now();
+      result = await this.acs.issueToken(record.acsUserId, scopes, lifetimeMinutes, deadline);
+    }
+    // Hand-out rule for a fresh token: the ACS call started at most the bound ago (so a revoke or erase answered
+    // after the token was minted was answered less than the bound ago), or a read of the row started at most
+    // the bound ago shows the generation it was issued under; and the key that signed it is still this
+    // instance's key.
+    const since = Math.max(issueStartedAt, check.startedAt);
+    if (Date.now() - since > this.boundMs || result.secretVersion !== this.acs.status().secretVersion) {
+      const again = await this.row(caller, deadline);
+      const same = again.record && !again.record.erasing && again.record.acsUserId === record.acsUserId && again.record.generation === record.generation;
+      if (!same || result.secretVersion !== this.acs.status().secretVersion) {
+        if (attempt > 0) throw new ServiceUnavailableError("acs_unavailable", "The caller's identity changed while the token was issued; retry.", 1);
+        return this.issueFresh(caller, scopes, lifetimeMinutes, deadline, attempt + 1);
+      }
+    }
+    const { token, expiresOn } = result;
+    this.cache.set(key, scopes, { token, expiresOn, acsUserId: record.acsUserId, generation: record.generation, secretVersion: result.secretVersion }, cacheGeneration);
+    return { token, expiresOn, acsUserId: record.acsUserId, cached: false };
   }
 
-  /** Deletes the ACS identity, then the mapping (that order leaves no orphan identity if the second step fails); idempotent. */
-  async erase(caller: CallerIdentity): Promise<{ erased: boolean }> {
-    this.cache.invalidateUser(userKey(caller));
-    this.knownIdentities.delete(userKey(caller));
-    const acsUserId = await this.store.get(caller);
-    if (!acsUserId) return { erased: false };
-    await this.acs.deleteUser(acsUserId);
-    await this.store.remove(caller);
-    this.knownIdentities.delete(userKey(caller));
-    this.cache.invalidateUser(userKey(caller));
+  /**
+   * Revokes every ACS token of the caller, then raises the row's generation so every instance drops the tokens
+   * it cached (in that order: a token issued between the two is issued after the revoke and works).
+   */
+  async revoke(caller: CallerIdentity, deadline: Deadline): Promise<{ acsUserId?: string }> {
+    const key = userKey(caller);
+    this.cache.invalidateUser(key);
+    const { record } = await this.row(caller, deadline, 0);
+    if (!record) return {};
+    await this.acs.revokeTokens(record.acsUserId, deadline);
+    const startedAt = Date.now();
+    const advanced = await this.store.advance(caller, deadline, { erasing: false });
+    this.remember(key, { record: advanced, startedAt });
+    this.cache.invalidateUser(key);
+    return { acsUserId: record.acsUserId };
+  }
+
+  /**
+   * Erases the caller: marks the row erasing (every instance stops serving its tokens), deletes the ACS
+   * identity, then the row. Each step is repeatable: a failure leaves an erasing row that a retried erase
+   * finishes and a token request replaces with a new identity. Idempotent.
+   */
+  async erase(caller: CallerIdentity, deadline: Deadline): Promise<{ erased: boolean }> {
+    const key = userKey(caller);
+    this.cache.invalidateUser(key);
+    const marked = await this.store.advance(caller, deadline, { erasing: true });
+    if (!marked) {
+      this.remember(key, { record: undefined, startedAt: Date.now() });
+      return { erased: false };
+    }
+    this.remember(key, { record: marked, startedAt: Date.now() });
+    await this.acs.deleteUser(marked.acsUserId, deadline);
+    const startedAt = Date.now();
+    const removed = await this.store.remove(caller, marked.etag, deadline);
+    this.rows.delete(key);
+    // Not removed: a token request mapped a new identity meanwhile; the next request reads that row.
+    if (removed) this.remember(key, { record: undefined, startedAt });
+    this.cache.invalidateUser(key);
     return { erased: true };
   }
 }

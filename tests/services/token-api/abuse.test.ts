@@ -1,44 +1,63 @@
-// Abuse controls: per-user and per-IP rate limits (per instance) answer 429 with Retry-After; oversized headers are refused.
+// Abuse controls: per-user limits and per-address failed-authentication limits (per instance) answer 429 with Retry-After,
+// one user's flood never starves others behind the same address, and oversized headers get 431 in the error shape.
+import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalEnvironment, type LocalEnvironment } from "../../../tools/local-dev/index";
+import { startTestEnvironment, type TestEnvironment } from "./helpers";
 
-let env: LocalEnvironment;
+let env: TestEnvironment;
 beforeAll(async () => {
-  env = await startLocalEnvironment({ acsAuthMode: "managed-identity", tokenApiEnv: { RATE_LIMIT_PER_USER_PER_MINUTE: "3", RATE_LIMIT_PER_IP_PER_MINUTE: "12" } });
+  env = await startTestEnvironment({ acsAuthMode: "managed-identity", tokenApiEnv: { RATE_LIMIT_PER_USER_PER_MINUTE: "3", RATE_LIMIT_PER_IP_PER_MINUTE: "5" } });
 });
 afterAll(async () => env?.stop());
 
-/**
- * The limiter's fixed windows start on the wall-clock minute (services/token-api/src/rateLimit.ts), so a test that
- * straddles a minute sees its counters reset. Start with at least 20 s of the current window left.
- */
-async function awayFromWindowEdge(): Promise<void> {
-  const left = 60_000 - (Date.now() % 60_000);
-  if (left < 20_000) await new Promise((resolve) => setTimeout(resolve, left + 50));
-}
-
-const post = (jwt: string) => fetch(`${env.tokenApiUrl}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } });
+const post = async (jwt: string) => (await env.call("POST", "/api/token", { jwt })).status;
 
 describe("rate limits", () => {
-  it("limits each user, then the client IP; probes are exempt", async () => {
-    await awayFromWindowEdge();
+  it("limits each user; a flooding user behind the shared address does not starve the others", async () => {
     const alice = await env.oidc.mintToken("rate-alice");
-    expect([(await post(alice)).status, (await post(alice)).status, (await post(alice)).status]).toEqual([200, 200, 200]);
-    const limited = await post(alice);
+    expect([await post(alice), await post(alice), await post(alice)]).toEqual([200, 200, 200]);
+    const limited = await env.call("POST", "/api/token", { jwt: alice });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-    expect(await limited.json()).toEqual({ error: { code: "rate_limited", message: "Too many requests; retry later." } });
-    // Another user from the same IP still passes until the IP budget (12) is spent.
-    const bob = await env.oidc.mintToken("rate-bob");
-    expect((await post(bob)).status).toBe(200);
-    const statuses: number[] = [];
-    for (let i = 0; i < 8; i++) statuses.push((await post(await env.oidc.mintToken(`rate-user-${i}`))).status);
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
-    expect((await fetch(`${env.tokenApiUrl}/healthz`)).status).toBe(200);
+    expect(limited.body).toEqual({ error: { code: "rate_limited", message: "Too many requests; retry later." } });
+    // Alice floods: 50 more requests, all refused, none counted against the address.
+    const flood = await Promise.all(Array.from({ length: 50 }, () => post(alice)));
+    expect(new Set(flood)).toEqual(new Set([429]));
+    // Everyone else on 127.0.0.1 (the same "carrier NAT") still gets tokens: 8 users, well above the address limit of 5.
+    const others: number[] = [];
+    for (let i = 0; i < 8; i++) others.push(await post(await env.oidc.mintToken(`rate-user-${i}`)));
+    expect(others).toEqual(Array(8).fill(200));
+    expect((await env.call("GET", "/healthz")).status).toBe(200);
   });
 
-  it("refuses headers beyond 16 KiB with 431", async () => {
-    const response = await fetch(`${env.tokenApiUrl}/healthz`, { headers: { "x-padding": "a".repeat(20_000) } });
-    expect(response.status).toBe(431);
+  it("counts failed authentications per address: past the limit, unverified tokens wait; verified callers do not", async () => {
+    const known = await env.oidc.mintToken("rate-known");
+    expect(await post(known)).toBe(200);
+    const forged = `${await env.oidc.mintToken("rate-forger")}x`;
+    const failures: number[] = [];
+    for (let i = 0; i < 5; i++) failures.push(await post(forged));
+    expect(failures).toEqual(Array(5).fill(401));
+    // The address has spent its 5 failures: a token this instance has not verified yet is refused before any check ...
+    const refused = await env.call("POST", "/api/token", { jwt: await env.oidc.mintToken("rate-newcomer") });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe("rate_limited");
+    // ... while a caller whose token was verified before is served.
+    expect(await post(known)).toBe(200);
+  });
+
+  it("refuses headers beyond 16 KiB with 431 in the one error shape", async () => {
+    const { status, body, type } = await new Promise<{ status: number; body: string; type: string }>((resolve, reject) => {
+      const url = new URL(env.instances[0]!.url);
+      const req = request({ host: url.hostname, port: url.port, path: "/healthz", headers: { "x-padding": "a".repeat(20_000) } }, (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, type: String(res.headers["content-type"]) }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(status).toBe(431);
+    expect(type).toBe("application/json; charset=utf-8");
+    expect(JSON.parse(body)).toEqual({ error: { code: "headers_too_large", message: "The request headers are too large." } });
   });
 });

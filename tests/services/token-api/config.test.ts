@@ -22,7 +22,8 @@ describe("loadConfig", () => {
       staticBearerToken: undefined,
     });
     expect(config.oidc.requiredScope).toBe("acs.token");
-    expect(config.tokens).toEqual({ allowedScopes: ["chat", "voip"], defaultLifetimeMinutes: 1440, maxLifetimeMinutes: 1440, minRemainingMinutes: 10, cacheMaxEntries: 100000 });
+    expect(config.tokens).toEqual({ allowedScopes: ["chat", "voip"], defaultLifetimeMinutes: 60, maxLifetimeMinutes: 1440, minRemainingMinutes: 10, cacheMaxEntries: 100000 });
+    expect(config.rateLimits).toEqual({ perUserPerMinute: 30, perIpPerMinute: 120 });
     expect(config.mappingTable.name).toBe("acsidentities");
     expect(config.port).toBe(8080);
   });

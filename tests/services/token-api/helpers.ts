@@ -7,9 +7,17 @@ type JsonBody = any;
 
 export interface TestEnvironment extends LocalEnvironment {
   logs: string[];
-  /** POST/DELETE/GET against the token API with an optional bearer token. */
-  call(method: string, path: string, options?: { jwt?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: JsonBody; text: string }>;
+  /** POST/DELETE/GET against the token API (the entry point, or one instance) with an optional bearer token. */
+  call(
+    method: string,
+    path: string,
+    options?: { jwt?: string; body?: unknown; headers?: Record<string, string>; instance?: number },
+  ): Promise<{ status: number; headers: Headers; body: JsonBody; text: string }>;
   identities(): Promise<Array<{ id: string; deleted: boolean }>>;
+  /** Identity calls the emulator answered with anything but success (faults included), as ACS's logs count them. */
+  upstreamErrors(): Promise<number>;
+  /** Identity calls the emulator received, by operation name (`CreateIdentity`, `IssueAccessToken`, ...). */
+  upstreamCalls(operationName: string): Promise<number>;
   fault(spec: Record<string, unknown>): Promise<void>;
   clearFaults(): Promise<void>;
 }
@@ -23,6 +31,8 @@ export async function startTestEnvironment(options: LocalEnvironmentOptions = {}
     },
   });
   const env = await startLocalEnvironment({
+    // One process unless a test is about several: the machine is small, and most behaviour is per instance.
+    instances: 1,
     ...options,
     logStream,
     tokenApiEnv: { RATE_LIMIT_PER_IP_PER_MINUTE: "1000000", RATE_LIMIT_PER_USER_PER_MINUTE: "1000000", ...options.tokenApiEnv },
@@ -31,7 +41,8 @@ export async function startTestEnvironment(options: LocalEnvironmentOptions = {}
     const headers: Record<string, string> = { ...callOptions.headers };
     if (callOptions.jwt) headers.authorization = `Bearer ${callOptions.jwt}`;
     if (callOptions.body !== undefined) headers["content-type"] ??= "application/json";
-    const response = await fetch(`${env.tokenApiUrl}${path}`, {
+    const base = callOptions.instance === undefined ? env.tokenApiUrl : env.instances[callOptions.instance]!.url;
+    const response = await fetch(`${base}${path}`, {
       method,
       headers,
       body: callOptions.body === undefined ? undefined : typeof callOptions.body === "string" ? callOptions.body : JSON.stringify(callOptions.body),
@@ -45,9 +56,15 @@ export async function startTestEnvironment(options: LocalEnvironmentOptions = {}
     }
     return { status: response.status, headers: response.headers, body, text };
   };
+  const authRows = async () =>
+    ((await (await fetch(`${env.emulator.adminUrl}/logs`)).json()) as { rows: Array<{ table: string; OperationName: string; ResultType: string }> }).rows.filter(
+      (row) => row.table === "ACSAuthIncomingOperations",
+    );
   return {
     ...env,
     logs,
+    upstreamErrors: async () => (await authRows()).filter((row) => row.ResultType !== "Succeeded").length,
+    upstreamCalls: async (operationName) => (await authRows()).filter((row) => row.OperationName === operationName).length,
     call,
     identities: async () => ((await (await fetch(`${env.emulator.adminUrl}/identities`)).json()) as { identities: Array<{ id: string; deleted: boolean }> }).identities,
     fault: async (spec) => {

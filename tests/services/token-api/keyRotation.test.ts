@@ -64,7 +64,7 @@ describe("key rotation in key-vault mode", () => {
   });
 
   it("active key regenerated first, vault updated a second later: requests wait for the new secret and none fails", async () => {
-    const errorsBefore = env.tokenApi.metrics().upstreamErrors;
+    const errorsBefore = (await env.upstreamErrors());
     const load = startLoad(8);
     await sleep(500);
     const keys = await arm.communicationServices.regenerateKey(env.emulator.resourceGroupName, env.emulator.serviceName, { keyType: "Secondary" });
@@ -74,7 +74,7 @@ describe("key rotation in key-vault mode", () => {
     await load.stop();
     expect(load.statuses.filter((status) => status !== 200)).toEqual([]);
     // The 401s really happened: this exercised the re-read-and-retry path.
-    expect(env.tokenApi.metrics().upstreamErrors - errorsBefore).toBeGreaterThan(0);
+    expect((await env.upstreamErrors()) - errorsBefore).toBeGreaterThan(0);
     await expect
       .poll(async () => (await env.call("GET", "/readyz")).body.acsAuth, readinessPoll)
       .toEqual({ mode: "key-vault", secretVersion: version, activeKey: "secondary" });

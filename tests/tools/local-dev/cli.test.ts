@@ -25,7 +25,15 @@ describe("npm run dev and dev:jwt", () => {
         child.once("exit", (code) => reject(new Error(`npm run dev exited with ${code}`)));
       });
       const summary = JSON.parse(line) as Record<string, string>;
-      expect(Object.keys(summary).sort()).toEqual(["acsEndpoint", "caCertPath", "connectionString", "jwtCommand", "oidcAudience", "oidcIssuer", "tokenApiUrl"]);
+      expect(JSON.parse(readFileSync(join(dataDir, "env.json"), "utf8")).tokenApiInstances).toEqual(summary.tokenApiInstances);
+      expect(Object.keys(summary).sort()).toEqual(["acsEndpoint", "caCertPath", "connectionString", "jwtCommand", "oidcAudience", "oidcIssuer", "tokenApiInstances", "tokenApiUrl"]);
+      // Two token API processes by default, as prod runs, each reachable on its own URL.
+      const instances = summary.tokenApiInstances as unknown as Array<{ id: string; url: string }>;
+      expect(instances.map((i) => i.id)).toEqual(["local-0", "local-1"]);
+      for (const instance of instances) {
+        const ready = (await (await fetch(`${instance.url}/readyz`)).json()) as { instance: string };
+        expect(ready.instance).toBe(instance.id);
+      }
       expect(summary.jwtCommand).toBe("npm run dev:jwt -- --sub alice");
       expect(summary.connectionString).toMatch(/^endpoint=https:\/\/127\.0\.0\.1:\d+\/;accesskey=.+$/);
       expect(JSON.parse(readFileSync(join(dataDir, "env.json"), "utf8")).tokenApiUrl).toBe(summary.tokenApiUrl);

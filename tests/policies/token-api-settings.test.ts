@@ -1,0 +1,33 @@
+// The policy pack's own copies of the token API's decisions (it is loaded alone by the Pulumi CLI) match the service's settings.ts.
+import { describe, expect, it } from "vitest";
+import { tokenapiWebappConfigureTokenLifetime } from "../../policies/tokenapi-webapp-configure-token-lifetime";
+import { tokenapiWebappEnforceAllowedScopes } from "../../policies/tokenapi-webapp-enforce-allowed-scopes";
+import { ACS_TOKEN_SCOPES, TOKEN_API_DEFAULTS, TOKEN_API_ENV_NAMES, TOKEN_LIFETIME_MINUTES } from "../../services/token-api/src/settings";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the policy config schemas are JSON Schema literals
+const props = (policy: { configSchema?: unknown }) => (policy.configSchema as any).properties;
+
+describe("policy pack copies of the token API settings", () => {
+  it("lifetime policy: the ACS range and its defaults", () => {
+    const { minMinutes, maxMinutes } = props(tokenapiWebappConfigureTokenLifetime);
+    expect([minMinutes.minimum, minMinutes.maximum, maxMinutes.minimum, maxMinutes.maximum]).toEqual([
+      TOKEN_LIFETIME_MINUTES.min,
+      TOKEN_LIFETIME_MINUTES.max,
+      TOKEN_LIFETIME_MINUTES.min,
+      TOKEN_LIFETIME_MINUTES.max,
+    ]);
+    expect([minMinutes.default, maxMinutes.default]).toEqual([TOKEN_LIFETIME_MINUTES.min, TOKEN_API_DEFAULTS.maxLifetimeMinutes]);
+  });
+
+  it("scope policy: the ACS scope list and the default allow-list", () => {
+    const { allowedScopes } = props(tokenapiWebappEnforceAllowedScopes);
+    expect(allowedScopes.items.enum).toEqual([...ACS_TOKEN_SCOPES]);
+    expect(allowedScopes.default).toEqual(TOKEN_API_DEFAULTS.allowedScopes);
+  });
+
+  it("the variables the policies read are variables the service reads", () => {
+    for (const name of ["TOKEN_DEFAULT_LIFETIME_MINUTES", "TOKEN_MAX_LIFETIME_MINUTES", "TOKEN_ALLOWED_SCOPES", "ACS_AUTH_MODE"]) {
+      expect(TOKEN_API_ENV_NAMES).toContain(name);
+    }
+  });
+});

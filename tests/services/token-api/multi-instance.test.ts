@@ -1,0 +1,179 @@
+// Two token API processes on one Azurite, emulator and issuer: revoke and erase hold across instances, and partial
+// failures (a lost insert answer, a slow createUser, a persistent 401 Denied, an unreachable JWKS) end retry-fixable.
+import { ChatClient } from "@azure/communication-chat";
+import { AzureCommunicationTokenCredential } from "@azure/communication-common";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { REVOCATION_BOUND_MS } from "../../../services/token-api/src/settings";
+import { tokenApiInstance, type TokenApiInstance } from "../../../tools/local-dev/instances";
+import { startStorageProxy, type StorageProxy } from "./fixtures/storage-proxy";
+import { startTestEnvironment, type TestEnvironment } from "./helpers";
+
+let env: TestEnvironment;
+beforeAll(async () => {
+  env = await startTestEnvironment({ instances: 2 });
+}, 120_000);
+afterAll(async () => env?.stop());
+afterEach(async () => {
+  await env.clearFaults();
+  env.oidc.setAvailable(true);
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+let users = 0;
+const newUser = () => env.oidc.mintToken(`multi-${++users}-${Date.now()}`);
+const token = (jwt: string, instance: number) => env.call("POST", "/api/token", { jwt, instance });
+
+/** Whether ACS (the emulator) accepts the token for a chat call. */
+async function chatAccepts(acsToken: string): Promise<boolean> {
+  const chat = new ChatClient(env.emulator.endpoint, new AzureCommunicationTokenCredential(acsToken), { tlsOptions: { ca: env.emulator.caCertPem } } as never);
+  try {
+    await chat.createChatThread({ topic: "multi-instance" });
+    return true;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 401) return false;
+    throw error;
+  }
+}
+
+/** Asks `instance` every 25 ms until its answer is not `stale`; resolves to the ms it took after `since`. */
+async function msUntilFresh(jwt: string, instance: number, stale: string, since: number): Promise<{ ms: number; body: { token: string; acsUserId: string } }> {
+  for (;;) {
+    const response = await token(jwt, instance);
+    expect(response.status).toBe(200);
+    if (response.body.token !== stale) return { ms: Date.now() - since, body: response.body };
+    await sleep(25);
+  }
+}
+
+describe("state shared by two instances", () => {
+  it("each instance answers from its own process", async () => {
+    const ids = await Promise.all([0, 1].map(async (i) => (await env.call("GET", "/readyz", { instance: i })).body.instance));
+    expect(ids).toEqual(["local-0", "local-1"]);
+    // The entry point alternates between them.
+    const viaEntry = await Promise.all([1, 2, 3, 4].map(async () => (await env.call("GET", "/readyz")).body.instance));
+    expect(new Set(viaEntry)).toEqual(new Set(["local-0", "local-1"]));
+  });
+
+  it("a revoke through one instance: the other stops handing out the revoked token within the bound", async () => {
+    const jwt = await newUser();
+    const onOne = await token(jwt, 1);
+    expect((await token(jwt, 1)).body.token).toBe(onOne.body.token); // cached on instance 1
+    expect(await chatAccepts(onOne.body.token)).toBe(true);
+
+    expect((await env.call("POST", "/api/token/revoke", { jwt, instance: 0 })).status).toBe(204);
+    const answered = Date.now();
+    expect(await chatAccepts(onOne.body.token)).toBe(false);
+    const fresh = await msUntilFresh(jwt, 1, onOne.body.token, answered);
+    expect(fresh.ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS + 250);
+    expect(fresh.body.acsUserId).toBe(onOne.body.acsUserId);
+    expect(await chatAccepts(fresh.body.token)).toBe(true);
+    console.log(`revoke on instance 0 -> instance 1 serves a new token after ${fresh.ms} ms (bound ${REVOCATION_BOUND_MS} ms)`);
+    // After the bound, whatever either instance returns works.
+    await sleep(REVOCATION_BOUND_MS);
+    for (const instance of [0, 1]) expect(await chatAccepts((await token(jwt, instance)).body.token)).toBe(true);
+  });
+
+  it("an erase through one instance: the other never hands out the erased identity's token after the bound", async () => {
+    const jwt = await newUser();
+    const onOne = await token(jwt, 1);
+    const erasedId = onOne.body.acsUserId as string;
+    expect((await env.call("DELETE", "/api/me", { jwt, instance: 0 })).status).toBe(204);
+    const answered = Date.now();
+    expect((await env.identities()).find((identity) => identity.id === erasedId)).toEqual({ id: erasedId, deleted: true });
+    const fresh = await msUntilFresh(jwt, 1, onOne.body.token, answered);
+    expect(fresh.ms).toBeLessThanOrEqual(REVOCATION_BOUND_MS + 250);
+    expect(fresh.body.acsUserId).not.toBe(erasedId);
+    expect(await chatAccepts(fresh.body.token)).toBe(true);
+    console.log(`erase on instance 0 -> instance 1 maps a new identity after ${fresh.ms} ms (bound ${REVOCATION_BOUND_MS} ms)`);
+    // Both instances now agree on the one new identity.
+    await sleep(REVOCATION_BOUND_MS);
+    expect((await token(jwt, 0)).body.acsUserId).toBe(fresh.body.acsUserId);
+  });
+
+  it("first requests of one user on both instances at once: one identity mapped, the loser's deleted", async () => {
+    await env.fault({ operation: "createUser", delayMs: 1500, count: 2 });
+    const before = (await env.identities()).length;
+    const jwt = await newUser();
+    const [a, b] = await Promise.all([token(jwt, 0), token(jwt, 1)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.body.acsUserId).toBe(b.body.acsUserId);
+    await sleep(500);
+    const created = (await env.identities()).slice(before);
+    expect(created.length).toBe(2);
+    expect(created.filter((identity) => !identity.deleted)).toEqual([{ id: a.body.acsUserId, deleted: false }]);
+  });
+});
+
+describe("partial failures", () => {
+  it("an insert that commits but whose answer is lost keeps the identity it mapped", async () => {
+    const proxy: StorageProxy = await startStorageProxy(env.azurite.connectionString);
+    const extra: TokenApiInstance = await tokenApiInstance({ id: "local-proxied", env: { ...env.tokenApi.env, MAPPING_TABLE_CONNECTION_STRING: proxy.connectionString } });
+    try {
+      await extra.start();
+      const jwt = await newUser();
+      proxy.loseNextAnswer("POST", /^\/devstoreaccount1\/acsidentities(\?|$)/);
+      const response = await fetch(`${extra.url}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } });
+      expect(proxy.lost()).toBe(1);
+      // The re-read shows the committed row holds this identity: the request succeeds and nothing is deleted.
+      expect(response.status).toBe(200);
+      const { acsUserId } = (await response.json()) as { acsUserId: string };
+      expect((await env.identities()).find((identity) => identity.id === acsUserId)).toEqual({ id: acsUserId, deleted: false });
+      const elsewhere = await token(jwt, 0);
+      expect(elsewhere.body.acsUserId).toBe(acsUserId);
+      expect(await chatAccepts(elsewhere.body.token)).toBe(true);
+    } finally {
+      await extra.stop();
+      await proxy.close();
+    }
+  });
+
+  it("a mapping that points at a deleted identity is repaired by the next request, not a 503 forever", async () => {
+    const jwt = await newUser();
+    const first = await token(jwt, 0);
+    // Delete the identity behind the service's back (what the old lost-insert cleanup did).
+    const { CommunicationIdentityClient } = await import("@azure/communication-identity");
+    await new CommunicationIdentityClient(env.emulator.connectionString, { tlsOptions: { ca: env.emulator.caCertPem } } as never).deleteUser({ communicationUserId: first.body.acsUserId });
+    const repaired = await env.call("POST", "/api/token", { jwt, instance: 1, body: { lifetimeMinutes: 61 } });
+    expect(repaired.status).toBe(200);
+    expect(repaired.body.acsUserId).not.toBe(first.body.acsUserId);
+    expect(await chatAccepts(repaired.body.token)).toBe(true);
+  });
+
+  it("ACS answering 401 Denied to every call: 503 within the request deadline, then at once", async () => {
+    const jwt = await newUser();
+    await env.fault({ operation: "issueAccessToken", status: 401 });
+    const started = Date.now();
+    const first = await token(jwt, 0);
+    const firstMs = Date.now() - started;
+    expect(first.status).toBe(503);
+    expect(first.headers.get("retry-after")).toBe("5");
+    expect(first.body).toEqual({ error: { code: "acs_unavailable", message: "Azure Communication Services refused the service's credential; retry later." } });
+    expect(firstMs).toBeLessThan(8000 + 500);
+    const again = Date.now();
+    expect((await token(jwt, 0)).status).toBe(503);
+    const secondMs = Date.now() - again;
+    expect(secondMs).toBeLessThan(1000);
+    console.log(`persistent Denied: first 503 after ${firstMs} ms, next after ${secondMs} ms (deadline 8000 ms)`);
+    await env.clearFaults();
+    expect((await token(jwt, 0)).status).toBe(200);
+  });
+
+  it("the issuer's JWKS unreachable: 503 idp_unavailable with Retry-After, not 401; recovers", async () => {
+    // A fresh instance has never fetched the JWKS.
+    const cold = await tokenApiInstance({ id: "local-cold", env: env.tokenApi.env });
+    try {
+      await cold.start();
+      env.oidc.setAvailable(false);
+      const jwt = await newUser();
+      const response = await fetch(`${cold.url}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } });
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("5");
+      expect(response.headers.get("www-authenticate")).toBeNull();
+      expect(await response.json()).toEqual({ error: { code: "idp_unavailable", message: "The identity provider's signing keys cannot be fetched; retry later." } });
+      env.oidc.setAvailable(true);
+      expect((await fetch(`${cold.url}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } })).status).toBe(200);
+    } finally {
+      await cold.stop();
+    }
+  });
+});

@@ -1,0 +1,24 @@
+// Azurite is stopped the graceful way: a mapping acknowledged just before the stop is still there after a restart.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { TableClient } from "@azure/data-tables";
+import { describe, expect, it } from "vitest";
+import { startAzuriteTables } from "../../../tools/local-dev/azurite";
+
+describe("local Azurite", () => {
+  it("keeps a write acknowledged right before stop() across a restart", async () => {
+    const azurite = await startAzuriteTables(mkdtempSync(join(tmpdir(), "azurite-graceful-")));
+    try {
+      const table = TableClient.fromConnectionString(azurite.connectionString, "graceful", { allowInsecureConnection: true });
+      await table.createTable();
+      await table.createEntity({ partitionKey: "p", rowKey: "r", value: "acknowledged" });
+      // Well inside Azurite's 5 s autosave interval: only a graceful close saves this.
+      await azurite.stop();
+      await azurite.start();
+      expect((await table.getEntity<{ value: string }>("p", "r")).value).toBe("acknowledged");
+    } finally {
+      await azurite.stop();
+    }
+  });
+});

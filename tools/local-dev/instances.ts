@@ -1,0 +1,167 @@
+// Runs token API instances as separate processes (as App Service does) and a small round-robin entry point in front of them.
+import { spawn, type ChildProcess } from "node:child_process";
+import { Agent, createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import type { DestinationStream } from "pino";
+import { freePort } from "./azurite";
+
+const repoRoot = join(__dirname, "..", "..");
+const serverEntry = join(repoRoot, "services", "token-api", "src", "server.ts");
+
+export interface TokenApiInstance {
+  /** `local-0`, `local-1`, ...: what the instance reports as `instance` on /readyz. */
+  id: string;
+  url: string;
+  port: number;
+  running(): boolean;
+  start(): Promise<void>;
+  /** SIGTERM, then wait for the process to exit (it drains in-flight requests first). */
+  stop(): Promise<void>;
+  /** SIGKILL: a crash, for failure tests. */
+  kill(): Promise<void>;
+}
+
+export interface InstanceOptions {
+  id: string;
+  env: Record<string, string>;
+  port?: number;
+  logStream?: DestinationStream;
+  startTimeoutMs?: number;
+}
+
+/** One token API process; `start()` again after `stop()` reuses the same port. */
+export async function tokenApiInstance(options: InstanceOptions): Promise<TokenApiInstance> {
+  const port = options.port || (await freePort());
+  let child: ChildProcess | undefined;
+
+  const start = async () => {
+    if (child) return;
+    const spawned = spawn(process.execPath, ["--import", "tsx", serverEntry], {
+      cwd: repoRoot,
+      env: { ...process.env, ...options.env, PORT: String(port), WEBSITE_INSTANCE_ID: options.id },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child = spawned;
+    let stderr = "";
+    let pending = "";
+    let listening: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (listening = resolve));
+    spawned.stdout!.on("data", (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split("\n");
+      pending = lines.pop()!;
+      for (const line of lines) {
+        if (line.includes('"msg":"listening"')) listening();
+        if (options.logStream && line.length > 0) options.logStream.write(`${line}\n`);
+      }
+    });
+    spawned.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    const exited = new Promise<never>((_, reject) =>
+      spawned.once("exit", (code) => {
+        if (child === spawned) child = undefined;
+        reject(new Error(`token API ${options.id} exited with ${code}: ${stderr.trim().slice(-1000)}`));
+      }),
+    );
+    exited.catch(() => undefined);
+    const timeoutMs = options.startTimeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`token API ${options.id} did not listen within ${timeoutMs} ms`)), timeoutMs)));
+    try {
+      // Without logs (LOG_LEVEL=silent) the line never comes: fall back to polling /healthz.
+      await Promise.race([ready, pollHealth(`http://127.0.0.1:${port}`), exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const waitForExit = async (signal: NodeJS.Signals) => {
+    const running = child;
+    if (!running) return;
+    await new Promise<void>((resolve) => {
+      running.once("exit", () => resolve());
+      running.kill(signal);
+      setTimeout(() => running.kill("SIGKILL"), 15_000).unref();
+    });
+    child = undefined;
+  };
+
+  return {
+    id: options.id,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    running: () => child !== undefined,
+    start,
+    stop: () => waitForExit("SIGTERM"),
+    kill: () => waitForExit("SIGKILL"),
+  };
+}
+
+async function pollHealth(url: string): Promise<void> {
+  for (;;) {
+    try {
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+export interface EntryPoint {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A round-robin HTTP entry point, like App Service's front end: each request goes to the next instance; an
+ * instance that refuses the connection (stopped) is skipped, as a load balancer skips an unhealthy one.
+ */
+export async function startEntryPoint(instances: TokenApiInstance[], port = 0): Promise<EntryPoint> {
+  let next = 0;
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const forward = (tries: number) => {
+        const target = instances[next++ % instances.length]!;
+        const upstream = httpRequest(
+          { host: "127.0.0.1", port: target.port, agent, method: req.method, path: req.url, headers: { ...req.headers, "x-forwarded-for": req.socket.remoteAddress ?? "" } },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        upstream.on("error", (error: NodeJS.ErrnoException) => {
+          if (error.code === "ECONNREFUSED" && tries < instances.length) return forward(tries + 1);
+          if (!res.headersSent) {
+            res.writeHead(502, { "content-type": "application/json" });
+            res.end(JSON.stringify({ error: { code: "bad_gateway", message: "No token API instance answered." } }));
+          } else res.destroy();
+        });
+        upstream.end(body);
+      };
+      forward(1);
+    });
+  });
+  // Keep-alive connections from clients are served request by request; the instances see fresh connections.
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    port: bound,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        agent.destroy();
+      }),
+  };
+}
