@@ -80,12 +80,19 @@ describe("deployability-communication-disallow-unverified-domain-link", () => {
     ]);
     expect(r.results.map((x) => [x.level, x.urn])).toEqual([["mandatory", urnOf(T.acs, "acs")]]);
   });
-  it("fails a link to a domain whose id is unknown in a preview (created by this deployment)", async () => {
+  it("fails a link to a customer domain whose id is unknown in a preview (created by this deployment), even if marked verified", async () => {
     const r = await runStack(p, stack("true", [UNKNOWN.string]));
     expect(r.messages).toEqual([
-      `${T.acs} 'acs' links an email domain whose id is not known yet, i.e. one this deployment creates. Azure will answer that only verified domains can be linked ` +
+      `${T.acs} 'acs' links the customer-managed domain 'domain' (notify.contoso.com), which this deployment creates (its id is not known yet). Azure will answer that only verified domains can be linked ` +
         `("This domain must be fully verified before attempting to link it"), and the create or update fails. Source: ${SOURCES.connectDomain}`,
     ]);
+  });
+  it("passes an Azure-managed domain created and linked in the same preview (Azure-managed domains come verified)", async () => {
+    const managed = [
+      res(T.domain, "managed", { domainName: "AzureManagedDomain", domainManagement: "AzureManaged" }),
+      res(T.acs, "acs", { linkedDomains: [UNKNOWN.string] }, [urnOf(T.domain, "managed")]),
+    ];
+    expect((await runStack(p, managed)).messages).toEqual([]);
   });
 });
 
