@@ -187,6 +187,31 @@ describe("deployability-webapp-enforce-roles-before-startup", () => {
   });
 });
 
+describe("web-app rules during a real preview (values of resources this deployment creates are unknown)", () => {
+  const uai = urnOf(T.uai, "id");
+  const settings = [
+    { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/ai)" },
+    { name: "WEBSITE_RUN_FROM_PACKAGE", value: UNKNOWN.string },
+    { name: "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", value: UNKNOWN.string },
+  ];
+  const stack = (appDeps: string[]) => [
+    res(T.uai, "id", { id: UNKNOWN.string, resourceName: "id-token" }),
+    res(T.ra, "kv", { principalId: UNKNOWN.string }, [uai]),
+    res(T.webApp, "app", { kind: "app,linux", keyVaultReferenceIdentity: UNKNOWN.string, siteConfig: { appSettings: settings } }, appDeps),
+  ];
+  it("resolves an unknown identity id to the identity the site depends on, and passes when the site waits for its grant", async () => {
+    expect((await runStack(deployabilityWebappEnforceRolesBeforeStartup, stack([uai, urnOf(T.ra, "kv")]))).results).toEqual([]);
+  });
+  it("still fails when the site does not wait for the grant", async () => {
+    expect((await runStack(deployabilityWebappEnforceRolesBeforeStartup, stack([uai]))).results.map((r) => [r.level, r.kind])).toEqual([["mandatory", "violation"]]);
+  });
+  it("treats an unknown subnet id as VNet integration for the route-all rule", async () => {
+    const app = { kind: "app,linux", virtualNetworkSubnetId: UNKNOWN.string, siteConfig: { appSettings: settings } };
+    expect((await runResource(deployabilityWebappEnforceRouteAllForKeyvaultReferences, T.webApp, app)).results.map((r) => [r.level, r.kind])).toEqual([["mandatory", "violation"]]);
+    expect((await runResource(deployabilityWebappEnforceRouteAllForKeyvaultReferences, T.webApp, { ...app, outboundVnetRouting: { allTraffic: true } })).results).toEqual([]);
+  });
+});
+
 describe("deployability-appserviceplan-enforce-sku-tier", () => {
   const p = deployabilityAppserviceplanEnforceSkuTier;
   it.each([[{ name: "P1v3" }], [{ name: "P1v3", tier: "PremiumV3" }], [{ name: "P1mv3", tier: "PremiumMV3" }], [{ name: "P0v3", tier: "Premium0V3" }]])("passes sku %j", async (sku) => {
