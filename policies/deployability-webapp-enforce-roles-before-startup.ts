@@ -2,25 +2,28 @@
 // blob URL read with a managed identity) uses a user-assigned identity whose role assignments exist before the
 // site. A system-assigned identity only exists once the site does, so its roles always come after the first start.
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { appSettingsOf, isKeyVaultReference, T } from "./lib";
+import { appSettingsAllowingUnknown, isKeyVaultReference, known, T, UNKNOWN } from "./lib";
 import { SOURCES } from "./deployability-facts";
 
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 
-/** What the site reads with an identity while it starts, and which identity (a resource id, or SystemAssigned). */
-function startupNeeds(app: PolicyResource): Array<{ what: string; identity: string }> {
-  const settings = appSettingsOf(app.type, app.props);
-  const needs: Array<{ what: string; identity: string }> = [];
+/**
+ * What the site reads with an identity while it starts, and which identity (a resource id, SystemAssigned, or
+ * UNKNOWN when a preview does not know the id yet). A setting whose value is unknown in a preview is an output of
+ * this deployment: a computed Key Vault reference or blob URL.
+ */
+function startupNeeds(app: PolicyResource): Array<{ what: string; identity: string | typeof UNKNOWN }> {
+  const settings = appSettingsAllowingUnknown(app.type, app.props);
+  const needs: Array<{ what: string; identity: string | typeof UNKNOWN }> = [];
+  const identityOf = (value: unknown): string | typeof UNKNOWN => (value === UNKNOWN ? UNKNOWN : typeof value === "string" && value !== "" ? value : "SystemAssigned");
   const references = [...settings].filter(([, v]) => isKeyVaultReference(v)).map(([k]) => k);
   if (references.length > 0) {
-    const id = app.props.keyVaultReferenceIdentity;
-    needs.push({ what: `Key Vault references (${references.join(", ")})`, identity: typeof id === "string" && id !== "" ? id : "SystemAssigned" });
+    needs.push({ what: `Key Vault references (${references.join(", ")})`, identity: identityOf(known(() => app.props.keyVaultReferenceIdentity)) });
   }
   const pkg = settings.get("WEBSITE_RUN_FROM_PACKAGE");
   // A SAS URL carries its own credential; any other URL is fetched with a managed identity.
-  if (typeof pkg === "string" && /^https:\/\//i.test(pkg) && !/[?&]sig=/i.test(pkg)) {
-    const id = settings.get("WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID");
-    needs.push({ what: "the run-from-package blob", identity: typeof id === "string" && id !== "" ? id : "SystemAssigned" });
+  if (pkg === UNKNOWN || (typeof pkg === "string" && /^https:\/\//i.test(pkg) && !/[?&]sig=/i.test(pkg))) {
+    needs.push({ what: "the run-from-package blob", identity: identityOf(settings.get("WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID")) });
   }
   return needs;
 }
@@ -38,7 +41,7 @@ export const deployabilityWebappEnforceRolesBeforeStartup: StackValidationPolicy
     const grants = args.resources.filter((r) => r.type === ROLE_ASSIGNMENT);
     for (const app of args.resources.filter((r) => r.type === T.webApp)) {
       const needs = startupNeeds(app);
-      for (const need of needs.filter((n) => n.identity.toLowerCase() === "systemassigned")) {
+      for (const need of needs.filter((n) => n.identity !== UNKNOWN && n.identity.toLowerCase() === "systemassigned")) {
         reportViolation(
           `${T.webApp} '${app.name}' reads ${need.what} at start-up with its system-assigned identity, which exists only after the ` +
             `site is created, so its roles are granted after the first start and the app starts without access ("a user-assigned ` +
@@ -46,8 +49,13 @@ export const deployabilityWebappEnforceRolesBeforeStartup: StackValidationPolicy
           app.urn,
         );
       }
-      for (const id of new Set(needs.map((n) => n.identity).filter((i) => i.toLowerCase() !== "systemassigned"))) {
-        const identity = identities.find((i) => i.props.id === id);
+      const system = (i: string | typeof UNKNOWN) => i !== UNKNOWN && i.toLowerCase() === "systemassigned";
+      for (const id of new Set(needs.map((n) => n.identity).filter((i) => !system(i)))) {
+        // An id unknown in a preview is that of an identity this deployment creates, which the site depends on.
+        const identity =
+          id === UNKNOWN
+            ? identities.find((i) => app.dependencies.some((d) => d.urn === i.urn))
+            : identities.find((i) => known(() => i.props.id) === id);
         if (identity === undefined) continue; // an identity managed elsewhere: its roles are not visible here
         const what = needs.filter((n) => n.identity === id).map((n) => n.what).join(" and ");
         const own = grants.filter((g) => g.dependencies.some((d) => d.urn === identity.urn));

@@ -2,7 +2,7 @@
 // through that network only when all traffic (configuration traffic included) is routed into it; otherwise the
 // reference goes out the public route, the vault firewall denies it and the app sees the literal reference.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { appSettingsOf, forTypes, isKeyVaultReference, T } from "./lib";
+import { appSettingsAllowingUnknown, forTypes, isKeyVaultReference, known, T, UNKNOWN } from "./lib";
 import { SOURCES } from "./deployability-facts";
 
 export const deployabilityWebappEnforceRouteAllForKeyvaultReferences: ResourceValidationPolicy = {
@@ -15,10 +15,12 @@ export const deployabilityWebappEnforceRouteAllForKeyvaultReferences: ResourceVa
     "secret in code with the app's identity instead of a Key Vault reference.",
   validateResource: forTypes([T.webApp], (props, args, reportViolation) => {
     const linux = typeof props.kind === "string" && props.kind.toLowerCase().includes("linux");
-    if (!linux || typeof props.virtualNetworkSubnetId !== "string" || props.virtualNetworkSubnetId === "") return;
-    const references = [...appSettingsOf(args.type, props)].filter(([, v]) => isKeyVaultReference(v)).map(([k]) => k);
+    // A subnet id unknown in a preview is a subnet this deployment creates: the app is integrated.
+    const subnet = known(() => props.virtualNetworkSubnetId);
+    if (!linux || (subnet !== UNKNOWN && (typeof subnet !== "string" || subnet === ""))) return;
+    const references = [...appSettingsAllowingUnknown(args.type, props)].filter(([, v]) => isKeyVaultReference(v)).map(([k]) => k);
     if (references.length === 0) return;
-    if (props.outboundVnetRouting?.allTraffic === true) return;
+    if (known(() => props.outboundVnetRouting?.allTraffic) === true) return;
     reportViolation(
       `${T.webApp} '${args.name}' is a Linux app integrated into a virtual network with Key Vault references (${references.join(", ")}) ` +
         `but does not route all traffic into it. "Linux applications that connect to private endpoints must be explicitly configured to ` +

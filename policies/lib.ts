@@ -1,6 +1,6 @@
 // Shared helpers for the policies of the pack: resource type tokens, a type filter that reports
 // "not applicable" the way @pulumi/policy's typed helpers do, and small readers for Azure input shapes.
-import type { ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
+import { UnknownValueError, type ReportViolation, type ResourceValidation, type ResourceValidationArgs } from "@pulumi/policy";
 
 /** Resource properties as the engine passes them: untyped JSON. */
 export type Props = ResourceValidationArgs["props"];
@@ -67,4 +67,29 @@ export function isKeyVaultReference(value: unknown): boolean {
 /** The comma-separated list a TOKEN_* style setting holds. */
 export function splitList(value: unknown): string[] {
   return typeof value === "string" ? value.split(",").map((s) => s.trim()).filter((s) => s.length > 0) : [];
+}
+
+/** Marks a value that is unknown during a preview (an output of a resource this deployment creates). */
+export const UNKNOWN: unique symbol = Symbol("unknown during preview");
+
+/** `read()`, or UNKNOWN when it touches a value the engine does not know yet (instead of failing the policy). */
+export function known<T>(read: () => T): T | typeof UNKNOWN {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof UnknownValueError) return UNKNOWN;
+    throw e;
+  }
+}
+
+/** Like appSettingsOf, but a value unknown during a preview is UNKNOWN instead of aborting the whole policy. */
+export function appSettingsAllowingUnknown(type: string, props: Props): Map<string, unknown> {
+  const settings = new Map<string, unknown>();
+  const list = known(() => (type === T.webApp ? props.siteConfig?.appSettings : undefined));
+  if (!Array.isArray(list)) return settings;
+  for (let i = 0; i < list.length; i++) {
+    const name = known(() => list[i]?.name);
+    if (typeof name === "string") settings.set(name, known(() => list[i]?.value));
+  }
+  return settings;
 }

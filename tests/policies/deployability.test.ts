@@ -80,12 +80,19 @@ describe("deployability-communication-disallow-unverified-domain-link", () => {
     ]);
     expect(r.results.map((x) => [x.level, x.urn])).toEqual([["mandatory", urnOf(T.acs, "acs")]]);
   });
-  it("fails a link to a domain whose id is unknown in a preview (created by this deployment)", async () => {
+  it("fails a link to a customer domain whose id is unknown in a preview (created by this deployment), even if marked verified", async () => {
     const r = await runStack(p, stack("true", [UNKNOWN.string]));
     expect(r.messages).toEqual([
-      `${T.acs} 'acs' links an email domain whose id is not known yet, i.e. one this deployment creates. Azure will answer that only verified domains can be linked ` +
+      `${T.acs} 'acs' links the customer-managed domain 'domain' (notify.contoso.com), which this deployment creates (its id is not known yet). Azure will answer that only verified domains can be linked ` +
         `("This domain must be fully verified before attempting to link it"), and the create or update fails. Source: ${SOURCES.connectDomain}`,
     ]);
+  });
+  it("passes an Azure-managed domain created and linked in the same preview (Azure-managed domains come verified)", async () => {
+    const managed = [
+      res(T.domain, "managed", { domainName: "AzureManagedDomain", domainManagement: "AzureManaged" }),
+      res(T.acs, "acs", { linkedDomains: [UNKNOWN.string] }, [urnOf(T.domain, "managed")]),
+    ];
+    expect((await runStack(p, managed)).messages).toEqual([]);
   });
 });
 
@@ -177,6 +184,31 @@ describe("deployability-webapp-enforce-roles-before-startup", () => {
           `the first start and the app starts without access ("a user-assigned identity can be created and given access to the vault in advance"). Sources: ${SOURCES.keyVaultReferences}, ${SOURCES.runFromPackage}`,
       ),
     );
+  });
+});
+
+describe("web-app rules during a real preview (values of resources this deployment creates are unknown)", () => {
+  const uai = urnOf(T.uai, "id");
+  const settings = [
+    { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/ai)" },
+    { name: "WEBSITE_RUN_FROM_PACKAGE", value: UNKNOWN.string },
+    { name: "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", value: UNKNOWN.string },
+  ];
+  const stack = (appDeps: string[]) => [
+    res(T.uai, "id", { id: UNKNOWN.string, resourceName: "id-token" }),
+    res(T.ra, "kv", { principalId: UNKNOWN.string }, [uai]),
+    res(T.webApp, "app", { kind: "app,linux", keyVaultReferenceIdentity: UNKNOWN.string, siteConfig: { appSettings: settings } }, appDeps),
+  ];
+  it("resolves an unknown identity id to the identity the site depends on, and passes when the site waits for its grant", async () => {
+    expect((await runStack(deployabilityWebappEnforceRolesBeforeStartup, stack([uai, urnOf(T.ra, "kv")]))).results).toEqual([]);
+  });
+  it("still fails when the site does not wait for the grant", async () => {
+    expect((await runStack(deployabilityWebappEnforceRolesBeforeStartup, stack([uai]))).results.map((r) => [r.level, r.kind])).toEqual([["mandatory", "violation"]]);
+  });
+  it("treats an unknown subnet id as VNet integration for the route-all rule", async () => {
+    const app = { kind: "app,linux", virtualNetworkSubnetId: UNKNOWN.string, siteConfig: { appSettings: settings } };
+    expect((await runResource(deployabilityWebappEnforceRouteAllForKeyvaultReferences, T.webApp, app)).results.map((r) => [r.level, r.kind])).toEqual([["mandatory", "violation"]]);
+    expect((await runResource(deployabilityWebappEnforceRouteAllForKeyvaultReferences, T.webApp, { ...app, outboundVnetRouting: { allTraffic: true } })).results).toEqual([]);
   });
 });
 
