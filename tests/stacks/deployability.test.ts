@@ -155,7 +155,7 @@ describe("stack-file mutations through `npm run plan`", () => {
     const r = await runPlanCli(["--stack", "dev", "--config-file", file]);
     expect([r.code, r.stderr.replace(/^npm warn.*\n/gm, "").trim()]).toEqual([
       2,
-      'stack "dev": invalid stack configuration:\n  acs-platform:email.domains[0].senders[0].username "DoNotReply" is the default sender Azure creates on every domain; it is not declared (its address is in emailSenderAddresses): list only extra senders',
+      `error: ${file}: invalid stack configuration: acs-platform:email.domains[0].senders[0].username "DoNotReply" is the default sender Azure creates on every domain; it is not declared (its address is in emailSenderAddresses): list only extra senders`,
     ]);
   });
 
