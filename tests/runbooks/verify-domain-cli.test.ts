@@ -25,6 +25,6 @@ describe("verify-domain CLI", () => {
   it("a wrong flag is one line on stderr and exit 2", async () => {
     const { code, stdout, stderr } = await run(["--local", "--bogus"]);
     expect([code, stdout]).toEqual([2, ""]);
-    expect(stderr).toBe("error: Unknown option '--bogus'\nRun with --help for usage.\n");
+    expect(stderr).toBe("error: Unknown option '--bogus' (run with --help for usage)\n");
   });
 });

@@ -143,13 +143,13 @@ describe("verify-domain --local", () => {
     const { envFile } = await start();
     const unknown = capture();
     expect(await main(["--local", "--local-env", envFile, "--domain", "mail.example.org"], { out: unknown })).toBe(2);
-    expect(unknown.errors).toEqual([`error: domain mail.example.org not found in ecs-acsplat-prod; it has: AzureManagedDomain, ${DOMAIN}\nRun with --help for usage.`]);
+    expect(unknown.errors).toEqual([`error: domain mail.example.org not found in ecs-acsplat-prod; it has: AzureManagedDomain, ${DOMAIN} (run with --help for usage)`]);
     const managed = capture();
     expect(await main(["--local", "--local-env", envFile, "--domain", "AzureManagedDomain"], { out: managed })).toBe(2);
-    expect(managed.errors[0]).toBe("error: AzureManagedDomain is Azure-managed: Azure verifies it, there is nothing to publish\nRun with --help for usage.");
+    expect(managed.errors[0]).toBe("error: AzureManagedDomain is Azure-managed: Azure verifies it, there is nothing to publish (run with --help for usage)");
     const service = capture();
     expect(await main(["--local", "--local-env", envFile, "--email-service", "ecs-other"], { out: service })).toBe(2);
-    expect(service.errors[0]).toBe("error: email service ecs-other not found; the resource group has: ecs-acsplat-prod\nRun with --help for usage.");
+    expect(service.errors[0]).toBe("error: email service ecs-other not found; the resource group has: ecs-acsplat-prod (run with --help for usage)");
   });
 
   it("exits 1 with one line when ARM refuses initiateVerification (fault), and nothing was started", async () => {
@@ -164,10 +164,10 @@ describe("verify-domain --local", () => {
   it("exits 2 without a target and with a bad flag value", async () => {
     const none = capture();
     expect(await main([], { out: none })).toBe(2);
-    expect(none.errors[0]).toBe("error: choose exactly one target: --stack NAME, --outputs FILE or --local\nRun with --help for usage.");
+    expect(none.errors[0]).toBe("error: choose exactly one target: --stack NAME, --outputs FILE or --local (run with --help for usage)");
     const { envFile } = await start();
     const bad = capture();
     expect(await main(["--local", "--local-env", envFile, "--timeout", "soon"], { out: bad })).toBe(2);
-    expect(bad.errors[0]).toBe('error: --timeout must be a positive number of seconds, got "soon"\nRun with --help for usage.');
+    expect(bad.errors[0]).toBe('error: --timeout must be a positive number of seconds, got "soon" (run with --help for usage)');
   });
 });

@@ -31,6 +31,6 @@ describe("emulator CLI --stack", () => {
       });
     });
     expect([result.code, result.stdout]).toEqual([2, ""]);
-    expect(result.stderr).toMatch(/^--stack nope: ENOENT: no such file or directory, open '.*Pulumi\.nope\.yaml'\n$/);
+    expect(result.stderr).toMatch(/^error: --stack nope: ENOENT: no such file or directory, open '.*Pulumi\.nope\.yaml' \(run with --help for usage\)\n$/);
   });
 });
