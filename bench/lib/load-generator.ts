@@ -23,12 +23,13 @@ export type FromChild =
       latencyP99Ms: number;
       newSent: number;
       returningSent: number;
-      /** Each distinct ACS token handed out, with when it was first received (epoch ms). */
-      tokens: Array<{ token: string; receivedAt: number }>;
+      /** Each distinct ACS token handed out, with when the earliest request that got it was sent (epoch ms). */
+      tokens: Array<{ token: string; requestedAt: number }>;
     };
 
-function send(message: FromChild): void {
-  process.send?.(message);
+function send(message: FromChild, then?: () => void): void {
+  // The callback fires once the message is handed to the channel: disconnecting earlier can drop a large one.
+  process.send?.(message, undefined, {}, () => then?.());
 }
 
 function start(plan: LoadPlan): void {
@@ -49,7 +50,9 @@ function start(plan: LoadPlan): void {
         {
           method: "POST",
           path: "/api/token",
-          setupRequest: (request) => {
+          setupRequest: (request, context) => {
+            // One request at a time per connection: the response that follows belongs to this send.
+            (context as { sentAt?: number }).sentAt = Date.now();
             const isNew = sent++ % plan.newUserEvery === 0 && newSent < plan.newTokens.length;
             const token = isNew ? plan.newTokens[newSent++] : plan.returningTokens[returningSent++ % plan.returningTokens.length];
             return {
@@ -58,11 +61,12 @@ function start(plan: LoadPlan): void {
               body: "{}",
             };
           },
-          onResponse: (status, body) => {
+          onResponse: (status, body, context) => {
             if (status !== 200) return;
             try {
               const token = (JSON.parse(body) as { token?: string }).token;
-              if (token && !tokens.has(token)) tokens.set(token, Date.now());
+              const sentAt = (context as { sentAt?: number }).sentAt ?? Date.now();
+              if (token && !(tokens.get(token)! <= sentAt)) tokens.set(token, sentAt);
             } catch {
               // counted by its status; a 200 without JSON fails the token check in the parent
             }
@@ -80,9 +84,8 @@ function start(plan: LoadPlan): void {
         latencyP99Ms: result.latency.p99,
         newSent,
         returningSent,
-        tokens: [...tokens].map(([token, receivedAt]) => ({ token, receivedAt })),
-      });
-      process.disconnect?.();
+        tokens: [...tokens].map(([token, requestedAt]) => ({ token, requestedAt })),
+      }, () => process.disconnect?.());
     },
   );
   instance.on("response", (_client: unknown, statusCode: number) => {

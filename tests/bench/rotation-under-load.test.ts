@@ -16,6 +16,8 @@ describe("rotation under load", () => {
   it("completes with zero failed requests and the old key rejected", async () => {
     const lines: string[] = [];
     const figures = await rotateUnderLoad(env, { ...defaultLoadOptions, rate: 150, maxDurationMs: 60_000, log: (l) => lines.push(l) });
+    const { rotation: _rotation, ...numbers } = figures;
+    console.log(JSON.stringify(numbers));
     expect(figures.rotation.outcome).toBe("rotated");
     expect(figures.failures).toBe(0);
     expect(figures.errors).toBe(0);

@@ -14,8 +14,8 @@ const VERIFIED_MAX_ENTRIES = 50_000;
 const MAX_TOKEN_LENGTH = 8192;
 
 /**
- * Oldest `iat` accepted. Entra ID access tokens live 60-90 minutes (Microsoft Learn, "Access tokens in the
- * Microsoft identity platform", token lifetime); a day bounds a token minted with a far-off `exp`.
+ * Oldest `iat` accepted: a day, far longer than an access token should live and short enough to bound a token
+ * minted with a far-off `exp` (a leaked signing key, a misconfigured issuer).
  */
 const MAX_TOKEN_AGE_SECONDS = 24 * 3600;
 

@@ -127,6 +127,30 @@ describe("partial failures", () => {
     }
   });
 
+  it("a storage account that hangs: a new user's request ends with 503 within REQUEST_DEADLINE_MS plus a small margin", async () => {
+    const proxy: StorageProxy = await startStorageProxy(env.azurite.connectionString);
+    const extra: TokenApiInstance = await tokenApiInstance({
+      id: "local-hung",
+      env: { ...env.tokenApi.env, MAPPING_TABLE_CONNECTION_STRING: proxy.connectionString, REQUEST_DEADLINE_MS: "1500", UPSTREAM_TIMEOUT_MS: "3000" },
+    });
+    try {
+      await extra.start();
+      proxy.delayAnswers(20_000);
+      const started = Date.now();
+      const response = await fetch(`${extra.url}/api/token`, { method: "POST", headers: { authorization: `Bearer ${await newUser()}` } });
+      const elapsed = Date.now() - started;
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe("mapping_store_unavailable");
+      // The per-attempt cap (3000 ms) is longer than the deadline: the deadline wins.
+      expect(elapsed).toBeLessThan(1500 + 300);
+      console.log(`hung storage: 503 after ${elapsed} ms (deadline 1500 ms)`);
+    } finally {
+      proxy.delayAnswers(0);
+      await extra.stop();
+      await proxy.close();
+    }
+  });
+
   it("a mapping that points at a deleted identity is repaired by the next request, not a 503 forever", async () => {
     const jwt = await newUser();
     const first = await token(jwt, 0);
