@@ -10,11 +10,11 @@ afterAll(async () => env?.stop());
 
 /**
  * The limiter's fixed windows start on the wall-clock minute (services/token-api/src/rateLimit.ts), so a test that
- * straddles a minute sees its counters reset. Start with at least 20 s of the current window left.
+ * straddles a minute sees its counters reset. Start with at least 10 s of the current window left (the test takes well under that).
  */
 async function awayFromWindowEdge(): Promise<void> {
   const left = 60_000 - (Date.now() % 60_000);
-  if (left < 20_000) await new Promise((resolve) => setTimeout(resolve, left + 50));
+  if (left < 10_000) await new Promise((resolve) => setTimeout(resolve, left + 50));
 }
 
 const post = (jwt: string) => fetch(`${env.tokenApiUrl}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } });
