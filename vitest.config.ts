@@ -1,6 +1,7 @@
-// Test runner configuration: two tiers, `unit` (in-process, no servers: `npm run test:unit`) and `integration` (real
-// processes: emulator, Azurite, OIDC issuer, token API); `npm test` runs both. Isolation stays on because Pulumi
-// keeps global state.
+// Test runner configuration: tiers as vitest projects. `unit` (in-process, no servers: `npm run test:unit`) and
+// `integration` (real processes: emulator, Azurite, OIDC issuer, token API) run together; `load` (a fixed request
+// rate that must see zero failures) runs after them, alone. `npm test` runs all three. Isolation stays on because
+// Pulumi keeps global state.
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
@@ -16,10 +17,13 @@ const unitTests = [
   "tests/tools/plan/{harness,policy-runner}.test.ts",
 ];
 
+/** Tests that hold a fixed request rate (autocannon) and assert that no request fails: CPU taken by other files would fail them. */
+const loadTests = ["tests/bench/**/*.test.ts"];
+
 // Integration files spend most of their time waiting on other processes (a secret refresh, a child's start-up), so
 // more of them run at once than there are cores; vitest's default (cores - 1) runs them one by one on two cores.
 // VITEST_MAX_WORKERS overrides the count (https://vitest.dev/config/#maxworkers).
-const integrationWorkers = Number(process.env.VITEST_MAX_WORKERS) || Math.max(4, availableParallelism() * 2);
+const workers = Number(process.env.VITEST_MAX_WORKERS) || Math.max(4, availableParallelism() * 2);
 
 export default defineConfig({
   test: {
@@ -27,10 +31,12 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    maxWorkers: integrationWorkers,
+    maxWorkers: workers,
     projects: [
       { extends: true, test: { name: "unit", include: unitTests } },
-      { extends: true, test: { name: "integration", include: ["tests/**/*.test.ts"], exclude: unitTests } },
+      { extends: true, test: { name: "integration", include: ["tests/**/*.test.ts"], exclude: [...unitTests, ...loadTests] } },
+      // groupOrder 1: starts when the unit and integration files (group 0) are done (https://vitest.dev/config/#sequence-grouporder).
+      { extends: true, test: { name: "load", include: loadTests, maxWorkers: 1, sequence: { groupOrder: 1 } } },
     ],
   },
 });
