@@ -15,17 +15,19 @@ const scripts = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"
  */
 type Check = "help" | "wrong-flag";
 const clis: Record<string, { pending?: Check[] }> = {
-  plan: { pending: ["wrong-flag"] },
+  plan: {},
   emulator: {},
-  dev: { pending: ["wrong-flag"] },
+  dev: {},
   "dev:jwt": {},
   smoke: {},
   "rotate-keys": {},
   "verify-domain": {},
-  "bench:plan": { pending: ["help", "wrong-flag"] },
+  "bench:plan": {},
   "bench:emulator": {},
   "bench:rotation-under-load": {},
-  "bench:token-api": { pending: ["wrong-flag"] },
+  "bench:events": {},
+  "bench:token-api": {},
+  "bench:token-api-startup": {},
 };
 
 /** `tsx file` runs as `node --import tsx file`, `node file` as itself: the same process npm would start, without npm. */

@@ -7,9 +7,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { main, UsageError } from "../cli-kit";
+import { main, UsageError } from "../tools/cli-kit";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "node_modules", ".bin");
 
 const HELP = `Usage: npm run bench:plan -- [--stack prod] [--runs 5]

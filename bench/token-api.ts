@@ -3,14 +3,15 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { SecretClient } from "@azure/keyvault-secrets";
-import { staticTokenCredential } from "../src/acs";
-import { ACTIVE_KEY_TAG, SECRET_NAME } from "../src/settings";
-import { startAzuriteTables, freePort } from "../../../tools/local-dev/azurite";
-import { startOidcIssuer } from "../../../tools/local-dev/oidcIssuer";
+import { ACTIVE_KEY_TAG, SECRET_NAME } from "../services/token-api/src/settings";
+import { StaticTokenCredential } from "../tools/acs-emulator/credential";
+import { ExitCode, main, type CommandSpec } from "../tools/cli-kit";
+import { startAzuriteTables, freePort } from "../tools/local-dev/azurite";
+import { startOidcIssuer } from "../tools/local-dev/oidcIssuer";
+import { parseCount } from "./lib/report";
 
 const HELP = `Usage: npm run bench:token-api -- [--duration S] [--connections N] [--users N] [--rounds N] [--json]
 
@@ -21,9 +22,19 @@ src/server.ts, key-vault mode) and measures, with the same number of concurrent 
   (c) POST /api/token on a cache hit (one user).
 Runs --rounds rounds (default 3) of --duration seconds (default 10) per case, interleaved, and prints the
 median of each measure: a table (req/s, p50, p99) and the ratio p50(b)/p50(a). Goals: (c) >= 5,000 req/s with p99 <= 10 ms;
-p50(b) <= 1.3 x p50(a).`;
+p50(b) <= 1.3 x p50(a).
 
-const root = resolve(__dirname, "..", "..", "..");
+Options:
+  --duration S      seconds per case and round (default 10)
+  --connections N   concurrent connections (default 10)
+  --users N         mapped callers for the cache-miss case (default 200)
+  --rounds N        interleaved rounds; medians are reported (default 3)
+  --json            print one JSON document instead of the table
+  -h, --help        this text
+
+Exit codes: 0 measured, 1 a process failed to start or a request failed, 2 bad arguments.`;
+
+const root = resolve(__dirname, "..");
 const tsxCli = join(root, "node_modules", "tsx", "dist", "cli.mjs");
 
 interface Row {
@@ -133,22 +144,19 @@ function medianRow(runs: Row[]): Row {
   };
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      duration: { type: "string", default: "10" },
-      connections: { type: "string", default: "10" },
-      users: { type: "string", default: "200" },
-      rounds: { type: "string", default: "3" },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-    },
-  });
-  if (values.help) return void process.stdout.write(`${HELP}\n`);
-  const duration = Number(values.duration);
-  const connections = Number(values.connections);
-  const userCount = Number(values.users);
-  const rounds = Number(values.rounds);
+const options = {
+  duration: { type: "string" },
+  connections: { type: "string" },
+  users: { type: "string" },
+  rounds: { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+async function measure(values: { duration?: string; connections?: string; users?: string; rounds?: string; json?: boolean }): Promise<number> {
+  const duration = parseCount("duration", values.duration, 10, 600);
+  const connections = parseCount("connections", values.connections, 10, 1000);
+  const userCount = parseCount("users", values.users, 200, 100_000);
+  const rounds = parseCount("rounds", values.rounds, 3, 50);
   const dataDir = mkdtempSync(join(tmpdir(), "token-api-bench-"));
   const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -158,7 +166,7 @@ async function main(): Promise<void> {
   const azurite = await startAzuriteTables(join(dataDir, "azurite"));
   const oidc = await startOidcIssuer({ keyFile: join(dataDir, "oidc-key.json") });
   const ca = (await import("node:fs")).readFileSync(info.caCertPath!, "utf8");
-  const secrets = new SecretClient(info.keyVaultUrl!, staticTokenCredential(info.devBearerToken!), { tlsOptions: { ca }, disableChallengeResourceVerification: true });
+  const secrets = new SecretClient(info.keyVaultUrl!, new StaticTokenCredential(info.devBearerToken!), { tlsOptions: { ca }, disableChallengeResourceVerification: true });
   await secrets.setSecret(SECRET_NAME, info.connectionString!, { tags: { [ACTIVE_KEY_TAG]: "primary" }, contentType: "text/plain" });
   const baseEnv = {
     ACS_AUTH_MODE: "key-vault",
@@ -226,10 +234,9 @@ async function main(): Promise<void> {
     process.stdout.write(`cache hit: ${c.rps.toFixed(0)} req/s (goal >= 5000: ${summary.goals.cacheHitRps ? "met" : "NOT met"}), p99 ${c.p99} ms (goal <= 10: ${summary.goals.cacheHitP99 ? "met" : "NOT met"})\n`);
   }
   writeFileSync(join(dataDir, "result.json"), JSON.stringify(summary));
-  process.exit(0);
+  return rows.some((row) => row.errors > 0) ? ExitCode.failed : ExitCode.ok;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${(error as Error).stack}\n`);
-  process.exit(1);
-});
+export const tokenApiBench: CommandSpec<typeof options> = { help: HELP, options, run: measure };
+
+if (require.main === module) main(tokenApiBench);

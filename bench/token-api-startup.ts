@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
-import { ExitCode, UsageError, main, type CommandSpec } from "../../../tools/cli-kit";
+import { ExitCode, UsageError, main, type CommandSpec } from "../tools/cli-kit";
 
 const HELP = `Usage: npm run bench:token-api-startup -- [--runs N] [--json]
 
@@ -16,8 +16,8 @@ spread, the size and the number of files of each.
 
 Exit codes: 0 measured, 1 a start failed, 2 bad arguments.`;
 
-const packageDir = resolve(__dirname, "..");
-const repoRoot = resolve(packageDir, "..", "..");
+const repoRoot = resolve(__dirname, "..");
+const packageDir = join(repoRoot, "services", "token-api");
 const artifactDir = join(packageDir, "dist", "package");
 const bundleDir = join(repoRoot, ".cache", "token-api-bundle");
 
