@@ -1,5 +1,6 @@
 // Failures injected in the emulator and in storage map to 429/503 with Retry-After, never 500, and the API recovers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REVOCATION_BOUND_MS } from "../../../services/token-api/src/settings";
 import { startTestEnvironment, type TestEnvironment } from "./helpers";
 
 let env: TestEnvironment;
@@ -11,6 +12,7 @@ afterAll(async () => env?.stop());
 /** /readyz caches its checks for 2 s (READINESS_CACHE_MS in services/token-api/src/app.ts): a change shows within it. */
 const readinessPoll = { timeout: 5000, interval: 100 };
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let users = 0;
 const newUser = () => env.oidc.mintToken(`failure-user-${++users}`);
 
@@ -76,6 +78,7 @@ describe("mapping store failures", () => {
     const cachedUser = await env.oidc.mintToken("cached-before-outage");
     const cached = await env.call("POST", "/api/token", { jwt: cachedUser });
     expect(cached.status).toBe(200);
+    const cachedAt = Date.now();
 
     await env.azurite.stop();
     try {
@@ -83,8 +86,12 @@ describe("mapping store failures", () => {
       expect(response.status).toBe(503);
       expect(response.headers.get("retry-after")).toBe("5");
       expect(response.body).toEqual({ error: { code: "mapping_store_unavailable", message: "The identity mapping store is unavailable; retry later." } });
-      // A cached token still needs no storage.
-      expect((await env.call("POST", "/api/token", { jwt: cachedUser })).body).toEqual(cached.body);
+      // Fail closed: once its last row read is older than the bound, a cached token is not served without one.
+      await sleep(Math.max(0, cachedAt + REVOCATION_BOUND_MS + 100 - Date.now()));
+      const cachedAgain = await env.call("POST", "/api/token", { jwt: cachedUser });
+      expect(cachedAgain.status).toBe(503);
+      expect(cachedAgain.headers.get("retry-after")).toBe("5");
+      expect(cachedAgain.body).toEqual({ error: { code: "mapping_store_unavailable", message: "The identity mapping store is unavailable; retry later." } });
       expect((await env.call("DELETE", "/api/me", { jwt: cachedUser })).status).toBe(503);
       // /readyz caches its checks for 2 s: poll until the cached answer expires instead of sleeping past it.
       await expect

@@ -127,6 +127,45 @@ describe("partial failures", () => {
     }
   });
 
+  it("one instance that cannot read the store after another answered a revoke: 503, never the revoked token", async () => {
+    const proxy: StorageProxy = await startStorageProxy(env.azurite.connectionString);
+    const b: TokenApiInstance = await tokenApiInstance({
+      id: "local-cut-off",
+      env: { ...env.tokenApi.env, MAPPING_TABLE_CONNECTION_STRING: proxy.connectionString, REQUEST_DEADLINE_MS: "1500" },
+    });
+    try {
+      await b.start();
+      const jwt = await newUser();
+      const onB = async () => {
+        const response = await fetch(`${b.url}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } });
+        return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as { token?: string; error?: { code: string } } };
+      };
+      const first = await onB();
+      expect(first.status).toBe(200);
+      expect((await onB()).body.token).toBe(first.body.token); // cached on B
+      expect((await env.call("POST", "/api/token/revoke", { jwt, instance: 0 })).status).toBe(204);
+      expect(await chatAccepts(first.body.token!)).toBe(false);
+      // B's last row read is now older than the bound, and only B's path to the store hangs.
+      await sleep(REVOCATION_BOUND_MS + 200);
+      proxy.delayAnswers(20_000);
+      const cutOff = await onB();
+      expect(cutOff).toEqual({
+        status: 503,
+        retryAfter: "5",
+        body: { error: { code: "mapping_store_unavailable", message: "The identity mapping store is unavailable; retry later." } },
+      });
+      proxy.delayAnswers(0);
+      const recovered = await onB();
+      expect(recovered.status).toBe(200);
+      expect(recovered.body.token).not.toBe(first.body.token);
+      expect(await chatAccepts(recovered.body.token!)).toBe(true);
+    } finally {
+      proxy.delayAnswers(0);
+      await b.stop();
+      await proxy.close();
+    }
+  });
+
   it("a storage account that hangs: a new user's request ends with 503 within REQUEST_DEADLINE_MS plus a small margin", async () => {
     const proxy: StorageProxy = await startStorageProxy(env.azurite.connectionString);
     const extra: TokenApiInstance = await tokenApiInstance({
