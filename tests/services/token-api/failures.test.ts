@@ -46,8 +46,10 @@ describe("upstream failures", () => {
 
   it("a createUser slower than the deadline: 503 in time, then the identity ACS created is mapped, never orphaned", async () => {
     await env.fault({ operation: "createUser", delayMs: 4000, count: 1 });
-    const before = (await env.identities()).length;
-    const jwt = await newUser();
+    const idsBefore = new Set((await env.identities()).map((identity) => identity.id));
+    const createCallsBefore = await env.upstreamCalls("CreateIdentity");
+    const sub = `failure-user-${++users}`;
+    const jwt = await env.oidc.mintToken(sub);
     const started = Date.now();
     const response = await env.call("POST", "/api/token", { jwt });
     expect(Date.now() - started).toBeLessThan(2500 + 400);
@@ -57,9 +59,12 @@ describe("upstream failures", () => {
     // The retry joins the creation still running (it ends 4 s after the first request) instead of starting another.
     const after = await env.call("POST", "/api/token", { jwt });
     expect(after.status).toBe(200);
-    const created = (await env.identities()).slice(before);
-    expect(created).toEqual([{ id: after.body.acsUserId, deleted: false }]);
-    expect(await env.upstreamCalls("CreateIdentity")).toBe(before + 1);
+    // The row holds the identity the caller was answered with; it is the one identity this test created, and live.
+    const mapped = await env.mappedIdentity(sub);
+    expect(mapped).toBe(after.body.acsUserId);
+    const created = (await env.identities()).filter((identity) => !idsBefore.has(identity.id));
+    expect(created).toEqual([{ id: mapped, deleted: false }]);
+    expect((await env.upstreamCalls("CreateIdentity")) - createCallsBefore).toBe(1);
   });
 
   it("answers 503 for a dropped connection after retries", async () => {
