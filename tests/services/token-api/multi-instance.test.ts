@@ -105,6 +105,47 @@ describe("state shared by two instances", () => {
 });
 
 describe("partial failures", () => {
+  it("a createUser slower than the deadline on instance 0, the retry on instance 1: one mapped identity, the loser deleted", async () => {
+    // Short deadlines, so the slow createUser (3 s) outlives the first request (1.5 s) without a long test.
+    const fast = { ...env.tokenApi.env, REQUEST_DEADLINE_MS: "1500" };
+    const a: TokenApiInstance = await tokenApiInstance({ id: "local-slow-a", env: fast });
+    const b: TokenApiInstance = await tokenApiInstance({ id: "local-slow-b", env: fast });
+    try {
+      await Promise.all([a.start(), b.start()]);
+      const sub = `multi-slow-${++users}-${Date.now()}`;
+      const jwt = await env.oidc.mintToken(sub);
+      const ask = async (instance: TokenApiInstance) => {
+        const response = await fetch(`${instance.url}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } });
+        return { status: response.status, body: (await response.json()) as { acsUserId?: string; token?: string; error?: { code: string } } };
+      };
+      const idsBefore = new Set((await env.identities()).map((identity) => identity.id));
+      const createCallsBefore = await env.upstreamCalls("CreateIdentity");
+      await env.fault({ operation: "createUser", delayMs: 3000, count: 1 });
+      const started = Date.now();
+      const first = await ask(a);
+      expect(first.status).toBe(503);
+      expect(first.body.error?.code).toBe("acs_unavailable");
+      expect(Date.now() - started).toBeLessThan(1500 + 300);
+      // The retry lands on the other instance, which knows nothing of the creation still running on instance 0.
+      const retry = await ask(b);
+      expect(retry.status).toBe(200);
+      // Let instance 0's creation end (3 s after the first request) and lose the conditional insert.
+      await sleep(Math.max(0, started + 3000 + 750 - Date.now()));
+      const mapped = await env.mappedIdentity(sub);
+      expect(mapped).toBe(retry.body.acsUserId);
+      const created = (await env.identities()).filter((identity) => !idsBefore.has(identity.id));
+      expect((await env.upstreamCalls("CreateIdentity")) - createCallsBefore).toBe(2);
+      expect(created.length).toBe(2);
+      expect(created.filter((identity) => !identity.deleted)).toEqual([{ id: mapped, deleted: false }]);
+      // Instance 0 now serves the mapped identity too, and its token works.
+      const onA = await ask(a);
+      expect(onA.body.acsUserId).toBe(mapped);
+      expect(await chatAccepts(onA.body.token!)).toBe(true);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
   it("an insert that commits but whose answer is lost keeps the identity it mapped", async () => {
     const proxy: StorageProxy = await startStorageProxy(env.azurite.connectionString);
     const extra: TokenApiInstance = await tokenApiInstance({ id: "local-proxied", env: { ...env.tokenApi.env, MAPPING_TABLE_CONNECTION_STRING: proxy.connectionString } });
