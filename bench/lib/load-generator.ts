@@ -17,14 +17,17 @@ export type FromChild =
   | { type: "mark"; responses: number }
   | {
       type: "done";
+      /** Requests written to a connection; every one ends as a status, an error or a timeout (the stop drains). */
+      sent: number;
       statusCounts: Record<string, number>;
+      /** Connection errors and timeouts (autocannon counts a timeout as an error too). */
       errors: number;
       timeouts: number;
       latencyP99Ms: number;
       newSent: number;
       returningSent: number;
-      /** Each distinct ACS token handed out, with when the earliest request that got it was sent (epoch ms). */
-      tokens: Array<{ token: string; requestedAt: number }>;
+      /** Each distinct ACS token handed out, with when its latest answer arrived (epoch ms). */
+      tokens: Array<{ token: string; answeredAt: number }>;
     };
 
 function send(message: FromChild, then?: () => void): void {
@@ -34,11 +37,14 @@ function send(message: FromChild, then?: () => void): void {
 
 function start(plan: LoadPlan): void {
   let sent = 0;
+  let written = 0;
   let newSent = 0;
   let returningSent = 0;
   let responses = 0;
   const statusCounts: Record<string, number> = {};
   const tokens = new Map<string, number>();
+  const clients: autocannon.Client[] = [];
+  let draining: NodeJS.Timeout | undefined;
   const instance = autocannon(
     {
       url: plan.url,
@@ -46,13 +52,16 @@ function start(plan: LoadPlan): void {
       overallRate: plan.rate,
       duration: plan.maxDurationSeconds,
       timeout: 10,
+      setupClient: (client) => {
+        clients.push(client);
+        // Emitted right before each write (autocannon 8 lib/httpClient.js _doRequest), the first one included.
+        (client as NodeJS.EventEmitter).on("request", () => written++);
+      },
       requests: [
         {
           method: "POST",
           path: "/api/token",
-          setupRequest: (request, context) => {
-            // One request at a time per connection: the response that follows belongs to this send.
-            (context as { sentAt?: number }).sentAt = Date.now();
+          setupRequest: (request) => {
             const isNew = sent++ % plan.newUserEvery === 0 && newSent < plan.newTokens.length;
             const token = isNew ? plan.newTokens[newSent++] : plan.returningTokens[returningSent++ % plan.returningTokens.length];
             return {
@@ -61,12 +70,11 @@ function start(plan: LoadPlan): void {
               body: "{}",
             };
           },
-          onResponse: (status, body, context) => {
+          onResponse: (status, body) => {
             if (status !== 200) return;
             try {
               const token = (JSON.parse(body) as { token?: string }).token;
-              const sentAt = (context as { sentAt?: number }).sentAt ?? Date.now();
-              if (token && !(tokens.get(token)! <= sentAt)) tokens.set(token, sentAt);
+              if (token) tokens.set(token, Date.now());
             } catch {
               // counted by its status; a 200 without JSON fails the token check in the parent
             }
@@ -76,15 +84,17 @@ function start(plan: LoadPlan): void {
     },
     (error, result) => {
       if (error) throw error;
+      clearTimeout(draining);
       send({
         type: "done",
+        sent: written,
         statusCounts,
         errors: result.errors,
         timeouts: result.timeouts,
         latencyP99Ms: result.latency.p99,
         newSent,
         returningSent,
-        tokens: [...tokens].map(([token, requestedAt]) => ({ token, requestedAt })),
+        tokens: [...tokens].map(([token, answeredAt]) => ({ token, answeredAt })),
       }, () => process.disconnect?.());
     },
   );
@@ -94,7 +104,17 @@ function start(plan: LoadPlan): void {
   });
   process.on("message", (message: ToChild) => {
     if (message.type === "mark") send({ type: "mark", responses });
-    if (message.type === "stop") instance.stop();
+    if (message.type === "stop") {
+      // Drain instead of cutting connections: autocannon's stop() drops the request each connection has in
+      // flight, uncounted. Capping every connection at the requests it has made (the per-connection cap behind
+      // `maxConnectionRequests`, lib/httpClient.js `responseMax`) lets each record its last answer, error or
+      // timeout, then close; autocannon finishes once all have. Past twice the request timeout, stop anyway.
+      for (const client of clients as Array<autocannon.Client & { reqsMade: number; responseMax: number; destroy(): void }>) {
+        if (client.reqsMade === 0) client.destroy();
+        else client.responseMax = client.reqsMade;
+      }
+      draining = setTimeout(() => instance.stop(), 20_000);
+    }
   });
   send({ type: "started" });
 }

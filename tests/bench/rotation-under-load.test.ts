@@ -22,9 +22,13 @@ describe("rotation under load", () => {
     expect(figures.failures).toBe(0);
     expect(figures.errors).toBe(0);
     expect(figures.timeouts).toBe(0);
+    // The stop drains: every request written (each built by the generator for a new or a returning user) is counted.
+    expect(figures.unanswered).toBe(0);
+    expect(figures.requests).toBe(figures.newUserRequests + figures.returningUserRequests);
     expect(figures.oldKeyRejected).toBe(true);
     expect(figures.instances).toBe(2);
-    // Returning users' cached tokens were handed out after the regeneration too: each must be a new-key token.
+    // Every token answered after the regeneration began (cached ones of returning users, and answers to requests
+    // sent before it) must be a new-key token.
     expect(figures.tokensAfterRegeneration).toBeGreaterThan(0);
     expect(figures.tokensRejectedByAcs).toBe(0);
     expect(figures.rotation.audit.find((r) => r.step === "wait-for-token-api" && r.outcome === "succeeded")?.message).toBe(

@@ -99,6 +99,9 @@ const spec: CommandSpec<typeof options> = {
         2,
       ),
     );
+    if (env.oidc.previousIssuer) {
+      process.stderr.write(`warning: the OIDC issuer's port from the last start (${env.oidc.previousIssuer}) is taken; it now runs at ${env.oidc.issuer}, so users mapped before get new ACS identities\n`);
+    }
     process.stderr.write(`ready; token API logs in ${logFile}; Ctrl-C to stop\n`);
     process.stdout.write(`${JSON.stringify(summary)}\n`);
 

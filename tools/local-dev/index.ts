@@ -44,7 +44,7 @@ export interface LocalEnvironment {
   /** Each token API process, addressable on its own (like an App Service instance via ARRAffinity). */
   instances: TokenApiInstance[];
   emulator: EmulatorHandle;
-  oidc: Pick<OidcIssuer, "issuer" | "audience" | "jwksUri" | "publicJwk" | "jwksFetches" | "mintToken" | "setAvailable"> & { keyFile: string };
+  oidc: Pick<OidcIssuer, "issuer" | "previousIssuer" | "audience" | "jwksUri" | "publicJwk" | "jwksFetches" | "mintToken" | "setAvailable"> & { keyFile: string };
   azurite: { connectionString: string; stop(): Promise<void>; start(): Promise<void> };
   /** All instances at once. */
   tokenApi: { stop(): Promise<void>; start(): Promise<void>; env: Record<string, string> };
@@ -74,7 +74,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     });
     cleanup.push(() => emulator.close());
     const keyFile = join(dataDir, "oidc-signing-key.json");
-    const oidc = await startOidcIssuer({ keyFile });
+    // The issuer URL (with its port) is half of every mapping key: keep it across restarts of this data dir.
+    const oidc = await startOidcIssuer({ keyFile, portFile: join(dataDir, "oidc-issuer-port") });
     cleanup.push(() => oidc.close());
 
     const mode = options.acsAuthMode ?? "key-vault";
@@ -126,6 +127,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       emulator,
       oidc: {
         issuer: oidc.issuer,
+        previousIssuer: oidc.previousIssuer,
         audience: oidc.audience,
         jwksUri: oidc.jwksUri,
         publicJwk: oidc.publicJwk,

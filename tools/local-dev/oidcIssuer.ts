@@ -28,6 +28,8 @@ export interface MintOptions {
 
 export interface OidcIssuer {
   issuer: string;
+  /** Set when the port saved in `portFile` was taken: the issuer URL it could not keep. */
+  previousIssuer?: string;
   audience: string;
   jwksUri: string;
   kid: string;
@@ -78,8 +80,38 @@ export async function mintLocalToken(
   return new SignJWT(payload).setProtectedHeader({ alg, kid: options.kid ?? key.kid, typ: "JWT" }).sign(signingKey);
 }
 
-/** Starts the issuer on 127.0.0.1 (port 0 = any free one). */
-export async function startOidcIssuer(options: { port?: number; audience?: string; keyFile?: string } = {}): Promise<OidcIssuer> {
+/** The port saved in `portFile` by an earlier start, if the file holds one. */
+function savedPort(portFile: string | undefined): number | undefined {
+  if (!portFile || !existsSync(portFile)) return undefined;
+  const port = Number(readFileSync(portFile, "utf8").trim());
+  return Number.isInteger(port) && port > 0 && port <= 65535 ? port : undefined;
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const failed = (error: Error) => reject(error);
+    server.once("error", failed);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", failed);
+      resolve();
+    });
+  });
+}
+
+export interface OidcIssuerOptions {
+  /** Fixed port (0 / unset = the one in `portFile`, else any free one). */
+  port?: number;
+  audience?: string;
+  keyFile?: string;
+  /**
+   * Where the port is kept between starts. The token API keys a user's mapping on issuer URL + `sub`, and the
+   * URL holds the port: a new port on every start would leave every stored mapping unreachable.
+   */
+  portFile?: string;
+}
+
+/** Starts the issuer on 127.0.0.1. */
+export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<OidcIssuer> {
   const key = await loadOrCreateSigningKey(options.keyFile);
   const audience = options.audience ?? LOCAL_AUDIENCE;
   let fetches = 0;
@@ -101,13 +133,25 @@ export async function startOidcIssuer(options: { port?: number; audience?: strin
       res.end(JSON.stringify({ error: "not_found" }));
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const saved = options.port ? undefined : savedPort(options.portFile);
+  let previousIssuer: string | undefined;
+  if (saved === undefined) await listen(server, options.port ?? 0);
+  else {
+    try {
+      await listen(server, saved);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+      // Taken by another process: run on a new port and say so (the caller warns that mappings start over).
+      previousIssuer = `http://127.0.0.1:${saved}`;
+      await listen(server, 0);
+    }
+  }
+  const port = (server.address() as AddressInfo).port;
+  if (options.portFile) writeFileSync(options.portFile, `${port}\n`);
+  issuer = `http://127.0.0.1:${port}`;
   return {
     issuer,
+    previousIssuer,
     audience,
     jwksUri: `${issuer}/jwks`,
     kid: key.kid,

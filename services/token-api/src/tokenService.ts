@@ -141,16 +141,10 @@ export class TokenService {
     await this.acs.assertFresh();
     const cached = this.cache.get(key, scopes, lifetimeMinutes * 60_000 + 60_000);
     if (cached && cached.secretVersion === this.acs.status().secretVersion) {
-      let record: MappingRecord | undefined;
-      try {
-        ({ record } = await this.row(caller, deadline));
-      } catch (error) {
-        // The store is unreachable, so no instance can answer a revoke or an erase either (revoke reads the row
-        // before revoking, erase marks it first): the cached token stays good. Only a store that one instance
-        // reaches and another does not would break the bound; both use the same account endpoint.
-        if (!(error instanceof ServiceUnavailableError)) throw error;
-        record = { ...cached, erasing: false, etag: "" };
-      }
+      // Fail closed: row() answers from its last successful read only while that read is younger than the
+      // bound; past it, a read that fails (this instance's store path timing out or throttled, while another
+      // instance may have answered a revoke or an erase) is a 503 `mapping_store_unavailable`, never this token.
+      const { record } = await this.row(caller, deadline);
       if (record && !record.erasing && record.acsUserId === cached.acsUserId && record.generation === cached.generation) {
         this.metrics.cacheHit();
         this.metrics.tokenIssued(scopes.join(","));

@@ -1,5 +1,6 @@
 // Failures injected in the emulator and in storage map to 429/503 with Retry-After, never 500, and the API recovers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REVOCATION_BOUND_MS } from "../../../services/token-api/src/settings";
 import { startTestEnvironment, type TestEnvironment } from "./helpers";
 
 let env: TestEnvironment;
@@ -11,6 +12,7 @@ afterAll(async () => env?.stop());
 /** /readyz caches its checks for 2 s (READINESS_CACHE_MS in services/token-api/src/app.ts): a change shows within it. */
 const readinessPoll = { timeout: 5000, interval: 100 };
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let users = 0;
 const newUser = () => env.oidc.mintToken(`failure-user-${++users}`);
 
@@ -44,8 +46,10 @@ describe("upstream failures", () => {
 
   it("a createUser slower than the deadline: 503 in time, then the identity ACS created is mapped, never orphaned", async () => {
     await env.fault({ operation: "createUser", delayMs: 4000, count: 1 });
-    const before = (await env.identities()).length;
-    const jwt = await newUser();
+    const idsBefore = new Set((await env.identities()).map((identity) => identity.id));
+    const createCallsBefore = await env.upstreamCalls("CreateIdentity");
+    const sub = `failure-user-${++users}`;
+    const jwt = await env.oidc.mintToken(sub);
     const started = Date.now();
     const response = await env.call("POST", "/api/token", { jwt });
     expect(Date.now() - started).toBeLessThan(2500 + 400);
@@ -55,9 +59,12 @@ describe("upstream failures", () => {
     // The retry joins the creation still running (it ends 4 s after the first request) instead of starting another.
     const after = await env.call("POST", "/api/token", { jwt });
     expect(after.status).toBe(200);
-    const created = (await env.identities()).slice(before);
-    expect(created).toEqual([{ id: after.body.acsUserId, deleted: false }]);
-    expect(await env.upstreamCalls("CreateIdentity")).toBe(before + 1);
+    // The row holds the identity the caller was answered with; it is the one identity this test created, and live.
+    const mapped = await env.mappedIdentity(sub);
+    expect(mapped).toBe(after.body.acsUserId);
+    const created = (await env.identities()).filter((identity) => !idsBefore.has(identity.id));
+    expect(created).toEqual([{ id: mapped, deleted: false }]);
+    expect((await env.upstreamCalls("CreateIdentity")) - createCallsBefore).toBe(1);
   });
 
   it("answers 503 for a dropped connection after retries", async () => {
@@ -76,6 +83,7 @@ describe("mapping store failures", () => {
     const cachedUser = await env.oidc.mintToken("cached-before-outage");
     const cached = await env.call("POST", "/api/token", { jwt: cachedUser });
     expect(cached.status).toBe(200);
+    const cachedAt = Date.now();
 
     await env.azurite.stop();
     try {
@@ -83,8 +91,12 @@ describe("mapping store failures", () => {
       expect(response.status).toBe(503);
       expect(response.headers.get("retry-after")).toBe("5");
       expect(response.body).toEqual({ error: { code: "mapping_store_unavailable", message: "The identity mapping store is unavailable; retry later." } });
-      // A cached token still needs no storage.
-      expect((await env.call("POST", "/api/token", { jwt: cachedUser })).body).toEqual(cached.body);
+      // Fail closed: once its last row read is older than the bound, a cached token is not served without one.
+      await sleep(Math.max(0, cachedAt + REVOCATION_BOUND_MS + 100 - Date.now()));
+      const cachedAgain = await env.call("POST", "/api/token", { jwt: cachedUser });
+      expect(cachedAgain.status).toBe(503);
+      expect(cachedAgain.headers.get("retry-after")).toBe("5");
+      expect(cachedAgain.body).toEqual({ error: { code: "mapping_store_unavailable", message: "The identity mapping store is unavailable; retry later." } });
       expect((await env.call("DELETE", "/api/me", { jwt: cachedUser })).status).toBe(503);
       // /readyz caches its checks for 2 s: poll until the cached answer expires instead of sleeping past it.
       await expect

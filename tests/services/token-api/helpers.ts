@@ -1,5 +1,8 @@
 // Shared test fixtures: a real local environment (Azurite, emulator, OIDC issuer, token API) with captured log lines.
 import { Writable } from "node:stream";
+import { TableClient } from "@azure/data-tables";
+import { mappingKeys } from "../../../services/token-api/src/mappingStore";
+import { TOKEN_API_DEFAULTS } from "../../../services/token-api/src/settings";
 import { startLocalEnvironment, type LocalEnvironment, type LocalEnvironmentOptions } from "../../../tools/local-dev/index";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
@@ -14,6 +17,8 @@ export interface TestEnvironment extends LocalEnvironment {
     options?: { jwt?: string; body?: unknown; headers?: Record<string, string>; instance?: number },
   ): Promise<{ status: number; headers: Headers; body: JsonBody; text: string }>;
   identities(): Promise<Array<{ id: string; deleted: boolean }>>;
+  /** The ACS identity the mapping table holds for `sub` of the local issuer (read from Azurite), if any. */
+  mappedIdentity(sub: string): Promise<string | undefined>;
   /** Identity calls the emulator answered with anything but success (faults included), as ACS's logs count them. */
   upstreamErrors(): Promise<number>;
   /** Identity calls the emulator received, by operation name (`CreateIdentity`, `IssueAccessToken`, ...). */
@@ -66,6 +71,16 @@ export async function startTestEnvironment(options: LocalEnvironmentOptions = {}
     upstreamErrors: async () => (await authRows()).filter((row) => row.ResultType !== "Succeeded").length,
     upstreamCalls: async (operationName) => (await authRows()).filter((row) => row.OperationName === operationName).length,
     call,
+    mappedIdentity: async (sub) => {
+      const table = TableClient.fromConnectionString(env.azurite.connectionString, TOKEN_API_DEFAULTS.mappingTableName, { allowInsecureConnection: true });
+      const { partitionKey, rowKey } = mappingKeys({ issuer: env.oidc.issuer, subject: sub });
+      try {
+        return (await table.getEntity<{ acsUserId: string }>(partitionKey, rowKey)).acsUserId;
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+        throw error;
+      }
+    },
     identities: async () => ((await (await fetch(`${env.emulator.adminUrl}/identities`)).json()) as { identities: Array<{ id: string; deleted: boolean }> }).identities,
     fault: async (spec) => {
       const response = await fetch(`${env.emulator.adminUrl}/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(spec) });

@@ -105,6 +105,47 @@ describe("state shared by two instances", () => {
 });
 
 describe("partial failures", () => {
+  it("a createUser slower than the deadline on instance 0, the retry on instance 1: one mapped identity, the loser deleted", async () => {
+    // Short deadlines, so the slow createUser (3 s) outlives the first request (1.5 s) without a long test.
+    const fast = { ...env.tokenApi.env, REQUEST_DEADLINE_MS: "1500" };
+    const a: TokenApiInstance = await tokenApiInstance({ id: "local-slow-a", env: fast });
+    const b: TokenApiInstance = await tokenApiInstance({ id: "local-slow-b", env: fast });
+    try {
+      await Promise.all([a.start(), b.start()]);
+      const sub = `multi-slow-${++users}-${Date.now()}`;
+      const jwt = await env.oidc.mintToken(sub);
+      const ask = async (instance: TokenApiInstance) => {
+        const response = await fetch(`${instance.url}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } });
+        return { status: response.status, body: (await response.json()) as { acsUserId?: string; token?: string; error?: { code: string } } };
+      };
+      const idsBefore = new Set((await env.identities()).map((identity) => identity.id));
+      const createCallsBefore = await env.upstreamCalls("CreateIdentity");
+      await env.fault({ operation: "createUser", delayMs: 3000, count: 1 });
+      const started = Date.now();
+      const first = await ask(a);
+      expect(first.status).toBe(503);
+      expect(first.body.error?.code).toBe("acs_unavailable");
+      expect(Date.now() - started).toBeLessThan(1500 + 300);
+      // The retry lands on the other instance, which knows nothing of the creation still running on instance 0.
+      const retry = await ask(b);
+      expect(retry.status).toBe(200);
+      // Let instance 0's creation end (3 s after the first request) and lose the conditional insert.
+      await sleep(Math.max(0, started + 3000 + 750 - Date.now()));
+      const mapped = await env.mappedIdentity(sub);
+      expect(mapped).toBe(retry.body.acsUserId);
+      const created = (await env.identities()).filter((identity) => !idsBefore.has(identity.id));
+      expect((await env.upstreamCalls("CreateIdentity")) - createCallsBefore).toBe(2);
+      expect(created.length).toBe(2);
+      expect(created.filter((identity) => !identity.deleted)).toEqual([{ id: mapped, deleted: false }]);
+      // Instance 0 now serves the mapped identity too, and its token works.
+      const onA = await ask(a);
+      expect(onA.body.acsUserId).toBe(mapped);
+      expect(await chatAccepts(onA.body.token!)).toBe(true);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
   it("an insert that commits but whose answer is lost keeps the identity it mapped", async () => {
     const proxy: StorageProxy = await startStorageProxy(env.azurite.connectionString);
     const extra: TokenApiInstance = await tokenApiInstance({ id: "local-proxied", env: { ...env.tokenApi.env, MAPPING_TABLE_CONNECTION_STRING: proxy.connectionString } });
@@ -123,6 +164,45 @@ describe("partial failures", () => {
       expect(await chatAccepts(elsewhere.body.token)).toBe(true);
     } finally {
       await extra.stop();
+      await proxy.close();
+    }
+  });
+
+  it("one instance that cannot read the store after another answered a revoke: 503, never the revoked token", async () => {
+    const proxy: StorageProxy = await startStorageProxy(env.azurite.connectionString);
+    const b: TokenApiInstance = await tokenApiInstance({
+      id: "local-cut-off",
+      env: { ...env.tokenApi.env, MAPPING_TABLE_CONNECTION_STRING: proxy.connectionString, REQUEST_DEADLINE_MS: "1500" },
+    });
+    try {
+      await b.start();
+      const jwt = await newUser();
+      const onB = async () => {
+        const response = await fetch(`${b.url}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } });
+        return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as { token?: string; error?: { code: string } } };
+      };
+      const first = await onB();
+      expect(first.status).toBe(200);
+      expect((await onB()).body.token).toBe(first.body.token); // cached on B
+      expect((await env.call("POST", "/api/token/revoke", { jwt, instance: 0 })).status).toBe(204);
+      expect(await chatAccepts(first.body.token!)).toBe(false);
+      // B's last row read is now older than the bound, and only B's path to the store hangs.
+      await sleep(REVOCATION_BOUND_MS + 200);
+      proxy.delayAnswers(20_000);
+      const cutOff = await onB();
+      expect(cutOff).toEqual({
+        status: 503,
+        retryAfter: "5",
+        body: { error: { code: "mapping_store_unavailable", message: "The identity mapping store is unavailable; retry later." } },
+      });
+      proxy.delayAnswers(0);
+      const recovered = await onB();
+      expect(recovered.status).toBe(200);
+      expect(recovered.body.token).not.toBe(first.body.token);
+      expect(await chatAccepts(recovered.body.token!)).toBe(true);
+    } finally {
+      proxy.delayAnswers(0);
+      await b.stop();
       await proxy.close();
     }
   });
