@@ -72,7 +72,9 @@ async function renderer(format: Format): Promise<(report: PlanReport) => string>
 /** A mistake in a file the user gave (stack config, policy config, baseline, output path): one line, exit 2. */
 const INPUT_ERRORS = new Set(["StackConfigError", "ConfigError", "ConfigFileError", "PolicyConfigError", "BaselineError", "UsageError"]);
 
-/** Fails before the (one-second) evaluation when a file cannot be written: a missing directory, a directory, no access. */
+/** Fails before the (one-second) evaluation when a file cannot be written: a missing directory, a directory, no access,
+ *  or a file system that refuses new files (e.g. /proc, where root passes every access check but nothing can be
+ *  created), so a bad path gives the one error line and no plan on stdout. */
 function checkWritable(flag: string, file: string): void {
   const dir = path.dirname(file);
   let stat: fs.Stats | undefined;
@@ -88,6 +90,15 @@ function checkWritable(flag: string, file: string): void {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new UsageError(`--${flag} ${file}: cannot write there (${code === "ENOENT" ? "no such directory" : code})`);
+  }
+  // access(2) answers for permissions only: open the file as the write will (without truncating an existing one;
+  // a probe file is removed again).
+  try {
+    fs.closeSync(fs.openSync(file, stat ? "r+" : "wx"));
+    if (!stat) fs.unlinkSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new UsageError(`--${flag} ${file}: cannot write there (${code === "ENOENT" ? "cannot create files in this directory" : code})`);
   }
 }
 
@@ -166,6 +177,11 @@ async function plan(values: Values, format: Format, stack: string, cwd: string, 
     failOnReplace: values["fail-on-replace"] === true,
   });
   const body = `${(await renderer(format))(report)}\n`;
+  // The export first: if it cannot be written after all, the one error line is all the run prints.
+  if (values.export !== undefined) {
+    const { toDeployment } = await import("./formats/deployment");
+    writeFile("export", path.resolve(cwd, values.export), `${JSON.stringify(toDeployment(evaluated), null, 2)}\n`);
+  }
   if (outputFile !== undefined) {
     writeFile("output", outputFile, body);
     process.stderr.write(`wrote the ${format} plan of ${stack} to ${displayPath(outputFile)}\n`);
@@ -173,10 +189,6 @@ async function plan(values: Values, format: Format, stack: string, cwd: string, 
     process.stdout.write(body);
   }
   if (format !== "text") for (const n of [...report.notices, ...report.policy.warnings]) process.stderr.write(`note: ${n}\n`);
-  if (values.export !== undefined) {
-    const { toDeployment } = await import("./formats/deployment");
-    writeFile("export", path.resolve(cwd, values.export), `${JSON.stringify(toDeployment(evaluated), null, 2)}\n`);
-  }
   return report.exitCode;
 }
 
