@@ -11,7 +11,7 @@ import type { PlannedResource, PlanResult } from "../types";
 export interface PlanReport {
   plan: PlanResult;
   policy: PolicyRunResult;
-  /** The pack's policies and their reconciled config (levels and knobs). */
+  /** The pack's policies then the plan's own rules (tools/plan/plan-rules.ts), and the pack's reconciled config. */
   policies: Policies;
   config: ResolvedPackConfig;
   pack: { name: string; version: string };
