@@ -20,7 +20,9 @@ shows what \`pulumi up\` would change compared with a baseline.
   --stack <name>            stack to evaluate, e.g. dev or prod (required)
   --compare <file>          baseline: an earlier plan (--format json, e.g. main's CI artifact) or a
                             \`pulumi stack export\`; each resource becomes create, update, replace, delete or
-                            same, with its changed inputs. Without it every resource is a create.
+                            same, with its changed inputs (and those ignoreChanges drops, as ignored).
+                            Rules that need the deployed state run too: a customer domain this deployment
+                            creates and links fails the plan. Without it every resource is a create.
   --fail-on-replace         exit 1 when a stateful or protected resource (ACS, Email service and domains, Key
                             Vault, the mapping table's storage account, the workspace) would be replaced or deleted
   --config-file <path>      evaluate this stack config file instead of Pulumi.<name>.yaml
