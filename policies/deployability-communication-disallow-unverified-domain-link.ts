@@ -7,7 +7,8 @@ import { UnknownValueError, type PolicyResource, type StackValidationPolicy } fr
 import { T } from "./lib";
 import { EMAIL_DOMAIN_VERIFIED_TAG, SOURCES } from "./deployability-facts";
 
-const CUSTOMER_MANAGED = ["CustomerManaged", "CustomerManagedInExchangeOnline"];
+/** The `domainManagement` values of domains the customer verifies (Azure-managed ones come verified). */
+export const CUSTOMER_MANAGED_DOMAINS: readonly string[] = ["CustomerManaged", "CustomerManagedInExchangeOnline"];
 
 /** The linkedDomains entries of an ACS resource; `undefined` marks an entry whose id is not known yet. */
 function linkedDomainIds(acs: PolicyResource): Array<string | undefined> {
@@ -37,7 +38,7 @@ export const deployabilityCommunicationDisallowUnverifiedDomainLink: StackValida
     "domain (`npm run verify-domain`), then set `verified: true` and run `pulumi up` again.",
   validateStack: (args, reportViolation) => {
     const domains = args.resources.filter((r) => r.type === T.emailDomain);
-    const customer = (d: PolicyResource) => CUSTOMER_MANAGED.includes(d.props.domainManagement);
+    const customer = (d: PolicyResource) => CUSTOMER_MANAGED_DOMAINS.includes(d.props.domainManagement);
     for (const acs of args.resources.filter((r) => r.type === T.communicationService)) {
       const problems: string[] = [];
       const ids = linkedDomainIds(acs);

@@ -161,6 +161,7 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     subscriptionId: clientConfig.subscriptionId,
     tokenApi: config.tokenApi,
     acsEndpoint: acs.endpoint,
+    acsResourceId: acs.id,
     keyVault: { id: secretStore.id, name: secretStore.name, uri: secretStore.vaultUri },
     acsSecretName: secretStore.secretName,
     appInsightsConnectionString: observability.appInsightsConnectionString,

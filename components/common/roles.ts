@@ -23,6 +23,17 @@ export const BUILT_IN_ROLES = {
   storageQueueDataMessageSender: "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a",
   /** Azure Service Bus Data Sender: send messages to a queue or topic. */
   serviceBusDataSender: "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
+  /**
+   * Communication and Email Service Owner: all operations of a Communication Services resource, which is what an
+   * Entra-authenticated caller of the identity API (create identities, issue tokens) needs on it. Learn names it
+   * as the built-in role that "gives access to all Communication and Email service operations" on the resource
+   * (https://learn.microsoft.com/azure/communication-services/quickstarts/email/send-email-smtp/smtp-authentication);
+   * the Entra quickstart uses Contributor, which reaches every resource type
+   * (https://learn.microsoft.com/azure/communication-services/quickstarts/identity/service-principal). No narrower
+   * built-in role exists; granted only on the one ACS resource. GUID as the role definition publishes it (Azure
+   * built-in roles, https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+   */
+  communicationAndEmailServiceOwner: "09976791-48a7-449e-bb21-39d1a415f350",
 } as const;
 
 /** Code name of a role in BUILT_IN_ROLES. */

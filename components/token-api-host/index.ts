@@ -56,6 +56,8 @@ export interface TokenApiHostArgs extends AzureComponentArgs, DiagnosticsArg {
   tokenApi: TokenApiSection;
   /** `https://HOST/` of the Communication Services resource. */
   acsEndpoint: pulumi.Input<string>;
+  /** ARM id of the Communication Services resource: in managed-identity mode the app's identity gets its role there. */
+  acsResourceId: pulumi.Input<string>;
   /** The vault holding the ACS connection string (the app reads it; Key Vault references resolve through it). */
   keyVault: { id: pulumi.Input<string>; name: pulumi.Input<string>; uri: pulumi.Input<string> };
   /** Name of the ACS connection-string secret in that vault. */
@@ -216,6 +218,12 @@ export class TokenApiHost extends pulumi.ComponentResource {
       grant("keyvault-secrets", "keyVaultSecretsUser", args.keyVault.id),
       grant("mapping-table", "storageTableDataContributor", pulumi.all([dataAccount.id, table.name]).apply(([id, t]) => storageTableScope(id, t))),
       grant("package-reader", "storageBlobDataReader", pulumi.all([packageAccount.id, packageContainer.name]).apply(([id, c]) => blobContainerScope(id, c))),
+      // Managed-identity mode calls the ACS identity API with an Entra token of this identity, which ACS accepts
+      // only with a role on the resource ("Grant your managed identity access to the Communication Services
+      // resource", Learn https://learn.microsoft.com/azure/communication-services/how-tos/managed-identity); the
+      // role is in components/common/roles.ts with its sources. Before the site, like the others: the first
+      // token request must not meet a 403.
+      ...(cfg.acsAuthMode === "managed-identity" ? [grant("acs-identity", "communicationAndEmailServiceOwner", args.acsResourceId)] : []),
     ];
 
     const mappingTableEndpoint = dataAccount.primaryEndpoints.apply((e) => e.table.replace(/\/+$/, ""));

@@ -20,7 +20,9 @@ shows what \`pulumi up\` would change compared with a baseline.
   --stack <name>            stack to evaluate, e.g. dev or prod (required)
   --compare <file>          baseline: an earlier plan (--format json, e.g. main's CI artifact) or a
                             \`pulumi stack export\`; each resource becomes create, update, replace, delete or
-                            same, with its changed inputs. Without it every resource is a create.
+                            same, with its changed inputs (and those ignoreChanges drops, as ignored).
+                            Rules that need the deployed state run too: a customer domain this deployment
+                            creates and links fails the plan. Without it every resource is a create.
   --fail-on-replace         exit 1 when a stateful or protected resource (ACS, Email service and domains, Key
                             Vault, the mapping table's storage account, the workspace) would be replaced or deleted
   --config-file <path>      evaluate this stack config file instead of Pulumi.<name>.yaml
@@ -72,7 +74,9 @@ async function renderer(format: Format): Promise<(report: PlanReport) => string>
 /** A mistake in a file the user gave (stack config, policy config, baseline, output path): one line, exit 2. */
 const INPUT_ERRORS = new Set(["StackConfigError", "ConfigError", "ConfigFileError", "PolicyConfigError", "BaselineError", "UsageError"]);
 
-/** Fails before the (one-second) evaluation when a file cannot be written: a missing directory, a directory, no access. */
+/** Fails before the (one-second) evaluation when a file cannot be written: a missing directory, a directory, no access,
+ *  or a file system that refuses new files (e.g. /proc, where root passes every access check but nothing can be
+ *  created), so a bad path gives the one error line and no plan on stdout. */
 function checkWritable(flag: string, file: string): void {
   const dir = path.dirname(file);
   let stat: fs.Stats | undefined;
@@ -88,6 +92,15 @@ function checkWritable(flag: string, file: string): void {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new UsageError(`--${flag} ${file}: cannot write there (${code === "ENOENT" ? "no such directory" : code})`);
+  }
+  // access(2) answers for permissions only: open the file as the write will (without truncating an existing one;
+  // a probe file is removed again).
+  try {
+    fs.closeSync(fs.openSync(file, stat ? "r+" : "wx"));
+    if (!stat) fs.unlinkSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new UsageError(`--${flag} ${file}: cannot write there (${code === "ENOENT" ? "cannot create files in this directory" : code})`);
   }
 }
 
@@ -166,6 +179,11 @@ async function plan(values: Values, format: Format, stack: string, cwd: string, 
     failOnReplace: values["fail-on-replace"] === true,
   });
   const body = `${(await renderer(format))(report)}\n`;
+  // The export first: if it cannot be written after all, the one error line is all the run prints.
+  if (values.export !== undefined) {
+    const { toDeployment } = await import("./formats/deployment");
+    writeFile("export", path.resolve(cwd, values.export), `${JSON.stringify(toDeployment(evaluated), null, 2)}\n`);
+  }
   if (outputFile !== undefined) {
     writeFile("output", outputFile, body);
     process.stderr.write(`wrote the ${format} plan of ${stack} to ${displayPath(outputFile)}\n`);
@@ -173,10 +191,6 @@ async function plan(values: Values, format: Format, stack: string, cwd: string, 
     process.stdout.write(body);
   }
   if (format !== "text") for (const n of [...report.notices, ...report.policy.warnings]) process.stderr.write(`note: ${n}\n`);
-  if (values.export !== undefined) {
-    const { toDeployment } = await import("./formats/deployment");
-    writeFile("export", path.resolve(cwd, values.export), `${JSON.stringify(toDeployment(evaluated), null, 2)}\n`);
-  }
   return report.exitCode;
 }
 

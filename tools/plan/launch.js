@@ -14,7 +14,7 @@ const result = esbuild.buildSync({
   entryPoints: [path.join(__dirname, "cli.ts")],
   bundle: true,
   platform: "node",
-  target: "node20",
+  target: "node22",
   format: "cjs",
   packages: "external",
   outfile,

@@ -1,5 +1,6 @@
 // Turns an evaluated plan into a PlanReport: loads and reconciles the policy config (or the pack's defaults when a
-// stack has none), runs the pack, compares with a baseline, sets the exit code. Shared by the CLI, the bench and
+// stack has none), runs the pack, compares with a baseline, runs the plan's own rules (which need the baseline) and
+// sets the exit code. Shared by the CLI, the bench and
 // the tests (which call it in-process).
 import { existsSync } from "node:fs";
 import * as path from "node:path";
@@ -7,6 +8,7 @@ import { allPolicies, PACK_NAME, PACK_VERSION } from "../../policies/policies";
 import type { Baseline } from "./diff/baseline";
 import { compare } from "./diff/compare";
 import type { PlanReport } from "./formats/report";
+import { PLAN_RULES, runPlanRules } from "./plan-rules";
 import { exitCodeFor, reconcilePolicyConfig, loadPolicyConfig, runPolicies } from "./policy-runner";
 import type { PlanResult } from "./types";
 
@@ -52,12 +54,14 @@ export async function buildReport(plan: PlanResult, options: BuildReportOptions 
   const compareStarted = performance.now();
   const changes = compare(plan, options.baseline);
   const compareMs = performance.now() - compareStarted;
+  // After the pack's results, in the same shape: every format lists them and a mandatory one fails the plan.
+  policy.results.push(...runPlanRules(plan, changes));
   const policyExit = exitCodeFor(policy.results);
   const replaceFails = options.failOnReplace === true && changes.critical.length > 0;
   return {
     plan,
     policy,
-    policies: allPolicies,
+    policies: [...allPolicies, ...PLAN_RULES],
     config,
     pack: { name: PACK_NAME, version: PACK_VERSION },
     stackConfigFile: displayPath(options.stackConfigFile ?? path.join(REPO_ROOT, `Pulumi.${plan.stack}.yaml`)),

@@ -1,6 +1,6 @@
 // Renders a plan as the text tree `npm run plan` prints, like `pulumi preview`: each resource under its parent with
 // its operation against the baseline, its options in brackets, and the property diff under each changed one.
-import { allCreates, type ChangeSet, type ResourceChange } from "./diff/compare";
+import { allCreates, type ChangeSet, type PropertyDiff, type ResourceChange } from "./diff/compare";
 import { OP_SYMBOL, showValue } from "./formats/report";
 import type { PlannedResource, PlanResult, ResourceOptions } from "./types";
 
@@ -75,7 +75,8 @@ function parentOf(c: ResourceChange, known: Set<string>): string | undefined {
   return undefined;
 }
 
-/** The lines under a changed resource: why it is replaced, then `~ path: before => after` per changed input. */
+/** The lines under a changed resource: why it is replaced, `~ path: before => after` per changed input, then the
+ *  changes its ignoreChanges drops (`ignored (ignoreChanges): path before → after`). */
 export function diffLines(c: ResourceChange): string[] {
   const lines: string[] = [];
   for (const reason of c.replaceReasons) lines.push(`  replace: ${reason}`);
@@ -83,7 +84,13 @@ export function diffLines(c: ResourceChange): string[] {
     const mark = d.before === undefined ? "+" : d.after === undefined ? "-" : "~";
     lines.push(`  ${mark} ${d.path}: ${showValue(d.before)} => ${showValue(d.after)}`);
   }
+  for (const d of c.ignored) lines.push(`  ${ignoredLine(d)}`);
   return lines;
+}
+
+/** `ignored (ignoreChanges): path before → after`: a changed input `pulumi up` will not send. */
+export function ignoredLine(d: PropertyDiff, max = 120): string {
+  return `ignored (ignoreChanges): ${d.path} ${showValue(d.before, max)} → ${showValue(d.after, max)}`;
 }
 
 export type { PlannedResource };

@@ -23,6 +23,7 @@ describe("BUILT_IN_ROLES", () => {
       storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
       storageQueueDataMessageSender: "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a",
       serviceBusDataSender: "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
+      communicationAndEmailServiceOwner: "09976791-48a7-449e-bb21-39d1a415f350",
     });
     expect([...ALLOWED_ROLE_GUIDS].sort()).toEqual(Object.values(BUILT_IN_ROLES).sort());
   });

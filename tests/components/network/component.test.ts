@@ -42,6 +42,7 @@ beforeAll(async () => {
           oidc: { issuer: "https://login.microsoftonline.com/tenant/v2.0", audience: "api://acs-token" },
         }),
         acsEndpoint: "https://acs.example/",
+        acsResourceId: "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-test/providers/Microsoft.Communication/communicationServices/acs",
         keyVault: { id: vaultId, name: "kv-acs-prod-weu-abcde", uri: "https://kv-acs-prod-weu-abcde.vault.azure.net/" },
         acsSecretName: "acs-connection-string",
         packagePath: "does/not/exist/token-api.zip",

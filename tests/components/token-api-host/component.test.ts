@@ -1,6 +1,6 @@
 // Tests of TokenApiHost under the plan harness: every web-app hardening input, the exact app settings (names from
 // docs/interfaces.md, no secret in plain text), the plan, and exactly three role assignments to a user-assigned
-// identity that exist before the site does.
+// identity that exist before the site does (four in managed-identity mode: the fourth on the ACS resource).
 import { beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -16,6 +16,7 @@ import { ofType, only } from "../../support/plan";
 const naming = { app: "acs", env: "prod", region: "westeurope", suffix: "abcde" };
 const rg = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-test/providers`;
 const vaultId = `${rg}/Microsoft.KeyVault/vaults/kv-acs-prod-weu-abcde`;
+const acsId = `${rg}/Microsoft.Communication/communicationServices/acs-acs-prod-weu-abcde`;
 const cfg = tokenApiConfigSchema.parse({
   plan: { skuName: "P1v3", instanceCount: 2, zoneRedundant: true },
   corsAllowedOrigins: ["https://app.example.com", "http://localhost:5173"],
@@ -23,10 +24,12 @@ const cfg = tokenApiConfigSchema.parse({
 });
 
 let plan: PlanResult;
+/** The same host with `acsAuthMode: managed-identity`. */
+let managedIdentityPlan: PlanResult;
 let mode: string;
 
-beforeAll(async () => {
-  plan = await evaluateProgram(
+function evaluateHost(tokenApi: typeof cfg): Promise<PlanResult> {
+  return evaluateProgram(
     () => {
       mode = detectEngineMode();
       const host = new TokenApiHost("tokenapi", {
@@ -35,8 +38,9 @@ beforeAll(async () => {
       location: "westeurope",
       tags: { env: "prod" },
       subscriptionId: MOCK_SUBSCRIPTION_ID,
-      tokenApi: cfg,
+      tokenApi,
       acsEndpoint: "https://acs-acs-prod-weu-abcde.europe.communication.azure.com/",
+      acsResourceId: acsId,
       keyVault: { id: vaultId, name: "kv-acs-prod-weu-abcde", uri: "https://kv-acs-prod-weu-abcde.vault.azure.net/" },
       acsSecretName: "acs-connection-string",
       appInsightsConnectionString: "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://x/",
@@ -47,6 +51,12 @@ beforeAll(async () => {
     },
     { project: "acs-platform", stack: "test" },
   );
+}
+
+beforeAll(async () => {
+  // Sequential: Pulumi's runtime state is global.
+  plan = await evaluateHost(cfg);
+  managedIdentityPlan = await evaluateHost({ ...cfg, acsAuthMode: "managed-identity" });
 });
 
 describe("TokenApiHost", () => {
@@ -193,6 +203,33 @@ describe("TokenApiHost", () => {
     ]);
   });
 
+  it("in managed-identity mode also grants the identity Communication and Email Service Owner on the ACS resource, before the site", () => {
+    const identity = only(managedIdentityPlan, "azure-native:managedidentity:UserAssignedIdentity");
+    const principal = managedIdentityPlan.outputs["principalId"];
+    expect(principal).toBe(mockGuid(`uai-principal/${String(identity.inputs["resourceName"])}`));
+    const grants = ofType(managedIdentityPlan, "azure-native:authorization:RoleAssignment");
+    expect(grants.map((g) => g.name).sort()).toEqual(["tokenapi-ra-acs-identity", "tokenapi-ra-keyvault-secrets", "tokenapi-ra-mapping-table", "tokenapi-ra-package-reader"]);
+    const acs = grants.find((g) => g.name === "tokenapi-ra-acs-identity")!;
+    expect({ ...acs.inputs, roleAssignmentName: "-" }).toEqual({
+      roleAssignmentName: "-",
+      scope: acsId,
+      roleDefinitionId: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/09976791-48a7-449e-bb21-39d1a415f350`,
+      principalId: principal,
+      principalType: "ServicePrincipal",
+      description: "Token API tokenapi: communicationAndEmailServiceOwner",
+    });
+    expect(acs.dependencies).toContain(identity.urn);
+    const app = only(managedIdentityPlan, "azure-native:web:WebApp");
+    expect(app.dependencies).toContain(acs.urn);
+    const settings = (app.inputs["siteConfig"] as { appSettings: Array<{ name: string; value: string }> }).appSettings;
+    expect(settings.find((x) => x.name === "ACS_AUTH_MODE")?.value).toBe("managed-identity");
+  });
+
+  it("in key-vault mode grants nothing on ACS", () => {
+    const scopes = ofType(plan, "azure-native:authorization:RoleAssignment").map((g) => String(g.inputs["scope"]));
+    expect(scopes.filter((x) => x.includes("Microsoft.Communication"))).toEqual([]);
+  });
+
   it("keeps the mapping data account keyless and both accounts hardened", () => {
     const accounts = ofType(plan, "azure-native:storage:StorageAccount");
     const data = accounts.find((a) => a.name === "tokenapi-data");
@@ -227,6 +264,7 @@ describe("TokenApiHost", () => {
           subscriptionId: MOCK_SUBSCRIPTION_ID,
           tokenApi: cfg,
           acsEndpoint: "https://acs.example/",
+          acsResourceId: acsId,
           keyVault: { id: vaultId, name: "kv", uri: "https://kv.vault.azure.net/" },
           acsSecretName: "acs-connection-string",
           packagePath: "does/not/exist/token-api.zip",

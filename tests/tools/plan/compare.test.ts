@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import Ajv from "ajv";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBaseline, type Baseline } from "../../../tools/plan/diff/baseline";
 import type { ResourceChange } from "../../../tools/plan/diff/compare";
@@ -59,6 +60,7 @@ beforeAll(async () => {
   plans.b2 = await devWith("b2", (y) => y.replace("skuName: B1", "skuName: B2"));
   plans.germany = await devWith("germany", (y) => y.replace("acs-platform:dataLocation: Europe", "acs-platform:dataLocation: Germany"));
   plans.same = await evaluateStack({ stack: "dev" });
+  plans.retention = await devWith("retention", (y) => y.replace("softDeleteRetentionInDays: 7", "softDeleteRetentionInDays: 30"));
 }, 120_000);
 
 describe.each(["plan", "stack-export"])("against a baseline of kind %s", (kind) => {
@@ -116,6 +118,45 @@ describe.each(["plan", "stack-export"])("against a baseline of kind %s", (kind) 
     expect(changed(r)).toEqual([]);
     expect(renderText(r).split("\n")[1]).toBe("No changes: the program declares exactly what the baseline holds.");
     expect(renderMarkdown(r)).toContain("**No changes.**");
+  });
+});
+
+describe.each(["plan", "stack-export"])("a change that ignoreChanges drops, against a baseline of kind %s", (kind) => {
+  const VAULT = "acsplat-secrets-vault";
+  const ignored = [{ path: "properties.softDeleteRetentionInDays", before: 7, after: 30 }];
+
+  it("softDeleteRetentionInDays 7 → 30 is no update, but is listed under the vault as ignored", async () => {
+    const r = await report(plans.retention!, baselines[kind]!.dev);
+    expect(changed(r)).toEqual([]);
+    const vault = r.changes.changes.find((c) => c.name === VAULT)!;
+    expect([vault.op, vault.diffs, vault.ignored]).toEqual(["same", [], ignored]);
+    expect(r.changes.changes.filter((c) => c.ignored.length > 0).map((c) => c.name)).toEqual([VAULT]);
+  });
+
+  it("text, markdown and JSON show it", async () => {
+    const r = await report(plans.retention!, baselines[kind]!.dev);
+    const text = renderText(r);
+    expect(text).toContain("1 changed input ignored by ignoreChanges: pulumi up does not send it, so that config change has no effect on Azure");
+    expect(text).toMatch(new RegExp(`azure-native:keyvault:Vault  ${VAULT}  \\[ignoreChanges: properties\\.softDeleteRetentionInDays\\]\n.*ignored \\(ignoreChanges\\): properties\\.softDeleteRetentionInDays 7 → 30\n`));
+    expect(text).not.toContain("the program declares exactly what the baseline holds");
+    const md = renderMarkdown(r);
+    expect(md).toContain("#### Ignored changes");
+    expect(md).toContain(`| \`${VAULT}\` | keyvault:Vault | ignored (ignoreChanges): \`properties.softDeleteRetentionInDays\` \`7\` → \`30\` |`);
+    const json = toJson(r) as { resources: Array<{ name: string; ignored: unknown[] }> };
+    expect(json.resources.find((x) => x.name === VAULT)!.ignored).toEqual(ignored);
+    expect(json.resources.filter((x) => x.ignored.length > 0).map((x) => x.name)).toEqual([VAULT]);
+    const validate = new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(path.join(DEFAULT_PROJECT_ROOT, "tools/plan/schema/plan-output.schema.json"), "utf8")));
+    expect([validate(json), validate.errors ?? []]).toEqual([true, []]);
+    // The schema knows the field: an ignored entry without its path is refused.
+    json.resources.find((x) => x.name === VAULT)!.ignored = [{ before: 7, after: 30 }];
+    expect(validate(json)).toBe(false);
+  });
+
+  it("an unchanged config lists nothing as ignored", async () => {
+    const r = await report(plans.same!, baselines[kind]!.dev);
+    expect(r.changes.changes.filter((c) => c.ignored.length > 0)).toEqual([]);
+    expect(renderText(r)).not.toContain("ignored (ignoreChanges)");
+    expect(renderMarkdown(r)).not.toContain("Ignored changes");
   });
 });
 

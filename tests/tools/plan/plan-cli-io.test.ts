@@ -61,6 +61,9 @@ describe("bad input: one line naming the file, exit 2", () => {
     ["--output in a missing directory", () => ["--stack", "dev", "--output", path.join(tmp, "no", "such", "plan.txt")], /^error: --output \S+plan\.txt: cannot write there \(no such directory\)$/],
     ["--output naming a directory", () => ["--stack", "dev", "--output", tmp], /^error: --output \S+: is a directory; give a file path$/],
     ["--export in a missing directory", () => ["--stack", "dev", "--export", path.join(tmp, "no", "x.json")], /^error: --export \S+x\.json: cannot write there \(no such directory\)$/],
+    // root passes access(2) on /proc, yet nothing can be created there (others get EACCES): no plan printed first.
+    ["--export in a directory that refuses new files", () => ["--stack", "dev", "--export", "/proc/x.json"], /^error: --export \/proc\/x\.json: cannot write there \((cannot create files in this directory|EACCES)\)$/],
+    ["--output in a directory that refuses new files", () => ["--stack", "dev", "--output", "/proc/plan.txt"], /^error: --output \/proc\/plan\.txt: cannot write there \((cannot create files in this directory|EACCES)\)$/],
     ["a misspelled flag", () => ["--stack", "dev", "--formt", "json"], /^error: Unknown option '--formt' \(run with --help for usage\)$/],
     ["a missing baseline", () => ["--stack", "dev", "--compare", path.join(tmp, "none.json")], /^error: --compare \S+none\.json: file not found$/],
     ["a baseline of the wrong shape", () => ["--stack", "dev", "--compare", write("shape.json", '{"hello": 1}')], /^error: --compare \S+shape\.json: neither a plan .* nor a pulumi stack export /],

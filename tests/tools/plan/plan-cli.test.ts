@@ -9,6 +9,7 @@ import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
 import { allPolicies } from "../../../policies/policies";
+import { PLAN_RULES } from "../../../tools/plan/plan-rules";
 import { plan, ROOT } from "./run-plan";
 
 const out: Record<string, { code: number; stdout: string; stderr: string }> = {};
@@ -53,7 +54,7 @@ describe("output schemas", () => {
     const ok = validate(doc);
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);
-    expect(doc.runs[0].tool.driver.rules.length).toBe(allPolicies.length);
+    expect(doc.runs[0].tool.driver.rules.length).toBe(allPolicies.length + PLAN_RULES.length);
   });
   it("the JSON output masks secrets: no connection string or access key appears", () => {
     const text = out.prodJson!.stdout;

@@ -27,6 +27,8 @@ export interface ResourceChange {
   diffs: PropertyDiff[];
   /** Why a replace is a replace, e.g. `dataLocation is create-only (<source>)`. */
   replaceReasons: string[];
+  /** Changed inputs the resource's `ignoreChanges` drops: `pulumi up` sends nothing for them (secrets masked). */
+  ignored: PropertyDiff[];
   /** Losing this resource loses data or identity (see STATEFUL_TYPES), or it is protected. */
   stateful: boolean;
   protect: boolean;
@@ -137,6 +139,7 @@ export function compare(plan: PlanResult, baseline: Baseline | undefined): Chang
       op: baseline === undefined || b === undefined ? "create" : "same",
       diffs: [],
       replaceReasons: [],
+      ignored: [],
       stateful: isStateful(r, accounts),
       protect: r.options.protect === true,
     });
@@ -153,6 +156,7 @@ export function compare(plan: PlanResult, baseline: Baseline | undefined): Chang
       op: "delete",
       diffs: [],
       replaceReasons: [],
+      ignored: [],
       stateful: isStateful(r, accounts),
       protect: r.options.protect === true,
     });
@@ -180,7 +184,7 @@ function settle(
       const c = changes.get(r.urn)!;
       if (b === undefined || !r.custom) continue;
       const next = decide(r, b, fresh, producers, kind, byUrn, changes);
-      if (next.op !== c.op || next.diffs.length !== c.diffs.length || next.replaceReasons.join() !== c.replaceReasons.join()) {
+      if (next.op !== c.op || next.diffs.length !== c.diffs.length || next.ignored.length !== c.ignored.length || next.replaceReasons.join() !== c.replaceReasons.join()) {
         Object.assign(c, next);
         changed = true;
       }
@@ -197,7 +201,7 @@ function decide(
   kind: Baseline["kind"],
   byUrn: Map<string, PlannedResource>,
   changes?: Map<string, ResourceChange>,
-): Pick<ResourceChange, "op" | "diffs" | "replaceReasons"> {
+): Pick<ResourceChange, "op" | "diffs" | "replaceReasons" | "ignored"> {
   const rule = REPLACE_RULES[r.type];
   const ignore = r.options.ignoreChanges ?? [];
   const secretPaths = [...r.secretPaths, ...b.secretPaths];
@@ -236,11 +240,16 @@ function decide(
     if (prev === undefined) continue;
     diffs.push({ path: p, before: prev, after: KNOWN_AFTER_APPLY });
   }
-  const kept = diffs
-    .filter((d) => !ignore.some((i) => under(d.path, i)))
-    .map((d) => maskDiff(d, secretPaths))
-    .filter((d): d is PropertyDiff => d !== undefined)
-    .sort((x, y) => x.path.localeCompare(y.path));
+  const shown = (list: PropertyDiff[]) =>
+    list
+      .map((d) => maskDiff(d, secretPaths))
+      .filter((d): d is PropertyDiff => d !== undefined)
+      .sort((x, y) => x.path.localeCompare(y.path));
+  const isIgnored = (d: PropertyDiff) => ignore.some((i) => under(d.path, i));
+  const kept = shown(diffs.filter((d) => !isIgnored(d)));
+  // Listed, not applied: a reviewer must see that a config change (a create-only property kept by ignoreChanges)
+  // has no effect on Azure rather than find the plan silent about it.
+  const ignored = shown(diffs.filter(isIgnored));
   for (const d of kept) {
     const root = rootOf(d.path);
     const producer = d.after === KNOWN_AFTER_APPLY ? afterLeaves.get(d.path)?.find((u) => fresh.has(u)) : undefined;
@@ -261,7 +270,7 @@ function decide(
     }
   }
   const unique = [...new Set(reasons)];
-  return { op: unique.length > 0 ? "replace" : kept.length > 0 ? "update" : "same", diffs: kept, replaceReasons: unique };
+  return { op: unique.length > 0 ? "replace" : kept.length > 0 ? "update" : "same", diffs: kept, replaceReasons: unique, ignored };
 }
 
 function valueAt(root: unknown, p: string): unknown {

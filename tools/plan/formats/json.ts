@@ -42,6 +42,7 @@ export function toJson(report: PlanReport): Record<string, unknown> {
           op: x.op,
           diffs: x.diffs,
           replaceReasons: x.replaceReasons,
+          ignored: x.ignored,
           stateful: x.stateful,
         };
       }),
@@ -59,6 +60,7 @@ export function toJson(report: PlanReport): Record<string, unknown> {
         op: x.op,
         diffs: [],
         replaceReasons: [],
+        ignored: [],
         stateful: x.stateful,
       })),
     ],

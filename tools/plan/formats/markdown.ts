@@ -10,11 +10,13 @@ import {
   counts,
   failureReasons,
   groupByPolicy,
+  ignoredLine,
   noChanges,
   OP_SYMBOL,
   policyDocLink,
   showValue,
   summaryLine,
+  withIgnoredChanges,
   type PlanReport,
 } from "./report";
 
@@ -55,6 +57,8 @@ export function renderMarkdown(report: PlanReport): string {
   ];
   if (!changes.baseline) {
     lines.push(`**${changeLine(report)}** (no baseline given: every resource is shown as a create)`);
+  } else if (noChanges(report) && withIgnoredChanges(report).length > 0) {
+    lines.push(`**No changes to Azure.** Every difference from \`${changes.baseline.file}\` is in an \`ignoreChanges\` path (${changes.counts.same} resources unchanged; see "Ignored changes").`);
   } else if (noChanges(report)) {
     lines.push(`**No changes.** The program declares exactly what \`${changes.baseline.file}\` holds (${changes.counts.same} resources unchanged).`);
   } else {
@@ -79,6 +83,13 @@ export function renderMarkdown(report: PlanReport): string {
     lines.push("", "#### Changes", "", "| | Operation | Resource | Type | What changes |", "|---|---|---|---|---|");
     for (const x of [...changed].sort((a, b) => order[a.op] - order[b.op])) {
       lines.push(`| ${OP_SYMBOL[x.op]} | ${x.op} | ${code(x.name)} | ${shortType(x.type)} | ${diffCell(x) || (x.op === "create" ? "new" : x.op === "delete" ? "removed" : "")} |`);
+    }
+  }
+  const ignored = withIgnoredChanges(report);
+  if (ignored.length > 0) {
+    lines.push("", "#### Ignored changes", "", `${ignoredLine(report)}.`, "", "| Resource | Type | Ignored change |", "|---|---|---|");
+    for (const x of ignored) {
+      lines.push(`| ${code(x.name)} | ${shortType(x.type)} | ${x.ignored.map((d) => `ignored (ignoreChanges): ${code(d.path)} ${code(showValue(d.before, 60))} → ${code(showValue(d.after, 60))}`).join("<br>")} |`);
     }
   }
   lines.push("", `#### Policy results: ${c.mandatory} mandatory, ${c.advisory} advisory`, "");

@@ -11,7 +11,7 @@ import type { PlannedResource, PlanResult } from "../types";
 export interface PlanReport {
   plan: PlanResult;
   policy: PolicyRunResult;
-  /** The pack's policies and their reconciled config (levels and knobs). */
+  /** The pack's policies then the plan's own rules (tools/plan/plan-rules.ts), and the pack's reconciled config. */
   policies: Policies;
   config: ResolvedPackConfig;
   pack: { name: string; version: string };
@@ -51,6 +51,18 @@ export function changeLine(report: PlanReport): string {
 export function noChanges(report: PlanReport): boolean {
   const c = report.changes.counts;
   return report.changes.baseline !== undefined && c.create + c.update + c.replace + c.delete === 0;
+}
+
+/** Resources whose changed inputs `ignoreChanges` drops (only with a baseline), in plan order. */
+export function withIgnoredChanges(report: PlanReport): ResourceChange[] {
+  return report.changes.changes.filter((c) => c.ignored.length > 0);
+}
+
+/** `N changed input(s) ignored by ignoreChanges ...`, or undefined when there are none. */
+export function ignoredLine(report: PlanReport): string | undefined {
+  const n = withIgnoredChanges(report).reduce((sum, c) => sum + c.ignored.length, 0);
+  if (n === 0) return undefined;
+  return `${n} changed input${n === 1 ? "" : "s"} ignored by ignoreChanges: \`pulumi up\` does not send ${n === 1 ? "it" : "them"}, so ${n === 1 ? "that config change has" : "those config changes have"} no effect on Azure`;
 }
 
 /** Why the plan fails, if it does: mandatory violations and/or (with --fail-on-replace) critical replacements. */

@@ -1,13 +1,17 @@
 // The text format, for a terminal: the change summary line, stateful replacements and deletions, the resource tree
 // with operations and property diffs, the policy results grouped by policy, notices, then the verdict line.
 import { renderTree } from "../tree";
-import { byUrn, changeLine, counts, criticalLines, groupByPolicy, noChanges, summaryLine, type PlanReport } from "./report";
+import { byUrn, changeLine, counts, criticalLines, groupByPolicy, ignoredLine, noChanges, summaryLine, type PlanReport } from "./report";
 
 export function renderText(report: PlanReport): string {
   const { plan, changes } = report;
   const against = changes.baseline ? ` against ${changes.baseline.kind === "plan" ? "plan" : "stack export"} ${changes.baseline.file}` : "";
   const lines = [`Plan for ${plan.project}/${plan.stack}${against}: ${changeLine(report)}`];
-  if (noChanges(report)) lines.push("No changes: the program declares exactly what the baseline holds.");
+  const ignored = ignoredLine(report);
+  if (noChanges(report)) {
+    lines.push(ignored === undefined ? "No changes: the program declares exactly what the baseline holds." : "No changes to Azure: every difference from the baseline is in an ignoreChanges path.");
+  }
+  if (ignored !== undefined) lines.push(`${ignored.replace(/`/g, "")} (marked "ignored (ignoreChanges)" below).`);
   if (!changes.baseline) lines.push("(no --compare baseline: every resource is a create)");
   if (changes.critical.length > 0) {
     lines.push("", `WARNING: ${changes.critical.length} stateful or protected resource(s) would be replaced or deleted${report.failOnReplace ? " (--fail-on-replace: the plan fails)" : ""}:`);
