@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
+import { TOKEN_API_NODE_MAJOR } from "../policies/deployability-facts";
 import { ExitCode, UsageError, main, type CommandSpec } from "../tools/cli-kit";
 
 const HELP = `Usage: npm run bench:token-api-startup -- [--runs N] [--json]
@@ -87,7 +88,7 @@ const spec: CommandSpec<typeof options> = {
       outfile: join(bundleDir, "server.js"),
       bundle: true,
       platform: "node",
-      target: "node20",
+      target: `node${TOKEN_API_NODE_MAJOR}`,
       format: "cjs",
       minify: true,
       legalComments: "linked",
