@@ -137,7 +137,8 @@ export async function awaitEvents(
           throw explainQueueError(error, route, deps.queueAccountScope);
         }
       }
-    } while (batch.length > 0 && found.size < wanted.size);
+      // A backlog bigger than one visibility timeout never runs dry: the deadline bounds the scan too.
+    } while (batch.length > 0 && found.size < wanted.size && now() < deadline);
     if (found.size >= wanted.size) return found;
     if (now() >= deadline) return found;
     await sleep(Math.min(deps.pollIntervalMs, Math.max(0, deadline - now())));

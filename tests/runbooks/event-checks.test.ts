@@ -104,6 +104,21 @@ describe("awaitEvents", () => {
     expect(clock.t).toBe(3000);
   });
 
+  it("a backlog that never runs dry (messages reappear) still ends at the deadline", async () => {
+    const clock = { t: 0 };
+    const endless: EventQueue = {
+      receive: async () => {
+        clock.t += 100;
+        return Array.from({ length: 32 }, (_, i) => ({ messageId: `m${i}`, popReceipt: "p", messageText: chatEvent("19:theirs", String(i)) }));
+      },
+      delete: async () => undefined,
+    };
+    const deps = { queue: () => endless, timeoutMs: 2000, pollIntervalMs: 500, now: () => clock.t, sleep: async (ms: number) => void (clock.t += ms) };
+    const found = await awaitEvents(deps, route, "Microsoft.Communication.ChatMessageReceived", () => undefined, new Set(["x"]));
+    expect(found.size).toBe(0);
+    expect(clock.t).toBe(2000);
+  });
+
   it("decodeEvent reads Base64 JSON and rejects anything else", () => {
     expect(decodeEvent(encode({ eventType: "x", data: { a: 1 } }))).toEqual({ eventType: "x", data: { a: 1 } });
     expect(decodeEvent("{\"eventType\":\"plain\"}")).toBeUndefined();
