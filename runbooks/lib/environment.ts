@@ -197,6 +197,9 @@ export function eventCheckDepsFor(
       unavailable: `${target.label} names no ${lacking.join(" or ")}${target.kind === "local" ? " (restart npm run dev)" : " (stack outputs of a deploy before the event checks)"}`,
     } : {}),
     routes: target.eventSubscriptions ?? [],
+    ...(target.kind !== "local" && target.subscriptionId && target.resourceGroupName && target.eventStorageAccountName
+      ? { queueAccountScope: `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroupName}/providers/Microsoft.Storage/storageAccounts/${target.eventStorageAccountName}` }
+      : {}),
     queue: (queueName) => eventQueueFor(service as QueueServiceClient, queueName),
     timeoutMs: options.timeoutMs,
     pollIntervalMs: target.kind === "local" ? 250 : 10_000,

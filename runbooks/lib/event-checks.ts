@@ -44,6 +44,8 @@ export interface EventCheckDeps {
   unavailable?: string;
   routes: EventRoute[];
   queue: (queueName: string) => EventQueue;
+  /** ARM id of the storage account holding the queues (Azure), for the role-assignment hint of a 403. */
+  queueAccountScope?: string;
   /** How long to wait for an event to arrive (Azure: minutes; locally seconds). */
   timeoutMs: number;
   pollIntervalMs: number;
@@ -74,13 +76,14 @@ export function routeFor(routes: EventRoute[], eventType: string): EventRoute & 
 
 const short = (eventType: string): string => eventType.replace(/^Microsoft\.Communication\./, "");
 
-function explainQueueError(error: unknown, route: EventRoute & { queueName: string }): EventCheckFailure {
+function explainQueueError(error: unknown, route: EventRoute & { queueName: string }, scope: string | undefined): EventCheckFailure {
   const status = (error as { statusCode?: number }).statusCode;
   const code = (error as { code?: string }).code;
   const where = `queue ${route.queueName} of subscription ${route.name}`;
   if (status === 403) {
     return new EventCheckFailure(`cannot read ${where}: 403 ${code ?? "Forbidden"}; the smoke identity needs the role ` +
-      `"${QUEUE_READER_ROLE.name}" (${QUEUE_READER_ROLE.id}) on the queue or its storage account`);
+      `"${QUEUE_READER_ROLE.name}" (${QUEUE_READER_ROLE.id}) on the queue or its storage account` +
+      (scope ? ` (az role assignment create --role ${QUEUE_READER_ROLE.id} --assignee <object id> --scope ${scope})` : ""));
   }
   if (status === 404) return new EventCheckFailure(`${where} does not exist (404 ${code ?? "NotFound"})`);
   return new EventCheckFailure(`cannot read ${where}: ${describeError(error)}`);
@@ -101,7 +104,7 @@ export function decodeEvent(text: string): { eventType?: string; data?: Record<s
  * consumed). Other messages become visible again after a short visibility timeout, so real consumers keep them.
  */
 export async function awaitEvents(
-  deps: Pick<EventCheckDeps, "queue" | "timeoutMs" | "pollIntervalMs" | "now" | "sleep">,
+  deps: Pick<EventCheckDeps, "queue" | "timeoutMs" | "pollIntervalMs" | "now" | "sleep" | "queueAccountScope">,
   route: EventRoute & { queueName: string },
   eventType: string,
   keyOf: (data: Record<string, unknown>) => string | undefined,
@@ -120,7 +123,7 @@ export async function awaitEvents(
       try {
         batch = await queue.receive(32, 5);
       } catch (error) {
-        throw explainQueueError(error, route);
+        throw explainQueueError(error, route, deps.queueAccountScope);
       }
       for (const message of batch) {
         const event = decodeEvent(message.messageText);
@@ -131,10 +134,11 @@ export async function awaitEvents(
         try {
           await queue.delete(message);
         } catch (error) {
-          throw explainQueueError(error, route);
+          throw explainQueueError(error, route, deps.queueAccountScope);
         }
       }
-    } while (batch.length > 0 && found.size < wanted.size);
+      // A backlog bigger than one visibility timeout never runs dry: the deadline bounds the scan too.
+    } while (batch.length > 0 && found.size < wanted.size && now() < deadline);
     if (found.size >= wanted.size) return found;
     if (now() >= deadline) return found;
     await sleep(Math.min(deps.pollIntervalMs, Math.max(0, deadline - now())));

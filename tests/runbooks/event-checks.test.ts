@@ -36,6 +36,24 @@ describe("event check dependencies from stack outputs", () => {
     expect(deps.email?.recipient).toBe("ops@contoso.com");
   });
 
+  it("a 403 from the queue names the role and, with the account known, the az command to grant it", async () => {
+    const target = fromStackOutputs({ ...outputs, subscriptionId: "sub-1", resourceGroupName: "rg-acsplat-prod" }, "outputs", "o");
+    const deps = eventCheckDepsFor(target, credential, "endpoint=https://acs.example.net/;accesskey=AAAA", { timeoutMs: 1000 });
+    const forbidden: EventQueue = {
+      receive: async () => {
+        throw Object.assign(new Error("This request is not authorized to perform this operation using this permission."), { statusCode: 403, code: "AuthorizationPermissionMismatch" });
+      },
+      delete: async () => undefined,
+    };
+    const route = { name: "email-delivery", eventTypes: [], queueName: "email-delivery" };
+    const error = await awaitEvents({ ...deps, queue: () => forbidden }, route, "x", () => undefined, new Set(["1"])).then(() => undefined, (e: unknown) => e);
+    expect((error as Error).message).toBe(
+      "cannot read queue email-delivery of subscription email-delivery: 403 AuthorizationPermissionMismatch; the smoke identity needs the role " +
+      "\"Storage Queue Data Message Processor\" (8a0f0c08-91a1-4084-bc3d-661d67233fed) on the queue or its storage account " +
+      "(az role assignment create --role 8a0f0c08-91a1-4084-bc3d-661d67233fed --assignee <object id> --scope /subscriptions/sub-1/resourceGroups/rg-acsplat-prod/providers/Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu)",
+    );
+  });
+
   it("outputs of an older deploy: both checks skip naming the missing outputs", async () => {
     const target = fromStackOutputs({ tokenApiUrl: outputs.tokenApiUrl, acsEndpoint: outputs.acsEndpoint }, "outputs", "outputs file old.json");
     const deps = eventCheckDepsFor(target, credential, "endpoint=https://acs.example.net/;accesskey=AAAA", { timeoutMs: 1000 });
@@ -84,6 +102,21 @@ describe("awaitEvents", () => {
     const missing = await awaitEvents(deps, route, "Microsoft.Communication.ChatMessageReceived", () => undefined, new Set(["8"]));
     expect(missing.size).toBe(0);
     expect(clock.t).toBe(3000);
+  });
+
+  it("a backlog that never runs dry (messages reappear) still ends at the deadline", async () => {
+    const clock = { t: 0 };
+    const endless: EventQueue = {
+      receive: async () => {
+        clock.t += 100;
+        return Array.from({ length: 32 }, (_, i) => ({ messageId: `m${i}`, popReceipt: "p", messageText: chatEvent("19:theirs", String(i)) }));
+      },
+      delete: async () => undefined,
+    };
+    const deps = { queue: () => endless, timeoutMs: 2000, pollIntervalMs: 500, now: () => clock.t, sleep: async (ms: number) => void (clock.t += ms) };
+    const found = await awaitEvents(deps, route, "Microsoft.Communication.ChatMessageReceived", () => undefined, new Set(["x"]));
+    expect(found.size).toBe(0);
+    expect(clock.t).toBe(2000);
   });
 
   it("decodeEvent reads Base64 JSON and rejects anything else", () => {

@@ -13,6 +13,7 @@ import { EventGridDelivery } from "../../../tools/acs-emulator/eventgrid";
 import { FaultInjector } from "../../../tools/acs-emulator/faults";
 import { decodeQueueMessage, startEmulator, type EmulatedSubscription, type EmulatorHandle, type EventGridEvent } from "../../../tools/acs-emulator/index";
 import { provisionEventStorage, startAzuriteEventStorage, type AzuriteEventStorage } from "../../../tools/local-dev/events";
+import { ACS_EVENT_TYPES } from "../../../components/event-routing/event-types";
 import { admin, clientOptions } from "./helpers";
 
 const CONTAINER = "deadletters";
@@ -150,6 +151,50 @@ describe("Event Grid delivery to storage queues", () => {
       deadLetterReason: "MaxDeliveryAttemptsExceeded", deliveryAttempts: 2, lastDeliveryOutcome: "NotFound",
       publishTime: expect.any(String), lastDeliveryAttemptTime: expect.any(String),
     });
+  });
+
+  it("every chat operation raises its documented user-level and thread-level events, to the right recipients", async () => {
+    const all = { name: "all-chat", includedEventTypes: ACS_EVENT_TYPES.filter((t) => t.includes(".Chat")), queueName: "chat-all", maxDeliveryAttempts: 3, eventTimeToLiveInMinutes: 60 };
+    await provisionEventStorage(storage.connectionString, [all], CONTAINER);
+    expect((await admin(emulator, "PUT", "/event-subscriptions", { subscriptions: [...subscriptions, all] })).status).toBe(200);
+    try {
+      const { alice, bob, threadId, aliceThread, aliceChat } = await chatPair();
+      const carol = await new CommunicationIdentityClient(emulator.connectionString, clientOptions(emulator)).createUser();
+      const sent = await aliceThread.sendMessage({ content: "v1" });
+      await aliceThread.updateMessage(sent.id, { content: "v2" });
+      await aliceThread.deleteMessage(sent.id);
+      await aliceThread.updateTopic("new topic");
+      await aliceThread.addParticipants({ participants: [{ id: carol, displayName: "Carol" }] });
+      await aliceThread.removeParticipant(carol);
+      await aliceChat.deleteChatThread(threadId);
+      await emulator.eventGrid!.settled();
+      const events = (await drain("chat-all")).filter((e) => e.data.threadId === threadId);
+      const count = (type: string) => events.filter((e) => e.eventType === `Microsoft.Communication.${type}`).length;
+      expect(Object.fromEntries(all.includedEventTypes.map((t) => [t.replace("Microsoft.Communication.", ""), count(t.replace("Microsoft.Communication.", ""))]))).toEqual({
+        ChatMessageReceived: 1, ChatMessageEdited: 1, ChatMessageDeleted: 1,
+        ChatThreadCreatedWithUser: 1, ChatThreadWithUserDeleted: 1, ChatThreadPropertiesUpdatedPerUser: 1,
+        ChatParticipantAddedToThreadWithUser: 2, ChatParticipantRemovedFromThreadWithUser: 2,
+        ChatThreadCreated: 1, ChatThreadDeleted: 1, ChatThreadParticipantAdded: 1, ChatThreadParticipantRemoved: 1,
+        ChatMessageReceivedInThread: 1, ChatThreadPropertiesUpdated: 1, ChatMessageEditedInThread: 1, ChatMessageDeletedInThread: 1,
+      });
+      const one = (type: string) => events.find((e) => e.eventType === `Microsoft.Communication.${type}`)!;
+      const [a, b, c] = [alice.user.communicationUserId, bob.user.communicationUserId, carol.communicationUserId];
+      expect(one("ChatMessageEdited")).toMatchObject({ subject: `thread/${threadId}/sender/${a}/recipient/${b}`, data: { messageId: sent.id, messageBody: "v2", editTime: expect.any(String) } });
+      expect(one("ChatMessageDeletedInThread")).toMatchObject({ subject: `thread/${threadId}/sender/${a}`, data: { messageId: sent.id, deleteTime: expect.any(String) } });
+      expect(one("ChatThreadCreatedWithUser")).toMatchObject({ subject: `thread/${threadId}/createdBy/${a}/recipient/${b}`, data: { createdBy: a, properties: { topic: "events" }, recipientId: b } });
+      expect(one("ChatThreadPropertiesUpdated")).toMatchObject({ subject: `thread/${threadId}/editedBy/${a}`, data: { properties: { topic: "new topic" } } });
+      expect(one("ChatThreadParticipantAdded")).toMatchObject({ subject: `thread/${threadId}/participantadded/${c}`, data: { participantAdded: { displayName: "Carol", participantCommunicationIdentifier: { rawId: c } } } });
+      expect(events.filter((e) => e.eventType.endsWith("ChatParticipantRemovedFromThreadWithUser")).map((e) => e.subject).sort())
+        .toEqual([`thread/${threadId}/participantRemoved/${c}/recipient/${b}`, `thread/${threadId}/participantRemoved/${c}/recipient/${c}`].sort());
+      expect(one("ChatThreadWithUserDeleted")).toMatchObject({ subject: `thread/${threadId}/deletedBy/${a}/recipient/${b}`, data: { deletedBy: a, deleteTime: expect.any(String) } });
+    } finally {
+      await admin(emulator, "PUT", "/event-subscriptions", { subscriptions });
+    }
+  });
+
+  it("rejects an invalid subscription list over the admin API, naming the field", async () => {
+    const bad = await admin(emulator, "PUT", "/event-subscriptions", { subscriptions: [{ ...subscriptions[0], maxDeliveryAttempts: 31 }] });
+    expect(bad).toEqual({ status: 400, json: { error: { code: "InvalidSubscriptions", message: "subscriptions[0].maxDeliveryAttempts: Too big: expected number to be <=30" } } });
   });
 
   it("does not retry a 400 from the destination: dead-lettered after one attempt", async () => {
