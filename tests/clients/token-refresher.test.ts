@@ -1,6 +1,7 @@
 // The client token helper with the real AzureCommunicationTokenCredential against the real local environment (token
 // API, emulator, OIDC issuer): first fetch, proactive refresh on the SDK's own timer (fake timers), 401 -> sign in
 // again, 429 with Retry-After, and many clients at once.
+import { TOKEN_API_DEFAULTS } from "../../services/token-api/src/settings";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ChatClient } from "@azure/communication-chat";
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
@@ -48,7 +49,10 @@ describe("token refresher with the real credential", () => {
     const token = await credential.getToken();
     expect(token.token.split(".")).toHaveLength(3);
     expect(token.expiresOnTimestamp).toBe(expOf(token.token));
-    expect(token.expiresOnTimestamp - Date.now()).toBeGreaterThan(60 * 60_000);
+    // The local token API issues the deployed default lifetime (services/token-api/src/settings.ts).
+    const left = token.expiresOnTimestamp - Date.now();
+    expect(left).toBeGreaterThan((TOKEN_API_DEFAULTS.defaultLifetimeMinutes - 1) * 60_000);
+    expect(left).toBeLessThanOrEqual(TOKEN_API_DEFAULTS.defaultLifetimeMinutes * 60_000);
     expect(seen).toEqual([false]);
     // The credential works where the SDKs take one: a chat thread created with it.
     const chat = new ChatClient(env.emulator.endpoint, credential, { tlsOptions: { ca: env.emulator.caCertPem } });
