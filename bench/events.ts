@@ -3,23 +3,32 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { ChatClient } from "@azure/communication-chat";
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { startAzuriteEventStorage, provisionEventStorage } from "../tools/local-dev/events";
 import { decodeQueueMessage, startEmulator, type EmulatedSubscription, type EmulatorHandle } from "../tools/acs-emulator/index";
+import { ExitCode, main, type CommandSpec } from "../tools/cli-kit";
+import { median, parseCount } from "./lib/report";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, messages: { type: "string", default: "50" }, json: { type: "boolean" } } });
-const runs = Number(values.runs);
-const messages = Number(values.messages);
+const help = `Usage: npm run bench:events -- [--runs N] [--messages N] [--json]
 
-const median = (numbers: number[]): number => {
-  const sorted = [...numbers].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
+Starts Azurite (queues, blobs) and two ACS emulators in this process, one without and one with Event Grid delivery
+to a storage queue subscribed to ChatMessageReceived, then --runs times sends --messages chat messages through each:
+  measured   sendMessage latency with Event Grid delivery on, and message -> queue arrival
+  baseline   sendMessage latency of the emulator without delivery
+and prints the medians side by side.
+
+Options:
+  --runs N       runs (default 5)
+  --messages N   messages per run (default 50)
+  --json         print one JSON document instead of lines
+  -h, --help     this text
+
+Exit codes: 0 measured, 1 a run failed, 2 bad arguments.`;
+
+const options = { runs: { type: "string" }, messages: { type: "string" }, json: { type: "boolean" } } as const;
 
 async function chatThread(emulator: EmulatorHandle) {
   const tls = { tlsOptions: { ca: emulator.caCertPem } };
@@ -32,7 +41,7 @@ async function chatThread(emulator: EmulatorHandle) {
 }
 
 /** Median sendMessage latency (ms) over `messages` sequential sends. */
-async function sendLatency(thread: Awaited<ReturnType<typeof chatThread>>): Promise<{ median: number; sentAt: Map<string, number> }> {
+async function sendLatency(thread: Awaited<ReturnType<typeof chatThread>>, messages: number): Promise<{ median: number; sentAt: Map<string, number> }> {
   const took: number[] = [];
   const sentAt = new Map<string, number>();
   for (let i = 0; i < messages; i++) {
@@ -44,7 +53,9 @@ async function sendLatency(thread: Awaited<ReturnType<typeof chatThread>>): Prom
   return { median: median(took), sentAt };
 }
 
-async function main(): Promise<void> {
+async function measure(values: { runs?: string; messages?: string; json?: boolean }): Promise<number> {
+  const runs = parseCount("runs", values.runs, 5, 50);
+  const messages = parseCount("messages", values.messages, 50, 10_000);
   const dir = mkdtempSync(join(tmpdir(), "bench-events-"));
   const storage = await startAzuriteEventStorage(join(dir, "azurite"));
   const subscriptions: EmulatedSubscription[] = [{ name: "chat-messages", includedEventTypes: ["Microsoft.Communication.ChatMessageReceived"], queueName: "chat-messages", maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1440, deadLetterContainerName: "deadletters" }];
@@ -55,12 +66,12 @@ async function main(): Promise<void> {
   try {
     const plainThread = await chatThread(plain);
     const routedThread = await chatThread(routed);
-    await sendLatency(plainThread); // warm-up
+    await sendLatency(plainThread, messages); // warm-up
     const baseline: number[] = [];
     const withDelivery: number[] = [];
     const arrival: number[] = [];
     for (let run = 1; run <= runs; run++) {
-      baseline.push((await sendLatency(plainThread)).median);
+      baseline.push((await sendLatency(plainThread, messages)).median);
       // A consumer polls the queue while the messages are sent, as an app would; arrival = first receive that returns
       // the event, measured from the start of its sendMessage.
       const receivedAt = new Map<string, number>();
@@ -73,7 +84,7 @@ async function main(): Promise<void> {
           if (receivedMessageItems.length === 0) await new Promise((r) => setTimeout(r, 2));
         }
       })();
-      const { median: sendMedian, sentAt } = await sendLatency(routedThread);
+      const { median: sendMedian, sentAt } = await sendLatency(routedThread, messages);
       withDelivery.push(sendMedian);
       await consumer;
       arrival.push(median([...sentAt].map(([id, t0]) => (receivedAt.get(id) ?? Number.NaN) - t0)));
@@ -87,6 +98,7 @@ async function main(): Promise<void> {
     };
     process.stdout.write(values.json ? `${JSON.stringify(summary)}\n`
       : `median over ${runs} runs of ${messages} messages: sendMessage ${summary.medianSendMsWithoutDelivery} ms (baseline, no delivery) vs ${summary.medianSendMsWithDelivery} ms (Event Grid delivery on); message to queue ${summary.medianMessageToQueueMs} ms\n`);
+    return ExitCode.ok;
   } finally {
     await plain.close();
     await routed.close();
@@ -95,7 +107,6 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${(error as Error).message}\n`);
-  process.exit(1);
-});
+export const eventsBench: CommandSpec<typeof options> = { help, options, run: measure };
+
+if (require.main === module) main(eventsBench);
