@@ -41,7 +41,10 @@ async function chatThread(emulator: EmulatorHandle) {
 }
 
 /** Median sendMessage latency (ms) over `messages` sequential sends. */
-async function sendLatency(thread: Awaited<ReturnType<typeof chatThread>>, messages: number): Promise<{ median: number; sentAt: Map<string, number> }> {
+async function sendLatency(
+  thread: Awaited<ReturnType<typeof chatThread>>,
+  messages: number,
+): Promise<{ median: number; sentAt: Map<string, number> }> {
   const took: number[] = [];
   const sentAt = new Map<string, number>();
   for (let i = 0; i < messages; i++) {
@@ -58,7 +61,16 @@ async function measure(values: { runs?: string; messages?: string; json?: boolea
   const messages = parseCount("messages", values.messages, 50, 10_000);
   const dir = mkdtempSync(join(tmpdir(), "bench-events-"));
   const storage = await startAzuriteEventStorage(join(dir, "azurite"));
-  const subscriptions: EmulatedSubscription[] = [{ name: "chat-messages", includedEventTypes: ["Microsoft.Communication.ChatMessageReceived"], queueName: "chat-messages", maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1440, deadLetterContainerName: "deadletters" }];
+  const subscriptions: EmulatedSubscription[] = [
+    {
+      name: "chat-messages",
+      includedEventTypes: ["Microsoft.Communication.ChatMessageReceived"],
+      queueName: "chat-messages",
+      maxDeliveryAttempts: 30,
+      eventTimeToLiveInMinutes: 1440,
+      deadLetterContainerName: "deadletters",
+    },
+  ];
   await provisionEventStorage(storage.connectionString, subscriptions, "deadletters");
   const queue = QueueServiceClient.fromConnectionString(storage.connectionString).getQueueClient("chat-messages");
   const plain = await startEmulator();
@@ -88,16 +100,23 @@ async function measure(values: { runs?: string; messages?: string; json?: boolea
       withDelivery.push(sendMedian);
       await consumer;
       arrival.push(median([...sentAt].map(([id, t0]) => (receivedAt.get(id) ?? Number.NaN) - t0)));
-      if (!values.json) process.stdout.write(`run ${run}: sendMessage ${baseline.at(-1)!.toFixed(1)} ms without delivery, ${sendMedian.toFixed(1)} ms with; message -> queue median ${arrival.at(-1)!.toFixed(1)} ms\n`);
+      if (!values.json)
+        process.stdout.write(
+          `run ${run}: sendMessage ${baseline.at(-1)!.toFixed(1)} ms without delivery, ${sendMedian.toFixed(1)} ms with; message -> queue median ${arrival.at(-1)!.toFixed(1)} ms\n`,
+        );
     }
     const summary = {
-      runs, messagesPerRun: messages,
+      runs,
+      messagesPerRun: messages,
       medianSendMsWithoutDelivery: Number(median(baseline).toFixed(1)),
       medianSendMsWithDelivery: Number(median(withDelivery).toFixed(1)),
       medianMessageToQueueMs: Number(median(arrival).toFixed(1)),
     };
-    process.stdout.write(values.json ? `${JSON.stringify(summary)}\n`
-      : `median over ${runs} runs of ${messages} messages: sendMessage ${summary.medianSendMsWithoutDelivery} ms (baseline, no delivery) vs ${summary.medianSendMsWithDelivery} ms (Event Grid delivery on); message to queue ${summary.medianMessageToQueueMs} ms\n`);
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify(summary)}\n`
+        : `median over ${runs} runs of ${messages} messages: sendMessage ${summary.medianSendMsWithoutDelivery} ms (baseline, no delivery) vs ${summary.medianSendMsWithDelivery} ms (Event Grid delivery on); message to queue ${summary.medianMessageToQueueMs} ms\n`,
+    );
     return ExitCode.ok;
   } finally {
     await plain.close();

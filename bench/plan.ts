@@ -27,7 +27,11 @@ Exit codes: 0 measured; 2 usage error; 1 a plan run failed.`;
 let stack = "prod";
 let runs = 5;
 
-interface Sample { wallMs: number; programMs?: number; policiesMs?: number }
+interface Sample {
+  wallMs: number;
+  programMs?: number;
+  policiesMs?: number;
+}
 
 function time(cmd: string, args: string[], parseTimings: boolean): Sample {
   const started = performance.now();
@@ -63,8 +67,13 @@ function measure(label: string, cmd: string, args: string[], parse: boolean): Sa
 }
 
 function run(): number {
-  console.log(`offline plan benchmark: stack ${stack}, ${runs} runs each (+1 warm-up), ${os.cpus().length} cores, ` +
-    `load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}, node ${process.version}`);
+  console.log(
+    `offline plan benchmark: stack ${stack}, ${runs} runs each (+1 warm-up), ${os.cpus().length} cores, ` +
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}, node ${process.version}`,
+  );
   const planArgs = ["--stack", stack, "--format", "json"];
   measure("node -e 0 (process start-up)", process.execPath, ["-e", "0"], false);
   measure("tsx -e 0 (tsx start-up)", path.join(BIN, "tsx"), ["-e", "0"], false);
@@ -75,10 +84,20 @@ function run(): number {
   const baseline = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-plan-")), `${stack}.json`);
   const written = spawnSync(process.execPath, ["tools/plan/launch.js", ...planArgs, "--output", baseline], { cwd: ROOT, encoding: "utf8" });
   if (written.status !== 0 && written.status !== 1) throw new Error(`writing the baseline failed: ${written.stderr}`);
-  const withCompare = measure(`node tools/plan/launch.js ${planArgs.join(" ")} --compare <own plan>`, process.execPath, ["tools/plan/launch.js", ...planArgs, "--compare", baseline], true);
+  const withCompare = measure(
+    `node tools/plan/launch.js ${planArgs.join(" ")} --compare <own plan>`,
+    process.execPath,
+    ["tools/plan/launch.js", ...planArgs, "--compare", baseline],
+    true,
+  );
   const ratio = median(withCompare.map((x) => x.wallMs)) / median(without.map((x) => x.wallMs));
   console.log(`--compare / without: ${ratio.toFixed(3)} (wall medians)`);
-  console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `load average after: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   return 0;
 }
 

@@ -176,7 +176,9 @@ export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOption
   const late = result.tokens.filter((t) => t.answeredAt >= regenerationStartedAt).map((t) => t.token);
   let rejected = 0;
   for (let i = 0; i < late.length; i += 16) {
-    const verdicts = await Promise.all(late.slice(i, i + 16).map((token) => acsAccepts(env.emulator.endpoint, token, env.emulator.caCertPem)));
+    const verdicts = await Promise.all(
+      late.slice(i, i + 16).map((token) => acsAccepts(env.emulator.endpoint, token, env.emulator.caCertPem)),
+    );
     rejected += verdicts.filter((ok) => !ok).length;
   }
   const ended = Object.values(statusCounts).reduce((a, b) => a + b, 0) + result.errors;

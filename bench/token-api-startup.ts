@@ -80,7 +80,8 @@ const spec: CommandSpec<typeof options> = {
   async run(args) {
     const runs = args.runs === undefined ? 7 : Number(args.runs);
     if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new UsageError(`--runs must be 1..50, not "${args.runs}"`);
-    if (!existsSync(join(artifactDir, "app", "server.js"))) throw new UsageError("no artifact at services/token-api/dist/package: run `npm run build` first");
+    if (!existsSync(join(artifactDir, "app", "server.js")))
+      throw new UsageError("no artifact at services/token-api/dist/package: run `npm run build` first");
     rmSync(bundleDir, { recursive: true, force: true });
     mkdirSync(bundleDir, { recursive: true });
     await build({
@@ -95,7 +96,12 @@ const spec: CommandSpec<typeof options> = {
       logLevel: "warning",
     });
     const cases = [
-      { name: "(a) artifact: app/*.js + node_modules", entry: join(artifactDir, "app", "server.js"), dir: artifactDir, times: [] as number[] },
+      {
+        name: "(a) artifact: app/*.js + node_modules",
+        entry: join(artifactDir, "app", "server.js"),
+        dir: artifactDir,
+        times: [] as number[],
+      },
       { name: "(b) one esbuild bundle", entry: join(bundleDir, "server.js"), dir: bundleDir, times: [] as number[] },
     ];
     try {
@@ -104,12 +110,20 @@ const spec: CommandSpec<typeof options> = {
       process.stderr.write(`${(error as Error).message}\n`);
       return ExitCode.failed;
     }
-    const rows = cases.map((c) => ({ name: c.name, medianMs: Math.round(median(c.times)), minMs: Math.round(Math.min(...c.times)), maxMs: Math.round(Math.max(...c.times)), ...inventory(c.dir) }));
+    const rows = cases.map((c) => ({
+      name: c.name,
+      medianMs: Math.round(median(c.times)),
+      minMs: Math.round(Math.min(...c.times)),
+      maxMs: Math.round(Math.max(...c.times)),
+      ...inventory(c.dir),
+    }));
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ runs, node: process.version, load: (await import("node:os")).loadavg()[0], rows })}\n`);
       return ExitCode.ok;
     }
-    process.stdout.write(`\nstart-up: process start -> "listening", ${runs} runs each, interleaved; node ${process.version}, load ${(await import("node:os")).loadavg()[0]!.toFixed(1)}\n\n`);
+    process.stdout.write(
+      `\nstart-up: process start -> "listening", ${runs} runs each, interleaved; node ${process.version}, load ${(await import("node:os")).loadavg()[0]!.toFixed(1)}\n\n`,
+    );
     process.stdout.write("| build | median ms | min ms | max ms | files | bytes |\n|---|---:|---:|---:|---:|---:|\n");
     for (const r of rows) process.stdout.write(`| ${r.name} | ${r.medianMs} | ${r.minMs} | ${r.maxMs} | ${r.files} | ${r.bytes} |\n`);
     return ExitCode.ok;

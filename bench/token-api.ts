@@ -113,7 +113,15 @@ async function directFloor(client: CommunicationIdentityClient, userIds: string[
   latencies.sort((x, y) => x - y);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
   const mean = latencies.reduce((sum, value) => sum + value, 0) / latencies.length;
-  return { name: "(a) direct SDK getToken (floor)", requests: latencies.length, rps: latencies.length / durationS, mean, p50: pct(50), p99: pct(99), errors };
+  return {
+    name: "(a) direct SDK getToken (floor)",
+    requests: latencies.length,
+    rps: latencies.length / durationS,
+    mean,
+    p50: pct(50),
+    p99: pct(99),
+    errors,
+  };
 }
 
 async function cannon(name: string, url: string, jwts: string[], connections: number, durationS: number): Promise<Row> {
@@ -123,10 +131,25 @@ async function cannon(name: string, url: string, jwts: string[], connections: nu
     connections,
     duration: durationS,
     method: "POST",
-    requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, headers: { authorization: `Bearer ${jwts[next++ % jwts.length]}` } }) }],
+    requests: [
+      {
+        setupRequest: (request: Record<string, unknown>) => ({
+          ...request,
+          headers: { authorization: `Bearer ${jwts[next++ % jwts.length]}` },
+        }),
+      },
+    ],
   } as unknown as autocannon.Options);
   const non2xx = result.non2xx + result.errors;
-  return { name, requests: result.requests.total, rps: result.requests.average, mean: result.latency.average, p50: result.latency.p50, p99: result.latency.p99, errors: non2xx };
+  return {
+    name,
+    requests: result.requests.total,
+    rps: result.requests.average,
+    mean: result.latency.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: non2xx,
+  };
 }
 
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
@@ -152,7 +175,13 @@ const options = {
   json: { type: "boolean" },
 } as const;
 
-async function measure(values: { duration?: string; connections?: string; users?: string; rounds?: string; json?: boolean }): Promise<number> {
+async function measure(values: {
+  duration?: string;
+  connections?: string;
+  users?: string;
+  rounds?: string;
+  json?: boolean;
+}): Promise<number> {
   const duration = parseCount("duration", values.duration, 10, 600);
   const connections = parseCount("connections", values.connections, 10, 1000);
   const userCount = parseCount("users", values.users, 200, 100_000);
@@ -166,7 +195,10 @@ async function measure(values: { duration?: string; connections?: string; users?
   const azurite = await startAzuriteTables(join(dataDir, "azurite"));
   const oidc = await startOidcIssuer({ keyFile: join(dataDir, "oidc-key.json") });
   const ca = (await import("node:fs")).readFileSync(info.caCertPath!, "utf8");
-  const secrets = new SecretClient(info.keyVaultUrl!, new StaticTokenCredential(info.devBearerToken!), { tlsOptions: { ca }, disableChallengeResourceVerification: true });
+  const secrets = new SecretClient(info.keyVaultUrl!, new StaticTokenCredential(info.devBearerToken!), {
+    tlsOptions: { ca },
+    disableChallengeResourceVerification: true,
+  });
   await secrets.setSecret(SECRET_NAME, info.connectionString!, { tags: { [ACTIVE_KEY_TAG]: "primary" }, contentType: "text/plain" });
   const baseEnv = {
     ACS_AUTH_MODE: "key-vault",
@@ -181,7 +213,9 @@ async function measure(values: { duration?: string; connections?: string; users?
   const rows: Row[] = [];
   try {
     log(`minting ${userCount} caller JWTs ...`);
-    const jwts = await Promise.all(Array.from({ length: userCount }, (_, i) => oidc.mintToken(`bench-user-${i}`, {}, { ttlSeconds: 7200 })));
+    const jwts = await Promise.all(
+      Array.from({ length: userCount }, (_, i) => oidc.mintToken(`bench-user-${i}`, {}, { ttlSeconds: 7200 })),
+    );
 
     // Two token APIs: one without a token cache (every call a miss on mapped users), one with it (every call a hit).
     const missApi = await startTokenApi({ ...baseEnv, TOKEN_CACHE_MAX_ENTRIES: "0" }, info.caCertPath!);
@@ -226,12 +260,21 @@ async function measure(values: { duration?: string; connections?: string; users?
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } else {
     const fmt = (n: number, d = 1) => n.toFixed(d).padStart(9);
-    process.stdout.write(`\nconnections=${connections} duration=${duration}s x ${rounds} rounds (medians) node=${process.version} load=${(await import("node:os")).loadavg()[0]!.toFixed(1)}\n`);
+    process.stdout.write(
+      `\nconnections=${connections} duration=${duration}s x ${rounds} rounds (medians) node=${process.version} load=${(await import("node:os")).loadavg()[0]!.toFixed(1)}\n`,
+    );
     process.stdout.write(`| case | requests | req/s | mean ms | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|---:|\n`);
-    for (const row of rows) process.stdout.write(`| ${row.name} | ${row.requests} | ${fmt(row.rps, 0)} | ${fmt(row.mean, 2)} | ${fmt(row.p50, 2)} | ${fmt(row.p99, 2)} | ${row.errors} |\n`);
-    process.stdout.write(`(autocannon reports p50/p99 in whole milliseconds; the mean is exact. Mean ratio (b)/(a) = ${(b.mean / a.mean).toFixed(2)})\n`);
+    for (const row of rows)
+      process.stdout.write(
+        `| ${row.name} | ${row.requests} | ${fmt(row.rps, 0)} | ${fmt(row.mean, 2)} | ${fmt(row.p50, 2)} | ${fmt(row.p99, 2)} | ${row.errors} |\n`,
+      );
+    process.stdout.write(
+      `(autocannon reports p50/p99 in whole milliseconds; the mean is exact. Mean ratio (b)/(a) = ${(b.mean / a.mean).toFixed(2)})\n`,
+    );
     process.stdout.write(`\np50 ratio (b)/(a) = ${ratio.toFixed(2)} (goal <= 1.3: ${summary.goals.missRatio ? "met" : "NOT met"})\n`);
-    process.stdout.write(`cache hit: ${c.rps.toFixed(0)} req/s (goal >= 5000: ${summary.goals.cacheHitRps ? "met" : "NOT met"}), p99 ${c.p99} ms (goal <= 10: ${summary.goals.cacheHitP99 ? "met" : "NOT met"})\n`);
+    process.stdout.write(
+      `cache hit: ${c.rps.toFixed(0)} req/s (goal >= 5000: ${summary.goals.cacheHitRps ? "met" : "NOT met"}), p99 ${c.p99} ms (goal <= 10: ${summary.goals.cacheHitP99 ? "met" : "NOT met"})\n`,
+    );
   }
   writeFileSync(join(dataDir, "result.json"), JSON.stringify(summary));
   return rows.some((row) => row.errors > 0) ? ExitCode.failed : ExitCode.ok;

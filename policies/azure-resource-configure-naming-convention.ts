@@ -13,12 +13,28 @@ interface NameRule {
 
 /** Azure name limits per type (resource-name-rules; the Key Vault rule also forbids consecutive hyphens). */
 export const NAME_RULES: Readonly<Record<string, NameRule>> = {
-  [T.vault]: { property: "vaultName", limit: /^(?=.{3,24}$)[A-Za-z](?!.*--)[A-Za-z0-9-]*[A-Za-z0-9]$/, limitText: "3-24 letters, digits and single hyphens, starting with a letter and ending alphanumeric" },
+  [T.vault]: {
+    property: "vaultName",
+    limit: /^(?=.{3,24}$)[A-Za-z](?!.*--)[A-Za-z0-9-]*[A-Za-z0-9]$/,
+    limitText: "3-24 letters, digits and single hyphens, starting with a letter and ending alphanumeric",
+  },
   [T.storageAccount]: { property: "accountName", limit: /^[a-z0-9]{3,24}$/, limitText: "3-24 lower-case letters and digits" },
-  [T.workspace]: { property: "workspaceName", limit: /^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/, limitText: "4-63 letters, digits and hyphens" },
+  [T.workspace]: {
+    property: "workspaceName",
+    limit: /^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/,
+    limitText: "4-63 letters, digits and hyphens",
+  },
   [T.webApp]: { property: "name", limit: /^[A-Za-z0-9][A-Za-z0-9-]{0,58}[A-Za-z0-9]$/, limitText: "2-60 letters, digits and hyphens" },
-  [T.communicationService]: { property: "communicationServiceName", limit: /^[A-Za-z0-9][A-Za-z0-9-]{0,61}[A-Za-z0-9]?$/, limitText: "1-63 letters, digits and hyphens" },
-  [T.emailService]: { property: "emailServiceName", limit: /^[A-Za-z0-9][A-Za-z0-9-]{0,61}[A-Za-z0-9]?$/, limitText: "1-63 letters, digits and hyphens" },
+  [T.communicationService]: {
+    property: "communicationServiceName",
+    limit: /^[A-Za-z0-9][A-Za-z0-9-]{0,61}[A-Za-z0-9]?$/,
+    limitText: "1-63 letters, digits and hyphens",
+  },
+  [T.emailService]: {
+    property: "emailServiceName",
+    limit: /^[A-Za-z0-9][A-Za-z0-9-]{0,61}[A-Za-z0-9]?$/,
+    limitText: "1-63 letters, digits and hyphens",
+  },
 };
 
 export const azureResourceConfigureNamingConvention: ResourceValidationPolicy = {

@@ -5,9 +5,22 @@ import { T } from "./lib";
 
 /** Azure types that accept tags; any other azure-native resource that declares `tags` counts as taggable too. */
 export const TAGGABLE_TYPES: readonly string[] = [
-  T.resourceGroup, T.communicationService, T.emailService, T.emailDomain, T.vault, T.webApp, T.appServicePlan,
-  T.storageAccount, T.workspace, T.appInsights, T.systemTopic, T.eventGridTopic, T.actionGroup, T.metricAlert,
-  T.scheduledQueryRule, T.userAssignedIdentity,
+  T.resourceGroup,
+  T.communicationService,
+  T.emailService,
+  T.emailDomain,
+  T.vault,
+  T.webApp,
+  T.appServicePlan,
+  T.storageAccount,
+  T.workspace,
+  T.appInsights,
+  T.systemTopic,
+  T.eventGridTopic,
+  T.actionGroup,
+  T.metricAlert,
+  T.scheduledQueryRule,
+  T.userAssignedIdentity,
 ];
 
 export const azureResourceMissingRequiredTags: ResourceValidationPolicy = {

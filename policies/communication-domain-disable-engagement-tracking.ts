@@ -8,7 +8,7 @@ export const communicationDomainDisableEngagementTracking: ResourceValidationPol
   description: "Email domains have user-engagement tracking disabled unless the config allows it.",
   severity: "medium",
   enforcementLevel: "mandatory",
-  remediationSteps: "Set `userEngagementTracking: \"Disabled\"` on the Domain, or allow it in the policy config after a privacy review.",
+  remediationSteps: 'Set `userEngagementTracking: "Disabled"` on the Domain, or allow it in the policy config after a privacy review.',
   configSchema: {
     properties: {
       allowEngagementTracking: { type: "boolean", default: false, description: "Whether tracking may be enabled." },

@@ -9,7 +9,7 @@ export const communicationDomainDisallowAzureManaged: ResourceValidationPolicy =
   severity: "high",
   enforcementLevel: "mandatory",
   remediationSteps:
-    "Use `domainManagement: \"CustomerManaged\"` with the organisation's domain and publish its SPF, DKIM and DMARC " +
+    'Use `domainManagement: "CustomerManaged"` with the organisation\'s domain and publish its SPF, DKIM and DMARC ' +
     "records; dev may allow the Azure-managed domain in its policy config.",
   configSchema: {
     properties: {

@@ -29,9 +29,7 @@ export const communicationServiceEnforceDataLocation: ResourceValidationPolicy =
       return;
     }
     if (!allowedDataLocations.some((l) => l.toLowerCase() === dataLocation.toLowerCase())) {
-      reportViolation(
-        `Data location '${dataLocation}' is not allowed (allowed: ${allowedDataLocations.join(", ")}).`,
-      );
+      reportViolation(`Data location '${dataLocation}' is not allowed (allowed: ${allowedDataLocations.join(", ")}).`);
     }
     if (typeof props.location === "string" && props.location.toLowerCase() !== "global") {
       reportViolation(`location must be 'global' for this resource type, not '${props.location}'.`);

@@ -13,7 +13,7 @@ export const deployabilityBudgetEnforceStartDateWindow: ResourceValidationPolicy
   enforcementLevel: "mandatory",
   remediationSteps:
     "Leave `alerts.budget.startDate` unset: the program uses the first day of the current month at the first deploy and keeps it " +
-    "(`ignoreChanges: [\"timePeriod.startDate\"]`).",
+    '(`ignoreChanges: ["timePeriod.startDate"]`).',
   validateResource: forTypes([BUDGET], (props, args, reportViolation) => {
     const start = props.timePeriod?.startDate;
     if (typeof start !== "string") return;

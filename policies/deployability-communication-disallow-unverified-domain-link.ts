@@ -45,7 +45,9 @@ export const deployabilityCommunicationDisallowUnverifiedDomainLink: StackValida
       for (const id of ids) {
         const domain = id === undefined ? undefined : domains.find((d) => d.props.id === id);
         if (domain !== undefined && customer(domain) && domain.props.tags?.[EMAIL_DOMAIN_VERIFIED_TAG] !== "true") {
-          problems.push(`links the customer-managed domain '${domain.name}' (${String(domain.props.domainName ?? "")}) before it is marked verified (tag ${EMAIL_DOMAIN_VERIFIED_TAG} is not "true")`);
+          problems.push(
+            `links the customer-managed domain '${domain.name}' (${String(domain.props.domainName ?? "")}) before it is marked verified (tag ${EMAIL_DOMAIN_VERIFIED_TAG} is not "true")`,
+          );
         }
       }
       // An id still unknown in a preview belongs to a domain this deployment creates. Azure-managed domains come
@@ -53,7 +55,9 @@ export const deployabilityCommunicationDisallowUnverifiedDomainLink: StackValida
       if (ids.includes(undefined)) {
         for (const d of domains.filter((d) => customer(d) && acs.dependencies.some((dep) => dep.urn === d.urn))) {
           if (!problems.some((p) => p.includes(`'${d.name}'`))) {
-            problems.push(`links the customer-managed domain '${d.name}' (${String(d.props.domainName ?? "")}), which this deployment creates (its id is not known yet)`);
+            problems.push(
+              `links the customer-managed domain '${d.name}' (${String(d.props.domainName ?? "")}), which this deployment creates (its id is not known yet)`,
+            );
           }
         }
       }

@@ -19,7 +19,8 @@ export const deployabilityLogalertConfigureSkipQueryValidation: StackValidationP
   description: "A log search alert over a diagnostic-settings table skips query validation or is created after the diagnostic setting.",
   severity: "medium",
   enforcementLevel: "mandatory",
-  remediationSteps: "Set `skipQueryValidation: true` on the ScheduledQueryRule, or make it `dependsOn` the diagnostic setting that fills the table.",
+  remediationSteps:
+    "Set `skipQueryValidation: true` on the ScheduledQueryRule, or make it `dependsOn` the diagnostic setting that fills the table.",
   validateStack: (args, reportViolation) => {
     for (const rule of args.resources.filter((r) => r.type === T.scheduledQueryRule)) {
       if (rule.props.skipQueryValidation === true) continue;

@@ -15,10 +15,14 @@ const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 function startupNeeds(app: PolicyResource): Array<{ what: string; identity: string | typeof UNKNOWN }> {
   const settings = appSettingsAllowingUnknown(app.type, app.props);
   const needs: Array<{ what: string; identity: string | typeof UNKNOWN }> = [];
-  const identityOf = (value: unknown): string | typeof UNKNOWN => (value === UNKNOWN ? UNKNOWN : typeof value === "string" && value !== "" ? value : "SystemAssigned");
+  const identityOf = (value: unknown): string | typeof UNKNOWN =>
+    value === UNKNOWN ? UNKNOWN : typeof value === "string" && value !== "" ? value : "SystemAssigned";
   const references = [...settings].filter(([, v]) => isKeyVaultReference(v)).map(([k]) => k);
   if (references.length > 0) {
-    needs.push({ what: `Key Vault references (${references.join(", ")})`, identity: identityOf(known(() => app.props.keyVaultReferenceIdentity)) });
+    needs.push({
+      what: `Key Vault references (${references.join(", ")})`,
+      identity: identityOf(known(() => app.props.keyVaultReferenceIdentity)),
+    });
   }
   const pkg = settings.get("WEBSITE_RUN_FROM_PACKAGE");
   // A SAS URL carries its own credential; any other URL is fetched with a managed identity.
@@ -57,10 +61,16 @@ export const deployabilityWebappEnforceRolesBeforeStartup: StackValidationPolicy
             ? identities.find((i) => app.dependencies.some((d) => d.urn === i.urn))
             : identities.find((i) => known(() => i.props.id) === id);
         if (identity === undefined) continue; // an identity managed elsewhere: its roles are not visible here
-        const what = needs.filter((n) => n.identity === id).map((n) => n.what).join(" and ");
+        const what = needs
+          .filter((n) => n.identity === id)
+          .map((n) => n.what)
+          .join(" and ");
         const own = grants.filter((g) => g.dependencies.some((d) => d.urn === identity.urn));
         if (own.length === 0) {
-          reportViolation(`${T.webApp} '${app.name}' reads ${what} with '${identity.name}', which has no role assignment in this stack. Source: ${SOURCES.keyVaultReferences}`, app.urn);
+          reportViolation(
+            `${T.webApp} '${app.name}' reads ${what} with '${identity.name}', which has no role assignment in this stack. Source: ${SOURCES.keyVaultReferences}`,
+            app.urn,
+          );
         }
         for (const g of own.filter((g) => !app.dependencies.some((d) => d.urn === g.urn))) {
           reportViolation(

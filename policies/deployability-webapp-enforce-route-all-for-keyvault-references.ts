@@ -7,7 +7,8 @@ import { SOURCES } from "./deployability-facts";
 
 export const deployabilityWebappEnforceRouteAllForKeyvaultReferences: ResourceValidationPolicy = {
   name: "deployability-webapp-enforce-route-all-for-keyvault-references",
-  description: "A VNet-integrated Linux web app with Key Vault references routes all traffic (outboundVnetRouting.allTraffic) into the network.",
+  description:
+    "A VNet-integrated Linux web app with Key Vault references routes all traffic (outboundVnetRouting.allTraffic) into the network.",
   severity: "high",
   enforcementLevel: "mandatory",
   remediationSteps:

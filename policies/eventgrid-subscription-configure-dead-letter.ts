@@ -10,7 +10,7 @@ export const eventgridSubscriptionConfigureDeadLetter: ResourceValidationPolicy 
   enforcementLevel: "mandatory",
   remediationSteps:
     "Set `deadLetterWithResourceIdentity` (preferred, with the topic's managed identity) or `deadLetterDestination` " +
-    "to `{ endpointType: \"StorageBlob\", resourceId: <storage account id>, blobContainerName: <container> }`.",
+    'to `{ endpointType: "StorageBlob", resourceId: <storage account id>, blobContainerName: <container> }`.',
   validateResource: forTypes([T.systemTopicSubscription, T.eventSubscription], (props, _args, reportViolation) => {
     const destination = props.deadLetterWithResourceIdentity?.deadLetterDestination ?? props.deadLetterDestination;
     if (!destination) {

@@ -16,8 +16,10 @@ export const eventgridSubscriptionConfigureRetryPolicy: ResourceValidationPolicy
     },
   },
   validateResource: forTypes([T.systemTopicSubscription, T.eventSubscription], (props, args, reportViolation) => {
-    const { minDeliveryAttempts = 5, minEventTimeToLiveInMinutes = 60 } =
-      args.getConfig<{ minDeliveryAttempts?: number; minEventTimeToLiveInMinutes?: number }>();
+    const { minDeliveryAttempts = 5, minEventTimeToLiveInMinutes = 60 } = args.getConfig<{
+      minDeliveryAttempts?: number;
+      minEventTimeToLiveInMinutes?: number;
+    }>();
     const retry = props.retryPolicy;
     if (!retry) {
       reportViolation("No retryPolicy is configured.");
@@ -29,7 +31,9 @@ export const eventgridSubscriptionConfigureRetryPolicy: ResourceValidationPolicy
     }
     const ttl = retry.eventTimeToLiveInMinutes;
     if (typeof ttl !== "number" || ttl < minEventTimeToLiveInMinutes || ttl > 1440) {
-      reportViolation(`retryPolicy.eventTimeToLiveInMinutes is ${ttl ?? "unset"}; it must be between ${minEventTimeToLiveInMinutes} and 1440.`);
+      reportViolation(
+        `retryPolicy.eventTimeToLiveInMinutes is ${ttl ?? "unset"}; it must be between ${minEventTimeToLiveInMinutes} and 1440.`,
+      );
     }
   }),
 };

@@ -6,6 +6,7 @@ import { allPolicies, PACK_NAME } from "./policies";
 new PolicyPack(PACK_NAME, {
   policies: allPolicies,
   enforcementLevel: "mandatory",
-  description: "Security and operations guardrails for the acs-platform stacks (Communication Services, Key Vault, App Service, Storage, Event Grid, Monitor).",
+  description:
+    "Security and operations guardrails for the acs-platform stacks (Communication Services, Key Vault, App Service, Storage, Event Grid, Monitor).",
   provider: "azure",
 });

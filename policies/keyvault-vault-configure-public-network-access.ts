@@ -9,7 +9,7 @@ export const keyvaultVaultConfigurePublicNetworkAccess: ResourceValidationPolicy
   severity: "medium",
   enforcementLevel: "mandatory",
   remediationSteps:
-    "Set `properties.publicNetworkAccess: \"Disabled\"` or `properties.networkAcls.defaultAction: \"Deny\"` with a private " +
+    'Set `properties.publicNetworkAccess: "Disabled"` or `properties.networkAcls.defaultAction: "Deny"` with a private ' +
     "endpoint, or set `allowPublicNetworkAccess: true` in the policy config for environments that accept it.",
   configSchema: {
     properties: {

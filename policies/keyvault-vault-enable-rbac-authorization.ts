@@ -8,7 +8,8 @@ export const keyvaultVaultEnableRbacAuthorization: ResourceValidationPolicy = {
   description: "Key Vaults use Azure RBAC for data-plane authorization and carry no access policies.",
   severity: "high",
   enforcementLevel: "mandatory",
-  remediationSteps: "Set `properties.enableRbacAuthorization: true`, remove `accessPolicies`, and grant 'Key Vault Secrets User' role assignments.",
+  remediationSteps:
+    "Set `properties.enableRbacAuthorization: true`, remove `accessPolicies`, and grant 'Key Vault Secrets User' role assignments.",
   validateResource: forTypes([T.vault], (props, _args, reportViolation) => {
     const p = props.properties ?? {};
     if (p.enableRbacAuthorization !== true) {

@@ -8,7 +8,8 @@ export const keyvaultVaultEnableSoftDelete: ResourceValidationPolicy = {
   description: "Key Vaults have soft delete enabled with a retention of at least the configured number of days.",
   severity: "high",
   enforcementLevel: "mandatory",
-  remediationSteps: "Leave `properties.enableSoftDelete` unset or true and set `properties.softDeleteRetentionInDays` (7-90) to at least the minimum.",
+  remediationSteps:
+    "Leave `properties.enableSoftDelete` unset or true and set `properties.softDeleteRetentionInDays` (7-90) to at least the minimum.",
   configSchema: {
     properties: {
       minRetentionDays: {

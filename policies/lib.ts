@@ -66,7 +66,12 @@ export function isKeyVaultReference(value: unknown): boolean {
 
 /** The comma-separated list a TOKEN_* style setting holds. */
 export function splitList(value: unknown): string[] {
-  return typeof value === "string" ? value.split(",").map((s) => s.trim()).filter((s) => s.length > 0) : [];
+  return typeof value === "string"
+    ? value
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0)
+    : [];
 }
 
 /** Marks a value that is unknown during a preview (an output of a resource this deployment creates). */
@@ -89,7 +94,11 @@ export function appSettingsAllowingUnknown(type: string, props: Props): Map<stri
   if (!Array.isArray(list)) return settings;
   for (let i = 0; i < list.length; i++) {
     const name = known(() => list[i]?.name);
-    if (typeof name === "string") settings.set(name, known(() => list[i]?.value));
+    if (typeof name === "string")
+      settings.set(
+        name,
+        known(() => list[i]?.value),
+      );
   }
   return settings;
 }

@@ -4,8 +4,17 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { T } from "./lib";
 
 const RECEIVER_FIELDS = [
-  "emailReceivers", "smsReceivers", "webhookReceivers", "azureAppPushReceivers", "voiceReceivers", "armRoleReceivers",
-  "azureFunctionReceivers", "logicAppReceivers", "automationRunbookReceivers", "eventHubReceivers", "itsmReceivers",
+  "emailReceivers",
+  "smsReceivers",
+  "webhookReceivers",
+  "azureAppPushReceivers",
+  "voiceReceivers",
+  "armRoleReceivers",
+  "azureFunctionReceivers",
+  "logicAppReceivers",
+  "automationRunbookReceivers",
+  "eventHubReceivers",
+  "itsmReceivers",
   "incidentReceivers",
 ];
 
@@ -21,9 +30,9 @@ export const monitorActiongroupMissingReceiver: StackValidationPolicy = {
       reportViolation("The stack has no action group.");
       return;
     }
-    const usable = groups.filter((g) =>
-      g.props.enabled !== false &&
-      RECEIVER_FIELDS.some((f) => Array.isArray(g.props[f]) && g.props[f].length > 0));
+    const usable = groups.filter(
+      (g) => g.props.enabled !== false && RECEIVER_FIELDS.some((f) => Array.isArray(g.props[f]) && g.props[f].length > 0),
+    );
     if (usable.length === 0) {
       for (const g of groups) reportViolation(`Action group '${g.name}' is disabled or has no receivers.`, g.urn);
     }

@@ -43,8 +43,10 @@ export const monitorAlertsMissingCoverage: StackValidationPolicy = {
     },
   },
   validateStack: (args, reportViolation) => {
-    const { tokenFailureMetric = "APIRequestAuthentication", tokenFailureTable = "ACSAuthIncomingOperations" } =
-      args.getConfig<{ tokenFailureMetric?: string; tokenFailureTable?: string }>();
+    const { tokenFailureMetric = "APIRequestAuthentication", tokenFailureTable = "ACSAuthIncomingOperations" } = args.getConfig<{
+      tokenFailureMetric?: string;
+      tokenFailureTable?: string;
+    }>();
     const alerts = args.resources.filter((r) => ALERT_TYPES.includes(r.type));
     const hasAcs = args.resources.some((r) => r.type === T.communicationService);
     const hasWebApp = args.resources.some((r) => r.type === T.webApp);
@@ -52,11 +54,15 @@ export const monitorAlertsMissingCoverage: StackValidationPolicy = {
       return args.notApplicable("The stack has neither ACS nor a web app");
     }
     if (hasAcs) {
-      const covered = alerts.some((a) =>
-        (a.type === T.metricAlert && dependsOnType(a, [T.communicationService]) && metricNames(a).includes(tokenFailureMetric)) ||
-        (a.type === T.scheduledQueryRule && queries(a).some((q) => q.includes(tokenFailureTable))));
+      const covered = alerts.some(
+        (a) =>
+          (a.type === T.metricAlert && dependsOnType(a, [T.communicationService]) && metricNames(a).includes(tokenFailureMetric)) ||
+          (a.type === T.scheduledQueryRule && queries(a).some((q) => q.includes(tokenFailureTable))),
+      );
       if (!covered) {
-        reportViolation(`No alert covers ACS token failures (a MetricAlert on ${tokenFailureMetric} scoped to the Communication Service, or a ScheduledQueryRule over ${tokenFailureTable}).`);
+        reportViolation(
+          `No alert covers ACS token failures (a MetricAlert on ${tokenFailureMetric} scoped to the Communication Service, or a ScheduledQueryRule over ${tokenFailureTable}).`,
+        );
       }
     }
     if (hasWebApp) {

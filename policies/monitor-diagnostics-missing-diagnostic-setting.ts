@@ -6,7 +6,12 @@ import { T, type Props } from "./lib";
 
 /** Types that must have a diagnostic setting. */
 export const DIAGNOSED_TYPES: readonly string[] = [
-  T.communicationService, T.vault, T.webApp, T.systemTopic, T.eventGridTopic, T.storageAccount,
+  T.communicationService,
+  T.vault,
+  T.webApp,
+  T.systemTopic,
+  T.eventGridTopic,
+  T.storageAccount,
 ];
 
 /** True when `setting` targets `target` or one of its sub-resources (e.g. a storage account's blobServices). */
@@ -21,8 +26,13 @@ function targets(setting: PolicyResource, target: PolicyResource): boolean {
 
 function hasAuditLogs(setting: PolicyResource): boolean {
   const logs = setting.props.logs;
-  return Array.isArray(logs) && logs.some((l: Props) =>
-    l && l.enabled === true && (l.category === "AuditEvent" || l.categoryGroup === "audit" || l.categoryGroup === "allLogs"));
+  return (
+    Array.isArray(logs) &&
+    logs.some(
+      (l: Props) =>
+        l && l.enabled === true && (l.category === "AuditEvent" || l.categoryGroup === "audit" || l.categoryGroup === "allLogs"),
+    )
+  );
 }
 
 export const monitorDiagnosticsMissingDiagnosticSetting: StackValidationPolicy = {

@@ -12,14 +12,17 @@ export const networkSubnetMissingNetworkSecurityGroup: ResourceValidationPolicy 
   description: "Every subnet (other than gateway, firewall, route-server and dedicated-HSM subnets) has a network security group.",
   severity: "high",
   enforcementLevel: "mandatory",
-  remediationSteps: "Create a `network.NetworkSecurityGroup` for the subnet and set the subnet's `networkSecurityGroup: { id }` (the Network component does).",
+  remediationSteps:
+    "Create a `network.NetworkSecurityGroup` for the subnet and set the subnet's `networkSecurityGroup: { id }` (the Network component does).",
   validateResource: forTypes([SUBNET], (props, args, reportViolation) => {
     if (EXCLUDED.includes(props.subnetName ?? props.name)) return;
     const delegations: Props[] = Array.isArray(props.delegations) ? props.delegations : [];
     if (delegations.some((d) => d?.serviceName === "Microsoft.HardwareSecurityModules/dedicatedHSMs")) return;
     const id = props.networkSecurityGroup?.id;
     if (typeof id !== "string" || id === "") {
-      reportViolation(`Subnet '${String(props.subnetName ?? args.name)}' has no network security group (networkSecurityGroup.id is unset).`);
+      reportViolation(
+        `Subnet '${String(props.subnetName ?? args.name)}' has no network security group (networkSecurityGroup.id is unset).`,
+      );
     }
   }),
 };

@@ -7,7 +7,7 @@ export const storageAccountConfigureMinTlsVersion: ResourceValidationPolicy = {
   description: "Storage accounts require TLS 1.2 or later.",
   severity: "high",
   enforcementLevel: "mandatory",
-  remediationSteps: "Set `minimumTlsVersion: \"TLS1_2\"` on the StorageAccount.",
+  remediationSteps: 'Set `minimumTlsVersion: "TLS1_2"` on the StorageAccount.',
   validateResource: forTypes([T.storageAccount], (props, _args, reportViolation) => {
     const v = props.minimumTlsVersion;
     if (v !== "TLS1_2" && v !== "TLS1_3") {

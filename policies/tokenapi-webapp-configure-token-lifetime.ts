@@ -15,7 +15,8 @@ export const tokenapiWebappConfigureTokenLifetime: ResourceValidationPolicy = {
   description: "The token API issues ACS tokens with lifetimes within the configured minutes (ACS allows 60-1440).",
   severity: "medium",
   enforcementLevel: "mandatory",
-  remediationSteps: "Set TOKEN_DEFAULT_LIFETIME_MINUTES and TOKEN_MAX_LIFETIME_MINUTES (stack config tokenApi.token.defaultLifetimeMinutes, tokenApi.token.maxLifetimeMinutes) within the range, default <= max.",
+  remediationSteps:
+    "Set TOKEN_DEFAULT_LIFETIME_MINUTES and TOKEN_MAX_LIFETIME_MINUTES (stack config tokenApi.token.defaultLifetimeMinutes, tokenApi.token.maxLifetimeMinutes) within the range, default <= max.",
   configSchema: {
     properties: {
       minMinutes: { type: "integer", minimum: 60, maximum: 1440, default: 60, description: "Shortest lifetime accepted." },

@@ -9,7 +9,8 @@ export const tokenapiWebappEnforceAllowedScopes: ResourceValidationPolicy = {
   description: "The token API's TOKEN_ALLOWED_SCOPES lists only scopes from the allowed set.",
   severity: "high",
   enforcementLevel: "mandatory",
-  remediationSteps: "Remove the extra scopes from the stack config (tokenApi.token.allowedScopes) or extend allowedScopes in the policy config after review.",
+  remediationSteps:
+    "Remove the extra scopes from the stack config (tokenApi.token.allowedScopes) or extend allowedScopes in the policy config after review.",
   configSchema: {
     properties: {
       allowedScopes: {

@@ -9,7 +9,7 @@ export const webWebappConfigureMinTlsVersion: ResourceValidationPolicy = {
   description: "Web Apps require TLS 1.2 or later on the site and its SCM endpoint.",
   severity: "high",
   enforcementLevel: "mandatory",
-  remediationSteps: "Set `siteConfig.minTlsVersion: \"1.2\"` (and `siteConfig.scmMinTlsVersion`, if set, to 1.2 or 1.3).",
+  remediationSteps: 'Set `siteConfig.minTlsVersion: "1.2"` (and `siteConfig.scmMinTlsVersion`, if set, to 1.2 or 1.3).',
   validateResource: forTypes([T.webApp], (props, _args, reportViolation) => {
     const siteConfig = props.siteConfig ?? {};
     const min = siteConfig.minTlsVersion;

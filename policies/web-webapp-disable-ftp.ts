@@ -8,7 +8,7 @@ export const webWebappDisableFtp: ResourceValidationPolicy = {
   description: "Web Apps have FTP and FTPS disabled.",
   severity: "medium",
   enforcementLevel: "mandatory",
-  remediationSteps: "Set `siteConfig.ftpsState: \"Disabled\"`; deploy with run-from-package instead.",
+  remediationSteps: 'Set `siteConfig.ftpsState: "Disabled"`; deploy with run-from-package instead.',
   configSchema: {
     properties: {
       allowedFtpsStates: {

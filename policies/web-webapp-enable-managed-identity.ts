@@ -10,7 +10,7 @@ export const webWebappEnableManagedIdentity: ResourceValidationPolicy = {
   description: "Web Apps have a system- or user-assigned managed identity.",
   severity: "medium",
   enforcementLevel: "mandatory",
-  remediationSteps: "Set `identity: { type: \"SystemAssigned\" }` (or UserAssigned with `userAssignedIdentities`).",
+  remediationSteps: 'Set `identity: { type: "SystemAssigned" }` (or UserAssigned with `userAssignedIdentities`).',
   validateResource: forTypes([T.webApp], (props, _args, reportViolation) => {
     const type = props.identity?.type;
     if (!IDENTITY_TYPES.includes(type)) {

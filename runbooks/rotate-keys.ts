@@ -124,7 +124,8 @@ export async function main(argv: string[], deps: RotateMainDeps = {}): Promise<n
     }
     target = await resolveTarget({ stack: args.stack, outputs: args.outputs, local: args.local, localEnv: args["local-env"] });
     requireFields(target, ["keyVaultUri", "subscriptionId", "resourceGroupName", "acsName"], "to rotate keys");
-    if (args["secret-refresh-seconds"] !== undefined) target.secretRefreshSeconds = parseSeconds("secret-refresh-seconds", args["secret-refresh-seconds"], 300);
+    if (args["secret-refresh-seconds"] !== undefined)
+      target.secretRefreshSeconds = parseSeconds("secret-refresh-seconds", args["secret-refresh-seconds"], 300);
     const local = target.kind === "local";
     options = {
       dryRun: args["dry-run"] === true,

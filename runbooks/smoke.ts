@@ -1,6 +1,15 @@
 // `npm run smoke`: the post-deploy smoke test — token API, identity, chat and optionally logs, one pass/fail line each.
 import { randomUUID } from "node:crypto";
-import { ExitCode, UsageError, consoleOutput, formatDuration, parseCommandLine, parseSeconds, usageFailure, type Output } from "../tools/cli-kit";
+import {
+  ExitCode,
+  UsageError,
+  consoleOutput,
+  formatDuration,
+  parseCommandLine,
+  parseSeconds,
+  usageFailure,
+  type Output,
+} from "../tools/cli-kit";
 import {
   callerTokenSourceFor,
   chatClientFactoryFor,
@@ -68,7 +77,13 @@ const flags = {
 /** Builds the smoke dependencies from a target with the real SDKs. */
 export async function smokeDepsFor(
   target: Target,
-  options: { verifyLogs: boolean; logsTimeoutMs: number; callerToken?: SmokeDeps["callerToken"]; eventsTimeoutMs?: number; emailTo?: string },
+  options: {
+    verifyLogs: boolean;
+    logsTimeoutMs: number;
+    callerToken?: SmokeDeps["callerToken"];
+    eventsTimeoutMs?: number;
+    emailTo?: string;
+  },
 ): Promise<SmokeDeps> {
   const credential = await credentialFor(target);
   const connectionString = await connectionStringFor(target, credential);
@@ -83,7 +98,11 @@ export async function smokeDepsFor(
       emailTo: options.emailTo,
     }),
     logs: options.verifyLogs
-      ? { query: logQueryFor(target, credential), timeoutMs: options.logsTimeoutMs, pollIntervalMs: target.kind === "local" ? 1000 : 15_000 }
+      ? {
+          query: logQueryFor(target, credential),
+          timeoutMs: options.logsTimeoutMs,
+          pollIntervalMs: target.kind === "local" ? 1000 : 15_000,
+        }
       : undefined,
   };
 }
@@ -115,7 +134,8 @@ export async function main(argv: string[], out: Output = consoleOutput(argv.incl
     const logsTimeoutMs = parseSeconds("logs-timeout", args["logs-timeout"], target.kind === "local" ? 60 : 900) * 1000;
     const eventsTimeoutMs = parseSeconds("events-timeout", args["events-timeout"], target.kind === "local" ? 30 : 600) * 1000;
     const emailTo = args["email-to"];
-    if (emailTo !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(emailTo)) throw new UsageError(`--email-to must be an e-mail address, not "${emailTo}"`);
+    if (emailTo !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(emailTo))
+      throw new UsageError(`--email-to must be an e-mail address, not "${emailTo}"`);
     deps = await smokeDepsFor(target, { verifyLogs: args["verify-logs"] === true, logsTimeoutMs, eventsTimeoutMs, emailTo });
   } catch (error) {
     return usageFailure(out, error);

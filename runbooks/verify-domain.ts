@@ -1,6 +1,15 @@
 // `npm run verify-domain`: the customer-domain onboarding runbook — DNS records to publish, initiateVerification per
 // record type, verificationStates polled with progress, and the exact next step (docs/runbooks/domain-onboarding.md).
-import { ExitCode, consoleOutput, describeError, parseCommandLine, parseSeconds, usageFailure, UsageError, type Output } from "../tools/cli-kit";
+import {
+  ExitCode,
+  consoleOutput,
+  describeError,
+  parseCommandLine,
+  parseSeconds,
+  usageFailure,
+  UsageError,
+  type Output,
+} from "../tools/cli-kit";
 import { ArmDomainPort } from "./lib/domain-arm";
 import { SelectionError, verifyDomains, type DomainPort, type VerifyReport } from "./lib/domain-verification";
 import { armClientFor, credentialFor } from "./lib/environment";
@@ -80,7 +89,14 @@ export async function main(argv: string[], deps: VerifyDomainDeps = {}): Promise
     timeoutMs = parseSeconds("timeout", args.timeout, local ? 60 : 1800) * 1000;
     pollIntervalMs = parseSeconds("poll-interval", args["poll-interval"], local ? 0.2 : 30) * 1000;
     requireFields(target, ["subscriptionId", "resourceGroupName", "acsName"], "to read the email domains");
-    port = deps.port ?? new ArmDomainPort(armClientFor(target, await credentialFor(target)), target.resourceGroupName as string, target.acsName as string, pollIntervalMs);
+    port =
+      deps.port ??
+      new ArmDomainPort(
+        armClientFor(target, await credentialFor(target)),
+        target.resourceGroupName as string,
+        target.acsName as string,
+        pollIntervalMs,
+      );
   } catch (error) {
     return usageFailure(out, error);
   }
@@ -90,7 +106,12 @@ export async function main(argv: string[], deps: VerifyDomainDeps = {}): Promise
   let report: VerifyReport;
   try {
     report = await verifyDomains(port, {
-      emailService: args["email-service"], domain: args.domain, dryRun, timeoutMs, pollIntervalMs, stack,
+      emailService: args["email-service"],
+      domain: args.domain,
+      dryRun,
+      timeoutMs,
+      pollIntervalMs,
+      stack,
       onProgress: (line) => out.line(line),
     });
   } catch (error) {

@@ -98,7 +98,11 @@ export const configSchema = z
       });
     }
     if (cfg.tags.env !== cfg.environment) {
-      ctx.addIssue({ code: "custom", path: ["tags", "env"], message: `must equal acs-platform:environment ("${cfg.environment}"); got "${cfg.tags.env}"` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["tags", "env"],
+        message: `must equal acs-platform:environment ("${cfg.environment}"); got "${cfg.tags.env}"`,
+      });
     }
   });
 
@@ -128,7 +132,8 @@ function acceptedKeysAt(path: readonly PropertyKey[], value: unknown): string[] 
   let schema: Loose | undefined = configSchema as unknown as Loose;
   const unwrap = (s: Loose | undefined): Loose | undefined => {
     let cur = s;
-    while (cur?.def?.innerType !== undefined && (cur.def.type === "default" || cur.def.type === "prefault" || cur.def.type === "optional")) cur = cur.def.innerType;
+    while (cur?.def?.innerType !== undefined && (cur.def.type === "default" || cur.def.type === "prefault" || cur.def.type === "optional"))
+      cur = cur.def.innerType;
     return cur;
   };
   for (const seg of path) {
@@ -141,7 +146,9 @@ function acceptedKeysAt(path: readonly PropertyKey[], value: unknown): string[] 
   if (schema?.def?.type === "union") {
     // A discriminated union: pick the option whose `kind` literal matches the value.
     const kind = (value as { kind?: unknown } | undefined)?.kind;
-    schema = schema.def.options?.find((o) => (o.shape?.["kind"] as { def?: { values?: unknown[] } } | undefined)?.def?.values?.includes(kind));
+    schema = schema.def.options?.find((o) =>
+      (o.shape?.["kind"] as { def?: { values?: unknown[] } } | undefined)?.def?.values?.includes(kind),
+    );
   }
   return Object.keys(schema?.shape ?? {});
 }

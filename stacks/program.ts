@@ -206,9 +206,13 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     eventGridSystemTopicName: events.name,
     eventQueueNames: events.queueNames,
     eventStorageAccountName: events.storageAccountName,
-    eventSubscriptions: pulumi.output(config.eventRouting.subscriptions.map((s) => ({
-      name: s.name, eventTypes: [...s.eventTypes], ...(s.destination.type === "storageQueue" ? { queueName: s.destination.queueName ?? s.name } : {}),
-    }))),
+    eventSubscriptions: pulumi.output(
+      config.eventRouting.subscriptions.map((s) => ({
+        name: s.name,
+        eventTypes: [...s.eventTypes],
+        ...(s.destination.type === "storageQueue" ? { queueName: s.destination.queueName ?? s.name } : {}),
+      })),
+    ),
     deadLetterContainerName: events.deadLetterContainerName,
     mappingTableName: tokenApi.mappingTableName,
   };

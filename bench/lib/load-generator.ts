@@ -85,17 +85,20 @@ function start(plan: LoadPlan): void {
     (error, result) => {
       if (error) throw error;
       clearTimeout(draining);
-      send({
-        type: "done",
-        sent: written,
-        statusCounts,
-        errors: result.errors,
-        timeouts: result.timeouts,
-        latencyP99Ms: result.latency.p99,
-        newSent,
-        returningSent,
-        tokens: [...tokens].map(([token, answeredAt]) => ({ token, answeredAt })),
-      }, () => process.disconnect?.());
+      send(
+        {
+          type: "done",
+          sent: written,
+          statusCounts,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          latencyP99Ms: result.latency.p99,
+          newSent,
+          returningSent,
+          tokens: [...tokens].map(([token, answeredAt]) => ({ token, answeredAt })),
+        },
+        () => process.disconnect?.(),
+      );
     },
   );
   instance.on("response", (_client: unknown, statusCode: number) => {

@@ -12,7 +12,11 @@
 //   error surfaces from `getToken()` once the token has really expired;
 // - 429 and 503 are retried after the server's `Retry-After` (RFC 9110 section 10.2.3: seconds or an HTTP date), never
 //   sooner, plus "full jitter" exponential backoff (AWS Architecture Blog, "Exponential Backoff And Jitter").
-import { AzureCommunicationTokenCredential, type CommunicationTokenCredential, type CommunicationTokenRefreshOptions } from "@azure/communication-common";
+import {
+  AzureCommunicationTokenCredential,
+  type CommunicationTokenCredential,
+  type CommunicationTokenRefreshOptions,
+} from "@azure/communication-common";
 
 /** The abort signal the credential hands its refresher (`AbortSignalLike` from @azure/abort-controller). */
 type Signal = NonNullable<Parameters<CommunicationTokenRefreshOptions["tokenRefresher"]>[0]>;
@@ -28,7 +32,12 @@ export class SignInRequiredError extends Error {
 /** The token API could not issue a token (after retries, for 429/503/5xx/network errors). */
 export class TokenApiError extends Error {
   override readonly name = "TokenApiError";
-  constructor(message: string, readonly status: number | undefined, readonly code: string | undefined, readonly attempts: number) {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly code: string | undefined,
+    readonly attempts: number,
+  ) {
     super(message);
   }
 }
@@ -137,11 +146,17 @@ export function createTokenRefresher(options: TokenRefresherOptions): (abortSign
         });
       } catch (error) {
         if (abortSignal?.aborted) throw error;
-        lastError = new TokenApiError(`POST ${url} failed: ${(error as Error).message}`, undefined, (error as { cause?: { code?: string } }).cause?.code, attempt);
+        lastError = new TokenApiError(
+          `POST ${url} failed: ${(error as Error).message}`,
+          undefined,
+          (error as { cause?: { code?: string } }).cause?.code,
+          attempt,
+        );
         await sleep(backoff(attempt, undefined), abortSignal);
         continue;
       }
-      const body = (await response.json().catch(() => undefined)) as { token?: unknown; expiresOn?: unknown; error?: { code?: string; message?: string } } | undefined;
+      const body = (await response.json().catch(() => undefined)) as
+        { token?: unknown; expiresOn?: unknown; error?: { code?: string; message?: string } } | undefined;
       const code = body?.error?.code;
       if (response.ok && typeof body?.token === "string") {
         current = { token: body.token, expiresOn: expiryOf(body.token) ?? Date.parse(String(body.expiresOn)) };
@@ -156,8 +171,14 @@ export function createTokenRefresher(options: TokenRefresherOptions): (abortSign
         }
         throw new SignInRequiredError(code);
       }
-      const retryable = response.status === 429 || response.status === 503 || response.status === 502 || response.status === 504 || response.status === 500;
-      lastError = new TokenApiError(`POST ${url} answered ${response.status}${code ? ` ${code}` : ""}${body?.error?.message ? `: ${body.error.message}` : ""}`, response.status, code, attempt);
+      const retryable =
+        response.status === 429 || response.status === 503 || response.status === 502 || response.status === 504 || response.status === 500;
+      lastError = new TokenApiError(
+        `POST ${url} answered ${response.status}${code ? ` ${code}` : ""}${body?.error?.message ? `: ${body.error.message}` : ""}`,
+        response.status,
+        code,
+        attempt,
+      );
       if (!retryable) throw lastError;
       if (attempt < maxAttempts) await sleep(backoff(attempt, retryAfterMs(response.headers.get("retry-after"), now())), abortSignal);
     }
@@ -206,9 +227,11 @@ export function createTokenCredential(options: TokenRefresherOptions): Communica
     async getToken(getOptions) {
       if (disposed) throw new Error("The credential was disposed.");
       if (!inner) {
-        first ??= refresher(getOptions?.abortSignal).then(build).finally(() => {
-          first = undefined;
-        });
+        first ??= refresher(getOptions?.abortSignal)
+          .then(build)
+          .finally(() => {
+            first = undefined;
+          });
         const built = await first;
         if (disposed) {
           built.dispose();

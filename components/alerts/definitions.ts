@@ -180,7 +180,8 @@ export const ALERT_DEFINITIONS: ReadonlyArray<MetricAlertDefinition | LogAlertDe
   {
     kind: "log",
     key: "workspaceDailyCapReached",
-    description: "The Log Analytics workspace reached its daily cap: ingestion, and every alert over its logs, stops until the daily reset.",
+    description:
+      "The Log Analytics workspace reached its daily cap: ingestion, and every alert over its logs, stops until the daily reset.",
     // The query Microsoft documents for this alert: the cap event lands in the workspace's Operation table
     // (Learn "Set daily cap on Log Analytics workspace", https://learn.microsoft.com/azure/azure-monitor/logs/daily-cap).
     query: '_LogOperation | where Category =~ "Ingestion" | where Detail contains "OverQuota"',
@@ -244,7 +245,12 @@ export function defaultAlertSettings(environment: string): Record<AlertKey, Aler
 const ruleOverrideSchema = z
   .object({
     enabled: z.boolean().optional(),
-    severity: z.number().int().min(0, "severity must be an integer from 0 to 4").max(4, "severity must be an integer from 0 to 4").optional(),
+    severity: z
+      .number()
+      .int()
+      .min(0, "severity must be an integer from 0 to 4")
+      .max(4, "severity must be an integer from 0 to 4")
+      .optional(),
     threshold: z.number().min(0, "threshold must be 0 or more (a count or a percentage)").optional(),
     windowSize: z.enum(WINDOW_SIZES).optional(),
     evaluationFrequency: z.enum(EVALUATION_FREQUENCIES).optional(),
@@ -264,7 +270,10 @@ export const alertsConfigSchema = z
          * of the current month, and later runs keep what was deployed (Cost Management accepts a past start date
          * only within the current month, so a fixed date breaks every new stack once that month is over).
          */
-        startDate: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-01$/, "budget.startDate must be the first of a month, YYYY-MM-01").optional(),
+        startDate: z
+          .string()
+          .regex(/^\d{4}-(0[1-9]|1[0-2])-01$/, "budget.startDate must be the first of a month, YYYY-MM-01")
+          .optional(),
         contactEmails: z.array(z.email()).min(1, "budget.contactEmails must list at least one address"),
         actualPercent: z.number().gt(0).max(1000).default(80),
         forecastPercent: z.number().gt(0).max(1000).default(100),

@@ -10,13 +10,7 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import { sanitizeSegment, type NamingContext } from "../common/naming";
 import { firstDayOfMonthUtc } from "../../policies/deployability-facts";
 import type { AzureComponentArgs } from "../common/types";
-import {
-  ALERT_DEFINITIONS,
-  type AlertKey,
-  type AlertSettings,
-  type AlertTarget,
-  type AlertsSection,
-} from "./definitions";
+import { ALERT_DEFINITIONS, type AlertKey, type AlertSettings, type AlertTarget, type AlertsSection } from "./definitions";
 
 /**
  * Arguments of Alerts; `location` is the workspace's region (log alerts live there; metric alerts are global). No

@@ -159,7 +159,10 @@ function shortenedName(rule: NameRule, middle: string, parts: string[], head: st
   const hash = shortHash(middle, HASH_LENGTH);
   const assemble = (...mid: string[]): string => [head, ...mid.filter((m) => m !== ""), ...tail].join(sep);
   const env = parts[parts.length - 1] ?? "";
-  const app = parts.slice(0, -1).filter((p) => p !== "").join(sep);
+  const app = parts
+    .slice(0, -1)
+    .filter((p) => p !== "")
+    .join(sep);
   const appRoom = rule.maxLength - assemble("x", env).length + 1;
   if (app !== "" && appRoom >= HASH_LENGTH + 1) {
     const prefix = app.slice(0, appRoom - HASH_LENGTH).replace(/-+$/, "");

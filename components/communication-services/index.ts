@@ -171,7 +171,9 @@ export class CommunicationServices extends pulumi.ComponentResource {
       .all(
         domains
           .filter((d) => d.config.kind === "CustomerManaged")
-          .map((d) => pulumi.all([d.domain.name, d.domain.verificationRecords]).apply(([domainName, records]) => dnsRecordList(domainName, records))),
+          .map((d) =>
+            pulumi.all([d.domain.name, d.domain.verificationRecords]).apply(([domainName, records]) => dnsRecordList(domainName, records)),
+          ),
       )
       .apply((lists) => lists.flat());
     this.registerOutputs({

@@ -86,7 +86,10 @@ const storageQueueDestinationSchema = z
 const webhookDestinationSchema = z
   .object({
     type: z.literal("webhook"),
-    endpointUrl: z.string().url().refine((u) => u.startsWith("https://"), "endpointUrl must be an https:// URL"),
+    endpointUrl: z
+      .string()
+      .url()
+      .refine((u) => u.startsWith("https://"), "endpointUrl must be an https:// URL"),
     /** Entra application id or URI Event Grid requests a token for (secured webhook delivery). */
     entraApplicationIdOrUri: z.string().min(1).optional(),
     entraTenantId: z.string().min(1).optional(),
@@ -117,9 +120,7 @@ export const destinationSchema = z.discriminatedUnion("type", [
 export const eventSubscriptionSchema = z
   .object({
     /** Subscription name; also the default queue name, so it follows the stricter queue rule. */
-    name: z
-      .string()
-      .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "name must be 3-63 lowercase letters, digits and single hyphens"),
+    name: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "name must be 3-63 lowercase letters, digits and single hyphens"),
     eventTypes: z
       .array(z.string())
       .min(1, "eventTypes must list at least one event type")
@@ -147,7 +148,10 @@ export const eventRoutingConfigSchema = z
     /** Blob container that receives dead-lettered events. */
     deadLetterContainerName: z
       .string()
-      .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "deadLetterContainerName must be 3-63 lowercase letters, digits and single hyphens")
+      .regex(
+        /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/,
+        "deadLetterContainerName must be 3-63 lowercase letters, digits and single hyphens",
+      )
       .default("deadletters"),
     subscriptions: z
       .array(eventSubscriptionSchema)

@@ -152,14 +152,21 @@ export class EventRouting extends pulumi.ComponentResource {
     if (args.diagnostics !== undefined) {
       // System topics have one log category, DeliveryFailures (Microsoft Learn "Supported logs for
       // Microsoft.EventGrid/systemTopics"); naming it avoids relying on category-group support.
-      attachDiagnostics(`${name}-topic`, topic.id, { ...args.diagnostics, logCategories: ["DeliveryFailures"], resourceSpecificTables: true }, this);
+      attachDiagnostics(
+        `${name}-topic`,
+        topic.id,
+        { ...args.diagnostics, logCategories: ["DeliveryFailures"], resourceSpecificTables: true },
+        this,
+      );
       attachStorageServiceDiagnostics(`${name}-storage`, account.id, ["blob", "queue"], args.diagnostics, this);
     }
 
     const grants = routingRoleGrants(routing).map((grant) => {
       const scope: pulumi.Input<string> =
         grant.scope.kind === "queue"
-          ? pulumi.all([account.id, queues.get(grant.scope.queueName)?.name ?? grant.scope.queueName]).apply(([id, q]) => storageQueueScope(id, q))
+          ? pulumi
+              .all([account.id, queues.get(grant.scope.queueName)?.name ?? grant.scope.queueName])
+              .apply(([id, q]) => storageQueueScope(id, q))
           : grant.scope.kind === "container"
             ? pulumi.all([account.id, deadLetters.name]).apply(([id, c]) => blobContainerScope(id, c))
             : grant.scope.id;

@@ -109,14 +109,32 @@ export function networkAddressProblems(cfg: NetworkSection): ConfigProblem[] {
   const pep = parseCidr(cfg.privateEndpointSubnetPrefix);
   if (space === undefined || app === undefined || pep === undefined) return [];
   const problems: ConfigProblem[] = [];
-  if (!cidrContains(space, app)) problems.push({ path: ["appServiceSubnetPrefix"], message: `must lie within addressSpace ${cfg.addressSpace}; got ${cfg.appServiceSubnetPrefix}` });
-  if (!cidrContains(space, pep)) problems.push({ path: ["privateEndpointSubnetPrefix"], message: `must lie within addressSpace ${cfg.addressSpace}; got ${cfg.privateEndpointSubnetPrefix}` });
-  if (cidrOverlaps(app, pep)) problems.push({ path: ["privateEndpointSubnetPrefix"], message: `must not overlap appServiceSubnetPrefix ${cfg.appServiceSubnetPrefix}; got ${cfg.privateEndpointSubnetPrefix}` });
+  if (!cidrContains(space, app))
+    problems.push({
+      path: ["appServiceSubnetPrefix"],
+      message: `must lie within addressSpace ${cfg.addressSpace}; got ${cfg.appServiceSubnetPrefix}`,
+    });
+  if (!cidrContains(space, pep))
+    problems.push({
+      path: ["privateEndpointSubnetPrefix"],
+      message: `must lie within addressSpace ${cfg.addressSpace}; got ${cfg.privateEndpointSubnetPrefix}`,
+    });
+  if (cidrOverlaps(app, pep))
+    problems.push({
+      path: ["privateEndpointSubnetPrefix"],
+      message: `must not overlap appServiceSubnetPrefix ${cfg.appServiceSubnetPrefix}; got ${cfg.privateEndpointSubnetPrefix}`,
+    });
   if (app.prefixLength > MAX_APP_SERVICE_PREFIX_LENGTH) {
-    problems.push({ path: ["appServiceSubnetPrefix"], message: `must be /${MAX_APP_SERVICE_PREFIX_LENGTH} or larger (App Service VNet integration); got ${cfg.appServiceSubnetPrefix}` });
+    problems.push({
+      path: ["appServiceSubnetPrefix"],
+      message: `must be /${MAX_APP_SERVICE_PREFIX_LENGTH} or larger (App Service VNet integration); got ${cfg.appServiceSubnetPrefix}`,
+    });
   }
   if (pep.prefixLength > MAX_SUBNET_PREFIX_LENGTH) {
-    problems.push({ path: ["privateEndpointSubnetPrefix"], message: `must be /${MAX_SUBNET_PREFIX_LENGTH} or larger; got ${cfg.privateEndpointSubnetPrefix}` });
+    problems.push({
+      path: ["privateEndpointSubnetPrefix"],
+      message: `must be /${MAX_SUBNET_PREFIX_LENGTH} or larger; got ${cfg.privateEndpointSubnetPrefix}`,
+    });
   }
   return problems;
 }
@@ -132,7 +150,13 @@ export function vaultReachabilityProblems(
 ): ConfigProblem[] {
   const vaultDeniesPublic = keyVault.publicNetworkAccess === "Disabled" || keyVault.allowedIpRanges.length > 0;
   if (vaultDeniesPublic && !cfg.enabled) {
-    return [{ path: ["enabled"], message: "must be true when the Key Vault denies public traffic (keyVault.publicNetworkAccess Disabled or keyVault.allowedIpRanges set): the token API reads the vault" }];
+    return [
+      {
+        path: ["enabled"],
+        message:
+          "must be true when the Key Vault denies public traffic (keyVault.publicNetworkAccess Disabled or keyVault.allowedIpRanges set): the token API reads the vault",
+      },
+    ];
   }
   return [];
 }

@@ -116,7 +116,12 @@ export class SecretStore extends pulumi.ComponentResource {
       },
     );
 
-    assignRequestedRoles(name, args.roleAssignments ?? [], { scope: vault.id, suffix: args.naming.suffix, subscriptionId: args.subscriptionId }, this);
+    assignRequestedRoles(
+      name,
+      args.roleAssignments ?? [],
+      { scope: vault.id, suffix: args.naming.suffix, subscriptionId: args.subscriptionId },
+      this,
+    );
 
     if (args.lock !== undefined) {
       attachLock(name, vault.id, args.lock, "Holds the ACS connection string; purge protection is on.", this);

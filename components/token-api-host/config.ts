@@ -11,7 +11,12 @@ import { z } from "zod";
 import * as pulumi from "@pulumi/pulumi";
 import type { ConfigProblem } from "../common/types";
 // The service owns its decisions (scopes, lifetimes, limits, variable names); the program takes them from it.
-import { ACS_TOKEN_SCOPES, TOKEN_API_DEFAULTS as D, TOKEN_LIFETIME_MINUTES as L, type TokenApiEnvName } from "../../services/token-api/src/settings";
+import {
+  ACS_TOKEN_SCOPES,
+  TOKEN_API_DEFAULTS as D,
+  TOKEN_LIFETIME_MINUTES as L,
+  type TokenApiEnvName,
+} from "../../services/token-api/src/settings";
 
 const lifetimeRange = `${L.min}..${L.max}`;
 
@@ -46,7 +51,10 @@ const corsOrigin = z.string().superRefine((o, ctx) => {
   if (o.trim() === "") {
     ctx.addIssue({ code: "custom", message: "must not be empty; give an origin such as https://app.example.com" });
   } else if (!/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o) && !/^http:\/\/localhost(:\d{1,5})?$/.test(o)) {
-    ctx.addIssue({ code: "custom", message: "must be an origin (https://host[:port], or http://localhost[:port]) without path, wildcard or trailing slash" });
+    ctx.addIssue({
+      code: "custom",
+      message: "must be an origin (https://host[:port], or http://localhost[:port]) without path, wildcard or trailing slash",
+    });
   }
 });
 
@@ -63,7 +71,11 @@ export const tokenApiConfigSchema = z
       .strict()
       .superRefine((p, ctx) => {
         if (p.zoneRedundant && !supportsZoneRedundancy(p.skuName)) {
-          ctx.addIssue({ code: "custom", path: ["zoneRedundant"], message: `zoneRedundant needs a Premium v2/v3/v4 or Isolated v2 SKU; got ${p.skuName}` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["zoneRedundant"],
+            message: `zoneRedundant needs a Premium v2/v3/v4 or Isolated v2 SKU; got ${p.skuName}`,
+          });
         }
         if (p.zoneRedundant && p.instanceCount < 2) {
           ctx.addIssue({ code: "custom", path: ["instanceCount"], message: "instanceCount must be at least 2 when zoneRedundant is true" });
@@ -75,7 +87,12 @@ export const tokenApiConfigSchema = z
     corsAllowedOrigins: z.array(corsOrigin).default([]),
     /** ACS auth mode of the API (docs/interfaces.md `ACS_AUTH_MODE`). */
     acsAuthMode: z.enum(["key-vault", "managed-identity"]).default("key-vault"),
-    secretRefreshSeconds: z.number().int().min(30, "secretRefreshSeconds must be 30..86400").max(86400, "secretRefreshSeconds must be 30..86400").default(D.secretRefreshSeconds),
+    secretRefreshSeconds: z
+      .number()
+      .int()
+      .min(30, "secretRefreshSeconds must be 30..86400")
+      .max(86400, "secretRefreshSeconds must be 30..86400")
+      .default(D.secretRefreshSeconds),
     oidc: z
       .object({
         issuer: z.url().refine((u) => u.startsWith("https://"), "issuer must be an https:// URL"),
@@ -86,24 +103,40 @@ export const tokenApiConfigSchema = z
       .strict(),
     token: z
       .object({
-        allowedScopes: z.array(z.enum(ACS_TOKEN_SCOPES)).min(1).default([...D.allowedScopes]),
+        allowedScopes: z
+          .array(z.enum(ACS_TOKEN_SCOPES))
+          .min(1)
+          .default([...D.allowedScopes]),
         defaultLifetimeMinutes: z
           .number()
           .int()
           .min(L.min, `defaultLifetimeMinutes must be ${lifetimeRange}`)
           .max(L.max, `defaultLifetimeMinutes must be ${lifetimeRange}`)
           .default(D.defaultLifetimeMinutes),
-        maxLifetimeMinutes: z.number().int().min(L.min, `maxLifetimeMinutes must be ${lifetimeRange}`).max(L.max, `maxLifetimeMinutes must be ${lifetimeRange}`).default(D.maxLifetimeMinutes),
+        maxLifetimeMinutes: z
+          .number()
+          .int()
+          .min(L.min, `maxLifetimeMinutes must be ${lifetimeRange}`)
+          .max(L.max, `maxLifetimeMinutes must be ${lifetimeRange}`)
+          .default(D.maxLifetimeMinutes),
         minRemainingMinutes: z.number().int().min(10, "minRemainingMinutes must be at least 10").default(D.minRemainingMinutes),
       })
       .strict()
       .prefault({})
       .superRefine((t, ctx) => {
         if (t.defaultLifetimeMinutes > t.maxLifetimeMinutes) {
-          ctx.addIssue({ code: "custom", path: ["defaultLifetimeMinutes"], message: "defaultLifetimeMinutes must not exceed maxLifetimeMinutes" });
+          ctx.addIssue({
+            code: "custom",
+            path: ["defaultLifetimeMinutes"],
+            message: "defaultLifetimeMinutes must not exceed maxLifetimeMinutes",
+          });
         }
         if (t.minRemainingMinutes >= t.defaultLifetimeMinutes) {
-          ctx.addIssue({ code: "custom", path: ["minRemainingMinutes"], message: "minRemainingMinutes must be below defaultLifetimeMinutes" });
+          ctx.addIssue({
+            code: "custom",
+            path: ["minRemainingMinutes"],
+            message: "minRemainingMinutes must be below defaultLifetimeMinutes",
+          });
         }
       }),
     rateLimit: z
@@ -222,5 +255,8 @@ export function choosePackageSource(path: string, exists: boolean, mode: EngineM
         "(or `npm run build -w services/token-api`), then run `pulumi up` again.",
     );
   }
-  return { kind: "placeholder", reason: `package ${path} not built; ${mode === "mock" ? "mock evaluation" : "preview"} uses a placeholder` };
+  return {
+    kind: "placeholder",
+    reason: `package ${path} not built; ${mode === "mock" ? "mock evaluation" : "preview"} uses a placeholder`,
+  };
 }

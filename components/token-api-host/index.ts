@@ -204,20 +204,41 @@ export class TokenApiHost extends pulumi.ComponentResource {
     // reference and mounts the package (a system-assigned identity would only exist once the site did).
     const identity = new managedidentity.UserAssignedIdentity(
       `${name}-identity`,
-      { resourceName: resourceName("userAssignedIdentity", args.naming, "token"), resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
+      {
+        resourceName: resourceName("userAssignedIdentity", args.naming, "token"),
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        tags: args.tags,
+      },
       parent,
     );
     const principalId = identity.principalId;
     const grant = (key: string, role: BuiltInRole, scope: pulumi.Input<string>): authorization.RoleAssignment =>
       assignRole(
         name,
-        { suffix: args.naming.suffix, key, role, scope, subscriptionId: args.subscriptionId, principalId, description: `Token API ${name}: ${role}` },
+        {
+          suffix: args.naming.suffix,
+          key,
+          role,
+          scope,
+          subscriptionId: args.subscriptionId,
+          principalId,
+          description: `Token API ${name}: ${role}`,
+        },
         this,
       );
     const grants = [
       grant("keyvault-secrets", "keyVaultSecretsUser", args.keyVault.id),
-      grant("mapping-table", "storageTableDataContributor", pulumi.all([dataAccount.id, table.name]).apply(([id, t]) => storageTableScope(id, t))),
-      grant("package-reader", "storageBlobDataReader", pulumi.all([packageAccount.id, packageContainer.name]).apply(([id, c]) => blobContainerScope(id, c))),
+      grant(
+        "mapping-table",
+        "storageTableDataContributor",
+        pulumi.all([dataAccount.id, table.name]).apply(([id, t]) => storageTableScope(id, t)),
+      ),
+      grant(
+        "package-reader",
+        "storageBlobDataReader",
+        pulumi.all([packageAccount.id, packageContainer.name]).apply(([id, c]) => blobContainerScope(id, c)),
+      ),
       // Managed-identity mode calls the ACS identity API with an Entra token of this identity, which ACS accepts
       // only with a role on the resource ("Grant your managed identity access to the Communication Services
       // resource", Learn https://learn.microsoft.com/azure/communication-services/how-tos/managed-identity); the

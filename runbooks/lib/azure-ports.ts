@@ -66,7 +66,10 @@ async function readyzOf(url: string, doFetch: typeof fetch): Promise<{ version?:
     if (response.status !== 200) return {};
     const body = (await response.json()) as { instance?: unknown; acsAuth?: { secretVersion?: unknown } };
     const version = body?.acsAuth?.secretVersion;
-    return { version: typeof version === "string" ? version : undefined, instance: typeof body?.instance === "string" ? body.instance : undefined };
+    return {
+      version: typeof version === "string" ? version : undefined,
+      instance: typeof body?.instance === "string" ? body.instance : undefined,
+    };
   } catch {
     return {};
   }

@@ -16,8 +16,7 @@ export async function whoFromCredential(credential: TokenCredential | undefined,
   try {
     const token = await credential.getToken(armScope);
     const claims = token ? decodeJwtClaims(token.token) : undefined;
-    const name =
-      claims?.upn ?? claims?.preferred_username ?? claims?.unique_name ?? claims?.appid ?? claims?.oid ?? claims?.sub;
+    const name = claims?.upn ?? claims?.preferred_username ?? claims?.unique_name ?? claims?.appid ?? claims?.oid ?? claims?.sub;
     return typeof name === "string" && name.length > 0 ? name : fallback;
   } catch {
     return fallback;

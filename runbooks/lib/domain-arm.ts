@@ -1,11 +1,22 @@
 // The DomainPort of `npm run verify-domain` over the real @azure/arm-communication client (emailServices, domains,
 // communicationServices), against Azure or the emulator's ARM surface.
 import type { CommunicationServiceManagementClient, DomainResource } from "@azure/arm-communication";
-import { RECORD_TYPES, type DnsRecordView, type DomainPort, type DomainView, type RecordState, type RecordType } from "./domain-verification";
+import {
+  RECORD_TYPES,
+  type DnsRecordView,
+  type DomainPort,
+  type DomainView,
+  type RecordState,
+  type RecordType,
+} from "./domain-verification";
 
 /** The SDK models the keys Domain/SPF/DKIM/DKIM2/DMARC (wire names) as these properties. */
 const SDK_KEYS: Record<RecordType, "domain" | "spf" | "dkim" | "dkim2" | "dmarc"> = {
-  Domain: "domain", SPF: "spf", DKIM: "dkim", DKIM2: "dkim2", DMARC: "dmarc",
+  Domain: "domain",
+  SPF: "spf",
+  DKIM: "dkim",
+  DKIM2: "dkim2",
+  DMARC: "dmarc",
 };
 
 export function domainView(resource: DomainResource): DomainView {
@@ -33,7 +44,8 @@ export class ArmDomainPort implements DomainPort {
 
   async listEmailServices(): Promise<string[]> {
     const names: string[] = [];
-    for await (const service of this.client.emailServices.listByResourceGroup(this.resourceGroupName)) if (service.name) names.push(service.name);
+    for await (const service of this.client.emailServices.listByResourceGroup(this.resourceGroupName))
+      if (service.name) names.push(service.name);
     return names;
   }
 
@@ -48,9 +60,15 @@ export class ArmDomainPort implements DomainPort {
   }
 
   async initiateVerification(emailService: string, domain: string, type: RecordType): Promise<void> {
-    await this.client.domains.beginInitiateVerificationAndWait(this.resourceGroupName, emailService, domain, { verificationType: type }, {
-      updateIntervalInMs: this.updateIntervalInMs,
-    });
+    await this.client.domains.beginInitiateVerificationAndWait(
+      this.resourceGroupName,
+      emailService,
+      domain,
+      { verificationType: type },
+      {
+        updateIntervalInMs: this.updateIntervalInMs,
+      },
+    );
   }
 
   async linkedDomains(): Promise<string[]> {

@@ -16,8 +16,17 @@ export const REQUIRED_RECORDS: readonly RecordType[] = ["Domain", "SPF", "DKIM",
 const SETTLED = new Set(["Verified", "VerificationFailed"]);
 const RUNNING = new Set(["VerificationRequested", "VerificationInProgress"]);
 
-export interface DnsRecordView { type: RecordType; recordType: string; name: string; value: string; ttl: number }
-export interface RecordState { status: string; errorCode?: string }
+export interface DnsRecordView {
+  type: RecordType;
+  recordType: string;
+  name: string;
+  value: string;
+  ttl: number;
+}
+export interface RecordState {
+  status: string;
+  errorCode?: string;
+}
 
 export interface DomainView {
   name: string;
@@ -104,7 +113,9 @@ async function chooseEmailService(port: DomainPort, wanted: string | undefined):
   }
   if (services.length === 1 && services[0]) return services[0];
   if (services.length === 0) throw new SelectionError("the resource group has no email service");
-  throw new SelectionError(`the resource group has ${services.length} email services (${services.join(", ")}); choose one with --email-service NAME`);
+  throw new SelectionError(
+    `the resource group has ${services.length} email services (${services.join(", ")}); choose one with --email-service NAME`,
+  );
 }
 
 async function chooseDomains(port: DomainPort, emailService: string, wanted: string | undefined): Promise<DomainView[]> {
@@ -112,11 +123,14 @@ async function chooseDomains(port: DomainPort, emailService: string, wanted: str
   const customer = all.filter((d) => d.domainManagement !== "AzureManaged");
   if (wanted !== undefined) {
     const found = all.find((d) => d.name.toLowerCase() === wanted.toLowerCase());
-    if (!found) throw new SelectionError(`domain ${wanted} not found in ${emailService}; it has: ${all.map((d) => d.name).join(", ") || "none"}`);
-    if (found.domainManagement === "AzureManaged") throw new SelectionError(`${found.name} is Azure-managed: Azure verifies it, there is nothing to publish`);
+    if (!found)
+      throw new SelectionError(`domain ${wanted} not found in ${emailService}; it has: ${all.map((d) => d.name).join(", ") || "none"}`);
+    if (found.domainManagement === "AzureManaged")
+      throw new SelectionError(`${found.name} is Azure-managed: Azure verifies it, there is nothing to publish`);
     return [found];
   }
-  if (customer.length === 0) throw new SelectionError(`${emailService} has no customer-managed domain to verify (Azure-managed domains need no DNS records)`);
+  if (customer.length === 0)
+    throw new SelectionError(`${emailService} has no customer-managed domain to verify (Azure-managed domains need no DNS records)`);
   return customer;
 }
 
@@ -124,14 +138,25 @@ export function recordTable(records: DnsRecordView[]): string[] {
   const rows = records.map((r) => [r.type, r.recordType, r.name, r.value, String(r.ttl)]);
   const head = ["record", "type", "name", "value", "ttl"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
-  const fmt = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  const fmt = (row: string[]) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
   return [fmt(head), ...rows.map(fmt)];
 }
 
 const statusOf = (d: DomainView, t: RecordType): string => d.states[t]?.status ?? "NotStarted";
-const present = (d: DomainView): RecordType[] => RECORD_TYPES.filter((t) => d.records.some((r) => r.type === t) || d.states[t] !== undefined);
+const present = (d: DomainView): RecordType[] =>
+  RECORD_TYPES.filter((t) => d.records.some((r) => r.type === t) || d.states[t] !== undefined);
 
-async function verifyOne(port: DomainPort, service: string, start: DomainView, linked: boolean, options: VerifyOptions): Promise<DomainReport> {
+async function verifyOne(
+  port: DomainPort,
+  service: string,
+  start: DomainView,
+  linked: boolean,
+  options: VerifyOptions,
+): Promise<DomainReport> {
   const say = options.onProgress ?? (() => undefined);
   const types = present(start);
   const base = { name: start.name, records: start.records, linked };
@@ -140,9 +165,10 @@ async function verifyOne(port: DomainPort, service: string, start: DomainView, l
   if (options.dryRun) {
     const initiated = types.filter((t) => statusOf(start, t) !== "Verified");
     const states = start.states;
-    const plan = initiated.length === 0
-      ? "dry run: every record is already Verified; nothing would be started"
-      : `dry run: would call initiateVerification for ${initiated.join(", ")} and poll verificationStates (now: ${describeStates(start, types)})`;
+    const plan =
+      initiated.length === 0
+        ? "dry run: every record is already Verified; nothing would be started"
+        : `dry run: would call initiateVerification for ${initiated.join(", ")} and poll verificationStates (now: ${describeStates(start, types)})`;
     return { ...base, states, initiated, outcome: "planned", message: plan };
   }
   const sleep = options.sleep ?? defaultSleep;
@@ -168,7 +194,10 @@ async function verifyOne(port: DomainPort, service: string, start: DomainView, l
       if (now() >= deadline) {
         const waiting = phase.filter((t) => !SETTLED.has(statusOf(current, t)));
         return {
-          ...base, states: current.states, initiated, outcome: "timed-out",
+          ...base,
+          states: current.states,
+          initiated,
+          outcome: "timed-out",
           message: `${waiting.join(", ")} still in progress after ${Math.round(options.timeoutMs / 1000)} s; DNS changes take 15 to 30 minutes to take effect — run verify-domain again later`,
         };
       }
@@ -178,14 +207,20 @@ async function verifyOne(port: DomainPort, service: string, start: DomainView, l
     if (failed.length > 0) {
       const detail = failed.map((t) => `${t}${current.states[t]?.errorCode ? ` (${current.states[t]?.errorCode})` : ""}`).join(", ");
       return {
-        ...base, states: current.states, initiated, outcome: "failed",
+        ...base,
+        states: current.states,
+        initiated,
+        outcome: "failed",
         message: `verification failed for ${detail}: check that the record${failed.length > 1 ? "s are" : " is"} published exactly as listed above, then run verify-domain again`,
       };
     }
   }
   const optionalFailed = types.filter((t) => !REQUIRED_RECORDS.includes(t) && statusOf(current, t) !== "Verified");
   return {
-    ...base, states: current.states, initiated, outcome: "verified",
+    ...base,
+    states: current.states,
+    initiated,
+    outcome: "verified",
     message: `verified: ${REQUIRED_RECORDS.filter((t) => types.includes(t)).join(", ")}${optionalFailed.length ? ` (optional ${optionalFailed.join(", ")}: ${optionalFailed.map((t) => statusOf(current, t)).join(", ")})` : ""}`,
   };
 }

@@ -69,8 +69,7 @@ export function identityClientFor(target: Target, connectionString: string): Com
 }
 
 export function chatClientFactoryFor(target: Target): ChatClientFactory {
-  return (userToken) =>
-    new ChatClient(target.acsEndpoint, new AzureCommunicationTokenCredential(userToken), sdkOptions(target));
+  return (userToken) => new ChatClient(target.acsEndpoint, new AzureCommunicationTokenCredential(userToken), sdkOptions(target));
 }
 
 /**
@@ -87,7 +86,10 @@ export function callerTokenSourceFor(target: Target, credential: TokenCredential
       return async (subject) => {
         const { mintLocalToken } = await import("../../tools/local-dev/oidcIssuer");
         const key = JSON.parse(await readFile(keyFile, "utf8"));
-        return mintLocalToken(key, issuer, audience, subject, { ttlSeconds: 3600, claims: local.oidcScope ? { scp: local.oidcScope } : {} });
+        return mintLocalToken(key, issuer, audience, subject, {
+          ttlSeconds: 3600,
+          claims: local.oidcScope ? { scp: local.oidcScope } : {},
+        });
       };
     }
     const command = local.jwtCommand;
@@ -139,7 +141,10 @@ export function rotationAdaptersFor(target: Target, credential: TokenCredential)
     // Locally every instance has its own URL; in Azure the runbook relies on the service's bound instead.
     readiness: target.tokenApiInstances?.length
       ? new PerInstanceReadiness(target.tokenApiInstances)
-      : new TokenApiReadiness(target.tokenApiUrl, (target.secretRefreshSeconds ?? TOKEN_API_DEFAULTS.secretRefreshSeconds) * 1000 + SECRET_STALE_GRACE_MS),
+      : new TokenApiReadiness(
+          target.tokenApiUrl,
+          (target.secretRefreshSeconds ?? TOKEN_API_DEFAULTS.secretRefreshSeconds) * 1000 + SECRET_STALE_GRACE_MS,
+        ),
     identity: new SdkIdentityCheck(sdkOptions(target)),
   };
 }
@@ -153,14 +158,17 @@ export function queueServiceFor(target: Target, credential: TokenCredential): Qu
     const connection = target.local?.eventStorageConnectionString;
     return connection ? QueueServiceClient.fromConnectionString(connection) : undefined;
   }
-  return target.eventStorageAccountName ? new QueueServiceClient(`https://${target.eventStorageAccountName}.queue.core.windows.net`, credential) : undefined;
+  return target.eventStorageAccountName
+    ? new QueueServiceClient(`https://${target.eventStorageAccountName}.queue.core.windows.net`, credential)
+    : undefined;
 }
 
 /** Adapts a storage queue to what the event checks use. */
 export function eventQueueFor(service: QueueServiceClient, queueName: string): EventQueue {
   const queue = service.getQueueClient(queueName);
   return {
-    receive: async (count, visibilityTimeout) => (await queue.receiveMessages({ numberOfMessages: count, visibilityTimeout })).receivedMessageItems,
+    receive: async (count, visibilityTimeout) =>
+      (await queue.receiveMessages({ numberOfMessages: count, visibilityTimeout })).receivedMessageItems,
     delete: async (message) => {
       await queue.deleteMessage(message.messageId, message.popReceipt);
     },
@@ -188,17 +196,25 @@ export function eventCheckDepsFor(
   options: { timeoutMs: number; emailTo?: string },
 ): EventCheckDeps {
   const service = queueServiceFor(target, credential);
-  const missing = target.kind === "local"
-    ? [!target.local?.eventStorageConnectionString && "events.storageConnectionString", !target.eventSubscriptions && "events.subscriptions"]
-    : [!target.eventStorageAccountName && "eventStorageAccountName", !target.eventSubscriptions && "eventSubscriptions"];
+  const missing =
+    target.kind === "local"
+      ? [
+          !target.local?.eventStorageConnectionString && "events.storageConnectionString",
+          !target.eventSubscriptions && "events.subscriptions",
+        ]
+      : [!target.eventStorageAccountName && "eventStorageAccountName", !target.eventSubscriptions && "eventSubscriptions"];
   const lacking = missing.filter((m): m is string => typeof m === "string");
   return {
-    ...(lacking.length > 0 ? {
-      unavailable: `${target.label} names no ${lacking.join(" or ")}${target.kind === "local" ? " (restart npm run dev)" : " (stack outputs of a deploy before the event checks)"}`,
-    } : {}),
+    ...(lacking.length > 0
+      ? {
+          unavailable: `${target.label} names no ${lacking.join(" or ")}${target.kind === "local" ? " (restart npm run dev)" : " (stack outputs of a deploy before the event checks)"}`,
+        }
+      : {}),
     routes: target.eventSubscriptions ?? [],
     ...(target.kind !== "local" && target.subscriptionId && target.resourceGroupName && target.eventStorageAccountName
-      ? { queueAccountScope: `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroupName}/providers/Microsoft.Storage/storageAccounts/${target.eventStorageAccountName}` }
+      ? {
+          queueAccountScope: `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroupName}/providers/Microsoft.Storage/storageAccounts/${target.eventStorageAccountName}`,
+        }
       : {}),
     queue: (queueName) => eventQueueFor(service as QueueServiceClient, queueName),
     timeoutMs: options.timeoutMs,

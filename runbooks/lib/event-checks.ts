@@ -37,7 +37,12 @@ export interface EventQueue {
 }
 
 /** Sends one email and waits for the long-running operation; resolves with its id and final status. */
-export type EmailSend = (message: { senderAddress: string; recipient: string; subject: string; plainText: string }) => Promise<{ id: string; status: string; error?: string }>;
+export type EmailSend = (message: {
+  senderAddress: string;
+  recipient: string;
+  subject: string;
+  plainText: string;
+}) => Promise<{ id: string; status: string; error?: string }>;
 
 export interface EventCheckDeps {
   /** Set when the target cannot say where events land (e.g. outputs of an older deploy): both checks skip with it. */
@@ -69,9 +74,11 @@ export function routeFor(routes: EventRoute[], eventType: string): EventRoute & 
   const route = routes.find((r) => r.eventTypes.includes(eventType) && r.queueName);
   if (route?.queueName) return { ...route, queueName: route.queueName };
   const elsewhere = routes.find((r) => r.eventTypes.includes(eventType));
-  throw new SkipCheck(elsewhere
-    ? `subscription ${elsewhere.name} routes ${short(eventType)} to a destination other than a storage queue`
-    : `no event subscription routes ${short(eventType)}`);
+  throw new SkipCheck(
+    elsewhere
+      ? `subscription ${elsewhere.name} routes ${short(eventType)} to a destination other than a storage queue`
+      : `no event subscription routes ${short(eventType)}`,
+  );
 }
 
 const short = (eventType: string): string => eventType.replace(/^Microsoft\.Communication\./, "");
@@ -81,9 +88,11 @@ function explainQueueError(error: unknown, route: EventRoute & { queueName: stri
   const code = (error as { code?: string }).code;
   const where = `queue ${route.queueName} of subscription ${route.name}`;
   if (status === 403) {
-    return new EventCheckFailure(`cannot read ${where}: 403 ${code ?? "Forbidden"}; the smoke identity needs the role ` +
-      `"${QUEUE_READER_ROLE.name}" (${QUEUE_READER_ROLE.id}) on the queue or its storage account` +
-      (scope ? ` (az role assignment create --role ${QUEUE_READER_ROLE.id} --assignee <object id> --scope ${scope})` : ""));
+    return new EventCheckFailure(
+      `cannot read ${where}: 403 ${code ?? "Forbidden"}; the smoke identity needs the role ` +
+        `"${QUEUE_READER_ROLE.name}" (${QUEUE_READER_ROLE.id}) on the queue or its storage account` +
+        (scope ? ` (az role assignment create --role ${QUEUE_READER_ROLE.id} --assignee <object id> --scope ${scope})` : ""),
+    );
   }
   if (status === 404) return new EventCheckFailure(`${where} does not exist (404 ${code ?? "NotFound"})`);
   return new EventCheckFailure(`cannot read ${where}: ${describeError(error)}`);
@@ -161,23 +170,39 @@ export async function checkEmailDelivery(deps: EventCheckDeps): Promise<string> 
   for (const sender of perDomain.values()) {
     let result: Awaited<ReturnType<EmailSend>>;
     try {
-      result = await email.send({ senderAddress: sender, recipient: email.recipient, subject: "acs-platform smoke test", plainText: "Sent by npm run smoke; no action needed." });
+      result = await email.send({
+        senderAddress: sender,
+        recipient: email.recipient,
+        subject: "acs-platform smoke test",
+        plainText: "Sent by npm run smoke; no action needed.",
+      });
     } catch (error) {
       throw new EventCheckFailure(`sending from ${sender} failed: ${describeError(error)}`);
     }
-    if (result.status !== "Succeeded") throw new EventCheckFailure(`sending from ${sender} ended ${result.status}${result.error ? `: ${result.error}` : ""}`);
+    if (result.status !== "Succeeded")
+      throw new EventCheckFailure(`sending from ${sender} ended ${result.status}${result.error ? `: ${result.error}` : ""}`);
     sent.set(result.id, sender);
   }
   // The delivery report's `messageId` is the id of the send operation (Learn "Azure Communication Services - Email events").
-  const reports = await awaitEvents(deps, route, EMAIL_REPORT_EVENT, (d) => (typeof d.messageId === "string" ? d.messageId : undefined), new Set(sent.keys()));
+  const reports = await awaitEvents(
+    deps,
+    route,
+    EMAIL_REPORT_EVENT,
+    (d) => (typeof d.messageId === "string" ? d.messageId : undefined),
+    new Set(sent.keys()),
+  );
   const missing = [...sent].filter(([id]) => !reports.has(id));
   if (missing.length > 0) {
-    throw new EventCheckFailure(`no ${short(EMAIL_REPORT_EVENT)} on queue ${route.queueName} (subscription ${route.name}) after ` +
-      `${Math.round(deps.timeoutMs / 1000)} s for ${missing.map(([id, s]) => `message ${id} from ${s}`).join(", ")}`);
+    throw new EventCheckFailure(
+      `no ${short(EMAIL_REPORT_EVENT)} on queue ${route.queueName} (subscription ${route.name}) after ` +
+        `${Math.round(deps.timeoutMs / 1000)} s for ${missing.map(([id, s]) => `message ${id} from ${s}`).join(", ")}`,
+    );
   }
   const notDelivered = [...reports].filter(([, d]) => d.status !== "Delivered");
   if (notDelivered.length > 0) {
-    throw new EventCheckFailure(`delivery report says ${notDelivered.map(([id, d]) => `${String(d.status)} for message ${id} from ${sent.get(id)}`).join(", ")}`);
+    throw new EventCheckFailure(
+      `delivery report says ${notDelivered.map(([id, d]) => `${String(d.status)} for message ${id} from ${sent.get(id)}`).join(", ")}`,
+    );
   }
   return `${sent.size} email(s) from ${[...perDomain.keys()].join(", ")} to ${email.recipient}: sent, Delivered report on queue ${route.queueName} (subscription ${route.name})`;
 }
@@ -194,21 +219,33 @@ export async function checkChatEvent(
   const bob = await deps.identityClient.createUserAndToken(["chat"]);
   resources.users.add(bob.user.communicationUserId);
   const chat = deps.chatClient(alice.token);
-  const created = await chat.createChatThread({ topic: "acs-platform smoke test (events)" }, { participants: [{ id: alice.user }, { id: bob.user }] });
+  const created = await chat.createChatThread(
+    { topic: "acs-platform smoke test (events)" },
+    { participants: [{ id: alice.user }, { id: bob.user }] },
+  );
   const threadId = created.chatThread?.id;
   if (!threadId) throw new EventCheckFailure("createChatThread returned no thread");
   resources.threads.set(threadId, chat);
   const { id: messageId } = await chat.getChatThreadClient(threadId).sendMessage({ content: "smoke event" });
-  const events = await awaitEvents(deps, route, CHAT_MESSAGE_EVENT,
-    (d) => (d.threadId === threadId && typeof d.messageId === "string" ? d.messageId : undefined), new Set([messageId]),
+  const events = await awaitEvents(
+    deps,
+    route,
+    CHAT_MESSAGE_EVENT,
+    (d) => (d.threadId === threadId && typeof d.messageId === "string" ? d.messageId : undefined),
+    new Set([messageId]),
     // The chat-flow check's messages raise ChatMessageReceived too; they are this run's, so they go as well.
-    (d) => typeof d.threadId === "string" && resources.deletedThreads.includes(d.threadId));
+    (d) => typeof d.threadId === "string" && resources.deletedThreads.includes(d.threadId),
+  );
   if (!events.has(messageId)) {
-    throw new EventCheckFailure(`no ${short(CHAT_MESSAGE_EVENT)} for message ${messageId} on queue ${route.queueName} (subscription ${route.name}) after ${Math.round(deps.timeoutMs / 1000)} s`);
+    throw new EventCheckFailure(
+      `no ${short(CHAT_MESSAGE_EVENT)} for message ${messageId} on queue ${route.queueName} (subscription ${route.name}) after ${Math.round(deps.timeoutMs / 1000)} s`,
+    );
   }
   const event = events.get(messageId)!;
   if (event.recipientId !== bob.user.communicationUserId) {
-    throw new EventCheckFailure(`${short(CHAT_MESSAGE_EVENT)} for message ${messageId} names recipient ${String(event.recipientId)}, expected the other participant`);
+    throw new EventCheckFailure(
+      `${short(CHAT_MESSAGE_EVENT)} for message ${messageId} names recipient ${String(event.recipientId)}, expected the other participant`,
+    );
   }
   await chat.deleteChatThread(threadId);
   resources.threads.delete(threadId);

@@ -192,24 +192,34 @@ export async function rotateKeys(ports: RotationPorts, options: RotationOptions)
 
   // Step 1: which key is active, and does the secret really hold it?
   try {
-    await step("read-active-key", () => ({ key: state.previousKey, secretVersion: state.previous?.version }), async () => {
-      const latest = await ports.secrets.latest();
-      state.previous = latest;
-      const tagged = latest.tags[activeKeyTag];
-      if (tagged !== "primary" && tagged !== "secondary") {
-        throw new RotationError(`secret ${secretName} version ${latest.version} has no valid ${activeKeyTag} tag (found ${JSON.stringify(tagged ?? null)})`);
-      }
-      state.previousKey = tagged;
-      state.newKey = otherKey(tagged);
-      const activeConnection = await ports.keys.connectionString(tagged);
-      if (!sameAccessKey(activeConnection, latest.value)) {
-        throw new RotationError(`secret ${secretName} version ${latest.version} is tagged ${tagged} but does not hold the ${tagged} key of ${ports.keys.description}`);
-      }
-      const serving = await ports.readiness.secretVersion();
-      if (serving !== latest.version) {
-        throw new RotationError(`the token API uses secret version ${serving ?? "(no answer)"}, not the latest ${latest.version}; wait for it to catch up before rotating`);
-      }
-    });
+    await step(
+      "read-active-key",
+      () => ({ key: state.previousKey, secretVersion: state.previous?.version }),
+      async () => {
+        const latest = await ports.secrets.latest();
+        state.previous = latest;
+        const tagged = latest.tags[activeKeyTag];
+        if (tagged !== "primary" && tagged !== "secondary") {
+          throw new RotationError(
+            `secret ${secretName} version ${latest.version} has no valid ${activeKeyTag} tag (found ${JSON.stringify(tagged ?? null)})`,
+          );
+        }
+        state.previousKey = tagged;
+        state.newKey = otherKey(tagged);
+        const activeConnection = await ports.keys.connectionString(tagged);
+        if (!sameAccessKey(activeConnection, latest.value)) {
+          throw new RotationError(
+            `secret ${secretName} version ${latest.version} is tagged ${tagged} but does not hold the ${tagged} key of ${ports.keys.description}`,
+          );
+        }
+        const serving = await ports.readiness.secretVersion();
+        if (serving !== latest.version) {
+          throw new RotationError(
+            `the token API uses secret version ${serving ?? "(no answer)"}, not the latest ${latest.version}; wait for it to catch up before rotating`,
+          );
+        }
+      },
+    );
   } catch (error) {
     return report("precondition-failed", `Nothing was changed: ${describeError(error)}`, { failedStep: "read-active-key" });
   }
@@ -217,7 +227,11 @@ export async function rotateKeys(ports: RotationPorts, options: RotationOptions)
   if (options.dryRun) {
     for (const planned of buildPlan(ports, options, state)) {
       if (planned.step !== "read-active-key") {
-        await log(planned.step, "planned", { key: keyOfStep(planned.step, state), secretVersion: state.previous?.version, message: planned.description });
+        await log(planned.step, "planned", {
+          key: keyOfStep(planned.step, state),
+          secretVersion: state.previous?.version,
+          message: planned.description,
+        });
       }
     }
     return report("planned", "Dry run: the plan above was printed and nothing was changed.");
@@ -230,42 +244,60 @@ export async function rotateKeys(ports: RotationPorts, options: RotationOptions)
   let oldConnection: string | undefined;
   try {
     failedStep = "regenerate-standby-key";
-    await step(failedStep, () => ({ key: newKey, secretVersion: previous.version }), () => ports.keys.regenerateKey(newKey));
+    await step(
+      failedStep,
+      () => ({ key: newKey, secretVersion: previous.version }),
+      () => ports.keys.regenerateKey(newKey),
+    );
 
     failedStep = "store-new-secret-version";
-    await step(failedStep, () => ({ key: newKey, secretVersion: state.newVersion }), async () => {
-      const connection = await ports.keys.connectionString(newKey);
-      state.newVersion = await ports.secrets.write(connection, { ...previous.tags, [activeKeyTag]: newKey }, previous.contentType);
-    });
+    await step(
+      failedStep,
+      () => ({ key: newKey, secretVersion: state.newVersion }),
+      async () => {
+        const connection = await ports.keys.connectionString(newKey);
+        state.newVersion = await ports.secrets.write(connection, { ...previous.tags, [activeKeyTag]: newKey }, previous.contentType);
+      },
+    );
 
     failedStep = "wait-for-token-api";
     const writtenAt = now().getTime();
-    await step(failedStep, () => ({ key: newKey, secretVersion: state.newVersion, message: confirmationNote(ports.readiness) }), async () => {
-      await waitFor(
-        async () => (await ports.readiness.secretVersion()) === state.newVersion,
-        options.readinessTimeoutMs,
-        options.pollIntervalMs,
-        now,
-        sleep,
-        () =>
-          `the token API did not report secret version ${state.newVersion} on ${ports.readiness.description} within ${Math.round(options.readinessTimeoutMs / 1000)} s ` +
-          `(it re-reads the secret every SECRET_REFRESH_SECONDS; keep --readiness-timeout above that)`,
-      );
-      const settleMs = ports.readiness.confirmation === "bound" ? (ports.readiness.settleMs ?? 0) : 0;
-      const left = writtenAt + settleMs - now().getTime();
-      if (left > 0) {
-        if (settleMs > options.readinessTimeoutMs) {
-          throw new RotationError(`--readiness-timeout (${Math.round(options.readinessTimeoutMs / 1000)} s) is below the service's bound of ${Math.round(settleMs / 1000)} s`);
+    await step(
+      failedStep,
+      () => ({ key: newKey, secretVersion: state.newVersion, message: confirmationNote(ports.readiness) }),
+      async () => {
+        await waitFor(
+          async () => (await ports.readiness.secretVersion()) === state.newVersion,
+          options.readinessTimeoutMs,
+          options.pollIntervalMs,
+          now,
+          sleep,
+          () =>
+            `the token API did not report secret version ${state.newVersion} on ${ports.readiness.description} within ${Math.round(options.readinessTimeoutMs / 1000)} s ` +
+            `(it re-reads the secret every SECRET_REFRESH_SECONDS; keep --readiness-timeout above that)`,
+        );
+        const settleMs = ports.readiness.confirmation === "bound" ? (ports.readiness.settleMs ?? 0) : 0;
+        const left = writtenAt + settleMs - now().getTime();
+        if (left > 0) {
+          if (settleMs > options.readinessTimeoutMs) {
+            throw new RotationError(
+              `--readiness-timeout (${Math.round(options.readinessTimeoutMs / 1000)} s) is below the service's bound of ${Math.round(settleMs / 1000)} s`,
+            );
+          }
+          await sleep(left);
         }
-        await sleep(left);
-      }
-    });
+      },
+    );
 
     failedStep = "verify-new-key";
-    await step(failedStep, () => ({ key: newKey, secretVersion: state.newVersion }), async () => {
-      const connection = await ports.keys.connectionString(newKey);
-      await retryUntil(() => ports.identity.verify(connection), options.keyPropagationTimeoutMs, options.pollIntervalMs, now, sleep);
-    });
+    await step(
+      failedStep,
+      () => ({ key: newKey, secretVersion: state.newVersion }),
+      async () => {
+        const connection = await ports.keys.connectionString(newKey);
+        await retryUntil(() => ports.identity.verify(connection), options.keyPropagationTimeoutMs, options.pollIntervalMs, now, sleep);
+      },
+    );
     // Kept in memory only for step 7; never logged.
     oldConnection = previous.value;
   } catch (error) {
@@ -275,18 +307,26 @@ export async function rotateKeys(ports: RotationPorts, options: RotationOptions)
   // Point of no return: the previous key is about to stop working.
   try {
     failedStep = "regenerate-previous-key";
-    await step(failedStep, () => ({ key: previousKey, secretVersion: state.newVersion }), () => ports.keys.regenerateKey(previousKey));
+    await step(
+      failedStep,
+      () => ({ key: previousKey, secretVersion: state.newVersion }),
+      () => ports.keys.regenerateKey(previousKey),
+    );
 
     failedStep = "verify-old-key-rejected";
-    await step(failedStep, () => ({ key: previousKey, secretVersion: state.newVersion }), () =>
-      waitFor(
-        () => ports.identity.isRejected(oldConnection as string),
-        options.keyPropagationTimeoutMs,
-        options.pollIntervalMs,
-        now,
-        sleep,
-        () => `ACS still accepts the old ${previousKey} connection string ${Math.round(options.keyPropagationTimeoutMs / 1000)} s after regeneration`,
-      ),
+    await step(
+      failedStep,
+      () => ({ key: previousKey, secretVersion: state.newVersion }),
+      () =>
+        waitFor(
+          () => ports.identity.isRejected(oldConnection as string),
+          options.keyPropagationTimeoutMs,
+          options.pollIntervalMs,
+          now,
+          sleep,
+          () =>
+            `ACS still accepts the old ${previousKey} connection string ${Math.round(options.keyPropagationTimeoutMs / 1000)} s after regeneration`,
+        ),
     );
   } catch (error) {
     return report(
@@ -298,20 +338,30 @@ export async function rotateKeys(ports: RotationPorts, options: RotationOptions)
       { failedStep },
     );
   }
-  return report("rotated", `Rotated: the ${newKey} key is active in secret version ${state.newVersion}; the ${previousKey} key was regenerated and the old one is rejected.`);
+  return report(
+    "rotated",
+    `Rotated: the ${newKey} key is active in secret version ${state.newVersion}; the ${previousKey} key was regenerated and the old one is rejected.`,
+  );
 
   async function rollback(cause: unknown, failed: StepName): Promise<RotationReport> {
     const why = `Step ${failed} failed: ${describeError(cause)}.`;
     let restoredVersion: string | undefined;
     try {
-      await step("restore-previous-secret", () => ({ key: previousKey, secretVersion: restoredVersion ?? previous.version }), async () => {
-        const latest = await ports.secrets.latest();
-        if (latest.version === previous.version || (sameAccessKey(latest.value, previous.value) && latest.tags[activeKeyTag] === previousKey)) {
-          restoredVersion = latest.version;
-          return;
-        }
-        restoredVersion = await ports.secrets.write(previous.value, previous.tags, previous.contentType);
-      });
+      await step(
+        "restore-previous-secret",
+        () => ({ key: previousKey, secretVersion: restoredVersion ?? previous.version }),
+        async () => {
+          const latest = await ports.secrets.latest();
+          if (
+            latest.version === previous.version ||
+            (sameAccessKey(latest.value, previous.value) && latest.tags[activeKeyTag] === previousKey)
+          ) {
+            restoredVersion = latest.version;
+            return;
+          }
+          restoredVersion = await ports.secrets.write(previous.value, previous.tags, previous.contentType);
+        },
+      );
     } catch (error) {
       return report(
         "rollback-failed",
@@ -323,15 +373,19 @@ export async function rotateKeys(ports: RotationPorts, options: RotationOptions)
     // Best effort: tell the operator whether the token API is back on a version holding the previous key.
     let serving = "unknown";
     try {
-      await step("wait-for-token-api-after-restore", () => ({ key: previousKey, secretVersion: restoredVersion }), () =>
-        waitFor(
-          async () => (await ports.readiness.secretVersion()) === restoredVersion,
-          options.readinessTimeoutMs,
-          options.pollIntervalMs,
-          now,
-          sleep,
-          () => `the token API did not report the restored version ${restoredVersion} within ${Math.round(options.readinessTimeoutMs / 1000)} s`,
-        ),
+      await step(
+        "wait-for-token-api-after-restore",
+        () => ({ key: previousKey, secretVersion: restoredVersion }),
+        () =>
+          waitFor(
+            async () => (await ports.readiness.secretVersion()) === restoredVersion,
+            options.readinessTimeoutMs,
+            options.pollIntervalMs,
+            now,
+            sleep,
+            () =>
+              `the token API did not report the restored version ${restoredVersion} within ${Math.round(options.readinessTimeoutMs / 1000)} s`,
+          ),
       );
       serving = "the token API reports it";
     } catch {
@@ -353,27 +407,48 @@ export function confirmationNote(readiness: Pick<ReadinessPort, "confirmation" |
 }
 
 function keyOfStep(step: StepName, state: State): KeyName | undefined {
-  return step === "regenerate-previous-key" || step === "verify-old-key-rejected" || step === "restore-previous-secret" ? state.previousKey : state.newKey;
+  return step === "regenerate-previous-key" || step === "verify-old-key-rejected" || step === "restore-previous-secret"
+    ? state.previousKey
+    : state.newKey;
 }
 
 /** The exact plan, with the concrete key names once step 1 has read them. */
-export function buildPlan(ports: Pick<RotationPorts, "keys" | "secrets" | "readiness">, options: RotationOptions, state: State): PlannedStep[] {
+export function buildPlan(
+  ports: Pick<RotationPorts, "keys" | "secrets" | "readiness">,
+  options: RotationOptions,
+  state: State,
+): PlannedStep[] {
   const active = state.previousKey ?? "<active key>";
   const standby = state.newKey ?? "<standby key>";
   const version = state.previous?.version ?? "<current version>";
   const secs = (ms: number) => Math.round(ms / 1000);
   return [
-    { step: "read-active-key", description: `read ${ports.secrets.description}: version ${version} holds the ${active} key of ${ports.keys.description}; the token API serves that version` },
+    {
+      step: "read-active-key",
+      description: `read ${ports.secrets.description}: version ${version} holds the ${active} key of ${ports.keys.description}; the token API serves that version`,
+    },
     { step: "regenerate-standby-key", description: `regenerate the ${standby} key of ${ports.keys.description}` },
-    { step: "store-new-secret-version", description: `write the ${standby} connection string as a new version of ${ports.secrets.secretName}, tag ${activeKeyTag}=${standby}` },
+    {
+      step: "store-new-secret-version",
+      description: `write the ${standby} connection string as a new version of ${ports.secrets.secretName}, tag ${activeKeyTag}=${standby}`,
+    },
     {
       step: "wait-for-token-api",
       description: `poll ${ports.readiness.description} until acsAuth.secretVersion is the new version (up to ${secs(options.readinessTimeoutMs)} s); ${confirmationNote(ports.readiness)}`,
     },
-    { step: "verify-new-key", description: `with the ${standby} key: create an identity, issue a chat token, revoke, delete (retried up to ${secs(options.keyPropagationTimeoutMs)} s)` },
+    {
+      step: "verify-new-key",
+      description: `with the ${standby} key: create an identity, issue a chat token, revoke, delete (retried up to ${secs(options.keyPropagationTimeoutMs)} s)`,
+    },
     { step: "regenerate-previous-key", description: `point of no return: regenerate the ${active} key of ${ports.keys.description}` },
-    { step: "verify-old-key-rejected", description: `expect ACS to answer 401 to the old ${active} connection string (up to ${secs(options.keyPropagationTimeoutMs)} s)` },
-    { step: "restore-previous-secret", description: `only if steps 2-5 fail: write the version ${version} value (${active} key) as a new version of ${ports.secrets.secretName} with ${activeKeyTag}=${active}` },
+    {
+      step: "verify-old-key-rejected",
+      description: `expect ACS to answer 401 to the old ${active} connection string (up to ${secs(options.keyPropagationTimeoutMs)} s)`,
+    },
+    {
+      step: "restore-previous-secret",
+      description: `only if steps 2-5 fail: write the version ${version} value (${active} key) as a new version of ${ports.secrets.secretName} with ${activeKeyTag}=${active}`,
+    },
   ];
 }
 
@@ -395,7 +470,13 @@ async function waitFor(
 }
 
 /** Retries an action that fails with 401 while a regenerated key propagates; other failures are final. */
-async function retryUntil(action: () => Promise<void>, timeoutMs: number, intervalMs: number, now: () => Date, sleep: (ms: number) => Promise<void>): Promise<void> {
+async function retryUntil(
+  action: () => Promise<void>,
+  timeoutMs: number,
+  intervalMs: number,
+  now: () => Date,
+  sleep: (ms: number) => Promise<void>,
+): Promise<void> {
   const deadline = now().getTime() + timeoutMs;
   for (;;) {
     try {

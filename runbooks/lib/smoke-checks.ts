@@ -112,7 +112,11 @@ export async function runSmokeChecks(deps: SmokeDeps): Promise<SmokeReport> {
       const events = deps.events;
       record(await timed("email-delivery", now, () => checkEmailDelivery(events)));
       if (status("identity-flow") === "pass") {
-        record(await timed("chat-event", now, () => checkChatEvent({ ...events, identityClient: deps.identityClient, chatClient: deps.chatClient }, resources)));
+        record(
+          await timed("chat-event", now, () =>
+            checkChatEvent({ ...events, identityClient: deps.identityClient, chatClient: deps.chatClient }, resources),
+          ),
+        );
       } else {
         record(skipped("chat-event", "the identity flow failed, so chat users cannot be created"));
       }
@@ -142,7 +146,8 @@ async function timed(name: CheckName, now: () => number, check: () => Promise<st
     const detail = await check();
     return { name, title: checkTitles[name], status: "pass", durationMs: now() - t0, detail };
   } catch (error) {
-    if (error instanceof SkipCheck) return { name, title: checkTitles[name], status: "skip", durationMs: now() - t0, detail: error.message };
+    if (error instanceof SkipCheck)
+      return { name, title: checkTitles[name], status: "skip", durationMs: now() - t0, detail: error.message };
     return { name, title: checkTitles[name], status: "fail", durationMs: now() - t0, detail: describeError(error) };
   }
 }
@@ -156,7 +161,11 @@ export class CheckFailure extends Error {
   override readonly name = "CheckFailure";
 }
 
-async function getJson(deps: Pick<SmokeDeps, "tokenApiUrl" | "fetch" | "requestTimeoutMs">, path: string, init: RequestInit = {}): Promise<{ status: number; body: unknown }> {
+async function getJson(
+  deps: Pick<SmokeDeps, "tokenApiUrl" | "fetch" | "requestTimeoutMs">,
+  path: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: unknown }> {
   const doFetch = deps.fetch ?? fetch;
   const url = `${deps.tokenApiUrl}${path}`;
   let response: Response;
@@ -186,7 +195,11 @@ export async function checkLiveness(deps: SmokeDeps): Promise<string> {
 export async function checkReadiness(deps: SmokeDeps): Promise<string> {
   const path = deps.readinessPath ?? "/readyz";
   const { status, body } = await getJson(deps, path);
-  const ready = body as { status?: string; checks?: Record<string, string>; acsAuth?: { secretVersion?: string; activeKey?: string; mode?: string } };
+  const ready = body as {
+    status?: string;
+    checks?: Record<string, string>;
+    acsAuth?: { secretVersion?: string; activeKey?: string; mode?: string };
+  };
   if (status !== 200 || ready?.status !== "ready") {
     const failing = Object.entries(ready?.checks ?? {})
       .filter(([, v]) => v !== "ok")
@@ -252,10 +265,16 @@ export async function checkChatFlow(deps: Pick<SmokeDeps, "identityClient" | "ch
   const aliceChat = deps.chatClient(alice.token);
   const created = await aliceChat.createChatThread(
     { topic: "acs-platform smoke test" },
-    { participants: [{ id: alice.user, displayName: "smoke-a" }, { id: bob.user, displayName: "smoke-b" }] },
+    {
+      participants: [
+        { id: alice.user, displayName: "smoke-a" },
+        { id: bob.user, displayName: "smoke-b" },
+      ],
+    },
   );
   const threadId = created.chatThread?.id;
-  if (!threadId) throw new CheckFailure(`createChatThread returned no thread (invalid participants: ${created.invalidParticipants?.length ?? 0})`);
+  if (!threadId)
+    throw new CheckFailure(`createChatThread returned no thread (invalid participants: ${created.invalidParticipants?.length ?? 0})`);
   resources.threads.set(threadId, aliceChat);
 
   const fromAlice = await aliceChat.getChatThreadClient(threadId).sendMessage({ content: "smoke from a" });
@@ -294,7 +313,10 @@ export function logQueries(resources: SmokeResources): { table: string; kql: str
       table: "ACSAuthIncomingOperations",
       kql: `ACSAuthIncomingOperations | where OperationName in ("CreateIdentity", "IssueAccessToken", "RevokeAccessTokens", "DeleteIdentity") | summarize Count = count() by OperationName`,
     },
-    { table: "ACSChatIncomingOperations", kql: `ACSChatIncomingOperations | where Identity in (${chatUsers}) | summarize Count = count() by OperationName` },
+    {
+      table: "ACSChatIncomingOperations",
+      kql: `ACSChatIncomingOperations | where Identity in (${chatUsers}) | summarize Count = count() by OperationName`,
+    },
   ];
 }
 
@@ -320,21 +342,29 @@ export async function checkLogIngestion(
     }
     if (pending.size === 0) return found.join(", ");
     if (now() >= deadline) {
-      throw new CheckFailure(`no rows in ${[...pending.keys()].join(", ")} after ${Math.round(logs.timeoutMs / 1000)} s (ingestion can take minutes; raise --logs-timeout)`);
+      throw new CheckFailure(
+        `no rows in ${[...pending.keys()].join(", ")} after ${Math.round(logs.timeoutMs / 1000)} s (ingestion can take minutes; raise --logs-timeout)`,
+      );
     }
     await sleep(Math.min(logs.pollIntervalMs, Math.max(0, deadline - now())));
   }
 }
 
 /** Erases the smoke caller through the token API, deletes threads (a participant's token is needed), then users. */
-export async function cleanUp(deps: Pick<SmokeDeps, "identityClient" | "tokenApiUrl" | "callerToken" | "fetch" | "requestTimeoutMs">, resources: SmokeResources): Promise<string> {
+export async function cleanUp(
+  deps: Pick<SmokeDeps, "identityClient" | "tokenApiUrl" | "callerToken" | "fetch" | "requestTimeoutMs">,
+  resources: SmokeResources,
+): Promise<string> {
   const problems: string[] = [];
   let callers = 0;
   let threads = 0;
   let users = 0;
   for (const subject of resources.tokenApiSubjects) {
     try {
-      const { status } = await getJson(deps, "/api/me", { method: "DELETE", headers: { authorization: `Bearer ${await deps.callerToken(subject)}` } });
+      const { status } = await getJson(deps, "/api/me", {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${await deps.callerToken(subject)}` },
+      });
       // 404: the token API never created a mapping (the mint failed before it), so nothing is left.
       if (status !== 204 && status !== 404) throw new CheckFailure(`DELETE /api/me answered ${status}`);
       resources.tokenApiSubjects.delete(subject);
@@ -362,6 +392,10 @@ export async function cleanUp(deps: Pick<SmokeDeps, "identityClient" | "tokenApi
     }
   }
   if (problems.length > 0) throw new CheckFailure(`left behind: ${problems.join("; ")}`);
-  const parts = [callers && `erased ${callers} token API caller(s)`, threads && `deleted ${threads} thread(s)`, users && `deleted ${users} user(s)`].filter(Boolean);
+  const parts = [
+    callers && `erased ${callers} token API caller(s)`,
+    threads && `deleted ${threads} thread(s)`,
+    users && `deleted ${users} user(s)`,
+  ].filter(Boolean);
   return parts.length === 0 ? "nothing left to remove" : parts.join(", ");
 }

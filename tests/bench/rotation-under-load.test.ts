@@ -41,6 +41,8 @@ describe("rotation under load", () => {
     expect(figures.returningUserRequests).toBeGreaterThan(figures.newUserRequests);
     expect(figures.loadDurationMs).toBeGreaterThan(figures.rotationDurationMs);
     expect(lines).toContain(`  outcome:         rotated`);
-    console.log(`rotation under load (2 instances): ${figures.tokensAfterRegeneration} tokens after regeneration, ${figures.tokensRejectedByAcs} rejected; ${figures.requests} requests, ${figures.failures} failures, rotation ${figures.rotationDurationMs} ms, load ${figures.loadDurationMs} ms at ${figures.achievedRatePerSecond} req/s; ${figures.rotationWindowResponses} during the rotation at ${figures.rotationWindowRatePerSecond} req/s`);
+    console.log(
+      `rotation under load (2 instances): ${figures.tokensAfterRegeneration} tokens after regeneration, ${figures.tokensRejectedByAcs} rejected; ${figures.requests} requests, ${figures.failures} failures, rotation ${figures.rotationDurationMs} ms, load ${figures.loadDurationMs} ms at ${figures.achievedRatePerSecond} req/s; ${figures.rotationWindowResponses} during the rotation at ${figures.rotationWindowRatePerSecond} req/s`,
+    );
   }, 120_000);
 });

@@ -5,7 +5,13 @@ import { TOKEN_API_DEFAULTS } from "../../services/token-api/src/settings";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ChatClient } from "@azure/communication-chat";
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
-import { createTokenCredential, createTokenRefresher, retryAfterMs, SignInRequiredError, TokenApiError } from "../../clients/token-refresher/index";
+import {
+  createTokenCredential,
+  createTokenRefresher,
+  retryAfterMs,
+  SignInRequiredError,
+  TokenApiError,
+} from "../../clients/token-refresher/index";
 import { startTestEnvironment, type TestEnvironment } from "../services/token-api/helpers";
 
 let env: TestEnvironment;
@@ -34,7 +40,8 @@ function countingFetch(): { fetch: typeof fetch; calls: { status: number }[] } {
   };
 }
 
-const expOf = (token: string): number => (JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as { exp: number }).exp * 1000;
+const expOf = (token: string): number =>
+  (JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as { exp: number }).exp * 1000;
 
 describe("token refresher with the real credential", () => {
   it("fetches an ACS token through the token API with the caller's own token, and the credential accepts it", async () => {
@@ -99,9 +106,14 @@ describe("token refresher with the real credential", () => {
         return env.oidc.mintToken("client-401", { aud: "api://someone-else" });
       },
     });
-    const error = await credential.getToken().then(() => undefined, (e: unknown) => e);
+    const error = await credential.getToken().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(SignInRequiredError);
-    expect((error as SignInRequiredError).message).toMatch(/^The token API rejected the sign-in \(401 \w+\); the user must sign in again\.$/);
+    expect((error as SignInRequiredError).message).toMatch(
+      /^The token API rejected the sign-in \(401 \w+\); the user must sign in again\.$/,
+    );
     expect(asked).toEqual([false, true]);
     credential.dispose();
   });
@@ -138,9 +150,15 @@ describe("token refresher with the real credential", () => {
   it("429 that never ends: gives up after maxAttempts with a TokenApiError naming the status", async () => {
     await env.fault({ operation: "issueAccessToken", status: 429, retryAfterSeconds: 1 });
     const refresher = createTokenRefresher({
-      tokenApiUrl: env.tokenApiUrl, getAccessToken: async () => env.oidc.mintToken("client-429-forever"), maxAttempts: 3, sleep: async () => undefined,
+      tokenApiUrl: env.tokenApiUrl,
+      getAccessToken: async () => env.oidc.mintToken("client-429-forever"),
+      maxAttempts: 3,
+      sleep: async () => undefined,
     });
-    const error = await refresher().then(() => undefined, (e: unknown) => e);
+    const error = await refresher().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TokenApiError);
     expect(error).toMatchObject({ status: 429, code: "upstream_throttled", attempts: 3 });
   });
@@ -151,16 +169,18 @@ describe("token refresher with the real credential", () => {
     const counting = countingFetch();
     const waits: number[] = [];
     const initial: number[] = [];
-    const credentials = Array.from({ length: clients }, (_, i) => createTokenCredential({
-      tokenApiUrl: env.tokenApiUrl,
-      getAccessToken: async () => env.oidc.mintToken(`client-many-${i}`),
-      fetch: counting.fetch,
-      initialJitterMs: 500,
-      sleep: async (ms) => {
-        // Backoff sleeps are >= 1000 (Retry-After); the start jitter is < 500.
-        (ms < 500 ? initial : waits).push(ms);
-      },
-    }));
+    const credentials = Array.from({ length: clients }, (_, i) =>
+      createTokenCredential({
+        tokenApiUrl: env.tokenApiUrl,
+        getAccessToken: async () => env.oidc.mintToken(`client-many-${i}`),
+        fetch: counting.fetch,
+        initialJitterMs: 500,
+        sleep: async (ms) => {
+          // Backoff sleeps are >= 1000 (Retry-After); the start jitter is < 500.
+          (ms < 500 ? initial : waits).push(ms);
+        },
+      }),
+    );
     const tokens = await Promise.all(credentials.map((c) => c.getToken()));
     expect(tokens.every((t) => t.token.split(".").length === 3)).toBe(true);
     expect(counting.calls.filter((c) => c.status === 429)).toHaveLength(15);
@@ -176,7 +196,10 @@ describe("token refresher with the real credential", () => {
   });
 
   it("a proactive refresh that fails keeps the current token and reports the error instead of failing the SDK's timer", async () => {
-    const first = await createTokenRefresher({ tokenApiUrl: env.tokenApiUrl, getAccessToken: async () => env.oidc.mintToken("client-keep") })();
+    const first = await createTokenRefresher({
+      tokenApiUrl: env.tokenApiUrl,
+      getAccessToken: async () => env.oidc.mintToken("client-keep"),
+    })();
     const errors: Error[] = [];
     const refresher = createTokenRefresher({
       tokenApiUrl: env.tokenApiUrl,

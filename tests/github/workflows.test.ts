@@ -12,13 +12,40 @@ import { stickyMarker } from "../../tools/plan/formats/markdown";
 
 const ROOT = path.resolve(__dirname, "../..");
 const DIR = path.join(ROOT, ".github", "workflows");
-const files = fs.readdirSync(DIR).filter((f) => f.endsWith(".yml")).sort();
+const files = fs
+  .readdirSync(DIR)
+  .filter((f) => f.endsWith(".yml"))
+  .sort();
 
-interface Step { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string; id?: string }
-interface Job { if?: string; needs?: string | string[]; uses?: string; with?: Record<string, unknown>; environment?: string; permissions?: Record<string, string>; strategy?: { matrix: { stack: string[] } }; steps?: Step[] }
-interface Workflow { on: Record<string, unknown>; jobs: Record<string, Job> }
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+  if?: string;
+  id?: string;
+}
+interface Job {
+  if?: string;
+  needs?: string | string[];
+  uses?: string;
+  with?: Record<string, unknown>;
+  environment?: string;
+  permissions?: Record<string, string>;
+  strategy?: { matrix: { stack: string[] } };
+  steps?: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  jobs: Record<string, Job>;
+}
 const wf = (name: string) => parse(fs.readFileSync(path.join(DIR, name), "utf8")) as Workflow;
-const stacks = fs.readdirSync(ROOT).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined).sort();
+const stacks = fs
+  .readdirSync(ROOT)
+  .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+  .filter((s): s is string => s !== undefined)
+  .sort();
 const step = (job: Job, pred: (s: Step) => boolean) => job.steps!.find(pred);
 
 describe("schema", () => {
@@ -75,7 +102,11 @@ describe("plan.yml (pull requests)", () => {
       "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
     });
     const pulumi = step(preview, (s) => s.uses === "pulumi/actions@v6")!;
-    expect(pulumi.with).toMatchObject({ command: "preview", policyPacks: "policies", policyPackConfigs: "policies/config/${{ matrix.stack }}.json" });
+    expect(pulumi.with).toMatchObject({
+      command: "preview",
+      policyPacks: "policies",
+      policyPackConfigs: "policies/config/${{ matrix.stack }}.json",
+    });
   });
 });
 
@@ -86,7 +117,10 @@ describe("main.yml and up.yml (deploys)", () => {
     const job = main.jobs["offline-plan"]!;
     expect([...job.strategy!.matrix.stack].sort()).toEqual(stacks);
     expect(step(job, (s) => s.name === "Offline plan")!.run).toContain('--format json --output "plan-$STACK.json"');
-    expect(step(job, (s) => s.uses === "actions/upload-artifact@v4")!.with).toMatchObject({ name: "plan-${{ matrix.stack }}", path: "plan-${{ matrix.stack }}.json" });
+    expect(step(job, (s) => s.uses === "actions/upload-artifact@v4")!.with).toMatchObject({
+      name: "plan-${{ matrix.stack }}",
+      path: "plan-${{ matrix.stack }}.json",
+    });
   });
   it("deploys dev, then prod, each through the environment named like the stack", () => {
     expect(main.jobs["up-dev"]).toMatchObject({ needs: "offline-plan", uses: "./.github/workflows/up.yml", with: { stack: "dev" } });

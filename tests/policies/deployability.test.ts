@@ -5,8 +5,17 @@ import { deployabilityAppserviceplanEnforceSkuTier } from "../../policies/deploy
 import { deployabilityBudgetEnforceStartDateWindow } from "../../policies/deployability-budget-enforce-start-date-window";
 import { deployabilitySenderDisallowDefaultUsername } from "../../policies/deployability-sender-disallow-default-username";
 import { deployabilityCommunicationDisallowUnverifiedDomainLink } from "../../policies/deployability-communication-disallow-unverified-domain-link";
-import { budgetStartProblem, EMAIL_DOMAIN_VERIFIED_TAG, firstDayOfMonthUtc, nodeRuntimeProblem, SOURCES } from "../../policies/deployability-facts";
-import { deployabilityLogalertConfigureSkipQueryValidation, firstTable } from "../../policies/deployability-logalert-configure-skip-query-validation";
+import {
+  budgetStartProblem,
+  EMAIL_DOMAIN_VERIFIED_TAG,
+  firstDayOfMonthUtc,
+  nodeRuntimeProblem,
+  SOURCES,
+} from "../../policies/deployability-facts";
+import {
+  deployabilityLogalertConfigureSkipQueryValidation,
+  firstTable,
+} from "../../policies/deployability-logalert-configure-skip-query-validation";
 import { deployabilityWebappEnforceRouteAllForKeyvaultReferences } from "../../policies/deployability-webapp-enforce-route-all-for-keyvault-references";
 import { deployabilityWebappDisallowEndOfLifeRuntime } from "../../policies/deployability-webapp-disallow-end-of-life-runtime";
 import { deployabilityWebappEnforceRolesBeforeStartup } from "../../policies/deployability-webapp-enforce-roles-before-startup";
@@ -33,7 +42,11 @@ describe("facts", () => {
   it.each([
     ["2026-12-01T00:00:00Z", "2026-12-15T10:00:00Z", undefined],
     ["2027-12-01", "2026-12-15T10:00:00Z", undefined],
-    ["2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z", 'startDate "2026-11-01T00:00:00Z" lies before the current month (2026-12-01); a past start date must be within the current time grain'],
+    [
+      "2026-11-01T00:00:00Z",
+      "2026-12-01T00:00:00Z",
+      'startDate "2026-11-01T00:00:00Z" lies before the current month (2026-12-01); a past start date must be within the current time grain',
+    ],
     ["2028-01-01", "2026-12-15T10:00:00Z", 'startDate "2028-01-01" is more than twelve months ahead'],
     ["2026-12-02", "2026-12-15T10:00:00Z", 'startDate "2026-12-02" is not the first day of a month'],
   ])("budgetStartProblem(%s) at %s", (start, now, expected) => {
@@ -63,13 +76,21 @@ describe("deployability-communication-disallow-unverified-domain-link", () => {
   const p = deployabilityCommunicationDisallowUnverifiedDomainLink;
   const domainId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Communication/emailServices/e/domains/notify.contoso.com";
   const stack = (verified: string | undefined, linked: unknown[] = [domainId]) => [
-    res(T.domain, "domain", { id: domainId, domainName: "notify.contoso.com", domainManagement: "CustomerManaged", tags: verified === undefined ? {} : { [EMAIL_DOMAIN_VERIFIED_TAG]: verified } }),
+    res(T.domain, "domain", {
+      id: domainId,
+      domainName: "notify.contoso.com",
+      domainManagement: "CustomerManaged",
+      tags: verified === undefined ? {} : { [EMAIL_DOMAIN_VERIFIED_TAG]: verified },
+    }),
     res(T.acs, "acs", { dataLocation: "Europe", linkedDomains: linked }, [urnOf(T.domain, "domain")]),
   ];
   it("passes a verified customer domain, an unlinked one and an Azure-managed one", async () => {
     expect((await runStack(p, stack("true"))).messages).toEqual([]);
     expect((await runStack(p, stack("false", []))).messages).toEqual([]);
-    const managed = [res(T.domain, "managed", { id: "/d/AzureManagedDomain", domainManagement: "AzureManaged" }), res(T.acs, "acs", { linkedDomains: ["/d/AzureManagedDomain"] })];
+    const managed = [
+      res(T.domain, "managed", { id: "/d/AzureManagedDomain", domainManagement: "AzureManaged" }),
+      res(T.acs, "acs", { linkedDomains: ["/d/AzureManagedDomain"] }),
+    ];
     expect((await runStack(p, managed)).messages).toEqual([]);
   });
   it.each([["false"], [undefined]])("fails a customer domain linked while marked %s", async (verified) => {
@@ -98,7 +119,14 @@ describe("deployability-communication-disallow-unverified-domain-link", () => {
 
 describe("deployability-sender-disallow-default-username", () => {
   const p = deployabilitySenderDisallowDefaultUsername;
-  const base = { senderUsername: "alerts", username: "alerts", displayName: "Alerts", domainName: "notify.contoso.com", emailServiceName: "e", resourceGroupName: "rg" };
+  const base = {
+    senderUsername: "alerts",
+    username: "alerts",
+    displayName: "Alerts",
+    domainName: "notify.contoso.com",
+    emailServiceName: "e",
+    resourceGroupName: "rg",
+  };
   it("passes an extra sender", async () => {
     expect((await runResource(p, T.sender, base)).messages).toEqual([]);
   });
@@ -133,14 +161,25 @@ describe("deployability-webapp-enforce-route-all-for-keyvault-references", () =>
     kind: "app,linux",
     virtualNetworkSubnetId: "/subnets/app",
     outboundVnetRouting: { allTraffic: true },
-    siteConfig: { appSettings: [{ name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/ai)" }] },
+    siteConfig: {
+      appSettings: [
+        { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/ai)" },
+      ],
+    },
   };
   it("passes route-all, and an app without VNet integration or without references", async () => {
     expect((await runResource(p, T.webApp, app)).messages).toEqual([]);
-    expect((await runResource(p, T.webApp, mutate(mutate(app, "outboundVnetRouting", undefined), "virtualNetworkSubnetId", undefined))).messages).toEqual([]);
-    expect((await runResource(p, T.webApp, mutate(mutate(app, "outboundVnetRouting", undefined), "siteConfig.appSettings", []))).messages).toEqual([]);
+    expect(
+      (await runResource(p, T.webApp, mutate(mutate(app, "outboundVnetRouting", undefined), "virtualNetworkSubnetId", undefined))).messages,
+    ).toEqual([]);
+    expect(
+      (await runResource(p, T.webApp, mutate(mutate(app, "outboundVnetRouting", undefined), "siteConfig.appSettings", []))).messages,
+    ).toEqual([]);
   });
-  it.each([["outboundVnetRouting", undefined], ["outboundVnetRouting", { applicationTraffic: true }]])("fails with %s = %j", async (path, value) => {
+  it.each([
+    ["outboundVnetRouting", undefined],
+    ["outboundVnetRouting", { applicationTraffic: true }],
+  ])("fails with %s = %j", async (path, value) => {
     const r = await runResource(p, T.webApp, mutate(app, path, value));
     expect(r.messages).toEqual([
       `${T.webApp} 'subject' is a Linux app integrated into a virtual network with Key Vault references (APPLICATIONINSIGHTS_CONNECTION_STRING) but does not route all traffic into it. ` +
@@ -163,7 +202,12 @@ describe("deployability-webapp-enforce-roles-before-startup", () => {
     res(T.uai, "id", { id: uaiId, resourceName: "id-token" }),
     res(T.ra, "kv", { roleDefinitionId: "/kv-secrets-user" }, [uai]),
     res(T.ra, "pkg", { roleDefinitionId: "/blob-reader" }, [uai]),
-    res(T.webApp, "app", { keyVaultReferenceIdentity: uaiId, identity: { type: "UserAssigned" }, siteConfig: { appSettings: settings(uaiId) } }, appDeps),
+    res(
+      T.webApp,
+      "app",
+      { keyVaultReferenceIdentity: uaiId, identity: { type: "UserAssigned" }, siteConfig: { appSettings: settings(uaiId) } },
+      appDeps,
+    ),
   ];
   it("passes a user-assigned identity whose role assignments the site depends on", async () => {
     expect((await runStack(p, stack())).messages).toEqual([]);
@@ -203,18 +247,34 @@ describe("web-app rules during a real preview (values of resources this deployme
     expect((await runStack(deployabilityWebappEnforceRolesBeforeStartup, stack([uai, urnOf(T.ra, "kv")]))).results).toEqual([]);
   });
   it("still fails when the site does not wait for the grant", async () => {
-    expect((await runStack(deployabilityWebappEnforceRolesBeforeStartup, stack([uai]))).results.map((r) => [r.level, r.kind])).toEqual([["mandatory", "violation"]]);
+    expect((await runStack(deployabilityWebappEnforceRolesBeforeStartup, stack([uai]))).results.map((r) => [r.level, r.kind])).toEqual([
+      ["mandatory", "violation"],
+    ]);
   });
   it("treats an unknown subnet id as VNet integration for the route-all rule", async () => {
     const app = { kind: "app,linux", virtualNetworkSubnetId: UNKNOWN.string, siteConfig: { appSettings: settings } };
-    expect((await runResource(deployabilityWebappEnforceRouteAllForKeyvaultReferences, T.webApp, app)).results.map((r) => [r.level, r.kind])).toEqual([["mandatory", "violation"]]);
-    expect((await runResource(deployabilityWebappEnforceRouteAllForKeyvaultReferences, T.webApp, { ...app, outboundVnetRouting: { allTraffic: true } })).results).toEqual([]);
+    expect(
+      (await runResource(deployabilityWebappEnforceRouteAllForKeyvaultReferences, T.webApp, app)).results.map((r) => [r.level, r.kind]),
+    ).toEqual([["mandatory", "violation"]]);
+    expect(
+      (
+        await runResource(deployabilityWebappEnforceRouteAllForKeyvaultReferences, T.webApp, {
+          ...app,
+          outboundVnetRouting: { allTraffic: true },
+        })
+      ).results,
+    ).toEqual([]);
   });
 });
 
 describe("deployability-appserviceplan-enforce-sku-tier", () => {
   const p = deployabilityAppserviceplanEnforceSkuTier;
-  it.each([[{ name: "P1v3" }], [{ name: "P1v3", tier: "PremiumV3" }], [{ name: "P1mv3", tier: "PremiumMV3" }], [{ name: "P0v3", tier: "Premium0V3" }]])("passes sku %j", async (sku) => {
+  it.each([
+    [{ name: "P1v3" }],
+    [{ name: "P1v3", tier: "PremiumV3" }],
+    [{ name: "P1mv3", tier: "PremiumMV3" }],
+    [{ name: "P0v3", tier: "Premium0V3" }],
+  ])("passes sku %j", async (sku) => {
     expect((await runResource(p, T.plan, { sku })).messages).toEqual([]);
   });
   it("fails P2mv3 with tier PremiumV3", async () => {
@@ -227,7 +287,12 @@ describe("deployability-appserviceplan-enforce-sku-tier", () => {
 describe("deployability-logalert-configure-skip-query-validation", () => {
   const p = deployabilityLogalertConfigureSkipQueryValidation;
   const rule = (extra: Record<string, unknown>, deps: string[] = []) =>
-    res(T.query, "rule", { criteria: { allOf: [{ query: "ACSAuthIncomingOperations | where toint(ResultSignature) >= 500" }] }, ...extra }, deps);
+    res(
+      T.query,
+      "rule",
+      { criteria: { allOf: [{ query: "ACSAuthIncomingOperations | where toint(ResultSignature) >= 500" }] }, ...extra },
+      deps,
+    );
   it("passes skipQueryValidation or a dependency on the diagnostic setting", async () => {
     expect((await runStack(p, [rule({ skipQueryValidation: true })])).messages).toEqual([]);
     expect((await runStack(p, [res(T.diag, "acs-diag", {}), rule({}, [urnOf(T.diag, "acs-diag")])])).messages).toEqual([]);

@@ -23,27 +23,67 @@ const subscription = {
     deadLetterDestination: { endpointType: "StorageBlob", resourceId: "/subscriptions/x/.../st", blobContainerName: "dead-letters" },
   },
 };
-const domain = { resourceGroupName: "rg", emailServiceName: "ecs", domainName: "notify.contoso.com", location: "global", domainManagement: "CustomerManaged", userEngagementTracking: "Disabled" };
+const domain = {
+  resourceGroupName: "rg",
+  emailServiceName: "ecs",
+  domainName: "notify.contoso.com",
+  location: "global",
+  domainManagement: "CustomerManaged",
+  userEngagementTracking: "Disabled",
+};
 
 describe("event grid subscription policies", () => {
-  const policies = [eventgridSubscriptionConfigureDeadLetter, eventgridSubscriptionConfigureRetryPolicy, eventgridSubscriptionEnforceAcsEventTypes];
+  const policies = [
+    eventgridSubscriptionConfigureDeadLetter,
+    eventgridSubscriptionConfigureRetryPolicy,
+    eventgridSubscriptionEnforceAcsEventTypes,
+  ];
   it.each(policies.map((p) => [p.name, p]))("%s passes the baseline and ignores other types", async (_n, p) => {
     expect((await runResource(p, SUB, subscription)).messages).toEqual([]);
     expect((await runResource(p, "azure-native:eventgrid:SystemTopic", {})).notApplicable).toBe(true);
   });
   it.each([
     [eventgridSubscriptionConfigureDeadLetter, "deadLetterWithResourceIdentity", undefined, ["No dead-letter destination is configured."]],
-    [eventgridSubscriptionConfigureDeadLetter, "deadLetterWithResourceIdentity.deadLetterDestination.blobContainerName", undefined, ["The dead-letter destination needs both resourceId and blobContainerName."]],
+    [
+      eventgridSubscriptionConfigureDeadLetter,
+      "deadLetterWithResourceIdentity.deadLetterDestination.blobContainerName",
+      undefined,
+      ["The dead-letter destination needs both resourceId and blobContainerName."],
+    ],
     [eventgridSubscriptionConfigureRetryPolicy, "retryPolicy", undefined, ["No retryPolicy is configured."]],
-    [eventgridSubscriptionConfigureRetryPolicy, "retryPolicy.maxDeliveryAttempts", 2, ["retryPolicy.maxDeliveryAttempts is 2; it must be between 5 and 30."]],
-    [eventgridSubscriptionConfigureRetryPolicy, "retryPolicy.eventTimeToLiveInMinutes", 30, ["retryPolicy.eventTimeToLiveInMinutes is 30; it must be between 60 and 1440."]],
-    [eventgridSubscriptionEnforceAcsEventTypes, "filter.includedEventTypes", [], ["filter.includedEventTypes is empty; list the event types explicitly."]],
-    [eventgridSubscriptionEnforceAcsEventTypes, "filter.includedEventTypes", ["Microsoft.Communication.EmailDeliveryReportRecieved"], ["Unknown event types: Microsoft.Communication.EmailDeliveryReportRecieved."]],
+    [
+      eventgridSubscriptionConfigureRetryPolicy,
+      "retryPolicy.maxDeliveryAttempts",
+      2,
+      ["retryPolicy.maxDeliveryAttempts is 2; it must be between 5 and 30."],
+    ],
+    [
+      eventgridSubscriptionConfigureRetryPolicy,
+      "retryPolicy.eventTimeToLiveInMinutes",
+      30,
+      ["retryPolicy.eventTimeToLiveInMinutes is 30; it must be between 60 and 1440."],
+    ],
+    [
+      eventgridSubscriptionEnforceAcsEventTypes,
+      "filter.includedEventTypes",
+      [],
+      ["filter.includedEventTypes is empty; list the event types explicitly."],
+    ],
+    [
+      eventgridSubscriptionEnforceAcsEventTypes,
+      "filter.includedEventTypes",
+      ["Microsoft.Communication.EmailDeliveryReportRecieved"],
+      ["Unknown event types: Microsoft.Communication.EmailDeliveryReportRecieved."],
+    ],
   ] as const)("%# reports %s = %s", async (p, path, value, expected) => {
     expect((await runResource(p, SUB, mutate(subscription, path, value))).messages).toEqual(expected);
   });
   it("accepts the plain dead-letter destination too", async () => {
-    const props = mutate(mutate(subscription, "deadLetterWithResourceIdentity", undefined), "deadLetterDestination", { endpointType: "StorageBlob", resourceId: "/x", blobContainerName: "dl" });
+    const props = mutate(mutate(subscription, "deadLetterWithResourceIdentity", undefined), "deadLetterDestination", {
+      endpointType: "StorageBlob",
+      resourceId: "/x",
+      blobContainerName: "dl",
+    });
     expect((await runResource(eventgridSubscriptionConfigureDeadLetter, SUB, props)).messages).toEqual([]);
   });
   it("retry knobs change the floor", async () => {
@@ -55,10 +95,20 @@ describe("event grid subscription policies", () => {
   });
   it("additionalEventTypes admits other event types", async () => {
     const props = mutate(subscription, "filter.includedEventTypes", ["Microsoft.Storage.BlobCreated"]);
-    expect((await runResource(eventgridSubscriptionEnforceAcsEventTypes, SUB, props, { additionalEventTypes: ["Microsoft.Storage.BlobCreated"] })).messages).toEqual([]);
+    expect(
+      (
+        await runResource(eventgridSubscriptionEnforceAcsEventTypes, SUB, props, {
+          additionalEventTypes: ["Microsoft.Storage.BlobCreated"],
+        })
+      ).messages,
+    ).toEqual([]);
   });
   it("an unknown event-type list is an advisory preview diagnostic", async () => {
-    const r = await runResource(eventgridSubscriptionEnforceAcsEventTypes, SUB, mutate(subscription, "filter.includedEventTypes", UNKNOWN.string));
+    const r = await runResource(
+      eventgridSubscriptionEnforceAcsEventTypes,
+      SUB,
+      mutate(subscription, "filter.includedEventTypes", UNKNOWN.string),
+    );
     expect(r.results.map((x) => [x.level, x.kind])).toEqual([["advisory", "unknown"]]);
   });
   it("the pack's ACS event types match the program's list", () => {
@@ -73,7 +123,9 @@ describe("email domain policies", () => {
     expect((await runResource(p, DOMAIN, mutate(domain, "userEngagementTracking", "Enabled"))).messages).toEqual([
       "userEngagementTracking is Enabled; it must be Disabled.",
     ]);
-    expect((await runResource(p, DOMAIN, mutate(domain, "userEngagementTracking", "Enabled"), { allowEngagementTracking: true })).messages).toEqual([]);
+    expect(
+      (await runResource(p, DOMAIN, mutate(domain, "userEngagementTracking", "Enabled"), { allowEngagementTracking: true })).messages,
+    ).toEqual([]);
     expect((await runResource(p, "azure-native:communication:EmailService", {})).notApplicable).toBe(true);
   });
   it("azure-managed domain: customer-managed passes, AzureManaged reports, the knob allows it", async () => {

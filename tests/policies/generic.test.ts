@@ -9,7 +9,13 @@ import { tokenapiWebappConfigureTokenLifetime } from "../../policies/tokenapi-we
 import { tokenapiWebappEnforceAllowedScopes } from "../../policies/tokenapi-webapp-enforce-allowed-scopes";
 import { mutate, runResource, UNKNOWN } from "./helpers";
 
-const tags = { env: "prod", owner: "platform-team@contoso.com", costCenter: "CC-1042", dataClassification: "confidential", service: "acs-platform" };
+const tags = {
+  env: "prod",
+  owner: "platform-team@contoso.com",
+  costCenter: "CC-1042",
+  dataClassification: "confidential",
+  service: "acs-platform",
+};
 const VAULT = "azure-native:keyvault:Vault";
 const ACS = "azure-native:communication:CommunicationService";
 const EMAIL = "azure-native:communication:EmailService";
@@ -105,7 +111,12 @@ describe("token API settings policies", () => {
   const webapp = (settings: Record<string, string>) => ({
     siteConfig: { appSettings: Object.entries(settings).map(([name, value]) => ({ name, value })) },
   });
-  const good = { ACS_AUTH_MODE: "key-vault", TOKEN_ALLOWED_SCOPES: "chat,voip", TOKEN_DEFAULT_LIFETIME_MINUTES: "60", TOKEN_MAX_LIFETIME_MINUTES: "1440" };
+  const good = {
+    ACS_AUTH_MODE: "key-vault",
+    TOKEN_ALLOWED_SCOPES: "chat,voip",
+    TOKEN_DEFAULT_LIFETIME_MINUTES: "60",
+    TOKEN_MAX_LIFETIME_MINUTES: "1440",
+  };
   it("both pass the baseline", async () => {
     expect((await runResource(tokenapiWebappConfigureTokenLifetime, WEBAPP, webapp(good))).messages).toEqual([]);
     expect((await runResource(tokenapiWebappEnforceAllowedScopes, WEBAPP, webapp(good))).messages).toEqual([]);
@@ -118,9 +129,10 @@ describe("token API settings policies", () => {
     expect((await runResource(p, WEBAPP, webapp({ ...good, TOKEN_DEFAULT_LIFETIME_MINUTES: "soon" }))).messages).toEqual([
       "TOKEN_DEFAULT_LIFETIME_MINUTES is 'soon'; it must be an integer between 60 and 1440.",
     ]);
-    expect((await runResource(p, WEBAPP, webapp({ ...good, TOKEN_DEFAULT_LIFETIME_MINUTES: "600", TOKEN_MAX_LIFETIME_MINUTES: "120" }))).messages).toEqual([
-      "TOKEN_DEFAULT_LIFETIME_MINUTES (600) exceeds TOKEN_MAX_LIFETIME_MINUTES (120).",
-    ]);
+    expect(
+      (await runResource(p, WEBAPP, webapp({ ...good, TOKEN_DEFAULT_LIFETIME_MINUTES: "600", TOKEN_MAX_LIFETIME_MINUTES: "120" })))
+        .messages,
+    ).toEqual(["TOKEN_DEFAULT_LIFETIME_MINUTES (600) exceeds TOKEN_MAX_LIFETIME_MINUTES (120)."]);
     expect((await runResource(p, WEBAPP, webapp(good), { maxMinutes: 480 })).messages).toEqual([
       "TOKEN_MAX_LIFETIME_MINUTES is '1440'; it must be an integer between 60 and 480.",
     ]);
@@ -130,9 +142,14 @@ describe("token API settings policies", () => {
     expect((await runResource(p, WEBAPP, webapp({ ...good, TOKEN_ALLOWED_SCOPES: "chat,voip,chat.join" }))).messages).toEqual([
       "TOKEN_ALLOWED_SCOPES contains scopes outside the allowed set (chat, voip): chat.join.",
     ]);
-    expect((await runResource(p, WEBAPP, webapp({ ...good, TOKEN_ALLOWED_SCOPES: "chat,chat.join" }), { allowedScopes: ["chat", "chat.join"] })).messages).toEqual([]);
+    expect(
+      (await runResource(p, WEBAPP, webapp({ ...good, TOKEN_ALLOWED_SCOPES: "chat,chat.join" }), { allowedScopes: ["chat", "chat.join"] }))
+        .messages,
+    ).toEqual([]);
     expect((await runResource(p, WEBAPP, webapp({ ACS_AUTH_MODE: "key-vault" }))).messages).toEqual([]);
-    expect((await runResource(p, WEBAPP, webapp({ ...good, TOKEN_ALLOWED_SCOPES: " , " }))).messages).toEqual(["TOKEN_ALLOWED_SCOPES is empty."]);
+    expect((await runResource(p, WEBAPP, webapp({ ...good, TOKEN_ALLOWED_SCOPES: " , " }))).messages).toEqual([
+      "TOKEN_ALLOWED_SCOPES is empty.",
+    ]);
   });
   it("both are not applicable to other web apps and other types", async () => {
     for (const p of [tokenapiWebappConfigureTokenLifetime, tokenapiWebappEnforceAllowedScopes]) {

@@ -39,7 +39,11 @@ describe("keyvault-vault-enable-rbac-authorization", () => {
     expect(r.messages).toEqual(["properties.enableRbacAuthorization must be true."]);
   });
   it("reports access policies", async () => {
-    const r = await runResource(p, VAULT, mutate(baseline, "properties.accessPolicies", [{ objectId: "x", permissions: { secrets: ["all"] } }]));
+    const r = await runResource(
+      p,
+      VAULT,
+      mutate(baseline, "properties.accessPolicies", [{ objectId: "x", permissions: { secrets: ["all"] } }]),
+    );
     expect(r.messages).toEqual(["properties.accessPolicies must be empty when RBAC is used (found 1)."]);
   });
   it("is not applicable to other types", async () => {

@@ -5,7 +5,11 @@ import { networkSubnetMissingNetworkSecurityGroup } from "../../policies/network
 import { mutate, runResource } from "./helpers";
 
 const SUBNET = "azure-native:network:Subnet";
-const subnet = { subnetName: "snet-acsplat-app-prod-weu", addressPrefix: "10.20.0.0/26", networkSecurityGroup: { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg" } };
+const subnet = {
+  subnetName: "snet-acsplat-app-prod-weu",
+  addressPrefix: "10.20.0.0/26",
+  networkSecurityGroup: { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg" },
+};
 
 describe("network-subnet-missing-network-security-group", () => {
   const p = networkSubnetMissingNetworkSecurityGroup;
@@ -17,9 +21,12 @@ describe("network-subnet-missing-network-security-group", () => {
       "Subnet 'snet-acsplat-app-prod-weu' has no network security group (networkSecurityGroup.id is unset).",
     ]);
   });
-  it.each([["GatewaySubnet"], ["AzureFirewallSubnet"], ["AzureFirewallManagementSubnet"], ["RouteServerSubnet"]])("passes %s without one", async (name) => {
-    expect((await runResource(p, SUBNET, { subnetName: name, addressPrefix: "10.0.0.0/27" })).messages).toEqual([]);
-  });
+  it.each([["GatewaySubnet"], ["AzureFirewallSubnet"], ["AzureFirewallManagementSubnet"], ["RouteServerSubnet"]])(
+    "passes %s without one",
+    async (name) => {
+      expect((await runResource(p, SUBNET, { subnetName: name, addressPrefix: "10.0.0.0/27" })).messages).toEqual([]);
+    },
+  );
   it("passes a subnet delegated to dedicated HSMs without one", async () => {
     const hsm = { subnetName: "snet-hsm", delegations: [{ name: "hsm", serviceName: "Microsoft.HardwareSecurityModules/dedicatedHSMs" }] };
     expect((await runResource(p, SUBNET, hsm)).messages).toEqual([]);

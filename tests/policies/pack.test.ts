@@ -28,7 +28,10 @@ describe("the policy pack", () => {
   });
   it("the entry only assembles, and the pack's metadata files are in place", () => {
     const index = fs.readFileSync(path.join(POLICIES_DIR, "index.ts"), "utf8");
-    expect(index.match(/^import .*$/gm)).toEqual(['import { PolicyPack } from "@pulumi/policy";', 'import { allPolicies, PACK_NAME } from "./policies";']);
+    expect(index.match(/^import .*$/gm)).toEqual([
+      'import { PolicyPack } from "@pulumi/policy";',
+      'import { allPolicies, PACK_NAME } from "./policies";',
+    ]);
     expect(fs.readFileSync(path.join(POLICIES_DIR, "PulumiPolicy.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
     expect(JSON.parse(fs.readFileSync(path.join(POLICIES_DIR, "package.json"), "utf8")).version).toBe(PACK_VERSION);
   });

@@ -20,7 +20,17 @@ const T = {
 };
 const ws = urnOf(T.workspace, "log");
 const diag = (name: string, target: string, logs: unknown[] = [{ categoryGroup: "allLogs", enabled: true }]) =>
-  res(T.diag, name, { resourceUri: `/id/${name}`, workspaceId: "/subscriptions/s/workspaces/log", logs, metrics: [{ category: "AllMetrics", enabled: true }] }, [target, ws]);
+  res(
+    T.diag,
+    name,
+    {
+      resourceUri: `/id/${name}`,
+      workspaceId: "/subscriptions/s/workspaces/log",
+      logs,
+      metrics: [{ category: "AllMetrics", enabled: true }],
+    },
+    [target, ws],
+  );
 
 function stack() {
   return [
@@ -36,11 +46,35 @@ function stack() {
     diag("topic-diag", urnOf(T.topic, "topic")),
     diag("st-diag", urnOf(T.storage, "st"), []),
     res(T.ag, "ag", { enabled: true, groupShortName: "acsplat", emailReceivers: [{ name: "oncall", emailAddress: "a@b.c" }] }),
-    res(T.metric, "token-failures", {
-      enabled: true, scopes: ["/acs"], criteria: { odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria", allOf: [{ metricName: "APIRequestAuthentication", name: "c", operator: "GreaterThan", threshold: 0, timeAggregation: "Count", criterionType: "StaticThresholdCriterion" }] },
-      actions: [{ actionGroupId: "/ag" }],
-    }, [urnOf(T.acs, "acs"), urnOf(T.ag, "ag")]),
-    res(T.metric, "app-5xx", { enabled: true, scopes: ["/app"], criteria: { allOf: [{ metricName: "Http5xx" }] }, actions: [{ actionGroupId: "/ag" }] }, [urnOf(T.webApp, "app"), urnOf(T.ag, "ag")]),
+    res(
+      T.metric,
+      "token-failures",
+      {
+        enabled: true,
+        scopes: ["/acs"],
+        criteria: {
+          odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+          allOf: [
+            {
+              metricName: "APIRequestAuthentication",
+              name: "c",
+              operator: "GreaterThan",
+              threshold: 0,
+              timeAggregation: "Count",
+              criterionType: "StaticThresholdCriterion",
+            },
+          ],
+        },
+        actions: [{ actionGroupId: "/ag" }],
+      },
+      [urnOf(T.acs, "acs"), urnOf(T.ag, "ag")],
+    ),
+    res(
+      T.metric,
+      "app-5xx",
+      { enabled: true, scopes: ["/app"], criteria: { allOf: [{ metricName: "Http5xx" }] }, actions: [{ actionGroupId: "/ag" }] },
+      [urnOf(T.webApp, "app"), urnOf(T.ag, "ag")],
+    ),
   ];
 }
 const without = (name: string) => stack().filter((r) => r.name !== name);
@@ -51,23 +85,47 @@ describe("monitor-diagnostics-missing-diagnostic-setting", () => {
     expect((await runStack(p, stack())).messages).toEqual([]);
   });
   it.each([
-    ["acs-diag", "azure-native:communication:CommunicationService 'acs' has no diagnostic setting that sends to a Log Analytics workspace.", urnOf(T.acs, "acs")],
-    ["kv-diag", "azure-native:keyvault:Vault 'kv' has no diagnostic setting that sends to a Log Analytics workspace.", urnOf(T.vault, "kv")],
-    ["app-diag", "azure-native:web:WebApp 'app' has no diagnostic setting that sends to a Log Analytics workspace.", urnOf(T.webApp, "app")],
-    ["topic-diag", "azure-native:eventgrid:SystemTopic 'topic' has no diagnostic setting that sends to a Log Analytics workspace.", urnOf(T.topic, "topic")],
-    ["st-diag", "azure-native:storage:StorageAccount 'st' has no diagnostic setting that sends to a Log Analytics workspace.", urnOf(T.storage, "st")],
+    [
+      "acs-diag",
+      "azure-native:communication:CommunicationService 'acs' has no diagnostic setting that sends to a Log Analytics workspace.",
+      urnOf(T.acs, "acs"),
+    ],
+    [
+      "kv-diag",
+      "azure-native:keyvault:Vault 'kv' has no diagnostic setting that sends to a Log Analytics workspace.",
+      urnOf(T.vault, "kv"),
+    ],
+    [
+      "app-diag",
+      "azure-native:web:WebApp 'app' has no diagnostic setting that sends to a Log Analytics workspace.",
+      urnOf(T.webApp, "app"),
+    ],
+    [
+      "topic-diag",
+      "azure-native:eventgrid:SystemTopic 'topic' has no diagnostic setting that sends to a Log Analytics workspace.",
+      urnOf(T.topic, "topic"),
+    ],
+    [
+      "st-diag",
+      "azure-native:storage:StorageAccount 'st' has no diagnostic setting that sends to a Log Analytics workspace.",
+      urnOf(T.storage, "st"),
+    ],
   ])("reports a missing %s against its target", async (name, message, urn) => {
     const r = await runStack(p, without(name));
     expect(r.results.map((x) => [x.message, x.urn])).toEqual([[message, urn]]);
   });
   it("reports a setting that sends elsewhere than a workspace", async () => {
-    const resources = stack().map((r) => (r.name === "app-diag" ? { ...r, inputs: { ...r.inputs, workspaceId: undefined, storageAccountId: "/st" } } : r));
+    const resources = stack().map((r) =>
+      r.name === "app-diag" ? { ...r, inputs: { ...r.inputs, workspaceId: undefined, storageAccountId: "/st" } } : r,
+    );
     expect((await runStack(p, resources)).messages).toEqual([
       "azure-native:web:WebApp 'app' has no diagnostic setting that sends to a Log Analytics workspace.",
     ]);
   });
   it("reports a vault setting without audit logs", async () => {
-    const resources = without("kv-diag").concat([diag("kv-diag", urnOf(T.vault, "kv"), [{ category: "AzurePolicyEvaluationDetails", enabled: true }])]);
+    const resources = without("kv-diag").concat([
+      diag("kv-diag", urnOf(T.vault, "kv"), [{ category: "AzurePolicyEvaluationDetails", enabled: true }]),
+    ]);
     expect((await runStack(p, resources)).messages).toEqual([
       "Key Vault 'kv' has no diagnostic setting with audit logs (AuditEvent, audit or allLogs).",
     ]);
@@ -91,7 +149,9 @@ describe("monitor-actiongroup-missing-receiver", () => {
     expect((await runStack(p, without("ag"))).messages).toEqual(["The stack has no action group."]);
   });
   it("reports a group without receivers, against its URN", async () => {
-    const resources = stack().map((r) => (r.name === "ag" ? { ...r, inputs: { enabled: true, groupShortName: "x", emailReceivers: [] } } : r));
+    const resources = stack().map((r) =>
+      r.name === "ag" ? { ...r, inputs: { enabled: true, groupShortName: "x", emailReceivers: [] } } : r,
+    );
     const r = await runStack(p, resources);
     expect(r.results.map((x) => [x.message, x.urn])).toEqual([["Action group 'ag' is disabled or has no receivers.", urnOf(T.ag, "ag")]]);
   });
@@ -108,11 +168,18 @@ describe("monitor-alerts-missing-coverage", () => {
     ]);
   });
   it("accepts a log query over ACSAuthIncomingOperations instead", async () => {
-    const query = res(T.query, "token-query", { criteria: { allOf: [{ query: "ACSAuthIncomingOperations | where ResultSignature >= 400" }] }, actions: { actionGroups: ["/ag"] } }, [ws]);
+    const query = res(
+      T.query,
+      "token-query",
+      { criteria: { allOf: [{ query: "ACSAuthIncomingOperations | where ResultSignature >= 400" }] }, actions: { actionGroups: ["/ag"] } },
+      [ws],
+    );
     expect((await runStack(p, without("token-failures").concat([query]))).messages).toEqual([]);
   });
   it("reports missing web app coverage", async () => {
-    expect((await runStack(p, without("app-5xx"))).messages).toEqual(["No alert is scoped to the web app or its Application Insights component."]);
+    expect((await runStack(p, without("app-5xx"))).messages).toEqual([
+      "No alert is scoped to the web app or its Application Insights component.",
+    ]);
   });
   it("reports an alert that notifies nobody", async () => {
     const resources = stack().map((r) => (r.name === "app-5xx" ? { ...r, inputs: { ...r.inputs, actions: [] } } : r));

@@ -11,18 +11,31 @@ import { mutate, runResource, UNKNOWN } from "./helpers";
 const ACCOUNT = "azure-native:storage:StorageAccount";
 const WORKSPACE = "azure-native:operationalinsights:Workspace";
 const account = {
-  resourceGroupName: "rg", location: "westeurope", accountName: "stacsplatprodweuabcde", kind: "StorageV2",
-  sku: { name: "Standard_ZRS" }, enableHttpsTrafficOnly: true, minimumTlsVersion: "TLS1_2", allowBlobPublicAccess: false,
+  resourceGroupName: "rg",
+  location: "westeurope",
+  accountName: "stacsplatprodweuabcde",
+  kind: "StorageV2",
+  sku: { name: "Standard_ZRS" },
+  enableHttpsTrafficOnly: true,
+  minimumTlsVersion: "TLS1_2",
+  allowBlobPublicAccess: false,
   allowSharedKeyAccess: false,
 };
-const workspace = { resourceGroupName: "rg", location: "westeurope", retentionInDays: 30, sku: { name: "PerGB2018" }, workspaceCapping: { dailyQuotaGb: 1 } };
+const workspace = {
+  resourceGroupName: "rg",
+  location: "westeurope",
+  retentionInDays: 30,
+  sku: { name: "PerGB2018" },
+  workspaceCapping: { dailyQuotaGb: 1 },
+};
 
 describe("storage account policies", () => {
-  it.each([storageAccountEnableHttpsOnly, storageAccountConfigureMinTlsVersion, storageAccountDisallowBlobPublicAccess].map((p) => [p.name, p]))(
-    "%s passes the baseline and ignores workspaces", async (_n, p) => {
-      expect((await runResource(p, ACCOUNT, account)).messages).toEqual([]);
-      expect((await runResource(p, WORKSPACE, workspace)).notApplicable).toBe(true);
-    });
+  it.each(
+    [storageAccountEnableHttpsOnly, storageAccountConfigureMinTlsVersion, storageAccountDisallowBlobPublicAccess].map((p) => [p.name, p]),
+  )("%s passes the baseline and ignores workspaces", async (_n, p) => {
+    expect((await runResource(p, ACCOUNT, account)).messages).toEqual([]);
+    expect((await runResource(p, WORKSPACE, workspace)).notApplicable).toBe(true);
+  });
   it.each([
     [storageAccountEnableHttpsOnly, "enableHttpsTrafficOnly", false, ["enableHttpsTrafficOnly must not be false."]],
     [storageAccountEnableHttpsOnly, "enableHttpsTrafficOnly", undefined, []],
@@ -34,7 +47,11 @@ describe("storage account policies", () => {
     expect((await runResource(p, ACCOUNT, mutate(account, path, value))).messages).toEqual(expected);
   });
   it("reports a public container", async () => {
-    const r = await runResource(storageAccountDisallowBlobPublicAccess, "azure-native:storage:BlobContainer", { accountName: "st", containerName: "dead-letters", publicAccess: "Blob" });
+    const r = await runResource(storageAccountDisallowBlobPublicAccess, "azure-native:storage:BlobContainer", {
+      accountName: "st",
+      containerName: "dead-letters",
+      publicAccess: "Blob",
+    });
     expect(r.messages).toEqual(["Container publicAccess is 'Blob'; it must be None."]);
   });
   it("reports an unknown minimum TLS version as an advisory preview diagnostic", async () => {
@@ -54,7 +71,10 @@ describe("log analytics policies", () => {
     expect((await runResource(p, WORKSPACE, mutate(workspace, "retentionInDays", undefined))).messages).toEqual([
       "retentionInDays is not set; set it between 30 and 90.",
     ]);
-    expect((await runResource(p, WORKSPACE, mutate(workspace, "retentionInDays", 365), { minRetentionDays: 90, maxRetentionDays: 730 })).messages).toEqual([]);
+    expect(
+      (await runResource(p, WORKSPACE, mutate(workspace, "retentionInDays", 365), { minRetentionDays: 90, maxRetentionDays: 730 }))
+        .messages,
+    ).toEqual([]);
     expect((await runResource(p, WORKSPACE, workspace, { minRetentionDays: 90, maxRetentionDays: 730 })).messages).toEqual([
       "retentionInDays is 30; it must be between 90 and 730.",
     ]);
@@ -72,7 +92,9 @@ describe("log analytics policies", () => {
     expect((await runResource(p, WORKSPACE, mutate(workspace, "workspaceCapping.dailyQuotaGb", 20))).messages).toEqual([
       "workspaceCapping.dailyQuotaGb is 20; it must be at most 10.",
     ]);
-    expect((await runResource(p, WORKSPACE, mutate(workspace, "workspaceCapping.dailyQuotaGb", 20), { maxDailyQuotaGb: 50 })).messages).toEqual([]);
+    expect(
+      (await runResource(p, WORKSPACE, mutate(workspace, "workspaceCapping.dailyQuotaGb", 20), { maxDailyQuotaGb: 50 })).messages,
+    ).toEqual([]);
     expect((await runResource(p, ACCOUNT, account)).notApplicable).toBe(true);
   });
 });

@@ -44,10 +44,33 @@ const APPLIES_TO: Record<string, string> = {
 
 /** Every top-level input the policies read, each unknown. */
 const allUnknown = Object.fromEntries(
-  ["properties", "siteConfig", "httpsOnly", "identity", "tags", "location", "dataLocation", "vaultName", "enableHttpsTrafficOnly",
-    "minimumTlsVersion", "allowBlobPublicAccess", "retentionInDays", "workspaceCapping", "deadLetterWithResourceIdentity",
-    "deadLetterDestination", "retryPolicy", "filter", "userEngagementTracking", "domainManagement", "username", "senderUsername",
-    "timePeriod", "kind", "sku", "subnetName"].map((k) => [k, UNKNOWN.string]),
+  [
+    "properties",
+    "siteConfig",
+    "httpsOnly",
+    "identity",
+    "tags",
+    "location",
+    "dataLocation",
+    "vaultName",
+    "enableHttpsTrafficOnly",
+    "minimumTlsVersion",
+    "allowBlobPublicAccess",
+    "retentionInDays",
+    "workspaceCapping",
+    "deadLetterWithResourceIdentity",
+    "deadLetterDestination",
+    "retryPolicy",
+    "filter",
+    "userEngagementTracking",
+    "domainManagement",
+    "username",
+    "senderUsername",
+    "timePeriod",
+    "kind",
+    "sku",
+    "subnetName",
+  ].map((k) => [k, UNKNOWN.string]),
 );
 
 const resourcePolicies = allPolicies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);
@@ -61,7 +84,9 @@ describe("unknown values during preview", () => {
     expect(r.results).toHaveLength(1);
     expect(r.results[0]).toMatchObject({ policy: name, level: "advisory", kind: "unknown" });
     expect(r.results[0]!.message).toMatch(
-      new RegExp(`^can't run policy '${name}' from policy pack 'acs-platform@v${PACK_VERSION.replace(/\./g, "\\.")}' during preview: string value at \\.[a-zA-Z]+ can't be known during preview$`),
+      new RegExp(
+        `^can't run policy '${name}' from policy pack 'acs-platform@v${PACK_VERSION.replace(/\./g, "\\.")}' during preview: string value at \\.[a-zA-Z]+ can't be known during preview$`,
+      ),
     );
   });
 });

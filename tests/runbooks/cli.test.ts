@@ -8,7 +8,11 @@ import { describe, expect, it } from "vitest";
 const root = path.resolve(__dirname, "..", "..");
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
 
-function run(script: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(tsx, [path.join(root, "runbooks", script), ...args], { cwd: root, env, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
@@ -19,8 +23,21 @@ function run(script: string, args: string[], env: NodeJS.ProcessEnv = process.en
 const dir = mkdtempSync(path.join(tmpdir(), "runbooks-cli-"));
 const partialOutputs = path.join(dir, "outputs.json");
 const fullOutputs = path.join(dir, "full-outputs.json");
-writeFileSync(fullOutputs, JSON.stringify({ tokenApiUrl: "http://127.0.0.1:9", acsEndpoint: "https://127.0.0.1:9/", keyVaultUri: "https://kv.example.test/", subscriptionId: "s", resourceGroupName: "rg", acsName: "acs" }));
-writeFileSync(partialOutputs, JSON.stringify({ tokenApiUrl: "http://127.0.0.1:9", acsEndpoint: "https://127.0.0.1:9/", keyVaultUri: "https://kv.example.test/" }));
+writeFileSync(
+  fullOutputs,
+  JSON.stringify({
+    tokenApiUrl: "http://127.0.0.1:9",
+    acsEndpoint: "https://127.0.0.1:9/",
+    keyVaultUri: "https://kv.example.test/",
+    subscriptionId: "s",
+    resourceGroupName: "rg",
+    acsName: "acs",
+  }),
+);
+writeFileSync(
+  partialOutputs,
+  JSON.stringify({ tokenApiUrl: "http://127.0.0.1:9", acsEndpoint: "https://127.0.0.1:9/", keyVaultUri: "https://kv.example.test/" }),
+);
 
 describe("smoke CLI", () => {
   it("teaches with --help and exits 0", async () => {
@@ -63,7 +80,9 @@ describe("rotate-keys CLI", () => {
   it("names the stack outputs a rotation needs", async () => {
     const { code, stderr } = await run("rotate-keys.ts", ["--outputs", partialOutputs, "--dry-run"]);
     expect(code).toBe(2);
-    expect(stderr).toBe(`error: outputs file ${partialOutputs} lacks subscriptionId, resourceGroupName, acsName, needed to rotate keys (run with --help for usage)\n`);
+    expect(stderr).toBe(
+      `error: outputs file ${partialOutputs} lacks subscriptionId, resourceGroupName, acsName, needed to rotate keys (run with --help for usage)\n`,
+    );
   });
 
   it("rejects a timeout that is not a positive number", async () => {

@@ -18,11 +18,16 @@ export function identityClient(emulator: EmulatorLike, connectionString: string)
 }
 
 export function chatFactory(emulator: EmulatorLike): ChatClientFactory {
-  return (token) => new ChatClient(emulator.endpoint, new AzureCommunicationTokenCredential(token), { tlsOptions: { ca: emulator.caCertPem } });
+  return (token) =>
+    new ChatClient(emulator.endpoint, new AzureCommunicationTokenCredential(token), { tlsOptions: { ca: emulator.caCertPem } });
 }
 
 export async function injectFault(emulator: EmulatorLike, fault: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${emulator.adminUrl}/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(fault) });
+  const response = await fetch(`${emulator.adminUrl}/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(fault),
+  });
   if (response.status !== 201) throw new Error(`POST /faults answered ${response.status}: ${await response.text()}`);
 }
 
@@ -34,7 +39,10 @@ export async function clearFaults(emulator: EmulatorLike): Promise<void> {
 export async function leftovers(emulator: EmulatorLike): Promise<{ identities: string[]; threads: string[] }> {
   const ids = (await (await fetch(`${emulator.adminUrl}/identities`)).json()) as { identities: { id: string; deleted: boolean }[] };
   const threads = (await (await fetch(`${emulator.adminUrl}/threads`)).json()) as { threads: { id: string; deleted: boolean }[] };
-  return { identities: ids.identities.filter((i) => !i.deleted).map((i) => i.id), threads: threads.threads.filter((t) => !t.deleted).map((t) => t.id) };
+  return {
+    identities: ids.identities.filter((i) => !i.deleted).map((i) => i.id),
+    threads: threads.threads.filter((t) => !t.deleted).map((t) => t.id),
+  };
 }
 
 /** A loopback port that was free a moment ago and has nothing listening: "the token API is down". */

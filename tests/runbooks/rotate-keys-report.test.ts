@@ -5,14 +5,30 @@ import type { RotationReport } from "../../runbooks/lib/rotation";
 import type { Target } from "../../runbooks/lib/target";
 
 const base: RotationReport = {
-  runId: "run-1", outcome: "rotated", dryRun: false, who: "ops@contoso.com", previousKey: "primary", newKey: "secondary",
-  previousSecretVersion: "v1", newSecretVersion: "v2", message: "Rotated.", plan: [], audit: [], startedAt: "2026-01-01T00:00:00.000Z", durationMs: 5300,
+  runId: "run-1",
+  outcome: "rotated",
+  dryRun: false,
+  who: "ops@contoso.com",
+  previousKey: "primary",
+  newKey: "secondary",
+  previousSecretVersion: "v1",
+  newSecretVersion: "v2",
+  message: "Rotated.",
+  plan: [],
+  audit: [],
+  startedAt: "2026-01-01T00:00:00.000Z",
+  durationMs: 5300,
 };
 const target = { label: "stack dev" } as Target;
 
 describe("rotate-keys report", () => {
   it.each([
-    ["rotated", 0], ["planned", 0], ["rolled-back", 1], ["precondition-failed", 1], ["failed-after-point-of-no-return", 3], ["rollback-failed", 3],
+    ["rotated", 0],
+    ["planned", 0],
+    ["rolled-back", 1],
+    ["precondition-failed", 1],
+    ["failed-after-point-of-no-return", 3],
+    ["rollback-failed", 3],
   ] as const)("%s exits %i", (outcome, code) => {
     expect(exitCodeFor({ ...base, outcome })).toBe(code);
   });

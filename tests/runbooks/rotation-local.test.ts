@@ -56,7 +56,10 @@ async function latestSecret() {
   return { version: s.properties.version, value: s.value, activeKey: s.properties.tags?.["acs-active-key"] };
 }
 async function readyz() {
-  return (await (await fetch(`${env.tokenApiUrl}/readyz`)).json()) as { status: string; acsAuth: { secretVersion: string; activeKey: string } };
+  return (await (await fetch(`${env.tokenApiUrl}/readyz`)).json()) as {
+    status: string;
+    acsAuth: { secretVersion: string; activeKey: string };
+  };
 }
 async function waitForApiOn(version: string | undefined) {
   const deadline = Date.now() + 20_000;
@@ -80,10 +83,12 @@ async function expectWorkingEnvironment() {
   return secret;
 }
 async function isRejected(connectionString: string) {
-  return identityClient(env.emulator, connectionString).createUser().then(
-    () => false,
-    (e: { statusCode?: number }) => e.statusCode === 401,
-  );
+  return identityClient(env.emulator, connectionString)
+    .createUser()
+    .then(
+      () => false,
+      (e: { statusCode?: number }) => e.statusCode === 401,
+    );
 }
 const steps = (audit: AuditRecord[]) => audit.filter((r) => r.outcome !== "started").map((r) => `${r.step}:${r.outcome}`);
 
@@ -184,7 +189,8 @@ describe("rotate-keys against the local environment", () => {
 
   it("regenerate-previous-key failing after the point of no return leaves the new key working", async () => {
     const { report } = await rotate({}, async (r) => {
-      if (r.step === "verify-new-key" && r.outcome === "succeeded") await injectFault(env.emulator, { operation: "regenerateKey", status: 403, count: 1 });
+      if (r.step === "verify-new-key" && r.outcome === "succeeded")
+        await injectFault(env.emulator, { operation: "regenerateKey", status: 403, count: 1 });
     });
     expect(report.outcome).toBe("failed-after-point-of-no-return");
     expect(report.message).toContain("was NOT regenerated and still works: regenerate it by hand or re-run the rotation.");

@@ -23,7 +23,12 @@ class World {
   failAt?: "listKeys" | "regenerate" | "write" | "verify" | "rejected" | "write-always";
 
   constructor(active: KeyName = "primary") {
-    this.versions.push({ version: "v1", value: this.cs(active), tags: { "acs-active-key": active, env: "dev" }, contentType: "text/plain" });
+    this.versions.push({
+      version: "v1",
+      value: this.cs(active),
+      tags: { "acs-active-key": active, env: "dev" },
+      contentType: "text/plain",
+    });
     this.serving = "v1";
   }
   cs(key: KeyName) {
@@ -81,7 +86,10 @@ const options: RotationOptions = { readinessTimeoutMs: 50, keyPropagationTimeout
 
 async function rotate(world: World, extra: Partial<RotationOptions> = {}) {
   const audit: AuditRecord[] = [];
-  const report = await rotateKeys({ ...world.ports(), who: "operator@example.test", audit: (r) => void audit.push(r) }, { ...options, ...extra });
+  const report = await rotateKeys(
+    { ...world.ports(), who: "operator@example.test", audit: (r) => void audit.push(r) },
+    { ...options, ...extra },
+  );
   return { report, audit };
 }
 
@@ -107,17 +115,33 @@ describe("rotateKeys", () => {
     expect(world.versions[1]?.value).toBe(world.cs("secondary"));
     expect(world.accepted(oldPrimary)).toBe(false);
     expect(steps(audit)).toEqual([
-      "read-active-key:started", "read-active-key:succeeded",
-      "regenerate-standby-key:started", "regenerate-standby-key:succeeded",
-      "store-new-secret-version:started", "store-new-secret-version:succeeded",
-      "wait-for-token-api:started", "wait-for-token-api:succeeded",
-      "verify-new-key:started", "verify-new-key:succeeded",
-      "regenerate-previous-key:started", "regenerate-previous-key:succeeded",
-      "verify-old-key-rejected:started", "verify-old-key-rejected:succeeded",
+      "read-active-key:started",
+      "read-active-key:succeeded",
+      "regenerate-standby-key:started",
+      "regenerate-standby-key:succeeded",
+      "store-new-secret-version:started",
+      "store-new-secret-version:succeeded",
+      "wait-for-token-api:started",
+      "wait-for-token-api:succeeded",
+      "verify-new-key:started",
+      "verify-new-key:succeeded",
+      "regenerate-previous-key:started",
+      "regenerate-previous-key:succeeded",
+      "verify-old-key-rejected:started",
+      "verify-old-key-rejected:succeeded",
     ]);
     const stored = audit.find((r) => r.step === "store-new-secret-version" && r.outcome === "succeeded");
-    expect(stored).toMatchObject({ who: "operator@example.test", runId: "run-1", key: "secondary", secretName: "acs-connection-string", secretVersion: "v2" });
-    expect(audit.find((r) => r.step === "regenerate-previous-key" && r.outcome === "succeeded")).toMatchObject({ key: "primary", secretVersion: "v2" });
+    expect(stored).toMatchObject({
+      who: "operator@example.test",
+      runId: "run-1",
+      key: "secondary",
+      secretName: "acs-connection-string",
+      secretVersion: "v2",
+    });
+    expect(audit.find((r) => r.step === "regenerate-previous-key" && r.outcome === "succeeded")).toMatchObject({
+      key: "primary",
+      secretVersion: "v2",
+    });
     const text = JSON.stringify({ audit, report });
     for (const secret of [...Object.values(world.keys), oldPrimary, "cHJpbWFyeS0x", "c2Vjb25kYXJ5LTE="]) {
       expect(text).not.toContain(secret);
@@ -139,14 +163,24 @@ describe("rotateKeys", () => {
     expect(world.versions).toHaveLength(1);
     expect(world.calls.filter((c) => !["listKeys"].includes(c))).toEqual([]);
     expect(report.plan.map((p) => p.step)).toEqual([
-      "read-active-key", "regenerate-standby-key", "store-new-secret-version", "wait-for-token-api",
-      "verify-new-key", "regenerate-previous-key", "verify-old-key-rejected", "restore-previous-secret",
+      "read-active-key",
+      "regenerate-standby-key",
+      "store-new-secret-version",
+      "wait-for-token-api",
+      "verify-new-key",
+      "regenerate-previous-key",
+      "verify-old-key-rejected",
+      "restore-previous-secret",
     ]);
     expect(report.plan[1]?.description).toBe("regenerate the secondary key of ACS resource acs-test in rg-test");
     expect(report.plan[5]?.description).toBe("point of no return: regenerate the primary key of ACS resource acs-test in rg-test");
     expect(audit.filter((r) => r.outcome === "planned").map((r) => [r.step, r.key])).toEqual([
-      ["regenerate-standby-key", "secondary"], ["store-new-secret-version", "secondary"], ["wait-for-token-api", "secondary"],
-      ["verify-new-key", "secondary"], ["regenerate-previous-key", "primary"], ["verify-old-key-rejected", "primary"],
+      ["regenerate-standby-key", "secondary"],
+      ["store-new-secret-version", "secondary"],
+      ["wait-for-token-api", "secondary"],
+      ["verify-new-key", "secondary"],
+      ["regenerate-previous-key", "primary"],
+      ["verify-old-key-rejected", "primary"],
       ["restore-previous-secret", "primary"],
     ]);
   });
@@ -167,7 +201,9 @@ describe("rotateKeys", () => {
     world.serving = "v0";
     const { report } = await rotate(world);
     expect(report.outcome).toBe("precondition-failed");
-    expect(report.message).toBe("Nothing was changed: the token API uses secret version v0, not the latest v1; wait for it to catch up before rotating");
+    expect(report.message).toBe(
+      "Nothing was changed: the token API uses secret version v0, not the latest v1; wait for it to catch up before rotating",
+    );
   });
 
   const reversible: { failAt: World["failAt"]; step: StepName; restored: string | undefined; versions: number }[] = [
@@ -194,9 +230,14 @@ describe("rotateKeys", () => {
       expect(world.accepted(latest.value)).toBe(true);
       expect(world.calls).not.toContain("regenerate primary");
       expect(audit.find((r) => r.step === c.step && r.outcome === "failed")).toBeDefined();
-      expect(audit.find((r) => r.step === "restore-previous-secret" && r.outcome === "succeeded")).toMatchObject({ key: "primary", secretVersion: c.restored });
+      expect(audit.find((r) => r.step === "restore-previous-secret" && r.outcome === "succeeded")).toMatchObject({
+        key: "primary",
+        secretVersion: c.restored,
+      });
       expect(report.message.startsWith(`Step ${c.step} failed: `)).toBe(true);
-      expect(report.message).toContain(`Rolled back: secret acs-connection-string is at version ${c.restored} holding the primary key, which was never regenerated`);
+      expect(report.message).toContain(
+        `Rolled back: secret acs-connection-string is at version ${c.restored} holding the primary key, which was never regenerated`,
+      );
     });
   }
 
@@ -240,7 +281,12 @@ describe("rotateKeys: how every instance is known to have the new key", () => {
             return ports.keys.regenerateKey(key);
           },
         },
-        readiness: { description: "https://api.test/readyz", confirmation: "bound", settleMs: 330_000, secretVersion: async () => world.serving },
+        readiness: {
+          description: "https://api.test/readyz",
+          confirmation: "bound",
+          settleMs: 330_000,
+          secretVersion: async () => world.serving,
+        },
         who: "operator@example.test",
         audit: (r) => void audit.push(r),
         now: () => new Date(clock),
@@ -261,7 +307,12 @@ describe("rotateKeys: how every instance is known to have the new key", () => {
     const before = world.cs("primary");
     const ports = world.ports();
     const report = await rotateKeys(
-      { ...ports, readiness: { ...ports.readiness, confirmation: "bound", settleMs: 330_000 }, who: "operator@example.test", audit: () => undefined },
+      {
+        ...ports,
+        readiness: { ...ports.readiness, confirmation: "bound", settleMs: 330_000 },
+        who: "operator@example.test",
+        audit: () => undefined,
+      },
       options,
     );
     expect(report.outcome).toBe("rolled-back");

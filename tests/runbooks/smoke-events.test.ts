@@ -22,16 +22,28 @@ afterAll(async () => {
 });
 
 const admin = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${env.emulator.adminUrl}${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${env.emulator.adminUrl}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: response.status, json: (await response.json().catch(() => undefined)) as unknown };
 };
 
 async function eventLines(over: Partial<Target> = {}, eventsTimeoutMs = 2000): Promise<Record<string, CheckResult>> {
-  const deps = await smokeDepsFor({ ...target, ...over, local: { ...target.local, ...over.local } }, {
-    verifyLogs: false, logsTimeoutMs: 0, eventsTimeoutMs, callerToken: (sub) => env.oidc.mintToken(sub),
-  });
+  const deps = await smokeDepsFor(
+    { ...target, ...over, local: { ...target.local, ...over.local } },
+    {
+      verifyLogs: false,
+      logsTimeoutMs: 0,
+      eventsTimeoutMs,
+      callerToken: (sub) => env.oidc.mintToken(sub),
+    },
+  );
   const report = await runSmokeChecks(deps);
-  return Object.fromEntries(report.results.filter((r) => r.name === "email-delivery" || r.name === "chat-event" || r.name === "cleanup").map((r) => [r.name, r]));
+  return Object.fromEntries(
+    report.results.filter((r) => r.name === "email-delivery" || r.name === "chat-event" || r.name === "cleanup").map((r) => [r.name, r]),
+  );
 }
 
 describe("email and event smoke checks, one broken part at a time", () => {
@@ -42,7 +54,10 @@ describe("email and event smoke checks, one broken part at a time", () => {
   });
 
   it("an unlinked domain: the email check fails naming the sender and Azure's DomainNotLinked error", async () => {
-    const arm = new CommunicationServiceManagementClient(new EmulatorCredential(), env.emulator.subscriptionId, { endpoint: env.emulator.armBaseUrl, tlsOptions: { ca: env.emulator.caCertPem } });
+    const arm = new CommunicationServiceManagementClient(new EmulatorCredential(), env.emulator.subscriptionId, {
+      endpoint: env.emulator.armBaseUrl,
+      tlsOptions: { ca: env.emulator.caCertPem },
+    });
     const service = await arm.communicationServices.get(env.emulator.resourceGroupName, env.emulator.serviceName);
     const linked = service.linkedDomains ?? [];
     expect(linked).toHaveLength(1);
@@ -51,7 +66,8 @@ describe("email and event smoke checks, one broken part at a time", () => {
       const results = await eventLines();
       const sender = env.email.senderAddresses[0]!;
       expect(results["email-delivery"]).toMatchObject({
-        status: "fail", detail: `sending from ${sender} failed: HTTP 404 DomainNotLinked: The specified sender domain has not been linked.`,
+        status: "fail",
+        detail: `sending from ${sender} failed: HTTP 404 DomainNotLinked: The specified sender domain has not been linked.`,
       });
       expect(results["chat-event"]?.status).toBe("pass");
     } finally {
@@ -66,7 +82,9 @@ describe("email and event smoke checks, one broken part at a time", () => {
     expect((await admin("PUT", "/event-subscriptions", { subscriptions: remaining })).status).toBe(200);
     const results = await eventLines();
     expect(results["chat-event"]?.status).toBe("fail");
-    expect(results["chat-event"]?.detail).toMatch(/^no ChatMessageReceived for message \d+ on queue chat-messages \(subscription chat-messages\) after 2 s$/);
+    expect(results["chat-event"]?.detail).toMatch(
+      /^no ChatMessageReceived for message \d+ on queue chat-messages \(subscription chat-messages\) after 2 s$/,
+    );
     expect(results["email-delivery"]?.status).toBe("pass");
     // What the failed check created is still cleaned up.
     expect(results["cleanup"]?.status).toBe("pass");
@@ -78,7 +96,9 @@ describe("email and event smoke checks, one broken part at a time", () => {
     try {
       const results = await eventLines();
       expect(results["email-delivery"]?.detail).toMatch(
-        new RegExp(`^no EmailDeliveryReportReceived on queue email-delivery \\(subscription email-delivery\\) after 2 s for message [0-9a-f-]{36} from ${env.email.senderAddresses[0]!.replace(/[.]/g, "\\.")}$`),
+        new RegExp(
+          `^no EmailDeliveryReportReceived on queue email-delivery \\(subscription email-delivery\\) after 2 s for message [0-9a-f-]{36} from ${env.email.senderAddresses[0]!.replace(/[.]/g, "\\.")}$`,
+        ),
       );
     } finally {
       await admin("DELETE", "/faults");
@@ -86,7 +106,10 @@ describe("email and event smoke checks, one broken part at a time", () => {
   });
 
   it("an unreadable queue: both checks fail naming the queue, the subscription and the role to grant", async () => {
-    const wrongKey = target.local!.eventStorageConnectionString!.replace(/AccountKey=[^;]+/, `AccountKey=${Buffer.alloc(64, 7).toString("base64")}`);
+    const wrongKey = target.local!.eventStorageConnectionString!.replace(
+      /AccountKey=[^;]+/,
+      `AccountKey=${Buffer.alloc(64, 7).toString("base64")}`,
+    );
     const results = await eventLines({ local: { eventStorageConnectionString: wrongKey } });
     expect(results["email-delivery"]?.detail).toMatch(
       /^cannot read queue email-delivery of subscription email-delivery: 403 \w+; the smoke identity needs the role "Storage Queue Data Message Processor" \(8a0f0c08-91a1-4084-bc3d-661d67233fed\) on the queue or its storage account$/,
@@ -96,7 +119,11 @@ describe("email and event smoke checks, one broken part at a time", () => {
   });
 
   it("a stack without such subscriptions: both checks are skipped with the reason", async () => {
-    const results = await eventLines({ eventSubscriptions: [{ name: "sms-delivery", eventTypes: ["Microsoft.Communication.SMSDeliveryReportReceived"], queueName: "sms-delivery" }] });
+    const results = await eventLines({
+      eventSubscriptions: [
+        { name: "sms-delivery", eventTypes: ["Microsoft.Communication.SMSDeliveryReportReceived"], queueName: "sms-delivery" },
+      ],
+    });
     expect(results["email-delivery"]).toMatchObject({ status: "skip", detail: "no event subscription routes EmailDeliveryReportReceived" });
     expect(results["chat-event"]).toMatchObject({ status: "skip", detail: "no event subscription routes ChatMessageReceived" });
   });

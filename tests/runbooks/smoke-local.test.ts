@@ -43,8 +43,12 @@ describe("smoke test against the local environment", () => {
     ]);
     expect(report.ok).toBe(true);
     expect(report.results[1]?.detail).toMatch(/^ready; secret version \S+, active key primary$/);
-    expect(report.results[5]?.detail).toMatch(/^1 email\(s\) from [0-9a-f-]{36}\.azurecomm\.net to smoke-test@example\.com: sent, Delivered report on queue email-delivery \(subscription email-delivery\)$/);
-    expect(report.results[6]?.detail).toMatch(/^message \d+ arrived as ChatMessageReceived on queue chat-messages \(subscription chat-messages\)$/);
+    expect(report.results[5]?.detail).toMatch(
+      /^1 email\(s\) from [0-9a-f-]{36}\.azurecomm\.net to smoke-test@example\.com: sent, Delivered report on queue email-delivery \(subscription email-delivery\)$/,
+    );
+    expect(report.results[6]?.detail).toMatch(
+      /^message \d+ arrived as ChatMessageReceived on queue chat-messages \(subscription chat-messages\)$/,
+    );
     expect(report.results[8]?.detail).toBe("erased 1 token API caller(s)");
     expect(await leftovers(env.emulator)).toEqual({ identities: [], threads: [] });
   });
@@ -121,30 +125,57 @@ describe("smoke test against the local environment", () => {
   it("works through the real CLIs with --local-env (the file `npm run dev` writes): smoke exits 0, dry run changes nothing", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "runbooks-local-"));
     const envFile = path.join(dir, "env.json");
-    writeFileSync(envFile, JSON.stringify({
-      tokenApiUrl: env.tokenApiUrl, acsEndpoint: env.emulator.endpoint, connectionString: env.emulator.connectionString,
-      caCertPath: env.emulator.caCertPath, oidcIssuer: env.oidc.issuer, oidcAudience: env.oidc.audience,
-      jwtCommand: "npm run dev:jwt -- --sub alice", oidcKeyFile: env.oidc.keyFile, oidcScope: "acs.token",
-      keyVaultUrl: env.emulator.keyVaultUrl, armBaseUrl: env.emulator.armBaseUrl, adminUrl: env.emulator.adminUrl,
-      events: env.events, email: env.email,
-    }));
+    writeFileSync(
+      envFile,
+      JSON.stringify({
+        tokenApiUrl: env.tokenApiUrl,
+        acsEndpoint: env.emulator.endpoint,
+        connectionString: env.emulator.connectionString,
+        caCertPath: env.emulator.caCertPath,
+        oidcIssuer: env.oidc.issuer,
+        oidcAudience: env.oidc.audience,
+        jwtCommand: "npm run dev:jwt -- --sub alice",
+        oidcKeyFile: env.oidc.keyFile,
+        oidcScope: "acs.token",
+        keyVaultUrl: env.emulator.keyVaultUrl,
+        armBaseUrl: env.emulator.armBaseUrl,
+        adminUrl: env.emulator.adminUrl,
+        events: env.events,
+        email: env.email,
+      }),
+    );
     const root = path.resolve(__dirname, "..", "..");
     const run = (script: string, args: string[]) =>
       new Promise<{ code: number; stdout: string }>((resolve) => {
-        execFile(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "runbooks", script), ...args], { cwd: root, timeout: 90_000 }, (error, stdout) =>
-          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout }),
+        execFile(
+          path.join(root, "node_modules", ".bin", "tsx"),
+          [path.join(root, "runbooks", script), ...args],
+          { cwd: root, timeout: 90_000 },
+          (error, stdout) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout }),
         );
       });
     const smokeRun = await run("smoke.ts", ["--local", "--local-env", envFile, "--json"]);
     const smokeReport = JSON.parse(smokeRun.stdout) as { ok: boolean; results: CheckResult[] };
     expect([smokeRun.code, smokeReport.ok]).toEqual([0, true]);
     expect(lines(smokeReport.results)).toEqual([
-      "token-api-liveness:pass", "token-api-readiness:pass", "token-api-token:pass", "identity-flow:pass", "chat-flow:pass",
-      "email-delivery:pass", "chat-event:pass", "cleanup:pass",
+      "token-api-liveness:pass",
+      "token-api-readiness:pass",
+      "token-api-token:pass",
+      "identity-flow:pass",
+      "chat-flow:pass",
+      "email-delivery:pass",
+      "chat-event:pass",
+      "cleanup:pass",
     ]);
     const dry = await run("rotate-keys.ts", ["--local", "--local-env", envFile, "--dry-run", "--json"]);
     const plan = JSON.parse(dry.stdout) as { outcome: string; previousKey: string; newKey: string; newSecretVersion?: string };
-    expect([dry.code, plan.outcome, plan.previousKey, plan.newKey, plan.newSecretVersion]).toEqual([0, "planned", "primary", "secondary", undefined]);
+    expect([dry.code, plan.outcome, plan.previousKey, plan.newKey, plan.newSecretVersion]).toEqual([
+      0,
+      "planned",
+      "primary",
+      "secondary",
+      undefined,
+    ]);
     expect(dry.stdout).not.toContain(env.emulator.connectionString.split("accesskey=")[1]);
     expect(await leftovers(env.emulator)).toEqual({ identities: [], threads: [] });
   });

@@ -2,7 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../tools/cli-kit";
 import { resolveTarget } from "../../runbooks/lib/target";
-import { EMULATOR_RESOURCE_GROUP, EMULATOR_SERVICE_NAME, EMULATOR_SUBSCRIPTION_ID, EMULATOR_WORKSPACE_ID } from "../../tools/acs-emulator/index";
+import {
+  EMULATOR_RESOURCE_GROUP,
+  EMULATOR_SERVICE_NAME,
+  EMULATOR_SUBSCRIPTION_ID,
+  EMULATOR_WORKSPACE_ID,
+} from "../../tools/acs-emulator/index";
 
 const outputs = {
   resourceGroupName: "rg-acs-dev",
@@ -23,19 +28,21 @@ const files = (map: Record<string, string>) => async (file: string) => {
   return text;
 };
 const usage = async (promise: Promise<unknown>) => {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UsageError);
   return (error as Error).message;
 };
 
 describe("resolveTarget", () => {
-  it.each([
-    [{}],
-    [{ stack: "dev", local: true }],
-    [{ outputs: "o.json", stack: "dev" }],
-  ])("demands exactly one target: %j", async (flags) => {
-    expect(await usage(resolveTarget(flags))).toBe("choose exactly one target: --stack NAME, --outputs FILE or --local");
-  });
+  it.each([[{}], [{ stack: "dev", local: true }], [{ outputs: "o.json", stack: "dev" }]])(
+    "demands exactly one target: %j",
+    async (flags) => {
+      expect(await usage(resolveTarget(flags))).toBe("choose exactly one target: --stack NAME, --outputs FILE or --local");
+    },
+  );
 
   it("runs pulumi stack output with --show-secrets for --stack", async () => {
     const seen: string[][] = [];
@@ -88,7 +95,9 @@ describe("resolveTarget", () => {
 
   it("rejects an outputs file that is not JSON or does not exist", async () => {
     expect(await usage(resolveTarget({ outputs: "o.json" }, { readText: files({ "o.json": "{" }) }))).toBe("o.json is not valid JSON");
-    expect(await usage(resolveTarget({ outputs: "none.json" }, { readText: files({}) }))).toBe("cannot read the outputs file at none.json: ENOENT");
+    expect(await usage(resolveTarget({ outputs: "none.json" }, { readText: files({}) }))).toBe(
+      "cannot read the outputs file at none.json: ENOENT",
+    );
   });
 
   it("reads --local from the local-dev file, with the emulator fields nested or flat", async () => {
@@ -137,7 +146,13 @@ describe("resolveTarget", () => {
         jwtCommand: "npm run -s dev:jwt --",
       },
     });
-    const flat = await resolveTarget({ local: true }, { readText: files({ "/env.json": JSON.stringify({ ...env, ...env.emulator, emulator: undefined }), "/tmp/ca.pem": "PEM" }), localEnvPath: "/env.json" });
+    const flat = await resolveTarget(
+      { local: true },
+      {
+        readText: files({ "/env.json": JSON.stringify({ ...env, ...env.emulator, emulator: undefined }), "/tmp/ca.pem": "PEM" }),
+        localEnvPath: "/env.json",
+      },
+    );
     expect(flat).toEqual(target);
   });
 
@@ -156,9 +171,15 @@ describe("resolveTarget", () => {
       armBaseUrl: "https://127.0.0.1:46767",
       adminUrl: "http://127.0.0.1:40000",
     };
-    const target = await resolveTarget({ local: true, localEnv: "/d/env.json" }, { readText: files({ "/d/env.json": JSON.stringify(written), "/d/emulator/tls/ca.pem": "PEM" }) });
+    const target = await resolveTarget(
+      { local: true, localEnv: "/d/env.json" },
+      { readText: files({ "/d/env.json": JSON.stringify(written), "/d/emulator/tls/ca.pem": "PEM" }) },
+    );
     expect([target.subscriptionId, target.resourceGroupName, target.acsName, target.logAnalyticsWorkspaceId]).toEqual([
-      EMULATOR_SUBSCRIPTION_ID, EMULATOR_RESOURCE_GROUP, EMULATOR_SERVICE_NAME, EMULATOR_WORKSPACE_ID,
+      EMULATOR_SUBSCRIPTION_ID,
+      EMULATOR_RESOURCE_GROUP,
+      EMULATOR_SERVICE_NAME,
+      EMULATOR_WORKSPACE_ID,
     ]);
     expect(target.keyVaultUri).toBe("https://127.0.0.1:46767/");
     expect(target.local).toEqual({

@@ -19,7 +19,9 @@ describe("verify-domain CLI", () => {
     const { code, stdout } = await run(["--help"]);
     expect(code).toBe(0);
     expect(stdout.split("\n")[0]).toBe("Usage: npm run verify-domain -- (--stack NAME | --outputs FILE | --local) [options]");
-    expect(stdout).toContain("Exit codes: 0 every domain verified (or dry run planned); 1 a record failed verification or is still in progress at");
+    expect(stdout).toContain(
+      "Exit codes: 0 every domain verified (or dry run planned); 1 a record failed verification or is still in progress at",
+    );
   });
 
   it("a wrong flag is one line on stderr and exit 2", async () => {

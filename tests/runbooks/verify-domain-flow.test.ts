@@ -9,11 +9,18 @@ import { RECORD_TYPES, verifyDomains, type DomainPort, type DomainView, type Rec
 import type { Output } from "../../tools/cli-kit";
 
 /** A domain whose running records settle on the next read, to the outcome the test chooses. */
-function scripted(outcomes: Partial<Record<RecordType, "Verified" | "VerificationFailed">>, initial: Partial<Record<RecordType, string>> = {}) {
-  const states: Record<string, { status: string; errorCode?: string }> = Object.fromEntries(RECORD_TYPES.map((t) => [t, { status: initial[t] ?? "NotStarted" }]));
+function scripted(
+  outcomes: Partial<Record<RecordType, "Verified" | "VerificationFailed">>,
+  initial: Partial<Record<RecordType, string>> = {},
+) {
+  const states: Record<string, { status: string; errorCode?: string }> = Object.fromEntries(
+    RECORD_TYPES.map((t) => [t, { status: initial[t] ?? "NotStarted" }]),
+  );
   const calls: string[] = [];
   const view = (): DomainView => ({
-    name: "mail.example.com", id: "/sub/x/domains/mail.example.com", domainManagement: "CustomerManaged",
+    name: "mail.example.com",
+    id: "/sub/x/domains/mail.example.com",
+    domainManagement: "CustomerManaged",
     records: RECORD_TYPES.map((t) => ({ type: t, recordType: "TXT", name: "n", value: "v", ttl: 3600 })),
     states: JSON.parse(JSON.stringify(states)) as DomainView["states"],
   });
@@ -46,7 +53,9 @@ describe("verify-domain flow", () => {
     const report = await verifyDomains(port, options);
     expect(calls).toEqual(["Domain"]);
     expect([report.ok, report.domains[0]?.outcome, report.domains[0]?.message]).toEqual([
-      false, "failed", "verification failed for Domain (E1): check that the record is published exactly as listed above, then run verify-domain again",
+      false,
+      "failed",
+      "verification failed for Domain (E1): check that the record is published exactly as listed above, then run verify-domain again",
     ]);
   });
 
@@ -60,18 +69,34 @@ describe("verify-domain flow", () => {
   it("counts the domain verified when only the optional DMARC fails, and says so", async () => {
     const { port } = scripted({ DMARC: "VerificationFailed" });
     const report = await verifyDomains(port, options);
-    expect([report.ok, report.domains[0]?.message]).toEqual([true, "verified: Domain, SPF, DKIM, DKIM2 (optional DMARC: VerificationFailed)"]);
-    expect(report.nextStep).toBe("set `verified: true` on the mail.example.com entry under acs-platform:email.domains in Pulumi.prod.yaml, then run `pulumi up --stack prod` to link it to the communication service");
+    expect([report.ok, report.domains[0]?.message]).toEqual([
+      true,
+      "verified: Domain, SPF, DKIM, DKIM2 (optional DMARC: VerificationFailed)",
+    ]);
+    expect(report.nextStep).toBe(
+      "set `verified: true` on the mail.example.com entry under acs-platform:email.domains in Pulumi.prod.yaml, then run `pulumi up --stack prod` to link it to the communication service",
+    );
   });
 
   it("with --outputs (no stack name) the next step names the stack file generically", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "verify-outputs-"));
     const file = path.join(dir, "outputs.json");
-    writeFileSync(file, JSON.stringify({ tokenApiUrl: "https://t.example", acsEndpoint: "https://a.example/", subscriptionId: "s", resourceGroupName: "rg", acsName: "acs" }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        tokenApiUrl: "https://t.example",
+        acsEndpoint: "https://a.example/",
+        subscriptionId: "s",
+        resourceGroupName: "rg",
+        acsName: "acs",
+      }),
+    );
     const lines: string[] = [];
     const out: Output = { json: false, line: (t) => lines.push(t), error: (t) => lines.push(t), document: () => undefined };
     const { port } = scripted({});
     expect(await main(["--outputs", file], { out, port })).toBe(0);
-    expect(lines.at(-1)).toBe("Next step: set `verified: true` on the mail.example.com entry under acs-platform:email.domains in the stack's Pulumi.<stack>.yaml, then run `pulumi up` to link it to the communication service");
+    expect(lines.at(-1)).toBe(
+      "Next step: set `verified: true` on the mail.example.com entry under acs-platform:email.domains in the stack's Pulumi.<stack>.yaml, then run `pulumi up` to link it to the communication service",
+    );
   });
 });

@@ -18,7 +18,9 @@ let keyVaultMode: PlanResult;
 let managedIdentityMode: PlanResult;
 
 beforeAll(async () => {
-  const doc = parseYaml(fs.readFileSync(path.join(DEFAULT_PROJECT_ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
+  const doc = parseYaml(fs.readFileSync(path.join(DEFAULT_PROJECT_ROOT, "Pulumi.prod.yaml"), "utf8")) as {
+    config: Record<string, Record<string, unknown>>;
+  };
   expect(doc.config["acs-platform:tokenApi"]!["acsAuthMode"]).toBeUndefined();
   doc.config["acs-platform:tokenApi"]!["acsAuthMode"] = "managed-identity";
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "acs-auth-mode-")), "Pulumi.prod.yaml");
@@ -28,14 +30,17 @@ beforeAll(async () => {
   managedIdentityMode = await evaluateStack({ stack: "prod", configFile: file });
 });
 
-const onAcs = (plan: PlanResult) => ofType(plan, "azure-native:authorization:RoleAssignment").filter((r) => String(r.inputs["scope"]).includes("/Microsoft.Communication/"));
+const onAcs = (plan: PlanResult) =>
+  ofType(plan, "azure-native:authorization:RoleAssignment").filter((r) => String(r.inputs["scope"]).includes("/Microsoft.Communication/"));
 
 describe("tokenApi.acsAuthMode in prod", () => {
   it("managed-identity: the token API's identity gets Communication and Email Service Owner on the ACS resource before the site", () => {
     const acs = only(managedIdentityMode, "azure-native:communication:CommunicationService");
     const identity = only(managedIdentityMode, "azure-native:managedidentity:UserAssignedIdentity");
     const grants = onAcs(managedIdentityMode);
-    expect(grants.map((g) => [g.name, g.inputs["scope"], g.inputs["roleDefinitionId"], g.inputs["principalId"], g.inputs["principalType"]])).toEqual([
+    expect(
+      grants.map((g) => [g.name, g.inputs["scope"], g.inputs["roleDefinitionId"], g.inputs["principalId"], g.inputs["principalType"]]),
+    ).toEqual([
       [
         "acsplat-token-api-ra-acs-identity",
         acs.id,
@@ -57,7 +62,10 @@ describe("tokenApi.acsAuthMode in prod", () => {
   });
 
   it("managed-identity passes prod's policy config", async () => {
-    const run = await runPolicies(managedIdentityMode, loadPolicyConfig(path.join(DEFAULT_PROJECT_ROOT, "policies/config/prod.json")).config);
+    const run = await runPolicies(
+      managedIdentityMode,
+      loadPolicyConfig(path.join(DEFAULT_PROJECT_ROOT, "policies/config/prod.json")).config,
+    );
     expect([exitCodeFor(run.results), run.results.filter((r) => r.level === "mandatory")]).toEqual([0, []]);
   });
 });

@@ -68,86 +68,198 @@ describe("parseConfig", () => {
   });
 
   it.each<[string, (c: Raw) => void, string[]]>([
-    ["unknown data location", (c) => void (c.dataLocation = "Mars"), [
-      'acs-platform:dataLocation must be one of Africa, Asia Pacific, Australia, Brazil, Canada, Europe, France, Germany, India, Japan, Korea, Norway, Switzerland, UAE, UK, United States; got "Mars"',
-    ]],
+    [
+      "unknown data location",
+      (c) => void (c.dataLocation = "Mars"),
+      [
+        'acs-platform:dataLocation must be one of Africa, Asia Pacific, Australia, Brazil, Canada, Europe, France, Germany, India, Japan, Korea, Norway, Switzerland, UAE, UK, United States; got "Mars"',
+      ],
+    ],
     ["missing app name", (c) => void delete c.appName, ["acs-platform:appName is required (expected a string)"]],
-    ["app name with odd characters", (c) => void (c.appName = "My_App"), [
-      'acs-platform:appName must be application name: lowercase letters, digits and single hyphens, starting with a letter; got "My_App"',
-    ]],
-    ["app name with a double hyphen", (c) => void (c.appName = "acs--x"), [
-      'acs-platform:appName must be application name: lowercase letters, digits and single hyphens, starting with a letter; got "acs--x"',
-    ]],
-    ["environment too long", (c) => { c.environment = "integration-test1"; c.tags.env = c.environment; }, [
-      'acs-platform:environment must be at most 16 characters; got "integration-test1"',
-    ]],
-    ["unknown region", (c) => void (c.location = "moon"), [
-      'acs-platform:location must be one of australiaeast, brazilsouth, canadacentral, centralindia, centralus, eastasia, eastus, eastus2, francecentral, germanywestcentral, japaneast, koreacentral, northeurope, norwayeast, southafricanorth, southeastasia, swedencentral, switzerlandnorth, uaenorth, uksouth, westeurope, westus2, westus3; got "moon"',
-    ]],
+    [
+      "app name with odd characters",
+      (c) => void (c.appName = "My_App"),
+      ['acs-platform:appName must be application name: lowercase letters, digits and single hyphens, starting with a letter; got "My_App"'],
+    ],
+    [
+      "app name with a double hyphen",
+      (c) => void (c.appName = "acs--x"),
+      ['acs-platform:appName must be application name: lowercase letters, digits and single hyphens, starting with a letter; got "acs--x"'],
+    ],
+    [
+      "environment too long",
+      (c) => {
+        c.environment = "integration-test1";
+        c.tags.env = c.environment;
+      },
+      ['acs-platform:environment must be at most 16 characters; got "integration-test1"'],
+    ],
+    [
+      "unknown region",
+      (c) => void (c.location = "moon"),
+      [
+        'acs-platform:location must be one of australiaeast, brazilsouth, canadacentral, centralindia, centralus, eastasia, eastus, eastus2, francecentral, germanywestcentral, japaneast, koreacentral, northeurope, norwayeast, southafricanorth, southeastasia, swedencentral, switzerlandnorth, uaenorth, uksouth, westeurope, westus2, westus3; got "moon"',
+      ],
+    ],
     ["bad name suffix", (c) => void (c.nameSuffix = "AB"), ['acs-platform:nameSuffix must be 5 lowercase letters or digits; got "AB"']],
     ["missing required tag", (c) => void delete c.tags.owner, ["acs-platform:tags.owner is required (expected a string)"]],
-    ["unknown classification", (c) => void (c.tags.dataClassification = "secret"), [
-      'acs-platform:tags.dataClassification must be one of public, internal, confidential, restricted; got "secret"',
-    ]],
-    ["env tag differs from environment", (c) => void (c.tags.env = "prod"), ['acs-platform:tags.env must equal acs-platform:environment ("dev"); got "prod"']],
-    ["unknown tag", (c) => void (c.tags.team = "x"), [
-      "acs-platform:tags has unknown key(s) team; accepted keys: env, owner, costCenter, dataClassification, service",
-    ]],
-    ["unknown domain kind", (c) => void (c.email.domains[0].kind = "Gmail"), [
-      'acs-platform:email.domains[0].kind must be one of AzureManaged, CustomerManaged; got "Gmail"',
-    ]],
-    ["customer-managed domain without a name", (c) => void (c.email.domains[0].kind = "CustomerManaged"), [
-      "acs-platform:email.domains[0].domainName is required (expected a string)",
-    ]],
-    ["customer-managed domain with uppercase", (c) => void (c.email.domains[0] = { kind: "CustomerManaged", domainName: "Mail.Contoso.com", senders: [{ username: "a", displayName: "A" }] }), [
-      'acs-platform:email.domains[0].domainName must be a lowercase DNS domain such as mail.example.com; got "Mail.Contoso.com"',
-    ]],
-    ["the default sender listed", (c) => void (c.email.domains[0].senders = [{ username: "donotreply", displayName: "Contoso" }]), [
-      'acs-platform:email.domains[0].senders[0].username "donotreply" is the default sender Azure creates on every domain; it is not declared (its address is in emailSenderAddresses): list only extra senders',
-    ]],
-    ["sender with a space", (c) => void (c.email.domains[0].senders = [{ username: "do not reply", displayName: "x" }]), [
-      `acs-platform:email.domains[0].senders[0].username must be an e-mail local part: letters, digits, '.', '_' and '-'; got "do not reply"`,
-    ]],
-    ["unknown sender key", (c) => void (c.email.domains[0].senders = [{ username: "news", displayName: "News", reply: "x" }]), [
-      "acs-platform:email.domains[0].senders[0] has unknown key(s) reply; accepted keys: username, displayName",
-    ]],
-    ["two Azure-managed domains", (c) => void c.email.domains.push(c.email.domains[0]), [
-      "acs-platform:email.domains may contain at most one AzureManaged domain",
-      'acs-platform:email.domains lists domain "AzureManagedDomain" twice',
-    ]],
+    [
+      "unknown classification",
+      (c) => void (c.tags.dataClassification = "secret"),
+      ['acs-platform:tags.dataClassification must be one of public, internal, confidential, restricted; got "secret"'],
+    ],
+    [
+      "env tag differs from environment",
+      (c) => void (c.tags.env = "prod"),
+      ['acs-platform:tags.env must equal acs-platform:environment ("dev"); got "prod"'],
+    ],
+    [
+      "unknown tag",
+      (c) => void (c.tags.team = "x"),
+      ["acs-platform:tags has unknown key(s) team; accepted keys: env, owner, costCenter, dataClassification, service"],
+    ],
+    [
+      "unknown domain kind",
+      (c) => void (c.email.domains[0].kind = "Gmail"),
+      ['acs-platform:email.domains[0].kind must be one of AzureManaged, CustomerManaged; got "Gmail"'],
+    ],
+    [
+      "customer-managed domain without a name",
+      (c) => void (c.email.domains[0].kind = "CustomerManaged"),
+      ["acs-platform:email.domains[0].domainName is required (expected a string)"],
+    ],
+    [
+      "customer-managed domain with uppercase",
+      (c) =>
+        void (c.email.domains[0] = {
+          kind: "CustomerManaged",
+          domainName: "Mail.Contoso.com",
+          senders: [{ username: "a", displayName: "A" }],
+        }),
+      ['acs-platform:email.domains[0].domainName must be a lowercase DNS domain such as mail.example.com; got "Mail.Contoso.com"'],
+    ],
+    [
+      "the default sender listed",
+      (c) => void (c.email.domains[0].senders = [{ username: "donotreply", displayName: "Contoso" }]),
+      [
+        'acs-platform:email.domains[0].senders[0].username "donotreply" is the default sender Azure creates on every domain; it is not declared (its address is in emailSenderAddresses): list only extra senders',
+      ],
+    ],
+    [
+      "sender with a space",
+      (c) => void (c.email.domains[0].senders = [{ username: "do not reply", displayName: "x" }]),
+      [
+        `acs-platform:email.domains[0].senders[0].username must be an e-mail local part: letters, digits, '.', '_' and '-'; got "do not reply"`,
+      ],
+    ],
+    [
+      "unknown sender key",
+      (c) => void (c.email.domains[0].senders = [{ username: "news", displayName: "News", reply: "x" }]),
+      ["acs-platform:email.domains[0].senders[0] has unknown key(s) reply; accepted keys: username, displayName"],
+    ],
+    [
+      "two Azure-managed domains",
+      (c) => void c.email.domains.push(c.email.domains[0]),
+      [
+        "acs-platform:email.domains may contain at most one AzureManaged domain",
+        'acs-platform:email.domains lists domain "AzureManagedDomain" twice',
+      ],
+    ],
     ["domains not a list", (c) => void (c.email = { domains: "x" }), ['acs-platform:email.domains must be a list; got "x"']],
-    ["retention too short", (c) => void (c.logAnalytics = { retentionInDays: 10 }), ["acs-platform:logAnalytics.retentionInDays must be at least 30; got 10"]],
-    ["retention too long", (c) => void (c.logAnalytics = { retentionInDays: 731 }), ["acs-platform:logAnalytics.retentionInDays must be at most 730; got 731"]],
-    ["daily cap not a number", (c) => void (c.logAnalytics = { dailyQuotaGb: "lots" }), ['acs-platform:logAnalytics.dailyQuotaGb must be a number; got "lots"']],
-    ["recipient e-mail invalid", (c) => void (c.alertRecipients[0].email = "nope"), ['acs-platform:alertRecipients[0].email must be an e-mail address; got "nope"']],
+    [
+      "retention too short",
+      (c) => void (c.logAnalytics = { retentionInDays: 10 }),
+      ["acs-platform:logAnalytics.retentionInDays must be at least 30; got 10"],
+    ],
+    [
+      "retention too long",
+      (c) => void (c.logAnalytics = { retentionInDays: 731 }),
+      ["acs-platform:logAnalytics.retentionInDays must be at most 730; got 731"],
+    ],
+    [
+      "daily cap not a number",
+      (c) => void (c.logAnalytics = { dailyQuotaGb: "lots" }),
+      ['acs-platform:logAnalytics.dailyQuotaGb must be a number; got "lots"'],
+    ],
+    [
+      "recipient e-mail invalid",
+      (c) => void (c.alertRecipients[0].email = "nope"),
+      ['acs-platform:alertRecipients[0].email must be an e-mail address; got "nope"'],
+    ],
     ["no recipients", (c) => void (c.alertRecipients = []), ["acs-platform:alertRecipients must be a list of at least 1 item(s); got []"]],
-    ["soft delete too long", (c) => void (c.keyVault = { ...c.keyVault, softDeleteRetentionInDays: 100 }), ["acs-platform:keyVault.softDeleteRetentionInDays must be at most 90; got 100"]],
-    ["public access value", (c) => void (c.keyVault = { publicNetworkAccess: "Open" }), ['acs-platform:keyVault.publicNetworkAccess must be one of Enabled, Disabled; got "Open"']],
-    ["ip range", (c) => void (c.keyVault = { ...c.keyVault, allowedIpRanges: ["10.0.0.0/8", "x"] }), ['acs-platform:keyVault.allowedIpRanges[1] must be an IPv4 address or CIDR range; got "x"',
-      "acs-platform:network.enabled must be true when the Key Vault denies public traffic (keyVault.publicNetworkAccess Disabled or keyVault.allowedIpRanges set): the token API reads the vault",
-    ]],
-    ["active key", (c) => void (c.keyVault = { activeKey: "tertiary" }), ['acs-platform:keyVault.activeKey must be one of primary, secondary; got "tertiary"']],
-    ["misspelt key vault option", (c) => void (c.keyVault = { ...c.keyVault, purgeProtection: true }), [
-      "acs-platform:keyVault has unknown key(s) purgeProtection; accepted keys: sku, enablePurgeProtection, softDeleteRetentionInDays, publicNetworkAccess, allowedIpRanges, secretName, activeKey, deleteLock",
-    ]],
-    ["vault denies public traffic but no private network (the prod defect)", (c) => void (c.keyVault.allowedIpRanges = ["203.0.113.0/24"]), [
-      "acs-platform:network.enabled must be true when the Key Vault denies public traffic (keyVault.publicNetworkAccess Disabled or keyVault.allowedIpRanges set): the token API reads the vault",
-    ]],
-    ["malformed address space", (c) => void (c.network = { enabled: true, addressSpace: "10.20.0.1/24" }), [
-      'acs-platform:network.addressSpace must be an IPv4 CIDR range without host bits, e.g. 10.20.0.0/24; got "10.20.0.1/24"',
-    ]],
-    ["subnet outside the address space", (c) => void (c.network = { enabled: true, privateEndpointSubnetPrefix: "10.30.0.0/27" }), [
-      "acs-platform:network.privateEndpointSubnetPrefix must lie within addressSpace 10.20.0.0/24; got 10.30.0.0/27",
-    ]],
-    ["misspelt network option", (c) => void (c.network = { enable: true }), [
-      "acs-platform:network has unknown key(s) enable; accepted keys: enabled, addressSpace, appServiceSubnetPrefix, privateEndpointSubnetPrefix, existingPrivateDnsZoneIds",
-    ]],
-    ["an existing DNS zone that is not a vault zone", (c) => void (c.network = { existingPrivateDnsZoneIds: { vault: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/example.com" } }), [
-      "acs-platform:network.existingPrivateDnsZoneIds.vault must be the resource id of a privatelink.vaultcore.azure.net private DNS zone; got \"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/example.com\"",
-    ]],
-    ["ACS keys off while the token API reads them", (c) => void (c.communication = { disableLocalAuth: true }), [
-      'acs-platform:communication.disableLocalAuth turns off the ACS keys the token API reads in acsAuthMode "key-vault"; set tokenApi.acsAuthMode to managed-identity first',
-    ]],
+    [
+      "soft delete too long",
+      (c) => void (c.keyVault = { ...c.keyVault, softDeleteRetentionInDays: 100 }),
+      ["acs-platform:keyVault.softDeleteRetentionInDays must be at most 90; got 100"],
+    ],
+    [
+      "public access value",
+      (c) => void (c.keyVault = { publicNetworkAccess: "Open" }),
+      ['acs-platform:keyVault.publicNetworkAccess must be one of Enabled, Disabled; got "Open"'],
+    ],
+    [
+      "ip range",
+      (c) => void (c.keyVault = { ...c.keyVault, allowedIpRanges: ["10.0.0.0/8", "x"] }),
+      [
+        'acs-platform:keyVault.allowedIpRanges[1] must be an IPv4 address or CIDR range; got "x"',
+        "acs-platform:network.enabled must be true when the Key Vault denies public traffic (keyVault.publicNetworkAccess Disabled or keyVault.allowedIpRanges set): the token API reads the vault",
+      ],
+    ],
+    [
+      "active key",
+      (c) => void (c.keyVault = { activeKey: "tertiary" }),
+      ['acs-platform:keyVault.activeKey must be one of primary, secondary; got "tertiary"'],
+    ],
+    [
+      "misspelt key vault option",
+      (c) => void (c.keyVault = { ...c.keyVault, purgeProtection: true }),
+      [
+        "acs-platform:keyVault has unknown key(s) purgeProtection; accepted keys: sku, enablePurgeProtection, softDeleteRetentionInDays, publicNetworkAccess, allowedIpRanges, secretName, activeKey, deleteLock",
+      ],
+    ],
+    [
+      "vault denies public traffic but no private network (the prod defect)",
+      (c) => void (c.keyVault.allowedIpRanges = ["203.0.113.0/24"]),
+      [
+        "acs-platform:network.enabled must be true when the Key Vault denies public traffic (keyVault.publicNetworkAccess Disabled or keyVault.allowedIpRanges set): the token API reads the vault",
+      ],
+    ],
+    [
+      "malformed address space",
+      (c) => void (c.network = { enabled: true, addressSpace: "10.20.0.1/24" }),
+      ['acs-platform:network.addressSpace must be an IPv4 CIDR range without host bits, e.g. 10.20.0.0/24; got "10.20.0.1/24"'],
+    ],
+    [
+      "subnet outside the address space",
+      (c) => void (c.network = { enabled: true, privateEndpointSubnetPrefix: "10.30.0.0/27" }),
+      ["acs-platform:network.privateEndpointSubnetPrefix must lie within addressSpace 10.20.0.0/24; got 10.30.0.0/27"],
+    ],
+    [
+      "misspelt network option",
+      (c) => void (c.network = { enable: true }),
+      [
+        "acs-platform:network has unknown key(s) enable; accepted keys: enabled, addressSpace, appServiceSubnetPrefix, privateEndpointSubnetPrefix, existingPrivateDnsZoneIds",
+      ],
+    ],
+    [
+      "an existing DNS zone that is not a vault zone",
+      (c) =>
+        void (c.network = {
+          existingPrivateDnsZoneIds: {
+            vault: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/example.com",
+          },
+        }),
+      [
+        'acs-platform:network.existingPrivateDnsZoneIds.vault must be the resource id of a privatelink.vaultcore.azure.net private DNS zone; got "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/example.com"',
+      ],
+    ],
+    [
+      "ACS keys off while the token API reads them",
+      (c) => void (c.communication = { disableLocalAuth: true }),
+      [
+        'acs-platform:communication.disableLocalAuth turns off the ACS keys the token API reads in acsAuthMode "key-vault"; set tokenApi.acsAuthMode to managed-identity first',
+      ],
+    ],
   ])("%s", (_, mutate, expected) => {
     expect(problemsOf(mutate)).toEqual(expected);
   });

@@ -35,7 +35,11 @@ async function deployability(plan: PlanResult, stack = plan.stack): Promise<{ ro
   const run = await runPolicies(plan, configOf(stack));
   const mine = run.results.filter((r) => DEPLOYABILITY.has(r.policy));
   const names = new Map(plan.resources.map((r) => [r.urn, r.name]));
-  return { rows: mine.map((r) => `${r.policy} | ${names.get(r.urn ?? "") ?? "(stack)"} | ${r.level}`), messages: mine.map((r) => r.message), exit: exitCodeFor(run.results) };
+  return {
+    rows: mine.map((r) => `${r.policy} | ${names.get(r.urn ?? "") ?? "(stack)"} | ${r.level}`),
+    messages: mine.map((r) => r.message),
+    exit: exitCodeFor(run.results),
+  };
 }
 
 /** A deep copy of `plan` with `change` applied to the one resource of `type` (named `name`, when given). */
@@ -46,8 +50,11 @@ function mutated(plan: PlanResult, type: string, change: (r: PlannedResource, pl
 }
 
 /** Writes a copy of Pulumi.<stack>.yaml with `edit` applied to its `config` and returns the path. */
-function stackFileCopy(stack: string, edit: (config: Record<string, any>) => void): string { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const doc = parseYaml(fs.readFileSync(path.join(DEFAULT_PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+function stackFileCopy(stack: string, edit: (config: Record<string, any>) => void): string {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
+  const doc = parseYaml(fs.readFileSync(path.join(DEFAULT_PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+    config: Record<string, unknown>;
+  };
   edit(doc.config);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acs-deployability-"));
   const file = path.join(dir, `Pulumi.${stack}.yaml`);
@@ -73,22 +80,38 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
       acs.inputs["linkedDomains"] = [only(p, "azure-native:communication:Domain").id];
     });
     const r = await deployability(bad);
-    expect([r.rows, r.exit]).toEqual([["deployability-communication-disallow-unverified-domain-link | acsplat-communication-acs | mandatory"], 1]);
-    expect(r.messages[0]).toContain("links the customer-managed domain 'acsplat-communication-domain-notify-contoso-com' (notify.contoso.com) before it is marked verified");
+    expect([r.rows, r.exit]).toEqual([
+      ["deployability-communication-disallow-unverified-domain-link | acsplat-communication-acs | mandatory"],
+      1,
+    ]);
+    expect(r.messages[0]).toContain(
+      "links the customer-managed domain 'acsplat-communication-domain-notify-contoso-com' (notify.contoso.com) before it is marked verified",
+    );
   });
 
   it("the default DoNotReply sender declared as a new resource (the component declared it)", async () => {
     const bad = structuredClone(prod);
     const alerts = only(bad, "azure-native:communication:SenderUsername");
-    bad.resources.push({ ...structuredClone(alerts), urn: alerts.urn.replace(/alerts$/, "donotreply"), name: "acsplat-communication-sender-notify-contoso-com-donotreply", inputs: { ...alerts.inputs, senderUsername: "DoNotReply", username: "DoNotReply", displayName: "Contoso" } });
+    bad.resources.push({
+      ...structuredClone(alerts),
+      urn: alerts.urn.replace(/alerts$/, "donotreply"),
+      name: "acsplat-communication-sender-notify-contoso-com-donotreply",
+      inputs: { ...alerts.inputs, senderUsername: "DoNotReply", username: "DoNotReply", displayName: "Contoso" },
+    });
     const r = await deployability(bad);
-    expect([r.rows, r.exit]).toEqual([["deployability-sender-disallow-default-username | acsplat-communication-sender-notify-contoso-com-donotreply | mandatory"], 1]);
+    expect([r.rows, r.exit]).toEqual([
+      ["deployability-sender-disallow-default-username | acsplat-communication-sender-notify-contoso-com-donotreply | mandatory"],
+      1,
+    ]);
   });
 
   it("Key Vault references on the VNet-integrated Linux app without route-all (the component routed private traffic only)", async () => {
     const bad = mutated(prod, "azure-native:web:WebApp", (app) => void delete app.inputs["outboundVnetRouting"]);
     const r = await deployability(bad);
-    expect([r.rows, r.exit]).toEqual([["deployability-webapp-enforce-route-all-for-keyvault-references | acsplat-token-api-app | mandatory"], 1]);
+    expect([r.rows, r.exit]).toEqual([
+      ["deployability-webapp-enforce-route-all-for-keyvault-references | acsplat-token-api-app | mandatory"],
+      1,
+    ]);
   });
 
   it("a site whose start-up roles come after it (the component granted its system identity after the site)", async () => {
@@ -125,13 +148,25 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
   });
 
   it("a log alert over ACSAuthIncomingOperations validated at creation in a new workspace", async () => {
-    const bad = mutated(prod, "azure-native:monitor:ScheduledQueryRule", (rule) => void delete rule.inputs["skipQueryValidation"], "acsplat-alerts-tokenIssuanceFailuresLog");
+    const bad = mutated(
+      prod,
+      "azure-native:monitor:ScheduledQueryRule",
+      (rule) => void delete rule.inputs["skipQueryValidation"],
+      "acsplat-alerts-tokenIssuanceFailuresLog",
+    );
     const r = await deployability(bad);
-    expect([r.rows, r.exit]).toEqual([["deployability-logalert-configure-skip-query-validation | acsplat-alerts-tokenIssuanceFailuresLog | mandatory"], 1]);
+    expect([r.rows, r.exit]).toEqual([
+      ["deployability-logalert-configure-skip-query-validation | acsplat-alerts-tokenIssuanceFailuresLog | mandatory"],
+      1,
+    ]);
   });
 
   it("an end-of-life Node runtime (the component ran NODE|20-lts)", async () => {
-    const bad = mutated(dev, "azure-native:web:WebApp", (app) => void ((app.inputs["siteConfig"] as Record<string, unknown>)["linuxFxVersion"] = "NODE|20-lts"));
+    const bad = mutated(
+      dev,
+      "azure-native:web:WebApp",
+      (app) => void ((app.inputs["siteConfig"] as Record<string, unknown>)["linuxFxVersion"] = "NODE|20-lts"),
+    );
     const r = await deployability(bad);
     expect([r.rows, r.exit]).toEqual([["deployability-webapp-disallow-end-of-life-runtime | acsplat-token-api-app | mandatory"], 1]);
   });
@@ -143,15 +178,23 @@ describe("stack-file mutations through `npm run plan`", () => {
     const lastMonth = firstDayOfMonthUtc(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1))).slice(0, 10);
     const file = stackFileCopy("prod", (c) => void (c["acs-platform:alerts"].budget.startDate = lastMonth));
     const r = await runPlanCli(["--stack", "prod", "--config-file", file, "--format", "json"]);
-    const doc = JSON.parse(r.stdout) as { resources: Array<{ urn: string; name: string }>; results: Array<{ policy: string; urn: string; level: string; message: string }> };
+    const doc = JSON.parse(r.stdout) as {
+      resources: Array<{ urn: string; name: string }>;
+      results: Array<{ policy: string; urn: string; level: string; message: string }>;
+    };
     const names = new Map(doc.resources.map((x) => [x.urn, x.name]));
     const found = doc.results.filter((x) => DEPLOYABILITY.has(x.policy)).map((x) => `${x.policy} | ${names.get(x.urn) ?? ""} | ${x.level}`);
     expect([r.code, found]).toEqual([1, ["deployability-budget-enforce-start-date-window | acsplat-alerts-budget | mandatory"]]);
-    expect(doc.results.find((x) => x.policy === "deployability-budget-enforce-start-date-window")?.message).toContain(`startDate "${lastMonth}T00:00:00Z" lies before the current month`);
+    expect(doc.results.find((x) => x.policy === "deployability-budget-enforce-start-date-window")?.message).toContain(
+      `startDate "${lastMonth}T00:00:00Z" lies before the current month`,
+    );
   });
 
   it("the default sender listed in the stack file is refused by the config schema: exit 2 naming the key", async () => {
-    const file = stackFileCopy("dev", (c) => void (c["acs-platform:email"].domains[0].senders = [{ username: "DoNotReply", displayName: "Dev" }]));
+    const file = stackFileCopy(
+      "dev",
+      (c) => void (c["acs-platform:email"].domains[0].senders = [{ username: "DoNotReply", displayName: "Dev" }]),
+    );
     const r = await runPlanCli(["--stack", "dev", "--config-file", file]);
     expect([r.code, r.stderr.replace(/^npm warn.*\n/gm, "").trim()]).toEqual([
       2,
@@ -162,7 +205,9 @@ describe("stack-file mutations through `npm run plan`", () => {
   it("phase 2 of the customer-domain flow: with `verified: true` prod links the domain and still passes (exit 0)", async () => {
     const file = stackFileCopy("prod", (c) => void (c["acs-platform:email"].domains[0].verified = true));
     const phase2 = await evaluateStack({ stack: "prod", configFile: file });
-    expect(only(phase2, "azure-native:communication:CommunicationService").inputs["linkedDomains"]).toEqual([only(phase2, "azure-native:communication:Domain").id]);
+    expect(only(phase2, "azure-native:communication:CommunicationService").inputs["linkedDomains"]).toEqual([
+      only(phase2, "azure-native:communication:Domain").id,
+    ]);
     expect(await deployability(phase2, "prod")).toEqual({ rows: [], messages: [], exit: 0 });
   });
 });

@@ -84,7 +84,10 @@ describe("event routing, token API and alerts inventory", () => {
     // No sku.tier: ARM derives it from the name (P0v3 and P*mv3 have tiers of their own).
     expect(planOf(dev)).toMatchObject({ sku: { name: "B1", capacity: 1 }, zoneRedundant: false, kind: "linux", reserved: true });
     expect(planOf(prod)).toMatchObject({ sku: { name: "P1v3", capacity: 2 }, zoneRedundant: true, kind: "linux", reserved: true });
-    expect([planOf(dev)?.["sku"], planOf(prod)?.["sku"]].map((sku) => Object.keys(sku as object).sort())).toEqual([["capacity", "name"], ["capacity", "name"]]);
+    expect([planOf(dev)?.["sku"], planOf(prod)?.["sku"]].map((sku) => Object.keys(sku as object).sort())).toEqual([
+      ["capacity", "name"],
+      ["capacity", "name"],
+    ]);
     expect(appOf(dev)["alwaysOn"]).toBe(false);
     expect(appOf(prod)["alwaysOn"]).toBe(true);
   });
@@ -93,9 +96,13 @@ describe("event routing, token API and alerts inventory", () => {
     ["dev", () => dev],
     ["prod", () => prod],
   ])("%s: no app setting carries a secret in plain text", (_, plan) => {
-    const settings = (ofType(plan(), "azure-native:web:WebApp")[0]?.inputs["siteConfig"] as { appSettings: Array<{ name: string; value: string }> }).appSettings;
+    const settings = (
+      ofType(plan(), "azure-native:web:WebApp")[0]?.inputs["siteConfig"] as { appSettings: Array<{ name: string; value: string }> }
+    ).appSettings;
     const byName = new Map(settings.map((s) => [s.name, s.value]));
-    expect(byName.get("APPLICATIONINSIGHTS_CONNECTION_STRING")).toMatch(/^@Microsoft\.KeyVault\(SecretUri=https:\/\/kv-[a-z0-9-]+\.vault\.azure\.net\/secrets\/appinsights-connection-string\)$/);
+    expect(byName.get("APPLICATIONINSIGHTS_CONNECTION_STRING")).toMatch(
+      /^@Microsoft\.KeyVault\(SecretUri=https:\/\/kv-[a-z0-9-]+\.vault\.azure\.net\/secrets\/appinsights-connection-string\)$/,
+    );
     for (const s of settings) expect(s.value).not.toMatch(/InstrumentationKey=|accesskey=|AccountKey=|\[secret\]/i);
   });
 });
@@ -123,16 +130,56 @@ describe("role assignments of the whole plan", () => {
     const app = mockGuid(`uai-principal/${String(identity?.inputs["resourceName"])}`);
     const events = mockGuid(`systemtopic-identity/${String(topic?.inputs["systemTopicName"])}`);
     const rows = ofType(prod, "azure-native:authorization:RoleAssignment")
-      .map((r) => [r.name, String(r.inputs["roleDefinitionId"]).split("/").pop(), String(r.inputs["scope"]).replace(/^.*\/providers\//, ""), r.inputs["principalId"]])
+      .map((r) => [
+        r.name,
+        String(r.inputs["roleDefinitionId"]).split("/").pop(),
+        String(r.inputs["scope"]).replace(/^.*\/providers\//, ""),
+        r.inputs["principalId"],
+      ])
       .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     expect(rows).toEqual([
-      ["acsplat-events-ra-deadletter", BUILT_IN_ROLES.storageBlobDataContributor, "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/blobServices/default/containers/deadletters", events],
-      ["acsplat-events-ra-queue-chat-messages", BUILT_IN_ROLES.storageQueueDataMessageSender, "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/chat-messages", events],
-      ["acsplat-events-ra-queue-email-delivery", BUILT_IN_ROLES.storageQueueDataMessageSender, "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/email-delivery", events],
-      ["acsplat-events-ra-queue-sms-delivery", BUILT_IN_ROLES.storageQueueDataMessageSender, "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/sms-delivery", events],
-      ["acsplat-token-api-ra-keyvault-secrets", BUILT_IN_ROLES.keyVaultSecretsUser, "Microsoft.KeyVault/vaults/kv-acotw6-prod-weu-97nfu", app],
-      ["acsplat-token-api-ra-mapping-table", BUILT_IN_ROLES.storageTableDataContributor, "Microsoft.Storage/storageAccounts/stacsplattokprodweu97nfu/tableServices/default/tables/acsidentities", app],
-      ["acsplat-token-api-ra-package-reader", BUILT_IN_ROLES.storageBlobDataReader, "Microsoft.Storage/storageAccounts/stacsplatpkgprodweu97nfu/blobServices/default/containers/packages", app],
+      [
+        "acsplat-events-ra-deadletter",
+        BUILT_IN_ROLES.storageBlobDataContributor,
+        "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/blobServices/default/containers/deadletters",
+        events,
+      ],
+      [
+        "acsplat-events-ra-queue-chat-messages",
+        BUILT_IN_ROLES.storageQueueDataMessageSender,
+        "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/chat-messages",
+        events,
+      ],
+      [
+        "acsplat-events-ra-queue-email-delivery",
+        BUILT_IN_ROLES.storageQueueDataMessageSender,
+        "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/email-delivery",
+        events,
+      ],
+      [
+        "acsplat-events-ra-queue-sms-delivery",
+        BUILT_IN_ROLES.storageQueueDataMessageSender,
+        "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/sms-delivery",
+        events,
+      ],
+      [
+        "acsplat-token-api-ra-keyvault-secrets",
+        BUILT_IN_ROLES.keyVaultSecretsUser,
+        "Microsoft.KeyVault/vaults/kv-acotw6-prod-weu-97nfu",
+        app,
+      ],
+      [
+        "acsplat-token-api-ra-mapping-table",
+        BUILT_IN_ROLES.storageTableDataContributor,
+        "Microsoft.Storage/storageAccounts/stacsplattokprodweu97nfu/tableServices/default/tables/acsidentities",
+        app,
+      ],
+      [
+        "acsplat-token-api-ra-package-reader",
+        BUILT_IN_ROLES.storageBlobDataReader,
+        "Microsoft.Storage/storageAccounts/stacsplatpkgprodweu97nfu/blobServices/default/containers/packages",
+        app,
+      ],
     ]);
   });
 });
@@ -158,36 +205,50 @@ describe("event routing, token API and alerts config validation", () => {
       c.eventRouting.subscriptions[0].eventTypes = ["Microsoft.Communication.EmailDelivered"];
     });
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^acs-platform:eventRouting\.subscriptions\[0\]\.eventTypes\[0\] unknown event type "Microsoft\.Communication\.EmailDelivered"; accepted: Microsoft\.Communication\.SMSReceived, /);
+    expect(problems[0]).toMatch(
+      /^acs-platform:eventRouting\.subscriptions\[0\]\.eventTypes\[0\] unknown event type "Microsoft\.Communication\.EmailDelivered"; accepted: Microsoft\.Communication\.SMSReceived, /,
+    );
   });
 
   it("names a malformed budget e-mail address", () => {
-    expect(problemsOf((c) => {
-      c.alerts.budget.contactEmails = ["finops-at-contoso"];
-    })).toEqual(['acs-platform:alerts.budget.contactEmails[0] must be an e-mail address; got "finops-at-contoso"']);
+    expect(
+      problemsOf((c) => {
+        c.alerts.budget.contactEmails = ["finops-at-contoso"];
+      }),
+    ).toEqual(['acs-platform:alerts.budget.contactEmails[0] must be an e-mail address; got "finops-at-contoso"']);
   });
 
   it("names an impossible threshold", () => {
-    expect(problemsOf((c) => {
-      c.alerts.rules = { webAppHealth: { threshold: 250 } };
-    })).toEqual(["acs-platform:alerts.rules.webAppHealth.threshold must be greater than 0 and at most 100 (percent of healthy instances); got 250"]);
-    expect(problemsOf((c) => {
-      c.alerts.rules = { eventGridDeadLettered: { threshold: -1 } };
-    })).toEqual(["acs-platform:alerts.rules.eventGridDeadLettered.threshold must be at least 0; got -1"]);
+    expect(
+      problemsOf((c) => {
+        c.alerts.rules = { webAppHealth: { threshold: 250 } };
+      }),
+    ).toEqual([
+      "acs-platform:alerts.rules.webAppHealth.threshold must be greater than 0 and at most 100 (percent of healthy instances); got 250",
+    ]);
+    expect(
+      problemsOf((c) => {
+        c.alerts.rules = { eventGridDeadLettered: { threshold: -1 } };
+      }),
+    ).toEqual(["acs-platform:alerts.rules.eventGridDeadLettered.threshold must be at least 0; got -1"]);
   });
 
   it("names an empty CORS origin", () => {
-    expect(problemsOf((c) => {
-      c.tokenApi.corsAllowedOrigins = ["http://localhost:5173", ""];
-    })).toEqual(["acs-platform:tokenApi.corsAllowedOrigins[1] must not be empty; give an origin such as https://app.example.com"]);
+    expect(
+      problemsOf((c) => {
+        c.tokenApi.corsAllowedOrigins = ["http://localhost:5173", ""];
+      }),
+    ).toEqual(["acs-platform:tokenApi.corsAllowedOrigins[1] must not be empty; give an origin such as https://app.example.com"]);
   });
 
   it("holds prod to two zone-redundant instances", () => {
-    expect(problemsOf((c) => {
-      c.environment = "prod";
-      c.tags.env = "prod";
-      c.tokenApi.plan = { skuName: "P1v3", instanceCount: 1 };
-    })).toEqual([
+    expect(
+      problemsOf((c) => {
+        c.environment = "prod";
+        c.tags.env = "prod";
+        c.tokenApi.plan = { skuName: "P1v3", instanceCount: 1 };
+      }),
+    ).toEqual([
       "acs-platform:tokenApi.plan.instanceCount must be at least 2 in prod",
       "acs-platform:tokenApi.plan.zoneRedundant must be true in prod (P1v3 supports zones)",
       "acs-platform:tokenApi.alwaysOn must be true in prod",

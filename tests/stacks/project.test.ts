@@ -18,7 +18,10 @@ describe("Pulumi.yaml", () => {
       main: "stacks/index.ts",
     });
     expect(existsSync(path.join(root, "stacks/index.ts"))).toBe(true);
-    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string>; dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
+      devDependencies: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
     expect(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })).toContain("tsx");
   });
 });
@@ -36,7 +39,8 @@ describe("stack files", () => {
   });
 
   it("prod is stricter than dev where a team would choose so", () => {
-    const load = (s: string) => parseConfig(rawConfigFromPulumi(readStackConfig(path.join(root, `Pulumi.${s}.yaml`), "acs-platform").values));
+    const load = (s: string) =>
+      parseConfig(rawConfigFromPulumi(readStackConfig(path.join(root, `Pulumi.${s}.yaml`), "acs-platform").values));
     const dev = load("dev");
     const prod = load("prod");
     expect([dev.keyVault.enablePurgeProtection, prod.keyVault.enablePurgeProtection]).toEqual([false, true]);
@@ -49,12 +53,20 @@ describe("stack files", () => {
 
 describe("imports", () => {
   it("no program or component file imports the azure-native root package", () => {
-    const files = ["stacks", "components", ...readdirSync(path.join(root, "components"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `components/${d.name}`)].flatMap((dir) =>
+    const files = [
+      "stacks",
+      "components",
+      ...readdirSync(path.join(root, "components"), { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => `components/${d.name}`),
+    ].flatMap((dir) =>
       readdirSync(path.join(root, dir))
         .filter((f) => f.endsWith(".ts"))
         .map((f) => path.join(dir, f)),
     );
-    const offenders = files.filter((f) => /from "@pulumi\/azure-native"|require\("@pulumi\/azure-native"\)/.test(readFileSync(path.join(root, f), "utf8")));
+    const offenders = files.filter((f) =>
+      /from "@pulumi\/azure-native"|require\("@pulumi\/azure-native"\)/.test(readFileSync(path.join(root, f), "utf8")),
+    );
     expect(files.length).toBeGreaterThan(8);
     expect(offenders).toEqual([]);
   });

@@ -17,7 +17,11 @@ beforeAll(async () => {
 
 // The core of the program: the stack root, the resource group and the three components every other one builds on
 // (Observability, CommunicationServices, SecretStore) with their children.
-const CORE_COMPONENTS = new Set(["acs:operationalinsights:Observability", "acs:communication:CommunicationServices", "acs:keyvault:SecretStore"]);
+const CORE_COMPONENTS = new Set([
+  "acs:operationalinsights:Observability",
+  "acs:communication:CommunicationServices",
+  "acs:keyvault:SecretStore",
+]);
 
 function isCore(plan: PlanResult, r: PlannedResource): boolean {
   if (r.type === "pulumi:pulumi:Stack" || r.type === "azure-native:resources:ResourceGroup" || CORE_COMPONENTS.has(r.type)) return true;
@@ -52,7 +56,12 @@ const core = {
 function isTaggable(type: string): boolean {
   const [pkg, module, name] = type.split(":");
   if (pkg !== "azure-native" || module === undefined || name === undefined) return false;
-  const file = path.join(DEFAULT_PROJECT_ROOT, "node_modules/@pulumi/azure-native", module, `${name.charAt(0).toLowerCase()}${name.slice(1)}.d.ts`);
+  const file = path.join(
+    DEFAULT_PROJECT_ROOT,
+    "node_modules/@pulumi/azure-native",
+    module,
+    `${name.charAt(0).toLowerCase()}${name.slice(1)}.d.ts`,
+  );
   const source = readFileSync(file, "utf8");
   const args = source.slice(source.indexOf(`export interface ${name}Args {`));
   return /^\s{4}tags\?:/m.test(args.slice(0, args.indexOf("\n}")));
@@ -134,8 +143,12 @@ describe("private network (the token API reaches the prod vault, which denies pu
     expect(pep?.inputs["privateLinkServiceConnections"]).toEqual([
       { name: "pep-acsplat-vault-prod-weu", privateLinkServiceId: vault.id, groupIds: ["vault"] },
     ]);
-    expect(ofType(prod, "azure-native:privatedns:PrivateZone").map((z) => z.inputs["privateZoneName"])).toEqual(["privatelink.vaultcore.azure.net"]);
-    expect(ofType(prod, "azure-native:network:VirtualNetwork").map((v) => v.inputs["addressSpace"])).toEqual([{ addressPrefixes: ["10.20.0.0/24"] }]);
+    expect(ofType(prod, "azure-native:privatedns:PrivateZone").map((z) => z.inputs["privateZoneName"])).toEqual([
+      "privatelink.vaultcore.azure.net",
+    ]);
+    expect(ofType(prod, "azure-native:network:VirtualNetwork").map((v) => v.inputs["addressSpace"])).toEqual([
+      { addressPrefixes: ["10.20.0.0/24"] },
+    ]);
   });
 
   it("prod: the web app joins the delegated subnet and routes all traffic into it, out through the subnet's NAT gateway", () => {
@@ -195,11 +208,19 @@ describe("Communication Services and Email", () => {
 
   it("prod creates the customer-managed domain unlinked on its first deploy and publishes its DNS verification records", () => {
     const domain = only(prod, "azure-native:communication:Domain");
-    expect(domain.inputs).toMatchObject({ domainName: "notify.contoso.com", domainManagement: "CustomerManaged", tags: expect.objectContaining({ "acs-email-domain-verified": "false" }) });
+    expect(domain.inputs).toMatchObject({
+      domainName: "notify.contoso.com",
+      domainManagement: "CustomerManaged",
+      tags: expect.objectContaining({ "acs-email-domain-verified": "false" }),
+    });
     // Azure links only verified domains; the domain this deployment creates cannot be verified yet.
     expect(only(prod, "azure-native:communication:CommunicationService").inputs["linkedDomains"]).toEqual([]);
     // DoNotReply exists with the domain: only the extra sender is declared.
-    const senders = ofType(prod, "azure-native:communication:SenderUsername").map((s) => [s.inputs["username"], s.inputs["displayName"], s.inputs["domainName"]]);
+    const senders = ofType(prod, "azure-native:communication:SenderUsername").map((s) => [
+      s.inputs["username"],
+      s.inputs["displayName"],
+      s.inputs["domainName"],
+    ]);
     expect(senders).toEqual([["alerts", "Contoso Alerts", "notify.contoso.com"]]);
     expect(prod.outputs["emailSenderAddresses"]).toEqual(["DoNotReply@notify.contoso.com", "alerts@notify.contoso.com"]);
     const records = prod.outputs["emailDnsRecords"] as Array<{ purpose: string; type: string }>;
@@ -240,7 +261,11 @@ describe("Key Vault and the connection-string secret", () => {
   });
 
   it("prod: ACS, the Email service and the domain are protected and locked (their dataLocation is create-only); dev's are not", () => {
-    const guarded = ["azure-native:communication:CommunicationService", "azure-native:communication:EmailService", "azure-native:communication:Domain"];
+    const guarded = [
+      "azure-native:communication:CommunicationService",
+      "azure-native:communication:EmailService",
+      "azure-native:communication:Domain",
+    ];
     const locked = new Set(ofType(prod, "azure-native:authorization:ManagementLockByScope").map((l) => l.inputs["scope"]));
     for (const type of guarded) {
       const r = only(prod, type);
@@ -287,28 +312,69 @@ describe("observability", () => {
   it("diagnostic settings: ACS allLogs + AllMetrics, Key Vault audit, workspace audit, all to the workspace", () => {
     const ws = only(prod, "azure-native:operationalinsights:Workspace");
     const byTarget = Object.fromEntries(
-      ofType(prod, "azure-native:monitor:DiagnosticSetting").filter((d) => isCore(prod, d)).map((d) => [
-        String(d.inputs["resourceUri"]).split("/providers/")[1],
-        { logs: d.inputs["logs"], metrics: d.inputs["metrics"], workspaceId: d.inputs["workspaceId"], type: d.inputs["logAnalyticsDestinationType"] },
-      ]),
+      ofType(prod, "azure-native:monitor:DiagnosticSetting")
+        .filter((d) => isCore(prod, d))
+        .map((d) => [
+          String(d.inputs["resourceUri"]).split("/providers/")[1],
+          {
+            logs: d.inputs["logs"],
+            metrics: d.inputs["metrics"],
+            workspaceId: d.inputs["workspaceId"],
+            type: d.inputs["logAnalyticsDestinationType"],
+          },
+        ]),
     );
     const metrics = [{ category: "AllMetrics", enabled: true }];
     expect(byTarget).toEqual({
-      "Microsoft.Communication/communicationServices/acs-acsplat-prod-weu-97nfu": { logs: [{ categoryGroup: "allLogs", enabled: true }], metrics, workspaceId: ws.id, type: "Dedicated" },
+      "Microsoft.Communication/communicationServices/acs-acsplat-prod-weu-97nfu": {
+        logs: [{ categoryGroup: "allLogs", enabled: true }],
+        metrics,
+        workspaceId: ws.id,
+        type: "Dedicated",
+      },
       // Only types with resource-specific tables get Dedicated; Key Vault reads it back as null (azure-rest-api-specs#22400).
-      "Microsoft.KeyVault/vaults/kv-acotw6-prod-weu-97nfu": { logs: [{ categoryGroup: "audit", enabled: true }], metrics, workspaceId: ws.id, type: undefined },
-      "Microsoft.OperationalInsights/workspaces/log-acsplat-prod-weu": { logs: [{ categoryGroup: "audit", enabled: true }], metrics, workspaceId: ws.id, type: undefined },
+      "Microsoft.KeyVault/vaults/kv-acotw6-prod-weu-97nfu": {
+        logs: [{ categoryGroup: "audit", enabled: true }],
+        metrics,
+        workspaceId: ws.id,
+        type: undefined,
+      },
+      "Microsoft.OperationalInsights/workspaces/log-acsplat-prod-weu": {
+        logs: [{ categoryGroup: "audit", enabled: true }],
+        metrics,
+        workspaceId: ws.id,
+        type: undefined,
+      },
     });
   });
 });
 
 describe("tags", () => {
   it.each([
-    ["dev", () => dev, { env: "dev", owner: "platform-team@contoso.com", costCenter: "CC-1042", dataClassification: "internal", service: "acs-platform" }],
-    ["prod", () => prod, { env: "prod", owner: "platform-team@contoso.com", costCenter: "CC-1042", dataClassification: "confidential", service: "acs-platform" }],
+    [
+      "dev",
+      () => dev,
+      { env: "dev", owner: "platform-team@contoso.com", costCenter: "CC-1042", dataClassification: "internal", service: "acs-platform" },
+    ],
+    [
+      "prod",
+      () => prod,
+      {
+        env: "prod",
+        owner: "platform-team@contoso.com",
+        costCenter: "CC-1042",
+        dataClassification: "confidential",
+        service: "acs-platform",
+      },
+    ],
   ])("%s: every taggable resource carries the required tags", (_, plan, required) => {
     const taggable = plan().resources.filter((r) => r.custom && isTaggable(r.type));
-    expect(taggable.filter((r) => isCore(plan(), r)).map((r) => r.type).sort()).toEqual([
+    expect(
+      taggable
+        .filter((r) => isCore(plan(), r))
+        .map((r) => r.type)
+        .sort(),
+    ).toEqual([
       "azure-native:applicationinsights:Component",
       "azure-native:communication:CommunicationService",
       "azure-native:communication:Domain",
@@ -336,7 +402,9 @@ describe("outputs", () => {
 
   it("stacks/index.ts exports every output main() returns (what `pulumi up` records)", () => {
     const index = readFileSync(path.join(DEFAULT_PROJECT_ROOT, "stacks/index.ts"), "utf8");
-    const exported = [...index.matchAll(/^export const (\w+) = outputs\.(\w+);$/gm)].map((m) => (m[1] === m[2] ? m[1] : `${m[1]}!=${m[2]}`));
+    const exported = [...index.matchAll(/^export const (\w+) = outputs\.(\w+);$/gm)].map((m) =>
+      m[1] === m[2] ? m[1] : `${m[1]}!=${m[2]}`,
+    );
     expect(exported.sort()).toEqual(Object.keys(prod.outputs).sort());
   });
 

@@ -51,7 +51,8 @@ export async function handleAdminRequest(runtime: EmulatorRuntime, req: Incoming
       }
       const domain = findDomain(runtime, name);
       const body = await readJson(req);
-      if (domainRoute[1] === "POST" && domainRoute[3] === "verification") return sendJson(res, 200, markVerification(runtime, domain, body));
+      if (domainRoute[1] === "POST" && domainRoute[3] === "verification")
+        return sendJson(res, 200, markVerification(runtime, domain, body));
       if (domainRoute[1] === "PUT" && domainRoute[3] === "dns") return sendJson(res, 200, setUnpublished(runtime, domain, body));
     }
     switch (route) {
@@ -67,16 +68,27 @@ export async function handleAdminRequest(runtime: EmulatorRuntime, req: Incoming
       case "GET /identities":
         return sendJson(res, 200, { identities: Object.values(state.identities).map(({ id, deleted }) => ({ id, deleted })) });
       case "GET /threads":
-        return sendJson(res, 200, { threads: Object.values(state.threads).map(({ id, deletedOn }) => ({ id, deleted: deletedOn !== undefined })) });
+        return sendJson(res, 200, {
+          threads: Object.values(state.threads).map(({ id, deletedOn }) => ({ id, deleted: deletedOn !== undefined })),
+        });
       case "GET /event-subscriptions":
         return sendJson(res, 200, { subscriptions: runtime.eventGrid?.subscriptions ?? [] });
       case "PUT /event-subscriptions": {
-        if (!runtime.eventGrid) throw new EmulatorError(409, "EventGridNotConfigured", "Event Grid delivery is off: start the emulator with the eventGrid option (npm run dev does).");
+        if (!runtime.eventGrid)
+          throw new EmulatorError(
+            409,
+            "EventGridNotConfigured",
+            "Event Grid delivery is off: start the emulator with the eventGrid option (npm run dev does).",
+          );
         const body = await readJson(req);
         const parsed = emulatedSubscriptionsSchema.safeParse(isRecord(body) ? body.subscriptions : undefined);
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
-          throw new EmulatorError(400, "InvalidSubscriptions", `subscriptions${issue?.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("") ?? ""}: ${issue?.message ?? "invalid"}`);
+          throw new EmulatorError(
+            400,
+            "InvalidSubscriptions",
+            `subscriptions${issue?.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("") ?? ""}: ${issue?.message ?? "invalid"}`,
+          );
         }
         runtime.eventGrid.replaceSubscriptions(parsed.data);
         return sendJson(res, 200, { subscriptions: parsed.data });
@@ -90,10 +102,15 @@ export async function handleAdminRequest(runtime: EmulatorRuntime, req: Incoming
           acsDataLocation: state.email.acsDataLocation,
           linkedDomains: state.email.linkedDomains,
           services: Object.values(state.email.services).map((s) => ({
-            name: s.name, dataLocation: s.dataLocation,
+            name: s.name,
+            dataLocation: s.dataLocation,
             domains: Object.values(s.domains).map((d) => ({
-              name: d.name, domainManagement: d.domainManagement, fromSenderDomain: d.fromSenderDomain,
-              senders: Object.values(d.senders).map((u) => u.username), verificationStates: d.verificationStates, unpublished: d.unpublished,
+              name: d.name,
+              domainManagement: d.domainManagement,
+              fromSenderDomain: d.fromSenderDomain,
+              senders: Object.values(d.senders).map((u) => u.username),
+              verificationStates: d.verificationStates,
+              unpublished: d.unpublished,
             })),
           })),
         });
@@ -121,7 +138,14 @@ function verificationTypes(value: unknown, field: string): VerificationType[] {
   const list = Array.isArray(value) ? value : [value];
   return list.map((v) => {
     const type = VERIFICATION_TYPES.find((t) => typeof v === "string" && t.toLowerCase() === v.toLowerCase());
-    if (!type) throw new EmulatorError(400, "InvalidEmailControl", `\`${field}\` must be one or a list of ${VERIFICATION_TYPES.join(", ")}.`, {}, field);
+    if (!type)
+      throw new EmulatorError(
+        400,
+        "InvalidEmailControl",
+        `\`${field}\` must be one or a list of ${VERIFICATION_TYPES.join(", ")}.`,
+        {},
+        field,
+      );
     return type;
   });
 }
@@ -134,9 +158,13 @@ function markVerification(runtime: EmulatorRuntime, domain: DomainRecord, body: 
   if (typeof status !== "string" || !(VERIFICATION_STATUSES as readonly string[]).includes(status)) {
     throw new EmulatorError(400, "InvalidEmailControl", `\`status\` must be one of ${VERIFICATION_STATUSES.join(", ")}.`, {}, "status");
   }
-  if (input.errorCode !== undefined && typeof input.errorCode !== "string") throw new EmulatorError(400, "InvalidEmailControl", "`errorCode` must be a string.", {}, "errorCode");
+  if (input.errorCode !== undefined && typeof input.errorCode !== "string")
+    throw new EmulatorError(400, "InvalidEmailControl", "`errorCode` must be a string.", {}, "errorCode");
   for (const type of verificationTypes(input.verificationType, "verificationType")) {
-    domain.verificationStates[type] = { status: status as DomainRecord["verificationStates"][VerificationType]["status"], ...(input.errorCode ? { errorCode: input.errorCode as string } : {}) };
+    domain.verificationStates[type] = {
+      status: status as DomainRecord["verificationStates"][VerificationType]["status"],
+      ...(input.errorCode ? { errorCode: input.errorCode as string } : {}),
+    };
   }
   runtime.changed();
   return { domain: domain.name, verificationStates: domain.verificationStates };
@@ -144,7 +172,8 @@ function markVerification(runtime: EmulatorRuntime, domain: DomainRecord, body: 
 
 /** `PUT /email/domains/{name}/dns {unpublished: [...]}`: records the fake DNS lacks; their verification then fails. */
 function setUnpublished(runtime: EmulatorRuntime, domain: DomainRecord, body: unknown): unknown {
-  if (!isRecord(body) || !Array.isArray(body.unpublished)) throw new EmulatorError(400, "InvalidEmailControl", "The body must be {\"unpublished\": [record types]}.", {}, "unpublished");
+  if (!isRecord(body) || !Array.isArray(body.unpublished))
+    throw new EmulatorError(400, "InvalidEmailControl", 'The body must be {"unpublished": [record types]}.', {}, "unpublished");
   domain.unpublished = body.unpublished.length === 0 ? [] : verificationTypes(body.unpublished, "unpublished");
   runtime.changed();
   return { domain: domain.name, unpublished: domain.unpublished };

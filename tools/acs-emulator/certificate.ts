@@ -42,7 +42,13 @@ export async function loadOrCreateCertificate(dir: string): Promise<EmulatorCert
         { name: "basicConstraints", cA: false },
         { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
         { name: "extKeyUsage", serverAuth: true },
-        { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] },
+        {
+          name: "subjectAltName",
+          altNames: [
+            { type: 7, ip: "127.0.0.1" },
+            { type: 2, value: "localhost" },
+          ],
+        },
       ],
     });
     writeFileSync(path(files.caCert), ca.cert);

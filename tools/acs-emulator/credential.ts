@@ -39,21 +39,38 @@ export function mintEmulatorBearerToken(options: MintOptions = {}): AccessToken 
   const exp = now + (options.lifetimeSeconds ?? 3600);
   const aud = options.audience ?? Object.values(EMULATOR_AUDIENCES).map((list) => list[0]);
   const oid = options.objectId ?? "11111111-1111-1111-1111-111111111111";
-  const token = signJwt({ kid: "acs-emulator-entra" }, {
-    aud, iss: EMULATOR_TOKEN_ISSUER, tid: EMULATOR_TENANT_ID, oid, sub: oid, iat: now, nbf: now, exp,
-  }, EMULATOR_ENTRA_SECRET);
+  const token = signJwt(
+    { kid: "acs-emulator-entra" },
+    {
+      aud,
+      iss: EMULATOR_TOKEN_ISSUER,
+      tid: EMULATOR_TENANT_ID,
+      oid,
+      sub: oid,
+      iat: now,
+      nbf: now,
+      exp,
+    },
+    EMULATOR_ENTRA_SECRET,
+  );
   return { token, expiresOnTimestamp: exp * 1000 };
 }
 
 /** Verifies a fake Entra token for one surface: signature, expiry, audience. Returns the reason on failure. */
-export function verifyEmulatorBearerToken(token: string, surface: EmulatorSurface, extraAudiences: string[] = [], nowMs = Date.now()):
-  { ok: true; objectId: string } | { ok: false; reason: string } {
+export function verifyEmulatorBearerToken(
+  token: string,
+  surface: EmulatorSurface,
+  extraAudiences: string[] = [],
+  nowMs = Date.now(),
+): { ok: true; objectId: string } | { ok: false; reason: string } {
   const jwt = decodeJwt(token);
-  if (!jwt || !hasValidSignature(jwt, EMULATOR_ENTRA_SECRET)) return { ok: false, reason: "The bearer token is not a valid emulator token." };
+  if (!jwt || !hasValidSignature(jwt, EMULATOR_ENTRA_SECRET))
+    return { ok: false, reason: "The bearer token is not a valid emulator token." };
   const exp = jwt.payload.exp;
   if (typeof exp !== "number" || exp * 1000 <= nowMs) return { ok: false, reason: "The bearer token has expired." };
   const audiences = (Array.isArray(jwt.payload.aud) ? jwt.payload.aud : [jwt.payload.aud])
-    .filter((aud): aud is string => typeof aud === "string").map(audienceOfScope);
+    .filter((aud): aud is string => typeof aud === "string")
+    .map(audienceOfScope);
   const accepted = [...EMULATOR_AUDIENCES[surface], ...extraAudiences].map(audienceOfScope);
   if (!audiences.some((aud) => accepted.includes(aud))) {
     return { ok: false, reason: `The bearer token's audience is not one of ${accepted.join(", ")}.` };

@@ -17,7 +17,12 @@ export type VerificationType = (typeof VERIFICATION_TYPES)[number];
 export const REQUIRED_FOR_SENDING: readonly VerificationType[] = ["Domain", "SPF", "DKIM", "DKIM2"];
 
 export const VERIFICATION_STATUSES = [
-  "NotStarted", "VerificationRequested", "VerificationInProgress", "VerificationFailed", "Verified", "CancellationRequested",
+  "NotStarted",
+  "VerificationRequested",
+  "VerificationInProgress",
+  "VerificationFailed",
+  "Verified",
+  "CancellationRequested",
 ] as const;
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 
@@ -35,9 +40,17 @@ export interface VerificationStateRecord {
   pollsLeft?: number;
 }
 
-export interface DnsRecordShape { type: string; name: string; value: string; ttl: number }
+export interface DnsRecordShape {
+  type: string;
+  name: string;
+  value: string;
+  ttl: number;
+}
 
-export interface SenderRecord { username: string; displayName: string }
+export interface SenderRecord {
+  username: string;
+  displayName: string;
+}
 
 export interface DomainRecord {
   /** Resource name: `AzureManagedDomain` or the DNS name. */
@@ -96,7 +109,11 @@ export interface EmailState {
 export const MAX_EMAIL_OPERATIONS = 10_000;
 
 export const emptyEmailState = (): EmailState => ({
-  acsDataLocation: "United States", services: {}, linkedDomains: [], operations: {}, armOperations: {},
+  acsDataLocation: "United States",
+  services: {},
+  linkedDomains: [],
+  operations: {},
+  armOperations: {},
 });
 
 /** What the emulator's email resources are built from: the stack's `email` config, or the built-in default. */
@@ -136,8 +153,18 @@ export function customerDomainRecords(domainName: string, resourceId: string): R
   return {
     Domain: { type: "TXT", name: domainName, value: `ms-domain-verification=${guidOf(resourceId, domainName)}`, ttl: 3600 },
     SPF: { type: "TXT", name: domainName, value: "v=spf1 include:spf.protection.outlook.com -all", ttl: 3600 },
-    DKIM: { type: "CNAME", name: "selector1-azurecomm-prod-net._domainkey", value: "selector1-azurecomm-prod-net._domainkey.azurecomm.net", ttl: 3600 },
-    DKIM2: { type: "CNAME", name: "selector2-azurecomm-prod-net._domainkey", value: "selector2-azurecomm-prod-net._domainkey.azurecomm.net", ttl: 3600 },
+    DKIM: {
+      type: "CNAME",
+      name: "selector1-azurecomm-prod-net._domainkey",
+      value: "selector1-azurecomm-prod-net._domainkey.azurecomm.net",
+      ttl: 3600,
+    },
+    DKIM2: {
+      type: "CNAME",
+      name: "selector2-azurecomm-prod-net._domainkey",
+      value: "selector2-azurecomm-prod-net._domainkey.azurecomm.net",
+      ttl: 3600,
+    },
     DMARC: { type: "TXT", name: `_dmarc.${domainName}`, value: "v=DMARC1; p=none;", ttl: 3600 },
   };
 }
@@ -199,6 +226,7 @@ export function applyEmailSeed(
 
 /** Every sender address the seeded domains allow (`username@fromSenderDomain`), linked or not. */
 export function senderAddresses(email: EmailState): string[] {
-  return Object.values(email.services).flatMap((s) => Object.values(s.domains)
-    .flatMap((d) => Object.values(d.senders).map((u) => `${u.username}@${d.fromSenderDomain}`)));
+  return Object.values(email.services).flatMap((s) =>
+    Object.values(s.domains).flatMap((d) => Object.values(d.senders).map((u) => `${u.username}@${d.fromSenderDomain}`)),
+  );
 }

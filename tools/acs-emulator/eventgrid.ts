@@ -44,14 +44,23 @@ export interface EmulatedSubscription {
 const NAME = /^[A-Za-z0-9-]{3,64}$/;
 const QUEUE = /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/;
 /** Validates subscriptions given over the admin API; limits from "Event Grid message delivery and retry". */
-export const emulatedSubscriptionsSchema = z.array(z.object({
-  name: z.string().regex(NAME, "name must be 3-64 letters, digits and hyphens"),
-  includedEventTypes: z.array(z.string().regex(/^Microsoft\.Communication\.[A-Za-z]+$/, "event types are Microsoft.Communication.<Type>")).min(1),
-  queueName: z.string().regex(QUEUE, "queueName must be 3-63 lowercase letters, digits and single hyphens"),
-  maxDeliveryAttempts: z.number().int().min(1).max(30),
-  eventTimeToLiveInMinutes: z.number().int().min(1).max(1440),
-  deadLetterContainerName: z.string().regex(QUEUE, "deadLetterContainerName must be 3-63 lowercase letters, digits and single hyphens").optional(),
-}).strict());
+export const emulatedSubscriptionsSchema = z.array(
+  z
+    .object({
+      name: z.string().regex(NAME, "name must be 3-64 letters, digits and hyphens"),
+      includedEventTypes: z
+        .array(z.string().regex(/^Microsoft\.Communication\.[A-Za-z]+$/, "event types are Microsoft.Communication.<Type>"))
+        .min(1),
+      queueName: z.string().regex(QUEUE, "queueName must be 3-63 lowercase letters, digits and single hyphens"),
+      maxDeliveryAttempts: z.number().int().min(1).max(30),
+      eventTimeToLiveInMinutes: z.number().int().min(1).max(1440),
+      deadLetterContainerName: z
+        .string()
+        .regex(QUEUE, "deadLetterContainerName must be 3-63 lowercase letters, digits and single hyphens")
+        .optional(),
+    })
+    .strict(),
+);
 
 export interface EventGridOptions {
   subscriptions: EmulatedSubscription[];
@@ -64,7 +73,8 @@ export interface EventGridOptions {
 }
 
 /** Event Grid's lastDeliveryOutcome values for the failures a storage queue can produce (delivery-and-retry). */
-export type DeliveryOutcome = "Delivered" | "NotFound" | "Unauthorized" | "Forbidden" | "BadRequest" | "PayloadTooLarge" | "Busy" | "TimedOut" | "SocketError";
+export type DeliveryOutcome =
+  "Delivered" | "NotFound" | "Unauthorized" | "Forbidden" | "BadRequest" | "PayloadTooLarge" | "Busy" | "TimedOut" | "SocketError";
 
 /** What happened to one event for one subscription; kept (newest 1000) for the admin API and tests. */
 export interface DeliveryRecord {
@@ -110,7 +120,10 @@ function outcomeOf(error: unknown): { outcome: DeliveryOutcome; retry: boolean }
 
 /** An error shaped like a storage RestError, for injected faults. */
 class InjectedDeliveryError extends Error {
-  constructor(readonly statusCode: number | undefined, readonly code: string | undefined) {
+  constructor(
+    readonly statusCode: number | undefined,
+    readonly code: string | undefined,
+  ) {
     super(`Injected delivery fault (${statusCode ?? code ?? "drop"})`);
   }
 }
@@ -171,7 +184,13 @@ export class EventGridDelivery implements EventSink {
     };
     for (const subscription of this.options.subscriptions) {
       if (!subscription.includedEventTypes.includes(event.eventType)) continue;
-      const record: DeliveryRecord = { eventId: envelope.id, eventType: envelope.eventType, subscription: subscription.name, status: "pending", attempts: 0 };
+      const record: DeliveryRecord = {
+        eventId: envelope.id,
+        eventType: envelope.eventType,
+        subscription: subscription.name,
+        status: "pending",
+        attempts: 0,
+      };
       this.records.push(record);
       if (this.records.length > MAX_RECORDS) this.records.splice(0, this.records.length - MAX_RECORDS);
       this.track(this.attempt(subscription, envelope, record, this.context.now()));
@@ -209,7 +228,12 @@ export class EventGridDelivery implements EventSink {
     this.timers.add(timer);
   }
 
-  private async attempt(subscription: EmulatedSubscription, event: EventGridEvent, record: DeliveryRecord, publishedAt: number): Promise<void> {
+  private async attempt(
+    subscription: EmulatedSubscription,
+    event: EventGridEvent,
+    record: DeliveryRecord,
+    publishedAt: number,
+  ): Promise<void> {
     // Time-to-live is checked only when an attempt is due (delivery-and-retry).
     if (record.attempts > 0 && this.context.now() - publishedAt > subscription.eventTimeToLiveInMinutes * 60_000) {
       return this.giveUp(subscription, event, record, publishedAt, "TimeToLiveExceeded");
@@ -232,12 +256,19 @@ export class EventGridDelivery implements EventSink {
     }
     record.lastOutcome = failure.outcome;
     if (!failure.retry) return this.giveUp(subscription, event, record, publishedAt, "MaxDeliveryAttemptsExceeded");
-    if (record.attempts >= subscription.maxDeliveryAttempts) return this.giveUp(subscription, event, record, publishedAt, "MaxDeliveryAttemptsExceeded");
+    if (record.attempts >= subscription.maxDeliveryAttempts)
+      return this.giveUp(subscription, event, record, publishedAt, "MaxDeliveryAttemptsExceeded");
     const delay = this.retryDelays[Math.min(record.attempts - 1, this.retryDelays.length - 1)] ?? 0;
     this.later(delay, () => this.attempt(subscription, event, record, publishedAt));
   }
 
-  private async giveUp(subscription: EmulatedSubscription, event: EventGridEvent, record: DeliveryRecord, publishedAt: number, reason: string): Promise<void> {
+  private async giveUp(
+    subscription: EmulatedSubscription,
+    event: EventGridEvent,
+    record: DeliveryRecord,
+    publishedAt: number,
+    reason: string,
+  ): Promise<void> {
     const container = subscription.deadLetterContainerName;
     if (!container) {
       record.status = "dropped";
@@ -246,18 +277,23 @@ export class EventGridDelivery implements EventSink {
     this.later(this.deadLetterDelay, async () => {
       const at = new Date(this.context.now());
       const name = deadLetterBlobName(subscription.name, at);
-      const body = JSON.stringify([{
-        ...event,
-        deadLetterReason: reason,
-        deliveryAttempts: record.attempts,
-        lastDeliveryOutcome: record.lastOutcome,
-        publishTime: new Date(publishedAt).toISOString(),
-        lastDeliveryAttemptTime: record.lastAttemptTime,
-      }]);
+      const body = JSON.stringify([
+        {
+          ...event,
+          deadLetterReason: reason,
+          deliveryAttempts: record.attempts,
+          lastDeliveryOutcome: record.lastOutcome,
+          publishTime: new Date(publishedAt).toISOString(),
+          lastDeliveryAttemptTime: record.lastAttemptTime,
+        },
+      ]);
       try {
-        await this.blobs.getContainerClient(container).getBlockBlobClient(name).upload(body, Buffer.byteLength(body), {
-          blobHTTPHeaders: { blobContentType: "application/json" },
-        });
+        await this.blobs
+          .getContainerClient(container)
+          .getBlockBlobClient(name)
+          .upload(body, Buffer.byteLength(body), {
+            blobHTTPHeaders: { blobContentType: "application/json" },
+          });
         record.status = "deadLettered";
         record.deadLetterBlob = `${container}/${name}`;
       } catch {

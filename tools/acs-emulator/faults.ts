@@ -26,8 +26,17 @@ export interface FaultRule extends FaultSpec {
 }
 
 const ERROR_CODES: Record<number, string> = {
-  400: "BadRequest", 401: "Denied", 403: "Forbidden", 404: "NotFound", 408: "RequestTimeout", 409: "Conflict",
-  429: "TooManyRequests", 500: "InternalServerError", 502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout",
+  400: "BadRequest",
+  401: "Denied",
+  403: "Forbidden",
+  404: "NotFound",
+  408: "RequestTimeout",
+  409: "Conflict",
+  429: "TooManyRequests",
+  500: "InternalServerError",
+  502: "BadGateway",
+  503: "ServiceUnavailable",
+  504: "GatewayTimeout",
 };
 
 export function errorCodeForStatus(status: number): string {

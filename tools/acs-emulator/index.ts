@@ -112,8 +112,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (options.dataDir) saveState(options.dataDir, state);
   };
   const runtime: EmulatorRuntime = {
-    state, faults, origin: "https://127.0.0.1:0",
-    subscriptionId: EMULATOR_SUBSCRIPTION_ID, resourceGroupName: EMULATOR_RESOURCE_GROUP, serviceName: EMULATOR_SERVICE_NAME,
+    state,
+    faults,
+    origin: "https://127.0.0.1:0",
+    subscriptionId: EMULATOR_SUBSCRIPTION_ID,
+    resourceGroupName: EMULATOR_RESOURCE_GROUP,
+    serviceName: EMULATOR_SERVICE_NAME,
     workspaceId: EMULATOR_WORKSPACE_ID,
     hmacMaxSkewSeconds: options.hmacMaxSkewSeconds ?? 900,
     events: options.events ?? NO_EVENTS,
@@ -147,14 +151,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   runtime.origin = `https://127.0.0.1:${port}`;
   const eventGrid = options.eventGrid
     ? new EventGridDelivery(options.eventGrid, {
-      // The system topic's events carry the Communication Services resource id as `topic` (Learn: ACS chat/email events).
-      topic: () => `/subscriptions/${runtime.subscriptionId}/resourceGroups/${runtime.resourceGroupName}/providers/Microsoft.Communication/communicationServices/${runtime.serviceName}`,
-      faults, now: () => runtime.now(),
-    })
+        // The system topic's events carry the Communication Services resource id as `topic` (Learn: ACS chat/email events).
+        topic: () =>
+          `/subscriptions/${runtime.subscriptionId}/resourceGroups/${runtime.resourceGroupName}/providers/Microsoft.Communication/communicationServices/${runtime.serviceName}`,
+        faults,
+        now: () => runtime.now(),
+      })
     : undefined;
   if (eventGrid) {
     const extra = options.events;
-    runtime.events = extra ? { publish: (event) => { extra.publish(event); eventGrid.publish(event); } } : eventGrid;
+    runtime.events = extra
+      ? {
+          publish: (event) => {
+            extra.publish(event);
+            eventGrid.publish(event);
+          },
+        }
+      : eventGrid;
     runtime.eventGrid = eventGrid;
   }
   const endpoint = `${runtime.origin}/`;
@@ -184,10 +197,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await eventGrid?.close();
-      await Promise.all([server, admin].map((s) => new Promise<void>((resolve) => {
-        s.close(() => resolve());
-        s.closeAllConnections();
-      })));
+      await Promise.all(
+        [server, admin].map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.close(() => resolve());
+              s.closeAllConnections();
+            }),
+        ),
+      );
       flush();
       if (!options.dataDir) rmSync(certDir, { recursive: true, force: true });
     },

@@ -17,12 +17,25 @@ export interface QueryTable {
 
 /** Columns Azure documents for both tables (azure-monitor reference, tables/acsauthincomingoperations). */
 export const LOG_COLUMNS: Column[] = [
-  { name: "TenantId", type: "string" }, { name: "TimeGenerated", type: "datetime" }, { name: "OperationName", type: "string" },
-  { name: "OperationVersion", type: "string" }, { name: "Category", type: "string" }, { name: "CorrelationId", type: "string" },
-  { name: "ResultType", type: "string" }, { name: "ResultSignature", type: "string" }, { name: "ResultDescription", type: "string" },
-  { name: "DurationMs", type: "int" }, { name: "CallerIpAddress", type: "string" }, { name: "Level", type: "string" },
-  { name: "URI", type: "string" }, { name: "SdkType", type: "string" }, { name: "PlatformType", type: "string" },
-  { name: "Identity", type: "string" }, { name: "Scopes", type: "string" }, { name: "Type", type: "string" }, { name: "_ResourceId", type: "string" },
+  { name: "TenantId", type: "string" },
+  { name: "TimeGenerated", type: "datetime" },
+  { name: "OperationName", type: "string" },
+  { name: "OperationVersion", type: "string" },
+  { name: "Category", type: "string" },
+  { name: "CorrelationId", type: "string" },
+  { name: "ResultType", type: "string" },
+  { name: "ResultSignature", type: "string" },
+  { name: "ResultDescription", type: "string" },
+  { name: "DurationMs", type: "int" },
+  { name: "CallerIpAddress", type: "string" },
+  { name: "Level", type: "string" },
+  { name: "URI", type: "string" },
+  { name: "SdkType", type: "string" },
+  { name: "PlatformType", type: "string" },
+  { name: "Identity", type: "string" },
+  { name: "Scopes", type: "string" },
+  { name: "Type", type: "string" },
+  { name: "_ResourceId", type: "string" },
 ];
 const COLUMN_NAMES = new Set(LOG_COLUMNS.map((c) => c.name));
 
@@ -30,7 +43,10 @@ type Row = Record<string, string | number | null>;
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 const unsupported = (detail: string): never => {
-  throw badRequest(`Unsupported query: ${detail}. The emulator supports only the shapes listed in docs/emulator.md ("Log Analytics").`, "BadArgumentError");
+  throw badRequest(
+    `Unsupported query: ${detail}. The emulator supports only the shapes listed in docs/emulator.md ("Log Analytics").`,
+    "BadArgumentError",
+  );
 };
 
 function column(name: string): string {
@@ -69,7 +85,17 @@ function condition(text: string, nowMs: number): (row: Row) => boolean {
     const op = m[2];
     return (row) => {
       const v = Number(row.DurationMs);
-      return op === "==" ? v === value : op === "!=" ? v !== value : op === ">=" ? v >= value : op === "<=" ? v <= value : op === ">" ? v > value : v < value;
+      return op === "=="
+        ? v === value
+        : op === "!="
+          ? v !== value
+          : op === ">="
+            ? v >= value
+            : op === "<="
+              ? v <= value
+              : op === ">"
+                ? v > value
+                : v < value;
     };
   }
   return unsupported(`condition '${text}'`);
@@ -92,11 +118,18 @@ function stages(query: string): string[] {
 }
 
 /** Runs a query over the rows; `timespanMs` (from the API's timespan) further limits TimeGenerated. */
-export function runQuery(query: string, logs: LogRow[], context: { nowMs: number; tenantId: string; resourceId: string; timespan?: { start: number; end: number } }): QueryTable {
+export function runQuery(
+  query: string,
+  logs: LogRow[],
+  context: { nowMs: number; tenantId: string; resourceId: string; timespan?: { start: number; end: number } },
+): QueryTable {
   if (typeof query !== "string" || !query.trim()) unsupported("the query is empty");
   const [source = "", ...ops] = stages(query.replace(/\/\/[^\n]*/g, "").replace(/\s+/g, " "));
-  if (!(LOG_TABLES as readonly string[]).includes(source)) unsupported(`the source must be one of ${LOG_TABLES.join(", ")}, not '${source}'`);
-  let rows: Row[] = logs.filter((r) => r.table === source).map(({ table, ...rest }) => ({ ...rest, TenantId: context.tenantId, Type: table, _ResourceId: context.resourceId }));
+  if (!(LOG_TABLES as readonly string[]).includes(source))
+    unsupported(`the source must be one of ${LOG_TABLES.join(", ")}, not '${source}'`);
+  let rows: Row[] = logs
+    .filter((r) => r.table === source)
+    .map(({ table, ...rest }) => ({ ...rest, TenantId: context.tenantId, Type: table, _ResourceId: context.resourceId }));
   if (context.timespan) {
     const { start, end } = context.timespan;
     rows = rows.filter((r) => {
@@ -140,7 +173,12 @@ export function runQuery(query: string, logs: LogRow[], context: { nowMs: number
       const dir = m[2] === "asc" ? 1 : -1;
       rows = [...rows].sort((a, b) => (String(a[name]) < String(b[name]) ? -dir : String(a[name]) > String(b[name]) ? dir : 0));
       if (columns.find((c) => c.name === name)?.type !== "string") {
-        rows.sort((a, b) => dir * ((typeof a[name] === "number" ? Number(a[name]) : Date.parse(String(a[name]))) - (typeof b[name] === "number" ? Number(b[name]) : Date.parse(String(b[name])))));
+        rows.sort(
+          (a, b) =>
+            dir *
+            ((typeof a[name] === "number" ? Number(a[name]) : Date.parse(String(a[name]))) -
+              (typeof b[name] === "number" ? Number(b[name]) : Date.parse(String(b[name])))),
+        );
       }
     } else if ((m = /^(?:take|limit) (\d+)$/.exec(op))) {
       rows = rows.slice(0, Number(m[1]));

@@ -43,7 +43,16 @@ export async function handleRequest(runtime: EmulatorRuntime, req: IncomingMessa
   const correlationId = headerValue(req.headers, "x-ms-client-request-id") ?? randomUUID();
   const baseHeaders = { "x-ms-client-request-id": correlationId, "ms-cv": correlationId };
   let route: RouteMatch | undefined;
-  const ctx: RequestContext = { runtime, events: runtime.events, method, url: new URL("https://placeholder.invalid/"), rawUrl, headers: req.headers, body: Buffer.alloc(0), log: {} };
+  const ctx: RequestContext = {
+    runtime,
+    events: runtime.events,
+    method,
+    url: new URL("https://placeholder.invalid/"),
+    rawUrl,
+    headers: req.headers,
+    body: Buffer.alloc(0),
+    log: {},
+  };
   let status = 500;
   try {
     let url: URL;
@@ -72,17 +81,21 @@ export async function handleRequest(runtime: EmulatorRuntime, req: IncomingMessa
     }
     if (fault?.status !== undefined) {
       const retryAfter = fault.retryAfterSeconds ?? (fault.status === 429 || fault.status === 503 ? 1 : undefined);
-      throw new EmulatorError(fault.status, errorCodeForStatus(fault.status), `Injected fault for operation '${route.operation}'.`,
-        retryAfter === undefined ? {} : { "retry-after": String(retryAfter) });
+      throw new EmulatorError(
+        fault.status,
+        errorCodeForStatus(fault.status),
+        `Injected fault for operation '${route.operation}'.`,
+        retryAfter === undefined ? {} : { "retry-after": String(retryAfter) },
+      );
     }
     const result = await route.handle(ctx);
     status = result.status;
     sendJson(res, result.status, result.body, { ...baseHeaders, ...result.headers });
   } catch (error) {
-    const known = error instanceof EmulatorError
-      ? error
-      : new EmulatorError(500, "InternalServerError", "The emulator failed to process the request.");
-    if (!(error instanceof EmulatorError)) process.stderr.write(`acs-emulator: unexpected error on ${method} ${ctx.url.pathname}: ${(error as Error).stack ?? String(error)}\n`);
+    const known =
+      error instanceof EmulatorError ? error : new EmulatorError(500, "InternalServerError", "The emulator failed to process the request.");
+    if (!(error instanceof EmulatorError))
+      process.stderr.write(`acs-emulator: unexpected error on ${method} ${ctx.url.pathname}: ${(error as Error).stack ?? String(error)}\n`);
     status = known.status;
     sendJson(res, known.status, errorBody(known), { ...baseHeaders, ...known.headers });
   } finally {
@@ -90,7 +103,14 @@ export async function handleRequest(runtime: EmulatorRuntime, req: IncomingMessa
   }
 }
 
-function recordLogRow(runtime: EmulatorRuntime, ctx: RequestContext, route: RouteMatch, status: number, correlationId: string, started: number): void {
+function recordLogRow(
+  runtime: EmulatorRuntime,
+  ctx: RequestContext,
+  route: RouteMatch,
+  status: number,
+  correlationId: string,
+  started: number,
+): void {
   const log = route.log;
   if (!log) return;
   const { state } = runtime;

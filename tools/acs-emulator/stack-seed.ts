@@ -15,9 +15,19 @@ export function emailSeedFromStack(stack: string, projectRoot: string = REPO_ROO
   const project = (parseYaml(readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8")) as { name: string }).name;
   const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);
   const doc = (parseYaml(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-  const flat = Object.fromEntries(Object.entries(doc.config ?? {}).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
+  const flat = Object.fromEntries(
+    Object.entries(doc.config ?? {}).map(([k, v]) => [
+      k.includes(":") ? k : `${project}:${k}`,
+      typeof v === "string" ? v : JSON.stringify(v),
+    ]),
+  );
   const config = parseConfig(rawConfigFromPulumi(flat));
-  const naming = { app: config.appName, env: config.environment, region: config.location, suffix: config.nameSuffix ?? stackSuffix(project, stack) };
+  const naming = {
+    app: config.appName,
+    env: config.environment,
+    region: config.location,
+    suffix: config.nameSuffix ?? stackSuffix(project, stack),
+  };
   return {
     emailServiceName: resourceName("emailService", naming),
     dataLocation: config.dataLocation,

@@ -21,7 +21,14 @@ export interface IssuedToken {
   expiresOn: string;
 }
 
-export function issueUserToken(state: EmulatorState, userId: string, scopes: string[], minutes: number, keyName: KeyName, nowMs: number): IssuedToken {
+export function issueUserToken(
+  state: EmulatorState,
+  userId: string,
+  scopes: string[],
+  minutes: number,
+  keyName: KeyName,
+  nowMs: number,
+): IssuedToken {
   const identity = state.identities[userId];
   // A token issued right after a revoke must outlive it, so its iat is never below the revocation second.
   const iat = Math.max(Math.floor(nowMs / 1000), identity?.revokedBeforeSec ?? 0);
@@ -63,7 +70,8 @@ export function verifyUserToken(state: EmulatorState, authorization: string | un
   if (exp * 1000 <= nowMs) throw unauthorized("The access token has expired.", "TokenExpired");
   const userId = `8:${skypeid}`;
   const identity = state.identities[userId];
-  if (!identity || identity.deleted) throw unauthorized("The identity of the access token does not exist or was deleted.", "InvalidAccessToken");
+  if (!identity || identity.deleted)
+    throw unauthorized("The identity of the access token does not exist or was deleted.", "InvalidAccessToken");
   if (identity.revokedBeforeSec !== undefined && iat < identity.revokedBeforeSec) {
     throw unauthorized("The access token was revoked.", "TokenRevoked");
   }

@@ -51,7 +51,17 @@ export async function startAzuriteTables(location: string, port?: number): Promi
     if (child) return;
     const spawned = spawn(
       process.execPath,
-      [azuriteTableEntry(), "--tablePort", String(chosenPort), "--location", location, "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose"],
+      [
+        azuriteTableEntry(),
+        "--tablePort",
+        String(chosenPort),
+        "--location",
+        location,
+        "--silent",
+        "--skipApiVersionCheck",
+        "--disableTelemetry",
+        "--loose",
+      ],
       { stdio: ["ignore", "ignore", "pipe"] },
     );
     let stderr = "";

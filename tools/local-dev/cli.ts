@@ -44,15 +44,19 @@ const spec: CommandSpec<typeof options> = {
   options,
   async run(args) {
     const mode = args.mode ?? "key-vault";
-    if (mode !== "key-vault" && mode !== "managed-identity") throw new UsageError(`--mode must be key-vault or managed-identity, not "${mode}"`);
+    if (mode !== "key-vault" && mode !== "managed-identity")
+      throw new UsageError(`--mode must be key-vault or managed-identity, not "${mode}"`);
     const port = args.port === undefined ? 0 : Number(args.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${args.port}"`);
     const instances = args.instances === undefined ? DEFAULT_INSTANCES : Number(args.instances);
-    if (!Number.isInteger(instances) || instances < 1 || instances > 16) throw new UsageError(`--instances must be 1..16, not "${args.instances}"`);
+    if (!Number.isInteger(instances) || instances < 1 || instances > 16)
+      throw new UsageError(`--instances must be 1..16, not "${args.instances}"`);
     const dataDir = resolve(args["data-dir"] ?? ".local-dev");
     mkdirSync(dataDir, { recursive: true });
     const logFile = join(dataDir, "token-api.log");
-    process.stderr.write(`starting Azurite, the ACS emulator, the OIDC issuer and ${instances} token API processes (state in ${dataDir}) ...\n`);
+    process.stderr.write(
+      `starting Azurite, the ACS emulator, the OIDC issuer and ${instances} token API processes (state in ${dataDir}) ...\n`,
+    );
     let env;
     try {
       env = await startLocalEnvironment({
@@ -100,7 +104,9 @@ const spec: CommandSpec<typeof options> = {
       ),
     );
     if (env.oidc.previousIssuer) {
-      process.stderr.write(`warning: the OIDC issuer's port from the last start (${env.oidc.previousIssuer}) is taken; it now runs at ${env.oidc.issuer}, so users mapped before get new ACS identities\n`);
+      process.stderr.write(
+        `warning: the OIDC issuer's port from the last start (${env.oidc.previousIssuer}) is taken; it now runs at ${env.oidc.issuer}, so users mapped before get new ACS identities\n`,
+      );
     }
     process.stderr.write(`ready; token API logs in ${logFile}; Ctrl-C to stop\n`);
     process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -65,15 +65,18 @@ export function readStackPlatformConfig(stackFile: string = DEFAULT_STACK_FILE):
 export function emulatedSubscriptions(routing: EventRoutingSection): EmulatedSubscription[] {
   return routing.subscriptions.flatMap((s) =>
     s.destination.type === "storageQueue"
-      ? [{
-        name: s.name,
-        includedEventTypes: [...s.eventTypes],
-        queueName: s.destination.queueName ?? s.name,
-        maxDeliveryAttempts: s.retry.maxDeliveryAttempts,
-        eventTimeToLiveInMinutes: s.retry.eventTimeToLiveInMinutes,
-        deadLetterContainerName: routing.deadLetterContainerName,
-      }]
-      : []);
+      ? [
+          {
+            name: s.name,
+            includedEventTypes: [...s.eventTypes],
+            queueName: s.destination.queueName ?? s.name,
+            maxDeliveryAttempts: s.retry.maxDeliveryAttempts,
+            eventTimeToLiveInMinutes: s.retry.eventTimeToLiveInMinutes,
+            deadLetterContainerName: routing.deadLetterContainerName,
+          },
+        ]
+      : [],
+  );
 }
 
 export function subscriptionInfo(routing: EventRoutingSection): LocalSubscriptionInfo[] {
@@ -160,7 +163,11 @@ export async function startAzuriteEventStorage(location: string): Promise<Azurit
 }
 
 /** Creates the queues and the dead-letter container the subscriptions need (idempotent, like `pulumi up`). */
-export async function provisionEventStorage(connectionString: string, subscriptions: readonly EmulatedSubscription[], deadLetterContainerName: string): Promise<void> {
+export async function provisionEventStorage(
+  connectionString: string,
+  subscriptions: readonly EmulatedSubscription[],
+  deadLetterContainerName: string,
+): Promise<void> {
   const queues = QueueServiceClient.fromConnectionString(connectionString);
   for (const queueName of new Set(subscriptions.map((s) => s.queueName))) await queues.getQueueClient(queueName).createIfNotExists();
   await BlobServiceClient.fromConnectionString(connectionString).getContainerClient(deadLetterContainerName).createIfNotExists();
@@ -186,7 +193,12 @@ export async function startLocalEvents(dataDir: string, config: PlatformConfig, 
     throw error;
   }
   return {
-    eventGrid: { subscriptions, storageConnectionString: storage.connectionString, retryDelaysMs: LOCAL_RETRY_DELAYS_MS, deadLetterDelayMs: LOCAL_DEAD_LETTER_DELAY_MS },
+    eventGrid: {
+      subscriptions,
+      storageConnectionString: storage.connectionString,
+      retryDelaysMs: LOCAL_RETRY_DELAYS_MS,
+      deadLetterDelayMs: LOCAL_DEAD_LETTER_DELAY_MS,
+    },
     info: {
       stackFile,
       storageConnectionString: storage.connectionString,

@@ -11,7 +11,14 @@ import { ACTIVE_KEY_TAG, SECRET_NAME, type TokenApiEnv } from "../../services/to
 import { startAzuriteTables, type AzuriteTables } from "./azurite";
 import { startEntryPoint, tokenApiInstance, type TokenApiInstance } from "./instances";
 import { startOidcIssuer, type OidcIssuer } from "./oidcIssuer";
-import { DEFAULT_STACK_FILE, LOCAL_TEST_RECIPIENT, readStackPlatformConfig, startLocalEvents, type LocalEmailInfo, type LocalEventsInfo } from "./events";
+import {
+  DEFAULT_STACK_FILE,
+  LOCAL_TEST_RECIPIENT,
+  readStackPlatformConfig,
+  startLocalEvents,
+  type LocalEmailInfo,
+  type LocalEventsInfo,
+} from "./events";
 import { emailSeedFromStack } from "../acs-emulator/stack-seed";
 
 export { startOidcIssuer, mintLocalToken, loadOrCreateSigningKey, LOCAL_AUDIENCE, LOCAL_SCOPE } from "./oidcIssuer";
@@ -44,7 +51,10 @@ export interface LocalEnvironment {
   /** Each token API process, addressable on its own (like an App Service instance via ARRAffinity). */
   instances: TokenApiInstance[];
   emulator: EmulatorHandle;
-  oidc: Pick<OidcIssuer, "issuer" | "previousIssuer" | "audience" | "jwksUri" | "publicJwk" | "jwksFetches" | "mintToken" | "setAvailable"> & { keyFile: string };
+  oidc: Pick<
+    OidcIssuer,
+    "issuer" | "previousIssuer" | "audience" | "jwksUri" | "publicJwk" | "jwksFetches" | "mintToken" | "setAvailable"
+  > & { keyFile: string };
   azurite: { connectionString: string; stop(): Promise<void>; start(): Promise<void> };
   /** All instances at once. */
   tokenApi: { stop(): Promise<void>; start(): Promise<void>; env: Record<string, string> };
@@ -70,7 +80,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     cleanup.push(() => events.stop());
     const stackName = basename(stackFile).replace(/^Pulumi\.(.+)\.yaml$/, "$1");
     const emulator = await startEmulator({
-      port: 0, dataDir: join(dataDir, "emulator"), eventGrid: events.eventGrid, email: emailSeedFromStack(stackName, dirname(stackFile)),
+      port: 0,
+      dataDir: join(dataDir, "emulator"),
+      eventGrid: events.eventGrid,
+      email: emailSeedFromStack(stackName, dirname(stackFile)),
     });
     cleanup.push(() => emulator.close());
     const keyFile = join(dataDir, "oidc-signing-key.json");
@@ -84,7 +97,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       disableChallengeResourceVerification: true,
     });
     const updateSecret = async (connectionString: string, activeKey: "primary" | "secondary") => {
-      const written = await secrets.setSecret(SECRET_NAME, connectionString, { tags: { [ACTIVE_KEY_TAG]: activeKey }, contentType: "text/plain" });
+      const written = await secrets.setSecret(SECRET_NAME, connectionString, {
+        tags: { [ACTIVE_KEY_TAG]: activeKey },
+        contentType: "text/plain",
+      });
       return written.properties.version;
     };
     if (mode === "key-vault") await updateSecret(emulator.connectionString, "primary");

@@ -66,7 +66,10 @@ export async function tokenApiInstance(options: InstanceOptions): Promise<TokenA
     exited.catch(() => undefined);
     const timeoutMs = options.startTimeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`token API ${options.id} did not listen within ${timeoutMs} ms`)), timeoutMs)));
+    const timeout = new Promise<never>(
+      (_, reject) =>
+        (timer = setTimeout(() => reject(new Error(`token API ${options.id} did not listen within ${timeoutMs} ms`)), timeoutMs)),
+    );
     try {
       // Without logs (LOG_LEVEL=silent) the line never comes: fall back to polling /healthz.
       await Promise.race([ready, pollHealth(`http://127.0.0.1:${port}`), exited, timeout]);
@@ -130,7 +133,14 @@ export async function startEntryPoint(instances: TokenApiInstance[], port = 0): 
       const forward = (tries: number) => {
         const target = instances[next++ % instances.length]!;
         const upstream = httpRequest(
-          { host: "127.0.0.1", port: target.port, agent, method: req.method, path: req.url, headers: { ...req.headers, "x-forwarded-for": req.socket.remoteAddress ?? "" } },
+          {
+            host: "127.0.0.1",
+            port: target.port,
+            agent,
+            method: req.method,
+            path: req.url,
+            headers: { ...req.headers, "x-forwarded-for": req.socket.remoteAddress ?? "" },
+          },
           (answer) => {
             res.writeHead(answer.statusCode ?? 502, answer.headers);
             answer.pipe(res);

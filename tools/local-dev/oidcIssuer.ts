@@ -124,7 +124,15 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
       res.statusCode = 503;
       res.end(JSON.stringify({ error: "temporarily_unavailable" }));
     } else if (path === "/.well-known/openid-configuration") {
-      res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks`, id_token_signing_alg_values_supported: ["RS256"], response_types_supported: ["token"], subject_types_supported: ["public"] }));
+      res.end(
+        JSON.stringify({
+          issuer,
+          jwks_uri: `${issuer}/jwks`,
+          id_token_signing_alg_values_supported: ["RS256"],
+          response_types_supported: ["token"],
+          subject_types_supported: ["public"],
+        }),
+      );
     } else if (path === "/jwks") {
       fetches++;
       res.end(JSON.stringify({ keys: [key.publicJwk] }));

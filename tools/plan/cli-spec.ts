@@ -63,11 +63,16 @@ const options = {
 /** The renderer of a format, loaded on demand (static specifiers, so a bundler can follow them). */
 async function renderer(format: Format): Promise<(report: PlanReport) => string> {
   switch (format) {
-    case "text": return (await import("./formats/text")).renderText;
-    case "json": return (await import("./formats/json")).renderJson;
-    case "sarif": return (await import("./formats/sarif")).renderSarif;
-    case "markdown": return (await import("./formats/markdown")).renderMarkdown;
-    case "mermaid": return (await import("./formats/mermaid")).renderMermaid;
+    case "text":
+      return (await import("./formats/text")).renderText;
+    case "json":
+      return (await import("./formats/json")).renderJson;
+    case "sarif":
+      return (await import("./formats/sarif")).renderSarif;
+    case "markdown":
+      return (await import("./formats/markdown")).renderMarkdown;
+    case "mermaid":
+      return (await import("./formats/mermaid")).renderMermaid;
   }
 }
 
@@ -156,10 +161,18 @@ async function plan(values: Values, format: Format, stack: string, cwd: string, 
   const { evaluateStack, DEFAULT_PROJECT_ROOT } = await import("./harness");
   const { buildReport, displayPath } = await import("./report-builder");
   const { loadBaseline } = await import("./diff/baseline");
-  const stackConfigFile = values["config-file"] !== undefined ? path.resolve(cwd, values["config-file"]) : path.join(DEFAULT_PROJECT_ROOT, `Pulumi.${stack}.yaml`);
+  const stackConfigFile =
+    values["config-file"] !== undefined
+      ? path.resolve(cwd, values["config-file"])
+      : path.join(DEFAULT_PROJECT_ROOT, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(stackConfigFile)) {
-    const available = fs.readdirSync(DEFAULT_PROJECT_ROOT).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined);
-    throw new UsageError(`${displayPath(stackConfigFile)}: stack config file not found${values["config-file"] === undefined ? ` (stacks here: ${available.join(", ")})` : ""}`);
+    const available = fs
+      .readdirSync(DEFAULT_PROJECT_ROOT)
+      .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+      .filter((s): s is string => s !== undefined);
+    throw new UsageError(
+      `${displayPath(stackConfigFile)}: stack config file not found${values["config-file"] === undefined ? ` (stacks here: ${available.join(", ")})` : ""}`,
+    );
   }
   // Read the baseline first: a bad --compare file is reported before the evaluation.
   const baseline = values.compare !== undefined ? loadBaseline(path.resolve(cwd, values.compare), values.compare) : undefined;
@@ -169,7 +182,8 @@ async function plan(values: Values, format: Format, stack: string, cwd: string, 
   } catch (err) {
     const e = err as Error;
     // The stack's own schema names the key; say which file it is in.
-    if (e.name === "StackConfigError" || e.name === "ConfigError") e.message = `${displayPath(stackConfigFile)}: ${e.message.replace(/:\n\s+/, ": ").replace(/\n\s*/g, "; ")}`;
+    if (e.name === "StackConfigError" || e.name === "ConfigError")
+      e.message = `${displayPath(stackConfigFile)}: ${e.message.replace(/:\n\s+/, ": ").replace(/\n\s*/g, "; ")}`;
     throw e;
   }
   const report = await buildReport(evaluated, {
@@ -193,4 +207,3 @@ async function plan(values: Values, format: Format, stack: string, cwd: string, 
   if (format !== "text") for (const n of [...report.notices, ...report.policy.warnings]) process.stderr.write(`note: ${n}\n`);
   return report.exitCode;
 }
-

@@ -152,7 +152,10 @@ type Callback = (err: unknown, resp: { getUrn(): string; getId(): string } | und
 interface HookableMonitor {
   newUrn(parent: string, type: string, name: string): string;
   registerResource(req: RegisterRequest, cb: Callback): Promise<void>;
-  registerResourceOutputs(req: { getUrn(): string; getOutputs(): ProtoStruct | undefined }, cb: (err: unknown, resp: unknown) => void): void;
+  registerResourceOutputs(
+    req: { getUrn(): string; getOutputs(): ProtoStruct | undefined },
+    cb: (err: unknown, resp: unknown) => void,
+  ): void;
 }
 
 /** The URN the Pulumi engine gives a resource of `type` named `name` under `parent` (empty for none). */
@@ -289,7 +292,7 @@ export async function evaluateProgram(
 
   const urnByTypeName = new Map(resources.map((r) => [`${r.type}::${r.name}`, r.urn]));
   const mockValues = mocks.invented
-    .map(({ type, name, value }) => ({ value, urn: type.startsWith("invoke:") ? type : urnByTypeName.get(`${type}::${name}`) ?? "" }))
+    .map(({ type, name, value }) => ({ value, urn: type.startsWith("invoke:") ? type : (urnByTypeName.get(`${type}::${name}`) ?? "") }))
     .filter((m) => m.urn !== "");
   const mockOutputs = Object.keys(stackOutputs).filter((k) => containsMockValue(stackOutputs[k], mockValues));
   return { project, stack, resources, outputs: stackOutputs, programMs, mockValues, mockOutputs };

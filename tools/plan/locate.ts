@@ -79,10 +79,18 @@ function namedValues(v: unknown, out = new Map<string, unknown>()): Map<string, 
  * property path the message names whose input value is set by a config key of the same name (or by a distinctive
  * config value); a quoted setting name whose value is a config value. Undefined when the cause is in code.
  */
-export function configCause(result: PolicyResult, resource: PlannedResource | undefined, leaves: ConfigLeaf[], project: string): ConfigLeaf | undefined {
+export function configCause(
+  result: PolicyResult,
+  resource: PlannedResource | undefined,
+  leaves: ConfigLeaf[],
+  project: string,
+): ConfigLeaf | undefined {
   const quoted = [...result.message.matchAll(/'([^']+)'|"([^"]+)"/g)].map((m) => m[1] ?? m[2] ?? "");
   for (const q of quoted) {
-    const hit = best(leaves.filter((l) => l.value === q), project);
+    const hit = best(
+      leaves.filter((l) => l.value === q),
+      project,
+    );
     if (hit) return hit;
   }
   if (resource === undefined) return undefined;
@@ -91,10 +99,16 @@ export function configCause(result: PolicyResult, resource: PlannedResource | un
     const v = valueAt(resource.inputs, p);
     if (v === undefined || (v !== null && typeof v === "object")) continue;
     const last = p.split(".").pop()!;
-    const sameName = best(leaves.filter((l) => l.leafName === last && l.value === String(v)), project);
+    const sameName = best(
+      leaves.filter((l) => l.leafName === last && l.value === String(v)),
+      project,
+    );
     if (sameName) return sameName;
     if (typeof v === "string" && v.length >= 6) {
-      const sameValue = best(leaves.filter((l) => l.value === v), project);
+      const sameValue = best(
+        leaves.filter((l) => l.value === v),
+        project,
+      );
       if (sameValue) return sameValue;
     }
   }
@@ -103,14 +117,20 @@ export function configCause(result: PolicyResult, resource: PlannedResource | un
   for (const p of paths) {
     const last = p.split(".").pop()!;
     if (last.length < 8) continue;
-    const sameName = best(leaves.filter((l) => l.leafName === last), project);
+    const sameName = best(
+      leaves.filter((l) => l.leafName === last),
+      project,
+    );
     if (sameName) return sameName;
   }
   const settings = namedValues(resource.inputs);
   for (const q of quoted) {
     const v = settings.get(q);
     if (typeof v !== "string" || v.length < 6) continue;
-    const hit = best(leaves.filter((l) => l.value === v), project);
+    const hit = best(
+      leaves.filter((l) => l.value === v),
+      project,
+    );
     if (hit) return hit;
   }
   return undefined;

@@ -21,14 +21,20 @@ const ARM_TYPES: Record<string, { path: string; nameInput: string }> = {
   "azure-native:operationalinsights:Workspace": { path: "Microsoft.OperationalInsights/workspaces", nameInput: "workspaceName" },
   "azure-native:applicationinsights:Component": { path: "Microsoft.Insights/components", nameInput: "resourceName" },
   "azure-native:monitor:ActionGroup": { path: "Microsoft.Insights/actionGroups", nameInput: "actionGroupName" },
-  "azure-native:communication:CommunicationService": { path: "Microsoft.Communication/communicationServices", nameInput: "communicationServiceName" },
+  "azure-native:communication:CommunicationService": {
+    path: "Microsoft.Communication/communicationServices",
+    nameInput: "communicationServiceName",
+  },
   "azure-native:communication:EmailService": { path: "Microsoft.Communication/emailServices", nameInput: "emailServiceName" },
   "azure-native:keyvault:Vault": { path: "Microsoft.KeyVault/vaults", nameInput: "vaultName" },
   "azure-native:storage:StorageAccount": { path: "Microsoft.Storage/storageAccounts", nameInput: "accountName" },
   "azure-native:web:WebApp": { path: "Microsoft.Web/sites", nameInput: "name" },
   "azure-native:web:AppServicePlan": { path: "Microsoft.Web/serverfarms", nameInput: "name" },
   "azure-native:eventgrid:SystemTopic": { path: "Microsoft.EventGrid/systemTopics", nameInput: "systemTopicName" },
-  "azure-native:managedidentity:UserAssignedIdentity": { path: "Microsoft.ManagedIdentity/userAssignedIdentities", nameInput: "resourceName" },
+  "azure-native:managedidentity:UserAssignedIdentity": {
+    path: "Microsoft.ManagedIdentity/userAssignedIdentities",
+    nameInput: "resourceName",
+  },
   "azure-native:network:NetworkSecurityGroup": { path: "Microsoft.Network/networkSecurityGroups", nameInput: "networkSecurityGroupName" },
   "azure-native:network:NatGateway": { path: "Microsoft.Network/natGateways", nameInput: "natGatewayName" },
   "azure-native:network:PublicIPAddress": { path: "Microsoft.Network/publicIPAddresses", nameInput: "publicIpAddressName" },
@@ -103,7 +109,12 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     if (!args.custom) return { id: undefined, state: inputs };
     const [, module = "", typeName = ""] = args.type.split(":");
     const known = ARM_TYPES[args.type];
-    const nameInput = known?.nameInput ?? NAME_INPUTS[args.type] ?? Object.keys(inputs).sort().find((k) => k.endsWith("Name") && k !== "resourceGroupName" && typeof inputs[k] === "string");
+    const nameInput =
+      known?.nameInput ??
+      NAME_INPUTS[args.type] ??
+      Object.keys(inputs)
+        .sort()
+        .find((k) => k.endsWith("Name") && k !== "resourceGroupName" && typeof inputs[k] === "string");
     const name = (nameInput !== undefined ? str(inputs[nameInput]) : undefined) ?? args.name;
     let id = `${rgId(inputs)}/providers/${known?.path ?? `Microsoft.${module}/${typeName}`}/${name}`;
     const state: Inputs = { ...inputs, name };
@@ -132,7 +143,11 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         this.acsHosts.set(name, hostName);
         state["hostName"] = hostName;
         state["immutableResourceId"] = mockGuid(`acs/${name}`);
-        state["identity"] = { ...((inputs["identity"] as Inputs | undefined) ?? {}), principalId: mockGuid(`acs-identity/${name}`), tenantId: MOCK_TENANT_ID };
+        state["identity"] = {
+          ...((inputs["identity"] as Inputs | undefined) ?? {}),
+          principalId: mockGuid(`acs-identity/${name}`),
+          tenantId: MOCK_TENANT_ID,
+        };
         break;
       }
       case "azure-native:communication:Domain": {
@@ -146,8 +161,18 @@ export class PlanMocks implements pulumi.runtime.Mocks {
           : {
               domain: { type: "TXT", name, value: `ms-domain-verification=${mockGuid(`verify/${id}`)}`, ttl: 3600 },
               sPF: { type: "TXT", name, value: "v=spf1 include:spf.protection.outlook.com -all", ttl: 3600 },
-              dKIM: { type: "CNAME", name: "selector1-azurecomm-prod-net._domainkey", value: "selector1-azurecomm-prod-net._domainkey.azurecomm.net", ttl: 3600 },
-              dKIM2: { type: "CNAME", name: "selector2-azurecomm-prod-net._domainkey", value: "selector2-azurecomm-prod-net._domainkey.azurecomm.net", ttl: 3600 },
+              dKIM: {
+                type: "CNAME",
+                name: "selector1-azurecomm-prod-net._domainkey",
+                value: "selector1-azurecomm-prod-net._domainkey.azurecomm.net",
+                ttl: 3600,
+              },
+              dKIM2: {
+                type: "CNAME",
+                name: "selector2-azurecomm-prod-net._domainkey",
+                value: "selector2-azurecomm-prod-net._domainkey.azurecomm.net",
+                ttl: 3600,
+              },
             };
         break;
       }
@@ -186,7 +211,11 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         break;
       case "azure-native:web:WebApp":
         state["defaultHostName"] = `${name}.azurewebsites.net`;
-        state["identity"] = { ...((inputs["identity"] as Inputs | undefined) ?? {}), principalId: mockGuid(`webapp-identity/${name}`), tenantId: MOCK_TENANT_ID };
+        state["identity"] = {
+          ...((inputs["identity"] as Inputs | undefined) ?? {}),
+          principalId: mockGuid(`webapp-identity/${name}`),
+          tenantId: MOCK_TENANT_ID,
+        };
         break;
       case "azure-native:managedidentity:UserAssignedIdentity":
         state["principalId"] = mockGuid(`uai-principal/${name}`);
@@ -194,7 +223,11 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         state["tenantId"] = MOCK_TENANT_ID;
         break;
       case "azure-native:eventgrid:SystemTopic":
-        state["identity"] = { ...((inputs["identity"] as Inputs | undefined) ?? {}), principalId: mockGuid(`systemtopic-identity/${name}`), tenantId: MOCK_TENANT_ID };
+        state["identity"] = {
+          ...((inputs["identity"] as Inputs | undefined) ?? {}),
+          principalId: mockGuid(`systemtopic-identity/${name}`),
+          tenantId: MOCK_TENANT_ID,
+        };
         break;
       case "azure-native:monitor:DiagnosticSetting":
         id = `${str(inputs["resourceUri"]) ?? ""}/providers/Microsoft.Insights/diagnosticSettings/${name}`;
@@ -223,7 +256,12 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     const inputs = args.inputs as Inputs;
     switch (args.token) {
       case "azure-native:authorization:getClientConfig":
-        return { clientId: mockGuid("client"), objectId: mockGuid("deployer"), subscriptionId: MOCK_SUBSCRIPTION_ID, tenantId: MOCK_TENANT_ID };
+        return {
+          clientId: mockGuid("client"),
+          objectId: mockGuid("deployer"),
+          subscriptionId: MOCK_SUBSCRIPTION_ID,
+          tenantId: MOCK_TENANT_ID,
+        };
       case "azure-native:communication:listCommunicationServiceKeys": {
         const name = str(inputs["communicationServiceName"]) ?? "acs";
         const host = this.acsHosts.get(name) ?? `${name}.communication.azure.com`;

@@ -44,13 +44,21 @@ export const planCommunicationDisallowNewDomainLink: PlanRule = {
     "then set `verified: true` and run `pulumi up` again. Run the plan with `--compare` against the deployed stack's export or main's plan.",
   validateStack: () => undefined,
   check(plan, changes) {
-    const domains = plan.resources.filter((r) => r.type === T.emailDomain && CUSTOMER_MANAGED_DOMAINS.includes(String(r.inputs["domainManagement"])));
+    const domains = plan.resources.filter(
+      (r) => r.type === T.emailDomain && CUSTOMER_MANAGED_DOMAINS.includes(String(r.inputs["domainManagement"])),
+    );
     const change = new Map(changes.changes.map((c) => [c.urn, c]));
     const results: PolicyResult[] = [];
     for (const acs of plan.resources.filter((r) => r.type === T.communicationService)) {
       for (const d of linkedDomains(acs, domains)) {
         const domainName = String(d.inputs["domainName"] ?? d.name);
-        const base = { policy: NEW_DOMAIN_LINK, severity: "critical" as const, urn: acs.urn, description: NEW_DOMAIN_LINK_DESCRIPTION, kind: "violation" as const };
+        const base = {
+          policy: NEW_DOMAIN_LINK,
+          severity: "critical" as const,
+          urn: acs.urn,
+          description: NEW_DOMAIN_LINK_DESCRIPTION,
+          kind: "violation" as const,
+        };
         if (changes.baseline === undefined) {
           results.push({
             ...base,
@@ -62,7 +70,10 @@ export const planCommunicationDisallowNewDomainLink: PlanRule = {
           });
         } else if (change.get(d.urn)?.op === "create" || change.get(d.urn)?.op === "replace") {
           const c = change.get(d.urn)!;
-          const how = c.op === "create" ? `creates (it is not in the baseline ${changes.baseline.file})` : `re-creates (${c.replaceReasons.join("; ")})`;
+          const how =
+            c.op === "create"
+              ? `creates (it is not in the baseline ${changes.baseline.file})`
+              : `re-creates (${c.replaceReasons.join("; ")})`;
           results.push({
             ...base,
             level: "mandatory",

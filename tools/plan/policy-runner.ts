@@ -50,7 +50,10 @@ export type ResolvedPackConfig = Map<string, ResolvedPolicyConfig>;
 
 /** A policy config file or the config was invalid; the CLI maps this to exit code 2. */
 export class PolicyConfigError extends Error {
-  constructor(message: string, readonly details: string[] = []) {
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+  ) {
     super(message);
     this.name = "PolicyConfigError";
   }
@@ -58,7 +61,10 @@ export class PolicyConfigError extends Error {
 
 /** A policy threw something other than UnknownValueError / notApplicable; the engine fails the preview. */
 export class PolicyRuntimeError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = "PolicyRuntimeError";
   }
@@ -163,7 +169,10 @@ export function reconcilePolicyConfig(
     const policy = policies.find((p) => p.name === name);
     if (!c || !policy) {
       // The CLI ignores such entries silently, so a typo would weaken enforcement unnoticed: an error here.
-      const near = closest(name, policies.map((p) => p.name));
+      const near = closest(
+        name,
+        policies.map((p) => p.name),
+      );
       unknownErrors.push(`"${name}" is not a policy of the pack${near ? ` (did you mean "${near}"?)` : ""}`);
       continue;
     }
@@ -269,7 +278,10 @@ function throwNotApplicable(reason?: string): never {
 }
 
 function isResourcePolicy(p: Policies[number]): p is ResourceValidationPolicy {
-  return typeof (p as ResourceValidationPolicy).validateResource === "function" || Array.isArray((p as ResourceValidationPolicy).validateResource);
+  return (
+    typeof (p as ResourceValidationPolicy).validateResource === "function" ||
+    Array.isArray((p as ResourceValidationPolicy).validateResource)
+  );
 }
 
 function isStackPolicy(p: Policies[number]): p is StackValidationPolicy {

@@ -13,7 +13,10 @@ const maps = new Map<string, SourceMap | null>();
 function mapFor(file: string): SourceMap | null {
   if (!maps.has(file)) {
     const mapFile = `${file}.map`;
-    maps.set(file, existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, "utf8")) as ConstructorParameters<typeof SourceMap>[0]) : null);
+    maps.set(
+      file,
+      existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, "utf8")) as ConstructorParameters<typeof SourceMap>[0]) : null,
+    );
   }
   return maps.get(file)!;
 }
@@ -26,6 +29,8 @@ export function originalPosition(pos: SourcePosition | undefined): { file: strin
   if (map === null) return { file, line: pos.line };
   const entry = map.findEntry(pos.line - 1, Math.max(0, pos.column - 1)) as { originalSource?: string; originalLine?: number };
   if (entry.originalSource === undefined || entry.originalLine === undefined) return undefined;
-  const source = entry.originalSource.startsWith("file://") ? fileURLToPath(entry.originalSource) : path.resolve(path.dirname(file), entry.originalSource);
+  const source = entry.originalSource.startsWith("file://")
+    ? fileURLToPath(entry.originalSource)
+    : path.resolve(path.dirname(file), entry.originalSource);
   return { file: source, line: entry.originalLine + 1 };
 }

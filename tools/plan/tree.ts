@@ -31,7 +31,8 @@ export function renderTree(plan: PlanResult, changes: ChangeSet = allCreates(pla
   const nodes: Node[] = [...plan.resources];
   const known = new Set(plan.resources.map((r) => r.urn));
   for (const c of changes.changes) {
-    if (c.op === "delete") nodes.push({ urn: c.urn, type: c.type, name: c.name, options: {}, ...(parentOf(c, known) ? { parent: parentOf(c, known)! } : {}) });
+    if (c.op === "delete")
+      nodes.push({ urn: c.urn, type: c.type, name: c.name, options: {}, ...(parentOf(c, known) ? { parent: parentOf(c, known)! } : {}) });
   }
   const children = new Map<string | undefined, Node[]>();
   for (const r of nodes) {
@@ -51,7 +52,8 @@ export function renderTree(plan: PlanResult, changes: ChangeSet = allCreates(pla
       const tag = op === "same" || !changes.baseline ? "" : ` ${op}`;
       lines.push(`${indent}${branch}${symbol}${r.type}  ${r.name}${tag}${optionsLabel(r.options)}`);
       const childIndent = parent === undefined ? indent : indent + (last ? "   " : "│  ");
-      if (change) for (const l of diffLines(change)) lines.push(`${childIndent}${(children.get(r.urn)?.length ?? 0) > 0 ? "│  " : "   "}${l}`);
+      if (change)
+        for (const l of diffLines(change)) lines.push(`${childIndent}${(children.get(r.urn)?.length ?? 0) > 0 ? "│  " : "   "}${l}`);
       walk(r.urn, childIndent);
     });
   };

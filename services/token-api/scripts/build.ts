@@ -47,7 +47,8 @@ function productionClosure(): Map<string, string> {
   const enqueue = (pkgDir: string, parentTarget: string) => {
     const pkg = readPackage(pkgDir);
     for (const name of Object.keys(pkg.dependencies ?? {})) queue.push({ name, from: pkgDir, parentTarget, optional: false });
-    for (const name of Object.keys({ ...pkg.optionalDependencies, ...pkg.peerDependencies })) queue.push({ name, from: pkgDir, parentTarget, optional: true });
+    for (const name of Object.keys({ ...pkg.optionalDependencies, ...pkg.peerDependencies }))
+      queue.push({ name, from: pkgDir, parentTarget, optional: true });
   };
   enqueue(packageDir, stagingDir);
   while (queue.length > 0) {
@@ -88,18 +89,45 @@ async function main(): Promise<void> {
   const started = Date.now();
   rmSync(distDir, { recursive: true, force: true });
   mkdirSync(stagingDir, { recursive: true });
-  const sources = readdirSync(join(packageDir, "src")).filter((file) => file.endsWith(".ts")).map((file) => join(packageDir, "src", file));
-  await build({ entryPoints: sources, outdir: join(stagingDir, "app"), platform: "node", target: BUILD_TARGET, format: "cjs", sourcemap: true, bundle: false, logLevel: "warning" });
+  const sources = readdirSync(join(packageDir, "src"))
+    .filter((file) => file.endsWith(".ts"))
+    .map((file) => join(packageDir, "src", file));
+  await build({
+    entryPoints: sources,
+    outdir: join(stagingDir, "app"),
+    platform: "node",
+    target: BUILD_TARGET,
+    format: "cjs",
+    sourcemap: true,
+    bundle: false,
+    logLevel: "warning",
+  });
 
   const closure = productionClosure();
   for (const [source, target] of closure) {
     // Nested node_modules are placed separately (only the packages in the closure).
-    cpSync(source, target, { recursive: true, dereference: true, filter: (path) => !relative(source, path).split(sep).includes("node_modules") && !DEV_ONLY_FILE.test(path) });
+    cpSync(source, target, {
+      recursive: true,
+      dereference: true,
+      filter: (path) => !relative(source, path).split(sep).includes("node_modules") && !DEV_ONLY_FILE.test(path),
+    });
   }
   const own = readPackage(packageDir);
   writeFileSync(
     join(stagingDir, "package.json"),
-    JSON.stringify({ name: own.name, version: own.version, private: true, main: "app/server.js", engines: { node: ">=22" }, scripts: { start: "node app/server.js" }, dependencies: own.dependencies }, null, 2),
+    JSON.stringify(
+      {
+        name: own.name,
+        version: own.version,
+        private: true,
+        main: "app/server.js",
+        engines: { node: ">=22" },
+        scripts: { start: "node app/server.js" },
+        dependencies: own.dependencies,
+      },
+      null,
+      2,
+    ),
   );
   const entries = await createZip(stagingDir, zipPath);
   const zipSize = statSync(zipPath).size;

@@ -185,7 +185,10 @@ export function describe(error: unknown): { name?: string; code?: string; status
 
 /** ACS answered with an error that retrying will not fix (other than 401, 429 and 5xx). */
 export class UpstreamRejectedError extends Error {
-  constructor(readonly statusCode: number, readonly upstreamCode: string | undefined) {
+  constructor(
+    readonly statusCode: number,
+    readonly upstreamCode: string | undefined,
+  ) {
     super(`ACS rejected the request with ${statusCode}`);
   }
 }
@@ -212,7 +215,12 @@ export interface AcsIdentityGateway {
   /** Creates an identity; waits up to `IDENTITY_CREATION_MS` for ACS's answer (the caller may stop waiting sooner). */
   createUser(): Promise<string>;
   /** Issues a token; `secretVersion` names the secret the signing key came from (key-vault mode). */
-  issueToken(userId: string, scopes: string[], lifetimeMinutes: number, deadline: Deadline): Promise<{ token: string; expiresOn: Date; secretVersion?: string }>;
+  issueToken(
+    userId: string,
+    scopes: string[],
+    lifetimeMinutes: number,
+    deadline: Deadline,
+  ): Promise<{ token: string; expiresOn: Date; secretVersion?: string }>;
   revokeTokens(userId: string, deadline: Deadline): Promise<void>;
   /** Deletes the identity; an identity ACS no longer knows counts as deleted. */
   deleteUser(userId: string, deadline: Deadline): Promise<void>;
@@ -241,11 +249,17 @@ export const IDENTITY_CREATION_MS = 30_000;
 export const DENIED_WAIT_MS = 2000;
 
 /** Wraps every ACS call: 401 -> re-read secret and retry once; 429 -> pass on; 5xx/timeout -> jittered retries, then 503; all within the deadline. */
-export function createAcsGateway(source: IdentityClientSource, policy: UpstreamPolicy, metrics: Metrics, tls?: TlsOptions): AcsIdentityGateway {
+export function createAcsGateway(
+  source: IdentityClientSource,
+  policy: UpstreamPolicy,
+  metrics: Metrics,
+  tls?: TlsOptions,
+): AcsIdentityGateway {
   /** The version ACS denied, and when the wait for a newer one started. */
   let denied: { version: string | undefined; since: number } | undefined;
 
-  const deniedUnavailable = () => new ServiceUnavailableError("acs_unavailable", "Azure Communication Services refused the service's credential; retry later.", 5);
+  const deniedUnavailable = () =>
+    new ServiceUnavailableError("acs_unavailable", "Azure Communication Services refused the service's credential; retry later.", 5);
 
   async function awaitNewerSecret(failed: CommunicationIdentityClient, deadline: Deadline): Promise<boolean> {
     const version = source.versionOf(failed);
@@ -268,7 +282,8 @@ export function createAcsGateway(source: IdentityClientSource, policy: UpstreamP
     let retried401 = false;
     for (let attempt = 0; ; attempt++) {
       const client = await source.current();
-      if (deadline.remaining() <= 0) throw new ServiceUnavailableError("acs_unavailable", "Azure Communication Services is unavailable; retry later.", 5);
+      if (deadline.remaining() <= 0)
+        throw new ServiceUnavailableError("acs_unavailable", "Azure Communication Services is unavailable; retry later.", 5);
       try {
         return { value: await run(client, deadline.signal(options.attemptTimeoutMs ?? policy.timeoutMs)), client };
       } catch (error) {
@@ -302,7 +317,11 @@ export function createAcsGateway(source: IdentityClientSource, policy: UpstreamP
         const retryable = options.idempotent || status === 503;
         const backoff = Math.random() * Math.min(1000, 100 * 2 ** attempt); // full jitter (AWS architecture blog)
         if (!retryable || attempt >= policy.maxRetries || backoff + 50 >= deadline.remaining()) {
-          throw new ServiceUnavailableError("acs_unavailable", "Azure Communication Services is unavailable; retry later.", status === 503 ? retryAfterSeconds(error) : 5);
+          throw new ServiceUnavailableError(
+            "acs_unavailable",
+            "Azure Communication Services is unavailable; retry later.",
+            status === 503 ? retryAfterSeconds(error) : 5,
+          );
         }
         await sleep(backoff);
       }
@@ -313,10 +332,15 @@ export function createAcsGateway(source: IdentityClientSource, policy: UpstreamP
   return {
     createUser: async () => {
       const deadline = Deadline.after(IDENTITY_CREATION_MS);
-      const { value } = await call("createUser", deadline, async (client, abortSignal) => (await client.createUser({ abortSignal })).communicationUserId, {
-        idempotent: false,
-        attemptTimeoutMs: IDENTITY_CREATION_MS,
-      });
+      const { value } = await call(
+        "createUser",
+        deadline,
+        async (client, abortSignal) => (await client.createUser({ abortSignal })).communicationUserId,
+        {
+          idempotent: false,
+          attemptTimeoutMs: IDENTITY_CREATION_MS,
+        },
+      );
       return value;
     },
     issueToken: async (userId, scopes, lifetimeMinutes, deadline) => {
@@ -343,7 +367,8 @@ export function createAcsGateway(source: IdentityClientSource, policy: UpstreamP
     async assertFresh() {
       if (!source.stale()) return;
       await source.refresh("periodic").catch(() => false);
-      if (source.stale()) throw new ServiceUnavailableError("secret_unavailable", "The ACS credential could not be re-read recently; retry later.");
+      if (source.stale())
+        throw new ServiceUnavailableError("secret_unavailable", "The ACS credential could not be re-read recently; retry later.");
     },
     async probe() {
       await source.current();
@@ -360,10 +385,14 @@ export function probeEndpoint(endpoint: string, tls: TlsOptions | undefined, tim
   return new Promise((resolve, reject) => {
     const url = new URL(endpoint);
     const transport = url.protocol === "https:" ? https : http;
-    const request = transport.request(url, { method: "GET", timeout: timeoutMs, ...(tls?.ca ? { ca: tls.ca } : {}), agent: false }, (response) => {
-      response.resume();
-      resolve();
-    });
+    const request = transport.request(
+      url,
+      { method: "GET", timeout: timeoutMs, ...(tls?.ca ? { ca: tls.ca } : {}), agent: false },
+      (response) => {
+        response.resume();
+        resolve();
+      },
+    );
     request.on("timeout", () => request.destroy(new Error("timeout")));
     request.on("error", reject);
     request.end();

@@ -5,7 +5,13 @@ import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
-import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
 import type { Logger as PinoLogger } from "pino";
 import { z } from "zod";
 import { UpstreamRejectedError, describe, type AcsIdentityGateway } from "./acs";
@@ -54,39 +60,49 @@ export const errorBodySchema = z
 
 /** The request body of POST /api/token for the configured scopes and lifetimes. */
 export function tokenRequestSchema(tokens: TokenApiConfig["tokens"]) {
-  return z
-    .strictObject({
-      scopes: z
-        .array(z.enum(tokens.allowedScopes as [string, ...string[]]))
-        .min(1)
-        .max(8)
-        .optional()
-        .describe(`ACS scopes; default: all allowed (${tokens.allowedScopes.join(", ")})`),
-      lifetimeMinutes: z
-        .number()
-        .int()
-        .min(TOKEN_LIFETIME_MINUTES.min)
-        .max(tokens.maxLifetimeMinutes)
-        .optional()
-        .describe(`Token lifetime; default ${tokens.defaultLifetimeMinutes}`),
-    });
+  return z.strictObject({
+    scopes: z
+      .array(z.enum(tokens.allowedScopes as [string, ...string[]]))
+      .min(1)
+      .max(8)
+      .optional()
+      .describe(`ACS scopes; default: all allowed (${tokens.allowedScopes.join(", ")})`),
+    lifetimeMinutes: z
+      .number()
+      .int()
+      .min(TOKEN_LIFETIME_MINUTES.min)
+      .max(tokens.maxLifetimeMinutes)
+      .optional()
+      .describe(`Token lifetime; default ${tokens.defaultLifetimeMinutes}`),
+  });
 }
 
 const tokenResponseSchema = z.object({ token: z.string(), expiresOn: z.iso.datetime(), acsUserId: z.string() });
 const readinessSchema = z.object({
   status: z.enum(["ready", "not-ready"]),
   instance: z.string(),
-  checks: z.object({ mappingStore: z.enum(["ok", "unavailable"]), acs: z.enum(["ok", "unavailable"]), secret: z.enum(["ok", "unavailable"]) }),
-  acsAuth: z.object({ mode: z.enum(["key-vault", "managed-identity"]), secretVersion: z.string().nullable().optional(), activeKey: z.string().nullable().optional() }),
+  checks: z.object({
+    mappingStore: z.enum(["ok", "unavailable"]),
+    acs: z.enum(["ok", "unavailable"]),
+    secret: z.enum(["ok", "unavailable"]),
+  }),
+  acsAuth: z.object({
+    mode: z.enum(["key-vault", "managed-identity"]),
+    secretVersion: z.string().nullable().optional(),
+    activeKey: z.string().nullable().optional(),
+  }),
 });
 
-const errors = (...statuses: Array<400 | 401 | 413 | 415 | 429 | 431 | 503>) => Object.fromEntries(statuses.map((status) => [status, errorBodySchema]));
+const errors = (...statuses: Array<400 | 401 | 413 | 415 | 429 | 431 | 503>) =>
+  Object.fromEntries(statuses.map((status) => [status, errorBodySchema]));
 
 /** One JSON answer for connection-level errors Node raises before Fastify sees a request (431, malformed HTTP). */
 function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable) return;
   const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
-  const body = JSON.stringify(tooLarge ? new HeadersTooLargeError().body() : { error: { code: "invalid_request", message: "The request is not valid HTTP." } });
+  const body = JSON.stringify(
+    tooLarge ? new HeadersTooLargeError().body() : { error: { code: "invalid_request", message: "The request is not valid HTTP." } },
+  );
   socket.end(
     `HTTP/1.1 ${tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
@@ -113,7 +129,11 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
-      info: { title: "ACS token API", version: "1.0.0", description: "Short-lived Azure Communication Services tokens for authenticated app users." },
+      info: {
+        title: "ACS token API",
+        version: "1.0.0",
+        description: "Short-lived Azure Communication Services tokens for authenticated app users.",
+      },
       components: { securitySchemes: { oidc: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
       security: [{ oidc: [] }],
     },
@@ -131,8 +151,16 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
   });
   // Limits are called from our hooks (not as route hooks) so they run in a fixed order and fail in our error shape.
   await app.register(rateLimit, { global: false });
-  const perUser = app.createRateLimit({ max: config.rateLimits.perUserPerMinute, timeWindow: 60_000, keyGenerator: (request) => callerKey(request.caller!) });
-  const ipFailures = app.createRateLimit({ max: config.rateLimits.perIpPerMinute, timeWindow: 60_000, keyGenerator: (request) => request.ip });
+  const perUser = app.createRateLimit({
+    max: config.rateLimits.perUserPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => callerKey(request.caller!),
+  });
+  const ipFailures = app.createRateLimit({
+    max: config.rateLimits.perIpPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => request.ip,
+  });
 
   // JSON only: a text/plain body gets 415 rather than a confusing type error.
   app.removeContentTypeParser("text/plain");
@@ -161,7 +189,12 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
   app.addHook("onResponse", async (request, reply) => {
     // The path without its query string: a query might carry a credential.
     request.log.info(
-      { method: request.method, path: request.url.split("?")[0]!.slice(0, 200), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        method: request.method,
+        path: request.url.split("?")[0]!.slice(0, 200),
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       "request completed",
     );
   });
@@ -181,7 +214,10 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
       if (issue.keyword === "unrecognized_keys") mapped = new ValidationError(keys?.[0] ?? "body", "is not a known field");
       else if (issue.keyword === "invalid_value" && path.startsWith("scopes.")) {
         const given = (request.body as { scopes?: unknown[] } | undefined)?.scopes?.[Number(path.split(".")[1])];
-        mapped = new ValidationError("scopes", `${JSON.stringify(String(given).slice(0, 64))} is not allowed (allowed: ${config.tokens.allowedScopes.join(", ")})`);
+        mapped = new ValidationError(
+          "scopes",
+          `${JSON.stringify(String(given).slice(0, 64))} is not allowed (allowed: ${config.tokens.allowedScopes.join(", ")})`,
+        );
       } else mapped = new ValidationError(path || "body", issue.message ?? "is invalid");
     }
     if (mapped) {
@@ -192,7 +228,12 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     if (typeof status === "number" && status >= 400 && status < 500) {
       // Fastify's own client errors (bad JSON, body too large, wrong media type): safe, fixed messages.
       const code = status === 413 ? "payload_too_large" : status === 415 ? "unsupported_media_type" : "invalid_request";
-      const message = status === 413 ? "The request body is too large." : status === 415 ? "Send application/json." : "body: the request body is not valid JSON.";
+      const message =
+        status === 413
+          ? "The request body is too large."
+          : status === 415
+            ? "Send application/json."
+            : "body: the request body is not valid JSON.";
       return reply.code(status).send({ error: { code, message } });
     }
     request.log.error({ err: describe(error) }, "unexpected error");
@@ -221,7 +262,11 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     if (!limit.isAllowed && limit.isExceeded) throw new RateLimitedError(limit.ttlInSeconds);
   };
 
-  app.get("/healthz", { schema: { security: [], summary: "Liveness", response: { 200: z.object({ status: z.literal("ok") }) } } }, async () => ({ status: "ok" as const }));
+  app.get(
+    "/healthz",
+    { schema: { security: [], summary: "Liveness", response: { 200: z.object({ status: z.literal("ok") }) } } },
+    async () => ({ status: "ok" as const }),
+  );
 
   const instance = deps.instanceId ?? "local";
   // Dependency probes are cached briefly (a probe storm must not hit ACS); the secret version is always live,
@@ -229,17 +274,30 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
   let probes: { at: number; result: Promise<z.infer<typeof readinessSchema>["checks"]> } | undefined;
   const probe = async () => {
     const [store, acs] = await Promise.allSettled([deps.store.ping(Deadline.after(2000)), deps.acs.probe()]);
-    return { mappingStore: store.status === "fulfilled" ? "ok" : "unavailable", acs: acs.status === "fulfilled" ? "ok" : "unavailable", secret: "ok" } as const;
+    return {
+      mappingStore: store.status === "fulfilled" ? "ok" : "unavailable",
+      acs: acs.status === "fulfilled" ? "ok" : "unavailable",
+      secret: "ok",
+    } as const;
   };
   app.get(
     "/readyz",
-    { schema: { security: [], summary: "Readiness of the mapping store, ACS and the secret; the secret version this instance uses", response: { 200: readinessSchema, 503: readinessSchema } } },
+    {
+      schema: {
+        security: [],
+        summary: "Readiness of the mapping store, ACS and the secret; the secret version this instance uses",
+        response: { 200: readinessSchema, 503: readinessSchema },
+      },
+    },
     async (_request, reply) => {
       if (!probes || Date.now() - probes.at > READINESS_CACHE_MS) probes = { at: Date.now(), result: probe() };
       const checks = { ...(await probes.result), secret: deps.acs.ready() ? ("ok" as const) : ("unavailable" as const) };
       const ok = Object.values(checks).every((value) => value === "ok");
       const status = deps.acs.status();
-      const acsAuth = status.mode === "key-vault" ? { mode: status.mode, secretVersion: status.secretVersion ?? null, activeKey: status.activeKey ?? null } : { mode: status.mode };
+      const acsAuth =
+        status.mode === "key-vault"
+          ? { mode: status.mode, secretVersion: status.secretVersion ?? null, activeKey: status.activeKey ?? null }
+          : { mode: status.mode };
       return reply.code(ok ? 200 : 503).send({ status: ok ? "ready" : "not-ready", instance, checks, acsAuth });
     },
   );
@@ -264,7 +322,13 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
 
   app.post(
     "/api/token/revoke",
-    { onRequest: authenticate, schema: { summary: "Revoke every ACS token of the caller (every instance stops serving them)", response: { 204: z.null(), ...errors(401, 429, 431, 503) } } },
+    {
+      onRequest: authenticate,
+      schema: {
+        summary: "Revoke every ACS token of the caller (every instance stops serving them)",
+        response: { 204: z.null(), ...errors(401, 429, 431, 503) },
+      },
+    },
     async (request, reply) => {
       await deps.tokenService.revoke(request.caller!, request.deadline);
       return reply.code(204).send(null);
@@ -273,7 +337,13 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
 
   app.delete(
     "/api/me",
-    { onRequest: authenticate, schema: { summary: "Erase the caller: the ACS identity and its mapping (idempotent)", response: { 204: z.null(), ...errors(401, 429, 431, 503) } } },
+    {
+      onRequest: authenticate,
+      schema: {
+        summary: "Erase the caller: the ACS identity and its mapping (idempotent)",
+        response: { 204: z.null(), ...errors(401, 429, 431, 503) },
+      },
+    },
     async (request, reply) => {
       await deps.tokenService.erase(request.caller!, request.deadline);
       return reply.code(204).send(null);
@@ -285,7 +355,8 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     if (!document) {
       document = structuredClone(app.swagger());
       // The body is optional (a missing one is read as {}); the generator marks every body schema required.
-      const body = (document as { paths?: Record<string, { post?: { requestBody?: { required?: boolean } } }> }).paths?.["/api/token"]?.post?.requestBody;
+      const body = (document as { paths?: Record<string, { post?: { requestBody?: { required?: boolean } } }> }).paths?.["/api/token"]?.post
+        ?.requestBody;
       if (body) body.required = false;
     }
     return document;

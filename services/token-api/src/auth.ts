@@ -119,7 +119,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       try {
         for (const part of parts.slice(0, 2)) parseStrictJson(Buffer.from(part, "base64url").toString("utf8"));
       } catch (error) {
-        const why = error instanceof DuplicateMemberError ? "The access token has a duplicate claim." : "The access token is invalid or expired.";
+        const why =
+          error instanceof DuplicateMemberError ? "The access token has a duplicate claim." : "The access token is invalid or expired.";
         throw new AuthenticationError("invalid_token", why);
       }
       const known = verified.get(match[1]!);

@@ -1,17 +1,30 @@
 // Reads the token API's configuration from the environment once, validating every variable (docs/interfaces.md).
 import { z } from "zod";
-import { ACS_TOKEN_SCOPES, SECRET_NAME, TOKEN_API_DEFAULTS as D, TOKEN_LIFETIME_MINUTES as L, type AcsScope, type TokenApiEnvName } from "./settings";
+import {
+  ACS_TOKEN_SCOPES,
+  SECRET_NAME,
+  TOKEN_API_DEFAULTS as D,
+  TOKEN_LIFETIME_MINUTES as L,
+  type AcsScope,
+  type TokenApiEnvName,
+} from "./settings";
 
 /** A configuration value that cannot be used; the message names the variable. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
     super(`${variable}: ${detail}`);
     this.name = "ConfigError";
   }
 }
 
 const csv = (value: string | undefined): string[] =>
-  (value ?? "").split(",").map((part) => part.trim()).filter((part) => part.length > 0);
+  (value ?? "")
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
 
 const httpsUrl = z.url({ protocol: /^https?$/ });
 
@@ -21,7 +34,10 @@ const schema = z.object({
   ACS_AUTH_MODE: z.enum(["key-vault", "managed-identity"]),
   ACS_ENDPOINT: httpsUrl.optional(),
   KEY_VAULT_URI: httpsUrl.optional(),
-  ACS_SECRET_NAME: z.string().regex(/^[0-9a-zA-Z-]{1,127}$/).default(SECRET_NAME),
+  ACS_SECRET_NAME: z
+    .string()
+    .regex(/^[0-9a-zA-Z-]{1,127}$/)
+    .default(SECRET_NAME),
   SECRET_REFRESH_SECONDS: z.coerce.number().int().min(5).max(86_400).default(D.secretRefreshSeconds),
   OIDC_ISSUER: httpsUrl,
   OIDC_AUDIENCE: z.string().min(1),
@@ -31,11 +47,19 @@ const schema = z.object({
   OIDC_JWKS_MIN_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   MAPPING_TABLE_ENDPOINT: httpsUrl.optional(),
   MAPPING_TABLE_CONNECTION_STRING: z.string().min(1).optional(),
-  MAPPING_TABLE_NAME: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default(D.mappingTableName),
+  MAPPING_TABLE_NAME: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/)
+    .default(D.mappingTableName),
   TOKEN_ALLOWED_SCOPES: z.string().default(D.allowedScopes.join(",")),
   TOKEN_DEFAULT_LIFETIME_MINUTES: z.coerce.number().int().min(L.min).max(L.max).default(D.defaultLifetimeMinutes),
   TOKEN_MAX_LIFETIME_MINUTES: z.coerce.number().int().min(L.min).max(L.max).default(D.maxLifetimeMinutes),
-  TOKEN_MIN_REMAINING_MINUTES: z.coerce.number().int().min(10).max(L.max - L.min).default(D.minRemainingMinutes),
+  TOKEN_MIN_REMAINING_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(L.max - L.min)
+    .default(D.minRemainingMinutes),
   TOKEN_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).max(10_000_000).default(100_000),
   CORS_ALLOWED_ORIGINS: z.string().default(""),
   RATE_LIMIT_PER_USER_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(D.perUserPerMinute),
@@ -56,11 +80,31 @@ export interface TokenApiConfig {
   port: number;
   host?: string;
   acs:
-    | { mode: "key-vault"; endpoint?: string; keyVaultUri: string; secretName: string; secretRefreshSeconds: number; staticBearerToken?: string }
+    | {
+        mode: "key-vault";
+        endpoint?: string;
+        keyVaultUri: string;
+        secretName: string;
+        secretRefreshSeconds: number;
+        staticBearerToken?: string;
+      }
     | { mode: "managed-identity"; endpoint: string; staticBearerToken?: string };
-  oidc: { issuer: string; audience: string; jwksUri?: string; requiredScope: string; clockSkewSeconds: number; jwksMinRefreshSeconds: number };
+  oidc: {
+    issuer: string;
+    audience: string;
+    jwksUri?: string;
+    requiredScope: string;
+    clockSkewSeconds: number;
+    jwksMinRefreshSeconds: number;
+  };
   mappingTable: { name: string; connectionString?: string; endpoint?: string };
-  tokens: { allowedScopes: AcsScope[]; defaultLifetimeMinutes: number; maxLifetimeMinutes: number; minRemainingMinutes: number; cacheMaxEntries: number };
+  tokens: {
+    allowedScopes: AcsScope[];
+    defaultLifetimeMinutes: number;
+    maxLifetimeMinutes: number;
+    minRemainingMinutes: number;
+    cacheMaxEntries: number;
+  };
   corsAllowedOrigins: string[];
   rateLimits: { perUserPerMinute: number; perIpPerMinute: number };
   upstream: { requestDeadlineMs: number; timeoutMs: number; maxRetries: number };
@@ -71,7 +115,11 @@ export interface TokenApiConfig {
 type Env = Record<string, string | undefined>;
 
 // Every variable the schema reads is a name settings.ts declares, and every declared name is read.
-const _namesAgree: [keyof z.infer<typeof schema>] extends [TokenApiEnvName] ? ([TokenApiEnvName] extends [keyof z.infer<typeof schema>] ? true : never) : never = true;
+const _namesAgree: [keyof z.infer<typeof schema>] extends [TokenApiEnvName]
+  ? [TokenApiEnvName] extends [keyof z.infer<typeof schema>]
+    ? true
+    : never
+  : never = true;
 void _namesAgree;
 
 /** Validates `env` and returns the typed configuration, or throws ConfigError naming the first bad variable. */
@@ -112,7 +160,8 @@ export function loadConfig(env: Env): TokenApiConfig {
   }
   const corsAllowedOrigins = csv(e.CORS_ALLOWED_ORIGINS);
   for (const origin of corsAllowedOrigins) {
-    if (!/^https?:\/\/[^/\s*]+$/.test(origin)) throw new ConfigError("CORS_ALLOWED_ORIGINS", `"${origin}" is not an origin (scheme://host[:port])`);
+    if (!/^https?:\/\/[^/\s*]+$/.test(origin))
+      throw new ConfigError("CORS_ALLOWED_ORIGINS", `"${origin}" is not an origin (scheme://host[:port])`);
   }
 
   let acs: TokenApiConfig["acs"];

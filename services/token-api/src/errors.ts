@@ -16,12 +16,18 @@ export abstract class ApiError extends Error {
 export class AuthenticationError extends ApiError {
   readonly status = 401;
   readonly code = "unauthenticated";
-  constructor(readonly reason: "missing_token" | "invalid_token" | "insufficient_scope", message: string, private readonly realm = "acs-token-api") {
+  constructor(
+    readonly reason: "missing_token" | "invalid_token" | "insufficient_scope",
+    message: string,
+    private readonly realm = "acs-token-api",
+  ) {
     super(message);
   }
   override headers(): Record<string, string> {
     if (this.reason === "missing_token") return { "www-authenticate": `Bearer realm="${this.realm}"` };
-    return { "www-authenticate": `Bearer realm="${this.realm}", error="${this.reason === "insufficient_scope" ? "insufficient_scope" : "invalid_token"}"` };
+    return {
+      "www-authenticate": `Bearer realm="${this.realm}", error="${this.reason === "insufficient_scope" ? "insufficient_scope" : "invalid_token"}"`,
+    };
   }
 }
 
@@ -29,11 +35,20 @@ export class AuthenticationError extends ApiError {
 export class ValidationError extends ApiError {
   readonly status = 400;
   readonly code = "invalid_request";
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`${field}: ${message}`);
   }
   override body() {
-    return { error: { code: this.code, message: this.message, details: [{ field: this.field, message: this.message.slice(this.field.length + 2) }] } };
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        details: [{ field: this.field, message: this.message.slice(this.field.length + 2) }],
+      },
+    };
   }
 }
 
@@ -41,7 +56,10 @@ export class ValidationError extends ApiError {
 export class RateLimitedError extends ApiError {
   readonly status = 429;
   readonly code: string = "rate_limited";
-  constructor(readonly retryAfterSeconds: number, message = "Too many requests; retry later.") {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = "Too many requests; retry later.",
+  ) {
     super(message);
   }
   override headers() {
@@ -60,7 +78,11 @@ export class UpstreamThrottledError extends RateLimitedError {
 /** A dependency (ACS, the mapping store, the secret, the identity provider's keys) is unavailable right now. */
 export class ServiceUnavailableError extends ApiError {
   readonly status = 503;
-  constructor(readonly code: "acs_unavailable" | "mapping_store_unavailable" | "secret_unavailable" | "idp_unavailable", message: string, readonly retryAfterSeconds = 5) {
+  constructor(
+    readonly code: "acs_unavailable" | "mapping_store_unavailable" | "secret_unavailable" | "idp_unavailable",
+    message: string,
+    readonly retryAfterSeconds = 5,
+  ) {
     super(message);
   }
   override headers() {

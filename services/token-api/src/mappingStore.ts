@@ -24,7 +24,12 @@ export interface MappingStore {
    * (an erasing row, or one whose identity ACS no longer knows). Resolves to the row that holds, and whether it is ours.
    * A lost answer is resolved by re-reading the row: a committed write is never reported as lost.
    */
-  claim(caller: CallerIdentity, acsUserId: string, deadline: Deadline, replacing?: MappingRecord): Promise<{ record: MappingRecord; won: boolean }>;
+  claim(
+    caller: CallerIdentity,
+    acsUserId: string,
+    deadline: Deadline,
+    replacing?: MappingRecord,
+  ): Promise<{ record: MappingRecord; won: boolean }>;
   /** Raises the generation (and marks the row erasing, if asked) with optimistic concurrency; undefined when there is no row. */
   advance(caller: CallerIdentity, deadline: Deadline, options: { erasing: boolean }): Promise<MappingRecord | undefined>;
   /** Deletes the row if it is still `etag`; resolves whether it deleted it. */

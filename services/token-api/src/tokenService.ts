@@ -42,7 +42,8 @@ interface RowCheck {
 
 const MAX_REMEMBERED_ROWS = 100_000;
 
-const creationPending = () => new ServiceUnavailableError("acs_unavailable", "Creating the caller's ACS identity is taking long; retry shortly.", 2);
+const creationPending = () =>
+  new ServiceUnavailableError("acs_unavailable", "Creating the caller's ACS identity is taking long; retry shortly.", 2);
 
 export class TokenService {
   private readonly rowFlight = singleFlight<RowCheck>();
@@ -153,12 +154,20 @@ export class TokenService {
       // Revoked, erased or re-mapped through some instance since the token was cached.
       this.cache.invalidateUser(key);
     }
-    const issued = await this.tokenFlight(`${key}\u0000${scopes.join(",")}\u0000${lifetimeMinutes}`, () => this.issueFresh(caller, scopes, lifetimeMinutes, deadline));
+    const issued = await this.tokenFlight(`${key}\u0000${scopes.join(",")}\u0000${lifetimeMinutes}`, () =>
+      this.issueFresh(caller, scopes, lifetimeMinutes, deadline),
+    );
     this.metrics.tokenIssued(scopes.join(","));
     return issued;
   }
 
-  private async issueFresh(caller: CallerIdentity, scopes: string[], lifetimeMinutes: number, deadline: Deadline, attempt = 0): Promise<IssuedToken> {
+  private async issueFresh(
+    caller: CallerIdentity,
+    scopes: string[],
+    lifetimeMinutes: number,
+    deadline: Deadline,
+    attempt = 0,
+  ): Promise<IssuedToken> {
     const key = userKey(caller);
     const cacheGeneration = this.cache.generation(key);
     // Any remembered row will do here: a token issued now is issued after every revoke answered so far, and an
@@ -189,14 +198,24 @@ export class TokenService {
     const since = Math.max(issueStartedAt, check.startedAt);
     if (Date.now() - since > this.boundMs || result.secretVersion !== this.acs.status().secretVersion) {
       const again = await this.row(caller, deadline);
-      const same = again.record && !again.record.erasing && again.record.acsUserId === record.acsUserId && again.record.generation === record.generation;
+      const same =
+        again.record &&
+        !again.record.erasing &&
+        again.record.acsUserId === record.acsUserId &&
+        again.record.generation === record.generation;
       if (!same || result.secretVersion !== this.acs.status().secretVersion) {
-        if (attempt > 0) throw new ServiceUnavailableError("acs_unavailable", "The caller's identity changed while the token was issued; retry.", 1);
+        if (attempt > 0)
+          throw new ServiceUnavailableError("acs_unavailable", "The caller's identity changed while the token was issued; retry.", 1);
         return this.issueFresh(caller, scopes, lifetimeMinutes, deadline, attempt + 1);
       }
     }
     const { token, expiresOn } = result;
-    this.cache.set(key, scopes, { token, expiresOn, acsUserId: record.acsUserId, generation: record.generation, secretVersion: result.secretVersion }, cacheGeneration);
+    this.cache.set(
+      key,
+      scopes,
+      { token, expiresOn, acsUserId: record.acsUserId, generation: record.generation, secretVersion: result.secretVersion },
+      cacheGeneration,
+    );
     return { token, expiresOn, acsUserId: record.acsUserId, cached: false };
   }
 

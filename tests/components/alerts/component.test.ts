@@ -60,7 +60,10 @@ function criterion(key: string): Record<string, unknown> {
 describe("Alerts", () => {
   it("declares nine metric alerts, two log alerts and one budget", () => {
     expect(ofType(plan, "azure-native:monitor:MetricAlert")).toHaveLength(9);
-    expect(ofType(plan, "azure-native:monitor:ScheduledQueryRule").map((r) => r.name)).toEqual(["alerts-tokenIssuanceFailuresLog", "alerts-workspaceDailyCapReached"]);
+    expect(ofType(plan, "azure-native:monitor:ScheduledQueryRule").map((r) => r.name)).toEqual([
+      "alerts-tokenIssuanceFailuresLog",
+      "alerts-workspaceDailyCapReached",
+    ]);
     expect(ofType(plan, "azure-native:costmanagement:Budget")).toHaveLength(1);
   });
 
@@ -68,15 +71,51 @@ describe("Alerts", () => {
     const metricAlerts = ofType(plan, "azure-native:monitor:MetricAlert");
     expect(metricAlerts.map((a) => a.inputs["actions"])).toEqual(metricAlerts.map(() => [{ actionGroupId }]));
     expect(metricAlerts).toHaveLength(9);
-    for (const rule of ofType(plan, "azure-native:monitor:ScheduledQueryRule")) expect(rule.inputs["actions"]).toEqual({ actionGroups: [actionGroupId] });
+    for (const rule of ofType(plan, "azure-native:monitor:ScheduledQueryRule"))
+      expect(rule.inputs["actions"]).toEqual({ actionGroups: [actionGroupId] });
   });
 
   it.each([
-    ["acsAuth5xx", "Microsoft.Communication/CommunicationServices", "APIRequestAuthentication", "Count", "GreaterThan", [{ name: "StatusCodeClass", operator: "Include", values: ["5xx"] }]],
-    ["acsAuth429", "Microsoft.Communication/CommunicationServices", "APIRequestAuthentication", "Count", "GreaterThan", [{ name: "StatusCode", operator: "Include", values: ["429"] }]],
-    ["acsChat5xx", "Microsoft.Communication/CommunicationServices", "APIRequestChat", "Count", "GreaterThan", [{ name: "StatusCodeClass", operator: "Include", values: ["5xx"] }]],
-    ["emailDeliveryFailures", "Microsoft.Communication/CommunicationServices", "DeliveryStatusUpdate", "Count", "GreaterThan", [{ name: "Result", operator: "Include", values: ["Failure"] }]],
-    ["emailHardBounces", "Microsoft.Communication/CommunicationServices", "DeliveryStatusUpdate", "Count", "GreaterThan", [{ name: "IsHardBounce", operator: "Include", values: ["True"] }]],
+    [
+      "acsAuth5xx",
+      "Microsoft.Communication/CommunicationServices",
+      "APIRequestAuthentication",
+      "Count",
+      "GreaterThan",
+      [{ name: "StatusCodeClass", operator: "Include", values: ["5xx"] }],
+    ],
+    [
+      "acsAuth429",
+      "Microsoft.Communication/CommunicationServices",
+      "APIRequestAuthentication",
+      "Count",
+      "GreaterThan",
+      [{ name: "StatusCode", operator: "Include", values: ["429"] }],
+    ],
+    [
+      "acsChat5xx",
+      "Microsoft.Communication/CommunicationServices",
+      "APIRequestChat",
+      "Count",
+      "GreaterThan",
+      [{ name: "StatusCodeClass", operator: "Include", values: ["5xx"] }],
+    ],
+    [
+      "emailDeliveryFailures",
+      "Microsoft.Communication/CommunicationServices",
+      "DeliveryStatusUpdate",
+      "Count",
+      "GreaterThan",
+      [{ name: "Result", operator: "Include", values: ["Failure"] }],
+    ],
+    [
+      "emailHardBounces",
+      "Microsoft.Communication/CommunicationServices",
+      "DeliveryStatusUpdate",
+      "Count",
+      "GreaterThan",
+      [{ name: "IsHardBounce", operator: "Include", values: ["True"] }],
+    ],
     ["eventGridDeadLettered", "Microsoft.EventGrid/systemTopics", "DeadLetteredCount", "Total", "GreaterThan", []],
     ["eventGridDeliveryFailed", "Microsoft.EventGrid/systemTopics", "DeliveryAttemptFailCount", "Total", "GreaterThan", []],
     ["webApp5xx", "Microsoft.Web/sites", "Http5xx", "Total", "GreaterThan", []],
@@ -95,14 +134,23 @@ describe("Alerts", () => {
 
   it("scopes each alert to the resource it watches", () => {
     expect(only(plan, "azure-native:monitor:MetricAlert", "alerts-acsAuth5xx").inputs["scopes"]).toEqual([ids.communicationService]);
-    expect(only(plan, "azure-native:monitor:MetricAlert", "alerts-eventGridDeadLettered").inputs["scopes"]).toEqual([ids.eventGridSystemTopic]);
+    expect(only(plan, "azure-native:monitor:MetricAlert", "alerts-eventGridDeadLettered").inputs["scopes"]).toEqual([
+      ids.eventGridSystemTopic,
+    ]);
     expect(only(plan, "azure-native:monitor:MetricAlert", "alerts-webAppHealth").inputs["scopes"]).toEqual([ids.webApp]);
     for (const rule of ofType(plan, "azure-native:monitor:ScheduledQueryRule")) expect(rule.inputs["scopes"]).toEqual([ids.workspace]);
   });
 
   it("applies prod defaults and overrides", () => {
     const fiveXx = only(plan, "azure-native:monitor:MetricAlert", "alerts-webApp5xx");
-    expect(fiveXx.inputs).toMatchObject({ ruleName: "alert-acs-prod-web-app5xx", severity: 1, windowSize: "PT5M", evaluationFrequency: "PT1M", location: "global", enabled: true });
+    expect(fiveXx.inputs).toMatchObject({
+      ruleName: "alert-acs-prod-web-app5xx",
+      severity: 1,
+      windowSize: "PT5M",
+      evaluationFrequency: "PT1M",
+      location: "global",
+      enabled: true,
+    });
     expect(criterion("webApp5xx").threshold).toBe(3);
     expect(criterion("eventGridDeadLettered").threshold).toBe(0);
     expect(criterion("webAppHealth").threshold).toBe(100);
@@ -111,16 +159,33 @@ describe("Alerts", () => {
   it("queries failed token operations in ACSAuthIncomingOperations, without validating the query at creation", () => {
     const rule = only(plan, "azure-native:monitor:ScheduledQueryRule", "alerts-tokenIssuanceFailuresLog");
     // The table appears with the first ACS logs; a new workspace would answer "SEM0100 Failed to resolve table".
-    expect(rule.inputs).toMatchObject({ location: "westeurope", severity: 2, windowSize: "PT15M", evaluationFrequency: "PT5M", skipQueryValidation: true });
+    expect(rule.inputs).toMatchObject({
+      location: "westeurope",
+      severity: 2,
+      windowSize: "PT15M",
+      evaluationFrequency: "PT5M",
+      skipQueryValidation: true,
+    });
     const cond = (rule.inputs["criteria"] as { allOf: Array<Record<string, unknown>> }).allOf[0];
-    expect(cond).toMatchObject({ timeAggregation: "Count", operator: "GreaterThan", threshold: 5, failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } });
+    expect(cond).toMatchObject({
+      timeAggregation: "Count",
+      operator: "GreaterThan",
+      threshold: 5,
+      failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+    });
     expect(String(cond?.query)).toMatch(/^ACSAuthIncomingOperations\n/);
     expect(String(cond?.query)).toContain("StatusCode >= 500 or StatusCode == 429");
   });
 
   it("alerts when the workspace reaches its daily cap (ingestion stops silently otherwise), with Learn's query", () => {
     const rule = only(plan, "azure-native:monitor:ScheduledQueryRule", "alerts-workspaceDailyCapReached");
-    expect(rule.inputs).toMatchObject({ ruleName: "alert-acs-prod-workspace-daily-cap-reached", severity: 2, windowSize: "PT5M", evaluationFrequency: "PT5M", skipQueryValidation: true });
+    expect(rule.inputs).toMatchObject({
+      ruleName: "alert-acs-prod-workspace-daily-cap-reached",
+      severity: 2,
+      windowSize: "PT5M",
+      evaluationFrequency: "PT5M",
+      skipQueryValidation: true,
+    });
     expect((rule.inputs["criteria"] as { allOf: Array<Record<string, unknown>> }).allOf).toEqual([
       {
         query: '_LogOperation | where Category =~ "Ingestion" | where Detail contains "OverQuota"',
@@ -144,8 +209,22 @@ describe("Alerts", () => {
       timeGrain: "Monthly",
       timePeriod: { startDate: "2026-11-01T00:00:00Z" },
       notifications: {
-        actual: { enabled: true, operator: "GreaterThan", threshold: 80, thresholdType: "Actual", contactEmails: ["finops@contoso.com"], contactGroups: [actionGroupId] },
-        forecast: { enabled: true, operator: "GreaterThan", threshold: 100, thresholdType: "Forecasted", contactEmails: ["finops@contoso.com"], contactGroups: [actionGroupId] },
+        actual: {
+          enabled: true,
+          operator: "GreaterThan",
+          threshold: 80,
+          thresholdType: "Actual",
+          contactEmails: ["finops@contoso.com"],
+          contactGroups: [actionGroupId],
+        },
+        forecast: {
+          enabled: true,
+          operator: "GreaterThan",
+          threshold: 100,
+          thresholdType: "Forecasted",
+          contactEmails: ["finops@contoso.com"],
+          contactGroups: [actionGroupId],
+        },
       },
     });
   });
@@ -197,19 +276,43 @@ describe("alert settings", () => {
   });
 
   it.each([
-    [{ webAppHealth: { threshold: 150 } }, ["rules", "webAppHealth", "threshold"], "must be greater than 0 and at most 100 (percent of healthy instances); got 150"],
-    [{ webAppHealth: { threshold: 0 } }, ["rules", "webAppHealth", "threshold"], "must be greater than 0 and at most 100 (percent of healthy instances); got 0"],
-    [{ acsAuth5xx: { windowSize: "PT1M", evaluationFrequency: "PT5M" } }, ["rules", "acsAuth5xx", "evaluationFrequency"], "(PT5M) must not be longer than windowSize (PT1M)"],
+    [
+      { webAppHealth: { threshold: 150 } },
+      ["rules", "webAppHealth", "threshold"],
+      "must be greater than 0 and at most 100 (percent of healthy instances); got 150",
+    ],
+    [
+      { webAppHealth: { threshold: 0 } },
+      ["rules", "webAppHealth", "threshold"],
+      "must be greater than 0 and at most 100 (percent of healthy instances); got 0",
+    ],
+    [
+      { acsAuth5xx: { windowSize: "PT1M", evaluationFrequency: "PT5M" } },
+      ["rules", "acsAuth5xx", "evaluationFrequency"],
+      "(PT5M) must not be longer than windowSize (PT1M)",
+    ],
   ])("names the impossible setting %j", (rules, path, message) => {
     const settings = resolveAlertSettings("prod", alertsConfigSchema.parse({ rules }));
     expect(alertSettingsProblems(settings)).toEqual([{ path, message }]);
   });
 
   it.each([
-    [{ rules: { acsAuth5xx: { threshold: -1 } } }, ["rules", "acsAuth5xx", "threshold"], "threshold must be 0 or more (a count or a percentage)"],
+    [
+      { rules: { acsAuth5xx: { threshold: -1 } } },
+      ["rules", "acsAuth5xx", "threshold"],
+      "threshold must be 0 or more (a count or a percentage)",
+    ],
     [{ rules: { acsAuth5xx: { severity: 5 } } }, ["rules", "acsAuth5xx", "severity"], "severity must be an integer from 0 to 4"],
-    [{ budget: { amount: 10, startDate: "2026-11-01", contactEmails: ["not-an-address"] } }, ["budget", "contactEmails", 0], "Invalid email address"],
-    [{ budget: { amount: 10, startDate: "2026-11-15", contactEmails: ["a@b.com"] } }, ["budget", "startDate"], "budget.startDate must be the first of a month, YYYY-MM-01"],
+    [
+      { budget: { amount: 10, startDate: "2026-11-01", contactEmails: ["not-an-address"] } },
+      ["budget", "contactEmails", 0],
+      "Invalid email address",
+    ],
+    [
+      { budget: { amount: 10, startDate: "2026-11-15", contactEmails: ["a@b.com"] } },
+      ["budget", "startDate"],
+      "budget.startDate must be the first of a month, YYYY-MM-01",
+    ],
   ])("rejects %j at %j", (input, path, message) => {
     const result = alertsConfigSchema.safeParse(input);
     expect(result.success).toBe(false);

@@ -8,7 +8,11 @@ import { dnsRecordList, emailDomainResourceName } from "../../../components/comm
 describe("diagnosticSettingInputs", () => {
   it.each([
     [{ workspaceId: "ws" }, [{ categoryGroup: "allLogs", enabled: true }], [{ category: "AllMetrics", enabled: true }]],
-    [{ workspaceId: "ws", logCategoryGroups: ["audit"] }, [{ categoryGroup: "audit", enabled: true }], [{ category: "AllMetrics", enabled: true }]],
+    [
+      { workspaceId: "ws", logCategoryGroups: ["audit"] },
+      [{ categoryGroup: "audit", enabled: true }],
+      [{ category: "AllMetrics", enabled: true }],
+    ],
     [
       { workspaceId: "ws", logCategories: ["AppServiceHTTPLogs", "AppServiceConsoleLogs"], metrics: false },
       [
@@ -17,7 +21,14 @@ describe("diagnosticSettingInputs", () => {
       ],
       [],
     ],
-    [{ workspaceId: "ws", logCategories: [], logCategoryGroups: ["audit", "allLogs"] }, [{ categoryGroup: "audit", enabled: true }, { categoryGroup: "allLogs", enabled: true }], [{ category: "AllMetrics", enabled: true }]],
+    [
+      { workspaceId: "ws", logCategories: [], logCategoryGroups: ["audit", "allLogs"] },
+      [
+        { categoryGroup: "audit", enabled: true },
+        { categoryGroup: "allLogs", enabled: true },
+      ],
+      [{ category: "AllMetrics", enabled: true }],
+    ],
   ])("%j", (args, logs, metrics) => {
     expect(diagnosticSettingInputs(args)).toEqual({ logs, metrics });
   });
@@ -42,7 +53,9 @@ describe("email domains", () => {
 
   it("lists verification records in the order a DNS admin adds them, skipping absent ones", () => {
     const txt = (value: string) => ({ type: "TXT", name: "@", value, ttl: 3600 });
-    expect(dnsRecordList("notify.contoso.com", { dMARC: txt("v=DMARC1"), domain: txt("ms-domain-verification=1"), sPF: txt("v=spf1") })).toEqual([
+    expect(
+      dnsRecordList("notify.contoso.com", { dMARC: txt("v=DMARC1"), domain: txt("ms-domain-verification=1"), sPF: txt("v=spf1") }),
+    ).toEqual([
       { domain: "notify.contoso.com", purpose: "Domain", type: "TXT", name: "@", value: "ms-domain-verification=1", ttl: 3600 },
       { domain: "notify.contoso.com", purpose: "SPF", type: "TXT", name: "@", value: "v=spf1", ttl: 3600 },
       { domain: "notify.contoso.com", purpose: "DMARC", type: "TXT", name: "@", value: "v=DMARC1", ttl: 3600 },

@@ -17,7 +17,12 @@ import {
 import { mergeTags } from "../../../components/common/tags";
 
 const KINDS = Object.keys(NAME_RULES) as ResourceKind[];
-const ctx = (app: string, env: string, region = "westeurope", suffix = stackSuffix("acs-platform", `${app}-${env}`)): NamingContext => ({ app, env, region, suffix });
+const ctx = (app: string, env: string, region = "westeurope", suffix = stackSuffix("acs-platform", `${app}-${env}`)): NamingContext => ({
+  app,
+  env,
+  region,
+  suffix,
+});
 
 // Independent statement of the Azure rules (Microsoft Learn resource-name-rules), not derived from NAME_RULES.
 const AZURE_RULES: Record<ResourceKind, RegExp> = {
@@ -64,14 +69,28 @@ describe("resourceName", () => {
   });
 
   it("rejects an unknown region with the accepted list", () => {
-    expect(() => resourceName("keyVault", ctx("acsplat", "dev", "mars"))).toThrow(`region must be one of ${Object.keys(REGION_CODES).join(", ")}; got "mars"`);
+    expect(() => resourceName("keyVault", ctx("acsplat", "dev", "mars"))).toThrow(
+      `region must be one of ${Object.keys(REGION_CODES).join(", ")}; got "mars"`,
+    );
   });
 
   it("rejects an application name without letters or digits", () => {
-    expect(() => resourceName("keyVault", ctx("!!!", "", "westeurope"))).toThrow('name for keyVault: app and env must contain at least one letter or digit; got "!!!", ""');
+    expect(() => resourceName("keyVault", ctx("!!!", "", "westeurope"))).toThrow(
+      'name for keyVault: app and env must contain at least one letter or digit; got "!!!", ""',
+    );
   });
 
-  const apps = ["a", "acs", "acsplat", "acs-platform", "contoso-communication-platform-for-customer-notifications", "My_App.v2", "ÄÖÜ-mail", "x".repeat(90), "9lives"];
+  const apps = [
+    "a",
+    "acs",
+    "acsplat",
+    "acs-platform",
+    "contoso-communication-platform-for-customer-notifications",
+    "My_App.v2",
+    "ÄÖÜ-mail",
+    "x".repeat(90),
+    "9lives",
+  ];
   const envs = ["dev", "prod", "test", "staging", "integration-test", "pr-1234"];
   const regions = ["westeurope", "eastus2", "southafricanorth", "germanywestcentral"];
   const contexts = apps.flatMap((app) => envs.flatMap((env) => regions.map((region) => ctx(app, env, region))));

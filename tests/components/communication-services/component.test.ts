@@ -36,17 +36,28 @@ function evaluate(verified: boolean, extra: Partial<CommunicationServicesArgs> =
   );
 }
 
-
 describe("CommunicationServices", () => {
   it("links the Azure-managed domain but not a customer domain that is not verified yet, and declares only extra senders", async () => {
     const plan = await evaluate(false);
     const domains = ofType(plan, "azure-native:communication:Domain");
-    expect(domains.map((d) => [d.inputs["domainName"], d.inputs["domainManagement"], d.inputs["userEngagementTracking"], (d.inputs["tags"] as Record<string, string>)[EMAIL_DOMAIN_VERIFIED_TAG]])).toEqual([
+    expect(
+      domains.map((d) => [
+        d.inputs["domainName"],
+        d.inputs["domainManagement"],
+        d.inputs["userEngagementTracking"],
+        (d.inputs["tags"] as Record<string, string>)[EMAIL_DOMAIN_VERIFIED_TAG],
+      ]),
+    ).toEqual([
       ["AzureManagedDomain", "AzureManaged", "Disabled", "true"],
       ["mail.example.com", "CustomerManaged", "Enabled", "false"],
     ]);
     const acs = ofType(plan, "azure-native:communication:CommunicationService")[0] as PlannedResource;
-    expect(acs.inputs).toMatchObject({ communicationServiceName: "acs-acs-test-eus-abcde", location: "global", dataLocation: "United States", linkedDomains: [domains[0]?.id] });
+    expect(acs.inputs).toMatchObject({
+      communicationServiceName: "acs-acs-test-eus-abcde",
+      location: "global",
+      dataLocation: "United States",
+      linkedDomains: [domains[0]?.id],
+    });
     expect(acs.inputs).not.toHaveProperty("disableLocalAuth");
     expect(ofType(plan, "azure-native:monitor:DiagnosticSetting")).toEqual([]);
     const email = ofType(plan, "azure-native:communication:EmailService")[0] as PlannedResource;
@@ -86,8 +97,16 @@ describe("CommunicationServices", () => {
       "azure-native:communication:CommunicationService",
     ]);
     const scopeOf = (type: string) => plan.resources.filter((r) => r.type === type).map((r) => r.id);
-    expect(ofType(plan, "azure-native:authorization:ManagementLockByScope").map((l) => `${String(l.inputs["scope"])} ${String(l.inputs["level"])} ${String(l.inputs["lockName"])}`).sort()).toEqual(
-      [...scopeOf("azure-native:communication:CommunicationService"), ...scopeOf("azure-native:communication:EmailService"), ...scopeOf("azure-native:communication:Domain")]
+    expect(
+      ofType(plan, "azure-native:authorization:ManagementLockByScope")
+        .map((l) => `${String(l.inputs["scope"])} ${String(l.inputs["level"])} ${String(l.inputs["lockName"])}`)
+        .sort(),
+    ).toEqual(
+      [
+        ...scopeOf("azure-native:communication:CommunicationService"),
+        ...scopeOf("azure-native:communication:EmailService"),
+        ...scopeOf("azure-native:communication:Domain"),
+      ]
         .map((id) => `${String(id)} CanNotDelete do-not-delete`)
         .sort(),
     );

@@ -16,10 +16,22 @@ const accountId = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-test
 
 const routing: EventRoutingSection = eventRoutingConfigSchema.parse({
   subscriptions: [
-    { name: "email-delivery", eventTypes: ["Microsoft.Communication.EmailDeliveryReportReceived"], retry: { maxDeliveryAttempts: 10, eventTimeToLiveInMinutes: 60 } },
+    {
+      name: "email-delivery",
+      eventTypes: ["Microsoft.Communication.EmailDeliveryReportReceived"],
+      retry: { maxDeliveryAttempts: 10, eventTimeToLiveInMinutes: 60 },
+    },
     { name: "sms-delivery", eventTypes: ["Microsoft.Communication.SMSDeliveryReportReceived"] },
-    { name: "chat-messages", eventTypes: ["Microsoft.Communication.ChatMessageReceived"], destination: { type: "serviceBusQueue", queueResourceId: busQueueId } },
-    { name: "chat-hook", eventTypes: ["Microsoft.Communication.ChatThreadCreated"], destination: { type: "webhook", endpointUrl: "https://hooks.example.com/acs" } },
+    {
+      name: "chat-messages",
+      eventTypes: ["Microsoft.Communication.ChatMessageReceived"],
+      destination: { type: "serviceBusQueue", queueResourceId: busQueueId },
+    },
+    {
+      name: "chat-hook",
+      eventTypes: ["Microsoft.Communication.ChatThreadCreated"],
+      destination: { type: "webhook", endpointUrl: "https://hooks.example.com/acs" },
+    },
   ],
 });
 
@@ -108,7 +120,11 @@ describe("EventRouting", () => {
     };
     const defaults = { maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1440 };
     const subs = ofType(plan, "azure-native:eventgrid:SystemTopicEventSubscription")
-      .map((s) => ({ name: s.inputs["eventSubscriptionName"], retryPolicy: s.inputs["retryPolicy"], deadLetter: s.inputs["deadLetterWithResourceIdentity"] }))
+      .map((s) => ({
+        name: s.inputs["eventSubscriptionName"],
+        retryPolicy: s.inputs["retryPolicy"],
+        deadLetter: s.inputs["deadLetterWithResourceIdentity"],
+      }))
       .sort((a, b) => String(a.name).localeCompare(String(b.name)));
     expect(subs).toEqual([
       { name: "chat-hook", retryPolicy: defaults, deadLetter },
@@ -120,7 +136,10 @@ describe("EventRouting", () => {
 
   it("delivers to queues and Service Bus with the topic identity, to webhooks without", () => {
     const email = only(plan, "azure-native:eventgrid:SystemTopicEventSubscription", "events-sub-email-delivery");
-    expect(email.inputs["filter"]).toEqual({ includedEventTypes: ["Microsoft.Communication.EmailDeliveryReportReceived"], isSubjectCaseSensitive: false });
+    expect(email.inputs["filter"]).toEqual({
+      includedEventTypes: ["Microsoft.Communication.EmailDeliveryReportReceived"],
+      isSubjectCaseSensitive: false,
+    });
     expect(email.inputs["deliveryWithResourceIdentity"]).toEqual({
       identity: { type: "SystemAssigned" },
       destination: { endpointType: "StorageQueue", resourceId: accountId, queueName: "email-delivery" },
@@ -133,22 +152,52 @@ describe("EventRouting", () => {
     });
     const hook = only(plan, "azure-native:eventgrid:SystemTopicEventSubscription", "events-sub-chat-hook");
     expect(hook.inputs["deliveryWithResourceIdentity"]).toBeUndefined();
-    expect(hook.inputs["destination"]).toEqual({ endpointType: "WebHook", endpointUrl: "https://hooks.example.com/acs", minimumTlsVersionAllowed: "1.2" });
+    expect(hook.inputs["destination"]).toEqual({
+      endpointType: "WebHook",
+      endpointUrl: "https://hooks.example.com/acs",
+      minimumTlsVersionAllowed: "1.2",
+    });
   });
 
   it("grants the topic identity exactly the roles delivery and dead-lettering need, at the narrowest scope", () => {
     const principal = plan.outputs["principalId"];
     expect(principal).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    const roleId = (guid: string): string => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+    const roleId = (guid: string): string =>
+      `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
     const grants = ofType(plan, "azure-native:authorization:RoleAssignment")
-      .map((r) => ({ scope: r.inputs["scope"], roleDefinitionId: r.inputs["roleDefinitionId"], principalId: r.inputs["principalId"], principalType: r.inputs["principalType"] }))
+      .map((r) => ({
+        scope: r.inputs["scope"],
+        roleDefinitionId: r.inputs["roleDefinitionId"],
+        principalId: r.inputs["principalId"],
+        principalType: r.inputs["principalType"],
+      }))
       .sort((a, b) => String(a.scope).localeCompare(String(b.scope)));
     expect(grants).toEqual(
       [
-        { scope: `${accountId}/blobServices/default/containers/deadletters`, roleDefinitionId: roleId(BUILT_IN_ROLES.storageBlobDataContributor), principalId: principal, principalType: "ServicePrincipal" },
-        { scope: `${accountId}/queueServices/default/queues/email-delivery`, roleDefinitionId: roleId(BUILT_IN_ROLES.storageQueueDataMessageSender), principalId: principal, principalType: "ServicePrincipal" },
-        { scope: `${accountId}/queueServices/default/queues/sms-delivery`, roleDefinitionId: roleId(BUILT_IN_ROLES.storageQueueDataMessageSender), principalId: principal, principalType: "ServicePrincipal" },
-        { scope: busQueueId, roleDefinitionId: roleId(BUILT_IN_ROLES.serviceBusDataSender), principalId: principal, principalType: "ServicePrincipal" },
+        {
+          scope: `${accountId}/blobServices/default/containers/deadletters`,
+          roleDefinitionId: roleId(BUILT_IN_ROLES.storageBlobDataContributor),
+          principalId: principal,
+          principalType: "ServicePrincipal",
+        },
+        {
+          scope: `${accountId}/queueServices/default/queues/email-delivery`,
+          roleDefinitionId: roleId(BUILT_IN_ROLES.storageQueueDataMessageSender),
+          principalId: principal,
+          principalType: "ServicePrincipal",
+        },
+        {
+          scope: `${accountId}/queueServices/default/queues/sms-delivery`,
+          roleDefinitionId: roleId(BUILT_IN_ROLES.storageQueueDataMessageSender),
+          principalId: principal,
+          principalType: "ServicePrincipal",
+        },
+        {
+          scope: busQueueId,
+          roleDefinitionId: roleId(BUILT_IN_ROLES.serviceBusDataSender),
+          principalId: principal,
+          principalType: "ServicePrincipal",
+        },
       ].sort((a, b) => a.scope.localeCompare(b.scope)),
     );
   });

@@ -29,13 +29,19 @@ describe("eventRoutingConfigSchema", () => {
     expect(result.success).toBe(false);
     const issue = result.error?.issues[0];
     expect(issue?.path).toEqual(["subscriptions", 3, "eventTypes", 0]);
-    expect(issue?.message).toBe(`unknown event type "Microsoft.Communication.EmailDeliveryReportRecieved"; accepted: ${ACS_EVENT_TYPES.join(", ")}`);
+    expect(issue?.message).toBe(
+      `unknown event type "Microsoft.Communication.EmailDeliveryReportRecieved"; accepted: ${ACS_EVENT_TYPES.join(", ")}`,
+    );
   });
 
   it.each([
     [{ maxDeliveryAttempts: 0 }, ["retry", "maxDeliveryAttempts"], "maxDeliveryAttempts must be an integer from 1 to 30"],
     [{ maxDeliveryAttempts: 31 }, ["retry", "maxDeliveryAttempts"], "maxDeliveryAttempts must be an integer from 1 to 30"],
-    [{ eventTimeToLiveInMinutes: 1441 }, ["retry", "eventTimeToLiveInMinutes"], "eventTimeToLiveInMinutes must be an integer from 1 to 1440"],
+    [
+      { eventTimeToLiveInMinutes: 1441 },
+      ["retry", "eventTimeToLiveInMinutes"],
+      "eventTimeToLiveInMinutes must be an integer from 1 to 1440",
+    ],
   ])("rejects retry %j", (retry, path, message) => {
     const result = eventRoutingConfigSchema.safeParse({ subscriptions: [{ ...required[0], retry }, ...required.slice(1)] });
     expect(result.error?.issues[0]?.path).toEqual(["subscriptions", 0, ...path]);
@@ -51,7 +57,14 @@ describe("eventRoutingConfigSchema", () => {
 
   it("rejects a plain-http webhook and duplicate names", () => {
     const hook = eventRoutingConfigSchema.safeParse({
-      subscriptions: [...required, { name: "hook", eventTypes: ["Microsoft.Communication.SMSReceived"], destination: { type: "webhook", endpointUrl: "http://x.example.com" } }],
+      subscriptions: [
+        ...required,
+        {
+          name: "hook",
+          eventTypes: ["Microsoft.Communication.SMSReceived"],
+          destination: { type: "webhook", endpointUrl: "http://x.example.com" },
+        },
+      ],
     });
     expect(hook.error?.issues[0]?.message).toBe("endpointUrl must be an https:// URL");
     const dup = eventRoutingConfigSchema.safeParse({ subscriptions: [...required, required[0]] });

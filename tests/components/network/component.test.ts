@@ -8,12 +8,21 @@ import { only } from "../../support/plan";
 import { Network } from "../../../components/network";
 import { TokenApiHost } from "../../../components/token-api-host";
 import { tokenApiConfigSchema } from "../../../components/token-api-host/config";
-import { cidrContains, cidrOverlaps, networkAddressProblems, networkConfigSchema, parseCidr, vaultReachabilityProblems } from "../../../components/network/address-plan";
+import {
+  cidrContains,
+  cidrOverlaps,
+  networkAddressProblems,
+  networkConfigSchema,
+  parseCidr,
+  vaultReachabilityProblems,
+} from "../../../components/network/address-plan";
 
 const tags = { env: "prod", owner: "o", costCenter: "c", dataClassification: "confidential", service: "s" };
 const naming = { app: "acs", env: "prod", region: "westeurope", suffix: "abcde" };
-const vaultId = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-test/providers/Microsoft.KeyVault/vaults/kv-acs-prod-weu-abcde";
-const workspaceId = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-test/providers/Microsoft.OperationalInsights/workspaces/log";
+const vaultId =
+  "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-test/providers/Microsoft.KeyVault/vaults/kv-acs-prod-weu-abcde";
+const workspaceId =
+  "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-test/providers/Microsoft.OperationalInsights/workspaces/log";
 
 let plan: PlanResult;
 
@@ -42,7 +51,8 @@ beforeAll(async () => {
           oidc: { issuer: "https://login.microsoftonline.com/tenant/v2.0", audience: "api://acs-token" },
         }),
         acsEndpoint: "https://acs.example/",
-        acsResourceId: "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-test/providers/Microsoft.Communication/communicationServices/acs",
+        acsResourceId:
+          "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-test/providers/Microsoft.Communication/communicationServices/acs",
         keyVault: { id: vaultId, name: "kv-acs-prod-weu-abcde", uri: "https://kv-acs-prod-weu-abcde.vault.azure.net/" },
         acsSecretName: "acs-connection-string",
         packagePath: "does/not/exist/token-api.zip",
@@ -122,7 +132,11 @@ describe("Network", () => {
       privateEndpointName: "pep-acs-vault-prod-weu",
       resourceGroupName: "rg-test",
       location: "westeurope",
-      subnet: { id: only(plan, "azure-native:network:Subnet", "net-snet-pep").id, privateEndpointNetworkPolicies: "Disabled", privateLinkServiceNetworkPolicies: "Enabled" },
+      subnet: {
+        id: only(plan, "azure-native:network:Subnet", "net-snet-pep").id,
+        privateEndpointNetworkPolicies: "Disabled",
+        privateLinkServiceNetworkPolicies: "Enabled",
+      },
       privateLinkServiceConnections: [{ name: "pep-acs-vault-prod-weu", privateLinkServiceId: vaultId, groupIds: ["vault"] }],
       tags,
     });
@@ -131,7 +145,12 @@ describe("Network", () => {
 
   it("resolves the vault through privatelink.vaultcore.azure.net, linked to the network, via the endpoint's zone group", () => {
     const zone = only(plan, "azure-native:privatedns:PrivateZone");
-    expect(zone.inputs).toEqual({ privateZoneName: "privatelink.vaultcore.azure.net", resourceGroupName: "rg-test", location: "global", tags });
+    expect(zone.inputs).toEqual({
+      privateZoneName: "privatelink.vaultcore.azure.net",
+      resourceGroupName: "rg-test",
+      location: "global",
+      tags,
+    });
     expect(only(plan, "azure-native:privatedns:VirtualNetworkLink").inputs).toEqual({
       virtualNetworkLinkName: "pdnslink-acs-vault-prod-weu",
       privateZoneName: "privatelink.vaultcore.azure.net",
@@ -171,12 +190,32 @@ describe("Network", () => {
       destinationPortRange: port,
     }));
     expect(["net-nsg-app", "net-nsg-pep"].map((n) => only(plan, "azure-native:network:NetworkSecurityGroup", n).inputs)).toEqual([
-      { networkSecurityGroupName: "nsg-acs-app-prod-weu", resourceGroupName: "rg-test", location: "westeurope", securityRules: lateral, tags },
-      { networkSecurityGroupName: "nsg-acs-pep-prod-weu", resourceGroupName: "rg-test", location: "westeurope", securityRules: lateral, tags },
+      {
+        networkSecurityGroupName: "nsg-acs-app-prod-weu",
+        resourceGroupName: "rg-test",
+        location: "westeurope",
+        securityRules: lateral,
+        tags,
+      },
+      {
+        networkSecurityGroupName: "nsg-acs-pep-prod-weu",
+        resourceGroupName: "rg-test",
+        location: "westeurope",
+        securityRules: lateral,
+        tags,
+      },
     ]);
     const ip = only(plan, "azure-native:network:PublicIPAddress");
-    expect(ip.inputs).toMatchObject({ publicIpAddressName: "pip-acs-nat-prod-weu", sku: { name: "Standard", tier: "Regional" }, publicIPAllocationMethod: "Static" });
-    expect(only(plan, "azure-native:network:NatGateway").inputs).toMatchObject({ natGatewayName: "ng-acs-prod-weu", sku: { name: "Standard" }, publicIpAddresses: [{ id: ip.id }] });
+    expect(ip.inputs).toMatchObject({
+      publicIpAddressName: "pip-acs-nat-prod-weu",
+      sku: { name: "Standard", tier: "Regional" },
+      publicIPAllocationMethod: "Static",
+    });
+    expect(only(plan, "azure-native:network:NatGateway").inputs).toMatchObject({
+      natGatewayName: "ng-acs-prod-weu",
+      sku: { name: "Standard" },
+      publicIpAddresses: [{ id: ip.id }],
+    });
   });
 
   it("integrates the token API's web app with the delegated subnet and routes all traffic into it (Key Vault references are configuration traffic)", () => {
@@ -192,7 +231,8 @@ describe("Network", () => {
 
 describe("Network with an existing private DNS zone (landing zone)", () => {
   it("registers the endpoint in the given zone and creates no zone or link of its own", async () => {
-    const zoneId = "/subscriptions/00000000-0000-0000-0000-000000000009/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net";
+    const zoneId =
+      "/subscriptions/00000000-0000-0000-0000-000000000009/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net";
     const withZone = await evaluateProgram(
       () =>
         void new Network("net", {
@@ -209,7 +249,9 @@ describe("Network with an existing private DNS zone (landing zone)", () => {
       { project: "acs-platform", stack: "test" },
     );
     expect(withZone.resources.filter((r) => r.type.startsWith("azure-native:privatedns:"))).toEqual([]);
-    expect(only(withZone, "azure-native:network:PrivateDnsZoneGroup").inputs["privateDnsZoneConfigs"]).toEqual([{ name: "privatelink-vaultcore-azure-net", privateDnsZoneId: zoneId }]);
+    expect(only(withZone, "azure-native:network:PrivateDnsZoneGroup").inputs["privateDnsZoneConfigs"]).toEqual([
+      { name: "privatelink-vaultcore-azure-net", privateDnsZoneId: zoneId },
+    ]);
   });
 });
 
@@ -236,18 +278,26 @@ describe("address plan", () => {
   const base = networkConfigSchema.parse({});
   it.each<[string, Partial<typeof base>, Array<{ path: string[]; message: string }>]>([
     ["the defaults", {}, []],
-    ["app subnet outside the space", { appServiceSubnetPrefix: "10.21.0.0/26" }, [
-      { path: ["appServiceSubnetPrefix"], message: "must lie within addressSpace 10.20.0.0/24; got 10.21.0.0/26" },
-    ]],
-    ["endpoint subnet overlapping the app subnet", { privateEndpointSubnetPrefix: "10.20.0.32/27" }, [
-      { path: ["privateEndpointSubnetPrefix"], message: "must not overlap appServiceSubnetPrefix 10.20.0.0/26; got 10.20.0.32/27" },
-    ]],
-    ["app subnet smaller than /28", { appServiceSubnetPrefix: "10.20.0.0/29" }, [
-      { path: ["appServiceSubnetPrefix"], message: "must be /28 or larger (App Service VNet integration); got 10.20.0.0/29" },
-    ]],
-    ["endpoint subnet smaller than /29", { privateEndpointSubnetPrefix: "10.20.0.64/30" }, [
-      { path: ["privateEndpointSubnetPrefix"], message: "must be /29 or larger; got 10.20.0.64/30" },
-    ]],
+    [
+      "app subnet outside the space",
+      { appServiceSubnetPrefix: "10.21.0.0/26" },
+      [{ path: ["appServiceSubnetPrefix"], message: "must lie within addressSpace 10.20.0.0/24; got 10.21.0.0/26" }],
+    ],
+    [
+      "endpoint subnet overlapping the app subnet",
+      { privateEndpointSubnetPrefix: "10.20.0.32/27" },
+      [{ path: ["privateEndpointSubnetPrefix"], message: "must not overlap appServiceSubnetPrefix 10.20.0.0/26; got 10.20.0.32/27" }],
+    ],
+    [
+      "app subnet smaller than /28",
+      { appServiceSubnetPrefix: "10.20.0.0/29" },
+      [{ path: ["appServiceSubnetPrefix"], message: "must be /28 or larger (App Service VNet integration); got 10.20.0.0/29" }],
+    ],
+    [
+      "endpoint subnet smaller than /29",
+      { privateEndpointSubnetPrefix: "10.20.0.64/30" },
+      [{ path: ["privateEndpointSubnetPrefix"], message: "must be /29 or larger; got 10.20.0.64/30" }],
+    ],
   ])("%s", (_, change, expected) => {
     expect(networkAddressProblems({ ...base, ...change })).toEqual(expected);
   });

@@ -43,7 +43,12 @@ function planOf(args: Partial<SecretStoreArgs>): Promise<PlanResult> {
 }
 
 const appGrant: RoleAssignmentArgs = { key: "app-secrets", role: "keyVaultSecretsUser", principalId: "principal-app" };
-const runbookGrant: RoleAssignmentArgs = { key: "runbook-secrets", role: "keyVaultSecretsUser", principalId: "principal-runbook", description: "rotation runbook" };
+const runbookGrant: RoleAssignmentArgs = {
+  key: "runbook-secrets",
+  role: "keyVaultSecretsUser",
+  principalId: "principal-runbook",
+  description: "rotation runbook",
+};
 
 describe("SecretStore", () => {
   it("gets a closed vault from the section defaults and grants the requested roles on the vault", async () => {
@@ -100,7 +105,12 @@ describe("SecretStore", () => {
   it("keys role assignments, so reordering the list keeps every assignment's URN and Azure name", async () => {
     const identity = (p: PlanResult) =>
       ofType(p, "azure-native:authorization:RoleAssignment")
-        .map((r) => ({ urn: r.urn, name: r.inputs["roleAssignmentName"], principalId: r.inputs["principalId"], description: r.inputs["description"] }))
+        .map((r) => ({
+          urn: r.urn,
+          name: r.inputs["roleAssignmentName"],
+          principalId: r.inputs["principalId"],
+          description: r.inputs["description"],
+        }))
         .sort((a, b) => a.urn.localeCompare(b.urn));
     const forward = identity(await planOf({ roleAssignments: [appGrant, runbookGrant] }));
     const reversed = identity(await planOf({ roleAssignments: [runbookGrant, appGrant] }));

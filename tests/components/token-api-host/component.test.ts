@@ -33,19 +33,19 @@ function evaluateHost(tokenApi: typeof cfg): Promise<PlanResult> {
     () => {
       mode = detectEngineMode();
       const host = new TokenApiHost("tokenapi", {
-      naming,
-      resourceGroupName: "rg-test",
-      location: "westeurope",
-      tags: { env: "prod" },
-      subscriptionId: MOCK_SUBSCRIPTION_ID,
-      tokenApi,
-      acsEndpoint: "https://acs-acs-prod-weu-abcde.europe.communication.azure.com/",
-      acsResourceId: acsId,
-      keyVault: { id: vaultId, name: "kv-acs-prod-weu-abcde", uri: "https://kv-acs-prod-weu-abcde.vault.azure.net/" },
-      acsSecretName: "acs-connection-string",
-      appInsightsConnectionString: "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://x/",
-      packagePath: "does/not/exist/token-api.zip",
-      diagnostics: { workspaceId: `${rg}/Microsoft.OperationalInsights/workspaces/log` },
+        naming,
+        resourceGroupName: "rg-test",
+        location: "westeurope",
+        tags: { env: "prod" },
+        subscriptionId: MOCK_SUBSCRIPTION_ID,
+        tokenApi,
+        acsEndpoint: "https://acs-acs-prod-weu-abcde.europe.communication.azure.com/",
+        acsResourceId: acsId,
+        keyVault: { id: vaultId, name: "kv-acs-prod-weu-abcde", uri: "https://kv-acs-prod-weu-abcde.vault.azure.net/" },
+        acsSecretName: "acs-connection-string",
+        appInsightsConnectionString: "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://x/",
+        packagePath: "does/not/exist/token-api.zip",
+        diagnostics: { workspaceId: `${rg}/Microsoft.OperationalInsights/workspaces/log` },
       });
       return { principalId: host.principalId };
     },
@@ -62,7 +62,11 @@ beforeAll(async () => {
 describe("TokenApiHost", () => {
   it("detects the mock engine, so evaluation needs no artifact", () => {
     expect(mode).toBe("mock");
-    expect(only(plan, "azure-native:storage:Blob").inputs).toMatchObject({ blobName: "token-api-placeholder.zip", type: "Block", contentType: "application/zip" });
+    expect(only(plan, "azure-native:storage:Blob").inputs).toMatchObject({
+      blobName: "token-api-placeholder.zip",
+      type: "Block",
+      contentType: "application/zip",
+    });
   });
 
   it("registers exactly the expected resource types and counts", () => {
@@ -124,19 +128,29 @@ describe("TokenApiHost", () => {
 
   it("turns basic-auth publishing off for SCM and FTP", () => {
     for (const type of ["azure-native:web:WebAppScmAllowed", "azure-native:web:WebAppFtpAllowed"]) {
-      expect([type, only(plan, type).inputs]).toEqual([type, { name: "app-acs-token-prod-weu-abcde", resourceGroupName: "rg-test", allow: false }]);
+      expect([type, only(plan, type).inputs]).toEqual([
+        type,
+        { name: "app-acs-token-prod-weu-abcde", resourceGroupName: "rg-test", allow: false },
+      ]);
     }
   });
 
   it("runs on the Node major the package is bundled for", () => {
     const build = readFileSync(path.join(__dirname, "../../../services/token-api/scripts/build.ts"), "utf8");
     expect(build).toContain(`const BUILD_TARGET = "node${TOKEN_API_NODE_MAJOR}";`);
-    expect((only(plan, "azure-native:web:WebApp").inputs["siteConfig"] as Record<string, unknown>)["linuxFxVersion"]).toBe(`NODE|${TOKEN_API_NODE_MAJOR}-lts`);
+    expect((only(plan, "azure-native:web:WebApp").inputs["siteConfig"] as Record<string, unknown>)["linuxFxVersion"]).toBe(
+      `NODE|${TOKEN_API_NODE_MAJOR}-lts`,
+    );
   });
 
   it("creates the identity and its role assignments before the site: the web app depends on every grant", () => {
     const identity = only(plan, "azure-native:managedidentity:UserAssignedIdentity");
-    expect(identity.inputs).toEqual({ resourceName: "id-acs-token-prod-weu", resourceGroupName: "rg-test", location: "westeurope", tags: { env: "prod" } });
+    expect(identity.inputs).toEqual({
+      resourceName: "id-acs-token-prod-weu",
+      resourceGroupName: "rg-test",
+      location: "westeurope",
+      tags: { env: "prod" },
+    });
     const grants = ofType(plan, "azure-native:authorization:RoleAssignment");
     const app = only(plan, "azure-native:web:WebApp");
     for (const g of grants) {
@@ -145,7 +159,8 @@ describe("TokenApiHost", () => {
   });
 
   it("sets exactly the documented app settings, with the telemetry secret as a Key Vault reference", () => {
-    const settings = (only(plan, "azure-native:web:WebApp").inputs["siteConfig"] as { appSettings: Array<{ name: string; value: string }> }).appSettings;
+    const settings = (only(plan, "azure-native:web:WebApp").inputs["siteConfig"] as { appSettings: Array<{ name: string; value: string }> })
+      .appSettings;
     expect(settings).toEqual([
       { name: "ACS_AUTH_MODE", value: "key-vault" },
       { name: "ACS_ENDPOINT", value: "https://acs-acs-prod-weu-abcde.europe.communication.azure.com/" },
@@ -164,7 +179,10 @@ describe("TokenApiHost", () => {
       { name: "CORS_ALLOWED_ORIGINS", value: "https://app.example.com,http://localhost:5173" },
       { name: "RATE_LIMIT_PER_USER_PER_MINUTE", value: "30" },
       { name: "RATE_LIMIT_PER_IP_PER_MINUTE", value: "120" },
-      { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: "@Microsoft.KeyVault(SecretUri=https://kv-acs-prod-weu-abcde.vault.azure.net/secrets/appinsights-connection-string)" },
+      {
+        name: "APPLICATIONINSIGHTS_CONNECTION_STRING",
+        value: "@Microsoft.KeyVault(SecretUri=https://kv-acs-prod-weu-abcde.vault.azure.net/secrets/appinsights-connection-string)",
+      },
       { name: "WEBSITE_RUN_FROM_PACKAGE", value: "https://stacspkgprodweuabcde.blob.core.windows.net/packages/token-api-placeholder.zip" },
       { name: "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", value: only(plan, "azure-native:managedidentity:UserAssignedIdentity").id },
       { name: "AZURE_CLIENT_ID", value: mockGuid("uai-client/id-acs-token-prod-weu") },
@@ -172,14 +190,18 @@ describe("TokenApiHost", () => {
     for (const s of settings) {
       expect(s.value).not.toMatch(/InstrumentationKey=|accesskey=|AccountKey=/i);
     }
-    expect(only(plan, "azure-native:keyvault:Secret").inputs["properties"]).toEqual({ value: SECRET_PLACEHOLDER, contentType: "text/plain" });
+    expect(only(plan, "azure-native:keyvault:Secret").inputs["properties"]).toEqual({
+      value: SECRET_PLACEHOLDER,
+      contentType: "text/plain",
+    });
     expect(JSON.stringify(plan)).not.toContain("InstrumentationKey=");
   });
 
   it("grants the app identity exactly Key Vault Secrets User, table data and package read, nothing broader", () => {
     const principal = plan.outputs["principalId"];
     expect(principal).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    const roleId = (guid: string): string => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+    const roleId = (guid: string): string =>
+      `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
     const grants = ofType(plan, "azure-native:authorization:RoleAssignment").map((r) => ({
       scope: r.inputs["scope"],
       roleDefinitionId: r.inputs["roleDefinitionId"],
@@ -187,7 +209,12 @@ describe("TokenApiHost", () => {
       principalType: r.inputs["principalType"],
     }));
     expect(grants).toEqual([
-      { scope: vaultId, roleDefinitionId: roleId(BUILT_IN_ROLES.keyVaultSecretsUser), principalId: principal, principalType: "ServicePrincipal" },
+      {
+        scope: vaultId,
+        roleDefinitionId: roleId(BUILT_IN_ROLES.keyVaultSecretsUser),
+        principalId: principal,
+        principalType: "ServicePrincipal",
+      },
       {
         scope: `${rg}/Microsoft.Storage/storageAccounts/stacstokprodweuabcde/tableServices/default/tables/acsidentities`,
         roleDefinitionId: roleId(BUILT_IN_ROLES.storageTableDataContributor),
@@ -208,7 +235,12 @@ describe("TokenApiHost", () => {
     const principal = managedIdentityPlan.outputs["principalId"];
     expect(principal).toBe(mockGuid(`uai-principal/${String(identity.inputs["resourceName"])}`));
     const grants = ofType(managedIdentityPlan, "azure-native:authorization:RoleAssignment");
-    expect(grants.map((g) => g.name).sort()).toEqual(["tokenapi-ra-acs-identity", "tokenapi-ra-keyvault-secrets", "tokenapi-ra-mapping-table", "tokenapi-ra-package-reader"]);
+    expect(grants.map((g) => g.name).sort()).toEqual([
+      "tokenapi-ra-acs-identity",
+      "tokenapi-ra-keyvault-secrets",
+      "tokenapi-ra-mapping-table",
+      "tokenapi-ra-package-reader",
+    ]);
     const acs = grants.find((g) => g.name === "tokenapi-ra-acs-identity")!;
     expect({ ...acs.inputs, roleAssignmentName: "-" }).toEqual({
       roleAssignmentName: "-",
@@ -234,8 +266,18 @@ describe("TokenApiHost", () => {
     const accounts = ofType(plan, "azure-native:storage:StorageAccount");
     const data = accounts.find((a) => a.name === "tokenapi-data");
     const pkg = accounts.find((a) => a.name === "tokenapi-packages");
-    const hardened = { enableHttpsTrafficOnly: true, minimumTlsVersion: "TLS1_2", allowBlobPublicAccess: false, allowCrossTenantReplication: false };
-    expect(data?.inputs).toMatchObject({ ...hardened, accountName: "stacstokprodweuabcde", allowSharedKeyAccess: false, defaultToOAuthAuthentication: true });
+    const hardened = {
+      enableHttpsTrafficOnly: true,
+      minimumTlsVersion: "TLS1_2",
+      allowBlobPublicAccess: false,
+      allowCrossTenantReplication: false,
+    };
+    expect(data?.inputs).toMatchObject({
+      ...hardened,
+      accountName: "stacstokprodweuabcde",
+      allowSharedKeyAccess: false,
+      defaultToOAuthAuthentication: true,
+    });
     expect(pkg?.inputs).toMatchObject({ ...hardened, accountName: "stacspkgprodweuabcde", allowSharedKeyAccess: true });
     expect(only(plan, "azure-native:storage:BlobContainer").inputs).toMatchObject({ publicAccess: "None" });
   });
@@ -243,7 +285,10 @@ describe("TokenApiHost", () => {
   it("sends every log category of the site (allLogs) to the workspace", () => {
     expect(WEB_APP_LOG_CATEGORY_GROUPS).toEqual(["allLogs"]);
     const setting = only(plan, "azure-native:monitor:DiagnosticSetting", "tokenapi-app-diagnostics").inputs;
-    expect(setting).toMatchObject({ logs: [{ categoryGroup: "allLogs", enabled: true }], metrics: [{ category: "AllMetrics", enabled: true }] });
+    expect(setting).toMatchObject({
+      logs: [{ categoryGroup: "allLogs", enabled: true }],
+      metrics: [{ category: "AllMetrics", enabled: true }],
+    });
     expect(setting).not.toHaveProperty("logAnalyticsDestinationType");
     expect(only(plan, "azure-native:monitor:DiagnosticSetting", "tokenapi-data-table-diagnostics").inputs["resourceUri"]).toBe(
       `${rg}/Microsoft.Storage/storageAccounts/stacstokprodweuabcde/tableServices/default`,

@@ -17,9 +17,15 @@ const base = {
 describe("tokenApiConfigSchema", () => {
   it.each([
     ["", "must not be empty; give an origin such as https://app.example.com"],
-    ["https://app.example.com/", "must be an origin (https://host[:port], or http://localhost[:port]) without path, wildcard or trailing slash"],
+    [
+      "https://app.example.com/",
+      "must be an origin (https://host[:port], or http://localhost[:port]) without path, wildcard or trailing slash",
+    ],
     ["*", "must be an origin (https://host[:port], or http://localhost[:port]) without path, wildcard or trailing slash"],
-    ["http://app.example.com", "must be an origin (https://host[:port], or http://localhost[:port]) without path, wildcard or trailing slash"],
+    [
+      "http://app.example.com",
+      "must be an origin (https://host[:port], or http://localhost[:port]) without path, wildcard or trailing slash",
+    ],
   ])("rejects CORS origin %j by its index", (origin, message) => {
     const result = tokenApiConfigSchema.safeParse({ ...base, corsAllowedOrigins: ["https://ok.example.com", origin] });
     expect(result.error?.issues[0]?.path).toEqual(["corsAllowedOrigins", 1]);
@@ -27,9 +33,21 @@ describe("tokenApiConfigSchema", () => {
   });
 
   it.each([
-    [{ plan: { skuName: "F1", instanceCount: 1 } }, ["plan", "skuName"], "skuName must be one of B1-B3, S1-S3, P1v2-P3v2, P0v3-P5v3 (and mv3), P0v4-P5v4, I1v2-I6v2"],
-    [{ plan: { skuName: "B1", instanceCount: 2, zoneRedundant: true } }, ["plan", "zoneRedundant"], "zoneRedundant needs a Premium v2/v3/v4 or Isolated v2 SKU; got B1"],
-    [{ plan: { skuName: "P1v3", instanceCount: 1, zoneRedundant: true } }, ["plan", "instanceCount"], "instanceCount must be at least 2 when zoneRedundant is true"],
+    [
+      { plan: { skuName: "F1", instanceCount: 1 } },
+      ["plan", "skuName"],
+      "skuName must be one of B1-B3, S1-S3, P1v2-P3v2, P0v3-P5v3 (and mv3), P0v4-P5v4, I1v2-I6v2",
+    ],
+    [
+      { plan: { skuName: "B1", instanceCount: 2, zoneRedundant: true } },
+      ["plan", "zoneRedundant"],
+      "zoneRedundant needs a Premium v2/v3/v4 or Isolated v2 SKU; got B1",
+    ],
+    [
+      { plan: { skuName: "P1v3", instanceCount: 1, zoneRedundant: true } },
+      ["plan", "instanceCount"],
+      "instanceCount must be at least 2 when zoneRedundant is true",
+    ],
     [{ token: { defaultLifetimeMinutes: 30 } }, ["token", "defaultLifetimeMinutes"], "defaultLifetimeMinutes must be 60..1440"],
     [{ token: { minRemainingMinutes: 5 } }, ["token", "minRemainingMinutes"], "minRemainingMinutes must be at least 10"],
   ])("rejects %j", (patch, path, message) => {
@@ -86,7 +104,10 @@ describe("choosePackageSource", () => {
   });
 
   it("uses a placeholder under the mock engine and in a preview", () => {
-    expect(choosePackageSource("dist/x.zip", false, "mock")).toEqual({ kind: "placeholder", reason: "package dist/x.zip not built; mock evaluation uses a placeholder" });
+    expect(choosePackageSource("dist/x.zip", false, "mock")).toEqual({
+      kind: "placeholder",
+      reason: "package dist/x.zip not built; mock evaluation uses a placeholder",
+    });
     expect(choosePackageSource("dist/x.zip", false, "preview").kind).toBe("placeholder");
   });
 

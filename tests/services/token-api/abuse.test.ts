@@ -6,7 +6,10 @@ import { startTestEnvironment, type TestEnvironment } from "./helpers";
 
 let env: TestEnvironment;
 beforeAll(async () => {
-  env = await startTestEnvironment({ acsAuthMode: "managed-identity", tokenApiEnv: { RATE_LIMIT_PER_USER_PER_MINUTE: "3", RATE_LIMIT_PER_IP_PER_MINUTE: "5" } });
+  env = await startTestEnvironment({
+    acsAuthMode: "managed-identity",
+    tokenApiEnv: { RATE_LIMIT_PER_USER_PER_MINUTE: "3", RATE_LIMIT_PER_IP_PER_MINUTE: "5" },
+  });
 });
 afterAll(async () => env?.stop());
 

@@ -21,14 +21,27 @@ async function forged(): Promise<Array<[string, () => Promise<string | undefined
   const valid = () => env.oidc.mintToken("mallory");
   return [
     ["no Authorization header", async () => undefined, 'Bearer realm="acs-token-api"'],
-    ["expired beyond the clock skew", () => env.oidc.mintToken("mallory", { iat: now() - 7200, nbf: now() - 7200, exp: now() - 120 }), "invalid_token"],
+    [
+      "expired beyond the clock skew",
+      () => env.oidc.mintToken("mallory", { iat: now() - 7200, nbf: now() - 7200, exp: now() - 120 }),
+      "invalid_token",
+    ],
     ["not yet valid beyond the clock skew", () => env.oidc.mintToken("mallory", { nbf: now() + 600, exp: now() + 3600 }), "invalid_token"],
     ["wrong issuer", () => env.oidc.mintToken("mallory", { iss: "https://login.evil.example/v2.0" }), "invalid_token"],
     ["wrong audience", () => env.oidc.mintToken("mallory", { aud: "api://some-other-api" }), "invalid_token"],
     ["missing scope", () => env.oidc.mintToken("mallory", { scp: "User.Read" }), "insufficient_scope"],
     ["no exp", () => env.oidc.mintToken("mallory", { exp: undefined }), "invalid_token"],
-    ["alg none", async () => `${b64({ alg: "none", typ: "JWT" })}.${b64({ iss: env.oidc.issuer, aud: env.oidc.audience, sub: "mallory", scp: "acs.token", exp: now() + 600 })}.`, "invalid_token"],
-    ["HS256 signed with the issuer's public key", () => env.oidc.mintToken("mallory", {}, { alg: "HS256", key: new TextEncoder().encode(publicPem) }), "invalid_token"],
+    [
+      "alg none",
+      async () =>
+        `${b64({ alg: "none", typ: "JWT" })}.${b64({ iss: env.oidc.issuer, aud: env.oidc.audience, sub: "mallory", scp: "acs.token", exp: now() + 600 })}.`,
+      "invalid_token",
+    ],
+    [
+      "HS256 signed with the issuer's public key",
+      () => env.oidc.mintToken("mallory", {}, { alg: "HS256", key: new TextEncoder().encode(publicPem) }),
+      "invalid_token",
+    ],
     ["unknown kid", () => env.oidc.mintToken("mallory", {}, { key: other.privateKey, kid: "not-in-the-jwks" }), "invalid_token"],
     ["known kid but another key", () => env.oidc.mintToken("mallory", {}, { key: other.privateKey }), "invalid_token"],
     [

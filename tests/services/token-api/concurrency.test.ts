@@ -17,7 +17,10 @@ async function firstRequests(urls: string[], sub: string, count: number) {
   const before = new Set((await env.identities()).map((identity) => identity.id));
   const responses = await Promise.all(
     Array.from({ length: count }, (_, i) =>
-      fetch(`${urls[i % urls.length]}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } }).then(async (r) => ({ status: r.status, body: (await r.json()) as { acsUserId: string } })),
+      fetch(`${urls[i % urls.length]}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { acsUserId: string },
+      })),
     ),
   );
   const created = (await env.identities()).filter((identity) => !before.has(identity.id));
@@ -69,7 +72,10 @@ describe("identity creation under concurrency", () => {
       const again = await env.call("POST", "/api/token", { jwt, body: { scopes: ["voip"] } });
       expect(again.status).toBe(200);
       expect(again.body.acsUserId).not.toBe(first.body.acsUserId);
-      expect((await env.identities()).find((identity) => identity.id === again.body.acsUserId)).toEqual({ id: again.body.acsUserId, deleted: false });
+      expect((await env.identities()).find((identity) => identity.id === again.body.acsUserId)).toEqual({
+        id: again.body.acsUserId,
+        deleted: false,
+      });
     } finally {
       await other.close();
       deps.close();

@@ -22,14 +22,22 @@ describe("loadConfig", () => {
       staticBearerToken: undefined,
     });
     expect(config.oidc.requiredScope).toBe("acs.token");
-    expect(config.tokens).toEqual({ allowedScopes: ["chat", "voip"], defaultLifetimeMinutes: 60, maxLifetimeMinutes: 1440, minRemainingMinutes: 10, cacheMaxEntries: 100000 });
+    expect(config.tokens).toEqual({
+      allowedScopes: ["chat", "voip"],
+      defaultLifetimeMinutes: 60,
+      maxLifetimeMinutes: 1440,
+      minRemainingMinutes: 10,
+      cacheMaxEntries: 100000,
+    });
     expect(config.rateLimits).toEqual({ perUserPerMinute: 30, perIpPerMinute: 120 });
     expect(config.mappingTable.name).toBe("acsidentities");
     expect(config.port).toBe(8080);
   });
 
   it("accepts managed-identity mode with an endpoint", () => {
-    expect(loadConfig({ ...base, ACS_AUTH_MODE: "managed-identity", ACS_ENDPOINT: "https://acs-dev.communication.azure.com/" }).acs).toEqual({
+    expect(
+      loadConfig({ ...base, ACS_AUTH_MODE: "managed-identity", ACS_ENDPOINT: "https://acs-dev.communication.azure.com/" }).acs,
+    ).toEqual({
       mode: "managed-identity",
       endpoint: "https://acs-dev.communication.azure.com/",
       staticBearerToken: undefined,

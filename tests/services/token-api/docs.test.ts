@@ -3,7 +3,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../services/token-api/src/config";
-import { REVOCATION_BOUND_MS, SECRET_NAME, ACTIVE_KEY_TAG, TOKEN_API_DEFAULTS as D, TOKEN_API_ENV_NAMES, TOKEN_LIFETIME_MINUTES } from "../../../services/token-api/src/settings";
+import {
+  REVOCATION_BOUND_MS,
+  SECRET_NAME,
+  ACTIVE_KEY_TAG,
+  TOKEN_API_DEFAULTS as D,
+  TOKEN_API_ENV_NAMES,
+  TOKEN_LIFETIME_MINUTES,
+} from "../../../services/token-api/src/settings";
 import { tokenApiConfigSchema } from "../../../components/token-api-host/config";
 
 const root = join(__dirname, "..", "..", "..");
@@ -44,8 +51,17 @@ describe("docs agree with settings.ts", () => {
   });
 
   it("the service's defaults are the program's defaults (what npm run dev and a deployed environment run)", () => {
-    const section = tokenApiConfigSchema.parse({ plan: { skuName: "B1", instanceCount: 1 }, oidc: { issuer: "https://login.example.com/", audience: "api://x" } });
-    const service = loadConfig({ ACS_AUTH_MODE: "managed-identity", ACS_ENDPOINT: "https://acs.example.com/", OIDC_ISSUER: "https://login.example.com/", OIDC_AUDIENCE: "api://x", MAPPING_TABLE_ENDPOINT: "https://t.example.com" });
+    const section = tokenApiConfigSchema.parse({
+      plan: { skuName: "B1", instanceCount: 1 },
+      oidc: { issuer: "https://login.example.com/", audience: "api://x" },
+    });
+    const service = loadConfig({
+      ACS_AUTH_MODE: "managed-identity",
+      ACS_ENDPOINT: "https://acs.example.com/",
+      OIDC_ISSUER: "https://login.example.com/",
+      OIDC_AUDIENCE: "api://x",
+      MAPPING_TABLE_ENDPOINT: "https://t.example.com",
+    });
     expect(section.token.defaultLifetimeMinutes).toBe(service.tokens.defaultLifetimeMinutes);
     expect(section.token.maxLifetimeMinutes).toBe(service.tokens.maxLifetimeMinutes);
     expect(section.token.allowedScopes).toEqual(service.tokens.allowedScopes);
@@ -64,7 +80,9 @@ describe("docs agree with settings.ts", () => {
   it("docs/token-api.md states the same defaults and bound", () => {
     expect(tokenApiDoc).toContain(`\`RATE_LIMIT_PER_USER_PER_MINUTE\` (default ${D.perUserPerMinute};`);
     expect(tokenApiDoc).toContain(`\`RATE_LIMIT_PER_IP_PER_MINUTE\`, default ${D.perIpPerMinute})`);
-    expect(tokenApiDoc).toContain(`lifetime default \`TOKEN_DEFAULT_LIFETIME_MINUTES\` (${D.defaultLifetimeMinutes}), capped by \`TOKEN_MAX_LIFETIME_MINUTES\` (${D.maxLifetimeMinutes})`);
+    expect(tokenApiDoc).toContain(
+      `lifetime default \`TOKEN_DEFAULT_LIFETIME_MINUTES\` (${D.defaultLifetimeMinutes}), capped by \`TOKEN_MAX_LIFETIME_MINUTES\` (${D.maxLifetimeMinutes})`,
+    );
     expect(tokenApiDoc).toContain(`**${REVOCATION_BOUND_MS} ms** (\`REVOCATION_BOUND_MS\`)`);
     expect(tokenApiDoc).toContain(`\`REQUEST_DEADLINE_MS\`, ${D.requestDeadlineMs}`);
     // The old, contradicting figures are gone.

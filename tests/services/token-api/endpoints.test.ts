@@ -49,7 +49,9 @@ describe("POST /api/token", () => {
 
   it("gives a token that @azure/communication-chat accepts against the emulator", async () => {
     const response = await env.call("POST", "/api/token", { jwt: await env.oidc.mintToken("carol"), body: { scopes: ["chat"] } });
-    const chat = new ChatClient(env.emulator.endpoint, new AzureCommunicationTokenCredential(response.body.token), { tlsOptions: { ca: env.emulator.caCertPem } } as never);
+    const chat = new ChatClient(env.emulator.endpoint, new AzureCommunicationTokenCredential(response.body.token), {
+      tlsOptions: { ca: env.emulator.caCertPem },
+    } as never);
     const created = await chat.createChatThread({ topic: "token-api test" });
     const thread = chat.getChatThreadClient(created.chatThread!.id);
     const sent = await thread.sendMessage({ content: "hello" });
@@ -61,22 +63,36 @@ describe("POST /api/token", () => {
     ["an empty scope list", { scopes: [] }, "scopes", "scopes: Too small: expected array to have >=1 items"],
     ["scopes not an array", { scopes: "chat" }, "scopes", "scopes: Invalid input: expected array, received string"],
     ["a lifetime under 60", { lifetimeMinutes: 59 }, "lifetimeMinutes", "lifetimeMinutes: Too small: expected number to be >=60"],
-    ["a lifetime above the configured cap", { lifetimeMinutes: 721 }, "lifetimeMinutes", "lifetimeMinutes: Too big: expected number to be <=720"],
-    ["a fractional lifetime", { lifetimeMinutes: 90.5 }, "lifetimeMinutes", "lifetimeMinutes: Invalid input: expected int, received number"],
+    [
+      "a lifetime above the configured cap",
+      { lifetimeMinutes: 721 },
+      "lifetimeMinutes",
+      "lifetimeMinutes: Too big: expected number to be <=720",
+    ],
+    [
+      "a fractional lifetime",
+      { lifetimeMinutes: 90.5 },
+      "lifetimeMinutes",
+      "lifetimeMinutes: Invalid input: expected int, received number",
+    ],
     ["an unknown field", { userId: "8:acs:someone-else" }, "userId", "userId: is not a known field"],
   ];
   it.each(invalid)("answers 400 naming the field for %s", async (_case, body, field, message) => {
     const response = await env.call("POST", "/api/token", { jwt: await env.oidc.mintToken("dave"), body });
     expect(response.status).toBe(400);
-    expect(response.body).toEqual({ error: { code: "invalid_request", message, details: [{ field, message: message.slice(field.length + 2) }] } });
+    expect(response.body).toEqual({
+      error: { code: "invalid_request", message, details: [{ field, message: message.slice(field.length + 2) }] },
+    });
   });
 
   it("answers 400 for malformed JSON, 413 for a large body and 415 for another media type", async () => {
     const jwt = await env.oidc.mintToken("dave");
     const malformed = await env.call("POST", "/api/token", { jwt, body: "{not json" });
     expect(malformed.status).toBe(400);
-    expect(malformed.body).toEqual({ error: { code: "invalid_request", message: "body: is not valid JSON", details: [{ field: "body", message: "is not valid JSON" }] } });
-    const empty = await env.call("POST", "/api/token", { jwt, body: "" , headers: { "content-type": "application/json" } });
+    expect(malformed.body).toEqual({
+      error: { code: "invalid_request", message: "body: is not valid JSON", details: [{ field: "body", message: "is not valid JSON" }] },
+    });
+    const empty = await env.call("POST", "/api/token", { jwt, body: "", headers: { "content-type": "application/json" } });
     expect(empty.status).toBe(200);
     const large = await env.call("POST", "/api/token", { jwt, body: { scopes: ["chat"], padding: "x".repeat(5000) } });
     expect(large.status).toBe(413);
@@ -109,7 +125,10 @@ describe("DELETE /api/me", () => {
     const jwt = await env.oidc.mintToken("frank");
     const before = await env.call("POST", "/api/token", { jwt });
     expect((await env.call("DELETE", "/api/me", { jwt })).status).toBe(204);
-    expect((await env.identities()).find((identity) => identity.id === before.body.acsUserId)).toEqual({ id: before.body.acsUserId, deleted: true });
+    expect((await env.identities()).find((identity) => identity.id === before.body.acsUserId)).toEqual({
+      id: before.body.acsUserId,
+      deleted: true,
+    });
     const again = await env.call("DELETE", "/api/me", { jwt });
     expect(again.status).toBe(204);
     const after = await env.call("POST", "/api/token", { jwt });
@@ -141,7 +160,14 @@ describe("probes, document and headers", () => {
     const response = await env.call("GET", "/openapi.json");
     expect(response.status).toBe(200);
     expect(response.body.openapi).toBe("3.1.0");
-    expect(Object.keys(response.body.paths).sort()).toEqual(["/api/me", "/api/token", "/api/token/revoke", "/healthz", "/openapi.json", "/readyz"]);
+    expect(Object.keys(response.body.paths).sort()).toEqual([
+      "/api/me",
+      "/api/token",
+      "/api/token/revoke",
+      "/healthz",
+      "/openapi.json",
+      "/readyz",
+    ]);
     // Generated from the route's zod schema built from the running configuration (max 720 here, not 1440).
     const body = response.body.paths["/api/token"].post.requestBody;
     expect(body.required).toBe(false);
@@ -149,11 +175,26 @@ describe("probes, document and headers", () => {
       type: "object",
       additionalProperties: false,
       properties: {
-        scopes: { type: "array", minItems: 1, maxItems: 8, items: { type: "string", enum: ["chat", "voip"] }, description: "ACS scopes; default: all allowed (chat, voip)" },
+        scopes: {
+          type: "array",
+          minItems: 1,
+          maxItems: 8,
+          items: { type: "string", enum: ["chat", "voip"] },
+          description: "ACS scopes; default: all allowed (chat, voip)",
+        },
         lifetimeMinutes: { type: "integer", minimum: 60, maximum: 720, description: "Token lifetime; default 600" },
       },
     });
-    expect(Object.keys(response.body.paths["/api/token"].post.responses).sort()).toEqual(["200", "400", "401", "413", "415", "429", "431", "503"]);
+    expect(Object.keys(response.body.paths["/api/token"].post.responses).sort()).toEqual([
+      "200",
+      "400",
+      "401",
+      "413",
+      "415",
+      "429",
+      "431",
+      "503",
+    ]);
   });
 
   it("answers 404 in JSON for an unknown route", async () => {
@@ -163,10 +204,14 @@ describe("probes, document and headers", () => {
   });
 
   it("sets security headers and allows only the configured CORS origin", async () => {
-    const allowed = await env.call("OPTIONS", "/api/token", { headers: { origin: "http://localhost:3000", "access-control-request-method": "POST" } });
+    const allowed = await env.call("OPTIONS", "/api/token", {
+      headers: { origin: "http://localhost:3000", "access-control-request-method": "POST" },
+    });
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
-    const denied = await env.call("OPTIONS", "/api/token", { headers: { origin: "https://evil.example", "access-control-request-method": "POST" } });
+    const denied = await env.call("OPTIONS", "/api/token", {
+      headers: { origin: "https://evil.example", "access-control-request-method": "POST" },
+    });
     expect(denied.headers.get("access-control-allow-origin")).toBeNull();
     const plain = await env.call("GET", "/healthz");
     expect(plain.headers.get("x-content-type-options")).toBe("nosniff");
@@ -184,7 +229,15 @@ describe("logs", () => {
     const all = env.logs.join("\n");
     expect(env.logs.length).toBeGreaterThan(10);
     const key = env.emulator.connectionString.split("accesskey=")[1]!;
-    for (const secret of [jwt, jwt.split(".")[2]!, issued.body.token, issued.body.token.split(".")[2]!, key, env.emulator.devBearerToken, "access_token=leak"]) {
+    for (const secret of [
+      jwt,
+      jwt.split(".")[2]!,
+      issued.body.token,
+      issued.body.token.split(".")[2]!,
+      key,
+      env.emulator.devBearerToken,
+      "access_token=leak",
+    ]) {
       expect(all.includes(secret)).toBe(false);
     }
     expect(all).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);

@@ -22,11 +22,13 @@ describe("upstream failures", () => {
     const response = await env.call("POST", "/api/token", { jwt: await newUser() });
     expect(response.status).toBe(429);
     expect(response.headers.get("retry-after")).toBe("7");
-    expect(response.body).toEqual({ error: { code: "upstream_throttled", message: "Azure Communication Services is throttling requests; retry later." } });
+    expect(response.body).toEqual({
+      error: { code: "upstream_throttled", message: "Azure Communication Services is throttling requests; retry later." },
+    });
   });
 
   it("retries a single ACS 503 and succeeds", async () => {
-    const errorsBefore = (await env.upstreamErrors());
+    const errorsBefore = await env.upstreamErrors();
     await env.fault({ operation: "issueAccessToken", status: 503, count: 1 });
     const response = await env.call("POST", "/api/token", { jwt: await newUser() });
     expect(response.status).toBe(200);
@@ -34,12 +36,14 @@ describe("upstream failures", () => {
   });
 
   it("retries a persistent ACS 503 a bounded number of times, then answers 503 with Retry-After", async () => {
-    const errorsBefore = (await env.upstreamErrors());
+    const errorsBefore = await env.upstreamErrors();
     await env.fault({ operation: "issueAccessToken", status: 503, retryAfterSeconds: 3, count: 3 });
     const response = await env.call("POST", "/api/token", { jwt: await newUser() });
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("3");
-    expect(response.body).toEqual({ error: { code: "acs_unavailable", message: "Azure Communication Services is unavailable; retry later." } });
+    expect(response.body).toEqual({
+      error: { code: "acs_unavailable", message: "Azure Communication Services is unavailable; retry later." },
+    });
     expect((await env.upstreamErrors()) - errorsBefore).toBe(3);
     await env.clearFaults();
   });
@@ -55,7 +59,9 @@ describe("upstream failures", () => {
     expect(Date.now() - started).toBeLessThan(2500 + 400);
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("2");
-    expect(response.body).toEqual({ error: { code: "acs_unavailable", message: "Creating the caller's ACS identity is taking long; retry shortly." } });
+    expect(response.body).toEqual({
+      error: { code: "acs_unavailable", message: "Creating the caller's ACS identity is taking long; retry shortly." },
+    });
     // The retry joins the creation still running (it ends 4 s after the first request) instead of starting another.
     const after = await env.call("POST", "/api/token", { jwt });
     expect(after.status).toBe(200);
@@ -90,13 +96,17 @@ describe("mapping store failures", () => {
       const response = await env.call("POST", "/api/token", { jwt: await newUser() });
       expect(response.status).toBe(503);
       expect(response.headers.get("retry-after")).toBe("5");
-      expect(response.body).toEqual({ error: { code: "mapping_store_unavailable", message: "The identity mapping store is unavailable; retry later." } });
+      expect(response.body).toEqual({
+        error: { code: "mapping_store_unavailable", message: "The identity mapping store is unavailable; retry later." },
+      });
       // Fail closed: once its last row read is older than the bound, a cached token is not served without one.
       await sleep(Math.max(0, cachedAt + REVOCATION_BOUND_MS + 100 - Date.now()));
       const cachedAgain = await env.call("POST", "/api/token", { jwt: cachedUser });
       expect(cachedAgain.status).toBe(503);
       expect(cachedAgain.headers.get("retry-after")).toBe("5");
-      expect(cachedAgain.body).toEqual({ error: { code: "mapping_store_unavailable", message: "The identity mapping store is unavailable; retry later." } });
+      expect(cachedAgain.body).toEqual({
+        error: { code: "mapping_store_unavailable", message: "The identity mapping store is unavailable; retry later." },
+      });
       expect((await env.call("DELETE", "/api/me", { jwt: cachedUser })).status).toBe(503);
       // /readyz caches its checks for 2 s: poll until the cached answer expires instead of sleeping past it.
       await expect

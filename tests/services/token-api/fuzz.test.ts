@@ -11,7 +11,8 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.stop());
 
-const printable = (maxLength: number) => fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength });
+const printable = (maxLength: number) =>
+  fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength });
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
 describe("fuzz", () => {
@@ -24,10 +25,12 @@ describe("fuzz", () => {
         return validJwt.slice(0, index) + (validJwt[index] === replaced ? "A" : replaced) + validJwt.slice(index + 1);
       })
       .filter((jwt) => jwt !== validJwt);
-    const forgedPayload = fc.dictionary(fc.constantFrom("iss", "aud", "sub", "scp", "exp", "nbf", "roles", "alg", "kid"), fc.jsonValue()).map((payload) => {
-      const [header, , signature] = validJwt.split(".");
-      return `${header}.${b64url(payload)}.${signature}`;
-    });
+    const forgedPayload = fc
+      .dictionary(fc.constantFrom("iss", "aud", "sub", "scp", "exp", "nbf", "roles", "alg", "kid"), fc.jsonValue())
+      .map((payload) => {
+        const [header, , signature] = validJwt.split(".");
+        return `${header}.${b64url(payload)}.${signature}`;
+      });
     const unsigned = fc.jsonValue().map((payload) => `${b64url({ alg: "none", typ: "JWT" })}.${b64url(payload)}.`);
     const authorization = fc.oneof(
       fc.constant(undefined),
@@ -41,11 +44,31 @@ describe("fuzz", () => {
     const body = fc.oneof(
       fc.constant(undefined),
       fc.jsonValue().map((value) => JSON.stringify(value)),
-      fc.record({ scopes: fc.array(fc.oneof(fc.constantFrom("chat", "voip", "chat.join"), printable(10)), { maxLength: 4 }), lifetimeMinutes: fc.oneof(fc.integer({ min: -10, max: 3000 }), fc.double()) }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+      fc
+        .record(
+          {
+            scopes: fc.array(fc.oneof(fc.constantFrom("chat", "voip", "chat.join"), printable(10)), { maxLength: 4 }),
+            lifetimeMinutes: fc.oneof(fc.integer({ min: -10, max: 3000 }), fc.double()),
+          },
+          { requiredKeys: [] },
+        )
+        .map((v) => JSON.stringify(v)),
       printable(300),
     );
-    const contentType = fc.oneof(fc.constant("application/json"), fc.constant("text/plain"), fc.constant("application/x-www-form-urlencoded"), printable(30));
-    const route = fc.constantFrom(["POST", "/api/token"], ["POST", "/api/token/revoke"], ["DELETE", "/api/me"], ["GET", "/readyz"], ["PUT", "/api/token"], ["POST", "/api/token?x=1"]);
+    const contentType = fc.oneof(
+      fc.constant("application/json"),
+      fc.constant("text/plain"),
+      fc.constant("application/x-www-form-urlencoded"),
+      printable(30),
+    );
+    const route = fc.constantFrom(
+      ["POST", "/api/token"],
+      ["POST", "/api/token/revoke"],
+      ["DELETE", "/api/me"],
+      ["GET", "/readyz"],
+      ["PUT", "/api/token"],
+      ["POST", "/api/token?x=1"],
+    );
     const extraHeader = fc.tuple(fc.stringMatching(/^x-[a-z]{1,10}$/), printable(100));
 
     let authenticated200 = 0;
@@ -58,7 +81,11 @@ describe("fuzz", () => {
         if (payload !== undefined) headers["content-type"] = type;
         let response: Response;
         try {
-          response = await fetch(`${env.tokenApiUrl}${path}`, { method, headers, body: method === "GET" || payload === undefined ? undefined : payload });
+          response = await fetch(`${env.tokenApiUrl}${path}`, {
+            method,
+            headers,
+            body: method === "GET" || payload === undefined ? undefined : payload,
+          });
         } catch (error) {
           // undici refuses some header values client-side; those requests never reached the server.
           if ((error as Error).name === "TypeError") return;
@@ -68,7 +95,13 @@ describe("fuzz", () => {
         expect(response.status).toBeLessThan(500);
         const isCaller = auth === `Bearer ${validJwt}`;
         if (!isCaller && path.startsWith("/api")) {
-          expect(response.status === 401 || response.status === 404 || response.status === 415 || response.status === 400 || response.status === 413).toBe(true);
+          expect(
+            response.status === 401 ||
+              response.status === 404 ||
+              response.status === 415 ||
+              response.status === 400 ||
+              response.status === 413,
+          ).toBe(true);
           expect(text).not.toContain('"token"');
         }
         if (isCaller && response.status === 200) authenticated200++;

@@ -31,7 +31,12 @@ export async function startTestEnvironment(options: LocalEnvironmentOptions = {}
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk, _encoding, callback) {
-      logs.push(...chunk.toString().split("\n").filter((line: string) => line.length > 0));
+      logs.push(
+        ...chunk
+          .toString()
+          .split("\n")
+          .filter((line: string) => line.length > 0),
+      );
       callback();
     },
   });
@@ -50,7 +55,12 @@ export async function startTestEnvironment(options: LocalEnvironmentOptions = {}
     const response = await fetch(`${base}${path}`, {
       method,
       headers,
-      body: callOptions.body === undefined ? undefined : typeof callOptions.body === "string" ? callOptions.body : JSON.stringify(callOptions.body),
+      body:
+        callOptions.body === undefined
+          ? undefined
+          : typeof callOptions.body === "string"
+            ? callOptions.body
+            : JSON.stringify(callOptions.body),
     });
     const text = await response.text();
     let body: unknown;
@@ -62,9 +72,11 @@ export async function startTestEnvironment(options: LocalEnvironmentOptions = {}
     return { status: response.status, headers: response.headers, body, text };
   };
   const authRows = async () =>
-    ((await (await fetch(`${env.emulator.adminUrl}/logs`)).json()) as { rows: Array<{ table: string; OperationName: string; ResultType: string }> }).rows.filter(
-      (row) => row.table === "ACSAuthIncomingOperations",
-    );
+    (
+      (await (await fetch(`${env.emulator.adminUrl}/logs`)).json()) as {
+        rows: Array<{ table: string; OperationName: string; ResultType: string }>;
+      }
+    ).rows.filter((row) => row.table === "ACSAuthIncomingOperations");
   return {
     ...env,
     logs,
@@ -72,7 +84,9 @@ export async function startTestEnvironment(options: LocalEnvironmentOptions = {}
     upstreamCalls: async (operationName) => (await authRows()).filter((row) => row.OperationName === operationName).length,
     call,
     mappedIdentity: async (sub) => {
-      const table = TableClient.fromConnectionString(env.azurite.connectionString, TOKEN_API_DEFAULTS.mappingTableName, { allowInsecureConnection: true });
+      const table = TableClient.fromConnectionString(env.azurite.connectionString, TOKEN_API_DEFAULTS.mappingTableName, {
+        allowInsecureConnection: true,
+      });
       const { partitionKey, rowKey } = mappingKeys({ issuer: env.oidc.issuer, subject: sub });
       try {
         return (await table.getEntity<{ acsUserId: string }>(partitionKey, rowKey)).acsUserId;
@@ -81,9 +95,15 @@ export async function startTestEnvironment(options: LocalEnvironmentOptions = {}
         throw error;
       }
     },
-    identities: async () => ((await (await fetch(`${env.emulator.adminUrl}/identities`)).json()) as { identities: Array<{ id: string; deleted: boolean }> }).identities,
+    identities: async () =>
+      ((await (await fetch(`${env.emulator.adminUrl}/identities`)).json()) as { identities: Array<{ id: string; deleted: boolean }> })
+        .identities,
     fault: async (spec) => {
-      const response = await fetch(`${env.emulator.adminUrl}/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(spec) });
+      const response = await fetch(`${env.emulator.adminUrl}/faults`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(spec),
+      });
       if (!response.ok) throw new Error(`fault not accepted: ${response.status} ${await response.text()}`);
     },
     clearFaults: async () => {

@@ -18,7 +18,15 @@ afterAll(async () => env?.stop());
 const now = () => Math.floor(Date.now() / 1000);
 let n = 0;
 const claims = (extra: Record<string, unknown> = {}) => {
-  const base: Record<string, unknown> = { iss: env.oidc.issuer, aud: env.oidc.audience, sub: `hostile-${++n}`, iat: now(), nbf: now(), exp: now() + 600, scp: "acs.token" };
+  const base: Record<string, unknown> = {
+    iss: env.oidc.issuer,
+    aud: env.oidc.audience,
+    sub: `hostile-${++n}`,
+    iat: now(),
+    nbf: now(),
+    exp: now() + 600,
+    scp: "acs.token",
+  };
   for (const [name, value] of Object.entries(extra)) {
     if (value === undefined) delete base[name];
     else base[name] = value;
@@ -28,7 +36,9 @@ const claims = (extra: Record<string, unknown> = {}) => {
 /** Signs `payload` and `header` as raw text (RS256, the issuer's real key), so any byte sequence can be tried. */
 function sign(payload: string, header = JSON.stringify({ alg: "RS256", kid: key.kid, typ: "JWT" })): string {
   const input = `${Buffer.from(header).toString("base64url")}.${Buffer.from(payload).toString("base64url")}`;
-  const signature = createSign("RSA-SHA256").update(input).sign(createPrivateKey({ key: key.privateJwk as never, format: "jwk" }));
+  const signature = createSign("RSA-SHA256")
+    .update(input)
+    .sign(createPrivateKey({ key: key.privateJwk as never, format: "jwk" }));
   return `${input}.${signature.toString("base64url")}`;
 }
 const ask = async (jwt: string) => env.call("POST", "/api/token", { jwt });
@@ -69,7 +79,7 @@ describe("what a sub may contain", () => {
     ["empty", ""],
     ["256 characters", "a".repeat(256)],
     ["a space", "alice bob"],
-    ["a newline (log injection)", "alice\n{\"level\":60}"],
+    ["a newline (log injection)", 'alice\n{"level":60}'],
     ["a NUL", "alice\u0000"],
     ["non-ASCII", "alïce"],
     ["a number", 42],
@@ -107,7 +117,10 @@ describe("duplicate JSON members", () => {
   });
 
   it("refuses a body that names a field twice, naming the field", async () => {
-    const response = await env.call("POST", "/api/token", { jwt: await env.oidc.mintToken("dup-body"), body: '{"lifetimeMinutes":60,"lifetimeMinutes":1440}' });
+    const response = await env.call("POST", "/api/token", {
+      jwt: await env.oidc.mintToken("dup-body"),
+      body: '{"lifetimeMinutes":60,"lifetimeMinutes":1440}',
+    });
     expect(response.status).toBe(400);
     expect(response.body).toEqual({
       error: {
@@ -119,7 +132,10 @@ describe("duplicate JSON members", () => {
   });
 
   it("still accepts the same name in different objects", async () => {
-    const response = await env.call("POST", "/api/token", { jwt: await env.oidc.mintToken("nested-ok"), body: '{"scopes":["chat"],"lifetimeMinutes":60}' });
+    const response = await env.call("POST", "/api/token", {
+      jwt: await env.oidc.mintToken("nested-ok"),
+      body: '{"scopes":["chat"],"lifetimeMinutes":60}',
+    });
     expect(response.status).toBe(200);
   });
 });
@@ -144,13 +160,20 @@ describe("every error status in the one shape", () => {
     await env.fault({ operation: "issueAccessToken", status: 503, count: 10 });
     const answers: Array<{ status: number; type: string; body: string }> = [];
     const viaFetch = async (init: { body?: string; headers?: Record<string, string>; path?: string; method?: string }) => {
-      const response = await fetch(`${env.instances[0]!.url}${init.path ?? "/api/token"}`, { method: init.method ?? "POST", headers: init.headers, body: init.body });
+      const response = await fetch(`${env.instances[0]!.url}${init.path ?? "/api/token"}`, {
+        method: init.method ?? "POST",
+        headers: init.headers,
+        body: init.body,
+      });
       answers.push({ status: response.status, type: response.headers.get("content-type") ?? "", body: await response.text() });
     };
     await viaFetch({ headers: { authorization: `Bearer ${jwt}`, "content-type": "application/json" }, body: '{"scopes":"chat"}' });
     await viaFetch({ headers: { authorization: "Bearer not.a.jwt" } });
     await viaFetch({ path: "/nowhere", method: "GET" });
-    await viaFetch({ headers: { authorization: `Bearer ${jwt}`, "content-type": "application/json" }, body: JSON.stringify({ pad: "x".repeat(5000) }) });
+    await viaFetch({
+      headers: { authorization: `Bearer ${jwt}`, "content-type": "application/json" },
+      body: JSON.stringify({ pad: "x".repeat(5000) }),
+    });
     await viaFetch({ headers: { authorization: `Bearer ${jwt}`, "content-type": "text/xml" }, body: "<a/>" });
     await viaFetch({ headers: { authorization: `Bearer ${jwt}`, "content-type": "application/json" }, body: '{"lifetimeMinutes":120}' });
     answers.push(await raw("/api/token", { authorization: `Bearer ${jwt}`, "x-padding": "a".repeat(20_000) }));
@@ -163,7 +186,8 @@ describe("every error status in the one shape", () => {
       const other = await env.oidc.mintToken("shape-429");
       for (let i = 0; i < 2; i++) {
         const response = await fetch(`${limited.url}/api/token`, { method: "POST", headers: { authorization: `Bearer ${other}` } });
-        if (i === 1) answers.push({ status: response.status, type: response.headers.get("content-type") ?? "", body: await response.text() });
+        if (i === 1)
+          answers.push({ status: response.status, type: response.headers.get("content-type") ?? "", body: await response.text() });
       }
     } finally {
       await limited.stop();

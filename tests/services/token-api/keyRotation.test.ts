@@ -70,7 +70,7 @@ describe("key rotation in key-vault mode", () => {
   });
 
   it("active key regenerated first, vault updated a second later: requests wait for the new secret and none fails", async () => {
-    const errorsBefore = (await env.upstreamErrors());
+    const errorsBefore = await env.upstreamErrors();
     const load = startLoad(8);
     await answered(load, 5);
     const keys = await arm.communicationServices.regenerateKey(env.emulator.resourceGroupName, env.emulator.serviceName, {

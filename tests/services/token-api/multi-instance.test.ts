@@ -25,7 +25,9 @@ const token = (jwt: string, instance: number) => env.call("POST", "/api/token", 
 
 /** Whether ACS (the emulator) accepts the token for a chat call. */
 async function chatAccepts(acsToken: string): Promise<boolean> {
-  const chat = new ChatClient(env.emulator.endpoint, new AzureCommunicationTokenCredential(acsToken), { tlsOptions: { ca: env.emulator.caCertPem } } as never);
+  const chat = new ChatClient(env.emulator.endpoint, new AzureCommunicationTokenCredential(acsToken), {
+    tlsOptions: { ca: env.emulator.caCertPem },
+  } as never);
   try {
     await chat.createChatThread({ topic: "multi-instance" });
     return true;
@@ -36,7 +38,12 @@ async function chatAccepts(acsToken: string): Promise<boolean> {
 }
 
 /** Asks `instance` every 25 ms until its answer is not `stale`; resolves to the ms it took after `since`. */
-async function msUntilFresh(jwt: string, instance: number, stale: string, since: number): Promise<{ ms: number; body: { token: string; acsUserId: string } }> {
+async function msUntilFresh(
+  jwt: string,
+  instance: number,
+  stale: string,
+  since: number,
+): Promise<{ ms: number; body: { token: string; acsUserId: string } }> {
   for (;;) {
     const response = await token(jwt, instance);
     expect(response.status).toBe(200);
@@ -116,7 +123,10 @@ describe("partial failures", () => {
       const jwt = await env.oidc.mintToken(sub);
       const ask = async (instance: TokenApiInstance) => {
         const response = await fetch(`${instance.url}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } });
-        return { status: response.status, body: (await response.json()) as { acsUserId?: string; token?: string; error?: { code: string } } };
+        return {
+          status: response.status,
+          body: (await response.json()) as { acsUserId?: string; token?: string; error?: { code: string } },
+        };
       };
       const idsBefore = new Set((await env.identities()).map((identity) => identity.id));
       const createCallsBefore = await env.upstreamCalls("CreateIdentity");
@@ -148,7 +158,10 @@ describe("partial failures", () => {
 
   it("an insert that commits but whose answer is lost keeps the identity it mapped", async () => {
     const proxy: StorageProxy = await startStorageProxy(env.azurite.connectionString);
-    const extra: TokenApiInstance = await tokenApiInstance({ id: "local-proxied", env: { ...env.tokenApi.env, MAPPING_TABLE_CONNECTION_STRING: proxy.connectionString } });
+    const extra: TokenApiInstance = await tokenApiInstance({
+      id: "local-proxied",
+      env: { ...env.tokenApi.env, MAPPING_TABLE_CONNECTION_STRING: proxy.connectionString },
+    });
     try {
       await extra.start();
       const jwt = await newUser();
@@ -179,7 +192,11 @@ describe("partial failures", () => {
       const jwt = await newUser();
       const onB = async () => {
         const response = await fetch(`${b.url}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } });
-        return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as { token?: string; error?: { code: string } } };
+        return {
+          status: response.status,
+          retryAfter: response.headers.get("retry-after"),
+          body: (await response.json()) as { token?: string; error?: { code: string } },
+        };
       };
       const first = await onB();
       expect(first.status).toBe(200);
@@ -211,7 +228,12 @@ describe("partial failures", () => {
     const proxy: StorageProxy = await startStorageProxy(env.azurite.connectionString);
     const extra: TokenApiInstance = await tokenApiInstance({
       id: "local-hung",
-      env: { ...env.tokenApi.env, MAPPING_TABLE_CONNECTION_STRING: proxy.connectionString, REQUEST_DEADLINE_MS: "1500", UPSTREAM_TIMEOUT_MS: "3000" },
+      env: {
+        ...env.tokenApi.env,
+        MAPPING_TABLE_CONNECTION_STRING: proxy.connectionString,
+        REQUEST_DEADLINE_MS: "1500",
+        UPSTREAM_TIMEOUT_MS: "3000",
+      },
     });
     try {
       await extra.start();
@@ -236,7 +258,9 @@ describe("partial failures", () => {
     const first = await token(jwt, 0);
     // Delete the identity behind the service's back (what the old lost-insert cleanup did).
     const { CommunicationIdentityClient } = await import("@azure/communication-identity");
-    await new CommunicationIdentityClient(env.emulator.connectionString, { tlsOptions: { ca: env.emulator.caCertPem } } as never).deleteUser({ communicationUserId: first.body.acsUserId });
+    await new CommunicationIdentityClient(env.emulator.connectionString, {
+      tlsOptions: { ca: env.emulator.caCertPem },
+    } as never).deleteUser({ communicationUserId: first.body.acsUserId });
     const repaired = await env.call("POST", "/api/token", { jwt, instance: 1, body: { lifetimeMinutes: 61 } });
     expect(repaired.status).toBe(200);
     expect(repaired.body.acsUserId).not.toBe(first.body.acsUserId);
@@ -251,7 +275,9 @@ describe("partial failures", () => {
     const firstMs = Date.now() - started;
     expect(first.status).toBe(503);
     expect(first.headers.get("retry-after")).toBe("5");
-    expect(first.body).toEqual({ error: { code: "acs_unavailable", message: "Azure Communication Services refused the service's credential; retry later." } });
+    expect(first.body).toEqual({
+      error: { code: "acs_unavailable", message: "Azure Communication Services refused the service's credential; retry later." },
+    });
     expect(firstMs).toBeLessThan(8000 + 500);
     const again = Date.now();
     expect((await token(jwt, 0)).status).toBe(503);
@@ -273,7 +299,9 @@ describe("partial failures", () => {
       expect(response.status).toBe(503);
       expect(response.headers.get("retry-after")).toBe("5");
       expect(response.headers.get("www-authenticate")).toBeNull();
-      expect(await response.json()).toEqual({ error: { code: "idp_unavailable", message: "The identity provider's signing keys cannot be fetched; retry later." } });
+      expect(await response.json()).toEqual({
+        error: { code: "idp_unavailable", message: "The identity provider's signing keys cannot be fetched; retry later." },
+      });
       env.oidc.setAvailable(true);
       expect((await fetch(`${cold.url}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } })).status).toBe(200);
     } finally {

@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import { TokenCache } from "../../../services/token-api/src/tokenCache";
 
 const MIN = 60_000;
-const token = (expiresAtMs: number) => ({ token: `t-${expiresAtMs}`, expiresOn: new Date(expiresAtMs), acsUserId: "8:acs:r_u", generation: 0 });
+const token = (expiresAtMs: number) => ({
+  token: `t-${expiresAtMs}`,
+  expiresOn: new Date(expiresAtMs),
+  acsUserId: "8:acs:r_u",
+  generation: 0,
+});
 
 describe("TokenCache", () => {
   const cases: Array<[string, number, number | undefined]> = [

@@ -40,16 +40,26 @@ describe("end-to-end flow with only the public SDKs, the connection string and t
   it("two users, a thread with both, a message from each, both listed back newest first", async () => {
     const alice = await newChatUser();
     const bob = await newChatUser();
-    const created = await alice.chat.createChatThread({ topic: "e2e" }, {
-      participants: [{ id: alice.user, displayName: "Alice" }, { id: bob.user, displayName: "Bob" }],
-    });
+    const created = await alice.chat.createChatThread(
+      { topic: "e2e" },
+      {
+        participants: [
+          { id: alice.user, displayName: "Alice" },
+          { id: bob.user, displayName: "Bob" },
+        ],
+      },
+    );
     const threadId = created.chatThread?.id ?? "";
     expect(threadId).toMatch(/^19:[0-9a-f]{32}@thread\.v2$/);
     await alice.chat.getChatThreadClient(threadId).sendMessage({ content: "hello from alice" }, { senderDisplayName: "Alice" });
     await bob.chat.getChatThreadClient(threadId).sendMessage({ content: "hello from bob" });
     const messages = (await collect(alice.chat.getChatThreadClient(threadId).listMessages())).filter((m) => m.type === "text");
-    expect(messages.map((m) => [m.content?.message, m.senderDisplayName, (m.sender as CommunicationUserIdentifier).communicationUserId]))
-      .toEqual([["hello from bob", "", bob.user.communicationUserId], ["hello from alice", "Alice", alice.user.communicationUserId]]);
+    expect(
+      messages.map((m) => [m.content?.message, m.senderDisplayName, (m.sender as CommunicationUserIdentifier).communicationUserId]),
+    ).toEqual([
+      ["hello from bob", "", bob.user.communicationUserId],
+      ["hello from alice", "Alice", alice.user.communicationUserId],
+    ]);
   });
 });
 
@@ -62,25 +72,44 @@ describe("threads", () => {
   beforeAll(async () => {
     alice = await newChatUser();
     bob = await newChatUser();
-    const created = await alice.chat.createChatThread({ topic: "Design review" }, { participants: [{ id: bob.user, displayName: "Bob" }], metadata: { team: "blue" } });
+    const created = await alice.chat.createChatThread(
+      { topic: "Design review" },
+      { participants: [{ id: bob.user, displayName: "Bob" }], metadata: { team: "blue" } },
+    );
     threadId = created.chatThread?.id ?? "";
     thread = alice.chat.getChatThreadClient(threadId);
   });
 
   it("writes participantAdded (seq 1) then topicUpdated (seq 2) and adds the creator", async () => {
     const system = (await collect(thread.listMessages())).filter((m) => m.type !== "text").reverse();
-    expect(system.map((m) => [m.type, m.sequenceId])).toEqual([["participantAdded", "1"], ["topicUpdated", "2"]]);
-    expect(system[0]?.content?.participants?.map((p) => (p.id as CommunicationUserIdentifier).communicationUserId).sort())
-      .toEqual([alice.user.communicationUserId, bob.user.communicationUserId].sort());
+    expect(system.map((m) => [m.type, m.sequenceId])).toEqual([
+      ["participantAdded", "1"],
+      ["topicUpdated", "2"],
+    ]);
+    expect(system[0]?.content?.participants?.map((p) => (p.id as CommunicationUserIdentifier).communicationUserId).sort()).toEqual(
+      [alice.user.communicationUserId, bob.user.communicationUserId].sort(),
+    );
     expect(system[1]?.content?.topic).toBe("Design review");
     const participants = await collect(thread.listParticipants());
-    expect(participants.map((p) => [(p.id as CommunicationUserIdentifier).communicationUserId, p.displayName ?? null, p.shareHistoryTime?.toISOString()]).sort())
-      .toEqual([[alice.user.communicationUserId, null, "1970-01-01T00:00:00.000Z"], [bob.user.communicationUserId, "Bob", "1970-01-01T00:00:00.000Z"]].sort());
+    expect(
+      participants
+        .map((p) => [(p.id as CommunicationUserIdentifier).communicationUserId, p.displayName ?? null, p.shareHistoryTime?.toISOString()])
+        .sort(),
+    ).toEqual(
+      [
+        [alice.user.communicationUserId, null, "1970-01-01T00:00:00.000Z"],
+        [bob.user.communicationUserId, "Bob", "1970-01-01T00:00:00.000Z"],
+      ].sort(),
+    );
   });
 
   it("returns the properties, updates the topic and lists the thread", async () => {
     const properties = await thread.getProperties();
-    expect([properties.topic, (properties.createdBy as CommunicationUserIdentifier).communicationUserId, properties.metadata]).toEqual(["Design review", alice.user.communicationUserId, { team: "blue" }]);
+    expect([properties.topic, (properties.createdBy as CommunicationUserIdentifier).communicationUserId, properties.metadata]).toEqual([
+      "Design review",
+      alice.user.communicationUserId,
+      { team: "blue" },
+    ]);
     await thread.updateTopic("Design review v2");
     expect((await bob.chat.getChatThreadClient(threadId).getProperties()).topic).toBe("Design review v2");
     const listed = await collect(bob.chat.listChatThreads());
@@ -120,14 +149,18 @@ describe("threads", () => {
     const { id } = await thread.sendMessage({ content: "read me" });
     await bob.chat.getChatThreadClient(threadId).sendReadReceipt({ chatMessageId: id });
     const receipts = await collect(thread.listReadReceipts());
-    expect(receipts.map((r) => [(r.sender as CommunicationUserIdentifier).communicationUserId, r.chatMessageId])).toEqual([[bob.user.communicationUserId, id]]);
+    expect(receipts.map((r) => [(r.sender as CommunicationUserIdentifier).communicationUserId, r.chatMessageId])).toEqual([
+      [bob.user.communicationUserId, id],
+    ]);
   });
 
   it("answers 403 to a non-participant and 404 to an unknown thread", async () => {
     const outsider = await newChatUser();
     expect((await failure(outsider.chat.getChatThreadClient(threadId).getProperties())).statusCode).toBe(403);
     expect((await failure(outsider.chat.getChatThreadClient(threadId).sendMessage({ content: "x" }))).statusCode).toBe(403);
-    expect((await failure(alice.chat.getChatThreadClient("19:00000000000000000000000000000000@thread.v2").getProperties())).statusCode).toBe(404);
+    expect(
+      (await failure(alice.chat.getChatThreadClient("19:00000000000000000000000000000000@thread.v2").getProperties())).statusCode,
+    ).toBe(404);
   });
 
   it("soft-deletes a thread: 404 afterwards, listed with deletedOn", async () => {
@@ -151,11 +184,24 @@ describe("paging", () => {
     const pages: ChatMessage[][] = [];
     for await (const chunk of thread.listMessages({ maxPageSize: 5 }).byPage()) pages.push(chunk);
     expect(pages.map((p) => p.length)).toEqual([5, 5, 4]);
-    expect(pages.flat().filter((m) => m.type === "text").map((m) => m.content?.message))
-      .toEqual(Array.from({ length: 12 }, (_, i) => `m${11 - i}`));
-    const raw = await rawRequest(emulator, "GET", `/chat/threads/${encodeURIComponent(created.chatThread?.id ?? "")}/messages?maxPageSize=5&api-version=2025-03-15`, { authorization: `Bearer ${alice.token}` });
+    expect(
+      pages
+        .flat()
+        .filter((m) => m.type === "text")
+        .map((m) => m.content?.message),
+    ).toEqual(Array.from({ length: 12 }, (_, i) => `m${11 - i}`));
+    const raw = await rawRequest(
+      emulator,
+      "GET",
+      `/chat/threads/${encodeURIComponent(created.chatThread?.id ?? "")}/messages?maxPageSize=5&api-version=2025-03-15`,
+      { authorization: `Bearer ${alice.token}` },
+    );
     const link = new URL((raw.json as { nextLink: string }).nextLink);
-    expect([link.origin, link.searchParams.get("api-version"), link.searchParams.get("maxPageSize")]).toEqual([new URL(emulator.endpoint).origin, "2025-03-15", "5"]);
+    expect([link.origin, link.searchParams.get("api-version"), link.searchParams.get("maxPageSize")]).toEqual([
+      new URL(emulator.endpoint).origin,
+      "2025-03-15",
+      "5",
+    ]);
   });
 
   it("keeps pages stable when a message arrives between two pages", async () => {
@@ -168,19 +214,31 @@ describe("paging", () => {
     await thread.sendMessage({ content: "late" });
     const rest: ChatMessage[] = [];
     for await (const chunk of pages) rest.push(...chunk);
-    expect([...first, ...rest].map((m) => m.content?.message ?? m.type)).toEqual(["m3", "m2", "m1", "m0", "topicUpdated", "participantAdded"]);
+    expect([...first, ...rest].map((m) => m.content?.message ?? m.type)).toEqual([
+      "m3",
+      "m2",
+      "m1",
+      "m0",
+      "topicUpdated",
+      "participantAdded",
+    ]);
   });
 
   it("pages threads and participants", async () => {
     const alice = await newChatUser();
     const others = await Promise.all([1, 2, 3].map(() => newChatUser()));
-    for (let i = 0; i < 3; i++) await alice.chat.createChatThread({ topic: `t${i}` }, { participants: others.map((o) => ({ id: o.user })) });
+    for (let i = 0; i < 3; i++)
+      await alice.chat.createChatThread({ topic: `t${i}` }, { participants: others.map((o) => ({ id: o.user })) });
     const threadPages: number[] = [];
     for await (const chunk of alice.chat.listChatThreads({ maxPageSize: 2 }).byPage()) threadPages.push(chunk.length);
     expect(threadPages).toEqual([2, 1]);
     const threads = await collect(alice.chat.listChatThreads());
     const participantPages: number[] = [];
-    for await (const chunk of alice.chat.getChatThreadClient(threads[0]?.id ?? "").listParticipants({ maxPageSize: 3 }).byPage()) participantPages.push(chunk.length);
+    for await (const chunk of alice.chat
+      .getChatThreadClient(threads[0]?.id ?? "")
+      .listParticipants({ maxPageSize: 3 })
+      .byPage())
+      participantPages.push(chunk.length);
     expect(participantPages).toEqual([3, 1]);
   });
 });

@@ -23,9 +23,14 @@ interface Running {
 }
 
 async function launch(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, ["--import", "tsx", "tools/acs-emulator/cli.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "tools/acs-emulator/cli.ts", ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const first = await new Promise<string>((resolveLine, reject) => {
     lines.once("line", resolveLine);
@@ -45,12 +50,30 @@ const options = (info: EmulatorInfo): { tlsOptions: { ca: string } } => ({ tlsOp
 describe("emulator CLI", () => {
   it("prints every documented field and survives a restart with its data directory", async () => {
     const first = await launch(["--data-dir", dataDir, "--primary-key", FIXED_PRIMARY_KEY]);
-    expect(Object.keys(first.info).sort()).toEqual(["adminUrl", "armBaseUrl", "caCertPath", "caCertPem", "connectionString", "devBearerToken",
-      "emailSenderAddresses", "emailServiceName", "endpoint", "keyVaultUrl", "logAnalyticsUrl", "resourceGroupName", "serviceName", "subscriptionId", "workspaceId"]);
+    expect(Object.keys(first.info).sort()).toEqual([
+      "adminUrl",
+      "armBaseUrl",
+      "caCertPath",
+      "caCertPem",
+      "connectionString",
+      "devBearerToken",
+      "emailSenderAddresses",
+      "emailServiceName",
+      "endpoint",
+      "keyVaultUrl",
+      "logAnalyticsUrl",
+      "resourceGroupName",
+      "serviceName",
+      "subscriptionId",
+      "workspaceId",
+    ]);
     expect(first.info.connectionString).toBe(`endpoint=${first.info.endpoint};accesskey=${FIXED_PRIMARY_KEY}`);
     const identity = new CommunicationIdentityClient(first.info.connectionString, options(first.info));
     const user = await identity.createUser();
-    const secrets = new SecretClient(first.info.keyVaultUrl, new EmulatorCredential(), { ...options(first.info), disableChallengeResourceVerification: true });
+    const secrets = new SecretClient(first.info.keyVaultUrl, new EmulatorCredential(), {
+      ...options(first.info),
+      disableChallengeResourceVerification: true,
+    });
     await secrets.setSecret("acs-connection-string", "persisted", { tags: { "acs-active-key": "primary" } });
     expect(await exitCode(first.child, "SIGTERM")).toBe(0);
     expect(first.stderr()).not.toContain(FIXED_PRIMARY_KEY);
@@ -61,9 +84,15 @@ describe("emulator CLI", () => {
     const again = new CommunicationIdentityClient(second.info.connectionString, options(second.info));
     // getToken answers 401 for an unknown user, so a token for the user created before the restart proves it persisted.
     const { token } = await again.getToken(user, ["chat"]);
-    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { skypeid?: string; acsScope?: string };
+    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as {
+      skypeid?: string;
+      acsScope?: string;
+    };
     expect([claims.skypeid, claims.acsScope]).toEqual([user.communicationUserId.replace(/^8:/, ""), "chat"]);
-    const secretsAgain = new SecretClient(second.info.keyVaultUrl, new EmulatorCredential(), { ...options(second.info), disableChallengeResourceVerification: true });
+    const secretsAgain = new SecretClient(second.info.keyVaultUrl, new EmulatorCredential(), {
+      ...options(second.info),
+      disableChallengeResourceVerification: true,
+    });
     const secret = await secretsAgain.getSecret("acs-connection-string");
     expect([secret.value, secret.properties.tags]).toEqual(["persisted", { "acs-active-key": "primary" }]);
     expect(await exitCode(second.child, "SIGINT")).toBe(0);
@@ -73,13 +102,23 @@ describe("emulator CLI", () => {
   it("is trusted by all five SDKs through NODE_EXTRA_CA_CERTS alone", async () => {
     const running = await launch([]);
     try {
-      const child = spawn(process.execPath, ["--import", "tsx", "tests/tools/acs-emulator/fixtures/extra-ca-client.ts", JSON.stringify(running.info)], {
-        cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_EXTRA_CA_CERTS: running.info.caCertPath },
-      });
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", "tests/tools/acs-emulator/fixtures/extra-ca-client.ts", JSON.stringify(running.info)],
+        {
+          cwd: ROOT,
+          stdio: ["ignore", "pipe", "pipe"],
+          env: { ...process.env, NODE_EXTRA_CA_CERTS: running.info.caCertPath },
+        },
+      );
       let stdout = "";
       let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
-      child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
       const code = await new Promise<number | null>((resolveExit) => child.once("exit", resolveExit));
       expect([code, stderr]).toEqual([0, ""]);
       expect(JSON.parse(stdout)).toEqual({ topic: "extra-ca", keyMatches: true, secret: "ok", chatRows: 1 });
@@ -89,9 +128,14 @@ describe("emulator CLI", () => {
   });
 
   it("exits 2 with a message for a bad flag", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "tools/acs-emulator/cli.ts", "--port", "seventy"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "tools/acs-emulator/cli.ts", "--port", "seventy"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     const code = await new Promise<number | null>((resolveExit) => child.once("exit", resolveExit));
     expect([code, stderr]).toEqual([2, "error: --port must be an integer from 0 to 65535 (run with --help for usage)\n"]);
   });

@@ -20,14 +20,18 @@ beforeAll(async () => {
     emailRetryAfterSeconds: 0,
     domainVerificationPolls: 2,
     email: {
-      emailServiceName: "ecs-test", dataLocation: "Europe",
+      emailServiceName: "ecs-test",
+      dataLocation: "Europe",
       domains: [
         { kind: "AzureManaged", senders: [{ username: "DoNotReply", displayName: "Dev" }], linkToAcs: true },
         { kind: "CustomerManaged", domainName: CUSTOMER, senders: [{ username: "alerts", displayName: "Alerts" }], linkToAcs: true },
       ],
     },
   });
-  arm = new CommunicationServiceManagementClient(new EmulatorCredential(), emulator.subscriptionId, { ...clientOptions(emulator), endpoint: emulator.armBaseUrl });
+  arm = new CommunicationServiceManagementClient(new EmulatorCredential(), emulator.subscriptionId, {
+    ...clientOptions(emulator),
+    endpoint: emulator.armBaseUrl,
+  });
   rg = emulator.resourceGroupName;
 });
 afterAll(async () => {
@@ -47,19 +51,34 @@ describe("email services, domains and senders", () => {
     expect(services).toEqual([["ecs-test", "Europe", "global"]]);
     const domains = [];
     for await (const d of arm.domains.listByEmailServiceResource(rg, "ecs-test")) domains.push([d.name, d.domainManagement]);
-    expect(domains).toEqual([["AzureManagedDomain", "AzureManaged"], [CUSTOMER, "CustomerManaged"]]);
+    expect(domains).toEqual([
+      ["AzureManagedDomain", "AzureManaged"],
+      [CUSTOMER, "CustomerManaged"],
+    ]);
   });
 
   it("gives a customer domain its five DNS records (Learn's SPF and DKIM values) and NotStarted states", async () => {
     const d = await arm.domains.get(rg, "ecs-test", CUSTOMER);
-    expect(d.id).toBe(`/subscriptions/${emulator.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Communication/emailServices/ecs-test/domains/${CUSTOMER}`);
+    expect(d.id).toBe(
+      `/subscriptions/${emulator.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Communication/emailServices/ecs-test/domains/${CUSTOMER}`,
+    );
     expect([d.fromSenderDomain, d.mailFromSenderDomain, d.userEngagementTracking]).toEqual([CUSTOMER, CUSTOMER, "Disabled"]);
     const r = d.verificationRecords ?? {};
     expect(r.domain?.type).toBe("TXT");
     expect(r.domain?.value).toMatch(/^ms-domain-verification=[0-9a-f-]{36}$/);
     expect(r.spf).toEqual({ type: "TXT", name: CUSTOMER, value: "v=spf1 include:spf.protection.outlook.com -all", ttl: 3600 });
-    expect(r.dkim).toEqual({ type: "CNAME", name: "selector1-azurecomm-prod-net._domainkey", value: "selector1-azurecomm-prod-net._domainkey.azurecomm.net", ttl: 3600 });
-    expect(r.dkim2).toEqual({ type: "CNAME", name: "selector2-azurecomm-prod-net._domainkey", value: "selector2-azurecomm-prod-net._domainkey.azurecomm.net", ttl: 3600 });
+    expect(r.dkim).toEqual({
+      type: "CNAME",
+      name: "selector1-azurecomm-prod-net._domainkey",
+      value: "selector1-azurecomm-prod-net._domainkey.azurecomm.net",
+      ttl: 3600,
+    });
+    expect(r.dkim2).toEqual({
+      type: "CNAME",
+      name: "selector2-azurecomm-prod-net._domainkey",
+      value: "selector2-azurecomm-prod-net._domainkey.azurecomm.net",
+      ttl: 3600,
+    });
     expect(r.dmarc?.name).toBe(`_dmarc.${CUSTOMER}`);
     expect(await statuses()).toEqual(["NotStarted", "NotStarted", "NotStarted", "NotStarted", "NotStarted"]);
   });
@@ -67,7 +86,10 @@ describe("email services, domains and senders", () => {
   it("lists DoNotReply (Azure creates it on every domain) beside the declared sender", async () => {
     const names = [];
     for await (const s of arm.senderUsernames.listByDomains(rg, "ecs-test", CUSTOMER)) names.push([s.username, s.displayName]);
-    expect(names).toEqual([["DoNotReply", "DoNotReply"], ["alerts", "Alerts"]]);
+    expect(names).toEqual([
+      ["DoNotReply", "DoNotReply"],
+      ["alerts", "Alerts"],
+    ]);
     expect((await arm.senderUsernames.get(rg, "ecs-test", CUSTOMER, "alerts")).displayName).toBe("Alerts");
   });
 
@@ -84,12 +106,16 @@ describe("verification and linking", () => {
     const id = (await arm.domains.get(rg, "ecs-test", CUSTOMER)).id as string;
     const error = await failure(arm.communicationServices.update(rg, emulator.serviceName, { linkedDomains: [id] }));
     expect([error.statusCode, error.code]).toEqual([400, "DomainNotVerified"]);
-    expect(error.message).toBe(`Domain '${CUSTOMER}' is not fully verified (Domain, SPF, DKIM, DKIM2 not Verified); verify it before linking.`);
+    expect(error.message).toBe(
+      `Domain '${CUSTOMER}' is not fully verified (Domain, SPF, DKIM, DKIM2 not Verified); verify it before linking.`,
+    );
   });
 
   it("initiateVerification (202 + Location) moves a record Requested -> InProgress -> Verified over domain reads", async () => {
     await arm.domains.beginInitiateVerificationAndWait(rg, "ecs-test", CUSTOMER, { verificationType: "Domain" }, { updateIntervalInMs: 0 });
-    expect((await admin(emulator, "GET", "/email")).json).toMatchObject({ services: [{ domains: [{}, { verificationStates: { Domain: { status: "VerificationRequested" } } }] }] });
+    expect((await admin(emulator, "GET", "/email")).json).toMatchObject({
+      services: [{ domains: [{}, { verificationStates: { Domain: { status: "VerificationRequested" } } }] }],
+    });
     expect((await statuses())[0]).toBe("VerificationInProgress");
     expect((await statuses())[0]).toBe("Verified");
   });
@@ -116,9 +142,13 @@ describe("verification and linking", () => {
     const updated = await arm.communicationServices.update(rg, emulator.serviceName, { linkedDomains: [...before, id] });
     expect(updated.linkedDomains).toEqual([...before, id]);
     const client = new EmailClient(emulator.connectionString, clientOptions(emulator));
-    const result = await (await client.beginSend({
-      senderAddress: `alerts@${CUSTOMER}`, content: { subject: "s", plainText: "p" }, recipients: { to: [{ address: "a@example.com" }] },
-    })).pollUntilDone();
+    const result = await (
+      await client.beginSend({
+        senderAddress: `alerts@${CUSTOMER}`,
+        content: { subject: "s", plainText: "p" },
+        recipients: { to: [{ address: "a@example.com" }] },
+      })
+    ).pollUntilDone();
     expect(result.status).toBe("Succeeded");
   });
 
@@ -126,7 +156,13 @@ describe("verification and linking", () => {
     const all = (await arm.communicationServices.get(rg, emulator.serviceName)).linkedDomains ?? [];
     await arm.communicationServices.update(rg, emulator.serviceName, { linkedDomains: all.filter((d) => !d.endsWith(CUSTOMER)) });
     const client = new EmailClient(emulator.connectionString, clientOptions(emulator));
-    const error = await failure(client.beginSend({ senderAddress: `alerts@${CUSTOMER}`, content: { subject: "s", plainText: "p" }, recipients: { to: [{ address: "a@example.com" }] } }));
+    const error = await failure(
+      client.beginSend({
+        senderAddress: `alerts@${CUSTOMER}`,
+        content: { subject: "s", plainText: "p" },
+        recipients: { to: [{ address: "a@example.com" }] },
+      }),
+    );
     expect(error.code).toBe("DomainNotLinked");
   });
 
@@ -150,7 +186,9 @@ describe("seeding from a stack file", () => {
       expect(dev.emailSenderAddresses).toHaveLength(1);
       expect(dev.emailSenderAddresses[0]).toMatch(/^DoNotReply@[0-9a-f-]{36}\.azurecomm\.net$/);
       const state = (await admin(dev, "GET", "/email")).json as { linkedDomains: string[] };
-      expect(state.linkedDomains).toEqual([`/subscriptions/${dev.subscriptionId}/resourceGroups/${dev.resourceGroupName}/providers/Microsoft.Communication/emailServices/${seed.emailServiceName}/domains/AzureManagedDomain`]);
+      expect(state.linkedDomains).toEqual([
+        `/subscriptions/${dev.subscriptionId}/resourceGroups/${dev.resourceGroupName}/providers/Microsoft.Communication/emailServices/${seed.emailServiceName}/domains/AzureManagedDomain`,
+      ]);
     } finally {
       await dev.close();
     }
@@ -162,7 +200,13 @@ describe("seeding from a stack file", () => {
     try {
       expect(prod.emailSenderAddresses).toEqual(["DoNotReply@notify.contoso.com", "alerts@notify.contoso.com"]);
       const client = new EmailClient(prod.connectionString, clientOptions(prod));
-      const error = await failure(client.beginSend({ senderAddress: "alerts@notify.contoso.com", content: { subject: "s", plainText: "p" }, recipients: { to: [{ address: "a@example.com" }] } }));
+      const error = await failure(
+        client.beginSend({
+          senderAddress: "alerts@notify.contoso.com",
+          content: { subject: "s", plainText: "p" },
+          recipients: { to: [{ address: "a@example.com" }] },
+        }),
+      );
       expect([error.statusCode, error.code]).toEqual([404, "DomainNotLinked"]);
       await admin(prod, "POST", "/email/domains/notify.contoso.com/verification", {});
     } finally {
@@ -171,8 +215,16 @@ describe("seeding from a stack file", () => {
     // A restart with the same seed keeps the verification (as Azure keeps a verified domain across deployments).
     const again = await startEmulator({ dataDir: dir, email: emailSeedFromStack("prod") });
     try {
-      const state = (await admin(again, "GET", "/email")).json as { services: { domains: { verificationStates: Record<string, { status: string }> }[] }[] };
-      expect(Object.values(state.services[0]?.domains[0]?.verificationStates ?? {}).map((s) => s.status)).toEqual(["Verified", "Verified", "Verified", "Verified", "Verified"]);
+      const state = (await admin(again, "GET", "/email")).json as {
+        services: { domains: { verificationStates: Record<string, { status: string }> }[] }[];
+      };
+      expect(Object.values(state.services[0]?.domains[0]?.verificationStates ?? {}).map((s) => s.status)).toEqual([
+        "Verified",
+        "Verified",
+        "Verified",
+        "Verified",
+        "Verified",
+      ]);
     } finally {
       await again.close();
       rmSync(dir, { recursive: true, force: true });

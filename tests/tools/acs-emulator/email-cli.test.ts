@@ -9,7 +9,10 @@ const ROOT = resolve(__dirname, "../../..");
 
 describe("emulator CLI --stack", () => {
   it("seeds prod's customer domain and senders and prints them in the JSON line", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "tools/acs-emulator/cli.ts", "--stack", "prod"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "tools/acs-emulator/cli.ts", "--stack", "prod"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const line = await new Promise<string>((done, fail) => {
       createInterface({ input: child.stdout as NodeJS.ReadableStream }).once("line", done);
       child.once("exit", (code) => fail(new Error(`exited with ${String(code)}`)));
@@ -26,11 +29,18 @@ describe("emulator CLI --stack", () => {
 
   it("exits 2 naming the stack when its file does not exist", async () => {
     const result = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      execFile(process.execPath, ["--import", "tsx", "tools/acs-emulator/cli.ts", "--stack", "nope"], { cwd: ROOT }, (error, stdout, stderr) => {
-        done({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr });
-      });
+      execFile(
+        process.execPath,
+        ["--import", "tsx", "tools/acs-emulator/cli.ts", "--stack", "nope"],
+        { cwd: ROOT },
+        (error, stdout, stderr) => {
+          done({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr });
+        },
+      );
     });
     expect([result.code, result.stdout]).toEqual([2, ""]);
-    expect(result.stderr).toMatch(/^error: --stack nope: ENOENT: no such file or directory, open '.*Pulumi\.nope\.yaml' \(run with --help for usage\)\n$/);
+    expect(result.stderr).toMatch(
+      /^error: --stack nope: ENOENT: no such file or directory, open '.*Pulumi\.nope\.yaml' \(run with --help for usage\)\n$/,
+    );
   });
 });

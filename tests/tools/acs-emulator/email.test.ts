@@ -19,8 +19,20 @@ beforeAll(async () => {
       emailServiceName: "ecs-test",
       dataLocation: "Europe",
       domains: [
-        { kind: "AzureManaged", senders: [{ username: "DoNotReply", displayName: "Dev" }, { username: "alerts", displayName: "Alerts" }], linkToAcs: true },
-        { kind: "CustomerManaged", domainName: "notify.contoso.com", senders: [{ username: "DoNotReply", displayName: "Contoso" }], linkToAcs: true },
+        {
+          kind: "AzureManaged",
+          senders: [
+            { username: "DoNotReply", displayName: "Dev" },
+            { username: "alerts", displayName: "Alerts" },
+          ],
+          linkToAcs: true,
+        },
+        {
+          kind: "CustomerManaged",
+          domainName: "notify.contoso.com",
+          senders: [{ username: "DoNotReply", displayName: "Contoso" }],
+          linkToAcs: true,
+        },
       ],
     },
   });
@@ -71,7 +83,11 @@ describe("sending with the SDK", () => {
     const first = await rawRequest(emulator, "GET", `/emails/operations/${body.id}?api-version=2025-09-01`, headers);
     expect([first.status, (first.json as { status: string }).status, first.headers["retry-after"]]).toEqual([200, "Running", "0"]);
     const second = await rawRequest(emulator, "GET", `/emails/operations/${body.id}?api-version=2025-09-01`, headers);
-    expect([second.status, second.json, second.headers["retry-after"]]).toEqual([200, { id: body.id, status: "Succeeded", error: null }, undefined]);
+    expect([second.status, second.json, second.headers["retry-after"]]).toEqual([
+      200,
+      { id: body.id, status: "Succeeded", error: null },
+      undefined,
+    ]);
   });
 
   it("works keyless with a TokenCredential", async () => {
@@ -81,7 +97,10 @@ describe("sending with the SDK", () => {
   });
 
   it("refuses a request signed with a wrong key: 401 Denied", async () => {
-    const wrong = new EmailClient(`endpoint=${emulator.endpoint};accesskey=${Buffer.alloc(64, 9).toString("base64")}`, clientOptions(emulator));
+    const wrong = new EmailClient(
+      `endpoint=${emulator.endpoint};accesskey=${Buffer.alloc(64, 9).toString("base64")}`,
+      clientOptions(emulator),
+    );
     const error = await failure(wrong.beginSend(message()));
     expect([error.statusCode, error.code, error.message]).toEqual([401, "Denied", "The request signature is invalid."]);
   });
@@ -90,7 +109,11 @@ describe("sending with the SDK", () => {
 describe("Azure's sender errors", () => {
   it("a sender on a domain that is not linked (the unverified customer domain) gets 404 DomainNotLinked", async () => {
     const error = await failure(client.beginSend(message({ senderAddress: "DoNotReply@notify.contoso.com" })));
-    expect([error.statusCode, error.code, error.message]).toEqual([404, "DomainNotLinked", "The specified sender domain has not been linked."]);
+    expect([error.statusCode, error.code, error.message]).toEqual([
+      404,
+      "DomainNotLinked",
+      "The specified sender domain has not been linked.",
+    ]);
   });
 
   it("a sender on a domain the resource does not know gets 404 DomainNotLinked too", async () => {
@@ -102,7 +125,8 @@ describe("Azure's sender errors", () => {
     const domain = sender.split("@")[1];
     const error = await failure(client.beginSend(message({ senderAddress: `marketing@${domain}` })));
     expect([error.statusCode, error.code, error.message]).toEqual([
-      400, "InvalidSenderUserName",
+      400,
+      "InvalidSenderUserName",
       "Invalid email sender username: 'marketing'. Please use a username from the list of valid usernames configured by your admin.",
     ]);
   });
@@ -117,37 +141,66 @@ describe("Azure's sender errors", () => {
 describe("request validation and limits", () => {
   it("accepts 50 recipients across to, cc and bcc and refuses 51 (Learn: 50 per email)", async () => {
     const addresses = (n: number, p: string) => Array.from({ length: n }, (_, i) => ({ address: `${p}${i}@example.com` }));
-    const ok = await (await client.beginSend(message({ recipients: { to: addresses(30, "t"), cc: addresses(10, "c"), bcc: addresses(10, "b") } }))).pollUntilDone();
+    const ok = await (
+      await client.beginSend(message({ recipients: { to: addresses(30, "t"), cc: addresses(10, "c"), bcc: addresses(10, "b") } }))
+    ).pollUntilDone();
     expect(ok.status).toBe("Succeeded");
-    const error = await failure(client.beginSend(message({ recipients: { to: addresses(30, "t"), cc: addresses(11, "c"), bcc: addresses(10, "b") } })));
+    const error = await failure(
+      client.beginSend(message({ recipients: { to: addresses(30, "t"), cc: addresses(11, "c"), bcc: addresses(10, "b") } })),
+    );
     expect([error.statusCode, error.code, error.message]).toEqual([
-      400, "BadRequest", "Request body validation error. See property 'recipients': 51 recipients (to, cc and bcc together); the limit is 50.",
+      400,
+      "BadRequest",
+      "Request body validation error. See property 'recipients': 51 recipients (to, cc and bcc together); the limit is 50.",
     ]);
   });
 
   it("refuses a malformed sender address with the service's validation error", async () => {
     const error = await failure(client.beginSend(message({ senderAddress: "Contoso <DoNotReply@contoso.com>" })));
-    expect([error.statusCode, error.code, error.message]).toEqual([400, "BadRequest", "Request body validation error. See property 'senderAddress'."]);
+    expect([error.statusCode, error.code, error.message]).toEqual([
+      400,
+      "BadRequest",
+      "Request body validation error. See property 'senderAddress'.",
+    ]);
   });
 
   it("names the recipient that is not an address", async () => {
-    const error = await failure(client.beginSend(message({ recipients: { to: [{ address: "a@example.com" }, { address: "not-an-address" }] } })));
+    const error = await failure(
+      client.beginSend(message({ recipients: { to: [{ address: "a@example.com" }, { address: "not-an-address" }] } })),
+    );
     expect(error.message).toBe("Request body validation error. See property 'recipients.to[1].address': must be an e-mail address.");
   });
 
   it("takes an attachment under 10 MB and answers 413 above it", async () => {
-    const small = await (await client.beginSend(message({ attachments: [{ name: "a.txt", contentType: "text/plain", contentInBase64: Buffer.from("hello").toString("base64") }] }))).pollUntilDone();
+    const small = await (
+      await client.beginSend(
+        message({ attachments: [{ name: "a.txt", contentType: "text/plain", contentInBase64: Buffer.from("hello").toString("base64") }] }),
+      )
+    ).pollUntilDone();
     expect(small.status).toBe("Succeeded");
     const big = Buffer.alloc(8 * 1024 * 1024, 1).toString("base64"); // ~10.7 MiB once base64-encoded
-    const error = await failure(client.beginSend(message({ attachments: [{ name: "big.bin", contentType: "application/octet-stream", contentInBase64: big }] })));
+    const error = await failure(
+      client.beginSend(message({ attachments: [{ name: "big.bin", contentType: "application/octet-stream", contentInBase64: big }] })),
+    );
     expect([error.statusCode, error.code]).toEqual([413, "RequestEntityTooLarge"]);
   });
 
   it("refuses an attachment whose content is not base64", async () => {
-    const sent = await rawRequest(emulator, "POST", "/emails:send?api-version=2025-09-01", {
-      authorization: `Bearer ${(await new EmulatorCredential().getToken("https://communication.azure.com//.default")).token}`, "content-type": "application/json",
-    }, JSON.stringify({ ...message(), attachments: [{ name: "a", contentType: "text/plain", contentInBase64: "***" }] }));
-    expect([sent.status, (sent.json as { error: { target: string } }).error.target, sent.headers["x-ms-error-code"]]).toEqual([400, "attachments[0].contentInBase64", "BadRequest"]);
+    const sent = await rawRequest(
+      emulator,
+      "POST",
+      "/emails:send?api-version=2025-09-01",
+      {
+        authorization: `Bearer ${(await new EmulatorCredential().getToken("https://communication.azure.com//.default")).token}`,
+        "content-type": "application/json",
+      },
+      JSON.stringify({ ...message(), attachments: [{ name: "a", contentType: "text/plain", contentInBase64: "***" }] }),
+    );
+    expect([sent.status, (sent.json as { error: { target: string } }).error.target, sent.headers["x-ms-error-code"]]).toEqual([
+      400,
+      "attachments[0].contentInBase64",
+      "BadRequest",
+    ]);
   });
 });
 
@@ -166,18 +219,36 @@ describe("Operation-Id", () => {
 
 describe("delivery outcomes and reports", () => {
   it("publishes one EmailDeliveryReportReceived per recipient with the documented fields, outcome chosen by recipient", async () => {
-    const recipients = { to: [{ address: "ok@example.com" }, { address: "bounce@example.com" }], cc: [{ address: "suppressed+7@example.com" }] };
+    const recipients = {
+      to: [{ address: "ok@example.com" }, { address: "bounce@example.com" }],
+      cc: [{ address: "suppressed+7@example.com" }],
+    };
     const result = await (await client.beginSend(message({ recipients }))).pollUntilDone();
     expect(events.map((e) => [e.eventType, e.subject, e.data.recipient, e.data.status])).toEqual([
       ["Microsoft.Communication.EmailDeliveryReportReceived", `sender/${sender}/message/${result.id}`, "ok@example.com", "Delivered"],
       ["Microsoft.Communication.EmailDeliveryReportReceived", `sender/${sender}/message/${result.id}`, "bounce@example.com", "Bounced"],
-      ["Microsoft.Communication.EmailDeliveryReportReceived", `sender/${sender}/message/${result.id}`, "suppressed+7@example.com", "Suppressed"],
+      [
+        "Microsoft.Communication.EmailDeliveryReportReceived",
+        `sender/${sender}/message/${result.id}`,
+        "suppressed+7@example.com",
+        "Suppressed",
+      ],
     ]);
     const bounced = events[1]?.data as Record<string, unknown>;
-    expect(Object.keys(bounced).sort()).toEqual(["deliveryAttemptTimeStamp", "deliveryStatusDetails", "internetMessageId", "messageId", "recipient", "sender", "status"]);
+    expect(Object.keys(bounced).sort()).toEqual([
+      "deliveryAttemptTimeStamp",
+      "deliveryStatusDetails",
+      "internetMessageId",
+      "messageId",
+      "recipient",
+      "sender",
+      "status",
+    ]);
     expect(bounced.sender).toBe(sender);
     expect(bounced.messageId).toBe(result.id);
-    expect(bounced.deliveryStatusDetails).toEqual({ statusMessage: "Hard bounce: the recipient's mail server rejected the address (emulated)." });
+    expect(bounced.deliveryStatusDetails).toEqual({
+      statusMessage: "Hard bounce: the recipient's mail server rejected the address (emulated).",
+    });
     expect(Date.parse(bounced.deliveryAttemptTimeStamp as string)).toBeGreaterThan(Date.now() - 60_000);
   });
 
@@ -190,7 +261,13 @@ describe("delivery outcomes and reports", () => {
 
   it("delivers without being polled: the reports arrive once the polls would have finished", async () => {
     const token = (await new EmulatorCredential().getToken("https://communication.azure.com//.default")).token;
-    const sent = await rawRequest(emulator, "POST", "/emails:send?api-version=2025-09-01", { authorization: `Bearer ${token}`, "content-type": "application/json" }, JSON.stringify(message()));
+    const sent = await rawRequest(
+      emulator,
+      "POST",
+      "/emails:send?api-version=2025-09-01",
+      { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      JSON.stringify(message()),
+    );
     expect(sent.status).toBe(202);
     expect(events).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -201,7 +278,10 @@ describe("delivery outcomes and reports", () => {
 describe("faults on the email operations", () => {
   it("a 429 on send is retried by the SDK and the send then succeeds", async () => {
     await admin(emulator, "POST", "/faults", { operation: "send", status: 429, retryAfterSeconds: 0, count: 1 });
-    const retrying = new EmailClient(emulator.connectionString, { tlsOptions: { ca: emulator.caCertPem }, retryOptions: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 20 } });
+    const retrying = new EmailClient(emulator.connectionString, {
+      tlsOptions: { ca: emulator.caCertPem },
+      retryOptions: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 20 },
+    });
     const result = await (await retrying.beginSend(message())).pollUntilDone();
     expect(result.status).toBe("Succeeded");
     expect((await admin(emulator, "GET", "/faults")).json).toEqual({ faults: [] });
@@ -217,8 +297,16 @@ describe("faults on the email operations", () => {
 describe("content", () => {
   it("needs a plain-text or an HTML body (the SDK's EmailContent union)", async () => {
     const token = (await new EmulatorCredential().getToken("https://communication.azure.com//.default")).token;
-    const sent = await rawRequest(emulator, "POST", "/emails:send?api-version=2025-09-01", { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      JSON.stringify({ ...message(), content: { subject: "only a subject" } }));
-    expect([sent.status, (sent.json as { error: { message: string } }).error.message]).toEqual([400, "Request body validation error. See property 'content': plainText or html is required."]);
+    const sent = await rawRequest(
+      emulator,
+      "POST",
+      "/emails:send?api-version=2025-09-01",
+      { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      JSON.stringify({ ...message(), content: { subject: "only a subject" } }),
+    );
+    expect([sent.status, (sent.json as { error: { message: string } }).error.message]).toEqual([
+      400,
+      "Request body validation error. See property 'content': plainText or html is required.",
+    ]);
   });
 });

@@ -11,17 +11,44 @@ import { QueueServiceClient } from "@azure/storage-queue";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { EventGridDelivery } from "../../../tools/acs-emulator/eventgrid";
 import { FaultInjector } from "../../../tools/acs-emulator/faults";
-import { decodeQueueMessage, startEmulator, type EmulatedSubscription, type EmulatorHandle, type EventGridEvent } from "../../../tools/acs-emulator/index";
+import {
+  decodeQueueMessage,
+  startEmulator,
+  type EmulatedSubscription,
+  type EmulatorHandle,
+  type EventGridEvent,
+} from "../../../tools/acs-emulator/index";
 import { provisionEventStorage, startAzuriteEventStorage, type AzuriteEventStorage } from "../../../tools/local-dev/events";
 import { ACS_EVENT_TYPES } from "../../../components/event-routing/event-types";
 import { admin, clientOptions } from "./helpers";
 
 const CONTAINER = "deadletters";
 const subscriptions: EmulatedSubscription[] = [
-  { name: "chat-messages", includedEventTypes: ["Microsoft.Communication.ChatMessageReceived"], queueName: "chat-messages", maxDeliveryAttempts: 3, eventTimeToLiveInMinutes: 60, deadLetterContainerName: CONTAINER },
-  { name: "chat-threads", includedEventTypes: ["Microsoft.Communication.ChatThreadCreated", "Microsoft.Communication.ChatMessageReceivedInThread"], queueName: "chat-threads", maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1440, deadLetterContainerName: CONTAINER },
+  {
+    name: "chat-messages",
+    includedEventTypes: ["Microsoft.Communication.ChatMessageReceived"],
+    queueName: "chat-messages",
+    maxDeliveryAttempts: 3,
+    eventTimeToLiveInMinutes: 60,
+    deadLetterContainerName: CONTAINER,
+  },
+  {
+    name: "chat-threads",
+    includedEventTypes: ["Microsoft.Communication.ChatThreadCreated", "Microsoft.Communication.ChatMessageReceivedInThread"],
+    queueName: "chat-threads",
+    maxDeliveryAttempts: 30,
+    eventTimeToLiveInMinutes: 1440,
+    deadLetterContainerName: CONTAINER,
+  },
   // Its queue is never created: every attempt gets 404 QueueNotFound.
-  { name: "Broken-Route", includedEventTypes: ["Microsoft.Communication.ChatThreadDeleted"], queueName: "no-such-queue", maxDeliveryAttempts: 2, eventTimeToLiveInMinutes: 60, deadLetterContainerName: CONTAINER },
+  {
+    name: "Broken-Route",
+    includedEventTypes: ["Microsoft.Communication.ChatThreadDeleted"],
+    queueName: "no-such-queue",
+    maxDeliveryAttempts: 2,
+    eventTimeToLiveInMinutes: 60,
+    deadLetterContainerName: CONTAINER,
+  },
 ];
 
 let dir: string;
@@ -47,7 +74,15 @@ async function chatPair() {
   const alice = await identity.createUserAndToken(["chat"]);
   const bob = await identity.createUserAndToken(["chat"]);
   const chat = (token: string) => new ChatClient(emulator.endpoint, new AzureCommunicationTokenCredential(token), clientOptions(emulator));
-  const created = await chat(alice.token).createChatThread({ topic: "events" }, { participants: [{ id: alice.user, displayName: "Alice" }, { id: bob.user, displayName: "Bob" }] });
+  const created = await chat(alice.token).createChatThread(
+    { topic: "events" },
+    {
+      participants: [
+        { id: alice.user, displayName: "Alice" },
+        { id: bob.user, displayName: "Bob" },
+      ],
+    },
+  );
   const threadId = created.chatThread!.id;
   return { alice, bob, threadId, aliceThread: chat(alice.token).getChatThreadClient(threadId), aliceChat: chat(alice.token) };
 }
@@ -55,7 +90,11 @@ async function chatPair() {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "eventgrid-test-"));
   storage = await startAzuriteEventStorage(join(dir, "azurite"));
-  await provisionEventStorage(storage.connectionString, subscriptions.filter((s) => s.queueName !== "no-such-queue"), CONTAINER);
+  await provisionEventStorage(
+    storage.connectionString,
+    subscriptions.filter((s) => s.queueName !== "no-such-queue"),
+    CONTAINER,
+  );
   queues = QueueServiceClient.fromConnectionString(storage.connectionString);
   emulator = await startEmulator({
     eventGrid: { subscriptions, storageConnectionString: storage.connectionString, retryDelaysMs: [50], deadLetterDelayMs: 50 },
@@ -86,22 +125,39 @@ describe("Event Grid delivery to storage queues", () => {
     expect(() => JSON.parse(raw[0]!.messageText)).toThrow();
     const [event] = await drain("chat-messages");
     const topic = `/subscriptions/${emulator.subscriptionId}/resourceGroups/${emulator.resourceGroupName}/providers/Microsoft.Communication/communicationServices/${emulator.serviceName}`;
-    expect(Object.keys(event!).sort()).toEqual(["data", "dataVersion", "eventTime", "eventType", "id", "metadataVersion", "subject", "topic"]);
+    expect(Object.keys(event!).sort()).toEqual([
+      "data",
+      "dataVersion",
+      "eventTime",
+      "eventType",
+      "id",
+      "metadataVersion",
+      "subject",
+      "topic",
+    ]);
     expect(event).toMatchObject({
-      topic, eventType: "Microsoft.Communication.ChatMessageReceived", dataVersion: "1.0", metadataVersion: "1",
+      topic,
+      eventType: "Microsoft.Communication.ChatMessageReceived",
+      dataVersion: "1.0",
+      metadataVersion: "1",
       subject: `thread/${threadId}/sender/${alice.user.communicationUserId}/recipient/${bob.user.communicationUserId}`,
     });
     expect(event!.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(Number.isNaN(Date.parse(event!.eventTime))).toBe(false);
     expect(event!.data).toEqual({
-      messageId: sent.id, messageBody: "hello bob", metadata: { k: "v" }, type: "Text", version: Number(sent.id),
+      messageId: sent.id,
+      messageBody: "hello bob",
+      metadata: { k: "v" },
+      type: "Text",
+      version: Number(sent.id),
       senderId: alice.user.communicationUserId,
       senderCommunicationIdentifier: { rawId: alice.user.communicationUserId, communicationUser: { id: alice.user.communicationUserId } },
       senderDisplayName: "Alice",
       composeTime: new Date(Number(sent.id)).toISOString(),
       recipientId: bob.user.communicationUserId,
       recipientCommunicationIdentifier: { rawId: bob.user.communicationUserId, communicationUser: { id: bob.user.communicationUserId } },
-      threadId, transactionId: expect.any(String),
+      threadId,
+      transactionId: expect.any(String),
     });
   });
 
@@ -110,7 +166,10 @@ describe("Event Grid delivery to storage queues", () => {
     await aliceThread.sendMessage({ content: "one" });
     await emulator.eventGrid!.settled();
     const threadEvents = await drain("chat-threads");
-    expect(threadEvents.map((e) => e.eventType).sort()).toEqual(["Microsoft.Communication.ChatMessageReceivedInThread", "Microsoft.Communication.ChatThreadCreated"]);
+    expect(threadEvents.map((e) => e.eventType).sort()).toEqual([
+      "Microsoft.Communication.ChatMessageReceivedInThread",
+      "Microsoft.Communication.ChatThreadCreated",
+    ]);
     expect(threadEvents.every((e) => e.data.threadId === threadId)).toBe(true);
     expect((await drain("chat-messages")).map((e) => e.eventType)).toEqual(["Microsoft.Communication.ChatMessageReceived"]);
   });
@@ -143,18 +202,30 @@ describe("Event Grid delivery to storage queues", () => {
     const container = BlobServiceClient.fromConnectionString(storage.connectionString).getContainerClient(CONTAINER);
     const now = new Date();
     const blobName = record.deadLetterBlob!.slice(CONTAINER.length + 1);
-    expect(blobName).toMatch(new RegExp(`^BROKEN-ROUTE/${now.getUTCFullYear()}/${now.getUTCMonth() + 1}/\\d{1,2}/\\d{1,2}/[0-9a-f-]{36}\\.json$`));
+    expect(blobName).toMatch(
+      new RegExp(`^BROKEN-ROUTE/${now.getUTCFullYear()}/${now.getUTCMonth() + 1}/\\d{1,2}/\\d{1,2}/[0-9a-f-]{36}\\.json$`),
+    );
     const body = JSON.parse((await container.getBlobClient(blobName).downloadToBuffer()).toString("utf8")) as Record<string, unknown>[];
     expect(body).toHaveLength(1);
     expect(body[0]).toMatchObject({
-      eventType: "Microsoft.Communication.ChatThreadDeleted", subject: expect.stringMatching(new RegExp(`^thread/${threadId.replace(/[.]/g, "\\.")}/deletedBy/`)),
-      deadLetterReason: "MaxDeliveryAttemptsExceeded", deliveryAttempts: 2, lastDeliveryOutcome: "NotFound",
-      publishTime: expect.any(String), lastDeliveryAttemptTime: expect.any(String),
+      eventType: "Microsoft.Communication.ChatThreadDeleted",
+      subject: expect.stringMatching(new RegExp(`^thread/${threadId.replace(/[.]/g, "\\.")}/deletedBy/`)),
+      deadLetterReason: "MaxDeliveryAttemptsExceeded",
+      deliveryAttempts: 2,
+      lastDeliveryOutcome: "NotFound",
+      publishTime: expect.any(String),
+      lastDeliveryAttemptTime: expect.any(String),
     });
   });
 
   it("every chat operation raises its documented user-level and thread-level events, to the right recipients", async () => {
-    const all = { name: "all-chat", includedEventTypes: ACS_EVENT_TYPES.filter((t) => t.includes(".Chat")), queueName: "chat-all", maxDeliveryAttempts: 3, eventTimeToLiveInMinutes: 60 };
+    const all = {
+      name: "all-chat",
+      includedEventTypes: ACS_EVENT_TYPES.filter((t) => t.includes(".Chat")),
+      queueName: "chat-all",
+      maxDeliveryAttempts: 3,
+      eventTimeToLiveInMinutes: 60,
+    };
     await provisionEventStorage(storage.connectionString, [all], CONTAINER);
     expect((await admin(emulator, "PUT", "/event-subscriptions", { subscriptions: [...subscriptions, all] })).status).toBe(200);
     try {
@@ -170,23 +241,62 @@ describe("Event Grid delivery to storage queues", () => {
       await emulator.eventGrid!.settled();
       const events = (await drain("chat-all")).filter((e) => e.data.threadId === threadId);
       const count = (type: string) => events.filter((e) => e.eventType === `Microsoft.Communication.${type}`).length;
-      expect(Object.fromEntries(all.includedEventTypes.map((t) => [t.replace("Microsoft.Communication.", ""), count(t.replace("Microsoft.Communication.", ""))]))).toEqual({
-        ChatMessageReceived: 1, ChatMessageEdited: 1, ChatMessageDeleted: 1,
-        ChatThreadCreatedWithUser: 1, ChatThreadWithUserDeleted: 1, ChatThreadPropertiesUpdatedPerUser: 1,
-        ChatParticipantAddedToThreadWithUser: 2, ChatParticipantRemovedFromThreadWithUser: 2,
-        ChatThreadCreated: 1, ChatThreadDeleted: 1, ChatThreadParticipantAdded: 1, ChatThreadParticipantRemoved: 1,
-        ChatMessageReceivedInThread: 1, ChatThreadPropertiesUpdated: 1, ChatMessageEditedInThread: 1, ChatMessageDeletedInThread: 1,
+      expect(
+        Object.fromEntries(
+          all.includedEventTypes.map((t) => [t.replace("Microsoft.Communication.", ""), count(t.replace("Microsoft.Communication.", ""))]),
+        ),
+      ).toEqual({
+        ChatMessageReceived: 1,
+        ChatMessageEdited: 1,
+        ChatMessageDeleted: 1,
+        ChatThreadCreatedWithUser: 1,
+        ChatThreadWithUserDeleted: 1,
+        ChatThreadPropertiesUpdatedPerUser: 1,
+        ChatParticipantAddedToThreadWithUser: 2,
+        ChatParticipantRemovedFromThreadWithUser: 2,
+        ChatThreadCreated: 1,
+        ChatThreadDeleted: 1,
+        ChatThreadParticipantAdded: 1,
+        ChatThreadParticipantRemoved: 1,
+        ChatMessageReceivedInThread: 1,
+        ChatThreadPropertiesUpdated: 1,
+        ChatMessageEditedInThread: 1,
+        ChatMessageDeletedInThread: 1,
       });
       const one = (type: string) => events.find((e) => e.eventType === `Microsoft.Communication.${type}`)!;
       const [a, b, c] = [alice.user.communicationUserId, bob.user.communicationUserId, carol.communicationUserId];
-      expect(one("ChatMessageEdited")).toMatchObject({ subject: `thread/${threadId}/sender/${a}/recipient/${b}`, data: { messageId: sent.id, messageBody: "v2", editTime: expect.any(String) } });
-      expect(one("ChatMessageDeletedInThread")).toMatchObject({ subject: `thread/${threadId}/sender/${a}`, data: { messageId: sent.id, deleteTime: expect.any(String) } });
-      expect(one("ChatThreadCreatedWithUser")).toMatchObject({ subject: `thread/${threadId}/createdBy/${a}/recipient/${b}`, data: { createdBy: a, properties: { topic: "events" }, recipientId: b } });
-      expect(one("ChatThreadPropertiesUpdated")).toMatchObject({ subject: `thread/${threadId}/editedBy/${a}`, data: { properties: { topic: "new topic" } } });
-      expect(one("ChatThreadParticipantAdded")).toMatchObject({ subject: `thread/${threadId}/participantadded/${c}`, data: { participantAdded: { displayName: "Carol", participantCommunicationIdentifier: { rawId: c } } } });
-      expect(events.filter((e) => e.eventType.endsWith("ChatParticipantRemovedFromThreadWithUser")).map((e) => e.subject).sort())
-        .toEqual([`thread/${threadId}/participantRemoved/${c}/recipient/${b}`, `thread/${threadId}/participantRemoved/${c}/recipient/${c}`].sort());
-      expect(one("ChatThreadWithUserDeleted")).toMatchObject({ subject: `thread/${threadId}/deletedBy/${a}/recipient/${b}`, data: { deletedBy: a, deleteTime: expect.any(String) } });
+      expect(one("ChatMessageEdited")).toMatchObject({
+        subject: `thread/${threadId}/sender/${a}/recipient/${b}`,
+        data: { messageId: sent.id, messageBody: "v2", editTime: expect.any(String) },
+      });
+      expect(one("ChatMessageDeletedInThread")).toMatchObject({
+        subject: `thread/${threadId}/sender/${a}`,
+        data: { messageId: sent.id, deleteTime: expect.any(String) },
+      });
+      expect(one("ChatThreadCreatedWithUser")).toMatchObject({
+        subject: `thread/${threadId}/createdBy/${a}/recipient/${b}`,
+        data: { createdBy: a, properties: { topic: "events" }, recipientId: b },
+      });
+      expect(one("ChatThreadPropertiesUpdated")).toMatchObject({
+        subject: `thread/${threadId}/editedBy/${a}`,
+        data: { properties: { topic: "new topic" } },
+      });
+      expect(one("ChatThreadParticipantAdded")).toMatchObject({
+        subject: `thread/${threadId}/participantadded/${c}`,
+        data: { participantAdded: { displayName: "Carol", participantCommunicationIdentifier: { rawId: c } } },
+      });
+      expect(
+        events
+          .filter((e) => e.eventType.endsWith("ChatParticipantRemovedFromThreadWithUser"))
+          .map((e) => e.subject)
+          .sort(),
+      ).toEqual(
+        [`thread/${threadId}/participantRemoved/${c}/recipient/${b}`, `thread/${threadId}/participantRemoved/${c}/recipient/${c}`].sort(),
+      );
+      expect(one("ChatThreadWithUserDeleted")).toMatchObject({
+        subject: `thread/${threadId}/deletedBy/${a}/recipient/${b}`,
+        data: { deletedBy: a, deleteTime: expect.any(String) },
+      });
     } finally {
       await admin(emulator, "PUT", "/event-subscriptions", { subscriptions });
     }
@@ -194,7 +304,12 @@ describe("Event Grid delivery to storage queues", () => {
 
   it("rejects an invalid subscription list over the admin API, naming the field", async () => {
     const bad = await admin(emulator, "PUT", "/event-subscriptions", { subscriptions: [{ ...subscriptions[0], maxDeliveryAttempts: 31 }] });
-    expect(bad).toEqual({ status: 400, json: { error: { code: "InvalidSubscriptions", message: "subscriptions[0].maxDeliveryAttempts: Too big: expected number to be <=30" } } });
+    expect(bad).toEqual({
+      status: 400,
+      json: {
+        error: { code: "InvalidSubscriptions", message: "subscriptions[0].maxDeliveryAttempts: Too big: expected number to be <=30" },
+      },
+    });
   });
 
   it("does not retry a 400 from the destination: dead-lettered after one attempt", async () => {
@@ -214,25 +329,60 @@ describe("Event Grid time-to-live", () => {
     const faults = new FaultInjector();
     faults.add({ operation: "deliverEvent", status: 503 });
     const delivery = new EventGridDelivery(
-      { subscriptions: [{ name: "ttl-route", includedEventTypes: ["Microsoft.Communication.ChatMessageReceived"], queueName: "chat-messages", maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1, deadLetterContainerName: CONTAINER }], storageConnectionString: storage.connectionString, retryDelaysMs: [20], deadLetterDelayMs: 0 },
-      { topic: () => "/subscriptions/s/resourceGroups/g/providers/Microsoft.Communication/communicationServices/c", faults, now: () => now },
+      {
+        subscriptions: [
+          {
+            name: "ttl-route",
+            includedEventTypes: ["Microsoft.Communication.ChatMessageReceived"],
+            queueName: "chat-messages",
+            maxDeliveryAttempts: 30,
+            eventTimeToLiveInMinutes: 1,
+            deadLetterContainerName: CONTAINER,
+          },
+        ],
+        storageConnectionString: storage.connectionString,
+        retryDelaysMs: [20],
+        deadLetterDelayMs: 0,
+      },
+      {
+        topic: () => "/subscriptions/s/resourceGroups/g/providers/Microsoft.Communication/communicationServices/c",
+        faults,
+        now: () => now,
+      },
     );
-    delivery.publish({ eventType: "Microsoft.Communication.ChatMessageReceived", subject: "thread/t/sender/a/recipient/b", data: { messageId: "1" } });
+    delivery.publish({
+      eventType: "Microsoft.Communication.ChatMessageReceived",
+      subject: "thread/t/sender/a/recipient/b",
+      data: { messageId: "1" },
+    });
     // The first attempt fails (503, retried); by the time the retry is due, 61 s have passed.
     while (delivery.records[0]?.attempts !== 1 || delivery.records[0]?.lastOutcome !== "Busy") await new Promise((r) => setTimeout(r, 5));
     now += 61_000;
     await delivery.settled();
     expect(delivery.records[0]).toMatchObject({ status: "deadLettered", attempts: 1, lastOutcome: "Busy" });
     expect(delivery.records[0]!.deadLetterBlob).toMatch(/^deadletters\/TTL-ROUTE\/2026\/12\/1\/10\/[0-9a-f-]{36}\.json$/);
-    const blob = BlobServiceClient.fromConnectionString(storage.connectionString).getContainerClient(CONTAINER).getBlobClient(delivery.records[0]!.deadLetterBlob!.slice(CONTAINER.length + 1));
+    const blob = BlobServiceClient.fromConnectionString(storage.connectionString)
+      .getContainerClient(CONTAINER)
+      .getBlobClient(delivery.records[0]!.deadLetterBlob!.slice(CONTAINER.length + 1));
     const [dead] = JSON.parse((await blob.downloadToBuffer()).toString("utf8")) as Record<string, unknown>[];
-    expect(dead).toMatchObject({ deadLetterReason: "TimeToLiveExceeded", deliveryAttempts: 1, lastDeliveryOutcome: "Busy", publishTime: "2026-12-01T10:00:00.000Z", lastDeliveryAttemptTime: "2026-12-01T10:00:00.000Z" });
+    expect(dead).toMatchObject({
+      deadLetterReason: "TimeToLiveExceeded",
+      deliveryAttempts: 1,
+      lastDeliveryOutcome: "Busy",
+      publishTime: "2026-12-01T10:00:00.000Z",
+      lastDeliveryAttemptTime: "2026-12-01T10:00:00.000Z",
+    });
     await delivery.close();
   });
 });
 
-interface Delivery { subscription: string; status: string; attempts: number; lastOutcome?: string; deadLetterBlob?: string }
+interface Delivery {
+  subscription: string;
+  status: string;
+  attempts: number;
+  lastOutcome?: string;
+  deadLetterBlob?: string;
+}
 async function deliveries(): Promise<Delivery[]> {
   return ((await admin(emulator, "GET", "/event-deliveries")).json as { deliveries: Delivery[] }).deliveries;
 }
-

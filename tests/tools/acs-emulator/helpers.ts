@@ -6,7 +6,10 @@ export const FIXED_PRIMARY_KEY = Buffer.alloc(64, 1).toString("base64");
 export const FIXED_SECONDARY_KEY = Buffer.alloc(64, 2).toString("base64");
 
 /** Client options every SDK accepts: trust the emulator's CA, and no retry delays in tests. */
-export function clientOptions(emulator: EmulatorHandle): { tlsOptions: { ca: string }; retryOptions: { maxRetries: number; retryDelayInMs: number; maxRetryDelayInMs: number } } {
+export function clientOptions(emulator: EmulatorHandle): {
+  tlsOptions: { ca: string };
+  retryOptions: { maxRetries: number; retryDelayInMs: number; maxRetryDelayInMs: number };
+} {
   return { tlsOptions: { ca: emulator.caCertPem }, retryOptions: { maxRetries: 0, retryDelayInMs: 10, maxRetryDelayInMs: 50 } };
 }
 
@@ -18,25 +21,34 @@ export interface RawResponse {
 }
 
 /** Sends one raw HTTPS request to the emulator (for malformed-input and signing tests). */
-export function rawRequest(emulator: EmulatorHandle, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<RawResponse> {
+export function rawRequest(
+  emulator: EmulatorHandle,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string | Buffer,
+): Promise<RawResponse> {
   const url = new URL(path, emulator.endpoint);
   return new Promise((resolve, reject) => {
     // An explicit length keeps bodies on GET/DELETE framed (Node does not chunk those methods by default).
     const framed = body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) };
-    const req = request({ host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method, headers: framed, ca: emulator.caCertPem }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let json: unknown;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
+    const req = request(
+      { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method, headers: framed, ca: emulator.caCertPem },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let json: unknown;
+          try {
+            json = text ? JSON.parse(text) : undefined;
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+      },
+    );
     req.on("error", reject);
     if (body !== undefined) req.write(body);
     req.end();
@@ -44,9 +56,16 @@ export function rawRequest(emulator: EmulatorHandle, method: string, path: strin
 }
 
 /** Calls the plain-HTTP admin API. */
-export async function admin(emulator: EmulatorHandle, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+export async function admin(
+  emulator: EmulatorHandle,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${emulator.adminUrl}${path}`, {
-    method, headers: body === undefined ? {} : { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
   return { status: response.status, json: text ? (JSON.parse(text) as unknown) : undefined };

@@ -20,14 +20,23 @@ beforeAll(async () => {
 afterAll(async () => emulator.close());
 
 /** Signs like communication-common's access-key policy, written out independently of the emulator's code. */
-function signedHeaders(method: string, pathAndQuery: string, body: string, options: { key?: string; date?: Date } = {}): Record<string, string> {
+function signedHeaders(
+  method: string,
+  pathAndQuery: string,
+  body: string,
+  options: { key?: string; date?: Date } = {},
+): Record<string, string> {
   const host = new URL(emulator.endpoint).host;
   const date = (options.date ?? new Date()).toUTCString();
   const hash = createHash("sha256").update(body).digest("base64");
   const signature = createHmac("sha256", Buffer.from(options.key ?? FIXED_PRIMARY_KEY, "base64"))
-    .update(`${method}\n${pathAndQuery}\n${date};${host};${hash}`).digest("base64");
+    .update(`${method}\n${pathAndQuery}\n${date};${host};${hash}`)
+    .digest("base64");
   return {
-    host, "x-ms-date": date, "x-ms-content-sha256": hash, "content-type": "application/json",
+    host,
+    "x-ms-date": date,
+    "x-ms-content-sha256": hash,
+    "content-type": "application/json",
     authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}`,
   };
 }
@@ -42,21 +51,50 @@ describe("HMAC verification", () => {
   });
 
   it("rejects a wrong key through the SDK with 401 Denied", async () => {
-    const wrong = new CommunicationIdentityClient(`endpoint=${emulator.endpoint};accesskey=${Buffer.alloc(64, 9).toString("base64")}`, clientOptions(emulator));
+    const wrong = new CommunicationIdentityClient(
+      `endpoint=${emulator.endpoint};accesskey=${Buffer.alloc(64, 9).toString("base64")}`,
+      clientOptions(emulator),
+    );
     const error = await failure(wrong.createUser());
     expect([error.statusCode, error.code]).toEqual([401, "Denied"]);
   });
 
   it.each([
-    ["tampered body", () => rawRequest(emulator, "POST", path, signedHeaders("POST", path, body), body.replace("chat", "voip")), "The content hash does not match the body."],
-    ["tampered body with a matching hash", () => {
-      const headers = signedHeaders("POST", path, body);
-      const other = body.replace("chat", "voip");
-      return rawRequest(emulator, "POST", path, { ...headers, "x-ms-content-sha256": createHash("sha256").update(other).digest("base64") }, other);
-    }, "The request signature is invalid."],
-    ["tampered path", () => rawRequest(emulator, "POST", "/identities?api-version=2023-10-02", signedHeaders("POST", path, body), body), "The request signature is invalid."],
-    ["stale date", () => rawRequest(emulator, "POST", path, signedHeaders("POST", path, body, { date: new Date(Date.now() - 16 * 60_000) }), body), "The request date is outside the allowed clock skew of 900 seconds."],
-    ["missing authorization", () => rawRequest(emulator, "POST", path, { "content-type": "application/json" }, body), "Authorization header is missing or not HMAC-SHA256."],
+    [
+      "tampered body",
+      () => rawRequest(emulator, "POST", path, signedHeaders("POST", path, body), body.replace("chat", "voip")),
+      "The content hash does not match the body.",
+    ],
+    [
+      "tampered body with a matching hash",
+      () => {
+        const headers = signedHeaders("POST", path, body);
+        const other = body.replace("chat", "voip");
+        return rawRequest(
+          emulator,
+          "POST",
+          path,
+          { ...headers, "x-ms-content-sha256": createHash("sha256").update(other).digest("base64") },
+          other,
+        );
+      },
+      "The request signature is invalid.",
+    ],
+    [
+      "tampered path",
+      () => rawRequest(emulator, "POST", "/identities?api-version=2023-10-02", signedHeaders("POST", path, body), body),
+      "The request signature is invalid.",
+    ],
+    [
+      "stale date",
+      () => rawRequest(emulator, "POST", path, signedHeaders("POST", path, body, { date: new Date(Date.now() - 16 * 60_000) }), body),
+      "The request date is outside the allowed clock skew of 900 seconds.",
+    ],
+    [
+      "missing authorization",
+      () => rawRequest(emulator, "POST", path, { "content-type": "application/json" }, body),
+      "Authorization header is missing or not HMAC-SHA256.",
+    ],
   ])("answers 401 Denied to a %s", async (_name, send, message) => {
     const response = await send();
     expect([response.status, response.json]).toEqual([401, { error: { code: "Denied", message } }]);
@@ -72,17 +110,30 @@ describe("fault injection", () => {
     const created = await admin(emulator, "POST", "/faults", { operation: "createUser", status: 429, retryAfterSeconds: 7, count: 1 });
     expect(created.status).toBe(201);
     let retryAfter: string | undefined;
-    const error = await failure(identity.createUser({ onResponse: (response) => { retryAfter = response.headers.get("retry-after"); } }));
+    const error = await failure(
+      identity.createUser({
+        onResponse: (response) => {
+          retryAfter = response.headers.get("retry-after");
+        },
+      }),
+    );
     expect([error.statusCode, error.code, retryAfter]).toEqual([429, "TooManyRequests", "7"]);
     expect((await identity.createUser()).communicationUserId.startsWith("8:acs:")).toBe(true);
   });
 
   it("lets the SDK's own retry policy ride over two 503s", async () => {
     await admin(emulator, "POST", "/faults", { operation: "issueAccessToken", status: 503, retryAfterSeconds: 0, count: 2 });
-    const retrying = new CommunicationIdentityClient(emulator.connectionString, { tlsOptions: { ca: emulator.caCertPem }, retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 20 } });
+    const retrying = new CommunicationIdentityClient(emulator.connectionString, {
+      tlsOptions: { ca: emulator.caCertPem },
+      retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 20 },
+    });
     const user = await retrying.createUser();
     const statuses: number[] = [];
-    await retrying.getToken(user, ["chat"], { onResponse: (response) => { statuses.push(response.status); } });
+    await retrying.getToken(user, ["chat"], {
+      onResponse: (response) => {
+        statuses.push(response.status);
+      },
+    });
     expect(statuses).toEqual([200]);
     expect((await admin(emulator, "GET", "/faults")).json).toEqual({ faults: [] });
   });
@@ -116,7 +167,10 @@ describe("fault injection", () => {
 
   it("rejects an invalid fault with a 400 naming the field", async () => {
     const response = await admin(emulator, "POST", "/faults", { operation: "createUser", status: "429" });
-    expect(response).toEqual({ status: 400, json: { error: { code: "InvalidFault", message: "`status` must be an integer from 100 to 599.", target: "status" } } });
+    expect(response).toEqual({
+      status: 400,
+      json: { error: { code: "InvalidFault", message: "`status` must be an integer from 100 to 599.", target: "status" } },
+    });
   });
 });
 
@@ -129,8 +183,14 @@ describe("fault injection on chat, ARM and Key Vault operations", () => {
     const { token } = await identity.createUserAndToken(["chat"]);
     const chat = new ChatClient(emulator.endpoint, new AzureCommunicationTokenCredential(token), clientOptions(emulator));
     const thread = chat.getChatThreadClient((await chat.createChatThread({ topic: "faults" })).chatThread?.id ?? "");
-    const arm = new CommunicationServiceManagementClient(new EmulatorCredential(), emulator.subscriptionId, { ...clientOptions(emulator), endpoint: emulator.armBaseUrl });
-    const secrets = new SecretClient(emulator.keyVaultUrl, new EmulatorCredential(), { ...clientOptions(emulator), disableChallengeResourceVerification: true });
+    const arm = new CommunicationServiceManagementClient(new EmulatorCredential(), emulator.subscriptionId, {
+      ...clientOptions(emulator),
+      endpoint: emulator.armBaseUrl,
+    });
+    const secrets = new SecretClient(emulator.keyVaultUrl, new EmulatorCredential(), {
+      ...clientOptions(emulator),
+      disableChallengeResourceVerification: true,
+    });
     await secrets.setSecret("faulty", "v");
     await admin(emulator, "POST", "/faults", { operation: "sendMessage", status: 503, count: 1 });
     await admin(emulator, "POST", "/faults", { operation: "listKeys", status: 429, count: 1 });
@@ -138,8 +198,15 @@ describe("fault injection on chat, ARM and Key Vault operations", () => {
     const chatError = await failure(thread.sendMessage({ content: "x" }));
     const armError = await failure(arm.communicationServices.listKeys(emulator.resourceGroupName, emulator.serviceName));
     const vaultError = await failure(secrets.getSecret("faulty"));
-    expect([[chatError.statusCode, chatError.code], [armError.statusCode, armError.code], [vaultError.statusCode, vaultError.code]])
-      .toEqual([[503, "ServiceUnavailable"], [429, "TooManyRequests"], [403, "Forbidden"]]);
+    expect([
+      [chatError.statusCode, chatError.code],
+      [armError.statusCode, armError.code],
+      [vaultError.statusCode, vaultError.code],
+    ]).toEqual([
+      [503, "ServiceUnavailable"],
+      [429, "TooManyRequests"],
+      [403, "Forbidden"],
+    ]);
     expect((await thread.sendMessage({ content: "recovered" })).id).toMatch(/^\d+$/);
   });
 });

@@ -92,7 +92,10 @@ describe("identity lifecycle", () => {
   });
 
   it("accepts the secondary key", async () => {
-    const secondary = new CommunicationIdentityClient(`endpoint=${emulator.endpoint};accesskey=${FIXED_SECONDARY_KEY}`, clientOptions(emulator));
+    const secondary = new CommunicationIdentityClient(
+      `endpoint=${emulator.endpoint};accesskey=${FIXED_SECONDARY_KEY}`,
+      clientOptions(emulator),
+    );
     const user = await secondary.createUser();
     expect(user.communicationUserId.startsWith("8:acs:")).toBe(true);
   });

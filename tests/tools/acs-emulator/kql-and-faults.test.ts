@@ -6,9 +6,23 @@ import type { LogRow } from "../../../tools/acs-emulator/state";
 
 const NOW = Date.parse("2026-01-01T12:00:00Z");
 const row = (minutesAgo: number, OperationName: string, ResultSignature = "200", CorrelationId = "c"): LogRow => ({
-  table: "ACSAuthIncomingOperations", TimeGenerated: new Date(NOW - minutesAgo * 60_000).toISOString(), OperationName, OperationVersion: "2023-10-01",
-  Category: "AuthOperational", CorrelationId, ResultType: ResultSignature === "200" ? "Succeeded" : "ClientError", ResultSignature, ResultDescription: "",
-  DurationMs: minutesAgo, CallerIpAddress: "127.0.0.1", Level: "Informational", URI: "", SdkType: "", PlatformType: "Node", Identity: "", Scopes: "",
+  table: "ACSAuthIncomingOperations",
+  TimeGenerated: new Date(NOW - minutesAgo * 60_000).toISOString(),
+  OperationName,
+  OperationVersion: "2023-10-01",
+  Category: "AuthOperational",
+  CorrelationId,
+  ResultType: ResultSignature === "200" ? "Succeeded" : "ClientError",
+  ResultSignature,
+  ResultDescription: "",
+  DurationMs: minutesAgo,
+  CallerIpAddress: "127.0.0.1",
+  Level: "Informational",
+  URI: "",
+  SdkType: "",
+  PlatformType: "Node",
+  Identity: "",
+  Scopes: "",
 });
 const ROWS = [row(1, "CreateIdentity"), row(5, "IssueAccessToken"), row(30, "IssueAccessToken", "429", "x"), row(90, "DeleteIdentity")];
 const run = (query: string): unknown[][] => runQuery(query, ROWS, { nowMs: NOW, tenantId: "t", resourceId: "r" }).rows;
@@ -18,15 +32,22 @@ describe("runQuery", () => {
     ["ACSAuthIncomingOperations | count", [[4]]],
     ["ACSChatIncomingOperations | count", [[0]]],
     ["ACSAuthIncomingOperations | where TimeGenerated > ago(15m) | count", [[2]]],
-    ["ACSAuthIncomingOperations | where TimeGenerated > ago(1h) | where OperationName == \"IssueAccessToken\" | count", [[2]]],
-    ["ACSAuthIncomingOperations | where OperationName == \"IssueAccessToken\" and ResultSignature != \"200\" | count", [[1]]],
-    ["ACSAuthIncomingOperations | where CorrelationId == \"x\" | project OperationName, ResultSignature", [["IssueAccessToken", "429"]]],
-    ["ACSAuthIncomingOperations | where OperationName =~ \"createidentity\" | count", [[1]]],
+    ['ACSAuthIncomingOperations | where TimeGenerated > ago(1h) | where OperationName == "IssueAccessToken" | count', [[2]]],
+    ['ACSAuthIncomingOperations | where OperationName == "IssueAccessToken" and ResultSignature != "200" | count', [[1]]],
+    ['ACSAuthIncomingOperations | where CorrelationId == "x" | project OperationName, ResultSignature', [["IssueAccessToken", "429"]]],
+    ['ACSAuthIncomingOperations | where OperationName =~ "createidentity" | count', [[1]]],
     ["ACSAuthIncomingOperations | where DurationMs >= 30 | count", [[2]]],
-    ["ACSAuthIncomingOperations | summarize count() by OperationName | order by OperationName asc", [["CreateIdentity", 1], ["DeleteIdentity", 1], ["IssueAccessToken", 2]]],
+    [
+      "ACSAuthIncomingOperations | summarize count() by OperationName | order by OperationName asc",
+      [
+        ["CreateIdentity", 1],
+        ["DeleteIdentity", 1],
+        ["IssueAccessToken", 2],
+      ],
+    ],
     ["ACSAuthIncomingOperations | summarize n = count()", [[4]]],
     ["ACSAuthIncomingOperations | order by TimeGenerated desc | take 1 | project OperationName", [["CreateIdentity"]]],
-    ["// comment\nACSAuthIncomingOperations\n| where OperationName in (\"DeleteIdentity\", \"CreateIdentity\")\n| count", [[2]]],
+    ['// comment\nACSAuthIncomingOperations\n| where OperationName in ("DeleteIdentity", "CreateIdentity")\n| count', [[2]]],
   ])("%s", (query, expected) => {
     expect(run(query)).toEqual(expected);
   });
@@ -34,8 +55,8 @@ describe("runQuery", () => {
   it.each([
     ["AppRequests | count", "the source must be one of ACSAuthIncomingOperations, ACSChatIncomingOperations, not 'AppRequests'"],
     ["ACSAuthIncomingOperations | extend x = 1", "operator 'extend'"],
-    ["ACSAuthIncomingOperations | where Foo == \"a\"", "unknown column 'Foo'"],
-    ["ACSAuthIncomingOperations | where OperationName contains \"Id\"", "condition 'OperationName contains \"Id\"'"],
+    ['ACSAuthIncomingOperations | where Foo == "a"', "unknown column 'Foo'"],
+    ['ACSAuthIncomingOperations | where OperationName contains "Id"', "condition 'OperationName contains \"Id\"'"],
     ["ACSAuthIncomingOperations | summarize avg(DurationMs) by OperationName", "operator 'summarize'"],
     ["ACSAuthIncomingOperations | count | where Count > 1", "'where Count > 1' after an aggregation"],
     ["", "the query is empty"],

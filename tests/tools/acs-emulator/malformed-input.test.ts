@@ -18,8 +18,15 @@ function signed(method: string, path: string, body: string): Record<string, stri
   const pathAndQuery = query ? `${url.pathname}?${query}` : url.pathname;
   const date = new Date().toUTCString();
   const hash = createHash("sha256").update(body).digest("base64");
-  const signature = createHmac("sha256", Buffer.from(FIXED_PRIMARY_KEY, "base64")).update(`${method}\n${pathAndQuery}\n${date};${url.host};${hash}`).digest("base64");
-  return { "x-ms-date": date, "x-ms-content-sha256": hash, "content-type": "application/json", authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}` };
+  const signature = createHmac("sha256", Buffer.from(FIXED_PRIMARY_KEY, "base64"))
+    .update(`${method}\n${pathAndQuery}\n${date};${url.host};${hash}`)
+    .digest("base64");
+  return {
+    "x-ms-date": date,
+    "x-ms-content-sha256": hash,
+    "content-type": "application/json",
+    authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}`,
+  };
 }
 
 beforeAll(async () => {
@@ -27,7 +34,13 @@ beforeAll(async () => {
   const identity = new CommunicationIdentityClient(emulator.connectionString, clientOptions(emulator));
   chatToken = (await identity.createUserAndToken(["chat"])).token;
   const body = JSON.stringify({ topic: "fuzz" });
-  const created = await rawRequest(emulator, "POST", "/chat/threads?api-version=2025-03-15", { authorization: `Bearer ${chatToken}`, "content-type": "application/json" }, body);
+  const created = await rawRequest(
+    emulator,
+    "POST",
+    "/chat/threads?api-version=2025-03-15",
+    { authorization: `Bearer ${chatToken}`, "content-type": "application/json" },
+    body,
+  );
   threadId = (created.json as { chatThread: { id: string } }).chatThread.id;
 });
 afterAll(async () => emulator.close());
@@ -60,9 +73,33 @@ describe("malformed requests", () => {
     ["a page size over 200", "GET", "/chat/threads?maxPageSize=201&api-version=2025-03-15", "token", "", 400, "InvalidQueryParameter"],
     ["a bad startTime", "GET", "/chat/threads?startTime=yesterday&api-version=2025-03-15", "token", "", 400, "InvalidQueryParameter"],
     ["a thread without a topic", "POST", "/chat/threads?api-version=2025-03-15", "token", '{"participants":[]}', 400, "InvalidRequestBody"],
-    ["a participant that is not an identifier", "POST", "/chat/threads?api-version=2025-03-15", "token", '{"topic":"t","participants":[{"communicationIdentifier":{"phoneNumber":{"value":"+1"}}}]}', 400, "InvalidRequestBody"],
-    ["a message without content", "POST", "/chat/threads/THREAD/messages?api-version=2025-03-15", "token", '{"type":"text"}', 400, "InvalidRequestBody"],
-    ["a message of unknown type", "POST", "/chat/threads/THREAD/messages?api-version=2025-03-15", "token", '{"content":"x","type":"video"}', 400, "InvalidRequestBody"],
+    [
+      "a participant that is not an identifier",
+      "POST",
+      "/chat/threads?api-version=2025-03-15",
+      "token",
+      '{"topic":"t","participants":[{"communicationIdentifier":{"phoneNumber":{"value":"+1"}}}]}',
+      400,
+      "InvalidRequestBody",
+    ],
+    [
+      "a message without content",
+      "POST",
+      "/chat/threads/THREAD/messages?api-version=2025-03-15",
+      "token",
+      '{"type":"text"}',
+      400,
+      "InvalidRequestBody",
+    ],
+    [
+      "a message of unknown type",
+      "POST",
+      "/chat/threads/THREAD/messages?api-version=2025-03-15",
+      "token",
+      '{"content":"x","type":"video"}',
+      400,
+      "InvalidRequestBody",
+    ],
     ["an unknown message", "GET", "/chat/threads/THREAD/messages/123?api-version=2025-03-15", "token", "", 404, "NotFound"],
   ])("chat request with %s", async (_name, method, rawPath, auth, body, status, code) => {
     const path = rawPath.replace("THREAD", encodeURIComponent(threadId));
@@ -81,7 +118,13 @@ describe("malformed requests", () => {
     const auth = { authorization: `Bearer ${emulator.devBearerToken}`, "content-type": "application/json" };
     const secret = await rawRequest(emulator, "PUT", "/secrets/bad_name?api-version=7.6", auth, '{"value":"x"}');
     expect([secret.status, errorShape(secret.json).code]).toEqual([400, "BadParameter"]);
-    const query = await rawRequest(emulator, "POST", `/v1/workspaces/${emulator.workspaceId}/query`, auth, '{"query":"ACSAuthIncomingOperations | count","timespan":"P1X"}');
+    const query = await rawRequest(
+      emulator,
+      "POST",
+      `/v1/workspaces/${emulator.workspaceId}/query`,
+      auth,
+      '{"query":"ACSAuthIncomingOperations | count","timespan":"P1X"}',
+    );
     expect([query.status, errorShape(query.json).code]).toEqual([400, "BadArgumentError"]);
   });
 });
@@ -90,11 +133,14 @@ describe("malformed requests", () => {
 function rawAdminRequest(method: string, path: string, body = ""): Promise<{ status: number; json: unknown }> {
   const admin = new URL(emulator.adminUrl);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: admin.hostname, port: admin.port, method, path, headers: { "content-length": String(Buffer.byteLength(body)) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown }));
-    });
+    const req = httpRequest(
+      { host: admin.hostname, port: admin.port, method, path, headers: { "content-length": String(Buffer.byteLength(body)) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -113,61 +159,148 @@ describe("malformed admin requests", () => {
 
 describe("fuzzing (fast-check)", () => {
   const segment = fc.oneof(
-    fc.constantFrom("identities", "chat", "threads", "messages", "participants", ":add", ":remove", "typing", "readReceipts",
-      ":issueAccessToken", ":revokeAccessTokens", "secrets", "versions", "v1", "workspaces", "query", "subscriptions", "THREAD"),
+    fc.constantFrom(
+      "identities",
+      "chat",
+      "threads",
+      "messages",
+      "participants",
+      ":add",
+      ":remove",
+      "typing",
+      "readReceipts",
+      ":issueAccessToken",
+      ":revokeAccessTokens",
+      "secrets",
+      "versions",
+      "v1",
+      "workspaces",
+      "query",
+      "subscriptions",
+      "THREAD",
+    ),
     fc.string({ maxLength: 12 }).map(encodeURIComponent),
   );
-  const body = fc.oneof(fc.constant(""), fc.json({ maxDepth: 3 }), fc.string({ maxLength: 40 }),
-    fc.record({ topic: fc.anything(), participants: fc.anything(), content: fc.anything(), scopes: fc.anything(), value: fc.anything(), query: fc.anything(), keyType: fc.anything() }).map((o) => JSON.stringify(o) ?? ""));
+  const body = fc.oneof(
+    fc.constant(""),
+    fc.json({ maxDepth: 3 }),
+    fc.string({ maxLength: 40 }),
+    fc
+      .record({
+        topic: fc.anything(),
+        participants: fc.anything(),
+        content: fc.anything(),
+        scopes: fc.anything(),
+        value: fc.anything(),
+        query: fc.anything(),
+        keyType: fc.anything(),
+      })
+      .map((o) => JSON.stringify(o) ?? ""),
+  );
 
   it("never answers 5xx and keeps serving, whatever the signed/authorized request", async () => {
-    await fc.assert(fc.asyncProperty(
-      fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE"),
-      fc.tuple(fc.constantFrom("identities", "chat", "secrets", "v1", "subscriptions", "teamsUser"), fc.array(segment, { maxLength: 8 })).map(([first, rest]) => [first, ...rest]),
-      body,
-      fc.constantFrom("hmac", "acs", "entra", "none"),
-      async (method, segments, payload, auth) => {
-        const path = `/${segments.join("/").replace("THREAD", encodeURIComponent(threadId))}?api-version=2025-03-15`;
-        const headers: Record<string, string> =
-          auth === "hmac" ? signed(method, path, payload)
-          : auth === "acs" ? { authorization: `Bearer ${chatToken}`, "content-type": "application/json" }
-          : auth === "entra" ? { authorization: `Bearer ${mintEmulatorBearerToken().token}`, "content-type": "application/json" }
-          : {};
-        const response = await rawRequest(emulator, method, path, headers, payload);
-        expect(response.status).toBeLessThan(500);
-        if (response.status >= 400) errorShape(response.json);
-      },
-    ), { numRuns: 300 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE"),
+        fc
+          .tuple(fc.constantFrom("identities", "chat", "secrets", "v1", "subscriptions", "teamsUser"), fc.array(segment, { maxLength: 8 }))
+          .map(([first, rest]) => [first, ...rest]),
+        body,
+        fc.constantFrom("hmac", "acs", "entra", "none"),
+        async (method, segments, payload, auth) => {
+          const path = `/${segments.join("/").replace("THREAD", encodeURIComponent(threadId))}?api-version=2025-03-15`;
+          const headers: Record<string, string> =
+            auth === "hmac"
+              ? signed(method, path, payload)
+              : auth === "acs"
+                ? { authorization: `Bearer ${chatToken}`, "content-type": "application/json" }
+                : auth === "entra"
+                  ? { authorization: `Bearer ${mintEmulatorBearerToken().token}`, "content-type": "application/json" }
+                  : {};
+          const response = await rawRequest(emulator, method, path, headers, payload);
+          expect(response.status).toBeLessThan(500);
+          if (response.status >= 400) errorShape(response.json);
+        },
+      ),
+      { numRuns: 300 },
+    );
     const alive = await rawRequest(emulator, "GET", "/chat/threads?api-version=2025-03-15", { authorization: `Bearer ${chatToken}` });
     expect(alive.status).toBe(200);
   });
 
   it("never answers 5xx to random bodies on every write operation", async () => {
-    const sent = await rawRequest(emulator, "POST", `/chat/threads/${encodeURIComponent(threadId)}/messages?api-version=2025-03-15`,
-      { authorization: `Bearer ${chatToken}`, "content-type": "application/json" }, '{"content":"target"}');
+    const sent = await rawRequest(
+      emulator,
+      "POST",
+      `/chat/threads/${encodeURIComponent(threadId)}/messages?api-version=2025-03-15`,
+      { authorization: `Bearer ${chatToken}`, "content-type": "application/json" },
+      '{"content":"target"}',
+    );
     const messageId = (sent.json as { id: string }).id;
     const thread = encodeURIComponent(threadId);
     const chatOps: [string, string][] = [
-      ["POST", "/chat/threads"], ["PATCH", `/chat/threads/${thread}`], ["POST", `/chat/threads/${thread}/messages`],
-      ["PATCH", `/chat/threads/${thread}/messages/${messageId}`], ["POST", `/chat/threads/${thread}/participants/:add`],
-      ["POST", `/chat/threads/${thread}/participants/:remove`], ["POST", `/chat/threads/${thread}/readReceipts`], ["POST", `/chat/threads/${thread}/typing`],
+      ["POST", "/chat/threads"],
+      ["PATCH", `/chat/threads/${thread}`],
+      ["POST", `/chat/threads/${thread}/messages`],
+      ["PATCH", `/chat/threads/${thread}/messages/${messageId}`],
+      ["POST", `/chat/threads/${thread}/participants/:add`],
+      ["POST", `/chat/threads/${thread}/participants/:remove`],
+      ["POST", `/chat/threads/${thread}/readReceipts`],
+      ["POST", `/chat/threads/${thread}/typing`],
     ];
-    const value = fc.oneof(fc.anything(), fc.constantFrom("chat", ["chat"], [{ communicationIdentifier: { communicationUser: { id: 42 } } }], 1440, null));
-    const body = fc.record({
-      topic: value, participants: value, content: value, type: value, metadata: value, retentionPolicy: value, chatMessageId: value,
-      communicationUser: value, rawId: value, senderDisplayName: value, scopes: value, createTokenWithScopes: value, expiresInMinutes: value,
-      value, tags: value, contentType: value, attributes: value, query: value, timespan: value,
-    }, { requiredKeys: [] }).map((o) => JSON.stringify(o) ?? "");
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: chatOps.length + 3 }), body, async (index, payload) => {
-      const op = chatOps[index];
-      const [method, path, headers] = op
-        ? [op[0], `${op[1]}?api-version=2025-03-15`, { authorization: `Bearer ${chatToken}`, "content-type": "application/json" }]
-        : index === chatOps.length ? ["POST", "/identities?api-version=2023-10-01", signed("POST", "/identities?api-version=2023-10-01", payload)]
-        : index === chatOps.length + 1 ? ["PUT", "/secrets/fuzz?api-version=7.6", { authorization: `Bearer ${emulator.devBearerToken}`, "content-type": "application/json" }]
-        : ["POST", `/v1/workspaces/${emulator.workspaceId}/query`, { authorization: `Bearer ${emulator.devBearerToken}`, "content-type": "application/json" }];
-      const response = await rawRequest(emulator, method, path, headers, payload);
-      expect(response.status).toBeLessThan(500);
-      if (response.status >= 400) errorShape(response.json);
-    }), { numRuns: 400 });
+    const value = fc.oneof(
+      fc.anything(),
+      fc.constantFrom("chat", ["chat"], [{ communicationIdentifier: { communicationUser: { id: 42 } } }], 1440, null),
+    );
+    const body = fc
+      .record(
+        {
+          topic: value,
+          participants: value,
+          content: value,
+          type: value,
+          metadata: value,
+          retentionPolicy: value,
+          chatMessageId: value,
+          communicationUser: value,
+          rawId: value,
+          senderDisplayName: value,
+          scopes: value,
+          createTokenWithScopes: value,
+          expiresInMinutes: value,
+          value,
+          tags: value,
+          contentType: value,
+          attributes: value,
+          query: value,
+          timespan: value,
+        },
+        { requiredKeys: [] },
+      )
+      .map((o) => JSON.stringify(o) ?? "");
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: chatOps.length + 3 }), body, async (index, payload) => {
+        const op = chatOps[index];
+        const [method, path, headers] = op
+          ? [op[0], `${op[1]}?api-version=2025-03-15`, { authorization: `Bearer ${chatToken}`, "content-type": "application/json" }]
+          : index === chatOps.length
+            ? ["POST", "/identities?api-version=2023-10-01", signed("POST", "/identities?api-version=2023-10-01", payload)]
+            : index === chatOps.length + 1
+              ? [
+                  "PUT",
+                  "/secrets/fuzz?api-version=7.6",
+                  { authorization: `Bearer ${emulator.devBearerToken}`, "content-type": "application/json" },
+                ]
+              : [
+                  "POST",
+                  `/v1/workspaces/${emulator.workspaceId}/query`,
+                  { authorization: `Bearer ${emulator.devBearerToken}`, "content-type": "application/json" },
+                ];
+        const response = await rawRequest(emulator, method, path, headers, payload);
+        expect(response.status).toBeLessThan(500);
+        if (response.status >= 400) errorShape(response.json);
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -26,7 +26,16 @@ describe("npm run dev and dev:jwt", () => {
       });
       const summary = JSON.parse(line) as Record<string, string>;
       expect(JSON.parse(readFileSync(join(dataDir, "env.json"), "utf8")).tokenApiInstances).toEqual(summary.tokenApiInstances);
-      expect(Object.keys(summary).sort()).toEqual(["acsEndpoint", "caCertPath", "connectionString", "jwtCommand", "oidcAudience", "oidcIssuer", "tokenApiInstances", "tokenApiUrl"]);
+      expect(Object.keys(summary).sort()).toEqual([
+        "acsEndpoint",
+        "caCertPath",
+        "connectionString",
+        "jwtCommand",
+        "oidcAudience",
+        "oidcIssuer",
+        "tokenApiInstances",
+        "tokenApiUrl",
+      ]);
       // Two token API processes by default, as prod runs, each reachable on its own URL.
       const instances = summary.tokenApiInstances as unknown as Array<{ id: string; url: string }>;
       expect(instances.map((i) => i.id)).toEqual(["local-0", "local-1"]);
@@ -45,7 +54,9 @@ describe("npm run dev and dev:jwt", () => {
       const response = await fetch(`${summary.tokenApiUrl}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } });
       expect(response.status).toBe(200);
       const { token } = (await response.json()) as { token: string };
-      const chat = new ChatClient(summary.acsEndpoint!, new AzureCommunicationTokenCredential(token), { tlsOptions: { ca: readFileSync(summary.caCertPath!, "utf8") } } as never);
+      const chat = new ChatClient(summary.acsEndpoint!, new AzureCommunicationTokenCredential(token), {
+        tlsOptions: { ca: readFileSync(summary.caCertPath!, "utf8") },
+      } as never);
       const created = await chat.createChatThread({ topic: "local dev" });
       expect(created.chatThread?.id).toMatch(/^19:.+@thread\.v2$/);
 
@@ -58,7 +69,9 @@ describe("npm run dev and dev:jwt", () => {
   });
 
   it("dev:jwt without --sub exits 2 and explains", async () => {
-    const result = await promisify(execFile)(tsx, ["tools/local-dev/jwt.ts"], { cwd: root }).catch((error: { code: number; stderr: string }) => error);
+    const result = await promisify(execFile)(tsx, ["tools/local-dev/jwt.ts"], { cwd: root }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     expect((result as { code: number }).code).toBe(2);
     expect((result as { stderr: string }).stderr).toContain("--sub is required");
   });

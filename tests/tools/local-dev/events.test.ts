@@ -23,7 +23,11 @@ interface EnvJson {
   acsEndpoint: string;
   adminUrl: string;
   email: { senderAddresses: string[]; testRecipient: string };
-  events: { storageConnectionString: string; deadLetterContainerName: string; subscriptions: { name: string; eventTypes: string[]; queueName?: string }[] };
+  events: {
+    storageConnectionString: string;
+    deadLetterContainerName: string;
+    subscriptions: { name: string; eventTypes: string[]; queueName?: string }[];
+  };
 }
 
 let dataDir: string;
@@ -75,12 +79,16 @@ afterAll(async () => {
 describe("npm run dev: email and event routing from the dev stack", () => {
   it("env.json names the dev stack's subscriptions with their queues, and Azurite holds those queues and the dead-letter container", async () => {
     const routing = readStackPlatformConfig(join(root, "Pulumi.dev.yaml")).eventRouting;
-    expect(env.events.subscriptions).toEqual(routing.subscriptions.map((s) => ({ name: s.name, eventTypes: s.eventTypes, queueName: s.name })));
+    expect(env.events.subscriptions).toEqual(
+      routing.subscriptions.map((s) => ({ name: s.name, eventTypes: s.eventTypes, queueName: s.name })),
+    );
     expect(env.events.deadLetterContainerName).toBe(routing.deadLetterContainerName);
     const names: string[] = [];
     for await (const q of queues.listQueues()) names.push(q.name);
     expect(names.sort()).toEqual(["chat-messages", "email-delivery", "sms-delivery"]);
-    expect(await BlobServiceClient.fromConnectionString(env.events.storageConnectionString).getContainerClient("deadletters").exists()).toBe(true);
+    expect(
+      await BlobServiceClient.fromConnectionString(env.events.storageConnectionString).getContainerClient("deadletters").exists(),
+    ).toBe(true);
     // The dev stack's one Azure-managed domain with its DoNotReply sender.
     expect(env.email.senderAddresses).toEqual([expect.stringMatching(/^DoNotReply@[0-9a-f-]{36}\.azurecomm\.net$/)]);
   });
@@ -88,15 +96,23 @@ describe("npm run dev: email and event routing from the dev stack", () => {
   it("the Email SDK sends from the dev sender; its EmailDeliveryReportReceived lands Base64 on email-delivery", async () => {
     const email = new EmailClient(env.connectionString, tls);
     const poller = await email.beginSend(
-      { senderAddress: env.email.senderAddresses[0]!, recipients: { to: [{ address: env.email.testRecipient }] }, content: { subject: "hi", plainText: "hello" } },
+      {
+        senderAddress: env.email.senderAddresses[0]!,
+        recipients: { to: [{ address: env.email.testRecipient }] },
+        content: { subject: "hi", plainText: "hello" },
+      },
       { updateIntervalInMs: 100 },
     );
     const result = await poller.pollUntilDone();
     expect(result.status).toBe("Succeeded");
     const [report] = await eventsOn("email-delivery", 1);
     expect(report).toMatchObject({
-      eventType: "Microsoft.Communication.EmailDeliveryReportReceived", dataVersion: "1.0", metadataVersion: "1",
-      topic: expect.stringMatching(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Communication\/communicationServices\/[^/]+$/),
+      eventType: "Microsoft.Communication.EmailDeliveryReportReceived",
+      dataVersion: "1.0",
+      metadataVersion: "1",
+      topic: expect.stringMatching(
+        /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Communication\/communicationServices\/[^/]+$/,
+      ),
       data: { messageId: result.id, sender: env.email.senderAddresses[0], recipient: env.email.testRecipient, status: "Delivered" },
     });
   });
@@ -110,10 +126,17 @@ describe("npm run dev: email and event routing from the dev stack", () => {
     const thread = chat.getChatThreadClient(chatThread!.id);
     const sent = await thread.sendMessage({ content: "to the queue" });
     const [received] = await eventsOn("chat-messages", 1);
-    expect(received).toMatchObject({ eventType: "Microsoft.Communication.ChatMessageReceived", data: { messageId: sent.id, recipientId: bob.user.communicationUserId } });
+    expect(received).toMatchObject({
+      eventType: "Microsoft.Communication.ChatMessageReceived",
+      data: { messageId: sent.id, recipientId: bob.user.communicationUserId },
+    });
 
     // 403 from the destination is not retried: dead-lettered after the local 1 s delay.
-    const fault = await fetch(`${env.adminUrl}/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ operation: "deliverEvent:chat-messages", status: 403, count: 1 }) });
+    const fault = await fetch(`${env.adminUrl}/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ operation: "deliverEvent:chat-messages", status: 403, count: 1 }),
+    });
     expect(fault.status).toBe(201);
     const lost = await thread.sendMessage({ content: "to the dead letters" });
     const container = BlobServiceClient.fromConnectionString(env.events.storageConnectionString).getContainerClient("deadletters");
@@ -125,7 +148,13 @@ describe("npm run dev: email and event routing from the dev stack", () => {
     }
     expect(blobName).toMatch(/^CHAT-MESSAGES\/\d{4}\/\d{1,2}\/\d{1,2}\/\d{1,2}\/[0-9a-f-]{36}\.json$/);
     const [dead] = JSON.parse((await container.getBlobClient(blobName!).downloadToBuffer()).toString("utf8")) as Record<string, unknown>[];
-    expect(dead).toMatchObject({ eventType: "Microsoft.Communication.ChatMessageReceived", data: { messageId: lost.id }, deadLetterReason: "MaxDeliveryAttemptsExceeded", deliveryAttempts: 1, lastDeliveryOutcome: "Forbidden" });
+    expect(dead).toMatchObject({
+      eventType: "Microsoft.Communication.ChatMessageReceived",
+      data: { messageId: lost.id },
+      deadLetterReason: "MaxDeliveryAttemptsExceeded",
+      deliveryAttempts: 1,
+      lastDeliveryOutcome: "Forbidden",
+    });
     expect(await eventsOn("chat-messages", 1, 500)).toEqual([]);
   });
 });

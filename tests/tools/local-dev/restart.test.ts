@@ -7,7 +7,10 @@ import { describe, expect, it } from "vitest";
 import { startLocalEnvironment, type LocalEnvironment } from "../../../tools/local-dev/index";
 
 async function tokenFor(env: LocalEnvironment, sub: string): Promise<{ status: number; acsUserId: string }> {
-  const response = await fetch(`${env.tokenApiUrl}/api/token`, { method: "POST", headers: { authorization: `Bearer ${await env.oidc.mintToken(sub)}` } });
+  const response = await fetch(`${env.tokenApiUrl}/api/token`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${await env.oidc.mintToken(sub)}` },
+  });
   return { status: response.status, acsUserId: ((await response.json()) as { acsUserId: string }).acsUserId };
 }
 
@@ -31,7 +34,9 @@ describe("local environment restart", () => {
       expect(second.oidc.issuer).toBe(issuer);
       expect(second.oidc.previousIssuer).toBeUndefined();
       expect(readFileSync(join(dataDir, "oidc-issuer-port"), "utf8")).toBe(`${new URL(issuer).port}\n`);
-      const identities = ((await (await fetch(`${second.emulator.adminUrl}/identities`)).json()) as { identities: Array<{ id: string; deleted: boolean }> }).identities;
+      const identities = (
+        (await (await fetch(`${second.emulator.adminUrl}/identities`)).json()) as { identities: Array<{ id: string; deleted: boolean }> }
+      ).identities;
       expect(identities).toEqual([{ id: before.acsUserId, deleted: false }]);
     } finally {
       await second.stop();

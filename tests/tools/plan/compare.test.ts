@@ -51,7 +51,10 @@ beforeAll(async () => {
   // Sequential: Pulumi's runtime state is global, and the machine is shared.
   main = await evaluateStack({ stack: "dev" });
   const extra = await devWith("extra", (y) =>
-    y.replace("      - name: chat-messages\n", "      - name: sms-received\n        eventTypes:\n          - Microsoft.Communication.SMSReceived\n      - name: chat-messages\n"),
+    y.replace(
+      "      - name: chat-messages\n",
+      "      - name: sms-received\n        eventTypes:\n          - Microsoft.Communication.SMSReceived\n      - name: chat-messages\n",
+    ),
   );
   const dev = await writeBaselines("dev", main);
   const withExtra = await writeBaselines("extra", extra);
@@ -73,7 +76,13 @@ describe.each(["plan", "stack-export"])("against a baseline of kind %s", (kind) 
     const r = await report(plans.b2!, baseline());
     expect(changed(r).map(brief)).toEqual(["update azure-native:web:AppServicePlan acsplat-token-api-plan"]);
     expect(changed(r)[0]!.diffs).toEqual([{ path: "sku.name", before: "B1", after: "B2" }]);
-    expect(r.changes.counts).toEqual({ create: 0, update: 1, replace: 0, delete: 0, same: main.resources.filter((x) => x.custom).length - 1 });
+    expect(r.changes.counts).toEqual({
+      create: 0,
+      update: 1,
+      replace: 0,
+      delete: 0,
+      same: main.resources.filter((x) => x.custom).length - 1,
+    });
   });
 
   it("a dataLocation change replaces ACS, the Email service and its domain, each naming dataLocation", async () => {
@@ -136,16 +145,26 @@ describe.each(["plan", "stack-export"])("a change that ignoreChanges drops, agai
   it("text, markdown and JSON show it", async () => {
     const r = await report(plans.retention!, baselines[kind]!.dev);
     const text = renderText(r);
-    expect(text).toContain("1 changed input ignored by ignoreChanges: pulumi up does not send it, so that config change has no effect on Azure");
-    expect(text).toMatch(new RegExp(`azure-native:keyvault:Vault  ${VAULT}  \\[ignoreChanges: properties\\.softDeleteRetentionInDays\\]\n.*ignored \\(ignoreChanges\\): properties\\.softDeleteRetentionInDays 7 → 30\n`));
+    expect(text).toContain(
+      "1 changed input ignored by ignoreChanges: pulumi up does not send it, so that config change has no effect on Azure",
+    );
+    expect(text).toMatch(
+      new RegExp(
+        `azure-native:keyvault:Vault  ${VAULT}  \\[ignoreChanges: properties\\.softDeleteRetentionInDays\\]\n.*ignored \\(ignoreChanges\\): properties\\.softDeleteRetentionInDays 7 → 30\n`,
+      ),
+    );
     expect(text).not.toContain("the program declares exactly what the baseline holds");
     const md = renderMarkdown(r);
     expect(md).toContain("#### Ignored changes");
-    expect(md).toContain(`| \`${VAULT}\` | keyvault:Vault | ignored (ignoreChanges): \`properties.softDeleteRetentionInDays\` \`7\` → \`30\` |`);
+    expect(md).toContain(
+      `| \`${VAULT}\` | keyvault:Vault | ignored (ignoreChanges): \`properties.softDeleteRetentionInDays\` \`7\` → \`30\` |`,
+    );
     const json = toJson(r) as { resources: Array<{ name: string; ignored: unknown[] }> };
     expect(json.resources.find((x) => x.name === VAULT)!.ignored).toEqual(ignored);
     expect(json.resources.filter((x) => x.ignored.length > 0).map((x) => x.name)).toEqual([VAULT]);
-    const validate = new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(path.join(DEFAULT_PROJECT_ROOT, "tools/plan/schema/plan-output.schema.json"), "utf8")));
+    const validate = new Ajv({ allErrors: true, strict: true }).compile(
+      JSON.parse(readFileSync(path.join(DEFAULT_PROJECT_ROOT, "tools/plan/schema/plan-output.schema.json"), "utf8")),
+    );
     expect([validate(json), validate.errors ?? []]).toEqual([true, []]);
     // The schema knows the field: an ignored entry without its path is refused.
     json.resources.find((x) => x.name === VAULT)!.ignored = [{ before: 7, after: 30 }];

@@ -42,7 +42,9 @@ describe("readStackConfig", () => {
   });
 
   it("names the missing file", () => {
-    expect(() => readStackConfig(path.join(tmp, "Pulumi.none.yaml"), "p")).toThrow(`stack config file not found: ${path.join(tmp, "Pulumi.none.yaml")}`);
+    expect(() => readStackConfig(path.join(tmp, "Pulumi.none.yaml"), "p")).toThrow(
+      `stack config file not found: ${path.join(tmp, "Pulumi.none.yaml")}`,
+    );
   });
 });
 
@@ -81,7 +83,13 @@ describe("evaluateStack (dev)", () => {
 
   it("records the root stack without parent and every other resource with a recorded parent", () => {
     const stack = plan.resources[0] as PlannedResource;
-    expect(stack).toMatchObject({ type: "pulumi:pulumi:Stack", name: "acs-platform-dev", parent: undefined, custom: false, urn: urn("pulumi:pulumi:Stack", "acs-platform-dev") });
+    expect(stack).toMatchObject({
+      type: "pulumi:pulumi:Stack",
+      name: "acs-platform-dev",
+      parent: undefined,
+      custom: false,
+      urn: urn("pulumi:pulumi:Stack", "acs-platform-dev"),
+    });
     const urns = new Set(plan.resources.map((r) => r.urn));
     expect(urns.size).toBe(plan.resources.length);
     for (const r of plan.resources.slice(1)) {
@@ -153,7 +161,15 @@ describe("evaluateStack failures", () => {
 describe("renderTree", () => {
   it("draws each resource under its parent, in registration order, then the outputs sorted by name with mock values marked", () => {
     const r = (urn: string, type: string, name: string, parent?: string, custom = true): PlannedResource => ({
-      urn, type, name, parent, custom, dependencies: [], inputs: {}, secretPaths: [], options: {},
+      urn,
+      type,
+      name,
+      parent,
+      custom,
+      dependencies: [],
+      inputs: {},
+      secretPaths: [],
+      options: {},
     });
     const tree = renderTree({
       project: "p",
@@ -192,19 +208,26 @@ describe("resource options", () => {
     const { evaluateProgram } = await import("../../../tools/plan/harness");
     const resources = await import("@pulumi/azure-native/resources");
     const storage = await import("@pulumi/azure-native/storage");
-    const planned = await evaluateProgram(() => {
-      const rg = new resources.ResourceGroup("rg", { resourceGroupName: "rg-x" });
-      const other = new resources.ResourceGroup("other", { resourceGroupName: "rg-y" });
-      new storage.StorageAccount("st", { resourceGroupName: rg.name, accountName: "stx", kind: "StorageV2", sku: { name: "Standard_LRS" } }, {
-        protect: true,
-        ignoreChanges: ["tags"],
-        import: "/subscriptions/s/resourceGroups/rg-x/providers/Microsoft.Storage/storageAccounts/stx",
-        retainOnDelete: true,
-        deleteBeforeReplace: true,
-        replaceOnChanges: ["kind"],
-        dependsOn: [other],
-      });
-    }, { project: "p", stack: "dev" });
+    const planned = await evaluateProgram(
+      () => {
+        const rg = new resources.ResourceGroup("rg", { resourceGroupName: "rg-x" });
+        const other = new resources.ResourceGroup("other", { resourceGroupName: "rg-y" });
+        new storage.StorageAccount(
+          "st",
+          { resourceGroupName: rg.name, accountName: "stx", kind: "StorageV2", sku: { name: "Standard_LRS" } },
+          {
+            protect: true,
+            ignoreChanges: ["tags"],
+            import: "/subscriptions/s/resourceGroups/rg-x/providers/Microsoft.Storage/storageAccounts/stx",
+            retainOnDelete: true,
+            deleteBeforeReplace: true,
+            replaceOnChanges: ["kind"],
+            dependsOn: [other],
+          },
+        );
+      },
+      { project: "p", stack: "dev" },
+    );
     const st = planned.resources.find((r) => r.name === "st")!;
     expect(st.options).toEqual({
       protect: true,

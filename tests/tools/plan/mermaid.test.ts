@@ -18,7 +18,8 @@ beforeAll(async () => {
 
 const body = (text: string) => text.replace(/^```mermaid\n/, "").replace(/\n```\n?$/, "");
 const nodesOf = (text: string) => [...body(text).matchAll(/^\s+(\w+)(?:\[|\(\[)/gm)].map((m) => m[1]!).filter((id) => !/^c\d+$/.test(id));
-const edgesOf = (text: string) => [...body(text).matchAll(/^\s+(\w+) (-->|-\.->)\|"([^"]+)"\| (\w+)$/gm)].map((m) => `${m[1]} -> ${m[4]}: ${m[3]}`);
+const edgesOf = (text: string) =>
+  [...body(text).matchAll(/^\s+(\w+) (-->|-\.->)\|"([^"]+)"\| (\w+)$/gm)].map((m) => `${m[1]} -> ${m[4]}: ${m[3]}`);
 
 describe.each(["dev", "prod"])("%s", (stack) => {
   it("is fenced for a comment and parses with mermaid's own parser", async () => {
@@ -33,7 +34,9 @@ describe.each(["dev", "prod"])("%s", (stack) => {
     const text = out[stack]!;
     const nodes = nodesOf(text);
     expect(nodes.length).toBeLessThanOrEqual(MAX_NODES);
-    const lines = body(text).split("\n").filter((l) => /--|-\.-/.test(l));
+    const lines = body(text)
+      .split("\n")
+      .filter((l) => /--|-\.-/.test(l));
     expect(edgesOf(text).length).toBe(lines.length);
     for (const e of edgesOf(text)) {
       const [from, rest] = e.split(" -> ") as [string, string];
@@ -50,7 +53,8 @@ describe.each(["dev", "prod"])("%s", (stack) => {
       "topic -> queues: delivery reports, chat messages",
       "acs -> law: diagnostics",
       "alerts -> ag: notify",
-    ]) expect(edges).toContain(e);
+    ])
+      expect(edges).toContain(e);
   });
 });
 

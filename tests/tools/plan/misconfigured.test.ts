@@ -12,16 +12,33 @@ describe("tests/fixtures/Pulumi.prod-misconfigured.yaml under policies/config/pr
     const r = await plan(["--stack", "prod", "--config-file", path.join(FIXTURES, "Pulumi.prod-misconfigured.yaml"), "--format", "json"]);
     const doc = JSON.parse(r.stdout);
     const names = new Map<string, string>(doc.resources.map((x: { urn: string; name: string }) => [x.urn, x.name]));
-    const got = doc.results.map((x: { policy: string; level: string; urn: string | null; message: string }) =>
-      [x.level, x.policy, x.urn ? names.get(x.urn) : "(stack)", x.message].join(" | ")).sort();
+    const got = doc.results
+      .map((x: { policy: string; level: string; urn: string | null; message: string }) =>
+        [x.level, x.policy, x.urn ? names.get(x.urn) : "(stack)", x.message].join(" | "),
+      )
+      .sort();
     const expected = [
       // a disallowed region: every regional resource
-      ...["acsplat-rg", "acsplat-observability-workspace", "acsplat-secrets-vault", "acsplat-token-api-plan",
-        "acsplat-token-api-packages", "acsplat-events-storage", "acsplat-token-api-data", "acsplat-observability-appinsights",
-        "acsplat-alerts-tokenIssuanceFailuresLog", "acsplat-alerts-workspaceDailyCapReached", "acsplat-token-api-app",
-        "acsplat-token-api-identity", "acsplat-network-vnet", "acsplat-network-nsg-app", "acsplat-network-nsg-pep",
-        "acsplat-network-pip-nat", "acsplat-network-nat", "acsplat-network-pep-vault"]
-        .map((n) => `mandatory | azure-resource-enforce-allowed-regions | ${n} | ${REGION}`),
+      ...[
+        "acsplat-rg",
+        "acsplat-observability-workspace",
+        "acsplat-secrets-vault",
+        "acsplat-token-api-plan",
+        "acsplat-token-api-packages",
+        "acsplat-events-storage",
+        "acsplat-token-api-data",
+        "acsplat-observability-appinsights",
+        "acsplat-alerts-tokenIssuanceFailuresLog",
+        "acsplat-alerts-workspaceDailyCapReached",
+        "acsplat-token-api-app",
+        "acsplat-token-api-identity",
+        "acsplat-network-vnet",
+        "acsplat-network-nsg-app",
+        "acsplat-network-nsg-pep",
+        "acsplat-network-pip-nat",
+        "acsplat-network-nat",
+        "acsplat-network-pep-vault",
+      ].map((n) => `mandatory | azure-resource-enforce-allowed-regions | ${n} | ${REGION}`),
       // a disallowed data location: ACS and Email
       "mandatory | communication-service-enforce-data-location | acsplat-communication-acs | Data location 'United States' is not allowed (allowed: Europe).",
       "mandatory | communication-service-enforce-data-location | acsplat-communication-email | Data location 'United States' is not allowed (allowed: Europe).",

@@ -17,9 +17,14 @@ function piped(args: string[]): Promise<{ code: number; stdout: string; stderr: 
   const quoted = args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
   return new Promise((resolve) => {
     // `set -o pipefail` is not POSIX sh; bash gives the plan's own exit code through the pipe.
-    execFile("bash", ["-o", "pipefail", "-c", `node tools/plan/launch.js ${quoted} | cat`], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : 99) : 0, stdout, stderr });
-    });
+    execFile(
+      "bash",
+      ["-o", "pipefail", "-c", `node tools/plan/launch.js ${quoted} | cat`],
+      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === "number" ? err.code : 99) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -29,18 +34,22 @@ function withoutTimings(text: string): string {
 }
 
 describe("a pipe gets the complete output, byte for byte what --output writes", () => {
-  it.each(["text", "json", "sarif", "markdown", "mermaid"])("prod --format %s", async (format) => {
-    const file = path.join(tmp, `prod.${format}`);
-    const a = await piped(["--stack", "prod", "--format", format]);
-    const b = await plan(["--stack", "prod", "--format", format, "--output", file]);
-    expect([a.code, b.code]).toEqual([0, 0]);
-    expect(withoutTimings(a.stdout)).toBe(withoutTimings(fs.readFileSync(file, "utf8")));
-    if (format === "json") {
-      expect(a.stdout.length).toBeGreaterThan(64 * 1024);
-      expect(JSON.parse(a.stdout).stack).toBe("prod");
-    }
-    expect(b.stderr).toContain(`wrote the ${format} plan of prod to `);
-  }, 60_000);
+  it.each(["text", "json", "sarif", "markdown", "mermaid"])(
+    "prod --format %s",
+    async (format) => {
+      const file = path.join(tmp, `prod.${format}`);
+      const a = await piped(["--stack", "prod", "--format", format]);
+      const b = await plan(["--stack", "prod", "--format", format, "--output", file]);
+      expect([a.code, b.code]).toEqual([0, 0]);
+      expect(withoutTimings(a.stdout)).toBe(withoutTimings(fs.readFileSync(file, "utf8")));
+      if (format === "json") {
+        expect(a.stdout.length).toBeGreaterThan(64 * 1024);
+        expect(JSON.parse(a.stdout).stack).toBe("prod");
+      }
+      expect(b.stderr).toContain(`wrote the ${format} plan of prod to `);
+    },
+    60_000,
+  );
 });
 
 describe("bad input: one line naming the file, exit 2", () => {
@@ -50,36 +59,105 @@ describe("bad input: one line naming the file, exit 2", () => {
     return f;
   };
   const cases: Array<[string, () => string[], RegExp]> = [
-    ["YAML syntax error (line and column)", () => ["--stack", "dev", "--config-file", write("quote.yaml", 'config:\n  acs-platform:appName: "acsplat\n')], /^error: \S+quote\.yaml:\d+:\d+: YAML syntax error: Missing closing "quote$/],
-    ["YAML bad indentation", () => ["--stack", "dev", "--config-file", write("indent.yaml", "config:\n  a: 1\n   b: 2\n")], /^error: \S+indent\.yaml:2:6: YAML syntax error: /],
-    ["a misspelled top-level key", () => ["--stack", "dev", "--config-file", write("top.yaml", "configs:\n  a: 1\n")], /^error: \S+top\.yaml: unknown top-level key\(s\) configs; accepted: config, /],
-    ["an unknown stack", () => ["--stack", "dve"], /^error: Pulumi\.dve\.yaml: stack config file not found \(stacks here: .*dev.*prod.*\)$/],
-    ["an unknown policy knob", () => ["--stack", "dev", "--policy-config", write("knob.json", '{"keyvault-vault-enable-soft-delete": {"minRetentonDays": 7}}')], /^error: \S+knob\.json: policy config is invalid: keyvault-vault-enable-soft-delete: unknown knob\(s\) minRetentonDays; accepted: minRetentionDays$/],
-    ["an unknown policy name", () => ["--stack", "dev", "--policy-config", write("name.json", '{"keyvault-vault-enable-purge-protecton": "mandatory"}')], /^error: \S+name\.json: policy config is invalid: "keyvault-vault-enable-purge-protecton" is not a policy of the pack \(did you mean "keyvault-vault-enable-purge-protection"\?\)$/],
-    ["an invalid level", () => ["--stack", "dev", "--policy-config", write("level.json", '{"all": "mandtory"}')], /^error: \S+level\.json: "all": "mandtory" is not a valid enforcement level; accepted: advisory, mandatory, remediate, disabled$/],
-    ["policy JSON syntax", () => ["--stack", "dev", "--policy-config", write("syntax.json", '{\n  "all": "advisory"\n  "x": 1\n}')], /^error: \S+syntax\.json: line 3, column 3: not valid JSON: /],
-    ["--output in a missing directory", () => ["--stack", "dev", "--output", path.join(tmp, "no", "such", "plan.txt")], /^error: --output \S+plan\.txt: cannot write there \(no such directory\)$/],
+    [
+      "YAML syntax error (line and column)",
+      () => ["--stack", "dev", "--config-file", write("quote.yaml", 'config:\n  acs-platform:appName: "acsplat\n')],
+      /^error: \S+quote\.yaml:\d+:\d+: YAML syntax error: Missing closing "quote$/,
+    ],
+    [
+      "YAML bad indentation",
+      () => ["--stack", "dev", "--config-file", write("indent.yaml", "config:\n  a: 1\n   b: 2\n")],
+      /^error: \S+indent\.yaml:2:6: YAML syntax error: /,
+    ],
+    [
+      "a misspelled top-level key",
+      () => ["--stack", "dev", "--config-file", write("top.yaml", "configs:\n  a: 1\n")],
+      /^error: \S+top\.yaml: unknown top-level key\(s\) configs; accepted: config, /,
+    ],
+    [
+      "an unknown stack",
+      () => ["--stack", "dve"],
+      /^error: Pulumi\.dve\.yaml: stack config file not found \(stacks here: .*dev.*prod.*\)$/,
+    ],
+    [
+      "an unknown policy knob",
+      () => ["--stack", "dev", "--policy-config", write("knob.json", '{"keyvault-vault-enable-soft-delete": {"minRetentonDays": 7}}')],
+      /^error: \S+knob\.json: policy config is invalid: keyvault-vault-enable-soft-delete: unknown knob\(s\) minRetentonDays; accepted: minRetentionDays$/,
+    ],
+    [
+      "an unknown policy name",
+      () => ["--stack", "dev", "--policy-config", write("name.json", '{"keyvault-vault-enable-purge-protecton": "mandatory"}')],
+      /^error: \S+name\.json: policy config is invalid: "keyvault-vault-enable-purge-protecton" is not a policy of the pack \(did you mean "keyvault-vault-enable-purge-protection"\?\)$/,
+    ],
+    [
+      "an invalid level",
+      () => ["--stack", "dev", "--policy-config", write("level.json", '{"all": "mandtory"}')],
+      /^error: \S+level\.json: "all": "mandtory" is not a valid enforcement level; accepted: advisory, mandatory, remediate, disabled$/,
+    ],
+    [
+      "policy JSON syntax",
+      () => ["--stack", "dev", "--policy-config", write("syntax.json", '{\n  "all": "advisory"\n  "x": 1\n}')],
+      /^error: \S+syntax\.json: line 3, column 3: not valid JSON: /,
+    ],
+    [
+      "--output in a missing directory",
+      () => ["--stack", "dev", "--output", path.join(tmp, "no", "such", "plan.txt")],
+      /^error: --output \S+plan\.txt: cannot write there \(no such directory\)$/,
+    ],
     ["--output naming a directory", () => ["--stack", "dev", "--output", tmp], /^error: --output \S+: is a directory; give a file path$/],
-    ["--export in a missing directory", () => ["--stack", "dev", "--export", path.join(tmp, "no", "x.json")], /^error: --export \S+x\.json: cannot write there \(no such directory\)$/],
+    [
+      "--export in a missing directory",
+      () => ["--stack", "dev", "--export", path.join(tmp, "no", "x.json")],
+      /^error: --export \S+x\.json: cannot write there \(no such directory\)$/,
+    ],
     // root passes access(2) on /proc, yet nothing can be created there (others get EACCES): no plan printed first.
-    ["--export in a directory that refuses new files", () => ["--stack", "dev", "--export", "/proc/x.json"], /^error: --export \/proc\/x\.json: cannot write there \((cannot create files in this directory|EACCES)\)$/],
-    ["--output in a directory that refuses new files", () => ["--stack", "dev", "--output", "/proc/plan.txt"], /^error: --output \/proc\/plan\.txt: cannot write there \((cannot create files in this directory|EACCES)\)$/],
+    [
+      "--export in a directory that refuses new files",
+      () => ["--stack", "dev", "--export", "/proc/x.json"],
+      /^error: --export \/proc\/x\.json: cannot write there \((cannot create files in this directory|EACCES)\)$/,
+    ],
+    [
+      "--output in a directory that refuses new files",
+      () => ["--stack", "dev", "--output", "/proc/plan.txt"],
+      /^error: --output \/proc\/plan\.txt: cannot write there \((cannot create files in this directory|EACCES)\)$/,
+    ],
     ["a misspelled flag", () => ["--stack", "dev", "--formt", "json"], /^error: Unknown option '--formt' \(run with --help for usage\)$/],
-    ["a missing baseline", () => ["--stack", "dev", "--compare", path.join(tmp, "none.json")], /^error: --compare \S+none\.json: file not found$/],
-    ["a baseline of the wrong shape", () => ["--stack", "dev", "--compare", write("shape.json", '{"hello": 1}')], /^error: --compare \S+shape\.json: neither a plan .* nor a pulumi stack export /],
+    [
+      "a missing baseline",
+      () => ["--stack", "dev", "--compare", path.join(tmp, "none.json")],
+      /^error: --compare \S+none\.json: file not found$/,
+    ],
+    [
+      "a baseline of the wrong shape",
+      () => ["--stack", "dev", "--compare", write("shape.json", '{"hello": 1}')],
+      /^error: --compare \S+shape\.json: neither a plan .* nor a pulumi stack export /,
+    ],
     ["a missing --stack", () => ["--format", "json"], /^error: --stack is required, e.g. --stack dev$/],
   ];
-  it.each(cases)("%s", async (_, args, expected) => {
-    const r = await plan(args());
-    const lines = r.stderr.trimEnd().split("\n");
-    expect([r.code, lines.length, r.stdout]).toEqual([2, 1, ""]);
-    expect(lines[0]).toMatch(expected);
-  }, 30_000);
+  it.each(cases)(
+    "%s",
+    async (_, args, expected) => {
+      const r = await plan(args());
+      const lines = r.stderr.trimEnd().split("\n");
+      expect([r.code, lines.length, r.stdout]).toEqual([2, 1, ""]);
+      expect(lines[0]).toMatch(expected);
+    },
+    30_000,
+  );
 
   it("--help answers with exit 0 and names every flag", async () => {
     const r = await plan(["--help"]);
     expect(r.code).toBe(0);
-    for (const flag of ["--stack", "--compare", "--fail-on-replace", "--config-file", "--policy-config", "--format", "--output", "--export"]) {
+    for (const flag of [
+      "--stack",
+      "--compare",
+      "--fail-on-replace",
+      "--config-file",
+      "--policy-config",
+      "--format",
+      "--output",
+      "--export",
+    ]) {
       expect(r.stdout).toContain(flag);
     }
   });
@@ -112,7 +190,9 @@ describe("a stack without its own policy config", () => {
     const json = await plan(["--stack", "staging", "--config-file", stackFile, "--format", "json"]);
     const doc = JSON.parse(json.stdout);
     expect(doc.policyPack.configFile).toBe("(pack defaults)");
-    expect(doc.notices).toContain("no policies/config/staging.json: using the pack's defaults (each policy at its default level and knobs)");
+    expect(doc.notices).toContain(
+      "no policies/config/staging.json: using the pack's defaults (each policy at its default level and knobs)",
+    );
     expect(json.stderr).toContain("note: no policies/config/staging.json: using the pack's defaults");
     const md = await plan(["--stack", "staging", "--config-file", stackFile, "--format", "markdown"]);
     expect(md.stdout).toContain("- Note: no policies/config/staging.json: using the pack's defaults");

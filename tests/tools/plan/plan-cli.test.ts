@@ -66,14 +66,23 @@ describe("output schemas", () => {
 describe("--export", () => {
   it("writes a version-3 deployment: stack first, every plan resource, parents and providers resolvable", () => {
     const doc = JSON.parse(fs.readFileSync(exportFile, "utf8"));
-    const resources = doc.deployment.resources as Array<{ urn: string; type: string; parent?: string; provider?: string; custom: boolean; id?: string }>;
+    const resources = doc.deployment.resources as Array<{
+      urn: string;
+      type: string;
+      parent?: string;
+      provider?: string;
+      custom: boolean;
+      id?: string;
+    }>;
     const urns = new Set(resources.map((r) => r.urn));
     const planUrns = JSON.parse(out.prodJson!.stdout).resources.map((r: { urn: string }) => r.urn);
     expect(doc.version).toBe(3);
     expect(resources[0]!.type).toBe("pulumi:pulumi:Stack");
     expect(planUrns.filter((u: string) => !urns.has(u))).toEqual([]);
     expect(resources.filter((r) => r.parent && !urns.has(r.parent))).toEqual([]);
-    expect(resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && !urns.has(r.provider!.replace(/::[^:]+$/, "")))).toEqual([]);
+    expect(
+      resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && !urns.has(r.provider!.replace(/::[^:]+$/, ""))),
+    ).toEqual([]);
     expect(JSON.stringify(doc)).not.toMatch(/accesskey=/i);
   });
 });
@@ -87,6 +96,9 @@ describe("usage and config errors exit 2", () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "bad.json");
     fs.writeFileSync(file, JSON.stringify({ all: "mandatory", "keyvault-vault-enable-soft-delete": { minRetentionDays: 3 } }));
     const r = await plan(["--stack", "dev", "--policy-config", file]);
-    expect([r.code, r.stderr.trim()]).toEqual([2, `error: ${file}: policy config is invalid: keyvault-vault-enable-soft-delete: minRetentionDays: must be >= 7`]);
+    expect([r.code, r.stderr.trim()]).toEqual([
+      2,
+      `error: ${file}: policy config is invalid: keyvault-vault-enable-soft-delete: minRetentionDays: must be >= 7`,
+    ]);
   });
 });

@@ -12,7 +12,8 @@ import { plan, ROOT } from "./run-plan";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-rules-"));
 const RULE = "plan-communication-disallow-new-domain-link";
-const ACS_URN = "urn:pulumi:prod::acs-platform::acs:communication:CommunicationServices$azure-native:communication:CommunicationService::acsplat-communication-acs";
+const ACS_URN =
+  "urn:pulumi:prod::acs-platform::acs:communication:CommunicationServices$azure-native:communication:CommunicationService::acsplat-communication-acs";
 const SOURCE = "https://learn.microsoft.com/azure/communication-services/quickstarts/email/connect-email-communication-resource";
 
 const prodYaml = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
@@ -26,8 +27,14 @@ const verified = write("Pulumi.prod-verified.yaml", prodYaml.replace("        ve
 const emptyExport = write("empty-export.json", '{"version":3,"deployment":{"resources":[]}}');
 const phase1 = path.join(tmp, "phase1.json");
 
-interface JsonResult { policy: string; level: string; urn: string | null; message: string }
-const ruleResults = (stdout: string): JsonResult[] => (JSON.parse(stdout) as { results: JsonResult[] }).results.filter((r) => r.policy === RULE);
+interface JsonResult {
+  policy: string;
+  level: string;
+  urn: string | null;
+  message: string;
+}
+const ruleResults = (stdout: string): JsonResult[] =>
+  (JSON.parse(stdout) as { results: JsonResult[] }).results.filter((r) => r.policy === RULE);
 
 beforeAll(async () => {
   expect(fs.readFileSync(verified, "utf8")).not.toBe(prodYaml);
@@ -55,17 +62,24 @@ describe(`${RULE}: linking a customer domain the deployment creates`, () => {
     expect(r.code).toBe(0);
     expect(ruleResults(r.stdout)).toEqual([]);
     // The link itself is the one change phase 2 makes to ACS.
-    const acs = (JSON.parse(r.stdout) as { resources: Array<{ urn: string; op: string; diffs: Array<{ path: string }> }> }).resources.find((x) => x.urn === ACS_URN)!;
+    const acs = (JSON.parse(r.stdout) as { resources: Array<{ urn: string; op: string; diffs: Array<{ path: string }> }> }).resources.find(
+      (x) => x.urn === ACS_URN,
+    )!;
     expect([acs.op, acs.diffs.map((d) => d.path)]).toEqual(["update", ["linkedDomains"]]);
   }, 30_000);
 
   it("fails when a create-only change re-creates the linked domain", async () => {
-    const moved = write("Pulumi.prod-verified-germany.yaml", fs.readFileSync(verified, "utf8").replace("acs-platform:dataLocation: Europe", "acs-platform:dataLocation: Germany"));
+    const moved = write(
+      "Pulumi.prod-verified-germany.yaml",
+      fs.readFileSync(verified, "utf8").replace("acs-platform:dataLocation: Europe", "acs-platform:dataLocation: Germany"),
+    );
     const r = await plan(["--stack", "prod", "--config-file", moved, "--compare", phase1, "--format", "json"]);
     expect(r.code).toBe(1);
     const results = ruleResults(r.stdout);
     expect(results.map((x) => x.level)).toEqual(["mandatory"]);
-    expect(results[0]!.message).toMatch(/\(notify\.contoso\.com\), which this deployment re-creates \(inside acsplat-communication-email, which is re-created \(dataLocation\)\)\. Azure will answer/);
+    expect(results[0]!.message).toMatch(
+      /\(notify\.contoso\.com\), which this deployment re-creates \(inside acsplat-communication-email, which is re-created \(dataLocation\)\)\. Azure will answer/,
+    );
   }, 30_000);
 
   it("without a baseline is advisory (exit 0) and says how to find out", async () => {
@@ -82,9 +96,20 @@ describe(`${RULE}: linking a customer domain the deployment creates`, () => {
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(`[mandatory] ${RULE} (critical): 1 result`);
     const md = await plan(["--stack", "prod", "--config-file", verified, "--compare", emptyExport, "--format", "markdown"]);
-    expect(md.stdout).toMatch(new RegExp(`\\| mandatory \\| \\[\`${RULE}\`\\]\\([^)]+\\) \\| critical \\| \`acsplat-communication-acs\` \\| .*notify\\.contoso\\.com.* \\| Deploy the customer-managed domain with \`verified: false\` first`));
+    expect(md.stdout).toMatch(
+      new RegExp(
+        `\\| mandatory \\| \\[\`${RULE}\`\\]\\([^)]+\\) \\| critical \\| \`acsplat-communication-acs\` \\| .*notify\\.contoso\\.com.* \\| Deploy the customer-managed domain with \`verified: false\` first`,
+      ),
+    );
     const sarif = await plan(["--stack", "prod", "--config-file", verified, "--compare", emptyExport, "--format", "sarif"]);
-    const run = (JSON.parse(sarif.stdout) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<{ ruleId: string; ruleIndex: number; level: string }> }> }).runs[0]!;
+    const run = (
+      JSON.parse(sarif.stdout) as {
+        runs: Array<{
+          tool: { driver: { rules: Array<{ id: string }> } };
+          results: Array<{ ruleId: string; ruleIndex: number; level: string }>;
+        }>;
+      }
+    ).runs[0]!;
     const result = run.results.find((x) => x.ruleId === RULE)!;
     expect([result.level, run.tool.driver.rules[result.ruleIndex]!.id]).toEqual(["error", RULE]);
     expect(run.tool.driver.rules.length).toBe(allPolicies.length + PLAN_RULES.length);

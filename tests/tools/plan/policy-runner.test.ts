@@ -21,16 +21,27 @@ import {
 } from "../../../tools/plan/policy-runner";
 
 const VAULT = "azure-native:keyvault:Vault";
-const vault = { urn: "urn:pulumi:prod::acs-platform::azure-native:keyvault:Vault::kv", type: VAULT, name: "kv", inputs: { properties: { enablePurgeProtection: false, softDeleteRetentionInDays: 7 } } };
+const vault = {
+  urn: "urn:pulumi:prod::acs-platform::azure-native:keyvault:Vault::kv",
+  type: VAULT,
+  name: "kv",
+  inputs: { properties: { enablePurgeProtection: false, softDeleteRetentionInDays: 7 } },
+};
 const pair: Policies = [keyvaultVaultEnablePurgeProtection, keyvaultVaultEnableSoftDelete];
 
 describe("policy config reconciliation", () => {
   it("fills schema defaults the way the CLI does", () => {
     const { config } = reconcilePolicyConfig(new Map(), pair);
-    expect(config.get("keyvault-vault-enable-soft-delete")).toEqual({ enforcementLevel: "mandatory", properties: { minRetentionDays: 90 } });
+    expect(config.get("keyvault-vault-enable-soft-delete")).toEqual({
+      enforcementLevel: "mandatory",
+      properties: { minRetentionDays: 90 },
+    });
   });
   it("applies 'all' first, then per-policy levels and knobs", () => {
-    const given = parsePolicyConfig({ all: "advisory", "keyvault-vault-enable-soft-delete": { enforcementLevel: "mandatory", minRetentionDays: 7 } });
+    const given = parsePolicyConfig({
+      all: "advisory",
+      "keyvault-vault-enable-soft-delete": { enforcementLevel: "mandatory", minRetentionDays: 7 },
+    });
     const { config } = reconcilePolicyConfig(given, pair);
     expect(config.get("keyvault-vault-enable-purge-protection")!.enforcementLevel).toBe("advisory");
     expect(config.get("keyvault-vault-enable-soft-delete")).toEqual({ enforcementLevel: "mandatory", properties: { minRetentionDays: 7 } });
@@ -102,7 +113,9 @@ describe("levels as the engine reports them", () => {
     ]);
   });
   it("disabled policies do not run", async () => {
-    expect(await run({ "keyvault-vault-enable-purge-protection": "disabled" })).toEqual([["keyvault-vault-enable-soft-delete", "mandatory"]]);
+    expect(await run({ "keyvault-vault-enable-purge-protection": "disabled" })).toEqual([
+      ["keyvault-vault-enable-soft-delete", "mandatory"],
+    ]);
   });
   it("the exit code is 1 only with a mandatory result", () => {
     expect(exitCodeFor([])).toBe(0);
@@ -111,7 +124,22 @@ describe("levels as the engine reports them", () => {
   });
   it("a recorded [unknown] input reaches the policy as the engine's unknown sentinel", async () => {
     const { config } = reconcilePolicyConfig(new Map(), pair);
-    const r = await runPolicies({ resources: [{ ...vault, inputs: { properties: { enablePurgeProtection: "[unknown]" } }, dependencies: [], secretPaths: [], custom: true, options: {} }] }, config, [keyvaultVaultEnablePurgeProtection]);
+    const r = await runPolicies(
+      {
+        resources: [
+          {
+            ...vault,
+            inputs: { properties: { enablePurgeProtection: "[unknown]" } },
+            dependencies: [],
+            secretPaths: [],
+            custom: true,
+            options: {},
+          },
+        ],
+      },
+      config,
+      [keyvaultVaultEnablePurgeProtection],
+    );
     expect(r.results.map((x) => [x.level, x.kind])).toEqual([["advisory", "unknown"]]);
   });
 });
@@ -123,15 +151,44 @@ describe("stack policies see the stack as the engine builds it", () => {
       name: "test-stack-probe-only",
       description: "Records what a stack policy sees.",
       validateStack: (args) => {
-        seen = args.resources.map((r) => ({ name: r.name, parent: r.parent?.name, deps: r.dependencies.map((d) => d.name), protect: r.opts.protect, provider: r.provider?.type }));
+        seen = args.resources.map((r) => ({
+          name: r.name,
+          parent: r.parent?.name,
+          deps: r.dependencies.map((d) => d.name),
+          protect: r.opts.protect,
+          provider: r.provider?.type,
+        }));
       },
     };
     const { config } = reconcilePolicyConfig(new Map(), [probe]);
-    await analyzeStack([
-      { urn: "urn:pulumi:s::p::acs:keyvault:SecretStore::store", type: "acs:keyvault:SecretStore", name: "store", inputs: {}, custom: false },
-      { urn: "urn:pulumi:s::p::acs:keyvault:SecretStore$azure-native:keyvault:Vault::kv", type: VAULT, name: "kv", inputs: {}, parent: "urn:pulumi:s::p::acs:keyvault:SecretStore::store", options: { protect: true } },
-      { urn: "urn:pulumi:s::p::azure-native:monitor:DiagnosticSetting::d", type: "azure-native:monitor:DiagnosticSetting", name: "d", inputs: {}, dependencies: ["urn:pulumi:s::p::acs:keyvault:SecretStore$azure-native:keyvault:Vault::kv"] },
-    ], config, [probe]);
+    await analyzeStack(
+      [
+        {
+          urn: "urn:pulumi:s::p::acs:keyvault:SecretStore::store",
+          type: "acs:keyvault:SecretStore",
+          name: "store",
+          inputs: {},
+          custom: false,
+        },
+        {
+          urn: "urn:pulumi:s::p::acs:keyvault:SecretStore$azure-native:keyvault:Vault::kv",
+          type: VAULT,
+          name: "kv",
+          inputs: {},
+          parent: "urn:pulumi:s::p::acs:keyvault:SecretStore::store",
+          options: { protect: true },
+        },
+        {
+          urn: "urn:pulumi:s::p::azure-native:monitor:DiagnosticSetting::d",
+          type: "azure-native:monitor:DiagnosticSetting",
+          name: "d",
+          inputs: {},
+          dependencies: ["urn:pulumi:s::p::acs:keyvault:SecretStore$azure-native:keyvault:Vault::kv"],
+        },
+      ],
+      config,
+      [probe],
+    );
     expect(seen).toEqual([
       { name: "store", parent: undefined, deps: [], protect: false, provider: undefined },
       { name: "kv", parent: "store", deps: [], protect: true, provider: "pulumi:providers:azure-native" },

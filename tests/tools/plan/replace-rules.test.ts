@@ -40,9 +40,10 @@ describe("coverage", () => {
 });
 
 describe("a change to each trigger is a replace naming it", () => {
-  const cases = Object.entries(REPLACE_RULES).flatMap(([type, rule]) =>
-    [...rule.pathParams.map((p) => [type, p, "ARM id"] as const), ...rule.createOnly.map((c) => [type, c.path, "create-only"] as const)],
-  );
+  const cases = Object.entries(REPLACE_RULES).flatMap(([type, rule]) => [
+    ...rule.pathParams.map((p) => [type, p, "ARM id"] as const),
+    ...rule.createOnly.map((c) => [type, c.path, "create-only"] as const),
+  ]);
   it.each(cases)("%s %s (%s)", (type, property, kind) => {
     const plan = plans.find((p) => p.resources.some((r) => r.type === type));
     if (plan === undefined) {
@@ -54,10 +55,16 @@ describe("a change to each trigger is a replace naming it", () => {
     const baseline: Baseline = {
       kind: "plan",
       file: "main.json",
-      resources: plan.resources.map((r) => (r.urn === target.urn ? { ...r, inputs: { ...r.inputs, [property]: "value-before-the-change" } } : r)),
+      resources: plan.resources.map((r) =>
+        r.urn === target.urn ? { ...r, inputs: { ...r.inputs, [property]: "value-before-the-change" } } : r,
+      ),
     };
     const change = compare(plan, baseline).changes.find((c) => c.urn === target.urn)!;
     expect(change.op).toBe("replace");
-    expect(change.replaceReasons.some((r) => r.startsWith(`${property} is `) && r.includes(kind === "ARM id" ? "part of the resource's ARM id" : "create-only"))).toBe(true);
+    expect(
+      change.replaceReasons.some(
+        (r) => r.startsWith(`${property} is `) && r.includes(kind === "ARM id" ? "part of the resource's ARM id" : "create-only"),
+      ),
+    ).toBe(true);
   });
 });

@@ -20,11 +20,19 @@ const lineOf = (text: string) => fixtureLines.findIndex((l) => l.includes(text))
 interface SarifResult {
   ruleId: string;
   message: { text: string };
-  locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } }; logicalLocations?: Array<{ name: string }> }>;
+  locations: Array<{
+    physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+    logicalLocations?: Array<{ name: string }>;
+  }>;
   partialFingerprints: Record<string, string>;
   properties: { configKey?: string };
 }
-let doc: { runs: Array<{ results: SarifResult[]; tool: { driver: { rules: Array<{ id: string; helpUri: string; properties: Record<string, unknown> }> } } }> };
+let doc: {
+  runs: Array<{
+    results: SarifResult[];
+    tool: { driver: { rules: Array<{ id: string; helpUri: string; properties: Record<string, unknown> }> } };
+  }>;
+};
 
 beforeAll(async () => {
   const r = await plan(["--stack", "prod", "--config-file", FIXTURE, "--format", "sarif"]);
@@ -53,7 +61,10 @@ describe("the misconfigured fixture as SARIF", () => {
     expect([...new Set(results.map((r) => r.ruleId))].sort()).toEqual(Object.keys(expected).sort());
     for (const r of results) {
       const loc = r.locations[0]!.physicalLocation;
-      expect(`${loc.artifactLocation.uri}:${loc.region.startLine} ${r.properties.configKey ?? ""}`, `${r.ruleId} on ${r.locations[0]!.logicalLocations?.[0]?.name}`).toBe(expected[r.ruleId]);
+      expect(
+        `${loc.artifactLocation.uri}:${loc.region.startLine} ${r.properties.configKey ?? ""}`,
+        `${r.ruleId} on ${r.locations[0]!.logicalLocations?.[0]?.name}`,
+      ).toBe(expected[r.ruleId]);
     }
     // Every regional resource is flagged, each on the same config line.
     expect(results.filter((r) => r.ruleId === "azure-resource-enforce-allowed-regions").length).toBeGreaterThanOrEqual(12);
@@ -80,9 +91,19 @@ describe("a result caused by code", () => {
   it("points at the line that declares the resource", async () => {
     const declared = new Error().stack!.split("\n")[1]!; // this line is the anchor; the resource is declared 3 lines below
     const anchor = Number(/:(\d+):\d+\)?$/.exec(declared)![1]);
-    const planned = await evaluateProgram(() => {
-      new storage.StorageAccount("weak-tls", { resourceGroupName: "rg", accountName: "stweaktls", kind: "StorageV2", sku: { name: "Standard_LRS" }, minimumTlsVersion: "TLS1_0", allowBlobPublicAccess: false }); // declared here
-    }, { project: "acs-platform", stack: "dev" });
+    const planned = await evaluateProgram(
+      () => {
+        new storage.StorageAccount("weak-tls", {
+          resourceGroupName: "rg",
+          accountName: "stweaktls",
+          kind: "StorageV2",
+          sku: { name: "Standard_LRS" },
+          minimumTlsVersion: "TLS1_0",
+          allowBlobPublicAccess: false,
+        }); // declared here
+      },
+      { project: "acs-platform", stack: "dev" },
+    );
     const report = await buildReport(planned);
     const sarif = toSarif(report) as unknown as typeof doc;
     const tls = sarif.runs[0]!.results.find((r) => r.ruleId === "storage-account-configure-min-tls-version")!;

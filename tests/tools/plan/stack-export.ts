@@ -13,15 +13,23 @@ const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 /** A value Azure would have returned where the mock invented one: same shape, other content. */
 function azureValue(mock: string): string {
   const h = createHash("sha256").update(`azure/${mock}`).digest("hex");
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-/.test(mock) ? `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}` : mock;
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-/.test(mock)
+    ? `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`
+    : mock;
 }
 
 export function stackExportOf(plan: PlanResult): unknown {
-  const deployment = toDeployment(plan) as { version: number; deployment: { manifest: Record<string, unknown>; resources: Array<Record<string, unknown>> } };
+  const deployment = toDeployment(plan) as {
+    version: number;
+    deployment: { manifest: Record<string, unknown>; resources: Array<Record<string, unknown>> };
+  };
   // Every GUID the mock invented (principal ids, workspace ids, tenant) gets another value, as Azure's would be.
-  const guids = [...new Set(plan.mockValues.map((m) => m.value).filter((v) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v)))];
+  const guids = [
+    ...new Set(plan.mockValues.map((m) => m.value).filter((v) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v))),
+  ];
   const deployed = (v: unknown): unknown => {
-    if (v === SECRET_PLACEHOLDER) return { [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:T2ZmbGluZSBwbGFuIGZpeHR1cmU=" };
+    if (v === SECRET_PLACEHOLDER)
+      return { [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:T2ZmbGluZSBwbGFuIGZpeHR1cmU=" };
     if (typeof v === "string") {
       let s = v.split(MOCK_SUBSCRIPTION_ID).join(DEPLOYED_SUBSCRIPTION_ID);
       for (const g of guids) s = s.split(g).join(azureValue(g));
@@ -45,7 +53,11 @@ export function stackExportOf(plan: PlanResult): unknown {
   return {
     version: 3,
     deployment: {
-      manifest: { time: "2026-11-30T16:41:02.884Z", magic: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0", version: "v3.270.0" },
+      manifest: {
+        time: "2026-11-30T16:41:02.884Z",
+        magic: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
+        version: "v3.270.0",
+      },
       secrets_providers: { type: "passphrase", state: { salt: "v1:c2FsdHNhbHQ=:v1:bm9uY2U=:Y2lwaGVy" } },
       resources,
     },

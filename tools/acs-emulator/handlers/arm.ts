@@ -12,15 +12,20 @@ import type { RequestContext, RouteMatch } from "../context";
 import { headerValue } from "../context";
 import { verifyEmulatorBearerToken } from "../credential";
 import {
-  REQUIRED_FOR_SENDING, VERIFICATION_TYPES, domainResourceId,
-  type DomainRecord, type EmailServiceRecord, type VerificationType,
+  REQUIRED_FOR_SENDING,
+  VERIFICATION_TYPES,
+  domainResourceId,
+  type DomainRecord,
+  type EmailServiceRecord,
+  type VerificationType,
 } from "../email-state";
 import { badRequest, EmulatorError, unauthorized } from "../errors";
 import { newAccessKey } from "../state";
 
 function authenticate(ctx: RequestContext): void {
   const authorization = headerValue(ctx.headers, "authorization") ?? "";
-  if (!/^Bearer /i.test(authorization)) throw unauthorized("Authentication failed. The 'Authorization' header is missing.", "AuthenticationFailed");
+  if (!/^Bearer /i.test(authorization))
+    throw unauthorized("Authentication failed. The 'Authorization' header is missing.", "AuthenticationFailed");
   // The SDK's default scope is `${endpoint}/.default`, so the emulator's own origin is an accepted audience too.
   const result = verifyEmulatorBearerToken(authorization.slice(7).trim(), "arm", [ctx.runtime.origin], ctx.runtime.now());
   if (!result.ok) throw unauthorized(result.reason, "InvalidAuthenticationToken");
@@ -30,7 +35,8 @@ function keysBody(ctx: RequestContext): Record<string, string> {
   const { keys } = ctx.runtime.state;
   const endpoint = `${ctx.runtime.origin}/`;
   return {
-    primaryKey: keys.primary, secondaryKey: keys.secondary,
+    primaryKey: keys.primary,
+    secondaryKey: keys.secondary,
     primaryConnectionString: `endpoint=${endpoint};accesskey=${keys.primary}`,
     secondaryConnectionString: `endpoint=${endpoint};accesskey=${keys.secondary}`,
   };
@@ -50,13 +56,18 @@ const decode = (segment: string): string => {
 };
 
 const notFound = (type: string, name: string, rg: string): EmulatorError =>
-  new EmulatorError(404, "ResourceNotFound", `The Resource 'Microsoft.Communication/${type}/${name}' under resource group '${rg}' was not found.`);
+  new EmulatorError(
+    404,
+    "ResourceNotFound",
+    `The Resource 'Microsoft.Communication/${type}/${name}' under resource group '${rg}' was not found.`,
+  );
 
 /** ARM paths are case-insensitive; another subscription is SubscriptionNotFound, another group ResourceNotFound. */
 function requireOurScope(ctx: RequestContext, segments: string[], type: string, name: string): void {
   const sub = decode(segments[1] ?? "").toLowerCase();
   const rg = decode(segments[3] ?? "");
-  if (sub !== ctx.runtime.subscriptionId.toLowerCase()) throw new EmulatorError(404, "SubscriptionNotFound", `The subscription '${segments[1] ?? ""}' could not be found.`);
+  if (sub !== ctx.runtime.subscriptionId.toLowerCase())
+    throw new EmulatorError(404, "SubscriptionNotFound", `The subscription '${segments[1] ?? ""}' could not be found.`);
   if (rg.toLowerCase() !== ctx.runtime.resourceGroupName.toLowerCase()) throw notFound(type, name, rg);
 }
 
@@ -69,10 +80,16 @@ function guard(ctx: RequestContext, segments: string[], type: string, name: stri
 function communicationServiceBody(ctx: RequestContext): Record<string, unknown> {
   const { email } = ctx.runtime.state;
   return {
-    id: resourceId(ctx), name: ctx.runtime.serviceName, type: "Microsoft.Communication/CommunicationServices", location: "global",
+    id: resourceId(ctx),
+    name: ctx.runtime.serviceName,
+    type: "Microsoft.Communication/CommunicationServices",
+    location: "global",
     properties: {
-      provisioningState: "Succeeded", hostName: new URL(ctx.runtime.origin).host, dataLocation: email.acsDataLocation,
-      immutableResourceId: ctx.runtime.state.resourceId, linkedDomains: [...email.linkedDomains],
+      provisioningState: "Succeeded",
+      hostName: new URL(ctx.runtime.origin).host,
+      dataLocation: email.acsDataLocation,
+      immutableResourceId: ctx.runtime.state.resourceId,
+      linkedDomains: [...email.linkedDomains],
     },
   };
 }
@@ -87,11 +104,19 @@ function matchCommunicationService(method: string, segments: string[]): RouteMat
     }
   };
   if (action === undefined && method === "GET") {
-    return { operation: "getCommunicationService", aliases: ["get"], handle: (ctx) => { ours(ctx); return { status: 200, body: communicationServiceBody(ctx) }; } };
+    return {
+      operation: "getCommunicationService",
+      aliases: ["get"],
+      handle: (ctx) => {
+        ours(ctx);
+        return { status: 200, body: communicationServiceBody(ctx) };
+      },
+    };
   }
   if (action === undefined && method === "PATCH") {
     return {
-      operation: "updateCommunicationService", aliases: ["update"],
+      operation: "updateCommunicationService",
+      aliases: ["update"],
       handle: (ctx) => {
         ours(ctx);
         const body = objectBody(ctx);
@@ -102,7 +127,11 @@ function matchCommunicationService(method: string, segments: string[]): RouteMat
         const linked = (properties as Record<string, unknown> | undefined)?.linkedDomains;
         if (linked !== undefined) {
           if (!Array.isArray(linked) || !linked.every((id) => typeof id === "string")) {
-            throw badRequest("`properties.linkedDomains` must be an array of domain resource ids.", "InvalidRequestContent", "properties.linkedDomains");
+            throw badRequest(
+              "`properties.linkedDomains` must be an array of domain resource ids.",
+              "InvalidRequestContent",
+              "properties.linkedDomains",
+            );
           }
           ctx.runtime.state.email.linkedDomains = validateLinkedDomains(ctx, linked as string[]);
           ctx.runtime.changed();
@@ -112,7 +141,13 @@ function matchCommunicationService(method: string, segments: string[]): RouteMat
     };
   }
   if (action === "listkeys" && method === "POST") {
-    return { operation: "listKeys", handle: (ctx) => { ours(ctx); return { status: 200, body: keysBody(ctx) }; } };
+    return {
+      operation: "listKeys",
+      handle: (ctx) => {
+        ours(ctx);
+        return { status: 200, body: keysBody(ctx) };
+      },
+    };
   }
   if (action === "regeneratekey" && method === "POST") {
     return {
@@ -121,7 +156,8 @@ function matchCommunicationService(method: string, segments: string[]): RouteMat
         ours(ctx);
         const keyType = objectBody(ctx).keyType;
         const name = typeof keyType === "string" ? keyType.toLowerCase() : undefined;
-        if (name !== "primary" && name !== "secondary") throw badRequest("`keyType` must be Primary or Secondary.", "InvalidRequestContent", "keyType");
+        if (name !== "primary" && name !== "secondary")
+          throw badRequest("`keyType` must be Primary or Secondary.", "InvalidRequestContent", "keyType");
         // The old key stops working at once: HMAC checks and user-token signatures both use the current key.
         ctx.runtime.state.keys[name] = newAccessKey();
         ctx.runtime.changed();
@@ -139,20 +175,30 @@ function matchCommunicationService(method: string, segments: string[]): RouteMat
  * `DataLocationMismatch`, `TooManyLinkedDomains`) are its own.
  */
 function validateLinkedDomains(ctx: RequestContext, ids: string[]): string[] {
-  if (ids.length > 100) throw badRequest(`At most 100 domains can be linked; got ${ids.length}.`, "TooManyLinkedDomains", "properties.linkedDomains");
+  if (ids.length > 100)
+    throw badRequest(`At most 100 domains can be linked; got ${ids.length}.`, "TooManyLinkedDomains", "properties.linkedDomains");
   const { subscriptionId, resourceGroupName } = ctx.runtime;
   const { email } = ctx.runtime.state;
   const result: string[] = [];
   for (const id of ids) {
-    const found = Object.values(email.services).flatMap((s) => Object.values(s.domains).map((d) => ({ s, d })))
+    const found = Object.values(email.services)
+      .flatMap((s) => Object.values(s.domains).map((d) => ({ s, d })))
       .find(({ s, d }) => domainResourceId(subscriptionId, resourceGroupName, s.name, d.name).toLowerCase() === id.toLowerCase());
     if (!found) throw badRequest(`Linked domain '${id}' does not exist.`, "DomainNotFound", "properties.linkedDomains");
     const unverified = REQUIRED_FOR_SENDING.filter((t) => found.d.verificationStates[t].status !== "Verified");
     if (unverified.length > 0) {
-      throw badRequest(`Domain '${found.d.name}' is not fully verified (${unverified.join(", ")} not Verified); verify it before linking.`, "DomainNotVerified", "properties.linkedDomains");
+      throw badRequest(
+        `Domain '${found.d.name}' is not fully verified (${unverified.join(", ")} not Verified); verify it before linking.`,
+        "DomainNotVerified",
+        "properties.linkedDomains",
+      );
     }
     if (found.s.dataLocation !== email.acsDataLocation) {
-      throw badRequest(`Domain '${found.d.name}' stores data in ${found.s.dataLocation}, the communication service in ${email.acsDataLocation}; only domains in the same geography can be linked.`, "DataLocationMismatch", "properties.linkedDomains");
+      throw badRequest(
+        `Domain '${found.d.name}' stores data in ${found.s.dataLocation}, the communication service in ${email.acsDataLocation}; only domains in the same geography can be linked.`,
+        "DataLocationMismatch",
+        "properties.linkedDomains",
+      );
     }
     result.push(domainResourceId(subscriptionId, resourceGroupName, found.s.name, found.d.name));
   }
@@ -180,7 +226,9 @@ function domainOf(ctx: RequestContext, segments: string[]): { service: EmailServ
 function emailServiceBody(ctx: RequestContext, s: EmailServiceRecord): Record<string, unknown> {
   return {
     id: `/subscriptions/${ctx.runtime.subscriptionId}/resourceGroups/${ctx.runtime.resourceGroupName}/providers/Microsoft.Communication/emailServices/${s.name}`,
-    name: s.name, type: "Microsoft.Communication/EmailServices", location: "global",
+    name: s.name,
+    type: "Microsoft.Communication/EmailServices",
+    location: "global",
     properties: { provisioningState: "Succeeded", dataLocation: s.dataLocation },
   };
 }
@@ -213,25 +261,41 @@ function advanceVerification(ctx: RequestContext, domain: DomainRecord): void {
 }
 
 function domainBody(ctx: RequestContext, service: EmailServiceRecord, domain: DomainRecord): Record<string, unknown> {
-  const states = Object.fromEntries(VERIFICATION_TYPES.map((t) => {
-    const s = domain.verificationStates[t];
-    return [t, { status: s.status, ...(s.errorCode ? { errorCode: s.errorCode } : {}) }];
-  }));
+  const states = Object.fromEntries(
+    VERIFICATION_TYPES.map((t) => {
+      const s = domain.verificationStates[t];
+      return [t, { status: s.status, ...(s.errorCode ? { errorCode: s.errorCode } : {}) }];
+    }),
+  );
   return {
     id: domainResourceId(ctx.runtime.subscriptionId, ctx.runtime.resourceGroupName, service.name, domain.name),
-    name: domain.name, type: "Microsoft.Communication/EmailServices/Domains", location: "global",
+    name: domain.name,
+    type: "Microsoft.Communication/EmailServices/Domains",
+    location: "global",
     properties: {
-      provisioningState: "Succeeded", dataLocation: service.dataLocation, fromSenderDomain: domain.fromSenderDomain,
-      mailFromSenderDomain: domain.mailFromSenderDomain, domainManagement: domain.domainManagement,
-      verificationStates: states, verificationRecords: domain.verificationRecords, userEngagementTracking: domain.userEngagementTracking,
+      provisioningState: "Succeeded",
+      dataLocation: service.dataLocation,
+      fromSenderDomain: domain.fromSenderDomain,
+      mailFromSenderDomain: domain.mailFromSenderDomain,
+      domainManagement: domain.domainManagement,
+      verificationStates: states,
+      verificationRecords: domain.verificationRecords,
+      userEngagementTracking: domain.userEngagementTracking,
     },
   };
 }
 
-function senderBody(ctx: RequestContext, service: EmailServiceRecord, domain: DomainRecord, username: string, displayName: string): Record<string, unknown> {
+function senderBody(
+  ctx: RequestContext,
+  service: EmailServiceRecord,
+  domain: DomainRecord,
+  username: string,
+  displayName: string,
+): Record<string, unknown> {
   return {
     id: `${domainResourceId(ctx.runtime.subscriptionId, ctx.runtime.resourceGroupName, service.name, domain.name)}/senderUsernames/${username}`,
-    name: username, type: "Microsoft.Communication/EmailServices/Domains/SenderUsernames",
+    name: username,
+    type: "Microsoft.Communication/EmailServices/Domains/SenderUsernames",
     properties: { dataLocation: service.dataLocation, username, displayName, provisioningState: "Succeeded" },
   };
 }
@@ -239,7 +303,8 @@ function senderBody(ctx: RequestContext, service: EmailServiceRecord, domain: Do
 function verificationTypeOf(ctx: RequestContext): VerificationType {
   const value = objectBody(ctx).verificationType;
   const type = VERIFICATION_TYPES.find((t) => typeof value === "string" && t.toLowerCase() === value.toLowerCase());
-  if (!type) throw badRequest(`\`verificationType\` must be one of ${VERIFICATION_TYPES.join(", ")}.`, "InvalidRequestContent", "verificationType");
+  if (!type)
+    throw badRequest(`\`verificationType\` must be one of ${VERIFICATION_TYPES.join(", ")}.`, "InvalidRequestContent", "verificationType");
   return type;
 }
 
@@ -272,7 +337,13 @@ function matchEmailService(method: string, segments: string[]): RouteMatch | und
     };
   }
   if (n === 8 && method === "GET") {
-    return { operation: "getEmailService", handle: (ctx) => { guard(ctx, segments, type, segments[7] ?? ""); return { status: 200, body: emailServiceBody(ctx, serviceOf(ctx, segments)) }; } };
+    return {
+      operation: "getEmailService",
+      handle: (ctx) => {
+        guard(ctx, segments, type, segments[7] ?? "");
+        return { status: 200, body: emailServiceBody(ctx, serviceOf(ctx, segments)) };
+      },
+    };
   }
   if (lower[8] !== "domains") return undefined;
   if (n === 9 && method === "GET") {
@@ -312,7 +383,10 @@ function matchEmailService(method: string, segments: string[]): RouteMatch | und
         // Azure-managed domains come verified; there is nothing to (re)start or cancel.
         if (domain.domainManagement === "CustomerManaged") {
           if (initiate) {
-            domain.verificationStates[verificationType] = { status: "VerificationRequested", pollsLeft: Math.max(1, ctx.runtime.email.verificationPolls) };
+            domain.verificationStates[verificationType] = {
+              status: "VerificationRequested",
+              pollsLeft: Math.max(1, ctx.runtime.email.verificationPolls),
+            };
           } else if (state.pollsLeft !== undefined) {
             domain.verificationStates[verificationType] = { status: "NotStarted" };
           }
@@ -329,7 +403,10 @@ function matchEmailService(method: string, segments: string[]): RouteMatch | und
       handle: (ctx) => {
         guard(ctx, segments, type, segments[7] ?? "");
         const { service, domain } = domainOf(ctx, segments);
-        return { status: 200, body: { value: Object.values(domain.senders).map((s) => senderBody(ctx, service, domain, s.username, s.displayName)) } };
+        return {
+          status: 200,
+          body: { value: Object.values(domain.senders).map((s) => senderBody(ctx, service, domain, s.username, s.displayName)) },
+        };
       },
     };
   }
@@ -351,8 +428,15 @@ function matchEmailService(method: string, segments: string[]): RouteMatch | und
 /** `GET /providers/Microsoft.Communication/locations/{location}/operationStatuses/{id}`: the async operation's poll. */
 function matchOperationStatus(method: string, segments: string[]): RouteMatch | undefined {
   const lower = segments.map((s) => s.toLowerCase());
-  if (method !== "GET" || segments.length !== 6 || lower[0] !== "providers" || lower[1] !== "microsoft.communication"
-    || lower[2] !== "locations" || lower[4] !== "operationstatuses") return undefined;
+  if (
+    method !== "GET" ||
+    segments.length !== 6 ||
+    lower[0] !== "providers" ||
+    lower[1] !== "microsoft.communication" ||
+    lower[2] !== "locations" ||
+    lower[4] !== "operationstatuses"
+  )
+    return undefined;
   return {
     operation: "getOperationStatus",
     handle: (ctx) => {
@@ -362,7 +446,13 @@ function matchOperationStatus(method: string, segments: string[]): RouteMatch | 
       if (!op) throw new EmulatorError(404, "ResourceNotFound", "The requested resource was not found");
       if (op.pollsLeft > 0) {
         op.pollsLeft -= 1;
-        return { status: 202, headers: { location: `${ctx.runtime.origin}${ctx.url.pathname}${ctx.url.search}`, "retry-after": String(ctx.runtime.email.retryAfterSeconds) } };
+        return {
+          status: 202,
+          headers: {
+            location: `${ctx.runtime.origin}${ctx.url.pathname}${ctx.url.search}`,
+            "retry-after": String(ctx.runtime.email.retryAfterSeconds),
+          },
+        };
       }
       delete ctx.runtime.state.email.armOperations[id];
       ctx.runtime.changed();
@@ -375,7 +465,8 @@ export function matchArm(method: string, segments: string[]): RouteMatch | undef
   const operationStatus = matchOperationStatus(method, segments);
   if (operationStatus) return operationStatus;
   const lower = segments.map((s) => s.toLowerCase());
-  if (lower[0] !== "subscriptions" || lower[2] !== "resourcegroups" || lower[4] !== "providers" || lower[5] !== "microsoft.communication") return undefined;
+  if (lower[0] !== "subscriptions" || lower[2] !== "resourcegroups" || lower[4] !== "providers" || lower[5] !== "microsoft.communication")
+    return undefined;
   if (lower[6] === "communicationservices") return matchCommunicationService(method, segments);
   if (lower[6] === "emailservices") return matchEmailService(method, segments);
   return undefined;

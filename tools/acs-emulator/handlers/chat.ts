@@ -6,11 +6,21 @@ import { headerValue } from "../context";
 import { badRequest, forbidden, notFound } from "../errors";
 import { isRecord } from "../jwt";
 import type { MessageRecord, ParticipantRecord, ThreadRecord } from "../state";
-import { publishMessageEvents, publishParticipantEvents, publishThreadCreated, publishThreadDeleted, publishThreadUpdated } from "./chatEvents";
+import {
+  publishMessageEvents,
+  publishParticipantEvents,
+  publishThreadCreated,
+  publishThreadDeleted,
+  publishThreadUpdated,
+} from "./chatEvents";
 import type { VerifiedCaller } from "../tokens";
 import { verifyUserToken } from "../tokens";
 
-const LOG = (operationName: string): RouteMatch["log"] => ({ table: "ACSChatIncomingOperations", operationName, category: "ChatOperational" });
+const LOG = (operationName: string): RouteMatch["log"] => ({
+  table: "ACSChatIncomingOperations",
+  operationName,
+  category: "ChatOperational",
+});
 const EPOCH = "1970-01-01T00:00:00.000Z";
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 200;
@@ -29,7 +39,10 @@ function authorize(ctx: RequestContext, need: ScopeNeed): VerifiedCaller {
   ctx.log.scopes = caller.scopes.join(",");
   requireApiVersion(ctx);
   if (!caller.scopes.some((scope) => ALLOWED_SCOPES[need].includes(scope))) {
-    throw forbidden(`The access token's scopes (${caller.scopes.join(",")}) do not permit this operation; it needs one of ${ALLOWED_SCOPES[need].join(", ")}.`, "InsufficientScope");
+    throw forbidden(
+      `The access token's scopes (${caller.scopes.join(",")}) do not permit this operation; it needs one of ${ALLOWED_SCOPES[need].join(", ")}.`,
+      "InsufficientScope",
+    );
   }
   return caller;
 }
@@ -45,12 +58,18 @@ function loadThread(ctx: RequestContext, encodedId: string, caller: VerifiedCall
 
 const identifierModel = (id: string): Record<string, unknown> => ({ rawId: id, communicationUser: { id } });
 const participantModel = (p: ParticipantRecord): Record<string, unknown> => ({
-  communicationIdentifier: identifierModel(p.id), ...(p.displayName !== undefined ? { displayName: p.displayName } : {}), shareHistoryTime: p.shareHistoryTime,
+  communicationIdentifier: identifierModel(p.id),
+  ...(p.displayName !== undefined ? { displayName: p.displayName } : {}),
+  shareHistoryTime: p.shareHistoryTime,
 });
 
 function messageModel(m: MessageRecord): Record<string, unknown> {
   return {
-    id: m.id, type: m.type, sequenceId: String(m.sequenceId), version: m.version, content: m.content,
+    id: m.id,
+    type: m.type,
+    sequenceId: String(m.sequenceId),
+    version: m.version,
+    content: m.content,
     ...(m.senderDisplayName !== undefined ? { senderDisplayName: m.senderDisplayName } : {}),
     createdOn: m.createdOn,
     ...(m.senderId ? { senderCommunicationIdentifier: identifierModel(m.senderId) } : {}),
@@ -62,7 +81,10 @@ function messageModel(m: MessageRecord): Record<string, unknown> {
 
 function threadModel(t: ThreadRecord): Record<string, unknown> {
   return {
-    id: t.id, topic: t.topic, createdOn: t.createdOn, createdByCommunicationIdentifier: identifierModel(t.createdBy),
+    id: t.id,
+    topic: t.topic,
+    createdOn: t.createdOn,
+    createdByCommunicationIdentifier: identifierModel(t.createdBy),
     ...(t.deletedOn ? { deletedOn: t.deletedOn } : {}),
     ...(t.metadata ? { metadata: t.metadata } : {}),
     ...(t.retentionPolicy ? { retentionPolicy: t.retentionPolicy } : {}),
@@ -83,7 +105,8 @@ function parseParticipants(value: unknown, required: boolean): ParticipantRecord
     if (required) throw badRequest("`participants` is required.", "InvalidRequestBody", "participants");
     return [];
   }
-  if (!Array.isArray(value) || (required && value.length === 0)) throw badRequest("`participants` must be a non-empty array.", "InvalidRequestBody", "participants");
+  if (!Array.isArray(value) || (required && value.length === 0))
+    throw badRequest("`participants` must be a non-empty array.", "InvalidRequestBody", "participants");
   return value.map((item, index) => {
     if (!isRecord(item)) throw badRequest("Each participant must be an object.", "InvalidRequestBody", `participants[${index}]`);
     const displayName = optionalString(item, "displayName");
@@ -131,11 +154,19 @@ function nowIso(ctx: RequestContext): string {
 }
 
 /** Appends a message with a unique epoch-ms id and the next sequence id. */
-function appendMessage(ctx: RequestContext, thread: ThreadRecord, message: Omit<MessageRecord, "id" | "version" | "sequenceId" | "createdOn">): MessageRecord {
+function appendMessage(
+  ctx: RequestContext,
+  thread: ThreadRecord,
+  message: Omit<MessageRecord, "id" | "version" | "sequenceId" | "createdOn">,
+): MessageRecord {
   const last = thread.messages[thread.messages.length - 1];
   const idMs = Math.max(ctx.runtime.now(), last ? Number(last.id) + 1 : 0);
   const record: MessageRecord = {
-    ...message, id: String(idMs), version: String(idMs), sequenceId: (last?.sequenceId ?? 0) + 1, createdOn: new Date(idMs).toISOString(),
+    ...message,
+    id: String(idMs),
+    version: String(idMs),
+    sequenceId: (last?.sequenceId ?? 0) + 1,
+    createdOn: new Date(idMs).toISOString(),
   };
   thread.messages.push(record);
   thread.lastMessageReceivedOn = record.createdOn;
@@ -144,7 +175,10 @@ function appendMessage(ctx: RequestContext, thread: ThreadRecord, message: Omit<
 }
 
 /** Splits participants into existing, non-deleted users and `invalidParticipants` entries (reference: 403 "Permissions check failed"). */
-function partitionParticipants(ctx: RequestContext, participants: ParticipantRecord[]): { valid: ParticipantRecord[]; invalid: Record<string, string>[] } {
+function partitionParticipants(
+  ctx: RequestContext,
+  participants: ParticipantRecord[],
+): { valid: ParticipantRecord[]; invalid: Record<string, string>[] } {
   const valid: ParticipantRecord[] = [];
   const invalid: Record<string, string>[] = [];
   for (const participant of participants) {
@@ -188,7 +222,10 @@ function createThread(ctx: RequestContext): HandlerResult {
   };
   state.threads[thread.id] = thread;
   const initiator = identifierModel(caller.userId);
-  appendMessage(ctx, thread, { type: "participantAdded", content: { participants: thread.participants.map(participantModel), initiatorCommunicationIdentifier: initiator } });
+  appendMessage(ctx, thread, {
+    type: "participantAdded",
+    content: { participants: thread.participants.map(participantModel), initiatorCommunicationIdentifier: initiator },
+  });
   appendMessage(ctx, thread, { type: "topicUpdated", content: { topic, initiatorCommunicationIdentifier: initiator } });
   publishThreadCreated(ctx.events, thread, ctx.runtime.now());
   const response = { status: 201, body: { chatThread: threadModel(thread), ...(invalid.length ? { invalidParticipants: invalid } : {}) } };
@@ -202,9 +239,15 @@ function listThreads(ctx: RequestContext): HandlerResult {
   const threads = Object.values(ctx.runtime.state.threads)
     .filter((t) => t.participants.some((p) => p.id === caller.userId))
     .filter((t) => Date.parse(t.lastMessageReceivedOn ?? t.createdOn) >= startTime)
-    .sort((a, b) => Date.parse(b.lastMessageReceivedOn ?? b.createdOn) - Date.parse(a.lastMessageReceivedOn ?? a.createdOn) || b.id.localeCompare(a.id));
+    .sort(
+      (a, b) =>
+        Date.parse(b.lastMessageReceivedOn ?? b.createdOn) - Date.parse(a.lastMessageReceivedOn ?? a.createdOn) || b.id.localeCompare(a.id),
+    );
   return page(ctx, threads, (t) => ({
-    id: t.id, topic: t.topic, ...(t.deletedOn ? { deletedOn: t.deletedOn } : {}), ...(t.lastMessageReceivedOn ? { lastMessageReceivedOn: t.lastMessageReceivedOn } : {}),
+    id: t.id,
+    topic: t.topic,
+    ...(t.deletedOn ? { deletedOn: t.deletedOn } : {}),
+    ...(t.lastMessageReceivedOn ? { lastMessageReceivedOn: t.lastMessageReceivedOn } : {}),
   }));
 }
 
@@ -222,7 +265,10 @@ function updateThread(ctx: RequestContext, threadId: string): HandlerResult {
   if (isRecord(body.retentionPolicy)) thread.retentionPolicy = body.retentionPolicy;
   if (topic !== undefined && topic !== thread.topic) {
     thread.topic = topic;
-    const system = appendMessage(ctx, thread, { type: "topicUpdated", content: { topic, initiatorCommunicationIdentifier: identifierModel(caller.userId) } });
+    const system = appendMessage(ctx, thread, {
+      type: "topicUpdated",
+      content: { topic, initiatorCommunicationIdentifier: identifierModel(caller.userId) },
+    });
     publishThreadUpdated(ctx.events, thread, caller.userId, system.createdOn, Number(system.version));
   }
   ctx.runtime.changed();
@@ -241,13 +287,18 @@ function listMessages(ctx: RequestContext, threadId: string): HandlerResult {
   // A sequence-id cursor (not an offset) keeps pages stable while new messages arrive at the head.
   const before = intQuery(ctx, "beforeSequenceId", Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER);
   const size = intQuery(ctx, "maxPageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
-  const newestFirst = visibleMessages(thread, caller).filter((m) => Date.parse(m.createdOn) >= startTime && m.sequenceId < before).reverse();
+  const newestFirst = visibleMessages(thread, caller)
+    .filter((m) => Date.parse(m.createdOn) >= startTime && m.sequenceId < before)
+    .reverse();
   const slice = newestFirst.slice(0, size);
   const last = slice[slice.length - 1];
   const forward: Record<string, string> = { maxPageSize: String(size), beforeSequenceId: String(last?.sequenceId ?? 0) };
   const startParam = ctx.url.searchParams.get("startTime");
   if (startParam) forward.startTime = startParam;
-  return { status: 200, body: { value: slice.map(messageModel), ...(newestFirst.length > size ? { nextLink: nextLink(ctx, forward) } : {}) } };
+  return {
+    status: 200,
+    body: { value: slice.map(messageModel), ...(newestFirst.length > size ? { nextLink: nextLink(ctx, forward) } : {}) },
+  };
 }
 
 function findMessage(thread: ThreadRecord, encodedId: string): MessageRecord {
@@ -267,7 +318,10 @@ function sendMessage(ctx: RequestContext, threadId: string): HandlerResult {
   if (type !== "text" && type !== "html") throw badRequest("`type` must be text or html.", "InvalidRequestBody", "type");
   const metadata = stringMap(body, "metadata");
   const message = appendMessage(ctx, thread, {
-    type, content: { message: content }, senderDisplayName: optionalString(body, "senderDisplayName") ?? "", senderId: caller.userId,
+    type,
+    content: { message: content },
+    senderDisplayName: optionalString(body, "senderDisplayName") ?? "",
+    senderId: caller.userId,
     ...(metadata ? { metadata } : {}),
   });
   publishMessageEvents(ctx.events, thread, message, "Received");
@@ -314,8 +368,12 @@ function addParticipants(ctx: RequestContext, threadId: string): HandlerResult {
   const added = valid.filter((p) => !thread.participants.some((existing) => existing.id === p.id));
   if (added.length) {
     thread.participants.push(...added);
-    const system = appendMessage(ctx, thread, { type: "participantAdded", content: { participants: added.map(participantModel), initiatorCommunicationIdentifier: identifierModel(caller.userId) } });
-    for (const p of added) publishParticipantEvents(ctx.events, thread, p, caller.userId, "Added", system.createdOn, Number(system.version));
+    const system = appendMessage(ctx, thread, {
+      type: "participantAdded",
+      content: { participants: added.map(participantModel), initiatorCommunicationIdentifier: identifierModel(caller.userId) },
+    });
+    for (const p of added)
+      publishParticipantEvents(ctx.events, thread, p, caller.userId, "Added", system.createdOn, Number(system.version));
   }
   return { status: 201, body: invalid.length ? { invalidParticipants: invalid } : {} };
 }
@@ -328,7 +386,10 @@ function removeParticipant(ctx: RequestContext, threadId: string): HandlerResult
   if (removed) {
     const before = { ...thread, participants: [...thread.participants] };
     thread.participants = thread.participants.filter((p) => p !== removed);
-    const system = appendMessage(ctx, thread, { type: "participantRemoved", content: { participants: [participantModel(removed)], initiatorCommunicationIdentifier: identifierModel(caller.userId) } });
+    const system = appendMessage(ctx, thread, {
+      type: "participantRemoved",
+      content: { participants: [participantModel(removed)], initiatorCommunicationIdentifier: identifierModel(caller.userId) },
+    });
     publishParticipantEvents(ctx.events, before, removed, caller.userId, "Removed", system.createdOn, Number(system.version));
   }
   return { status: 204 };
@@ -350,8 +411,12 @@ export function matchChat(method: string, segments: string[]): RouteMatch | unde
   if (segments[0] !== "chat" || segments[1] !== "threads") return undefined;
   const [, , threadId, sub, item, ...rest] = segments;
   if (rest.length) return undefined;
-  const route = (operation: string, operationName: string, handle: (ctx: RequestContext) => HandlerResult, aliases: string[] = []): RouteMatch =>
-    ({ operation, aliases, log: LOG(operationName), handle });
+  const route = (
+    operation: string,
+    operationName: string,
+    handle: (ctx: RequestContext) => HandlerResult,
+    aliases: string[] = [],
+  ): RouteMatch => ({ operation, aliases, log: LOG(operationName), handle });
   if (threadId === undefined) {
     if (method === "POST") return route("createChatThread", "CreateChatThread", createThread);
     if (method === "GET") return route("listChatThreads", "ListChatThreads", listThreads);
@@ -359,12 +424,21 @@ export function matchChat(method: string, segments: string[]): RouteMatch | unde
   }
   if (sub === undefined) {
     if (method === "GET") {
-      return route("getProperties", "GetChatThread", (ctx) => {
-        const caller = authorize(ctx, "participate");
-        return { status: 200, body: threadModel(loadThread(ctx, threadId, caller)) };
-      }, ["getChatThreadProperties"]);
+      return route(
+        "getProperties",
+        "GetChatThread",
+        (ctx) => {
+          const caller = authorize(ctx, "participate");
+          return { status: 200, body: threadModel(loadThread(ctx, threadId, caller)) };
+        },
+        ["getChatThreadProperties"],
+      );
     }
-    if (method === "PATCH") return route("updateProperties", "UpdateChatThread", (ctx) => updateThread(ctx, threadId), ["updateTopic", "updateChatThreadProperties"]);
+    if (method === "PATCH")
+      return route("updateProperties", "UpdateChatThread", (ctx) => updateThread(ctx, threadId), [
+        "updateTopic",
+        "updateChatThreadProperties",
+      ]);
     if (method === "DELETE") {
       return route("deleteChatThread", "DeleteChatThread", (ctx) => {
         const caller = authorize(ctx, "manageThread");
@@ -384,24 +458,38 @@ export function matchChat(method: string, segments: string[]): RouteMatch | unde
   }
   if (sub === "messages" && item !== undefined) {
     if (method === "GET") {
-      return route("getMessage", "GetChatMessage", (ctx) => {
-        const caller = authorize(ctx, "participate");
-        return { status: 200, body: messageModel(findMessage(loadThread(ctx, threadId, caller), item)) };
-      }, ["getChatMessage"]);
+      return route(
+        "getMessage",
+        "GetChatMessage",
+        (ctx) => {
+          const caller = authorize(ctx, "participate");
+          return { status: 200, body: messageModel(findMessage(loadThread(ctx, threadId, caller), item)) };
+        },
+        ["getChatMessage"],
+      );
     }
-    if (method === "PATCH") return route("updateMessage", "UpdateChatMessage", (ctx) => updateMessage(ctx, threadId, item), ["updateChatMessage"]);
-    if (method === "DELETE") return route("deleteMessage", "DeleteChatMessage", (ctx) => deleteMessage(ctx, threadId, item), ["deleteChatMessage"]);
+    if (method === "PATCH")
+      return route("updateMessage", "UpdateChatMessage", (ctx) => updateMessage(ctx, threadId, item), ["updateChatMessage"]);
+    if (method === "DELETE")
+      return route("deleteMessage", "DeleteChatMessage", (ctx) => deleteMessage(ctx, threadId, item), ["deleteChatMessage"]);
     return undefined;
   }
   if (sub === "participants") {
     if (item === undefined && method === "GET") {
-      return route("listParticipants", "ListChatParticipants", (ctx) => {
-        const caller = authorize(ctx, "participate");
-        return page(ctx, loadThread(ctx, threadId, caller).participants, participantModel);
-      }, ["listChatParticipants"]);
+      return route(
+        "listParticipants",
+        "ListChatParticipants",
+        (ctx) => {
+          const caller = authorize(ctx, "participate");
+          return page(ctx, loadThread(ctx, threadId, caller).participants, participantModel);
+        },
+        ["listChatParticipants"],
+      );
     }
-    if (item === ":add" && method === "POST") return route("addParticipants", "AddChatParticipants", (ctx) => addParticipants(ctx, threadId), ["addChatParticipants"]);
-    if (item === ":remove" && method === "POST") return route("removeParticipant", "RemoveChatParticipant", (ctx) => removeParticipant(ctx, threadId), ["removeChatParticipant"]);
+    if (item === ":add" && method === "POST")
+      return route("addParticipants", "AddChatParticipants", (ctx) => addParticipants(ctx, threadId), ["addChatParticipants"]);
+    if (item === ":remove" && method === "POST")
+      return route("removeParticipant", "RemoveChatParticipant", (ctx) => removeParticipant(ctx, threadId), ["removeChatParticipant"]);
     return undefined;
   }
   if (sub === "typing" && item === undefined && method === "POST") {
@@ -414,13 +502,23 @@ export function matchChat(method: string, segments: string[]): RouteMatch | unde
     });
   }
   if (sub === "readReceipts" && item === undefined) {
-    if (method === "POST") return route("sendReadReceipt", "SendChatReadReceipt", (ctx) => sendReadReceipt(ctx, threadId), ["sendChatReadReceipt"]);
+    if (method === "POST")
+      return route("sendReadReceipt", "SendChatReadReceipt", (ctx) => sendReadReceipt(ctx, threadId), ["sendChatReadReceipt"]);
     if (method === "GET") {
-      return route("listReadReceipts", "ListChatReadReceipts", (ctx) => {
-        const caller = authorize(ctx, "participate");
-        const thread = loadThread(ctx, threadId, caller);
-        return page(ctx, thread.readReceipts, (r) => ({ senderCommunicationIdentifier: identifierModel(r.senderId), chatMessageId: r.chatMessageId, readOn: r.readOn }));
-      }, ["listChatReadReceipts"]);
+      return route(
+        "listReadReceipts",
+        "ListChatReadReceipts",
+        (ctx) => {
+          const caller = authorize(ctx, "participate");
+          const thread = loadThread(ctx, threadId, caller);
+          return page(ctx, thread.readReceipts, (r) => ({
+            senderCommunicationIdentifier: identifierModel(r.senderId),
+            chatMessageId: r.chatMessageId,
+            readOn: r.readOn,
+          }));
+        },
+        ["listChatReadReceipts"],
+      );
     }
   }
   return undefined;

@@ -16,7 +16,8 @@ const transactionId = (): string => randomBytes(16).toString("base64");
 /** The events write the message type capitalised ("Text"), the REST API lower-case. */
 const eventMessageType = (type: string): string => type.charAt(0).toUpperCase() + type.slice(1);
 const participantModel = (p: ParticipantRecord): Record<string, unknown> => ({
-  displayName: p.displayName ?? "", participantCommunicationIdentifier: identifier(p.id),
+  displayName: p.displayName ?? "",
+  participantCommunicationIdentifier: identifier(p.id),
 });
 
 function publishPerRecipient(sink: EventSink, thread: ThreadRecord, actorId: string, make: (recipientId: string) => AcsEvent): void {
@@ -70,9 +71,11 @@ export function publishThreadCreated(sink: EventSink, thread: ThreadRecord, vers
     eventType: T("ChatThreadCreatedWithUser"),
     subject: `thread/${thread.id}/createdBy/${thread.createdBy}/recipient/${recipientId}`,
     data: {
-      ...common, createdBy: thread.createdBy,
+      ...common,
+      createdBy: thread.createdBy,
       members: thread.participants.map((p) => ({ displayName: p.displayName ?? "", memberId: p.id })),
-      recipientId, recipientCommunicationIdentifier: identifier(recipientId),
+      recipientId,
+      recipientCommunicationIdentifier: identifier(recipientId),
     },
   }));
   sink.publish({ eventType: T("ChatThreadCreated"), subject: `thread/${thread.id}/createdBy/${thread.createdBy}`, data: common });
@@ -80,7 +83,14 @@ export function publishThreadCreated(sink: EventSink, thread: ThreadRecord, vers
 
 /** ChatThreadWithUserDeleted for each member but the deleter, ChatThreadDeleted once. */
 export function publishThreadDeleted(sink: EventSink, thread: ThreadRecord, deletedBy: string, version: number): void {
-  const common = { deletedByCommunicationIdentifier: identifier(deletedBy), deleteTime: thread.deletedOn, createTime: thread.createdOn, version, threadId: thread.id, transactionId: transactionId() };
+  const common = {
+    deletedByCommunicationIdentifier: identifier(deletedBy),
+    deleteTime: thread.deletedOn,
+    createTime: thread.createdOn,
+    version,
+    threadId: thread.id,
+    transactionId: transactionId(),
+  };
   publishPerRecipient(sink, thread, deletedBy, (recipientId) => ({
     eventType: T("ChatThreadWithUserDeleted"),
     subject: `thread/${thread.id}/deletedBy/${deletedBy}/recipient/${recipientId}`,
@@ -91,7 +101,15 @@ export function publishThreadDeleted(sink: EventSink, thread: ThreadRecord, dele
 
 /** ChatThreadPropertiesUpdatedPerUser for each member but the editor, ChatThreadPropertiesUpdated once. */
 export function publishThreadUpdated(sink: EventSink, thread: ThreadRecord, editedBy: string, editTime: string, version: number): void {
-  const common = { editedByCommunicationIdentifier: identifier(editedBy), editTime, properties: { topic: thread.topic }, createTime: thread.createdOn, version, threadId: thread.id, transactionId: transactionId() };
+  const common = {
+    editedByCommunicationIdentifier: identifier(editedBy),
+    editTime,
+    properties: { topic: thread.topic },
+    createTime: thread.createdOn,
+    version,
+    threadId: thread.id,
+    transactionId: transactionId(),
+  };
   publishPerRecipient(sink, thread, editedBy, (recipientId) => ({
     eventType: T("ChatThreadPropertiesUpdatedPerUser"),
     subject: `thread/${thread.id}/editedBy/${editedBy}/recipient/${recipientId}`,
@@ -105,16 +123,34 @@ export function publishThreadUpdated(sink: EventSink, thread: ThreadRecord, edit
  * once, per participant changed. For a removal, pass the thread as it was before (the removed user is told too).
  */
 export function publishParticipantEvents(
-  sink: EventSink, thread: ThreadRecord, participant: ParticipantRecord, actorId: string, change: "Added" | "Removed", time: string, version: number,
+  sink: EventSink,
+  thread: ThreadRecord,
+  participant: ParticipantRecord,
+  actorId: string,
+  change: "Added" | "Removed",
+  time: string,
+  version: number,
 ): void {
   const key = change === "Added" ? "participantAdded" : "participantRemoved";
   const by = change === "Added" ? "addedByCommunicationIdentifier" : "removedByCommunicationIdentifier";
-  const common = { time, [by]: identifier(actorId), [key]: participantModel(participant), createTime: thread.createdOn, version, threadId: thread.id, transactionId: transactionId() };
+  const common = {
+    time,
+    [by]: identifier(actorId),
+    [key]: participantModel(participant),
+    createTime: thread.createdOn,
+    version,
+    threadId: thread.id,
+    transactionId: transactionId(),
+  };
   const userLevel = change === "Added" ? "ChatParticipantAddedToThreadWithUser" : "ChatParticipantRemovedFromThreadWithUser";
   publishPerRecipient(sink, thread, actorId, (recipientId) => ({
     eventType: T(userLevel),
     subject: `thread/${thread.id}/${key}/${participant.id}/recipient/${recipientId}`,
     data: { ...common, recipientCommunicationIdentifier: identifier(recipientId) },
   }));
-  sink.publish({ eventType: T(`ChatThreadParticipant${change}`), subject: `thread/${thread.id}/${key.toLowerCase()}/${participant.id}`, data: common });
+  sink.publish({
+    eventType: T(`ChatThreadParticipant${change}`),
+    subject: `thread/${thread.id}/${key.toLowerCase()}/${participant.id}`,
+    data: common,
+  });
 }

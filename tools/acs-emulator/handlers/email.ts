@@ -35,8 +35,10 @@ export const EMAIL_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 export const SENDER_ERRORS = {
   domainNotLinked: { status: 404, code: "DomainNotLinked", message: "The specified sender domain has not been linked." },
   invalidSenderUserName: {
-    status: 400, code: "InvalidSenderUserName",
-    message: (username: string) => `Invalid email sender username: '${username}'. Please use a username from the list of valid usernames configured by your admin.`,
+    status: 400,
+    code: "InvalidSenderUserName",
+    message: (username: string) =>
+      `Invalid email sender username: '${username}'. Please use a username from the list of valid usernames configured by your admin.`,
   },
 } as const;
 
@@ -79,7 +81,10 @@ const emailError = (status: number, code: string, message: string, target?: stri
 const invalid = (property: string, why?: string): EmulatorError =>
   emailError(400, "BadRequest", `Request body validation error. See property '${property}'${why ? `: ${why}` : ""}.`, property);
 
-interface ParsedMessage { sender: string; recipients: string[] }
+interface ParsedMessage {
+  sender: string;
+  recipients: string[];
+}
 
 function parseAddresses(value: unknown, path: string, required: boolean): string[] {
   if (value === undefined || value === null) {
@@ -88,8 +93,10 @@ function parseAddresses(value: unknown, path: string, required: boolean): string
   }
   if (!Array.isArray(value)) throw invalid(path, "must be an array of {address, displayName?}");
   return value.map((entry, i) => {
-    if (!isRecord(entry) || typeof entry.address !== "string" || !ADDRESS.test(entry.address)) throw invalid(`${path}[${i}].address`, "must be an e-mail address");
-    if (entry.displayName !== undefined && typeof entry.displayName !== "string") throw invalid(`${path}[${i}].displayName`, "must be a string");
+    if (!isRecord(entry) || typeof entry.address !== "string" || !ADDRESS.test(entry.address))
+      throw invalid(`${path}[${i}].address`, "must be an e-mail address");
+    if (entry.displayName !== undefined && typeof entry.displayName !== "string")
+      throw invalid(`${path}[${i}].displayName`, "must be a string");
     return entry.address;
   });
 }
@@ -147,9 +154,13 @@ function checkSender(ctx: RequestContext, sender: string): void {
   const domainPart = sender.slice(at + 1).toLowerCase();
   const { email } = ctx.runtime.state;
   const linked = new Set(email.linkedDomains.map((id) => id.toLowerCase()));
-  const match = Object.values(email.services).flatMap((s) => Object.values(s.domains).map((d) => ({ s, d })))
-    .find(({ s, d }) => d.fromSenderDomain.toLowerCase() === domainPart
-      && linked.has(domainResourceId(ctx.runtime.subscriptionId, ctx.runtime.resourceGroupName, s.name, d.name).toLowerCase()));
+  const match = Object.values(email.services)
+    .flatMap((s) => Object.values(s.domains).map((d) => ({ s, d })))
+    .find(
+      ({ s, d }) =>
+        d.fromSenderDomain.toLowerCase() === domainPart &&
+        linked.has(domainResourceId(ctx.runtime.subscriptionId, ctx.runtime.resourceGroupName, s.name, d.name).toLowerCase()),
+    );
   const { domainNotLinked, invalidSenderUserName } = SENDER_ERRORS;
   if (!match) throw emailError(domainNotLinked.status, domainNotLinked.code, domainNotLinked.message);
   if (!match.d.senders[username.toLowerCase()]) {
@@ -199,12 +210,15 @@ export function finishOperation(ctx: Pick<RequestContext, "runtime">, op: EmailO
 export function matchEmail(method: string, segments: string[]): RouteMatch | undefined {
   if (segments.length === 1 && segments[0] === "emails:send" && method === "POST") {
     return {
-      operation: "send", aliases: ["beginSend", "sendEmail"], maxBodyBytes: EMAIL_MAX_REQUEST_BYTES,
+      operation: "send",
+      aliases: ["beginSend", "sendEmail"],
+      maxBodyBytes: EMAIL_MAX_REQUEST_BYTES,
       handle: (ctx) => {
         authenticate(ctx);
         requireApiVersion(ctx);
         const requested = headerValue(ctx.headers, "operation-id");
-        if (requested !== undefined && !UUID.test(requested)) throw emailError(400, "BadRequest", "The Operation-Id header must be a UUID.", "Operation-Id");
+        if (requested !== undefined && !UUID.test(requested))
+          throw emailError(400, "BadRequest", "The Operation-Id header must be a UUID.", "Operation-Id");
         const message = parseMessage(ctx);
         checkSender(ctx, message.sender);
         const { email } = ctx.runtime.state;
@@ -214,13 +228,19 @@ export function matchEmail(method: string, segments: string[]): RouteMatch | und
         const headers = { "operation-location": operationLocation(ctx, id), "retry-after": String(ctx.runtime.email.retryAfterSeconds) };
         if (existing) {
           // The same Operation-Id with the same message replays the accepted operation; another message under it is a conflict.
-          if (existing.bodyHash !== hash) throw emailError(409, "Conflict", `An operation with id '${id}' already exists for another message.`);
+          if (existing.bodyHash !== hash)
+            throw emailError(409, "Conflict", `An operation with id '${id}' already exists for another message.`);
           return { status: 202, body: resultBody(existing), headers };
         }
         const op: EmailOperationRecord = {
-          id, status: "Running", pollsLeft: ctx.runtime.email.runningPolls, sender: message.sender, bodyHash: hash,
+          id,
+          status: "Running",
+          pollsLeft: ctx.runtime.email.runningPolls,
+          sender: message.sender,
+          bodyHash: hash,
           recipients: message.recipients.map((address) => ({ address, outcome: outcomeFor(address).status })),
-          createdOn: new Date(ctx.runtime.now()).toISOString(), reported: false,
+          createdOn: new Date(ctx.runtime.now()).toISOString(),
+          reported: false,
         };
         email.operations[id] = op;
         const ids = Object.keys(email.operations);
@@ -228,7 +248,10 @@ export function matchEmail(method: string, segments: string[]): RouteMatch | und
         ctx.runtime.changed();
         // Delivery happens whether or not anyone polls: at the latest when the polls would have finished it (and
         // never before a prompt poller could see Running).
-        const finishAfterMs = Math.max(UNPOLLED_FINISH_MIN_MS, ctx.runtime.email.retryAfterSeconds * 1000 * (ctx.runtime.email.runningPolls + 1));
+        const finishAfterMs = Math.max(
+          UNPOLLED_FINISH_MIN_MS,
+          ctx.runtime.email.retryAfterSeconds * 1000 * (ctx.runtime.email.runningPolls + 1),
+        );
         ctx.runtime.defer(() => finishOperation(ctx, op), finishAfterMs);
         return { status: 202, body: resultBody(op), headers };
       },
@@ -236,7 +259,8 @@ export function matchEmail(method: string, segments: string[]): RouteMatch | und
   }
   if (segments.length === 3 && segments[0] === "emails" && segments[1] === "operations" && method === "GET") {
     return {
-      operation: "getSendResult", aliases: ["getEmailSendResult"],
+      operation: "getSendResult",
+      aliases: ["getEmailSendResult"],
       handle: (ctx) => {
         authenticate(ctx);
         requireApiVersion(ctx);

@@ -9,7 +9,11 @@ import { verifyHmac } from "../hmac";
 import type { KeyName } from "../state";
 import { ACS_SCOPES, issueUserToken } from "../tokens";
 
-const LOG = (operationName: string): RouteMatch["log"] => ({ table: "ACSAuthIncomingOperations", operationName, category: "AuthOperational" });
+const LOG = (operationName: string): RouteMatch["log"] => ({
+  table: "ACSAuthIncomingOperations",
+  operationName,
+  category: "AuthOperational",
+});
 
 /**
  * Authenticates an ACS data-plane request (identity, email) by HMAC (access key) or by an emulator Entra token;
@@ -24,14 +28,20 @@ export function authenticate(ctx: RequestContext): KeyName {
     return "primary";
   }
   const { state } = ctx.runtime;
-  const result = verifyHmac({ method: ctx.method, url: ctx.rawUrl, headers: ctx.headers, body: ctx.body }, state.keys, ctx.runtime.now(), ctx.runtime.hmacMaxSkewSeconds);
+  const result = verifyHmac(
+    { method: ctx.method, url: ctx.rawUrl, headers: ctx.headers, body: ctx.body },
+    state.keys,
+    ctx.runtime.now(),
+    ctx.runtime.hmacMaxSkewSeconds,
+  );
   if (!result.ok) throw unauthorized(result.reason, "Denied");
   ctx.log.identity = `AccessKey:${result.keyName}`;
   return result.keyName;
 }
 
 function parseScopes(value: unknown): string[] {
-  if (!Array.isArray(value) || value.length === 0) throw badRequest("Invalid scopes - Scopes field is required.", "ValidationError", "scopes");
+  if (!Array.isArray(value) || value.length === 0)
+    throw badRequest("Invalid scopes - Scopes field is required.", "ValidationError", "scopes");
   for (const scope of value) {
     if (typeof scope !== "string" || !(ACS_SCOPES as readonly string[]).includes(scope)) {
       throw badRequest(`Invalid scopes - '${String(scope)}' is not one of ${ACS_SCOPES.join(", ")}.`, "ValidationError", "scopes");
@@ -43,7 +53,11 @@ function parseScopes(value: unknown): string[] {
 function parseLifetime(value: unknown): number {
   if (value === undefined || value === null) return 1440;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 60 || value > 1440) {
-    throw badRequest("Invalid expiresInMinutes - the token lifetime must be an integer from 60 to 1440 minutes.", "ValidationError", "expiresInMinutes");
+    throw badRequest(
+      "Invalid expiresInMinutes - the token lifetime must be an integer from 60 to 1440 minutes.",
+      "ValidationError",
+      "expiresInMinutes",
+    );
   }
   return value;
 }
@@ -60,7 +74,8 @@ export function matchIdentity(method: string, segments: string[]): RouteMatch | 
   const [root, id, action, ...rest] = segments;
   if (root === "teamsUser" && id === ":exchangeAccessToken" && !action && method === "POST") {
     return {
-      operation: "getTokenForTeamsUser", log: LOG("ExchangeTeamsUserAccessToken"),
+      operation: "getTokenForTeamsUser",
+      log: LOG("ExchangeTeamsUserAccessToken"),
       handle: (ctx) => {
         authenticate(ctx);
         requireApiVersion(ctx);
@@ -71,7 +86,9 @@ export function matchIdentity(method: string, segments: string[]): RouteMatch | 
   if (root !== "identities" || rest.length) return undefined;
   if (id === undefined && method === "POST") {
     return {
-      operation: "createUser", aliases: ["createUserAndToken"], log: LOG("CreateIdentity"),
+      operation: "createUser",
+      aliases: ["createUserAndToken"],
+      log: LOG("CreateIdentity"),
       handle: (ctx) => {
         const keyName = authenticate(ctx);
         requireApiVersion(ctx);
@@ -92,7 +109,8 @@ export function matchIdentity(method: string, segments: string[]): RouteMatch | 
   if (id === undefined) return undefined;
   if (action === undefined && method === "DELETE") {
     return {
-      operation: "deleteUser", log: LOG("DeleteIdentity"),
+      operation: "deleteUser",
+      log: LOG("DeleteIdentity"),
       handle: (ctx) => {
         authenticate(ctx);
         requireApiVersion(ctx);
@@ -106,7 +124,9 @@ export function matchIdentity(method: string, segments: string[]): RouteMatch | 
   }
   if (action === ":issueAccessToken" && method === "POST") {
     return {
-      operation: "issueAccessToken", aliases: ["getToken"], log: LOG("IssueAccessToken"),
+      operation: "issueAccessToken",
+      aliases: ["getToken"],
+      log: LOG("IssueAccessToken"),
       handle: (ctx) => {
         const keyName = authenticate(ctx);
         requireApiVersion(ctx);
@@ -121,7 +141,9 @@ export function matchIdentity(method: string, segments: string[]): RouteMatch | 
   }
   if (action === ":revokeAccessTokens" && method === "POST") {
     return {
-      operation: "revokeAccessTokens", aliases: ["revokeTokens"], log: LOG("RevokeAccessTokens"),
+      operation: "revokeAccessTokens",
+      aliases: ["revokeTokens"],
+      log: LOG("RevokeAccessTokens"),
       handle: (ctx) => {
         authenticate(ctx);
         requireApiVersion(ctx);

@@ -30,18 +30,32 @@ function secretName(encoded: string): string {
 
 const secretId = (ctx: RequestContext, name: string, version: string): string => `${ctx.runtime.origin}/secrets/${name}/${version}`;
 const attributes = (v: SecretVersionRecord): Record<string, unknown> => ({
-  enabled: v.enabled, created: v.created, updated: v.updated, recoveryLevel: "Recoverable+Purgeable", recoverableDays: 90,
+  enabled: v.enabled,
+  created: v.created,
+  updated: v.updated,
+  recoveryLevel: "Recoverable+Purgeable",
+  recoverableDays: 90,
 });
 const propertiesModel = (ctx: RequestContext, name: string, v: SecretVersionRecord): Record<string, unknown> => ({
-  id: secretId(ctx, name, v.version), attributes: attributes(v), ...(v.tags ? { tags: v.tags } : {}), ...(v.contentType !== undefined ? { contentType: v.contentType } : {}),
+  id: secretId(ctx, name, v.version),
+  attributes: attributes(v),
+  ...(v.tags ? { tags: v.tags } : {}),
+  ...(v.contentType !== undefined ? { contentType: v.contentType } : {}),
 });
-const bundle = (ctx: RequestContext, name: string, v: SecretVersionRecord): Record<string, unknown> => ({ value: v.value, ...propertiesModel(ctx, name, v) });
+const bundle = (ctx: RequestContext, name: string, v: SecretVersionRecord): Record<string, unknown> => ({
+  value: v.value,
+  ...propertiesModel(ctx, name, v),
+});
 
 function findVersion(ctx: RequestContext, name: string, version: string | undefined): SecretVersionRecord {
   const versions = ctx.runtime.state.secrets[name] ?? [];
   const found = version ? versions.find((v) => v.version === version) : versions[versions.length - 1];
   if (!found) {
-    throw new EmulatorError(404, "SecretNotFound", `A secret with (name/id) ${name}${version ? `/${version}` : ""} was not found in this key vault.`);
+    throw new EmulatorError(
+      404,
+      "SecretNotFound",
+      `A secret with (name/id) ${name}${version ? `/${version}` : ""} was not found in this key vault.`,
+    );
   }
   return found;
 }
@@ -66,8 +80,13 @@ function setSecret(ctx: RequestContext, name: string): HandlerResult {
   const enabled = isRecord(body.attributes) && typeof body.attributes.enabled === "boolean" ? body.attributes.enabled : true;
   const now = Math.floor(ctx.runtime.now() / 1000);
   const record: SecretVersionRecord = {
-    version: randomBytes(16).toString("hex"), value, enabled, created: now, updated: now,
-    ...(tags ? { tags } : {}), ...(contentType !== undefined ? { contentType } : {}),
+    version: randomBytes(16).toString("hex"),
+    value,
+    enabled,
+    created: now,
+    updated: now,
+    ...(tags ? { tags } : {}),
+    ...(contentType !== undefined ? { contentType } : {}),
   };
   (ctx.runtime.state.secrets[name] ??= []).push(record);
   ctx.runtime.changed();
@@ -91,7 +110,8 @@ export function matchKeyVault(method: string, segments: string[]): RouteMatch | 
   if (segments[0] !== "secrets" || segments.length > 3) return undefined;
   const [, rawName, rawVersion] = segments;
   const route = (operation: string, handle: (ctx: RequestContext) => HandlerResult, aliases: string[] = []): RouteMatch => ({
-    operation, aliases,
+    operation,
+    aliases,
     handle: (ctx) => {
       authenticate(ctx);
       requireApiVersion(ctx);
@@ -100,20 +120,32 @@ export function matchKeyVault(method: string, segments: string[]): RouteMatch | 
   });
   if (rawName === undefined) {
     if (method !== "GET") return undefined;
-    return route("listPropertiesOfSecrets", (ctx) => pageOf(ctx, Object.entries(ctx.runtime.state.secrets)
-      .filter(([, versions]) => versions.length > 0)
-      .map(([name, versions]) => {
-        const latest = versions[versions.length - 1] as SecretVersionRecord;
-        return { ...propertiesModel(ctx, name, latest), id: `${ctx.runtime.origin}/secrets/${name}` };
-      })));
+    return route("listPropertiesOfSecrets", (ctx) =>
+      pageOf(
+        ctx,
+        Object.entries(ctx.runtime.state.secrets)
+          .filter(([, versions]) => versions.length > 0)
+          .map(([name, versions]) => {
+            const latest = versions[versions.length - 1] as SecretVersionRecord;
+            return { ...propertiesModel(ctx, name, latest), id: `${ctx.runtime.origin}/secrets/${name}` };
+          }),
+      ),
+    );
   }
   if (rawVersion === undefined && method === "PUT") return route("setSecret", (ctx) => setSecret(ctx, secretName(rawName)));
   if (rawVersion === "versions" && method === "GET") {
-    return route("listPropertiesOfSecretVersions", (ctx) => {
-      const name = secretName(rawName);
-      findVersion(ctx, name, undefined);
-      return pageOf(ctx, (ctx.runtime.state.secrets[name] ?? []).map((v) => propertiesModel(ctx, name, v)));
-    }, ["listSecretVersions"]);
+    return route(
+      "listPropertiesOfSecretVersions",
+      (ctx) => {
+        const name = secretName(rawName);
+        findVersion(ctx, name, undefined);
+        return pageOf(
+          ctx,
+          (ctx.runtime.state.secrets[name] ?? []).map((v) => propertiesModel(ctx, name, v)),
+        );
+      },
+      ["listSecretVersions"],
+    );
   }
   if (method === "GET") {
     return route("getSecret", (ctx) => {
@@ -122,7 +154,9 @@ export function matchKeyVault(method: string, segments: string[]): RouteMatch | 
     });
   }
   if (method === "PATCH") {
-    return route("updateSecretProperties", (ctx) => updateProperties(ctx, secretName(rawName), rawVersion ? decodeSegment(rawVersion) : undefined));
+    return route("updateSecretProperties", (ctx) =>
+      updateProperties(ctx, secretName(rawName), rawVersion ? decodeSegment(rawVersion) : undefined),
+    );
   }
   return undefined;
 }

@@ -24,13 +24,19 @@ export function matchLogAnalytics(method: string, segments: string[]): RouteMatc
       if (decodeSegment(workspace) !== ctx.runtime.workspaceId) {
         throw new EmulatorError(404, "WorkspaceNotFoundError", `The workspace '${decodeSegment(workspace)}' could not be found.`);
       }
-      const body = method === "POST" ? objectBody(ctx) : { query: ctx.url.searchParams.get("query") ?? undefined, timespan: ctx.url.searchParams.get("timespan") ?? undefined };
+      const body =
+        method === "POST"
+          ? objectBody(ctx)
+          : { query: ctx.url.searchParams.get("query") ?? undefined, timespan: ctx.url.searchParams.get("timespan") ?? undefined };
       const query = optionalString(body, "query") ?? "";
       const timespan = parseTimespan(optionalString(body, "timespan") || undefined, ctx.runtime.now());
       const { subscriptionId, resourceGroupName, serviceName } = ctx.runtime;
       const table = runQuery(query, ctx.runtime.state.logs, {
-        nowMs: ctx.runtime.now(), tenantId: ctx.runtime.workspaceId, ...(timespan ? { timespan } : {}),
-        resourceId: `/SUBSCRIPTIONS/${subscriptionId}/RESOURCEGROUPS/${resourceGroupName}/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/${serviceName}`.toUpperCase(),
+        nowMs: ctx.runtime.now(),
+        tenantId: ctx.runtime.workspaceId,
+        ...(timespan ? { timespan } : {}),
+        resourceId:
+          `/SUBSCRIPTIONS/${subscriptionId}/RESOURCEGROUPS/${resourceGroupName}/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/${serviceName}`.toUpperCase(),
       });
       return { status: 200, body: { tables: [table] } };
     },

@@ -71,22 +71,24 @@ function fromExport(file: string, resources: unknown[]): BaselineResource[] {
 
 function fromPlan(file: string, resources: unknown[]): BaselineResource[] {
   // A plan written with --compare lists the resources it would delete too; they are not part of its declared state.
-  return resources.filter((raw) => !(isObject(raw) && raw["op"] === "delete")).map((raw, i) => {
-    if (!isObject(raw) || typeof raw["urn"] !== "string" || typeof raw["type"] !== "string" || !isObject(raw["inputs"])) {
-      throw new BaselineError(`${file}: resources[${i}] needs "urn", "type" and "inputs" (is it a plan written with --format json?)`);
-    }
-    const r: BaselineResource = {
-      urn: raw["urn"],
-      type: raw["type"],
-      custom: raw["custom"] === true,
-      inputs: raw["inputs"],
-      secretPaths: Array.isArray(raw["secretPaths"]) ? raw["secretPaths"].map(String) : [],
-      options: isObject(raw["options"]) ? (raw["options"] as ResourceOptions) : {},
-    };
-    if (typeof raw["parent"] === "string") r.parent = raw["parent"];
-    if (typeof raw["id"] === "string") r.id = raw["id"];
-    return r;
-  });
+  return resources
+    .filter((raw) => !(isObject(raw) && raw["op"] === "delete"))
+    .map((raw, i) => {
+      if (!isObject(raw) || typeof raw["urn"] !== "string" || typeof raw["type"] !== "string" || !isObject(raw["inputs"])) {
+        throw new BaselineError(`${file}: resources[${i}] needs "urn", "type" and "inputs" (is it a plan written with --format json?)`);
+      }
+      const r: BaselineResource = {
+        urn: raw["urn"],
+        type: raw["type"],
+        custom: raw["custom"] === true,
+        inputs: raw["inputs"],
+        secretPaths: Array.isArray(raw["secretPaths"]) ? raw["secretPaths"].map(String) : [],
+        options: isObject(raw["options"]) ? (raw["options"] as ResourceOptions) : {},
+      };
+      if (typeof raw["parent"] === "string") r.parent = raw["parent"];
+      if (typeof raw["id"] === "string") r.id = raw["id"];
+      return r;
+    });
 }
 
 /** Loads and recognises a baseline file; every problem is one BaselineError line naming the file. */
@@ -96,7 +98,9 @@ export function loadBaseline(file: string, displayName: string = file): Baseline
     text = readFileSync(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new BaselineError(`--compare ${displayName}: ${code === "ENOENT" ? "file not found" : `cannot read (${code ?? (err as Error).message})`}`);
+    throw new BaselineError(
+      `--compare ${displayName}: ${code === "ENOENT" ? "file not found" : `cannot read (${code ?? (err as Error).message})`}`,
+    );
   }
   let doc: unknown;
   try {
@@ -107,7 +111,9 @@ export function loadBaseline(file: string, displayName: string = file): Baseline
   if (isObject(doc) && isObject(doc["deployment"])) {
     const version = doc["version"];
     if (version !== undefined && version !== 3) {
-      throw new BaselineError(`--compare ${displayName}: deployment version ${JSON.stringify(version)} is not supported; accepted: 3 (pulumi stack export)`);
+      throw new BaselineError(
+        `--compare ${displayName}: deployment version ${JSON.stringify(version)} is not supported; accepted: 3 (pulumi stack export)`,
+      );
     }
     const resources = doc["deployment"]["resources"] ?? [];
     if (!Array.isArray(resources)) throw new BaselineError(`--compare ${displayName}: deployment.resources must be an array`);

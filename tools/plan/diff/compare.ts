@@ -96,9 +96,7 @@ function maskDiff(d: PropertyDiff, secretPaths: string[]): PropertyDiff | undefi
 
 /** Storage accounts that hold a Table (the identity mapping): stateful like the vault. */
 function mappingAccounts(resources: Array<{ type: string; inputs: Record<string, unknown> }>): Set<string> {
-  return new Set(
-    resources.filter((r) => r.type === "azure-native:storage:Table").map((r) => String(r.inputs["accountName"] ?? "")),
-  );
+  return new Set(resources.filter((r) => r.type === "azure-native:storage:Table").map((r) => String(r.inputs["accountName"] ?? "")));
 }
 
 function isStateful(r: { type: string; inputs: Record<string, unknown>; options: { protect?: boolean } }, accounts: Set<string>): boolean {
@@ -162,7 +160,10 @@ export function compare(plan: PlanResult, baseline: Baseline | undefined): Chang
     });
   }
   const all = [...changes.values(), ...deletions];
-  const counts = Object.fromEntries(OPERATIONS.map((op) => [op, all.filter((c) => c.custom && c.op === op).length])) as Record<Operation, number>;
+  const counts = Object.fromEntries(OPERATIONS.map((op) => [op, all.filter((c) => c.custom && c.op === op).length])) as Record<
+    Operation,
+    number
+  >;
   const critical = all.filter((c) => c.stateful && (c.op === "replace" || c.op === "delete"));
   return { ...(baseline ? { baseline: { file: baseline.file, kind: baseline.kind } } : {}), changes: all, counts, critical };
 }
@@ -184,7 +185,12 @@ function settle(
       const c = changes.get(r.urn)!;
       if (b === undefined || !r.custom) continue;
       const next = decide(r, b, fresh, producers, kind, byUrn, changes);
-      if (next.op !== c.op || next.diffs.length !== c.diffs.length || next.ignored.length !== c.ignored.length || next.replaceReasons.join() !== c.replaceReasons.join()) {
+      if (
+        next.op !== c.op ||
+        next.diffs.length !== c.diffs.length ||
+        next.ignored.length !== c.ignored.length ||
+        next.replaceReasons.join() !== c.replaceReasons.join()
+      ) {
         Object.assign(c, next);
         changed = true;
       }
@@ -257,14 +263,19 @@ function decide(
     if (rule?.pathParams.includes(root)) reasons.push(`${d.path} is part of the resource's ARM id${via}`);
     const createOnly = rule?.createOnly.find((c) => under(d.path, c.path));
     if (createOnly) reasons.push(`${d.path} is create-only${via} (${createOnly.source})`);
-    if ((r.options.replaceOnChanges ?? []).some((p) => p === "*" || under(d.path, p))) reasons.push(`${d.path} is in replaceOnChanges${via}`);
+    if ((r.options.replaceOnChanges ?? []).some((p) => p === "*" || under(d.path, p)))
+      reasons.push(`${d.path} is in replaceOnChanges${via}`);
   }
   // An ARM child (its id below a re-created resource's id) goes with its parent.
   if (r.id !== undefined) {
     for (const u of fresh) {
       const parent = byUrn.get(u);
       if (parent?.id !== undefined && u !== r.urn && r.id.startsWith(`${parent.id}/`)) {
-        const why = changes?.get(u)?.replaceReasons.map((x) => x.split(" ")[0]).filter((x) => x !== "inside") ?? [];
+        const why =
+          changes
+            ?.get(u)
+            ?.replaceReasons.map((x) => x.split(" ")[0])
+            .filter((x) => x !== "inside") ?? [];
         reasons.push(`inside ${parent.name}, which is re-created${why.length > 0 ? ` (${[...new Set(why)].join(", ")})` : ""}`);
       }
     }

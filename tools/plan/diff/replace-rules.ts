@@ -87,7 +87,10 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
   },
   "azure-native:authorization:ManagementLockByScope": { pathParams: ["scope", "lockName"], createOnly: [] },
   "azure-native:costmanagement:Budget": { pathParams: ["scope", "budgetName"], createOnly: [] },
-  "azure-native:network:VirtualNetwork": { pathParams: ["resourceGroupName", "virtualNetworkName"], createOnly: [location(SOURCES.forceNewMap)] },
+  "azure-native:network:VirtualNetwork": {
+    pathParams: ["resourceGroupName", "virtualNetworkName"],
+    createOnly: [location(SOURCES.forceNewMap)],
+  },
   "azure-native:network:Subnet": { pathParams: ["resourceGroupName", "virtualNetworkName", "subnetName"], createOnly: [] },
   "azure-native:network:NetworkSecurityGroup": { pathParams: ["resourceGroupName", "networkSecurityGroupName"], createOnly: [location()] },
   "azure-native:network:NatGateway": { pathParams: ["resourceGroupName", "natGatewayName"], createOnly: [location()] },

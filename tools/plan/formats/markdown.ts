@@ -58,11 +58,17 @@ export function renderMarkdown(report: PlanReport): string {
   if (!changes.baseline) {
     lines.push(`**${changeLine(report)}** (no baseline given: every resource is shown as a create)`);
   } else if (noChanges(report) && withIgnoredChanges(report).length > 0) {
-    lines.push(`**No changes to Azure.** Every difference from \`${changes.baseline.file}\` is in an \`ignoreChanges\` path (${changes.counts.same} resources unchanged; see "Ignored changes").`);
+    lines.push(
+      `**No changes to Azure.** Every difference from \`${changes.baseline.file}\` is in an \`ignoreChanges\` path (${changes.counts.same} resources unchanged; see "Ignored changes").`,
+    );
   } else if (noChanges(report)) {
-    lines.push(`**No changes.** The program declares exactly what \`${changes.baseline.file}\` holds (${changes.counts.same} resources unchanged).`);
+    lines.push(
+      `**No changes.** The program declares exactly what \`${changes.baseline.file}\` holds (${changes.counts.same} resources unchanged).`,
+    );
   } else {
-    lines.push(`**${changeLine(report)}** (against ${changes.baseline.kind === "plan" ? "the plan" : "the stack export"} \`${changes.baseline.file}\`)`);
+    lines.push(
+      `**${changeLine(report)}** (against ${changes.baseline.kind === "plan" ? "the plan" : "the stack export"} \`${changes.baseline.file}\`)`,
+    );
   }
   if (changes.critical.length > 0) {
     lines.push(
@@ -74,7 +80,9 @@ export function renderMarkdown(report: PlanReport): string {
       "|---|---|---|---|",
     );
     for (const x of changes.critical) {
-      lines.push(`| **${x.op}** | ${code(x.name)}${x.protect ? " (protected)" : ""} | ${shortType(x.type)} | ${cell(x.replaceReasons.join("; ") || (x.op === "delete" ? "removed from the program" : ""))} |`);
+      lines.push(
+        `| **${x.op}** | ${code(x.name)}${x.protect ? " (protected)" : ""} | ${shortType(x.type)} | ${cell(x.replaceReasons.join("; ") || (x.op === "delete" ? "removed from the program" : ""))} |`,
+      );
     }
   }
   const changed = changes.changes.filter((x) => x.custom && x.op !== "same" && !(x.op === "create" && !changes.baseline));
@@ -82,14 +90,18 @@ export function renderMarkdown(report: PlanReport): string {
     const order = { replace: 0, delete: 1, update: 2, create: 3, same: 4 } as const;
     lines.push("", "#### Changes", "", "| | Operation | Resource | Type | What changes |", "|---|---|---|---|---|");
     for (const x of [...changed].sort((a, b) => order[a.op] - order[b.op])) {
-      lines.push(`| ${OP_SYMBOL[x.op]} | ${x.op} | ${code(x.name)} | ${shortType(x.type)} | ${diffCell(x) || (x.op === "create" ? "new" : x.op === "delete" ? "removed" : "")} |`);
+      lines.push(
+        `| ${OP_SYMBOL[x.op]} | ${x.op} | ${code(x.name)} | ${shortType(x.type)} | ${diffCell(x) || (x.op === "create" ? "new" : x.op === "delete" ? "removed" : "")} |`,
+      );
     }
   }
   const ignored = withIgnoredChanges(report);
   if (ignored.length > 0) {
     lines.push("", "#### Ignored changes", "", `${ignoredLine(report)}.`, "", "| Resource | Type | Ignored change |", "|---|---|---|");
     for (const x of ignored) {
-      lines.push(`| ${code(x.name)} | ${shortType(x.type)} | ${x.ignored.map((d) => `ignored (ignoreChanges): ${code(d.path)} ${code(showValue(d.before, 60))} → ${code(showValue(d.after, 60))}`).join("<br>")} |`);
+      lines.push(
+        `| ${code(x.name)} | ${shortType(x.type)} | ${x.ignored.map((d) => `ignored (ignoreChanges): ${code(d.path)} ${code(showValue(d.before, 60))} → ${code(showValue(d.after, 60))}`).join("<br>")} |`,
+      );
     }
   }
   lines.push("", `#### Policy results: ${c.mandatory} mandatory, ${c.advisory} advisory`, "");
@@ -99,7 +111,7 @@ export function renderMarkdown(report: PlanReport): string {
     lines.push("", "| Level | Policy | Severity | Resources | Finding | Remediation |", "|---|---|---|---|---|---|");
     for (const g of groups) {
       const policy = report.policies.find((p) => p.name === g.policy) as ResourceValidationPolicy | undefined;
-      const names = [...new Set(g.results.map((r) => (r.urn ? resources.get(r.urn)?.name ?? r.urn : "stack")))];
+      const names = [...new Set(g.results.map((r) => (r.urn ? (resources.get(r.urn)?.name ?? r.urn) : "stack")))];
       const messages = [...new Set(g.results.map((r) => r.message))];
       const finding = messages.length <= 2 ? messages.join(" / ") : `${messages[0]} (and ${messages.length - 1} other findings)`;
       lines.push(
@@ -115,13 +127,25 @@ export function renderMarkdown(report: PlanReport): string {
   }
   if (notes.length > 0) lines.push("", ...notes.map((n) => `- ${cell(n)}`));
   // The inventory, grouped by component (parent) and sorted by type and name.
-  lines.push("", `<details><summary>Inventory: ${c.resources} resources in ${c.components} components</summary>`, "", "| Component | Type | Name | Options |", "|---|---|---|---|");
+  lines.push(
+    "",
+    `<details><summary>Inventory: ${c.resources} resources in ${c.components} components</summary>`,
+    "",
+    "| Component | Type | Name | Options |",
+    "|---|---|---|---|",
+  );
   const rows = plan.resources
     .filter((r) => r.custom)
-    .map((r) => ({ parent: r.parent ? resources.get(r.parent)?.name ?? "" : "", r }))
+    .map((r) => ({ parent: r.parent ? (resources.get(r.parent)?.name ?? "") : "", r }))
     .sort((a, b) => a.parent.localeCompare(b.parent) || a.r.type.localeCompare(b.r.type) || a.r.name.localeCompare(b.r.name));
   for (const { parent, r } of rows) {
-    lines.push(`| ${cell(parent || "(stack)")} | ${shortType(r.type)} | ${code(r.name)} | ${cell(optionsLabel(r.options).trim().replace(/^\[|\]$/g, ""))} |`);
+    lines.push(
+      `| ${cell(parent || "(stack)")} | ${shortType(r.type)} | ${code(r.name)} | ${cell(
+        optionsLabel(r.options)
+          .trim()
+          .replace(/^\[|\]$/g, ""),
+      )} |`,
+    );
   }
   lines.push("", "</details>", "", `<sub>${cell(summaryLine(report))}</sub>`);
   return lines.join("\n");

@@ -83,12 +83,20 @@ export function renderMermaid(report: PlanReport): string {
     add("queues", `Storage queues<br/>${queues.map((q) => String(q.inputs["queueName"] ?? q.name)).join(", ")}`, "store", queues[0]);
     add("consumers", "Queue consumers", "external");
   }
-  const deadLetter = of(T.subscription).some((s) => s.inputs["deadLetterWithResourceIdentity"] !== undefined || s.inputs["deadLetterDestination"] !== undefined);
+  const deadLetter = of(T.subscription).some(
+    (s) => s.inputs["deadLetterWithResourceIdentity"] !== undefined || s.inputs["deadLetterDestination"] !== undefined,
+  );
   if (deadLetter) add("deadletter", "Dead-letter container", "store", of(T.subscription)[0]);
   if (first(T.workspace)) add("law", "Log Analytics workspace", "store", first(T.workspace));
   if (first(T.appInsights)) add("appi", "Application Insights", "box", first(T.appInsights));
   const alertCount = of(T.metricAlert).length + of(T.logAlert).length;
-  if (alertCount > 0) add("alerts", `Alerts<br/>${of(T.metricAlert).length} metric, ${of(T.logAlert).length} log`, "box", of(T.metricAlert)[0] ?? of(T.logAlert)[0]);
+  if (alertCount > 0)
+    add(
+      "alerts",
+      `Alerts<br/>${of(T.metricAlert).length} metric, ${of(T.logAlert).length} log`,
+      "box",
+      of(T.metricAlert)[0] ?? of(T.logAlert)[0],
+    );
   if (first(T.budget)) add("budget", "Monthly budget", "box", first(T.budget));
   if (first(T.actionGroup)) add("ag", "Action group (e-mail)", "box", first(T.actionGroup));
   if (first(T.vnet)) add("vnet", `Virtual network${first(T.endpoint) ? "<br/>private endpoint to the vault" : ""}`, "box", first(T.vnet));
@@ -113,7 +121,12 @@ export function renderMermaid(report: PlanReport): string {
   if (of(T.logAlert).length > 0) edge("alerts", "law", "log query", true);
   // Diagnostics: one dotted edge per node whose resources send diagnostic settings to the workspace.
   const nodeOfResource = new Map<string, string>([
-    [T.acs, "acs"], [T.vault, "kv"], [T.webApp, "api"], [T.topic, "topic"], [T.workspace, "law"], [T.vnet, "vnet"],
+    [T.acs, "acs"],
+    [T.vault, "kv"],
+    [T.webApp, "api"],
+    [T.topic, "topic"],
+    [T.workspace, "law"],
+    [T.vnet, "vnet"],
   ]);
   const idToNode = new Map<string, string>();
   for (const r of all) {
@@ -135,7 +148,12 @@ export function renderMermaid(report: PlanReport): string {
   for (const s of diagSources) edge(s, "law", "diagnostics", true);
 
   const lines = ["```mermaid", "flowchart LR"];
-  const shape = (n: DiagramNode) => (n.shape === "store" ? `${n.id}[("${esc(n.label)}")]` : n.shape === "external" ? `${n.id}(["${esc(n.label)}"])` : `${n.id}["${esc(n.label)}"]`);
+  const shape = (n: DiagramNode) =>
+    n.shape === "store"
+      ? `${n.id}[("${esc(n.label)}")]`
+      : n.shape === "external"
+        ? `${n.id}(["${esc(n.label)}"])`
+        : `${n.id}["${esc(n.label)}"]`;
   const groups = new Map<string, { component: PlannedResource; nodes: DiagramNode[] }>();
   for (const n of nodes.values()) {
     if (!n.component) {

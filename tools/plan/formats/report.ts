@@ -80,8 +80,10 @@ export function failureReasons(report: PlanReport): string[] {
 export function summaryLine(report: PlanReport): string {
   const c = counts(report);
   const verdict = report.exitCode === 0 ? "PASS" : "FAIL";
-  return `${verdict}: ${report.plan.project}/${report.plan.stack}: ${c.resources} resources, ${c.components} components; ` +
-    `${c.mandatory} mandatory and ${c.advisory} advisory policy results (${report.policies.length} policies, config ${report.policyConfigFile}).`;
+  return (
+    `${verdict}: ${report.plan.project}/${report.plan.stack}: ${c.resources} resources, ${c.components} components; ` +
+    `${c.mandatory} mandatory and ${c.advisory} advisory policy results (${report.policies.length} policies, config ${report.policyConfigFile}).`
+  );
 }
 
 /** Looks a resource up by URN. */
@@ -101,13 +103,16 @@ export function showValue(v: unknown, max = 120): string {
 
 /** The stateful replacements/deletions as lines: `replace ACS acs-... (dataLocation is create-only ...)`. */
 export function criticalLines(report: PlanReport): string[] {
-  return report.changes.critical.map((c: ResourceChange) =>
-    `${c.op.toUpperCase()} ${c.type} ${c.name}${c.protect ? " [protected]" : ""}${c.replaceReasons.length > 0 ? `: ${c.replaceReasons.join("; ")}` : ""}`,
+  return report.changes.critical.map(
+    (c: ResourceChange) =>
+      `${c.op.toUpperCase()} ${c.type} ${c.name}${c.protect ? " [protected]" : ""}${c.replaceReasons.length > 0 ? `: ${c.replaceReasons.join("; ")}` : ""}`,
   );
 }
 
 /** Results grouped by policy, mandatory first, each with the resources it names. */
-export function groupByPolicy(report: PlanReport): Array<{ policy: string; level: PolicyResult["level"]; severity?: string; results: PolicyResult[] }> {
+export function groupByPolicy(
+  report: PlanReport,
+): Array<{ policy: string; level: PolicyResult["level"]; severity?: string; results: PolicyResult[] }> {
   const groups = new Map<string, { policy: string; level: PolicyResult["level"]; severity?: string; results: PolicyResult[] }>();
   for (const r of report.policy.results) {
     const key = `${r.level}|${r.policy}`;

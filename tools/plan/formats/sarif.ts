@@ -17,7 +17,6 @@ export const SECURITY_SEVERITY: Record<string, string> = { critical: "9.5", high
 /** The base URI the artifact locations are relative to (the repository root). */
 const SRCROOT = "%SRCROOT%";
 
-
 function tool(report: Pick<PlanReport, "pack">, rules: unknown[]) {
   return {
     driver: {
@@ -40,7 +39,10 @@ export function toSarif(report: PlanReport): Record<string, unknown> {
       id: p.name,
       shortDescription: { text: p.description },
       fullDescription: { text: p.description },
-      help: { text: p.remediationSteps ?? p.description, markdown: `${p.remediationSteps ?? p.description}\n\nSee [docs/policies.md](${docsUrl("every-policy")}).` },
+      help: {
+        text: p.remediationSteps ?? p.description,
+        markdown: `${p.remediationSteps ?? p.description}\n\nSee [docs/policies.md](${docsUrl("every-policy")}).`,
+      },
       helpUri: docsUrl("every-policy"),
       defaultConfiguration: { level: SARIF_LEVEL[level], enabled: level !== "disabled" },
       properties: {
@@ -108,7 +110,12 @@ export function renderSarif(report: PlanReport): string {
 }
 
 /** The SARIF a failed plan writes (bad flag, config or policy-config error), so an upload step always has a file. */
-export function errorSarif(stack: string, message: string, where: { file?: string; line?: number; column?: number }, pack: PlanReport["pack"]): string {
+export function errorSarif(
+  stack: string,
+  message: string,
+  where: { file?: string; line?: number; column?: number },
+  pack: PlanReport["pack"],
+): string {
   const rule = {
     id: "plan-input-error",
     shortDescription: { text: "The offline plan could not run: a usage, stack-config or policy-config error." },
@@ -118,7 +125,14 @@ export function errorSarif(stack: string, message: string, where: { file?: strin
     properties: { "security-severity": "5.5", tags: ["infrastructure"] },
   };
   const location = where.file
-    ? [{ physicalLocation: { artifactLocation: { uri: displayPath(where.file), uriBaseId: SRCROOT }, region: { startLine: where.line ?? 1, ...(where.column ? { startColumn: where.column } : {}) } } }]
+    ? [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: displayPath(where.file), uriBaseId: SRCROOT },
+            region: { startLine: where.line ?? 1, ...(where.column ? { startColumn: where.column } : {}) },
+          },
+        },
+      ]
     : [];
   return JSON.stringify(
     {
@@ -129,7 +143,16 @@ export function errorSarif(stack: string, message: string, where: { file?: strin
           tool: tool({ pack }, [rule]),
           originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(`${REPO_ROOT}${path.sep}`).href } },
           automationDetails: { id: `plan/${stack}/` },
-          results: [{ ruleId: rule.id, ruleIndex: 0, level: "error", message: { text: message }, locations: location, partialFingerprints: { "policyUrn/v1": `plan-input-error|${stack}` } }],
+          results: [
+            {
+              ruleId: rule.id,
+              ruleIndex: 0,
+              level: "error",
+              message: { text: message },
+              locations: location,
+              partialFingerprints: { "policyUrn/v1": `plan-input-error|${stack}` },
+            },
+          ],
           invocations: [{ executionSuccessful: false, exitCode: 2 }],
         },
       ],

@@ -9,12 +9,19 @@ export function renderText(report: PlanReport): string {
   const lines = [`Plan for ${plan.project}/${plan.stack}${against}: ${changeLine(report)}`];
   const ignored = ignoredLine(report);
   if (noChanges(report)) {
-    lines.push(ignored === undefined ? "No changes: the program declares exactly what the baseline holds." : "No changes to Azure: every difference from the baseline is in an ignoreChanges path.");
+    lines.push(
+      ignored === undefined
+        ? "No changes: the program declares exactly what the baseline holds."
+        : "No changes to Azure: every difference from the baseline is in an ignoreChanges path.",
+    );
   }
   if (ignored !== undefined) lines.push(`${ignored.replace(/`/g, "")} (marked "ignored (ignoreChanges)" below).`);
   if (!changes.baseline) lines.push("(no --compare baseline: every resource is a create)");
   if (changes.critical.length > 0) {
-    lines.push("", `WARNING: ${changes.critical.length} stateful or protected resource(s) would be replaced or deleted${report.failOnReplace ? " (--fail-on-replace: the plan fails)" : ""}:`);
+    lines.push(
+      "",
+      `WARNING: ${changes.critical.length} stateful or protected resource(s) would be replaced or deleted${report.failOnReplace ? " (--fail-on-replace: the plan fails)" : ""}:`,
+    );
     for (const l of criticalLines(report)) lines.push(`  ${l}`);
   }
   lines.push("", renderTree(plan, changes), "");
@@ -22,16 +29,20 @@ export function renderText(report: PlanReport): string {
   const c = counts(report);
   lines.push(`Policy results: ${c.mandatory} mandatory, ${c.advisory} advisory`);
   for (const g of groupByPolicy(report)) {
-    lines.push(`  [${g.level}] ${g.policy}${g.severity ? ` (${g.severity})` : ""}: ${g.results.length} result${g.results.length === 1 ? "" : "s"}`);
+    lines.push(
+      `  [${g.level}] ${g.policy}${g.severity ? ` (${g.severity})` : ""}: ${g.results.length} result${g.results.length === 1 ? "" : "s"}`,
+    );
     for (const r of g.results) {
       const res = r.urn ? resources.get(r.urn) : undefined;
-      lines.push(`      ${res ? `${res.type}  ${res.name}` : r.urn ?? "(stack)"}: ${r.message}`);
+      lines.push(`      ${res ? `${res.type}  ${res.name}` : (r.urn ?? "(stack)")}: ${r.message}`);
     }
   }
   lines.push("");
   for (const n of report.notices) lines.push(`note: ${n}`);
   for (const w of report.policy.warnings) lines.push(`warning: ${w}`);
-  lines.push(`timings: program ${plan.programMs} ms, policies ${Math.round(report.policy.policiesMs)} ms${changes.baseline ? `, compare ${Math.round(report.compareMs)} ms` : ""}`);
+  lines.push(
+    `timings: program ${plan.programMs} ms, policies ${Math.round(report.policy.policiesMs)} ms${changes.baseline ? `, compare ${Math.round(report.compareMs)} ms` : ""}`,
+  );
   lines.push(summaryLine(report));
   return lines.join("\n");
 }
