@@ -50,8 +50,8 @@ function mutated(plan: PlanResult, type: string, change: (r: PlannedResource, pl
 }
 
 /** Writes a copy of Pulumi.<stack>.yaml with `edit` applied to its `config` and returns the path. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the edits reach into arbitrary config paths
 function stackFileCopy(stack: string, edit: (config: Record<string, any>) => void): string {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   const doc = parseYaml(fs.readFileSync(path.join(DEFAULT_PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
     config: Record<string, unknown>;
   };
