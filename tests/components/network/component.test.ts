@@ -221,7 +221,7 @@ describe("Network", () => {
   it("integrates the token API's web app with the delegated subnet and routes all traffic into it (Key Vault references are configuration traffic)", () => {
     const app = only(plan, "azure-native:web:WebApp");
     const subnet = only(plan, "azure-native:network:Subnet", "net-snet-app");
-    expect(subnet.id).toBeDefined();
+    expect(subnet.id).toMatch(/^\/subscriptions\/.+\/snet-acs-app-prod-weu$/);
     expect(app.inputs["virtualNetworkSubnetId"]).toBe(subnet.id);
     expect(app.inputs["outboundVnetRouting"]).toEqual({ allTraffic: true });
     expect(app.dependencies).toContain(subnet.urn);
