@@ -1,5 +1,5 @@
 // Entry of `npm run plan`: compiles tools/plan (TypeScript) into one CommonJS file with esbuild (our sources only;
-// packages stay in node_modules) and runs it in this process. Measured by tools/plan/bench.ts: tsx's start-up
+// packages stay in node_modules) and runs it in this process. Measured by bench/plan.ts: tsx's start-up
 // alone costs more than this build, so this path is what keeps the plan near the 2 s goal.
 /* eslint-disable @typescript-eslint/no-require-imports, no-undef -- plain CommonJS run by node before any TypeScript loader exists */
 "use strict";
