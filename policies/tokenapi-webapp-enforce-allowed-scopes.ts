@@ -4,6 +4,9 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { appSettingsOf, forTypes, splitList, T } from "./lib";
 import { isTokenApiHost } from "./tokenapi-webapp-configure-token-lifetime";
 
+/** The app's default TOKEN_ALLOWED_SCOPES (docs/interfaces.md), also the policy's default allow-list. */
+const DEFAULT_SCOPES = ["chat", "voip"];
+
 export const tokenapiWebappEnforceAllowedScopes: ResourceValidationPolicy = {
   name: "tokenapi-webapp-enforce-allowed-scopes",
   description: "The token API's TOKEN_ALLOWED_SCOPES lists only scopes from the allowed set.",
@@ -16,7 +19,7 @@ export const tokenapiWebappEnforceAllowedScopes: ResourceValidationPolicy = {
       allowedScopes: {
         type: "array",
         items: { type: "string", enum: ["chat", "voip", "chat.join", "chat.join.limited", "voip.join"] },
-        default: ["chat", "voip"],
+        default: DEFAULT_SCOPES,
         description: "ACS token scopes the token API may issue.",
       },
     },
@@ -26,10 +29,10 @@ export const tokenapiWebappEnforceAllowedScopes: ResourceValidationPolicy = {
     if (!isTokenApiHost(settings)) {
       return args.notApplicable("Not the token API host (no TOKEN_* or ACS_AUTH_MODE settings)");
     }
-    const { allowedScopes = ["chat", "voip"] } = args.getConfig<{ allowedScopes?: string[] }>();
+    const { allowedScopes = DEFAULT_SCOPES } = args.getConfig<{ allowedScopes?: string[] }>();
     const raw = settings.get("TOKEN_ALLOWED_SCOPES");
-    // Unset means the app's default, chat,voip (docs/interfaces.md).
-    const scopes = raw === undefined ? ["chat", "voip"] : splitList(raw);
+    // Unset means the app's default.
+    const scopes = raw === undefined ? DEFAULT_SCOPES : splitList(raw);
     if (scopes.length === 0) {
       reportViolation("TOKEN_ALLOWED_SCOPES is empty.");
       return;
