@@ -7,7 +7,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { main, UsageError } from "../tools/cli-kit";
+import { main } from "../tools/cli-kit";
+import { median, parseCount } from "./lib/report";
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "node_modules", ".bin");
@@ -41,12 +42,6 @@ function time(cmd: string, args: string[], parseTimings: boolean): Sample {
   if (!parseTimings) return { wallMs };
   const doc = JSON.parse(r.stdout) as { timings: { programMs: number; policiesMs: number } };
   return { wallMs, programMs: doc.timings.programMs, policiesMs: doc.timings.policiesMs };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 function report(label: string, samples: Sample[]): void {
@@ -106,8 +101,7 @@ main({
   options: { stack: { type: "string" }, runs: { type: "string" } },
   run(values) {
     stack = values.stack ?? "prod";
-    runs = Number(values.runs ?? "5");
-    if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a positive integer, got "${values.runs}"`);
+    runs = parseCount("runs", values.runs, 5, 50);
     return run();
   },
 });

@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { TOKEN_API_NODE_MAJOR } from "../policies/deployability-facts";
 import { ExitCode, UsageError, main, type CommandSpec } from "../tools/cli-kit";
+import { median, parseCount } from "./lib/report";
 
 const HELP = `Usage: npm run bench:token-api-startup -- [--runs N] [--json]
 
@@ -70,16 +71,13 @@ function inventory(dir: string): { bytes: number; files: number } {
   return { bytes, files };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 const options = { runs: { type: "string" }, json: { type: "boolean" } } as const;
 
 const spec: CommandSpec<typeof options> = {
   help: HELP,
   options,
   async run(args) {
-    const runs = args.runs === undefined ? 7 : Number(args.runs);
-    if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new UsageError(`--runs must be 1..50, not "${args.runs}"`);
+    const runs = parseCount("runs", args.runs, 7, 50);
     if (!existsSync(join(artifactDir, "app", "server.js")))
       throw new UsageError("no artifact at services/token-api/dist/package: run `npm run build` first");
     rmSync(bundleDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 // `npm run rotate-keys`: the zero-downtime ACS access-key rotation runbook, with dry run, rollback and audit log.
 import { appendFile } from "node:fs/promises";
+import { TOKEN_API_DEFAULTS } from "../services/token-api/src/settings";
 import { ExitCode, consoleOutput, formatDuration, parseCommandLine, parseSeconds, usageFailure, type Output } from "../tools/cli-kit";
 import { whoFromCredential } from "./lib/credentials";
 import { credentialFor, rotationAdaptersFor } from "./lib/environment";
@@ -125,7 +126,11 @@ export async function main(argv: string[], deps: RotateMainDeps = {}): Promise<n
     target = await resolveTarget({ stack: args.stack, outputs: args.outputs, local: args.local, localEnv: args["local-env"] });
     requireFields(target, ["keyVaultUri", "subscriptionId", "resourceGroupName", "acsName"], "to rotate keys");
     if (args["secret-refresh-seconds"] !== undefined)
-      target.secretRefreshSeconds = parseSeconds("secret-refresh-seconds", args["secret-refresh-seconds"], 300);
+      target.secretRefreshSeconds = parseSeconds(
+        "secret-refresh-seconds",
+        args["secret-refresh-seconds"],
+        TOKEN_API_DEFAULTS.secretRefreshSeconds,
+      );
     const local = target.kind === "local";
     options = {
       dryRun: args["dry-run"] === true,

@@ -9,6 +9,10 @@ const jwt = (claims: object) => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringif
 describe("redact", () => {
   it.each([
     ["endpoint=https://h/;accesskey=c2VjcmV0Kw==", "endpoint=https://h/;accesskey=***"],
+    [
+      "DefaultEndpointsProtocol=https;AccountName=st;AccountKey=c2VjcmV0Kw==;EndpointSuffix=core.windows.net",
+      "DefaultEndpointsProtocol=https;AccountName=st;AccountKey=***;EndpointSuffix=core.windows.net",
+    ],
     ["Authorization: Bearer abc.def-ghi", "Authorization: Bearer ***"],
     [`token ${jwt({ a: 1 })} end`, "token ***jwt*** end"],
     ["nothing secret here", "nothing secret here"],

@@ -79,10 +79,10 @@ export function describeError(error: unknown): string {
   return redact(prefix ? `${prefix}: ${message}` : message);
 }
 
-/** Masks anything that looks like an access key, connection string or bearer token. */
+/** Masks anything that looks like an access key (ACS `accesskey=`, Storage `AccountKey=`), connection string or bearer token. */
 export function redact(text: string): string {
   return text
-    .replace(/accesskey=[^;\s"']+/gi, "accesskey=***")
+    .replace(/(accesskey|accountkey)=[^;\s"']+/gi, "$1=***")
     .replace(/Bearer\s+[A-Za-z0-9._~+/=-]+/g, "Bearer ***")
     .replace(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "***jwt***");
 }

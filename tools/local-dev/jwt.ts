@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ExitCode, main, UsageError, type CommandSpec } from "../cli-kit";
-import { mintLocalToken, type StoredSigningKey } from "./oidcIssuer";
+import { LOCAL_SCOPE, mintLocalToken, type StoredSigningKey } from "./oidcIssuer";
 
 const help = `Usage: npm run dev:jwt -- --sub SUBJECT [options]
 
@@ -12,7 +12,7 @@ Mints an RS256 access token from the local OIDC issuer started by \`npm run dev\
 
 Options:
   --sub SUBJECT      the app user (required); one ACS identity per subject
-  --scope SCOPE      value of the scp claim (default acs.token, the scope the token API requires)
+  --scope SCOPE      value of the scp claim (default ${LOCAL_SCOPE}, the scope the token API requires)
   --ttl SECONDS      lifetime (default 3600)
   --aud AUDIENCE     override the audience (to see a 401)
   --data-dir DIR     where npm run dev keeps its state (default .local-dev)
@@ -22,7 +22,7 @@ Exit codes: 0 printed, 1 no running environment found, 2 bad arguments.`;
 
 const options = {
   sub: { type: "string" },
-  scope: { type: "string", default: "acs.token" },
+  scope: { type: "string", default: LOCAL_SCOPE },
   ttl: { type: "string", default: "3600" },
   aud: { type: "string" },
   "data-dir": { type: "string", default: ".local-dev" },

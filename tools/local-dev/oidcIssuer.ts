@@ -4,9 +4,11 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, type CryptoKey } from "jose";
+import { TOKEN_API_DEFAULTS } from "../../services/token-api/src/settings";
 
 export const LOCAL_AUDIENCE = "api://acs-token-api-local";
-export const LOCAL_SCOPE = "acs.token";
+/** The scope local tokens carry: the one the token API requires when OIDC_REQUIRED_SCOPE is unset (as `npm run dev` leaves it). */
+export const LOCAL_SCOPE = TOKEN_API_DEFAULTS.requiredScope;
 
 /** The signing key as stored on disk, so `npm run dev:jwt` can mint tokens for a running `npm run dev`. */
 export interface StoredSigningKey {

@@ -53,7 +53,7 @@ export function staticTokenCredential(token: string): TokenCredential {
 }
 
 /** Managed identity: the endpoint plus DefaultAzureCredential; nothing to rotate. */
-export function managedIdentitySource(endpoint: string, credential: TokenCredential, tls?: TlsOptions): IdentityClientSource {
+function managedIdentitySource(endpoint: string, credential: TokenCredential, tls?: TlsOptions): IdentityClientSource {
   const client = new CommunicationIdentityClient(endpoint, credential, clientOptions(tls));
   return {
     current: async () => client,
@@ -88,7 +88,7 @@ export interface KeyVaultSourceOptions {
 export const SECRET_STALE_GRACE_MS = 30_000;
 
 /** Key-vault mode: the connection string lives in a secret that is re-read periodically and at once on a 401 from ACS. */
-export function keyVaultSource(options: KeyVaultSourceOptions): IdentityClientSource {
+function keyVaultSource(options: KeyVaultSourceOptions): IdentityClientSource {
   const secrets = new SecretClient(options.vaultUri, options.credential, {
     ...clientOptions(options.tls),
     retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
@@ -246,7 +246,7 @@ export const IDENTITY_CREATION_MS = 30_000;
  * rotation that regenerated the key before writing the new secret). Shared by every request: once spent, later
  * requests get 503 at once, until the vault holds a new version.
  */
-export const DENIED_WAIT_MS = 2000;
+const DENIED_WAIT_MS = 2000;
 
 /** Wraps every ACS call: 401 -> re-read secret and retry once; 429 -> pass on; 5xx/timeout -> jittered retries, then 503; all within the deadline. */
 export function createAcsGateway(
@@ -381,7 +381,7 @@ export function createAcsGateway(
 }
 
 /** One GET to the endpoint root: any HTTP answer proves DNS, TCP and TLS work; only transport failures reject. */
-export function probeEndpoint(endpoint: string, tls: TlsOptions | undefined, timeoutMs: number): Promise<void> {
+function probeEndpoint(endpoint: string, tls: TlsOptions | undefined, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const url = new URL(endpoint);
     const transport = url.protocol === "https:" ? https : http;

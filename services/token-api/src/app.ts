@@ -48,7 +48,7 @@ declare module "fastify" {
 const READINESS_CACHE_MS = 2000;
 
 /** The one error body (docs/token-api.md "Errors"). */
-export const errorBodySchema = z
+const errorBodySchema = z
   .object({
     error: z.object({
       code: z.string(),
@@ -59,7 +59,7 @@ export const errorBodySchema = z
   .meta({ id: "Error" });
 
 /** The request body of POST /api/token for the configured scopes and lifetimes. */
-export function tokenRequestSchema(tokens: TokenApiConfig["tokens"]) {
+function tokenRequestSchema(tokens: TokenApiConfig["tokens"]) {
   return z.strictObject({
     scopes: z
       .array(z.enum(tokens.allowedScopes as [string, ...string[]]))
@@ -364,6 +364,5 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
 
   return app;
 }
-export type TokenApiApp = Awaited<ReturnType<typeof buildApp>>;
 
 const callerKey = (caller: CallerIdentity) => `${caller.issuer}\n${caller.subject}`;

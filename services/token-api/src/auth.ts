@@ -4,7 +4,7 @@ import { AuthenticationError, ServiceUnavailableError } from "./errors";
 import { DuplicateMemberError, parseStrictJson } from "./strictJson";
 
 /** Asymmetric algorithms only: `none` and every HMAC (`HS*`) are refused, so a public key can never act as an HMAC secret. */
-export const ALLOWED_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
+const ALLOWED_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
 
 /** How long a verified token is remembered (bounds how late a key removed from the JWKS takes effect). */
 const VERIFIED_TTL_MS = 5 * 60 * 1000;

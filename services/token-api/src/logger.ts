@@ -2,7 +2,7 @@
 import pino, { type DestinationStream, type Logger } from "pino";
 
 /** Paths censored in every log line (tested in tests/services/token-api/endpoints.test.ts, "logs"). */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   "req.headers.authorization",
   "req.headers.cookie",
   "headers.authorization",

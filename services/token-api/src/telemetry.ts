@@ -6,8 +6,6 @@ export interface Metrics {
   cacheHit(): void;
   identityCreated(): void;
   upstreamError(operation: string, status: number | undefined): void;
-  /** In-process totals, for tests and the benchmark. */
-  snapshot(): { tokensIssued: number; cacheHits: number; identitiesCreated: number; upstreamErrors: number };
 }
 
 /** Counters on the global OpenTelemetry meter (a no-op until an SDK such as Azure Monitor is registered). */
@@ -17,25 +15,19 @@ export function createMetrics(): Metrics {
   const hits = meter.createCounter("acs_token_cache_hits", { description: "Token requests served from the in-memory cache" });
   const created = meter.createCounter("acs_identities_created", { description: "ACS identities created for new app users" });
   const errors = meter.createCounter("acs_upstream_errors", { description: "Failed calls to ACS, by operation and status" });
-  const totals = { tokensIssued: 0, cacheHits: 0, identitiesCreated: 0, upstreamErrors: 0 };
   return {
     tokenIssued(scopes) {
-      totals.tokensIssued++;
       issued.add(1, { scopes });
     },
     cacheHit() {
-      totals.cacheHits++;
       hits.add(1);
     },
     identityCreated() {
-      totals.identitiesCreated++;
       created.add(1);
     },
     upstreamError(operation, status) {
-      totals.upstreamErrors++;
       errors.add(1, { operation, status: status === undefined ? "network" : String(status) });
     },
-    snapshot: () => ({ ...totals }),
   };
 }
 
