@@ -33,8 +33,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     maxWorkers: workers,
     projects: [
-      { extends: true, test: { name: "unit", include: unitTests } },
-      { extends: true, test: { name: "integration", include: ["tests/**/*.test.ts"], exclude: [...unitTests, ...loadTests] } },
+      { extends: true, test: { name: "unit", include: unitTests, isolate: false } },
+      { extends: true, test: { name: "integration", isolate: false, include: ["tests/**/*.test.ts"], exclude: [...unitTests, ...loadTests] } },
       // groupOrder 1: starts when the unit and integration files (group 0) are done (https://vitest.dev/config/#sequence-grouporder).
       { extends: true, test: { name: "load", include: loadTests, maxWorkers: 1, sequence: { groupOrder: 1 } } },
     ],

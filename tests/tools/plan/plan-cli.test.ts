@@ -63,6 +63,19 @@ describe("output schemas", () => {
   });
 });
 
+describe("the plan process", () => {
+  // tools/plan/lazy-sdk-deps.ts defers them; a test worker shares its module cache with other files, so this is
+  // checked in the CLI's own process.
+  it("never loads the SDK's closure-serialization dependencies (typescript, arborist)", async () => {
+    const probe = path.join(ROOT, "tests/tools/plan/fixtures/report-heavy-modules.cjs");
+    const { code, stderr } = await plan(["--stack", "dev", "--format", "text"], ["--require", probe]);
+    expect({ code, line: stderr.split("\n").find((l) => l.startsWith("heavy modules loaded:")) }).toEqual({
+      code: 0,
+      line: "heavy modules loaded: []",
+    });
+  });
+});
+
 describe("--export", () => {
   it("writes a version-3 deployment: stack first, every plan resource, parents and providers resolvable", () => {
     const doc = JSON.parse(fs.readFileSync(exportFile, "utf8"));
