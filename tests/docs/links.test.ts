@@ -46,11 +46,12 @@ function markdownLinks(text: string): string[] {
 /**
  * Every `name.md` or `dir/name.md` mentioned in text, once URLs are taken out (a URL may end in .md and is not
  * checked here). A name right after a quote or `$` is a piece of a computed path (`path.join(root, "docs",
- * "policies.md")`, `plan-$STACK.md`), which the code's own tests exercise, not a reference to a file.
+ * "policies.md")`, `plan-$STACK.md`), and one after `=` is a file an option writes (`--also markdown=plan.md`): the
+ * code's own tests exercise those, they are not references to a file.
  */
 function mentionedMarkdownFiles(text: string): string[] {
   const withoutUrls = text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s)"'`>\]]+/gi, " ");
-  return [...withoutUrls.matchAll(/(?<![\w./*"'$-])((?:\.{1,2}\/)?[\w.-]+(?:\/[\w.-]+)*\.md)\b/g)].map((m) => m[1]!);
+  return [...withoutUrls.matchAll(/(?<![\w./*"'$=-])((?:\.{1,2}\/)?[\w.-]+(?:\/[\w.-]+)*\.md)\b/g)].map((m) => m[1]!);
 }
 
 describe("links", () => {

@@ -74,8 +74,7 @@ describe("plan.yml (pull requests)", () => {
     expect(download.run).toContain('--name "plan-$STACK"');
     const run = step(job, (s) => s.id === "plan")!.run!;
     expect(run).toContain('compare=(--compare "$BASELINE")');
-    expect(run).toContain('--format markdown --output "plan-$STACK.md"');
-    expect(run).toContain('--format sarif --output "plan-$STACK.sarif"');
+    expect(run).toContain('--format text --also "markdown=plan-$STACK.md" --also "sarif=plan-$STACK.sarif"');
   });
   it("updates one sticky comment per stack, found by the markdown format's marker", () => {
     const comment = step(job, (s) => s.uses === "actions/github-script@v7")!;

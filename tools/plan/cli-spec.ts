@@ -11,7 +11,8 @@ const FORMATS = ["text", "json", "sarif", "markdown", "mermaid"] as const;
 type Format = (typeof FORMATS)[number];
 
 const HELP = `Usage: npm run plan -- --stack <name> [--compare <file>] [--fail-on-replace] [--config-file <path>]
-                        [--policy-config <file>] [--format text|json|sarif|markdown|mermaid] [--output <file>] [--export <file>]
+                        [--policy-config <file>] [--format text|json|sarif|markdown|mermaid] [--output <file>]
+                        [--also <format>=<file> ...] [--export <file>]
 
 Evaluates the Pulumi program of stack <name> offline (no Azure account, no credentials, no Pulumi CLI) with the
 config in Pulumi.<name>.yaml, runs every policy of the pack in policies/ on it as the Pulumi engine would, and
@@ -35,6 +36,9 @@ shows what \`pulumi up\` would change compared with a baseline.
                             mermaid: the architecture and its data flow, fenced for a comment
   --output <file>           write the formatted plan to <file> instead of stdout (sarif: written even when the
                             plan cannot run, with the error as its one result)
+  --also <format>=<file>    also write the plan in <format> to <file>, from the same evaluation; repeatable
+                            (a CI job gets its PR comment, SARIF and log from one run; sarif is written even
+                            when the plan cannot run, as with --output)
   --export <file>           also write a Pulumi deployment JSON for \`pulumi policy analyze --file <file>\`
   -h, --help                show this help
 
@@ -47,6 +51,7 @@ Examples:
   npm run plan -- --stack dev --format json --output main-dev.json        # on main, kept as the baseline
   npm run plan -- --stack dev --compare main-dev.json --format markdown   # on a PR: what it changes
   npm run plan -- --stack prod --format sarif --output plan.sarif
+  npm run plan -- --stack dev --compare main-dev.json --also markdown=plan.md --also sarif=plan.sarif   # CI
   npm run plan -- --stack prod --config-file tests/fixtures/Pulumi.prod-misconfigured.yaml   # exits 1`;
 
 const options = {
@@ -57,8 +62,30 @@ const options = {
   "policy-config": { type: "string" },
   format: { type: "string" },
   output: { type: "string" },
+  also: { type: "string", multiple: true },
   export: { type: "string" },
 } as const;
+
+/** One file the plan is written to besides the primary output (`--also <format>=<file>`). */
+interface ExtraOutput {
+  format: Format;
+  file: string;
+}
+
+/** Parses the `--also` values: a known format, `=`, a path; no file named twice (with --output either). */
+function parseAlso(values: readonly string[], cwd: string, primary: string | undefined): ExtraOutput[] {
+  const seen = new Set(primary === undefined ? [] : [primary]);
+  return values.map((value) => {
+    const at = value.indexOf("=");
+    const format = value.slice(0, Math.max(at, 0)) as Format;
+    if (at <= 0 || at === value.length - 1 || !FORMATS.includes(format))
+      throw new UsageError(`--also must be <format>=<file> with a format of ${FORMATS.join(", ")}; got "${value}"`);
+    const file = path.resolve(cwd, value.slice(at + 1));
+    if (seen.has(file)) throw new UsageError(`--also ${value}: ${value.slice(at + 1)} is already an output of this run`);
+    seen.add(file);
+    return { format, file };
+  });
+}
 
 /** The renderer of a format, loaded on demand (static specifiers, so a bundler can follow them). */
 async function renderer(format: Format): Promise<(report: PlanReport) => string> {
@@ -132,22 +159,32 @@ export const planCommand: CommandSpec<typeof options> = {
     const format = (values.format ?? "text") as Format;
     const outputFile = values.output !== undefined ? path.resolve(cwd, values.output) : undefined;
     const stack = values.stack ?? "";
+    let extra: ExtraOutput[] = [];
     try {
       if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}; got "${values.format}"`);
       if (stack === "") throw new UsageError("--stack is required, e.g. --stack dev");
+      extra = parseAlso(values.also ?? [], cwd, outputFile);
       if (outputFile !== undefined) checkWritable("output", outputFile);
+      for (const { file } of extra) checkWritable("also", file);
       if (values.export !== undefined) checkWritable("export", path.resolve(cwd, values.export));
-      return await plan(values, format, stack, cwd, outputFile);
+      return await plan(values, format, stack, cwd, outputFile, extra);
     } catch (err) {
       const e = err as Error;
       const line = INPUT_ERRORS.has(e.name) ? e.message : `plan failed for stack "${stack}": ${e.message.split("\n")[0]}`;
       process.stderr.write(`error: ${line}\n`);
-      if (format === "sarif" && outputFile !== undefined && !(e.name === "UsageError" && /^--output /.test(e.message))) {
+      // Code scanning still gets a SARIF file saying why the plan did not run, except where that file is the problem.
+      const sarifFiles = [
+        ...(format === "sarif" && outputFile !== undefined ? [outputFile] : []),
+        ...extra.filter((o) => o.format === "sarif").map((o) => o.file),
+      ];
+      const unwritable = e.name === "UsageError" && /^--(output|also) /.test(e.message);
+      if (sarifFiles.length > 0 && !unwritable) {
         const { errorSarif } = await import("./formats/sarif");
         const { PACK_NAME, PACK_VERSION } = await import("../../policies/policies");
         const where = whereOf(e.message);
         if (where.file !== undefined) where.file = path.resolve(cwd, where.file);
-        fs.writeFileSync(outputFile, `${errorSarif(stack, line, where, { name: PACK_NAME, version: PACK_VERSION })}\n`);
+        for (const file of sarifFiles)
+          fs.writeFileSync(file, `${errorSarif(stack, line, where, { name: PACK_NAME, version: PACK_VERSION })}\n`);
       }
       return 2;
     }
@@ -156,7 +193,14 @@ export const planCommand: CommandSpec<typeof options> = {
 
 type Values = ReturnType<typeof parseCommandLine<typeof options>>;
 
-async function plan(values: Values, format: Format, stack: string, cwd: string, outputFile: string | undefined): Promise<number> {
+async function plan(
+  values: Values,
+  format: Format,
+  stack: string,
+  cwd: string,
+  outputFile: string | undefined,
+  extra: readonly ExtraOutput[],
+): Promise<number> {
   // Loaded after argument checks, so --help and usage errors answer without loading Pulumi.
   const { evaluateStack, DEFAULT_PROJECT_ROOT } = await import("./harness");
   const { buildReport, displayPath } = await import("./report-builder");
@@ -197,6 +241,10 @@ async function plan(values: Values, format: Format, stack: string, cwd: string, 
   if (values.export !== undefined) {
     const { toDeployment } = await import("./formats/deployment");
     writeFile("export", path.resolve(cwd, values.export), `${JSON.stringify(toDeployment(evaluated), null, 2)}\n`);
+  }
+  for (const { format: f, file } of extra) {
+    writeFile("also", file, `${(await renderer(f))(report)}\n`);
+    process.stderr.write(`wrote the ${f} plan of ${stack} to ${displayPath(file)}\n`);
   }
   if (outputFile !== undefined) {
     writeFile("output", outputFile, body);

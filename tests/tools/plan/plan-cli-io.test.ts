@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { plan, ROOT } from "./run-plan";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-io-"));
@@ -33,20 +33,27 @@ function withoutTimings(text: string): string {
   return text.replace(/^timings: .*$/m, "timings: -").replace(/"(programMs|policiesMs|compareMs)": [\d.]+/g, '"$1": 0');
 }
 
-describe("a pipe gets the complete output, byte for byte what --output writes", () => {
-  it.each(["text", "json", "sarif", "markdown", "mermaid"])(
+describe("a pipe gets the complete output, byte for byte what --output and --also write", () => {
+  const formats = ["text", "json", "sarif", "markdown", "mermaid"] as const;
+  const fileOf = (format: string) => path.join(tmp, `prod.${format}`);
+  // One evaluation writes every format: JSON through --output, the others through --also.
+  let written: { code: number; stdout: string; stderr: string };
+  beforeAll(async () => {
+    const also = formats.filter((f) => f !== "json").flatMap((f) => ["--also", `${f}=${fileOf(f)}`]);
+    written = await plan(["--stack", "prod", "--format", "json", "--output", fileOf("json"), ...also]);
+  }, 60_000);
+
+  it.each(formats)(
     "prod --format %s",
     async (format) => {
-      const file = path.join(tmp, `prod.${format}`);
       const a = await piped(["--stack", "prod", "--format", format]);
-      const b = await plan(["--stack", "prod", "--format", format, "--output", file]);
-      expect([a.code, b.code]).toEqual([0, 0]);
-      expect(withoutTimings(a.stdout)).toBe(withoutTimings(fs.readFileSync(file, "utf8")));
+      expect([a.code, written.code]).toEqual([0, 0]);
+      expect(withoutTimings(a.stdout)).toBe(withoutTimings(fs.readFileSync(fileOf(format), "utf8")));
       if (format === "json") {
         expect(a.stdout.length).toBeGreaterThan(64 * 1024);
         expect(JSON.parse(a.stdout).stack).toBe("prod");
       }
-      expect(b.stderr).toContain(`wrote the ${format} plan of prod to `);
+      expect(written.stderr).toContain(`wrote the ${format} plan of prod to `);
     },
     60_000,
   );
@@ -133,6 +140,26 @@ describe("bad input: one line naming the file, exit 2", () => {
       /^error: --compare \S+shape\.json: neither a plan .* nor a pulumi stack export /,
     ],
     ["a missing --stack", () => ["--format", "json"], /^error: --stack is required, e.g. --stack dev$/],
+    [
+      "--also with an unknown format",
+      () => ["--stack", "dev", "--also", `md=${path.join(tmp, "x.md")}`],
+      /^error: --also must be <format>=<file> with a format of text, json, sarif, markdown, mermaid; got "md=\S+x\.md"$/,
+    ],
+    [
+      "--also without a file",
+      () => ["--stack", "dev", "--also", "sarif="],
+      /^error: --also must be <format>=<file> with a format of text, json, sarif, markdown, mermaid; got "sarif="$/,
+    ],
+    [
+      "--also naming the --output file again",
+      () => ["--stack", "dev", "--output", path.join(tmp, "same.txt"), "--also", `json=${path.join(tmp, "same.txt")}`],
+      /^error: --also json=\S+same\.txt: \S+same\.txt is already an output of this run$/,
+    ],
+    [
+      "--also in a missing directory",
+      () => ["--stack", "dev", "--also", `sarif=${path.join(tmp, "no", "plan.sarif")}`],
+      /^error: --also \S+plan\.sarif: cannot write there \(no such directory\)$/,
+    ],
   ];
   it.each(cases)(
     "%s",
@@ -156,6 +183,7 @@ describe("bad input: one line naming the file, exit 2", () => {
       "--policy-config",
       "--format",
       "--output",
+      "--also",
       "--export",
     ]) {
       expect(r.stdout).toContain(flag);
@@ -164,12 +192,15 @@ describe("bad input: one line naming the file, exit 2", () => {
 });
 
 describe("SARIF when the plan cannot run", () => {
-  it("is still written, valid, with the error as its one result on the broken line", async () => {
+  it.each([
+    ["--format sarif --output", (out: string) => ["--format", "sarif", "--output", out]],
+    ["--also sarif=", (out: string) => ["--format", "markdown", "--also", `sarif=${out}`]],
+  ])("is still written through %s, valid, with the error as its one result on the broken line", async (_, flags) => {
     const bad = path.join(tmp, "broken.yaml");
     fs.writeFileSync(bad, 'config:\n  acs-platform:appName: "acsplat\n');
-    const out = path.join(tmp, "broken.sarif");
-    const r = await plan(["--stack", "dev", "--config-file", bad, "--format", "sarif", "--output", out]);
-    expect(r.code).toBe(2);
+    const out = path.join(tmp, `broken-${flags("x")[1]}.sarif`);
+    const r = await plan(["--stack", "dev", "--config-file", bad, ...flags(out)]);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
     const doc = JSON.parse(fs.readFileSync(out, "utf8"));
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
@@ -187,15 +218,15 @@ describe("a stack without its own policy config", () => {
   it("runs on the pack's defaults and says so in every format", async () => {
     const stackFile = path.join(tmp, "Pulumi.staging.yaml");
     fs.copyFileSync(path.join(ROOT, "Pulumi.dev.yaml"), stackFile);
-    const json = await plan(["--stack", "staging", "--config-file", stackFile, "--format", "json"]);
+    const mdFile = path.join(tmp, "staging.md");
+    const json = await plan(["--stack", "staging", "--config-file", stackFile, "--format", "json", "--also", `markdown=${mdFile}`]);
     const doc = JSON.parse(json.stdout);
     expect(doc.policyPack.configFile).toBe("(pack defaults)");
     expect(doc.notices).toContain(
       "no policies/config/staging.json: using the pack's defaults (each policy at its default level and knobs)",
     );
     expect(json.stderr).toContain("note: no policies/config/staging.json: using the pack's defaults");
-    const md = await plan(["--stack", "staging", "--config-file", stackFile, "--format", "markdown"]);
-    expect(md.stdout).toContain("- Note: no policies/config/staging.json: using the pack's defaults");
-    expect([json.code, md.code]).toEqual([doc.summary.exitCode, doc.summary.exitCode]);
+    expect(fs.readFileSync(mdFile, "utf8")).toContain("- Note: no policies/config/staging.json: using the pack's defaults");
+    expect(json.code).toBe(doc.summary.exitCode);
   }, 60_000);
 });
