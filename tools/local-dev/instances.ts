@@ -6,6 +6,9 @@ import { join } from "node:path";
 import type { DestinationStream } from "pino";
 import { freePort } from "./azurite";
 
+/** Token API processes `npm run dev` starts unless told otherwise: prod runs two. */
+export const DEFAULT_INSTANCES = 2;
+
 const repoRoot = join(__dirname, "..", "..");
 const serverEntry = join(repoRoot, "services", "token-api", "src", "server.ts");
 
