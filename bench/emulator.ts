@@ -4,8 +4,7 @@ import { createHash, createHmac, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { CommunicationIdentityClient } from "@azure/communication-identity";
-import autocannon from "autocannon";
+import type { CommunicationIdentityClient } from "@azure/communication-identity";
 import { ExitCode, main, type CommandSpec } from "../tools/cli-kit";
 import type { EmulatorInfo } from "../tools/acs-emulator/index";
 import { parseCount, summarise, summaryLines, type Figure } from "./lib/report";
@@ -80,6 +79,10 @@ export const emulatorBench: CommandSpec<typeof options> = {
     const runs = parseCount("runs", values.runs, 5, 100);
     const seconds = parseCount("seconds", values.seconds, 3, 600);
     const connections = parseCount("connections", values.connections, 10, 1000);
+    const [{ CommunicationIdentityClient }, { default: autocannon }] = await Promise.all([
+      import("@azure/communication-identity"),
+      import("autocannon"),
+    ]);
     const key = randomBytes(64).toString("base64");
     const cli = resolve(__dirname, "..", "tools", "acs-emulator", "cli.ts");
     const child = spawn(process.execPath, ["--import", "tsx", cli, "--primary-key", key], { stdio: ["ignore", "pipe", "inherit"] });

@@ -3,12 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ChatClient } from "@azure/communication-chat";
-import { AzureCommunicationTokenCredential } from "@azure/communication-common";
-import { CommunicationIdentityClient } from "@azure/communication-identity";
-import { QueueServiceClient } from "@azure/storage-queue";
-import { startAzuriteEventStorage, provisionEventStorage } from "../tools/local-dev/events";
-import { decodeQueueMessage, startEmulator, type EmulatedSubscription, type EmulatorHandle } from "../tools/acs-emulator/index";
+import type { EmulatedSubscription, EmulatorHandle } from "../tools/acs-emulator/index";
 import { ExitCode, main, type CommandSpec } from "../tools/cli-kit";
 import { median, parseCount } from "./lib/report";
 
@@ -31,6 +26,11 @@ Exit codes: 0 measured, 1 a run failed, 2 bad arguments.`;
 const options = { runs: { type: "string" }, messages: { type: "string" }, json: { type: "boolean" } } as const;
 
 async function chatThread(emulator: EmulatorHandle) {
+  const [{ ChatClient }, { AzureCommunicationTokenCredential }, { CommunicationIdentityClient }] = await Promise.all([
+    import("@azure/communication-chat"),
+    import("@azure/communication-common"),
+    import("@azure/communication-identity"),
+  ]);
   const tls = { tlsOptions: { ca: emulator.caCertPem } };
   const identity = new CommunicationIdentityClient(emulator.connectionString, tls);
   const alice = await identity.createUserAndToken(["chat"]);
@@ -59,6 +59,8 @@ async function sendLatency(
 async function measure(values: { runs?: string; messages?: string; json?: boolean }): Promise<number> {
   const runs = parseCount("runs", values.runs, 5, 50);
   const messages = parseCount("messages", values.messages, 50, 10_000);
+  const [{ QueueServiceClient }, { startAzuriteEventStorage, provisionEventStorage }, { decodeQueueMessage, startEmulator }] =
+    await Promise.all([import("@azure/storage-queue"), import("../tools/local-dev/events"), import("../tools/acs-emulator/index")]);
   const dir = mkdtempSync(join(tmpdir(), "bench-events-"));
   const storage = await startAzuriteEventStorage(join(dir, "azurite"));
   const subscriptions: EmulatedSubscription[] = [

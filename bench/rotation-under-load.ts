@@ -4,14 +4,11 @@
 import { fork } from "node:child_process";
 import { request as httpsRequest } from "node:https";
 import path from "node:path";
-import { startLocalEnvironment, type LocalEnvironment } from "../tools/local-dev/index";
-import { CommunicationIdentityClient } from "@azure/communication-identity";
+import type { LocalEnvironment } from "../tools/local-dev/index";
 import { StaticTokenCredential } from "../tools/acs-emulator/credential";
 import { ExitCode, formatDuration, main, UsageError, type CommandSpec } from "../tools/cli-kit";
 import { whoFromCredential } from "../runbooks/lib/credentials";
-import { rotationAdaptersFor } from "../runbooks/lib/environment";
 import { rotateKeys, type AuditRecord, type RotationReport } from "../runbooks/lib/rotation";
-import { fromLocalEnv } from "../runbooks/lib/target";
 import { formatAuditLine, formatReport } from "../runbooks/rotate-keys";
 import type { FromChild, ToChild } from "./lib/load-generator";
 import { median, parseCount, summarise, summaryLines, type Figure } from "./lib/report";
@@ -72,6 +69,11 @@ export const defaultLoadOptions: LoadOptions = {
 /** Runs the rotation under load against `env` (started with high per-IP and per-user rate limits). */
 export async function rotateUnderLoad(env: LocalEnvironment, options: LoadOptions): Promise<LoadFigures> {
   const log = options.log ?? (() => undefined);
+  const [{ CommunicationIdentityClient }, { rotationAdaptersFor }, { fromLocalEnv }] = await Promise.all([
+    import("@azure/communication-identity"),
+    import("../runbooks/lib/environment"),
+    import("../runbooks/lib/target"),
+  ]);
   const { close: _close, currentConnectionString: _current, eventGrid: _eventGrid, ...emulatorInfo } = env.emulator;
   const target = await fromLocalEnv(
     JSON.parse(
@@ -262,6 +264,7 @@ export const rotationUnderLoadBench: CommandSpec<typeof options> = {
     const say = (line: string) => {
       if (!values.json) console.log(line);
     };
+    const { startLocalEnvironment } = await import("../tools/local-dev/index");
     const env = await startLocalEnvironment({ tokenApiEnv: loadTokenApiEnv });
     try {
       const rateFigure: Figure = {

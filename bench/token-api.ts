@@ -3,14 +3,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import autocannon from "autocannon";
-import { CommunicationIdentityClient } from "@azure/communication-identity";
-import { SecretClient } from "@azure/keyvault-secrets";
+import type { Options as AutocannonOptions } from "autocannon";
+import type { CommunicationIdentityClient } from "@azure/communication-identity";
 import { ACTIVE_KEY_TAG, SECRET_NAME } from "../services/token-api/src/settings";
 import { StaticTokenCredential } from "../tools/acs-emulator/credential";
 import { ExitCode, main, type CommandSpec } from "../tools/cli-kit";
 import { startAzuriteTables, freePort } from "../tools/local-dev/azurite";
-import { startOidcIssuer } from "../tools/local-dev/oidcIssuer";
 import { parseCount } from "./lib/report";
 
 const HELP = `Usage: npm run bench:token-api -- [--duration S] [--connections N] [--users N] [--rounds N] [--json]
@@ -126,6 +124,7 @@ async function directFloor(client: CommunicationIdentityClient, userIds: string[
 
 async function cannon(name: string, url: string, jwts: string[], connections: number, durationS: number): Promise<Row> {
   let next = 0;
+  const { default: autocannon } = await import("autocannon");
   const result = await autocannon({
     url: `${url}/api/token`,
     connections,
@@ -139,7 +138,7 @@ async function cannon(name: string, url: string, jwts: string[], connections: nu
         }),
       },
     ],
-  } as unknown as autocannon.Options);
+  } as unknown as AutocannonOptions);
   const non2xx = result.non2xx + result.errors;
   return {
     name,
@@ -186,6 +185,11 @@ async function measure(values: {
   const connections = parseCount("connections", values.connections, 10, 1000);
   const userCount = parseCount("users", values.users, 200, 100_000);
   const rounds = parseCount("rounds", values.rounds, 3, 50);
+  const [{ CommunicationIdentityClient }, { SecretClient }, { startOidcIssuer }] = await Promise.all([
+    import("@azure/communication-identity"),
+    import("@azure/keyvault-secrets"),
+    import("../tools/local-dev/oidcIssuer"),
+  ]);
   const dataDir = mkdtempSync(join(tmpdir(), "token-api-bench-"));
   const log = (message: string) => process.stderr.write(`${message}\n`);
 

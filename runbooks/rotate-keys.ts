@@ -3,9 +3,8 @@ import { appendFile } from "node:fs/promises";
 import { TOKEN_API_DEFAULTS } from "../services/token-api/src/settings";
 import { ExitCode, consoleOutput, formatDuration, parseCommandLine, parseSeconds, usageFailure, type Output } from "../tools/cli-kit";
 import { whoFromCredential } from "./lib/credentials";
-import { credentialFor, rotationAdaptersFor } from "./lib/environment";
 import { rotateKeys, type AuditRecord, type RotationOptions, type RotationPorts, type RotationReport } from "./lib/rotation";
-import { requireFields, resolveTarget, type Target } from "./lib/target";
+import type { Target } from "./lib/target";
 
 export const rotateHelp = `Usage: npm run rotate-keys -- (--stack NAME | --outputs FILE | --local) [options]
 
@@ -123,6 +122,7 @@ export async function main(argv: string[], deps: RotateMainDeps = {}): Promise<n
       if (out.json) out.document({ help: rotateHelp });
       return ExitCode.ok;
     }
+    const { requireFields, resolveTarget } = await import("./lib/target");
     target = await resolveTarget({ stack: args.stack, outputs: args.outputs, local: args.local, localEnv: args["local-env"] });
     requireFields(target, ["keyVaultUri", "subscriptionId", "resourceGroupName", "acsName"], "to rotate keys");
     if (args["secret-refresh-seconds"] !== undefined)
@@ -140,6 +140,7 @@ export async function main(argv: string[], deps: RotateMainDeps = {}): Promise<n
       pollIntervalMs: local ? 250 : 5000,
     };
     auditFile = args["audit-file"];
+    const { credentialFor, rotationAdaptersFor } = await import("./lib/environment");
     const credential = await credentialFor(target);
     const file = auditFile;
     ports = {

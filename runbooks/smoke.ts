@@ -10,18 +10,9 @@ import {
   usageFailure,
   type Output,
 } from "../tools/cli-kit";
-import {
-  callerTokenSourceFor,
-  chatClientFactoryFor,
-  connectionStringFor,
-  credentialFor,
-  identityClientFor,
-  eventCheckDepsFor,
-  logQueryFor,
-} from "./lib/environment";
 import { QUEUE_READER_ROLE } from "./lib/event-checks";
 import { checkTitles, runSmokeChecks, type CheckResult, type SmokeDeps, type SmokeReport } from "./lib/smoke-checks";
-import { resolveTarget, type Target } from "./lib/target";
+import type { Target } from "./lib/target";
 
 export const smokeHelp = `Usage: npm run smoke -- (--stack NAME | --outputs FILE | --local) [options]
 
@@ -85,6 +76,15 @@ export async function smokeDepsFor(
     emailTo?: string;
   },
 ): Promise<SmokeDeps> {
+  const {
+    callerTokenSourceFor,
+    chatClientFactoryFor,
+    connectionStringFor,
+    credentialFor,
+    identityClientFor,
+    eventCheckDepsFor,
+    logQueryFor,
+  } = await import("./lib/environment");
   const credential = await credentialFor(target);
   const connectionString = await connectionStringFor(target, credential);
   return {
@@ -130,6 +130,7 @@ export async function main(argv: string[], out: Output = consoleOutput(argv.incl
       if (out.json) out.document({ help: smokeHelp });
       return ExitCode.ok;
     }
+    const { resolveTarget } = await import("./lib/target");
     target = await resolveTarget({ stack: args.stack, outputs: args.outputs, local: args.local, localEnv: args["local-env"] });
     const logsTimeoutMs = parseSeconds("logs-timeout", args["logs-timeout"], target.kind === "local" ? 60 : 900) * 1000;
     const eventsTimeoutMs = parseSeconds("events-timeout", args["events-timeout"], target.kind === "local" ? 30 : 600) * 1000;

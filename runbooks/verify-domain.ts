@@ -12,8 +12,7 @@ import {
 } from "../tools/cli-kit";
 import { ArmDomainPort } from "./lib/domain-arm";
 import { SelectionError, verifyDomains, type DomainPort, type VerifyReport } from "./lib/domain-verification";
-import { armClientFor, credentialFor } from "./lib/environment";
-import { requireFields, resolveTarget, type Target } from "./lib/target";
+import type { Target } from "./lib/target";
 
 export const verifyDomainHelp = `Usage: npm run verify-domain -- (--stack NAME | --outputs FILE | --local) [options]
 
@@ -84,11 +83,13 @@ export async function main(argv: string[], deps: VerifyDomainDeps = {}): Promise
       if (out.json) out.document({ help: verifyDomainHelp });
       return ExitCode.ok;
     }
+    const { requireFields, resolveTarget } = await import("./lib/target");
     target = await resolveTarget({ stack: args.stack, outputs: args.outputs, local: args.local, localEnv: args["local-env"] });
     const local = target.kind === "local";
     timeoutMs = parseSeconds("timeout", args.timeout, local ? 60 : 1800) * 1000;
     pollIntervalMs = parseSeconds("poll-interval", args["poll-interval"], local ? 0.2 : 30) * 1000;
     requireFields(target, ["subscriptionId", "resourceGroupName", "acsName"], "to read the email domains");
+    const { armClientFor, credentialFor } = await import("./lib/environment");
     port =
       deps.port ??
       new ArmDomainPort(

@@ -2,7 +2,6 @@
 import { main, UsageError, type CommandSpec } from "../cli-kit";
 import { EmulatorError } from "./errors";
 import { parseFaultFlag, type FaultSpec } from "./faults";
-import { startEmulator } from "./index";
 
 const help = `Usage: npm run emulator -- [options]
 
@@ -66,6 +65,7 @@ export const emulatorCommand: CommandSpec<typeof options> = {
         throw new UsageError(`--stack ${values.stack}: ${(error as Error).message.split("\n")[0]}`);
       }
     }
+    const { startEmulator } = await import("./index");
     const emulator = await startEmulator({
       port,
       dataDir: values["data-dir"],

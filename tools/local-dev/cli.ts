@@ -2,7 +2,7 @@
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ExitCode, UsageError, main, type CommandSpec } from "../cli-kit";
-import { DEFAULT_INSTANCES, LOCAL_SCOPE, startLocalEnvironment } from "./index";
+import { DEFAULT_INSTANCES } from "./instances";
 
 const HELP = `Usage: npm run dev -- [options]
 
@@ -57,6 +57,7 @@ const spec: CommandSpec<typeof options> = {
     process.stderr.write(
       `starting Azurite, the ACS emulator, the OIDC issuer and ${instances} token API processes (state in ${dataDir}) ...\n`,
     );
+    const { LOCAL_SCOPE, startLocalEnvironment } = await import("./index");
     let env;
     try {
       env = await startLocalEnvironment({

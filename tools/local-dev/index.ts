@@ -9,7 +9,7 @@ import { StaticTokenCredential } from "../acs-emulator/credential";
 import { loadConfig } from "../../services/token-api/src/config";
 import { ACTIVE_KEY_TAG, SECRET_NAME, type TokenApiEnv } from "../../services/token-api/src/settings";
 import { startAzuriteTables, type AzuriteTables } from "./azurite";
-import { startEntryPoint, tokenApiInstance, type TokenApiInstance } from "./instances";
+import { DEFAULT_INSTANCES, startEntryPoint, tokenApiInstance, type TokenApiInstance } from "./instances";
 import { startOidcIssuer, type OidcIssuer } from "./oidcIssuer";
 import {
   DEFAULT_STACK_FILE,
@@ -23,10 +23,7 @@ import { emailSeedFromStack } from "../acs-emulator/stack-seed";
 
 export { startOidcIssuer, mintLocalToken, loadOrCreateSigningKey, LOCAL_AUDIENCE, LOCAL_SCOPE } from "./oidcIssuer";
 export type { TokenApiInstance } from "./instances";
-export { SECRET_NAME };
-
-/** Token API processes `npm run dev` starts unless told otherwise: prod runs two. */
-export const DEFAULT_INSTANCES = 2;
+export { SECRET_NAME, DEFAULT_INSTANCES };
 
 export interface LocalEnvironmentOptions {
   /** Where Azurite, the emulator and the OIDC key keep their files; default: a new temp dir. */

@@ -9,6 +9,9 @@ import type { DestinationStream } from "pino";
 import { TOKEN_API_NODE_MAJOR } from "../../policies/deployability-facts";
 import { freePort } from "./azurite";
 
+/** Token API processes `npm run dev` starts unless told otherwise: prod runs two. */
+export const DEFAULT_INSTANCES = 2;
+
 const repoRoot = join(__dirname, "..", "..");
 const serverSource = join(repoRoot, "services", "token-api", "src", "server.ts");
 const compiledServer = join(repoRoot, ".cache", "token-api-local", "server.js");

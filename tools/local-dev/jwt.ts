@@ -2,7 +2,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ExitCode, main, UsageError, type CommandSpec } from "../cli-kit";
-import { LOCAL_SCOPE, mintLocalToken, type StoredSigningKey } from "./oidcIssuer";
+import { TOKEN_API_DEFAULTS } from "../../services/token-api/src/settings";
+import type { StoredSigningKey } from "./oidcIssuer";
+
+/** oidcIssuer's LOCAL_SCOPE, read from the settings so --help does not load oidcIssuer (and jose). */
+const LOCAL_SCOPE = TOKEN_API_DEFAULTS.requiredScope;
 
 const help = `Usage: npm run dev:jwt -- --sub SUBJECT [options]
 
@@ -42,6 +46,7 @@ export const devJwtCommand: CommandSpec<typeof options> = {
     }
     const env = JSON.parse(readFileSync(envFile, "utf8")) as { oidcIssuer: string; oidcAudience: string; oidcKeyFile: string };
     const key = JSON.parse(readFileSync(env.oidcKeyFile, "utf8")) as StoredSigningKey;
+    const { mintLocalToken } = await import("./oidcIssuer");
     const jwt = await mintLocalToken(key, env.oidcIssuer, args.aud ?? env.oidcAudience, args.sub, {
       ttlSeconds: ttl,
       claims: { scp: args.scope },

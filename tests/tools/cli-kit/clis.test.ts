@@ -1,4 +1,5 @@
-// Every command-line entry in package.json, run as a real process: --help exits 0 with its usage, a wrong flag is one line on stderr and exit 2.
+// Every command-line entry in package.json, run as a real process: --help exits 0 with its usage, a wrong flag is one line on stderr and exit 2,
+// and neither loads a heavy package (each CLI imports its implementation inside run()).
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -35,30 +36,46 @@ function commandOf(script: string): string[] | undefined {
   return match[1] === "tsx" ? ["--import", "tsx", match[2]!] : [match[2]!];
 }
 
-function run(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Preloaded into every run: its last line on stderr names the heavy packages the process loaded. */
+const probe = path.join(__dirname, "fixtures", "report-heavy-packages.cjs");
+const probeLine = /^heavy packages loaded: (.*)\n/m;
+
+function run(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string; heavy: unknown }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...commandOf(script)!, ...args], { cwd: root, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ["--require", probe, ...commandOf(script)!, ...args],
+      { cwd: root, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({
+          code: error ? Number((error as { code?: number }).code ?? 1) : 0,
+          stdout,
+          stderr: stderr.replace(probeLine, ""),
+          heavy: JSON.parse(probeLine.exec(stderr)?.[1] ?? "null"),
+        });
+      },
+    );
   });
 }
 
 describe("every CLI", () => {
   for (const name of clis) {
-    it.concurrent(`npm run ${name} -- --help prints its usage and exits 0`, async () => {
-      const { code, stdout, stderr } = await run(name, ["--help"]);
-      expect({ code, stderr, first: stdout.split("\n")[0] }).toEqual({
+    it.concurrent(`npm run ${name} -- --help prints its usage and exits 0, loading no heavy package`, async () => {
+      const { code, stdout, stderr, heavy } = await run(name, ["--help"]);
+      expect({ code, stderr, first: stdout.split("\n")[0], heavy }).toEqual({
         code: 0,
         stderr: "",
         first: expect.stringMatching(new RegExp(`^Usage: npm run ${name} `)),
+        heavy: [],
       });
     });
-    it.concurrent(`npm run ${name} -- --no-such-flag is one line on stderr and exit 2`, async () => {
-      const { code, stdout, stderr } = await run(name, ["--no-such-flag"]);
-      expect({ code, stdout, stderr }).toEqual({
+    it.concurrent(`npm run ${name} -- --no-such-flag is one line on stderr and exit 2, loading no heavy package`, async () => {
+      const { code, stdout, stderr, heavy } = await run(name, ["--no-such-flag"]);
+      expect({ code, stdout, stderr, heavy }).toEqual({
         code: 2,
         stdout: "",
         stderr: "error: Unknown option '--no-such-flag' (run with --help for usage)\n",
+        heavy: [],
       });
     });
   }
