@@ -8,7 +8,7 @@ import { startEmulator, type EmulatorHandle } from "../acs-emulator/index";
 import { StaticTokenCredential } from "../acs-emulator/credential";
 import { loadConfig } from "../../services/token-api/src/config";
 import { ACTIVE_KEY_TAG, SECRET_NAME, type TokenApiEnv } from "../../services/token-api/src/settings";
-import { startAzuriteTables, type AzuriteTables } from "./azurite";
+import { startAzuriteTables } from "./azurite";
 import { DEFAULT_INSTANCES, startEntryPoint, tokenApiInstance, type TokenApiInstance } from "./instances";
 import { startOidcIssuer, type OidcIssuer } from "./oidcIssuer";
 import {
@@ -64,17 +64,43 @@ export interface LocalEnvironment {
   stop(): Promise<void>;
 }
 
+type Stoppable = { stop(): Promise<void> } | { close(): Promise<void> };
+
+/**
+ * Starts independent parts at once. Every part that started gets its stop in `cleanup` (in order), also when
+ * another failed, so the caller's cleanup leaves no process behind; the first failure is rethrown.
+ */
+async function startAll<T extends readonly (() => Promise<Stoppable>)[]>(
+  cleanup: Array<() => Promise<void>>,
+  starters: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  const settled = await Promise.allSettled(starters.map((start) => start()));
+  for (const result of settled) {
+    if (result.status !== "fulfilled") continue;
+    const part = result.value;
+    cleanup.push(() => ("stop" in part ? part.stop() : part.close()));
+  }
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<Stoppable>).value) as never;
+}
+
 export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "acs-local-dev-"));
   mkdirSync(dataDir, { recursive: true });
   const cleanup: Array<() => Promise<void>> = [];
   try {
-    const azurite: AzuriteTables = await startAzuriteTables(join(dataDir, "azurite"));
-    cleanup.push(() => azurite.stop());
     const stackFile = options.stackFile ?? DEFAULT_STACK_FILE;
     const stackConfig = readStackPlatformConfig(stackFile);
-    const events = await startLocalEvents(dataDir, stackConfig, stackFile);
-    cleanup.push(() => events.stop());
+    const keyFile = join(dataDir, "oidc-signing-key.json");
+    // The two storage accounts (the mapping table's, the events') and the issuer start side by side: each is a
+    // child process or server of its own, and waiting for one before the next only added up their start-ups.
+    const [azurite, events, oidc] = await startAll(cleanup, [
+      () => startAzuriteTables(join(dataDir, "azurite")),
+      () => startLocalEvents(dataDir, stackConfig, stackFile),
+      // The issuer URL (with its port) is half of every mapping key: keep it across restarts of this data dir.
+      () => startOidcIssuer({ keyFile, portFile: join(dataDir, "oidc-issuer-port") }),
+    ] as const);
     const stackName = basename(stackFile).replace(/^Pulumi\.(.+)\.yaml$/, "$1");
     const emulator = await startEmulator({
       port: 0,
@@ -83,10 +109,6 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       email: emailSeedFromStack(stackName, dirname(stackFile)),
     });
     cleanup.push(() => emulator.close());
-    const keyFile = join(dataDir, "oidc-signing-key.json");
-    // The issuer URL (with its port) is half of every mapping key: keep it across restarts of this data dir.
-    const oidc = await startOidcIssuer({ keyFile, portFile: join(dataDir, "oidc-issuer-port") });
-    cleanup.push(() => oidc.close());
 
     const mode = options.acsAuthMode ?? "key-vault";
     const secrets = new SecretClient(emulator.keyVaultUrl, new StaticTokenCredential(emulator.devBearerToken), {
