@@ -3,7 +3,7 @@
 // each resource's inputs, stack policies on all resources with parents and dependencies, unknown values and
 // notApplicable handled like @pulumi/policy's analyzer server (server.js in @pulumi/policy 1.21).
 import * as fs from "node:fs";
-import Ajv from "ajv";
+import Ajv, { type ValidateFunction } from "ajv";
 import {
   unknownCheckingProxy,
   UnknownValueError,
@@ -141,6 +141,9 @@ export function parsePolicyConfig(doc: unknown): Map<string, GivenPolicyConfig> 
 }
 
 let ajv: Ajv | undefined;
+/** One compiled validator per policy's configSchema: ajv generates code for each compile, and a new schema object
+ *  is never found in its cache, so compiling on every evaluation cost most of reconciling the config. */
+const validators = new WeakMap<object, ValidateFunction>();
 
 /**
  * Reconciles the given config with the pack like the CLI (ReconcilePolicyPackConfig): schema defaults, then
@@ -190,12 +193,15 @@ export function reconcilePolicyConfig(
   if (unknownErrors.length > 0) {
     throw new PolicyConfigError(`policy config is invalid: ${unknownErrors.join("; ")}`, unknownErrors);
   }
-  ajv ??= new Ajv({ allErrors: true, strict: false });
   const errors: string[] = [];
   for (const p of policies) {
     if (!p.configSchema) continue;
-    const schema = { type: "object", properties: p.configSchema.properties, required: p.configSchema.required ?? [] };
-    const validate = ajv.compile(schema);
+    let validate = validators.get(p.configSchema);
+    if (!validate) {
+      ajv ??= new Ajv({ allErrors: true, strict: false });
+      validate = ajv.compile({ type: "object", properties: p.configSchema.properties, required: p.configSchema.required ?? [] });
+      validators.set(p.configSchema, validate);
+    }
     if (!validate(config.get(p.name)!.properties)) {
       for (const e of validate.errors ?? []) {
         const key = e.instancePath.replace(/^\//, "").replace(/\//g, ".");
