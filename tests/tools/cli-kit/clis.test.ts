@@ -4,7 +4,6 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { lowPriority } from "../../support/low-priority";
 
 const root = path.resolve(__dirname, "..", "..", "..");
 const scripts = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
@@ -44,7 +43,8 @@ const probeLine = /^heavy packages loaded: (.*)\n/m;
 function run(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string; heavy: unknown }> {
   return new Promise((resolve) => {
     execFile(
-      ...lowPriority(process.execPath, ["--require", probe, ...commandOf(script)!, ...args]),
+      process.execPath,
+      ["--require", probe, ...commandOf(script)!, ...args],
       { cwd: root, timeout: 60_000 },
       (error, stdout, stderr) => {
         resolve({

@@ -9,7 +9,6 @@ import * as path from "node:path";
 import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
-import { LOW_PRIORITY_PREFIX } from "../../support/low-priority";
 import { plan, ROOT } from "./run-plan";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-io-"));
@@ -20,7 +19,7 @@ function piped(args: string[]): Promise<{ code: number; stdout: string; stderr: 
     // `set -o pipefail` is not POSIX sh; bash gives the plan's own exit code through the pipe.
     execFile(
       "bash",
-      ["-o", "pipefail", "-c", `${LOW_PRIORITY_PREFIX}node tools/plan/launch.js ${quoted} | cat`],
+      ["-o", "pipefail", "-c", `node tools/plan/launch.js ${quoted} | cat`],
       { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         resolve({ code: err ? (typeof err.code === "number" ? err.code : 99) : 0, stdout, stderr });
