@@ -64,15 +64,19 @@ export class TokenService {
   /** A read of the user's row that started at most `maxAgeMs` ago (concurrent requests share one read). */
   private async row(caller: CallerIdentity, deadline: Deadline, maxAgeMs = this.boundMs): Promise<RowCheck> {
     const key = userKey(caller);
+    // Ages are measured from when this caller asked: a read that started then or later is fresh enough for any
+    // maxAgeMs (0 included), however long the store took to answer.
+    const askedAt = Date.now();
     const known = this.rows.get(key);
-    if (known && Date.now() - known.startedAt <= maxAgeMs) return known;
+    if (known && askedAt - known.startedAt <= maxAgeMs) return known;
     const check = await this.rowFlight(key, async () => {
       const startedAt = Date.now();
       const record = await this.store.get(caller, deadline);
       return { record, startedAt };
     });
-    // A shared read may have started before this caller asked for one no older than maxAgeMs.
-    if (Date.now() - check.startedAt > maxAgeMs) return this.row(caller, deadline, maxAgeMs);
+    // A shared read may have started before this caller asked for one no older than maxAgeMs: read again (that
+    // read starts after askedAt, so this happens at most once).
+    if (askedAt - check.startedAt > maxAgeMs) return this.row(caller, deadline, maxAgeMs);
     this.remember(key, check);
     return check;
   }

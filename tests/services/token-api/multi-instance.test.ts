@@ -181,6 +181,31 @@ describe("partial failures", () => {
     }
   });
 
+  // The bug: a revoke asks for a row read no older than 0 ms and compared the read's start with the time it
+  // finished, so any read taking 1 ms or more was repeated until the request deadline (503 mapping_store_unavailable).
+  it("a revoke on a store that answers in 50 ms reads the row twice (its identity, then the ETag to advance) and succeeds", async () => {
+    const proxy: StorageProxy = await startStorageProxy(env.azurite.connectionString);
+    const extra: TokenApiInstance = await tokenApiInstance({
+      id: "local-slow-store",
+      env: { ...env.tokenApi.env, MAPPING_TABLE_CONNECTION_STRING: proxy.connectionString },
+    });
+    const rowReads = () => proxy.requests("GET", /^\/devstoreaccount1\/acsidentities\(PartitionKey=/);
+    try {
+      await extra.start();
+      const jwt = await newUser();
+      const first = await fetch(`${extra.url}/api/token`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } });
+      expect(first.status).toBe(200);
+      proxy.delayAnswers(50);
+      const readsBefore = rowReads();
+      const revoked = await fetch(`${extra.url}/api/token/revoke`, { method: "POST", headers: { authorization: `Bearer ${jwt}` } });
+      expect({ status: revoked.status, rowReads: rowReads() - readsBefore }).toEqual({ status: 204, rowReads: 2 });
+    } finally {
+      proxy.delayAnswers(0);
+      await extra.stop();
+      await proxy.close();
+    }
+  });
+
   it("one instance that cannot read the store after another answered a revoke: 503, never the revoked token", async () => {
     const proxy: StorageProxy = await startStorageProxy(env.azurite.connectionString);
     const b: TokenApiInstance = await tokenApiInstance({
