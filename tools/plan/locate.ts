@@ -3,6 +3,7 @@
 // else the component source line that declares the resource.
 import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from "yaml";
+import { valueAt } from "./diff/compare";
 import type { PolicyResult } from "./policy-runner";
 import { originalPosition } from "./source-map";
 import type { PlannedResource } from "./types";
@@ -47,15 +48,6 @@ export interface ResultLocation {
   line: number;
   column?: number;
   configKey?: string;
-}
-
-function valueAt(root: unknown, p: string): unknown {
-  let cur: unknown = root;
-  for (const part of p.match(/[^.[\]]+/g) ?? []) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
 }
 
 /** Prefer the program's own namespace over a provider's (`acs-platform:location` over `azure-native:location`). */

@@ -1,5 +1,6 @@
 // Reads the token API's configuration from the environment once, validating every variable (docs/interfaces.md).
 import { z } from "zod";
+import type { AuthenticatorOptions } from "./auth";
 import {
   ACS_TOKEN_SCOPES,
   SECRET_NAME,
@@ -89,14 +90,7 @@ export interface TokenApiConfig {
         staticBearerToken?: string;
       }
     | { mode: "managed-identity"; endpoint: string; staticBearerToken?: string };
-  oidc: {
-    issuer: string;
-    audience: string;
-    jwksUri?: string;
-    requiredScope: string;
-    clockSkewSeconds: number;
-    jwksMinRefreshSeconds: number;
-  };
+  oidc: AuthenticatorOptions;
   mappingTable: { name: string; connectionString?: string; endpoint?: string };
   tokens: {
     allowedScopes: AcsScope[];

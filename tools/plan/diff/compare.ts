@@ -284,7 +284,8 @@ function decide(
   return { op: unique.length > 0 ? "replace" : kept.length > 0 ? "update" : "same", diffs: kept, replaceReasons: unique, ignored };
 }
 
-function valueAt(root: unknown, p: string): unknown {
+/** The value at a property path (`properties.sku.name`, `subnets[0].id`) of a resource's inputs, if any. */
+export function valueAt(root: unknown, p: string): unknown {
   let cur: unknown = root;
   for (const part of p.match(/[^.[\]]+/g) ?? []) {
     if (cur === null || typeof cur !== "object") return undefined;
