@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalEnvironment, type LocalEnvironment } from "../../tools/local-dev/index";
+import { localEnvDocument, startLocalEnvironment, type LocalEnvironment } from "../../tools/local-dev/index";
 import { runSmokeChecks, type CheckResult } from "../../runbooks/lib/smoke-checks";
 import type { Target } from "../../runbooks/lib/target";
 import { smokeDepsFor } from "../../runbooks/smoke";
@@ -125,25 +125,8 @@ describe("smoke test against the local environment", () => {
   it("works through the real CLIs with --local-env (the file `npm run dev` writes): smoke exits 0, dry run changes nothing", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "runbooks-local-"));
     const envFile = path.join(dir, "env.json");
-    writeFileSync(
-      envFile,
-      JSON.stringify({
-        tokenApiUrl: env.tokenApiUrl,
-        acsEndpoint: env.emulator.endpoint,
-        connectionString: env.emulator.connectionString,
-        caCertPath: env.emulator.caCertPath,
-        oidcIssuer: env.oidc.issuer,
-        oidcAudience: env.oidc.audience,
-        jwtCommand: "npm run dev:jwt -- --sub alice",
-        oidcKeyFile: env.oidc.keyFile,
-        oidcScope: "acs.token",
-        keyVaultUrl: env.emulator.keyVaultUrl,
-        armBaseUrl: env.emulator.armBaseUrl,
-        adminUrl: env.emulator.adminUrl,
-        events: env.events,
-        email: env.email,
-      }),
-    );
+    // The document `npm run dev` writes, from the same function.
+    writeFileSync(envFile, JSON.stringify(localEnvDocument(env)));
     const root = path.resolve(__dirname, "..", "..");
     const run = (script: string, args: string[]) =>
       new Promise<{ code: number; stdout: string }>((resolve) => {

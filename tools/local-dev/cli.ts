@@ -57,7 +57,7 @@ const spec: CommandSpec<typeof options> = {
     process.stderr.write(
       `starting Azurite, the ACS emulator, the OIDC issuer and ${instances} token API processes (state in ${dataDir}) ...\n`,
     );
-    const { LOCAL_SCOPE, startLocalEnvironment } = await import("./index");
+    const { localEnvDocument, startLocalEnvironment } = await import("./index");
     let env;
     try {
       env = await startLocalEnvironment({
@@ -74,36 +74,10 @@ const spec: CommandSpec<typeof options> = {
       process.stderr.write(`npm run dev failed: ${(error as Error).message}\n`);
       return ExitCode.failed;
     }
-    const summary = {
-      tokenApiUrl: env.tokenApiUrl,
-      tokenApiInstances: env.instances.map((instance) => ({ id: instance.id, url: instance.url })),
-      acsEndpoint: env.emulator.endpoint,
-      connectionString: env.emulator.connectionString,
-      caCertPath: env.emulator.caCertPath,
-      oidcIssuer: env.oidc.issuer,
-      oidcAudience: env.oidc.audience,
-      jwtCommand: "npm run dev:jwt -- --sub alice",
-    };
-    writeFileSync(
-      join(dataDir, "env.json"),
-      JSON.stringify(
-        {
-          ...summary,
-          oidcKeyFile: env.oidc.keyFile,
-          oidcScope: LOCAL_SCOPE,
-          keyVaultUrl: env.emulator.keyVaultUrl,
-          armBaseUrl: env.emulator.armBaseUrl,
-          adminUrl: env.emulator.adminUrl,
-          mappingTableConnectionString: env.azurite.connectionString,
-          events: env.events,
-          email: env.email,
-          tokenApiLog: logFile,
-          pid: process.pid,
-        },
-        null,
-        2,
-      ),
-    );
+    const document = localEnvDocument(env);
+    const { tokenApiUrl, tokenApiInstances, acsEndpoint, connectionString, caCertPath, oidcIssuer, oidcAudience, jwtCommand } = document;
+    const summary = { tokenApiUrl, tokenApiInstances, acsEndpoint, connectionString, caCertPath, oidcIssuer, oidcAudience, jwtCommand };
+    writeFileSync(join(dataDir, "env.json"), JSON.stringify({ ...document, tokenApiLog: logFile, pid: process.pid }, null, 2));
     if (env.oidc.previousIssuer) {
       process.stderr.write(
         `warning: the OIDC issuer's port from the last start (${env.oidc.previousIssuer}) is taken; it now runs at ${env.oidc.issuer}, so users mapped before get new ACS identities\n`,

@@ -10,7 +10,7 @@ import { loadConfig } from "../../services/token-api/src/config";
 import { ACTIVE_KEY_TAG, SECRET_NAME, type TokenApiEnv } from "../../services/token-api/src/settings";
 import { startAzuriteTables } from "./azurite";
 import { DEFAULT_INSTANCES, startEntryPoint, tokenApiInstance, type TokenApiInstance } from "./instances";
-import { startOidcIssuer, type OidcIssuer } from "./oidcIssuer";
+import { LOCAL_SCOPE, startOidcIssuer, type OidcIssuer } from "./oidcIssuer";
 import {
   DEFAULT_STACK_FILE,
   LOCAL_TEST_RECIPIENT,
@@ -62,6 +62,31 @@ export interface LocalEnvironment {
   /** The stack's email senders as seeded into the emulator, and an address it always delivers to (env.json `email`). */
   email: LocalEmailInfo;
   stop(): Promise<void>;
+}
+
+/**
+ * The documented fields of `.local-dev/env.json` for `env`: what `npm run dev` writes and `--local` reads
+ * (runbooks/lib/target.ts). The first eight are also the line `npm run dev` prints.
+ */
+export function localEnvDocument(env: LocalEnvironment) {
+  return {
+    tokenApiUrl: env.tokenApiUrl,
+    tokenApiInstances: env.instances.map((instance) => ({ id: instance.id, url: instance.url })),
+    acsEndpoint: env.emulator.endpoint,
+    connectionString: env.emulator.connectionString,
+    caCertPath: env.emulator.caCertPath,
+    oidcIssuer: env.oidc.issuer,
+    oidcAudience: env.oidc.audience,
+    jwtCommand: "npm run dev:jwt -- --sub alice",
+    oidcKeyFile: env.oidc.keyFile,
+    oidcScope: LOCAL_SCOPE,
+    keyVaultUrl: env.emulator.keyVaultUrl,
+    armBaseUrl: env.emulator.armBaseUrl,
+    adminUrl: env.emulator.adminUrl,
+    mappingTableConnectionString: env.azurite.connectionString,
+    events: env.events,
+    email: env.email,
+  };
 }
 
 type Stoppable = { stop(): Promise<void> } | { close(): Promise<void> };
