@@ -5,6 +5,7 @@ import { ExitCode, consoleOutput, formatDuration, parseCommandLine, parseSeconds
 import { whoFromCredential } from "./lib/credentials";
 import { rotateKeys, type AuditRecord, type RotationOptions, type RotationPorts, type RotationReport } from "./lib/rotation";
 import type { Target } from "./lib/target";
+import { TARGET_OPTIONS, targetFlagsOf, targetHelp } from "./lib/target-flags";
 
 export const rotateHelp = `Usage: npm run rotate-keys -- (--stack NAME | --outputs FILE | --local) [options]
 
@@ -23,11 +24,7 @@ of the Key Vault secret the token API reads); the other is standby. In order:
 If a step before 6 fails, the previous secret value is written back as a new version (the previous key was never
 touched, so nothing breaks) and the runbook stops with exit code 1.
 
-Target (exactly one):
-  --stack NAME        read \`pulumi stack output --json --show-secrets --stack NAME\` (needs the pulumi CLI)
-  --outputs FILE      read the same JSON from a file
-  --local             the local environment started by \`npm run dev\` (.local-dev/env.json)
-  --local-env FILE    with --local: read FILE instead of .local-dev/env.json
+${targetHelp(22)}
 
 Options:
   --dry-run                   run step 1 (read only) and print the exact plan; change nothing
@@ -50,10 +47,7 @@ read the message, a human must act.
 Example: npm run rotate-keys -- --local --dry-run`;
 
 const flags = {
-  stack: { type: "string" },
-  outputs: { type: "string" },
-  local: { type: "boolean" },
-  "local-env": { type: "string" },
+  ...TARGET_OPTIONS,
   "dry-run": { type: "boolean" },
   "readiness-timeout": { type: "string" },
   "key-propagation-timeout": { type: "string" },
@@ -123,7 +117,7 @@ export async function main(argv: string[], deps: RotateMainDeps = {}): Promise<n
       return ExitCode.ok;
     }
     const { requireFields, resolveTarget } = await import("./lib/target");
-    target = await resolveTarget({ stack: args.stack, outputs: args.outputs, local: args.local, localEnv: args["local-env"] });
+    target = await resolveTarget(targetFlagsOf(args));
     requireFields(target, ["keyVaultUri", "subscriptionId", "resourceGroupName", "acsName"], "to rotate keys");
     if (args["secret-refresh-seconds"] !== undefined)
       target.secretRefreshSeconds = parseSeconds(

@@ -13,6 +13,7 @@ import {
 import { QUEUE_READER_ROLE } from "./lib/event-checks";
 import { checkTitles, runSmokeChecks, type CheckResult, type SmokeDeps, type SmokeReport } from "./lib/smoke-checks";
 import type { Target } from "./lib/target";
+import { TARGET_OPTIONS, targetFlagsOf, targetHelp } from "./lib/target-flags";
 
 export const smokeHelp = `Usage: npm run smoke -- (--stack NAME | --outputs FILE | --local) [options]
 
@@ -29,11 +30,7 @@ Checks 5 and 6 are skipped, with the reason, when no subscription routes the eve
 delete the queue messages they consumed.
 Everything it creates in ACS is deleted again, also when a check fails.
 
-Target (exactly one):
-  --stack NAME        read \`pulumi stack output --json --show-secrets --stack NAME\` (needs the pulumi CLI)
-  --outputs FILE      read the same JSON from a file (e.g. saved by a CI deploy job)
-  --local             the local environment started by \`npm run dev\` (.local-dev/env.json)
-  --local-env FILE    with --local: read FILE instead of .local-dev/env.json
+${targetHelp(22)}
 
 Options:
   --verify-logs       also check Log Analytics; polls until --logs-timeout because ingestion takes minutes
@@ -53,10 +50,7 @@ Exit codes: 0 every check passed; 1 a check failed (see the FAIL line); 2 bad ar
 Example: npm run smoke -- --local --json`;
 
 const flags = {
-  stack: { type: "string" },
-  outputs: { type: "string" },
-  local: { type: "boolean" },
-  "local-env": { type: "string" },
+  ...TARGET_OPTIONS,
   "verify-logs": { type: "boolean" },
   "logs-timeout": { type: "string" },
   "email-to": { type: "string" },
@@ -131,7 +125,7 @@ export async function main(argv: string[], out: Output = consoleOutput(argv.incl
       return ExitCode.ok;
     }
     const { resolveTarget } = await import("./lib/target");
-    target = await resolveTarget({ stack: args.stack, outputs: args.outputs, local: args.local, localEnv: args["local-env"] });
+    target = await resolveTarget(targetFlagsOf(args));
     const logsTimeoutMs = parseSeconds("logs-timeout", args["logs-timeout"], target.kind === "local" ? 60 : 900) * 1000;
     const eventsTimeoutMs = parseSeconds("events-timeout", args["events-timeout"], target.kind === "local" ? 30 : 600) * 1000;
     const emailTo = args["email-to"];

@@ -13,6 +13,7 @@ import {
 import { ArmDomainPort } from "./lib/domain-arm";
 import { SelectionError, verifyDomains, type DomainPort, type VerifyReport } from "./lib/domain-verification";
 import type { Target } from "./lib/target";
+import { TARGET_OPTIONS, targetFlagsOf, targetHelp } from "./lib/target-flags";
 
 export const verifyDomainHelp = `Usage: npm run verify-domain -- (--stack NAME | --outputs FILE | --local) [options]
 
@@ -25,11 +26,7 @@ Verifies the customer-managed email domains of an environment so they can be lin
 Azure-managed domains need no records and are skipped. DNS changes take 15 to 30 minutes to take effect: publish
 the records first (run with --dry-run to list them), then run this.
 
-Target (exactly one):
-  --stack NAME          read \`pulumi stack output --json --show-secrets --stack NAME\` (needs the pulumi CLI)
-  --outputs FILE        read the same JSON from a file
-  --local               the local environment started by \`npm run dev\` (.local-dev/env.json)
-  --local-env FILE      with --local: read FILE instead of .local-dev/env.json
+${targetHelp(24)}
 
 Options:
   --domain NAME         only this domain (default: every customer-managed domain of the email service)
@@ -49,10 +46,7 @@ the timeout (the message says which); 2 bad arguments, unusable target, or no su
 Example: npm run verify-domain -- --stack prod --domain notify.contoso.com`;
 
 const flags = {
-  stack: { type: "string" },
-  outputs: { type: "string" },
-  local: { type: "boolean" },
-  "local-env": { type: "string" },
+  ...TARGET_OPTIONS,
   domain: { type: "string" },
   "email-service": { type: "string" },
   "config-stack": { type: "string" },
@@ -84,7 +78,7 @@ export async function main(argv: string[], deps: VerifyDomainDeps = {}): Promise
       return ExitCode.ok;
     }
     const { requireFields, resolveTarget } = await import("./lib/target");
-    target = await resolveTarget({ stack: args.stack, outputs: args.outputs, local: args.local, localEnv: args["local-env"] });
+    target = await resolveTarget(targetFlagsOf(args));
     const local = target.kind === "local";
     timeoutMs = parseSeconds("timeout", args.timeout, local ? 60 : 1800) * 1000;
     pollIntervalMs = parseSeconds("poll-interval", args["poll-interval"], local ? 0.2 : 30) * 1000;
