@@ -9,7 +9,7 @@ import { ACTIVE_KEY_TAG, SECRET_NAME } from "../services/token-api/src/settings"
 import { StaticTokenCredential } from "../tools/acs-emulator/credential";
 import { ExitCode, main, type CommandSpec } from "../tools/cli-kit";
 import { startAzuriteTables, freePort } from "../tools/local-dev/azurite";
-import { parseCount } from "./lib/report";
+import { median, parseCount } from "./lib/report";
 
 const HELP = `Usage: npm run bench:token-api -- [--duration S] [--connections N] [--users N] [--rounds N] [--json]
 
@@ -150,8 +150,6 @@ async function cannon(name: string, url: string, jwts: string[], connections: nu
     errors: non2xx,
   };
 }
-
-const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
 
 /** Median of each measure over the rounds; requests and errors are summed. */
 function medianRow(runs: Row[]): Row {

@@ -3,7 +3,6 @@
 // Azure), and the emulator's Event Grid subscriptions built from the same `eventRouting` section.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { createConnection } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { BlobServiceClient } from "@azure/storage-blob";
@@ -11,7 +10,7 @@ import { parseConfig, rawConfigFromPulumi, type PlatformConfig } from "../../sta
 import { DEFAULT_PROJECT_ROOT, readStackConfig } from "../plan/harness";
 import type { EventRoutingSection } from "../../components/event-routing/event-types";
 import type { EmulatedSubscription, EventGridOptions } from "../acs-emulator/eventgrid";
-import { DEV_ACCOUNT, DEV_KEY, freePort } from "./azurite";
+import { DEV_ACCOUNT, DEV_KEY, canConnect, freePort } from "./azurite";
 
 /** The stack whose config the local environment follows unless told otherwise. */
 export const DEFAULT_STACK_FILE = resolve(DEFAULT_PROJECT_ROOT, "Pulumi.dev.yaml");
@@ -92,17 +91,6 @@ export interface AzuriteEventStorage {
   queueEndpoint: string;
   blobEndpoint: string;
   stop(): Promise<void>;
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = createConnection({ port, host: "127.0.0.1" });
-    socket.once("connect", () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once("error", () => done(false));
-  });
 }
 
 /**

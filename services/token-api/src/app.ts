@@ -15,7 +15,7 @@ import {
 import type { Logger as PinoLogger } from "pino";
 import { z } from "zod";
 import { UpstreamRejectedError, describe, type AcsIdentityGateway } from "./acs";
-import type { Authenticator, CallerIdentity } from "./auth";
+import { callerKey, type Authenticator, type CallerIdentity } from "./auth";
 import type { TokenApiConfig } from "./config";
 import { Deadline } from "./deadline";
 import { ApiError, AuthenticationError, HeadersTooLargeError, RateLimitedError, ServiceUnavailableError, ValidationError } from "./errors";
@@ -364,5 +364,3 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
 
   return app;
 }
-
-const callerKey = (caller: CallerIdentity) => `${caller.issuer}\n${caller.subject}`;

@@ -41,6 +41,9 @@ function isKeyFetchFailure(error: unknown): boolean {
   return /JSON Web Key Set HTTP response/.test(error.message);
 }
 
+/** One key per caller (issuer and subject), for per-user maps and limits. */
+export const callerKey = (caller: CallerIdentity): string => `${caller.issuer}\n${caller.subject}`;
+
 export interface CallerIdentity {
   issuer: string;
   subject: string;

@@ -1,6 +1,6 @@
 // The token API's use cases (issue, revoke, erase) over the shared mapping store, ACS and the local cache, independent of HTTP.
 import { UpstreamRejectedError, type AcsIdentityGateway } from "./acs";
-import type { CallerIdentity } from "./auth";
+import { callerKey, type CallerIdentity } from "./auth";
 import { Deadline, within } from "./deadline";
 import { ServiceUnavailableError } from "./errors";
 import { MappingOutcomeUnknownError, type MappingRecord, type MappingStore } from "./mappingStore";
@@ -19,8 +19,6 @@ export interface Logger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
 }
-
-const userKey = (caller: CallerIdentity) => `${caller.issuer}\n${caller.subject}`;
 
 /** Runs `work` once per key at a time; concurrent callers with the same key share its promise. */
 function singleFlight<T>() {
@@ -63,7 +61,7 @@ export class TokenService {
 
   /** A read of the user's row that started at most `maxAgeMs` ago (concurrent requests share one read). */
   private async row(caller: CallerIdentity, deadline: Deadline, maxAgeMs = this.boundMs): Promise<RowCheck> {
-    const key = userKey(caller);
+    const key = callerKey(caller);
     // Ages are measured from when this caller asked: a read that started then or later is fresh enough for any
     // maxAgeMs (0 included), however long the store took to answer.
     const askedAt = Date.now();
@@ -96,7 +94,7 @@ export class TokenService {
    * requests of the user on this instance share it; across instances the conditional write picks one winner.
    */
   private identityFor(caller: CallerIdentity, deadline: Deadline, replacing: MappingRecord | undefined): Promise<MappingRecord> {
-    const key = userKey(caller);
+    const key = callerKey(caller);
     const creation = this.identityFlight(key, async () => {
       const created = await this.acs.createUser();
       const startedAt = Date.now();
@@ -141,7 +139,7 @@ export class TokenService {
   }
 
   async issue(caller: CallerIdentity, scopes: string[], lifetimeMinutes: number, deadline: Deadline): Promise<IssuedToken> {
-    const key = userKey(caller);
+    const key = callerKey(caller);
     // An instance that lost touch with the vault may hold a key the runbook has regenerated: hand out nothing.
     await this.acs.assertFresh();
     const cached = this.cache.get(key, scopes, lifetimeMinutes * 60_000 + 60_000);
@@ -172,7 +170,7 @@ export class TokenService {
     deadline: Deadline,
     attempt = 0,
   ): Promise<IssuedToken> {
-    const key = userKey(caller);
+    const key = callerKey(caller);
     const cacheGeneration = this.cache.generation(key);
     // Any remembered row will do here: a token issued now is issued after every revoke answered so far, and an
     // erased identity makes ACS answer 401 (handled below). Only tokens already issued need a fresh read.
@@ -228,7 +226,7 @@ export class TokenService {
    * it cached (in that order: a token issued between the two is issued after the revoke and works).
    */
   async revoke(caller: CallerIdentity, deadline: Deadline): Promise<{ acsUserId?: string }> {
-    const key = userKey(caller);
+    const key = callerKey(caller);
     this.cache.invalidateUser(key);
     const { record } = await this.row(caller, deadline, 0);
     if (!record) return {};
@@ -246,7 +244,7 @@ export class TokenService {
    * finishes and a token request replaces with a new identity. Idempotent.
    */
   async erase(caller: CallerIdentity, deadline: Deadline): Promise<{ erased: boolean }> {
-    const key = userKey(caller);
+    const key = callerKey(caller);
     this.cache.invalidateUser(key);
     const marked = await this.store.advance(caller, deadline, { erasing: true });
     if (!marked) {
