@@ -190,12 +190,20 @@ export async function rotateKeys(ports: RotationPorts, options: RotationOptions)
     }
   };
 
+  const settleMs = ports.readiness.confirmation === "bound" ? (ports.readiness.settleMs ?? 0) : 0;
+
   // Step 1: which key is active, and does the secret really hold it?
   try {
     await step(
       "read-active-key",
       () => ({ key: state.previousKey, secretVersion: state.previous?.version }),
       async () => {
+        // Known before anything changes: a wait for the service's bound that the readiness timeout cannot cover.
+        if (settleMs > options.readinessTimeoutMs) {
+          throw new RotationError(
+            `--readiness-timeout (${Math.round(options.readinessTimeoutMs / 1000)} s) is below the service's bound of ${Math.round(settleMs / 1000)} s`,
+          );
+        }
         const latest = await ports.secrets.latest();
         state.previous = latest;
         const tagged = latest.tags[activeKeyTag];
@@ -276,16 +284,8 @@ export async function rotateKeys(ports: RotationPorts, options: RotationOptions)
             `the token API did not report secret version ${state.newVersion} on ${ports.readiness.description} within ${Math.round(options.readinessTimeoutMs / 1000)} s ` +
             `(it re-reads the secret every SECRET_REFRESH_SECONDS; keep --readiness-timeout above that)`,
         );
-        const settleMs = ports.readiness.confirmation === "bound" ? (ports.readiness.settleMs ?? 0) : 0;
         const left = writtenAt + settleMs - now().getTime();
-        if (left > 0) {
-          if (settleMs > options.readinessTimeoutMs) {
-            throw new RotationError(
-              `--readiness-timeout (${Math.round(options.readinessTimeoutMs / 1000)} s) is below the service's bound of ${Math.round(settleMs / 1000)} s`,
-            );
-          }
-          await sleep(left);
-        }
+        if (left > 0) await sleep(left);
       },
     );
 

@@ -302,7 +302,8 @@ describe("rotateKeys: how every instance is known to have the new key", () => {
     );
   });
 
-  it("bound mode: a readiness timeout below the bound fails step 4 and rolls back, the previous key untouched", async () => {
+  // The bug: the check ran in step 4, after step 2 had regenerated the standby key and step 3 written a secret.
+  it("bound mode: a readiness timeout below the bound is refused in step 1, before any key or secret changes", async () => {
     const world = new World("primary");
     const before = world.cs("primary");
     const ports = world.ports();
@@ -315,9 +316,12 @@ describe("rotateKeys: how every instance is known to have the new key", () => {
       },
       options,
     );
-    expect(report.outcome).toBe("rolled-back");
-    expect(report.failedStep).toBe("wait-for-token-api");
-    expect(report.message).toContain("--readiness-timeout (0 s) is below the service's bound of 330 s");
+    expect([report.outcome, report.failedStep, report.message]).toEqual([
+      "precondition-failed",
+      "read-active-key",
+      "Nothing was changed: --readiness-timeout (0 s) is below the service's bound of 330 s",
+    ]);
+    expect(world.calls.filter((c) => c.startsWith("regenerate") || c.startsWith("write"))).toEqual([]);
     expect(world.accepted(before)).toBe(true);
   });
 });
