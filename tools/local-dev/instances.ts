@@ -109,10 +109,13 @@ export async function tokenApiInstance(options: InstanceOptions): Promise<TokenA
       (_, reject) =>
         (timer = setTimeout(() => reject(new Error(`token API ${options.id} did not listen within ${timeoutMs} ms`)), timeoutMs)),
     );
+    const settled = new AbortController();
     try {
       // Without logs (LOG_LEVEL=silent) the line never comes: fall back to polling /healthz.
-      await Promise.race([ready, pollHealth(`http://127.0.0.1:${port}`), exited, timeout]);
+      await Promise.race([ready, pollHealth(`http://127.0.0.1:${port}`, settled.signal), exited, timeout]);
     } finally {
+      // A process that exited or never listened would otherwise be polled for as long as this process runs.
+      settled.abort();
       clearTimeout(timer);
     }
   };
@@ -139,8 +142,9 @@ export async function tokenApiInstance(options: InstanceOptions): Promise<TokenA
   };
 }
 
-async function pollHealth(url: string): Promise<void> {
-  for (;;) {
+/** Polls /healthz until it answers, or until `stop` is aborted (the start settled another way). */
+async function pollHealth(url: string, stop: AbortSignal): Promise<void> {
+  while (!stop.aborted) {
     try {
       const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
       if (response.ok) return;
