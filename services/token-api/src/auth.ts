@@ -115,6 +115,12 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       if (!match || match[1]!.length > MAX_TOKEN_LENGTH) {
         throw new AuthenticationError("invalid_token", "The Authorization header is not a Bearer token.");
       }
+      // A token that passed every check before (the exact text) skips them all, the strict parse below included.
+      const known = verified.get(match[1]!);
+      if (known) {
+        if (known.until > Date.now()) return known.caller;
+        verified.delete(match[1]!);
+      }
       // Header and payload must be JSON without duplicate members (RFC 7519 section 4: reject or take the last;
       // this service rejects, so no other parser can read a different `sub` from the same token).
       const parts = match[1]!.split(".");
@@ -125,11 +131,6 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         const why =
           error instanceof DuplicateMemberError ? "The access token has a duplicate claim." : "The access token is invalid or expired.";
         throw new AuthenticationError("invalid_token", why);
-      }
-      const known = verified.get(match[1]!);
-      if (known) {
-        if (known.until > Date.now()) return known.caller;
-        verified.delete(match[1]!);
       }
       let jwks: JWTVerifyGetKey;
       try {
