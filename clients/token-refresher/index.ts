@@ -47,7 +47,7 @@ export interface TokenRefresherOptions {
   tokenApiUrl: string;
   /** The caller's own access token for the token API; `forceRefresh` asks for a new one after a 401. */
   getAccessToken: (options: { forceRefresh: boolean; abortSignal?: Signal }) => Promise<string>;
-  /** ACS scopes to ask for; default: the API's default (`chat`). */
+  /** ACS scopes to ask for; default: the API's, every scope the deployment allows (TOKEN_ALLOWED_SCOPES, default `chat,voip`). */
   scopes?: string[];
   /** Attempts per refresh for 429/503/5xx/network errors (default 6). */
   maxAttempts?: number;
@@ -152,7 +152,7 @@ export function createTokenRefresher(options: TokenRefresherOptions): (abortSign
           (error as { cause?: { code?: string } }).cause?.code,
           attempt,
         );
-        await sleep(backoff(attempt, undefined), abortSignal);
+        if (attempt < maxAttempts) await sleep(backoff(attempt, undefined), abortSignal);
         continue;
       }
       const body = (await response.json().catch(() => undefined)) as

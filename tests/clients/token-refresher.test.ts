@@ -163,6 +163,26 @@ describe("token refresher with the real credential", () => {
     expect(error).toMatchObject({ status: 429, code: "upstream_throttled", attempts: 3 });
   });
 
+  // The bug: after the last failed attempt it still slept its backoff (up to maxDelayMs) before giving up.
+  it("an unreachable token API: gives up after maxAttempts, waiting only between attempts", async () => {
+    const { freePort } = await import("../../tools/local-dev/azurite");
+    const closed = await freePort();
+    const waits: number[] = [];
+    const refresher = createTokenRefresher({
+      tokenApiUrl: `http://127.0.0.1:${closed}`,
+      getAccessToken: async () => env.oidc.mintToken("client-unreachable"),
+      maxAttempts: 3,
+      sleep: async (ms) => void waits.push(ms),
+    });
+    const error = await refresher().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TokenApiError);
+    expect(error).toMatchObject({ status: undefined, code: "ECONNREFUSED", attempts: 3 });
+    expect(waits).toHaveLength(2);
+  });
+
   it("many clients starting at once: throttled ones back off by Retry-After with spread-out jitter, and all get tokens", async () => {
     const clients = 40;
     await env.fault({ operation: "issueAccessToken", status: 429, retryAfterSeconds: 1, count: 15 });
