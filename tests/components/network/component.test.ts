@@ -302,12 +302,19 @@ describe("address plan", () => {
     expect(networkAddressProblems({ ...base, ...change })).toEqual(expected);
   });
 
-  it.each<[string, boolean, "Enabled" | "Disabled", string[], number]>([
-    ["public vault, no network", false, "Enabled", [], 0],
-    ["vault behind an IP allow-list, no network (the prod defect)", false, "Enabled", ["203.0.113.0/24"], 1],
-    ["vault with public access off, no network", false, "Disabled", [], 1],
-    ["vault behind an IP allow-list, network on", true, "Enabled", ["203.0.113.0/24"], 0],
+  const unreachable = [
+    {
+      path: ["enabled"],
+      message:
+        "must be true when the Key Vault denies public traffic (keyVault.publicNetworkAccess Disabled or keyVault.allowedIpRanges set): the token API reads the vault",
+    },
+  ];
+  it.each<[string, boolean, "Enabled" | "Disabled", string[], typeof unreachable]>([
+    ["public vault, no network", false, "Enabled", [], []],
+    ["vault behind an IP allow-list, no network (the prod defect)", false, "Enabled", ["203.0.113.0/24"], unreachable],
+    ["vault with public access off, no network", false, "Disabled", [], unreachable],
+    ["vault behind an IP allow-list, network on", true, "Enabled", ["203.0.113.0/24"], []],
   ])("vault reachability: %s", (_, enabled, publicNetworkAccess, allowedIpRanges, problems) => {
-    expect(vaultReachabilityProblems({ ...base, enabled }, { publicNetworkAccess, allowedIpRanges })).toHaveLength(problems);
+    expect(vaultReachabilityProblems({ ...base, enabled }, { publicNetworkAccess, allowedIpRanges })).toEqual(problems);
   });
 });

@@ -153,6 +153,11 @@ describe("TokenApiHost", () => {
     });
     const grants = ofType(plan, "azure-native:authorization:RoleAssignment");
     const app = only(plan, "azure-native:web:WebApp");
+    expect(grants.map((g) => g.name).sort()).toEqual([
+      "tokenapi-ra-keyvault-secrets",
+      "tokenapi-ra-mapping-table",
+      "tokenapi-ra-package-reader",
+    ]);
     for (const g of grants) {
       expect([g.name, g.dependencies.includes(identity.urn), app.dependencies.includes(g.urn)]).toEqual([g.name, true, true]);
     }
