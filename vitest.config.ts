@@ -19,7 +19,8 @@ process.env.NODE_COMPILE_CACHE ??= path.join(__dirname, ".cache", "node-compile-
 /** The unit tier: components, policies, stacks and pure logic. A file that starts a server or a child process does not belong here. */
 const unitTests = [
   "tests/components/**/*.test.ts",
-  "tests/policies/**/*.test.ts",
+  // pack-runtime.test.ts loads the pack in a child process under the CLI's TypeScript loader: integration.
+  "tests/policies/!(pack-runtime).test.ts",
   "tests/stacks/**/*.test.ts",
   "tests/docs/**/*.test.ts",
   "tests/runbooks/{credentials,rotate-keys-report,rotation,target}.test.ts",

@@ -2,29 +2,24 @@
 // identity API with an Entra token of its user-assigned identity, so that identity — and only it — gets
 // Communication and Email Service Owner on the one ACS resource, before the site starts; key-vault mode (the
 // default) grants nothing on ACS. The pack still passes.
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { ALLOWED_ROLE_GUIDS, BUILT_IN_ROLES } from "../../components/common/roles";
 import { DEFAULT_PROJECT_ROOT, evaluateStack } from "../../tools/plan/harness";
 import { MOCK_SUBSCRIPTION_ID, mockGuid } from "../../tools/plan/mocks";
 import { exitCodeFor, loadPolicyConfig, runPolicies } from "../../tools/plan/policy-runner";
 import type { PlanResult } from "../../tools/plan/types";
 import { ofType, only } from "../support/plan";
+import { stackFileCopy } from "../support/stack-files";
 
 let keyVaultMode: PlanResult;
 let managedIdentityMode: PlanResult;
 
 beforeAll(async () => {
-  const doc = parseYaml(fs.readFileSync(path.join(DEFAULT_PROJECT_ROOT, "Pulumi.prod.yaml"), "utf8")) as {
-    config: Record<string, Record<string, unknown>>;
-  };
-  expect(doc.config["acs-platform:tokenApi"]!["acsAuthMode"]).toBeUndefined();
-  doc.config["acs-platform:tokenApi"]!["acsAuthMode"] = "managed-identity";
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "acs-auth-mode-")), "Pulumi.prod.yaml");
-  fs.writeFileSync(file, stringifyYaml(doc));
+  const file = stackFileCopy("prod", (config) => {
+    expect(config["acs-platform:tokenApi"]["acsAuthMode"]).toBeUndefined();
+    config["acs-platform:tokenApi"]["acsAuthMode"] = "managed-identity";
+  });
   // Sequential: Pulumi's runtime state is global.
   keyVaultMode = await evaluateStack({ stack: "prod" });
   managedIdentityMode = await evaluateStack({ stack: "prod", configFile: file });

@@ -2,18 +2,14 @@
 // comes back — in a copy of a stack file run through `npm run plan`, or in the recorded plan with the one input the
 // component sent before its fix — as a mandatory result naming the resource, i.e. a plan that exits 1. The budget
 // start follows the clock: a plan evaluated in another month starts that month's budget.
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { DEFAULT_PROJECT_ROOT, evaluateStack } from "../../tools/plan/harness";
 import { exitCodeFor, loadPolicyConfig, runPolicies } from "../../tools/plan/policy-runner";
 import type { PlannedResource, PlanResult } from "../../tools/plan/types";
 import { deployabilityPolicies } from "../../policies/deployability";
-import { firstDayOfMonthUtc } from "../../policies/deployability-facts";
 import { ofType, only } from "../support/plan";
-import { plan as runPlanCli } from "../tools/plan/run-plan";
+import { stackFileCopy } from "../support/stack-files";
 
 let dev: PlanResult;
 let prod: PlanResult;
@@ -47,19 +43,6 @@ function mutated(plan: PlanResult, type: string, change: (r: PlannedResource, pl
   const copy = structuredClone(plan);
   change(only(copy, type, name), copy);
   return copy;
-}
-
-/** Writes a copy of Pulumi.<stack>.yaml with `edit` applied to its `config` and returns the path. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the edits reach into arbitrary config paths
-function stackFileCopy(stack: string, edit: (config: Record<string, any>) => void): string {
-  const doc = parseYaml(fs.readFileSync(path.join(DEFAULT_PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
-    config: Record<string, unknown>;
-  };
-  edit(doc.config);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acs-deployability-"));
-  const file = path.join(dir, `Pulumi.${stack}.yaml`);
-  fs.writeFileSync(file, stringifyYaml(doc));
-  return file;
 }
 
 describe("the stacks as they are", () => {
@@ -172,36 +155,7 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
   });
 });
 
-describe("stack-file mutations through `npm run plan`", () => {
-  it("a budget start date before the current month (a fixed date in the stack file) exits 1 naming the budget", async () => {
-    const now = new Date();
-    const lastMonth = firstDayOfMonthUtc(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1))).slice(0, 10);
-    const file = stackFileCopy("prod", (c) => void (c["acs-platform:alerts"].budget.startDate = lastMonth));
-    const r = await runPlanCli(["--stack", "prod", "--config-file", file, "--format", "json"]);
-    const doc = JSON.parse(r.stdout) as {
-      resources: Array<{ urn: string; name: string }>;
-      results: Array<{ policy: string; urn: string; level: string; message: string }>;
-    };
-    const names = new Map(doc.resources.map((x) => [x.urn, x.name]));
-    const found = doc.results.filter((x) => DEPLOYABILITY.has(x.policy)).map((x) => `${x.policy} | ${names.get(x.urn) ?? ""} | ${x.level}`);
-    expect([r.code, found]).toEqual([1, ["deployability-budget-enforce-start-date-window | acsplat-alerts-budget | mandatory"]]);
-    expect(doc.results.find((x) => x.policy === "deployability-budget-enforce-start-date-window")?.message).toContain(
-      `startDate "${lastMonth}T00:00:00Z" lies before the current month`,
-    );
-  });
-
-  it("the default sender listed in the stack file is refused by the config schema: exit 2 naming the key", async () => {
-    const file = stackFileCopy(
-      "dev",
-      (c) => void (c["acs-platform:email"].domains[0].senders = [{ username: "DoNotReply", displayName: "Dev" }]),
-    );
-    const r = await runPlanCli(["--stack", "dev", "--config-file", file]);
-    expect([r.code, r.stderr.replace(/^npm warn.*\n/gm, "").trim()]).toEqual([
-      2,
-      `error: ${file}: invalid stack configuration: acs-platform:email.domains[0].senders[0].username "DoNotReply" is the default sender Azure creates on every domain; it is not declared (its address is in emailSenderAddresses): list only extra senders`,
-    ]);
-  });
-
+describe("a stack-file mutation evaluated in process", () => {
   it("phase 2 of the customer-domain flow: with `verified: true` prod links the domain and still passes (exit 0)", async () => {
     const file = stackFileCopy("prod", (c) => void (c["acs-platform:email"].domains[0].verified = true));
     const phase2 = await evaluateStack({ stack: "prod", configFile: file });
