@@ -218,6 +218,15 @@ describe("deployability-webapp-enforce-roles-before-startup", () => {
       `${T.webApp} 'app' does not depend on role assignment 'pkg' of 'id', so the site can start before the role exists and Key Vault references (APPLICATIONINSIGHTS_CONNECTION_STRING) and the run-from-package blob fail to load. Source: ${SOURCES.keyVaultReferences}`,
     ]);
   });
+  it("fails a site whose user-assigned identity has no role assignment in the stack", async () => {
+    const r = await runStack(
+      p,
+      stack([uai]).filter((x) => x.type !== T.ra),
+    );
+    expect(r.messages).toEqual([
+      `${T.webApp} 'app' reads Key Vault references (APPLICATIONINSIGHTS_CONNECTION_STRING) and the run-from-package blob with 'id', which has no role assignment in this stack. Source: ${SOURCES.keyVaultReferences}`,
+    ]);
+  });
   it("fails a site that reads its references and package with its system-assigned identity", async () => {
     const app = res(T.webApp, "app", { identity: { type: "SystemAssigned" }, siteConfig: { appSettings: settings("SystemAssigned") } });
     const r = await runStack(p, [app]);
