@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateStack } from "../../tools/plan/harness";
 import type { PlanResult } from "../../tools/plan/types";
-import { ofType } from "../support/plan";
+import { countByType, ofType } from "../support/plan";
 import { problemsOf } from "./config-cases";
 import { ALLOWED_ROLE_GUIDS, BUILT_IN_ROLES } from "../../components/common/roles";
 import { REQUIRED_EVENT_TYPES } from "../../components/event-routing/event-types";
@@ -22,12 +22,10 @@ const MINE = new Set(["acs:eventgrid:EventRouting", "acs:web:TokenApiHost", "acs
 
 /** Counts of the resources of EventRouting, TokenApiHost and Alerts (the components and their children). */
 function countMine(plan: PlanResult): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of plan.resources) {
+  return countByType(plan, (r) => {
     const parent = plan.resources.find((p) => p.urn === r.parent);
-    if (MINE.has(r.type) || (parent !== undefined && MINE.has(parent.type))) counts[r.type] = (counts[r.type] ?? 0) + 1;
-  }
-  return counts;
+    return MINE.has(r.type) || (parent !== undefined && MINE.has(parent.type));
+  });
 }
 
 const mineInBoth = {

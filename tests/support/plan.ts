@@ -1,5 +1,5 @@
 // Lookups over an offline plan (tools/plan/harness.ts) shared by every test that reads one: the resources of a
-// type, and the one resource of a type that a test expects exactly once.
+// type, the one resource of a type that a test expects exactly once, and the count of each type.
 import type { PlanResult, PlannedResource } from "../../tools/plan/types";
 
 /** The resources of `type`, in registration order. */
@@ -18,4 +18,11 @@ export function only(plan: PlanResult, type: string, name?: string): PlannedReso
     throw new Error(`expected exactly one ${what}, found ${found.length}: ${found.map((r) => r.name).join(", ") || "none"}`);
   }
   return found[0] as PlannedResource;
+}
+
+/** How many resources of each type the plan holds (of those `keep` accepts), for an exact inventory. */
+export function countByType(plan: PlanResult, keep: (r: PlannedResource) => boolean = () => true): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of plan.resources.filter(keep)) counts[r.type] = (counts[r.type] ?? 0) + 1;
+  return counts;
 }

@@ -7,7 +7,7 @@ import { BUILT_IN_ROLES } from "../../../components/common/roles";
 import { evaluateProgram } from "../../../tools/plan/harness";
 import { MOCK_SUBSCRIPTION_ID } from "../../../tools/plan/mocks";
 import type { PlanResult } from "../../../tools/plan/types";
-import { ofType, only } from "../../support/plan";
+import { countByType, ofType, only } from "../../support/plan";
 
 const naming = { app: "acs", env: "dev", region: "westeurope", suffix: "abcde" };
 const acsId = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-test/providers/Microsoft.Communication/communicationServices/acs-acs-dev-weu-abcde`;
@@ -58,9 +58,7 @@ beforeAll(async () => {
 
 describe("EventRouting", () => {
   it("registers exactly the expected resource types and counts", () => {
-    const counts: Record<string, number> = {};
-    for (const r of plan.resources.filter((x) => x.type !== "pulumi:pulumi:Stack")) counts[r.type] = (counts[r.type] ?? 0) + 1;
-    expect(counts).toEqual({
+    expect(countByType(plan, (x) => x.type !== "pulumi:pulumi:Stack")).toEqual({
       "acs:eventgrid:EventRouting": 1,
       "azure-native:storage:StorageAccount": 1,
       "azure-native:storage:BlobContainer": 1,

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateProgram } from "../../../tools/plan/harness";
 import type { PlanResult } from "../../../tools/plan/types";
-import { only } from "../../support/plan";
+import { countByType, only } from "../../support/plan";
 import { Network } from "../../../components/network";
 import { TokenApiHost } from "../../../components/token-api-host";
 import { tokenApiConfigSchema } from "../../../components/token-api-host/config";
@@ -66,9 +66,7 @@ beforeAll(async () => {
 
 describe("Network", () => {
   it("registers exactly one network, two subnets with an NSG each, a NAT gateway, one endpoint with its DNS, and the VNet's diagnostics", () => {
-    const counts: Record<string, number> = {};
-    for (const r of plan.resources.filter((x) => x.name.startsWith("net"))) counts[r.type] = (counts[r.type] ?? 0) + 1;
-    expect(counts).toEqual({
+    expect(countByType(plan, (x) => x.name.startsWith("net"))).toEqual({
       "acs:network:Network": 1,
       "azure-native:network:VirtualNetwork": 1,
       "azure-native:network:Subnet": 2,

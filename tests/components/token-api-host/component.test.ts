@@ -11,7 +11,7 @@ import { BUILT_IN_ROLES } from "../../../components/common/roles";
 import { evaluateProgram } from "../../../tools/plan/harness";
 import { MOCK_SUBSCRIPTION_ID, mockGuid } from "../../../tools/plan/mocks";
 import { SECRET_PLACEHOLDER, type PlanResult } from "../../../tools/plan/types";
-import { ofType, only } from "../../support/plan";
+import { countByType, ofType, only } from "../../support/plan";
 
 const naming = { app: "acs", env: "prod", region: "westeurope", suffix: "abcde" };
 const rg = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-test/providers`;
@@ -70,9 +70,7 @@ describe("TokenApiHost", () => {
   });
 
   it("registers exactly the expected resource types and counts", () => {
-    const counts: Record<string, number> = {};
-    for (const r of plan.resources.filter((x) => x.type !== "pulumi:pulumi:Stack")) counts[r.type] = (counts[r.type] ?? 0) + 1;
-    expect(counts).toEqual({
+    expect(countByType(plan, (x) => x.type !== "pulumi:pulumi:Stack")).toEqual({
       "acs:web:TokenApiHost": 1,
       "azure-native:storage:StorageAccount": 2,
       "azure-native:storage:Table": 1,
