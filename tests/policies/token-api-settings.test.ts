@@ -1,8 +1,12 @@
 // The policy pack's own copies of the token API's decisions (it is loaded alone by the Pulumi CLI) match the service's settings.ts.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { tokenapiWebappConfigureTokenLifetime } from "../../policies/tokenapi-webapp-configure-token-lifetime";
 import { tokenapiWebappEnforceAllowedScopes } from "../../policies/tokenapi-webapp-enforce-allowed-scopes";
 import { ACS_TOKEN_SCOPES, TOKEN_API_DEFAULTS, TOKEN_API_ENV_NAMES, TOKEN_LIFETIME_MINUTES } from "../../services/token-api/src/settings";
+
+const POLICIES_DIR = path.resolve(__dirname, "..", "..", "policies");
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the policy config schemas are JSON Schema literals
 const props = (policy: { configSchema?: unknown }) => (policy.configSchema as any).properties;
@@ -26,8 +30,18 @@ describe("policy pack copies of the token API settings", () => {
   });
 
   it("the variables the policies read are variables the service reads", () => {
-    for (const name of ["TOKEN_DEFAULT_LIFETIME_MINUTES", "TOKEN_MAX_LIFETIME_MINUTES", "TOKEN_ALLOWED_SCOPES", "ACS_AUTH_MODE"]) {
-      expect(TOKEN_API_ENV_NAMES).toContain(name);
-    }
+    // Read from the token API policies' own sources, so a renamed or misspelt variable in a policy fails here.
+    const read = new Set(
+      readdirSync(POLICIES_DIR)
+        .filter((f) => f.startsWith("tokenapi-") && f.endsWith(".ts"))
+        .flatMap((f) => [...readFileSync(path.join(POLICIES_DIR, f), "utf8").matchAll(/"((?:TOKEN|ACS)_[A-Z_]+)"/g)].map((m) => m[1]!)),
+    );
+    expect([...read].sort()).toEqual([
+      "ACS_AUTH_MODE",
+      "TOKEN_ALLOWED_SCOPES",
+      "TOKEN_DEFAULT_LIFETIME_MINUTES",
+      "TOKEN_MAX_LIFETIME_MINUTES",
+    ]);
+    expect([...read].filter((name) => !(TOKEN_API_ENV_NAMES as readonly string[]).includes(name))).toEqual([]);
   });
 });
