@@ -13,6 +13,7 @@ import { CommunicationServices, type DnsRecord } from "../components/communicati
 import { SecretStore } from "../components/secret-store";
 import { Network } from "../components/network";
 import { EventRouting } from "../components/event-routing";
+import { subscriptionSummaries } from "../components/event-routing/event-types";
 import { TokenApiHost } from "../components/token-api-host";
 import { Alerts } from "../components/alerts";
 import { resolveAlertSettings } from "../components/alerts/definitions";
@@ -206,13 +207,7 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     eventGridSystemTopicName: events.name,
     eventQueueNames: events.queueNames,
     eventStorageAccountName: events.storageAccountName,
-    eventSubscriptions: pulumi.output(
-      config.eventRouting.subscriptions.map((s) => ({
-        name: s.name,
-        eventTypes: [...s.eventTypes],
-        ...(s.destination.type === "storageQueue" ? { queueName: s.destination.queueName ?? s.name } : {}),
-      })),
-    ),
+    eventSubscriptions: pulumi.output(subscriptionSummaries(config.eventRouting.subscriptions)),
     deadLetterContainerName: events.deadLetterContainerName,
     mappingTableName: tokenApi.mappingTableName,
   };

@@ -180,16 +180,35 @@ export type EventSubscriptionConfig = z.infer<typeof eventSubscriptionSchema>;
 /** A validated `eventRouting` section. */
 export type EventRoutingSection = z.infer<typeof eventRoutingConfigSchema>;
 
-/** The storage queue each storage-queue subscription delivers to (its own name unless configured), deduplicated, in order. */
+/** The storage queue a storage-queue subscription delivers to: its own name unless configured. */
+export function queueNameOf(subscriptionName: string, destination: { queueName?: string }): string {
+  return destination.queueName ?? subscriptionName;
+}
+
+/** The storage queue each storage-queue subscription delivers to, deduplicated, in order. */
 export function queueNamesOf(subscriptions: readonly EventSubscriptionConfig[]): string[] {
   const names: string[] = [];
   for (const s of subscriptions) {
     if (s.destination.type === "storageQueue") {
-      const q = s.destination.queueName ?? s.name;
-      if (!names.includes(q)) {
-        names.push(q);
-      }
+      const q = queueNameOf(s.name, s.destination);
+      if (!names.includes(q)) names.push(q);
     }
   }
   return names;
+}
+
+/** One subscription as the stack output `eventSubscriptions` and `.local-dev/env.json` list it. */
+export interface SubscriptionSummary {
+  name: string;
+  eventTypes: string[];
+  /** Storage queue the subscription delivers to; absent for webhook and Service Bus destinations. */
+  queueName?: string;
+}
+
+export function subscriptionSummaries(subscriptions: readonly EventSubscriptionConfig[]): SubscriptionSummary[] {
+  return subscriptions.map((s) => ({
+    name: s.name,
+    eventTypes: [...s.eventTypes],
+    ...(s.destination.type === "storageQueue" ? { queueName: queueNameOf(s.name, s.destination) } : {}),
+  }));
 }

@@ -16,7 +16,7 @@ import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
 import { attachDiagnostics } from "../common/diagnostics";
 import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
 import { resourceName } from "../common/naming";
-import { queueNamesOf, type EventRoutingSection, type EventSubscriptionConfig } from "./event-types";
+import { queueNameOf, queueNamesOf, type EventRoutingSection, type EventSubscriptionConfig } from "./event-types";
 import { assignRole, blobContainerScope, storageQueueScope, type BuiltInRole } from "../common/roles";
 
 /** Arguments of EventRouting (no lock or role assignments: the topic's grants are its own, derived from `routing`). */
@@ -242,7 +242,7 @@ function deliveryArgs(
       return {
         deliveryWithResourceIdentity: {
           identity: { type: "SystemAssigned" },
-          destination: { endpointType: "StorageQueue", resourceId: accountId, queueName: d.queueName ?? sub.name },
+          destination: { endpointType: "StorageQueue", resourceId: accountId, queueName: queueNameOf(sub.name, d) },
         },
       };
     case "serviceBusQueue":

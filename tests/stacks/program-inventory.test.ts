@@ -191,6 +191,21 @@ describe("event routing and token API outputs", () => {
       oidcIssuer: "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0",
       eventGridSystemTopicName: "evgt-acsplat-acs-prod-weu",
       eventQueueNames: ["email-delivery", "sms-delivery", "chat-messages"],
+      eventStorageAccountName: "stacsplatevtprodweu97nfu",
+      // What the smoke runbook reads to know which queue receives which events.
+      eventSubscriptions: [
+        { name: "email-delivery", eventTypes: ["Microsoft.Communication.EmailDeliveryReportReceived"], queueName: "email-delivery" },
+        { name: "sms-delivery", eventTypes: ["Microsoft.Communication.SMSDeliveryReportReceived"], queueName: "sms-delivery" },
+        {
+          name: "chat-messages",
+          eventTypes: [
+            "Microsoft.Communication.ChatMessageReceived",
+            "Microsoft.Communication.ChatThreadCreatedWithUser",
+            "Microsoft.Communication.ChatThreadWithUserDeleted",
+          ],
+          queueName: "chat-messages",
+        },
+      ],
       deadLetterContainerName: "deadletters",
       mappingTableName: "acsidentities",
     });

@@ -8,7 +8,12 @@ import { QueueServiceClient } from "@azure/storage-queue";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { parseConfig, rawConfigFromPulumi, type PlatformConfig } from "../../stacks/config";
 import { DEFAULT_PROJECT_ROOT, readStackConfig } from "../plan/harness";
-import type { EventRoutingSection } from "../../components/event-routing/event-types";
+import {
+  queueNameOf,
+  subscriptionSummaries,
+  type EventRoutingSection,
+  type SubscriptionSummary,
+} from "../../components/event-routing/event-types";
 import type { EmulatedSubscription, EventGridOptions } from "../acs-emulator/eventgrid";
 import { DEV_ACCOUNT, DEV_KEY, canConnect, freePort } from "./azurite";
 
@@ -36,12 +41,7 @@ export interface LocalEmailInfo {
 }
 
 /** One subscription as `.local-dev/env.json` names it (`events.subscriptions[]`). */
-export interface LocalSubscriptionInfo {
-  name: string;
-  eventTypes: string[];
-  /** Storage queue the subscription delivers to; absent for webhook and Service Bus destinations (not emulated). */
-  queueName?: string;
-}
+export type LocalSubscriptionInfo = SubscriptionSummary;
 
 /** The `events` section of `.local-dev/env.json`. */
 export interface LocalEventsInfo {
@@ -68,7 +68,7 @@ export function emulatedSubscriptions(routing: EventRoutingSection): EmulatedSub
           {
             name: s.name,
             includedEventTypes: [...s.eventTypes],
-            queueName: s.destination.queueName ?? s.name,
+            queueName: queueNameOf(s.name, s.destination),
             maxDeliveryAttempts: s.retry.maxDeliveryAttempts,
             eventTimeToLiveInMinutes: s.retry.eventTimeToLiveInMinutes,
             deadLetterContainerName: routing.deadLetterContainerName,
@@ -79,11 +79,7 @@ export function emulatedSubscriptions(routing: EventRoutingSection): EmulatedSub
 }
 
 export function subscriptionInfo(routing: EventRoutingSection): LocalSubscriptionInfo[] {
-  return routing.subscriptions.map((s) => ({
-    name: s.name,
-    eventTypes: [...s.eventTypes],
-    ...(s.destination.type === "storageQueue" ? { queueName: s.destination.queueName ?? s.name } : {}),
-  }));
+  return subscriptionSummaries(routing.subscriptions);
 }
 
 export interface AzuriteEventStorage {
