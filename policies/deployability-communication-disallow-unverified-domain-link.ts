@@ -3,8 +3,8 @@
 // program has not marked verified would make Azure reject the whole ACS create or update. Azure-managed domains
 // come verified ("pre-configured with required sender authentication support", Learn "Email domains and sender
 // authentication"), so creating and linking one at once is fine.
-import { UnknownValueError, type PolicyResource, type StackValidationPolicy } from "@pulumi/policy";
-import { T } from "./lib";
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { T, known } from "./lib";
 import { EMAIL_DOMAIN_VERIFIED_TAG, SOURCES } from "./deployability-facts";
 
 /** The `domainManagement` values of domains the customer verifies (Azure-managed ones come verified). */
@@ -14,18 +14,11 @@ export const CUSTOMER_MANAGED_DOMAINS: readonly string[] = ["CustomerManaged", "
 function linkedDomainIds(acs: PolicyResource): Array<string | undefined> {
   const list = acs.props.linkedDomains;
   if (!Array.isArray(list)) return [];
-  const ids: Array<string | undefined> = [];
-  for (let i = 0; i < list.length; i++) {
-    try {
-      const v: unknown = list[i];
-      ids.push(typeof v === "string" ? v : undefined);
-    } catch (e) {
-      // An unknown id in a preview means the domain does not exist yet: it is created by this deployment.
-      if (e instanceof UnknownValueError) ids.push(undefined);
-      else throw e;
-    }
-  }
-  return ids;
+  // An unknown id in a preview means the domain does not exist yet: it is created by this deployment.
+  return Array.from({ length: list.length }, (_, i) => {
+    const v = known((): unknown => list[i]);
+    return typeof v === "string" ? v : undefined;
+  });
 }
 
 export const deployabilityCommunicationDisallowUnverifiedDomainLink: StackValidationPolicy = {
