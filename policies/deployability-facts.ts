@@ -91,7 +91,7 @@ export function acceptedPlanTiers(skuName: string): readonly string[] | undefine
  * End of life of each Node.js LTS major (Node.js release schedule); App Service removes a major from the runtime
  * stacks it offers once it reaches end of life (SOURCES.nodeOnAppService).
  */
-export const NODE_END_OF_LIFE: Readonly<Record<number, string>> = {
+const NODE_END_OF_LIFE: Readonly<Record<number, string>> = {
   18: "2025-04-30",
   20: "2026-04-30",
   22: "2027-04-30",

@@ -44,7 +44,7 @@ export interface NetworkArgs extends AzureComponentArgs, DiagnosticsArg {
 }
 
 /** Outbound rules on every NSG: no RDP or SSH from the subnet into the network (PSRule Azure.NSG.LateralTraversal). */
-export const LATERAL_TRAVERSAL_DENY_RULES = [
+const LATERAL_TRAVERSAL_DENY_RULES = [
   { name: "deny-rdp-to-vnet", priority: 4000, port: "3389" },
   { name: "deny-ssh-to-vnet", priority: 4001, port: "22" },
 ].map((r) => ({

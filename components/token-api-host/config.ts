@@ -232,7 +232,7 @@ export function tokenApiAppSettings(input: TokenApiSettingsInput): Array<{ name:
 }
 
 /** `@Microsoft.KeyVault(SecretUri=...)` for a secret URI (an Input, resolved lazily). */
-export function keyVaultReference(secretUri: pulumi.Input<string>): pulumi.Input<string> {
+function keyVaultReference(secretUri: pulumi.Input<string>): pulumi.Input<string> {
   if (typeof secretUri === "string") return `@Microsoft.KeyVault(SecretUri=${secretUri})`;
   return pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${secretUri})`;
 }

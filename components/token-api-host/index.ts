@@ -43,7 +43,7 @@ import {
 export const WEB_APP_LOG_CATEGORY_GROUPS = ["allLogs"];
 
 /** The Linux runtime stack of the site; the package is bundled for the same major (services/token-api/scripts/build.ts). */
-export const LINUX_FX_VERSION = `NODE|${TOKEN_API_NODE_MAJOR}-lts`;
+const LINUX_FX_VERSION = `NODE|${TOKEN_API_NODE_MAJOR}-lts`;
 
 /** Name of the Key Vault secret holding the Application Insights connection string. */
 export const APP_INSIGHTS_SECRET_NAME = "appinsights-connection-string";
