@@ -38,6 +38,9 @@ interface RowCheck {
   startedAt: number;
 }
 
+/** The clock of the steps that finish an identity creation after its caller may have stopped waiting: writing
+ *  the mapping row, or deleting the identity that lost. Their own, not the request's, so neither is cut short. */
+const CREATION_FOLLOW_UP_MS = 10_000;
 const MAX_REMEMBERED_ROWS = 100_000;
 
 const creationPending = () =>
@@ -100,7 +103,7 @@ export class TokenService {
       const startedAt = Date.now();
       let claim: { record: MappingRecord; won: boolean };
       try {
-        claim = await this.store.claim(caller, created, Deadline.after(10_000), replacing);
+        claim = await this.store.claim(caller, created, Deadline.after(CREATION_FOLLOW_UP_MS), replacing);
       } catch (error) {
         // An insert whose answer was lost may have committed: deleting the identity could orphan the row. Keep it.
         if (!(error instanceof MappingOutcomeUnknownError)) await this.deleteQuietly(created, "the mapping could not be written");
@@ -124,7 +127,7 @@ export class TokenService {
 
   private async deleteQuietly(acsUserId: string, why: string): Promise<void> {
     try {
-      await this.acs.deleteUser(acsUserId, Deadline.after(10_000));
+      await this.acs.deleteUser(acsUserId, Deadline.after(CREATION_FOLLOW_UP_MS));
       this.log.info({ acsUserId, why }, "unmapped ACS identity deleted");
     } catch {
       this.log.warn({ acsUserId, why }, "unmapped ACS identity could not be deleted");
