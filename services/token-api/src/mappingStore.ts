@@ -155,6 +155,8 @@ export function createTableMappingStore(options: TableMappingStoreOptions): Mapp
       // createEntity is an insert that fails with 409 when the row exists: the conditional write.
       else await table.createEntity(entity, { abortSignal: signal() });
     } catch (error) {
+      // No table: nothing was written. guarded() creates it again and runs the claim once more.
+      if (isTableNotFound(error)) throw error;
       const status = statusOf(error);
       // 409 (row exists) and 412 (row changed) are definite: someone else's row holds. 404 on replace: gone.
       if (status !== 409 && status !== 412 && status !== 404) uncertain = true;
@@ -164,7 +166,9 @@ export function createTableMappingStore(options: TableMappingStoreOptions): Mapp
     let holder: MappingRecord | undefined;
     try {
       holder = await read(caller, signal());
-    } catch {
+    } catch (error) {
+      // The table went away after the write, and the row with it: claiming again (in a new table) is safe.
+      if (isTableNotFound(error)) throw error;
       throw new MappingOutcomeUnknownError();
     }
     if (holder && holder.acsUserId === acsUserId) return { record: holder, won: true };

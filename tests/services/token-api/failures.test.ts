@@ -1,6 +1,7 @@
 // Failures injected in the emulator and in storage map to 429/503 with Retry-After, never 500, and the API recovers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REVOCATION_BOUND_MS } from "../../../services/token-api/src/settings";
+import { TableClient } from "@azure/data-tables";
+import { REVOCATION_BOUND_MS, TOKEN_API_DEFAULTS } from "../../../services/token-api/src/settings";
 import { startTestEnvironment, type TestEnvironment } from "./helpers";
 
 let env: TestEnvironment;
@@ -85,6 +86,21 @@ describe("upstream failures", () => {
 });
 
 describe("mapping store failures", () => {
+  // The bug: the insert's TableNotFound was taken for "someone else's row", the re-read failed the same way, and the
+  // request ended 503 with the new identity kept as "outcome unknown" although nothing had been written.
+  it("the table deleted while an identity is created: it is created again, the identity mapped, the request answered", async () => {
+    await env.fault({ operation: "createUser", delayMs: 1000, count: 1 });
+    const sub = `failure-user-${++users}`;
+    const pending = env.call("POST", "/api/token", { jwt: await env.oidc.mintToken(sub) });
+    await sleep(400);
+    await TableClient.fromConnectionString(env.azurite.connectionString, TOKEN_API_DEFAULTS.mappingTableName, {
+      allowInsecureConnection: true,
+    }).deleteTable();
+    const response = await pending;
+    expect(response.status).toBe(200);
+    expect(await env.mappedIdentity(sub)).toBe(response.body.acsUserId);
+  });
+
   it("answers 503 while Azurite is stopped and recovers after it restarts", async () => {
     const cachedUser = await env.oidc.mintToken("cached-before-outage");
     const cached = await env.call("POST", "/api/token", { jwt: cachedUser });
