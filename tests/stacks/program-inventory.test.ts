@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateStack } from "../../tools/plan/harness";
 import type { PlanResult } from "../../tools/plan/types";
-import { countByType, ofType } from "../support/plan";
+import { countByType, ofType, only } from "../support/plan";
 import { problemsOf } from "./config-cases";
 import { ALLOWED_ROLE_GUIDS, BUILT_IN_ROLES } from "../../components/common/roles";
 import { REQUIRED_EVENT_TYPES } from "../../components/event-routing/event-types";
@@ -77,8 +77,8 @@ describe("event routing, token API and alerts inventory", () => {
   });
 
   it("sizes the plan per environment: dev B1 x1 without always-on, prod P1v3 x2 zone-redundant with always-on", () => {
-    const planOf = (p: PlanResult) => ofType(p, "azure-native:web:AppServicePlan")[0]?.inputs;
-    const appOf = (p: PlanResult) => ofType(p, "azure-native:web:WebApp")[0]?.inputs["siteConfig"] as Record<string, unknown>;
+    const planOf = (p: PlanResult) => only(p, "azure-native:web:AppServicePlan").inputs;
+    const appOf = (p: PlanResult) => only(p, "azure-native:web:WebApp").inputs["siteConfig"] as Record<string, unknown>;
     // No sku.tier: ARM derives it from the name (P0v3 and P*mv3 have tiers of their own).
     expect(planOf(dev)).toMatchObject({ sku: { name: "B1", capacity: 1 }, zoneRedundant: false, kind: "linux", reserved: true });
     expect(planOf(prod)).toMatchObject({ sku: { name: "P1v3", capacity: 2 }, zoneRedundant: true, kind: "linux", reserved: true });
@@ -95,7 +95,7 @@ describe("event routing, token API and alerts inventory", () => {
     ["prod", () => prod],
   ])("%s: no app setting carries a secret in plain text", (_, plan) => {
     const settings = (
-      ofType(plan(), "azure-native:web:WebApp")[0]?.inputs["siteConfig"] as { appSettings: Array<{ name: string; value: string }> }
+      only(plan(), "azure-native:web:WebApp").inputs["siteConfig"] as { appSettings: Array<{ name: string; value: string }> }
     ).appSettings;
     const byName = new Map(settings.map((s) => [s.name, s.value]));
     expect(byName.get("APPLICATIONINSIGHTS_CONNECTION_STRING")).toMatch(

@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { evaluateProgram } from "../../../tools/plan/harness";
 import { CommunicationServices, type CommunicationServicesArgs } from "../../../components/communication-services";
 import { EMAIL_DOMAIN_VERIFIED_TAG } from "../../../policies/deployability-facts";
-import type { PlannedResource, PlanResult } from "../../../tools/plan/types";
-import { ofType } from "../../support/plan";
+import type { PlanResult } from "../../../tools/plan/types";
+import { ofType, only } from "../../support/plan";
 
 const tags = { env: "test", owner: "o", costCenter: "c", dataClassification: "internal", service: "s" };
 
@@ -51,7 +51,7 @@ describe("CommunicationServices", () => {
       ["AzureManagedDomain", "AzureManaged", "Disabled", "true"],
       ["mail.example.com", "CustomerManaged", "Enabled", "false"],
     ]);
-    const acs = ofType(plan, "azure-native:communication:CommunicationService")[0] as PlannedResource;
+    const acs = only(plan, "azure-native:communication:CommunicationService");
     expect(acs.inputs).toMatchObject({
       communicationServiceName: "acs-acs-test-eus-abcde",
       location: "global",
@@ -60,7 +60,7 @@ describe("CommunicationServices", () => {
     });
     expect(acs.inputs).not.toHaveProperty("disableLocalAuth");
     expect(ofType(plan, "azure-native:monitor:DiagnosticSetting")).toEqual([]);
-    const email = ofType(plan, "azure-native:communication:EmailService")[0] as PlannedResource;
+    const email = only(plan, "azure-native:communication:EmailService");
     expect(email.inputs).toMatchObject({ emailServiceName: "ecs-acs-test-eus-abcde", location: "global", dataLocation: "United States" });
     const senders = ofType(plan, "azure-native:communication:SenderUsername");
     expect(senders.map((s) => [s.inputs["username"], [...s.dependencies].sort()])).toEqual([["news", [domains[1]?.urn, email.urn].sort()]]);
@@ -85,7 +85,7 @@ describe("CommunicationServices", () => {
     const plan = await evaluate(true);
     const domains = ofType(plan, "azure-native:communication:Domain");
     expect((domains[1]?.inputs["tags"] as Record<string, string>)[EMAIL_DOMAIN_VERIFIED_TAG]).toBe("true");
-    expect(ofType(plan, "azure-native:communication:CommunicationService")[0]?.inputs["linkedDomains"]).toEqual(domains.map((d) => d.id));
+    expect(only(plan, "azure-native:communication:CommunicationService").inputs["linkedDomains"]).toEqual(domains.map((d) => d.id));
   });
 
   it("with a lock, protects and locks ACS, the Email service and every domain (their dataLocation is create-only)", async () => {
@@ -96,7 +96,7 @@ describe("CommunicationServices", () => {
       "azure-native:communication:Domain",
       "azure-native:communication:CommunicationService",
     ]);
-    const scopeOf = (type: string) => plan.resources.filter((r) => r.type === type).map((r) => r.id);
+    const scopeOf = (type: string) => ofType(plan, type).map((r) => r.id);
     expect(
       ofType(plan, "azure-native:authorization:ManagementLockByScope")
         .map((l) => `${String(l.inputs["scope"])} ${String(l.inputs["level"])} ${String(l.inputs["lockName"])}`)
@@ -114,6 +114,6 @@ describe("CommunicationServices", () => {
 
   it("turns ACS access keys off only when asked (an update of the existing resource, the second apply)", async () => {
     const plan = await evaluate(true, { disableLocalAuth: true });
-    expect(ofType(plan, "azure-native:communication:CommunicationService")[0]?.inputs["disableLocalAuth"]).toBe(true);
+    expect(only(plan, "azure-native:communication:CommunicationService").inputs["disableLocalAuth"]).toBe(true);
   });
 });
