@@ -126,7 +126,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       runningPolls: options.emailRunningPolls ?? 1,
       verificationPolls: options.domainVerificationPolls ?? 2,
     },
-    now: () => Date.now(),
+    // The emulator's clock: the wall clock plus the offset a test moved it by (admin `POST /clock`); token expiry,
+    // timestamps and retention all read it.
+    now: () => Date.now() + (state.clockOffsetMs ?? 0),
     defer: (fn, ms) => {
       const timer = setTimeout(() => {
         timers.delete(timer);
