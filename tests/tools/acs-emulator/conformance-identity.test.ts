@@ -1,5 +1,5 @@
 // Conformance, identity (api-version 2023-10-01) through @azure/communication-identity: lifecycle, scopes, lifetimes,
-// keyless mode, revoke, and delete with what it erases (Learn privacy.md), as azure-rest-api-specs
+// keyless mode, revoke, and delete with what it erases (Learn "Data residency and user privacy"), as azure-rest-api-specs
 // specification/communication/data-plane/Identity/stable/2023-10-01 and the SDK's own tests describe them.
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
