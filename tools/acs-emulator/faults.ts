@@ -96,7 +96,11 @@ export function parseFaultSpec(input: unknown): FaultSpec {
     if (value === undefined) continue;
     if (typeof value !== "boolean") throw badRequest(`\`${name}\` must be a boolean.`, "InvalidFault", name);
     if (!isDeliveryOperation(operation))
-      throw badRequest(`\`${name}\` applies to event deliveries only: operation deliverEvent or deliverEvent:<subscription>.`, "InvalidFault", name);
+      throw badRequest(
+        `\`${name}\` applies to event deliveries only: operation deliverEvent or deliverEvent:<subscription>.`,
+        "InvalidFault",
+        name,
+      );
     spec[name] = value;
   }
   if (spec.status === undefined && spec.delayMs === undefined && !spec.drop && !spec.duplicate && !spec.reorder) {

@@ -111,7 +111,8 @@ export class RateLimiter {
     const user = applicable.some((r) => r.scope === "user" || r.scope === "userThread") ? userOf(ctx) : undefined;
     const counters: { key: string; rule: LimitRule; times: number[] }[] = [];
     for (const r of applicable) {
-      const subject = r.scope === "resource" ? "*" : r.scope === "user" ? user : r.scope === "thread" ? thread : user && thread && `${user}|${thread}`;
+      const subject =
+        r.scope === "resource" ? "*" : r.scope === "user" ? user : r.scope === "thread" ? thread : user && thread && `${user}|${thread}`;
       if (!subject) continue;
       const key = `${r.name}|${subject}`;
       const windowMs = r.windowSeconds * 1000;
@@ -133,6 +134,7 @@ export class RateLimiter {
     }
     for (const { times } of counters) times.push(now);
     // Counters of threads and users no longer active would otherwise pile up over a long `npm run dev`.
-    if (this.hits.size > MAX_COUNTERS) for (const [key, times] of this.hits) if (times.every((t) => t <= now - 60_000)) this.hits.delete(key);
+    if (this.hits.size > MAX_COUNTERS)
+      for (const [key, times] of this.hits) if (times.every((t) => t <= now - 60_000)) this.hits.delete(key);
   }
 }

@@ -72,7 +72,10 @@ describe("update is a merge patch (Messages_UpdateChatMessage.json: content-type
     const thread = alice.chat.getChatThreadClient(id);
     const { id: messageId } = await thread.sendMessage({ content: "hello" }, { metadata: { someKey1: "a", tags: "t" } });
     // The spec example's body: {content, metadata: {someKey1, someKey2}}.
-    await thread.updateMessage(messageId, { content: "Updated message content", metadata: { someKey1: "someValue1", someKey2: "someValue2" } });
+    await thread.updateMessage(messageId, {
+      content: "Updated message content",
+      metadata: { someKey1: "someValue1", someKey2: "someValue2" },
+    });
     expect((await thread.getMessage(messageId)).metadata).toEqual({ someKey1: "someValue1", someKey2: "someValue2", tags: "t" });
     const patched = await rawRequest(
       emulator,

@@ -109,7 +109,10 @@ describe("FaultInjector", () => {
 
   it.each([
     ["operation=x", "A fault needs at least one of `status`, `delayMs`, `drop`, `duplicate` or `reorder`."],
-    ["operation=sendMessage,duplicate=true", "`duplicate` applies to event deliveries only: operation deliverEvent or deliverEvent:<subscription>."],
+    [
+      "operation=sendMessage,duplicate=true",
+      "`duplicate` applies to event deliveries only: operation deliverEvent or deliverEvent:<subscription>.",
+    ],
     ["operation=deliverEvent,reorder=1", "`reorder` must be a boolean."],
     ["operation=x,status=abc", "`status` must be an integer from 100 to 599."],
     ["operation=x,fraction=2,status=500", "`fraction` must be a number in (0, 1]."],
@@ -123,7 +126,11 @@ describe("FaultInjector", () => {
 describe("RateLimiter", () => {
   let at = 0;
   const ctx = (path: string) =>
-    ({ runtime: { now: () => at, state: { identities: {} } }, url: new URL(path, "https://127.0.0.1"), headers: {} }) as unknown as RequestContext;
+    ({
+      runtime: { now: () => at, state: { identities: {} } },
+      url: new URL(path, "https://127.0.0.1"),
+      headers: {},
+    }) as unknown as RequestContext;
   const outcome = (limiter: RateLimiter, operation: string, path = "/identities"): string => {
     try {
       limiter.enforce(operation, ctx(path));

@@ -274,7 +274,8 @@ function createThread(ctx: RequestContext): HandlerResult {
   if (!topic || !topic.trim()) throw badRequest("`topic` is required.", "InvalidRequestBody", "topic");
   const participants = parseParticipants(body.participants, false);
   const metadata = stringMap(body, "metadata");
-  const retentionPolicy = body.retentionPolicy === undefined || body.retentionPolicy === null ? undefined : parseRetentionPolicy(body.retentionPolicy);
+  const retentionPolicy =
+    body.retentionPolicy === undefined || body.retentionPolicy === null ? undefined : parseRetentionPolicy(body.retentionPolicy);
   const { valid, invalid } = partitionParticipants(ctx, participants);
   const members = new Map<string, ParticipantRecord>();
   if (!valid.some((p) => p.id === caller.userId)) members.set(caller.userId, { id: caller.userId, shareHistoryTime: EPOCH });
@@ -336,7 +337,11 @@ function updateThread(ctx: RequestContext, threadId: string): HandlerResult {
   const topic = optionalString(body, "topic");
   if (topic !== undefined && !topic.trim()) throw badRequest("`topic` must not be empty.", "InvalidRequestBody", "topic");
   const retentionPolicy =
-    body.retentionPolicy === undefined ? undefined : body.retentionPolicy === null ? { kind: "none" } : parseRetentionPolicy(body.retentionPolicy);
+    body.retentionPolicy === undefined
+      ? undefined
+      : body.retentionPolicy === null
+        ? { kind: "none" }
+        : parseRetentionPolicy(body.retentionPolicy);
   const metadata = body.metadata === undefined ? thread.metadata : mergeStringMap(thread.metadata, body.metadata, "metadata");
   if (metadata) thread.metadata = metadata;
   else delete thread.metadata;
@@ -363,7 +368,8 @@ function visibleMessages(thread: ThreadRecord, caller: VerifiedCaller): MessageR
 }
 
 /** The last time a message changed: created, edited or deleted. */
-const lastChanged = (m: MessageRecord): number => Math.max(Date.parse(m.createdOn), Date.parse(m.editedOn ?? EPOCH), Date.parse(m.deletedOn ?? EPOCH));
+const lastChanged = (m: MessageRecord): number =>
+  Math.max(Date.parse(m.createdOn), Date.parse(m.editedOn ?? EPOCH), Date.parse(m.deletedOn ?? EPOCH));
 
 function listMessages(ctx: RequestContext, threadId: string): HandlerResult {
   const caller = authorize(ctx, "participate");
