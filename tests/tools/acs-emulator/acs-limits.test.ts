@@ -1,5 +1,6 @@
 // The opt-in "limits like ACS" mode: the documented chat and identity rate limits answered with the service's 429 body
-// and a Retry-After, in process (startEmulator({acsLimits})) and through `npm run dev -- --acs-limits`.
+// and a Retry-After, in process (startEmulator({acsLimits})) and through `npm run dev -- --acs-limits` (where a
+// duplicate/reorder delivery fault is also shown on the environment's own queues).
 // Limits: Learn "Service limits for Azure Communication Services", Chat > Rate Limits
 // (https://learn.microsoft.com/azure/communication-services/concepts/service-limits). Body: the 429 response of the
 // Chat examples in azure-rest-api-specs specification/communication/data-plane/Chat/stable/2025-03-15/examples.
@@ -12,8 +13,9 @@ import { ChatClient } from "@azure/communication-chat";
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QueueServiceClient } from "@azure/storage-queue";
 import { ACS_LIMITS } from "../../../tools/acs-emulator/limits";
-import { startEmulator, type EmulatorHandle } from "../../../tools/acs-emulator/index";
+import { decodeQueueMessage, startEmulator, type EmulatorHandle } from "../../../tools/acs-emulator/index";
 import { advanceClock, failure, newChatUser, rawRequest, type ChatUser } from "./helpers";
 
 const root = join(__dirname, "..", "..", "..");
@@ -104,7 +106,7 @@ describe("the command lines", () => {
     }
   });
 
-  it("npm run dev -- --acs-limits throttles a loop of thread reads with 429 and Retry-After", async () => {
+  it("npm run dev -- --acs-limits throttles a loop of thread reads with 429 and Retry-After; a fault run duplicates and reorders on its queues", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "acs-limits-dev-"));
     const child = spawn(tsx, ["tools/local-dev/cli.ts", "--data-dir", dataDir, "--instances", "1", "--acs-limits"], {
       cwd: root,
@@ -141,6 +143,38 @@ describe("the command lines", () => {
       expect(throttled?.statusCode).toBe(429);
       expect(throttled?.code).toBe("TooManyRequests");
       expect(Number(throttled?.response?.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+
+      // The same environment's Event Grid: Pulumi.dev.yaml routes ChatMessageReceived to a storage queue. A fault set
+      // through adminUrl (env.json) holds the first delivery until the second is written, and writes it twice.
+      const env = JSON.parse(readFileSync(join(dataDir, "env.json"), "utf8")) as {
+        adminUrl: string;
+        events: { storageConnectionString: string; subscriptions: { name: string; eventTypes: string[]; queueName?: string }[] };
+      };
+      const subscription = env.events.subscriptions.find((s) => s.eventTypes.includes("Microsoft.Communication.ChatMessageReceived"))!;
+      const queueName = subscription.queueName!;
+      const fault = await fetch(`${env.adminUrl}/faults`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ operation: `deliverEvent:${subscription.name}`, duplicate: true, reorder: true, count: 1 }),
+      });
+      expect(fault.status).toBe(201);
+      const bob = await identity.createUserAndToken(["chat"]);
+      const pair = chat.getChatThreadClient(
+        (await chat.createChatThread({ topic: "dev events" }, { participants: [{ id: bob.user }] })).chatThread!.id,
+      );
+      const first = (await pair.sendMessage({ content: "m1" })).id;
+      const second = (await pair.sendMessage({ content: "m2" })).id;
+      const queue = QueueServiceClient.fromConnectionString(env.events.storageConnectionString).getQueueClient(queueName);
+      const seen: string[] = [];
+      for (let i = 0; i < 100 && seen.length < 3; i += 1) {
+        const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 32 });
+        for (const m of receivedMessageItems) {
+          seen.push(String(decodeQueueMessage(m.messageText).data.messageId));
+          await queue.deleteMessage(m.messageId, m.popReceipt);
+        }
+        if (seen.length < 3) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(seen).toEqual([second, first, first]);
     } finally {
       child.kill("SIGTERM");
       await exited;
