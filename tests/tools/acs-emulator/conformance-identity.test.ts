@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmulatorCredential, startEmulator } from "../../../tools/acs-emulator/index";
 import type { EmulatorHandle } from "../../../tools/acs-emulator/index";
 import { decodeJwt } from "../../../tools/acs-emulator/jwt";
-import { admin, clientOptions, collect, failure, FIXED_PRIMARY_KEY, FIXED_SECONDARY_KEY, newChatUser } from "./helpers";
+import { admin, advanceClock, clientOptions, collect, failure, FIXED_PRIMARY_KEY, FIXED_SECONDARY_KEY, newChatUser } from "./helpers";
 
 let emulator: EmulatorHandle;
 let client: CommunicationIdentityClient;
@@ -133,5 +133,24 @@ describe("deleting an identity deletes its chat messages", () => {
     expect((await failure(one.getMessage(gone1))).statusCode).toBe(404);
     expect((await failure(two.getMessage(gone2))).statusCode).toBe(404);
     expect((await one.getMessage(kept)).content?.message).toBe("from alice");
+  });
+});
+
+describe("after the emulator's clock moved (admin POST /clock)", () => {
+  it("still accepts HMAC and Entra-style requests, stamped by the wall clock, and issues tokens on its own clock", async () => {
+    const clocked = await startEmulator();
+    try {
+      const now = Date.parse(await advanceClock(clocked, 40 * 24 * 3600));
+      const hmac = new CommunicationIdentityClient(clocked.connectionString, clientOptions(clocked));
+      const { token, expiresOn } = await hmac.createUserAndToken(["chat"]);
+      // Default lifetime 1440 minutes from the emulator's now (issued after the move; exp has second precision), not
+      // from the wall clock 40 days behind.
+      expect(expiresOn.getTime()).toBeGreaterThanOrEqual(now + 1440 * 60_000 - 1000);
+      expect(decodeJwt(token)?.payload.acsScope).toBe("chat");
+      const keyless = new CommunicationIdentityClient(clocked.endpoint, new EmulatorCredential(), clientOptions(clocked));
+      expect((await keyless.createUser()).communicationUserId).toMatch(/^8:acs:/);
+    } finally {
+      await clocked.close();
+    }
   });
 });

@@ -22,7 +22,7 @@ const LOG = (operationName: string): RouteMatch["log"] => ({
 export function authenticate(ctx: RequestContext): KeyName {
   const authorization = headerValue(ctx.headers, "authorization") ?? "";
   if (/^Bearer /i.test(authorization)) {
-    const result = verifyEmulatorBearerToken(authorization.slice(7).trim(), "communication", [], ctx.runtime.now());
+    const result = verifyEmulatorBearerToken(authorization.slice(7).trim(), "communication");
     if (!result.ok) throw unauthorized(result.reason, "Denied");
     ctx.log.identity = result.objectId;
     return "primary";
