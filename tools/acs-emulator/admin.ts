@@ -65,6 +65,10 @@ export async function handleAdminRequest(runtime: EmulatorRuntime, req: Incoming
       case "DELETE /faults":
         runtime.faults.clear();
         return sendJson(res, 204, undefined);
+      case "GET /clock":
+        return sendJson(res, 200, clockView(runtime));
+      case "POST /clock":
+        return sendJson(res, 200, advanceClock(runtime, await readJson(req)));
       case "GET /identities":
         return sendJson(res, 200, { identities: Object.values(state.identities).map(({ id, deleted }) => ({ id, deleted })) });
       case "GET /threads":
@@ -123,6 +127,34 @@ export async function handleAdminRequest(runtime: EmulatorRuntime, req: Incoming
     const known = error instanceof EmulatorError ? error : new EmulatorError(500, "InternalServerError", "The admin request failed.");
     sendJson(res, known.status, errorBody(known));
   }
+}
+
+/** Longest single clock move: ten years, far beyond the 90-day retention maximum it exists for. */
+const MAX_CLOCK_ADVANCE_SECONDS = 10 * 366 * 24 * 3600;
+
+const clockView = (runtime: EmulatorRuntime): { now: string; offsetSeconds: number } => ({
+  now: new Date(runtime.now()).toISOString(),
+  offsetSeconds: Math.round((runtime.state.clockOffsetMs ?? 0) / 1000),
+});
+
+/**
+ * `POST /clock {"advanceSeconds": N}`: moves the emulator's clock forward (never back, so ids and versions stay
+ * increasing). Retention deadlines and token expiry follow it; tokens issued before the move may then be expired.
+ */
+function advanceClock(runtime: EmulatorRuntime, body: unknown): { now: string; offsetSeconds: number } {
+  const seconds = isRecord(body) ? body.advanceSeconds : undefined;
+  if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 0 || seconds > MAX_CLOCK_ADVANCE_SECONDS) {
+    throw new EmulatorError(
+      400,
+      "InvalidClock",
+      `\`advanceSeconds\` must be an integer from 0 to ${MAX_CLOCK_ADVANCE_SECONDS}.`,
+      {},
+      "advanceSeconds",
+    );
+  }
+  runtime.state.clockOffsetMs = (runtime.state.clockOffsetMs ?? 0) + seconds * 1000;
+  runtime.changed();
+  return clockView(runtime);
 }
 
 function findDomain(runtime: EmulatorRuntime, name: string): DomainRecord {

@@ -20,6 +20,8 @@ Options:
                         (default: one Azure-managed domain with sender DoNotReply, linked)
   --fault SPEC          a fault active from the start, repeatable, e.g.
                         --fault operation=issueAccessToken,status=429,retryAfterSeconds=2,count=3
+  --acs-limits          enforce the documented ACS identity and chat rate limits (Learn "Service limits"):
+                        e.g. 50 thread reads per user per 10 s; over a limit: 429 TooManyRequests + Retry-After
   -h, --help            this text
 
 Trust the certificate with NODE_EXTRA_CA_CERTS=<caCertPath> or the client option tlsOptions: { ca }.
@@ -34,6 +36,7 @@ const options = {
   "secondary-key": { type: "string" },
   stack: { type: "string" },
   fault: { type: "string", multiple: true },
+  "acs-limits": { type: "boolean" },
 } as const;
 
 export const emulatorCommand: CommandSpec<typeof options> = {
@@ -73,6 +76,7 @@ export const emulatorCommand: CommandSpec<typeof options> = {
       secondaryKey: values["secondary-key"],
       faults,
       email,
+      acsLimits: values["acs-limits"] === true,
     });
     const { close: _close, currentConnectionString: _current, eventGrid: _eventGrid, ...info } = emulator;
     process.stdout.write(`${JSON.stringify(info)}\n`);

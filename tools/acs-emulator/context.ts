@@ -3,11 +3,14 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { EventSink } from "./events";
 import type { EventGridDelivery } from "./eventgrid";
 import type { FaultInjector } from "./faults";
+import type { RateLimiter } from "./limits";
 import type { EmulatorState, LogRow } from "./state";
 
 export interface EmulatorRuntime {
   state: EmulatorState;
   faults: FaultInjector;
+  /** The documented ACS rate limits, when the emulator runs with `acsLimits` (limits.ts); absent = unlimited. */
+  limits?: RateLimiter;
   /** Where handlers publish ACS events (a no-op sink unless event subscriptions are configured). */
   events: EventSink;
   /** The Event Grid delivery behind `events`, when configured (admin API: subscriptions and delivery records). */

@@ -56,7 +56,11 @@ export function mintEmulatorBearerToken(options: MintOptions = {}): AccessToken 
   return { token, expiresOnTimestamp: exp * 1000 };
 }
 
-/** Verifies a fake Entra token for one surface: signature, expiry, audience. Returns the reason on failure. */
+/**
+ * Verifies a fake Entra token for one surface: signature, expiry, audience. Returns the reason on failure. Expiry is
+ * checked against the wall clock: the caller's credential stamped iat/exp from its own clock (like HMAC's x-ms-date),
+ * so the emulator's movable clock (admin `POST /clock`) must not expire it.
+ */
 export function verifyEmulatorBearerToken(
   token: string,
   surface: EmulatorSurface,

@@ -25,6 +25,8 @@ import type { FaultInjector } from "./faults";
 
 /** Event Grid's documented retry schedule (delivery-and-retry, "Retry schedule"); the last step repeats. */
 export const AZURE_RETRY_SCHEDULE_MS: readonly number[] = [10, 30, 60, 300, 600, 1800, 3600, 10_800, 21_600, 43_200].map((s) => s * 1000);
+/** Longest a `reorder` fault holds a delivery waiting for a later one to the same queue to overtake it (long enough for a loaded test machine to send the next). */
+export const REORDER_HOLD_MS = 5000;
 /** Event Grid waits five minutes between the last attempt and writing the dead letter (delivery-and-retry, "Dead-letter events"). */
 export const AZURE_DEAD_LETTER_DELAY_MS = 5 * 60 * 1000;
 
@@ -87,6 +89,9 @@ export interface DeliveryRecord {
   lastAttemptTime?: string;
   /** `<container>/<blob name>` once dead-lettered. */
   deadLetterBlob?: string;
+  /** A `duplicate` fault wrote it twice; a `reorder` fault held it until a later delivery to its queue was written. */
+  duplicated?: true;
+  reordered?: true;
 }
 
 /** An event in the Event Grid event schema. */
@@ -145,6 +150,8 @@ export class EventGridDelivery implements EventSink {
   private readonly deadLetterDelay: number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Per queue: deliveries held by a `reorder` fault, released by the next write to that queue. */
+  private readonly held = new Map<string, Array<() => void>>();
   private closed = false;
   readonly records: DeliveryRecord[] = [];
 
@@ -213,6 +220,28 @@ export class EventGridDelivery implements EventSink {
     await this.settled();
   }
 
+  /** Resolves once another delivery to `queueName` was written, or after REORDER_HOLD_MS (none came). */
+  private overtaken(queueName: string): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, REORDER_HOLD_MS);
+      const waiting = this.held.get(queueName) ?? [];
+      waiting.push(done);
+      this.held.set(queueName, waiting);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  /** A delivery to `queueName` was written: every delivery held for it may go now, after it. */
+  private release(queueName: string): void {
+    const waiting = this.held.get(queueName);
+    if (!waiting) return;
+    this.held.delete(queueName);
+    for (const done of waiting) done();
+  }
+
   private track(work: Promise<void>): void {
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
@@ -247,7 +276,18 @@ export class EventGridDelivery implements EventSink {
       if (fault?.drop) throw new InjectedDeliveryError(undefined, "ECONNRESET");
       if (fault?.status !== undefined) throw new InjectedDeliveryError(fault.status, undefined);
       const text = Buffer.from(JSON.stringify(event), "utf8").toString("base64");
-      await this.queues.getQueueClient(subscription.queueName).sendMessage(text);
+      const queue = this.queues.getQueueClient(subscription.queueName);
+      if (fault?.reorder) {
+        record.reordered = true;
+        await this.overtaken(subscription.queueName);
+      }
+      await queue.sendMessage(text);
+      if (!fault?.reorder) this.release(subscription.queueName);
+      // The same event twice (same id): an at-least-once redelivery, as a consumer must expect.
+      if (fault?.duplicate) {
+        record.duplicated = true;
+        await queue.sendMessage(text);
+      }
       record.status = "delivered";
       record.lastOutcome = "Delivered";
       return;

@@ -17,7 +17,21 @@ export interface FaultSpec {
   count?: number;
   /** Apply to this fraction of matching calls (0..1), deterministically: every 1/fraction-th call. */
   fraction?: number;
+  /**
+   * Event deliveries only (`deliverEvent[:subscription]`): write the event to the queue twice, same Event Grid `id`
+   * (Event Grid delivers at least once: "duplicates may still be received", Learn delivery-and-retry).
+   */
+  duplicate?: boolean;
+  /**
+   * Event deliveries only: hold this delivery until the next one to the same queue is written (at most
+   * REORDER_HOLD_MS), so a later event arrives first (Event Grid promises no order).
+   */
+  reorder?: boolean;
 }
+
+/** Delivery-only fault fields and the operations they apply to. */
+const DELIVERY_ONLY = ["duplicate", "reorder"] as const;
+const isDeliveryOperation = (operation: string): boolean => operation === "deliverEvent" || operation.startsWith("deliverEvent:");
 
 export interface FaultRule extends FaultSpec {
   id: number;
@@ -47,7 +61,7 @@ export function errorCodeForStatus(status: number): string {
 export function parseFaultSpec(input: unknown): FaultSpec {
   if (!isRecord(input)) throw badRequest("The fault must be a JSON object.", "InvalidFault");
   const { operation, status, retryAfterSeconds, delayMs, drop, count, fraction } = input;
-  const known = new Set(["operation", "status", "retryAfterSeconds", "delayMs", "drop", "count", "fraction"]);
+  const known = new Set(["operation", "status", "retryAfterSeconds", "delayMs", "drop", "count", "fraction", ...DELIVERY_ONLY]);
   const unknown = Object.keys(input).filter((key) => !known.has(key));
   if (unknown.length) throw badRequest(`Unknown fault field(s): ${unknown.join(", ")}.`, "InvalidFault", unknown[0]);
   if (typeof operation !== "string" || !operation) throw badRequest("`operation` must be a non-empty string.", "InvalidFault", "operation");
@@ -77,8 +91,20 @@ export function parseFaultSpec(input: unknown): FaultSpec {
     }
     spec.fraction = fraction;
   }
-  if (spec.status === undefined && spec.delayMs === undefined && !spec.drop) {
-    throw badRequest("A fault needs at least one of `status`, `delayMs` or `drop`.", "InvalidFault");
+  for (const name of DELIVERY_ONLY) {
+    const value = input[name];
+    if (value === undefined) continue;
+    if (typeof value !== "boolean") throw badRequest(`\`${name}\` must be a boolean.`, "InvalidFault", name);
+    if (!isDeliveryOperation(operation))
+      throw badRequest(
+        `\`${name}\` applies to event deliveries only: operation deliverEvent or deliverEvent:<subscription>.`,
+        "InvalidFault",
+        name,
+      );
+    spec[name] = value;
+  }
+  if (spec.status === undefined && spec.delayMs === undefined && !spec.drop && !spec.duplicate && !spec.reorder) {
+    throw badRequest("A fault needs at least one of `status`, `delayMs`, `drop`, `duplicate` or `reorder`.", "InvalidFault");
   }
   return spec;
 }

@@ -15,6 +15,7 @@ import { NO_EVENTS, type EventSink } from "./events";
 import { EventGridDelivery, type EventGridOptions } from "./eventgrid";
 import type { FaultSpec } from "./faults";
 import { FaultInjector } from "./faults";
+import { RateLimiter } from "./limits";
 import { handleRequest } from "./server";
 import { loadState, saveState } from "./state";
 
@@ -53,6 +54,8 @@ export interface EmulatorOptions {
   domainVerificationPolls?: number;
   /** Event Grid delivery of the events the surfaces publish; default: none (events are discarded). */
   eventGrid?: EventGridOptions;
+  /** Enforce the documented ACS identity and chat rate limits with 429 + Retry-After (limits.ts); default off. */
+  acsLimits?: boolean;
 }
 
 export interface EmulatorInfo {
@@ -120,13 +123,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     serviceName: EMULATOR_SERVICE_NAME,
     workspaceId: EMULATOR_WORKSPACE_ID,
     hmacMaxSkewSeconds: options.hmacMaxSkewSeconds ?? 900,
+    ...(options.acsLimits ? { limits: new RateLimiter() } : {}),
     events: options.events ?? NO_EVENTS,
     email: {
       retryAfterSeconds: options.emailRetryAfterSeconds ?? 1,
       runningPolls: options.emailRunningPolls ?? 1,
       verificationPolls: options.domainVerificationPolls ?? 2,
     },
-    now: () => Date.now(),
+    // The emulator's clock: the wall clock plus the offset a test moved it by (admin `POST /clock`); token expiry,
+    // timestamps and retention all read it.
+    now: () => Date.now() + (state.clockOffsetMs ?? 0),
     defer: (fn, ms) => {
       const timer = setTimeout(() => {
         timers.delete(timer);

@@ -88,6 +88,7 @@ export async function handleRequest(runtime: EmulatorRuntime, req: IncomingMessa
         retryAfter === undefined ? {} : { "retry-after": String(retryAfter) },
       );
     }
+    runtime.limits?.enforce(route.operation, ctx);
     const result = await route.handle(ctx);
     status = result.status;
     sendJson(res, result.status, result.body, { ...baseHeaders, ...result.headers });

@@ -34,6 +34,11 @@ export interface MessageRecord {
   metadata?: Record<string, string>;
 }
 
+/** A participant who was removed: they keep read access to the history up to `removedOn` (Learn chat concepts). */
+export interface RemovedParticipantRecord extends ParticipantRecord {
+  removedOn: string;
+}
+
 export interface ThreadRecord {
   id: string;
   topic: string;
@@ -43,6 +48,8 @@ export interface ThreadRecord {
   metadata?: Record<string, string>;
   retentionPolicy?: Record<string, unknown>;
   participants: ParticipantRecord[];
+  /** Former participants (absent in states written before removal kept history access). */
+  removedParticipants?: RemovedParticipantRecord[];
   messages: MessageRecord[];
   readReceipts: { senderId: string; chatMessageId: string; readOn: string }[];
   lastMessageReceivedOn?: string;
@@ -90,6 +97,8 @@ export interface EmulatorState {
   logs: LogRow[];
   /** Email services, domains, senders, the ACS resource's linked domains and send operations (email-state.ts). */
   email: EmailState;
+  /** How far the emulator's clock runs ahead of the wall clock (admin `POST /clock`); absent = 0. */
+  clockOffsetMs?: number;
 }
 
 export const MAX_LOG_ROWS = 50_000;

@@ -24,6 +24,8 @@ Options:
   --data-dir DIR     where state lives (default .local-dev; delete it for a clean start)
   --port N           entry-point port (default: any free port)
   --mode MODE        key-vault (default) or managed-identity
+  --acs-limits       the emulator enforces the documented ACS identity and chat rate limits (Learn "Service
+                     limits"; e.g. 50 thread reads per user per 10 s): over one, 429 TooManyRequests + Retry-After
   -h, --help         this text
 
 Then:
@@ -37,6 +39,7 @@ const options = {
   "data-dir": { type: "string" },
   port: { type: "string" },
   mode: { type: "string" },
+  "acs-limits": { type: "boolean" },
 } as const;
 
 const spec: CommandSpec<typeof options> = {
@@ -65,6 +68,7 @@ const spec: CommandSpec<typeof options> = {
         acsAuthMode: mode,
         tokenApiPort: port,
         instances,
+        acsLimits: args["acs-limits"] === true,
         logStream: createWriteStream(logFile, { flags: "a" }),
         // Re-read the vault every 15 s (Azure: 300 s) so a local `npm run rotate-keys -- --local` finishes its
         // wait-for-token-api step in seconds; lifetimes and rate limits stay the deployed defaults.

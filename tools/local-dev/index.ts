@@ -40,6 +40,8 @@ export interface LocalEnvironmentOptions {
   stackFile?: string;
   /** Token API processes behind the entry point (default DEFAULT_INSTANCES). */
   instances?: number;
+  /** The emulator enforces the documented ACS rate limits (`npm run dev -- --acs-limits`; EmulatorOptions.acsLimits). */
+  acsLimits?: boolean;
 }
 
 export interface LocalEnvironment {
@@ -132,6 +134,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       dataDir: join(dataDir, "emulator"),
       eventGrid: events.eventGrid,
       email: emailSeedFromStack(stackName, dirname(stackFile)),
+      acsLimits: options.acsLimits === true,
     });
     cleanup.push(() => emulator.close());
 

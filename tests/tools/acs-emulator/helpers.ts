@@ -1,5 +1,10 @@
-// Shared test helpers: start an emulator per suite and build SDK client options that trust its CA.
+// Shared test helpers: SDK client options that trust the emulator's CA, raw and admin requests, chat users, the clock.
 import { request } from "node:https";
+import { ChatClient } from "@azure/communication-chat";
+import { AzureCommunicationTokenCredential } from "@azure/communication-common";
+import type { CommunicationUserIdentifier } from "@azure/communication-common";
+import { CommunicationIdentityClient } from "@azure/communication-identity";
+import type { TokenScope } from "@azure/communication-identity";
 import type { EmulatorHandle } from "../../../tools/acs-emulator/index";
 
 export const FIXED_PRIMARY_KEY = Buffer.alloc(64, 1).toString("base64");
@@ -79,4 +84,31 @@ export async function failure(promise: Promise<unknown>): Promise<{ statusCode?:
     return error as { statusCode?: number; code?: string; message: string };
   }
   throw new Error("expected the call to fail");
+}
+
+/** A chat user as the conformance tests use one: identity, token and a ChatClient of the real SDK. */
+export interface ChatUser {
+  user: CommunicationUserIdentifier;
+  token: string;
+  chat: ChatClient;
+}
+
+/** Creates a user with a token (default scope chat) and a ChatClient trusting the emulator's CA. */
+export async function newChatUser(emulator: EmulatorHandle, scopes: TokenScope[] = ["chat"]): Promise<ChatUser> {
+  const identity = new CommunicationIdentityClient(emulator.connectionString, clientOptions(emulator));
+  const { user, token } = await identity.createUserAndToken(scopes);
+  return { user, token, chat: new ChatClient(emulator.endpoint, new AzureCommunicationTokenCredential(token), clientOptions(emulator)) };
+}
+
+export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
+/** Moves the emulator's clock forward (admin `POST /clock`); returns the emulator's new now. */
+export async function advanceClock(emulator: EmulatorHandle, seconds: number): Promise<string> {
+  const { status, json } = await admin(emulator, "POST", "/clock", { advanceSeconds: seconds });
+  if (status !== 200) throw new Error(`POST /clock answered ${status}: ${JSON.stringify(json)}`);
+  return (json as { now: string }).now;
 }

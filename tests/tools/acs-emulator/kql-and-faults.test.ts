@@ -1,6 +1,10 @@
-// Pure helpers, table-tested: the KQL subset (accepted and rejected shapes) and fault-rule consumption.
+// Pure helpers, table-tested: the KQL subset (accepted and rejected shapes), fault-rule consumption and the
+// sliding windows of the --acs-limits mode.
 import { describe, expect, it } from "vitest";
+import type { RequestContext } from "../../../tools/acs-emulator/context";
+import { EmulatorError } from "../../../tools/acs-emulator/errors";
 import { FaultInjector, parseFaultFlag } from "../../../tools/acs-emulator/faults";
+import { RateLimiter } from "../../../tools/acs-emulator/limits";
 import { parseTimespan, runQuery } from "../../../tools/acs-emulator/kql";
 import type { LogRow } from "../../../tools/acs-emulator/state";
 
@@ -90,13 +94,85 @@ describe("FaultInjector", () => {
     expect([1, 2, 3, 4, 5, 6].map(() => faults.take(["listKeys"])?.delayMs ?? 0)).toEqual([0, 0, 5, 0, 0, 5]);
   });
 
+  it("parses the delivery-only duplicate and reorder faults, for every delivery or one subscription", () => {
+    expect(parseFaultFlag("operation=deliverEvent,duplicate=true,fraction=0.5")).toEqual({
+      operation: "deliverEvent",
+      duplicate: true,
+      fraction: 0.5,
+    });
+    expect(parseFaultFlag("operation=deliverEvent:chat-messages,reorder=true,count=1")).toEqual({
+      operation: "deliverEvent:chat-messages",
+      reorder: true,
+      count: 1,
+    });
+  });
+
   it.each([
-    ["operation=x", "A fault needs at least one of `status`, `delayMs` or `drop`."],
+    ["operation=x", "A fault needs at least one of `status`, `delayMs`, `drop`, `duplicate` or `reorder`."],
+    [
+      "operation=sendMessage,duplicate=true",
+      "`duplicate` applies to event deliveries only: operation deliverEvent or deliverEvent:<subscription>.",
+    ],
+    ["operation=deliverEvent,reorder=1", "`reorder` must be a boolean."],
     ["operation=x,status=abc", "`status` must be an integer from 100 to 599."],
     ["operation=x,fraction=2,status=500", "`fraction` must be a number in (0, 1]."],
     ["status=429", "`operation` must be a non-empty string."],
     ["operation=x,color=red", "Unknown fault field(s): color."],
   ])("rejects the flag %s", (flag, message) => {
     expect(() => parseFaultFlag(flag)).toThrow(message);
+  });
+});
+
+describe("RateLimiter", () => {
+  let at = 0;
+  const ctx = (path: string) =>
+    ({
+      runtime: { now: () => at, state: { identities: {} } },
+      url: new URL(path, "https://127.0.0.1"),
+      headers: {},
+    }) as unknown as RequestContext;
+  const outcome = (limiter: RateLimiter, operation: string, path = "/identities"): string => {
+    try {
+      limiter.enforce(operation, ctx(path));
+      return "admitted";
+    } catch (error) {
+      const e = error as EmulatorError;
+      return `${e.status} ${e.code} retry-after ${e.headers["retry-after"]}`;
+    }
+  };
+
+  it("admits `limit` requests per window and answers the next with the exact seconds until the oldest leaves it", () => {
+    const limiter = new RateLimiter([{ name: "t", operations: ["createUser"], scope: "resource", windowSeconds: 10, limit: 2 }]);
+    const seen: string[] = [];
+    for (const t of [0, 1000, 2500, 9999, 10_000, 10_001]) {
+      at = t;
+      seen.push(outcome(limiter, "createUser"));
+    }
+    // 2500: the request at 0 leaves the window at 10 000, 7.5 s later, so 8; at 10 000 it has left.
+    expect(seen).toEqual([
+      "admitted",
+      "admitted",
+      "429 TooManyRequests retry-after 8",
+      "429 TooManyRequests retry-after 1",
+      "admitted",
+      "429 TooManyRequests retry-after 1",
+    ]);
+    expect(outcome(limiter, "deleteUser")).toBe("admitted");
+  });
+
+  it("counts per thread separately, and operations of one table row share a counter", () => {
+    at = 0;
+    const limiter = new RateLimiter([
+      { name: "m", operations: ["sendMessage", "deleteMessage"], scope: "thread", windowSeconds: 10, limit: 1 },
+    ]);
+    expect(outcome(limiter, "sendMessage", "/chat/threads/19%3Aa%40thread.v2/messages")).toBe("admitted");
+    expect(outcome(limiter, "deleteMessage", "/chat/threads/19%3Aa%40thread.v2/messages/1")).toBe("429 TooManyRequests retry-after 10");
+    expect(outcome(limiter, "sendMessage", "/chat/threads/19%3Ab%40thread.v2/messages")).toBe("admitted");
+  });
+
+  it("thrown errors are the EmulatorError the server maps to the service's body", () => {
+    at = 0;
+    const limiter = new RateLimiter([{ name: "x", operations: ["revokeAccessTokens"], scope: "resource", windowSeconds: 30, limit: 0 }]);
+    expect(() => limiter.enforce("revokeAccessTokens", ctx("/identities/x/:revokeAccessTokens"))).toThrow(EmulatorError);
   });
 });

@@ -27,7 +27,7 @@ function authenticate(ctx: RequestContext): void {
   if (!/^Bearer /i.test(authorization))
     throw unauthorized("Authentication failed. The 'Authorization' header is missing.", "AuthenticationFailed");
   // The SDK's default scope is `${endpoint}/.default`, so the emulator's own origin is an accepted audience too.
-  const result = verifyEmulatorBearerToken(authorization.slice(7).trim(), "arm", [ctx.runtime.origin], ctx.runtime.now());
+  const result = verifyEmulatorBearerToken(authorization.slice(7).trim(), "arm", [ctx.runtime.origin]);
   if (!result.ok) throw unauthorized(result.reason, "InvalidAuthenticationToken");
 }
 

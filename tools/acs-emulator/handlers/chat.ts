@@ -38,6 +38,7 @@ function authorize(ctx: RequestContext, need: ScopeNeed): VerifiedCaller {
   ctx.log.identity = caller.userId;
   ctx.log.scopes = caller.scopes.join(",");
   requireApiVersion(ctx);
+  expireThreads(ctx);
   if (!caller.scopes.some((scope) => ALLOWED_SCOPES[need].includes(scope))) {
     throw forbidden(
       `The access token's scopes (${caller.scopes.join(",")}) do not permit this operation; it needs one of ${ALLOWED_SCOPES[need].join(", ")}.`,
@@ -47,13 +48,85 @@ function authorize(ctx: RequestContext, need: ScopeNeed): VerifiedCaller {
   return caller;
 }
 
-/** The thread if it exists (404 otherwise) and the caller takes part in it (403 otherwise). */
-function loadThread(ctx: RequestContext, encodedId: string, caller: VerifiedCaller): ThreadRecord {
+/**
+ * The thread if it exists (404 otherwise) and the caller takes part in it (403 otherwise). With `history`, a removed
+ * participant passes too: "Users that are removed from a chat thread are able to view previous message history but
+ * can't send or receive new messages" (https://learn.microsoft.com/azure/communication-services/concepts/chat/concepts,
+ * "Chat Data"); what they see is cut at their removal (visibleMessages).
+ */
+function loadThread(ctx: RequestContext, encodedId: string, caller: VerifiedCaller, access: "member" | "history" = "member"): ThreadRecord {
   const id = decodeSegment(encodedId);
   const thread = ctx.runtime.state.threads[id];
   if (!thread || thread.deletedOn) throw notFound(`Thread '${id}' was not found.`);
-  if (!thread.participants.some((p) => p.id === caller.userId)) throw forbidden("Permissions check failed");
+  const member = thread.participants.some((p) => p.id === caller.userId);
+  const former = access === "history" && thread.removedParticipants?.some((p) => p.id === caller.userId);
+  if (!member && !former) throw forbidden("Permissions check failed");
   return thread;
+}
+
+/** Days a `threadCreationDate` policy may keep a thread: "automatic deletion between 30 and 90 days" (Learn chat concepts, service-limits "Chat storage"). */
+export const RETENTION_DAYS = { min: 30, max: 90 } as const;
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Validates a `retentionPolicy` (spec `ChatRetentionPolicy`, discriminator `kind`: `threadCreationDate` with
+ * `deleteThreadAfterDays`, or `none`; azure-rest-api-specs Chat/stable/2025-03-15/communicationserviceschat.json) and
+ * returns it normalised. The spec sets no bounds; Learn allows 30 to 90 days. The service's exact error code for an
+ * out-of-range value is unverified; the emulator answers 400 naming the field.
+ */
+function parseRetentionPolicy(value: unknown): Record<string, unknown> {
+  const target = "retentionPolicy";
+  if (!isRecord(value)) throw badRequest("`retentionPolicy` must be an object with `kind`.", "InvalidRequestBody", target);
+  if (value.kind === "none") return { kind: "none" };
+  if (value.kind !== "threadCreationDate") {
+    throw badRequest("`retentionPolicy.kind` must be threadCreationDate or none.", "InvalidRequestBody", `${target}.kind`);
+  }
+  const days = value.deleteThreadAfterDays;
+  if (typeof days !== "number" || !Number.isInteger(days) || days < RETENTION_DAYS.min || days > RETENTION_DAYS.max) {
+    throw badRequest(
+      `\`retentionPolicy.deleteThreadAfterDays\` must be an integer from ${RETENTION_DAYS.min} to ${RETENTION_DAYS.max}.`,
+      "InvalidRequestBody",
+      `${target}.deleteThreadAfterDays`,
+    );
+  }
+  return { kind: "threadCreationDate", deleteThreadAfterDays: days };
+}
+
+/**
+ * Deletes every thread whose `threadCreationDate` policy has fired by the emulator's clock: "After you delete a chat
+ * thread (by policy or by a Delete API request), it can't be retrieved" (Learn chat concepts, "Chat Data"). The thread
+ * stays listed with `deletedOn` like an explicit delete, its messages are gone. Whether the service raises
+ * ChatThreadDeleted for a policy deletion is unverified; the emulator raises none.
+ */
+function expireThreads(ctx: RequestContext): void {
+  const now = ctx.runtime.now();
+  for (const thread of Object.values(ctx.runtime.state.threads)) {
+    const policy = thread.retentionPolicy;
+    if (thread.deletedOn || policy?.kind !== "threadCreationDate" || typeof policy.deleteThreadAfterDays !== "number") continue;
+    const deadline = Date.parse(thread.createdOn) + policy.deleteThreadAfterDays * DAY_MS;
+    if (deadline > now) continue;
+    thread.deletedOn = new Date(deadline).toISOString();
+    thread.messages = [];
+    thread.readReceipts = [];
+    ctx.runtime.changed();
+  }
+}
+
+/**
+ * Applies an RFC 7396 merge patch to a string map: a member set to null is removed, others are set; `null` for the
+ * whole map removes it. Returns undefined when nothing is left (the property is then omitted, as for a thread without
+ * metadata).
+ */
+function mergeStringMap(current: Record<string, string> | undefined, patch: unknown, name: string): Record<string, string> | undefined {
+  if (patch === null) return undefined;
+  if (!isRecord(patch)) throw badRequest(`\`${name}\` must be an object of string values or null.`, "InvalidRequestBody", name);
+  const merged: Record<string, string> = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else if (typeof value === "string") merged[key] = value;
+    else throw badRequest(`\`${name}.${key}\` must be a string or null.`, "InvalidRequestBody", `${name}.${key}`);
+  }
+  return Object.keys(merged).length ? merged : undefined;
 }
 
 const identifierModel = (id: string): Record<string, unknown> => ({ rawId: id, communicationUser: { id } });
@@ -201,10 +274,8 @@ function createThread(ctx: RequestContext): HandlerResult {
   if (!topic || !topic.trim()) throw badRequest("`topic` is required.", "InvalidRequestBody", "topic");
   const participants = parseParticipants(body.participants, false);
   const metadata = stringMap(body, "metadata");
-  const retentionPolicy = body.retentionPolicy;
-  if (retentionPolicy !== undefined && retentionPolicy !== null && !isRecord(retentionPolicy)) {
-    throw badRequest("`retentionPolicy` must be an object.", "InvalidRequestBody", "retentionPolicy");
-  }
+  const retentionPolicy =
+    body.retentionPolicy === undefined || body.retentionPolicy === null ? undefined : parseRetentionPolicy(body.retentionPolicy);
   const { valid, invalid } = partitionParticipants(ctx, participants);
   const members = new Map<string, ParticipantRecord>();
   if (!valid.some((p) => p.id === caller.userId)) members.set(caller.userId, { id: caller.userId, shareHistoryTime: EPOCH });
@@ -215,7 +286,7 @@ function createThread(ctx: RequestContext): HandlerResult {
     createdOn: nowIso(ctx),
     createdBy: caller.userId,
     ...(metadata ? { metadata } : {}),
-    ...(isRecord(retentionPolicy) ? { retentionPolicy } : {}),
+    ...(retentionPolicy ? { retentionPolicy } : {}),
     participants: [...members.values()],
     messages: [],
     readReceipts: [],
@@ -251,18 +322,30 @@ function listThreads(ctx: RequestContext): HandlerResult {
   }));
 }
 
+/**
+ * PATCH /chat/threads/{id} is `application/merge-patch+json` (spec `ChatThread_UpdateChatThreadProperties`), so RFC 7396
+ * applies: an absent member is left alone, `null` removes it, and an object merges member by member (`metadata`).
+ * `retentionPolicy` is a discriminated union and is replaced whole, and `null` leaves `{kind: "none"}`: Microsoft's
+ * live test expects `deepEqual(thread.retentionPolicy, {kind: "none"})` after both `{kind: "none"}` and `null`
+ * (Azure/azure-sdk-for-js sdk/communication/communication-chat/test/public/chatThreadClient.spec.ts).
+ */
 function updateThread(ctx: RequestContext, threadId: string): HandlerResult {
   const caller = authorize(ctx, "manageThread");
   const thread = loadThread(ctx, threadId, caller);
   const body = objectBody(ctx);
+  if (body.topic === null) throw badRequest("`topic` cannot be removed; give a new topic.", "InvalidRequestBody", "topic");
   const topic = optionalString(body, "topic");
-  const metadata = stringMap(body, "metadata");
   if (topic !== undefined && !topic.trim()) throw badRequest("`topic` must not be empty.", "InvalidRequestBody", "topic");
-  if (body.retentionPolicy !== undefined && body.retentionPolicy !== null && !isRecord(body.retentionPolicy)) {
-    throw badRequest("`retentionPolicy` must be an object.", "InvalidRequestBody", "retentionPolicy");
-  }
+  const retentionPolicy =
+    body.retentionPolicy === undefined
+      ? undefined
+      : body.retentionPolicy === null
+        ? { kind: "none" }
+        : parseRetentionPolicy(body.retentionPolicy);
+  const metadata = body.metadata === undefined ? thread.metadata : mergeStringMap(thread.metadata, body.metadata, "metadata");
   if (metadata) thread.metadata = metadata;
-  if (isRecord(body.retentionPolicy)) thread.retentionPolicy = body.retentionPolicy;
+  else delete thread.metadata;
+  if (retentionPolicy) thread.retentionPolicy = retentionPolicy;
   if (topic !== undefined && topic !== thread.topic) {
     thread.topic = topic;
     const system = appendMessage(ctx, thread, {
@@ -275,20 +358,31 @@ function updateThread(ctx: RequestContext, threadId: string): HandlerResult {
   return { status: 204 };
 }
 
+/** What the caller may read: from their shareHistoryTime on, and for a removed participant up to their removal. */
 function visibleMessages(thread: ThreadRecord, caller: VerifiedCaller): MessageRecord[] {
-  const since = Date.parse(thread.participants.find((p) => p.id === caller.userId)?.shareHistoryTime ?? EPOCH);
-  return thread.messages.filter((m) => Date.parse(m.createdOn) >= since);
+  const member = thread.participants.find((p) => p.id === caller.userId);
+  const former = member ? undefined : thread.removedParticipants?.find((p) => p.id === caller.userId);
+  const since = Date.parse((member ?? former)?.shareHistoryTime ?? EPOCH);
+  const until = former ? Date.parse(former.removedOn) : Infinity;
+  return thread.messages.filter((m) => Date.parse(m.createdOn) >= since && Date.parse(m.createdOn) <= until);
 }
+
+/** The last time a message changed: created, edited or deleted. */
+const lastChanged = (m: MessageRecord): number =>
+  Math.max(Date.parse(m.createdOn), Date.parse(m.editedOn ?? EPOCH), Date.parse(m.deletedOn ?? EPOCH));
 
 function listMessages(ctx: RequestContext, threadId: string): HandlerResult {
   const caller = authorize(ctx, "participate");
-  const thread = loadThread(ctx, threadId, caller);
+  const thread = loadThread(ctx, threadId, caller, "history");
   const startTime = parseStartTime(ctx);
   // A sequence-id cursor (not an offset) keeps pages stable while new messages arrive at the head.
   const before = intQuery(ctx, "beforeSequenceId", Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER);
   const size = intQuery(ctx, "maxPageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+  // startTime matches messages "received, updated, or deleted after it. Messages received before the offset time but
+  // edited or removed after it are also returned" (Learn chat quickstart, C#: "Receive chat messages from a chat thread",
+  // https://learn.microsoft.com/azure/communication-services/quickstarts/chat/get-started).
   const newestFirst = visibleMessages(thread, caller)
-    .filter((m) => Date.parse(m.createdOn) >= startTime && m.sequenceId < before)
+    .filter((m) => lastChanged(m) >= startTime && m.sequenceId < before)
     .reverse();
   const slice = newestFirst.slice(0, size);
   const last = slice[slice.length - 1];
@@ -336,9 +430,13 @@ function updateMessage(ctx: RequestContext, threadId: string, messageId: string)
   if (message.deletedOn) throw notFound(`Message '${message.id}' was deleted.`);
   const body = objectBody(ctx);
   const content = optionalString(body, "content");
-  const metadata = stringMap(body, "metadata");
   if (content !== undefined) message.content = { message: content };
-  if (metadata) message.metadata = { ...message.metadata, ...metadata };
+  // Also merge-patch (spec `ChatThread_UpdateChatMessage`): metadata members merge, null removes (RFC 7396).
+  if (body.metadata !== undefined) {
+    const metadata = mergeStringMap(message.metadata, body.metadata, "metadata");
+    if (metadata) message.metadata = metadata;
+    else delete message.metadata;
+  }
   const now = Math.max(ctx.runtime.now(), Number(message.version) + 1);
   message.editedOn = new Date(now).toISOString();
   message.version = String(now);
@@ -368,6 +466,8 @@ function addParticipants(ctx: RequestContext, threadId: string): HandlerResult {
   const added = valid.filter((p) => !thread.participants.some((existing) => existing.id === p.id));
   if (added.length) {
     thread.participants.push(...added);
+    if (thread.removedParticipants)
+      thread.removedParticipants = thread.removedParticipants.filter((r) => !added.some((p) => p.id === r.id));
     const system = appendMessage(ctx, thread, {
       type: "participantAdded",
       content: { participants: added.map(participantModel), initiatorCommunicationIdentifier: identifierModel(caller.userId) },
@@ -390,6 +490,11 @@ function removeParticipant(ctx: RequestContext, threadId: string): HandlerResult
       type: "participantRemoved",
       content: { participants: [participantModel(removed)], initiatorCommunicationIdentifier: identifierModel(caller.userId) },
     });
+    // Kept for history access up to and including the participantRemoved message (loadThread, visibleMessages).
+    thread.removedParticipants = [
+      ...(thread.removedParticipants ?? []).filter((r) => r.id !== removed.id),
+      { ...removed, removedOn: system.createdOn },
+    ];
     publishParticipantEvents(ctx.events, before, removed, caller.userId, "Removed", system.createdOn, Number(system.version));
   }
   return { status: 204 };
@@ -463,7 +568,11 @@ export function matchChat(method: string, segments: string[]): RouteMatch | unde
         "GetChatMessage",
         (ctx) => {
           const caller = authorize(ctx, "participate");
-          return { status: 200, body: messageModel(findMessage(loadThread(ctx, threadId, caller), item)) };
+          const thread = loadThread(ctx, threadId, caller, "history");
+          const message = findMessage(thread, item);
+          const member = thread.participants.some((p) => p.id === caller.userId);
+          if (!member && !visibleMessages(thread, caller).includes(message)) throw forbidden("Permissions check failed");
+          return { status: 200, body: messageModel(message) };
         },
         ["getChatMessage"],
       );

@@ -22,7 +22,7 @@ const LOG = (operationName: string): RouteMatch["log"] => ({
 export function authenticate(ctx: RequestContext): KeyName {
   const authorization = headerValue(ctx.headers, "authorization") ?? "";
   if (/^Bearer /i.test(authorization)) {
-    const result = verifyEmulatorBearerToken(authorization.slice(7).trim(), "communication", [], ctx.runtime.now());
+    const result = verifyEmulatorBearerToken(authorization.slice(7).trim(), "communication");
     if (!result.ok) throw unauthorized(result.reason, "Denied");
     ctx.log.identity = result.objectId;
     return "primary";
@@ -31,7 +31,9 @@ export function authenticate(ctx: RequestContext): KeyName {
   const result = verifyHmac(
     { method: ctx.method, url: ctx.rawUrl, headers: ctx.headers, body: ctx.body },
     state.keys,
-    ctx.runtime.now(),
+    // The client stamps x-ms-date from its own (wall) clock, so the skew is measured against the wall clock, not the
+    // emulator's clock that tests move forward (admin `POST /clock`).
+    Date.now(),
     ctx.runtime.hmacMaxSkewSeconds,
   );
   if (!result.ok) throw unauthorized(result.reason, "Denied");
@@ -115,8 +117,14 @@ export function matchIdentity(method: string, segments: string[]): RouteMatch | 
         authenticate(ctx);
         requireApiVersion(ctx);
         const userId = existingUser(ctx, id);
-        const identity = ctx.runtime.state.identities[userId];
+        const { state } = ctx.runtime;
+        const identity = state.identities[userId];
         if (identity) identity.deleted = true;
+        // "Deleting an identity revokes all associated access tokens and deletes their chat messages"
+        // (https://learn.microsoft.com/azure/communication-services/concepts/privacy, "Identities"). The messages are
+        // removed outright (404 afterwards, not listed): whether the service leaves a deletedOn tombstone instead is
+        // unverified. Participation, read receipts and system messages naming the identity are kept.
+        for (const thread of Object.values(state.threads)) thread.messages = thread.messages.filter((m) => m.senderId !== userId);
         ctx.runtime.changed();
         return { status: 204 };
       },

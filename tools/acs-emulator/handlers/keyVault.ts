@@ -16,7 +16,7 @@ function authenticate(ctx: RequestContext): void {
   if (!/^Bearer /i.test(authorization)) {
     throw unauthorized("AKV10000: Request is missing a Bearer or PoP token.", "Unauthorized", { "www-authenticate": CHALLENGE });
   }
-  const result = verifyEmulatorBearerToken(authorization.slice(7).trim(), "keyVault", [], ctx.runtime.now());
+  const result = verifyEmulatorBearerToken(authorization.slice(7).trim(), "keyVault");
   if (!result.ok) throw unauthorized(result.reason, "Unauthorized", { "www-authenticate": CHALLENGE });
 }
 

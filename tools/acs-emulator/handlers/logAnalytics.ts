@@ -9,7 +9,7 @@ import { parseTimespan, runQuery } from "../kql";
 function authenticate(ctx: RequestContext): void {
   const authorization = headerValue(ctx.headers, "authorization") ?? "";
   if (!/^Bearer /i.test(authorization)) throw unauthorized("Valid authentication was not provided.", "AuthorizationRequiredError");
-  const result = verifyEmulatorBearerToken(authorization.slice(7).trim(), "logAnalytics", [ctx.runtime.origin], ctx.runtime.now());
+  const result = verifyEmulatorBearerToken(authorization.slice(7).trim(), "logAnalytics", [ctx.runtime.origin]);
   if (!result.ok) throw unauthorized(result.reason, "InvalidTokenError");
 }
 

@@ -1,10 +1,12 @@
-// Identity API through @azure/communication-identity: lifecycle, scopes, lifetimes, keyless mode, revoke and delete.
+// Conformance, identity (api-version 2023-10-01) through @azure/communication-identity: lifecycle, scopes, lifetimes,
+// keyless mode, revoke, and delete with what it erases (Learn "Data residency and user privacy"), as azure-rest-api-specs
+// specification/communication/data-plane/Identity/stable/2023-10-01 and the SDK's own tests describe them.
 import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmulatorCredential, startEmulator } from "../../../tools/acs-emulator/index";
 import type { EmulatorHandle } from "../../../tools/acs-emulator/index";
 import { decodeJwt } from "../../../tools/acs-emulator/jwt";
-import { admin, clientOptions, FIXED_PRIMARY_KEY, FIXED_SECONDARY_KEY } from "./helpers";
+import { admin, advanceClock, clientOptions, collect, failure, FIXED_PRIMARY_KEY, FIXED_SECONDARY_KEY, newChatUser } from "./helpers";
 
 let emulator: EmulatorHandle;
 let client: CommunicationIdentityClient;
@@ -104,5 +106,51 @@ describe("identity lifecycle", () => {
     const keyless = new CommunicationIdentityClient(emulator.endpoint, new EmulatorCredential(), clientOptions(emulator));
     const { token } = await keyless.createUserAndToken(["voip"]);
     expect(decodeJwt(token)?.payload.acsScope).toBe("voip");
+  });
+});
+
+describe("deleting an identity deletes its chat messages", () => {
+  // Learn "Data residency and user privacy", "Identities": "Deleting an identity revokes all associated access tokens and
+  // deletes their chat messages" (https://learn.microsoft.com/azure/communication-services/concepts/privacy); REST
+  // reference, Communication Identity - Delete: "deletes all associated data".
+  it("removes every message the identity sent, in every thread; the others' messages stay", async () => {
+    const alice = await newChatUser(emulator);
+    const bob = await newChatUser(emulator);
+    const first = await alice.chat.createChatThread({ topic: "one" }, { participants: [{ id: bob.user }] });
+    const second = await alice.chat.createChatThread({ topic: "two" }, { participants: [{ id: bob.user }] });
+    const one = alice.chat.getChatThreadClient(first.chatThread!.id);
+    const two = alice.chat.getChatThreadClient(second.chatThread!.id);
+    const kept = (await one.sendMessage({ content: "from alice" })).id;
+    const gone1 = (await bob.chat.getChatThreadClient(first.chatThread!.id).sendMessage({ content: "from bob" })).id;
+    const gone2 = (await bob.chat.getChatThreadClient(second.chatThread!.id).sendMessage({ content: "bob again" })).id;
+
+    await client.deleteUser(bob.user);
+
+    const texts = async (thread: typeof one) =>
+      (await collect(thread.listMessages())).filter((m) => m.type === "text").map((m) => m.content?.message);
+    expect(await texts(one)).toEqual(["from alice"]);
+    expect(await texts(two)).toEqual([]);
+    expect((await failure(one.getMessage(gone1))).statusCode).toBe(404);
+    expect((await failure(two.getMessage(gone2))).statusCode).toBe(404);
+    expect((await one.getMessage(kept)).content?.message).toBe("from alice");
+  });
+});
+
+describe("after the emulator's clock moved (admin POST /clock)", () => {
+  it("still accepts HMAC and Entra-style requests, stamped by the wall clock, and issues tokens on its own clock", async () => {
+    const clocked = await startEmulator();
+    try {
+      const now = Date.parse(await advanceClock(clocked, 40 * 24 * 3600));
+      const hmac = new CommunicationIdentityClient(clocked.connectionString, clientOptions(clocked));
+      const { token, expiresOn } = await hmac.createUserAndToken(["chat"]);
+      // Default lifetime 1440 minutes from the emulator's now (issued after the move; exp has second precision), not
+      // from the wall clock 40 days behind.
+      expect(expiresOn.getTime()).toBeGreaterThanOrEqual(now + 1440 * 60_000 - 1000);
+      expect(decodeJwt(token)?.payload.acsScope).toBe("chat");
+      const keyless = new CommunicationIdentityClient(clocked.endpoint, new EmulatorCredential(), clientOptions(clocked));
+      expect((await keyless.createUser()).communicationUserId).toMatch(/^8:acs:/);
+    } finally {
+      await clocked.close();
+    }
   });
 });
