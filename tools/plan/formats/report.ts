@@ -25,6 +25,10 @@ export interface PlanReport {
   /** Things the reader must know about how the plan was made (e.g. pack defaults used). */
   notices: string[];
   failOnReplace: boolean;
+  /** List unchanged resources and outputs even against a baseline (`--show-sames`). */
+  showSames: boolean;
+  /** Show timings (`--timings`); without, every format depends only on the inputs. */
+  timings: boolean;
   /** Milliseconds the comparison with the baseline took. */
   compareMs: number;
   exitCode: 0 | 1;
@@ -102,10 +106,10 @@ export function showValue(v: unknown, max = 120): string {
 }
 
 /** The stateful replacements/deletions as lines: `replace ACS acs-... (dataLocation is create-only ...)`. */
-export function criticalLines(report: PlanReport): string[] {
+export function criticalLines(report: PlanReport, cite: (reason: string) => string = (r) => r): string[] {
   return report.changes.critical.map(
     (c: ResourceChange) =>
-      `${c.op.toUpperCase()} ${c.type} ${c.name}${c.protect ? " [protected]" : ""}${c.replaceReasons.length > 0 ? `: ${c.replaceReasons.join("; ")}` : ""}`,
+      `${c.op.toUpperCase()} ${c.type} ${c.name}${c.protect ? " [protected]" : ""}${c.replaceReasons.length > 0 ? `: ${c.replaceReasons.map(cite).join("; ")}` : ""}`,
   );
 }
 
