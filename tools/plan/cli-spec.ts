@@ -194,6 +194,11 @@ export const planCommand: CommandSpec<typeof options> = {
         const { PACK_NAME, PACK_VERSION } = await import("../../policies/policies");
         const where = whereOf(e.message);
         if (where.file !== undefined) where.file = path.resolve(cwd, where.file);
+        if (where.file !== undefined && where.line === undefined) {
+          // A config error names the key: point at its line rather than the file's first.
+          const { configKeyPosition } = await import("./locate");
+          Object.assign(where, configKeyPosition(where.file, e.message) ?? {});
+        }
         for (const file of sarifFiles)
           fs.writeFileSync(file, `${errorSarif(stack, line, where, { name: PACK_NAME, version: PACK_VERSION })}\n`);
       }

@@ -7,7 +7,14 @@ import path from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import { specialSigKey, specialSecretSig, specialResourceSig, specialAssetSig, specialArchiveSig, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import {
+  specialSigKey,
+  specialSecretSig,
+  specialResourceSig,
+  specialAssetSig,
+  specialArchiveSig,
+  unknownValue,
+} from "@pulumi/pulumi/runtime/rpc";
 import { SECRET_PLACEHOLDER, type PlannedResource, type PlanResult } from "./types";
 import { PlanMocks } from "./mocks";
 

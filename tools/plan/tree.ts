@@ -84,12 +84,14 @@ export function renderTree(plan: PlanResult, changes: ChangeSet = allCreates(pla
   }
   // Against a baseline, a resource is shown when it changes or something below it does (and the stack always).
   const hideSames = changes.baseline !== undefined && options.showSames !== true;
+  // A resource whose only differences ignoreChanges drops is shown too: the reader must see them ignored.
   const shown = new Set<string>();
   const mark = (r: Node): boolean => {
     const below = (children.get(r.urn) ?? []).map(mark).some(Boolean);
-    const own = (byUrn.get(r.urn)?.op ?? "create") !== "same" || r.parent === undefined;
-    if (!hideSames || below || own) shown.add(r.urn);
-    return shown.has(r.urn) && (below || (byUrn.get(r.urn)?.op ?? "create") !== "same");
+    const change = byUrn.get(r.urn);
+    const own = (change?.op ?? "create") !== "same" || (change?.ignored.length ?? 0) > 0;
+    if (!hideSames || below || own || r.parent === undefined) shown.add(r.urn);
+    return below || own;
   };
   for (const r of children.get(undefined) ?? []) mark(r);
   const lines: string[] = [];
@@ -117,7 +119,9 @@ export function renderTree(plan: PlanResult, changes: ChangeSet = allCreates(pla
   if (hideSames) {
     const plural = (n: number, what: string) => `${n} unchanged ${what}${n === 1 ? "" : "s"}`;
     const hidden = [changes.counts.same, changes.outputs.filter((o) => o.op === "same").length];
-    const parts = [hidden[0]! > 0 ? plural(hidden[0]!, "resource") : "", hidden[1]! > 0 ? plural(hidden[1]!, "output") : ""].filter(Boolean);
+    const parts = [hidden[0]! > 0 ? plural(hidden[0]!, "resource") : "", hidden[1]! > 0 ? plural(hidden[1]!, "output") : ""].filter(
+      Boolean,
+    );
     if (parts.length > 0) lines.push(`(${parts.join(" and ")} not shown; --show-sames lists them)`);
   }
   const outputs = outputLines(plan, changes, options);
