@@ -3,7 +3,8 @@
 // subnets) diffed by name, changed outputs marked, each replace reason's source cited once, the PR comment always
 // under GitHub's limit, policy links and SARIF helpUri per policy (https in CI, relative locally, never file://),
 // and a baseline of another stack refused.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -16,7 +17,7 @@ import { renderText } from "../../../tools/plan/formats/text";
 import { DEFAULT_PROJECT_ROOT, evaluateStack } from "../../../tools/plan/harness";
 import { buildReport } from "../../../tools/plan/report-builder";
 import type { PlanResult } from "../../../tools/plan/types";
-import { plan as runPlan } from "./run-plan";
+import { plan as runPlan, withoutCiRepository } from "./run-plan";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "plan-presentation-"));
 
@@ -234,6 +235,81 @@ describe("links", () => {
     expect([rule.properties["psRule"], rule.properties["psRuleRefs"]]).toEqual([["Azure.KeyVault.PurgeProtect"], ["AZR-000125"]]);
     expect(rule.properties["tags"]).toContain("Azure.KeyVault.PurgeProtect");
   });
+});
+
+describe("a change under services/token-api/", () => {
+  it("a rebuilt package shows the package blob replaced and the web app's WEBSITE_RUN_FROM_PACKAGE updated", async () => {
+    // Two builds of the API (a stand-in file each, as `npm run build` writes one), planned as main and as the PR.
+    const withPackage = async (name: string, bytes: string) => {
+      const zip = path.join(tmp, `${name}.zip`);
+      writeFileSync(zip, bytes);
+      return stackWith("dev", name, (y) => y.replace("  acs-platform:tokenApi:\n", `  acs-platform:tokenApi:\n    packagePath: ${zip}\n`));
+    };
+    const main = (await baselineOf("package-main", await withPackage("package-main", "build of main"))).baseline;
+    const r = await buildReport(await withPackage("package-pr", "build of the PR"), { baseline: main });
+    const changed = r.changes.changes.filter((c) => c.custom && c.op !== "same");
+    expect(changed.map((c) => `${c.op} ${c.type} ${c.name}`)).toEqual([
+      "replace azure-native:storage:Blob acsplat-token-api-package",
+      "update azure-native:web:WebApp acsplat-token-api-app",
+    ]);
+    expect(changed[0]!.replaceReasons[0]).toMatch(/^blobName is part of the resource's ARM id/);
+    expect(changed[1]!.diffs.map((d) => d.path)).toEqual(["siteConfig.appSettings[WEBSITE_RUN_FROM_PACKAGE].value"]);
+  });
+});
+
+describe("two checkouts of one commit", () => {
+  /** The repository's tracked files copied to `dir` (node_modules linked), with the same built package. */
+  function checkout(dir: string): void {
+    for (const f of execFileSync("git", ["ls-files", "-z"], { cwd: DEFAULT_PROJECT_ROOT, encoding: "utf8" }).split("\0").filter(Boolean)) {
+      mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      cpSync(path.join(DEFAULT_PROJECT_ROOT, f), path.join(dir, f));
+    }
+    symlinkSync(path.join(DEFAULT_PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules"));
+    mkdirSync(path.join(dir, "services/token-api/dist"), { recursive: true });
+    writeFileSync(path.join(dir, "services/token-api/dist/token-api.zip"), "one build");
+  }
+  const run = (cwd: string) =>
+    new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ["tools/plan/launch.js", "--stack", "dev", "--format", "text", "--also", "json=plan.json"],
+        { cwd, env: withoutCiRepository() },
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
+      ),
+    );
+
+  it("plan byte-identical text and JSON, with the built package's path repository-relative", async () => {
+    const [a, b] = [path.join(tmp, "checkout-a"), path.join(tmp, "elsewhere", "checkout-b")];
+    checkout(a);
+    checkout(b);
+    const textA = await run(a);
+    const textB = await run(b);
+    expect(textA).toBe(textB);
+    expect(readFileSync(path.join(a, "plan.json"), "utf8")).toBe(readFileSync(path.join(b, "plan.json"), "utf8"));
+    const json = JSON.parse(readFileSync(path.join(a, "plan.json"), "utf8")) as {
+      resources: Array<{ type: string; inputs: Record<string, unknown> }>;
+    };
+    const blob = json.resources.filter((r) => r.type === "azure-native:storage:Blob");
+    expect(blob.map((r) => (r.inputs["source"] as { path?: string }).path)).toEqual(["services/token-api/dist/token-api.zip"]);
+    expect(JSON.stringify(json)).not.toContain(tmp);
+  }, 180_000);
+});
+
+describe("a config error in SARIF", () => {
+  it("sits on the offending key's line of the stack file", async () => {
+    const yaml = readFileSync(path.join(DEFAULT_PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8");
+    const file = path.join(tmp, "Pulumi.thirty.yaml");
+    writeFileSync(file, yaml.replace("retentionInDays: 30", "retentionInDays: thirty"));
+    const line = yaml.split("\n").findIndex((l) => l.includes("retentionInDays: 30")) + 1;
+    expect(line).toBeGreaterThan(1);
+    const out = path.join(tmp, "thirty.sarif");
+    const r = await runPlan(["--stack", "dev", "--config-file", file, "--format", "sarif", "--output", out]);
+    expect(r.code).toBe(2);
+    const sarif = JSON.parse(readFileSync(out, "utf8")) as {
+      runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { region: { startLine: number } } }> }> }>;
+    };
+    expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.region.startLine).toBe(line);
+  }, 60_000);
 });
 
 describe("--compare with another stack's baseline", () => {

@@ -20,6 +20,8 @@ export const SECURITY_SEVERITY: Record<string, string> = { critical: "9.5", high
 const SRCROOT = "%SRCROOT%";
 const BASE_IDS = { [SRCROOT]: { description: { text: "The repository root." } } };
 
+const isAbsolute = (link: string) => /^https:\/\//.test(link);
+
 /** A PSRule for Azure rule a policy covers, as docs/policies.md ("PSRule for Azure coverage") maps it. */
 export interface PsRuleRef {
   name: string;
@@ -70,7 +72,9 @@ export function toSarif(report: PlanReport): Record<string, unknown> {
         text: `${p.remediationSteps ?? p.description}${also.replace(/`/g, "")}`,
         markdown: `${p.remediationSteps ?? p.description}${also}\n\nSee [${POLICY_DOCS}](${policyDocLink(p.name)}).`,
       },
-      helpUri: policyDocLink(p.name),
+      // helpUri must be an absolute URI (SARIF 2.1.0 §3.49.12): only in CI, where the repository's https URL is known;
+      // locally the relative link in help.markdown is the pointer.
+      ...(isAbsolute(policyDocLink(p.name)) ? { helpUri: policyDocLink(p.name) } : {}),
       defaultConfiguration: { level: SARIF_LEVEL[level], enabled: level !== "disabled" },
       properties: {
         severity,
@@ -149,7 +153,9 @@ export function errorSarif(
     id: "plan-input-error",
     shortDescription: { text: "The offline plan could not run: a usage, stack-config or policy-config error." },
     help: { text: "Fix the file or flag named in the message; `npm run plan -- --help` lists the flags." },
-    helpUri: repoFileLink(POLICY_DOCS, "offline-plan-outputs"),
+    ...(isAbsolute(repoFileLink(POLICY_DOCS, "offline-plan-outputs"))
+      ? { helpUri: repoFileLink(POLICY_DOCS, "offline-plan-outputs") }
+      : {}),
     defaultConfiguration: { level: "error" },
     properties: { "security-severity": "5.5", tags: ["infrastructure"] },
   };
