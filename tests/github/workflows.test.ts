@@ -11,6 +11,7 @@ import { validateWorkflow } from "@action-validator/core";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { stickyMarker } from "../../tools/plan/formats/markdown";
+import { FULL_PLAN_ARTIFACT } from "../../tools/plan/formats/report";
 import {
   interpolatedRuns,
   jobsWithoutBuild,
@@ -136,6 +137,11 @@ describe("plan.yml (pull requests)", () => {
     expect(run).toContain('args+=(--compare "$BASELINE")');
     expect(run).toContain('--also "markdown=plan-$STACK.md"');
     expect(run).toContain('--also "sarif=plan-$STACK.sarif"');
+  });
+  it("keeps the full plan under the artifact name a shortened comment points at", () => {
+    const keep = step(job, (s) => s.name === "Keep the full plan")!;
+    expect(keep.with).toMatchObject({ name: "plan-pr-${{ matrix.stack }}", path: "plan-${{ matrix.stack }}.*" });
+    expect(FULL_PLAN_ARTIFACT("dev")).toBe("plan-pr-dev");
   });
   it("a stateful replacement fails the plan unless the PR carries the allow-stateful-replace label", () => {
     const s = step(job, (x) => x.id === "plan")!;
