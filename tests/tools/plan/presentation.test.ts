@@ -18,6 +18,7 @@ import { DEFAULT_PROJECT_ROOT, evaluateStack } from "../../../tools/plan/harness
 import { buildReport } from "../../../tools/plan/report-builder";
 import type { PlanResult } from "../../../tools/plan/types";
 import { plan as runPlan, withoutCiRepository } from "./run-plan";
+import { stackExportOf } from "./stack-export";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "plan-presentation-"));
 
@@ -158,6 +159,22 @@ describe("keyed lists, outputs and sources", () => {
       "update acsEndpoint",
       "update acsHostName",
     ]);
+  });
+});
+
+describe("outputs against a stack export", () => {
+  it("are compared with the root stack's outputs; mock values (Azure's there) are not a change", async () => {
+    const file = path.join(tmp, "dev-export.json");
+    writeFileSync(file, JSON.stringify(stackExportOf(await evaluateStack({ stack: "dev" }))));
+    const exported = loadBaseline(file, "dev-export.json");
+    expect([exported.stack, exported.project, Object.keys(exported.outputs ?? {}).length]).toEqual(["dev", "acs-platform", 23]);
+    const same = await buildReport(plans.b2!, { baseline: exported });
+    expect(same.changes.outputs.filter((o) => o.op !== "same")).toEqual([]);
+    const germany = await buildReport(plans.germany!, { baseline: exported });
+    // acsEndpoint and acsHostName hold mock host names: against Azure's values they are not compared.
+    expect(germany.changes.outputs.filter((o) => o.op !== "same")).toEqual([]);
+    const noOutputs = { ...exported, outputs: {} };
+    expect((await buildReport(plans.b2!, { baseline: noOutputs })).changes.outputs.every((o) => o.op === "same")).toBe(true);
   });
 });
 

@@ -55,7 +55,7 @@ export interface OutputChange {
   after?: unknown;
 }
 
-/** Outputs against the baseline's. Against a stack export, an output holding a mock value is Azure's there and the
+/** Outputs against the baseline's (all creates without one). Against a stack export, an output holding a mock value is Azure's there and the
  *  mock cloud's here, so it is not compared (shown unchanged). */
 function compareOutputs(plan: PlanResult, baseline: Baseline | undefined): OutputChange[] {
   const before = baseline?.outputs;
@@ -63,7 +63,9 @@ function compareOutputs(plan: PlanResult, baseline: Baseline | undefined): Outpu
   const names = [...new Set([...Object.keys(plan.outputs), ...Object.keys(before ?? {})])].sort();
   return names.map((name) => {
     const after = plan.outputs[name];
-    if (before === undefined) return { name, op: "create", after };
+    if (baseline === undefined) return { name, op: "create", after };
+    // A baseline that recorded no outputs (an export of a stack whose root kept none) cannot tell: not compared.
+    if (before === undefined || Object.keys(before).length === 0) return { name, op: "same", after };
     const prev = before[name];
     if (prev === undefined) return { name, op: "create", after };
     if (!(name in plan.outputs)) return { name, op: "delete", before: prev };
