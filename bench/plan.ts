@@ -69,7 +69,7 @@ function run(): number {
         .map((l) => l.toFixed(2))
         .join(" ")}, node ${process.version}`,
   );
-  const planArgs = ["--stack", stack, "--format", "json"];
+  const planArgs = ["--stack", stack, "--format", "json", "--timings"];
   measure("node -e 0 (process start-up)", process.execPath, ["-e", "0"], false);
   measure("tsx -e 0 (tsx start-up)", path.join(BIN, "tsx"), ["-e", "0"], false);
   measure(`npm run plan -- ${planArgs.join(" ")} (launch.js)`, "npm", ["run", "--silent", "plan", "--", ...planArgs], true);

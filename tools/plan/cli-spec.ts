@@ -10,8 +10,9 @@ import type { PlanReport } from "./formats/report";
 const FORMATS = ["text", "json", "sarif", "markdown", "mermaid"] as const;
 type Format = (typeof FORMATS)[number];
 
-const HELP = `Usage: npm run plan -- --stack <name> [--compare <file>] [--fail-on-replace] [--config-file <path>]
-                        [--policy-config <file>] [--format text|json|sarif|markdown|mermaid] [--output <file>]
+const HELP = `Usage: npm run plan -- --stack <name> [--compare <file> [--allow-other-stack]] [--fail-on-replace]
+                        [--show-sames] [--timings] [--config-file <path>] [--policy-config <file>]
+                        [--format text|json|sarif|markdown|mermaid] [--output <file>]
                         [--also <format>=<file> ...] [--export <file>]
 
 Evaluates the Pulumi program of stack <name> offline (no Azure account, no credentials, no Pulumi CLI) with the
@@ -24,6 +25,13 @@ shows what \`pulumi up\` would change compared with a baseline.
                             same, with its changed inputs (and those ignoreChanges drops, as ignored).
                             Rules that need the deployed state run too: a customer domain this deployment
                             creates and links fails the plan. Without it every resource is a create.
+                            A baseline of another stack or project is refused (exit 2).
+  --allow-other-stack       compare with a baseline of another stack or project anyway (e.g. to see how
+                            prod differs from dev)
+  --show-sames              also list the unchanged resources and outputs (hidden when there is a baseline,
+                            as \`pulumi preview\` hides sames)
+  --timings                 add how long the program, the policies and the comparison took (text and json);
+                            without it the output depends only on the inputs
   --fail-on-replace         exit 1 when a stateful or protected resource (ACS, Email service and domains, Key
                             Vault, the mapping table's storage account, the workspace) would be replaced or deleted
   --config-file <path>      evaluate this stack config file instead of Pulumi.<name>.yaml
@@ -64,6 +72,9 @@ const options = {
   output: { type: "string" },
   also: { type: "string", multiple: true },
   export: { type: "string" },
+  "allow-other-stack": { type: "boolean" },
+  "show-sames": { type: "boolean" },
+  timings: { type: "boolean" },
 } as const;
 
 /** One file the plan is written to besides the primary output (`--also <format>=<file>`). */
@@ -183,6 +194,11 @@ export const planCommand: CommandSpec<typeof options> = {
         const { PACK_NAME, PACK_VERSION } = await import("../../policies/policies");
         const where = whereOf(e.message);
         if (where.file !== undefined) where.file = path.resolve(cwd, where.file);
+        if (where.file !== undefined && where.line === undefined) {
+          // A config error names the key: point at its line rather than the file's first.
+          const { configKeyPosition } = await import("./locate");
+          Object.assign(where, configKeyPosition(where.file, e.message) ?? {});
+        }
         for (const file of sarifFiles)
           fs.writeFileSync(file, `${errorSarif(stack, line, where, { name: PACK_NAME, version: PACK_VERSION })}\n`);
       }
@@ -220,6 +236,15 @@ async function plan(
   }
   // Read the baseline first: a bad --compare file is reported before the evaluation.
   const baseline = values.compare !== undefined ? loadBaseline(path.resolve(cwd, values.compare), values.compare) : undefined;
+  if (baseline !== undefined && values["allow-other-stack"] !== true) {
+    const { readProjectName } = await import("./harness");
+    const project = readProjectName(DEFAULT_PROJECT_ROOT);
+    const theirs = `${baseline.project ?? project}/${baseline.stack ?? stack}`;
+    if (theirs !== `${project}/${stack}`)
+      throw new UsageError(
+        `--compare ${values.compare}: the baseline is a plan of ${theirs}, not of ${project}/${stack}; every resource would show as a delete and a create. Compare with ${project}/${stack}'s own plan, or pass --allow-other-stack`,
+      );
+  }
   let evaluated;
   try {
     evaluated = await evaluateStack({ stack, configFile: stackConfigFile });
@@ -235,6 +260,8 @@ async function plan(
     stackConfigFile,
     ...(baseline ? { baseline } : {}),
     failOnReplace: values["fail-on-replace"] === true,
+    showSames: values["show-sames"] === true,
+    timings: values.timings === true,
   });
   const body = `${(await renderer(format))(report)}\n`;
   // The export first: if it cannot be written after all, the one error line is all the run prints.

@@ -7,7 +7,14 @@ import path from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import {
+  specialSigKey,
+  specialSecretSig,
+  specialResourceSig,
+  specialAssetSig,
+  specialArchiveSig,
+  unknownValue,
+} from "@pulumi/pulumi/runtime/rpc";
 import { SECRET_PLACEHOLDER, type PlannedResource, type PlanResult } from "./types";
 import { PlanMocks } from "./mocks";
 
@@ -117,6 +124,12 @@ export function maskSecrets(value: unknown, at = ""): { value: unknown; secretPa
         return SECRET_PLACEHOLDER;
       }
       if (o[specialSigKey] === specialResourceSig) return o["urn"];
+      // A file asset or archive under the project (the built token API package) is shown by its repository-relative
+      // path: the build machine's checkout path would make two plans of one commit differ and leak into PR comments.
+      if ((o[specialSigKey] === specialAssetSig || o[specialSigKey] === specialArchiveSig) && typeof o["path"] === "string") {
+        const rel = path.relative(DEFAULT_PROJECT_ROOT, o["path"]);
+        if (path.isAbsolute(o["path"]) && !rel.startsWith("..")) return { ...o, path: rel.split(path.sep).join("/") };
+      }
       return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, walk(x, p === "" ? k : `${p}.${k}`)]));
     }
     return v;

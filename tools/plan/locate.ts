@@ -42,6 +42,24 @@ export function configLeaves(file: string): ConfigLeaf[] {
   return out;
 }
 
+/** The position of the first stack-config key a config error names (`acs-platform:logAnalytics.retentionInDays must
+ *  be a number`), so its SARIF result sits on that key's line; undefined when the message names no key the file has
+ *  (a required key that is missing). */
+export function configKeyPosition(file: string, message: string): { line: number; column: number } | undefined {
+  let leaves: ConfigLeaf[];
+  try {
+    leaves = configLeaves(file);
+  } catch {
+    return undefined; // A YAML syntax error carries its own line.
+  }
+  for (const m of message.matchAll(/\b([a-z][\w-]*:[A-Za-z][\w.[\]-]*)/g)) {
+    const key = m[1]!.replace(/[.[]+$/, "");
+    const leaf = leaves.find((l) => l.key === key || l.key.startsWith(`${key}.`) || l.key.startsWith(`${key}[`));
+    if (leaf) return { line: leaf.line, column: leaf.column };
+  }
+  return undefined;
+}
+
 /** Where a result points: a config line (`configKey` set) or a source line, or the config file's top. */
 export interface ResultLocation {
   file: string;

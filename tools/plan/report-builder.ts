@@ -34,6 +34,10 @@ export interface BuildReportOptions {
   baseline?: Baseline;
   /** `--fail-on-replace`: a replacement or deletion of a stateful or protected resource fails the plan. */
   failOnReplace?: boolean;
+  /** `--show-sames`: list unchanged resources and outputs too (they are summarised when there is a baseline). */
+  showSames?: boolean;
+  /** `--timings`: show how long each part took; off by default, so the output depends only on the inputs. */
+  timings?: boolean;
 }
 
 export async function buildReport(plan: PlanResult, options: BuildReportOptions = {}): Promise<PlanReport> {
@@ -70,6 +74,8 @@ export async function buildReport(plan: PlanResult, options: BuildReportOptions 
     changes,
     notices,
     failOnReplace: options.failOnReplace === true,
+    showSames: options.showSames === true,
+    timings: options.timings === true,
     compareMs,
     exitCode: policyExit === 1 || replaceFails ? 1 : 0,
   };

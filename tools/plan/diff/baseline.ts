@@ -25,8 +25,18 @@ export interface Baseline {
   /** "plan" for an earlier plan's JSON, "stack-export" for `pulumi stack export`. */
   kind: "plan" | "stack-export";
   file: string;
+  /** The stack and project the baseline was made of (a plan names both; a stack export's root stack URN does). */
   stack?: string;
+  project?: string;
   resources: BaselineResource[];
+  /** The stack outputs it recorded (secrets masked), when it has them. */
+  outputs?: Record<string, unknown>;
+}
+
+/** Stack and project of a URN (`urn:pulumi:<stack>::<project>::...`). */
+function urnParts(urn: string): { stack: string; project: string } | undefined {
+  const m = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(urn);
+  return m ? { stack: m[1]!, project: m[2]! } : undefined;
 }
 
 /** The signature key of Pulumi's special serialized values and the value that marks a secret (assets and archives
@@ -117,10 +127,21 @@ export function loadBaseline(file: string, displayName: string = file): Baseline
     }
     const resources = doc["deployment"]["resources"] ?? [];
     if (!Array.isArray(resources)) throw new BaselineError(`--compare ${displayName}: deployment.resources must be an array`);
-    return { kind: "stack-export", file: displayName, resources: fromExport(displayName, resources) };
+    const root = resources.find((r: unknown) => isObject(r) && r["type"] === "pulumi:pulumi:Stack") as Record<string, unknown> | undefined;
+    const where = typeof root?.["urn"] === "string" ? urnParts(root["urn"]) : undefined;
+    const baseline: Baseline = { kind: "stack-export", file: displayName, resources: fromExport(displayName, resources), ...where };
+    if (isObject(root?.["outputs"])) baseline.outputs = maskExportSecrets(root["outputs"], "", []) as Record<string, unknown>;
+    return baseline;
   }
   if (isObject(doc) && Array.isArray(doc["resources"]) && typeof doc["stack"] === "string") {
-    return { kind: "plan", file: displayName, stack: doc["stack"], resources: fromPlan(displayName, doc["resources"]) };
+    return {
+      kind: "plan",
+      file: displayName,
+      stack: doc["stack"],
+      ...(typeof doc["project"] === "string" ? { project: doc["project"] } : {}),
+      resources: fromPlan(displayName, doc["resources"]),
+      ...(isObject(doc["outputs"]) ? { outputs: doc["outputs"] } : {}),
+    };
   }
   throw new BaselineError(
     `--compare ${displayName}: neither a plan (--format json, with "stack" and "resources") nor a pulumi stack export (with "deployment.resources")`,

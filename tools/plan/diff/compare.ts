@@ -43,6 +43,35 @@ export interface ChangeSet {
   counts: Record<Operation, number>;
   /** Replacements and deletions of stateful or protected resources: listed first by every format. */
   critical: ResourceChange[];
+  /** Each stack output against the baseline's (all `create` without a baseline or when it recorded none), by name. */
+  outputs: OutputChange[];
+}
+
+/** A stack output against the baseline, as `pulumi preview` marks outputs (`+`, `~`, `-`). */
+export interface OutputChange {
+  name: string;
+  op: "create" | "update" | "delete" | "same";
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Outputs against the baseline's (all creates without one). Against a stack export, an output holding a mock value is Azure's there and the
+ *  mock cloud's here, so it is not compared (shown unchanged). */
+function compareOutputs(plan: PlanResult, baseline: Baseline | undefined): OutputChange[] {
+  const before = baseline?.outputs;
+  const mocked = new Set(baseline?.kind === "stack-export" ? plan.mockOutputs : []);
+  const names = [...new Set([...Object.keys(plan.outputs), ...Object.keys(before ?? {})])].sort();
+  return names.map((name) => {
+    const after = plan.outputs[name];
+    if (baseline === undefined) return { name, op: "create", after };
+    // A baseline that recorded no outputs (an export of a stack whose root kept none) cannot tell: not compared.
+    if (before === undefined || Object.keys(before).length === 0) return { name, op: "same", after };
+    const prev = before[name];
+    if (prev === undefined) return { name, op: "create", after };
+    if (!(name in plan.outputs)) return { name, op: "delete", before: prev };
+    const op = mocked.has(name) || JSON.stringify(prev) === JSON.stringify(after) ? "same" : "update";
+    return { name, op, before: prev, after };
+  });
 }
 
 function nameOf(urn: string): string {
@@ -52,11 +81,32 @@ function nameOf(urn: string): string {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const isPrimitive = (v: unknown) => v === null || typeof v !== "object";
 
-/** Leaf-level differences between two input trees; arrays of primitives that change length are one diff. */
+/** True for a list whose items are objects with distinct string `name`s (app settings, subnets, security rules):
+ *  compared and addressed by name, `siteConfig.appSettings[ACS_ENDPOINT].value`, as `terraform plan` shows keyed
+ *  blocks, so one inserted setting is one change and a change names its setting instead of an index. */
+export function isKeyedList(v: unknown): v is Array<Record<string, unknown> & { name: string }> {
+  if (!Array.isArray(v) || v.length === 0) return false;
+  const names = v.map((x) => (isObject(x) && typeof x["name"] === "string" && !/^\d+$/.test(x["name"]) ? x["name"] : undefined));
+  return names.every((n) => n !== undefined) && new Set(names).size === names.length;
+}
+
+/** The path segment of item `i` of `list`: its name in a keyed list, else its index. */
+export function itemPath(at: string, list: unknown[], i: number): string {
+  return isKeyedList(list) ? `${at}[${list[i]!.name}]` : `${at}[${i}]`;
+}
+
+/** Leaf-level differences between two input trees; arrays of primitives that change length are one diff; keyed
+ *  lists (isKeyedList) are matched by name. */
 export function diffInputs(before: unknown, after: unknown, at = "", out: PropertyDiff[] = []): PropertyDiff[] {
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     for (const k of keys) diffInputs(before[k], after[k], at === "" ? k : `${at}.${k}`, out);
+    return out;
+  }
+  if (isKeyedList(before) && isKeyedList(after)) {
+    const b = new Map(before.map((x) => [x.name, x]));
+    const a = new Map(after.map((x) => [x.name, x]));
+    for (const name of [...new Set([...b.keys(), ...a.keys()])]) diffInputs(b.get(name), a.get(name), `${at}[${name}]`, out);
     return out;
   }
   if (Array.isArray(before) && Array.isArray(after)) {
@@ -165,7 +215,13 @@ export function compare(plan: PlanResult, baseline: Baseline | undefined): Chang
     number
   >;
   const critical = all.filter((c) => c.stateful && (c.op === "replace" || c.op === "delete"));
-  return { ...(baseline ? { baseline: { file: baseline.file, kind: baseline.kind } } : {}), changes: all, counts, critical };
+  return {
+    ...(baseline ? { baseline: { file: baseline.file, kind: baseline.kind } } : {}),
+    changes: all,
+    counts,
+    critical,
+    outputs: compareOutputs(plan, baseline),
+  };
 }
 
 /** Decides update/replace/same for matched resources, repeating until replacements stop spreading. */
@@ -219,7 +275,7 @@ function decide(
     if (typeof v === "string") {
       const from = producers.filter((m) => m.urn !== r.urn && v.includes(m.value)).map((m) => m.urn);
       if (from.length > 0) afterLeaves.set(at, [...new Set(from)]);
-    } else if (Array.isArray(v)) v.forEach((x, i) => collect(x, `${at}[${i}]`));
+    } else if (Array.isArray(v)) v.forEach((x, i) => collect(x, itemPath(at, v, i)));
     else if (isObject(v)) for (const [k, x] of Object.entries(v)) collect(x, at === "" ? k : `${at}.${k}`);
   };
   collect(r.inputs, "");
@@ -284,12 +340,16 @@ function decide(
   return { op: unique.length > 0 ? "replace" : kept.length > 0 ? "update" : "same", diffs: kept, replaceReasons: unique, ignored };
 }
 
-/** The value at a property path (`properties.sku.name`, `subnets[0].id`) of a resource's inputs, if any. */
+/** The value at a property path (`properties.sku.name`, `subnets[0].id`, `appSettings[ACS_ENDPOINT].value`) of a
+ *  resource's inputs, if any. */
 export function valueAt(root: unknown, p: string): unknown {
   let cur: unknown = root;
   for (const part of p.match(/[^.[\]]+/g) ?? []) {
     if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<string, unknown>)[part];
+    cur =
+      Array.isArray(cur) && !/^\d+$/.test(part)
+        ? cur.find((x) => isObject(x) && x["name"] === part)
+        : (cur as Record<string, unknown>)[part];
   }
   return cur;
 }

@@ -28,7 +28,8 @@ export function toDeployment(plan: PlanResult, pulumiVersion = "v3.270.0"): Reco
       custom: r.custom,
       type: r.type,
       inputs: r.inputs,
-      outputs: r.custom ? { ...r.inputs, ...(r.id ? { id: r.id } : {}) } : {},
+      // The stack root holds the stack outputs, as in a real export.
+      outputs: r.custom ? { ...r.inputs, ...(r.id ? { id: r.id } : {}) } : r === stackRoot ? plan.outputs : {},
     };
     if (r.custom) {
       entry.id = r.id ?? `${r.name}-id`;

@@ -6,7 +6,7 @@ import { originalPosition } from "../source-map";
 import { counts, type PlanReport } from "./report";
 
 /** Bumped when a field changes meaning or disappears; adding a field is not a change. */
-export const PLAN_OUTPUT_VERSION = "1.1.0";
+export const PLAN_OUTPUT_VERSION = "2.0.0";
 
 export function toJson(report: PlanReport): Record<string, unknown> {
   const c = counts(report);
@@ -77,11 +77,17 @@ export function toJson(report: PlanReport): Record<string, unknown> {
     })),
     notices: [...report.notices, ...report.policy.warnings],
     summary: { resources: c.resources, components: c.components, mandatory: c.mandatory, advisory: c.advisory, exitCode: report.exitCode },
-    timings: {
-      programMs: Math.round(report.plan.programMs),
-      policiesMs: Math.round(report.policy.policiesMs),
-      compareMs: Math.round(report.compareMs * 10) / 10,
-    },
+    outputChanges: report.changes.baseline ? report.changes.outputs.filter((o) => o.op !== "same") : [],
+    // Only with --timings: without, the JSON depends only on the inputs (two checkouts of a commit agree).
+    ...(report.timings
+      ? {
+          timings: {
+            programMs: Math.round(report.plan.programMs),
+            policiesMs: Math.round(report.policy.policiesMs),
+            compareMs: Math.round(report.compareMs * 10) / 10,
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,9 +1,6 @@
 // The data every output format renders: the evaluated plan, the pack's results, the change against the baseline
 // and where they came from; plus the small helpers the formats share.
-import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Policies } from "@pulumi/policy";
-import { REPO_ROOT } from "../report-builder";
 import type { ChangeSet, Operation, ResourceChange } from "../diff/compare";
 import type { PolicyResult, PolicyRunResult, ResolvedPackConfig } from "../policy-runner";
 import type { PlannedResource, PlanResult } from "../types";
@@ -25,6 +22,10 @@ export interface PlanReport {
   /** Things the reader must know about how the plan was made (e.g. pack defaults used). */
   notices: string[];
   failOnReplace: boolean;
+  /** List unchanged resources and outputs even against a baseline (`--show-sames`). */
+  showSames: boolean;
+  /** Show timings (`--timings`); without, every format depends only on the inputs. */
+  timings: boolean;
   /** Milliseconds the comparison with the baseline took. */
   compareMs: number;
   exitCode: 0 | 1;
@@ -102,10 +103,10 @@ export function showValue(v: unknown, max = 120): string {
 }
 
 /** The stateful replacements/deletions as lines: `replace ACS acs-... (dataLocation is create-only ...)`. */
-export function criticalLines(report: PlanReport): string[] {
+export function criticalLines(report: PlanReport, cite: (reason: string) => string = (r) => r): string[] {
   return report.changes.critical.map(
     (c: ResourceChange) =>
-      `${c.op.toUpperCase()} ${c.type} ${c.name}${c.protect ? " [protected]" : ""}${c.replaceReasons.length > 0 ? `: ${c.replaceReasons.join("; ")}` : ""}`,
+      `${c.op.toUpperCase()} ${c.type} ${c.name}${c.protect ? " [protected]" : ""}${c.replaceReasons.length > 0 ? `: ${c.replaceReasons.map(cite).join("; ")}` : ""}`,
   );
 }
 
@@ -123,16 +124,40 @@ export function groupByPolicy(
   return [...groups.values()].sort((a, b) => (a.level === b.level ? a.policy.localeCompare(b.policy) : a.level === "mandatory" ? -1 : 1));
 }
 
-/** Where docs/policies.md is read: in the GitHub repository of the CI run when known (a PR comment or a code
- *  scanning alert cannot follow a relative link), else the local file. `anchor` is a heading's anchor. */
-export function docsUrl(anchor: string): string {
+/** The repository the CI run builds, from GitHub Actions' default variables (GITHUB_SERVER_URL, GITHUB_REPOSITORY,
+ *  GITHUB_SHA: https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/store-information-in-variables#default-environment-variables),
+ *  or undefined outside CI. */
+function ciRepository(): { url: string; sha: string } | undefined {
   const server = process.env["GITHUB_SERVER_URL"];
   const repo = process.env["GITHUB_REPOSITORY"];
-  if (server && repo) return `${server}/${repo}/blob/${process.env["GITHUB_SHA"] ?? "main"}/docs/policies.md#${anchor}`;
-  return `${pathToFileURL(path.join(REPO_ROOT, "docs", "policies.md")).href}#${anchor}`;
+  const sha = process.env["GITHUB_SHA"];
+  if (!server || !repo || !sha) return undefined;
+  return { url: `${server.replace(/\/+$/, "")}/${repo}`, sha };
 }
 
-/** Where a policy is documented: the "Every policy" table of docs/policies.md (one row per policy). */
-export function policyDocLink(): string {
-  return docsUrl("every-policy");
+/** A repository file as a reader can open it: in CI an https link to the file at the commit being built (a PR
+ *  comment or a code-scanning alert cannot follow a relative link); locally the repository-relative path. Never a
+ *  file:// URL, which no reader of a comment or an alert can open. */
+export function repoFileLink(file: string, anchor?: string): string {
+  const ci = ciRepository();
+  const hash = anchor === undefined ? "" : `#${anchor}`;
+  return ci ? `${ci.url}/blob/${ci.sha}/${file}${hash}` : `${file}${hash}`;
+}
+
+/** The policy documentation file; each policy's table row there carries an anchor named like the policy. */
+export const POLICY_DOCS = "docs/policies.md";
+
+/** Where a policy is documented: its own row (anchor) in docs/policies.md. */
+export function policyDocLink(policy: string): string {
+  return repoFileLink(POLICY_DOCS, policy);
+}
+
+/** Where the full plan is when a PR comment had to be shortened: this run's `plan-pr-<stack>` artifact in CI (the
+ *  name .github/workflows/plan.yml uploads it under), else the command that prints it. */
+export const FULL_PLAN_ARTIFACT = (stack: string) => `plan-pr-${stack}`;
+export function fullPlanPointer(stack: string): string {
+  const ci = ciRepository();
+  const run = process.env["GITHUB_RUN_ID"];
+  if (ci && run) return `the \`${FULL_PLAN_ARTIFACT(stack)}\` artifact of [this run](${ci.url}/actions/runs/${run}) (text, JSON, SARIF)`;
+  return `\`npm run plan -- --stack ${stack} --show-sames\` (add the same \`--compare\`)`;
 }

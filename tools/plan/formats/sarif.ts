@@ -2,20 +2,45 @@
 // and `helpUri`), one result per violation located at the line that causes it (tools/plan/locate.ts) with
 // `region.startLine`, and fingerprints from policy and resource URN only, so a changed value keeps its alert.
 // GitHub's reading of these fields: https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configLeaves, locateResult, type ConfigLeaf } from "../locate";
 import { displayPath, REPO_ROOT } from "../report-builder";
-import { byUrn, docsUrl, type PlanReport } from "./report";
+import { byUrn, POLICY_DOCS, policyDocLink, repoFileLink, type PlanReport } from "./report";
 
 const SARIF_LEVEL = { mandatory: "error", advisory: "warning", remediate: "error", disabled: "none" } as const;
 
 /** GitHub ranks `security-severity` > 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low. */
 export const SECURITY_SEVERITY: Record<string, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "2.0" };
 
-/** The base URI the artifact locations are relative to (the repository root). */
+/** The base URI the artifact locations are relative to: the repository root, which GitHub resolves to the checkout.
+ *  Deliberately without a `uri` (a file:// URL of the build machine, which no reader can open and which made two
+ *  checkouts' SARIF differ). */
 const SRCROOT = "%SRCROOT%";
+const BASE_IDS = { [SRCROOT]: { description: { text: "The repository root." } } };
+
+const isAbsolute = (link: string) => /^https:\/\//.test(link);
+
+/** A PSRule for Azure rule a policy covers, as docs/policies.md ("PSRule for Azure coverage") maps it. */
+export interface PsRuleRef {
+  name: string;
+  ref?: string;
+}
+
+/** The PSRule for Azure rules each policy covers, read from the one place that maps them: the lines
+ *  "- Azure.KeyVault.PurgeProtect (AZR-000125): `keyvault-vault-enable-purge-protection` ..." of docs/policies.md
+ *  (a rule that is "not covered", "does not apply" or only "partly" covered names no policy right after the colon). */
+export function psRuleMap(markdown: string = readFileSync(path.join(REPO_ROOT, POLICY_DOCS), "utf8")): Map<string, PsRuleRef[]> {
+  const map = new Map<string, PsRuleRef[]>();
+  for (const m of markdown.matchAll(/^- (Azure\.[A-Za-z0-9.]+) \(([^)]*)\): `([a-z0-9-]+)`/gm)) {
+    const ref = /^AZR-\d+$/.test(m[2]!) ? m[2]! : undefined;
+    const list = map.get(m[3]!) ?? [];
+    list.push({ name: m[1]!, ...(ref ? { ref } : {}) });
+    map.set(m[3]!, list);
+  }
+  return map;
+}
 
 function tool(report: Pick<PlanReport, "pack">, rules: unknown[]) {
   return {
@@ -32,25 +57,33 @@ function tool(report: Pick<PlanReport, "pack">, rules: unknown[]) {
 export function toSarif(report: PlanReport): Record<string, unknown> {
   const resources = byUrn(report);
   const ruleIndex = new Map(report.policies.map((p, i) => [p.name, i]));
+  const psrule = psRuleMap();
   const rules = report.policies.map((p) => {
     const level = report.config.get(p.name)?.enforcementLevel ?? "mandatory";
     const severity = p.severity ?? "medium";
+    const covers = psrule.get(p.name) ?? [];
+    const also =
+      covers.length > 0 ? `\n\nCovers PSRule for Azure ${covers.map((r) => `\`${r.name}\`${r.ref ? ` (${r.ref})` : ""}`).join(", ")}.` : "";
     return {
       id: p.name,
       shortDescription: { text: p.description },
       fullDescription: { text: p.description },
       help: {
-        text: p.remediationSteps ?? p.description,
-        markdown: `${p.remediationSteps ?? p.description}\n\nSee [docs/policies.md](${docsUrl("every-policy")}).`,
+        text: `${p.remediationSteps ?? p.description}${also.replace(/`/g, "")}`,
+        markdown: `${p.remediationSteps ?? p.description}${also}\n\nSee [${POLICY_DOCS}](${policyDocLink(p.name)}).`,
       },
-      helpUri: docsUrl("every-policy"),
+      // helpUri must be an absolute URI (SARIF 2.1.0 §3.49.12): only in CI, where the repository's https URL is known;
+      // locally the relative link in help.markdown is the pointer.
+      ...(isAbsolute(policyDocLink(p.name)) ? { helpUri: policyDocLink(p.name) } : {}),
       defaultConfiguration: { level: SARIF_LEVEL[level], enabled: level !== "disabled" },
       properties: {
         severity,
         "security-severity": SECURITY_SEVERITY[severity] ?? "5.5",
         enforcementLevel: level,
         kind: "validateStack" in p ? "stack" : "resource",
-        tags: ["security", "infrastructure", ...((p as ResourceValidationPolicy).tags ?? [])],
+        // The PSRule ids, so a team that also runs PSRule for Azure can match the two alerts of one finding.
+        ...(covers.length > 0 ? { psRule: covers.map((r) => r.name), psRuleRefs: covers.flatMap((r) => (r.ref ? [r.ref] : [])) } : {}),
+        tags: ["security", "infrastructure", ...((p as ResourceValidationPolicy).tags ?? []), ...covers.map((r) => r.name)],
       },
     };
   });
@@ -96,7 +129,7 @@ export function toSarif(report: PlanReport): Record<string, unknown> {
     runs: [
       {
         tool: tool(report, rules),
-        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(`${REPO_ROOT}${path.sep}`).href } },
+        originalUriBaseIds: BASE_IDS,
         automationDetails: { id: `plan/${report.plan.project}/${report.plan.stack}/` },
         results,
         properties: { stack: report.plan.stack, exitCode: report.exitCode, notices: [...report.notices, ...report.policy.warnings] },
@@ -120,7 +153,9 @@ export function errorSarif(
     id: "plan-input-error",
     shortDescription: { text: "The offline plan could not run: a usage, stack-config or policy-config error." },
     help: { text: "Fix the file or flag named in the message; `npm run plan -- --help` lists the flags." },
-    helpUri: docsUrl("offline-plan-outputs"),
+    ...(isAbsolute(repoFileLink(POLICY_DOCS, "offline-plan-outputs"))
+      ? { helpUri: repoFileLink(POLICY_DOCS, "offline-plan-outputs") }
+      : {}),
     defaultConfiguration: { level: "error" },
     properties: { "security-severity": "5.5", tags: ["infrastructure"] },
   };
@@ -141,7 +176,7 @@ export function errorSarif(
       runs: [
         {
           tool: tool({ pack }, [rule]),
-          originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(`${REPO_ROOT}${path.sep}`).href } },
+          originalUriBaseIds: BASE_IDS,
           automationDetails: { id: `plan/${stack}/` },
           results: [
             {

@@ -1,10 +1,11 @@
 // The text format, for a terminal: the change summary line, stateful replacements and deletions, the resource tree
 // with operations and property diffs, the policy results grouped by policy, notices, then the verdict line.
-import { renderTree } from "../tree";
+import { Footnotes, renderTree } from "../tree";
 import { byUrn, changeLine, counts, criticalLines, groupByPolicy, ignoredLine, noChanges, summaryLine, type PlanReport } from "./report";
 
 export function renderText(report: PlanReport): string {
   const { plan, changes } = report;
+  const notes = new Footnotes();
   const against = changes.baseline ? ` against ${changes.baseline.kind === "plan" ? "plan" : "stack export"} ${changes.baseline.file}` : "";
   const lines = [`Plan for ${plan.project}/${plan.stack}${against}: ${changeLine(report)}`];
   const ignored = ignoredLine(report);
@@ -22,9 +23,9 @@ export function renderText(report: PlanReport): string {
       "",
       `WARNING: ${changes.critical.length} stateful or protected resource(s) would be replaced or deleted${report.failOnReplace ? " (--fail-on-replace: the plan fails)" : ""}:`,
     );
-    for (const l of criticalLines(report)) lines.push(`  ${l}`);
+    for (const l of criticalLines(report, (r) => notes.reason(r))) lines.push(`  ${l}`);
   }
-  lines.push("", renderTree(plan, changes), "");
+  lines.push("", renderTree(plan, changes, { showSames: report.showSames, notes }), "");
   const resources = byUrn(report);
   const c = counts(report);
   lines.push(`Policy results: ${c.mandatory} mandatory, ${c.advisory} advisory`);
@@ -37,12 +38,17 @@ export function renderText(report: PlanReport): string {
       lines.push(`      ${res ? `${res.type}  ${res.name}` : (r.urn ?? "(stack)")}: ${r.message}`);
     }
   }
+  const sources = notes.list();
+  if (sources.length > 0) lines.push("", "Sources of the replace reasons:", ...sources.map((s) => `  ${s}`));
   lines.push("");
   for (const n of report.notices) lines.push(`note: ${n}`);
   for (const w of report.policy.warnings) lines.push(`warning: ${w}`);
-  lines.push(
-    `timings: program ${plan.programMs} ms, policies ${Math.round(report.policy.policiesMs)} ms${changes.baseline ? `, compare ${Math.round(report.compareMs)} ms` : ""}`,
-  );
+  // Off by default: two plans of the same inputs are byte-identical.
+  if (report.timings) {
+    lines.push(
+      `timings: program ${plan.programMs} ms, policies ${Math.round(report.policy.policiesMs)} ms${changes.baseline ? `, compare ${Math.round(report.compareMs)} ms` : ""}`,
+    );
+  }
   lines.push(summaryLine(report));
   return lines.join("\n");
 }
