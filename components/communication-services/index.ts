@@ -4,6 +4,8 @@
 // Deployability (policies/deployability-facts.ts): a customer-managed domain is linked only once config marks it
 // verified, so the deployment that creates it never links it (Learn "Connect a verified email domain"); the
 // `DoNotReply` sender Azure creates on every domain is never declared (Learn "Add multiple sender addresses");
+// extra senders and user-engagement tracking exist only on a verified customer-managed domain whose sending limits
+// Microsoft raised (config `sendingLimitsRaised`), the precondition of both (sendersAllowed in ./config);
 // with `lock`, ACS, the Email service and the domains are `protect`ed and locked, because their create-only
 // `dataLocation` means a replacement loses every identity and the verified domain.
 import * as pulumi from "@pulumi/pulumi";
@@ -12,8 +14,8 @@ import { attachDiagnostics } from "../common/diagnostics";
 import { attachLock } from "../common/lock";
 import { resourceName } from "../common/naming";
 import type { AzureComponentArgs, DiagnosticsArg, LockArg } from "../common/types";
-import { DEFAULT_SENDER_USERNAME, EMAIL_DOMAIN_VERIFIED_TAG } from "../../policies/deployability-facts";
-import { linksToAcs, type EmailDomainSection } from "./config";
+import { DEFAULT_SENDER_USERNAME, EMAIL_DOMAIN_LIMITS_RAISED_TAG, EMAIL_DOMAIN_VERIFIED_TAG } from "../../policies/deployability-facts";
+import { linksToAcs, sendersAllowed, type EmailDomainSection } from "./config";
 
 /** A DNS record a customer-managed domain needs before it can send. */
 export interface DnsRecord {
@@ -91,6 +93,9 @@ export class CommunicationServices extends pulumi.ComponentResource {
 
     const domains = args.domains.map((d) => {
       const domainName = emailDomainResourceName(d);
+      // Azure refuses senders and tracking on a domain with default sending limits: until the operator says the
+      // limits are raised, the listed ones wait (https://learn.microsoft.com/azure/communication-services/quickstarts/email/add-multiple-senders).
+      const extras = sendersAllowed(d);
       const slug = domainName === "AzureManagedDomain" ? "azuremanaged" : domainName.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
       const domain = new communication.Domain(
         `${name}-domain-${slug}`,
@@ -100,14 +105,19 @@ export class CommunicationServices extends pulumi.ComponentResource {
           resourceGroupName: args.resourceGroupName,
           location: "global",
           domainManagement: d.kind,
-          userEngagementTracking: d.userEngagementTracking ? "Enabled" : "Disabled",
-          // The verified state the operator confirmed, visible to the deployability rule and in the portal.
-          tags: { ...args.tags, [EMAIL_DOMAIN_VERIFIED_TAG]: String(d.kind === "AzureManaged" || d.verified) },
+          userEngagementTracking: extras && d.userEngagementTracking ? "Enabled" : "Disabled",
+          // The verified state and the raised limits the operator confirmed, visible to the deployability rules and
+          // in the portal.
+          tags: {
+            ...args.tags,
+            [EMAIL_DOMAIN_VERIFIED_TAG]: String(d.kind === "AzureManaged" || d.verified),
+            [EMAIL_DOMAIN_LIMITS_RAISED_TAG]: String(d.kind === "CustomerManaged" && d.sendingLimitsRaised),
+          },
         },
         guarded,
       );
       // Extra senders only: DoNotReply exists with the domain (the config schema refuses it).
-      const senders = d.senders.map(
+      const senders = (extras ? d.senders : []).map(
         (s) =>
           new communication.SenderUsername(
             `${name}-sender-${slug}-${s.username.toLowerCase()}`,

@@ -37,13 +37,22 @@ export interface SecretStoreArgs extends AzureComponentArgs, DiagnosticsArg, Loc
   activeKey: KeyVaultSection["activeKey"];
 }
 
+/**
+ * An IP rule as Key Vault stores it: a bare IPv4 address becomes its `/32` range. The vault returns `1.2.3.4` as
+ * `1.2.3.4/32`, so sending the bare form shows a change on every run after a refresh
+ * (https://github.com/hashicorp/terraform-provider-azurerm/issues/2164: "single IPs come back with /32").
+ */
+export function normalizeIpRule(value: string): string {
+  return value.includes("/") ? value : `${value}/32`;
+}
+
 /** The `networkAcls` of the vault for the given access settings (pure, table-tested). */
 export function vaultNetworkAcls(publicNetworkAccess: "Enabled" | "Disabled", allowedIpRanges: string[]) {
   const open = publicNetworkAccess === "Enabled" && allowedIpRanges.length === 0;
   return {
     bypass: "AzureServices",
     defaultAction: open ? "Allow" : "Deny",
-    ipRules: allowedIpRanges.map((value) => ({ value })),
+    ipRules: allowedIpRanges.map((value) => ({ value: normalizeIpRule(value) })),
   };
 }
 
