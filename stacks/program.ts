@@ -53,12 +53,12 @@ export function loadConfig(): PlatformConfig {
 }
 
 /** Declares every resource of the platform for `config` and returns the stack outputs. */
-export function createPlatform(config: PlatformConfig, stack: { project: string; stack: string }): StackOutputs {
+export function createPlatform(config: PlatformConfig, stack: { project: string; stack: string; subscriptionId: string }): StackOutputs {
   const naming: NamingContext = {
     app: config.appName,
     env: config.environment,
     region: config.location,
-    suffix: config.nameSuffix ?? stackSuffix(stack.project, stack.stack),
+    suffix: config.nameSuffix ?? stackSuffix(stack.project, stack.stack, stack.subscriptionId),
   };
   const tags = (extra?: Record<string, string>) => mergeTags(config.tags, extra);
   const prefix = config.appName;
@@ -213,7 +213,15 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
   };
 }
 
-/** The program: load config, declare everything, return the stack outputs. */
-export function main(): StackOutputs {
-  return createPlatform(loadConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() });
+/**
+ * The program: load config, read the subscription the provider deploys to (it goes into the suffix of globally
+ * unique names, which are plain strings, so it is awaited before anything is declared), declare everything, return
+ * the stack outputs. getClientConfig reads the provider's credentials, no ARM call
+ * (https://www.pulumi.com/registry/packages/azure-native/api-docs/authorization/getclientconfig/); under the plan's
+ * mocks it answers the plan's fixed subscription.
+ */
+export async function main(): Promise<StackOutputs> {
+  const config = loadConfig();
+  const { subscriptionId } = await authorization.getClientConfig();
+  return createPlatform(config, { project: pulumi.getProject(), stack: pulumi.getStack(), subscriptionId });
 }
