@@ -10,7 +10,7 @@ import { mergeTags } from "../components/common/tags";
 import type { DiagnosticsArgs } from "../components/common/types";
 import { Observability } from "../components/observability";
 import { CommunicationServices, type DnsRecord } from "../components/communication-services";
-import { SecretStore } from "../components/secret-store";
+import { activeKeyFrom, deployedActiveKeyTag, SecretStore } from "../components/secret-store";
 import { Network } from "../components/network";
 import { EventRouting } from "../components/event-routing";
 import { subscriptionSummaries } from "../components/event-routing/event-types";
@@ -96,9 +96,14 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     communicationServiceName: acs.name,
     resourceGroupName: resourceGroup.name,
   });
-  const activeKey = config.keyVault.activeKey;
+  // The key the deployed secret holds (the rotation runbook flips it), or the configured one on the first deploy.
+  const activeKey = deployedActiveKeyTag({
+    resourceGroupName: resourceName("resourceGroup", naming),
+    vaultName: resourceName("keyVault", naming),
+    secretName: config.keyVault.secretName,
+  }).apply((tag) => activeKeyFrom(tag, config.keyVault.activeKey));
   const connectionString = pulumi.secret(
-    keys.apply((k) => {
+    pulumi.all([keys, activeKey]).apply(([k, activeKey]) => {
       const value = activeKey === "primary" ? k.primaryConnectionString : k.secondaryConnectionString;
       if (value === undefined) throw new Error(`listCommunicationServiceKeys returned no ${activeKey} connection string`);
       return value;
@@ -120,6 +125,7 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     secretName: config.keyVault.secretName,
     connectionString,
     activeKey,
+    acsResourceId: acs.immutableResourceId,
     diagnostics,
     lock: config.keyVault.deleteLock ? "CanNotDelete" : undefined,
   });

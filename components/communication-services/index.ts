@@ -60,6 +60,8 @@ export class CommunicationServices extends pulumi.ComponentResource {
   declare readonly id: pulumi.Output<string>;
   /** ACS resource name. */
   declare readonly name: pulumi.Output<string>;
+  /** ACS immutableResourceId: a GUID Azure assigns on create, so it changes when ACS is re-created under the same name. */
+  declare readonly immutableResourceId: pulumi.Output<string>;
   /** ACS data-plane host name (`<name>.<geo>.communication.azure.com`). */
   declare readonly hostName: pulumi.Output<string>;
   /** ACS endpoint `https://HOST/`. */
@@ -166,6 +168,7 @@ export class CommunicationServices extends pulumi.ComponentResource {
     this.id = acs.id;
     this.name = acs.name;
     this.hostName = acs.hostName;
+    this.immutableResourceId = acs.immutableResourceId;
     this.endpoint = pulumi.interpolate`https://${acs.hostName}/`;
     this.principalId = acs.identity.apply((i) => i?.principalId);
     this.emailServiceId = emailService.id;
@@ -190,6 +193,7 @@ export class CommunicationServices extends pulumi.ComponentResource {
       id: this.id,
       name: this.name,
       hostName: this.hostName,
+      immutableResourceId: this.immutableResourceId,
       endpoint: this.endpoint,
       principalId: this.principalId,
       emailServiceId: this.emailServiceId,

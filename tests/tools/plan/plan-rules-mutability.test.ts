@@ -104,3 +104,22 @@ describe("changes Azure refuses on the deployed stack", () => {
     );
   });
 });
+
+describe("the connection-string secret after ACS is re-created", () => {
+  it("a dataLocation change replaces ACS and the plan shows the secret changing to the new resource's", async () => {
+    const deployedDev = path.join(tmp, "dev.json");
+    expect((await plan(["--stack", "dev", "--format", "json", "--output", deployedDev])).code).toBe(0);
+    const file = stackFileCopy("dev", (c) => void (c["acs-platform:dataLocation"] = "France"));
+    const r = await plan(["--stack", "dev", "--config-file", file, "--compare", deployedDev, "--format", "json"]);
+    const doc = JSON.parse(r.stdout) as {
+      resources: Array<{ name: string; op: string; diffs: Array<{ path: string; before?: unknown; after?: unknown }> }>;
+    };
+    const byName = (n: string) => doc.resources.find((x) => x.name === n)!;
+    expect(byName("acsplat-communication-acs").op).toBe("replace");
+    const secret = byName("acsplat-secrets-acs-connection-string");
+    expect([secret.op, secret.diffs.map((d) => [d.path, d.after])]).toEqual([
+      "update",
+      [["tags.acs-immutable-resource-id", "[known after apply]"]],
+    ]);
+  });
+});
