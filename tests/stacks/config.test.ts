@@ -141,21 +141,36 @@ describe("parseConfig", () => {
     ],
     [
       "the default sender listed",
-      (c) => void (c.email.domains[0] = { kind: "CustomerManaged", domainName: "notify.example.com", senders: [{ username: "donotreply", displayName: "Contoso" }] }),
+      (c) =>
+        void (c.email.domains[0] = {
+          kind: "CustomerManaged",
+          domainName: "notify.example.com",
+          senders: [{ username: "donotreply", displayName: "Contoso" }],
+        }),
       [
         'acs-platform:email.domains[0].senders[0].username "donotreply" is the default sender Azure creates on every domain; it is not declared (its address is in emailSenderAddresses): list only extra senders',
       ],
     ],
     [
       "sender with a space",
-      (c) => void (c.email.domains[0] = { kind: "CustomerManaged", domainName: "notify.example.com", senders: [{ username: "do not reply", displayName: "x" }] }),
+      (c) =>
+        void (c.email.domains[0] = {
+          kind: "CustomerManaged",
+          domainName: "notify.example.com",
+          senders: [{ username: "do not reply", displayName: "x" }],
+        }),
       [
         `acs-platform:email.domains[0].senders[0].username must be an e-mail local part: letters, digits, '.', '_' and '-'; got "do not reply"`,
       ],
     ],
     [
       "unknown sender key",
-      (c) => void (c.email.domains[0] = { kind: "CustomerManaged", domainName: "notify.example.com", senders: [{ username: "news", displayName: "News", reply: "x" }] }),
+      (c) =>
+        void (c.email.domains[0] = {
+          kind: "CustomerManaged",
+          domainName: "notify.example.com",
+          senders: [{ username: "news", displayName: "News", reply: "x" }],
+        }),
       ["acs-platform:email.domains[0].senders[0] has unknown key(s) reply; accepted keys: username, displayName"],
     ],
     [

@@ -12,7 +12,9 @@ const MONITOR = path.join(DEFAULT_PROJECT_ROOT, "node_modules/@pulumi/azure-nati
 function versionsOf(file: string): { uses: string; others: string[] } {
   const header = readFileSync(path.join(MONITOR, file), "utf8").slice(0, 2000);
   const uses = /Uses Azure REST API version ([0-9a-z-]+)\./.exec(header)?.[1] ?? "";
-  const others = (/Other available API versions: ([^.]+(?:\.[0-9][^.]*)*)\. These/.exec(header)?.[1] ?? "").split(", ").filter((v) => v !== "");
+  const others = (/Other available API versions: ([^.]+(?:\.[0-9][^.]*)*)\. These/.exec(header)?.[1] ?? "")
+    .split(", ")
+    .filter((v) => v !== "");
   return { uses, others };
 }
 

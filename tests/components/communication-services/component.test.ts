@@ -86,11 +86,11 @@ describe("CommunicationServices", () => {
     const plan = await evaluate(true, {}, false);
     const domains = ofType(plan, "azure-native:communication:Domain");
     const tagsOf = (i: number) => domains[i]?.inputs["tags"] as Record<string, string>;
-    expect([tagsOf(1)[EMAIL_DOMAIN_VERIFIED_TAG], tagsOf(1)[EMAIL_DOMAIN_LIMITS_RAISED_TAG], domains[1]?.inputs["userEngagementTracking"]]).toEqual([
-      "true",
-      "false",
-      "Disabled",
-    ]);
+    expect([
+      tagsOf(1)[EMAIL_DOMAIN_VERIFIED_TAG],
+      tagsOf(1)[EMAIL_DOMAIN_LIMITS_RAISED_TAG],
+      domains[1]?.inputs["userEngagementTracking"],
+    ]).toEqual(["true", "false", "Disabled"]);
     expect(only(plan, "azure-native:communication:CommunicationService").inputs["linkedDomains"]).toEqual(domains.map((d) => d.id));
     expect(ofType(plan, "azure-native:communication:SenderUsername")).toEqual([]);
   });
@@ -98,7 +98,12 @@ describe("CommunicationServices", () => {
   it("declares the extra senders and tracking on a verified customer domain with raised limits, never on the Azure-managed one", async () => {
     const plan = await evaluate(true, {}, true);
     const domains = ofType(plan, "azure-native:communication:Domain");
-    expect(domains.map((d) => [d.inputs["userEngagementTracking"], (d.inputs["tags"] as Record<string, string>)[EMAIL_DOMAIN_LIMITS_RAISED_TAG]])).toEqual([
+    expect(
+      domains.map((d) => [
+        d.inputs["userEngagementTracking"],
+        (d.inputs["tags"] as Record<string, string>)[EMAIL_DOMAIN_LIMITS_RAISED_TAG],
+      ]),
+    ).toEqual([
       ["Disabled", "false"],
       ["Enabled", "true"],
     ]);
