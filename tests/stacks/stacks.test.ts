@@ -6,6 +6,7 @@ import { DEFAULT_PROJECT_ROOT, evaluateStack } from "../../tools/plan/harness";
 import type { PlanResult, PlannedResource } from "../../tools/plan/types";
 import { SECRET_PLACEHOLDER } from "../../tools/plan/types";
 import { countByType, ofType, only } from "../support/plan";
+import { stackFileCopy } from "../support/stack-files";
 
 let dev: PlanResult;
 let prod: PlanResult;
@@ -216,6 +217,17 @@ describe("Communication Services and Email", () => {
 });
 
 describe("Key Vault and the connection-string secret", () => {
+  it("a bare IP address in keyVault.allowedIpRanges is sent as the /32 the vault returns (no diff after a refresh)", async () => {
+    const file = stackFileCopy("prod", (c) => void (c["acs-platform:keyVault"].allowedIpRanges = ["203.0.113.0/24", "198.51.100.7"]));
+    const plan = await evaluateStack({ stack: "prod", configFile: file });
+    const vault = only(plan, "azure-native:keyvault:Vault");
+    expect((vault.inputs["properties"] as { networkAcls: unknown }).networkAcls).toEqual({
+      bypass: "AzureServices",
+      defaultAction: "Deny",
+      ipRules: [{ value: "203.0.113.0/24" }, { value: "198.51.100.7/32" }],
+    });
+  });
+
   it("dev: RBAC, soft delete for 7 days, no purge protection, public access open", () => {
     const vault = only(dev, "azure-native:keyvault:Vault");
     expect(vault.inputs["properties"]).toMatchObject({

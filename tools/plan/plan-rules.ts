@@ -148,7 +148,7 @@ export const planAuthorizationDisallowDeleteUnderLock: PlanRule = {
         if (scope !== locked && !scope.startsWith(`${locked}/`) && !(id !== undefined && id.startsWith(`${locked}/`))) continue;
         results.push(
           blocking(
-            this,
+            planAuthorizationDisallowDeleteUnderLock,
             c.urn,
             `${c.type} '${c.name}' would be ${c.op === "delete" ? "deleted" : "replaced (deleted and created)"}, but its scope ${scope} ` +
               `is under the CanNotDelete lock '${String(lock.inputs["lockName"] ?? "")}' (${nameOfUrn(lock.urn)}). Azure refuses the ` +
@@ -199,7 +199,7 @@ export const planNetworkDisallowPrefixChange: PlanRule = {
         const d = c.diffs.find((x) => x.path === paths[0])!;
         results.push(
           blocking(
-            this,
+            planNetworkDisallowPrefixChange,
             c.urn,
             `azure-native:network:Subnet '${c.name}' changes ${paths[0]} from ${JSON.stringify(d.before)} to ${JSON.stringify(d.after)}. ` +
               `The subnet is in use (VNet integration or a private endpoint), and Azure does not update a subnet in use ` +
@@ -217,7 +217,7 @@ export const planNetworkDisallowPrefixChange: PlanRule = {
         if (removed.length === 0) continue;
         results.push(
           blocking(
-            this,
+            planNetworkDisallowPrefixChange,
             c.urn,
             `azure-native:network:VirtualNetwork '${c.name}' removes the address range ${removed.map((x) => JSON.stringify(x)).join(", ")}, ` +
               `which holds its subnets. Azure does not update subnets in use nor remove a range a subnet sits in ` +
@@ -255,7 +255,7 @@ export const planBudgetDisallowUpdate: PlanRule = {
       .filter((c) => c.type === "azure-native:costmanagement:Budget" && c.op === "update")
       .map((c) =>
         blocking(
-          this,
+          planBudgetDisallowUpdate,
           c.urn,
           `azure-native:costmanagement:Budget '${c.name}' changes ${c.diffs.map((d) => d.path).join(", ")} of the deployed budget. azure-native ` +
             `re-PUTs it without its eTag, which Cost Management has refused ("There are changes made to Budget ... Please get the latest ` +
