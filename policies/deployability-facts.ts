@@ -6,6 +6,7 @@
 export const SOURCES = {
   connectDomain: "https://learn.microsoft.com/azure/communication-services/quickstarts/email/connect-email-communication-resource",
   multipleSenders: "https://learn.microsoft.com/azure/communication-services/quickstarts/email/add-multiple-senders",
+  engagementTracking: "https://learn.microsoft.com/azure/communication-services/quickstarts/email/enable-user-engagement-tracking",
   azureNativeCreate: "https://github.com/pulumi/pulumi-azure-native/blob/master/provider/pkg/openapi/defaults/defaultResourcesState.go",
   budgetTimePeriod:
     "https://github.com/Azure/azure-rest-api-specs/blob/main/specification/cost-management/resource-manager/Microsoft.CostManagement/stable/2024-08-01/costmanagement.budgets.json",
@@ -26,6 +27,23 @@ export const SOURCES = {
  * Azure links only verified domains ("This domain must be fully verified before attempting to link it").
  */
 export const EMAIL_DOMAIN_VERIFIED_TAG = "acs-email-domain-verified";
+
+/**
+ * Tag the program puts on every email domain: "true" once the operator has confirmed (config
+ * `sendingLimitsRaised: true`) that Microsoft raised the domain's sending limits after a support request. ARM has
+ * no property for it, and both extra sender usernames and user-engagement tracking need it: "Sender usernames cannot
+ * be enabled for Azure Managed Domains or custom domains with default sending limits" (Learn "Add multiple sender
+ * addresses"); "User Engagement Tracking cannot be enabled for Azure Managed Domains or custom domains with default
+ * sending limits" (Learn "Enable user engagement tracking").
+ */
+export const EMAIL_DOMAIN_LIMITS_RAISED_TAG = "acs-email-domain-sending-limits-raised";
+
+/** True when a domain's tags say it is verified and its sending limits raised: extra senders and tracking may exist. */
+export function domainTagsAllowSenders(tags: unknown): boolean {
+  if (tags === null || typeof tags !== "object") return false;
+  const t = tags as Record<string, unknown>;
+  return t[EMAIL_DOMAIN_VERIFIED_TAG] === "true" && t[EMAIL_DOMAIN_LIMITS_RAISED_TAG] === "true";
+}
 
 /**
  * The sender username Azure creates on every email domain ("it has default MailFrom address as

@@ -4,6 +4,7 @@ import type { Policies } from "@pulumi/policy";
 import { deployabilityAppserviceplanEnforceSkuTier } from "./deployability-appserviceplan-enforce-sku-tier";
 import { deployabilityBudgetEnforceStartDateWindow } from "./deployability-budget-enforce-start-date-window";
 import { deployabilitySenderDisallowDefaultUsername } from "./deployability-sender-disallow-default-username";
+import { deployabilityEmailDisallowDefaultSendingLimits } from "./deployability-email-disallow-default-sending-limits";
 import { deployabilityCommunicationDisallowUnverifiedDomainLink } from "./deployability-communication-disallow-unverified-domain-link";
 import { deployabilityLogalertConfigureSkipQueryValidation } from "./deployability-logalert-configure-skip-query-validation";
 import { deployabilityWebappEnforceRouteAllForKeyvaultReferences } from "./deployability-webapp-enforce-route-all-for-keyvault-references";
@@ -14,6 +15,7 @@ import { deployabilityWebappEnforceRolesBeforeStartup } from "./deployability-we
 export const deployabilityPolicies: Policies = [
   deployabilityCommunicationDisallowUnverifiedDomainLink,
   deployabilitySenderDisallowDefaultUsername,
+  deployabilityEmailDisallowDefaultSendingLimits,
   deployabilityBudgetEnforceStartDateWindow,
   deployabilityWebappEnforceRouteAllForKeyvaultReferences,
   deployabilityWebappEnforceRolesBeforeStartup,

@@ -10,7 +10,7 @@ import { mergeTags } from "../components/common/tags";
 import type { DiagnosticsArgs } from "../components/common/types";
 import { Observability } from "../components/observability";
 import { CommunicationServices, type DnsRecord } from "../components/communication-services";
-import { SecretStore } from "../components/secret-store";
+import { activeKeyFrom, deployedActiveKeyTag, SecretStore } from "../components/secret-store";
 import { Network } from "../components/network";
 import { EventRouting } from "../components/event-routing";
 import { subscriptionSummaries } from "../components/event-routing/event-types";
@@ -53,12 +53,12 @@ export function loadConfig(): PlatformConfig {
 }
 
 /** Declares every resource of the platform for `config` and returns the stack outputs. */
-export function createPlatform(config: PlatformConfig, stack: { project: string; stack: string }): StackOutputs {
+export function createPlatform(config: PlatformConfig, stack: { project: string; stack: string; subscriptionId: string }): StackOutputs {
   const naming: NamingContext = {
     app: config.appName,
     env: config.environment,
     region: config.location,
-    suffix: config.nameSuffix ?? stackSuffix(stack.project, stack.stack),
+    suffix: config.nameSuffix ?? stackSuffix(stack.project, stack.stack, stack.subscriptionId),
   };
   const tags = (extra?: Record<string, string>) => mergeTags(config.tags, extra);
   const prefix = config.appName;
@@ -96,9 +96,14 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     communicationServiceName: acs.name,
     resourceGroupName: resourceGroup.name,
   });
-  const activeKey = config.keyVault.activeKey;
+  // The key the deployed secret holds (the rotation runbook flips it), or the configured one on the first deploy.
+  const activeKey = deployedActiveKeyTag({
+    resourceGroupName: resourceName("resourceGroup", naming),
+    vaultName: resourceName("keyVault", naming),
+    secretName: config.keyVault.secretName,
+  }).apply((tag) => activeKeyFrom(tag, config.keyVault.activeKey));
   const connectionString = pulumi.secret(
-    keys.apply((k) => {
+    pulumi.all([keys, activeKey]).apply(([k, activeKey]) => {
       const value = activeKey === "primary" ? k.primaryConnectionString : k.secondaryConnectionString;
       if (value === undefined) throw new Error(`listCommunicationServiceKeys returned no ${activeKey} connection string`);
       return value;
@@ -120,6 +125,7 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     secretName: config.keyVault.secretName,
     connectionString,
     activeKey,
+    acsResourceId: acs.immutableResourceId,
     diagnostics,
     lock: config.keyVault.deleteLock ? "CanNotDelete" : undefined,
   });
@@ -213,7 +219,15 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
   };
 }
 
-/** The program: load config, declare everything, return the stack outputs. */
-export function main(): StackOutputs {
-  return createPlatform(loadConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() });
+/**
+ * The program: load config, read the subscription the provider deploys to (it goes into the suffix of globally
+ * unique names, which are plain strings, so it is awaited before anything is declared), declare everything, return
+ * the stack outputs. getClientConfig reads the provider's credentials, no ARM call
+ * (https://www.pulumi.com/registry/packages/azure-native/api-docs/authorization/getclientconfig/); under the plan's
+ * mocks it answers the plan's fixed subscription.
+ */
+export async function main(): Promise<StackOutputs> {
+  const config = loadConfig();
+  const { subscriptionId } = await authorization.getClientConfig();
+  return createPlatform(config, { project: pulumi.getProject(), stack: pulumi.getStack(), subscriptionId });
 }

@@ -101,9 +101,18 @@ export function shortHash(text: string, length: number): string {
   return out;
 }
 
-/** The 5-character suffix of globally unique names: a hash of project and stack, so it never changes for the life of a stack. */
-export function stackSuffix(project: string, stack: string): string {
-  return shortHash(`${project}/${stack}`, 5);
+/**
+ * The 5-character suffix of globally unique names: a hash of project, stack and the Azure subscription the stack
+ * deploys to, so it never changes for the life of a stack, and two deployments of the same stack name in two
+ * subscriptions (two teams, two developers' own `dev`) get different Key Vault, storage, web app and ACS names —
+ * global DNS names (Learn "Naming rules and restrictions for Azure resources"). The program reads the subscription
+ * with azure-native's getClientConfig; config `nameSuffix` overrides the hash (decision 0022).
+ */
+export function stackSuffix(project: string, stack: string, subscriptionId: string): string {
+  if (!/^[0-9a-fA-F-]{36}$/.test(subscriptionId)) {
+    throw new Error(`the subscription id of the name suffix must be a GUID; got "${subscriptionId}"`);
+  }
+  return shortHash(`${project}/${stack}/${subscriptionId.toLowerCase()}`, 5);
 }
 
 /** Lowercases and reduces `text` to `[a-z0-9-]` without leading, trailing or doubled hyphens. */

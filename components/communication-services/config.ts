@@ -1,7 +1,7 @@
 // The `email` config section of CommunicationServices and the data locations ACS accepts: the domains (at most
 // one Azure-managed) and their sender usernames, validated so the component receives only well-formed domains.
 import { z } from "zod";
-import { isDefaultSender } from "../../policies/deployability-facts";
+import { isDefaultSender, SOURCES } from "../../policies/deployability-facts";
 
 /** ACS/Email data locations accepted by the Communication resource provider (create-only). */
 export const DATA_LOCATIONS = [
@@ -49,17 +49,48 @@ const senderSchema = z
 
 /** Fields both domain kinds share. */
 const domainFields = {
-  /** Extra sender usernames (local parts) and their display names; DoNotReply always exists (Azure creates it). */
+  /**
+   * Extra sender usernames (local parts) and their display names; DoNotReply always exists (Azure creates it). Only
+   * a customer-managed domain that is `verified` and has `sendingLimitsRaised` gets them (see sendersAllowed).
+   */
   senders: z.array(senderSchema).default([]),
-  /** Whether Azure tracks opens and clicks (off unless a team needs it: privacy). */
+  /**
+   * Whether Azure tracks opens and clicks (off unless a team needs it: privacy). Like senders, only on a
+   * customer-managed domain that is `verified` with `sendingLimitsRaised`; refused on an Azure-managed domain.
+   */
   userEngagementTracking: z.boolean().default(false),
   /** Whether ACS may send from the domain (a customer-managed domain is linked only once `verified`). */
   linkToAcs: z.boolean().default(true),
 };
 
+// "Sender usernames cannot be enabled for Azure Managed Domains or custom domains with default sending limits"
+// (https://learn.microsoft.com/azure/communication-services/quickstarts/email/add-multiple-senders, NOTE); "User
+// Engagement Tracking cannot be enabled for Azure Managed Domains or custom domains with default sending limits"
+// (https://learn.microsoft.com/azure/communication-services/quickstarts/email/enable-user-engagement-tracking, NOTE).
+// An Azure-managed domain can never have either, so the schema refuses them there.
+const azureManagedDomainSchema = z
+  .object({ kind: z.literal("AzureManaged"), ...domainFields })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.senders.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["senders"],
+        message: `must be empty on an AzureManaged domain: Azure allows no sender username but DoNotReply there ("Sender usernames cannot be enabled for Azure Managed Domains", ${SOURCES.multipleSenders}); use a CustomerManaged domain with sendingLimitsRaised`,
+      });
+    }
+    if (d.userEngagementTracking) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["userEngagementTracking"],
+        message: `must be false on an AzureManaged domain ("User Engagement Tracking cannot be enabled for Azure Managed Domains", ${SOURCES.engagementTracking}); use a CustomerManaged domain with sendingLimitsRaised`,
+      });
+    }
+  });
+
 /** One email domain: `AzureManaged` (an `*.azurecomm.net` domain) or `CustomerManaged` (needs DNS verification). */
 export const emailDomainSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("AzureManaged"), ...domainFields }).strict(),
+  azureManagedDomainSchema,
   z
     .object({
       kind: z.literal("CustomerManaged"),
@@ -74,6 +105,11 @@ export const emailDomainSchema = z.discriminatedUnion("kind", [
        * this deployment cannot be verified yet (Learn "Connect a verified email domain").
        */
       verified: z.boolean().default(false),
+      /**
+       * Set to true once Microsoft has raised the domain's sending limits (a support request; ARM exposes no
+       * property for it). Only a verified domain with raised limits gets its `senders` and `userEngagementTracking`.
+       */
+      sendingLimitsRaised: z.boolean().default(false),
     })
     .strict(),
 ]);
@@ -104,6 +140,15 @@ export type EmailSection = z.output<typeof emailConfigSchema>;
 /** Whether a domain is linked to ACS: it must be wanted and verified (Azure-managed domains are verified by Azure). */
 export function linksToAcs(domain: EmailDomainSection): boolean {
   return domain.linkToAcs && (domain.kind === "AzureManaged" || domain.verified);
+}
+
+/**
+ * Whether Azure accepts extra sender usernames and user-engagement tracking on the domain: a customer-managed domain
+ * the operator marked `verified` and `sendingLimitsRaised` (an Azure-managed one never). Until then the listed
+ * senders and tracking wait: the plan declares none of them (README "Deploy to Azure", phase 3).
+ */
+export function sendersAllowed(domain: EmailDomainSection): boolean {
+  return domain.kind === "CustomerManaged" && domain.verified && domain.sendingLimitsRaised;
 }
 
 /** The `communication` config section: protection of the ACS resource, Email service and domains, and key auth. */

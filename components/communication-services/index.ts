@@ -4,6 +4,8 @@
 // Deployability (policies/deployability-facts.ts): a customer-managed domain is linked only once config marks it
 // verified, so the deployment that creates it never links it (Learn "Connect a verified email domain"); the
 // `DoNotReply` sender Azure creates on every domain is never declared (Learn "Add multiple sender addresses");
+// extra senders and user-engagement tracking exist only on a verified customer-managed domain whose sending limits
+// Microsoft raised (config `sendingLimitsRaised`), the precondition of both (sendersAllowed in ./config);
 // with `lock`, ACS, the Email service and the domains are `protect`ed and locked, because their create-only
 // `dataLocation` means a replacement loses every identity and the verified domain.
 import * as pulumi from "@pulumi/pulumi";
@@ -12,8 +14,8 @@ import { attachDiagnostics } from "../common/diagnostics";
 import { attachLock } from "../common/lock";
 import { resourceName } from "../common/naming";
 import type { AzureComponentArgs, DiagnosticsArg, LockArg } from "../common/types";
-import { DEFAULT_SENDER_USERNAME, EMAIL_DOMAIN_VERIFIED_TAG } from "../../policies/deployability-facts";
-import { linksToAcs, type EmailDomainSection } from "./config";
+import { DEFAULT_SENDER_USERNAME, EMAIL_DOMAIN_LIMITS_RAISED_TAG, EMAIL_DOMAIN_VERIFIED_TAG } from "../../policies/deployability-facts";
+import { linksToAcs, sendersAllowed, type EmailDomainSection } from "./config";
 
 /** A DNS record a customer-managed domain needs before it can send. */
 export interface DnsRecord {
@@ -58,6 +60,8 @@ export class CommunicationServices extends pulumi.ComponentResource {
   declare readonly id: pulumi.Output<string>;
   /** ACS resource name. */
   declare readonly name: pulumi.Output<string>;
+  /** ACS immutableResourceId: a GUID Azure assigns on create, so it changes when ACS is re-created under the same name. */
+  declare readonly immutableResourceId: pulumi.Output<string>;
   /** ACS data-plane host name (`<name>.<geo>.communication.azure.com`). */
   declare readonly hostName: pulumi.Output<string>;
   /** ACS endpoint `https://HOST/`. */
@@ -91,6 +95,9 @@ export class CommunicationServices extends pulumi.ComponentResource {
 
     const domains = args.domains.map((d) => {
       const domainName = emailDomainResourceName(d);
+      // Azure refuses senders and tracking on a domain with default sending limits: until the operator says the
+      // limits are raised, the listed ones wait (https://learn.microsoft.com/azure/communication-services/quickstarts/email/add-multiple-senders).
+      const extras = sendersAllowed(d);
       const slug = domainName === "AzureManagedDomain" ? "azuremanaged" : domainName.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
       const domain = new communication.Domain(
         `${name}-domain-${slug}`,
@@ -100,14 +107,19 @@ export class CommunicationServices extends pulumi.ComponentResource {
           resourceGroupName: args.resourceGroupName,
           location: "global",
           domainManagement: d.kind,
-          userEngagementTracking: d.userEngagementTracking ? "Enabled" : "Disabled",
-          // The verified state the operator confirmed, visible to the deployability rule and in the portal.
-          tags: { ...args.tags, [EMAIL_DOMAIN_VERIFIED_TAG]: String(d.kind === "AzureManaged" || d.verified) },
+          userEngagementTracking: extras && d.userEngagementTracking ? "Enabled" : "Disabled",
+          // The verified state and the raised limits the operator confirmed, visible to the deployability rules and
+          // in the portal.
+          tags: {
+            ...args.tags,
+            [EMAIL_DOMAIN_VERIFIED_TAG]: String(d.kind === "AzureManaged" || d.verified),
+            [EMAIL_DOMAIN_LIMITS_RAISED_TAG]: String(d.kind === "CustomerManaged" && d.sendingLimitsRaised),
+          },
         },
         guarded,
       );
       // Extra senders only: DoNotReply exists with the domain (the config schema refuses it).
-      const senders = d.senders.map(
+      const senders = (extras ? d.senders : []).map(
         (s) =>
           new communication.SenderUsername(
             `${name}-sender-${slug}-${s.username.toLowerCase()}`,
@@ -156,6 +168,7 @@ export class CommunicationServices extends pulumi.ComponentResource {
     this.id = acs.id;
     this.name = acs.name;
     this.hostName = acs.hostName;
+    this.immutableResourceId = acs.immutableResourceId;
     this.endpoint = pulumi.interpolate`https://${acs.hostName}/`;
     this.principalId = acs.identity.apply((i) => i?.principalId);
     this.emailServiceId = emailService.id;
@@ -180,6 +193,7 @@ export class CommunicationServices extends pulumi.ComponentResource {
       id: this.id,
       name: this.name,
       hostName: this.hostName,
+      immutableResourceId: this.immutableResourceId,
       endpoint: this.endpoint,
       principalId: this.principalId,
       emailServiceId: this.emailServiceId,

@@ -110,7 +110,11 @@ export class Network extends pulumi.ComponentResource {
     const appNsg = nsg("app");
     const endpointNsg = nsg("pep");
 
-    // Outbound internet for the all-traffic route of the web app (Standard SKU: the only NAT gateway SKU).
+    // Outbound internet for the all-traffic route of the web app. Standard is the only NatGatewaySkuName of
+    // azure-native's network API 2024-05-01, and "the Standard SKU is a zonal resource"; without `zones` Azure
+    // picks the zone, and "you can't change the zone configuration after deploying the NAT gateway"
+    // (https://learn.microsoft.com/azure/nat-gateway/nat-overview, .../nat-gateway/nat-availability-zones). So egress
+    // is single-zone even with a zone-redundant plan; the zone-redundant StandardV2 needs a newer API (README).
     const natIp = new network.PublicIPAddress(
       `${name}-pip-nat`,
       {

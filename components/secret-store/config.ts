@@ -13,7 +13,7 @@ export const keyVaultConfigSchema = z
     softDeleteRetentionInDays: z.number().int().min(7).max(90).default(90),
     /** Public network access of the vault. */
     publicNetworkAccess: z.enum(["Enabled", "Disabled"]).default("Disabled"),
-    /** IPv4 addresses/CIDRs allowed when public access is on. */
+    /** IPv4 addresses/CIDRs allowed when public access is on; a bare address is sent as its /32 range (what the vault stores). */
     allowedIpRanges: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/, "an IPv4 address or CIDR range")).default([]),
     /** Name of the ACS connection-string secret. */
     secretName: z

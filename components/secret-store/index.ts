@@ -1,5 +1,7 @@
 // SecretStore: the Key Vault (RBAC only, soft delete, purge protection per config) that holds the ACS connection
-// string, and that secret, whose later changes by the key-rotation runbook Pulumi never reverts.
+// string, and that secret, which follows the ACS resource it belongs to: the key-rotation runbook's key choice is
+// read back from the deployed secret (deployedActiveKey), so `pulumi up` never reverts a rotation, and a replaced ACS
+// resource (a new immutable id) gets its own connection string written.
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import { attachDiagnostics } from "../common/diagnostics";
@@ -12,6 +14,47 @@ import type { KeyVaultSection } from "./config";
 /** The tag on the secret that records which ACS access key the value holds: the token API defines it (docs/interfaces.md). */
 import { ACTIVE_KEY_TAG } from "../../services/token-api/src/settings";
 export { ACTIVE_KEY_TAG };
+
+/** The tag on the secret that names the ACS resource (its immutableResourceId) whose connection string it holds. */
+export const ACS_RESOURCE_TAG = "acs-immutable-resource-id";
+
+/** The two ACS access keys. */
+export type AccessKey = KeyVaultSection["activeKey"];
+
+/**
+ * The key the deployed secret holds, from its `acs-active-key` tag as the rotation runbook left it, or `configured`
+ * when there is no deployed secret yet (or its tag is not a key name). Pure, table-tested.
+ */
+export function activeKeyFrom(deployedTag: unknown, configured: AccessKey): AccessKey {
+  return deployedTag === "primary" || deployedTag === "secondary" ? deployedTag : configured;
+}
+
+/** Whether an invoke failed because the resource (or its group or vault) does not exist yet: ARM answers 404. */
+export function isNotFound(error: unknown): boolean {
+  const text = error instanceof Error ? error.message : String(error);
+  return /\b404\b|NotFound/.test(text);
+}
+
+/**
+ * The `acs-active-key` tag of the deployed secret, read through the management plane (tags only, never the value:
+ * "value will never be returned from the service", azure-rest-api-specs keyvault `secrets.json`), or undefined when
+ * the secret does not exist yet (the first deploy). Any other failure stops the program rather than guess a key.
+ */
+export function deployedActiveKeyTag(args: {
+  resourceGroupName: string;
+  vaultName: string;
+  secretName: string;
+}): pulumi.Output<string | undefined> {
+  return pulumi.output(
+    keyvault.getSecret(args).then(
+      (s) => s.tags?.[ACTIVE_KEY_TAG],
+      (error: unknown) => {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      },
+    ),
+  );
+}
 
 /** Arguments of SecretStore; the vault settings are the `keyVault` section's (whose defaults are the secure ones). */
 export interface SecretStoreArgs extends AzureComponentArgs, DiagnosticsArg, LockArg, RoleAssignmentsArg {
@@ -33,8 +76,19 @@ export interface SecretStoreArgs extends AzureComponentArgs, DiagnosticsArg, Loc
   secretName: string;
   /** The ACS connection string to store (always stored as a Pulumi secret). */
   connectionString: pulumi.Input<string>;
-  /** Which ACS key `connectionString` holds. */
-  activeKey: KeyVaultSection["activeKey"];
+  /** Which ACS key `connectionString` holds (the deployed secret's, once there is one: activeKeyFrom). */
+  activeKey: pulumi.Input<AccessKey>;
+  /** The immutableResourceId of the ACS resource the connection string belongs to; it changes when ACS is re-created. */
+  acsResourceId: pulumi.Input<string>;
+}
+
+/**
+ * An IP rule as Key Vault stores it: a bare IPv4 address becomes its `/32` range. The vault returns `1.2.3.4` as
+ * `1.2.3.4/32`, so sending the bare form shows a change on every run after a refresh
+ * (https://github.com/hashicorp/terraform-provider-azurerm/issues/2164: "single IPs come back with /32").
+ */
+export function normalizeIpRule(value: string): string {
+  return value.includes("/") ? value : `${value}/32`;
 }
 
 /** The `networkAcls` of the vault for the given access settings (pure, table-tested). */
@@ -43,7 +97,7 @@ export function vaultNetworkAcls(publicNetworkAccess: "Enabled" | "Disabled", al
   return {
     bypass: "AzureServices",
     defaultAction: open ? "Allow" : "Deny",
-    ipRules: allowedIpRanges.map((value) => ({ value })),
+    ipRules: allowedIpRanges.map((value) => ({ value: normalizeIpRule(value) })),
   };
 }
 
@@ -106,12 +160,15 @@ export class SecretStore extends pulumi.ComponentResource {
           value: pulumi.secret(args.connectionString),
           contentType: "text/plain",
         },
-        tags: { ...args.tags, [ACTIVE_KEY_TAG]: args.activeKey },
+        tags: pulumi
+          .all([args.activeKey, args.acsResourceId])
+          .apply(([activeKey, acsResourceId]) => ({ ...args.tags, [ACTIVE_KEY_TAG]: activeKey, [ACS_RESOURCE_TAG]: acsResourceId })),
       },
       {
         parent: this,
-        // The key-rotation runbook writes new versions and flips the tag; `pulumi up` must not revert them.
-        ignoreChanges: ["properties.value", "tags"],
+        // No ignoreChanges: the caller passes the key the deployed secret holds (the rotation runbook's choice), so
+        // an `up` after a rotation computes the value and tag the runbook wrote and changes nothing; after ACS is
+        // re-created (a new ACS_RESOURCE_TAG) the new resource's connection string is written as a new version.
         additionalSecretOutputs: ["properties"],
       },
     );

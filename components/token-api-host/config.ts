@@ -65,7 +65,13 @@ export const tokenApiConfigSchema = z
       .object({
         skuName: z.string().refine((s) => appServiceSkuFamily(s) !== undefined, `skuName must be one of ${SKU_HELP}`),
         instanceCount: z.number().int().min(1, "instanceCount must be at least 1").max(30, "instanceCount must be at most 30"),
-        /** Spread instances over availability zones; needs a Premium/Isolated v2+ SKU and 2+ instances. */
+        /**
+         * Spread instances over availability zones; needs a Premium/Isolated v2+ SKU and 2+ instances. The egress is
+         * not zone-redundant with it: with the private network, every outbound call goes through the Standard NAT
+         * gateway, "a zonal resource" (https://learn.microsoft.com/azure/nat-gateway/nat-overview), so one zone's
+         * outage cuts egress for instances in every zone. The zone-redundant StandardV2 SKU is not in azure-native's
+         * network API (2024-05-01, NatGatewaySkuName: Standard only); README "Deploy to Azure" says so.
+         */
         zoneRedundant: z.boolean().default(false),
       })
       .strict()

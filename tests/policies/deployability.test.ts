@@ -5,8 +5,10 @@ import { deployabilityAppserviceplanEnforceSkuTier } from "../../policies/deploy
 import { deployabilityBudgetEnforceStartDateWindow } from "../../policies/deployability-budget-enforce-start-date-window";
 import { deployabilitySenderDisallowDefaultUsername } from "../../policies/deployability-sender-disallow-default-username";
 import { deployabilityCommunicationDisallowUnverifiedDomainLink } from "../../policies/deployability-communication-disallow-unverified-domain-link";
+import { deployabilityEmailDisallowDefaultSendingLimits } from "../../policies/deployability-email-disallow-default-sending-limits";
 import {
   budgetStartProblem,
+  EMAIL_DOMAIN_LIMITS_RAISED_TAG,
   EMAIL_DOMAIN_VERIFIED_TAG,
   firstDayOfMonthUtc,
   nodeRuntimeProblem,
@@ -69,6 +71,34 @@ describe("facts", () => {
     expect(firstTable("ACSAuthIncomingOperations\n| where x")).toBe("ACSAuthIncomingOperations");
     expect(firstTable("_LogOperation | where Category == 'Ingestion'")).toBe("_LogOperation");
     expect(firstTable("let x = 1; T")).toBeUndefined();
+  });
+});
+
+describe("deployability-email-disallow-default-sending-limits", () => {
+  const p = deployabilityEmailDisallowDefaultSendingLimits;
+  const stack = (tags: Record<string, string>, management = "CustomerManaged", tracking = "Disabled") => [
+    res(T.domain, "domain", { domainName: "notify.contoso.com", domainManagement: management, userEngagementTracking: tracking, tags }),
+    res(T.sender, "sender", { username: "alerts", senderUsername: "alerts", displayName: "Alerts" }, [urnOf(T.domain, "domain")]),
+  ];
+  const raised = { [EMAIL_DOMAIN_VERIFIED_TAG]: "true", [EMAIL_DOMAIN_LIMITS_RAISED_TAG]: "true" };
+  const senderMessage = (why: string) =>
+    `${T.sender} 'sender' adds 'alerts' on 'domain', ${why}. Azure refuses it ("Sender usernames cannot be enabled for Azure Managed ` +
+    `Domains or custom domains with default sending limits"). Source: ${SOURCES.multipleSenders}`;
+  const notRaised = `a domain not marked verified with raised sending limits (tags ${EMAIL_DOMAIN_VERIFIED_TAG} and ${EMAIL_DOMAIN_LIMITS_RAISED_TAG} are not both "true")`;
+  it("passes a sender and tracking on a verified customer domain with raised limits", async () => {
+    expect((await runStack(p, stack(raised, "CustomerManaged", "Enabled"))).messages).toEqual([]);
+  });
+  it("fails a sender on a verified domain whose limits are the default ones", async () => {
+    const r = await runStack(p, stack({ [EMAIL_DOMAIN_VERIFIED_TAG]: "true", [EMAIL_DOMAIN_LIMITS_RAISED_TAG]: "false" }));
+    expect(r.messages).toEqual([senderMessage(notRaised)]);
+  });
+  it("fails a sender and tracking on an Azure-managed domain, whatever its tags", async () => {
+    const r = await runStack(p, stack(raised, "AzureManaged", "Enabled"));
+    expect(r.messages).toEqual([
+      senderMessage("an Azure-managed domain"),
+      `${T.domain} 'domain' enables userEngagementTracking on an Azure-managed domain. Azure refuses it ("User Engagement Tracking cannot ` +
+        `be enabled for Azure Managed Domains or custom domains with default sending limits"). Source: ${SOURCES.engagementTracking}`,
+    ]);
   });
 });
 

@@ -19,7 +19,7 @@ import { fromStackOutputs } from "../../runbooks/lib/target";
 const outputs = {
   tokenApiUrl: "https://app.example.net",
   acsEndpoint: "https://acs.example.net/",
-  eventStorageAccountName: "stacsplatevtprodweu97nfu",
+  eventStorageAccountName: "stacsplatevtprodweupmnwl",
   eventSubscriptions: [
     { name: "email-delivery", eventTypes: ["Microsoft.Communication.EmailDeliveryReportReceived"], queueName: "email-delivery" },
     { name: "chat-hook", eventTypes: ["Microsoft.Communication.ChatMessageReceived"] },
@@ -41,7 +41,7 @@ async function skipReason(promise: Promise<unknown>): Promise<string> {
 describe("event check dependencies from stack outputs", () => {
   it("reads the queues of the routing account over Entra ID and takes the routes from eventSubscriptions", () => {
     const target = fromStackOutputs(outputs, "outputs", "outputs file o.json");
-    expect(queueServiceFor(target, credential)?.url).toBe("https://stacsplatevtprodweu97nfu.queue.core.windows.net");
+    expect(queueServiceFor(target, credential)?.url).toBe("https://stacsplatevtprodweupmnwl.queue.core.windows.net");
     const deps = eventCheckDepsFor(target, credential, "endpoint=https://acs.example.net/;accesskey=AAAA", {
       timeoutMs: 1000,
       emailTo: "ops@contoso.com",
@@ -72,7 +72,7 @@ describe("event check dependencies from stack outputs", () => {
     expect((error as Error).message).toBe(
       "cannot read queue email-delivery of subscription email-delivery: 403 AuthorizationPermissionMismatch; the smoke identity needs the role " +
         '"Storage Queue Data Message Processor" (8a0f0c08-91a1-4084-bc3d-661d67233fed) on the queue or its storage account ' +
-        "(az role assignment create --role 8a0f0c08-91a1-4084-bc3d-661d67233fed --assignee <object id> --scope /subscriptions/sub-1/resourceGroups/rg-acsplat-prod/providers/Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu)",
+        "(az role assignment create --role 8a0f0c08-91a1-4084-bc3d-661d67233fed --assignee <object id> --scope /subscriptions/sub-1/resourceGroups/rg-acsplat-prod/providers/Microsoft.Storage/storageAccounts/stacsplatevtprodweupmnwl)",
     );
   });
 

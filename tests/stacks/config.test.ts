@@ -46,6 +46,7 @@ describe("parseConfig", () => {
       userEngagementTracking: false,
       linkToAcs: true,
       verified: false,
+      sendingLimitsRaised: false,
     });
   });
 
@@ -140,22 +141,51 @@ describe("parseConfig", () => {
     ],
     [
       "the default sender listed",
-      (c) => void (c.email.domains[0].senders = [{ username: "donotreply", displayName: "Contoso" }]),
+      (c) =>
+        void (c.email.domains[0] = {
+          kind: "CustomerManaged",
+          domainName: "notify.example.com",
+          senders: [{ username: "donotreply", displayName: "Contoso" }],
+        }),
       [
         'acs-platform:email.domains[0].senders[0].username "donotreply" is the default sender Azure creates on every domain; it is not declared (its address is in emailSenderAddresses): list only extra senders',
       ],
     ],
     [
       "sender with a space",
-      (c) => void (c.email.domains[0].senders = [{ username: "do not reply", displayName: "x" }]),
+      (c) =>
+        void (c.email.domains[0] = {
+          kind: "CustomerManaged",
+          domainName: "notify.example.com",
+          senders: [{ username: "do not reply", displayName: "x" }],
+        }),
       [
         `acs-platform:email.domains[0].senders[0].username must be an e-mail local part: letters, digits, '.', '_' and '-'; got "do not reply"`,
       ],
     ],
     [
       "unknown sender key",
-      (c) => void (c.email.domains[0].senders = [{ username: "news", displayName: "News", reply: "x" }]),
+      (c) =>
+        void (c.email.domains[0] = {
+          kind: "CustomerManaged",
+          domainName: "notify.example.com",
+          senders: [{ username: "news", displayName: "News", reply: "x" }],
+        }),
       ["acs-platform:email.domains[0].senders[0] has unknown key(s) reply; accepted keys: username, displayName"],
+    ],
+    [
+      "a sender on the Azure-managed domain",
+      (c) => void (c.email.domains[0] = { kind: "AzureManaged", senders: [{ username: "news", displayName: "News" }] }),
+      [
+        'acs-platform:email.domains[0].senders must be empty on an AzureManaged domain: Azure allows no sender username but DoNotReply there ("Sender usernames cannot be enabled for Azure Managed Domains", https://learn.microsoft.com/azure/communication-services/quickstarts/email/add-multiple-senders); use a CustomerManaged domain with sendingLimitsRaised',
+      ],
+    ],
+    [
+      "engagement tracking on the Azure-managed domain",
+      (c) => void (c.email.domains[0] = { kind: "AzureManaged", userEngagementTracking: true }),
+      [
+        'acs-platform:email.domains[0].userEngagementTracking must be false on an AzureManaged domain ("User Engagement Tracking cannot be enabled for Azure Managed Domains", https://learn.microsoft.com/azure/communication-services/quickstarts/email/enable-user-engagement-tracking); use a CustomerManaged domain with sendingLimitsRaised',
+      ],
     ],
     [
       "two Azure-managed domains",

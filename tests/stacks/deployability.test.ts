@@ -13,10 +13,16 @@ import { stackFileCopy } from "../support/stack-files";
 
 let dev: PlanResult;
 let prod: PlanResult;
+/** prod's third phase: its domain verified and its sending limits raised, so its extra sender `alerts` exists. */
+let prodRaised: PlanResult;
 
 beforeAll(async () => {
   dev = await evaluateStack({ stack: "dev" });
   prod = await evaluateStack({ stack: "prod" });
+  const raised = stackFileCopy("prod", (c) => {
+    Object.assign(c["acs-platform:email"].domains[0], { verified: true, sendingLimitsRaised: true });
+  });
+  prodRaised = await evaluateStack({ stack: "prod", configFile: raised });
 });
 
 afterEach(() => {
@@ -50,10 +56,15 @@ describe("the stacks as they are", () => {
     expect(await deployability(stack === "dev" ? dev : prod)).toEqual({ rows: [], messages: [], exit: 0 });
   });
 
-  it("prod's first deploy links no customer domain and declares no DoNotReply sender", () => {
+  it("prod's first deploy links no customer domain and declares no sender on it (unverified, default sending limits)", () => {
     expect(only(prod, "azure-native:communication:CommunicationService").inputs["linkedDomains"]).toEqual([]);
-    expect(ofType(prod, "azure-native:communication:SenderUsername").map((s) => s.inputs["username"])).toEqual(["alerts"]);
+    expect(ofType(prod, "azure-native:communication:SenderUsername")).toEqual([]);
     expect(ofType(dev, "azure-native:communication:SenderUsername")).toEqual([]);
+  });
+
+  it("prod with its domain verified and its limits raised declares the extra sender and passes every deployability rule", async () => {
+    expect(ofType(prodRaised, "azure-native:communication:SenderUsername").map((s) => s.inputs["username"])).toEqual(["alerts"]);
+    expect(await deployability(prodRaised)).toEqual({ rows: [], messages: [], exit: 0 });
   });
 });
 
@@ -72,8 +83,19 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
     );
   });
 
+  it("an extra sender on a domain with default sending limits (the component declared every listed sender)", async () => {
+    const bad = structuredClone(prodRaised);
+    const domain = only(bad, "azure-native:communication:Domain");
+    (domain.inputs["tags"] as Record<string, string>)["acs-email-domain-sending-limits-raised"] = "false";
+    const r = await deployability(bad);
+    expect([r.rows, r.exit]).toEqual([
+      ["deployability-email-disallow-default-sending-limits | acsplat-communication-sender-notify-contoso-com-alerts | mandatory"],
+      1,
+    ]);
+  });
+
   it("the default DoNotReply sender declared as a new resource (the component declared it)", async () => {
-    const bad = structuredClone(prod);
+    const bad = structuredClone(prodRaised);
     const alerts = only(bad, "azure-native:communication:SenderUsername");
     bad.resources.push({
       ...structuredClone(alerts),

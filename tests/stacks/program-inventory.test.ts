@@ -139,43 +139,43 @@ describe("role assignments of the whole plan", () => {
       [
         "acsplat-events-ra-deadletter",
         BUILT_IN_ROLES.storageBlobDataContributor,
-        "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/blobServices/default/containers/deadletters",
+        "Microsoft.Storage/storageAccounts/stacsplatevtprodweupmnwl/blobServices/default/containers/deadletters",
         events,
       ],
       [
         "acsplat-events-ra-queue-chat-messages",
         BUILT_IN_ROLES.storageQueueDataMessageSender,
-        "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/chat-messages",
+        "Microsoft.Storage/storageAccounts/stacsplatevtprodweupmnwl/queueServices/default/queues/chat-messages",
         events,
       ],
       [
         "acsplat-events-ra-queue-email-delivery",
         BUILT_IN_ROLES.storageQueueDataMessageSender,
-        "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/email-delivery",
+        "Microsoft.Storage/storageAccounts/stacsplatevtprodweupmnwl/queueServices/default/queues/email-delivery",
         events,
       ],
       [
         "acsplat-events-ra-queue-sms-delivery",
         BUILT_IN_ROLES.storageQueueDataMessageSender,
-        "Microsoft.Storage/storageAccounts/stacsplatevtprodweu97nfu/queueServices/default/queues/sms-delivery",
+        "Microsoft.Storage/storageAccounts/stacsplatevtprodweupmnwl/queueServices/default/queues/sms-delivery",
         events,
       ],
       [
         "acsplat-token-api-ra-keyvault-secrets",
         BUILT_IN_ROLES.keyVaultSecretsUser,
-        "Microsoft.KeyVault/vaults/kv-acotw6-prod-weu-97nfu",
+        "Microsoft.KeyVault/vaults/kv-acotw6-prod-weu-pmnwl",
         app,
       ],
       [
         "acsplat-token-api-ra-mapping-table",
         BUILT_IN_ROLES.storageTableDataContributor,
-        "Microsoft.Storage/storageAccounts/stacsplattokprodweu97nfu/tableServices/default/tables/acsidentities",
+        "Microsoft.Storage/storageAccounts/stacsplattokprodweupmnwl/tableServices/default/tables/acsidentities",
         app,
       ],
       [
         "acsplat-token-api-ra-package-reader",
         BUILT_IN_ROLES.storageBlobDataReader,
-        "Microsoft.Storage/storageAccounts/stacsplatpkgprodweu97nfu/blobServices/default/containers/packages",
+        "Microsoft.Storage/storageAccounts/stacsplatpkgprodweupmnwl/blobServices/default/containers/packages",
         app,
       ],
     ]);
@@ -185,13 +185,13 @@ describe("role assignments of the whole plan", () => {
 describe("event routing and token API outputs", () => {
   it("prod exports the names docs/interfaces.md fixes", () => {
     expect(prod.outputs).toMatchObject({
-      tokenApiUrl: "https://app-acsplat-token-prod-weu-97nfu.azurewebsites.net",
-      tokenApiHostName: "app-acsplat-token-prod-weu-97nfu.azurewebsites.net",
+      tokenApiUrl: "https://app-acsplat-token-prod-weu-pmnwl.azurewebsites.net",
+      tokenApiHostName: "app-acsplat-token-prod-weu-pmnwl.azurewebsites.net",
       tokenApiAudience: "api://acs-platform-token",
       oidcIssuer: "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0",
       eventGridSystemTopicName: "evgt-acsplat-acs-prod-weu",
       eventQueueNames: ["email-delivery", "sms-delivery", "chat-messages"],
-      eventStorageAccountName: "stacsplatevtprodweu97nfu",
+      eventStorageAccountName: "stacsplatevtprodweupmnwl",
       // What the smoke runbook reads to know which queue receives which events.
       eventSubscriptions: [
         { name: "email-delivery", eventTypes: ["Microsoft.Communication.EmailDeliveryReportReceived"], queueName: "email-delivery" },

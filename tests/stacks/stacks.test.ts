@@ -6,6 +6,7 @@ import { DEFAULT_PROJECT_ROOT, evaluateStack } from "../../tools/plan/harness";
 import type { PlanResult, PlannedResource } from "../../tools/plan/types";
 import { SECRET_PLACEHOLDER } from "../../tools/plan/types";
 import { countByType, ofType, only } from "../support/plan";
+import { stackFileCopy } from "../support/stack-files";
 
 let dev: PlanResult;
 let prod: PlanResult;
@@ -70,10 +71,9 @@ describe("resource inventory", () => {
     expect(coreCountByType(dev)).toEqual(core);
   });
 
-  it("prod adds its one extra sender and delete locks on the vault, ACS, the Email service and the domain", () => {
+  it("prod adds delete locks on the vault, ACS, the Email service and the domain (its extra sender waits for raised limits)", () => {
     expect(coreCountByType(prod)).toEqual({
       ...core,
-      "azure-native:communication:SenderUsername": 1,
       "azure-native:authorization:ManagementLockByScope": 4,
     });
   });
@@ -109,10 +109,9 @@ describe("whole program inventory (every component; update when a component adds
     expect(countByType(dev)).toEqual(wholeDev);
   });
 
-  it("prod differs from dev by one sender, the locks and the private network (NSGs, NAT gateway, VNet diagnostics)", () => {
+  it("prod differs from dev by the locks and the private network (NSGs, NAT gateway, VNet diagnostics)", () => {
     expect(countByType(prod)).toEqual({
       ...wholeDev,
-      "azure-native:communication:SenderUsername": 1,
       "azure-native:authorization:ManagementLockByScope": 4,
       "acs:network:Network": 1,
       "azure-native:network:VirtualNetwork": 1,
@@ -204,24 +203,31 @@ describe("Communication Services and Email", () => {
     expect(domain.inputs).toMatchObject({
       domainName: "notify.contoso.com",
       domainManagement: "CustomerManaged",
-      tags: expect.objectContaining({ "acs-email-domain-verified": "false" }),
+      tags: expect.objectContaining({ "acs-email-domain-verified": "false", "acs-email-domain-sending-limits-raised": "false" }),
     });
     // Azure links only verified domains; the domain this deployment creates cannot be verified yet.
     expect(only(prod, "azure-native:communication:CommunicationService").inputs["linkedDomains"]).toEqual([]);
-    // DoNotReply exists with the domain: only the extra sender is declared.
-    const senders = ofType(prod, "azure-native:communication:SenderUsername").map((s) => [
-      s.inputs["username"],
-      s.inputs["displayName"],
-      s.inputs["domainName"],
-    ]);
-    expect(senders).toEqual([["alerts", "Contoso Alerts", "notify.contoso.com"]]);
-    expect(prod.outputs["emailSenderAddresses"]).toEqual(["DoNotReply@notify.contoso.com", "alerts@notify.contoso.com"]);
+    // DoNotReply exists with the domain; the extra sender `alerts` waits until the domain is verified and Microsoft
+    // raised its sending limits ("Sender usernames cannot be enabled for ... custom domains with default sending limits").
+    expect(ofType(prod, "azure-native:communication:SenderUsername")).toEqual([]);
+    expect(prod.outputs["emailSenderAddresses"]).toEqual(["DoNotReply@notify.contoso.com"]);
     const records = prod.outputs["emailDnsRecords"] as Array<{ purpose: string; type: string }>;
     expect(records.map((r) => `${r.purpose}:${r.type}`)).toEqual(["Domain:TXT", "SPF:TXT", "DKIM:CNAME", "DKIM2:CNAME"]);
   });
 });
 
 describe("Key Vault and the connection-string secret", () => {
+  it("a bare IP address in keyVault.allowedIpRanges is sent as the /32 the vault returns (no diff after a refresh)", async () => {
+    const file = stackFileCopy("prod", (c) => void (c["acs-platform:keyVault"].allowedIpRanges = ["203.0.113.0/24", "198.51.100.7"]));
+    const plan = await evaluateStack({ stack: "prod", configFile: file });
+    const vault = only(plan, "azure-native:keyvault:Vault");
+    expect((vault.inputs["properties"] as { networkAcls: unknown }).networkAcls).toEqual({
+      bypass: "AzureServices",
+      defaultAction: "Deny",
+      ipRules: [{ value: "203.0.113.0/24" }, { value: "198.51.100.7/32" }],
+    });
+  });
+
   it("dev: RBAC, soft delete for 7 days, no purge protection, public access open", () => {
     const vault = only(dev, "azure-native:keyvault:Vault");
     expect(vault.inputs["properties"]).toMatchObject({
@@ -270,13 +276,15 @@ describe("Key Vault and the connection-string secret", () => {
   it.each([
     ["dev", () => dev],
     ["prod", () => prod],
-  ])("%s: the secret is secret, tagged with the active key, and ignores later value and tag changes", (_, plan) => {
+  ])("%s: the secret is secret, tagged with the active key and the ACS resource it belongs to, and ignores nothing", (_, plan) => {
     const secret = only(plan(), "azure-native:keyvault:Secret", "acsplat-secrets-acs-connection-string");
     expect(secret.inputs["secretName"]).toBe("acs-connection-string");
     expect(secret.inputs["properties"]).toEqual({ value: SECRET_PLACEHOLDER, contentType: "text/plain" });
     expect(secret.secretPaths).toEqual(["properties.value"]);
+    // No deployed secret under the mocks (getSecret answers nothing): the configured key.
     expect((secret.inputs["tags"] as Record<string, string>)["acs-active-key"]).toBe("primary");
-    expect(secret.options.ignoreChanges).toEqual(["properties.value", "tags"]);
+    expect((secret.inputs["tags"] as Record<string, string>)["acs-immutable-resource-id"]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
+    expect(secret.options.ignoreChanges).toBeUndefined();
     const acs = only(plan(), "azure-native:communication:CommunicationService");
     expect(secret.dependencies).toContain(acs.urn);
   });
@@ -319,14 +327,14 @@ describe("observability", () => {
     );
     const metrics = [{ category: "AllMetrics", enabled: true }];
     expect(byTarget).toEqual({
-      "Microsoft.Communication/communicationServices/acs-acsplat-prod-weu-97nfu": {
+      "Microsoft.Communication/communicationServices/acs-acsplat-prod-weu-pmnwl": {
         logs: [{ categoryGroup: "allLogs", enabled: true }],
         metrics,
         workspaceId: ws.id,
         type: "Dedicated",
       },
       // Only types with resource-specific tables get Dedicated; Key Vault reads it back as null (azure-rest-api-specs#22400).
-      "Microsoft.KeyVault/vaults/kv-acotw6-prod-weu-97nfu": {
+      "Microsoft.KeyVault/vaults/kv-acotw6-prod-weu-pmnwl": {
         logs: [{ categoryGroup: "audit", enabled: true }],
         metrics,
         workspaceId: ws.id,
@@ -395,7 +403,7 @@ describe("outputs", () => {
 
   it("stacks/index.ts exports every output main() returns (what `pulumi up` records)", () => {
     const index = readFileSync(path.join(DEFAULT_PROJECT_ROOT, "stacks/index.ts"), "utf8");
-    const exported = [...index.matchAll(/^export const (\w+) = outputs\.(\w+);$/gm)].map((m) =>
+    const exported = [...index.matchAll(/^export const (\w+) = outputs\.then\(\(o\) => o\.(\w+)\);$/gm)].map((m) =>
       m[1] === m[2] ? m[1] : `${m[1]}!=${m[2]}`,
     );
     expect(exported.sort()).toEqual(Object.keys(prod.outputs).sort());
@@ -405,17 +413,17 @@ describe("outputs", () => {
     expect(prod.outputs).toMatchObject({
       resourceGroupName: "rg-acsplat-prod-weu",
       subscriptionId: "00000000-0000-0000-0000-000000000000",
-      acsName: "acs-acsplat-prod-weu-97nfu",
-      acsEndpoint: "https://acs-acsplat-prod-weu-97nfu.europe.communication.azure.com/",
-      acsHostName: "acs-acsplat-prod-weu-97nfu.europe.communication.azure.com",
-      keyVaultName: "kv-acotw6-prod-weu-97nfu",
-      keyVaultUri: "https://kv-acotw6-prod-weu-97nfu.vault.azure.net/",
+      acsName: "acs-acsplat-prod-weu-pmnwl",
+      acsEndpoint: "https://acs-acsplat-prod-weu-pmnwl.europe.communication.azure.com/",
+      acsHostName: "acs-acsplat-prod-weu-pmnwl.europe.communication.azure.com",
+      keyVaultName: "kv-acotw6-prod-weu-pmnwl",
+      keyVaultUri: "https://kv-acotw6-prod-weu-pmnwl.vault.azure.net/",
       acsSecretName: "acs-connection-string",
       logAnalyticsWorkspaceId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
       logAnalyticsResourceId:
         "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-acsplat-prod-weu/providers/Microsoft.OperationalInsights/workspaces/log-acsplat-prod-weu",
       appInsightsConnectionString: SECRET_PLACEHOLDER,
-      emailSenderAddresses: ["DoNotReply@notify.contoso.com", "alerts@notify.contoso.com"],
+      emailSenderAddresses: ["DoNotReply@notify.contoso.com"],
     });
     expect(prod.outputs["emailDnsRecords"]).toHaveLength(4);
   });

@@ -5,6 +5,7 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { resourceName, stackSuffix } from "../../components/common/naming";
 import { parseConfig, rawConfigFromPulumi } from "../../stacks/config";
+import { MOCK_SUBSCRIPTION_ID } from "../plan/mocks";
 import type { EmailSeed } from "./email-state";
 
 /** The repository root, where Pulumi.yaml and the stack files live. */
@@ -26,7 +27,8 @@ export function emailSeedFromStack(stack: string, projectRoot: string = REPO_ROO
     app: config.appName,
     env: config.environment,
     region: config.location,
-    suffix: config.nameSuffix ?? stackSuffix(project, stack),
+    // No subscription locally: the offline plan's fixed one, so local names equal the plan's.
+    suffix: config.nameSuffix ?? stackSuffix(project, stack, MOCK_SUBSCRIPTION_ID),
   };
   return {
     emailServiceName: resourceName("emailService", naming),

@@ -27,6 +27,8 @@ export interface EvaluateStackOptions {
   /** Directory holding Pulumi.yaml and the stack files; defaults to the repository root. The program evaluated
    *  is always this repository's `stacks/program.ts`. */
   projectRoot?: string;
+  /** The subscription the mocked provider deploys to (getClientConfig); the plan's fixed one by default. */
+  subscriptionId?: string;
 }
 
 /** The repository root (where Pulumi.yaml lives). */
@@ -193,11 +195,12 @@ export async function evaluateStack(options: EvaluateStackOptions): Promise<Plan
   // Loaded lazily: the program module reads config and declares resources only when main() runs.
   const { main, loadConfig } = await import("../../stacks/program");
   return evaluateProgram(
-    () => main() as unknown as Record<string, unknown>,
+    () => main() as unknown as Promise<Record<string, unknown>>,
     {
       project,
       stack: options.stack,
       config,
+      ...(options.subscriptionId !== undefined ? { subscriptionId: options.subscriptionId } : {}),
       // Validate first so a config error rejects here, before the root Stack exists (an error inside the Stack
       // would also surface as unhandled rejections of its pending outputs).
       beforeStack: () => void loadConfig(),
@@ -214,6 +217,8 @@ export interface EvaluateProgramOptions {
   config?: StackConfig;
   /** Runs after config is set and before the root Stack is registered (e.g. validation that should reject cleanly). */
   beforeStack?: () => void;
+  /** The subscription the mocked provider deploys to (getClientConfig); the plan's fixed one by default. */
+  subscriptionId?: string;
 }
 
 /**
@@ -221,12 +226,12 @@ export interface EvaluateProgramOptions {
  * like evaluateStack does; component tests use it to construct one component with chosen arguments.
  */
 export async function evaluateProgram(
-  run: () => Record<string, unknown> | void,
+  run: () => Record<string, unknown> | Promise<Record<string, unknown>> | void,
   options: EvaluateProgramOptions,
   started = performance.now(),
 ): Promise<PlanResult> {
   const { project, stack } = options;
-  const mocks = new PlanMocks();
+  const mocks = new PlanMocks(options.subscriptionId);
   await pulumi.runtime.setMocks(mocks, project, stack, false);
   pulumi.runtime.setAllConfig(options.config?.values ?? {}, options.config?.secretKeys ?? []);
 

@@ -5,7 +5,8 @@ import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
-/** Subscription id used by every mocked resource id. */
+/** The offline plan's deterministic subscription: getClientConfig's answer (so the name suffix is fixed) and every
+ *  mocked resource id's, unless a test chooses another. */
 export const MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
 /** Tenant id returned by the mocked getClientConfig. */
 export const MOCK_TENANT_ID = "11111111-1111-1111-1111-111111111111";
@@ -67,8 +68,8 @@ const STORAGE_CHILDREN: Record<string, string> = {
 type Inputs = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
-function rgId(inputs: Inputs): string {
-  return `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${str(inputs["resourceGroupName"]) ?? "rg"}`;
+function rgId(inputs: Inputs, subscriptionId: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${str(inputs["resourceGroupName"]) ?? "rg"}`;
 }
 
 /** Every string leaf of `value` with its path (`a.b[0].c`). */
@@ -89,6 +90,9 @@ export class PlanMocks implements pulumi.runtime.Mocks {
   private readonly acsHosts = new Map<string, string>();
   /** Values this mock made up (not echoed inputs), with the resource (type and name) or invoke they belong to. */
   readonly invented: Array<{ type: string; name: string; value: string }> = [];
+
+  /** `subscriptionId`: the subscription the mocked provider deploys to (a test of two subscriptions sets it). */
+  constructor(readonly subscriptionId: string = MOCK_SUBSCRIPTION_ID) {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     const result = this.compute(args);
@@ -116,7 +120,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         .sort()
         .find((k) => k.endsWith("Name") && k !== "resourceGroupName" && typeof inputs[k] === "string");
     const name = (nameInput !== undefined ? str(inputs[nameInput]) : undefined) ?? args.name;
-    let id = `${rgId(inputs)}/providers/${known?.path ?? `Microsoft.${module}/${typeName}`}/${name}`;
+    let id = `${rgId(inputs, this.subscriptionId)}/providers/${known?.path ?? `Microsoft.${module}/${typeName}`}/${name}`;
     const state: Inputs = { ...inputs, name };
     // Any system-assigned identity gets a principal, as Azure assigns one on create.
     const identity = inputs["identity"] as Inputs | undefined;
@@ -126,7 +130,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
 
     switch (args.type) {
       case "azure-native:resources:ResourceGroup":
-        id = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${name}`;
+        id = `/subscriptions/${this.subscriptionId}/resourceGroups/${name}`;
         break;
       case "azure-native:operationalinsights:Workspace":
         state["customerId"] = mockGuid(`workspace/${name}`);
@@ -151,7 +155,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         break;
       }
       case "azure-native:communication:Domain": {
-        id = `${rgId(inputs)}/providers/Microsoft.Communication/emailServices/${str(inputs["emailServiceName"]) ?? ""}/domains/${name}`;
+        id = `${rgId(inputs, this.subscriptionId)}/providers/Microsoft.Communication/emailServices/${str(inputs["emailServiceName"]) ?? ""}/domains/${name}`;
         const azureManaged = inputs["domainManagement"] === "AzureManaged";
         const sender = azureManaged ? `${mockGuid(`domain/${id}`)}.azurecomm.net` : name;
         state["fromSenderDomain"] = sender;
@@ -177,14 +181,14 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         break;
       }
       case "azure-native:communication:SenderUsername":
-        id = `${rgId(inputs)}/providers/Microsoft.Communication/emailServices/${str(inputs["emailServiceName"]) ?? ""}/domains/${str(inputs["domainName"]) ?? ""}/senderUsernames/${name}`;
+        id = `${rgId(inputs, this.subscriptionId)}/providers/Microsoft.Communication/emailServices/${str(inputs["emailServiceName"]) ?? ""}/domains/${str(inputs["domainName"]) ?? ""}/senderUsernames/${name}`;
         break;
       case "azure-native:keyvault:Vault":
         state["properties"] = { ...((inputs["properties"] as Inputs | undefined) ?? {}), vaultUri: `https://${name}.vault.azure.net/` };
         break;
       case "azure-native:keyvault:Secret": {
         const vault = str(inputs["vaultName"]) ?? "";
-        id = `${rgId(inputs)}/providers/Microsoft.KeyVault/vaults/${vault}/secrets/${name}`;
+        id = `${rgId(inputs, this.subscriptionId)}/providers/Microsoft.KeyVault/vaults/${vault}/secrets/${name}`;
         // A secret `properties` input arrives wrapped ({<sig>, value}); spreading the wrapper would turn the whole
         // state into that secret and drop the computed URIs, so spread the wrapped value instead.
         const rawProps = (inputs["properties"] as Inputs | undefined) ?? {};
@@ -207,7 +211,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
       case "azure-native:storage:BlobContainer":
       case "azure-native:storage:Queue":
       case "azure-native:storage:Table":
-        id = `${rgId(inputs)}/providers/Microsoft.Storage/storageAccounts/${str(inputs["accountName"]) ?? ""}/${STORAGE_CHILDREN[args.type] ?? ""}/${name}`;
+        id = `${rgId(inputs, this.subscriptionId)}/providers/Microsoft.Storage/storageAccounts/${str(inputs["accountName"]) ?? ""}/${STORAGE_CHILDREN[args.type] ?? ""}/${name}`;
         break;
       case "azure-native:web:WebApp":
         state["defaultHostName"] = `${name}.azurewebsites.net`;
@@ -259,7 +263,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         return {
           clientId: mockGuid("client"),
           objectId: mockGuid("deployer"),
-          subscriptionId: MOCK_SUBSCRIPTION_ID,
+          subscriptionId: this.subscriptionId,
           tenantId: MOCK_TENANT_ID,
         };
       case "azure-native:communication:listCommunicationServiceKeys": {

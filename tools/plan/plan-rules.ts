@@ -5,7 +5,8 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { SOURCES } from "../../policies/deployability-facts";
 import { CUSTOMER_MANAGED_DOMAINS } from "../../policies/deployability-communication-disallow-unverified-domain-link";
 import { T } from "../../policies/lib";
-import type { ChangeSet } from "./diff/compare";
+import type { Baseline, BaselineResource } from "./diff/baseline";
+import type { ChangeSet, ResourceChange } from "./diff/compare";
 import type { PolicyResult } from "./policy-runner";
 import type { PlannedResource, PlanResult } from "./types";
 
@@ -14,7 +15,20 @@ import type { PlannedResource, PlanResult } from "./types";
  * remediation). `validateStack` is never called by the pack: the plan runs `check` with the change set instead.
  */
 export interface PlanRule extends StackValidationPolicy {
-  check(plan: Pick<PlanResult, "resources">, changes: ChangeSet): PolicyResult[];
+  check(plan: Pick<PlanResult, "resources">, changes: ChangeSet, baseline?: Baseline): PolicyResult[];
+}
+
+/** A mandatory result of `rule` on `urn` (what a rule reports once the baseline shows the change is real). */
+function blocking(rule: PlanRule, urn: string, message: string): PolicyResult {
+  return {
+    policy: rule.name,
+    severity: rule.severity ?? "high",
+    urn,
+    description: rule.description,
+    kind: "violation",
+    level: "mandatory",
+    message,
+  };
 }
 
 /** The email domains an ACS resource links, matched by the id the plan recorded for each domain. */
@@ -89,10 +103,177 @@ export const planCommunicationDisallowNewDomainLink: PlanRule = {
   },
 };
 
-/** Every rule of the plan, in the order they run. */
-export const PLAN_RULES: readonly PlanRule[] = [planCommunicationDisallowNewDomainLink];
+const LOCK_TYPE = "azure-native:authorization:ManagementLockByScope";
+const LEARN_LOCKS = "https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources";
 
-/** Runs the plan's rules over the evaluated plan and its change set. */
-export function runPlanRules(plan: Pick<PlanResult, "resources">, changes: ChangeSet): PolicyResult[] {
-  return PLAN_RULES.flatMap((rule) => rule.check(plan, changes));
+/** The scope a resource acts on: an extension resource's `scope`/`resourceUri`, otherwise its own id. */
+function scopeOf(r: { inputs: Record<string, unknown>; id?: string }): string | undefined {
+  const s = r.inputs["scope"] ?? r.inputs["resourceUri"] ?? r.id;
+  return typeof s === "string" ? s.toLowerCase() : undefined;
+}
+
+/**
+ * A delete under a `CanNotDelete` lock. "A cannot-delete lock on a resource or resource group prevents the deletion of
+ * Azure RBAC assignments", and "extension resources inherit locks from the resource they're applied to ... you're
+ * unable to delete the diagnostic setting" (Learn "Lock your resources"); a child (a sender under a locked domain)
+ * inherits it too. So an `up` that deletes or replaces a role assignment, diagnostic setting or child whose scope is a
+ * locked resource stops with ScopeLocked: switching `tokenApi.acsAuthMode` back to key-vault, a replaced identity, a
+ * renamed diagnostic setting. The locked resource itself is `protect`ed (the plan's critical list names it).
+ */
+export const planAuthorizationDisallowDeleteUnderLock: PlanRule = {
+  name: "plan-authorization-disallow-delete-under-lock",
+  description: "No deployment deletes or replaces a role assignment, diagnostic setting or child resource under a CanNotDelete lock.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Keep the change out, or remove the named lock first (`az lock delete --ids <lock id>`), run `pulumi up`, and run `pulumi up` again " +
+    'to restore the lock (README "Deploy to Azure"). Run the plan with `--compare` against the deployed stack\'s export.',
+  validateStack: () => undefined,
+  check(plan, changes, baseline) {
+    if (baseline === undefined) return [];
+    const locks = baseline.resources
+      .filter((r) => r.type === LOCK_TYPE && r.inputs["level"] === "CanNotDelete")
+      .map((l) => ({ lock: l, scope: scopeOf(l) }))
+      .filter((l): l is { lock: BaselineResource; scope: string } => l.scope !== undefined);
+    const before = new Map(baseline.resources.map((r) => [r.urn, r]));
+    const results: PolicyResult[] = [];
+    for (const c of changes.changes.filter((x) => x.custom && (x.op === "delete" || x.op === "replace") && x.type !== LOCK_TYPE)) {
+      const old = before.get(c.urn);
+      const scope = old !== undefined ? scopeOf(old) : undefined;
+      const id = old?.id?.toLowerCase();
+      if (scope === undefined || c.protect) continue;
+      for (const { lock, scope: locked } of locks) {
+        // The locked resource itself is protected; what sits on it (extension) or below it (child) is not.
+        if (id === locked) continue;
+        if (scope !== locked && !scope.startsWith(`${locked}/`) && !(id !== undefined && id.startsWith(`${locked}/`))) continue;
+        results.push(
+          blocking(
+            planAuthorizationDisallowDeleteUnderLock,
+            c.urn,
+            `${c.type} '${c.name}' would be ${c.op === "delete" ? "deleted" : "replaced (deleted and created)"}, but its scope ${scope} ` +
+              `is under the CanNotDelete lock '${String(lock.inputs["lockName"] ?? "")}' (${nameOfUrn(lock.urn)}). Azure refuses the ` +
+              `delete with ScopeLocked ("A cannot-delete lock on a resource ... prevents the deletion of Azure RBAC assignments"; ` +
+              `"you're unable to delete the diagnostic setting"), and the update stops there. Source: ${LEARN_LOCKS}`,
+          ),
+        );
+        break;
+      }
+    }
+    return results;
+  },
+};
+
+function nameOfUrn(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+const SUBNET_SOURCE = "https://github.com/hashicorp/terraform-provider-azurerm/issues/19781";
+
+/** The changed paths of `c` that start with one of `roots`. */
+function changedUnder(c: ResourceChange, roots: string[]): string[] {
+  return c.diffs.map((d) => d.path).filter((p) => roots.some((r) => p === r || p.startsWith(`${r}.`) || p.startsWith(`${r}[`)));
+}
+
+/**
+ * A new prefix on a deployed subnet, or a deployed address range taken out of the virtual network. Azure updates
+ * neither in place while something uses them ("subnets in use could not be updated": remove what uses the subnet,
+ * update, add it back; hashicorp/terraform-provider-azurerm#19781, maintainer answer), and the token API's VNet
+ * integration and the vault's private endpoint always use them. So the network's prefixes are create-only in practice.
+ */
+export const planNetworkDisallowPrefixChange: PlanRule = {
+  name: "plan-network-disallow-prefix-change",
+  description: "No deployment changes a deployed subnet's prefix or removes a deployed address range of the virtual network.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Keep `network.addressSpace`, `appServiceSubnetPrefix` and `privateEndpointSubnetPrefix` as deployed. A new layout needs a new network: " +
+    'the procedure in README "Deploy to Azure" (remove what uses the subnets, then change them).',
+  validateStack: () => undefined,
+  check(_plan, changes) {
+    if (changes.baseline === undefined) return [];
+    const results: PolicyResult[] = [];
+    for (const c of changes.changes.filter((x) => x.op === "update" || x.op === "replace")) {
+      if (c.type === "azure-native:network:Subnet") {
+        const paths = changedUnder(c, ["addressPrefix", "addressPrefixes"]);
+        if (paths.length === 0) continue;
+        const d = c.diffs.find((x) => x.path === paths[0])!;
+        results.push(
+          blocking(
+            planNetworkDisallowPrefixChange,
+            c.urn,
+            `azure-native:network:Subnet '${c.name}' changes ${paths[0]} from ${JSON.stringify(d.before)} to ${JSON.stringify(d.after)}. ` +
+              `The subnet is in use (VNet integration or a private endpoint), and Azure does not update a subnet in use ` +
+              `("subnets in use could not be updated"). Source: ${SUBNET_SOURCE}`,
+          ),
+        );
+      }
+      if (c.type === "azure-native:network:VirtualNetwork") {
+        const paths = changedUnder(c, ["addressSpace"]);
+        if (paths.length === 0) continue;
+        const d = c.diffs.find((x) => x.path === paths[0])!;
+        const before = Array.isArray(d.before) ? d.before : [d.before];
+        const after = Array.isArray(d.after) ? d.after : [d.after];
+        const removed = before.filter((p) => p !== undefined && !after.includes(p));
+        if (removed.length === 0) continue;
+        results.push(
+          blocking(
+            planNetworkDisallowPrefixChange,
+            c.urn,
+            `azure-native:network:VirtualNetwork '${c.name}' removes the address range ${removed.map((x) => JSON.stringify(x)).join(", ")}, ` +
+              `which holds its subnets. Azure does not update subnets in use nor remove a range a subnet sits in ` +
+              `("subnets in use could not be updated"). Source: ${SUBNET_SOURCE}`,
+          ),
+        );
+      }
+    }
+    return results;
+  },
+};
+
+const BUDGET_SOURCE = "https://github.com/MicrosoftDocs/azure-docs/issues/34023";
+
+/**
+ * An update of a deployed budget. azure-native updates with a plain PUT that carries no `eTag`, and Cost Management has
+ * answered such a re-PUT with 400 "There are changes made to Budget ... Please get the latest budget to avoid
+ * overwrite" (MicrosoftDocs/azure-docs#34023, reported for an older API; not verified for 2024-08-01, which keeps the
+ * optional `eTag` "to handle concurrent update scenario"). Reading the eTag first would change the input on every run,
+ * and a replacement would re-send the kept start date, which Cost Management refuses once its month has passed. So
+ * the plan treats the budget as create-only and names the change; the README gives the manual step.
+ */
+export const planBudgetDisallowUpdate: PlanRule = {
+  name: "plan-budget-disallow-update",
+  description: "No deployment re-PUTs a deployed Cost Management budget without its eTag.",
+  severity: "medium",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Delete the budget (`az consumption budget delete --budget-name <name> --resource-group <rg>`), `pulumi refresh`, then `pulumi up` creates it " +
+    'with the new settings and the current month as start (README "Deploy to Azure").',
+  validateStack: () => undefined,
+  check(_plan, changes) {
+    if (changes.baseline === undefined) return [];
+    return changes.changes
+      .filter((c) => c.type === "azure-native:costmanagement:Budget" && c.op === "update")
+      .map((c) =>
+        blocking(
+          planBudgetDisallowUpdate,
+          c.urn,
+          `azure-native:costmanagement:Budget '${c.name}' changes ${c.diffs.map((d) => d.path).join(", ")} of the deployed budget. azure-native ` +
+            `re-PUTs it without its eTag, which Cost Management has refused ("There are changes made to Budget ... Please get the latest ` +
+            `budget to avoid overwrite"; unverified for API 2024-08-01). Source: ${BUDGET_SOURCE}`,
+        ),
+      );
+  },
+};
+
+/** Every rule of the plan, in the order they run. */
+export const PLAN_RULES: readonly PlanRule[] = [
+  planCommunicationDisallowNewDomainLink,
+  planAuthorizationDisallowDeleteUnderLock,
+  planNetworkDisallowPrefixChange,
+  planBudgetDisallowUpdate,
+];
+
+/** Runs the plan's rules over the evaluated plan, its change set and the baseline it was compared with. */
+export function runPlanRules(plan: Pick<PlanResult, "resources">, changes: ChangeSet, baseline?: Baseline): PolicyResult[] {
+  return PLAN_RULES.flatMap((rule) => rule.check(plan, changes, baseline));
 }

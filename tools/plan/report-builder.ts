@@ -59,7 +59,7 @@ export async function buildReport(plan: PlanResult, options: BuildReportOptions 
   const changes = compare(plan, options.baseline);
   const compareMs = performance.now() - compareStarted;
   // After the pack's results, in the same shape: every format lists them and a mandatory one fails the plan.
-  policy.results.push(...runPlanRules(plan, changes));
+  policy.results.push(...runPlanRules(plan, changes, options.baseline));
   const policyExit = exitCodeFor(policy.results);
   const replaceFails = options.failOnReplace === true && changes.critical.length > 0;
   return {

@@ -39,7 +39,9 @@ describe("vaultNetworkAcls", () => {
     ["Disabled", [], "Deny", []],
     ["Disabled", ["203.0.113.0/24"], "Deny", [{ value: "203.0.113.0/24" }]],
     ["Enabled", [], "Allow", []],
-    ["Enabled", ["203.0.113.7", "198.51.100.0/24"], "Deny", [{ value: "203.0.113.7" }, { value: "198.51.100.0/24" }]],
+    // A bare address is sent as the /32 Key Vault stores and returns (azurerm#2164), so a refresh shows no change.
+    ["Enabled", ["203.0.113.7", "198.51.100.0/24"], "Deny", [{ value: "203.0.113.7/32" }, { value: "198.51.100.0/24" }]],
+    ["Enabled", ["198.51.100.9/32"], "Deny", [{ value: "198.51.100.9/32" }]],
   ])("public %s with %j -> default %s", (access, ranges, defaultAction, ipRules) => {
     expect(vaultNetworkAcls(access, ranges)).toEqual({ bypass: "AzureServices", defaultAction, ipRules });
   });

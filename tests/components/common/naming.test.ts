@@ -17,7 +17,13 @@ import {
 import { mergeTags } from "../../../components/common/tags";
 
 const KINDS = Object.keys(NAME_RULES) as ResourceKind[];
-const ctx = (app: string, env: string, region = "westeurope", suffix = stackSuffix("acs-platform", `${app}-${env}`)): NamingContext => ({
+const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+const ctx = (
+  app: string,
+  env: string,
+  region = "westeurope",
+  suffix = stackSuffix("acs-platform", `${app}-${env}`, SUBSCRIPTION),
+): NamingContext => ({
   app,
   env,
   region,
@@ -49,23 +55,23 @@ const AZURE_RULES: Record<ResourceKind, RegExp> = {
 
 describe("resourceName", () => {
   it.each<[ResourceKind, NamingContext, string]>([
-    ["resourceGroup", ctx("acsplat", "dev", "westeurope", "60mtw"), "rg-acsplat-dev-weu"],
-    ["communicationService", ctx("acsplat", "dev", "westeurope", "60mtw"), "acs-acsplat-dev-weu-60mtw"],
-    ["emailService", ctx("acsplat", "prod", "westeurope", "97nfu"), "ecs-acsplat-prod-weu-97nfu"],
-    ["keyVault", ctx("acsplat", "dev", "westeurope", "60mtw"), "kv-acsplat-dev-weu-60mtw"],
+    ["resourceGroup", ctx("acsplat", "dev", "westeurope", "8tufq"), "rg-acsplat-dev-weu"],
+    ["communicationService", ctx("acsplat", "dev", "westeurope", "8tufq"), "acs-acsplat-dev-weu-8tufq"],
+    ["emailService", ctx("acsplat", "prod", "westeurope", "pmnwl"), "ecs-acsplat-prod-weu-pmnwl"],
+    ["keyVault", ctx("acsplat", "dev", "westeurope", "8tufq"), "kv-acsplat-dev-weu-8tufq"],
     // 25 characters in full: the app part becomes a prefix plus a hash; the environment stays readable.
-    ["keyVault", ctx("acsplat", "prod", "westeurope", "97nfu"), "kv-acotw6-prod-weu-97nfu"],
-    ["storageAccount", ctx("acs-plat", "prod", "northeurope", "97nfu"), "stacsplatprodneu97nfu"],
-    ["logAnalyticsWorkspace", ctx("acsplat", "prod", "eastus2", "97nfu"), "log-acsplat-prod-eus2"],
+    ["keyVault", ctx("acsplat", "prod", "westeurope", "pmnwl"), "kv-acotw6-prod-weu-pmnwl"],
+    ["storageAccount", ctx("acs-plat", "prod", "northeurope", "pmnwl"), "stacsplatprodneupmnwl"],
+    ["logAnalyticsWorkspace", ctx("acsplat", "prod", "eastus2", "pmnwl"), "log-acsplat-prod-eus2"],
     ["actionGroup", ctx("My App!", "Dev", "uksouth", "x"), "ag-my-app-dev-uks"],
   ])("%s for %j is %s", (kind, context, expected) => {
     expect(resourceName(kind, context)).toBe(expected);
   });
 
   it("adds a qualifier after the application name", () => {
-    // "stacsplateventsdevweu60mtw" has 26 characters: app + qualifier become a prefix plus a hash.
-    expect(resourceName("storageAccount", ctx("acsplat", "dev", "westeurope", "60mtw"), "events")).toBe("stacsplat63w2devweu60mtw");
-    expect(resourceName("webApp", ctx("acsplat", "dev", "westeurope", "60mtw"), "token-api")).toBe("app-acsplat-token-api-dev-weu-60mtw");
+    // "stacsplateventsdevweu8tufq" has 26 characters: app + qualifier become a prefix plus a hash.
+    expect(resourceName("storageAccount", ctx("acsplat", "dev", "westeurope", "8tufq"), "events")).toBe("stacsplat63w2devweu8tufq");
+    expect(resourceName("webApp", ctx("acsplat", "dev", "westeurope", "8tufq"), "token-api")).toBe("app-acsplat-token-api-dev-weu-8tufq");
   });
 
   it("rejects an unknown region with the accepted list", () => {
@@ -122,9 +128,18 @@ describe("resourceName", () => {
 
   it("is deterministic", () => {
     // Pinned: a change to the hash or the layout renames every deployed resource.
-    expect(resourceName("keyVault", ctx("x".repeat(60), "staging"))).toBe("kv-xxxxxxxg4jv-weu-83r6c");
-    expect(stackSuffix("acs-platform", "prod")).toBe("97nfu");
-    expect(stackSuffix("acs-platform", "dev")).toBe("60mtw");
+    expect(resourceName("keyVault", ctx("x".repeat(60), "staging"))).toBe("kv-xxxxxxxg4jv-weu-ceso4");
+    expect(stackSuffix("acs-platform", "prod", SUBSCRIPTION)).toBe("pmnwl");
+    expect(stackSuffix("acs-platform", "dev", SUBSCRIPTION)).toBe("8tufq");
+  });
+
+  it("differs for the same project and stack in two subscriptions, and ignores the id's case", () => {
+    const other = "22222222-2222-2222-2222-222222222222";
+    expect([stackSuffix("acs-platform", "dev", SUBSCRIPTION), stackSuffix("acs-platform", "dev", other)]).toEqual(["8tufq", "5kpeo"]);
+    expect(stackSuffix("acs-platform", "dev", "AAAAAAAA-0000-0000-0000-000000000000")).toBe(
+      stackSuffix("acs-platform", "dev", "aaaaaaaa-0000-0000-0000-000000000000"),
+    );
+    expect(() => stackSuffix("acs-platform", "dev", "")).toThrow('the subscription id of the name suffix must be a GUID; got ""');
   });
 
   it("any application and environment text yields valid names (property)", () => {

@@ -1,15 +1,16 @@
 // CommunicationServices on its own: both domain kinds at once, a customer domain linked only once verified, the
-// default DoNotReply sender never declared, protection and locks with `lock`, and key auth off only when asked.
+// default DoNotReply sender never declared, extra senders and engagement tracking only once the domain is verified
+// with raised sending limits, protection and locks with `lock`, and key auth off only when asked.
 import { describe, expect, it } from "vitest";
 import { evaluateProgram } from "../../../tools/plan/harness";
 import { CommunicationServices, type CommunicationServicesArgs } from "../../../components/communication-services";
-import { EMAIL_DOMAIN_VERIFIED_TAG } from "../../../policies/deployability-facts";
+import { EMAIL_DOMAIN_LIMITS_RAISED_TAG, EMAIL_DOMAIN_VERIFIED_TAG } from "../../../policies/deployability-facts";
 import type { PlanResult } from "../../../tools/plan/types";
 import { ofType, only } from "../../support/plan";
 
 const tags = { env: "test", owner: "o", costCenter: "c", dataClassification: "internal", service: "s" };
 
-function evaluate(verified: boolean, extra: Partial<CommunicationServicesArgs> = {}): Promise<PlanResult> {
+function evaluate(verified: boolean, extra: Partial<CommunicationServicesArgs> = {}, sendingLimitsRaised = verified): Promise<PlanResult> {
   return evaluateProgram(
     () => {
       const acs = new CommunicationServices("comm", {
@@ -26,6 +27,7 @@ function evaluate(verified: boolean, extra: Partial<CommunicationServicesArgs> =
             userEngagementTracking: true,
             linkToAcs: true,
             verified,
+            sendingLimitsRaised,
           },
         ],
         ...extra,
@@ -37,7 +39,7 @@ function evaluate(verified: boolean, extra: Partial<CommunicationServicesArgs> =
 }
 
 describe("CommunicationServices", () => {
-  it("links the Azure-managed domain but not a customer domain that is not verified yet, and declares only extra senders", async () => {
+  it("links the Azure-managed domain but not a customer domain that is not verified yet, whose senders and tracking wait", async () => {
     const plan = await evaluate(false);
     const domains = ofType(plan, "azure-native:communication:Domain");
     expect(
@@ -49,7 +51,7 @@ describe("CommunicationServices", () => {
       ]),
     ).toEqual([
       ["AzureManagedDomain", "AzureManaged", "Disabled", "true"],
-      ["mail.example.com", "CustomerManaged", "Enabled", "false"],
+      ["mail.example.com", "CustomerManaged", "Disabled", "false"],
     ]);
     const acs = only(plan, "azure-native:communication:CommunicationService");
     expect(acs.inputs).toMatchObject({
@@ -62,13 +64,12 @@ describe("CommunicationServices", () => {
     expect(ofType(plan, "azure-native:monitor:DiagnosticSetting")).toEqual([]);
     const email = only(plan, "azure-native:communication:EmailService");
     expect(email.inputs).toMatchObject({ emailServiceName: "ecs-acs-test-eus-abcde", location: "global", dataLocation: "United States" });
-    const senders = ofType(plan, "azure-native:communication:SenderUsername");
-    expect(senders.map((s) => [s.inputs["username"], [...s.dependencies].sort()])).toEqual([["news", [domains[1]?.urn, email.urn].sort()]]);
+    // "Sender usernames cannot be enabled for ... custom domains with default sending limits": none yet.
+    expect(ofType(plan, "azure-native:communication:SenderUsername")).toEqual([]);
 
     expect(plan.outputs["senders"]).toEqual([
       expect.stringMatching(/^DoNotReply@[0-9a-f-]{36}\.azurecomm\.net$/),
       "DoNotReply@mail.example.com",
-      "news@mail.example.com",
     ]);
     expect((plan.outputs["dns"] as Array<{ domain: string; purpose: string }>).map((r) => `${r.domain}/${r.purpose}`)).toEqual([
       "mail.example.com/Domain",
@@ -81,11 +82,39 @@ describe("CommunicationServices", () => {
     expect(ofType(plan, "azure-native:authorization:ManagementLockByScope")).toEqual([]);
   });
 
-  it("links the customer domain once it is verified, and marks it so", async () => {
-    const plan = await evaluate(true);
+  it("links the customer domain once it is verified, but keeps its senders and tracking until its limits are raised", async () => {
+    const plan = await evaluate(true, {}, false);
     const domains = ofType(plan, "azure-native:communication:Domain");
-    expect((domains[1]?.inputs["tags"] as Record<string, string>)[EMAIL_DOMAIN_VERIFIED_TAG]).toBe("true");
+    const tagsOf = (i: number) => domains[i]?.inputs["tags"] as Record<string, string>;
+    expect([
+      tagsOf(1)[EMAIL_DOMAIN_VERIFIED_TAG],
+      tagsOf(1)[EMAIL_DOMAIN_LIMITS_RAISED_TAG],
+      domains[1]?.inputs["userEngagementTracking"],
+    ]).toEqual(["true", "false", "Disabled"]);
     expect(only(plan, "azure-native:communication:CommunicationService").inputs["linkedDomains"]).toEqual(domains.map((d) => d.id));
+    expect(ofType(plan, "azure-native:communication:SenderUsername")).toEqual([]);
+  });
+
+  it("declares the extra senders and tracking on a verified customer domain with raised limits, never on the Azure-managed one", async () => {
+    const plan = await evaluate(true, {}, true);
+    const domains = ofType(plan, "azure-native:communication:Domain");
+    expect(
+      domains.map((d) => [
+        d.inputs["userEngagementTracking"],
+        (d.inputs["tags"] as Record<string, string>)[EMAIL_DOMAIN_LIMITS_RAISED_TAG],
+      ]),
+    ).toEqual([
+      ["Disabled", "false"],
+      ["Enabled", "true"],
+    ]);
+    const email = only(plan, "azure-native:communication:EmailService");
+    const senders = ofType(plan, "azure-native:communication:SenderUsername");
+    expect(senders.map((s) => [s.inputs["username"], [...s.dependencies].sort()])).toEqual([["news", [domains[1]?.urn, email.urn].sort()]]);
+    expect(plan.outputs["senders"]).toEqual([
+      expect.stringMatching(/^DoNotReply@[0-9a-f-]{36}\.azurecomm\.net$/),
+      "DoNotReply@mail.example.com",
+      "news@mail.example.com",
+    ]);
   });
 
   it("with a lock, protects and locks ACS, the Email service and every domain (their dataLocation is create-only)", async () => {

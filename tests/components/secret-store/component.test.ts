@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluateProgram } from "../../../tools/plan/harness";
 import { MOCK_SUBSCRIPTION_ID } from "../../../tools/plan/mocks";
-import { SecretStore, type SecretStoreArgs } from "../../../components/secret-store";
+import { activeKeyFrom, isNotFound, SecretStore, type SecretStoreArgs } from "../../../components/secret-store";
 import { keyVaultConfigSchema } from "../../../components/secret-store/config";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
 import { deterministicGuid } from "../../../components/common/naming";
@@ -30,6 +30,7 @@ const baseArgs: SecretStoreArgs = {
   secretName: "acs-connection-string",
   connectionString: "endpoint=https://x.communication.azure.com/;accesskey=c2VjcmV0",
   activeKey: "secondary",
+  acsResourceId: "5c0a8a4e-0000-4000-8000-000000000001",
 };
 
 function planOf(args: Partial<SecretStoreArgs>): Promise<PlanResult> {
@@ -78,7 +79,13 @@ describe("SecretStore", () => {
 
     const secret = only(plan, "azure-native:keyvault:Secret");
     expect(secret.inputs["properties"]).toEqual({ value: SECRET_PLACEHOLDER, contentType: "text/plain" });
-    expect(secret.inputs["tags"]).toEqual({ ...tags, "acs-active-key": "secondary" });
+    expect(secret.inputs["tags"]).toEqual({
+      ...tags,
+      "acs-active-key": "secondary",
+      "acs-immutable-resource-id": "5c0a8a4e-0000-4000-8000-000000000001",
+    });
+    // Nothing ignored: the key comes from the deployed secret (activeKeyFrom), and a re-created ACS gets its own string.
+    expect(secret.options.ignoreChanges).toBeUndefined();
     expect(JSON.stringify(plan)).not.toContain("c2VjcmV0");
 
     const role = only(plan, "azure-native:authorization:RoleAssignment", "store-ra-app-secrets");
@@ -133,5 +140,27 @@ describe("SecretStore", () => {
       notes: "Holds the ACS connection string; purge protection is on.",
     });
     expect(lock.parent).toBe(only(plan, "acs:keyvault:SecretStore").urn);
+  });
+});
+
+describe("the key the secret holds", () => {
+  it.each<[unknown, "primary" | "secondary", "primary" | "secondary"]>([
+    // The rotation runbook's tag wins over config, so `pulumi up` after a rotation writes what the runbook wrote.
+    ["secondary", "primary", "secondary"],
+    ["primary", "secondary", "primary"],
+    // No deployed secret (first deploy) or a tag that names no key: the configured key.
+    [undefined, "secondary", "secondary"],
+    ["tertiary", "primary", "primary"],
+  ])("deployed tag %j with config %s -> %s", (tag, configured, expected) => {
+    expect(activeKeyFrom(tag, configured)).toBe(expected);
+  });
+
+  it.each<[unknown, boolean]>([
+    [new Error('Status=404 Code="SecretNotFound" Message="Secret not found"'), true],
+    [new Error('Code="ResourceGroupNotFound" Message="Resource group \'rg\' could not be found."'), true],
+    [new Error('Status=403 Code="AuthorizationFailed"'), false],
+    ["socket hang up", false],
+  ])("%s is a missing secret: %s", (error, expected) => {
+    expect(isNotFound(error)).toBe(expected);
   });
 });
