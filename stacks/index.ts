@@ -26,3 +26,6 @@ export const eventStorageAccountName = outputs.eventStorageAccountName;
 export const eventSubscriptions = outputs.eventSubscriptions;
 export const deadLetterContainerName = outputs.deadLetterContainerName;
 export const mappingTableName = outputs.mappingTableName;
+export const mappingTableEndpoint = outputs.mappingTableEndpoint;
+export const chatArchiveResourceGroupName = outputs.chatArchiveResourceGroupName;
+export const chatArchiveBlobEndpoint = outputs.chatArchiveBlobEndpoint;

@@ -5,7 +5,7 @@
 // re-run writes nothing already held, and a run killed between writing a segment and its checkpoint finds the segment
 // on restart (create-only name taken) and folds it in instead of writing it twice.
 import { randomBytes } from "node:crypto";
-import { newRecords, contentHash, type ArchivedState, type ParticipantSnapshot, type ThreadProperties } from "./records";
+import { fold, newRecords, contentHash, type ArchivedState, type ParticipantSnapshot, type ThreadProperties } from "./records";
 import { forEachLimited, type ChatReader, type DiscoveredThread, type ThreadSource } from "./source";
 import type { ArchiveStore, ThreadCheckpoint } from "./store";
 
@@ -156,9 +156,14 @@ export class ChatExporter {
     else {
       // Create-only: a name already taken means an earlier (interrupted) run wrote it; fold it in and diff again.
       while (pending.length > 0) {
-        const outcome = await store.createSegment(thread.threadId, archived.segments, pending);
-        if (outcome === "created") written += pending.length;
-        archived = await store.readThread(thread.threadId);
+        const index = archived.segments;
+        const outcome = await store.createSegment(thread.threadId, index, pending);
+        if (outcome === "created") {
+          written += pending.length;
+          // Verify from storage, not from memory: fold in the segment as read back.
+          const back = await store.readSegmentOf(thread.threadId, index);
+          archived = { state: fold(archived.state, back), segments: index + 1, records: [...archived.records, ...back] };
+        } else archived = await store.readThread(thread.threadId);
         pending = newRecords(archived.state, { threadId: thread.threadId, ...read }, observedAt);
       }
     }

@@ -63,6 +63,11 @@ export class ArchiveStore {
     return { state: fold(emptyState(), records), segments: names.length, records };
   }
 
+  /** One segment read back (after writing it, to verify what the archive holds without re-reading the thread). */
+  async readSegmentOf(threadId: string, index: number): Promise<ArchiveRecord[]> {
+    return this.readSegment(segmentName(threadId, index));
+  }
+
   private async readSegment(name: string): Promise<ArchiveRecord[]> {
     const buffer = await this.archive.getBlockBlobClient(name).downloadToBuffer();
     return parseSegment(buffer.toString("utf8"), name);
