@@ -112,8 +112,9 @@ export async function main(argv: string[], deps: ArchiveChatDeps = {}): Promise<
     if (args["follow-seconds"] !== undefined && !args.follow) throw new UsageError("--follow-seconds only goes with --follow");
     if (args.follow && args["dry-run"]) throw new UsageError("--follow writes the archive; it does not go with --dry-run");
     followMs = args["follow-seconds"] === undefined ? undefined : parseSeconds("follow-seconds", args["follow-seconds"], 0) * 1000;
-    const { resolveTarget } = await import("./lib/target");
+    const { requireFields, resolveTarget } = await import("./lib/target");
     target = await resolveTarget(targetFlagsOf(args));
+    if (target.kind !== "local") requireFields(target, ["mappingTableEndpoint", "chatArchiveBlobEndpoint"], "to archive chat");
     const { connectionStringFor, credentialFor } = await import("./lib/environment");
     const { archiveDepsFor, chatEventQueueFor } = await import("./lib/chat-archive/wiring");
     const credential = await credentialFor(target);

@@ -100,8 +100,9 @@ export async function main(argv: string[], deps: DecommissionDeps = {}): Promise
       if (out.json) out.document({ help: decommissionHelp });
       return ExitCode.ok;
     }
-    const { resolveTarget } = await import("./lib/target");
+    const { requireFields, resolveTarget } = await import("./lib/target");
     target = await resolveTarget(targetFlagsOf(args));
+    if (target.kind !== "local") requireFields(target, ["mappingTableEndpoint", "chatArchiveBlobEndpoint"], "to check the chat archive");
     const { connectionStringFor, credentialFor } = await import("./lib/environment");
     const { archiveDepsFor } = await import("./lib/chat-archive/wiring");
     const credential = await credentialFor(target);

@@ -16,6 +16,8 @@ import type { ChatReader, DiscoveredThread, ThreadSource } from "../../runbooks/
 import type { ArchiveStore, RunRecord, ThreadCheckpoint } from "../../runbooks/lib/chat-archive/store";
 import { archiveCheck, phoneCheck } from "../../runbooks/decommission";
 import { parseConcurrency } from "../../runbooks/archive-chat";
+import { followEvents } from "../../runbooks/lib/chat-archive/follow";
+import type { QueueMessage } from "../../runbooks/lib/event-checks";
 
 const httpError = (statusCode: number) => Object.assign(new Error(`HTTP ${statusCode}`), { statusCode });
 
@@ -279,5 +281,52 @@ describe("decommission checks and archive-chat flags", () => {
     expect(parseConcurrency(undefined)).toBe(8);
     expect(parseConcurrency("16")).toBe(16);
     expect(() => parseConcurrency("0")).toThrow('--concurrency must be an integer from 1 to 64, got "0"');
+  });
+});
+
+describe("followEvents", () => {
+  const event = (n: number, eventType: string, data: Record<string, unknown>): QueueMessage => ({
+    messageId: `q${n}`,
+    popReceipt: `p${n}`,
+    messageText: Buffer.from(JSON.stringify({ id: `e${n}`, eventType, data })).toString("base64"),
+  });
+
+  it("reads each named thread once per batch whatever the duplicates and order, archives the latest state, deletes the events", async () => {
+    const messages = [message("1", 1, "one")];
+    const chat = memoryChat({ t1: { members: { a: undefined, b: undefined }, messages } });
+    const store = new MemoryStore();
+    const exporter = exporterFor(store, chat);
+    await exporter.run();
+    chat.reads.length = 0;
+    // After the export: message 2 sent, then edited; its events arrive reordered and twice (per recipient, redelivered).
+    messages.push(message("2", 2, "two (edited)", { editedOn: "2026-12-07T12:01:00.000Z", version: "3" }));
+    const batches = [
+      [
+        event(1, "Microsoft.Communication.ChatMessageEdited", { threadId: "t1", messageId: "2" }),
+        event(2, "Microsoft.Communication.ChatMessageReceived", { threadId: "t1", messageId: "2" }),
+        event(3, "Microsoft.Communication.ChatMessageReceived", { threadId: "t1", messageId: "2" }),
+        event(4, "Microsoft.Communication.EmailDeliveryReportReceived", { messageId: "x" }),
+      ],
+      [event(5, "Microsoft.Communication.ChatMessageReceived", { threadId: "t1", messageId: "2" })],
+    ];
+    const deleted: string[] = [];
+    const report = await followEvents({
+      exporter,
+      queue: { receive: async () => batches.shift() ?? [], delete: async (m) => void deleted.push(m.messageId) },
+      known: new Map((await exporter.discover()).map((t) => [t.threadId, t])),
+      stopped: () => batches.length === 0 && deleted.length === 5,
+      pollIntervalMs: 0,
+    });
+    expect(report).toEqual({ events: 5, threads: 2, recordsWritten: 1, ignored: 1 });
+    expect(chat.reads).toEqual(["t1 as a", "t1 as a"]);
+    expect(deleted.sort()).toEqual(["q1", "q2", "q3", "q4", "q5"]);
+    const archived = store.segments
+      .get("t1")!
+      .flat()
+      .filter((r) => r.kind === "message");
+    expect(archived.map((r) => (r.kind === "message" ? `${r.message.id}:${String(r.message.content?.message)}` : ""))).toEqual([
+      "1:one",
+      "2:two (edited)",
+    ]);
   });
 });
