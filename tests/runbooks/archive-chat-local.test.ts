@@ -264,7 +264,7 @@ describe("archive-chat --local", () => {
   });
 
   it("--follow archives a message sent after the bulk export, from the chat-messages queue", async () => {
-    const follower = start("archive-chat.ts", ["--local", "--local-env", envFile, "--follow", "--follow-seconds", "6"]);
+    const follower = start("archive-chat.ts", ["--local", "--local-env", envFile, "--follow", "--follow-seconds", "10"]);
     await new Promise<void>((resolve) => {
       const listener = (d: Buffer) => {
         if (d.toString().includes("Following the chat-messages queue")) {
@@ -275,12 +275,21 @@ describe("archive-chat --local", () => {
       follower.child.stdout?.on("data", listener);
     });
     const id = await send("general", "bob", "sent while following");
+    // An edit alone (ChatMessageEdited, no new message) in another thread is followed too.
+    const [dates] = (await sourceMessages(threads.project!, "carol")).filter((m) => m.content?.message === "dates");
+    await chat.carol!.getChatThreadClient(threads.project!).updateMessage(dates!.id, { content: "dates (moved)" });
     const r = await follower.done;
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`ARCHIVED  ${threads.general!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\d+ events, 1 records`));
+    const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    expect(r.stdout).toMatch(new RegExp(`ARCHIVED  ${escaped(threads.general!)}: \\d+ events, 1 records`));
+    expect(r.stdout).toMatch(new RegExp(`ARCHIVED  ${escaped(threads.project!)}: \\d+ events, 1 records`));
     const { messages, records } = await archived(threads.general!);
     expect(messages.find((m) => m.id === id)?.content?.message).toBe("sent while following");
     expect(messages).toEqual(await sourceMessages(threads.general!, "alice"));
     expect(doubles(records)).toBe(0);
+    const project = await archived(threads.project!);
+    expect(project.messages.find((m) => m.id === dates!.id)?.content?.message).toBe("dates (moved)");
+    expect(project.messages).toEqual(await sourceMessages(threads.project!, "carol"));
+    expect(doubles(project.records)).toBe(0);
   });
 });
