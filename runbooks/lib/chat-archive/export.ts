@@ -238,8 +238,7 @@ export class ChatExporter {
         properties = await reader.properties(userId, thread.threadId);
         participants = await reader.participants(userId, thread.threadId);
       } catch (error) {
-        if (statusCode(error) === 404)
-          return { properties: { ...listed, deletedOn: listed.deletedOn ?? "unknown" }, messages: [], deleted: true };
+        if (statusCode(error) === 404) return { properties: listed, messages: [], deleted: true };
         if (statusCode(error) === 403 || statusCode(error) === 401) {
           refusals.push(`${statusCode(error)}`);
           continue;
