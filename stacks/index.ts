@@ -28,3 +28,6 @@ export const eventStorageAccountName = outputs.then((o) => o.eventStorageAccount
 export const eventSubscriptions = outputs.then((o) => o.eventSubscriptions);
 export const deadLetterContainerName = outputs.then((o) => o.deadLetterContainerName);
 export const mappingTableName = outputs.then((o) => o.mappingTableName);
+export const mappingTableEndpoint = outputs.then((o) => o.mappingTableEndpoint);
+export const chatArchiveResourceGroupName = outputs.then((o) => o.chatArchiveResourceGroupName);
+export const chatArchiveBlobEndpoint = outputs.then((o) => o.chatArchiveBlobEndpoint);

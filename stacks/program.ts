@@ -16,6 +16,7 @@ import { EventRouting } from "../components/event-routing";
 import { subscriptionSummaries } from "../components/event-routing/event-types";
 import { TokenApiHost } from "../components/token-api-host";
 import { Alerts } from "../components/alerts";
+import { ChatArchive } from "../components/chat-archive";
 import { resolveAlertSettings } from "../components/alerts/definitions";
 
 /** Stack outputs; names fixed in docs/interfaces.md. */
@@ -45,6 +46,9 @@ export interface StackOutputs {
   eventSubscriptions: pulumi.Output<{ name: string; eventTypes: string[]; queueName?: string }[]>;
   deadLetterContainerName: pulumi.Output<string>;
   mappingTableName: pulumi.Output<string>;
+  mappingTableEndpoint: pulumi.Output<string>;
+  chatArchiveResourceGroupName: pulumi.Output<string>;
+  chatArchiveBlobEndpoint: pulumi.Output<string>;
 }
 
 /** Reads and validates this stack's `acs-platform:*` config (throws StackConfigError before any resource exists). */
@@ -176,6 +180,24 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     vnetIntegrationSubnetId: privateNetwork?.appServiceSubnetId,
   });
 
+  // The chat archive outlives the platform: its own resource group, protected (immutable, locked, retained on
+  // destroy) exactly when the ACS resource is, since it holds that resource's chat (docs/decisions/0025-chat-archive.md).
+  const protectArchive = config.communication.deleteLock;
+  const archiveGroup = new resources.ResourceGroup(
+    `${prefix}-archive-rg`,
+    { resourceGroupName: resourceName("resourceGroup", naming, "archive"), location: config.location, tags: tags() },
+    { retainOnDelete: protectArchive },
+  );
+  const chatArchive = new ChatArchive(`${prefix}-chat-archive`, {
+    naming,
+    resourceGroupName: archiveGroup.name,
+    location: config.location,
+    tags: tags(),
+    diagnostics,
+    protected: protectArchive,
+    lock: protectArchive ? "CanNotDelete" : undefined,
+  });
+
   new Alerts(`${prefix}-alerts`, {
     naming,
     resourceGroupName: resourceGroup.name,
@@ -216,6 +238,9 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     eventSubscriptions: pulumi.output(subscriptionSummaries(config.eventRouting.subscriptions)),
     deadLetterContainerName: events.deadLetterContainerName,
     mappingTableName: tokenApi.mappingTableName,
+    mappingTableEndpoint: tokenApi.mappingTableEndpoint,
+    chatArchiveResourceGroupName: archiveGroup.name,
+    chatArchiveBlobEndpoint: chatArchive.blobEndpoint,
   };
 }
 

@@ -95,6 +95,8 @@ export class TokenApiHost extends pulumi.ComponentResource {
   declare readonly url: pulumi.Output<string>;
   /** Name of the mapping table. */
   declare readonly mappingTableName: pulumi.Output<string>;
+  /** `https://ACCOUNT.table.core.windows.net` of the mapping table (read by `npm run archive-chat`). */
+  declare readonly mappingTableEndpoint: pulumi.Output<string>;
   /** Resource id of the App Service plan. */
   declare readonly planId: pulumi.Output<string>;
 
@@ -311,6 +313,7 @@ export class TokenApiHost extends pulumi.ComponentResource {
     this.hostName = app.defaultHostName;
     this.url = pulumi.interpolate`https://${app.defaultHostName}`;
     this.mappingTableName = table.name;
+    this.mappingTableEndpoint = mappingTableEndpoint;
     this.planId = plan.id;
     this.registerOutputs({
       id: this.id,
@@ -319,6 +322,7 @@ export class TokenApiHost extends pulumi.ComponentResource {
       hostName: this.hostName,
       url: this.url,
       mappingTableName: this.mappingTableName,
+      mappingTableEndpoint: this.mappingTableEndpoint,
       planId: this.planId,
     });
   }

@@ -34,6 +34,11 @@ export interface Target {
   eventStorageAccountName?: string;
   /** Sender addresses of the linked email domains (output `emailSenderAddresses`; locally env.json `email.senderAddresses`). */
   emailSenderAddresses?: string[];
+  /** The token API's mapping table (outputs `mappingTableName`, `mappingTableEndpoint`): whose chat the archive reads. */
+  mappingTableName?: string;
+  mappingTableEndpoint?: string;
+  /** Blob endpoint of the chat archive's storage account (output `chatArchiveBlobEndpoint`). */
+  chatArchiveBlobEndpoint?: string;
   /** Only for the local environment: what stands in for Azure (emulator endpoints, its CA, a static bearer token). */
   local?: LocalDetails;
 }
@@ -56,6 +61,8 @@ export interface LocalDetails {
   eventStorageConnectionString?: string;
   /** An address the emulator always delivers to (env.json `email.testRecipient`). */
   emailTestRecipient?: string;
+  /** Connection string of the Azurite table service holding the token API's mapping (env.json `mappingTableConnectionString`). */
+  mappingTableConnectionString?: string;
 }
 
 /** The documented default file `npm run dev` writes (docs/interfaces.md, local-dev contract). */
@@ -79,6 +86,9 @@ const stackOutputsSchema = z.looseObject({
   eventSubscriptions: eventSubscriptionsSchema.optional(),
   eventStorageAccountName: nonEmpty.optional(),
   emailSenderAddresses: z.array(nonEmpty).optional(),
+  mappingTableName: nonEmpty.optional(),
+  mappingTableEndpoint: nonEmpty.optional(),
+  chatArchiveBlobEndpoint: nonEmpty.optional(),
 });
 
 /** `.local-dev/env.json`: the documented fields, plus the emulator handle's fields either flat or under `emulator`. */
@@ -106,6 +116,7 @@ const localEnvSchema = emulatorFieldsSchema.extend({
   jwtCommand: nonEmpty.optional(),
   oidcKeyFile: nonEmpty.optional(),
   oidcScope: nonEmpty.optional(),
+  mappingTableConnectionString: nonEmpty.optional(),
   emulator: emulatorFieldsSchema.optional(),
   events: z.looseObject({ storageConnectionString: nonEmpty, subscriptions: eventSubscriptionsSchema }).optional(),
   email: z.looseObject({ senderAddresses: z.array(nonEmpty), testRecipient: nonEmpty.optional() }).optional(),
@@ -184,6 +195,9 @@ export function fromStackOutputs(raw: unknown, kind: "stack" | "outputs", label:
     eventSubscriptions: o.eventSubscriptions,
     eventStorageAccountName: o.eventStorageAccountName,
     emailSenderAddresses: o.emailSenderAddresses,
+    mappingTableName: o.mappingTableName,
+    mappingTableEndpoint: o.mappingTableEndpoint,
+    chatArchiveBlobEndpoint: o.chatArchiveBlobEndpoint,
   };
 }
 
@@ -219,6 +233,7 @@ export async function fromLocalEnv(raw: unknown, readText: (file: string) => Pro
     local: {
       eventStorageConnectionString: env.events?.storageConnectionString,
       emailTestRecipient: env.email?.testRecipient,
+      mappingTableConnectionString: env.mappingTableConnectionString,
       connectionString: emu.connectionString,
       caCertPem,
       armBaseUrl: emu.armBaseUrl,

@@ -91,3 +91,33 @@ describe("rotate-keys CLI", () => {
     expect(stderr).toBe('error: --readiness-timeout must be a positive number of seconds, got "soon" (run with --help for usage)\n');
   });
 });
+
+describe("archive-chat and decommission CLIs", () => {
+  it("archive-chat names the stack outputs the archive needs (a deploy before the chat archive)", async () => {
+    const { code, stdout, stderr } = await run("archive-chat.ts", ["--outputs", fullOutputs]);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
+    expect(stderr).toBe(
+      `error: outputs file ${fullOutputs} lacks mappingTableEndpoint, chatArchiveBlobEndpoint, needed to archive chat (run with --help for usage)\n`,
+    );
+  });
+
+  it("decommission names them too", async () => {
+    const { code, stderr } = await run("decommission.ts", ["--outputs", fullOutputs, "--dry-run"]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `error: outputs file ${fullOutputs} lacks mappingTableEndpoint, chatArchiveBlobEndpoint, needed to check the chat archive (run with --help for usage)\n`,
+    );
+  });
+
+  it("archive-chat rejects --follow-seconds without --follow, --follow with --dry-run, and a bad --concurrency", async () => {
+    const cases: Array<[string[], string]> = [
+      [["--local", "--follow-seconds", "5"], "--follow-seconds only goes with --follow"],
+      [["--local", "--follow", "--dry-run"], "--follow writes the archive; it does not go with --dry-run"],
+      [["--local", "--concurrency", "100"], '--concurrency must be an integer from 1 to 64, got "100"'],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = await run("archive-chat.ts", args);
+      expect({ code, stderr }).toEqual({ code: 2, stderr: `error: ${message} (run with --help for usage)\n` });
+    }
+  });
+});

@@ -200,6 +200,8 @@ describe("event routing and token API outputs", () => {
           name: "chat-messages",
           eventTypes: [
             "Microsoft.Communication.ChatMessageReceived",
+            "Microsoft.Communication.ChatMessageEdited",
+            "Microsoft.Communication.ChatMessageDeleted",
             "Microsoft.Communication.ChatThreadCreatedWithUser",
             "Microsoft.Communication.ChatThreadWithUserDeleted",
           ],
@@ -208,6 +210,9 @@ describe("event routing and token API outputs", () => {
       ],
       deadLetterContainerName: "deadletters",
       mappingTableName: "acsidentities",
+      mappingTableEndpoint: "https://stacsplattokprodweu97nfu.table.core.windows.net",
+      chatArchiveResourceGroupName: "rg-acsplat-archive-prod-weu",
+      chatArchiveBlobEndpoint: "https://stacsplatarcprodweu97nfu.blob.core.windows.net/",
     });
   });
 });

@@ -39,7 +39,8 @@ const core = {
   "acs:operationalinsights:Observability": 1,
   "acs:communication:CommunicationServices": 1,
   "acs:keyvault:SecretStore": 1,
-  "azure-native:resources:ResourceGroup": 1,
+  // The platform's group and the chat archive's (which outlives the platform, so it is apart).
+  "azure-native:resources:ResourceGroup": 2,
   "azure-native:operationalinsights:Workspace": 1,
   "azure-native:applicationinsights:Component": 1,
   "azure-native:monitor:ActionGroup": 1,
@@ -85,21 +86,22 @@ describe("whole program inventory (every component; update when a component adds
     "acs:eventgrid:EventRouting": 1,
     "acs:monitor:Alerts": 1,
     "acs:web:TokenApiHost": 1,
+    "acs:storage:ChatArchive": 1,
     "azure-native:authorization:RoleAssignment": 7,
     "azure-native:costmanagement:Budget": 1,
     "azure-native:eventgrid:SystemTopic": 1,
     "azure-native:eventgrid:SystemTopicEventSubscription": 3,
     "azure-native:keyvault:Secret": 2,
-    "azure-native:monitor:DiagnosticSetting": 9,
+    "azure-native:monitor:DiagnosticSetting": 10,
     "azure-native:monitor:MetricAlert": 9,
     "azure-native:monitor:ScheduledQueryRule": 2,
     "azure-native:managedidentity:UserAssignedIdentity": 1,
     "azure-native:web:WebAppScmAllowed": 1,
     "azure-native:web:WebAppFtpAllowed": 1,
     "azure-native:storage:Blob": 1,
-    "azure-native:storage:BlobContainer": 2,
+    "azure-native:storage:BlobContainer": 4,
     "azure-native:storage:Queue": 3,
-    "azure-native:storage:StorageAccount": 3,
+    "azure-native:storage:StorageAccount": 4,
     "azure-native:storage:Table": 1,
     "azure-native:web:AppServicePlan": 1,
     "azure-native:web:WebApp": 1,
@@ -109,10 +111,11 @@ describe("whole program inventory (every component; update when a component adds
     expect(countByType(dev)).toEqual(wholeDev);
   });
 
-  it("prod differs from dev by the locks and the private network (NSGs, NAT gateway, VNet diagnostics)", () => {
+  it("prod differs from dev by the locks, the chat archive's immutability and the private network (NSGs, NAT gateway, VNet diagnostics)", () => {
     expect(countByType(prod)).toEqual({
       ...wholeDev,
-      "azure-native:authorization:ManagementLockByScope": 4,
+      "azure-native:authorization:ManagementLockByScope": 5,
+      "azure-native:storage:BlobContainerImmutabilityPolicy": 1,
       "acs:network:Network": 1,
       "azure-native:network:VirtualNetwork": 1,
       "azure-native:network:Subnet": 2,
@@ -123,7 +126,7 @@ describe("whole program inventory (every component; update when a component adds
       "azure-native:network:PrivateDnsZoneGroup": 1,
       "azure-native:privatedns:PrivateZone": 1,
       "azure-native:privatedns:VirtualNetworkLink": 1,
-      "azure-native:monitor:DiagnosticSetting": 10,
+      "azure-native:monitor:DiagnosticSetting": 11,
     });
   });
 });
@@ -384,6 +387,7 @@ describe("tags", () => {
       "azure-native:keyvault:Vault",
       "azure-native:monitor:ActionGroup",
       "azure-native:operationalinsights:Workspace",
+      "azure-native:resources:ResourceGroup",
       "azure-native:resources:ResourceGroup",
     ]);
     for (const r of taggable) {

@@ -11,12 +11,13 @@ import { matchArm } from "./handlers/arm";
 import { matchEmail } from "./handlers/email";
 import { matchKeyVault } from "./handlers/keyVault";
 import { matchLogAnalytics } from "./handlers/logAnalytics";
+import { matchPhoneNumbers } from "./handlers/phoneNumbers";
 import { MAX_LOG_ROWS } from "./state";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 type Matcher = (method: string, segments: string[], url: URL) => RouteMatch | undefined;
-const MATCHERS: Matcher[] = [matchIdentity, matchChat, matchEmail, matchArm, matchKeyVault, matchLogAnalytics];
+const MATCHERS: Matcher[] = [matchIdentity, matchChat, matchEmail, matchArm, matchKeyVault, matchLogAnalytics, matchPhoneNumbers];
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

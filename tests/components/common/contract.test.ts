@@ -9,6 +9,7 @@ import type { NetworkArgs } from "../../../components/network";
 import type { ObservabilityArgs } from "../../../components/observability";
 import type { SecretStoreArgs } from "../../../components/secret-store";
 import type { TokenApiHostArgs } from "../../../components/token-api-host";
+import type { ChatArchiveArgs } from "../../../components/chat-archive";
 import type { AzureComponentArgs } from "../../../components/common/types";
 
 describe("component Args", () => {
@@ -19,6 +20,7 @@ describe("component Args", () => {
     expectTypeOf<EventRoutingArgs>().toExtend<AzureComponentArgs>();
     expectTypeOf<TokenApiHostArgs>().toExtend<AzureComponentArgs>();
     expectTypeOf<AlertsArgs>().toExtend<AzureComponentArgs>();
+    expectTypeOf<ChatArchiveArgs>().toExtend<AzureComponentArgs>();
     expectTypeOf<CommunicationServicesArgs>().toExtend<Omit<AzureComponentArgs, "location">>();
     expectTypeOf<CommunicationServicesArgs>().not.toHaveProperty("location");
   });
@@ -29,12 +31,15 @@ describe("component Args", () => {
     expectTypeOf<NetworkArgs>().toHaveProperty("diagnostics");
     expectTypeOf<EventRoutingArgs>().toHaveProperty("diagnostics");
     expectTypeOf<TokenApiHostArgs>().toHaveProperty("diagnostics");
+    expectTypeOf<ChatArchiveArgs>().toHaveProperty("diagnostics");
     expectTypeOf<ObservabilityArgs>().not.toHaveProperty("diagnostics");
     expectTypeOf<AlertsArgs>().not.toHaveProperty("diagnostics");
   });
 
-  it("accept lock only in SecretStore and CommunicationServices, and roleAssignments only in SecretStore, which create them", () => {
+  it("accept lock only in SecretStore, CommunicationServices and ChatArchive, and roleAssignments only in SecretStore, which create them", () => {
     expectTypeOf<SecretStoreArgs>().toHaveProperty("lock");
+    expectTypeOf<ChatArchiveArgs>().toHaveProperty("lock");
+    expectTypeOf<ChatArchiveArgs>().not.toHaveProperty("roleAssignments");
     expectTypeOf<CommunicationServicesArgs>().toHaveProperty("lock");
     expectTypeOf<SecretStoreArgs>().toHaveProperty("roleAssignments");
     expectTypeOf<ObservabilityArgs>().not.toHaveProperty("lock");

@@ -21,12 +21,15 @@ const clis = [
   "smoke",
   "rotate-keys",
   "verify-domain",
+  "archive-chat",
+  "decommission",
   "bench:plan",
   "bench:emulator",
   "bench:rotation-under-load",
   "bench:events",
   "bench:token-api",
   "bench:token-api-startup",
+  "bench:archive-chat",
 ];
 
 /** `tsx file` runs as `node --import tsx file`, `node file` as itself: the same process npm would start, without npm. */
