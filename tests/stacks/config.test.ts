@@ -33,13 +33,13 @@ describe("parseConfig", () => {
     });
     expect(config.alerts).toEqual({ rules: {} });
     expect(config.communication).toEqual({ deleteLock: true, disableLocalAuth: false });
-    expect(config.email.domains[0]).toEqual({ kind: "AzureManaged", senders: [], userEngagementTracking: false, linkToAcs: true });
+    expect(config.email?.domains[0]).toEqual({ kind: "AzureManaged", senders: [], userEngagementTracking: false, linkToAcs: true });
   });
 
   it("a customer-managed domain starts unverified, so the deployment that creates it does not link it", () => {
     const raw = valid();
     raw.email.domains.push({ kind: "CustomerManaged", domainName: "notify.example.com" });
-    expect(parseConfig(raw).email.domains[1]).toEqual({
+    expect(parseConfig(raw).email?.domains[1]).toEqual({
       kind: "CustomerManaged",
       domainName: "notify.example.com",
       senders: [],
