@@ -87,11 +87,11 @@ export function renderMarkdown(report: PlanReport): string {
   }
   const changed = changes.changes.filter((x) => x.custom && x.op !== "same" && !(x.op === "create" && !changes.baseline));
   if (changed.length > 0) {
-    const order = { replace: 0, delete: 1, update: 2, create: 3, same: 4 } as const;
+    const order = { replace: 0, delete: 1, import: 2, update: 3, create: 4, same: 5 } as const;
     lines.push("", "#### Changes", "", "| | Operation | Resource | Type | What changes |", "|---|---|---|---|---|");
     for (const x of [...changed].sort((a, b) => order[a.op] - order[b.op])) {
       lines.push(
-        `| ${OP_SYMBOL[x.op]} | ${x.op} | ${code(x.name)} | ${shortType(x.type)} | ${diffCell(x) || (x.op === "create" ? "new" : x.op === "delete" ? "removed" : "")} |`,
+        `| ${OP_SYMBOL[x.op]} | ${x.op} | ${code(x.name)} | ${shortType(x.type)} | ${diffCell(x) || (x.op === "create" ? "new" : x.op === "delete" ? "removed" : x.op === "import" ? `existing ${cell(x.importId ?? "")}` : "")} |`,
       );
     }
   }
