@@ -21,6 +21,7 @@ const clis = [
   "smoke",
   "rotate-keys",
   "verify-domain",
+  "adopt",
   "bench:plan",
   "bench:emulator",
   "bench:rotation-under-load",
