@@ -147,7 +147,11 @@ describe("npm run adopt -- --local", () => {
       "emailServices/legacy-email/domains/AzureManagedDomain/senderUsernames/DoNotReply: Azure creates DoNotReply with every domain",
     );
 
-    const p = await plan(["--stack", "dev", "--config-file", file, "--format", "json"]);
+    const markdown = path.join(tmp, "ok", "plan.md");
+    const p = await plan(["--stack", "dev", "--config-file", file, "--format", "json", "--also", `markdown=${markdown}`]);
+    expect(fs.readFileSync(markdown, "utf8")).toContain(
+      `| = | import | \`acsplat-communication-acs\` | communication:CommunicationService | existing ${base}/communicationServices/legacy-acs |`,
+    );
     expect(p.code).toBe(0);
     const doc = JSON.parse(p.stdout) as PlanDoc;
     const communication = doc.resources.filter((x) => x.type.startsWith("azure-native:communication:"));
