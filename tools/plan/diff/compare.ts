@@ -161,6 +161,19 @@ export function compare(plan: PlanResult, baseline: Baseline | undefined): Chang
     });
   }
   if (baseline !== undefined) settle(plan.resources, before, changes, producers, baseline.kind);
+  // In the baseline's state under another id: Pulumi plans an import-replacement, which deletes the deployed
+  // resource (pulumi/pulumi pkg/resource/deploy/step_generator.go, NewImportReplacementStep).
+  for (const r of plan.resources) {
+    const b = before.get(r.urn);
+    const deployed = b?.options.import ?? b?.id;
+    if (!r.options.import || b === undefined || deployed === undefined || deployed.toLowerCase() === r.options.import.toLowerCase())
+      continue;
+    const c = changes.get(r.urn)!;
+    c.op = "replace";
+    c.replaceReasons = [
+      `imported with ${r.options.import}, but the baseline holds ${deployed}: Pulumi replaces the deployed resource by the imported one and deletes it`,
+    ];
+  }
   // What the first `up` changes on an imported resource: its inputs against the existing resource's.
   for (const [urn, e] of existing) {
     const r = plan.resources.find((x) => x.urn === urn)!;
