@@ -23,7 +23,7 @@ const unitTests = [
   "tests/policies/!(pack-runtime).test.ts",
   "tests/stacks/**/*.test.ts",
   "tests/docs/**/*.test.ts",
-  "tests/runbooks/{credentials,rotate-keys-report,rotation,target,chat-archive-export}.test.ts",
+  "tests/runbooks/{adopt,credentials,rotate-keys-report,rotation,target,chat-archive-export}.test.ts",
   "tests/services/token-api/{config,tokenCache}.test.ts",
   "tests/tools/acs-emulator/kql-and-faults.test.ts",
   "tests/tools/plan/{harness,policy-runner}.test.ts",

@@ -17,6 +17,7 @@ export const SOURCES = {
   logAlertValidation: "https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule",
   nodeReleases: "https://nodejs.org/en/about/previous-releases",
   nodeOnAppService: "https://github.com/Azure/app-service-linux-docs/blob/master/Runtime_Support/node_support.md",
+  acsRetirement: "https://learn.microsoft.com/azure/communication-services/acs-retirement-and-breaking-changes-guide",
 } as const;
 
 // ---- email -----------------------------------------------------------------------------------------------------
@@ -127,4 +128,20 @@ export function nodeRuntimeProblem(linuxFxVersion: string, now: Date): string | 
   const eol = NODE_END_OF_LIFE[major];
   if (eol === undefined) return major < 18 ? `Node ${major} reached end of life before ${NODE_END_OF_LIFE[18]}` : undefined;
   return now.getTime() >= Date.parse(`${eol}T00:00:00Z`) ? `Node ${major} reached end of life on ${eol}` : undefined;
+}
+
+// ---- ACS retirement --------------------------------------------------------------------------------------------
+
+/**
+ * The day ACS retires as a standalone offering: Email, SMS and Chat (among others) "aren't supported and can't be
+ * used" from then on ("Retirement and breaking changes guide for Azure Communication Services", SOURCES.acsRetirement).
+ */
+export const ACS_RETIREMENT_DATE = "2028-09-30";
+
+/** The sign-up cut-off: "Beginning October 23, 2026, new customers can't sign up for ... retiring services". */
+export const ACS_SIGNUP_CUTOFF_DATE = "2026-10-23";
+
+/** Whether the retiring services have retired at `now` (from 00:00 UTC of the retirement date). */
+export function acsRetired(now: Date): boolean {
+  return now.getTime() >= Date.parse(`${ACS_RETIREMENT_DATE}T00:00:00Z`);
 }

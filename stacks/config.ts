@@ -60,8 +60,8 @@ export const configSchema = z
   .object({
     ...identitySection,
     ...tagsSection,
-    /** Email domains (at most one Azure-managed) and the sender usernames of each. */
-    email: emailConfigSchema,
+    /** Email domains (at most one Azure-managed) and the sender usernames of each; absent when `communication.existing` adopts them. */
+    email: emailConfigSchema.optional(),
     /** Log Analytics workspace retention and daily ingestion cap. */
     logAnalytics: logAnalyticsConfigSchema,
     /** E-mail receivers of the action group every alert notifies. */
@@ -95,6 +95,30 @@ export const configSchema = z
         code: "custom",
         path: ["communication", "disableLocalAuth"],
         message: `turns off the ACS keys the token API reads in acsAuthMode "${cfg.tokenApi.acsAuthMode}"; set tokenApi.acsAuthMode to managed-identity first`,
+      });
+    }
+    const existing = cfg.communication.existing;
+    if (existing === undefined && cfg.email === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["email"],
+        message: "is required (an object with domains), unless acs-platform:communication.existing adopts existing email domains",
+      });
+    }
+    if (existing !== undefined && cfg.email !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["email"],
+        message:
+          "is set together with communication.existing, which adopts the Email service and its domains; remove acs-platform:email (npm run adopt -- --write does)",
+      });
+    }
+    // dataLocation is create-only (x-ms-mutability read, create): an import under another value would be a replacement.
+    if (existing !== undefined && existing.communicationService.dataLocation !== cfg.dataLocation) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["communication", "existing", "communicationService", "dataLocation"],
+        message: `is "${existing.communicationService.dataLocation}" but acs-platform:dataLocation is "${cfg.dataLocation}"; dataLocation is create-only, so the import cannot take the resource over: set acs-platform:dataLocation to "${existing.communicationService.dataLocation}"`,
       });
     }
     if (cfg.tags.env !== cfg.environment) {

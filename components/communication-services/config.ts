@@ -151,6 +151,138 @@ export function sendersAllowed(domain: EmailDomainSection): boolean {
   return domain.kind === "CustomerManaged" && domain.verified && domain.sendingLimitsRaised;
 }
 
+// ---- adopting an existing estate -------------------------------------------------------------------------------
+
+const ARM_PREFIX = String.raw`^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[-\w._()]{1,90}/providers/Microsoft\.Communication`;
+const NAME = String.raw`[^/]{1,260}`;
+/** ARM ids of the four adoptable types (Communication RP 2026-03-18 paths; ARM compares them case-insensitively). */
+export const ADOPTABLE_ID_PATTERNS = {
+  communicationService: new RegExp(`${ARM_PREFIX}/communicationServices/${NAME}$`, "i"),
+  emailService: new RegExp(`${ARM_PREFIX}/emailServices/${NAME}$`, "i"),
+  domain: new RegExp(`${ARM_PREFIX}/emailServices/${NAME}/domains/${NAME}$`, "i"),
+  sender: new RegExp(`${ARM_PREFIX}/emailServices/${NAME}/domains/${NAME}/senderUsernames/${NAME}$`, "i"),
+} as const;
+
+/** The parts of an ARM id the program needs: the resource group and the names after `providers/Microsoft.Communication`. */
+export function armIdParts(id: string): { subscriptionId: string; resourceGroupName: string; names: string[] } {
+  const segments = id.split("/").filter((s) => s.length > 0);
+  return {
+    subscriptionId: segments[1] ?? "",
+    resourceGroupName: segments[3] ?? "",
+    names: segments.slice(6).filter((_s, i) => i % 2 === 1),
+  };
+}
+
+const armId = (kind: keyof typeof ADOPTABLE_ID_PATTERNS, example: string) =>
+  z.string().regex(ADOPTABLE_ID_PATTERNS[kind], `the Azure resource id of the ${kind}, e.g. ${example}`);
+const tagsSchema = z.record(z.string(), z.string()).default({});
+const ID_HEAD = "/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Communication";
+
+/**
+ * Records a customer-managed domain needs verified before ACS may send from it or link it (Learn "Add custom verified
+ * email domains": ownership, SPF, DKIM, DKIM2; DMARC is optional).
+ */
+export const REQUIRED_VERIFICATIONS = ["Domain", "SPF", "DKIM", "DKIM2"] as const;
+
+/** One existing sender username of an adopted domain (never DoNotReply, which Azure creates with every domain). */
+const existingSenderSchema = z
+  .object({
+    /** ARM id, `.../domains/<domain>/senderUsernames/<name>`. */
+    id: armId("sender", `${ID_HEAD}/emailServices/<email>/domains/<domain>/senderUsernames/<name>`),
+    /** `username` as Azure returns it. */
+    username: z.string().min(1),
+    /** `displayName` as Azure returns it. */
+    displayName: z.string().default(""),
+  })
+  .strict();
+
+/** One existing email domain: its id and every writable property as Azure returns it, so the import changes nothing. */
+const existingDomainSchema = z
+  .object({
+    /** ARM id, `.../emailServices/<email>/domains/<domain>` (`AzureManagedDomain` for the Azure-managed one). */
+    id: armId("domain", `${ID_HEAD}/emailServices/<email>/domains/<domain>`),
+    /** Only these two: a `CustomerManagedInExchangeOnline` domain is not adopted (npm run adopt refuses it). */
+    domainManagement: z.enum(["AzureManaged", "CustomerManaged"]),
+    userEngagementTracking: z.enum(["Disabled", "Enabled"]),
+    /** Each record's verification status as Azure reported it when the block was written (informational). */
+    verificationStates: z.record(z.string(), z.string()).default({}),
+    tags: tagsSchema,
+    senders: z.array(existingSenderSchema).default([]),
+  })
+  .strict();
+
+/**
+ * `communication.existing`: the ACS resource, Email service, domains and senders that exist already and are imported
+ * (Pulumi's `import` option) with their names and settings instead of created; `npm run adopt` writes this block.
+ */
+export const existingEstateSchema = z
+  .object({
+    communicationService: z
+      .object({
+        /** ARM id, `.../communicationServices/<name>`. */
+        id: armId("communicationService", `${ID_HEAD}/communicationServices/<name>`),
+        /** `dataLocation` as Azure returns it (create-only: it must equal the stack's `dataLocation`). */
+        dataLocation: z.enum(DATA_LOCATIONS),
+        /** `linkedDomains` exactly as Azure returns them, in order (azure-native compares arrays by index). */
+        linkedDomains: z.array(z.string()).default([]),
+        /** `identity.type` as Azure returns it; the platform turns on the system-assigned identity (an update). */
+        identityType: z.enum(["None", "SystemAssigned"]).default("None"),
+        /** `disableLocalAuth`, when the GET returns it. */
+        disableLocalAuth: z.boolean().optional(),
+        /** `publicNetworkAccess`, when the GET returns it. */
+        publicNetworkAccess: z.enum(["Enabled", "Disabled", "SecuredByPerimeter"]).optional(),
+        tags: tagsSchema,
+      })
+      .strict(),
+    emailService: z
+      .object({
+        /** ARM id, `.../emailServices/<name>`. */
+        id: armId("emailService", `${ID_HEAD}/emailServices/<name>`),
+        dataLocation: z.enum(DATA_LOCATIONS),
+        tags: tagsSchema,
+      })
+      .strict(),
+    domains: z.array(existingDomainSchema).min(1),
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    const email = e.emailService.id.toLowerCase();
+    e.domains.forEach((d, i) => {
+      if (!d.id.toLowerCase().startsWith(`${email}/domains/`)) {
+        ctx.addIssue({ code: "custom", path: ["domains", i, "id"], message: `is not a domain of the email service ${e.emailService.id}` });
+      }
+      d.senders.forEach((s, j) => {
+        if (!s.id.toLowerCase().startsWith(`${d.id.toLowerCase()}/senderusernames/`)) {
+          ctx.addIssue({ code: "custom", path: ["domains", i, "senders", j, "id"], message: `is not a sender of the domain ${d.id}` });
+        }
+        if (isDefaultSender(s.username)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["domains", i, "senders", j, "username"],
+            message: `"${s.username}" is the default sender Azure creates on every domain; it is not declared`,
+          });
+        }
+      });
+    });
+    if (e.emailService.dataLocation !== e.communicationService.dataLocation) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["emailService", "dataLocation"],
+        message: `"${e.emailService.dataLocation}" differs from the ACS resource's "${e.communicationService.dataLocation}"; Azure links only domains of the same geography`,
+      });
+    }
+  });
+
+/** A validated `communication.existing` block. */
+export type ExistingEstate = z.output<typeof existingEstateSchema>;
+/** One adopted domain. */
+export type ExistingDomain = ExistingEstate["domains"][number];
+
+/** Whether an adopted domain can send: Azure-managed, or every required record verified. */
+export function existingDomainVerified(d: ExistingDomain): boolean {
+  return d.domainManagement === "AzureManaged" || REQUIRED_VERIFICATIONS.every((t) => d.verificationStates[t] === "Verified");
+}
+
 /** The `communication` config section: protection of the ACS resource, Email service and domains, and key auth. */
 export const communicationConfigSchema = z
   .object({
@@ -165,6 +297,11 @@ export const communicationConfigSchema = z
      * `tokenApi.acsAuthMode: managed-identity`.
      */
     disableLocalAuth: z.boolean().default(false),
+    /**
+     * The ACS resource, Email service, domains and senders that already exist (created before the 2026-10-23 sign-up
+     * cut-off, say): imported with Pulumi's `import` option instead of created. Written by `npm run adopt`.
+     */
+    existing: existingEstateSchema.optional(),
   })
   .strict()
   .prefault({});

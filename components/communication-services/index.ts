@@ -15,7 +15,14 @@ import { attachLock } from "../common/lock";
 import { resourceName } from "../common/naming";
 import type { AzureComponentArgs, DiagnosticsArg, LockArg } from "../common/types";
 import { DEFAULT_SENDER_USERNAME, EMAIL_DOMAIN_LIMITS_RAISED_TAG, EMAIL_DOMAIN_VERIFIED_TAG } from "../../policies/deployability-facts";
-import { linksToAcs, sendersAllowed, type EmailDomainSection } from "./config";
+import {
+  armIdParts,
+  existingDomainVerified,
+  linksToAcs,
+  sendersAllowed,
+  type EmailDomainSection,
+  type ExistingEstate,
+} from "./config";
 
 /** A DNS record a customer-managed domain needs before it can send. */
 export interface DnsRecord {
@@ -40,8 +47,14 @@ export interface DnsRecord {
 export interface CommunicationServicesArgs extends Omit<AzureComponentArgs, "location">, DiagnosticsArg, LockArg {
   /** Where ACS and Email store data at rest, e.g. `Europe` (create-only). */
   dataLocation: string;
-  /** Email domains, as the `email` config section validates them; at least one. */
+  /** Email domains, as the `email` config section validates them; at least one unless `existing` is given. */
   domains: readonly EmailDomainSection[];
+  /**
+   * An ACS resource, Email service, domains and senders that exist already (`communication.existing`): declared with
+   * their ids as Pulumi `import`, their own names, resource group and settings, always protected and retained on
+   * delete. `domains` is then ignored.
+   */
+  existing?: ExistingEstate;
   /**
    * Turns off ACS access keys, as an update of the existing resource (Communication API 2026-03-18 example
    * `updateWithDisableLocalAuth.json`), so it belongs to a second `pulumi up`; omitted or false sends nothing.
@@ -77,10 +90,64 @@ export class CommunicationServices extends pulumi.ComponentResource {
 
   constructor(name: string, args: CommunicationServicesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("acs:communication:CommunicationServices", name, {}, opts);
-    if (args.domains.length === 0) throw new Error("CommunicationServices needs at least one email domain");
+    if (args.existing === undefined && args.domains.length === 0) throw new Error("CommunicationServices needs at least one email domain");
+    const { emailService, domains, acs } =
+      args.existing === undefined ? this.createEstate(name, args) : this.adoptEstate(name, args, args.existing);
+
+    if (args.lock !== undefined) {
+      const notes = "dataLocation is create-only: deleting or replacing this loses ACS identities and the verified domain.";
+      attachLock(name, acs.id, args.lock, notes, this);
+      attachLock(`${name}-email`, emailService.id, args.lock, notes, this);
+      for (const d of domains) attachLock(`${name}-${d.slug}`, d.domain.id, args.lock, notes, this);
+    }
+
+    // Email logs (EmailSendMailOperational, ...) are categories of the ACS resource; the Email service itself has
+    // no diagnostic settings (AVM avm/res/communication/email-service offers none).
+    if (args.diagnostics !== undefined) {
+      attachDiagnostics(`${name}-acs`, acs.id, { ...args.diagnostics, resourceSpecificTables: true }, this);
+    }
+
+    this.id = acs.id;
+    this.name = acs.name;
+    this.hostName = acs.hostName;
+    this.immutableResourceId = acs.immutableResourceId;
+    this.endpoint = pulumi.interpolate`https://${acs.hostName}/`;
+    this.principalId = acs.identity.apply((i) => i?.principalId);
+    this.emailServiceId = emailService.id;
+    this.senderAddresses = pulumi
+      .all(
+        domains.flatMap((d) => [
+          pulumi.interpolate`${DEFAULT_SENDER_USERNAME}@${d.domain.fromSenderDomain}`,
+          ...d.senders.map((s) => pulumi.interpolate`${s.username}@${d.domain.fromSenderDomain}`),
+        ]),
+      )
+      .apply((addresses) => [...addresses]);
+    this.dnsRecords = pulumi
+      .all(
+        domains
+          .filter((d) => d.customerManaged)
+          .map((d) =>
+            pulumi.all([d.domain.name, d.domain.verificationRecords]).apply(([domainName, records]) => dnsRecordList(domainName, records)),
+          ),
+      )
+      .apply((lists) => lists.flat());
+    this.registerOutputs({
+      id: this.id,
+      name: this.name,
+      hostName: this.hostName,
+      immutableResourceId: this.immutableResourceId,
+      endpoint: this.endpoint,
+      principalId: this.principalId,
+      emailServiceId: this.emailServiceId,
+      senderAddresses: this.senderAddresses,
+      dnsRecords: this.dnsRecords,
+    });
+  }
+
+  /** A new estate: convention names in the stack's resource group; `lock` decides protection. */
+  private createEstate(name: string, args: CommunicationServicesArgs): Estate {
     // Create-only data location: with a lock, Pulumi refuses to delete or replace these (pulumi `protect`).
     const guarded = { parent: this, protect: args.lock !== undefined };
-
     const emailService = new communication.EmailService(
       `${name}-email`,
       {
@@ -95,10 +162,10 @@ export class CommunicationServices extends pulumi.ComponentResource {
 
     const domains = args.domains.map((d) => {
       const domainName = emailDomainResourceName(d);
+      const slug = domainSlug(domainName);
       // Azure refuses senders and tracking on a domain with default sending limits: until the operator says the
       // limits are raised, the listed ones wait (https://learn.microsoft.com/azure/communication-services/quickstarts/email/add-multiple-senders).
       const extras = sendersAllowed(d);
-      const slug = domainName === "AzureManagedDomain" ? "azuremanaged" : domainName.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
       const domain = new communication.Domain(
         `${name}-domain-${slug}`,
         {
@@ -134,7 +201,7 @@ export class CommunicationServices extends pulumi.ComponentResource {
             { parent: this },
           ),
       );
-      return { config: d, domain, senders, slug: `domain-${slug}` };
+      return { linked: linksToAcs(d), customerManaged: d.kind === "CustomerManaged", domain, senders, slug: `domain-${slug}` };
     });
 
     const acs = new communication.CommunicationService(
@@ -145,62 +212,120 @@ export class CommunicationServices extends pulumi.ComponentResource {
         location: "global",
         dataLocation: args.dataLocation,
         identity: { type: "SystemAssigned" },
-        linkedDomains: domains.filter((d) => linksToAcs(d.config)).map((d) => d.domain.id),
+        linkedDomains: domains.filter((d) => d.linked).map((d) => d.domain.id),
         ...(args.disableLocalAuth === true ? { disableLocalAuth: true } : {}),
         tags: args.tags,
       },
       guarded,
     );
-
-    if (args.lock !== undefined) {
-      const notes = "dataLocation is create-only: deleting or replacing this loses ACS identities and the verified domain.";
-      attachLock(name, acs.id, args.lock, notes, this);
-      attachLock(`${name}-email`, emailService.id, args.lock, notes, this);
-      for (const d of domains) attachLock(`${name}-${d.slug}`, d.domain.id, args.lock, notes, this);
-    }
-
-    // Email logs (EmailSendMailOperational, ...) are categories of the ACS resource; the Email service itself has
-    // no diagnostic settings (AVM avm/res/communication/email-service offers none).
-    if (args.diagnostics !== undefined) {
-      attachDiagnostics(`${name}-acs`, acs.id, { ...args.diagnostics, resourceSpecificTables: true }, this);
-    }
-
-    this.id = acs.id;
-    this.name = acs.name;
-    this.hostName = acs.hostName;
-    this.immutableResourceId = acs.immutableResourceId;
-    this.endpoint = pulumi.interpolate`https://${acs.hostName}/`;
-    this.principalId = acs.identity.apply((i) => i?.principalId);
-    this.emailServiceId = emailService.id;
-    this.senderAddresses = pulumi
-      .all(
-        domains.flatMap((d) => [
-          pulumi.interpolate`${DEFAULT_SENDER_USERNAME}@${d.domain.fromSenderDomain}`,
-          ...d.senders.map((s) => pulumi.interpolate`${s.username}@${d.domain.fromSenderDomain}`),
-        ]),
-      )
-      .apply((addresses) => [...addresses]);
-    this.dnsRecords = pulumi
-      .all(
-        domains
-          .filter((d) => d.config.kind === "CustomerManaged")
-          .map((d) =>
-            pulumi.all([d.domain.name, d.domain.verificationRecords]).apply(([domainName, records]) => dnsRecordList(domainName, records)),
-          ),
-      )
-      .apply((lists) => lists.flat());
-    this.registerOutputs({
-      id: this.id,
-      name: this.name,
-      hostName: this.hostName,
-      immutableResourceId: this.immutableResourceId,
-      endpoint: this.endpoint,
-      principalId: this.principalId,
-      emailServiceId: this.emailServiceId,
-      senderAddresses: this.senderAddresses,
-      dnsRecords: this.dnsRecords,
-    });
+    return { emailService, domains, acs };
   }
+
+  /**
+   * An existing estate, imported: every resource gets `import: <its ARM id>` and the names and resource group of that
+   * id (path parameters: another value would be a replacement), the writable properties Azure returned (an omitted one
+   * would be an update removing it, pulumi-azure-native provider.go Diff), plus the platform's own changes made visible
+   * as the update after the import: house tags merged over the existing ones, the system-assigned identity, the
+   * verified-domain tag. `protect` and `retainOnDelete` always: a pre-cut-off resource that is replaced or deleted
+   * cannot come back (Learn "Retirement and breaking changes guide for Azure Communication Services").
+   * The `import` option: https://www.pulumi.com/docs/iac/concepts/resources/options/import/
+   */
+  private adoptEstate(name: string, args: CommunicationServicesArgs, existing: ExistingEstate): Estate {
+    const adopted = (id: string) => ({ parent: this, protect: true, retainOnDelete: true, import: id });
+    const houseTags = (own: Record<string, string>) => pulumi.output(args.tags ?? {}).apply((t) => ({ ...own, ...t }));
+    const email = armIdParts(existing.emailService.id);
+    const emailService = new communication.EmailService(
+      `${name}-email`,
+      {
+        emailServiceName: email.names[0]!,
+        resourceGroupName: email.resourceGroupName,
+        location: "global",
+        dataLocation: existing.emailService.dataLocation,
+        tags: houseTags(existing.emailService.tags),
+      },
+      adopted(existing.emailService.id),
+    );
+    const domains = existing.domains.map((d) => {
+      const parts = armIdParts(d.id);
+      const domainName = parts.names[1]!;
+      const slug = domainSlug(domainName);
+      const domain = new communication.Domain(
+        `${name}-domain-${slug}`,
+        {
+          domainName,
+          emailServiceName: parts.names[0]!,
+          resourceGroupName: parts.resourceGroupName,
+          location: "global",
+          domainManagement: d.domainManagement,
+          userEngagementTracking: d.userEngagementTracking,
+          // An existing sender or tracking shows Azure already raised the domain's sending limits (add-multiple-senders).
+          tags: houseTags({
+            ...d.tags,
+            [EMAIL_DOMAIN_VERIFIED_TAG]: String(existingDomainVerified(d)),
+            [EMAIL_DOMAIN_LIMITS_RAISED_TAG]: String(
+              d.domainManagement === "CustomerManaged" && (d.senders.length > 0 || d.userEngagementTracking === "Enabled"),
+            ),
+          }),
+        },
+        { ...adopted(d.id), dependsOn: [emailService] },
+      );
+      const senders = d.senders.map((s) => {
+        const sp = armIdParts(s.id);
+        return new communication.SenderUsername(
+          `${name}-sender-${slug}-${sp.names[2]!.toLowerCase()}`,
+          {
+            senderUsername: sp.names[2]!,
+            username: s.username,
+            displayName: s.displayName,
+            domainName,
+            emailServiceName: sp.names[0]!,
+            resourceGroupName: sp.resourceGroupName,
+          },
+          { parent: this, import: s.id, retainOnDelete: true, dependsOn: [domain] },
+        );
+      });
+      return { linked: false, customerManaged: d.domainManagement === "CustomerManaged", domain, senders, slug: `domain-${slug}` };
+    });
+    const service = existing.communicationService;
+    const acsId = armIdParts(service.id);
+    const acs = new communication.CommunicationService(
+      `${name}-acs`,
+      {
+        communicationServiceName: acsId.names[0]!,
+        resourceGroupName: acsId.resourceGroupName,
+        location: "global",
+        dataLocation: service.dataLocation,
+        identity: { type: "SystemAssigned" },
+        // Exactly the strings Azure returned, in order: linkedDomains is compared by index.
+        linkedDomains: [...service.linkedDomains],
+        ...(service.disableLocalAuth !== undefined || args.disableLocalAuth === true
+          ? { disableLocalAuth: args.disableLocalAuth === true || service.disableLocalAuth === true }
+          : {}),
+        ...(service.publicNetworkAccess !== undefined ? { publicNetworkAccess: service.publicNetworkAccess } : {}),
+        tags: houseTags(service.tags),
+      },
+      { ...adopted(service.id), dependsOn: domains.map((d) => d.domain) },
+    );
+    return { emailService, domains, acs };
+  }
+}
+
+/** What createEstate and adoptEstate declare. */
+interface Estate {
+  emailService: communication.EmailService;
+  domains: Array<{
+    linked: boolean;
+    customerManaged: boolean;
+    domain: communication.Domain;
+    senders: communication.SenderUsername[];
+    slug: string;
+  }>;
+  acs: communication.CommunicationService;
+}
+
+/** The part of a domain's logical name that follows `-domain-`. */
+function domainSlug(domainName: string): string {
+  return domainName === "AzureManagedDomain" ? "azuremanaged" : domainName.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
 }
 
 /** Flattens a domain's verification records into a list, in the order a DNS admin adds them. */

@@ -3,6 +3,20 @@ import { describe, expect, it } from "vitest";
 import { parseConfig, rawConfigFromPulumi } from "../../stacks/config";
 import { problemsOf, validConfig as valid, type RawConfig as Raw } from "./config-cases";
 
+const ADOPTED = "/subscriptions/a0c50000-0000-4000-8000-000000000001/resourceGroups/rg-comms/providers/Microsoft.Communication";
+/** A valid `communication.existing` block (Europe, like validConfig's dataLocation). */
+const EXISTING = {
+  communicationService: { id: `${ADOPTED}/communicationServices/comms`, dataLocation: "Europe" },
+  emailService: { id: `${ADOPTED}/emailServices/mail`, dataLocation: "Europe" },
+  domains: [
+    {
+      id: `${ADOPTED}/emailServices/mail/domains/AzureManagedDomain`,
+      domainManagement: "AzureManaged",
+      userEngagementTracking: "Disabled",
+    },
+  ],
+};
+
 describe("parseConfig", () => {
   it("fills the secure defaults of optional sections", () => {
     const raw = valid();
@@ -33,13 +47,13 @@ describe("parseConfig", () => {
     });
     expect(config.alerts).toEqual({ rules: {} });
     expect(config.communication).toEqual({ deleteLock: true, disableLocalAuth: false });
-    expect(config.email.domains[0]).toEqual({ kind: "AzureManaged", senders: [], userEngagementTracking: false, linkToAcs: true });
+    expect(config.email?.domains[0]).toEqual({ kind: "AzureManaged", senders: [], userEngagementTracking: false, linkToAcs: true });
   });
 
   it("a customer-managed domain starts unverified, so the deployment that creates it does not link it", () => {
     const raw = valid();
     raw.email.domains.push({ kind: "CustomerManaged", domainName: "notify.example.com" });
-    expect(parseConfig(raw).email.domains[1]).toEqual({
+    expect(parseConfig(raw).email?.domains[1]).toEqual({
       kind: "CustomerManaged",
       domainName: "notify.example.com",
       senders: [],
@@ -289,6 +303,31 @@ describe("parseConfig", () => {
       [
         'acs-platform:communication.disableLocalAuth turns off the ACS keys the token API reads in acsAuthMode "key-vault"; set tokenApi.acsAuthMode to managed-identity first',
       ],
+    ],
+    [
+      "an adopted ACS resource whose data location the stack contradicts",
+      (c) => {
+        delete c.email;
+        const existing = structuredClone(EXISTING);
+        existing.communicationService.dataLocation = "Germany";
+        existing.emailService.dataLocation = "Germany";
+        c.communication = { existing };
+      },
+      [
+        'acs-platform:communication.existing.communicationService.dataLocation is "Germany" but acs-platform:dataLocation is "Europe"; dataLocation is create-only, so the import cannot take the resource over: set acs-platform:dataLocation to "Germany"',
+      ],
+    ],
+    [
+      "email domains beside an adopted estate",
+      (c) => void (c.communication = { existing: structuredClone(EXISTING) }),
+      [
+        "acs-platform:email is set together with communication.existing, which adopts the Email service and its domains; remove acs-platform:email (npm run adopt -- --write does)",
+      ],
+    ],
+    [
+      "neither email nor an adopted estate",
+      (c) => void delete c.email,
+      ["acs-platform:email is required (an object with domains), unless acs-platform:communication.existing adopts existing email domains"],
     ],
   ])("%s", (_, mutate, expected) => {
     expect(problemsOf(mutate)).toEqual(expected);

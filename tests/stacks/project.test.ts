@@ -46,7 +46,7 @@ describe("stack files", () => {
     expect([dev.keyVault.enablePurgeProtection, prod.keyVault.enablePurgeProtection]).toEqual([false, true]);
     expect([dev.keyVault.deleteLock, prod.keyVault.deleteLock]).toEqual([false, true]);
     expect(prod.logAnalytics.retentionInDays).toBeGreaterThan(dev.logAnalytics.retentionInDays);
-    expect(prod.email.domains.map((d) => d.kind)).toEqual(["CustomerManaged"]);
+    expect(prod.email?.domains.map((d) => d.kind)).toEqual(["CustomerManaged"]);
     expect(prod.keyVault.allowedIpRanges.length).toBeGreaterThan(0);
   });
 });

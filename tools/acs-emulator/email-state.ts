@@ -65,6 +65,8 @@ export interface DomainRecord {
   verificationRecords: Partial<Record<VerificationType, DnsRecordShape>>;
   /** Records the fake DNS does not hold: verifying them fails (admin `PUT /email/domains/{name}/dns`). */
   unpublished: VerificationType[];
+  /** Resource tags, when the domain was created through ARM with some. */
+  tags?: Record<string, string>;
 }
 
 export interface EmailServiceRecord {
@@ -72,6 +74,8 @@ export interface EmailServiceRecord {
   dataLocation: string;
   /** Keyed by lower-case domain name. */
   domains: Record<string, DomainRecord>;
+  /** Resource tags, when the service was created through ARM with some. */
+  tags?: Record<string, string>;
 }
 
 export type DeliveryStatus = "Delivered" | "Bounced" | "Suppressed" | "Failed" | "Quarantined" | "FilteredSpam";
@@ -138,7 +142,7 @@ export const DEFAULT_EMAIL_SEED: EmailSeed = {
 };
 
 const hex = (...parts: string[]): string => createHash("sha256").update(parts.join("/")).digest("hex");
-const guidOf = (...parts: string[]): string => {
+export const guidOf = (...parts: string[]): string => {
   const h = hex(...parts);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 };
@@ -169,7 +173,7 @@ export function customerDomainRecords(domainName: string, resourceId: string): R
   };
 }
 
-const states = (status: VerificationStatus): Record<VerificationType, VerificationStateRecord> =>
+export const states = (status: VerificationStatus): Record<VerificationType, VerificationStateRecord> =>
   Object.fromEntries(VERIFICATION_TYPES.map((t) => [t, { status }])) as Record<VerificationType, VerificationStateRecord>;
 
 /** The domain resource id ARM uses (the one `linkedDomains` holds). */

@@ -8,6 +8,7 @@ import { errorCodeForStatus } from "./faults";
 import { matchIdentity } from "./handlers/identity";
 import { matchChat } from "./handlers/chat";
 import { matchArm } from "./handlers/arm";
+import { matchArmEstate } from "./handlers/arm-estate";
 import { matchEmail } from "./handlers/email";
 import { matchKeyVault } from "./handlers/keyVault";
 import { matchLogAnalytics } from "./handlers/logAnalytics";
@@ -17,7 +18,16 @@ import { MAX_LOG_ROWS } from "./state";
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 type Matcher = (method: string, segments: string[], url: URL) => RouteMatch | undefined;
-const MATCHERS: Matcher[] = [matchIdentity, matchChat, matchEmail, matchArm, matchKeyVault, matchLogAnalytics, matchPhoneNumbers];
+const MATCHERS: Matcher[] = [
+  matchIdentity,
+  matchChat,
+  matchEmail,
+  matchArmEstate,
+  matchArm,
+  matchKeyVault,
+  matchLogAnalytics,
+  matchPhoneNumbers,
+];
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

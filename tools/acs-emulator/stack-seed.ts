@@ -33,7 +33,7 @@ export function emailSeedFromStack(stack: string, projectRoot: string = REPO_ROO
   return {
     emailServiceName: resourceName("emailService", naming),
     dataLocation: config.dataLocation,
-    domains: config.email.domains.map((d) => ({
+    domains: (config.email?.domains ?? []).map((d) => ({
       kind: d.kind,
       domainName: d.kind === "CustomerManaged" ? d.domainName : undefined,
       senders: d.senders,

@@ -99,6 +99,23 @@ export interface EmulatorState {
   email: EmailState;
   /** How far the emulator's clock runs ahead of the wall clock (admin `POST /clock`); absent = 0. */
   clockOffsetMs?: number;
+  /**
+   * Further ACS resources created through ARM (`PUT .../communicationServices/{name}`), keyed by lower-case name:
+   * ARM records only, with no data plane (handlers/arm-estate.ts).
+   */
+  communicationServices?: Record<string, CommunicationServiceRecord>;
+}
+
+/** An ACS resource created through ARM, as its GET returns it. */
+export interface CommunicationServiceRecord {
+  name: string;
+  dataLocation: string;
+  linkedDomains: string[];
+  tags: Record<string, string>;
+  identityType: string;
+  disableLocalAuth?: boolean;
+  publicNetworkAccess?: string;
+  immutableResourceId: string;
 }
 
 export const MAX_LOG_ROWS = 50_000;

@@ -243,6 +243,9 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         id = `${str(inputs["scope"]) ?? ""}/providers/Microsoft.Authorization/locks/${str(inputs["lockName"]) ?? name}`;
         break;
     }
+    // An imported resource keeps the id it is imported with: azure-native's Read returns the import id verbatim
+    // (pulumi-azure-native provider/pkg/provider/provider.go Read), and the mock monitor passes it as `args.id`.
+    if (args.id !== undefined && args.id !== "") id = args.id;
     return { id, state: { ...state, id } };
   }
 

@@ -2,9 +2,11 @@
 // after the pack, their results in the pack's result shape so every format, the summary and the exit code treat
 // them like policy results.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { SOURCES } from "../../policies/deployability-facts";
+import { ACS_RETIREMENT_DATE, ACS_SIGNUP_CUTOFF_DATE, acsRetired, SOURCES } from "../../policies/deployability-facts";
 import { CUSTOMER_MANAGED_DOMAINS } from "../../policies/deployability-communication-disallow-unverified-domain-link";
-import { T } from "../../policies/lib";
+import { appSettingsOf, splitList, T } from "../../policies/lib";
+import { isTokenApiHost } from "../../policies/tokenapi-webapp-configure-token-lifetime";
+import { DEFAULT_SCOPES } from "../../policies/tokenapi-webapp-enforce-allowed-scopes";
 import type { Baseline, BaselineResource } from "./diff/baseline";
 import type { ChangeSet, ResourceChange } from "./diff/compare";
 import type { PolicyResult } from "./policy-runner";
@@ -102,6 +104,74 @@ export const planCommunicationDisallowNewDomainLink: PlanRule = {
     return results;
   },
 };
+
+const RETIRED_SERVICE = "plan-communication-disallow-retired-service";
+const RETIRED_SERVICE_DESCRIPTION =
+  "The stack uses no ACS capability Microsoft retires on 2028-09-30 (Email, Chat, SMS); until then each use is an advisory reminder.";
+
+/** The retiring capabilities a plan uses, each with the resource that uses it and what the message names. */
+function retiringCapabilities(resources: readonly PlannedResource[]): Array<{ urn: string; what: string }> {
+  const found: Array<{ urn: string; what: string }> = [];
+  const domains = resources.filter((r) => r.type === T.emailDomain);
+  for (const email of resources.filter((r) => r.type === T.emailService)) {
+    const senders = resources.filter((r) => r.type === "azure-native:communication:SenderUsername");
+    found.push({
+      urn: email.urn,
+      what:
+        `ACS Email: Email service '${email.name}' with ${domains.length} domain(s) (${domains.map((d) => String(d.inputs["domainName"] ?? d.name)).join(", ")})` +
+        ` and ${senders.length} extra sender(s) (${senders.map((x) => String(x.inputs["username"] ?? x.name)).join(", ") || "none"}) besides DoNotReply`,
+    });
+  }
+  for (const app of resources.filter((r) => r.type === T.webApp || r.type === T.webAppSettings)) {
+    const settings = appSettingsOf(app.type, app.inputs);
+    if (!isTokenApiHost(settings)) continue;
+    const raw = settings.get("TOKEN_ALLOWED_SCOPES");
+    // Unset means the token API's default scopes (docs/interfaces.md).
+    const chat = (raw === undefined ? DEFAULT_SCOPES : splitList(raw)).filter((s) => s === "chat" || s.startsWith("chat."));
+    if (chat.length > 0) found.push({ urn: app.urn, what: `ACS Chat: '${app.name}' issues tokens with the scope(s) ${chat.join(", ")}` });
+  }
+  for (const sub of resources.filter((r) => r.type === T.systemTopicSubscription || r.type === T.eventSubscription)) {
+    const types = (sub.inputs["filter"] as { includedEventTypes?: unknown } | undefined)?.includedEventTypes;
+    const sms = Array.isArray(types) ? types.map(String).filter((t) => t.startsWith("Microsoft.Communication.SMS")) : [];
+    if (sms.length > 0) found.push({ urn: sub.urn, what: `ACS SMS: event subscription '${sub.name}' delivers ${sms.join(", ")}` });
+  }
+  return found;
+}
+
+/**
+ * Microsoft retires ACS Email, SMS and Chat with the standalone offering on 2028-09-30, and new customers cannot sign
+ * up since 2026-10-23 (SOURCES.acsRetirement). One result per retiring capability the stack uses: advisory before
+ * the date, mandatory from it, by the clock of the machine running the plan (like the budget start-date rule). A
+ * plan rule, not a pack policy, because CrossGuard fixes one level per policy in the config file (where `all` sets
+ * every level), while this level follows the date.
+ */
+export const planCommunicationDisallowRetiredService: PlanRule = {
+  name: RETIRED_SERVICE,
+  description: RETIRED_SERVICE_DESCRIPTION,
+  severity: "high",
+  enforcementLevel: "advisory",
+  remediationSteps:
+    "Plan the move off each retiring capability before 2028-09-30 (docs/lifecycle.md lists the alternatives Microsoft names): " +
+    "archive chat (`npm run archive-chat`), then remove the capability from the stack config or decommission the stack (`npm run decommission`).",
+  validateStack: () => undefined,
+  check(plan) {
+    const retired = acsRetired(new Date());
+    return retiringCapabilities(plan.resources).map(({ urn, what }) => ({
+      policy: RETIRED_SERVICE,
+      level: retired ? "mandatory" : "advisory",
+      severity: "high",
+      urn,
+      description: RETIRED_SERVICE_DESCRIPTION,
+      kind: "violation",
+      message: retired
+        ? `${what}. It retired on ${ACS_RETIREMENT_DATE}: retired ACS services "aren't supported and can't be used" after that date ` +
+          `(new sign-ups closed on ${ACS_SIGNUP_CUTOFF_DATE}). Source: ${SOURCES.acsRetirement}`
+        : `${what}. It retires on ${ACS_RETIREMENT_DATE}, after which it "can't be used"; new customers cannot sign up since ` +
+          `${ACS_SIGNUP_CUTOFF_DATE}, so a replaced resource may not come back. Source: ${SOURCES.acsRetirement}`,
+    }));
+  },
+};
+
 
 const LOCK_TYPE = "azure-native:authorization:ManagementLockByScope";
 const LEARN_LOCKS = "https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources";
@@ -268,6 +338,7 @@ export const planBudgetDisallowUpdate: PlanRule = {
 /** Every rule of the plan, in the order they run. */
 export const PLAN_RULES: readonly PlanRule[] = [
   planCommunicationDisallowNewDomainLink,
+  planCommunicationDisallowRetiredService,
   planAuthorizationDisallowDeleteUnderLock,
   planNetworkDisallowPrefixChange,
   planBudgetDisallowUpdate,

@@ -103,7 +103,7 @@ export function renderTree(plan: PlanResult, changes: ChangeSet = allCreates(pla
       const change = byUrn.get(r.urn);
       const op = change?.op ?? "create";
       const symbol = OP_SYMBOL[op].padEnd(3);
-      const tag = op === "same" || !changes.baseline ? "" : ` ${op}`;
+      const tag = op === "same" || (!changes.baseline && op !== "import") ? "" : ` ${op}`;
       lines.push(`${indent}${branch}${symbol}${r.type}  ${r.name}${tag}${optionsLabel(r.options)}`);
       const childIndent = parent === undefined ? indent : indent + (last ? "   " : "│  ");
       const under = (children.get(r.urn) ?? []).some((c) => shown.has(c.urn)) ? "│  " : "   ";

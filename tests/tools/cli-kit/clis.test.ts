@@ -23,6 +23,7 @@ const clis = [
   "verify-domain",
   "archive-chat",
   "decommission",
+  "adopt",
   "bench:plan",
   "bench:emulator",
   "bench:rotation-under-load",

@@ -78,6 +78,7 @@ describe.each(["plan", "stack-export"])("against a baseline of kind %s", (kind) 
     expect(changed(r)[0]!.diffs).toEqual([{ path: "sku.name", before: "B1", after: "B2" }]);
     expect(r.changes.counts).toEqual({
       create: 0,
+      import: 0,
       update: 1,
       replace: 0,
       delete: 0,

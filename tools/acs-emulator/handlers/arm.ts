@@ -47,7 +47,7 @@ function resourceId(ctx: RequestContext): string {
   return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.Communication/communicationServices/${serviceName}`;
 }
 
-const decode = (segment: string): string => {
+export const decode = (segment: string): string => {
   try {
     return decodeURIComponent(segment);
   } catch {
@@ -71,13 +71,13 @@ function requireOurScope(ctx: RequestContext, segments: string[], type: string, 
   if (rg.toLowerCase() !== ctx.runtime.resourceGroupName.toLowerCase()) throw notFound(type, name, rg);
 }
 
-function guard(ctx: RequestContext, segments: string[], type: string, name: string): void {
+export function guard(ctx: RequestContext, segments: string[], type: string, name: string): void {
   authenticate(ctx);
   requireApiVersion(ctx);
   requireOurScope(ctx, segments, type, name);
 }
 
-function communicationServiceBody(ctx: RequestContext): Record<string, unknown> {
+export function communicationServiceBody(ctx: RequestContext): Record<string, unknown> {
   const { email } = ctx.runtime.state;
   return {
     id: resourceId(ctx),
@@ -223,12 +223,13 @@ function domainOf(ctx: RequestContext, segments: string[]): { service: EmailServ
   return { service, domain };
 }
 
-function emailServiceBody(ctx: RequestContext, s: EmailServiceRecord): Record<string, unknown> {
+export function emailServiceBody(ctx: RequestContext, s: EmailServiceRecord): Record<string, unknown> {
   return {
     id: `/subscriptions/${ctx.runtime.subscriptionId}/resourceGroups/${ctx.runtime.resourceGroupName}/providers/Microsoft.Communication/emailServices/${s.name}`,
     name: s.name,
     type: "Microsoft.Communication/EmailServices",
     location: "global",
+    ...(s.tags ? { tags: { ...s.tags } } : {}),
     properties: { provisioningState: "Succeeded", dataLocation: s.dataLocation },
   };
 }
@@ -260,7 +261,7 @@ function advanceVerification(ctx: RequestContext, domain: DomainRecord): void {
   if (changed) ctx.runtime.changed();
 }
 
-function domainBody(ctx: RequestContext, service: EmailServiceRecord, domain: DomainRecord): Record<string, unknown> {
+export function domainBody(ctx: RequestContext, service: EmailServiceRecord, domain: DomainRecord): Record<string, unknown> {
   const states = Object.fromEntries(
     VERIFICATION_TYPES.map((t) => {
       const s = domain.verificationStates[t];
@@ -272,6 +273,7 @@ function domainBody(ctx: RequestContext, service: EmailServiceRecord, domain: Do
     name: domain.name,
     type: "Microsoft.Communication/EmailServices/Domains",
     location: "global",
+    ...(domain.tags ? { tags: { ...domain.tags } } : {}),
     properties: {
       provisioningState: "Succeeded",
       dataLocation: service.dataLocation,
@@ -285,7 +287,7 @@ function domainBody(ctx: RequestContext, service: EmailServiceRecord, domain: Do
   };
 }
 
-function senderBody(
+export function senderBody(
   ctx: RequestContext,
   service: EmailServiceRecord,
   domain: DomainRecord,

@@ -5,8 +5,13 @@ import { SECRET_PLACEHOLDER, type PlannedResource, type PlanResult } from "../ty
 import type { Baseline, BaselineResource } from "./baseline";
 import { REPLACE_RULES, STATEFUL_TYPES } from "./replace-rules";
 
-export type Operation = "create" | "update" | "replace" | "delete" | "same";
-export const OPERATIONS: readonly Operation[] = ["create", "update", "replace", "delete", "same"];
+/**
+ * `import`: the resource is declared with Pulumi's `import` option and is not in the baseline's state, so `pulumi up`
+ * reads it from Azure instead of creating it (then updates what the program declares differently; pulumi/pulumi
+ * #19339, https://www.pulumi.com/docs/iac/concepts/resources/options/import/).
+ */
+export type Operation = "create" | "import" | "update" | "replace" | "delete" | "same";
+export const OPERATIONS: readonly Operation[] = ["create", "import", "update", "replace", "delete", "same"];
 
 /** Shown as the new value of an input that comes from a resource being created or replaced. */
 export const KNOWN_AFTER_APPLY = "[known after apply]";
@@ -32,6 +37,8 @@ export interface ResourceChange {
   /** Losing this resource loses data or identity (see STATEFUL_TYPES), or it is protected. */
   stateful: boolean;
   protect: boolean;
+  /** The ARM id the resource is imported with (Pulumi's `import` option), when it has one. */
+  importId?: string;
 }
 
 export interface ChangeSet {
@@ -166,10 +173,20 @@ export function compare(plan: PlanResult, baseline: Baseline | undefined): Chang
   for (const r of baseline?.resources ?? []) if (!r.type.startsWith("pulumi:providers:")) old.set(r.urn, r);
   const matched = new Set<string>();
   const before = new Map<string, BaselineResource | undefined>();
+  // Resources the baseline has under another URN but with the id a plan resource is imported with: the snapshot
+  // `npm run adopt` saves (the existing resources as Azure returns them), against which the import's update shows.
+  const existing = new Map<string, BaselineResource>();
+  const byId = new Map<string, string>();
+  for (const [urn, r] of old) if (r.id !== undefined) byId.set(`${r.type}|${r.id.toLowerCase()}`, urn);
   for (const r of plan.resources) {
     const hit = [r.urn, ...(r.options.aliases ?? [])].find((u) => old.has(u));
     if (hit !== undefined) matched.add(hit);
     before.set(r.urn, hit !== undefined ? old.get(hit) : undefined);
+    const imported = hit === undefined && r.options.import ? byId.get(`${r.type}|${r.options.import.toLowerCase()}`) : undefined;
+    if (imported !== undefined) {
+      matched.add(imported);
+      existing.set(r.urn, old.get(imported)!);
+    }
   }
   // Who produced each mock value (ids, principal ids, host names) that flows into other resources' inputs. A value
   // several resources report (the tenant id of every identity) belongs to none of them.
@@ -184,15 +201,40 @@ export function compare(plan: PlanResult, baseline: Baseline | undefined): Chang
       type: r.type,
       name: r.name,
       custom: r.custom,
-      op: baseline === undefined || b === undefined ? "create" : "same",
+      op: baseline !== undefined && b !== undefined ? "same" : r.options.import ? "import" : "create",
       diffs: [],
       replaceReasons: [],
       ignored: [],
       stateful: isStateful(r, accounts),
       protect: r.options.protect === true,
+      ...(r.options.import ? { importId: r.options.import } : {}),
     });
   }
   if (baseline !== undefined) settle(plan.resources, before, changes, producers, baseline.kind);
+  // In the baseline's state under another id: Pulumi plans an import-replacement, which deletes the deployed
+  // resource (pulumi/pulumi pkg/resource/deploy/step_generator.go, NewImportReplacementStep).
+  for (const r of plan.resources) {
+    const b = before.get(r.urn);
+    const deployed = b?.options.import ?? b?.id;
+    if (!r.options.import || b === undefined || deployed === undefined || deployed.toLowerCase() === r.options.import.toLowerCase())
+      continue;
+    const c = changes.get(r.urn)!;
+    c.op = "replace";
+    c.replaceReasons = [
+      `imported with ${r.options.import}, but the baseline holds ${deployed}: Pulumi replaces the deployed resource by the imported one and deletes it`,
+    ];
+  }
+  // What the first `up` changes on an imported resource: its inputs against the existing resource's.
+  for (const [urn, e] of existing) {
+    const r = plan.resources.find((x) => x.urn === urn)!;
+    const d = decide(r, e, new Set(), producers, "stack-export", new Map());
+    Object.assign(changes.get(urn)!, {
+      diffs: d.diffs,
+      ignored: d.ignored,
+      replaceReasons: d.replaceReasons,
+      op: d.replaceReasons.length > 0 ? "replace" : "import",
+    });
+  }
   const deletions: ResourceChange[] = [];
   for (const [urn, r] of old) {
     if (matched.has(urn)) continue;

@@ -152,7 +152,7 @@ function renderAt(report: PlanReport, level: number): string {
   }
   const changed = changes.changes.filter((x) => x.custom && x.op !== "same" && !(x.op === "create" && !changes.baseline));
   if (changed.length > 0) {
-    const order = { replace: 0, delete: 1, update: 2, create: 3, same: 4 } as const;
+    const order = { replace: 0, delete: 1, import: 2, update: 3, create: 4, same: 5 } as const;
     const maxRows = level >= 5 ? 10 : level >= 4 ? 40 : Infinity;
     const sorted = [...changed].sort((a, b) => order[a.op] - order[b.op]);
     lines.push("", "#### Changes", "", "| | Operation | Resource | Type | What changes |", "|---|---|---|---|---|");
@@ -162,7 +162,7 @@ function renderAt(report: PlanReport, level: number): string {
           ? level >= 2
             ? "new"
             : createCell(resources.get(x.urn)?.inputs ?? {})
-          : diffCell(x, refs, maxDiffs) || (x.op === "delete" ? "removed" : "");
+          : diffCell(x, refs, maxDiffs) || (x.op === "delete" ? "removed" : x.op === "import" ? `existing ${cell(x.importId ?? "")}` : "");
       lines.push(`| ${OP_SYMBOL[x.op]} | ${x.op} | ${code(x.name)} | ${shortType(x.type)} | ${what} |`);
     }
     if (sorted.length > maxRows) lines.push(`| | | … and ${sorted.length - maxRows} more | | |`);

@@ -45,13 +45,14 @@ export function counts(report: PlanReport): { resources: number; components: num
 /** `N to create, N to update, N to replace, N to delete, N unchanged`: the first line every human format shows. */
 export function changeLine(report: PlanReport): string {
   const c = report.changes.counts;
-  return `${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete, ${c.same} unchanged`;
+  const imports = c.import > 0 ? `${c.import} to import, ` : "";
+  return `${c.create} to create, ${imports}${c.update} to update, ${c.replace} to replace, ${c.delete} to delete, ${c.same} unchanged`;
 }
 
 /** True when the baseline and the plan declare the same thing. */
 export function noChanges(report: PlanReport): boolean {
   const c = report.changes.counts;
-  return report.changes.baseline !== undefined && c.create + c.update + c.replace + c.delete === 0;
+  return report.changes.baseline !== undefined && c.create + c.import + c.update + c.replace + c.delete === 0;
 }
 
 /** Resources whose changed inputs `ignoreChanges` drops (only with a baseline), in plan order. */
@@ -93,7 +94,7 @@ export function byUrn(report: PlanReport): Map<string, PlannedResource> {
 }
 
 /** The symbol `pulumi preview` uses per operation. */
-export const OP_SYMBOL: Record<Operation, string> = { create: "+", update: "~", replace: "+-", delete: "-", same: " " };
+export const OP_SYMBOL: Record<Operation, string> = { create: "+", import: "=", update: "~", replace: "+-", delete: "-", same: " " };
 
 /** A value as shown in a diff: JSON, long values cut in the middle so a line stays readable. */
 export function showValue(v: unknown, max = 120): string {
