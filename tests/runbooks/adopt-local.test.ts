@@ -40,6 +40,9 @@ function devCopy(name: string, edit: (text: string) => string = (t) => t): strin
   return file;
 }
 
+/** The existing estate's sending domain. */
+const DOMAIN = "legacy.example.com";
+
 beforeAll(async () => {
   emulator = await startEmulator({});
   const arm = new CommunicationServiceManagementClient(new EmulatorCredential(), emulator.subscriptionId, {
@@ -54,19 +57,29 @@ beforeAll(async () => {
     dataLocation: "Europe",
     tags: { team: "comms" },
   });
-  await arm.domains.beginCreateOrUpdateAndWait(rg, "legacy-email", "AzureManagedDomain", {
+  // A customer-managed domain, verified: Azure allows extra senders only on such a domain (with raised sending limits;
+  // https://learn.microsoft.com/azure/communication-services/quickstarts/email/add-multiple-senders).
+  await arm.domains.beginCreateOrUpdateAndWait(rg, "legacy-email", DOMAIN, {
     location: "global",
-    domainManagement: "AzureManaged",
+    domainManagement: "CustomerManaged",
     userEngagementTracking: "Disabled",
   });
-  await arm.senderUsernames.createOrUpdate(rg, "legacy-email", "AzureManagedDomain", "alerts", {
+  for (const verificationType of ["Domain", "SPF", "DKIM", "DKIM2", "DMARC"] as const) {
+    await arm.domains.beginInitiateVerificationAndWait(rg, "legacy-email", DOMAIN, { verificationType });
+  }
+  // Each read advances a requested verification (the emulator's fake DNS holds every record).
+  for (let i = 0; i < 10; i += 1) {
+    const states = (await arm.domains.get(rg, "legacy-email", DOMAIN)).verificationStates ?? {};
+    if (Object.values(states).every((v) => (v as { status?: string }).status === "Verified")) break;
+  }
+  await arm.senderUsernames.createOrUpdate(rg, "legacy-email", DOMAIN, "alerts", {
     username: "alerts",
     displayName: "Alerts",
   });
   await arm.communicationServices.beginCreateOrUpdateAndWait(rg, "legacy-acs", {
     location: "global",
     dataLocation: "Europe",
-    linkedDomains: [`${base}/emailServices/legacy-email/domains/AzureManagedDomain`],
+    linkedDomains: [`${base}/emailServices/legacy-email/domains/${DOMAIN}`],
     tags: { team: "comms" },
   });
   envFile = path.join(tmp, "env.json");
@@ -121,7 +134,7 @@ describe("npm run adopt -- --local", () => {
     expect([r.code, r.stderr]).toEqual([0, ""]);
     const config = (parseYaml(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> }).config;
     expect(config["acs-platform:email"]).toBeUndefined();
-    const domainId = `${base}/emailServices/legacy-email/domains/AzureManagedDomain`;
+    const domainId = `${base}/emailServices/legacy-email/domains/${DOMAIN}`;
     expect((config["acs-platform:communication"] as { existing: unknown }).existing).toEqual({
       communicationService: {
         id: `${base}/communicationServices/legacy-acs`,
@@ -134,7 +147,7 @@ describe("npm run adopt -- --local", () => {
       domains: [
         {
           id: domainId,
-          domainManagement: "AzureManaged",
+          domainManagement: "CustomerManaged",
           userEngagementTracking: "Disabled",
           verificationStates: { Domain: "Verified", SPF: "Verified", DKIM: "Verified", DKIM2: "Verified", DMARC: "Verified" },
           tags: {},
@@ -144,7 +157,7 @@ describe("npm run adopt -- --local", () => {
     });
     expect(r.stdout).toContain("communication service legacy-acs: identity None -> SystemAssigned, a new principal (update)");
     expect(r.stdout).toContain(
-      "emailServices/legacy-email/domains/AzureManagedDomain/senderUsernames/DoNotReply: Azure creates DoNotReply with every domain",
+      `emailServices/legacy-email/domains/${DOMAIN}/senderUsernames/DoNotReply: Azure creates DoNotReply with every domain`,
     );
 
     const markdown = path.join(tmp, "ok", "plan.md");
@@ -152,12 +165,15 @@ describe("npm run adopt -- --local", () => {
     expect(fs.readFileSync(markdown, "utf8")).toContain(
       `| = | import | \`acsplat-communication-acs\` | communication:CommunicationService | existing ${base}/communicationServices/legacy-acs |`,
     );
-    expect(p.code).toBe(0);
     const doc = JSON.parse(p.stdout) as PlanDoc;
+    const mandatory = (doc as unknown as { results: Array<{ level: string; policy: string; message: string }> }).results
+      .filter((x) => x.level === "mandatory")
+      .map((x) => `${x.policy}: ${x.message}`);
+    expect([p.code, mandatory]).toEqual([0, []]);
     const communication = doc.resources.filter((x) => x.type.startsWith("azure-native:communication:"));
     expect(communication.map((x) => [x.op, x.type.split(":")[2], x.inputs[nameKey(x.type)]])).toEqual([
       ["import", "EmailService", "legacy-email"],
-      ["import", "Domain", "AzureManagedDomain"],
+      ["import", "Domain", DOMAIN],
       ["import", "SenderUsername", "alerts"],
       ["import", "CommunicationService", "legacy-acs"],
     ]);

@@ -35,6 +35,7 @@ describe("globally unique names", () => {
       "app-acsplat-token-dev-weu-8tufq",
       "ecs-acsplat-dev-weu-8tufq",
       "kv-acsplat-dev-weu-8tufq",
+      "stacsplatarcdevweu8tufq",
       "stacsplatevtdevweu8tufq",
       "stacsplatpkgdevweu8tufq",
       "stacsplattokdevweu8tufq",
@@ -48,6 +49,6 @@ describe("globally unique names", () => {
     const file = stackFileCopy("dev", (c) => void (c["acs-platform:nameSuffix"] = "60mtw"));
     const plan = await evaluateStack({ stack: "dev", configFile: file, subscriptionId: OTHER_SUBSCRIPTION });
     expect(globalNames(plan).every((n) => n.endsWith("60mtw"))).toBe(true);
-    expect(globalNames(plan)).toHaveLength(7);
+    expect(globalNames(plan)).toHaveLength(8);
   });
 });

@@ -210,9 +210,9 @@ describe("event routing and token API outputs", () => {
       ],
       deadLetterContainerName: "deadletters",
       mappingTableName: "acsidentities",
-      mappingTableEndpoint: "https://stacsplattokprodweu97nfu.table.core.windows.net",
+      mappingTableEndpoint: "https://stacsplattokprodweupmnwl.table.core.windows.net",
       chatArchiveResourceGroupName: "rg-acsplat-archive-prod-weu",
-      chatArchiveBlobEndpoint: "https://stacsplatarcprodweu97nfu.blob.core.windows.net/",
+      chatArchiveBlobEndpoint: "https://stacsplatarcprodweupmnwl.blob.core.windows.net/",
     });
   });
 });

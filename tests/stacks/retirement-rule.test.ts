@@ -42,7 +42,7 @@ describe("plan-communication-disallow-retired-service (fake clock)", () => {
       0,
     ]);
     expect(r.messages[0]).toBe(
-      "ACS Email: Email service 'acsplat-communication-email' with 1 domain(s) (notify.contoso.com) and 1 extra sender(s) (alerts) besides DoNotReply. " +
+      "ACS Email: Email service 'acsplat-communication-email' with 1 domain(s) (notify.contoso.com) and 0 extra sender(s) (none) besides DoNotReply. " +
         `It retires on 2028-09-30, after which it "can't be used"; new customers cannot sign up since 2026-10-23, so a replaced resource may not come back. Source: ${SOURCE}`,
     );
     expect(r.messages[1]).toMatch(/^ACS Chat: 'acsplat-token-api-app' issues tokens with the scope\(s\) chat\. It retires on 2028-09-30/);

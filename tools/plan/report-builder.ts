@@ -75,6 +75,7 @@ export async function buildReport(plan: PlanResult, options: BuildReportOptions 
     notices,
     failOnReplace: options.failOnReplace === true,
     showSames: options.showSames === true,
+    baselineResults: options.baseline?.results ?? [],
     timings: options.timings === true,
     compareMs,
     exitCode: policyExit === 1 || replaceFails ? 1 : 0,

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { evaluateProgram } from "../../../tools/plan/harness";
 import { CommunicationServices } from "../../../components/communication-services";
 import { existingEstateSchema, type ExistingEstate } from "../../../components/communication-services/config";
-import { EMAIL_DOMAIN_VERIFIED_TAG } from "../../../policies/deployability-facts";
+import { EMAIL_DOMAIN_LIMITS_RAISED_TAG, EMAIL_DOMAIN_VERIFIED_TAG } from "../../../policies/deployability-facts";
 import { only } from "../../support/plan";
 
 const tags = { env: "test", owner: "o", costCenter: "c", dataClassification: "internal", service: "s" };
@@ -87,7 +87,7 @@ describe("CommunicationServices with existing", () => {
       location: "global",
       domainManagement: "AzureManaged",
       userEngagementTracking: "Disabled",
-      tags: { [EMAIL_DOMAIN_VERIFIED_TAG]: "true", ...tags },
+      tags: { [EMAIL_DOMAIN_VERIFIED_TAG]: "true", [EMAIL_DOMAIN_LIMITS_RAISED_TAG]: "false", ...tags },
     });
     expect(sender.inputs).toEqual({
       senderUsername: "alerts",

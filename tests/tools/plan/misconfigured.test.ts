@@ -40,6 +40,8 @@ describe("tests/fixtures/Pulumi.prod-misconfigured.yaml under policies/config/pr
         "acsplat-network-pip-nat",
         "acsplat-network-nat",
         "acsplat-network-pep-vault",
+        "acsplat-archive-rg",
+        "acsplat-chat-archive-storage",
       ].map((n) => `mandatory | azure-resource-enforce-allowed-regions | ${n} | ${REGION}`),
       // a disallowed data location: ACS and Email
       "mandatory | communication-service-enforce-data-location | acsplat-communication-acs | Data location 'United States' is not allowed (allowed: Europe).",

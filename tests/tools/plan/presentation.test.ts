@@ -68,13 +68,13 @@ describe("a one-line change reads at a glance", () => {
     const lines = text.split("\n");
     expect(lines.length).toBeLessThan(15);
     expect(lines.slice(0, 7)).toEqual([
-      "Plan for acs-platform/dev against plan dev.json: 0 to create, 1 to update, 0 to replace, 0 to delete, 56 unchanged",
+      "Plan for acs-platform/dev against plan dev.json: 0 to create, 1 to update, 0 to replace, 0 to delete, 61 unchanged",
       "",
       "   pulumi:pulumi:Stack  acs-platform-dev",
       "└─    acs:web:TokenApiHost  acsplat-token-api",
       "   └─ ~  azure-native:web:AppServicePlan  acsplat-token-api-plan update",
       '           ~ sku.name: "B1" => "B2"',
-      "(56 unchanged resources and 23 unchanged outputs not shown; --show-sames lists them)",
+      "(61 unchanged resources and 26 unchanged outputs not shown; --show-sames lists them)",
     ]);
     expect(text).not.toContain("timings");
   });
@@ -167,7 +167,7 @@ describe("outputs against a stack export", () => {
     const file = path.join(tmp, "dev-export.json");
     writeFileSync(file, JSON.stringify(stackExportOf(await evaluateStack({ stack: "dev" }))));
     const exported = loadBaseline(file, "dev-export.json");
-    expect([exported.stack, exported.project, Object.keys(exported.outputs ?? {}).length]).toEqual(["dev", "acs-platform", 23]);
+    expect([exported.stack, exported.project, Object.keys(exported.outputs ?? {}).length]).toEqual(["dev", "acs-platform", 26]);
     const same = await buildReport(plans.b2!, { baseline: exported });
     expect(same.changes.outputs.filter((o) => o.op !== "same")).toEqual([]);
     const germany = await buildReport(plans.germany!, { baseline: exported });
@@ -341,7 +341,7 @@ describe("--compare with another stack's baseline", () => {
     expect(allowed.code).toBe(1);
     expect(allowed.stdout).toContain("plan-authorization-disallow-delete-under-lock");
     expect(allowed.stdout.split("\n")[0]).toMatch(
-      /^Plan for acs-platform\/dev against plan .*prod\.json: 57 to create, 0 to update, 0 to replace, \d+ to delete, 0 unchanged$/,
+      /^Plan for acs-platform\/dev against plan .*prod\.json: 62 to create, 0 to update, 0 to replace, \d+ to delete, 0 unchanged$/,
     );
   }, 120_000);
 });

@@ -31,7 +31,13 @@ export interface Baseline {
   resources: BaselineResource[];
   /** The stack outputs it recorded (secrets masked), when it has them. */
   outputs?: Record<string, unknown>;
+  /** A plan baseline's policy results, as `policy`, `urn` and `message` (a stack export has none). */
+  results?: Array<{ policy: string; urn?: string; message: string }>;
 }
+
+/** The key under which a result counts as "the same" in two plans: its policy, resource and message. */
+export const resultKey = (r: { policy: string; urn?: string; message: string }): string =>
+  `${r.policy}\u0000${r.urn ?? ""}\u0000${r.message}`;
 
 /** Stack and project of a URN (`urn:pulumi:<stack>::<project>::...`). */
 function urnParts(urn: string): { stack: string; project: string } | undefined {
@@ -141,6 +147,20 @@ export function loadBaseline(file: string, displayName: string = file): Baseline
       ...(typeof doc["project"] === "string" ? { project: doc["project"] } : {}),
       resources: fromPlan(displayName, doc["resources"]),
       ...(isObject(doc["outputs"]) ? { outputs: doc["outputs"] } : {}),
+      ...(Array.isArray(doc["results"])
+        ? {
+            results: doc["results"]
+              .filter(
+                (r: unknown): r is Record<string, unknown> =>
+                  isObject(r) && typeof r["policy"] === "string" && typeof r["message"] === "string",
+              )
+              .map((r) => ({
+                policy: String(r["policy"]),
+                message: String(r["message"]),
+                ...(typeof r["urn"] === "string" ? { urn: r["urn"] } : {}),
+              })),
+          }
+        : {}),
     };
   }
   throw new BaselineError(

@@ -64,6 +64,11 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
     createOnly: [location(SOURCES.forceNewMap), { path: "isHnsEnabled", source: SOURCES.forceNewMap }],
   },
   "azure-native:storage:BlobContainer": { pathParams: ["resourceGroupName", "accountName", "containerName"], createOnly: [] },
+  // The container's one policy, always named "default" (Microsoft.Storage blob.json BlobContainers_CreateOrUpdateImmutabilityPolicy).
+  "azure-native:storage:BlobContainerImmutabilityPolicy": {
+    pathParams: ["resourceGroupName", "accountName", "containerName", "immutabilityPolicyName"],
+    createOnly: [],
+  },
   "azure-native:storage:Queue": { pathParams: ["resourceGroupName", "accountName", "queueName"], createOnly: [] },
   "azure-native:storage:Table": { pathParams: ["resourceGroupName", "accountName", "tableName"], createOnly: [] },
   "azure-native:storage:Blob": { pathParams: ["resourceGroupName", "accountName", "containerName", "blobName"], createOnly: [] },

@@ -1,5 +1,6 @@
 // The data every output format renders: the evaluated plan, the pack's results, the change against the baseline
 // and where they came from; plus the small helpers the formats share.
+import type { Baseline } from "../diff/baseline";
 import type { Policies } from "@pulumi/policy";
 import type { ChangeSet, Operation, ResourceChange } from "../diff/compare";
 import type { PolicyResult, PolicyRunResult, ResolvedPackConfig } from "../policy-runner";
@@ -24,6 +25,8 @@ export interface PlanReport {
   failOnReplace: boolean;
   /** List unchanged resources and outputs even against a baseline (`--show-sames`). */
   showSames: boolean;
+  /** The baseline plan's policy results (none for a stack export or without a baseline): what is "the same" there. */
+  baselineResults: NonNullable<Baseline["results"]>;
   /** Show timings (`--timings`); without, every format depends only on the inputs. */
   timings: boolean;
   /** Milliseconds the comparison with the baseline took. */

@@ -1,5 +1,6 @@
 // The text format, for a terminal: the change summary line, stateful replacements and deletions, the resource tree
 // with operations and property diffs, the policy results grouped by policy, notices, then the verdict line.
+import { resultKey } from "../diff/baseline";
 import { Footnotes, renderTree } from "../tree";
 import { byUrn, changeLine, counts, criticalLines, groupByPolicy, ignoredLine, noChanges, summaryLine, type PlanReport } from "./report";
 
@@ -29,15 +30,26 @@ export function renderText(report: PlanReport): string {
   const resources = byUrn(report);
   const c = counts(report);
   lines.push(`Policy results: ${c.mandatory} mandatory, ${c.advisory} advisory`);
+  // An advisory result the baseline plan already had is a "same": summarised like unchanged resources, so a one-line
+  // change reads as one line (mandatory results are always listed: they fail the plan).
+  const before = new Set(report.baselineResults.map(resultKey));
+  const isSame = (r: { level: string; policy: string; urn?: string; message: string }): boolean =>
+    !report.showSames && r.level === "advisory" && before.has(resultKey(r));
+  let sameResults = 0;
   for (const g of groupByPolicy(report)) {
+    const shown = g.results.filter((r) => !isSame({ ...r, level: g.level }));
+    sameResults += g.results.length - shown.length;
+    if (shown.length === 0) continue;
     lines.push(
       `  [${g.level}] ${g.policy}${g.severity ? ` (${g.severity})` : ""}: ${g.results.length} result${g.results.length === 1 ? "" : "s"}`,
     );
-    for (const r of g.results) {
+    for (const r of shown) {
       const res = r.urn ? resources.get(r.urn) : undefined;
       lines.push(`      ${res ? `${res.type}  ${res.name}` : (r.urn ?? "(stack)")}: ${r.message}`);
     }
   }
+  if (sameResults > 0)
+    lines.push(`  (${sameResults} advisory result${sameResults === 1 ? "" : "s"} as in the baseline not shown; --show-sames lists them)`);
   const sources = notes.list();
   if (sources.length > 0) lines.push("", "Sources of the replace reasons:", ...sources.map((s) => `  ${s}`));
   lines.push("");
