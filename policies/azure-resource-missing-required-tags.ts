@@ -1,7 +1,7 @@
 // Policy: every taggable resource carries the required tags with non-empty values (PSRule Azure.Resource.UseTags,
 // Azure.Resource.RequiredTags).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { T } from "./lib";
+import { type Grouped, T } from "./lib";
 
 /** Azure types that accept tags; any other azure-native resource that declares `tags` counts as taggable too. */
 export const TAGGABLE_TYPES: readonly string[] = [
@@ -23,11 +23,11 @@ export const TAGGABLE_TYPES: readonly string[] = [
   T.userAssignedIdentity,
 ];
 
-export const azureResourceMissingRequiredTags: ResourceValidationPolicy = {
+export const azureResourceMissingRequiredTags: ResourceValidationPolicy & Grouped = {
   name: "azure-resource-missing-required-tags",
+  group: "resources",
   description: "Every taggable Azure resource carries each required tag with a non-empty value.",
   severity: "medium",
-  enforcementLevel: "mandatory",
   remediationSteps:
     "Pass the stack's merged tags to the component (its `tags` argument) so every taggable child gets them; " +
     "set the missing tag values in the stack config.",

@@ -30,6 +30,31 @@ export const T = {
   userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
 } as const;
 
+/**
+ * The group a policy belongs to, in report order: the Azure service it checks (the azure-native module of its
+ * types; `resources` for rules on every resource's tags, location and name), `token-api` for the token API's own
+ * settings, and `deployability` for what Azure would reject at deploy time. The policy's name starts with the
+ * service; the group says where it is listed and reported.
+ */
+export const POLICY_GROUPS = [
+  "resources",
+  "communication",
+  "keyvault",
+  "web",
+  "storage",
+  "operationalinsights",
+  "monitor",
+  "eventgrid",
+  "network",
+  "token-api",
+  "deployability",
+] as const;
+export type PolicyGroup = (typeof POLICY_GROUPS)[number];
+/** What every policy of the pack adds to @pulumi/policy's shape (the engine ignores other fields). */
+export interface Grouped {
+  group: PolicyGroup;
+}
+
 /** A validation that runs only for the given types and marks every other type not applicable. */
 export function forTypes(
   types: readonly string[],

@@ -2,7 +2,7 @@
 // that sends to a Log Analytics workspace; a Key Vault's setting includes its audit logs (PSRule
 // Azure.KeyVault.Logs; PSRule has no such rule for the other types).
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { T, type Props } from "./lib";
+import { type Grouped, type Props, T } from "./lib";
 
 /** Types that must have a diagnostic setting. */
 export const DIAGNOSED_TYPES: readonly string[] = [
@@ -35,11 +35,11 @@ function hasAuditLogs(setting: PolicyResource): boolean {
   );
 }
 
-export const monitorDiagnosticsMissingDiagnosticSetting: StackValidationPolicy = {
+export const monitorDiagnosticsMissingDiagnosticSetting: StackValidationPolicy & Grouped = {
   name: "monitor-diagnostics-missing-diagnostic-setting",
+  group: "monitor",
   description: "Every ACS, Key Vault, Web App, Event Grid topic and storage account sends diagnostics to a Log Analytics workspace.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps: "Pass `diagnostics: { workspaceId }` to the component; it creates a DiagnosticSetting with allLogs and AllMetrics.",
   validateStack: (args, reportViolation) => {
     const targetsInStack = args.resources.filter((r) => DIAGNOSED_TYPES.includes(r.type));
