@@ -1,11 +1,12 @@
 // Shared helpers for the policies of the pack: resource type tokens, a type filter that reports
 // "not applicable" the way @pulumi/policy's typed helpers do, and small readers for Azure input shapes.
 import { UnknownValueError, type ReportViolation, type ResourceValidation, type ResourceValidationArgs } from "@pulumi/policy";
+import type { AzureTypeToken } from "./azure-types";
 
 /** Resource properties as the engine passes them: untyped JSON. */
 export type Props = ResourceValidationArgs["props"];
 
-/** Pulumi type tokens of the Azure resources the pack inspects (checked in @pulumi/azure-native 3.x). */
+/** Pulumi type tokens of the Azure resources the pack inspects, by short name; each has its entry in ./azure-types. */
 export const T = {
   resourceGroup: "azure-native:resources:ResourceGroup",
   communicationService: "azure-native:communication:CommunicationService",
@@ -28,7 +29,7 @@ export const T = {
   metricAlert: "azure-native:monitor:MetricAlert",
   scheduledQueryRule: "azure-native:monitor:ScheduledQueryRule",
   userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
-} as const;
+} as const satisfies Record<string, AzureTypeToken>;
 
 /**
  * The group a policy belongs to, in report order: the Azure service it checks (the azure-native module of its

@@ -2,17 +2,11 @@
 // that sends to a Log Analytics workspace; a Key Vault's setting includes its audit logs (PSRule
 // Azure.KeyVault.Logs; PSRule has no such rule for the other types).
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { typesWhere } from "./azure-types";
 import { type Grouped, type Props, T } from "./lib";
 
-/** Types that must have a diagnostic setting. */
-export const DIAGNOSED_TYPES: readonly string[] = [
-  T.communicationService,
-  T.vault,
-  T.webApp,
-  T.systemTopic,
-  T.eventGridTopic,
-  T.storageAccount,
-];
+/** Types that must have a diagnostic setting: the `diagnosed` types of the catalog. */
+export const DIAGNOSED_TYPES: readonly string[] = typesWhere("diagnosed");
 
 /** True when `setting` targets `target` or one of its sub-resources (e.g. a storage account's blobServices). */
 function targets(setting: PolicyResource, target: PolicyResource): boolean {
