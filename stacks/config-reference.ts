@@ -7,7 +7,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { ALERT_DEFINITIONS, defaultAlertSettings } from "../components/alerts/definitions";
+import { defaultAlertSettings } from "../components/alerts/config";
+import { ALERT_DEFINITIONS } from "../components/alerts/definitions";
 import { CONFIG_NAMESPACE, configSchema } from "./config";
 
 /** What a config field's `.meta()` may say beyond its description (the README's columns). */

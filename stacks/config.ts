@@ -6,10 +6,10 @@ import { REGION_CODES } from "../components/common/naming";
 import { communicationConfigSchema, DATA_LOCATIONS, emailConfigSchema } from "../components/communication-services/config";
 import { alertRecipientsConfigSchema, logAnalyticsConfigSchema } from "../components/observability/config";
 import { keyVaultConfigSchema } from "../components/secret-store/config";
-import { eventRoutingConfigSchema } from "../components/event-routing/event-types";
+import { eventRoutingConfigSchema } from "../components/event-routing/config";
 import { tokenApiConfigSchema, tokenApiEnvironmentProblems } from "../components/token-api-host/config";
-import { alertSettingsProblems, alertsConfigSchema, resolveAlertSettings } from "../components/alerts/definitions";
-import { networkAddressProblems, networkConfigSchema, vaultReachabilityProblems } from "../components/network/address-plan";
+import { alertSettingsProblems, alertsConfigSchema, resolveAlertSettings } from "../components/alerts/config";
+import { networkAddressProblems, networkConfigSchema, vaultReachabilityProblems } from "../components/network/config";
 
 /** The config namespace (the project name in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "acs-platform";
@@ -34,13 +34,11 @@ const identitySection = {
     accepts: "string, 2-16, `a-z0-9-`",
   }),
   /** Azure region of regional resources (workspace, Key Vault, resource group). */
-  location: z
-    .enum(Object.keys(REGION_CODES) as [string, ...string[]])
-    .meta({
-      description: "region of the resource group, workspace, App Insights, Key Vault; `<region>` code in names",
-      accepts:
-        "region: `australiaeast`, `brazilsouth`, `canadacentral`, `centralindia`, `centralus`, `eastasia`, `eastus`, `eastus2`, `francecentral`, `germanywestcentral`, `japaneast`, `koreacentral`, `northeurope`, `norwayeast`, `southafricanorth`, `southeastasia`, `swedencentral`, `switzerlandnorth`, `uaenorth`, `uksouth`, `westeurope`, `westus2`, `westus3`",
-    }),
+  location: z.enum(Object.keys(REGION_CODES) as [string, ...string[]]).meta({
+    description: "region of the resource group, workspace, App Insights, Key Vault; `<region>` code in names",
+    accepts:
+      "region: `australiaeast`, `brazilsouth`, `canadacentral`, `centralindia`, `centralus`, `eastasia`, `eastus`, `eastus2`, `francecentral`, `germanywestcentral`, `japaneast`, `koreacentral`, `northeurope`, `norwayeast`, `southafricanorth`, `southeastasia`, `swedencentral`, `switzerlandnorth`, `uaenorth`, `uksouth`, `westeurope`, `westus2`, `westus3`",
+  }),
   /** Where ACS and Email store data at rest (create-only). */
   dataLocation: z
     .enum(DATA_LOCATIONS)

@@ -14,10 +14,10 @@ import { CommunicationServices } from "../components/communication-services";
 import { SecretStore } from "../components/secret-store";
 import { Network } from "../components/network";
 import { EventRouting } from "../components/event-routing";
-import { subscriptionSummaries } from "../components/event-routing/event-types";
+import { subscriptionSummaries } from "../components/event-routing/config";
 import { TokenApiHost } from "../components/token-api-host";
 import { Alerts } from "../components/alerts";
-import { resolveAlertSettings } from "../components/alerts/definitions";
+import { resolveAlertSettings } from "../components/alerts/config";
 
 /** Stack outputs (what createPlatform returns); names fixed in docs/interfaces.md. */
 export type StackOutputs = ReturnType<typeof createPlatform>;

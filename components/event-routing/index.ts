@@ -17,7 +17,7 @@ import { attachDiagnostics } from "../common/diagnostics";
 import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
 import { hardenedStorageAccountArgs } from "../common/storage";
 import { resourceName } from "../common/naming";
-import { queueNameOf, queueNamesOf, type EventRoutingSection, type EventSubscriptionConfig } from "./event-types";
+import { queueNameOf, queueNamesOf, type EventRoutingSection, type EventSubscriptionConfig } from "./config";
 import { assignRole, blobContainerScope, storageQueueScope, type BuiltInRole } from "../common/roles";
 
 /** Arguments of EventRouting (no lock or role assignments: the topic's grants are its own, derived from `routing`). */

@@ -15,7 +15,7 @@ import {
   networkConfigSchema,
   parseCidr,
   vaultReachabilityProblems,
-} from "../../../components/network/address-plan";
+} from "../../../components/network/config";
 
 const tags = { env: "prod", owner: "o", costCenter: "c", dataClassification: "confidential", service: "s" };
 const naming = { app: "acs", env: "prod", region: "westeurope", suffix: "abcde" };

@@ -76,13 +76,11 @@ const retryPolicySchema = z
 
 const storageQueueDestinationSchema = z
   .object({
-    type: z
-      .literal("storageQueue")
-      .meta({
-        description: "where the subscription delivers (with the topic's identity, except webhooks)",
-        accepts: "`storageQueue`, `webhook`, `serviceBusQueue`",
-        defaultText: "`storageQueue`",
-      }),
+    type: z.literal("storageQueue").meta({
+      description: "where the subscription delivers (with the topic's identity, except webhooks)",
+      accepts: "`storageQueue`, `webhook`, `serviceBusQueue`",
+      defaultText: "`storageQueue`",
+    }),
     /** Queue name in the routing storage account; defaults to the subscription name. */
     queueName: z
       .string()
@@ -98,27 +96,21 @@ const storageQueueDestinationSchema = z
 
 const webhookDestinationSchema = z
   .object({
-    type: z
-      .literal("webhook")
-      .meta({
-        description: "where the subscription delivers (with the topic's identity, except webhooks)",
-        accepts: "`storageQueue`, `webhook`, `serviceBusQueue`",
-        defaultText: "`storageQueue`",
-      }),
+    type: z.literal("webhook").meta({
+      description: "where the subscription delivers (with the topic's identity, except webhooks)",
+      accepts: "`storageQueue`, `webhook`, `serviceBusQueue`",
+      defaultText: "`storageQueue`",
+    }),
     endpointUrl: z
       .string()
       .url()
       .refine((u) => u.startsWith("https://"), "endpointUrl must be an https:// URL")
       .meta({ description: "webhook endpoint", accepts: "(`webhook`) `https://` URL", defaultText: "required for `webhook`" }),
     /** Entra application id or URI Event Grid requests a token for (secured webhook delivery). */
-    entraApplicationIdOrUri: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({
-        description: "Entra-secured delivery: application id or URI Event Grid requests a token for",
-        accepts: "(`webhook`) non-empty string",
-      }),
+    entraApplicationIdOrUri: z.string().min(1).optional().meta({
+      description: "Entra-secured delivery: application id or URI Event Grid requests a token for",
+      accepts: "(`webhook`) non-empty string",
+    }),
     entraTenantId: z
       .string()
       .min(1)
@@ -129,13 +121,11 @@ const webhookDestinationSchema = z
 
 const serviceBusQueueDestinationSchema = z
   .object({
-    type: z
-      .literal("serviceBusQueue")
-      .meta({
-        description: "where the subscription delivers (with the topic's identity, except webhooks)",
-        accepts: "`storageQueue`, `webhook`, `serviceBusQueue`",
-        defaultText: "`storageQueue`",
-      }),
+    type: z.literal("serviceBusQueue").meta({
+      description: "where the subscription delivers (with the topic's identity, except webhooks)",
+      accepts: "`storageQueue`, `webhook`, `serviceBusQueue`",
+      defaultText: "`storageQueue`",
+    }),
     /** Resource id of the Service Bus queue (`.../namespaces/<ns>/queues/<queue>`). */
     queueResourceId: z
       .string()
@@ -185,7 +175,7 @@ export const eventSubscriptionSchema = z
       })
       .meta({
         description: "event types the subscription receives (`includedEventTypes` filter)",
-        accepts: "list (1+) of the 26 `Microsoft.Communication.*` types in `ACS_EVENT_TYPES` (`components/event-routing/event-types.ts`)",
+        accepts: "list (1+) of the 26 `Microsoft.Communication.*` types in `ACS_EVENT_TYPES` (`components/event-routing/config.ts`)",
       }),
     destination: destinationSchema.default({ type: "storageQueue" }),
     retry: retryPolicySchema.prefault({}),
