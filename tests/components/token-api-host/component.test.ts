@@ -4,7 +4,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { TokenApiHost, WEB_APP_LOG_CATEGORY_GROUPS, detectEngineMode } from "../../../components/token-api-host";
+import { TokenApiHost, WEB_APP_LOG_CATEGORY_GROUPS } from "../../../components/token-api-host";
+import { detectEngineMode } from "../../../components/token-api-host/package-source";
 import { TOKEN_API_NODE_MAJOR } from "../../../policies/deployability-facts";
 import { tokenApiConfigSchema } from "../../../components/token-api-host/config";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
