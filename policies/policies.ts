@@ -10,14 +10,14 @@ import { azureResourceMissingRequiredTags } from "./azure-resource-missing-requi
 import { communicationDomainDisableEngagementTracking } from "./communication-domain-disable-engagement-tracking";
 import { communicationDomainDisallowAzureManaged } from "./communication-domain-disallow-azure-managed";
 import { communicationServiceEnforceDataLocation } from "./communication-service-enforce-data-location";
-import { deployabilityAppserviceplanEnforceSkuTier } from "./deployability-appserviceplan-enforce-sku-tier";
-import { deployabilityBudgetEnforceStartDateWindow } from "./deployability-budget-enforce-start-date-window";
-import { deployabilityCommunicationDisallowUnverifiedDomainLink } from "./deployability-communication-disallow-unverified-domain-link";
-import { deployabilityLogalertConfigureSkipQueryValidation } from "./deployability-logalert-configure-skip-query-validation";
-import { deployabilitySenderDisallowDefaultUsername } from "./deployability-sender-disallow-default-username";
-import { deployabilityWebappDisallowEndOfLifeRuntime } from "./deployability-webapp-disallow-end-of-life-runtime";
-import { deployabilityWebappEnforceRolesBeforeStartup } from "./deployability-webapp-enforce-roles-before-startup";
-import { deployabilityWebappEnforceRouteAllForKeyvaultReferences } from "./deployability-webapp-enforce-route-all-for-keyvault-references";
+import { webAppserviceplanEnforceSkuTier } from "./web-appserviceplan-enforce-sku-tier";
+import { costmanagementBudgetEnforceStartDateWindow } from "./costmanagement-budget-enforce-start-date-window";
+import { communicationServiceDisallowUnverifiedDomainLink } from "./communication-service-disallow-unverified-domain-link";
+import { monitorLogalertConfigureSkipQueryValidation } from "./monitor-logalert-configure-skip-query-validation";
+import { communicationSenderDisallowDefaultUsername } from "./communication-sender-disallow-default-username";
+import { webWebappDisallowEndOfLifeRuntime } from "./web-webapp-disallow-end-of-life-runtime";
+import { webWebappEnforceRolesBeforeStartup } from "./web-webapp-enforce-roles-before-startup";
+import { webWebappEnforceRouteAllForKeyvaultReferences } from "./web-webapp-enforce-route-all-for-keyvault-references";
 import { eventgridSubscriptionConfigureDeadLetter } from "./eventgrid-subscription-configure-dead-letter";
 import { eventgridSubscriptionConfigureRetryPolicy } from "./eventgrid-subscription-configure-retry-policy";
 import { eventgridSubscriptionEnforceAcsEventTypes } from "./eventgrid-subscription-enforce-acs-event-types";
@@ -34,8 +34,8 @@ import { networkSubnetMissingNetworkSecurityGroup } from "./network-subnet-missi
 import { storageAccountConfigureMinTlsVersion } from "./storage-account-configure-min-tls-version";
 import { storageAccountDisallowBlobPublicAccess } from "./storage-account-disallow-blob-public-access";
 import { storageAccountEnableHttpsOnly } from "./storage-account-enable-https-only";
-import { tokenapiWebappConfigureTokenLifetime } from "./tokenapi-webapp-configure-token-lifetime";
-import { tokenapiWebappEnforceAllowedScopes } from "./tokenapi-webapp-enforce-allowed-scopes";
+import { webWebappConfigureTokenLifetime } from "./web-webapp-configure-token-lifetime";
+import { webWebappEnforceAllowedScopes } from "./web-webapp-enforce-allowed-scopes";
 import { webWebappConfigureHealthCheckPath } from "./web-webapp-configure-health-check-path";
 import { webWebappConfigureMinTlsVersion } from "./web-webapp-configure-min-tls-version";
 import { webWebappDisableFtp } from "./web-webapp-disable-ftp";
@@ -96,15 +96,15 @@ export const allPolicies: Array<Policies[number] & Grouped> = [
   // network
   networkSubnetMissingNetworkSecurityGroup,
   // token-api
-  tokenapiWebappConfigureTokenLifetime,
-  tokenapiWebappEnforceAllowedScopes,
+  webWebappConfigureTokenLifetime,
+  webWebappEnforceAllowedScopes,
   // deployability
-  deployabilityCommunicationDisallowUnverifiedDomainLink,
-  deployabilitySenderDisallowDefaultUsername,
-  deployabilityBudgetEnforceStartDateWindow,
-  deployabilityWebappEnforceRouteAllForKeyvaultReferences,
-  deployabilityWebappEnforceRolesBeforeStartup,
-  deployabilityAppserviceplanEnforceSkuTier,
-  deployabilityLogalertConfigureSkipQueryValidation,
-  deployabilityWebappDisallowEndOfLifeRuntime,
+  communicationServiceDisallowUnverifiedDomainLink,
+  communicationSenderDisallowDefaultUsername,
+  costmanagementBudgetEnforceStartDateWindow,
+  webWebappEnforceRouteAllForKeyvaultReferences,
+  webWebappEnforceRolesBeforeStartup,
+  webAppserviceplanEnforceSkuTier,
+  monitorLogalertConfigureSkipQueryValidation,
+  webWebappDisallowEndOfLifeRuntime,
 ];

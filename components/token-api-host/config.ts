@@ -26,7 +26,7 @@ export const DEFAULT_PACKAGE_PATH = "services/token-api/dist/token-api.zip";
 /**
  * The family of a SKU name (zone-redundancy and validity rules), or undefined for a name the platform does not
  * accept. Not the ARM `sku.tier`: P0v3 belongs to tier Premium0V3 and P*mv3 to PremiumMV3, so the plan sends no
- * tier at all and lets ARM derive it (policies/deployability-appserviceplan-enforce-sku-tier.ts).
+ * tier at all and lets ARM derive it (policies/web-appserviceplan-enforce-sku-tier.ts).
  */
 export function appServiceSkuFamily(skuName: string): string | undefined {
   if (/^B[123]$/.test(skuName)) return "Basic";
@@ -80,13 +80,10 @@ export const tokenApiConfigSchema = z
           .max(30, "instanceCount must be at most 30")
           .meta({ description: "number of plan instances", accepts: "integer 1-30; at least 2 in `prod` and when `zoneRedundant`" }),
         /** Spread instances over availability zones; needs a Premium/Isolated v2+ SKU and 2+ instances. */
-        zoneRedundant: z
-          .boolean()
-          .default(false)
-          .meta({
-            description: "spreads the instances over availability zones",
-            accepts: "boolean; needs a Premium v2/v3/v4 or Isolated v2 SKU; must be `true` in `prod` when the SKU supports zones",
-          }),
+        zoneRedundant: z.boolean().default(false).meta({
+          description: "spreads the instances over availability zones",
+          accepts: "boolean; needs a Premium v2/v3/v4 or Isolated v2 SKU; must be `true` in `prod` when the SKU supports zones",
+        }),
       })
       .strict()
       .superRefine((p, ctx) => {
@@ -107,22 +104,16 @@ export const tokenApiConfigSchema = z
       .default(true)
       .meta({ description: "keeps the app loaded (no cold start)", accepts: "boolean; must be `true` in `prod`" }),
     /** Browser origins allowed to call the API. */
-    corsAllowedOrigins: z
-      .array(corsOrigin)
-      .default([])
-      .meta({
-        description:
-          "browser origins allowed to call the API (the app's own CORS, `CORS_ALLOWED_ORIGINS`; App Service CORS is not set, it would override the app's)",
-        accepts: "list of origins `https://host[:port]` or `http://localhost[:port]`, no path, wildcard or trailing slash",
-      }),
+    corsAllowedOrigins: z.array(corsOrigin).default([]).meta({
+      description:
+        "browser origins allowed to call the API (the app's own CORS, `CORS_ALLOWED_ORIGINS`; App Service CORS is not set, it would override the app's)",
+      accepts: "list of origins `https://host[:port]` or `http://localhost[:port]`, no path, wildcard or trailing slash",
+    }),
     /** ACS auth mode of the API (docs/interfaces.md `ACS_AUTH_MODE`). */
-    acsAuthMode: z
-      .enum(["key-vault", "managed-identity"])
-      .default("key-vault")
-      .meta({
-        description:
-          "how the API authenticates to ACS (`ACS_AUTH_MODE`, docs/interfaces.md); `managed-identity` is required before `communication.disableLocalAuth`",
-      }),
+    acsAuthMode: z.enum(["key-vault", "managed-identity"]).default("key-vault").meta({
+      description:
+        "how the API authenticates to ACS (`ACS_AUTH_MODE`, docs/interfaces.md); `managed-identity` is required before `communication.disableLocalAuth`",
+    }),
     secretRefreshSeconds: z
       .number()
       .int()
@@ -145,14 +136,11 @@ export const tokenApiConfigSchema = z
           .min(1)
           .default(D.requiredScope)
           .meta({ description: "scope (`scp`) or app role (`roles`) a caller must hold", accepts: "non-empty string" }),
-        jwksUri: z
-          .url()
-          .optional()
-          .meta({
-            description: "where the API fetches the signing keys (`OIDC_JWKS_URI`)",
-            accepts: "URL",
-            defaultText: "unset (discovered from the issuer's `/.well-known/openid-configuration`)",
-          }),
+        jwksUri: z.url().optional().meta({
+          description: "where the API fetches the signing keys (`OIDC_JWKS_URI`)",
+          accepts: "URL",
+          defaultText: "unset (discovered from the issuer's `/.well-known/openid-configuration`)",
+        }),
       })
       .strict(),
     token: z
@@ -182,15 +170,10 @@ export const tokenApiConfigSchema = z
           .max(L.max, `maxLifetimeMinutes must be ${lifetimeRange}`)
           .default(D.maxLifetimeMinutes)
           .meta({ description: "longest lifetime a caller may request" }),
-        minRemainingMinutes: z
-          .number()
-          .int()
-          .min(10, "minRemainingMinutes must be at least 10")
-          .default(D.minRemainingMinutes)
-          .meta({
-            description: "a cached token is never returned with less time left",
-            accepts: "integer, at least 10, below `defaultLifetimeMinutes`",
-          }),
+        minRemainingMinutes: z.number().int().min(10, "minRemainingMinutes must be at least 10").default(D.minRemainingMinutes).meta({
+          description: "a cached token is never returned with less time left",
+          accepts: "integer, at least 10, below `defaultLifetimeMinutes`",
+        }),
       })
       .strict()
       .prefault({})
@@ -218,15 +201,10 @@ export const tokenApiConfigSchema = z
           .min(1)
           .default(D.perUserPerMinute)
           .meta({ description: "requests per user per minute, **per instance** (with `instanceCount` 2 a user can reach 60)" }),
-        perIpPerMinute: z
-          .number()
-          .int()
-          .min(1)
-          .default(D.perIpPerMinute)
-          .meta({
-            description:
-              "failed authentications per client address per minute, per instance (authenticated callers count only against their own limit, so one flooding user does not starve others behind the same NAT)",
-          }),
+        perIpPerMinute: z.number().int().min(1).default(D.perIpPerMinute).meta({
+          description:
+            "failed authentications per client address per minute, per instance (authenticated callers count only against their own limit, so one flooding user does not starve others behind the same NAT)",
+        }),
       })
       .strict()
       .prefault({}),
@@ -237,14 +215,10 @@ export const tokenApiConfigSchema = z
       .default(D.mappingTableName)
       .meta({ description: "table mapping app users to ACS identities", accepts: "3-63 letters and digits, starting with a letter" }),
     /** The built package, relative to the repository root. */
-    packagePath: z
-      .string()
-      .min(1)
-      .default(DEFAULT_PACKAGE_PATH)
-      .meta({
-        description: "the package `npm run build` writes; uploaded to the packages container and run from package",
-        accepts: "non-empty path, relative to the repository root",
-      }),
+    packagePath: z.string().min(1).default(DEFAULT_PACKAGE_PATH).meta({
+      description: "the package `npm run build` writes; uploaded to the packages container and run from package",
+      accepts: "non-empty path, relative to the repository root",
+    }),
   })
   .strict();
 

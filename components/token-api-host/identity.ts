@@ -1,6 +1,6 @@
 // The token API's user-assigned identity and its grants. It exists, with its roles, before the site: the first start
 // already resolves the Key Vault reference and mounts the package (a system-assigned identity would only exist once
-// the site did; policies/deployability-webapp-enforce-roles-before-startup.ts).
+// the site did; policies/web-webapp-enforce-roles-before-startup.ts).
 import * as pulumi from "@pulumi/pulumi";
 import type * as authorization from "@pulumi/azure-native/authorization";
 import type * as storage from "@pulumi/azure-native/storage";

@@ -1,10 +1,10 @@
 // Tests for the deployability group: each rule passes the shape the program deploys and fails, with the message
 // naming the resource, Azure's answer and the source, on the one mutation that reintroduces the failure.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { deployabilityAppserviceplanEnforceSkuTier } from "../../policies/deployability-appserviceplan-enforce-sku-tier";
-import { deployabilityBudgetEnforceStartDateWindow } from "../../policies/deployability-budget-enforce-start-date-window";
-import { deployabilitySenderDisallowDefaultUsername } from "../../policies/deployability-sender-disallow-default-username";
-import { deployabilityCommunicationDisallowUnverifiedDomainLink } from "../../policies/deployability-communication-disallow-unverified-domain-link";
+import { webAppserviceplanEnforceSkuTier } from "../../policies/web-appserviceplan-enforce-sku-tier";
+import { costmanagementBudgetEnforceStartDateWindow } from "../../policies/costmanagement-budget-enforce-start-date-window";
+import { communicationSenderDisallowDefaultUsername } from "../../policies/communication-sender-disallow-default-username";
+import { communicationServiceDisallowUnverifiedDomainLink } from "../../policies/communication-service-disallow-unverified-domain-link";
 import {
   budgetStartProblem,
   EMAIL_DOMAIN_VERIFIED_TAG,
@@ -12,13 +12,10 @@ import {
   nodeRuntimeProblem,
   SOURCES,
 } from "../../policies/deployability-facts";
-import {
-  deployabilityLogalertConfigureSkipQueryValidation,
-  firstTable,
-} from "../../policies/deployability-logalert-configure-skip-query-validation";
-import { deployabilityWebappEnforceRouteAllForKeyvaultReferences } from "../../policies/deployability-webapp-enforce-route-all-for-keyvault-references";
-import { deployabilityWebappDisallowEndOfLifeRuntime } from "../../policies/deployability-webapp-disallow-end-of-life-runtime";
-import { deployabilityWebappEnforceRolesBeforeStartup } from "../../policies/deployability-webapp-enforce-roles-before-startup";
+import { monitorLogalertConfigureSkipQueryValidation, firstTable } from "../../policies/monitor-logalert-configure-skip-query-validation";
+import { webWebappEnforceRouteAllForKeyvaultReferences } from "../../policies/web-webapp-enforce-route-all-for-keyvault-references";
+import { webWebappDisallowEndOfLifeRuntime } from "../../policies/web-webapp-disallow-end-of-life-runtime";
+import { webWebappEnforceRolesBeforeStartup } from "../../policies/web-webapp-enforce-roles-before-startup";
 import { mutate, res, runResource, runStack, UNKNOWN, urnOf } from "./helpers";
 
 const T = {
@@ -72,8 +69,8 @@ describe("facts", () => {
   });
 });
 
-describe("deployability-communication-disallow-unverified-domain-link", () => {
-  const p = deployabilityCommunicationDisallowUnverifiedDomainLink;
+describe("communication-service-disallow-unverified-domain-link", () => {
+  const p = communicationServiceDisallowUnverifiedDomainLink;
   const domainId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Communication/emailServices/e/domains/notify.contoso.com";
   const stack = (verified: string | undefined, linked: unknown[] = [domainId]) => [
     res(T.domain, "domain", {
@@ -117,8 +114,8 @@ describe("deployability-communication-disallow-unverified-domain-link", () => {
   });
 });
 
-describe("deployability-sender-disallow-default-username", () => {
-  const p = deployabilitySenderDisallowDefaultUsername;
+describe("communication-sender-disallow-default-username", () => {
+  const p = communicationSenderDisallowDefaultUsername;
   const base = {
     senderUsername: "alerts",
     username: "alerts",
@@ -140,8 +137,8 @@ describe("deployability-sender-disallow-default-username", () => {
   });
 });
 
-describe("deployability-budget-enforce-start-date-window (fake clock)", () => {
-  const p = deployabilityBudgetEnforceStartDateWindow;
+describe("costmanagement-budget-enforce-start-date-window (fake clock)", () => {
+  const p = costmanagementBudgetEnforceStartDateWindow;
   const budget = (startDate: string) => ({ amount: 100, timeGrain: "Monthly", category: "Cost", timePeriod: { startDate } });
   it("passes this month's first day and fails last month's once the clock moves on", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
@@ -155,8 +152,8 @@ describe("deployability-budget-enforce-start-date-window (fake clock)", () => {
   });
 });
 
-describe("deployability-webapp-enforce-route-all-for-keyvault-references", () => {
-  const p = deployabilityWebappEnforceRouteAllForKeyvaultReferences;
+describe("web-webapp-enforce-route-all-for-keyvault-references", () => {
+  const p = webWebappEnforceRouteAllForKeyvaultReferences;
   const app = {
     kind: "app,linux",
     virtualNetworkSubnetId: "/subnets/app",
@@ -189,8 +186,8 @@ describe("deployability-webapp-enforce-route-all-for-keyvault-references", () =>
   });
 });
 
-describe("deployability-webapp-enforce-roles-before-startup", () => {
-  const p = deployabilityWebappEnforceRolesBeforeStartup;
+describe("web-webapp-enforce-roles-before-startup", () => {
+  const p = webWebappEnforceRolesBeforeStartup;
   const uaiId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-token";
   const uai = urnOf(T.uai, "id");
   const settings = (identity: string) => [
@@ -253,21 +250,21 @@ describe("web-app rules during a real preview (values of resources this deployme
     res(T.webApp, "app", { kind: "app,linux", keyVaultReferenceIdentity: UNKNOWN.string, siteConfig: { appSettings: settings } }, appDeps),
   ];
   it("resolves an unknown identity id to the identity the site depends on, and passes when the site waits for its grant", async () => {
-    expect((await runStack(deployabilityWebappEnforceRolesBeforeStartup, stack([uai, urnOf(T.ra, "kv")]))).results).toEqual([]);
+    expect((await runStack(webWebappEnforceRolesBeforeStartup, stack([uai, urnOf(T.ra, "kv")]))).results).toEqual([]);
   });
   it("still fails when the site does not wait for the grant", async () => {
-    expect((await runStack(deployabilityWebappEnforceRolesBeforeStartup, stack([uai]))).results.map((r) => [r.level, r.kind])).toEqual([
+    expect((await runStack(webWebappEnforceRolesBeforeStartup, stack([uai]))).results.map((r) => [r.level, r.kind])).toEqual([
       ["mandatory", "violation"],
     ]);
   });
   it("treats an unknown subnet id as VNet integration for the route-all rule", async () => {
     const app = { kind: "app,linux", virtualNetworkSubnetId: UNKNOWN.string, siteConfig: { appSettings: settings } };
-    expect(
-      (await runResource(deployabilityWebappEnforceRouteAllForKeyvaultReferences, T.webApp, app)).results.map((r) => [r.level, r.kind]),
-    ).toEqual([["mandatory", "violation"]]);
+    expect((await runResource(webWebappEnforceRouteAllForKeyvaultReferences, T.webApp, app)).results.map((r) => [r.level, r.kind])).toEqual(
+      [["mandatory", "violation"]],
+    );
     expect(
       (
-        await runResource(deployabilityWebappEnforceRouteAllForKeyvaultReferences, T.webApp, {
+        await runResource(webWebappEnforceRouteAllForKeyvaultReferences, T.webApp, {
           ...app,
           outboundVnetRouting: { allTraffic: true },
         })
@@ -276,8 +273,8 @@ describe("web-app rules during a real preview (values of resources this deployme
   });
 });
 
-describe("deployability-appserviceplan-enforce-sku-tier", () => {
-  const p = deployabilityAppserviceplanEnforceSkuTier;
+describe("web-appserviceplan-enforce-sku-tier", () => {
+  const p = webAppserviceplanEnforceSkuTier;
   it.each([
     [{ name: "P1v3" }],
     [{ name: "P1v3", tier: "PremiumV3" }],
@@ -293,8 +290,8 @@ describe("deployability-appserviceplan-enforce-sku-tier", () => {
   });
 });
 
-describe("deployability-logalert-configure-skip-query-validation", () => {
-  const p = deployabilityLogalertConfigureSkipQueryValidation;
+describe("monitor-logalert-configure-skip-query-validation", () => {
+  const p = monitorLogalertConfigureSkipQueryValidation;
   const rule = (extra: Record<string, unknown>, deps: string[] = []) =>
     res(
       T.query,
@@ -314,8 +311,8 @@ describe("deployability-logalert-configure-skip-query-validation", () => {
   });
 });
 
-describe("deployability-webapp-disallow-end-of-life-runtime", () => {
-  const p = deployabilityWebappDisallowEndOfLifeRuntime;
+describe("web-webapp-disallow-end-of-life-runtime", () => {
+  const p = webWebappDisallowEndOfLifeRuntime;
   it("passes NODE|22-lts and fails NODE|20-lts (after 2026-04-30)", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(new Date("2026-12-01T00:00:00Z"));

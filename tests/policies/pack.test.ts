@@ -4,16 +4,21 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { AZURE_TYPES } from "../../policies/azure-types";
 import { POLICY_GROUPS } from "../../policies/lib";
 import { allPolicies, PACK_ENFORCEMENT_LEVEL, PACK_VERSION } from "../../policies/policies";
 
 const POLICIES_DIR = path.join(__dirname, "../../policies");
 const NAME = /^[a-z]+-[a-z]+-(missing|disallow|enable|disable|configure|enforce)-[a-z0-9-]+$/;
+/** The name's first segment: an azure-native module of the catalog, `loganalytics` (operationalinsights' product
+ *  name) or `azure` (rules on every resource); groups such as deployability live in the `group` field. */
+const SERVICES = new Set([...Object.keys(AZURE_TYPES).map((t) => t.split(":")[1]!), "loganalytics", "azure"]);
 const camel = (name: string) => name.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 
 describe("the policy pack", () => {
   it.each(allPolicies.map((p) => [p.name, p]))("%s is well formed", async (name, p) => {
     expect(name).toMatch(NAME);
+    expect(SERVICES).toContain(name.split("-")[0]);
     expect(p.description).toMatch(/^[A-Z].*\.$/);
     expect(["low", "medium", "high", "critical"]).toContain(p.severity);
     expect((p.remediationSteps ?? "").length).toBeGreaterThan(20);

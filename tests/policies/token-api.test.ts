@@ -1,8 +1,8 @@
 // Tests for the token-api group (the token API's lifetime and scope settings on its web app): baseline passes,
 // each mutation reports its exact message, knobs apply.
 import { describe, expect, it } from "vitest";
-import { tokenapiWebappConfigureTokenLifetime } from "../../policies/tokenapi-webapp-configure-token-lifetime";
-import { tokenapiWebappEnforceAllowedScopes } from "../../policies/tokenapi-webapp-enforce-allowed-scopes";
+import { webWebappConfigureTokenLifetime } from "../../policies/web-webapp-configure-token-lifetime";
+import { webWebappEnforceAllowedScopes } from "../../policies/web-webapp-enforce-allowed-scopes";
 import { runResource } from "./helpers";
 
 const WEBAPP = "azure-native:web:WebApp";
@@ -19,11 +19,11 @@ describe("token API settings policies", () => {
     TOKEN_MAX_LIFETIME_MINUTES: "1440",
   };
   it("both pass the baseline", async () => {
-    expect((await runResource(tokenapiWebappConfigureTokenLifetime, WEBAPP, webapp(good))).messages).toEqual([]);
-    expect((await runResource(tokenapiWebappEnforceAllowedScopes, WEBAPP, webapp(good))).messages).toEqual([]);
+    expect((await runResource(webWebappConfigureTokenLifetime, WEBAPP, webapp(good))).messages).toEqual([]);
+    expect((await runResource(webWebappEnforceAllowedScopes, WEBAPP, webapp(good))).messages).toEqual([]);
   });
   it("lifetime: out of range, not a number, default above max", async () => {
-    const p = tokenapiWebappConfigureTokenLifetime;
+    const p = webWebappConfigureTokenLifetime;
     expect((await runResource(p, WEBAPP, webapp({ ...good, TOKEN_MAX_LIFETIME_MINUTES: "2880" }))).messages).toEqual([
       "TOKEN_MAX_LIFETIME_MINUTES is '2880'; it must be an integer between 60 and 1440.",
     ]);
@@ -39,7 +39,7 @@ describe("token API settings policies", () => {
     ]);
   });
   it("scopes: an extra scope reports, the knob admits it, unset means the app's default", async () => {
-    const p = tokenapiWebappEnforceAllowedScopes;
+    const p = webWebappEnforceAllowedScopes;
     expect((await runResource(p, WEBAPP, webapp({ ...good, TOKEN_ALLOWED_SCOPES: "chat,voip,chat.join" }))).messages).toEqual([
       "TOKEN_ALLOWED_SCOPES contains scopes outside the allowed set (chat, voip): chat.join.",
     ]);
@@ -53,7 +53,7 @@ describe("token API settings policies", () => {
     ]);
   });
   it("both are not applicable to other web apps and other types", async () => {
-    for (const p of [tokenapiWebappConfigureTokenLifetime, tokenapiWebappEnforceAllowedScopes]) {
+    for (const p of [webWebappConfigureTokenLifetime, webWebappEnforceAllowedScopes]) {
       expect((await runResource(p, WEBAPP, webapp({ WEBSITE_RUN_FROM_PACKAGE: "1" }))).notApplicable).toBe(true);
       expect((await runResource(p, VAULT, {})).notApplicable).toBe(true);
     }

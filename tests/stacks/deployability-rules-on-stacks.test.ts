@@ -64,7 +64,7 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
     });
     const r = await deployability(bad);
     expect([r.rows, r.exit]).toEqual([
-      ["deployability-communication-disallow-unverified-domain-link | acsplat-communication-acs | mandatory"],
+      ["communication-service-disallow-unverified-domain-link | acsplat-communication-acs | mandatory"],
       1,
     ]);
     expect(r.messages[0]).toContain(
@@ -83,7 +83,7 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
     });
     const r = await deployability(bad);
     expect([r.rows, r.exit]).toEqual([
-      ["deployability-sender-disallow-default-username | acsplat-communication-sender-notify-contoso-com-donotreply | mandatory"],
+      ["communication-sender-disallow-default-username | acsplat-communication-sender-notify-contoso-com-donotreply | mandatory"],
       1,
     ]);
   });
@@ -91,10 +91,7 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
   it("Key Vault references on the VNet-integrated Linux app without route-all (the component routed private traffic only)", async () => {
     const bad = mutated(prod, "azure-native:web:WebApp", (app) => void delete app.inputs["outboundVnetRouting"]);
     const r = await deployability(bad);
-    expect([r.rows, r.exit]).toEqual([
-      ["deployability-webapp-enforce-route-all-for-keyvault-references | acsplat-token-api-app | mandatory"],
-      1,
-    ]);
+    expect([r.rows, r.exit]).toEqual([["web-webapp-enforce-route-all-for-keyvault-references | acsplat-token-api-app | mandatory"], 1]);
   });
 
   it("a site whose start-up roles come after it (the component granted its system identity after the site)", async () => {
@@ -105,9 +102,9 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
     const r = await deployability(early);
     expect([r.rows, r.exit]).toEqual([
       [
-        "deployability-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
-        "deployability-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
-        "deployability-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
+        "web-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
+        "web-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
+        "web-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
       ],
       1,
     ]);
@@ -117,8 +114,8 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
       delete app.inputs["keyVaultReferenceIdentity"];
     });
     expect((await deployability(system)).rows).toEqual([
-      "deployability-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
-      "deployability-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
+      "web-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
+      "web-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
     ]);
   });
 
@@ -127,7 +124,7 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
       plan.inputs["sku"] = { name: "P2mv3", tier: "PremiumV3", capacity: 2 };
     });
     const r = await deployability(bad);
-    expect([r.rows, r.exit]).toEqual([["deployability-appserviceplan-enforce-sku-tier | acsplat-token-api-plan | mandatory"], 1]);
+    expect([r.rows, r.exit]).toEqual([["web-appserviceplan-enforce-sku-tier | acsplat-token-api-plan | mandatory"], 1]);
   });
 
   it("a log alert over ACSAuthIncomingOperations validated at creation in a new workspace", async () => {
@@ -139,7 +136,7 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
     );
     const r = await deployability(bad);
     expect([r.rows, r.exit]).toEqual([
-      ["deployability-logalert-configure-skip-query-validation | acsplat-alerts-tokenIssuanceFailuresLog | mandatory"],
+      ["monitor-logalert-configure-skip-query-validation | acsplat-alerts-tokenIssuanceFailuresLog | mandatory"],
       1,
     ]);
   });
@@ -151,7 +148,7 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
       (app) => void ((app.inputs["siteConfig"] as Record<string, unknown>)["linuxFxVersion"] = "NODE|20-lts"),
     );
     const r = await deployability(bad);
-    expect([r.rows, r.exit]).toEqual([["deployability-webapp-disallow-end-of-life-runtime | acsplat-token-api-app | mandatory"], 1]);
+    expect([r.rows, r.exit]).toEqual([["web-webapp-disallow-end-of-life-runtime | acsplat-token-api-app | mandatory"], 1]);
   });
 });
 

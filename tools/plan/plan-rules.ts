@@ -3,7 +3,7 @@
 // them like policy results.
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { SOURCES } from "../../policies/deployability-facts";
-import { CUSTOMER_MANAGED_DOMAINS } from "../../policies/deployability-communication-disallow-unverified-domain-link";
+import { CUSTOMER_MANAGED_DOMAINS } from "../../policies/communication-service-disallow-unverified-domain-link";
 import { T } from "../../policies/lib";
 import type { ChangeSet } from "./diff/compare";
 import type { PolicyResult } from "./policy-runner";

@@ -20,8 +20,8 @@ describe("stack-file mutations through `npm run plan`", () => {
     };
     const names = new Map(doc.resources.map((x) => [x.urn, x.name]));
     const found = doc.results.filter((x) => DEPLOYABILITY.has(x.policy)).map((x) => `${x.policy} | ${names.get(x.urn) ?? ""} | ${x.level}`);
-    expect([r.code, found]).toEqual([1, ["deployability-budget-enforce-start-date-window | acsplat-alerts-budget | mandatory"]]);
-    expect(doc.results.find((x) => x.policy === "deployability-budget-enforce-start-date-window")?.message).toContain(
+    expect([r.code, found]).toEqual([1, ["costmanagement-budget-enforce-start-date-window | acsplat-alerts-budget | mandatory"]]);
+    expect(doc.results.find((x) => x.policy === "costmanagement-budget-enforce-start-date-window")?.message).toContain(
       `startDate "${lastMonth}T00:00:00Z" lies before the current month`,
     );
   });

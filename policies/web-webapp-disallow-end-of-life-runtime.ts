@@ -4,8 +4,8 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { forTypes, type Grouped, T } from "./lib";
 import { nodeRuntimeProblem, SOURCES } from "./deployability-facts";
 
-export const deployabilityWebappDisallowEndOfLifeRuntime: ResourceValidationPolicy & Grouped = {
-  name: "deployability-webapp-disallow-end-of-life-runtime",
+export const webWebappDisallowEndOfLifeRuntime: ResourceValidationPolicy & Grouped = {
+  name: "web-webapp-disallow-end-of-life-runtime",
   group: "deployability",
   description: "A Linux web app runs a Node.js LTS major that has not reached end of life.",
   severity: "high",

@@ -14,8 +14,8 @@ export function firstTable(query: string): string | undefined {
   return m?.[1];
 }
 
-export const deployabilityLogalertConfigureSkipQueryValidation: StackValidationPolicy & Grouped = {
-  name: "deployability-logalert-configure-skip-query-validation",
+export const monitorLogalertConfigureSkipQueryValidation: StackValidationPolicy & Grouped = {
+  name: "monitor-logalert-configure-skip-query-validation",
   group: "deployability",
   description: "A log search alert over a diagnostic-settings table skips query validation or is created after the diagnostic setting.",
   severity: "medium",

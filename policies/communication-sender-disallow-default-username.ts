@@ -6,8 +6,8 @@ import { DEFAULT_SENDER_USERNAME, isDefaultSender, SOURCES } from "./deployabili
 
 const SENDER_USERNAME = "azure-native:communication:SenderUsername";
 
-export const deployabilitySenderDisallowDefaultUsername: ResourceValidationPolicy & Grouped = {
-  name: "deployability-sender-disallow-default-username",
+export const communicationSenderDisallowDefaultUsername: ResourceValidationPolicy & Grouped = {
+  name: "communication-sender-disallow-default-username",
   group: "deployability",
   description: `No SenderUsername re-creates the default '${DEFAULT_SENDER_USERNAME}' sender Azure creates on every email domain.`,
   severity: "high",

@@ -2,13 +2,13 @@
 // docs/interfaces.md), so a config change cannot grant e.g. call-recording access unreviewed.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { appSettingsOf, forTypes, type Grouped, splitList, T } from "./lib";
-import { isTokenApiHost } from "./tokenapi-webapp-configure-token-lifetime";
+import { isTokenApiHost } from "./web-webapp-configure-token-lifetime";
 
 /** The app's default TOKEN_ALLOWED_SCOPES (docs/interfaces.md), also the policy's default allow-list. */
 const DEFAULT_SCOPES = ["chat", "voip"];
 
-export const tokenapiWebappEnforceAllowedScopes: ResourceValidationPolicy & Grouped = {
-  name: "tokenapi-webapp-enforce-allowed-scopes",
+export const webWebappEnforceAllowedScopes: ResourceValidationPolicy & Grouped = {
+  name: "web-webapp-enforce-allowed-scopes",
   group: "token-api",
   description: "The token API's TOKEN_ALLOWED_SCOPES lists only scopes from the allowed set.",
   severity: "high",

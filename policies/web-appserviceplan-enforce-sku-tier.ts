@@ -4,8 +4,8 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { forTypes, type Grouped, T } from "./lib";
 import { acceptedPlanTiers, SOURCES } from "./deployability-facts";
 
-export const deployabilityAppserviceplanEnforceSkuTier: ResourceValidationPolicy & Grouped = {
-  name: "deployability-appserviceplan-enforce-sku-tier",
+export const webAppserviceplanEnforceSkuTier: ResourceValidationPolicy & Grouped = {
+  name: "web-appserviceplan-enforce-sku-tier",
   group: "deployability",
   description: "An App Service plan's sku.tier matches its sku.name (or is omitted, so ARM derives it).",
   severity: "medium",

@@ -5,8 +5,8 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { appSettingsAllowingUnknown, forTypes, type Grouped, isKeyVaultReference, known, T, UNKNOWN } from "./lib";
 import { SOURCES } from "./deployability-facts";
 
-export const deployabilityWebappEnforceRouteAllForKeyvaultReferences: ResourceValidationPolicy & Grouped = {
-  name: "deployability-webapp-enforce-route-all-for-keyvault-references",
+export const webWebappEnforceRouteAllForKeyvaultReferences: ResourceValidationPolicy & Grouped = {
+  name: "web-webapp-enforce-route-all-for-keyvault-references",
   group: "deployability",
   description:
     "A VNet-integrated Linux web app with Key Vault references routes all traffic (outboundVnetRouting.allTraffic) into the network.",

@@ -6,8 +6,8 @@ import { budgetStartProblem, SOURCES } from "./deployability-facts";
 
 const BUDGET = "azure-native:costmanagement:Budget";
 
-export const deployabilityBudgetEnforceStartDateWindow: ResourceValidationPolicy & Grouped = {
-  name: "deployability-budget-enforce-start-date-window",
+export const costmanagementBudgetEnforceStartDateWindow: ResourceValidationPolicy & Grouped = {
+  name: "costmanagement-budget-enforce-start-date-window",
   group: "deployability",
   description: "A budget's timePeriod.startDate is the first of a month within the window Cost Management accepts now.",
   severity: "high",

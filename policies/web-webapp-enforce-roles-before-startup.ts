@@ -32,8 +32,8 @@ function startupNeeds(app: PolicyResource): Array<{ what: string; identity: stri
   return needs;
 }
 
-export const deployabilityWebappEnforceRolesBeforeStartup: StackValidationPolicy & Grouped = {
-  name: "deployability-webapp-enforce-roles-before-startup",
+export const webWebappEnforceRolesBeforeStartup: StackValidationPolicy & Grouped = {
+  name: "web-webapp-enforce-roles-before-startup",
   group: "deployability",
   description: "A web app that reads secrets or its package at start-up uses a user-assigned identity whose roles exist before the site.",
   severity: "high",

@@ -10,8 +10,8 @@ export function isTokenApiHost(settings: Map<string, unknown>): boolean {
   return [...settings.keys()].some((k) => k.startsWith("TOKEN_") || k === "ACS_AUTH_MODE");
 }
 
-export const tokenapiWebappConfigureTokenLifetime: ResourceValidationPolicy & Grouped = {
-  name: "tokenapi-webapp-configure-token-lifetime",
+export const webWebappConfigureTokenLifetime: ResourceValidationPolicy & Grouped = {
+  name: "web-webapp-configure-token-lifetime",
   group: "token-api",
   description: "The token API issues ACS tokens with lifetimes within the configured minutes (ACS allows 60-1440).",
   severity: "medium",

@@ -21,8 +21,8 @@ function linkedDomainIds(acs: PolicyResource): Array<string | undefined> {
   });
 }
 
-export const deployabilityCommunicationDisallowUnverifiedDomainLink: StackValidationPolicy & Grouped = {
-  name: "deployability-communication-disallow-unverified-domain-link",
+export const communicationServiceDisallowUnverifiedDomainLink: StackValidationPolicy & Grouped = {
+  name: "communication-service-disallow-unverified-domain-link",
   group: "deployability",
   description: "Communication Services links only email domains that are already verified.",
   severity: "critical",
