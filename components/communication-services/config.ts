@@ -54,14 +54,11 @@ const senderSchema = z
 /** Fields both domain kinds share. */
 const domainFields = {
   /** Extra sender usernames (local parts) and their display names; DoNotReply always exists (Azure creates it). */
-  senders: z
-    .array(senderSchema)
-    .default([])
-    .meta({
-      description:
-        "extra sender usernames (local parts) and display names; `DoNotReply` exists on every domain (Azure creates it) and is never declared; outputs `emailSenderAddresses` (DoNotReply first)",
-      accepts: "list of `{ username, displayName }`; not `DoNotReply`",
-    }),
+  senders: z.array(senderSchema).default([]).meta({
+    description:
+      "extra sender usernames (local parts) and display names; `DoNotReply` exists on every domain (Azure creates it) and is never declared; outputs `emailSenderAddresses` (DoNotReply first)",
+    accepts: "list of `{ username, displayName }`; not `DoNotReply`",
+  }),
   /** Whether Azure tracks opens and clicks (off unless a team needs it: privacy). */
   userEngagementTracking: z.boolean().default(false).meta({ description: "open/click tracking (privacy: off unless needed)" }),
   /** Whether ACS may send from the domain (a customer-managed domain is linked only once `verified`). */
@@ -75,23 +72,19 @@ const domainFields = {
 export const emailDomainSchema = z.discriminatedUnion("kind", [
   z
     .object({
-      kind: z
-        .literal("AzureManaged")
-        .meta({
-          description: "Azure-managed `*.azurecomm.net` domain (low sending limits) or your own domain (needs DNS verification)",
-          accepts: "`AzureManaged`, `CustomerManaged`",
-        }),
+      kind: z.literal("AzureManaged").meta({
+        description: "Azure-managed `*.azurecomm.net` domain (low sending limits) or your own domain (needs DNS verification)",
+        accepts: "`AzureManaged`, `CustomerManaged`",
+      }),
       ...domainFields,
     })
     .strict(),
   z
     .object({
-      kind: z
-        .literal("CustomerManaged")
-        .meta({
-          description: "Azure-managed `*.azurecomm.net` domain (low sending limits) or your own domain (needs DNS verification)",
-          accepts: "`AzureManaged`, `CustomerManaged`",
-        }),
+      kind: z.literal("CustomerManaged").meta({
+        description: "Azure-managed `*.azurecomm.net` domain (low sending limits) or your own domain (needs DNS verification)",
+        accepts: "`AzureManaged`, `CustomerManaged`",
+      }),
       /** DNS name of the domain; also the Azure name of the domain resource. */
       domainName: z
         .string()
@@ -103,13 +96,10 @@ export const emailDomainSchema = z.discriminatedUnion("kind", [
        * ran). Only then is it linked to ACS: Azure refuses to link an unverified domain, and a domain created in
        * this deployment cannot be verified yet (Learn "Connect a verified email domain").
        */
-      verified: z
-        .boolean()
-        .default(false)
-        .meta({
-          description: "set to `true` once Azure reports the domain verified; only then is it linked to ACS (Deploy to Azure, two phases)",
-          accepts: "boolean (`CustomerManaged` only)",
-        }),
+      verified: z.boolean().default(false).meta({
+        description: "set to `true` once Azure reports the domain verified; only then is it linked to ACS (Deploy to Azure, two phases)",
+        accepts: "boolean (`CustomerManaged` only)",
+      }),
     })
     .strict(),
 ]);
@@ -149,26 +139,18 @@ export const communicationConfigSchema = z
      * Pulumi `protect` plus a `CanNotDelete` lock on ACS, the Email service and every domain: their `dataLocation`
      * is create-only, so a replacement or destroy loses every ACS identity and the verified domain.
      */
-    deleteLock: z
-      .boolean()
-      .default(true)
-      .meta({
-        description:
-          "Pulumi `protect` and a `CanNotDelete` lock on ACS, the Email service and every domain (`dataLocation` is create-only)",
-      }),
+    deleteLock: z.boolean().default(true).meta({
+      description: "Pulumi `protect` and a `CanNotDelete` lock on ACS, the Email service and every domain (`dataLocation` is create-only)",
+    }),
     /**
      * Turns off ACS access keys (`disableLocalAuth`), as an update of the existing resource (the Communication API
      * example `updateWithDisableLocalAuth.json`): set it in a second `pulumi up`, and only with
      * `tokenApi.acsAuthMode: managed-identity`.
      */
-    disableLocalAuth: z
-      .boolean()
-      .default(false)
-      .meta({
-        description:
-          "turns ACS access keys off, as an update of the existing ACS resource: set it in a second `pulumi up` (Deploy to Azure)",
-        accepts: "boolean; only with `tokenApi.acsAuthMode: managed-identity`",
-      }),
+    disableLocalAuth: z.boolean().default(false).meta({
+      description: "turns ACS access keys off, as an update of the existing ACS resource: set it in a second `pulumi up` (Deploy to Azure)",
+      accepts: "boolean; only with `tokenApi.acsAuthMode: managed-identity`",
+    }),
   })
   .strict()
   .prefault({});

@@ -8,14 +8,9 @@ export const logAnalyticsConfigSchema = z
     /** Days the workspace keeps data. */
     retentionInDays: z.number().int().min(30).max(730).default(30).meta({ description: "how long the workspace keeps logs" }),
     /** Daily ingestion cap in GB; ingestion stops for the day once reached (cost guard). */
-    dailyQuotaGb: z
-      .number()
-      .min(0.023)
-      .max(1000)
-      .default(1)
-      .meta({
-        description: "daily ingestion cap (cost guard; ingestion stops for the day at the cap, and `workspaceDailyCapReached` alerts)",
-      }),
+    dailyQuotaGb: z.number().min(0.023).max(1000).default(1).meta({
+      description: "daily ingestion cap (cost guard; ingestion stops for the day at the cap, and `workspaceDailyCapReached` alerts)",
+    }),
   })
   .strict()
   .prefault({});

@@ -8,25 +8,16 @@ export const keyVaultConfigSchema = z
     /** `standard` or `premium` (HSM-backed keys). */
     sku: z.enum(["standard", "premium"]).default("standard").meta({ description: "vault SKU (premium: HSM-backed keys)" }),
     /** Purge protection; cannot be turned off once on. */
-    enablePurgeProtection: z
-      .boolean()
-      .default(true)
-      .meta({
-        description:
-          "purge protection (irreversible once on; off in dev so a destroyed dev vault can be purged and its name reused, Deploy to Azure)",
-      }),
+    enablePurgeProtection: z.boolean().default(true).meta({
+      description:
+        "purge protection (irreversible once on; off in dev so a destroyed dev vault can be purged and its name reused, Deploy to Azure)",
+    }),
     /** Days a deleted vault or secret stays recoverable; create-only (later changes are ignored, not applied). */
-    softDeleteRetentionInDays: z
-      .number()
-      .int()
-      .min(7)
-      .max(90)
-      .default(90)
-      .meta({
-        description:
-          "how long a deleted vault/secret stays recoverable; set only at vault creation, later changes are ignored (`ignoreChanges`)",
-        accepts: "integer 7-90; create-only",
-      }),
+    softDeleteRetentionInDays: z.number().int().min(7).max(90).default(90).meta({
+      description:
+        "how long a deleted vault/secret stays recoverable; set only at vault creation, later changes are ignored (`ignoreChanges`)",
+      accepts: "integer 7-90; create-only",
+    }),
     /** Public network access of the vault. */
     publicNetworkAccess: z.enum(["Enabled", "Disabled"]).default("Disabled").meta({ description: "public endpoint of the vault" }),
     /** IPv4 addresses/CIDRs allowed when public access is on. */
