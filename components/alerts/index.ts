@@ -10,7 +10,8 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import { sanitizeSegment, type NamingContext } from "../common/naming";
 import { firstDayOfMonthUtc } from "../../policies/deployability-facts";
 import type { AzureComponentArgs } from "../common/types";
-import { ALERT_DEFINITIONS, type AlertKey, type AlertSettings, type AlertTarget, type AlertsSection } from "./definitions";
+import { ALERT_DEFINITIONS, type AlertKey, type AlertTarget } from "./definitions";
+import type { AlertSettings, AlertsSection } from "./config";
 
 /**
  * Arguments of Alerts; `location` is the workspace's region (log alerts live there; metric alerts are global). No

@@ -15,8 +15,9 @@ import * as storage from "@pulumi/azure-native/storage";
 import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
 import { attachDiagnostics } from "../common/diagnostics";
 import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
+import { hardenedStorageAccountArgs } from "../common/storage";
 import { resourceName } from "../common/naming";
-import { queueNameOf, queueNamesOf, type EventRoutingSection, type EventSubscriptionConfig } from "./event-types";
+import { queueNameOf, queueNamesOf, type EventRoutingSection, type EventSubscriptionConfig } from "./config";
 import { assignRole, blobContainerScope, storageQueueScope, type BuiltInRole } from "../common/roles";
 
 /** Arguments of EventRouting (no lock or role assignments: the topic's grants are its own, derived from `routing`). */
@@ -87,68 +88,9 @@ export class EventRouting extends pulumi.ComponentResource {
 
   constructor(name: string, args: EventRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("acs:eventgrid:EventRouting", name, {}, opts);
-    const parent = { parent: this };
-    const { routing } = args;
-
-    // Shared-key access is off: every consumer here (Event Grid, the queue readers) authenticates with Entra ID.
-    const account = new storage.StorageAccount(
-      `${name}-storage`,
-      {
-        accountName: resourceName("storageAccount", args.naming, "evt"),
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        kind: "StorageV2",
-        sku: { name: routing.storageSku },
-        enableHttpsTrafficOnly: true,
-        minimumTlsVersion: "TLS1_2",
-        allowBlobPublicAccess: false,
-        allowSharedKeyAccess: false,
-        defaultToOAuthAuthentication: true,
-        allowCrossTenantReplication: false,
-        tags: args.tags,
-      },
-      parent,
-    );
-
-    const deadLetters = new storage.BlobContainer(
-      `${name}-deadletters`,
-      {
-        containerName: routing.deadLetterContainerName,
-        accountName: account.name,
-        resourceGroupName: args.resourceGroupName,
-        publicAccess: "None",
-      },
-      parent,
-    );
-
-    const queueNames = queueNamesOf(routing.subscriptions);
-    const queues = new Map<string, storage.Queue>();
-    for (const queueName of queueNames) {
-      queues.set(
-        queueName,
-        new storage.Queue(
-          `${name}-queue-${queueName}`,
-          { queueName, accountName: account.name, resourceGroupName: args.resourceGroupName },
-          parent,
-        ),
-      );
-    }
-
-    const topic = new eventgrid.SystemTopic(
-      `${name}-topic`,
-      {
-        systemTopicName: resourceName("eventGridSystemTopic", args.naming, "acs"),
-        resourceGroupName: args.resourceGroupName,
-        location: "global",
-        source: args.communicationServiceId,
-        topicType: "Microsoft.Communication.CommunicationServices",
-        identity: { type: "SystemAssigned" },
-        tags: args.tags,
-      },
-      parent,
-    );
+    const store = routingStorage(this, name, args);
+    const topic = systemTopic(this, name, args);
     const principalId = topic.identity.apply((i) => i?.principalId ?? "");
-
     if (args.diagnostics !== undefined) {
       // System topics have one log category, DeliveryFailures (Microsoft Learn "Supported logs for
       // Microsoft.EventGrid/systemTopics"); naming it avoids relying on category-group support.
@@ -158,67 +100,19 @@ export class EventRouting extends pulumi.ComponentResource {
         { ...args.diagnostics, logCategories: ["DeliveryFailures"], resourceSpecificTables: true },
         this,
       );
-      attachStorageServiceDiagnostics(`${name}-storage`, account.id, ["blob", "queue"], args.diagnostics, this);
+      attachStorageServiceDiagnostics(`${name}-storage`, store.account.id, ["blob", "queue"], args.diagnostics, this);
     }
 
-    const grants = routingRoleGrants(routing).map((grant) => {
-      const scope: pulumi.Input<string> =
-        grant.scope.kind === "queue"
-          ? pulumi
-              .all([account.id, queues.get(grant.scope.queueName)?.name ?? grant.scope.queueName])
-              .apply(([id, q]) => storageQueueScope(id, q))
-          : grant.scope.kind === "container"
-            ? pulumi.all([account.id, deadLetters.name]).apply(([id, c]) => blobContainerScope(id, c))
-            : grant.scope.id;
-      return assignRole(
-        name,
-        {
-          suffix: args.naming.suffix,
-          key: grant.key,
-          role: grant.role,
-          scope,
-          subscriptionId: args.subscriptionId,
-          principalId,
-          description: `Event Grid system topic ${name}: ${grant.role} for event delivery`,
-        },
-        this,
-      );
-    });
-
-    for (const sub of routing.subscriptions) {
-      new eventgrid.SystemTopicEventSubscription(
-        `${name}-sub-${sub.name}`,
-        {
-          eventSubscriptionName: sub.name,
-          systemTopicName: topic.name,
-          resourceGroupName: args.resourceGroupName,
-          filter: { includedEventTypes: [...sub.eventTypes] },
-          retryPolicy: {
-            maxDeliveryAttempts: sub.retry.maxDeliveryAttempts,
-            eventTimeToLiveInMinutes: sub.retry.eventTimeToLiveInMinutes,
-          },
-          ...deliveryArgs(sub, account.id),
-          deadLetterWithResourceIdentity: {
-            identity: { type: "SystemAssigned" },
-            deadLetterDestination: {
-              endpointType: "StorageBlob",
-              resourceId: account.id,
-              blobContainerName: deadLetters.name,
-            },
-          },
-        },
-        // Event Grid checks the identity's access when the subscription is created, so the grants come first.
-        { parent: this, dependsOn: grants },
-      );
-    }
+    const grants = topicGrants(this, name, args, store, principalId);
+    eventSubscriptions(this, name, args, store, topic, grants);
 
     this.id = topic.id;
     this.name = topic.name;
     this.principalId = principalId;
-    this.storageAccountId = account.id;
-    this.storageAccountName = account.name;
-    this.queueNames = pulumi.output(queueNames);
-    this.deadLetterContainerName = deadLetters.name;
+    this.storageAccountId = store.account.id;
+    this.storageAccountName = store.account.name;
+    this.queueNames = pulumi.output(store.queueNames);
+    this.deadLetterContainerName = store.deadLetters.name;
     this.registerOutputs({
       id: this.id,
       name: this.name,
@@ -228,6 +122,142 @@ export class EventRouting extends pulumi.ComponentResource {
       queueNames: this.queueNames,
       deadLetterContainerName: this.deadLetterContainerName,
     });
+  }
+}
+
+/** The routing storage account (Entra-only), its dead-letter container and one queue per storage-queue route. */
+function routingStorage(host: pulumi.ComponentResource, name: string, args: EventRoutingArgs) {
+  const parent = { parent: host };
+  const { routing } = args;
+  // Shared-key access is off: every consumer here (Event Grid, the queue readers) authenticates with Entra ID.
+  const account = new storage.StorageAccount(
+    `${name}-storage`,
+    {
+      ...hardenedStorageAccountArgs({
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        tags: args.tags,
+        skuName: routing.storageSku,
+        entraOnly: true,
+      }),
+      accountName: resourceName("storageAccount", args.naming, "evt"),
+    },
+    parent,
+  );
+
+  const deadLetters = new storage.BlobContainer(
+    `${name}-deadletters`,
+    {
+      containerName: routing.deadLetterContainerName,
+      accountName: account.name,
+      resourceGroupName: args.resourceGroupName,
+      publicAccess: "None",
+    },
+    parent,
+  );
+
+  const queueNames = queueNamesOf(routing.subscriptions);
+  const queues = new Map<string, storage.Queue>();
+  for (const queueName of queueNames) {
+    queues.set(
+      queueName,
+      new storage.Queue(
+        `${name}-queue-${queueName}`,
+        { queueName, accountName: account.name, resourceGroupName: args.resourceGroupName },
+        parent,
+      ),
+    );
+  }
+
+  return { account, deadLetters, queues, queueNames };
+}
+
+/** The Communication Services system topic, with the system identity that delivers and dead-letters. */
+function systemTopic(host: pulumi.ComponentResource, name: string, args: EventRoutingArgs): eventgrid.SystemTopic {
+  return new eventgrid.SystemTopic(
+    `${name}-topic`,
+    {
+      systemTopicName: resourceName("eventGridSystemTopic", args.naming, "acs"),
+      resourceGroupName: args.resourceGroupName,
+      location: "global",
+      source: args.communicationServiceId,
+      topicType: "Microsoft.Communication.CommunicationServices",
+      identity: { type: "SystemAssigned" },
+      tags: args.tags,
+    },
+    { parent: host },
+  );
+}
+
+/** The topic identity's role assignments (routingRoleGrants), on the routing account's queues and container. */
+function topicGrants(
+  host: pulumi.ComponentResource,
+  name: string,
+  args: EventRoutingArgs,
+  store: ReturnType<typeof routingStorage>,
+  principalId: pulumi.Output<string>,
+) {
+  const { account, deadLetters, queues } = store;
+  return routingRoleGrants(args.routing).map((grant) => {
+    const scope: pulumi.Input<string> =
+      grant.scope.kind === "queue"
+        ? pulumi
+            .all([account.id, queues.get(grant.scope.queueName)?.name ?? grant.scope.queueName])
+            .apply(([id, q]) => storageQueueScope(id, q))
+        : grant.scope.kind === "container"
+          ? pulumi.all([account.id, deadLetters.name]).apply(([id, c]) => blobContainerScope(id, c))
+          : grant.scope.id;
+    return assignRole(
+      name,
+      {
+        suffix: args.naming.suffix,
+        key: grant.key,
+        role: grant.role,
+        scope,
+        subscriptionId: args.subscriptionId,
+        principalId,
+        description: `Event Grid system topic ${name}: ${grant.role} for event delivery`,
+      },
+      host,
+    );
+  });
+}
+
+/** One event subscription per route, created after the grants Event Grid checks. */
+function eventSubscriptions(
+  host: pulumi.ComponentResource,
+  name: string,
+  args: EventRoutingArgs,
+  store: ReturnType<typeof routingStorage>,
+  topic: eventgrid.SystemTopic,
+  grants: pulumi.Resource[],
+): void {
+  const { account, deadLetters } = store;
+  for (const sub of args.routing.subscriptions) {
+    new eventgrid.SystemTopicEventSubscription(
+      `${name}-sub-${sub.name}`,
+      {
+        eventSubscriptionName: sub.name,
+        systemTopicName: topic.name,
+        resourceGroupName: args.resourceGroupName,
+        filter: { includedEventTypes: [...sub.eventTypes] },
+        retryPolicy: {
+          maxDeliveryAttempts: sub.retry.maxDeliveryAttempts,
+          eventTimeToLiveInMinutes: sub.retry.eventTimeToLiveInMinutes,
+        },
+        ...deliveryArgs(sub, account.id),
+        deadLetterWithResourceIdentity: {
+          identity: { type: "SystemAssigned" },
+          deadLetterDestination: {
+            endpointType: "StorageBlob",
+            resourceId: account.id,
+            blobContainerName: deadLetters.name,
+          },
+        },
+      },
+      // Event Grid checks the identity's access when the subscription is created, so the grants come first.
+      { parent: host, dependsOn: grants },
+    );
   }
 }
 

@@ -16,7 +16,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import { attachDiagnostics } from "../common/diagnostics";
 import { resourceName } from "../common/naming";
-import { APP_SERVICE_DELEGATION, PRIVATE_DNS_ZONES, type PrivateLinkGroupId } from "./address-plan";
+import { APP_SERVICE_DELEGATION, PRIVATE_DNS_ZONES, type PrivateLinkGroupId } from "./config";
 import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
 
 /** A resource exposed in the network through a private endpoint. */

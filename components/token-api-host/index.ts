@@ -10,30 +10,15 @@
 // configuration traffic that otherwise takes the public route (Learn "Manage Azure App Service virtual network
 // integration routing"); one CORS layer, the app's own (Learn: "Don't try to use App Service CORS and your own CORS
 // code together"); basic-auth publishing (SCM, FTP) off; no `sku.tier` (ARM derives it from the SKU name).
-import * as fs from "node:fs";
-import * as nodePath from "node:path";
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import type * as authorization from "@pulumi/azure-native/authorization";
-import * as keyvault from "@pulumi/azure-native/keyvault";
-import * as managedidentity from "@pulumi/azure-native/managedidentity";
-import * as storage from "@pulumi/azure-native/storage";
-import * as web from "@pulumi/azure-native/web";
 import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
 import { attachDiagnostics } from "../common/diagnostics";
 import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
-import { resourceName } from "../common/naming";
-import { assignRole, blobContainerScope, storageTableScope, type BuiltInRole } from "../common/roles";
-import { TOKEN_API_NODE_MAJOR } from "../../policies/deployability-facts";
-import {
-  appServiceSkuFamily,
-  choosePackageSource,
-  tokenApiAppSettings,
-  type EngineMode,
-  type PackageSource,
-  type TokenApiSection,
-} from "./config";
+import type { EngineMode, TokenApiSection } from "./config";
+import { identityWithGrants } from "./identity";
+import { detectEngineMode, resolvePackageSource } from "./package-source";
+import { appInsightsSecret, servicePlan, site } from "./site";
+import { mappingStorage, packageStorage } from "./storage";
 
 /**
  * Log category group of the Web App: `allLogs` (the AVM default). On Linux `AppServiceAppLogs` is emitted only for
@@ -41,12 +26,6 @@ import {
  * leave one empty and miss AuditLogs, IPSecAuditLogs and PlatformLogs.
  */
 export const WEB_APP_LOG_CATEGORY_GROUPS = ["allLogs"];
-
-/** The Linux runtime stack of the site; the package is bundled for the same major (services/token-api/scripts/build.ts). */
-const LINUX_FX_VERSION = `NODE|${TOKEN_API_NODE_MAJOR}-lts`;
-
-/** Name of the Key Vault secret holding the Application Insights connection string. */
-export const APP_INSIGHTS_SECRET_NAME = "appinsights-connection-string";
 
 /** Arguments of TokenApiHost (no lock or role assignments: the app's grants are its own and fixed). */
 export interface TokenApiHostArgs extends AzureComponentArgs, DiagnosticsArg {
@@ -64,8 +43,6 @@ export interface TokenApiHostArgs extends AzureComponentArgs, DiagnosticsArg {
   acsSecretName: pulumi.Input<string>;
   /** Application Insights connection string; stored as a vault secret and referenced, never a plain setting. */
   appInsightsConnectionString?: pulumi.Input<string>;
-  /** Path of the built package (`npm run build` output), relative to the working directory or absolute. */
-  packagePath: string;
   /** How the engine runs; detected from the Pulumi runtime when omitted (tests may force one). */
   engineMode?: EngineMode;
   /**
@@ -73,12 +50,6 @@ export interface TokenApiHostArgs extends AzureComponentArgs, DiagnosticsArg {
    * the app's private traffic goes through the network, so a vault reached by private endpoint resolves.
    */
   vnetIntegrationSubnetId?: pulumi.Input<string>;
-}
-
-/** The engine mode of the current Pulumi runtime: the mock engine, a real preview, or a real update. */
-export function detectEngineMode(): EngineMode {
-  if (pulumi.runtime.getMonitor() instanceof MockMonitor) return "mock";
-  return pulumi.runtime.isDryRun() ? "preview" : "deploy";
 }
 
 /** The hosted token API. */
@@ -102,218 +73,36 @@ export class TokenApiHost extends pulumi.ComponentResource {
 
   constructor(name: string, args: TokenApiHostArgs, opts?: pulumi.ComponentResourceOptions) {
     super("acs:web:TokenApiHost", name, {}, opts);
-    const parent = { parent: this };
-    const cfg = args.tokenApi;
     // Decided before any child is registered, so a deploy without the package stops before creating anything.
-    const source = resolvePackageSource(args.packagePath, args.engineMode ?? detectEngineMode());
-    const hardenedAccount = {
-      resourceGroupName: args.resourceGroupName,
-      location: args.location,
-      kind: "StorageV2",
-      sku: { name: "Standard_LRS" },
-      enableHttpsTrafficOnly: true,
-      minimumTlsVersion: "TLS1_2",
-      allowBlobPublicAccess: false,
-      allowCrossTenantReplication: false,
-      tags: args.tags,
-    };
+    const source = resolvePackageSource(args.tokenApi.packagePath, args.engineMode ?? detectEngineMode());
 
-    // Mapping data: Entra-only access (the app uses its managed identity).
-    const dataAccount = new storage.StorageAccount(
-      `${name}-data`,
-      {
-        ...hardenedAccount,
-        accountName: resourceName("storageAccount", args.naming, "tok"),
-        allowSharedKeyAccess: false,
-        defaultToOAuthAuthentication: true,
-      },
-      parent,
-    );
-    const table = new storage.Table(
-      `${name}-mapping-table`,
-      { tableName: cfg.mappingTableName, accountName: dataAccount.name, resourceGroupName: args.resourceGroupName },
-      parent,
-    );
-
-    // Packages: shared-key access stays on here only because azure-native uploads `storage.Blob` with the account
-    // key (pulumi/pulumi-azure-native#2015, #3719); the app itself reads the blob with its managed identity.
-    const packageAccount = new storage.StorageAccount(
-      `${name}-packages`,
-      {
-        ...hardenedAccount,
-        accountName: resourceName("storageAccount", args.naming, "pkg"),
-        allowSharedKeyAccess: true,
-      },
-      parent,
-    );
-    const packageContainer = new storage.BlobContainer(
-      `${name}-package-container`,
-      { containerName: "packages", accountName: packageAccount.name, resourceGroupName: args.resourceGroupName, publicAccess: "None" },
-      parent,
-    );
-    const blob = new storage.Blob(
-      `${name}-package`,
-      {
-        blobName: source.blobName,
-        accountName: packageAccount.name,
-        containerName: packageContainer.name,
-        resourceGroupName: args.resourceGroupName,
-        type: "Block",
-        contentType: "application/zip",
-        source: source.asset,
-      },
-      parent,
-    );
-    const packageUrl = pulumi.interpolate`${packageAccount.primaryEndpoints.blob}${packageContainer.name}/${blob.name}`;
-
-    if (appServiceSkuFamily(cfg.plan.skuName) === undefined) {
-      throw new Error(`tokenApi.plan.skuName "${cfg.plan.skuName}" is not an accepted App Service SKU`);
-    }
-    const plan = new web.AppServicePlan(
-      `${name}-plan`,
-      {
-        name: resourceName("appServicePlan", args.naming, "token"),
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        kind: "linux",
-        reserved: true,
-        // No tier: ARM derives it from the name (P0v3 is Premium0V3, P*mv3 PremiumMV3, not PremiumV3).
-        sku: { name: cfg.plan.skuName, capacity: cfg.plan.instanceCount },
-        zoneRedundant: cfg.plan.zoneRedundant,
-        tags: args.tags,
-      },
-      parent,
-    );
-
-    let appInsightsSecretUri: pulumi.Output<string> | undefined;
-    if (args.appInsightsConnectionString !== undefined) {
-      const aiSecret = new keyvault.Secret(
-        `${name}-appinsights-secret`,
-        {
-          secretName: APP_INSIGHTS_SECRET_NAME,
-          vaultName: args.keyVault.name,
-          resourceGroupName: args.resourceGroupName,
-          properties: { value: pulumi.secret(args.appInsightsConnectionString), contentType: "text/plain" },
-          tags: args.tags,
-        },
-        { parent: this, additionalSecretOutputs: ["properties"] },
-      );
-      // Versionless URI: the reference follows new versions.
-      appInsightsSecretUri = pulumi.unsecret(aiSecret.properties.apply((p) => p.secretUri));
-    }
-
-    // The identity exists, with its roles, before the site: the first start already resolves the Key Vault
-    // reference and mounts the package (a system-assigned identity would only exist once the site did).
-    const identity = new managedidentity.UserAssignedIdentity(
-      `${name}-identity`,
-      {
-        resourceName: resourceName("userAssignedIdentity", args.naming, "token"),
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        tags: args.tags,
-      },
-      parent,
-    );
-    const principalId = identity.principalId;
-    const grant = (key: string, role: BuiltInRole, scope: pulumi.Input<string>): authorization.RoleAssignment =>
-      assignRole(
-        name,
-        {
-          suffix: args.naming.suffix,
-          key,
-          role,
-          scope,
-          subscriptionId: args.subscriptionId,
-          principalId,
-          description: `Token API ${name}: ${role}`,
-        },
-        this,
-      );
-    const grants = [
-      grant("keyvault-secrets", "keyVaultSecretsUser", args.keyVault.id),
-      grant(
-        "mapping-table",
-        "storageTableDataContributor",
-        pulumi.all([dataAccount.id, table.name]).apply(([id, t]) => storageTableScope(id, t)),
-      ),
-      grant(
-        "package-reader",
-        "storageBlobDataReader",
-        pulumi.all([packageAccount.id, packageContainer.name]).apply(([id, c]) => blobContainerScope(id, c)),
-      ),
-      // Managed-identity mode calls the ACS identity API with an Entra token of this identity, which ACS accepts
-      // only with a role on the resource ("Grant your managed identity access to the Communication Services
-      // resource", Learn https://learn.microsoft.com/azure/communication-services/how-tos/managed-identity); the
-      // role is in components/common/roles.ts with its sources. Before the site, like the others: the first
-      // token request must not meet a 403.
-      ...(cfg.acsAuthMode === "managed-identity" ? [grant("acs-identity", "communicationAndEmailServiceOwner", args.acsResourceId)] : []),
-    ];
-
-    const mappingTableEndpoint = dataAccount.primaryEndpoints.apply((e) => e.table.replace(/\/+$/, ""));
-    const app = new web.WebApp(
-      `${name}-app`,
-      {
-        name: resourceName("webApp", args.naming, "token"),
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        kind: "app,linux",
-        serverFarmId: plan.id,
-        httpsOnly: true,
-        clientAffinityEnabled: false,
-        identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
-        // Key Vault references resolve with this identity (the default would be the system-assigned one).
-        keyVaultReferenceIdentity: identity.id,
-        // All traffic into the network: the Key Vault reference is configuration traffic, which `applicationTraffic`
-        // alone leaves on the public route, where the vault firewall denies it. The subnet's NAT gateway (Network
-        // component) gives ACS, Table, JWKS and package traffic their way out.
-        ...(args.vnetIntegrationSubnetId === undefined
-          ? {}
-          : { virtualNetworkSubnetId: args.vnetIntegrationSubnetId, outboundVnetRouting: { allTraffic: true } }),
-        siteConfig: {
-          linuxFxVersion: LINUX_FX_VERSION,
-          minTlsVersion: "1.2",
-          scmMinTlsVersion: "1.2",
-          ftpsState: "Disabled",
-          http20Enabled: true,
-          alwaysOn: cfg.alwaysOn,
-          healthCheckPath: "/healthz",
-          remoteDebuggingEnabled: false,
-          // No `cors`: App Service CORS would override the app's own (CORS_ALLOWED_ORIGINS) and allow any method and header.
-          appSettings: tokenApiAppSettings({
-            cfg,
-            acsEndpoint: args.acsEndpoint,
-            keyVaultUri: args.keyVault.uri,
-            acsSecretName: args.acsSecretName,
-            appInsightsSecretUri,
-            mappingTableEndpoint,
-            packageUrl,
-            identityResourceId: identity.id,
-            identityClientId: identity.clientId,
-          }),
-        },
-        tags: args.tags,
-      },
-      { parent: this, dependsOn: grants },
-    );
-
-    // Basic-auth publishing off (azure-native records both as allowed by default; AVM web/site turns them off):
-    // deployments use run-from-package with the managed identity, nobody needs SCM or FTP credentials.
-    new web.WebAppScmAllowed(`${name}-scm-basic-auth`, { name: app.name, resourceGroupName: args.resourceGroupName, allow: false }, parent);
-    new web.WebAppFtpAllowed(`${name}-ftp-basic-auth`, { name: app.name, resourceGroupName: args.resourceGroupName, allow: false }, parent);
+    const data = mappingStorage(this, name, args);
+    const packages = packageStorage(this, name, args, source);
+    const plan = servicePlan(this, name, args);
+    const appInsightsSecretUri = appInsightsSecret(this, name, args);
+    const { identity, grants } = identityWithGrants(this, name, args, data, packages);
+    const app = site(this, name, args, {
+      planId: plan.id,
+      identity,
+      grants,
+      appInsightsSecretUri,
+      mappingTableEndpoint: data.endpoint,
+      packageUrl: packages.url,
+    });
 
     if (args.diagnostics !== undefined) {
       attachDiagnostics(`${name}-app`, app.id, { ...args.diagnostics, logCategoryGroups: WEB_APP_LOG_CATEGORY_GROUPS }, this);
-      attachStorageServiceDiagnostics(`${name}-data`, dataAccount.id, ["table"], args.diagnostics, this);
-      attachStorageServiceDiagnostics(`${name}-packages`, packageAccount.id, ["blob"], args.diagnostics, this);
+      attachStorageServiceDiagnostics(`${name}-data`, data.account.id, ["table"], args.diagnostics, this);
+      attachStorageServiceDiagnostics(`${name}-packages`, packages.account.id, ["blob"], args.diagnostics, this);
     }
 
     this.id = app.id;
     this.name = app.name;
-    this.principalId = principalId;
+    this.principalId = identity.principalId;
     this.hostName = app.defaultHostName;
     this.url = pulumi.interpolate`https://${app.defaultHostName}`;
-    this.mappingTableName = table.name;
-    this.mappingTableEndpoint = mappingTableEndpoint;
+    this.mappingTableName = data.table.name;
+    this.mappingTableEndpoint = data.endpoint;
     this.planId = plan.id;
     this.registerOutputs({
       id: this.id,
@@ -326,19 +115,4 @@ export class TokenApiHost extends pulumi.ComponentResource {
       planId: this.planId,
     });
   }
-}
-
-/** The blob name and asset for the package: content-addressed when built, a placeholder when evaluation allows. */
-function resolvePackageSource(packagePath: string, mode: EngineMode): { blobName: string; asset: pulumi.asset.Asset } {
-  const absolute = nodePath.resolve(packagePath);
-  const chosen: PackageSource = choosePackageSource(packagePath, fs.existsSync(absolute), mode);
-  if (chosen.kind === "file") {
-    // A new build gets a new blob name, so the app setting changes and App Service remounts the package.
-    const digest = createHash("sha256").update(fs.readFileSync(absolute)).digest("hex").slice(0, 12);
-    return { blobName: `token-api-${digest}.zip`, asset: new pulumi.asset.FileAsset(absolute) };
-  }
-  if (mode === "preview") {
-    pulumi.log.warn(chosen.reason + "; `pulumi up` will fail until `npm run build` has produced it");
-  }
-  return { blobName: "token-api-placeholder.zip", asset: new pulumi.asset.StringAsset("placeholder: run `npm run build`") };
 }

@@ -1,11 +1,11 @@
 // Tests for the deployability group: each rule passes the shape the program deploys and fails, with the message
 // naming the resource, Azure's answer and the source, on the one mutation that reintroduces the failure.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { deployabilityAppserviceplanEnforceSkuTier } from "../../policies/deployability-appserviceplan-enforce-sku-tier";
-import { deployabilityBudgetEnforceStartDateWindow } from "../../policies/deployability-budget-enforce-start-date-window";
-import { deployabilitySenderDisallowDefaultUsername } from "../../policies/deployability-sender-disallow-default-username";
-import { deployabilityCommunicationDisallowUnverifiedDomainLink } from "../../policies/deployability-communication-disallow-unverified-domain-link";
-import { deployabilityEmailDisallowDefaultSendingLimits } from "../../policies/deployability-email-disallow-default-sending-limits";
+import { webAppserviceplanEnforceSkuTier } from "../../policies/web-appserviceplan-enforce-sku-tier";
+import { costmanagementBudgetEnforceStartDateWindow } from "../../policies/costmanagement-budget-enforce-start-date-window";
+import { communicationSenderDisallowDefaultUsername } from "../../policies/communication-sender-disallow-default-username";
+import { communicationServiceDisallowUnverifiedDomainLink } from "../../policies/communication-service-disallow-unverified-domain-link";
+import { communicationDomainDisallowDefaultSendingLimits } from "../../policies/communication-domain-disallow-default-sending-limits";
 import {
   budgetStartProblem,
   EMAIL_DOMAIN_LIMITS_RAISED_TAG,
@@ -14,13 +14,10 @@ import {
   nodeRuntimeProblem,
   SOURCES,
 } from "../../policies/deployability-facts";
-import {
-  deployabilityLogalertConfigureSkipQueryValidation,
-  firstTable,
-} from "../../policies/deployability-logalert-configure-skip-query-validation";
-import { deployabilityWebappEnforceRouteAllForKeyvaultReferences } from "../../policies/deployability-webapp-enforce-route-all-for-keyvault-references";
-import { deployabilityWebappDisallowEndOfLifeRuntime } from "../../policies/deployability-webapp-disallow-end-of-life-runtime";
-import { deployabilityWebappEnforceRolesBeforeStartup } from "../../policies/deployability-webapp-enforce-roles-before-startup";
+import { monitorLogalertConfigureSkipQueryValidation, firstTable } from "../../policies/monitor-logalert-configure-skip-query-validation";
+import { webWebappEnforceRouteAllForKeyvaultReferences } from "../../policies/web-webapp-enforce-route-all-for-keyvault-references";
+import { webWebappDisallowEndOfLifeRuntime } from "../../policies/web-webapp-disallow-end-of-life-runtime";
+import { webWebappEnforceRolesBeforeStartup } from "../../policies/web-webapp-enforce-roles-before-startup";
 import { mutate, res, runResource, runStack, UNKNOWN, urnOf } from "./helpers";
 
 const T = {
@@ -74,8 +71,8 @@ describe("facts", () => {
   });
 });
 
-describe("deployability-email-disallow-default-sending-limits", () => {
-  const p = deployabilityEmailDisallowDefaultSendingLimits;
+describe("communication-domain-disallow-default-sending-limits", () => {
+  const p = communicationDomainDisallowDefaultSendingLimits;
   const stack = (tags: Record<string, string>, management = "CustomerManaged", tracking = "Disabled") => [
     res(T.domain, "domain", { domainName: "notify.contoso.com", domainManagement: management, userEngagementTracking: tracking, tags }),
     res(T.sender, "sender", { username: "alerts", senderUsername: "alerts", displayName: "Alerts" }, [urnOf(T.domain, "domain")]),
@@ -102,8 +99,8 @@ describe("deployability-email-disallow-default-sending-limits", () => {
   });
 });
 
-describe("deployability-communication-disallow-unverified-domain-link", () => {
-  const p = deployabilityCommunicationDisallowUnverifiedDomainLink;
+describe("communication-service-disallow-unverified-domain-link", () => {
+  const p = communicationServiceDisallowUnverifiedDomainLink;
   const domainId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Communication/emailServices/e/domains/notify.contoso.com";
   const stack = (verified: string | undefined, linked: unknown[] = [domainId]) => [
     res(T.domain, "domain", {
@@ -147,8 +144,8 @@ describe("deployability-communication-disallow-unverified-domain-link", () => {
   });
 });
 
-describe("deployability-sender-disallow-default-username", () => {
-  const p = deployabilitySenderDisallowDefaultUsername;
+describe("communication-sender-disallow-default-username", () => {
+  const p = communicationSenderDisallowDefaultUsername;
   const base = {
     senderUsername: "alerts",
     username: "alerts",
@@ -170,8 +167,8 @@ describe("deployability-sender-disallow-default-username", () => {
   });
 });
 
-describe("deployability-budget-enforce-start-date-window (fake clock)", () => {
-  const p = deployabilityBudgetEnforceStartDateWindow;
+describe("costmanagement-budget-enforce-start-date-window (fake clock)", () => {
+  const p = costmanagementBudgetEnforceStartDateWindow;
   const budget = (startDate: string) => ({ amount: 100, timeGrain: "Monthly", category: "Cost", timePeriod: { startDate } });
   it("passes this month's first day and fails last month's once the clock moves on", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
@@ -185,8 +182,8 @@ describe("deployability-budget-enforce-start-date-window (fake clock)", () => {
   });
 });
 
-describe("deployability-webapp-enforce-route-all-for-keyvault-references", () => {
-  const p = deployabilityWebappEnforceRouteAllForKeyvaultReferences;
+describe("web-webapp-enforce-route-all-for-keyvault-references", () => {
+  const p = webWebappEnforceRouteAllForKeyvaultReferences;
   const app = {
     kind: "app,linux",
     virtualNetworkSubnetId: "/subnets/app",
@@ -219,8 +216,8 @@ describe("deployability-webapp-enforce-route-all-for-keyvault-references", () =>
   });
 });
 
-describe("deployability-webapp-enforce-roles-before-startup", () => {
-  const p = deployabilityWebappEnforceRolesBeforeStartup;
+describe("web-webapp-enforce-roles-before-startup", () => {
+  const p = webWebappEnforceRolesBeforeStartup;
   const uaiId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-token";
   const uai = urnOf(T.uai, "id");
   const settings = (identity: string) => [
@@ -283,21 +280,21 @@ describe("web-app rules during a real preview (values of resources this deployme
     res(T.webApp, "app", { kind: "app,linux", keyVaultReferenceIdentity: UNKNOWN.string, siteConfig: { appSettings: settings } }, appDeps),
   ];
   it("resolves an unknown identity id to the identity the site depends on, and passes when the site waits for its grant", async () => {
-    expect((await runStack(deployabilityWebappEnforceRolesBeforeStartup, stack([uai, urnOf(T.ra, "kv")]))).results).toEqual([]);
+    expect((await runStack(webWebappEnforceRolesBeforeStartup, stack([uai, urnOf(T.ra, "kv")]))).results).toEqual([]);
   });
   it("still fails when the site does not wait for the grant", async () => {
-    expect((await runStack(deployabilityWebappEnforceRolesBeforeStartup, stack([uai]))).results.map((r) => [r.level, r.kind])).toEqual([
+    expect((await runStack(webWebappEnforceRolesBeforeStartup, stack([uai]))).results.map((r) => [r.level, r.kind])).toEqual([
       ["mandatory", "violation"],
     ]);
   });
   it("treats an unknown subnet id as VNet integration for the route-all rule", async () => {
     const app = { kind: "app,linux", virtualNetworkSubnetId: UNKNOWN.string, siteConfig: { appSettings: settings } };
-    expect(
-      (await runResource(deployabilityWebappEnforceRouteAllForKeyvaultReferences, T.webApp, app)).results.map((r) => [r.level, r.kind]),
-    ).toEqual([["mandatory", "violation"]]);
+    expect((await runResource(webWebappEnforceRouteAllForKeyvaultReferences, T.webApp, app)).results.map((r) => [r.level, r.kind])).toEqual(
+      [["mandatory", "violation"]],
+    );
     expect(
       (
-        await runResource(deployabilityWebappEnforceRouteAllForKeyvaultReferences, T.webApp, {
+        await runResource(webWebappEnforceRouteAllForKeyvaultReferences, T.webApp, {
           ...app,
           outboundVnetRouting: { allTraffic: true },
         })
@@ -306,8 +303,8 @@ describe("web-app rules during a real preview (values of resources this deployme
   });
 });
 
-describe("deployability-appserviceplan-enforce-sku-tier", () => {
-  const p = deployabilityAppserviceplanEnforceSkuTier;
+describe("web-appserviceplan-enforce-sku-tier", () => {
+  const p = webAppserviceplanEnforceSkuTier;
   it.each([
     [{ name: "P1v3" }],
     [{ name: "P1v3", tier: "PremiumV3" }],
@@ -323,8 +320,8 @@ describe("deployability-appserviceplan-enforce-sku-tier", () => {
   });
 });
 
-describe("deployability-logalert-configure-skip-query-validation", () => {
-  const p = deployabilityLogalertConfigureSkipQueryValidation;
+describe("monitor-logalert-configure-skip-query-validation", () => {
+  const p = monitorLogalertConfigureSkipQueryValidation;
   const rule = (extra: Record<string, unknown>, deps: string[] = []) =>
     res(
       T.query,
@@ -344,8 +341,8 @@ describe("deployability-logalert-configure-skip-query-validation", () => {
   });
 });
 
-describe("deployability-webapp-disallow-end-of-life-runtime", () => {
-  const p = deployabilityWebappDisallowEndOfLifeRuntime;
+describe("web-webapp-disallow-end-of-life-runtime", () => {
+  const p = webWebappDisallowEndOfLifeRuntime;
   it("passes NODE|22-lts and fails NODE|20-lts (after 2026-04-30)", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(new Date("2026-12-01T00:00:00Z"));

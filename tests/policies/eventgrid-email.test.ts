@@ -1,7 +1,7 @@
 // Tests for the Event Grid subscription and Email domain policies: baseline passes, each mutation reports its
 // exact message, knobs change the outcome, other types are not applicable.
 import { describe, expect, it } from "vitest";
-import { ACS_EVENT_TYPES as PROGRAM_EVENT_TYPES } from "../../components/event-routing/event-types";
+import { ACS_EVENT_TYPES as PROGRAM_EVENT_TYPES } from "../../components/event-routing/config";
 import { ACS_EVENT_TYPES } from "../../policies/acs-event-types";
 import { communicationDomainDisableEngagementTracking } from "../../policies/communication-domain-disable-engagement-tracking";
 import { communicationDomainDisallowAzureManaged } from "../../policies/communication-domain-disallow-azure-managed";

@@ -1,9 +1,10 @@
 // The policy pack's own copies of the token API's decisions (it is loaded alone by the Pulumi CLI) match the service's settings.ts.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { tokenapiWebappConfigureTokenLifetime } from "../../policies/tokenapi-webapp-configure-token-lifetime";
-import { tokenapiWebappEnforceAllowedScopes } from "../../policies/tokenapi-webapp-enforce-allowed-scopes";
+import { allPolicies } from "../../policies/policies";
+import { webWebappConfigureTokenLifetime } from "../../policies/web-webapp-configure-token-lifetime";
+import { webWebappEnforceAllowedScopes } from "../../policies/web-webapp-enforce-allowed-scopes";
 import { ACS_TOKEN_SCOPES, TOKEN_API_DEFAULTS, TOKEN_API_ENV_NAMES, TOKEN_LIFETIME_MINUTES } from "../../services/token-api/src/settings";
 
 const POLICIES_DIR = path.resolve(__dirname, "..", "..", "policies");
@@ -13,7 +14,7 @@ const props = (policy: { configSchema?: unknown }) => (policy.configSchema as an
 
 describe("policy pack copies of the token API settings", () => {
   it("lifetime policy: the ACS range and its defaults", () => {
-    const { minMinutes, maxMinutes } = props(tokenapiWebappConfigureTokenLifetime);
+    const { minMinutes, maxMinutes } = props(webWebappConfigureTokenLifetime);
     expect([minMinutes.minimum, minMinutes.maximum, maxMinutes.minimum, maxMinutes.maximum]).toEqual([
       TOKEN_LIFETIME_MINUTES.min,
       TOKEN_LIFETIME_MINUTES.max,
@@ -24,7 +25,7 @@ describe("policy pack copies of the token API settings", () => {
   });
 
   it("scope policy: the ACS scope list and the default allow-list", () => {
-    const { allowedScopes } = props(tokenapiWebappEnforceAllowedScopes);
+    const { allowedScopes } = props(webWebappEnforceAllowedScopes);
     expect(allowedScopes.items.enum).toEqual([...ACS_TOKEN_SCOPES]);
     expect(allowedScopes.default).toEqual(TOKEN_API_DEFAULTS.allowedScopes);
   });
@@ -32,8 +33,9 @@ describe("policy pack copies of the token API settings", () => {
   it("the variables the policies read are variables the service reads", () => {
     // Read from the token API policies' own sources, so a renamed or misspelt variable in a policy fails here.
     const read = new Set(
-      readdirSync(POLICIES_DIR)
-        .filter((f) => f.startsWith("tokenapi-") && f.endsWith(".ts"))
+      allPolicies
+        .filter((p) => p.group === "token-api")
+        .map((p) => `${p.name}.ts`)
         .flatMap((f) => [...readFileSync(path.join(POLICIES_DIR, f), "utf8").matchAll(/"((?:TOKEN|ACS)_[A-Z_]+)"/g)].map((m) => m[1]!)),
     );
     expect([...read].sort()).toEqual([

@@ -32,14 +32,14 @@ const APPLIES_TO: Record<string, string> = {
   "eventgrid-subscription-enforce-acs-event-types": "azure-native:eventgrid:SystemTopicEventSubscription",
   "communication-domain-disable-engagement-tracking": "azure-native:communication:Domain",
   "communication-domain-disallow-azure-managed": "azure-native:communication:Domain",
-  "tokenapi-webapp-configure-token-lifetime": "azure-native:web:WebApp",
-  "tokenapi-webapp-enforce-allowed-scopes": "azure-native:web:WebApp",
+  "web-webapp-configure-token-lifetime": "azure-native:web:WebApp",
+  "web-webapp-enforce-allowed-scopes": "azure-native:web:WebApp",
   "network-subnet-missing-network-security-group": "azure-native:network:Subnet",
-  "deployability-sender-disallow-default-username": "azure-native:communication:SenderUsername",
-  "deployability-budget-enforce-start-date-window": "azure-native:costmanagement:Budget",
-  "deployability-webapp-enforce-route-all-for-keyvault-references": "azure-native:web:WebApp",
-  "deployability-appserviceplan-enforce-sku-tier": "azure-native:web:AppServicePlan",
-  "deployability-webapp-disallow-end-of-life-runtime": "azure-native:web:WebApp",
+  "communication-sender-disallow-default-username": "azure-native:communication:SenderUsername",
+  "costmanagement-budget-enforce-start-date-window": "azure-native:costmanagement:Budget",
+  "web-webapp-enforce-route-all-for-keyvault-references": "azure-native:web:WebApp",
+  "web-appserviceplan-enforce-sku-tier": "azure-native:web:AppServicePlan",
+  "web-webapp-disallow-end-of-life-runtime": "azure-native:web:WebApp",
 };
 
 /** Every top-level input the policies read, each unknown. */
@@ -73,7 +73,7 @@ const allUnknown = Object.fromEntries(
   ].map((k) => [k, UNKNOWN.string]),
 );
 
-const resourcePolicies = allPolicies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);
+const resourcePolicies = allPolicies.filter((p): p is typeof p & ResourceValidationPolicy => "validateResource" in p);
 
 describe("unknown values during preview", () => {
   it("every resource policy has a type in this table", () => {

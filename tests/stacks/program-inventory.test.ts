@@ -7,7 +7,7 @@ import type { PlanResult } from "../../tools/plan/types";
 import { countByType, ofType, only } from "../support/plan";
 import { problemsOf } from "./config-cases";
 import { ALLOWED_ROLE_GUIDS, BUILT_IN_ROLES } from "../../components/common/roles";
-import { REQUIRED_EVENT_TYPES } from "../../components/event-routing/event-types";
+import { REQUIRED_EVENT_TYPES } from "../../components/event-routing/config";
 import { mockGuid } from "../../tools/plan/mocks";
 
 let dev: PlanResult;

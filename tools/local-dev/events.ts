@@ -13,7 +13,7 @@ import {
   subscriptionSummaries,
   type EventRoutingSection,
   type SubscriptionSummary,
-} from "../../components/event-routing/event-types";
+} from "../../components/event-routing/config";
 import type { EmulatedSubscription, EventGridOptions } from "../acs-emulator/eventgrid";
 import { DEV_ACCOUNT, DEV_KEY, canConnect, freePort } from "./azurite";
 

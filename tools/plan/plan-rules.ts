@@ -3,10 +3,10 @@
 // them like policy results.
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { ACS_RETIREMENT_DATE, ACS_SIGNUP_CUTOFF_DATE, acsRetired, SOURCES } from "../../policies/deployability-facts";
-import { CUSTOMER_MANAGED_DOMAINS } from "../../policies/deployability-communication-disallow-unverified-domain-link";
+import { CUSTOMER_MANAGED_DOMAINS } from "../../policies/communication-service-disallow-unverified-domain-link";
 import { appSettingsOf, splitList, T } from "../../policies/lib";
-import { isTokenApiHost } from "../../policies/tokenapi-webapp-configure-token-lifetime";
-import { DEFAULT_SCOPES } from "../../policies/tokenapi-webapp-enforce-allowed-scopes";
+import { isTokenApiHost } from "../../policies/web-webapp-configure-token-lifetime";
+import { DEFAULT_SCOPES } from "../../policies/web-webapp-enforce-allowed-scopes";
 import type { Baseline, BaselineResource } from "./diff/baseline";
 import type { ChangeSet, ResourceChange } from "./diff/compare";
 import type { PolicyResult } from "./policy-runner";
@@ -171,7 +171,6 @@ export const planCommunicationDisallowRetiredService: PlanRule = {
     }));
   },
 };
-
 
 const LOCK_TYPE = "azure-native:authorization:ManagementLockByScope";
 const LEARN_LOCKS = "https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources";

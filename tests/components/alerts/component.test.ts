@@ -2,13 +2,8 @@
 // defines them, every alert on the action group, per-environment defaults and config validation of thresholds.
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Alerts, alertRuleName } from "../../../components/alerts";
-import {
-  ALERT_KEYS,
-  alertSettingsProblems,
-  alertsConfigSchema,
-  defaultAlertSettings,
-  resolveAlertSettings,
-} from "../../../components/alerts/definitions";
+import { alertSettingsProblems, alertsConfigSchema, defaultAlertSettings, resolveAlertSettings } from "../../../components/alerts/config";
+import { ALERT_KEYS } from "../../../components/alerts/definitions";
 import { evaluateProgram } from "../../../tools/plan/harness";
 import { MOCK_SUBSCRIPTION_ID } from "../../../tools/plan/mocks";
 import type { PlanResult } from "../../../tools/plan/types";

@@ -2,7 +2,7 @@
 // retry and dead-letter settings, and exactly the role assignments managed-identity delivery needs.
 import { beforeAll, describe, expect, it } from "vitest";
 import { EventRouting, routingRoleGrants } from "../../../components/event-routing";
-import { eventRoutingConfigSchema, type EventRoutingSection } from "../../../components/event-routing/event-types";
+import { eventRoutingConfigSchema, type EventRoutingSection } from "../../../components/event-routing/config";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
 import { evaluateProgram } from "../../../tools/plan/harness";
 import { MOCK_SUBSCRIPTION_ID } from "../../../tools/plan/mocks";

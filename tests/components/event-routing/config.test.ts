@@ -1,6 +1,6 @@
 // Table tests of the `eventRouting` config schema: real ACS event types only, required routes, retry limits.
 import { describe, expect, it } from "vitest";
-import { ACS_EVENT_TYPES, eventRoutingConfigSchema, isAcsEventType, queueNamesOf } from "../../../components/event-routing/event-types";
+import { ACS_EVENT_TYPES, eventRoutingConfigSchema, isAcsEventType, queueNamesOf } from "../../../components/event-routing/config";
 
 const required = [
   { name: "email-delivery", eventTypes: ["Microsoft.Communication.EmailDeliveryReportReceived"] },

@@ -4,7 +4,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { TokenApiHost, WEB_APP_LOG_CATEGORY_GROUPS, detectEngineMode } from "../../../components/token-api-host";
+import { TokenApiHost, WEB_APP_LOG_CATEGORY_GROUPS } from "../../../components/token-api-host";
+import { detectEngineMode } from "../../../components/token-api-host/package-source";
 import { TOKEN_API_NODE_MAJOR } from "../../../policies/deployability-facts";
 import { tokenApiConfigSchema } from "../../../components/token-api-host/config";
 import { BUILT_IN_ROLES } from "../../../components/common/roles";
@@ -38,13 +39,13 @@ function evaluateHost(tokenApi: typeof cfg): Promise<PlanResult> {
         location: "westeurope",
         tags: { env: "prod" },
         subscriptionId: MOCK_SUBSCRIPTION_ID,
-        tokenApi,
+        // A package path that does not exist: under the mock engine the component declares a placeholder blob.
+        tokenApi: { ...tokenApi, packagePath: "does/not/exist/token-api.zip" },
         acsEndpoint: "https://acs-acs-prod-weu-abcde.europe.communication.azure.com/",
         acsResourceId: acsId,
         keyVault: { id: vaultId, name: "kv-acs-prod-weu-abcde", uri: "https://kv-acs-prod-weu-abcde.vault.azure.net/" },
         acsSecretName: "acs-connection-string",
         appInsightsConnectionString: "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://x/",
-        packagePath: "does/not/exist/token-api.zip",
         diagnostics: { workspaceId: `${rg}/Microsoft.OperationalInsights/workspaces/log` },
       });
       return { principalId: host.principalId };
@@ -310,12 +311,11 @@ describe("TokenApiHost", () => {
           location: "westeurope",
           tags: {},
           subscriptionId: MOCK_SUBSCRIPTION_ID,
-          tokenApi: cfg,
+          tokenApi: { ...cfg, packagePath: "does/not/exist/token-api.zip" },
           acsEndpoint: "https://acs.example/",
           acsResourceId: acsId,
           keyVault: { id: vaultId, name: "kv", uri: "https://kv.vault.azure.net/" },
           acsSecretName: "acs-connection-string",
-          packagePath: "does/not/exist/token-api.zip",
           engineMode: "deploy",
         }),
     ).toThrow("token API package not found at does/not/exist/token-api.zip. Build it first: run `npm run build`");

@@ -19,7 +19,7 @@ import {
   type EventGridEvent,
 } from "../../../tools/acs-emulator/index";
 import { provisionEventStorage, startAzuriteEventStorage, type AzuriteEventStorage } from "../../../tools/local-dev/events";
-import { ACS_EVENT_TYPES } from "../../../components/event-routing/event-types";
+import { ACS_EVENT_TYPES } from "../../../components/event-routing/config";
 import { admin, clientOptions } from "./helpers";
 
 const CONTAINER = "deadletters";

@@ -24,6 +24,7 @@ const clis = [
   "archive-chat",
   "decommission",
   "adopt",
+  "docs:config",
   "bench:plan",
   "bench:emulator",
   "bench:rotation-under-load",

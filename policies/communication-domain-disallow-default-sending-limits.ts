@@ -2,7 +2,7 @@
 // limits are the default ones (every Azure-managed domain, and a customer-managed one until Microsoft raises them).
 // Azure refuses both there, so the sender's create or the domain's update fails.
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { T, known } from "./lib";
+import { T, known, type Grouped } from "./lib";
 import { domainTagsAllowSenders, EMAIL_DOMAIN_LIMITS_RAISED_TAG, EMAIL_DOMAIN_VERIFIED_TAG, SOURCES } from "./deployability-facts";
 
 const SENDER_USERNAME = "azure-native:communication:SenderUsername";
@@ -15,11 +15,11 @@ function blocker(domain: PolicyResource): string | undefined {
   return `a domain not marked verified with raised sending limits (tags ${EMAIL_DOMAIN_VERIFIED_TAG} and ${EMAIL_DOMAIN_LIMITS_RAISED_TAG} are not both "true")`;
 }
 
-export const deployabilityEmailDisallowDefaultSendingLimits: StackValidationPolicy = {
-  name: "deployability-email-disallow-default-sending-limits",
+export const communicationDomainDisallowDefaultSendingLimits: StackValidationPolicy & Grouped = {
+  name: "communication-domain-disallow-default-sending-limits",
+  group: "deployability",
   description: "No extra sender username or user-engagement tracking on an email domain with default sending limits.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps:
     "List extra senders and `userEngagementTracking` only on a CustomerManaged domain; the program creates them once the domain has " +
     "`verified: true` and `sendingLimitsRaised: true` (after Microsoft raised its limits on a support request).",

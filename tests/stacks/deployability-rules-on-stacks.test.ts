@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEFAULT_PROJECT_ROOT, evaluateStack } from "../../tools/plan/harness";
 import { exitCodeFor, loadPolicyConfig, runPolicies } from "../../tools/plan/policy-runner";
 import type { PlannedResource, PlanResult } from "../../tools/plan/types";
-import { deployabilityPolicies } from "../../policies/deployability";
+import { allPolicies } from "../../policies/policies";
 import { ofType, only } from "../support/plan";
 import { stackFileCopy } from "../support/stack-files";
 
@@ -30,7 +30,7 @@ afterEach(() => {
 });
 
 const configOf = (stack: string) => loadPolicyConfig(path.join(DEFAULT_PROJECT_ROOT, "policies/config", `${stack}.json`)).config;
-const DEPLOYABILITY = new Set(deployabilityPolicies.map((p) => p.name));
+const DEPLOYABILITY = new Set(allPolicies.filter((p) => p.group === "deployability").map((p) => p.name));
 
 /** The deployability results of a plan under the stack's policy config, as `policy | resource name | level`. */
 async function deployability(plan: PlanResult, stack = plan.stack): Promise<{ rows: string[]; messages: string[]; exit: 0 | 1 }> {
@@ -75,7 +75,7 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
     });
     const r = await deployability(bad);
     expect([r.rows, r.exit]).toEqual([
-      ["deployability-communication-disallow-unverified-domain-link | acsplat-communication-acs | mandatory"],
+      ["communication-service-disallow-unverified-domain-link | acsplat-communication-acs | mandatory"],
       1,
     ]);
     expect(r.messages[0]).toContain(
@@ -89,7 +89,7 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
     (domain.inputs["tags"] as Record<string, string>)["acs-email-domain-sending-limits-raised"] = "false";
     const r = await deployability(bad);
     expect([r.rows, r.exit]).toEqual([
-      ["deployability-email-disallow-default-sending-limits | acsplat-communication-sender-notify-contoso-com-alerts | mandatory"],
+      ["communication-domain-disallow-default-sending-limits | acsplat-communication-sender-notify-contoso-com-alerts | mandatory"],
       1,
     ]);
   });
@@ -105,7 +105,7 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
     });
     const r = await deployability(bad);
     expect([r.rows, r.exit]).toEqual([
-      ["deployability-sender-disallow-default-username | acsplat-communication-sender-notify-contoso-com-donotreply | mandatory"],
+      ["communication-sender-disallow-default-username | acsplat-communication-sender-notify-contoso-com-donotreply | mandatory"],
       1,
     ]);
   });
@@ -113,10 +113,7 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
   it("Key Vault references on the VNet-integrated Linux app without route-all (the component routed private traffic only)", async () => {
     const bad = mutated(prod, "azure-native:web:WebApp", (app) => void delete app.inputs["outboundVnetRouting"]);
     const r = await deployability(bad);
-    expect([r.rows, r.exit]).toEqual([
-      ["deployability-webapp-enforce-route-all-for-keyvault-references | acsplat-token-api-app | mandatory"],
-      1,
-    ]);
+    expect([r.rows, r.exit]).toEqual([["web-webapp-enforce-route-all-for-keyvault-references | acsplat-token-api-app | mandatory"], 1]);
   });
 
   it("a site whose start-up roles come after it (the component granted its system identity after the site)", async () => {
@@ -127,9 +124,9 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
     const r = await deployability(early);
     expect([r.rows, r.exit]).toEqual([
       [
-        "deployability-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
-        "deployability-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
-        "deployability-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
+        "web-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
+        "web-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
+        "web-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
       ],
       1,
     ]);
@@ -139,8 +136,8 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
       delete app.inputs["keyVaultReferenceIdentity"];
     });
     expect((await deployability(system)).rows).toEqual([
-      "deployability-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
-      "deployability-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
+      "web-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
+      "web-webapp-enforce-roles-before-startup | acsplat-token-api-app | mandatory",
     ]);
   });
 
@@ -149,7 +146,7 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
       plan.inputs["sku"] = { name: "P2mv3", tier: "PremiumV3", capacity: 2 };
     });
     const r = await deployability(bad);
-    expect([r.rows, r.exit]).toEqual([["deployability-appserviceplan-enforce-sku-tier | acsplat-token-api-plan | mandatory"], 1]);
+    expect([r.rows, r.exit]).toEqual([["web-appserviceplan-enforce-sku-tier | acsplat-token-api-plan | mandatory"], 1]);
   });
 
   it("a log alert over ACSAuthIncomingOperations validated at creation in a new workspace", async () => {
@@ -161,7 +158,7 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
     );
     const r = await deployability(bad);
     expect([r.rows, r.exit]).toEqual([
-      ["deployability-logalert-configure-skip-query-validation | acsplat-alerts-tokenIssuanceFailuresLog | mandatory"],
+      ["monitor-logalert-configure-skip-query-validation | acsplat-alerts-tokenIssuanceFailuresLog | mandatory"],
       1,
     ]);
   });
@@ -173,7 +170,7 @@ describe("each failure class, reintroduced, fails the plan naming the resource",
       (app) => void ((app.inputs["siteConfig"] as Record<string, unknown>)["linuxFxVersion"] = "NODE|20-lts"),
     );
     const r = await deployability(bad);
-    expect([r.rows, r.exit]).toEqual([["deployability-webapp-disallow-end-of-life-runtime | acsplat-token-api-app | mandatory"], 1]);
+    expect([r.rows, r.exit]).toEqual([["web-webapp-disallow-end-of-life-runtime | acsplat-token-api-app | mandatory"], 1]);
   });
 });
 
@@ -198,6 +195,6 @@ describe("the budget start follows the deploy-time clock", () => {
     const later = await evaluateStack({ stack: "prod" });
     const budget = only(later, "azure-native:costmanagement:Budget");
     expect([budget.inputs["timePeriod"], budget.options.ignoreChanges]).toEqual([{ startDate: start }, ["timePeriod.startDate"]]);
-    expect((await deployability(later)).rows.filter((row) => row.startsWith("deployability-budget-"))).toEqual([]);
+    expect((await deployability(later)).rows.filter((row) => row.startsWith("costmanagement-budget-"))).toEqual([]);
   });
 });

@@ -1,12 +1,12 @@
 // Deployability failures brought back in a copy of a stack file, through `npm run plan` in a fresh process: the exit
-// code and the one result or error line a CI job sees. (The in-process checks of every rule: tests/stacks/deployability.test.ts.)
+// code and the one result or error line a CI job sees. (The in-process checks of every rule: tests/stacks/deployability-rules-on-stacks.test.ts.)
 import { describe, expect, it } from "vitest";
-import { deployabilityPolicies } from "../../../policies/deployability";
+import { allPolicies } from "../../../policies/policies";
 import { firstDayOfMonthUtc } from "../../../policies/deployability-facts";
 import { stackFileCopy } from "../../support/stack-files";
 import { plan as runPlanCli } from "./run-plan";
 
-const DEPLOYABILITY = new Set(deployabilityPolicies.map((p) => p.name));
+const DEPLOYABILITY = new Set(allPolicies.filter((p) => p.group === "deployability").map((p) => p.name));
 
 describe("stack-file mutations through `npm run plan`", () => {
   it("a budget start date before the current month (a fixed date in the stack file) exits 1 naming the budget", async () => {
@@ -20,8 +20,8 @@ describe("stack-file mutations through `npm run plan`", () => {
     };
     const names = new Map(doc.resources.map((x) => [x.urn, x.name]));
     const found = doc.results.filter((x) => DEPLOYABILITY.has(x.policy)).map((x) => `${x.policy} | ${names.get(x.urn) ?? ""} | ${x.level}`);
-    expect([r.code, found]).toEqual([1, ["deployability-budget-enforce-start-date-window | acsplat-alerts-budget | mandatory"]]);
-    expect(doc.results.find((x) => x.policy === "deployability-budget-enforce-start-date-window")?.message).toContain(
+    expect([r.code, found]).toEqual([1, ["costmanagement-budget-enforce-start-date-window | acsplat-alerts-budget | mandatory"]]);
+    expect(doc.results.find((x) => x.policy === "costmanagement-budget-enforce-start-date-window")?.message).toContain(
       `startDate "${lastMonth}T00:00:00Z" lies before the current month`,
     );
   });
