@@ -1,7 +1,7 @@
 // Policy (advisory): resource names meet Azure's limits and the project's prefix convention (PSRule
 // Azure.KeyVault.Name, Azure.Storage.Name, Azure.Log.Name, Azure.Storage.Naming, Azure.Log.Naming).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { T } from "./lib";
+import { type Grouped, T } from "./lib";
 
 interface NameRule {
   /** Input property that carries the Azure name; Pulumi autonames from the logical name when it is absent. */
@@ -37,8 +37,9 @@ export const NAME_RULES: Readonly<Record<string, NameRule>> = {
   },
 };
 
-export const azureResourceConfigureNamingConvention: ResourceValidationPolicy = {
+export const azureResourceConfigureNamingConvention: ResourceValidationPolicy & Grouped = {
   name: "azure-resource-configure-naming-convention",
+  group: "resources",
   description: "Azure resource names meet Azure's length and character limits and start with the type's prefix.",
   severity: "low",
   enforcementLevel: "advisory",

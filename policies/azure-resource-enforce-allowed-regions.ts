@@ -1,12 +1,13 @@
 // Policy: regional resources deploy only to allowed Azure regions; `global` resources (ACS, Email, action groups,
 // metric alerts, system topics) are left to the data-location policy (PSRule Azure.Resource.AllowedRegions).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { Grouped } from "./lib";
 
-export const azureResourceEnforceAllowedRegions: ResourceValidationPolicy = {
+export const azureResourceEnforceAllowedRegions: ResourceValidationPolicy & Grouped = {
   name: "azure-resource-enforce-allowed-regions",
+  group: "resources",
   description: "Regional Azure resources are deployed only to an allowed region.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps: "Set the stack's `location` config to one of the allowed regions.",
   configSchema: {
     properties: {

@@ -1,33 +1,17 @@
 // Policy: every taggable resource carries the required tags with non-empty values (PSRule Azure.Resource.UseTags,
 // Azure.Resource.RequiredTags).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { T } from "./lib";
+import { typesWhere } from "./azure-types";
+import type { Grouped } from "./lib";
 
-/** Azure types that accept tags; any other azure-native resource that declares `tags` counts as taggable too. */
-export const TAGGABLE_TYPES: readonly string[] = [
-  T.resourceGroup,
-  T.communicationService,
-  T.emailService,
-  T.emailDomain,
-  T.vault,
-  T.webApp,
-  T.appServicePlan,
-  T.storageAccount,
-  T.workspace,
-  T.appInsights,
-  T.systemTopic,
-  T.eventGridTopic,
-  T.actionGroup,
-  T.metricAlert,
-  T.scheduledQueryRule,
-  T.userAssignedIdentity,
-];
+/** Azure types that accept tags (the `taggable` types of the catalog); any other azure-native resource that declares `tags` counts as taggable too. */
+export const TAGGABLE_TYPES: readonly string[] = typesWhere("taggable");
 
-export const azureResourceMissingRequiredTags: ResourceValidationPolicy = {
+export const azureResourceMissingRequiredTags: ResourceValidationPolicy & Grouped = {
   name: "azure-resource-missing-required-tags",
+  group: "resources",
   description: "Every taggable Azure resource carries each required tag with a non-empty value.",
   severity: "medium",
-  enforcementLevel: "mandatory",
   remediationSteps:
     "Pass the stack's merged tags to the component (its `tags` argument) so every taggable child gets them; " +
     "set the missing tag values in the stack config.",

@@ -1,13 +1,13 @@
 // Policy: environments that send real mail (prod) never send from an Azure-managed domain
 // (*.azurecomm.net), which has low sending limits and no sender reputation of our own (no PSRule rule).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, T } from "./lib";
+import { forTypes, type Grouped, T } from "./lib";
 
-export const communicationDomainDisallowAzureManaged: ResourceValidationPolicy = {
+export const communicationDomainDisallowAzureManaged: ResourceValidationPolicy & Grouped = {
   name: "communication-domain-disallow-azure-managed",
+  group: "communication",
   description: "Email domains are customer-managed unless the config allows an Azure-managed domain.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps:
     'Use `domainManagement: "CustomerManaged"` with the organisation\'s domain and publish its SPF, DKIM and DMARC ' +
     "records; dev may allow the Azure-managed domain in its policy config.",

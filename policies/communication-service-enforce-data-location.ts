@@ -1,13 +1,13 @@
 // Policy: Communication Services and Email Services keep their data in an allowed data location; their
 // `location` is always `global`, so the real residency is `dataLocation` (no PSRule rule checks it).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, T } from "./lib";
+import { forTypes, type Grouped, T } from "./lib";
 
-export const communicationServiceEnforceDataLocation: ResourceValidationPolicy = {
+export const communicationServiceEnforceDataLocation: ResourceValidationPolicy & Grouped = {
   name: "communication-service-enforce-data-location",
+  group: "communication",
   description: "Communication Services and Email Services store data only in an allowed data location.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps:
     "Set the stack's `dataLocation` config to an allowed value. `dataLocation` is create-only: changing it " +
     "replaces the resource and its phone numbers, identities and sender domains.",

@@ -4,7 +4,7 @@
 // come verified ("pre-configured with required sender authentication support", Learn "Email domains and sender
 // authentication"), so creating and linking one at once is fine.
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { T, known } from "./lib";
+import { type Grouped, known, T } from "./lib";
 import { EMAIL_DOMAIN_VERIFIED_TAG, SOURCES } from "./deployability-facts";
 
 /** The `domainManagement` values of domains the customer verifies (Azure-managed ones come verified). */
@@ -21,11 +21,11 @@ function linkedDomainIds(acs: PolicyResource): Array<string | undefined> {
   });
 }
 
-export const deployabilityCommunicationDisallowUnverifiedDomainLink: StackValidationPolicy = {
+export const deployabilityCommunicationDisallowUnverifiedDomainLink: StackValidationPolicy & Grouped = {
   name: "deployability-communication-disallow-unverified-domain-link",
+  group: "deployability",
   description: "Communication Services links only email domains that are already verified.",
   severity: "critical",
-  enforcementLevel: "mandatory",
   remediationSteps:
     "Deploy the customer-managed domain unlinked (`verified: false`, the default), publish the `emailDnsRecords`, verify the " +
     "domain (`npm run verify-domain`), then set `verified: true` and run `pulumi up` again.",

@@ -2,7 +2,7 @@
 // `skipQueryValidation` (or after the diagnostic setting): in a new workspace the table does not resolve yet and
 // the create fails with "SEM0100 Failed to resolve table".
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { T } from "./lib";
+import { type Grouped, T } from "./lib";
 import { SOURCES } from "./deployability-facts";
 
 /** Tables written by diagnostic settings (resource-specific tables of the types in this platform, AzureDiagnostics). */
@@ -14,11 +14,11 @@ export function firstTable(query: string): string | undefined {
   return m?.[1];
 }
 
-export const deployabilityLogalertConfigureSkipQueryValidation: StackValidationPolicy = {
+export const deployabilityLogalertConfigureSkipQueryValidation: StackValidationPolicy & Grouped = {
   name: "deployability-logalert-configure-skip-query-validation",
+  group: "deployability",
   description: "A log search alert over a diagnostic-settings table skips query validation or is created after the diagnostic setting.",
   severity: "medium",
-  enforcementLevel: "mandatory",
   remediationSteps:
     "Set `skipQueryValidation: true` on the ScheduledQueryRule, or make it `dependsOn` the diagnostic setting that fills the table.",
   validateStack: (args, reportViolation) => {

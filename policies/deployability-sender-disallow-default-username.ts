@@ -1,16 +1,16 @@
 // Deployability rule: no SenderUsername declares the `DoNotReply` sender Azure creates on every email domain;
 // azure-native's create finds it already there and stops the deployment.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes } from "./lib";
+import { forTypes, type Grouped } from "./lib";
 import { DEFAULT_SENDER_USERNAME, isDefaultSender, SOURCES } from "./deployability-facts";
 
 const SENDER_USERNAME = "azure-native:communication:SenderUsername";
 
-export const deployabilitySenderDisallowDefaultUsername: ResourceValidationPolicy = {
+export const deployabilitySenderDisallowDefaultUsername: ResourceValidationPolicy & Grouped = {
   name: "deployability-sender-disallow-default-username",
+  group: "deployability",
   description: `No SenderUsername re-creates the default '${DEFAULT_SENDER_USERNAME}' sender Azure creates on every email domain.`,
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps:
     `Do not declare '${DEFAULT_SENDER_USERNAME}': its address is <${DEFAULT_SENDER_USERNAME}@domain> from the start. Declare only extra senders, ` +
     "or adopt the existing one with the `import` resource option and its ARM id (then disable this rule for that one run).",

@@ -2,7 +2,7 @@
 // blob URL read with a managed identity) uses a user-assigned identity whose role assignments exist before the
 // site. A system-assigned identity only exists once the site does, so its roles always come after the first start.
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { appSettingsAllowingUnknown, isKeyVaultReference, known, T, UNKNOWN } from "./lib";
+import { appSettingsAllowingUnknown, type Grouped, isKeyVaultReference, known, T, UNKNOWN } from "./lib";
 import { SOURCES } from "./deployability-facts";
 
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
@@ -32,11 +32,11 @@ function startupNeeds(app: PolicyResource): Array<{ what: string; identity: stri
   return needs;
 }
 
-export const deployabilityWebappEnforceRolesBeforeStartup: StackValidationPolicy = {
+export const deployabilityWebappEnforceRolesBeforeStartup: StackValidationPolicy & Grouped = {
   name: "deployability-webapp-enforce-roles-before-startup",
+  group: "deployability",
   description: "A web app that reads secrets or its package at start-up uses a user-assigned identity whose roles exist before the site.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps:
     "Create a user-assigned identity, grant its roles, point `keyVaultReferenceIdentity` and `WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID` " +
     "at it, and make the web app `dependsOn` those role assignments.",

@@ -2,15 +2,15 @@
 // through that network only when all traffic (configuration traffic included) is routed into it; otherwise the
 // reference goes out the public route, the vault firewall denies it and the app sees the literal reference.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { appSettingsAllowingUnknown, forTypes, isKeyVaultReference, known, T, UNKNOWN } from "./lib";
+import { appSettingsAllowingUnknown, forTypes, type Grouped, isKeyVaultReference, known, T, UNKNOWN } from "./lib";
 import { SOURCES } from "./deployability-facts";
 
-export const deployabilityWebappEnforceRouteAllForKeyvaultReferences: ResourceValidationPolicy = {
+export const deployabilityWebappEnforceRouteAllForKeyvaultReferences: ResourceValidationPolicy & Grouped = {
   name: "deployability-webapp-enforce-route-all-for-keyvault-references",
+  group: "deployability",
   description:
     "A VNet-integrated Linux web app with Key Vault references routes all traffic (outboundVnetRouting.allTraffic) into the network.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps:
     "Set `outboundVnetRouting: { allTraffic: true }` (with a NAT gateway on the integration subnet for internet egress), or read the " +
     "secret in code with the app's identity instead of a Key Vault reference.",

@@ -1,13 +1,13 @@
 // Policy: every Event Grid subscription dead-letters undeliverable events to a blob container, so no event is
 // silently dropped after the retries (no PSRule rule targets event subscriptions).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, T } from "./lib";
+import { forTypes, type Grouped, T } from "./lib";
 
-export const eventgridSubscriptionConfigureDeadLetter: ResourceValidationPolicy = {
+export const eventgridSubscriptionConfigureDeadLetter: ResourceValidationPolicy & Grouped = {
   name: "eventgrid-subscription-configure-dead-letter",
+  group: "eventgrid",
   description: "Event Grid subscriptions dead-letter undeliverable events to a storage blob container.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps:
     "Set `deadLetterWithResourceIdentity` (preferred, with the topic's managed identity) or `deadLetterDestination` " +
     'to `{ endpointType: "StorageBlob", resourceId: <storage account id>, blobContainerName: <container> }`.',

@@ -1,13 +1,13 @@
 // Policy: every Event Grid subscription states its retry policy explicitly, within Event Grid's limits
 // (1-30 attempts, 1-1440 minutes TTL) and this environment's floor (no PSRule rule).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, T } from "./lib";
+import { forTypes, type Grouped, T } from "./lib";
 
-export const eventgridSubscriptionConfigureRetryPolicy: ResourceValidationPolicy = {
+export const eventgridSubscriptionConfigureRetryPolicy: ResourceValidationPolicy & Grouped = {
   name: "eventgrid-subscription-configure-retry-policy",
+  group: "eventgrid",
   description: "Event Grid subscriptions declare a retry policy with enough delivery attempts and event time-to-live.",
   severity: "medium",
-  enforcementLevel: "mandatory",
   remediationSteps: "Set `retryPolicy: { maxDeliveryAttempts, eventTimeToLiveInMinutes }` within the configured ranges.",
   configSchema: {
     properties: {

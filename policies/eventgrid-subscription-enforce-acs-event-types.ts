@@ -2,13 +2,13 @@
 // typo cannot leave a handler silently receiving nothing (no PSRule rule).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { ACS_EVENT_TYPES } from "./acs-event-types";
-import { forTypes, T } from "./lib";
+import { forTypes, type Grouped, T } from "./lib";
 
-export const eventgridSubscriptionEnforceAcsEventTypes: ResourceValidationPolicy = {
+export const eventgridSubscriptionEnforceAcsEventTypes: ResourceValidationPolicy & Grouped = {
   name: "eventgrid-subscription-enforce-acs-event-types",
+  group: "eventgrid",
   description: "Event Grid subscriptions filter on an explicit list of real Communication Services event types.",
   severity: "medium",
-  enforcementLevel: "mandatory",
   remediationSteps: "Set `filter.includedEventTypes` to event types from the ACS Event Grid schema (Microsoft.Communication.*).",
   configSchema: {
     properties: {

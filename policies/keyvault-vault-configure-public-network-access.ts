@@ -1,13 +1,13 @@
 // Policy: a Key Vault's public network exposure matches the environment's decision: either public access is
 // disabled / denied by default, or the config explicitly allows it (PSRule Azure.KeyVault.Firewall).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, T } from "./lib";
+import { forTypes, type Grouped, T } from "./lib";
 
-export const keyvaultVaultConfigurePublicNetworkAccess: ResourceValidationPolicy = {
+export const keyvaultVaultConfigurePublicNetworkAccess: ResourceValidationPolicy & Grouped = {
   name: "keyvault-vault-configure-public-network-access",
+  group: "keyvault",
   description: "Key Vaults accept public network traffic only when the environment's config allows it.",
   severity: "medium",
-  enforcementLevel: "mandatory",
   remediationSteps:
     'Set `properties.publicNetworkAccess: "Disabled"` or `properties.networkAcls.defaultAction: "Deny"` with a private ' +
     "endpoint, or set `allowPublicNetworkAccess: true` in the policy config for environments that accept it.",

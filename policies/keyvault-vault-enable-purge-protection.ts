@@ -1,13 +1,13 @@
 // Policy: Key Vaults have purge protection on, so a deleted vault or secret cannot be purged before its
 // retention ends (PSRule Azure.KeyVault.PurgeProtect). Mandatory in prod; dev may relax it to recreate vaults.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, T } from "./lib";
+import { forTypes, type Grouped, T } from "./lib";
 
-export const keyvaultVaultEnablePurgeProtection: ResourceValidationPolicy = {
+export const keyvaultVaultEnablePurgeProtection: ResourceValidationPolicy & Grouped = {
   name: "keyvault-vault-enable-purge-protection",
+  group: "keyvault",
   description: "Key Vaults have purge protection enabled.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps: "Set `properties.enablePurgeProtection: true` (it cannot be turned off again once on).",
   validateResource: forTypes([T.vault], (props, _args, reportViolation) => {
     if (props.properties?.enablePurgeProtection !== true) {

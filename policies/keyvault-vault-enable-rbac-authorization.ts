@@ -1,13 +1,13 @@
 // Policy: Key Vaults authorize data-plane access with Azure RBAC, not access policies (PSRule Azure.KeyVault.RBAC,
 // which also makes Azure.KeyVault.AccessPolicy moot).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, T } from "./lib";
+import { forTypes, type Grouped, T } from "./lib";
 
-export const keyvaultVaultEnableRbacAuthorization: ResourceValidationPolicy = {
+export const keyvaultVaultEnableRbacAuthorization: ResourceValidationPolicy & Grouped = {
   name: "keyvault-vault-enable-rbac-authorization",
+  group: "keyvault",
   description: "Key Vaults use Azure RBAC for data-plane authorization and carry no access policies.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps:
     "Set `properties.enableRbacAuthorization: true`, remove `accessPolicies`, and grant 'Key Vault Secrets User' role assignments.",
   validateResource: forTypes([T.vault], (props, _args, reportViolation) => {

@@ -1,13 +1,13 @@
 // Policy: Key Vaults keep soft delete on with a retention of at least the configured days (PSRule
 // Azure.KeyVault.SoftDelete; the retention floor is this project's addition).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, T } from "./lib";
+import { forTypes, type Grouped, T } from "./lib";
 
-export const keyvaultVaultEnableSoftDelete: ResourceValidationPolicy = {
+export const keyvaultVaultEnableSoftDelete: ResourceValidationPolicy & Grouped = {
   name: "keyvault-vault-enable-soft-delete",
+  group: "keyvault",
   description: "Key Vaults have soft delete enabled with a retention of at least the configured number of days.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps:
     "Leave `properties.enableSoftDelete` unset or true and set `properties.softDeleteRetentionInDays` (7-90) to at least the minimum.",
   configSchema: {

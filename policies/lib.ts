@@ -1,11 +1,12 @@
 // Shared helpers for the policies of the pack: resource type tokens, a type filter that reports
 // "not applicable" the way @pulumi/policy's typed helpers do, and small readers for Azure input shapes.
 import { UnknownValueError, type ReportViolation, type ResourceValidation, type ResourceValidationArgs } from "@pulumi/policy";
+import type { AzureTypeToken } from "./azure-types";
 
 /** Resource properties as the engine passes them: untyped JSON. */
 export type Props = ResourceValidationArgs["props"];
 
-/** Pulumi type tokens of the Azure resources the pack inspects (checked in @pulumi/azure-native 3.x). */
+/** Pulumi type tokens of the Azure resources the pack inspects, by short name; each has its entry in ./azure-types. */
 export const T = {
   resourceGroup: "azure-native:resources:ResourceGroup",
   communicationService: "azure-native:communication:CommunicationService",
@@ -28,7 +29,32 @@ export const T = {
   metricAlert: "azure-native:monitor:MetricAlert",
   scheduledQueryRule: "azure-native:monitor:ScheduledQueryRule",
   userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
-} as const;
+} as const satisfies Record<string, AzureTypeToken>;
+
+/**
+ * The group a policy belongs to, in report order: the Azure service it checks (the azure-native module of its
+ * types; `resources` for rules on every resource's tags, location and name), `token-api` for the token API's own
+ * settings, and `deployability` for what Azure would reject at deploy time. The policy's name starts with the
+ * service; the group says where it is listed and reported.
+ */
+export const POLICY_GROUPS = [
+  "resources",
+  "communication",
+  "keyvault",
+  "web",
+  "storage",
+  "operationalinsights",
+  "monitor",
+  "eventgrid",
+  "network",
+  "token-api",
+  "deployability",
+] as const;
+export type PolicyGroup = (typeof POLICY_GROUPS)[number];
+/** What every policy of the pack adds to @pulumi/policy's shape (the engine ignores other fields). */
+export interface Grouped {
+  group: PolicyGroup;
+}
 
 /** A validation that runs only for the given types and marks every other type not applicable. */
 export function forTypes(

@@ -1,13 +1,13 @@
 // Policy: Log Analytics workspaces set a daily ingestion cap, so a noisy resource cannot run up the bill
 // (no PSRule rule; project requirement).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, T } from "./lib";
+import { forTypes, type Grouped, T } from "./lib";
 
-export const loganalyticsWorkspaceConfigureDailyCap: ResourceValidationPolicy = {
+export const loganalyticsWorkspaceConfigureDailyCap: ResourceValidationPolicy & Grouped = {
   name: "loganalytics-workspace-configure-daily-cap",
+  group: "operationalinsights",
   description: "Log Analytics workspaces set a positive daily ingestion cap no larger than the configured maximum.",
   severity: "medium",
-  enforcementLevel: "mandatory",
   remediationSteps: "Set `workspaceCapping.dailyQuotaGb` to a positive value (-1 means unlimited and is refused).",
   configSchema: {
     properties: {

@@ -1,13 +1,13 @@
 // Policy: Log Analytics workspaces retain data within the configured range: long enough for investigations,
 // short enough to bound cost (no PSRule rule; project requirement).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, T } from "./lib";
+import { forTypes, type Grouped, T } from "./lib";
 
-export const loganalyticsWorkspaceConfigureRetention: ResourceValidationPolicy = {
+export const loganalyticsWorkspaceConfigureRetention: ResourceValidationPolicy & Grouped = {
   name: "loganalytics-workspace-configure-retention",
+  group: "operationalinsights",
   description: "Log Analytics workspaces set a retention within the configured minimum and maximum days.",
   severity: "medium",
-  enforcementLevel: "mandatory",
   remediationSteps: "Set `retentionInDays` on the Workspace to a value within the configured range.",
   configSchema: {
     properties: {

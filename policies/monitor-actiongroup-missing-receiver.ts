@@ -1,7 +1,7 @@
 // Stack policy: the stack has an enabled action group with at least one receiver, so alerts reach a person
 // (no PSRule rule targets action groups).
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { T } from "./lib";
+import { type Grouped, T } from "./lib";
 
 const RECEIVER_FIELDS = [
   "emailReceivers",
@@ -18,11 +18,11 @@ const RECEIVER_FIELDS = [
   "incidentReceivers",
 ];
 
-export const monitorActiongroupMissingReceiver: StackValidationPolicy = {
+export const monitorActiongroupMissingReceiver: StackValidationPolicy & Grouped = {
   name: "monitor-actiongroup-missing-receiver",
+  group: "monitor",
   description: "The stack has an enabled action group with at least one receiver.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps: "Set the stack's alert receivers (e.g. alerts.emails) so the Alerts component creates an ActionGroup with receivers.",
   validateStack: (args, reportViolation) => {
     const groups = args.resources.filter((r) => r.type === T.actionGroup);

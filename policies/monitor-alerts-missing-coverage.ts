@@ -1,7 +1,7 @@
 // Stack policy: alerts cover ACS token failures and the token API web app, and every alert notifies an action
 // group (PSRule Azure.Alert.* only check alerts that exist, not coverage).
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { T, type Props } from "./lib";
+import { type Grouped, type Props, T } from "./lib";
 
 const ALERT_TYPES: readonly string[] = [T.metricAlert, T.scheduledQueryRule];
 
@@ -28,11 +28,11 @@ function notifies(alert: PolicyResource): boolean {
   return Array.isArray(groups) && groups.length > 0;
 }
 
-export const monitorAlertsMissingCoverage: StackValidationPolicy = {
+export const monitorAlertsMissingCoverage: StackValidationPolicy & Grouped = {
   name: "monitor-alerts-missing-coverage",
+  group: "monitor",
   description: "Alerts cover ACS token failures and the web app, and every alert notifies an action group.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps:
     "Keep the Alerts component in the stack: a MetricAlert on the ACS metric APIRequestAuthentication (StatusCodeClass 4xx/5xx) " +
     "or a ScheduledQueryRule over ACSAuthIncomingOperations, and an alert scoped to the web app or its Application Insights.",

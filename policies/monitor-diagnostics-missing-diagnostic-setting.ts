@@ -2,17 +2,11 @@
 // that sends to a Log Analytics workspace; a Key Vault's setting includes its audit logs (PSRule
 // Azure.KeyVault.Logs; PSRule has no such rule for the other types).
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { T, type Props } from "./lib";
+import { typesWhere } from "./azure-types";
+import { type Grouped, type Props, T } from "./lib";
 
-/** Types that must have a diagnostic setting. */
-export const DIAGNOSED_TYPES: readonly string[] = [
-  T.communicationService,
-  T.vault,
-  T.webApp,
-  T.systemTopic,
-  T.eventGridTopic,
-  T.storageAccount,
-];
+/** Types that must have a diagnostic setting: the `diagnosed` types of the catalog. */
+export const DIAGNOSED_TYPES: readonly string[] = typesWhere("diagnosed");
 
 /** True when `setting` targets `target` or one of its sub-resources (e.g. a storage account's blobServices). */
 function targets(setting: PolicyResource, target: PolicyResource): boolean {
@@ -35,11 +29,11 @@ function hasAuditLogs(setting: PolicyResource): boolean {
   );
 }
 
-export const monitorDiagnosticsMissingDiagnosticSetting: StackValidationPolicy = {
+export const monitorDiagnosticsMissingDiagnosticSetting: StackValidationPolicy & Grouped = {
   name: "monitor-diagnostics-missing-diagnostic-setting",
+  group: "monitor",
   description: "Every ACS, Key Vault, Web App, Event Grid topic and storage account sends diagnostics to a Log Analytics workspace.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps: "Pass `diagnostics: { workspaceId }` to the component; it creates a DiagnosticSetting with allLogs and AllMetrics.",
   validateStack: (args, reportViolation) => {
     const targetsInStack = args.resources.filter((r) => DIAGNOSED_TYPES.includes(r.type));

@@ -2,16 +2,16 @@
 // on (PSRule for Azure Azure.VNET.UseNSGs, AZR-000263: GatewaySubnet, AzureFirewallSubnet,
 // AzureFirewallManagementSubnet, RouteServerSubnet, and subnets delegated to dedicated HSMs).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, type Props } from "./lib";
+import { forTypes, type Grouped, type Props } from "./lib";
 
 const SUBNET = "azure-native:network:Subnet";
 const EXCLUDED = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];
 
-export const networkSubnetMissingNetworkSecurityGroup: ResourceValidationPolicy = {
+export const networkSubnetMissingNetworkSecurityGroup: ResourceValidationPolicy & Grouped = {
   name: "network-subnet-missing-network-security-group",
+  group: "network",
   description: "Every subnet (other than gateway, firewall, route-server and dedicated-HSM subnets) has a network security group.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps:
     "Create a `network.NetworkSecurityGroup` for the subnet and set the subnet's `networkSecurityGroup: { id }` (the Network component does).",
   validateResource: forTypes([SUBNET], (props, args, reportViolation) => {

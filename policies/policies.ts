@@ -1,6 +1,8 @@
-// The list of every policy in the pack, in report order; the pack entry, the offline plan and the tests import
-// this module (never index.ts, whose PolicyPack starts a gRPC server).
-import type { Policies } from "@pulumi/policy";
+// The one list of every policy in the pack, ordered by group (policies/lib.ts POLICY_GROUPS) and in report order
+// within a group; the pack entry, the offline plan and the tests import this module (never index.ts, whose
+// PolicyPack starts a gRPC server). A policy states no enforcement level unless it differs from PACK_ENFORCEMENT_LEVEL;
+// the stack's policies/config/<env>.json decides per environment.
+import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import packageJson from "./package.json";
 import { azureResourceConfigureNamingConvention } from "./azure-resource-configure-naming-convention";
 import { azureResourceEnforceAllowedRegions } from "./azure-resource-enforce-allowed-regions";
@@ -8,6 +10,14 @@ import { azureResourceMissingRequiredTags } from "./azure-resource-missing-requi
 import { communicationDomainDisableEngagementTracking } from "./communication-domain-disable-engagement-tracking";
 import { communicationDomainDisallowAzureManaged } from "./communication-domain-disallow-azure-managed";
 import { communicationServiceEnforceDataLocation } from "./communication-service-enforce-data-location";
+import { deployabilityAppserviceplanEnforceSkuTier } from "./deployability-appserviceplan-enforce-sku-tier";
+import { deployabilityBudgetEnforceStartDateWindow } from "./deployability-budget-enforce-start-date-window";
+import { deployabilityCommunicationDisallowUnverifiedDomainLink } from "./deployability-communication-disallow-unverified-domain-link";
+import { deployabilityLogalertConfigureSkipQueryValidation } from "./deployability-logalert-configure-skip-query-validation";
+import { deployabilitySenderDisallowDefaultUsername } from "./deployability-sender-disallow-default-username";
+import { deployabilityWebappDisallowEndOfLifeRuntime } from "./deployability-webapp-disallow-end-of-life-runtime";
+import { deployabilityWebappEnforceRolesBeforeStartup } from "./deployability-webapp-enforce-roles-before-startup";
+import { deployabilityWebappEnforceRouteAllForKeyvaultReferences } from "./deployability-webapp-enforce-route-all-for-keyvault-references";
 import { eventgridSubscriptionConfigureDeadLetter } from "./eventgrid-subscription-configure-dead-letter";
 import { eventgridSubscriptionConfigureRetryPolicy } from "./eventgrid-subscription-configure-retry-policy";
 import { eventgridSubscriptionEnforceAcsEventTypes } from "./eventgrid-subscription-enforce-acs-event-types";
@@ -29,26 +39,38 @@ import { tokenapiWebappEnforceAllowedScopes } from "./tokenapi-webapp-enforce-al
 import { webWebappConfigureHealthCheckPath } from "./web-webapp-configure-health-check-path";
 import { webWebappConfigureMinTlsVersion } from "./web-webapp-configure-min-tls-version";
 import { webWebappDisableFtp } from "./web-webapp-disable-ftp";
-import { webWebappDisallowPlainSecrets } from "./web-webapp-disallow-plain-secrets";
 import { webWebappDisableRemoteDebugging } from "./web-webapp-disable-remote-debugging";
+import { webWebappDisallowPlainSecrets } from "./web-webapp-disallow-plain-secrets";
 import { webWebappEnableHttpsOnly } from "./web-webapp-enable-https-only";
 import { webWebappEnableManagedIdentity } from "./web-webapp-enable-managed-identity";
-import { deployabilityPolicies } from "./deployability";
+import type { Grouped } from "./lib";
 
 /** Name of the pack as `pulumi preview` reports it. */
 export const PACK_NAME = "acs-platform";
 /** Version of the pack: PolicyPack reads it from policies/package.json, and so does the offline plan. */
 export const PACK_VERSION: string = packageJson.version;
+/**
+ * The level of every policy that states none: the engine takes the config's level for the policy, else the
+ * policy's own, else the pack's (https://github.com/pulumi/pulumi-policy/blob/master/sdk/nodejs/policy/server.ts,
+ * `policyPackConfig[p.name]?.enforcementLevel || p.enforcementLevel || policyPackEnforcementLevel`).
+ */
+export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
 
-export const allPolicies: Policies = [
+export const allPolicies: Array<Policies[number] & Grouped> = [
+  // resources
   azureResourceMissingRequiredTags,
   azureResourceEnforceAllowedRegions,
-  communicationServiceEnforceDataLocation,
   azureResourceConfigureNamingConvention,
+  // communication
+  communicationServiceEnforceDataLocation,
+  communicationDomainDisableEngagementTracking,
+  communicationDomainDisallowAzureManaged,
+  // keyvault
   keyvaultVaultEnableRbacAuthorization,
   keyvaultVaultEnableSoftDelete,
   keyvaultVaultEnablePurgeProtection,
   keyvaultVaultConfigurePublicNetworkAccess,
+  // web
   webWebappEnableHttpsOnly,
   webWebappConfigureMinTlsVersion,
   webWebappDisableFtp,
@@ -56,22 +78,33 @@ export const allPolicies: Policies = [
   webWebappEnableManagedIdentity,
   webWebappConfigureHealthCheckPath,
   webWebappDisallowPlainSecrets,
+  // storage
   storageAccountEnableHttpsOnly,
   storageAccountConfigureMinTlsVersion,
   storageAccountDisallowBlobPublicAccess,
+  // operationalinsights
   loganalyticsWorkspaceConfigureRetention,
   loganalyticsWorkspaceConfigureDailyCap,
+  // monitor
   monitorDiagnosticsMissingDiagnosticSetting,
+  monitorActiongroupMissingReceiver,
+  monitorAlertsMissingCoverage,
+  // eventgrid
   eventgridSubscriptionConfigureDeadLetter,
   eventgridSubscriptionConfigureRetryPolicy,
   eventgridSubscriptionEnforceAcsEventTypes,
-  communicationDomainDisableEngagementTracking,
-  communicationDomainDisallowAzureManaged,
-  monitorActiongroupMissingReceiver,
-  monitorAlertsMissingCoverage,
+  // network
+  networkSubnetMissingNetworkSecurityGroup,
+  // token-api
   tokenapiWebappConfigureTokenLifetime,
   tokenapiWebappEnforceAllowedScopes,
-  networkSubnetMissingNetworkSecurityGroup,
-  // The deployability group: where Azure would reject the deployment (policies/deployability).
-  ...deployabilityPolicies,
+  // deployability
+  deployabilityCommunicationDisallowUnverifiedDomainLink,
+  deployabilitySenderDisallowDefaultUsername,
+  deployabilityBudgetEnforceStartDateWindow,
+  deployabilityWebappEnforceRouteAllForKeyvaultReferences,
+  deployabilityWebappEnforceRolesBeforeStartup,
+  deployabilityAppserviceplanEnforceSkuTier,
+  deployabilityLogalertConfigureSkipQueryValidation,
+  deployabilityWebappDisallowEndOfLifeRuntime,
 ];

@@ -1,12 +1,12 @@
 // Policy: Storage accounts refuse TLS below 1.2 (PSRule Azure.Storage.MinTLS).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, T } from "./lib";
+import { forTypes, type Grouped, T } from "./lib";
 
-export const storageAccountConfigureMinTlsVersion: ResourceValidationPolicy = {
+export const storageAccountConfigureMinTlsVersion: ResourceValidationPolicy & Grouped = {
   name: "storage-account-configure-min-tls-version",
+  group: "storage",
   description: "Storage accounts require TLS 1.2 or later.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps: 'Set `minimumTlsVersion: "TLS1_2"` on the StorageAccount.',
   validateResource: forTypes([T.storageAccount], (props, _args, reportViolation) => {
     const v = props.minimumTlsVersion;

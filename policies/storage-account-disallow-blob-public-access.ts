@@ -1,13 +1,13 @@
 // Policy: Storage accounts and their containers allow no anonymous blob access (PSRule
 // Azure.Storage.BlobPublicAccess and Azure.Storage.BlobAccessType).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, T } from "./lib";
+import { forTypes, type Grouped, T } from "./lib";
 
-export const storageAccountDisallowBlobPublicAccess: ResourceValidationPolicy = {
+export const storageAccountDisallowBlobPublicAccess: ResourceValidationPolicy & Grouped = {
   name: "storage-account-disallow-blob-public-access",
+  group: "storage",
   description: "Storage accounts disallow anonymous blob access and no container is public.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps: "Set `allowBlobPublicAccess: false` on the account and leave `publicAccess` unset or `None` on containers.",
   validateResource: forTypes([T.storageAccount, T.blobContainer], (props, args, reportViolation) => {
     if (args.type === T.storageAccount) {

@@ -1,7 +1,7 @@
 // Policy: the token API's lifetime settings (TOKEN_DEFAULT_LIFETIME_MINUTES, TOKEN_MAX_LIFETIME_MINUTES; see
 // docs/interfaces.md) stay within ACS's 60-1440 minute range and the configured bounds.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { appSettingsOf, forTypes, T } from "./lib";
+import { appSettingsOf, forTypes, type Grouped, T } from "./lib";
 
 const SETTINGS = ["TOKEN_DEFAULT_LIFETIME_MINUTES", "TOKEN_MAX_LIFETIME_MINUTES"] as const;
 
@@ -10,11 +10,11 @@ export function isTokenApiHost(settings: Map<string, unknown>): boolean {
   return [...settings.keys()].some((k) => k.startsWith("TOKEN_") || k === "ACS_AUTH_MODE");
 }
 
-export const tokenapiWebappConfigureTokenLifetime: ResourceValidationPolicy = {
+export const tokenapiWebappConfigureTokenLifetime: ResourceValidationPolicy & Grouped = {
   name: "tokenapi-webapp-configure-token-lifetime",
+  group: "token-api",
   description: "The token API issues ACS tokens with lifetimes within the configured minutes (ACS allows 60-1440).",
   severity: "medium",
-  enforcementLevel: "mandatory",
   remediationSteps:
     "Set TOKEN_DEFAULT_LIFETIME_MINUTES and TOKEN_MAX_LIFETIME_MINUTES (stack config tokenApi.token.defaultLifetimeMinutes, tokenApi.token.maxLifetimeMinutes) within the range, default <= max.",
   configSchema: {

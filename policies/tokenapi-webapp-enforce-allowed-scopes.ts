@@ -1,17 +1,17 @@
 // Policy: the token API only issues ACS token scopes from the allowed set (TOKEN_ALLOWED_SCOPES; see
 // docs/interfaces.md), so a config change cannot grant e.g. call-recording access unreviewed.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { appSettingsOf, forTypes, splitList, T } from "./lib";
+import { appSettingsOf, forTypes, type Grouped, splitList, T } from "./lib";
 import { isTokenApiHost } from "./tokenapi-webapp-configure-token-lifetime";
 
 /** The app's default TOKEN_ALLOWED_SCOPES (docs/interfaces.md), also the policy's default allow-list. */
 const DEFAULT_SCOPES = ["chat", "voip"];
 
-export const tokenapiWebappEnforceAllowedScopes: ResourceValidationPolicy = {
+export const tokenapiWebappEnforceAllowedScopes: ResourceValidationPolicy & Grouped = {
   name: "tokenapi-webapp-enforce-allowed-scopes",
+  group: "token-api",
   description: "The token API's TOKEN_ALLOWED_SCOPES lists only scopes from the allowed set.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps:
     "Remove the extra scopes from the stack config (tokenApi.token.allowedScopes) or extend allowedScopes in the policy config after review.",
   configSchema: {

@@ -1,14 +1,14 @@
 // Policy: Web Apps refuse TLS below 1.2, on the site and on its SCM (Kudu) endpoint (PSRule Azure.AppService.MinTLS).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, T } from "./lib";
+import { forTypes, type Grouped, T } from "./lib";
 
 const ACCEPTED = ["1.2", "1.3"];
 
-export const webWebappConfigureMinTlsVersion: ResourceValidationPolicy = {
+export const webWebappConfigureMinTlsVersion: ResourceValidationPolicy & Grouped = {
   name: "web-webapp-configure-min-tls-version",
+  group: "web",
   description: "Web Apps require TLS 1.2 or later on the site and its SCM endpoint.",
   severity: "high",
-  enforcementLevel: "mandatory",
   remediationSteps: 'Set `siteConfig.minTlsVersion: "1.2"` (and `siteConfig.scmMinTlsVersion`, if set, to 1.2 or 1.3).',
   validateResource: forTypes([T.webApp], (props, _args, reportViolation) => {
     const siteConfig = props.siteConfig ?? {};

@@ -1,13 +1,13 @@
 // Policy: Web Apps have FTP and FTPS deployment disabled (PSRule Azure.AppService.WebSecureFtp, stricter:
 // FtpsOnly passes PSRule but not this policy unless the config allows it).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, T } from "./lib";
+import { forTypes, type Grouped, T } from "./lib";
 
-export const webWebappDisableFtp: ResourceValidationPolicy = {
+export const webWebappDisableFtp: ResourceValidationPolicy & Grouped = {
   name: "web-webapp-disable-ftp",
+  group: "web",
   description: "Web Apps have FTP and FTPS disabled.",
   severity: "medium",
-  enforcementLevel: "mandatory",
   remediationSteps: 'Set `siteConfig.ftpsState: "Disabled"`; deploy with run-from-package instead.',
   configSchema: {
     properties: {

@@ -1,7 +1,7 @@
 // Policy: Web App settings hold no plain-text secrets; connection strings, access keys and passwords must be
 // Key Vault references (`@Microsoft.KeyVault(...)`). Related to PSRule Azure.Deployment.SecureValue.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { appSettingsOf, forTypes, isKeyVaultReference, T } from "./lib";
+import { appSettingsOf, forTypes, type Grouped, isKeyVaultReference, T } from "./lib";
 
 /** Setting names that hold a secret whatever their value looks like. */
 const SECRET_NAME = /(CONNECTION_?STRING|PASSWORD|ACCESS_?KEY|ACCOUNT_?KEY|API_?KEY|CLIENT_?SECRET|PRIMARY_?KEY|SECONDARY_?KEY|_SECRET)$/i;
@@ -16,11 +16,11 @@ export function secretReason(name: string, value: unknown): string | undefined {
   return undefined;
 }
 
-export const webWebappDisallowPlainSecrets: ResourceValidationPolicy = {
+export const webWebappDisallowPlainSecrets: ResourceValidationPolicy & Grouped = {
   name: "web-webapp-disallow-plain-secrets",
+  group: "web",
   description: "Web App settings and connection strings hold no plain-text secrets; secrets are Key Vault references.",
   severity: "critical",
-  enforcementLevel: "mandatory",
   remediationSteps:
     "Store the secret in Key Vault and set the app setting to `@Microsoft.KeyVault(SecretUri=https://<vault>.vault.azure.net/secrets/<name>)`, " +
     "or let the app read the vault with its managed identity (ACS_AUTH_MODE=key-vault).",

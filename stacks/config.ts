@@ -27,18 +27,34 @@ const slug = (what: string, max: number) =>
 // ---- identity: who and where -------------------------------------------------------------------------------
 const identitySection = {
   /** Application name; the `<app>` part of every resource name. */
-  appName: slug("application name", 40),
+  appName: slug("application name", 40).meta({ description: "`<app>` in every resource name", accepts: "string, 2-40, `a-z0-9-`" }),
   /** Environment name; the `<env>` part of every resource name and the value of the `env` tag. */
-  environment: slug("environment name", 16),
+  environment: slug("environment name", 16).meta({
+    description: "`<env>` in every name; must equal `tags.env`",
+    accepts: "string, 2-16, `a-z0-9-`",
+  }),
   /** Azure region of regional resources (workspace, Key Vault, resource group). */
-  location: z.enum(Object.keys(REGION_CODES) as [string, ...string[]]),
+  location: z
+    .enum(Object.keys(REGION_CODES) as [string, ...string[]])
+    .meta({
+      description: "region of the resource group, workspace, App Insights, Key Vault; `<region>` code in names",
+      accepts:
+        "region: `australiaeast`, `brazilsouth`, `canadacentral`, `centralindia`, `centralus`, `eastasia`, `eastus`, `eastus2`, `francecentral`, `germanywestcentral`, `japaneast`, `koreacentral`, `northeurope`, `norwayeast`, `southafricanorth`, `southeastasia`, `swedencentral`, `switzerlandnorth`, `uaenorth`, `uksouth`, `westeurope`, `westus2`, `westus3`",
+    }),
   /** Where ACS and Email store data at rest (create-only). */
-  dataLocation: z.enum(DATA_LOCATIONS),
+  dataLocation: z
+    .enum(DATA_LOCATIONS)
+    .meta({ description: "where ACS and Email store data at rest (create-only: changing it replaces them)" }),
   /** Overrides the 5-character suffix of globally unique names (default: hash of project and stack). */
   nameSuffix: z
     .string()
     .regex(/^[a-z0-9]{5}$/, "5 lowercase letters or digits")
-    .optional(),
+    .optional()
+    .meta({
+      description: "suffix of globally unique names; set only to resolve a global name clash",
+      accepts: "5 chars `a-z0-9`",
+      defaultText: "hash of project + stack",
+    }),
 };
 
 // ---- tags ----------------------------------------------------------------------------------------------------
@@ -46,11 +62,11 @@ const tagsSection = {
   /** Required tags, merged onto every taggable resource. */
   tags: z
     .object({
-      env: z.string().min(1),
-      owner: z.string().min(1),
-      costCenter: z.string().min(1),
-      dataClassification: z.enum(DATA_CLASSIFICATIONS),
-      service: z.string().min(1),
+      env: z.string().min(1).meta({ description: "required tag on every taggable resource" }),
+      owner: z.string().min(1).meta({ description: "required tag" }),
+      costCenter: z.string().min(1).meta({ description: "required tag" }),
+      dataClassification: z.enum(DATA_CLASSIFICATIONS).meta({ description: "required tag" }),
+      service: z.string().min(1).meta({ description: "required tag" }),
     })
     .strict(),
 };
@@ -65,7 +81,10 @@ export const configSchema = z
     /** Log Analytics workspace retention and daily ingestion cap. */
     logAnalytics: logAnalyticsConfigSchema,
     /** E-mail receivers of the action group every alert notifies. */
-    alertRecipients: alertRecipientsConfigSchema,
+    alertRecipients: alertRecipientsConfigSchema.meta({
+      description: "e-mail receivers of the action group every alert notifies",
+      accepts: "list (1+) of `{ name, email }`",
+    }),
     /** Key Vault options; the defaults are the secure ones. */
     keyVault: keyVaultConfigSchema,
     /** Event Grid routes of ACS events: storage SKU, dead-letter container and subscriptions. */

@@ -1,5 +1,6 @@
-// The per-environment program: validated config in, components out, stack outputs returned. `stacks/index.ts`
-// exports what `main()` returns; the plan harness and tests call `main()` under Pulumi's mock engine.
+// The per-environment program: validated config in, components out, stack outputs returned (the one list of them is
+// createPlatform's return value). `stacks/index.ts` exports `main`, whose result Pulumi records as the outputs;
+// the plan harness and tests call `main()` under Pulumi's mock engine.
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import * as authorization from "@pulumi/azure-native/authorization";
@@ -9,7 +10,7 @@ import { resourceName, stackSuffix, type NamingContext } from "../components/com
 import { mergeTags } from "../components/common/tags";
 import type { DiagnosticsArgs } from "../components/common/types";
 import { Observability } from "../components/observability";
-import { CommunicationServices, type DnsRecord } from "../components/communication-services";
+import { CommunicationServices } from "../components/communication-services";
 import { SecretStore } from "../components/secret-store";
 import { Network } from "../components/network";
 import { EventRouting } from "../components/event-routing";
@@ -18,34 +19,8 @@ import { TokenApiHost } from "../components/token-api-host";
 import { Alerts } from "../components/alerts";
 import { resolveAlertSettings } from "../components/alerts/definitions";
 
-/** Stack outputs; names fixed in docs/interfaces.md. */
-export interface StackOutputs {
-  resourceGroupName: pulumi.Output<string>;
-  subscriptionId: pulumi.Output<string>;
-  acsName: pulumi.Output<string>;
-  acsEndpoint: pulumi.Output<string>;
-  acsHostName: pulumi.Output<string>;
-  keyVaultName: pulumi.Output<string>;
-  keyVaultUri: pulumi.Output<string>;
-  acsSecretName: pulumi.Output<string>;
-  logAnalyticsWorkspaceId: pulumi.Output<string>;
-  logAnalyticsResourceId: pulumi.Output<string>;
-  appInsightsConnectionString: pulumi.Output<string>;
-  emailSenderAddresses: pulumi.Output<string[]>;
-  emailDnsRecords: pulumi.Output<DnsRecord[]>;
-  tokenApiUrl: pulumi.Output<string>;
-  tokenApiHostName: pulumi.Output<string>;
-  tokenApiAudience: pulumi.Output<string>;
-  oidcIssuer: pulumi.Output<string>;
-  eventGridSystemTopicName: pulumi.Output<string>;
-  eventQueueNames: pulumi.Output<string[]>;
-  /** Routing storage account: the smoke test reads its queues at https://NAME.queue.core.windows.net/. */
-  eventStorageAccountName: pulumi.Output<string>;
-  /** Each event subscription with its event types and storage queue, so the smoke test knows where each event lands. */
-  eventSubscriptions: pulumi.Output<{ name: string; eventTypes: string[]; queueName?: string }[]>;
-  deadLetterContainerName: pulumi.Output<string>;
-  mappingTableName: pulumi.Output<string>;
-}
+/** Stack outputs (what createPlatform returns); names fixed in docs/interfaces.md. */
+export type StackOutputs = ReturnType<typeof createPlatform>;
 
 /** Reads and validates this stack's `acs-platform:*` config (throws StackConfigError before any resource exists). */
 export function loadConfig(): PlatformConfig {
@@ -53,7 +28,7 @@ export function loadConfig(): PlatformConfig {
 }
 
 /** Declares every resource of the platform for `config` and returns the stack outputs. */
-export function createPlatform(config: PlatformConfig, stack: { project: string; stack: string }): StackOutputs {
+export function createPlatform(config: PlatformConfig, stack: { project: string; stack: string }) {
   const naming: NamingContext = {
     app: config.appName,
     env: config.environment,
@@ -166,7 +141,6 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     keyVault: { id: secretStore.id, name: secretStore.name, uri: secretStore.vaultUri },
     acsSecretName: secretStore.secretName,
     appInsightsConnectionString: observability.appInsightsConnectionString,
-    packagePath: config.tokenApi.packagePath,
     vnetIntegrationSubnetId: privateNetwork?.appServiceSubnetId,
   });
 
@@ -206,11 +180,13 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     oidcIssuer: pulumi.output(config.tokenApi.oidc.issuer),
     eventGridSystemTopicName: events.name,
     eventQueueNames: events.queueNames,
+    /** Routing storage account: the smoke test reads its queues at https://NAME.queue.core.windows.net/. */
     eventStorageAccountName: events.storageAccountName,
+    /** Each event subscription with its event types and storage queue, so the smoke test knows where each event lands. */
     eventSubscriptions: pulumi.output(subscriptionSummaries(config.eventRouting.subscriptions)),
     deadLetterContainerName: events.deadLetterContainerName,
     mappingTableName: tokenApi.mappingTableName,
-  };
+  } satisfies Record<string, pulumi.Output<unknown>>;
 }
 
 /** The program: load config, declare everything, return the stack outputs. */

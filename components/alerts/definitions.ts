@@ -244,16 +244,42 @@ export function defaultAlertSettings(environment: string): Record<AlertKey, Aler
 
 const ruleOverrideSchema = z
   .object({
-    enabled: z.boolean().optional(),
+    enabled: z
+      .boolean()
+      .optional()
+      .meta({ description: "turns the alert rule on or off (the rule is still deployed)", defaultText: "`true` (every rule)" }),
     severity: z
       .number()
       .int()
       .min(0, "severity must be an integer from 0 to 4")
       .max(4, "severity must be an integer from 0 to 4")
-      .optional(),
-    threshold: z.number().min(0, "threshold must be 0 or more (a count or a percentage)").optional(),
-    windowSize: z.enum(WINDOW_SIZES).optional(),
-    evaluationFrequency: z.enum(EVALUATION_FREQUENCIES).optional(),
+      .optional()
+      .meta({
+        description: "severity of the fired alert",
+        accepts: "integer 0-4 (0 critical, 4 verbose)",
+        defaultText: "per rule and environment (below)",
+      }),
+    threshold: z
+      .number()
+      .min(0, "threshold must be 0 or more (a count or a percentage)")
+      .optional()
+      .meta({
+        description: "the static threshold the metric or query result is compared with",
+        accepts: "number, 0 or more (a count; for `webAppHealth` a percentage greater than 0 and at most 100)",
+        defaultText: "per rule and environment (below)",
+      }),
+    windowSize: z
+      .enum(WINDOW_SIZES)
+      .optional()
+      .meta({ description: "period the metric or query is aggregated over", defaultText: "per rule and environment (below)" }),
+    evaluationFrequency: z
+      .enum(EVALUATION_FREQUENCIES)
+      .optional()
+      .meta({
+        description: "how often the rule is evaluated",
+        accepts: "`PT1M`, `PT5M`, `PT15M`, `PT30M`, `PT1H`; not longer than the effective `windowSize`",
+        defaultText: "per rule and environment (below)",
+      }),
   })
   .strict();
 
@@ -264,7 +290,14 @@ export const alertsConfigSchema = z
     budget: z
       .object({
         /** Monthly amount in the billing currency. */
-        amount: z.number().positive("budget.amount must be greater than 0"),
+        amount: z
+          .number()
+          .positive("budget.amount must be greater than 0")
+          .meta({
+            description: "monthly amount in the billing currency",
+            accepts: "number greater than 0",
+            defaultText: "required with `budget`",
+          }),
         /**
          * First day of the first budget month, `YYYY-MM-01`. Leave it unset: the first deploy then uses the first day
          * of the current month, and later runs keep what was deployed (Cost Management accepts a past start date
@@ -273,13 +306,47 @@ export const alertsConfigSchema = z
         startDate: z
           .string()
           .regex(/^\d{4}-(0[1-9]|1[0-2])-01$/, "budget.startDate must be the first of a month, YYYY-MM-01")
-          .optional(),
-        contactEmails: z.array(z.email()).min(1, "budget.contactEmails must list at least one address"),
-        actualPercent: z.number().gt(0).max(1000).default(80),
-        forecastPercent: z.number().gt(0).max(1000).default(100),
+          .optional()
+          .meta({
+            description:
+              "first budget month; a fixed date must lie in the current month or up to twelve months ahead when the budget is created",
+            accepts: "`YYYY-MM-01` (first of a month), optional",
+            defaultText: "unset: the first day of the current month at the first deploy, kept on later runs",
+          }),
+        contactEmails: z
+          .array(z.email())
+          .min(1, "budget.contactEmails must list at least one address")
+          .meta({
+            description: "recipients of the budget notifications",
+            accepts: "list (1+) of e-mail addresses",
+            defaultText: "required with `budget`",
+          }),
+        actualPercent: z
+          .number()
+          .gt(0)
+          .max(1000)
+          .default(80)
+          .meta({
+            description: "notifies when actual cost exceeds this percent of `amount`",
+            accepts: "number greater than 0, at most 1000",
+          }),
+        forecastPercent: z
+          .number()
+          .gt(0)
+          .max(1000)
+          .default(100)
+          .meta({
+            description: "notifies when forecast cost exceeds this percent of `amount`",
+            accepts: "number greater than 0, at most 1000",
+          }),
       })
       .strict()
-      .optional(),
+      .optional()
+      .meta({
+        description: "monthly Cost Management budget on the resource group, notifying `contactEmails` and the action group",
+        accepts: "object (optional; the whole `alerts` section is optional)",
+        defaultText: "unset (no budget)",
+      }),
   })
   .strict()
   .prefault({});

@@ -62,50 +62,92 @@ const retryPolicySchema = z
       .int()
       .min(RETRY_LIMITS.maxDeliveryAttempts.min, "maxDeliveryAttempts must be an integer from 1 to 30")
       .max(RETRY_LIMITS.maxDeliveryAttempts.max, "maxDeliveryAttempts must be an integer from 1 to 30")
-      .default(30),
+      .default(30)
+      .meta({ description: "delivery attempts before an event is dead-lettered" }),
     eventTimeToLiveInMinutes: z
       .number()
       .int()
       .min(RETRY_LIMITS.eventTimeToLiveInMinutes.min, "eventTimeToLiveInMinutes must be an integer from 1 to 1440")
       .max(RETRY_LIMITS.eventTimeToLiveInMinutes.max, "eventTimeToLiveInMinutes must be an integer from 1 to 1440")
-      .default(1440),
+      .default(1440)
+      .meta({ description: "how long Event Grid keeps retrying an event before dead-lettering it" }),
   })
   .strict();
 
 const storageQueueDestinationSchema = z
   .object({
-    type: z.literal("storageQueue"),
+    type: z
+      .literal("storageQueue")
+      .meta({
+        description: "where the subscription delivers (with the topic's identity, except webhooks)",
+        accepts: "`storageQueue`, `webhook`, `serviceBusQueue`",
+        defaultText: "`storageQueue`",
+      }),
     /** Queue name in the routing storage account; defaults to the subscription name. */
     queueName: z
       .string()
       .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "queueName must be 3-63 lowercase letters, digits and single hyphens")
-      .optional(),
+      .optional()
+      .meta({
+        description: "queue in the routing storage account",
+        accepts: "(`storageQueue`) 3-63 lowercase letters, digits and single hyphens",
+        defaultText: "the subscription name",
+      }),
   })
   .strict();
 
 const webhookDestinationSchema = z
   .object({
-    type: z.literal("webhook"),
+    type: z
+      .literal("webhook")
+      .meta({
+        description: "where the subscription delivers (with the topic's identity, except webhooks)",
+        accepts: "`storageQueue`, `webhook`, `serviceBusQueue`",
+        defaultText: "`storageQueue`",
+      }),
     endpointUrl: z
       .string()
       .url()
-      .refine((u) => u.startsWith("https://"), "endpointUrl must be an https:// URL"),
+      .refine((u) => u.startsWith("https://"), "endpointUrl must be an https:// URL")
+      .meta({ description: "webhook endpoint", accepts: "(`webhook`) `https://` URL", defaultText: "required for `webhook`" }),
     /** Entra application id or URI Event Grid requests a token for (secured webhook delivery). */
-    entraApplicationIdOrUri: z.string().min(1).optional(),
-    entraTenantId: z.string().min(1).optional(),
+    entraApplicationIdOrUri: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description: "Entra-secured delivery: application id or URI Event Grid requests a token for",
+        accepts: "(`webhook`) non-empty string",
+      }),
+    entraTenantId: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "Entra tenant of that application", accepts: "(`webhook`) non-empty string" }),
   })
   .strict();
 
 const serviceBusQueueDestinationSchema = z
   .object({
-    type: z.literal("serviceBusQueue"),
+    type: z
+      .literal("serviceBusQueue")
+      .meta({
+        description: "where the subscription delivers (with the topic's identity, except webhooks)",
+        accepts: "`storageQueue`, `webhook`, `serviceBusQueue`",
+        defaultText: "`storageQueue`",
+      }),
     /** Resource id of the Service Bus queue (`.../namespaces/<ns>/queues/<queue>`). */
     queueResourceId: z
       .string()
       .regex(
         /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ServiceBus\/namespaces\/[^/]+\/queues\/[^/]+$/i,
         "queueResourceId must be a Service Bus queue resource id (/subscriptions/.../providers/Microsoft.ServiceBus/namespaces/NS/queues/Q)",
-      ),
+      )
+      .meta({
+        description: "target Service Bus queue; the topic identity gets Azure Service Bus Data Sender on it",
+        accepts: "(`serviceBusQueue`) resource id `/subscriptions/.../providers/Microsoft.ServiceBus/namespaces/NS/queues/Q`",
+        defaultText: "required for `serviceBusQueue`",
+      }),
   })
   .strict();
 
@@ -120,7 +162,13 @@ export const destinationSchema = z.discriminatedUnion("type", [
 export const eventSubscriptionSchema = z
   .object({
     /** Subscription name; also the default queue name, so it follows the stricter queue rule. */
-    name: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "name must be 3-63 lowercase letters, digits and single hyphens"),
+    name: z
+      .string()
+      .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "name must be 3-63 lowercase letters, digits and single hyphens")
+      .meta({
+        description: "subscription name; also the default queue name",
+        accepts: "3-63 lowercase letters, digits and single hyphens",
+      }),
     eventTypes: z
       .array(z.string())
       .min(1, "eventTypes must list at least one event type")
@@ -134,6 +182,10 @@ export const eventSubscriptionSchema = z
             });
           }
         });
+      })
+      .meta({
+        description: "event types the subscription receives (`includedEventTypes` filter)",
+        accepts: "list (1+) of the 26 `Microsoft.Communication.*` types in `ACS_EVENT_TYPES` (`components/event-routing/event-types.ts`)",
       }),
     destination: destinationSchema.default({ type: "storageQueue" }),
     retry: retryPolicySchema.prefault({}),
@@ -144,7 +196,10 @@ export const eventSubscriptionSchema = z
 export const eventRoutingConfigSchema = z
   .object({
     /** Storage redundancy of the routing account. */
-    storageSku: z.enum(["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_GZRS"]).default("Standard_LRS"),
+    storageSku: z
+      .enum(["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_GZRS"])
+      .default("Standard_LRS")
+      .meta({ description: "redundancy of the routing storage account (delivery queues and dead-letter container)" }),
     /** Blob container that receives dead-lettered events. */
     deadLetterContainerName: z
       .string()
@@ -152,7 +207,11 @@ export const eventRoutingConfigSchema = z
         /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/,
         "deadLetterContainerName must be 3-63 lowercase letters, digits and single hyphens",
       )
-      .default("deadletters"),
+      .default("deadletters")
+      .meta({
+        description: "blob container that receives dead-lettered events",
+        accepts: "3-63 lowercase letters, digits and single hyphens",
+      }),
     subscriptions: z
       .array(eventSubscriptionSchema)
       .min(1, "subscriptions must list at least one subscription")
@@ -171,6 +230,12 @@ export const eventRoutingConfigSchema = z
         if (missing.length > 0) {
           ctx.addIssue({ code: "custom", message: `subscriptions must route ${missing.join(", ")}` });
         }
+      })
+      .meta({
+        description: "one Event Grid subscription each on the ACS system topic, dead-lettering to the container above",
+        accepts:
+          "list (1+) of subscriptions with unique names; together they must route `EmailDeliveryReportReceived`, `SMSDeliveryReportReceived` and `ChatMessageReceived`",
+        defaultText: "required (the `eventRouting` section is required)",
       }),
   })
   .strict();

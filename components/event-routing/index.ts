@@ -15,6 +15,7 @@ import * as storage from "@pulumi/azure-native/storage";
 import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
 import { attachDiagnostics } from "../common/diagnostics";
 import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
+import { hardenedStorageAccountArgs } from "../common/storage";
 import { resourceName } from "../common/naming";
 import { queueNameOf, queueNamesOf, type EventRoutingSection, type EventSubscriptionConfig } from "./event-types";
 import { assignRole, blobContainerScope, storageQueueScope, type BuiltInRole } from "../common/roles";
@@ -94,18 +95,14 @@ export class EventRouting extends pulumi.ComponentResource {
     const account = new storage.StorageAccount(
       `${name}-storage`,
       {
+        ...hardenedStorageAccountArgs({
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          tags: args.tags,
+          skuName: routing.storageSku,
+          entraOnly: true,
+        }),
         accountName: resourceName("storageAccount", args.naming, "evt"),
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        kind: "StorageV2",
-        sku: { name: routing.storageSku },
-        enableHttpsTrafficOnly: true,
-        minimumTlsVersion: "TLS1_2",
-        allowBlobPublicAccess: false,
-        allowSharedKeyAccess: false,
-        defaultToOAuthAuthentication: true,
-        allowCrossTenantReplication: false,
-        tags: args.tags,
       },
       parent,
     );

@@ -72,13 +72,31 @@ const cidrText = z.string().superRefine((s, ctx) => {
 export const networkConfigSchema = z
   .object({
     /** Private network for the token API: VNet integration plus a private endpoint for the vault. */
-    enabled: z.boolean().default(true),
+    enabled: z
+      .boolean()
+      .default(true)
+      .meta({
+        description:
+          "private network for the token API (see `Network` above); must be `true` when the vault denies public traffic (`keyVault.publicNetworkAccess: Disabled` or `keyVault.allowedIpRanges` set), or the app cannot read the vault",
+      }),
     /** Address space of the virtual network. */
-    addressSpace: cidrText.default("10.20.0.0/24"),
+    addressSpace: cidrText
+      .default("10.20.0.0/24")
+      .meta({ description: "address space of the virtual network", accepts: "IPv4 CIDR (no host bits)" }),
     /** Subnet delegated to App Service for regional VNet integration (/28 or larger; /26 recommended). */
-    appServiceSubnetPrefix: cidrText.default("10.20.0.0/26"),
+    appServiceSubnetPrefix: cidrText
+      .default("10.20.0.0/26")
+      .meta({
+        description: "subnet delegated to `Microsoft.Web/serverFarms` (App Service regional VNet integration; `/26` recommended)",
+        accepts: "IPv4 CIDR, `/28` or larger, within `addressSpace`",
+      }),
     /** Subnet the private endpoints take their addresses from. */
-    privateEndpointSubnetPrefix: cidrText.default("10.20.0.64/27"),
+    privateEndpointSubnetPrefix: cidrText
+      .default("10.20.0.64/27")
+      .meta({
+        description: "subnet of the private endpoints",
+        accepts: "IPv4 CIDR, `/29` or larger, within `addressSpace`, not overlapping the App Service subnet",
+      }),
     /**
      * Existing private DNS zones to register the endpoints in, by private-link group id (landing-zone
      * subscriptions keep `privatelink.*` zones centrally); a group without one gets a zone in the resource group.
@@ -91,7 +109,13 @@ export const networkConfigSchema = z
             /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/privateDnsZones\/privatelink\.vaultcore\.azure\.net$/i,
             "the resource id of a privatelink.vaultcore.azure.net private DNS zone",
           )
-          .optional(),
+          .optional()
+          .meta({
+            description:
+              "an existing (central, landing-zone) zone the vault's endpoint registers in; its VNet links are managed where the zone is",
+            accepts: "resource id of a `privatelink.vaultcore.azure.net` private DNS zone",
+            defaultText: "unset (a zone and VNet link in the resource group)",
+          }),
       })
       .strict()
       .default({}),

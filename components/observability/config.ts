@@ -6,9 +6,16 @@ import { z } from "zod";
 export const logAnalyticsConfigSchema = z
   .object({
     /** Days the workspace keeps data. */
-    retentionInDays: z.number().int().min(30).max(730).default(30),
+    retentionInDays: z.number().int().min(30).max(730).default(30).meta({ description: "how long the workspace keeps logs" }),
     /** Daily ingestion cap in GB; ingestion stops for the day once reached (cost guard). */
-    dailyQuotaGb: z.number().min(0.023).max(1000).default(1),
+    dailyQuotaGb: z
+      .number()
+      .min(0.023)
+      .max(1000)
+      .default(1)
+      .meta({
+        description: "daily ingestion cap (cost guard; ingestion stops for the day at the cap, and `workspaceDailyCapReached` alerts)",
+      }),
   })
   .strict()
   .prefault({});
@@ -22,9 +29,13 @@ export const alertRecipientsConfigSchema = z
     z
       .object({
         /** Receiver name, unique within the action group. */
-        name: z.string().min(1).max(128),
+        name: z
+          .string()
+          .min(1)
+          .max(128)
+          .meta({ description: "receiver name, unique within the action group", accepts: "string, 1-128 characters" }),
         /** E-mail address that gets every alert. */
-        email: z.email(),
+        email: z.email().meta({ description: "the address that gets every alert", accepts: "e-mail address" }),
       })
       .strict(),
   )

@@ -63,10 +63,30 @@ export const tokenApiConfigSchema = z
   .object({
     plan: z
       .object({
-        skuName: z.string().refine((s) => appServiceSkuFamily(s) !== undefined, `skuName must be one of ${SKU_HELP}`),
-        instanceCount: z.number().int().min(1, "instanceCount must be at least 1").max(30, "instanceCount must be at most 30"),
+        skuName: z
+          .string()
+          .refine((s) => appServiceSkuFamily(s) !== undefined, `skuName must be one of ${SKU_HELP}`)
+          .meta({
+            description:
+              "App Service plan SKU (Linux) of the token API; no `sku.tier` is sent, ARM derives it (P0v3 is Premium0V3, P*mv3 PremiumMV3)",
+            accepts:
+              "`B1`-`B3`, `S1`-`S3`, `P1v2`-`P3v2`, `P0v3`-`P5v3`, `P0mv3`-`P5mv3`, `P0v4`-`P5v4`, `P0mv4`-`P5mv4`, `I1v2`-`I6v2`, `I1mv2`-`I6mv2`",
+            defaultText: "required (the `tokenApi` section is required)",
+          }),
+        instanceCount: z
+          .number()
+          .int()
+          .min(1, "instanceCount must be at least 1")
+          .max(30, "instanceCount must be at most 30")
+          .meta({ description: "number of plan instances", accepts: "integer 1-30; at least 2 in `prod` and when `zoneRedundant`" }),
         /** Spread instances over availability zones; needs a Premium/Isolated v2+ SKU and 2+ instances. */
-        zoneRedundant: z.boolean().default(false),
+        zoneRedundant: z
+          .boolean()
+          .default(false)
+          .meta({
+            description: "spreads the instances over availability zones",
+            accepts: "boolean; needs a Premium v2/v3/v4 or Isolated v2 SKU; must be `true` in `prod` when the SKU supports zones",
+          }),
       })
       .strict()
       .superRefine((p, ctx) => {
@@ -82,23 +102,57 @@ export const tokenApiConfigSchema = z
         }
       }),
     /** Keep the app loaded; off saves nothing on dedicated plans but dev may turn it off. */
-    alwaysOn: z.boolean().default(true),
+    alwaysOn: z
+      .boolean()
+      .default(true)
+      .meta({ description: "keeps the app loaded (no cold start)", accepts: "boolean; must be `true` in `prod`" }),
     /** Browser origins allowed to call the API. */
-    corsAllowedOrigins: z.array(corsOrigin).default([]),
+    corsAllowedOrigins: z
+      .array(corsOrigin)
+      .default([])
+      .meta({
+        description:
+          "browser origins allowed to call the API (the app's own CORS, `CORS_ALLOWED_ORIGINS`; App Service CORS is not set, it would override the app's)",
+        accepts: "list of origins `https://host[:port]` or `http://localhost[:port]`, no path, wildcard or trailing slash",
+      }),
     /** ACS auth mode of the API (docs/interfaces.md `ACS_AUTH_MODE`). */
-    acsAuthMode: z.enum(["key-vault", "managed-identity"]).default("key-vault"),
+    acsAuthMode: z
+      .enum(["key-vault", "managed-identity"])
+      .default("key-vault")
+      .meta({
+        description:
+          "how the API authenticates to ACS (`ACS_AUTH_MODE`, docs/interfaces.md); `managed-identity` is required before `communication.disableLocalAuth`",
+      }),
     secretRefreshSeconds: z
       .number()
       .int()
       .min(30, "secretRefreshSeconds must be 30..86400")
       .max(86400, "secretRefreshSeconds must be 30..86400")
-      .default(D.secretRefreshSeconds),
+      .default(D.secretRefreshSeconds)
+      .meta({ description: "how often the API re-reads the connection-string secret (key rotations take effect within it)" }),
     oidc: z
       .object({
-        issuer: z.url().refine((u) => u.startsWith("https://"), "issuer must be an https:// URL"),
-        audience: z.string().min(1, "audience must not be empty"),
-        requiredScope: z.string().min(1).default(D.requiredScope),
-        jwksUri: z.url().optional(),
+        issuer: z
+          .url()
+          .refine((u) => u.startsWith("https://"), "issuer must be an https:// URL")
+          .meta({ description: "accepted `iss` of caller JWTs (`OIDC_ISSUER`)", accepts: "`https://` URL" }),
+        audience: z
+          .string()
+          .min(1, "audience must not be empty")
+          .meta({ description: "accepted `aud` of caller JWTs (`OIDC_AUDIENCE`)", accepts: "non-empty string" }),
+        requiredScope: z
+          .string()
+          .min(1)
+          .default(D.requiredScope)
+          .meta({ description: "scope (`scp`) or app role (`roles`) a caller must hold", accepts: "non-empty string" }),
+        jwksUri: z
+          .url()
+          .optional()
+          .meta({
+            description: "where the API fetches the signing keys (`OIDC_JWKS_URI`)",
+            accepts: "URL",
+            defaultText: "unset (discovered from the issuer's `/.well-known/openid-configuration`)",
+          }),
       })
       .strict(),
     token: z
@@ -106,20 +160,37 @@ export const tokenApiConfigSchema = z
         allowedScopes: z
           .array(z.enum(ACS_TOKEN_SCOPES))
           .min(1)
-          .default([...D.allowedScopes]),
+          .default([...D.allowedScopes])
+          .meta({
+            description: "ACS token scopes callers may request",
+            accepts: "list (1+) of `chat`, `voip`, `chat.join`, `chat.join.limited`, `voip.join`",
+          }),
         defaultLifetimeMinutes: z
           .number()
           .int()
           .min(L.min, `defaultLifetimeMinutes must be ${lifetimeRange}`)
           .max(L.max, `defaultLifetimeMinutes must be ${lifetimeRange}`)
-          .default(D.defaultLifetimeMinutes),
+          .default(D.defaultLifetimeMinutes)
+          .meta({
+            description: "lifetime of an ACS token when the caller asks for none",
+            accepts: "integer 60-1440, not above `maxLifetimeMinutes`",
+          }),
         maxLifetimeMinutes: z
           .number()
           .int()
           .min(L.min, `maxLifetimeMinutes must be ${lifetimeRange}`)
           .max(L.max, `maxLifetimeMinutes must be ${lifetimeRange}`)
-          .default(D.maxLifetimeMinutes),
-        minRemainingMinutes: z.number().int().min(10, "minRemainingMinutes must be at least 10").default(D.minRemainingMinutes),
+          .default(D.maxLifetimeMinutes)
+          .meta({ description: "longest lifetime a caller may request" }),
+        minRemainingMinutes: z
+          .number()
+          .int()
+          .min(10, "minRemainingMinutes must be at least 10")
+          .default(D.minRemainingMinutes)
+          .meta({
+            description: "a cached token is never returned with less time left",
+            accepts: "integer, at least 10, below `defaultLifetimeMinutes`",
+          }),
       })
       .strict()
       .prefault({})
@@ -141,8 +212,21 @@ export const tokenApiConfigSchema = z
       }),
     rateLimit: z
       .object({
-        perUserPerMinute: z.number().int().min(1).default(D.perUserPerMinute),
-        perIpPerMinute: z.number().int().min(1).default(D.perIpPerMinute),
+        perUserPerMinute: z
+          .number()
+          .int()
+          .min(1)
+          .default(D.perUserPerMinute)
+          .meta({ description: "requests per user per minute, **per instance** (with `instanceCount` 2 a user can reach 60)" }),
+        perIpPerMinute: z
+          .number()
+          .int()
+          .min(1)
+          .default(D.perIpPerMinute)
+          .meta({
+            description:
+              "failed authentications per client address per minute, per instance (authenticated callers count only against their own limit, so one flooding user does not starve others behind the same NAT)",
+          }),
       })
       .strict()
       .prefault({}),
@@ -150,9 +234,17 @@ export const tokenApiConfigSchema = z
     mappingTableName: z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, "mappingTableName must be 3-63 letters and digits, starting with a letter")
-      .default(D.mappingTableName),
+      .default(D.mappingTableName)
+      .meta({ description: "table mapping app users to ACS identities", accepts: "3-63 letters and digits, starting with a letter" }),
     /** The built package, relative to the repository root. */
-    packagePath: z.string().min(1).default(DEFAULT_PACKAGE_PATH),
+    packagePath: z
+      .string()
+      .min(1)
+      .default(DEFAULT_PACKAGE_PATH)
+      .meta({
+        description: "the package `npm run build` writes; uploaded to the packages container and run from package",
+        accepts: "non-empty path, relative to the repository root",
+      }),
   })
   .strict();
 

@@ -23,6 +23,7 @@ import * as web from "@pulumi/azure-native/web";
 import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
 import { attachDiagnostics } from "../common/diagnostics";
 import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
+import { hardenedStorageAccountArgs } from "../common/storage";
 import { resourceName } from "../common/naming";
 import { assignRole, blobContainerScope, storageTableScope, type BuiltInRole } from "../common/roles";
 import { TOKEN_API_NODE_MAJOR } from "../../policies/deployability-facts";
@@ -64,8 +65,6 @@ export interface TokenApiHostArgs extends AzureComponentArgs, DiagnosticsArg {
   acsSecretName: pulumi.Input<string>;
   /** Application Insights connection string; stored as a vault secret and referenced, never a plain setting. */
   appInsightsConnectionString?: pulumi.Input<string>;
-  /** Path of the built package (`npm run build` output), relative to the working directory or absolute. */
-  packagePath: string;
   /** How the engine runs; detected from the Pulumi runtime when omitted (tests may force one). */
   engineMode?: EngineMode;
   /**
@@ -103,28 +102,13 @@ export class TokenApiHost extends pulumi.ComponentResource {
     const parent = { parent: this };
     const cfg = args.tokenApi;
     // Decided before any child is registered, so a deploy without the package stops before creating anything.
-    const source = resolvePackageSource(args.packagePath, args.engineMode ?? detectEngineMode());
-    const hardenedAccount = {
-      resourceGroupName: args.resourceGroupName,
-      location: args.location,
-      kind: "StorageV2",
-      sku: { name: "Standard_LRS" },
-      enableHttpsTrafficOnly: true,
-      minimumTlsVersion: "TLS1_2",
-      allowBlobPublicAccess: false,
-      allowCrossTenantReplication: false,
-      tags: args.tags,
-    };
+    const source = resolvePackageSource(args.tokenApi.packagePath, args.engineMode ?? detectEngineMode());
+    const hardened = { resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags, skuName: "Standard_LRS" };
 
     // Mapping data: Entra-only access (the app uses its managed identity).
     const dataAccount = new storage.StorageAccount(
       `${name}-data`,
-      {
-        ...hardenedAccount,
-        accountName: resourceName("storageAccount", args.naming, "tok"),
-        allowSharedKeyAccess: false,
-        defaultToOAuthAuthentication: true,
-      },
+      { ...hardenedStorageAccountArgs({ ...hardened, entraOnly: true }), accountName: resourceName("storageAccount", args.naming, "tok") },
       parent,
     );
     const table = new storage.Table(
@@ -137,11 +121,7 @@ export class TokenApiHost extends pulumi.ComponentResource {
     // key (pulumi/pulumi-azure-native#2015, #3719); the app itself reads the blob with its managed identity.
     const packageAccount = new storage.StorageAccount(
       `${name}-packages`,
-      {
-        ...hardenedAccount,
-        accountName: resourceName("storageAccount", args.naming, "pkg"),
-        allowSharedKeyAccess: true,
-      },
+      { ...hardenedStorageAccountArgs({ ...hardened, entraOnly: false }), accountName: resourceName("storageAccount", args.naming, "pkg") },
       parent,
     );
     const packageContainer = new storage.BlobContainer(

@@ -73,7 +73,7 @@ const allUnknown = Object.fromEntries(
   ].map((k) => [k, UNKNOWN.string]),
 );
 
-const resourcePolicies = allPolicies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);
+const resourcePolicies = allPolicies.filter((p): p is typeof p & ResourceValidationPolicy => "validateResource" in p);
 
 describe("unknown values during preview", () => {
   it("every resource policy has a type in this table", () => {

@@ -1,9 +1,11 @@
 // The mock cloud of the offline plan: deterministic ids and the computed outputs Azure would return (host names,
-// vault URIs, workspace ids, verification records), so outputs resolve and read like a real deployment. Every
+// vault URIs, workspace ids, verification records), so outputs resolve and read like a real deployment. What each
+// type's id and outputs are is its entry in the catalog (policies/azure-types.ts); this file runs them. Every
 // value here is a placeholder produced locally; nothing is read from Azure.
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { azureType, nameInput, type AzureType } from "../../policies/azure-types";
 
 /** Subscription id used by every mocked resource id. */
 export const MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
@@ -16,59 +18,30 @@ export function mockGuid(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-/** ARM provider path and name input of each azure-native type the mocks know; others get a generic id. */
-const ARM_TYPES: Record<string, { path: string; nameInput: string }> = {
-  "azure-native:operationalinsights:Workspace": { path: "Microsoft.OperationalInsights/workspaces", nameInput: "workspaceName" },
-  "azure-native:applicationinsights:Component": { path: "Microsoft.Insights/components", nameInput: "resourceName" },
-  "azure-native:monitor:ActionGroup": { path: "Microsoft.Insights/actionGroups", nameInput: "actionGroupName" },
-  "azure-native:communication:CommunicationService": {
-    path: "Microsoft.Communication/communicationServices",
-    nameInput: "communicationServiceName",
-  },
-  "azure-native:communication:EmailService": { path: "Microsoft.Communication/emailServices", nameInput: "emailServiceName" },
-  "azure-native:keyvault:Vault": { path: "Microsoft.KeyVault/vaults", nameInput: "vaultName" },
-  "azure-native:storage:StorageAccount": { path: "Microsoft.Storage/storageAccounts", nameInput: "accountName" },
-  "azure-native:web:WebApp": { path: "Microsoft.Web/sites", nameInput: "name" },
-  "azure-native:web:AppServicePlan": { path: "Microsoft.Web/serverfarms", nameInput: "name" },
-  "azure-native:eventgrid:SystemTopic": { path: "Microsoft.EventGrid/systemTopics", nameInput: "systemTopicName" },
-  "azure-native:managedidentity:UserAssignedIdentity": {
-    path: "Microsoft.ManagedIdentity/userAssignedIdentities",
-    nameInput: "resourceName",
-  },
-  "azure-native:network:NetworkSecurityGroup": { path: "Microsoft.Network/networkSecurityGroups", nameInput: "networkSecurityGroupName" },
-  "azure-native:network:NatGateway": { path: "Microsoft.Network/natGateways", nameInput: "natGatewayName" },
-  "azure-native:network:PublicIPAddress": { path: "Microsoft.Network/publicIPAddresses", nameInput: "publicIpAddressName" },
-};
-
-/** Name input of types whose id the switch below builds itself. */
-const NAME_INPUTS: Record<string, string> = {
-  "azure-native:resources:ResourceGroup": "resourceGroupName",
-  "azure-native:communication:Domain": "domainName",
-  "azure-native:communication:SenderUsername": "senderUsername",
-  "azure-native:keyvault:Secret": "secretName",
-  "azure-native:monitor:DiagnosticSetting": "name",
-  "azure-native:authorization:RoleAssignment": "roleAssignmentName",
-  "azure-native:authorization:ManagementLockByScope": "lockName",
-  "azure-native:storage:BlobContainer": "containerName",
-  "azure-native:storage:Queue": "queueName",
-  "azure-native:storage:Table": "tableName",
-  "azure-native:storage:Blob": "blobName",
-  "azure-native:eventgrid:SystemTopicEventSubscription": "eventSubscriptionName",
-  "azure-native:costmanagement:Budget": "budgetName",
-};
-
-/** Storage child types: their id lives under the account's service (`<account id>/<service>/default/<kind>/<name>`). */
-const STORAGE_CHILDREN: Record<string, string> = {
-  "azure-native:storage:BlobContainer": "blobServices/default/containers",
-  "azure-native:storage:Queue": "queueServices/default/queues",
-  "azure-native:storage:Table": "tableServices/default/tables",
-};
-
 type Inputs = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 function rgId(inputs: Inputs): string {
   return `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${str(inputs["resourceGroupName"]) ?? "rg"}`;
+}
+
+/** A secret-wrapped input object's value: spreading the wrapper would spread the secret's envelope instead. */
+function unwrap(value: unknown): Inputs {
+  const v = (value as Inputs | undefined) ?? {};
+  return v[specialSigKey] !== undefined ? ((v["value"] as Inputs | undefined) ?? {}) : v;
+}
+
+/** The mock id: the catalog's ARM id with the inputs filled in (the name last), or the type-token form. */
+function mockId(type: string, entry: AzureType | undefined, inputs: Inputs, name: string): string {
+  if (entry === undefined || entry.offline?.id === "type-token") {
+    const [, module = "", typeName = ""] = type.split(":");
+    return `${rgId(inputs)}/providers/Microsoft.${module}/${typeName}/${name}`;
+  }
+  const last = nameInput(entry);
+  const path = entry.arm.replace(/\{(\w+)\}/g, (_m, p: string) => (p === last ? name : (str(inputs[p]) ?? "")));
+  if (entry.scope === "subscription") return `/subscriptions/${MOCK_SUBSCRIPTION_ID}/${path}`;
+  const under = entry.scope === "resourceGroup" ? rgId(inputs) : (str(inputs[entry.scope.input]) ?? "");
+  return `${under}/providers/${path}`;
 }
 
 /** Every string leaf of `value` with its path (`a.b[0].c`). */
@@ -107,137 +80,25 @@ export class PlanMocks implements pulumi.runtime.Mocks {
   private compute(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     const inputs = args.inputs as Inputs;
     if (!args.custom) return { id: undefined, state: inputs };
-    const [, module = "", typeName = ""] = args.type.split(":");
-    const known = ARM_TYPES[args.type];
-    const nameInput =
-      known?.nameInput ??
-      NAME_INPUTS[args.type] ??
-      Object.keys(inputs)
-        .sort()
-        .find((k) => k.endsWith("Name") && k !== "resourceGroupName" && typeof inputs[k] === "string");
-    const name = (nameInput !== undefined ? str(inputs[nameInput]) : undefined) ?? args.name;
-    let id = `${rgId(inputs)}/providers/${known?.path ?? `Microsoft.${module}/${typeName}`}/${name}`;
+    // A type the catalog lacks gets a generic id (and fails tests/tools/plan/azure-types.test.ts).
+    const entry = azureType(args.type);
+    const nameKey =
+      entry !== undefined
+        ? nameInput(entry)
+        : Object.keys(inputs)
+            .sort()
+            .find((k) => k.endsWith("Name") && k !== "resourceGroupName" && typeof inputs[k] === "string");
+    const name = (nameKey !== undefined ? str(inputs[nameKey]) : undefined) ?? args.name;
+    const id = mockId(args.type, entry, inputs, name);
     const state: Inputs = { ...inputs, name };
     // Any system-assigned identity gets a principal, as Azure assigns one on create.
     const identity = inputs["identity"] as Inputs | undefined;
     if (typeof identity?.["type"] === "string" && identity["type"].includes("SystemAssigned")) {
       state["identity"] = { ...identity, principalId: mockGuid(`identity/${args.type}/${name}`), tenantId: MOCK_TENANT_ID };
     }
-
-    switch (args.type) {
-      case "azure-native:resources:ResourceGroup":
-        id = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${name}`;
-        break;
-      case "azure-native:operationalinsights:Workspace":
-        state["customerId"] = mockGuid(`workspace/${name}`);
-        break;
-      case "azure-native:applicationinsights:Component": {
-        const key = mockGuid(`appi/${name}`);
-        state["instrumentationKey"] = key;
-        state["connectionString"] = `InstrumentationKey=${key};IngestionEndpoint=https://mock.in.applicationinsights.azure.com/`;
-        break;
-      }
-      case "azure-native:communication:CommunicationService": {
-        const geo = (str(inputs["dataLocation"]) ?? "unitedstates").toLowerCase().replace(/\s+/g, "");
-        const hostName = `${name}.${geo}.communication.azure.com`;
-        this.acsHosts.set(name, hostName);
-        state["hostName"] = hostName;
-        state["immutableResourceId"] = mockGuid(`acs/${name}`);
-        state["identity"] = {
-          ...((inputs["identity"] as Inputs | undefined) ?? {}),
-          principalId: mockGuid(`acs-identity/${name}`),
-          tenantId: MOCK_TENANT_ID,
-        };
-        break;
-      }
-      case "azure-native:communication:Domain": {
-        id = `${rgId(inputs)}/providers/Microsoft.Communication/emailServices/${str(inputs["emailServiceName"]) ?? ""}/domains/${name}`;
-        const azureManaged = inputs["domainManagement"] === "AzureManaged";
-        const sender = azureManaged ? `${mockGuid(`domain/${id}`)}.azurecomm.net` : name;
-        state["fromSenderDomain"] = sender;
-        state["mailFromSenderDomain"] = sender;
-        state["verificationRecords"] = azureManaged
-          ? {}
-          : {
-              domain: { type: "TXT", name, value: `ms-domain-verification=${mockGuid(`verify/${id}`)}`, ttl: 3600 },
-              sPF: { type: "TXT", name, value: "v=spf1 include:spf.protection.outlook.com -all", ttl: 3600 },
-              dKIM: {
-                type: "CNAME",
-                name: "selector1-azurecomm-prod-net._domainkey",
-                value: "selector1-azurecomm-prod-net._domainkey.azurecomm.net",
-                ttl: 3600,
-              },
-              dKIM2: {
-                type: "CNAME",
-                name: "selector2-azurecomm-prod-net._domainkey",
-                value: "selector2-azurecomm-prod-net._domainkey.azurecomm.net",
-                ttl: 3600,
-              },
-            };
-        break;
-      }
-      case "azure-native:communication:SenderUsername":
-        id = `${rgId(inputs)}/providers/Microsoft.Communication/emailServices/${str(inputs["emailServiceName"]) ?? ""}/domains/${str(inputs["domainName"]) ?? ""}/senderUsernames/${name}`;
-        break;
-      case "azure-native:keyvault:Vault":
-        state["properties"] = { ...((inputs["properties"] as Inputs | undefined) ?? {}), vaultUri: `https://${name}.vault.azure.net/` };
-        break;
-      case "azure-native:keyvault:Secret": {
-        const vault = str(inputs["vaultName"]) ?? "";
-        id = `${rgId(inputs)}/providers/Microsoft.KeyVault/vaults/${vault}/secrets/${name}`;
-        // A secret `properties` input arrives wrapped ({<sig>, value}); spreading the wrapper would turn the whole
-        // state into that secret and drop the computed URIs, so spread the wrapped value instead.
-        const rawProps = (inputs["properties"] as Inputs | undefined) ?? {};
-        const props = rawProps[specialSigKey] !== undefined ? ((rawProps["value"] as Inputs | undefined) ?? {}) : rawProps;
-        state["properties"] = {
-          ...props,
-          secretUri: `https://${vault}.vault.azure.net/secrets/${name}`,
-          secretUriWithVersion: `https://${vault}.vault.azure.net/secrets/${name}/${mockGuid(id).replace(/-/g, "")}`,
-        };
-        break;
-      }
-      case "azure-native:storage:StorageAccount":
-        state["primaryEndpoints"] = {
-          blob: `https://${name}.blob.core.windows.net/`,
-          queue: `https://${name}.queue.core.windows.net/`,
-          table: `https://${name}.table.core.windows.net/`,
-          file: `https://${name}.file.core.windows.net/`,
-        };
-        break;
-      case "azure-native:storage:BlobContainer":
-      case "azure-native:storage:Queue":
-      case "azure-native:storage:Table":
-        id = `${rgId(inputs)}/providers/Microsoft.Storage/storageAccounts/${str(inputs["accountName"]) ?? ""}/${STORAGE_CHILDREN[args.type] ?? ""}/${name}`;
-        break;
-      case "azure-native:web:WebApp":
-        state["defaultHostName"] = `${name}.azurewebsites.net`;
-        state["identity"] = {
-          ...((inputs["identity"] as Inputs | undefined) ?? {}),
-          principalId: mockGuid(`webapp-identity/${name}`),
-          tenantId: MOCK_TENANT_ID,
-        };
-        break;
-      case "azure-native:managedidentity:UserAssignedIdentity":
-        state["principalId"] = mockGuid(`uai-principal/${name}`);
-        state["clientId"] = mockGuid(`uai-client/${name}`);
-        state["tenantId"] = MOCK_TENANT_ID;
-        break;
-      case "azure-native:eventgrid:SystemTopic":
-        state["identity"] = {
-          ...((inputs["identity"] as Inputs | undefined) ?? {}),
-          principalId: mockGuid(`systemtopic-identity/${name}`),
-          tenantId: MOCK_TENANT_ID,
-        };
-        break;
-      case "azure-native:monitor:DiagnosticSetting":
-        id = `${str(inputs["resourceUri"]) ?? ""}/providers/Microsoft.Insights/diagnosticSettings/${name}`;
-        break;
-      case "azure-native:authorization:RoleAssignment":
-        id = `${str(inputs["scope"]) ?? ""}/providers/Microsoft.Authorization/roleAssignments/${str(inputs["roleAssignmentName"]) ?? name}`;
-        break;
-      case "azure-native:authorization:ManagementLockByScope":
-        id = `${str(inputs["scope"]) ?? ""}/providers/Microsoft.Authorization/locks/${str(inputs["lockName"]) ?? name}`;
-        break;
+    Object.assign(state, entry?.offline?.outputs?.({ name, inputs, id, guid: mockGuid, tenantId: MOCK_TENANT_ID, unwrap }));
+    if (typeof state["hostName"] === "string" && args.type === "azure-native:communication:CommunicationService") {
+      this.acsHosts.set(name, state["hostName"]);
     }
     return { id, state: { ...state, id } };
   }

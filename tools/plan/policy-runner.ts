@@ -19,7 +19,7 @@ import {
   type StackValidationPolicy,
 } from "@pulumi/policy";
 import * as proxyModule from "@pulumi/policy/proxy";
-import { allPolicies, PACK_NAME, PACK_VERSION } from "../../policies/policies";
+import { allPolicies, PACK_ENFORCEMENT_LEVEL, PACK_NAME, PACK_VERSION } from "../../policies/policies";
 import type { PlannedResource, PlanResult } from "./types";
 
 /** What the harness records for a value unknown during the run (tools/plan/harness.ts maskSecrets). */
@@ -152,7 +152,7 @@ const validators = new WeakMap<object, ValidateFunction>();
 export function reconcilePolicyConfig(
   given: Map<string, GivenPolicyConfig>,
   policies: Policies = allPolicies,
-  packLevel: EnforcementLevel = "mandatory",
+  packLevel: EnforcementLevel = PACK_ENFORCEMENT_LEVEL,
 ): { config: ResolvedPackConfig; warnings: string[] } {
   const config: ResolvedPackConfig = new Map();
   for (const p of policies) {
@@ -310,7 +310,7 @@ const EMPTY_TAGS: ReadonlyMap<string, string> = new Map();
 
 /** The level a policy runs at: the reconciled config decides; remediate is reported as mandatory. */
 function levelOf(p: Policies[number], config: ResolvedPackConfig): EnforcementLevel {
-  return config.get(p.name)?.enforcementLevel ?? p.enforcementLevel ?? "mandatory";
+  return config.get(p.name)?.enforcementLevel ?? p.enforcementLevel ?? PACK_ENFORCEMENT_LEVEL;
 }
 
 function getConfigFun(name: string, config: ResolvedPackConfig): <T extends object>() => T {

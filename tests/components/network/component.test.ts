@@ -49,13 +49,13 @@ beforeAll(async () => {
         tokenApi: tokenApiConfigSchema.parse({
           plan: { skuName: "P1v3", instanceCount: 2, zoneRedundant: true },
           oidc: { issuer: "https://login.microsoftonline.com/tenant/v2.0", audience: "api://acs-token" },
+          packagePath: "does/not/exist/token-api.zip",
         }),
         acsEndpoint: "https://acs.example/",
         acsResourceId:
           "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-test/providers/Microsoft.Communication/communicationServices/acs",
         keyVault: { id: vaultId, name: "kv-acs-prod-weu-abcde", uri: "https://kv-acs-prod-weu-abcde.vault.azure.net/" },
         acsSecretName: "acs-connection-string",
-        packagePath: "does/not/exist/token-api.zip",
         vnetIntegrationSubnetId: net.appServiceSubnetId,
       });
       return { appServiceSubnetId: net.appServiceSubnetId, privateEndpointIds: net.privateEndpointIds };

@@ -38,13 +38,13 @@ function evaluateHost(tokenApi: typeof cfg): Promise<PlanResult> {
         location: "westeurope",
         tags: { env: "prod" },
         subscriptionId: MOCK_SUBSCRIPTION_ID,
-        tokenApi,
+        // A package path that does not exist: under the mock engine the component declares a placeholder blob.
+        tokenApi: { ...tokenApi, packagePath: "does/not/exist/token-api.zip" },
         acsEndpoint: "https://acs-acs-prod-weu-abcde.europe.communication.azure.com/",
         acsResourceId: acsId,
         keyVault: { id: vaultId, name: "kv-acs-prod-weu-abcde", uri: "https://kv-acs-prod-weu-abcde.vault.azure.net/" },
         acsSecretName: "acs-connection-string",
         appInsightsConnectionString: "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://x/",
-        packagePath: "does/not/exist/token-api.zip",
         diagnostics: { workspaceId: `${rg}/Microsoft.OperationalInsights/workspaces/log` },
       });
       return { principalId: host.principalId };
@@ -310,12 +310,11 @@ describe("TokenApiHost", () => {
           location: "westeurope",
           tags: {},
           subscriptionId: MOCK_SUBSCRIPTION_ID,
-          tokenApi: cfg,
+          tokenApi: { ...cfg, packagePath: "does/not/exist/token-api.zip" },
           acsEndpoint: "https://acs.example/",
           acsResourceId: acsId,
           keyVault: { id: vaultId, name: "kv", uri: "https://kv.vault.azure.net/" },
           acsSecretName: "acs-connection-string",
-          packagePath: "does/not/exist/token-api.zip",
           engineMode: "deploy",
         }),
     ).toThrow("token API package not found at does/not/exist/token-api.zip. Build it first: run `npm run build`");

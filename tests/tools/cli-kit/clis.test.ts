@@ -21,6 +21,7 @@ const clis = [
   "smoke",
   "rotate-keys",
   "verify-domain",
+  "docs:config",
   "bench:plan",
   "bench:emulator",
   "bench:rotation-under-load",

@@ -1,9 +1,9 @@
 // Compares an evaluated plan with a baseline (an earlier plan or a `pulumi stack export`) the way `pulumi preview`
 // decides an operation per resource: create, update, replace, delete or same, with the changed input paths and
-// their before/after values (secrets masked), and the reason for every replacement (tools/plan/diff/replace-rules.ts).
+// their before/after values (secrets masked), and the reason for every replacement (the path parameters and create-only properties of policies/azure-types.ts).
 import { SECRET_PLACEHOLDER, type PlannedResource, type PlanResult } from "../types";
 import type { Baseline, BaselineResource } from "./baseline";
-import { REPLACE_RULES, STATEFUL_TYPES } from "./replace-rules";
+import { azureType, pathParams, typesWhere } from "../../../policies/azure-types";
 
 export type Operation = "create" | "update" | "replace" | "delete" | "same";
 export const OPERATIONS: readonly Operation[] = ["create", "update", "replace", "delete", "same"];
@@ -29,7 +29,7 @@ export interface ResourceChange {
   replaceReasons: string[];
   /** Changed inputs the resource's `ignoreChanges` drops: `pulumi up` sends nothing for them (secrets masked). */
   ignored: PropertyDiff[];
-  /** Losing this resource loses data or identity (see STATEFUL_TYPES), or it is protected. */
+  /** Losing this resource loses data or identity (a `stateful` type of the catalog), or it is protected. */
   stateful: boolean;
   protect: boolean;
 }
@@ -143,6 +143,10 @@ function maskDiff(d: PropertyDiff, secretPaths: string[]): PropertyDiff | undefi
   if (d.after !== undefined) masked.after = SECRET_PLACEHOLDER;
   return masked;
 }
+
+/** Types whose replacement or deletion loses data or identity; a storage account that holds a Table (the identity
+ *  mapping) and any protected resource are added from the plan itself. */
+const STATEFUL_TYPES: readonly string[] = typesWhere("stateful");
 
 /** Storage accounts that hold a Table (the identity mapping): stateful like the vault. */
 function mappingAccounts(resources: Array<{ type: string; inputs: Record<string, unknown> }>): Set<string> {
@@ -264,7 +268,8 @@ function decide(
   byUrn: Map<string, PlannedResource>,
   changes?: Map<string, ResourceChange>,
 ): Pick<ResourceChange, "op" | "diffs" | "replaceReasons" | "ignored"> {
-  const rule = REPLACE_RULES[r.type];
+  const entry = azureType(r.type);
+  const rule = entry && { pathParams: pathParams(entry), createOnly: entry.createOnly };
   const ignore = r.options.ignoreChanges ?? [];
   const secretPaths = [...r.secretPaths, ...b.secretPaths];
   const reasons: string[] = [];

@@ -2,6 +2,7 @@
 // part of the platform (grouped by the component that declares it), and the data flow between them as labelled
 // edges (client → token API → ACS, ACS → events → queues, diagnostics → workspace, alerts → action group).
 // Fenced, so it pastes into a PR comment. Nodes and edges appear only for resource types the stack declares.
+import { DIAGRAM_ROLES, typesDrawnAs, type DiagramRole } from "../../../policies/azure-types";
 import type { PlannedResource } from "../types";
 import type { PlanReport } from "./report";
 
@@ -20,33 +21,14 @@ function esc(s: string): string {
   return s.replace(/"/g, "#quot;");
 }
 
-const T = {
-  webApp: "azure-native:web:WebApp",
-  plan: "azure-native:web:AppServicePlan",
-  table: "azure-native:storage:Table",
-  vault: "azure-native:keyvault:Vault",
-  acs: "azure-native:communication:CommunicationService",
-  email: "azure-native:communication:EmailService",
-  domain: "azure-native:communication:Domain",
-  topic: "azure-native:eventgrid:SystemTopic",
-  subscription: "azure-native:eventgrid:SystemTopicEventSubscription",
-  queue: "azure-native:storage:Queue",
-  workspace: "azure-native:operationalinsights:Workspace",
-  appInsights: "azure-native:applicationinsights:Component",
-  metricAlert: "azure-native:monitor:MetricAlert",
-  logAlert: "azure-native:monitor:ScheduledQueryRule",
-  budget: "azure-native:costmanagement:Budget",
-  actionGroup: "azure-native:monitor:ActionGroup",
-  diagnostics: "azure-native:monitor:DiagnosticSetting",
-  vnet: "azure-native:network:VirtualNetwork",
-  endpoint: "azure-native:network:PrivateEndpoint",
-} as const;
+/** The types drawn in each role, from the catalog's `diagram` field. */
+const T = Object.fromEntries(DIAGRAM_ROLES.map((role) => [role, typesDrawnAs(role)])) as Record<DiagramRole, string[]>;
 
 export function renderMermaid(report: PlanReport): string {
   const all = report.plan.resources;
   const byUrn = new Map(all.map((r) => [r.urn, r]));
-  const of = (type: string) => all.filter((r) => r.type === type);
-  const first = (type: string) => of(type)[0];
+  const of = (types: readonly string[]) => all.filter((r) => types.includes(r.type));
+  const first = (types: readonly string[]) => of(types)[0];
   const componentOf = (r: PlannedResource | undefined) => {
     const p = r?.parent ? byUrn.get(r.parent) : undefined;
     return p && !p.custom && p.type !== "pulumi:pulumi:Stack" ? p : undefined;
@@ -120,19 +102,20 @@ export function renderMermaid(report: PlanReport): string {
   edge("budget", "ag", "notify");
   if (of(T.logAlert).length > 0) edge("alerts", "law", "log query", true);
   // Diagnostics: one dotted edge per node whose resources send diagnostic settings to the workspace.
-  const nodeOfResource = new Map<string, string>([
+  const nodeOfRole: Array<[readonly string[], string]> = [
     [T.acs, "acs"],
     [T.vault, "kv"],
     [T.webApp, "api"],
     [T.topic, "topic"],
     [T.workspace, "law"],
     [T.vnet, "vnet"],
-  ]);
+  ];
+  const nodeOfResource = new Map<string, string>(nodeOfRole.flatMap(([types, node]) => types.map((t) => [t, node] as [string, string])));
   const idToNode = new Map<string, string>();
   for (const r of all) {
     const n = nodeOfResource.get(r.type);
     if (n && r.id) idToNode.set(r.id, n);
-    if (r.type === "azure-native:storage:StorageAccount" && r.id) {
+    if (T.storageAccount.includes(r.type) && r.id) {
       // The events account holds the queues; the token API's accounts hold the table and the package.
       const account = String(r.inputs["accountName"] ?? "");
       if (queues.some((q) => q.inputs["accountName"] === account)) idToNode.set(r.id, "queues");

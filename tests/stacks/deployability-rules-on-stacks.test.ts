@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEFAULT_PROJECT_ROOT, evaluateStack } from "../../tools/plan/harness";
 import { exitCodeFor, loadPolicyConfig, runPolicies } from "../../tools/plan/policy-runner";
 import type { PlannedResource, PlanResult } from "../../tools/plan/types";
-import { deployabilityPolicies } from "../../policies/deployability";
+import { allPolicies } from "../../policies/policies";
 import { ofType, only } from "../support/plan";
 import { stackFileCopy } from "../support/stack-files";
 
@@ -24,7 +24,7 @@ afterEach(() => {
 });
 
 const configOf = (stack: string) => loadPolicyConfig(path.join(DEFAULT_PROJECT_ROOT, "policies/config", `${stack}.json`)).config;
-const DEPLOYABILITY = new Set(deployabilityPolicies.map((p) => p.name));
+const DEPLOYABILITY = new Set(allPolicies.filter((p) => p.group === "deployability").map((p) => p.name));
 
 /** The deployability results of a plan under the stack's policy config, as `policy | resource name | level`. */
 async function deployability(plan: PlanResult, stack = plan.stack): Promise<{ rows: string[]; messages: string[]; exit: 0 | 1 }> {

@@ -1,12 +1,12 @@
 // Deployability failures brought back in a copy of a stack file, through `npm run plan` in a fresh process: the exit
-// code and the one result or error line a CI job sees. (The in-process checks of every rule: tests/stacks/deployability.test.ts.)
+// code and the one result or error line a CI job sees. (The in-process checks of every rule: tests/stacks/deployability-rules-on-stacks.test.ts.)
 import { describe, expect, it } from "vitest";
-import { deployabilityPolicies } from "../../../policies/deployability";
+import { allPolicies } from "../../../policies/policies";
 import { firstDayOfMonthUtc } from "../../../policies/deployability-facts";
 import { stackFileCopy } from "../../support/stack-files";
 import { plan as runPlanCli } from "./run-plan";
 
-const DEPLOYABILITY = new Set(deployabilityPolicies.map((p) => p.name));
+const DEPLOYABILITY = new Set(allPolicies.filter((p) => p.group === "deployability").map((p) => p.name));
 
 describe("stack-file mutations through `npm run plan`", () => {
   it("a budget start date before the current month (a fixed date in the stack file) exits 1 naming the budget", async () => {

@@ -1,0 +1,529 @@
+// The catalog of Azure resource types: one entry per azure-native type token the stacks declare (and the few more
+// the pack inspects), with what every tool needs to know about it: its ARM id (path parameters and the name input
+// derive from it), its create-only properties with their sources, whether it holds state, whether it is taggable and
+// diagnosed (the pack's tags and diagnostics policies), the outputs the offline plan's mock cloud computes, the node
+// it is drawn as in the architecture diagram, and room for price meters and adoption. It lives in the pack because
+// the pack is loaded alone by the Pulumi CLI; the offline plan (mocks, diff, diagram) imports it from here.
+// tests/tools/plan/azure-types.test.ts fails, naming the type, for a type a stack declares that is missing here.
+
+/** Where a rule comes from (public URLs). */
+export const SOURCES = {
+  /** azure-native marks a property force-new when its x-ms-mutability lacks "update" (propChangeForcesRecreate). */
+  mutability: "https://github.com/pulumi/pulumi-azure-native/blob/master/provider/pkg/gen/properties.go",
+  /** azure-native's hand-kept list of extra replace triggers per resource (forceNewMap). */
+  forceNewMap: "https://github.com/pulumi/pulumi-azure-native/blob/master/provider/pkg/gen/replacement.go",
+  /** A tracked resource's location is ["read", "create"] (ARM RPC-Put-V1-14; common-types TrackedResource). */
+  trackedLocation: "https://github.com/Azure/azure-rest-api-specs/blob/main/specification/common-types/resource-management/v5/types.json",
+  /** CommunicationServiceProperties.dataLocation: x-ms-mutability ["create", "read"]. */
+  acsDataLocation:
+    "https://github.com/Azure/azure-rest-api-specs/blob/main/specification/communication/resource-manager/Microsoft.Communication/stable/2025-05-01/CommunicationServices.json",
+  /** EmailServiceProperties.dataLocation: x-ms-mutability ["create", "read"]. */
+  emailDataLocation:
+    "https://github.com/Azure/azure-rest-api-specs/blob/main/specification/communication/resource-manager/Microsoft.Communication/stable/2025-05-01/EmailServices.json",
+  /** A resource is addressed by its ARM URL: a changed name or parent is another resource. */
+  names: "https://www.pulumi.com/docs/iac/concepts/resources/names/",
+  /** A blob is not an ARM resource: azure-native writes it with the Blob service API under its container. */
+  blob: "https://www.pulumi.com/registry/packages/azure-native/api-docs/storage/blob/",
+} as const;
+
+export interface CreateOnlyProperty {
+  /** Top-level SDK input (azure-native flattens `properties`), or a dotted path below one. */
+  path: string;
+  source: string;
+}
+
+/** Resource properties as the engine and the mocks pass them: untyped JSON. */
+type Inputs = Record<string, unknown>;
+
+/** What the offline plan's mock cloud hands a type's `outputs` function. */
+export interface OfflineContext {
+  /** The resource's name (its name input, else the Pulumi resource name). */
+  name: string;
+  inputs: Inputs;
+  /** The id the mock built for it. */
+  id: string;
+  /** A GUID-shaped, deterministic placeholder derived from `seed`. */
+  guid(seed: string): string;
+  tenantId: string;
+  /** An input object the engine passed secret-wrapped, unwrapped (a plain object is returned as is). */
+  unwrap(value: unknown): Inputs;
+}
+
+/** Roles a type plays in the architecture diagram (tools/plan/formats/mermaid.ts draws and labels each role). */
+export const DIAGRAM_ROLES = [
+  "webApp",
+  "plan",
+  "table",
+  "vault",
+  "acs",
+  "email",
+  "domain",
+  "topic",
+  "subscription",
+  "queue",
+  "storageAccount",
+  "workspace",
+  "appInsights",
+  "metricAlert",
+  "logAlert",
+  "budget",
+  "actionGroup",
+  "diagnostics",
+  "vnet",
+  "endpoint",
+] as const;
+export type DiagramRole = (typeof DIAGRAM_ROLES)[number];
+
+export interface AzureType {
+  /**
+   * The ARM id below its scope, with `{input}` for each path parameter taken from an SDK input, e.g.
+   * `Microsoft.Network/virtualNetworks/{virtualNetworkName}/subnets/{subnetName}`. The last parameter, when the
+   * id ends with one, is the name input; a singleton child (`.../basicPublishingCredentialsPolicies/ftp`) has none.
+   */
+  arm: string;
+  /**
+   * What the id sits under: a resource group (input `resourceGroupName`, a path parameter), the subscription, or
+   * any resource id given by an input (`scope`, `resourceUri`: an extension resource).
+   */
+  scope: "resourceGroup" | "subscription" | { input: "scope" | "resourceUri" };
+  /** Body properties whose change forces a replacement (a path parameter's change always does). */
+  createOnly: CreateOnlyProperty[];
+  /** Replacing or deleting it loses data or identity (ACS identities, a verified domain, secrets, logs). */
+  stateful?: true;
+  /** Azure accepts tags on it and the tags policy requires the stack's tags on it, declared or not. */
+  taggable?: true;
+  /** It must send diagnostics to a Log Analytics workspace (the diagnostics policy). */
+  diagnosed?: true;
+  /** The offline plan's mock cloud. */
+  offline?: {
+    /**
+     * `type-token`: the mock id is `<resource group>/providers/Microsoft.<module>/<Type>/<name>`, as the offline plan
+     * has always built it for this type, instead of the ARM id above. Recorded baselines (`--compare`) hold these
+     * ids in other resources' inputs; switching a type to its ARM id shows those inputs as updates once.
+     */
+    id?: "type-token";
+    /** Outputs Azure computes on create (host names, URIs, principals), merged over the echoed inputs. */
+    outputs?: (c: OfflineContext) => Inputs;
+  };
+  /** The role it plays in the architecture diagram; a type with none is not drawn. */
+  diagram?: DiagramRole;
+  /** Its Azure retail price meters (for a cost estimate); none recorded yet. */
+  priceMeters?: readonly string[];
+  /** Whether an existing resource of this type can be adopted (`import`) into a stack; not decided yet. */
+  adoptable?: boolean;
+}
+
+const location = (source: string = SOURCES.trackedLocation): CreateOnlyProperty => ({ path: "location", source });
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+/** A system identity's principal as Azure assigns it on create. */
+const systemIdentity = (c: OfflineContext, seed: string): Inputs => ({
+  identity: { ...((c.inputs["identity"] as Inputs | undefined) ?? {}), principalId: c.guid(`${seed}/${c.name}`), tenantId: c.tenantId },
+});
+
+/** Every type, keyed by azure-native type token. */
+export const AZURE_TYPES = {
+  // resources
+  "azure-native:resources:ResourceGroup": {
+    arm: "resourceGroups/{resourceGroupName}",
+    scope: "subscription",
+    createOnly: [location(SOURCES.forceNewMap)],
+    taggable: true,
+  },
+  "azure-native:authorization:RoleAssignment": {
+    arm: "Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
+    scope: { input: "scope" },
+    createOnly: [{ path: "principalId", source: SOURCES.forceNewMap }],
+  },
+  "azure-native:authorization:ManagementLockByScope": {
+    arm: "Microsoft.Authorization/locks/{lockName}",
+    scope: { input: "scope" },
+    createOnly: [],
+  },
+  "azure-native:managedidentity:UserAssignedIdentity": {
+    arm: "Microsoft.ManagedIdentity/userAssignedIdentities/{resourceName}",
+    scope: "resourceGroup",
+    createOnly: [location()],
+    taggable: true,
+    offline: {
+      outputs: (c) => ({ principalId: c.guid(`uai-principal/${c.name}`), clientId: c.guid(`uai-client/${c.name}`), tenantId: c.tenantId }),
+    },
+  },
+  // communication
+  "azure-native:communication:CommunicationService": {
+    arm: "Microsoft.Communication/communicationServices/{communicationServiceName}",
+    scope: "resourceGroup",
+    createOnly: [location(), { path: "dataLocation", source: SOURCES.acsDataLocation }],
+    stateful: true,
+    taggable: true,
+    diagnosed: true,
+    diagram: "acs",
+    offline: {
+      outputs: (c) => {
+        const geo = (str(c.inputs["dataLocation"]) ?? "unitedstates").toLowerCase().replace(/\s+/g, "");
+        return {
+          hostName: `${c.name}.${geo}.communication.azure.com`,
+          immutableResourceId: c.guid(`acs/${c.name}`),
+          ...systemIdentity(c, "acs-identity"),
+        };
+      },
+    },
+  },
+  "azure-native:communication:EmailService": {
+    arm: "Microsoft.Communication/emailServices/{emailServiceName}",
+    scope: "resourceGroup",
+    createOnly: [location(), { path: "dataLocation", source: SOURCES.emailDataLocation }],
+    stateful: true,
+    taggable: true,
+    diagram: "email",
+  },
+  "azure-native:communication:Domain": {
+    arm: "Microsoft.Communication/emailServices/{emailServiceName}/domains/{domainName}",
+    scope: "resourceGroup",
+    createOnly: [location()],
+    stateful: true,
+    taggable: true,
+    diagram: "domain",
+    offline: {
+      outputs: (c) => {
+        const azureManaged = c.inputs["domainManagement"] === "AzureManaged";
+        const sender = azureManaged ? `${c.guid(`domain/${c.id}`)}.azurecomm.net` : c.name;
+        const name = c.name;
+        return {
+          fromSenderDomain: sender,
+          mailFromSenderDomain: sender,
+          verificationRecords: azureManaged
+            ? {}
+            : {
+                domain: { type: "TXT", name, value: `ms-domain-verification=${c.guid(`verify/${c.id}`)}`, ttl: 3600 },
+                sPF: { type: "TXT", name, value: "v=spf1 include:spf.protection.outlook.com -all", ttl: 3600 },
+                dKIM: {
+                  type: "CNAME",
+                  name: "selector1-azurecomm-prod-net._domainkey",
+                  value: "selector1-azurecomm-prod-net._domainkey.azurecomm.net",
+                  ttl: 3600,
+                },
+                dKIM2: {
+                  type: "CNAME",
+                  name: "selector2-azurecomm-prod-net._domainkey",
+                  value: "selector2-azurecomm-prod-net._domainkey.azurecomm.net",
+                  ttl: 3600,
+                },
+              },
+        };
+      },
+    },
+  },
+  "azure-native:communication:SenderUsername": {
+    arm: "Microsoft.Communication/emailServices/{emailServiceName}/domains/{domainName}/senderUsernames/{senderUsername}",
+    scope: "resourceGroup",
+    createOnly: [],
+  },
+  // keyvault
+  "azure-native:keyvault:Vault": {
+    arm: "Microsoft.KeyVault/vaults/{vaultName}",
+    scope: "resourceGroup",
+    createOnly: [location()],
+    stateful: true,
+    taggable: true,
+    diagnosed: true,
+    diagram: "vault",
+    offline: {
+      outputs: (c) => ({ properties: { ...c.unwrap(c.inputs["properties"]), vaultUri: `https://${c.name}.vault.azure.net/` } }),
+    },
+  },
+  // Not `taggable`: a secret's tags are checked only where it declares some (tests/policies/resources.test.ts).
+  "azure-native:keyvault:Secret": {
+    arm: "Microsoft.KeyVault/vaults/{vaultName}/secrets/{secretName}",
+    scope: "resourceGroup",
+    createOnly: [],
+    offline: {
+      outputs: (c) => {
+        const vault = str(c.inputs["vaultName"]) ?? "";
+        // A secret `properties` input arrives wrapped; spreading the wrapper would turn the whole state into that
+        // secret and drop the computed URIs, so the wrapped value is spread instead.
+        return {
+          properties: {
+            ...c.unwrap(c.inputs["properties"]),
+            secretUri: `https://${vault}.vault.azure.net/secrets/${c.name}`,
+            secretUriWithVersion: `https://${vault}.vault.azure.net/secrets/${c.name}/${c.guid(c.id).replace(/-/g, "")}`,
+          },
+        };
+      },
+    },
+  },
+  // web
+  "azure-native:web:AppServicePlan": {
+    arm: "Microsoft.Web/serverfarms/{name}",
+    scope: "resourceGroup",
+    createOnly: [location()],
+    taggable: true,
+    diagram: "plan",
+  },
+  "azure-native:web:WebApp": {
+    arm: "Microsoft.Web/sites/{name}",
+    scope: "resourceGroup",
+    createOnly: [location(SOURCES.forceNewMap), { path: "kind", source: SOURCES.forceNewMap }],
+    taggable: true,
+    diagnosed: true,
+    diagram: "webApp",
+    offline: { outputs: (c) => ({ defaultHostName: `${c.name}.azurewebsites.net`, ...systemIdentity(c, "webapp-identity") }) },
+  },
+  // The site's basic-publishing-credential policies: singletons under the site.
+  "azure-native:web:WebAppFtpAllowed": {
+    arm: "Microsoft.Web/sites/{name}/basicPublishingCredentialsPolicies/ftp",
+    scope: "resourceGroup",
+    createOnly: [],
+    offline: { id: "type-token" },
+  },
+  "azure-native:web:WebAppScmAllowed": {
+    arm: "Microsoft.Web/sites/{name}/basicPublishingCredentialsPolicies/scm",
+    scope: "resourceGroup",
+    createOnly: [],
+    offline: { id: "type-token" },
+  },
+  // Not declared by the stacks; the pack's app-settings policies read it.
+  "azure-native:web:WebAppApplicationSettings": {
+    arm: "Microsoft.Web/sites/{name}/config/appsettings",
+    scope: "resourceGroup",
+    createOnly: [],
+    offline: { id: "type-token" },
+  },
+  // storage
+  "azure-native:storage:StorageAccount": {
+    arm: "Microsoft.Storage/storageAccounts/{accountName}",
+    scope: "resourceGroup",
+    createOnly: [location(SOURCES.forceNewMap), { path: "isHnsEnabled", source: SOURCES.forceNewMap }],
+    taggable: true,
+    diagnosed: true,
+    diagram: "storageAccount",
+    offline: {
+      outputs: (c) => ({
+        primaryEndpoints: {
+          blob: `https://${c.name}.blob.core.windows.net/`,
+          queue: `https://${c.name}.queue.core.windows.net/`,
+          table: `https://${c.name}.table.core.windows.net/`,
+          file: `https://${c.name}.file.core.windows.net/`,
+        },
+      }),
+    },
+  },
+  "azure-native:storage:BlobContainer": {
+    arm: "Microsoft.Storage/storageAccounts/{accountName}/blobServices/default/containers/{containerName}",
+    scope: "resourceGroup",
+    createOnly: [],
+  },
+  "azure-native:storage:Queue": {
+    arm: "Microsoft.Storage/storageAccounts/{accountName}/queueServices/default/queues/{queueName}",
+    scope: "resourceGroup",
+    createOnly: [],
+    diagram: "queue",
+  },
+  "azure-native:storage:Table": {
+    arm: "Microsoft.Storage/storageAccounts/{accountName}/tableServices/default/tables/{tableName}",
+    scope: "resourceGroup",
+    createOnly: [],
+    diagram: "table",
+  },
+  // SOURCES.blob: not an ARM resource; the path parameters are its inputs that name it.
+  "azure-native:storage:Blob": {
+    arm: "Microsoft.Storage/storageAccounts/{accountName}/blobServices/default/containers/{containerName}/blobs/{blobName}",
+    scope: "resourceGroup",
+    createOnly: [],
+    offline: { id: "type-token" },
+  },
+  // operationalinsights
+  "azure-native:operationalinsights:Workspace": {
+    arm: "Microsoft.OperationalInsights/workspaces/{workspaceName}",
+    scope: "resourceGroup",
+    createOnly: [location()],
+    stateful: true,
+    taggable: true,
+    diagram: "workspace",
+    offline: { outputs: (c) => ({ customerId: c.guid(`workspace/${c.name}`) }) },
+  },
+  // monitor (and Application Insights, drawn and alerted with it)
+  "azure-native:applicationinsights:Component": {
+    arm: "Microsoft.Insights/components/{resourceName}",
+    scope: "resourceGroup",
+    createOnly: [location()],
+    taggable: true,
+    diagram: "appInsights",
+    offline: {
+      outputs: (c) => {
+        const key = c.guid(`appi/${c.name}`);
+        return {
+          instrumentationKey: key,
+          connectionString: `InstrumentationKey=${key};IngestionEndpoint=https://mock.in.applicationinsights.azure.com/`,
+        };
+      },
+    },
+  },
+  "azure-native:monitor:ActionGroup": {
+    arm: "Microsoft.Insights/actionGroups/{actionGroupName}",
+    scope: "resourceGroup",
+    createOnly: [location()],
+    taggable: true,
+    diagram: "actionGroup",
+  },
+  "azure-native:monitor:DiagnosticSetting": {
+    arm: "Microsoft.Insights/diagnosticSettings/{name}",
+    scope: { input: "resourceUri" },
+    createOnly: [],
+    diagram: "diagnostics",
+  },
+  "azure-native:monitor:ScheduledQueryRule": {
+    arm: "Microsoft.Insights/scheduledQueryRules/{ruleName}",
+    scope: "resourceGroup",
+    createOnly: [location()],
+    taggable: true,
+    diagram: "logAlert",
+    offline: { id: "type-token" },
+  },
+  "azure-native:monitor:MetricAlert": {
+    arm: "Microsoft.Insights/metricAlerts/{ruleName}",
+    scope: "resourceGroup",
+    createOnly: [location()],
+    taggable: true,
+    diagram: "metricAlert",
+    offline: { id: "type-token" },
+  },
+  "azure-native:costmanagement:Budget": {
+    arm: "Microsoft.CostManagement/budgets/{budgetName}",
+    scope: { input: "scope" },
+    createOnly: [],
+    diagram: "budget",
+    offline: { id: "type-token" },
+  },
+  // eventgrid
+  "azure-native:eventgrid:SystemTopic": {
+    arm: "Microsoft.EventGrid/systemTopics/{systemTopicName}",
+    scope: "resourceGroup",
+    createOnly: [location()],
+    taggable: true,
+    diagnosed: true,
+    diagram: "topic",
+    offline: { outputs: (c) => systemIdentity(c, "systemtopic-identity") },
+  },
+  "azure-native:eventgrid:SystemTopicEventSubscription": {
+    arm: "Microsoft.EventGrid/systemTopics/{systemTopicName}/eventSubscriptions/{eventSubscriptionName}",
+    scope: "resourceGroup",
+    createOnly: [],
+    diagram: "subscription",
+    offline: { id: "type-token" },
+  },
+  // Not declared by the stacks; the pack's Event Grid policies read them.
+  "azure-native:eventgrid:Topic": {
+    arm: "Microsoft.EventGrid/topics/{topicName}",
+    scope: "resourceGroup",
+    createOnly: [location()],
+    taggable: true,
+    diagnosed: true,
+    offline: { id: "type-token" },
+  },
+  "azure-native:eventgrid:EventSubscription": {
+    arm: "Microsoft.EventGrid/eventSubscriptions/{eventSubscriptionName}",
+    scope: { input: "scope" },
+    createOnly: [],
+    offline: { id: "type-token" },
+  },
+  // network
+  "azure-native:network:VirtualNetwork": {
+    arm: "Microsoft.Network/virtualNetworks/{virtualNetworkName}",
+    scope: "resourceGroup",
+    createOnly: [location(SOURCES.forceNewMap)],
+    taggable: true,
+    diagram: "vnet",
+    offline: { id: "type-token" },
+  },
+  "azure-native:network:Subnet": {
+    arm: "Microsoft.Network/virtualNetworks/{virtualNetworkName}/subnets/{subnetName}",
+    scope: "resourceGroup",
+    createOnly: [],
+    offline: { id: "type-token" },
+  },
+  "azure-native:network:NetworkSecurityGroup": {
+    arm: "Microsoft.Network/networkSecurityGroups/{networkSecurityGroupName}",
+    scope: "resourceGroup",
+    createOnly: [location()],
+    taggable: true,
+  },
+  "azure-native:network:NatGateway": {
+    arm: "Microsoft.Network/natGateways/{natGatewayName}",
+    scope: "resourceGroup",
+    createOnly: [location()],
+    taggable: true,
+  },
+  "azure-native:network:PublicIPAddress": {
+    arm: "Microsoft.Network/publicIPAddresses/{publicIpAddressName}",
+    scope: "resourceGroup",
+    createOnly: [
+      location(SOURCES.forceNewMap),
+      { path: "publicIPAddressVersion", source: SOURCES.forceNewMap },
+      { path: "publicIPPrefix", source: SOURCES.forceNewMap },
+      { path: "sku", source: SOURCES.forceNewMap },
+    ],
+    taggable: true,
+  },
+  "azure-native:network:PrivateEndpoint": {
+    arm: "Microsoft.Network/privateEndpoints/{privateEndpointName}",
+    scope: "resourceGroup",
+    createOnly: [location(), { path: "subnet", source: SOURCES.forceNewMap }],
+    taggable: true,
+    diagram: "endpoint",
+    offline: { id: "type-token" },
+  },
+  "azure-native:network:PrivateDnsZoneGroup": {
+    arm: "Microsoft.Network/privateEndpoints/{privateEndpointName}/privateDnsZoneGroups/{privateDnsZoneGroupName}",
+    scope: "resourceGroup",
+    createOnly: [],
+    offline: { id: "type-token" },
+  },
+  "azure-native:privatedns:PrivateZone": {
+    arm: "Microsoft.Network/privateDnsZones/{privateZoneName}",
+    scope: "resourceGroup",
+    createOnly: [location()],
+    taggable: true,
+    offline: { id: "type-token" },
+  },
+  "azure-native:privatedns:VirtualNetworkLink": {
+    arm: "Microsoft.Network/privateDnsZones/{privateZoneName}/virtualNetworkLinks/{virtualNetworkLinkName}",
+    scope: "resourceGroup",
+    createOnly: [location()],
+    taggable: true,
+    offline: { id: "type-token" },
+  },
+} as const satisfies Record<string, AzureType>;
+
+/** An azure-native type token the catalog knows. */
+export type AzureTypeToken = keyof typeof AZURE_TYPES;
+
+/** The catalog entry of `type`, or undefined for a type the catalog lacks. */
+export function azureType(type: string): AzureType | undefined {
+  return Object.hasOwn(AZURE_TYPES, type) ? (AZURE_TYPES as Record<string, AzureType>)[type] : undefined;
+}
+
+/** Inputs that are ARM URL path parameters (resource group or scope, then the names in the id): a change is a new resource. */
+export function pathParams(t: AzureType): string[] {
+  const inId = [...t.arm.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  if (t.scope === "subscription") return inId;
+  return [t.scope === "resourceGroup" ? "resourceGroupName" : t.scope.input, ...inId];
+}
+
+/** The input that holds the resource's own name: the id's last path parameter, if the id ends with one. */
+export function nameInput(t: AzureType): string | undefined {
+  return /\{(\w+)\}$/.exec(t.arm)?.[1];
+}
+
+/** The types with a flag set, in catalog order. */
+export function typesWhere(flag: "taggable" | "diagnosed" | "stateful"): string[] {
+  return Object.entries(AZURE_TYPES as Record<string, AzureType>)
+    .filter(([, t]) => t[flag] === true)
+    .map(([type]) => type);
+}
+
+/** The types drawn in the given diagram role. */
+export function typesDrawnAs(role: DiagramRole): string[] {
+  return Object.entries(AZURE_TYPES as Record<string, AzureType>)
+    .filter(([, t]) => t.diagram === role)
+    .map(([type]) => type);
+}
