@@ -10,6 +10,7 @@ import { eventRoutingConfigSchema } from "../components/event-routing/event-type
 import { tokenApiConfigSchema, tokenApiEnvironmentProblems } from "../components/token-api-host/config";
 import { alertSettingsProblems, alertsConfigSchema, resolveAlertSettings } from "../components/alerts/definitions";
 import { networkAddressProblems, networkConfigSchema, vaultReachabilityProblems } from "../components/network/address-plan";
+import { costConfigProblems, costConfigSchema } from "./cost-config";
 
 /** The config namespace (the project name in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "acs-platform";
@@ -34,13 +35,11 @@ const identitySection = {
     accepts: "string, 2-16, `a-z0-9-`",
   }),
   /** Azure region of regional resources (workspace, Key Vault, resource group). */
-  location: z
-    .enum(Object.keys(REGION_CODES) as [string, ...string[]])
-    .meta({
-      description: "region of the resource group, workspace, App Insights, Key Vault; `<region>` code in names",
-      accepts:
-        "region: `australiaeast`, `brazilsouth`, `canadacentral`, `centralindia`, `centralus`, `eastasia`, `eastus`, `eastus2`, `francecentral`, `germanywestcentral`, `japaneast`, `koreacentral`, `northeurope`, `norwayeast`, `southafricanorth`, `southeastasia`, `swedencentral`, `switzerlandnorth`, `uaenorth`, `uksouth`, `westeurope`, `westus2`, `westus3`",
-    }),
+  location: z.enum(Object.keys(REGION_CODES) as [string, ...string[]]).meta({
+    description: "region of the resource group, workspace, App Insights, Key Vault; `<region>` code in names",
+    accepts:
+      "region: `australiaeast`, `brazilsouth`, `canadacentral`, `centralindia`, `centralus`, `eastasia`, `eastus`, `eastus2`, `francecentral`, `germanywestcentral`, `japaneast`, `koreacentral`, `northeurope`, `norwayeast`, `southafricanorth`, `southeastasia`, `swedencentral`, `switzerlandnorth`, `uaenorth`, `uksouth`, `westeurope`, `westus2`, `westus3`",
+  }),
   /** Where ACS and Email store data at rest (create-only). */
   dataLocation: z
     .enum(DATA_LOCATIONS)
@@ -97,6 +96,8 @@ export const configSchema = z
     network: networkConfigSchema,
     /** Protection of ACS, the Email service and its domains, and whether ACS access keys are off. */
     communication: communicationConfigSchema,
+    /** The usage profile and optional ceiling of the plan's cost estimate (`npm run plan -- --cost`). */
+    cost: costConfigSchema,
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -115,6 +116,9 @@ export const configSchema = z
         path: ["communication", "disableLocalAuth"],
         message: `turns off the ACS keys the token API reads in acsAuthMode "${cfg.tokenApi.acsAuthMode}"; set tokenApi.acsAuthMode to managed-identity first`,
       });
+    }
+    for (const p of costConfigProblems(cfg.cost, cfg.logAnalytics.dailyQuotaGb, cfg.alerts.budget?.amount)) {
+      ctx.addIssue({ code: "custom", path: ["cost", ...p.path], message: p.message });
     }
     if (cfg.tags.env !== cfg.environment) {
       ctx.addIssue({
