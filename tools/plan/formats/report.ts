@@ -1,6 +1,7 @@
 // The data every output format renders: the evaluated plan, the pack's results, the change against the baseline
 // and where they came from; plus the small helpers the formats share.
 import type { Policies } from "@pulumi/policy";
+import type { CostReport } from "../cost/section";
 import type { ChangeSet, Operation, ResourceChange } from "../diff/compare";
 import type { PolicyResult, PolicyRunResult, ResolvedPackConfig } from "../policy-runner";
 import type { PlannedResource, PlanResult } from "../types";
@@ -28,6 +29,8 @@ export interface PlanReport {
   timings: boolean;
   /** Milliseconds the comparison with the baseline took. */
   compareMs: number;
+  /** The cost estimate (`--cost`), or undefined. */
+  cost?: CostReport;
   exitCode: 0 | 1;
 }
 

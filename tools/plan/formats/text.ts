@@ -1,5 +1,6 @@
 // The text format, for a terminal: the change summary line, stateful replacements and deletions, the resource tree
 // with operations and property diffs, the policy results grouped by policy, notices, then the verdict line.
+import { costText } from "../cost/section";
 import { Footnotes, renderTree } from "../tree";
 import { byUrn, changeLine, counts, criticalLines, groupByPolicy, ignoredLine, noChanges, summaryLine, type PlanReport } from "./report";
 
@@ -38,6 +39,7 @@ export function renderText(report: PlanReport): string {
       lines.push(`      ${res ? `${res.type}  ${res.name}` : (r.urn ?? "(stack)")}: ${r.message}`);
     }
   }
+  if (report.cost) lines.push("", ...costText(report.cost));
   const sources = notes.list();
   if (sources.length > 0) lines.push("", "Sources of the replace reasons:", ...sources.map((s) => `  ${s}`));
   lines.push("");
@@ -46,7 +48,7 @@ export function renderText(report: PlanReport): string {
   // Off by default: two plans of the same inputs are byte-identical.
   if (report.timings) {
     lines.push(
-      `timings: program ${plan.programMs} ms, policies ${Math.round(report.policy.policiesMs)} ms${changes.baseline ? `, compare ${Math.round(report.compareMs)} ms` : ""}`,
+      `timings: program ${plan.programMs} ms, policies ${Math.round(report.policy.policiesMs)} ms${changes.baseline ? `, compare ${Math.round(report.compareMs)} ms` : ""}${report.cost ? `, cost ${Math.round(report.cost.costMs)} ms` : ""}`,
     );
   }
   lines.push(summaryLine(report));
