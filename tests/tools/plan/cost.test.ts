@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { AZURE_TYPES, type AzureType } from "../../../policies/azure-types";
 import { COST_CEILING_POLICY } from "../../../policies/cost-stack-enforce-ceiling";
 import { estimateCost } from "../../../tools/plan/cost/estimate";
@@ -78,7 +79,7 @@ describe("coverage: every billable resource of dev and prod is priced", () => {
 
 /** The stack's raw config values (as the program receives them). */
 function rawOf(stack: string): Record<string, unknown> {
-  const doc = (require("yaml") as typeof import("yaml")).parse(yamlOf(stack)) as { config: Record<string, unknown> };
+  const doc = parseYaml(yamlOf(stack)) as { config: Record<string, unknown> };
   return Object.fromEntries(
     Object.entries(doc.config)
       .filter(([k]) => k.startsWith("acs-platform:"))
