@@ -14,16 +14,15 @@ export const costUsageSchema = z
   .object({
     chatMessagesPerMonth: count("chat messages sent per month"),
     emailsPerMonth: count("emails sent per month (one per recipient)"),
-    emailSizeKb: z
-      .number()
-      .min(0)
-      .default(50)
-      .meta({
-        description: "average size of an email in KB (headers, body, attachments), billed per MB per recipient",
-        accepts: "number >= 0",
-      }),
+    emailSizeKb: z.number().min(0).default(50).meta({
+      description: "average size of an email in KB (headers, body, attachments), billed per MB per recipient",
+      accepts: "number >= 0",
+    }),
     smsSegmentsPerMonth: z
-      .record(z.string().regex(COUNTRY, "a country code like US"), z.number().int().min(0))
+      .record(
+        z.string().regex(COUNTRY, "a country code like US"),
+        z.number().int().min(0).meta({ description: "SMS segments sent to that country per month" }),
+      )
       .default({})
       .meta({ description: "SMS segments sent per month by destination country", accepts: "map of `XX` country code → integer >= 0" }),
     tollFreeNumbers: count("toll-free phone numbers leased"),
@@ -42,20 +41,16 @@ export const costUsageSchema = z
 
 export const costConfigSchema = z
   .object({
-    usage: costUsageSchema
-      .prefault({})
-      .meta({
-        description: "expected usage the plan's `--cost` estimate prices (all zero unless set)",
-        accepts: "mapping of the keys below",
-      }),
+    usage: costUsageSchema.prefault({}).meta({
+      description: "expected usage the plan's `--cost` estimate prices (all zero unless set)",
+      accepts: "mapping of the keys below",
+    }),
     ceiling: z
       .object({
-        amount: z
-          .union([z.number().positive(), z.literal("budget")])
-          .meta({
-            description: "monthly USD the estimate must not exceed; `budget` takes `alerts.budget.amount`",
-            accepts: "number > 0 or `budget`",
-          }),
+        amount: z.union([z.number().positive(), z.literal("budget")]).meta({
+          description: "monthly USD the estimate must not exceed; `budget` takes `alerts.budget.amount`",
+          accepts: "number > 0 or `budget`",
+        }),
         enforcement: z
           .enum(["mandatory", "advisory"])
           .default("advisory")

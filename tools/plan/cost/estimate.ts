@@ -9,8 +9,7 @@ import { HOURS_PER_MONTH, MAX_PRICE_AGE_DAYS, staleRows, type PriceRow, type Pri
 
 /**
  * The date Microsoft retires ACS Email, SMS, Chat and number management as a standalone offering; calling stays
- * only with a Teams-aligned service after it. Source: https://aka.ms/acs-retirement-and-breaking-changes-guide
- * (MicrosoftDocs/azure-docs articles/communication-services/acs-retirement-and-breaking-changes-guide.md).
+ * only with a Teams-aligned service after it. Source: https://aka.ms/acs-retirement-and-breaking-changes-guide.
  */
 export const ACS_RETIREMENT_DATE = "2028-09-30";
 const RETIRES = `retires ${ACS_RETIREMENT_DATE}`;
