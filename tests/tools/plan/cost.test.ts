@@ -272,15 +272,22 @@ describe("the cost policy", () => {
     expect(r!.level).toBe("mandatory");
     expect(r!.message).toBe(
       `prod: estimated $${report.cost!.estimate.total.toLocaleString("en-US", { minimumFractionDigits: 2 })} per month (fixed $274.50, usage $${report.cost!.estimate.usageTotal.toLocaleString("en-US", { minimumFractionDigits: 2 })}) ` +
-        `exceeds the ceiling of $500.00 (cost.ceiling.amount) by $${(report.cost!.estimate.total - 500).toLocaleString("en-US", { minimumFractionDigits: 2 })}. ` +
+        `exceeds the ceiling of $500.00 (cost.ceiling.amount "500") by $${(report.cost!.estimate.total - 500).toLocaleString("en-US", { minimumFractionDigits: 2 })}. ` +
         "Largest contributors: log-acsplat-prod-weu GB ingested (10 GB/day at the daily cap) $909.47; " +
         "log-acsplat-prod-weu GB retained beyond 31 days (365-day retention, steady state) $434.20; asp-acsplat-token-prod-weu P1v3 × 2 instances $226.30.",
     );
     const sarif = JSON.parse(renderSarif(report)) as {
-      runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<{ ruleId: string; level: string }> }>;
+      runs: Array<{
+        tool: { driver: { rules: Array<{ id: string }> } };
+        results: Array<{ ruleId: string; level: string; locations: Array<{ physicalLocation: { region: { startLine: number } } }> }>;
+      }>;
     };
     expect(sarif.runs[0]!.tool.driver.rules.map((x) => x.id)).toContain(COST_CEILING_POLICY);
-    expect(sarif.runs[0]!.results.filter((x) => x.ruleId === COST_CEILING_POLICY).map((x) => x.level)).toEqual(["error"]);
+    const sarifResults = sarif.runs[0]!.results.filter((x) => x.ruleId === COST_CEILING_POLICY);
+    expect(sarifResults.map((x) => x.level)).toEqual(["error"]);
+    // On the ceiling's line of the stack config, not its first line.
+    const line = fs.readFileSync(file, "utf8").split("\n").indexOf("      amount: 500") + 1;
+    expect(sarifResults[0]!.locations[0]!.physicalLocation.region.startLine).toBe(line);
   });
   it("a ceiling above the estimate gives no result", async () => {
     const file = configFile("prod-high", yamlOf("prod").replace("      amount: budget\n", "      amount: 5000\n"));

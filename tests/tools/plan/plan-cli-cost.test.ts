@@ -31,7 +31,7 @@ describe("npm run plan -- --cost", () => {
     const r = await plan(["--stack", "prod", "--cost", "--config-file", file]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("  [mandatory] cost-stack-enforce-ceiling (high): 1 result");
-    expect(r.stdout).toContain("exceeds the ceiling of $500.00 (cost.ceiling.amount)");
+    expect(r.stdout).toContain('exceeds the ceiling of $500.00 (cost.ceiling.amount "500")');
     expect(r.stdout).toContain("Largest contributors: log-acsplat-prod-weu GB ingested (10 GB/day at the daily cap) $909.47;");
   });
 });

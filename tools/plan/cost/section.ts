@@ -62,9 +62,10 @@ export function buildCost(
         ? {
             amount: config.alerts.budget!.amount,
             enforcement: c.enforcement,
-            from: "cost.ceiling: the budget amount, alerts.budget.amount",
+            from: 'cost.ceiling.amount "budget", the alerts.budget.amount',
           }
-        : { amount: c.amount, enforcement: c.enforcement, from: "cost.ceiling.amount" };
+        : // Quoted as the config writes it, so SARIF locates the result on that line (tools/plan/locate.ts).
+          { amount: c.amount, enforcement: c.enforcement, from: `cost.ceiling.amount "${c.amount}"` };
   const results: PolicyResult[] =
     ceiling === undefined
       ? []
