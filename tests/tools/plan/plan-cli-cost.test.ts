@@ -34,4 +34,14 @@ describe("npm run plan -- --cost", () => {
     expect(r.stdout).toContain('exceeds the ceiling of $500.00 (cost.ceiling.amount "500")');
     expect(r.stdout).toContain("Largest contributors: log-acsplat-prod-weu GB ingested (10 GB/day at the daily cap) $909.47;");
   });
+  it("ACS_PLAN_NOW, the clock of the price-age warning, must be a date: exit 2 naming it", async () => {
+    process.env["ACS_PLAN_NOW"] = "next tuesday";
+    try {
+      const r = await plan(["--stack", "dev", "--cost"]);
+      expect([r.code, r.stdout]).toEqual([2, ""]);
+      expect(r.stderr).toContain('ACS_PLAN_NOW must be an ISO date like 2026-12-07; got "next tuesday"');
+    } finally {
+      delete process.env["ACS_PLAN_NOW"];
+    }
+  });
 });
