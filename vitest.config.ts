@@ -26,7 +26,7 @@ const unitTests = [
   "tests/runbooks/{adopt,credentials,rotate-keys-report,rotation,target,chat-archive-export}.test.ts",
   "tests/services/token-api/{config,tokenCache}.test.ts",
   "tests/tools/acs-emulator/kql-and-faults.test.ts",
-  "tests/tools/plan/{azure-types,harness,policy-runner}.test.ts",
+  "tests/tools/plan/{azure-types,harness,policy-runner,cost,prices-update}.test.ts",
 ];
 
 /** Tests that hold a fixed request rate (autocannon) and assert that no request fails: CPU taken by other files would fail them. */

@@ -2,7 +2,7 @@
 // the pack inspects), with what every tool needs to know about it: its ARM id (path parameters and the name input
 // derive from it), its create-only properties with their sources, whether it holds state, whether it is taggable and
 // diagnosed (the pack's tags and diagnostics policies), the outputs the offline plan's mock cloud computes, the node
-// it is drawn as in the architecture diagram, and room for price meters and adoption. It lives in the pack because
+// it is drawn as in the architecture diagram, its price meters (the plan's cost estimate) and room for adoption. It lives in the pack because
 // the pack is loaded alone by the Pulumi CLI; the offline plan (mocks, diff, diagram) imports it from here.
 // tests/tools/plan/azure-types.test.ts fails, naming the type, for a type a stack declares that is missing here.
 
@@ -107,8 +107,14 @@ export interface AzureType {
   };
   /** The role it plays in the architecture diagram; a type with none is not drawn. */
   diagram?: DiagramRole;
-  /** Its Azure retail price meters (for a cost estimate); none recorded yet. */
+  /**
+   * Its price meters: ids of rows in tools/plan/cost/prices.json the cost estimate (tools/plan/cost/estimate.ts) may
+   * charge it with; `[]` when it has no charge of its own. Absent: not decided, and tests/tools/plan/cost.test.ts
+   * fails for a type a stack declares.
+   */
   priceMeters?: readonly string[];
+  /** Why it costs nothing of its own, or that it is usage-priced (shown in the plan's cost section). */
+  priceNote?: string;
   /** Whether an existing resource of this type can be adopted (`import`) into a stack; not decided yet. */
   adoptable?: boolean;
 }
@@ -128,16 +134,22 @@ export const AZURE_TYPES = {
     scope: "subscription",
     createOnly: [location(SOURCES.forceNewMap)],
     taggable: true,
+    priceMeters: [],
+    priceNote: "no charge",
   },
   "azure-native:authorization:RoleAssignment": {
     arm: "Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
     scope: { input: "scope" },
     createOnly: [{ path: "principalId", source: SOURCES.forceNewMap }],
+    priceMeters: [],
+    priceNote: "no charge",
   },
   "azure-native:authorization:ManagementLockByScope": {
     arm: "Microsoft.Authorization/locks/{lockName}",
     scope: { input: "scope" },
     createOnly: [],
+    priceMeters: [],
+    priceNote: "no charge",
   },
   "azure-native:managedidentity:UserAssignedIdentity": {
     arm: "Microsoft.ManagedIdentity/userAssignedIdentities/{resourceName}",
@@ -147,6 +159,8 @@ export const AZURE_TYPES = {
     offline: {
       outputs: (c) => ({ principalId: c.guid(`uai-principal/${c.name}`), clientId: c.guid(`uai-client/${c.name}`), tenantId: c.tenantId }),
     },
+    priceMeters: [],
+    priceNote: "no charge",
   },
   // communication
   "azure-native:communication:CommunicationService": {
@@ -167,6 +181,8 @@ export const AZURE_TYPES = {
         };
       },
     },
+    priceMeters: ["acs-chat-message", "acs-sms-US", "acs-sms-CA", "acs-sms-other", "acs-tollfree-number", "acs-voip-minute"],
+    priceNote: "usage-priced: chat messages, SMS segments and numbers, calling minutes (the usage profile)",
   },
   "azure-native:communication:EmailService": {
     arm: "Microsoft.Communication/emailServices/{emailServiceName}",
@@ -175,6 +191,8 @@ export const AZURE_TYPES = {
     stateful: true,
     taggable: true,
     diagram: "email",
+    priceMeters: ["acs-email-message", "acs-email-mb"],
+    priceNote: "usage-priced: per email and per MB sent (the usage profile)",
   },
   "azure-native:communication:Domain": {
     arm: "Microsoft.Communication/emailServices/{emailServiceName}/domains/{domainName}",
@@ -212,11 +230,15 @@ export const AZURE_TYPES = {
         };
       },
     },
+    priceMeters: [],
+    priceNote: "no charge of its own: email is usage-priced per message and MB on the Email service",
   },
   "azure-native:communication:SenderUsername": {
     arm: "Microsoft.Communication/emailServices/{emailServiceName}/domains/{domainName}/senderUsernames/{senderUsername}",
     scope: "resourceGroup",
     createOnly: [],
+    priceMeters: [],
+    priceNote: "no charge of its own: email is usage-priced per message and MB on the Email service",
   },
   // keyvault
   "azure-native:keyvault:Vault": {
@@ -230,6 +252,8 @@ export const AZURE_TYPES = {
     offline: {
       outputs: (c) => ({ properties: { ...c.unwrap(c.inputs["properties"]), vaultUri: `https://${c.name}.vault.azure.net/` } }),
     },
+    priceMeters: ["keyvault-operations"],
+    priceNote: "usage-priced: operations (the usage profile)",
   },
   // Not `taggable`: a secret's tags are checked only where it declares some (tests/policies/resources.test.ts).
   "azure-native:keyvault:Secret": {
@@ -250,6 +274,8 @@ export const AZURE_TYPES = {
         };
       },
     },
+    priceMeters: [],
+    priceNote: "no charge of its own: reads and writes are the vault's operations",
   },
   // web
   "azure-native:web:AppServicePlan": {
@@ -258,6 +284,7 @@ export const AZURE_TYPES = {
     createOnly: [location()],
     taggable: true,
     diagram: "plan",
+    priceMeters: ["appservice-linux-B1", "appservice-linux-P1v3", "appservice-linux-other"],
   },
   "azure-native:web:WebApp": {
     arm: "Microsoft.Web/sites/{name}",
@@ -267,6 +294,8 @@ export const AZURE_TYPES = {
     diagnosed: true,
     diagram: "webApp",
     offline: { outputs: (c) => ({ defaultHostName: `${c.name}.azurewebsites.net`, ...systemIdentity(c, "webapp-identity") }) },
+    priceMeters: [],
+    priceNote: "no charge of its own: billed as its App Service plan's instances",
   },
   // The site's basic-publishing-credential policies: singletons under the site.
   "azure-native:web:WebAppFtpAllowed": {
@@ -274,12 +303,16 @@ export const AZURE_TYPES = {
     scope: "resourceGroup",
     createOnly: [],
     offline: { id: "type-token" },
+    priceMeters: [],
+    priceNote: "no charge (a site setting)",
   },
   "azure-native:web:WebAppScmAllowed": {
     arm: "Microsoft.Web/sites/{name}/basicPublishingCredentialsPolicies/scm",
     scope: "resourceGroup",
     createOnly: [],
     offline: { id: "type-token" },
+    priceMeters: [],
+    priceNote: "no charge (a site setting)",
   },
   // Not declared by the stacks; the pack's app-settings policies read it.
   "azure-native:web:WebAppApplicationSettings": {
@@ -287,6 +320,8 @@ export const AZURE_TYPES = {
     scope: "resourceGroup",
     createOnly: [],
     offline: { id: "type-token" },
+    priceMeters: [],
+    priceNote: "no charge (a site setting)",
   },
   // storage
   "azure-native:storage:StorageAccount": {
@@ -306,11 +341,16 @@ export const AZURE_TYPES = {
         },
       }),
     },
+    priceMeters: ["storage-blob-lrs-hot-gb", "storage-table-lrs-gb", "storage-zrs-gb"],
+    priceNote:
+      "usage-priced: capacity and operations, not in the usage profile (small for event dead letters, the package blob and the mapping table)",
   },
   "azure-native:storage:BlobContainer": {
     arm: "Microsoft.Storage/storageAccounts/{accountName}/blobServices/default/containers/{containerName}",
     scope: "resourceGroup",
     createOnly: [],
+    priceMeters: [],
+    priceNote: "no charge of its own: capacity is the account's",
   },
   // The container's one policy, always named "default" (Microsoft.Storage blob.json BlobContainers_CreateOrUpdateImmutabilityPolicy).
   "azure-native:storage:BlobContainerImmutabilityPolicy": {
@@ -323,12 +363,16 @@ export const AZURE_TYPES = {
     scope: "resourceGroup",
     createOnly: [],
     diagram: "queue",
+    priceMeters: [],
+    priceNote: "no charge of its own: capacity and operations are the account's",
   },
   "azure-native:storage:Table": {
     arm: "Microsoft.Storage/storageAccounts/{accountName}/tableServices/default/tables/{tableName}",
     scope: "resourceGroup",
     createOnly: [],
     diagram: "table",
+    priceMeters: [],
+    priceNote: "no charge of its own: capacity and operations are the account's",
   },
   // SOURCES.blob: not an ARM resource; the path parameters are its inputs that name it.
   "azure-native:storage:Blob": {
@@ -336,6 +380,8 @@ export const AZURE_TYPES = {
     scope: "resourceGroup",
     createOnly: [],
     offline: { id: "type-token" },
+    priceMeters: [],
+    priceNote: "no charge of its own: capacity is the account's",
   },
   // operationalinsights
   "azure-native:operationalinsights:Workspace": {
@@ -346,6 +392,8 @@ export const AZURE_TYPES = {
     taggable: true,
     diagram: "workspace",
     offline: { outputs: (c) => ({ customerId: c.guid(`workspace/${c.name}`) }) },
+    priceMeters: ["log-analytics-ingestion", "log-analytics-retention"],
+    priceNote: "usage-priced: ingestion and retention beyond 31 days (the usage profile, at most the daily cap)",
   },
   // monitor (and Application Insights, drawn and alerted with it)
   "azure-native:applicationinsights:Component": {
@@ -363,6 +411,8 @@ export const AZURE_TYPES = {
         };
       },
     },
+    priceMeters: [],
+    priceNote: "workspace-based (ingestionMode LogAnalytics): its telemetry is billed as the workspace's ingestion",
   },
   "azure-native:monitor:ActionGroup": {
     arm: "Microsoft.Insights/actionGroups/{actionGroupName}",
@@ -370,12 +420,16 @@ export const AZURE_TYPES = {
     createOnly: [location()],
     taggable: true,
     diagram: "actionGroup",
+    priceMeters: [],
+    priceNote: "no charge of its own; e-mail notifications are billed per notification and not estimated (no cited price)",
   },
   "azure-native:monitor:DiagnosticSetting": {
     arm: "Microsoft.Insights/diagnosticSettings/{name}",
     scope: { input: "resourceUri" },
     createOnly: [],
     diagram: "diagnostics",
+    priceMeters: [],
+    priceNote: "no charge of its own: what it sends is the workspace's ingestion",
   },
   "azure-native:monitor:ScheduledQueryRule": {
     arm: "Microsoft.Insights/scheduledQueryRules/{ruleName}",
@@ -384,6 +438,7 @@ export const AZURE_TYPES = {
     taggable: true,
     diagram: "logAlert",
     offline: { id: "type-token" },
+    priceMeters: ["log-alert-pt1m", "log-alert-pt5m", "log-alert-pt10m", "log-alert-pt15m"],
   },
   "azure-native:monitor:MetricAlert": {
     arm: "Microsoft.Insights/metricAlerts/{ruleName}",
@@ -392,6 +447,7 @@ export const AZURE_TYPES = {
     taggable: true,
     diagram: "metricAlert",
     offline: { id: "type-token" },
+    priceMeters: ["metric-alert-time-series"],
   },
   "azure-native:costmanagement:Budget": {
     arm: "Microsoft.CostManagement/budgets/{budgetName}",
@@ -399,6 +455,8 @@ export const AZURE_TYPES = {
     createOnly: [],
     diagram: "budget",
     offline: { id: "type-token" },
+    priceMeters: [],
+    priceNote: "no charge",
   },
   // eventgrid
   "azure-native:eventgrid:SystemTopic": {
@@ -409,6 +467,8 @@ export const AZURE_TYPES = {
     diagnosed: true,
     diagram: "topic",
     offline: { outputs: (c) => systemIdentity(c, "systemtopic-identity") },
+    priceMeters: ["eventgrid-operations"],
+    priceNote: "usage-priced: operations beyond the 100,000 free each month (the usage profile)",
   },
   "azure-native:eventgrid:SystemTopicEventSubscription": {
     arm: "Microsoft.EventGrid/systemTopics/{systemTopicName}/eventSubscriptions/{eventSubscriptionName}",
@@ -416,6 +476,8 @@ export const AZURE_TYPES = {
     createOnly: [],
     diagram: "subscription",
     offline: { id: "type-token" },
+    priceMeters: [],
+    priceNote: "no charge of its own: deliveries are the topic's operations",
   },
   // Not declared by the stacks; the pack's Event Grid policies read them.
   "azure-native:eventgrid:Topic": {
@@ -425,12 +487,16 @@ export const AZURE_TYPES = {
     taggable: true,
     diagnosed: true,
     offline: { id: "type-token" },
+    priceMeters: ["eventgrid-operations"],
+    priceNote: "usage-priced: operations",
   },
   "azure-native:eventgrid:EventSubscription": {
     arm: "Microsoft.EventGrid/eventSubscriptions/{eventSubscriptionName}",
     scope: { input: "scope" },
     createOnly: [],
     offline: { id: "type-token" },
+    priceMeters: [],
+    priceNote: "no charge of its own: deliveries are the topic's operations",
   },
   // network
   "azure-native:network:VirtualNetwork": {
@@ -440,24 +506,31 @@ export const AZURE_TYPES = {
     taggable: true,
     diagram: "vnet",
     offline: { id: "type-token" },
+    priceMeters: [],
+    priceNote: "no charge",
   },
   "azure-native:network:Subnet": {
     arm: "Microsoft.Network/virtualNetworks/{virtualNetworkName}/subnets/{subnetName}",
     scope: "resourceGroup",
     createOnly: [],
     offline: { id: "type-token" },
+    priceMeters: [],
+    priceNote: "no charge",
   },
   "azure-native:network:NetworkSecurityGroup": {
     arm: "Microsoft.Network/networkSecurityGroups/{networkSecurityGroupName}",
     scope: "resourceGroup",
     createOnly: [location()],
     taggable: true,
+    priceMeters: [],
+    priceNote: "no charge",
   },
   "azure-native:network:NatGateway": {
     arm: "Microsoft.Network/natGateways/{natGatewayName}",
     scope: "resourceGroup",
     createOnly: [location()],
     taggable: true,
+    priceMeters: ["nat-gateway-hour", "nat-gateway-gb"],
   },
   "azure-native:network:PublicIPAddress": {
     arm: "Microsoft.Network/publicIPAddresses/{publicIpAddressName}",
@@ -469,6 +542,7 @@ export const AZURE_TYPES = {
       { path: "sku", source: SOURCES.forceNewMap },
     ],
     taggable: true,
+    priceMeters: ["public-ip-static-standard"],
   },
   "azure-native:network:PrivateEndpoint": {
     arm: "Microsoft.Network/privateEndpoints/{privateEndpointName}",
@@ -477,12 +551,15 @@ export const AZURE_TYPES = {
     taggable: true,
     diagram: "endpoint",
     offline: { id: "type-token" },
+    priceMeters: ["private-endpoint-hour", "private-endpoint-gb"],
   },
   "azure-native:network:PrivateDnsZoneGroup": {
     arm: "Microsoft.Network/privateEndpoints/{privateEndpointName}/privateDnsZoneGroups/{privateDnsZoneGroupName}",
     scope: "resourceGroup",
     createOnly: [],
     offline: { id: "type-token" },
+    priceMeters: [],
+    priceNote: "no charge of its own",
   },
   "azure-native:privatedns:PrivateZone": {
     arm: "Microsoft.Network/privateDnsZones/{privateZoneName}",
@@ -490,6 +567,7 @@ export const AZURE_TYPES = {
     createOnly: [location()],
     taggable: true,
     offline: { id: "type-token" },
+    priceMeters: ["private-dns-zone"],
   },
   "azure-native:privatedns:VirtualNetworkLink": {
     arm: "Microsoft.Network/privateDnsZones/{privateZoneName}/virtualNetworkLinks/{virtualNetworkLinkName}",
@@ -497,6 +575,8 @@ export const AZURE_TYPES = {
     createOnly: [location()],
     taggable: true,
     offline: { id: "type-token" },
+    priceMeters: [],
+    priceNote: "no charge in the cited sources (the zone is priced)",
   },
 } as const satisfies Record<string, AzureType>;
 

@@ -10,6 +10,7 @@ import { eventRoutingConfigSchema } from "../components/event-routing/config";
 import { tokenApiConfigSchema, tokenApiEnvironmentProblems } from "../components/token-api-host/config";
 import { alertSettingsProblems, alertsConfigSchema, resolveAlertSettings } from "../components/alerts/config";
 import { networkAddressProblems, networkConfigSchema, vaultReachabilityProblems } from "../components/network/config";
+import { costConfigProblems, costConfigSchema } from "./cost-config";
 
 /** The config namespace (the project name in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "acs-platform";
@@ -95,6 +96,8 @@ export const configSchema = z
     network: networkConfigSchema,
     /** Protection of ACS, the Email service and its domains, and whether ACS access keys are off. */
     communication: communicationConfigSchema,
+    /** The usage profile and optional ceiling of the plan's cost estimate (`npm run plan -- --cost`). */
+    cost: costConfigSchema,
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -137,6 +140,9 @@ export const configSchema = z
         path: ["communication", "existing", "communicationService", "dataLocation"],
         message: `is "${existing.communicationService.dataLocation}" but acs-platform:dataLocation is "${cfg.dataLocation}"; dataLocation is create-only, so the import cannot take the resource over: set acs-platform:dataLocation to "${existing.communicationService.dataLocation}"`,
       });
+    }
+    for (const p of costConfigProblems(cfg.cost, cfg.logAnalytics.dailyQuotaGb, cfg.alerts.budget?.amount)) {
+      ctx.addIssue({ code: "custom", path: ["cost", ...p.path], message: p.message });
     }
     if (cfg.tags.env !== cfg.environment) {
       ctx.addIssue({

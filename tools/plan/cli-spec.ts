@@ -11,7 +11,7 @@ const FORMATS = ["text", "json", "sarif", "markdown", "mermaid"] as const;
 type Format = (typeof FORMATS)[number];
 
 const HELP = `Usage: npm run plan -- --stack <name> [--compare <file> [--allow-other-stack]] [--fail-on-replace]
-                        [--show-sames] [--timings] [--config-file <path>] [--policy-config <file>]
+                        [--show-sames] [--timings] [--cost] [--config-file <path>] [--policy-config <file>]
                         [--format text|json|sarif|markdown|mermaid] [--output <file>]
                         [--also <format>=<file> ...] [--export <file>]
 
@@ -32,6 +32,10 @@ shows what \`pulumi up\` would change compared with a baseline.
                             as \`pulumi preview\` hides sames)
   --timings                 add how long the program, the policies and the comparison took (text and json);
                             without it the output depends only on the inputs
+  --cost                    add the estimated monthly cost (list prices in tools/plan/cost/prices.json, the
+                            stack's cost.usage profile): fixed cost per resource, usage cost per primitive,
+                            what is not priced and why; with --compare the monthly delta per resource; the
+                            cost policy checks cost.ceiling (docs/cost.md)
   --fail-on-replace         exit 1 when a stateful or protected resource (ACS, Email service and domains, Key
                             Vault, the mapping table's storage account, the workspace) would be replaced or deleted
   --config-file <path>      evaluate this stack config file instead of Pulumi.<name>.yaml
@@ -59,6 +63,7 @@ Examples:
   npm run plan -- --stack dev --format json --output main-dev.json        # on main, kept as the baseline
   npm run plan -- --stack dev --compare main-dev.json --format markdown   # on a PR: what it changes
   npm run plan -- --stack prod --format sarif --output plan.sarif
+  npm run plan -- --stack prod --cost                                     # what prod costs per month
   npm run plan -- --stack dev --compare main-dev.json --also markdown=plan.md --also sarif=plan.sarif   # CI
   npm run plan -- --stack prod --config-file tests/fixtures/Pulumi.prod-misconfigured.yaml   # exits 1`;
 
@@ -75,6 +80,7 @@ const options = {
   "allow-other-stack": { type: "boolean" },
   "show-sames": { type: "boolean" },
   timings: { type: "boolean" },
+  cost: { type: "boolean" },
 } as const;
 
 /** One file the plan is written to besides the primary output (`--also <format>=<file>`). */
@@ -115,7 +121,15 @@ async function renderer(format: Format): Promise<(report: PlanReport) => string>
 }
 
 /** A mistake in a file the user gave (stack config, policy config, baseline, output path): one line, exit 2. */
-const INPUT_ERRORS = new Set(["StackConfigError", "ConfigError", "ConfigFileError", "PolicyConfigError", "BaselineError", "UsageError"]);
+const INPUT_ERRORS = new Set([
+  "StackConfigError",
+  "ConfigError",
+  "ConfigFileError",
+  "PolicyConfigError",
+  "BaselineError",
+  "UsageError",
+  "PriceTableError",
+]);
 
 /** Fails before the (one-second) evaluation when a file cannot be written: a missing directory, a directory, no access,
  *  or a file system that refuses new files (e.g. /proc, where root passes every access check but nothing can be
@@ -207,6 +221,15 @@ export const planCommand: CommandSpec<typeof options> = {
   },
 };
 
+/** The clock the price-age warning reads: ACS_PLAN_NOW (an ISO date, for tests) or now. */
+function clockNow(): Date {
+  const fixed = process.env["ACS_PLAN_NOW"];
+  if (fixed === undefined || fixed === "") return new Date();
+  const d = new Date(fixed);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`ACS_PLAN_NOW must be an ISO date like 2026-12-07; got "${fixed}"`);
+  return d;
+}
+
 type Values = ReturnType<typeof parseCommandLine<typeof options>>;
 
 async function plan(
@@ -262,6 +285,8 @@ async function plan(
     failOnReplace: values["fail-on-replace"] === true,
     showSames: values["show-sames"] === true,
     timings: values.timings === true,
+    // ACS_PLAN_NOW fixes the clock of the price-age warning (tests); otherwise the wall clock.
+    ...(values.cost === true ? { cost: { now: clockNow() } } : {}),
   });
   const body = `${(await renderer(format))(report)}\n`;
   // The export first: if it cannot be written after all, the one error line is all the run prints.

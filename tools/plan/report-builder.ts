@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { allPolicies, PACK_NAME, PACK_VERSION } from "../../policies/policies";
 import type { Baseline } from "./diff/baseline";
 import { compare } from "./diff/compare";
+import type { CostOptions, CostReport } from "./cost/section";
 import type { PlanReport } from "./formats/report";
 import { PLAN_RULES, runPlanRules } from "./plan-rules";
 import { exitCodeFor, reconcilePolicyConfig, loadPolicyConfig, runPolicies } from "./policy-runner";
@@ -38,6 +39,8 @@ export interface BuildReportOptions {
   showSames?: boolean;
   /** `--timings`: show how long each part took; off by default, so the output depends only on the inputs. */
   timings?: boolean;
+  /** `--cost`: estimate the monthly cost and run the cost policy (tools/plan/cost/); the clock dates the prices. */
+  cost?: CostOptions;
 }
 
 export async function buildReport(plan: PlanResult, options: BuildReportOptions = {}): Promise<PlanReport> {
@@ -60,16 +63,27 @@ export async function buildReport(plan: PlanResult, options: BuildReportOptions 
   const compareMs = performance.now() - compareStarted;
   // After the pack's results, in the same shape: every format lists them and a mandatory one fails the plan.
   policy.results.push(...runPlanRules(plan, changes, options.baseline));
+  const stackConfigPath = path.resolve(options.stackConfigFile ?? path.join(REPO_ROOT, `Pulumi.${plan.stack}.yaml`));
+  let cost: CostReport | undefined;
+  const policies: PlanReport["policies"] = [...allPolicies, ...PLAN_RULES];
+  if (options.cost !== undefined) {
+    // Loaded only with --cost, so a plan without it pays nothing for it.
+    const { buildCost, costStackEnforceCeiling } = await import("./cost/section");
+    const built = buildCost(plan, stackConfigPath, options.baseline, options.cost, displayPath);
+    cost = built.cost;
+    policy.results.push(...built.results);
+    policies.push(costStackEnforceCeiling);
+  }
   const policyExit = exitCodeFor(policy.results);
   const replaceFails = options.failOnReplace === true && changes.critical.length > 0;
   return {
     plan,
     policy,
-    policies: [...allPolicies, ...PLAN_RULES],
+    policies,
     config,
     pack: { name: PACK_NAME, version: PACK_VERSION },
     stackConfigFile: displayPath(options.stackConfigFile ?? path.join(REPO_ROOT, `Pulumi.${plan.stack}.yaml`)),
-    stackConfigPath: path.resolve(options.stackConfigFile ?? path.join(REPO_ROOT, `Pulumi.${plan.stack}.yaml`)),
+    stackConfigPath,
     policyConfigFile: policyConfigFile !== undefined ? displayPath(policyConfigFile) : "(pack defaults)",
     changes,
     notices,
@@ -78,6 +92,7 @@ export async function buildReport(plan: PlanResult, options: BuildReportOptions 
     baselineResults: options.baseline?.results ?? [],
     timings: options.timings === true,
     compareMs,
+    ...(cost ? { cost } : {}),
     exitCode: policyExit === 1 || replaceFails ? 1 : 0,
   };
 }

@@ -1,6 +1,7 @@
 // The json format: every resource (urn, type, name, parent, inputs with secrets masked, options, where the program
 // declares it) with its operation and property diffs against the baseline, deletions, every policy result, and
 // the change counts; validated by tools/plan/schema/plan-output.schema.json.
+import { costJson } from "../cost/section";
 import { displayPath } from "../report-builder";
 import { originalPosition } from "../source-map";
 import { counts, type PlanReport } from "./report";
@@ -78,6 +79,8 @@ export function toJson(report: PlanReport): Record<string, unknown> {
     notices: [...report.notices, ...report.policy.warnings],
     summary: { resources: c.resources, components: c.components, mandatory: c.mandatory, advisory: c.advisory, exitCode: report.exitCode },
     outputChanges: report.changes.baseline ? report.changes.outputs.filter((o) => o.op !== "same") : [],
+    // Only with --cost.
+    ...(report.cost ? { cost: costJson(report.cost) } : {}),
     // Only with --timings: without, the JSON depends only on the inputs (two checkouts of a commit agree).
     ...(report.timings
       ? {
@@ -85,6 +88,7 @@ export function toJson(report: PlanReport): Record<string, unknown> {
             programMs: Math.round(report.plan.programMs),
             policiesMs: Math.round(report.policy.policiesMs),
             compareMs: Math.round(report.compareMs * 10) / 10,
+            ...(report.cost ? { costMs: Math.round(report.cost.costMs * 10) / 10 } : {}),
           },
         }
       : {}),

@@ -2,6 +2,7 @@
 // summary, stateful replacements first, the changed resources with their property diffs (creates with their inputs
 // folded), changed outputs, policy results grouped by policy with remediation and a link to the policy's row in
 // docs/policies.md, notices, and the inventory folded; kept under GitHub's comment limit.
+import { costMarkdown } from "../cost/section";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { ResourceChange } from "../diff/compare";
 import { inputLeaves, optionsLabel } from "../tree";
@@ -206,6 +207,7 @@ function renderAt(report: PlanReport, level: number): string {
   } else {
     lines.push("", "No policy results.");
   }
+  if (report.cost) lines.push(...costMarkdown(report.cost));
   const notes = [...report.notices.map((n) => `Note: ${n}`), ...report.policy.warnings.map((w) => `Warning: ${w}`)];
   if (plan.mockOutputs.length > 0) {
     notes.push(`Outputs ${plan.mockOutputs.map(code).join(", ")} hold mock values (ids, host names, keys); Azure returns the real ones.`);

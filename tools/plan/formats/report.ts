@@ -2,6 +2,7 @@
 // and where they came from; plus the small helpers the formats share.
 import type { Baseline } from "../diff/baseline";
 import type { Policies } from "@pulumi/policy";
+import type { CostReport } from "../cost/section";
 import type { ChangeSet, Operation, ResourceChange } from "../diff/compare";
 import type { PolicyResult, PolicyRunResult, ResolvedPackConfig } from "../policy-runner";
 import type { PlannedResource, PlanResult } from "../types";
@@ -31,6 +32,8 @@ export interface PlanReport {
   timings: boolean;
   /** Milliseconds the comparison with the baseline took. */
   compareMs: number;
+  /** The cost estimate (`--cost`), or undefined. */
+  cost?: CostReport;
   exitCode: 0 | 1;
 }
 

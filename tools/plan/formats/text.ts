@@ -1,5 +1,6 @@
 // The text format, for a terminal: the change summary line, stateful replacements and deletions, the resource tree
 // with operations and property diffs, the policy results grouped by policy, notices, then the verdict line.
+import { costText } from "../cost/section";
 import { resultKey } from "../diff/baseline";
 import { Footnotes, renderTree } from "../tree";
 import { byUrn, changeLine, counts, criticalLines, groupByPolicy, ignoredLine, noChanges, summaryLine, type PlanReport } from "./report";
@@ -50,6 +51,7 @@ export function renderText(report: PlanReport): string {
   }
   if (sameResults > 0)
     lines.push(`  (${sameResults} advisory result${sameResults === 1 ? "" : "s"} as in the baseline not shown; --show-sames lists them)`);
+  if (report.cost) lines.push("", ...costText(report.cost));
   const sources = notes.list();
   if (sources.length > 0) lines.push("", "Sources of the replace reasons:", ...sources.map((s) => `  ${s}`));
   lines.push("");
@@ -58,7 +60,7 @@ export function renderText(report: PlanReport): string {
   // Off by default: two plans of the same inputs are byte-identical.
   if (report.timings) {
     lines.push(
-      `timings: program ${plan.programMs} ms, policies ${Math.round(report.policy.policiesMs)} ms${changes.baseline ? `, compare ${Math.round(report.compareMs)} ms` : ""}`,
+      `timings: program ${plan.programMs} ms, policies ${Math.round(report.policy.policiesMs)} ms${changes.baseline ? `, compare ${Math.round(report.compareMs)} ms` : ""}${report.cost ? `, cost ${Math.round(report.cost.costMs)} ms` : ""}`,
     );
   }
   lines.push(summaryLine(report));
