@@ -357,6 +357,8 @@ export const AZURE_TYPES = {
     arm: "Microsoft.Storage/storageAccounts/{accountName}/blobServices/default/containers/{containerName}/immutabilityPolicies/{immutabilityPolicyName}",
     scope: "resourceGroup",
     createOnly: [],
+    priceMeters: [],
+    priceNote: "no charge of its own: a setting of the container, whose capacity is the account's",
   },
   "azure-native:storage:Queue": {
     arm: "Microsoft.Storage/storageAccounts/{accountName}/queueServices/default/queues/{queueName}",

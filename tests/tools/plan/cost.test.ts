@@ -92,7 +92,7 @@ const DEV_BILLABLE = [
   "communication:CommunicationService acsplat-communication-acs",
   "communication:EmailService acsplat-communication-email",
   "eventgrid:SystemTopic evgt-acsplat-acs-dev-weu",
-  "keyvault:Vault kv-acsplat-dev-weu-60mtw",
+  "keyvault:Vault kv-acsplat-dev-weu-8tufq",
   "monitor:MetricAlert alert-acsplat-dev-acs-auth429",
   "monitor:MetricAlert alert-acsplat-dev-acs-auth5xx",
   "monitor:MetricAlert alert-acsplat-dev-acs-chat5xx",
@@ -111,7 +111,7 @@ const PROD_BILLABLE = [
   "communication:CommunicationService acsplat-communication-acs",
   "communication:EmailService acsplat-communication-email",
   "eventgrid:SystemTopic evgt-acsplat-acs-prod-weu",
-  "keyvault:Vault kv-acotw6-prod-weu-97nfu",
+  "keyvault:Vault kv-acotw6-prod-weu-pmnwl",
   "monitor:MetricAlert alert-acsplat-prod-acs-auth429",
   "monitor:MetricAlert alert-acsplat-prod-acs-auth5xx",
   "monitor:MetricAlert alert-acsplat-prod-acs-chat5xx",
@@ -202,7 +202,7 @@ describe("--compare: the delta of the plan alone", () => {
       "dev-domain",
       yamlOf("dev").replace(
         "      - kind: AzureManaged\n",
-        "      - kind: AzureManaged\n      - kind: CustomerManaged\n        domainName: mail.contoso.com\n        senders:\n          - username: alerts\n            displayName: Alerts\n",
+        "      - kind: AzureManaged\n      - kind: CustomerManaged\n        domainName: mail.contoso.com\n        verified: true\n        sendingLimitsRaised: true\n        senders:\n          - username: alerts\n            displayName: Alerts\n",
       ),
     );
     const changed = await evaluateStack({ stack: "dev", configFile: file });
