@@ -183,10 +183,9 @@ export function createTableMappingStore(options: TableMappingStoreOptions): Mapp
     claim: (caller, acsUserId, deadline, replacing) => guarded(deadline, (signal) => claim(caller, acsUserId, signal, replacing)),
     advance: (caller, deadline, { erasing }) =>
       guarded(deadline, async (signal) => {
-        for (let attempt = 0; attempt < 5; attempt++) {
-          const current = await read(caller, signal());
-          if (!current) return undefined;
-          const { partitionKey, rowKey } = mappingKeys(caller);
+        const { partitionKey, rowKey } = mappingKeys(caller);
+        let current = await read(caller, signal());
+        for (let attempt = 0; current && attempt < 5; attempt++) {
           try {
             const written = await table.updateEntity(
               { partitionKey, rowKey, generation: current.generation + 1, erasing: erasing || current.erasing },
@@ -195,10 +194,17 @@ export function createTableMappingStore(options: TableMappingStoreOptions): Mapp
             );
             return { ...current, generation: current.generation + 1, erasing: erasing || current.erasing, etag: written.etag ?? "" };
           } catch (error) {
-            // Someone else changed the row first (another revoke, a new identity): read it again.
             if (statusOf(error) !== 412 && statusOf(error) !== 404) throw error;
           }
+          // Someone else changed the row after our read, which came after the caller's own step (a revoke at ACS):
+          // a higher generation was written later than that step, so every instance drops the tokens cached
+          // before it, which is all an advance is for. Only a change that did not raise it (or did not mark the
+          // row erasing when that is asked) needs another try.
+          const seen = current;
+          current = await read(caller, signal());
+          if (current && current.generation > seen.generation && (!erasing || current.erasing)) return current;
         }
+        if (!current) return undefined;
         throw unavailable();
       }),
     remove: (caller, etag, deadline) =>

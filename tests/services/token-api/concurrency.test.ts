@@ -1,4 +1,5 @@
-// 100 concurrent first requests for one new user, in one process and split across two, create exactly one ACS identity.
+// 100 concurrent first requests for one new user, in one process and split across two, create exactly one ACS identity;
+// concurrent revokes of one user all succeed.
 import { buildApp } from "../../../services/token-api/src/app";
 import { loadConfig } from "../../../services/token-api/src/config";
 import { createDeps } from "../../../services/token-api/src/deps";
@@ -80,5 +81,19 @@ describe("identity creation under concurrency", () => {
       await other.close();
       deps.close();
     }
+  });
+
+  it("20 concurrent revokes of one user all answer 204 and leave the cached token unserved (ETag conflicts are others' advances)", async () => {
+    const jwt = await env.oidc.mintToken("revoked-20-times");
+    const first = await env.call("POST", "/api/token", { jwt });
+    expect(first.status).toBe(200);
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, async () => (await env.call("POST", "/api/token/revoke", { jwt })).status),
+    );
+    expect(statuses).toEqual(Array(20).fill(204));
+    const after = await env.call("POST", "/api/token", { jwt });
+    expect(after.status).toBe(200);
+    expect(after.body.token).not.toBe(first.body.token);
+    expect(after.body.acsUserId).toBe(first.body.acsUserId);
   });
 });
