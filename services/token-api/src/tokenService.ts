@@ -5,7 +5,7 @@ import { monotonicNow, type Clock } from "./clock";
 import { Deadline, within } from "./deadline";
 import { ServiceUnavailableError } from "./errors";
 import { MappingOutcomeUnknownError, type MappingRecord, type MappingStore } from "./mappingStore";
-import { REVOCATION_BOUND_MS } from "./settings";
+import { ERASING_SWEEP, REVOCATION_BOUND_MS } from "./settings";
 import type { Metrics } from "./telemetry";
 import type { TokenCache } from "./tokenCache";
 
@@ -256,6 +256,26 @@ export class TokenService {
     this.remember(key, { record: advanced, startedAt });
     this.cache.invalidateUser(key);
     return { acsUserId: record.acsUserId };
+  }
+
+  /**
+   * Finishes erases cut short (an instance killed between marking a row erasing and removing it): every row left
+   * erasing for longer than `olderThanMs` is erased again, which deletes its identity (revoking its tokens) and the
+   * row. Resolves how many it finished; a failure leaves the row for the next sweep (docs/decisions/0015).
+   */
+  async sweepErasing(olderThanMs = ERASING_SWEEP.olderThanMs): Promise<number> {
+    const stuck = await this.store.listErasing(olderThanMs, ERASING_SWEEP.batch, Deadline.after(ERASING_SWEEP.deadlineMs));
+    let finished = 0;
+    for (const caller of stuck) {
+      try {
+        await this.erase(caller, Deadline.after(ERASING_SWEEP.deadlineMs));
+        finished++;
+      } catch (error) {
+        this.log.warn({ code: (error as { code?: string }).code }, "a stuck erase could not be finished; the next sweep retries");
+      }
+    }
+    if (finished > 0) this.log.info({ finished }, "stuck erases finished");
+    return finished;
   }
 
   /**

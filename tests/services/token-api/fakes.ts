@@ -62,6 +62,10 @@ export class MemoryStore implements MappingStore {
   async ping(): Promise<void> {
     this.check();
   }
+
+  async listErasing(): Promise<CallerIdentity[]> {
+    return [];
+  }
 }
 
 /** An ACS gateway that mints `token-<user>-<n>` tokens valid for the asked lifetime on the wall clock. */
