@@ -2,7 +2,7 @@
 import { buildApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { createDeps } from "./deps";
-import { createLogger } from "./logger";
+import { createBufferedStdout, createLogger } from "./logger";
 import { ERASING_SWEEP } from "./settings";
 import { enableAzureMonitor } from "./telemetry";
 
@@ -18,7 +18,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const shutdownTelemetry = await enableAzureMonitor(config.applicationInsightsConnectionString);
-  const logger = createLogger(config.logLevel);
+  const stdout = createBufferedStdout();
+  const logger = createLogger(config.logLevel, stdout.destination);
   // App Service names each instance (WEBSITE_INSTANCE_ID); locally `npm run dev` sets it per process.
   const deps = createDeps(config, { logger, instanceId: process.env.WEBSITE_INSTANCE_ID ?? `pid-${process.pid}` });
   // App Service terminates TLS in its front end and forwards the client address.
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: process.env.WEBSITE_SITE_NAME ? "0.0.0.0" : (config.host ?? "127.0.0.1") });
   // One line a supervisor (local dev, the start-up benchmark) can wait for.
   logger.info({ port: (app.server.address() as { port: number }).port, instance: deps.instanceId }, "listening");
+  stdout.flush();
 
   // Finishes erases an instance was killed in the middle of (docs/decisions/0015-token-api-trade-offs.md); jittered so
   // instances started together do not scan the table together.
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
     await app.close();
     deps.close();
     await shutdownTelemetry?.();
+    stdout.flushSync();
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
