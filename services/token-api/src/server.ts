@@ -1,8 +1,5 @@
 // The process entry: reads config, turns on telemetry, listens on PORT and shuts down gracefully on SIGTERM.
-import { buildApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
-import { createDeps } from "./deps";
-import { createBufferedStdout, createLogger } from "./logger";
 import { ERASING_SWEEP } from "./settings";
 import { enableAzureMonitor } from "./telemetry";
 
@@ -18,6 +15,13 @@ async function main(): Promise<void> {
     throw error;
   }
   const shutdownTelemetry = await enableAzureMonitor(config.applicationInsightsConnectionString);
+  // Loaded only now: OpenTelemetry's instrumentations patch http, fastify and the Azure SDKs when they are first
+  // required, so nothing they instrument may be loaded before telemetry is on.
+  const [{ buildApp }, { createDeps }, { createBufferedStdout, createLogger }] = await Promise.all([
+    import("./app"),
+    import("./deps"),
+    import("./logger"),
+  ]);
   const stdout = createBufferedStdout();
   const logger = createLogger(config.logLevel, stdout.destination);
   // App Service names each instance (WEBSITE_INSTANCE_ID); locally `npm run dev` sets it per process.
