@@ -85,23 +85,31 @@ function sizeOf(dir: string): number {
 /** The esbuild target: the Node major App Service runs the package on (TokenApiHost `linuxFxVersion` NODE|22-lts). */
 const BUILD_TARGET = "node22";
 
-async function main(): Promise<void> {
-  const started = Date.now();
-  rmSync(distDir, { recursive: true, force: true });
-  mkdirSync(stagingDir, { recursive: true });
+/** Compiles src/*.ts file by file into `outdir`, as the package ships them (app/*.js; packages resolved from node_modules). */
+export async function compileApp(outdir: string): Promise<void> {
   const sources = readdirSync(join(packageDir, "src"))
     .filter((file) => file.endsWith(".ts"))
     .map((file) => join(packageDir, "src", file));
   await build({
     entryPoints: sources,
-    outdir: join(stagingDir, "app"),
+    outdir,
     platform: "node",
     target: BUILD_TARGET,
     format: "cjs",
     sourcemap: true,
     bundle: false,
+    // server.ts loads the app with import() after telemetry is on; as CommonJS that must be a require() (esbuild
+    // writes `Promise.resolve().then(() => require(...))`), or Node's ESM loader looks for "./app" without ".js".
+    supported: { "dynamic-import": false },
     logLevel: "warning",
   });
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  rmSync(distDir, { recursive: true, force: true });
+  mkdirSync(stagingDir, { recursive: true });
+  await compileApp(join(stagingDir, "app"));
 
   const closure = productionClosure();
   for (const [source, target] of closure) {
@@ -136,7 +144,9 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`build failed: ${(error as Error).message}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`build failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}

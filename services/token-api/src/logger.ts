@@ -33,3 +33,30 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     destination,
   );
 }
+
+/** How long a log line may wait in the buffer of the production destination. */
+const LOG_FLUSH_MS = 250;
+
+/**
+ * Standard output, buffered: lines are written in batches of at least 4 KiB or every LOG_FLUSH_MS, instead of one
+ * write system call per line (pino's "asynchronous logging", https://getpino.io/#/docs/asynchronous; a write per
+ * request cost about 8 % of a cache hit's CPU in a profile). Every line is still written; `flushSync()` on shutdown
+ * writes the rest, and a crash loses at most the last LOG_FLUSH_MS.
+ */
+export function createBufferedStdout(): { destination: DestinationStream; flush(): void; flushSync(): void } {
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const timer = setInterval(() => destination.flush(), LOG_FLUSH_MS);
+  timer.unref();
+  return {
+    destination,
+    flush: () => destination.flush(),
+    flushSync: () => {
+      clearInterval(timer);
+      try {
+        destination.flushSync();
+      } catch {
+        // A write in progress: sonic-boom finishes it on its own before the process exits.
+      }
+    },
+  };
+}
