@@ -84,7 +84,9 @@ export async function startAzuriteTables(
         // The caller gets an error and no handle to stop: the child is ours to end, or it outlives everything.
         child = undefined;
         await killAndWait(spawned);
-        throw new Error(`azurite (table, port ${chosenPort}) did not start within ${startDeadlineMs / 1000} s; stopped it (pid ${spawned.pid})`);
+        throw new Error(
+          `azurite (table, port ${chosenPort}) did not start within ${startDeadlineMs / 1000} s; stopped it (pid ${spawned.pid})`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

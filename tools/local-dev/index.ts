@@ -160,7 +160,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       OIDC_ISSUER: oidc.issuer,
       OIDC_AUDIENCE: oidc.audience,
       MAPPING_TABLE_CONNECTION_STRING: azurite.connectionString,
-      CORS_ALLOWED_ORIGINS: "http://localhost:3000",
+      // The browser origins the stack allows (tokenApi.corsAllowedOrigins, deployed as the same app setting by
+      // components/token-api-host): a front end on the dev stack's http://localhost:5173 works locally as it will in Azure.
+      CORS_ALLOWED_ORIGINS: stackConfig.tokenApi.corsAllowedOrigins.join(","),
       LOG_LEVEL: options.logStream ? "info" : "silent",
       // The emulator serves HTTPS with its own CA; Node trusts it for every client in the process.
       NODE_EXTRA_CA_CERTS: emulator.caCertPath,
