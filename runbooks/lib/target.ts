@@ -50,6 +50,8 @@ export interface LocalDetails {
   bearerToken?: string;
   /** Shell command printing a caller JWT for the local issuer on its last line (`--sub NAME` is appended). */
   jwtCommand?: string;
+  /** The stack `npm run dev` follows (env.json `stack`; `npm run dev -- --stack NAME`). */
+  stack?: string;
   /** Signing key file of the local OIDC issuer; when present, caller tokens are minted in-process. */
   oidcKeyFile?: string;
   oidcScope?: string;
@@ -105,6 +107,7 @@ const localEnvSchema = emulatorFieldsSchema.extend({
   oidcIssuer: nonEmpty.optional(),
   oidcAudience: nonEmpty.optional(),
   jwtCommand: nonEmpty.optional(),
+  stack: nonEmpty.optional(),
   oidcKeyFile: nonEmpty.optional(),
   oidcScope: nonEmpty.optional(),
   emulator: emulatorFieldsSchema.optional(),
@@ -240,6 +243,7 @@ export async function fromLocalEnv(raw: unknown, readText: (file: string) => Pro
       adminUrl: emu.adminUrl,
       bearerToken: emu.devBearerToken,
       jwtCommand: env.jwtCommand,
+      stack: env.stack,
       oidcKeyFile: env.oidcKeyFile,
       oidcScope: env.oidcScope,
     },
