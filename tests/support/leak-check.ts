@@ -13,7 +13,7 @@ export interface Leftover {
   command: string;
 }
 
-/** Processes carrying `marker=value`, except this process and vitest's own (its workers). */
+/** Processes carrying `marker=value`, except this process, its parent and children, and vitest's workers. */
 export function processesOfRun(value: string, marker = TEST_RUN_MARKER): Leftover[] {
   const needle = `${marker}=${value}`;
   const found: Leftover[] = [];
@@ -29,10 +29,22 @@ export function processesOfRun(value: string, marker = TEST_RUN_MARKER): Leftove
       continue; // gone meanwhile, or another user's
     }
     if (!environ.split("\0").includes(needle)) continue;
+    // The checker's own helpers (vitest's or tsx's esbuild service) are its children, not the tests'.
+    if (parentOf(pid) === process.pid) continue;
     if (/[/\\]vitest[/\\]/.test(command) || command === "") continue;
     found.push({ pid, command: command.length > 200 ? `${command.slice(0, 200)}...` : command });
   }
   return found;
+}
+
+/** The PPID from /proc/<pid>/stat (the field after the parenthesised command, which may itself hold spaces). */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
