@@ -57,7 +57,9 @@ describe("upstream failures", () => {
     const jwt = await env.oidc.mintToken(sub);
     const started = Date.now();
     const response = await env.call("POST", "/api/token", { jwt });
-    expect(Date.now() - started).toBeLessThan(2500 + 400);
+    // The deadline (2.5 s) answered, not createUser: the 503 came before the 4 s createUser could have ended. An
+    // order, not a margin over the deadline that a loaded machine eats.
+    expect(Date.now() - started).toBeLessThan(4000);
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("2");
     expect(response.body).toEqual({
