@@ -131,8 +131,9 @@ describe("state shared by two instances", () => {
 
 describe("partial failures", () => {
   it("a createUser slower than the deadline on instance 0, the retry on instance 1: one mapped identity, the loser deleted", async () => {
-    // Short deadlines, so the slow createUser (3 s) outlives the first request (1.5 s) without a long test.
-    const fast = { ...env.tokenApi.env, REQUEST_DEADLINE_MS: "1500" };
+    // Short deadlines, so the slow createUser (6 s) outlives the first request (3 s) without a long test; 3 s, not
+    // less, so the retry's own work (JWKS, createUser, insert) fits in it on a loaded machine too.
+    const fast = { ...env.tokenApi.env, REQUEST_DEADLINE_MS: "3000" };
     const a: TokenApiInstance = await tokenApiInstance({ id: "local-slow-a", env: fast });
     const b: TokenApiInstance = await tokenApiInstance({ id: "local-slow-b", env: fast });
     try {
@@ -148,18 +149,18 @@ describe("partial failures", () => {
       };
       const idsBefore = new Set((await env.identities()).map((identity) => identity.id));
       const createCallsBefore = await env.upstreamCalls("CreateIdentity");
-      await env.fault({ operation: "createUser", delayMs: 3000, count: 1 });
+      await env.fault({ operation: "createUser", delayMs: 6000, count: 1 });
       const started = Date.now();
       const first = await ask(a);
       expect(first.status).toBe(503);
       expect(first.body.error?.code).toBe("acs_unavailable");
-      // The deadline answered, not createUser: the 503 came before the 3 s createUser could have ended (an order;
-      // a margin over the 1.5 s deadline is what a loaded machine ate, 2,269 vs 2,250 ms).
-      expect(Date.now() - started).toBeLessThan(3000);
+      // The deadline answered, not createUser: the 503 came before the 6 s createUser could have ended (an order;
+      // a margin over the deadline is what a loaded machine ate, 2,269 vs 2,250 ms).
+      expect(Date.now() - started).toBeLessThan(6000);
       // The retry lands on the other instance, which knows nothing of the creation still running on instance 0.
       const retry = await ask(b);
       expect(retry.status).toBe(200);
-      // Instance 0's creation ends 3 s after the first request and loses the conditional insert; on a loaded machine
+      // Instance 0's creation ends 6 s after the first request and loses the conditional insert; on a loaded machine
       // later than that, so wait for its outcome (its identity deleted), not for a fixed time.
       const mapped = await env.mappedIdentity(sub);
       expect(mapped).toBe(retry.body.acsUserId);

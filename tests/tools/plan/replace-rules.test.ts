@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Baseline } from "../../../tools/plan/diff/baseline";
 import { compare } from "../../../tools/plan/diff/compare";
 import { REPLACE_RULES } from "../../../tools/plan/diff/replace-rules";
-import { evaluateStack } from "../../../tools/plan/harness";
+import { sharedPlan } from "../../support/shared-plan";
 import type { PlanResult } from "../../../tools/plan/types";
 
 const SDK = path.resolve(__dirname, "../../../node_modules/@pulumi/azure-native");
@@ -23,7 +23,7 @@ function sdkInputs(type: string): string[] {
 
 let plans: PlanResult[] = [];
 beforeAll(async () => {
-  plans = [await evaluateStack({ stack: "prod" }), await evaluateStack({ stack: "dev" })];
+  plans = [await sharedPlan("prod"), await sharedPlan("dev")];
 }, 60_000);
 
 describe("coverage", () => {
