@@ -96,7 +96,7 @@ describe("npm run dev and dev:jwt", () => {
       });
       expect([tokenApi.status, tokenApi.headers.get("access-control-allow-origin")]).toEqual([204, origin]);
       const chatPreflight = await emulatorPreflight(
-        `${summary.acsEndpoint}chat/threads?api-version=2024-03-07`,
+        `${summary.acsEndpoint}chat/threads?api-version=2025-03-15`,
         ca,
         origin!,
         "POST",
