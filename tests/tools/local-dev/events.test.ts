@@ -35,7 +35,7 @@ let env: EnvJson;
 let queues: QueueServiceClient;
 let tls: { tlsOptions: { ca: string } };
 
-async function eventsOn(queueName: string, count: number, timeoutMs = 10_000): Promise<Record<string, unknown>[]> {
+async function eventsOn(queueName: string, count: number, timeoutMs = 30_000): Promise<Record<string, unknown>[]> {
   const queue = queues.getQueueClient(queueName);
   const events: Record<string, unknown>[] = [];
   const deadline = Date.now() + timeoutMs;
