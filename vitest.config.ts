@@ -7,14 +7,21 @@
 // file: leave no global behind (fake timers are reset in afterEach, no test mutates process.env, the plan harness
 // sets Pulumi's mocks and config afresh for every evaluation), and a check of "what this process loaded" runs in a
 // child process of its own (tests/tools/plan/plan-cli.test.ts).
+import { randomUUID } from "node:crypto";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { TEST_RUN_MARKER } from "./tests/support/leak-check";
 
 // Node's on-disk compile cache (https://nodejs.org/api/module.html#module-compile-cache) for every process the
 // tests start (workers, token API instances, CLIs inherit the variable): V8 reuses compiled code of the SDKs
 // instead of compiling it again in each of them.
 process.env.NODE_COMPILE_CACHE ??= path.join(__dirname, ".cache", "node-compile-cache");
+
+// Marks every process this run starts (they inherit it), so tests/support/global-setup.ts can fail the run naming
+// any still running at the end, without mistaking another run's processes on the same machine for ours. `.ci/run`
+// sets its own and checks again after vitest exits.
+process.env[TEST_RUN_MARKER] ??= randomUUID();
 
 /** The unit tier: components, policies, stacks and pure logic. A file that starts a server or a child process does not belong here. */
 const unitTests = [
@@ -42,6 +49,7 @@ export default defineConfig({
   test: {
     isolate: false,
     pool: "forks",
+    globalSetup: ["tests/support/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     maxWorkers: workers,

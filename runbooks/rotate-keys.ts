@@ -141,7 +141,11 @@ export async function main(argv: string[], deps: RotateMainDeps = {}): Promise<n
       ...(deps.ports ?? rotationAdaptersFor(target, credential)),
       who: await whoFromCredential(credential),
       audit: file ? (record) => appendFile(file, `${JSON.stringify(record)}\n`) : () => undefined,
-      onProgress: (record) => out.line(formatAuditLine(record)),
+      // A dry run's "planned" records go to the audit file only: the numbered plan of the report lists the same
+      // steps, and printing both showed every step twice.
+      onProgress: (record) => {
+        if (record.outcome !== "planned") out.line(formatAuditLine(record));
+      },
     };
   } catch (error) {
     return usageFailure(out, error);

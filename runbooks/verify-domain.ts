@@ -31,7 +31,7 @@ ${targetHelp(24)}
 Options:
   --domain NAME         only this domain (default: every customer-managed domain of the email service)
   --email-service NAME  the email service (default: the only one in the resource group)
-  --config-stack NAME   the stack whose Pulumi.<NAME>.yaml the next step names (default: --stack, or dev locally)
+  --config-stack NAME   the stack whose Pulumi.<NAME>.yaml the next step names (default: --stack, or locally the stack npm run dev follows)
   --dry-run             list the records and current states and the calls it would make; change nothing
   --timeout S           seconds to wait for verification (default 1800 for Azure, 60 locally)
   --poll-interval S     seconds between polls of the domain (default 30 for Azure, 0.2 locally)
@@ -95,7 +95,7 @@ export async function main(argv: string[], deps: VerifyDomainDeps = {}): Promise
   } catch (error) {
     return usageFailure(out, error);
   }
-  const stack = args["config-stack"] ?? args.stack ?? (target.kind === "local" ? "dev" : undefined);
+  const stack = args["config-stack"] ?? args.stack ?? (target.kind === "local" ? (target.local?.stack ?? "dev") : undefined);
   const dryRun = args["dry-run"] === true;
   out.line(`${dryRun ? "Dry run: " : ""}Verifying the email domains of ${target.label} (resource group ${target.resourceGroupName})`);
   let report: VerifyReport;

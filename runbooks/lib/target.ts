@@ -5,6 +5,7 @@ import path from "node:path";
 import { z } from "zod";
 import { SECRET_NAME } from "../../services/token-api/src/settings";
 import { UsageError } from "../../tools/cli-kit";
+import { ENV_FILE_NAME, missingEnvFileReason, notRunningReason } from "../../tools/local-dev/env-file";
 
 /** Everything the smoke test and the key rotation need to know about one environment. */
 export interface Target {
@@ -54,6 +55,8 @@ export interface LocalDetails {
   bearerToken?: string;
   /** Shell command printing a caller JWT for the local issuer on its last line (`--sub NAME` is appended). */
   jwtCommand?: string;
+  /** The stack `npm run dev` follows (env.json `stack`; `npm run dev -- --stack NAME`). */
+  stack?: string;
   /** Signing key file of the local OIDC issuer; when present, caller tokens are minted in-process. */
   oidcKeyFile?: string;
   oidcScope?: string;
@@ -66,7 +69,7 @@ export interface LocalDetails {
 }
 
 /** The documented default file `npm run dev` writes (docs/interfaces.md, local-dev contract). */
-export const localEnvFile = path.resolve(__dirname, "..", "..", ".local-dev", "env.json");
+export const localEnvFile = path.resolve(__dirname, "..", "..", ".local-dev", ENV_FILE_NAME);
 
 const nonEmpty = z.string().min(1);
 const eventSubscriptionsSchema = z.array(z.looseObject({ name: nonEmpty, eventTypes: z.array(nonEmpty), queueName: nonEmpty.optional() }));
@@ -114,6 +117,7 @@ const localEnvSchema = emulatorFieldsSchema.extend({
   oidcIssuer: nonEmpty.optional(),
   oidcAudience: nonEmpty.optional(),
   jwtCommand: nonEmpty.optional(),
+  stack: nonEmpty.optional(),
   oidcKeyFile: nonEmpty.optional(),
   oidcScope: nonEmpty.optional(),
   mappingTableConnectionString: nonEmpty.optional(),
@@ -169,8 +173,21 @@ export async function resolveTarget(flags: TargetFlags, deps: TargetDeps = {}): 
     return fromStackOutputs(parseJson(text, flags.outputs), "outputs", `outputs file ${flags.outputs}`);
   }
   const file = flags.localEnv ?? deps.localEnvPath ?? localEnvFile;
-  const text = await readOrExplain(readText, file, "the local environment file (start it with `npm run dev`)");
-  return fromLocalEnv(parseJson(text, file), readText);
+  let text: string;
+  try {
+    text = await readText(file);
+  } catch (error) {
+    // `npm run dev` removes its env.json when it stops: no file is the usual "not running", said in one line.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new UsageError(missingEnvFileReason(file));
+    throw new UsageError(
+      `cannot read the local environment file at ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  const document = parseJson(text, file);
+  // A file left by an `npm run dev` that was killed (SIGKILL leaves it behind) names a PID that is gone.
+  const notRunning = notRunningReason(file, document);
+  if (notRunning) throw new UsageError(notRunning);
+  return fromLocalEnv(document, readText);
 }
 
 export function fromStackOutputs(raw: unknown, kind: "stack" | "outputs", label: string): Target {
@@ -241,6 +258,7 @@ export async function fromLocalEnv(raw: unknown, readText: (file: string) => Pro
       adminUrl: emu.adminUrl,
       bearerToken: emu.devBearerToken,
       jwtCommand: env.jwtCommand,
+      stack: env.stack,
       oidcKeyFile: env.oidcKeyFile,
       oidcScope: env.oidcScope,
     },

@@ -1,5 +1,9 @@
 // Tests the rotation step machine over in-memory ports: order, audit records, dry run, and rollback from each reversible step.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { main as rotateKeysMain } from "../../runbooks/rotate-keys";
 import {
   rotateKeys,
   type AuditRecord,
@@ -183,6 +187,40 @@ describe("rotateKeys", () => {
       ["verify-old-key-rejected", "primary"],
       ["restore-previous-secret", "primary"],
     ]);
+  });
+
+  it("rotate-keys --dry-run prints each planned step once (the numbered plan), not also as progress lines", async () => {
+    const world = new World("primary");
+    const envFile = join(mkdtempSync(join(tmpdir(), "rotate-dry-run-")), "env.json");
+    // A hand-written env.json (no pid): the ports are the in-memory world, the file only names the target.
+    writeFileSync(
+      envFile,
+      JSON.stringify({
+        tokenApiUrl: "http://127.0.0.1:9",
+        acsEndpoint: endpoint,
+        keyVaultUrl: "https://kv.example.test/",
+        subscriptionId: "00000000-0000-0000-0000-000000000000",
+        resourceGroupName: "rg-test",
+        serviceName: "acs-test",
+        workspaceId: "w",
+        devBearerToken: "not-a-jwt",
+      }),
+    );
+    const lines: string[] = [];
+    const out = {
+      json: false,
+      line: (t: string) => void lines.push(t),
+      error: (t: string) => void lines.push(t),
+      document: () => undefined,
+    };
+    const code = await rotateKeysMain(["--local", "--local-env", envFile, "--dry-run"], { out, ports: world.ports() });
+    expect(code).toBe(0);
+    for (const step of ["regenerate-standby-key", "store-new-secret-version", "verify-old-key-rejected", "restore-previous-secret"])
+      expect(
+        lines.filter((line) => line.includes(step)),
+        step,
+      ).toHaveLength(1);
+    expect(lines.filter((line) => /^ {2}\d\. /.test(line))).toHaveLength(7);
   });
 
   it("refuses to start when the secret does not hold the tagged key", async () => {

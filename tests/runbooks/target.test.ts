@@ -1,4 +1,5 @@
 // Tests how the runbooks pick their target: --stack through the pulumi CLI, --outputs from a file, --local from .local-dev/env.json.
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../tools/cli-kit";
 import { resolveTarget } from "../../runbooks/lib/target";
@@ -201,7 +202,25 @@ describe("resolveTarget", () => {
 
   it("tells the operator to start the local environment when its file is missing", async () => {
     expect(await usage(resolveTarget({ local: true }, { readText: files({}), localEnvPath: "/nope/env.json" }))).toBe(
-      "cannot read the local environment file (start it with `npm run dev`) at /nope/env.json: ENOENT",
+      "the local environment is not running: /nope/env.json not found; start it with `npm run dev`",
     );
+  });
+
+  it("says the local environment is not running when env.json names an npm run dev that has exited", async () => {
+    // A child that has exited: its PID is free (and, within this test, not reused).
+    const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
+    const env = { pid: gone, tokenApiUrl: "http://127.0.0.1:9", acsEndpoint: "https://127.0.0.1:9/" };
+    expect(
+      await usage(resolveTarget({ local: true }, { readText: files({ "/d/env.json": JSON.stringify(env) }), localEnvPath: "/d/env.json" })),
+    ).toBe(
+      `the local environment is not running: /d/env.json was written by npm run dev (pid ${gone}), which has exited; start it with \`npm run dev\``,
+    );
+    // The same file naming a live process (this one) is taken.
+    const live = { ...env, pid: process.pid };
+    const target = await resolveTarget(
+      { local: true },
+      { readText: files({ "/d/env.json": JSON.stringify(live) }), localEnvPath: "/d/env.json" },
+    );
+    expect(target.tokenApiUrl).toBe("http://127.0.0.1:9");
   });
 });

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ALLOWED_ROLE_GUIDS, BUILT_IN_ROLES } from "../../components/common/roles";
 import { DEFAULT_PROJECT_ROOT, evaluateStack } from "../../tools/plan/harness";
+import { sharedPlan } from "../support/shared-plan";
 import { MOCK_SUBSCRIPTION_ID, mockGuid } from "../../tools/plan/mocks";
 import { exitCodeFor, loadPolicyConfig, runPolicies } from "../../tools/plan/policy-runner";
 import type { PlanResult } from "../../tools/plan/types";
@@ -21,7 +22,7 @@ beforeAll(async () => {
     config["acs-platform:tokenApi"]["acsAuthMode"] = "managed-identity";
   });
   // Sequential: Pulumi's runtime state is global.
-  keyVaultMode = await evaluateStack({ stack: "prod" });
+  keyVaultMode = await sharedPlan("prod");
   managedIdentityMode = await evaluateStack({ stack: "prod", configFile: file });
 });
 

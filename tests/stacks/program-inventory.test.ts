@@ -2,7 +2,7 @@
 // each stack declares, the role assignments of the whole plan (none broader than the allow-list), their outputs, and
 // their config validation.
 import { beforeAll, describe, expect, it } from "vitest";
-import { evaluateStack } from "../../tools/plan/harness";
+import { sharedPlan } from "../support/shared-plan";
 import type { PlanResult } from "../../tools/plan/types";
 import { countByType, ofType, only } from "../support/plan";
 import { problemsOf } from "./config-cases";
@@ -14,8 +14,8 @@ let dev: PlanResult;
 let prod: PlanResult;
 
 beforeAll(async () => {
-  dev = await evaluateStack({ stack: "dev" });
-  prod = await evaluateStack({ stack: "prod" });
+  dev = await sharedPlan("dev");
+  prod = await sharedPlan("prod");
 });
 
 const MINE = new Set(["acs:eventgrid:EventRouting", "acs:web:TokenApiHost", "acs:monitor:Alerts"]);

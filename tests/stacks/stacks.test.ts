@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { DEFAULT_PROJECT_ROOT, evaluateStack } from "../../tools/plan/harness";
+import { sharedPlan } from "../support/shared-plan";
 import type { PlanResult, PlannedResource } from "../../tools/plan/types";
 import { SECRET_PLACEHOLDER } from "../../tools/plan/types";
 import { countByType, ofType, only } from "../support/plan";
@@ -12,8 +13,8 @@ let dev: PlanResult;
 let prod: PlanResult;
 
 beforeAll(async () => {
-  dev = await evaluateStack({ stack: "dev" });
-  prod = await evaluateStack({ stack: "prod" });
+  dev = await sharedPlan("dev");
+  prod = await sharedPlan("prod");
 });
 
 // The core of the program: the stack root, the resource group and the three components every other one builds on

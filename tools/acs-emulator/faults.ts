@@ -1,6 +1,7 @@
 // Fault injection: rules that make the next N (or a fraction of) calls of an operation fail, stall or drop.
 import { badRequest } from "./errors";
 import { isRecord } from "./jwt";
+import { DELIVERY_OPERATION, KNOWN_OPERATIONS, isKnownFaultOperation } from "./operations";
 
 export interface FaultSpec {
   /** SDK operation name (e.g. `issueAccessToken`) or `*` for every operation. */
@@ -65,6 +66,14 @@ export function parseFaultSpec(input: unknown): FaultSpec {
   const unknown = Object.keys(input).filter((key) => !known.has(key));
   if (unknown.length) throw badRequest(`Unknown fault field(s): ${unknown.join(", ")}.`, "InvalidFault", unknown[0]);
   if (typeof operation !== "string" || !operation) throw badRequest("`operation` must be a non-empty string.", "InvalidFault", "operation");
+  if (!isKnownFaultOperation(operation)) {
+    throw badRequest(
+      `\`operation\` "${operation}" is not an operation the emulator answers, so the fault would never fire; known: *, ` +
+        `${DELIVERY_OPERATION}, ${DELIVERY_OPERATION}:<subscription>, ${KNOWN_OPERATIONS.join(", ")}.`,
+      "InvalidFault",
+      "operation",
+    );
+  }
   const int = (value: unknown, name: string, min: number, max: number): number | undefined => {
     if (value === undefined) return undefined;
     if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {

@@ -29,6 +29,55 @@ const MATCHERS: Matcher[] = [
   matchPhoneNumbers,
 ];
 
+/**
+ * The surfaces a browser may call across origins, as in Azure: the ACS data plane (identity, chat, email), whose
+ * JavaScript SDKs document browser support (https://learn.microsoft.com/javascript/api/overview/azure/communication-chat-readme#browser-support),
+ * so a web app on another origin (the dev stack's http://localhost:5173) calls chat with the token the token API
+ * gave it. Key Vault answers no CORS at all ("due to service limitations we're unable to provide browser support",
+ * https://github.com/Azure/azure-sdk-for-js/pull/9716; https://github.com/Azure/azure-sdk-for-js/issues/5790), and ARM
+ * and Log Analytics are not called from the platform's browser apps: their preflights get no CORS headers, so a
+ * browser refuses them here as it would there rather than working locally only.
+ */
+const CORS_MATCHERS: ReadonlySet<Matcher> = new Set([matchIdentity, matchChat, matchEmail]);
+
+/** How long a browser may cache a preflight answer (seconds). */
+const PREFLIGHT_MAX_AGE_SECONDS = 600;
+
+/** The matching route and whether its surface answers CORS. */
+function findRoute(method: string, segments: string[], url: URL): { route: RouteMatch; cors: boolean } | undefined {
+  for (const matcher of MATCHERS) {
+    const route = matcher(method, segments, url);
+    if (route) return { route, cors: CORS_MATCHERS.has(matcher) };
+  }
+  return undefined;
+}
+
+/**
+ * A CORS preflight (OPTIONS with Origin and Access-Control-Request-Method) for an operation of a browser surface:
+ * allowed for any origin, as the ACS data plane is called with bearer tokens and no cookies; the method and headers
+ * asked for are granted when the operation exists. Undefined when it is not such a preflight.
+ */
+function preflightHeaders(
+  method: string,
+  headers: IncomingMessage["headers"],
+  segments: string[],
+  url: URL,
+): Record<string, string> | undefined {
+  const origin = headerValue(headers, "origin");
+  const requested = headerValue(headers, "access-control-request-method");
+  if (method !== "OPTIONS" || !origin || !requested) return undefined;
+  const found = findRoute(requested.toUpperCase(), segments, url);
+  if (!found?.cors) return undefined;
+  const requestedHeaders = headerValue(headers, "access-control-request-headers");
+  return {
+    "access-control-allow-origin": origin,
+    "access-control-allow-methods": requested.toUpperCase(),
+    ...(requestedHeaders ? { "access-control-allow-headers": requestedHeaders } : {}),
+    "access-control-max-age": String(PREFLIGHT_MAX_AGE_SECONDS),
+    vary: "Origin",
+  };
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
@@ -74,10 +123,18 @@ export async function handleRequest(runtime: EmulatorRuntime, req: IncomingMessa
     }
     ctx.url = url;
     const segments = url.pathname.split("/").filter(Boolean);
-    for (const matcher of MATCHERS) {
-      route = matcher(method, segments, url);
-      if (route) break;
+    const preflight = preflightHeaders(method, req.headers, segments, url);
+    if (preflight) {
+      status = 200;
+      req.resume();
+      sendJson(res, 200, undefined, { ...baseHeaders, ...preflight });
+      return;
     }
+    const found = findRoute(method, segments, url);
+    route = found?.route;
+    // The actual request of a browser surface carries the origin back too, or the browser hides the answer.
+    const origin = headerValue(req.headers, "origin");
+    if (found?.cors && origin) Object.assign(baseHeaders, { "access-control-allow-origin": origin, vary: "Origin" });
     const limit = route?.maxBodyBytes ?? MAX_BODY_BYTES;
     const body = await readBody(req, limit);
     if (body === undefined) throw new EmulatorError(413, "RequestEntityTooLarge", `The request body exceeds ${limit} bytes.`);

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { dirname, join } from "node:path";
+import { START_DEADLINE_MS, killAndWait } from "./start-deadline";
 
 /** Azurite's published development account (https://learn.microsoft.com/azure/storage/common/storage-use-azurite). */
 export const DEV_ACCOUNT = "devstoreaccount1";
@@ -43,7 +44,12 @@ function azuriteTableEntry(): string {
   return join(dirname(packageJson), "dist", "src", "table", "main.js");
 }
 
-export async function startAzuriteTables(location: string, port?: number): Promise<AzuriteTables> {
+/** `startDeadlineMs`: how long each start waits for the port (default START_DEADLINE_MS; tests shorten it). */
+export async function startAzuriteTables(
+  location: string,
+  port?: number,
+  { startDeadlineMs = START_DEADLINE_MS }: { startDeadlineMs?: number } = {},
+): Promise<AzuriteTables> {
   mkdirSync(location, { recursive: true });
   const chosenPort = port ?? (await freePort());
   let child: ChildProcess | undefined;
@@ -71,10 +77,17 @@ export async function startAzuriteTables(location: string, port?: number): Promi
     spawned.once("exit", () => {
       if (child === spawned) child = undefined;
     });
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + startDeadlineMs;
     while (!(await canConnect(chosenPort))) {
-      if (!child) throw new Error(`azurite-table exited: ${stderr.trim()}`);
-      if (Date.now() > deadline) throw new Error("azurite-table did not start within 20 s");
+      if (!child) throw new Error(`azurite (table, port ${chosenPort}) exited before it started: ${stderr.trim()}`);
+      if (Date.now() > deadline) {
+        // The caller gets an error and no handle to stop: the child is ours to end, or it outlives everything.
+        child = undefined;
+        await killAndWait(spawned);
+        throw new Error(
+          `azurite (table, port ${chosenPort}) did not start within ${startDeadlineMs / 1000} s; stopped it (pid ${spawned.pid})`,
+        );
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };

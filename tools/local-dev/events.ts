@@ -16,6 +16,7 @@ import {
 } from "../../components/event-routing/config";
 import type { EmulatedSubscription, EventGridOptions } from "../acs-emulator/eventgrid";
 import { DEV_ACCOUNT, DEV_KEY, canConnect, freePort } from "./azurite";
+import { START_DEADLINE_MS, killAndWait } from "./start-deadline";
 
 /** The stack whose config the local environment follows unless told otherwise. */
 export const DEFAULT_STACK_FILE = resolve(DEFAULT_PROJECT_ROOT, "Pulumi.dev.yaml");
@@ -108,12 +109,12 @@ async function spawnAzurite(location: string): Promise<{ queuePort: number; blob
   let exited = false;
   child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   child.once("exit", () => (exited = true));
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + START_DEADLINE_MS;
   while (!(await canConnect(queuePort)) || !(await canConnect(blobPort))) {
-    if (exited) throw new Error(`azurite (queue, blob) exited: ${stderr.trim()}`);
+    if (exited) throw new Error(`azurite (queue, blob) exited before it started: ${stderr.trim()}`);
     if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error("azurite (queue, blob) did not start within 20 s");
+      await killAndWait(child);
+      throw new Error(`azurite (queue, blob) did not start within ${START_DEADLINE_MS / 1000} s; stopped it (pid ${child.pid})`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

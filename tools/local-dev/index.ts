@@ -1,5 +1,5 @@
 // startLocalEnvironment(): Azurite, the ACS emulator, a local OIDC issuer and N token API processes behind a round-robin entry point.
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { DestinationStream } from "pino";
@@ -116,6 +116,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "acs-local-dev-"));
   mkdirSync(dataDir, { recursive: true });
   const cleanup: Array<() => Promise<void>> = [];
+  // A temp dir made here is ours to remove, after everything that writes to it has stopped (cleanup runs in
+  // reverse, so this runs last); 84 of them (about 1 MB each) had piled up in the OS temp dir.
+  if (options.dataDir === undefined) cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
   try {
     const stackFile = options.stackFile ?? DEFAULT_STACK_FILE;
     const stackConfig = readStackPlatformConfig(stackFile);
@@ -163,7 +166,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       OIDC_ISSUER: oidc.issuer,
       OIDC_AUDIENCE: oidc.audience,
       MAPPING_TABLE_CONNECTION_STRING: azurite.connectionString,
-      CORS_ALLOWED_ORIGINS: "http://localhost:3000",
+      // The browser origins the stack allows (tokenApi.corsAllowedOrigins, deployed as the same app setting by
+      // components/token-api-host): a front end on the dev stack's http://localhost:5173 works locally as it will in Azure.
+      CORS_ALLOWED_ORIGINS: stackConfig.tokenApi.corsAllowedOrigins.join(","),
       LOG_LEVEL: options.logStream ? "info" : "silent",
       // The emulator serves HTTPS with its own CA; Node trusts it for every client in the process.
       NODE_EXTRA_CA_CERTS: emulator.caCertPath,

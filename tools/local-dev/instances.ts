@@ -8,6 +8,7 @@ import { buildSync } from "esbuild";
 import type { DestinationStream } from "pino";
 import { TOKEN_API_NODE_MAJOR } from "../../policies/deployability-facts";
 import { freePort } from "./azurite";
+import { START_DEADLINE_MS, killAndWait } from "./start-deadline";
 
 /** Token API processes `npm run dev` starts unless told otherwise: prod runs two. */
 export const DEFAULT_INSTANCES = 2;
@@ -103,7 +104,7 @@ export async function tokenApiInstance(options: InstanceOptions): Promise<TokenA
       }),
     );
     exited.catch(() => undefined);
-    const timeoutMs = options.startTimeoutMs ?? 60_000;
+    const timeoutMs = options.startTimeoutMs ?? START_DEADLINE_MS;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>(
       (_, reject) =>
@@ -113,6 +114,11 @@ export async function tokenApiInstance(options: InstanceOptions): Promise<TokenA
     try {
       // Without logs (LOG_LEVEL=silent) the line never comes: fall back to polling /healthz.
       await Promise.race([ready, pollHealth(`http://127.0.0.1:${port}`, settled.signal), exited, timeout]);
+    } catch (error) {
+      // A process that missed its deadline is ended here: the caller gets the error, not a process to stop.
+      if (child === spawned) child = undefined;
+      await killAndWait(spawned);
+      throw error;
     } finally {
       // A process that exited or never listened would otherwise be polled for as long as this process runs.
       settled.abort();

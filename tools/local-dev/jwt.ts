@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { ExitCode, main, UsageError, type CommandSpec } from "../cli-kit";
 import { TOKEN_API_DEFAULTS } from "../../services/token-api/src/settings";
 import type { StoredSigningKey } from "./oidcIssuer";
+import { ENV_FILE_NAME, missingEnvFileReason, notRunningReason } from "./env-file";
 
 /** oidcIssuer's LOCAL_SCOPE, read from the settings so --help does not load oidcIssuer (and jose). */
 const LOCAL_SCOPE = TOKEN_API_DEFAULTS.requiredScope;
@@ -22,7 +23,7 @@ Options:
   --data-dir DIR     where npm run dev keeps its state (default .local-dev)
   -h, --help         this text
 
-Exit codes: 0 printed, 1 no running environment found, 2 bad arguments.`;
+Exit codes: 0 printed, 2 bad arguments or no running environment (one line says which).`;
 
 const options = {
   sub: { type: "string" },
@@ -39,12 +40,12 @@ export const devJwtCommand: CommandSpec<typeof options> = {
     if (!args.sub) throw new UsageError("--sub is required");
     const ttl = Number(args.ttl);
     if (!Number.isInteger(ttl) || ttl <= 0) throw new UsageError(`--ttl must be a positive whole number of seconds, got "${args.ttl}"`);
-    const envFile = join(resolve(args["data-dir"]), "env.json");
-    if (!existsSync(envFile)) {
-      process.stderr.write(`error: ${envFile} not found: start the environment first with \`npm run dev\`\n`);
-      return ExitCode.failed;
-    }
+    const envFile = join(resolve(args["data-dir"]), ENV_FILE_NAME);
+    // A token for an environment that is not running would only fail later, at the token API: say so now.
+    if (!existsSync(envFile)) throw new UsageError(missingEnvFileReason(envFile));
     const env = JSON.parse(readFileSync(envFile, "utf8")) as { oidcIssuer: string; oidcAudience: string; oidcKeyFile: string };
+    const notRunning = notRunningReason(envFile, env);
+    if (notRunning) throw new UsageError(notRunning);
     const key = JSON.parse(readFileSync(env.oidcKeyFile, "utf8")) as StoredSigningKey;
     const { mintLocalToken } = await import("./oidcIssuer");
     const jwt = await mintLocalToken(key, env.oidcIssuer, args.aud ?? env.oidcAudience, args.sub, {

@@ -215,12 +215,17 @@ describe("probes, document and headers", () => {
     expect(response.body).toEqual({ error: { code: "not_found", message: "No such route." } });
   });
 
-  it("sets security headers and allows only the configured CORS origin", async () => {
+  it("sets security headers and allows only the CORS origin the stack configures (Pulumi.dev.yaml: http://localhost:5173)", async () => {
     const allowed = await env.call("OPTIONS", "/api/token", {
-      headers: { origin: "http://localhost:3000", "access-control-request-method": "POST" },
+      headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" },
     });
     expect(allowed.status).toBe(204);
-    expect(allowed.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+    // The origin local dev used to hard-code: the dev stack does not allow it, so neither does the local environment.
+    const other = await env.call("OPTIONS", "/api/token", {
+      headers: { origin: "http://localhost:3000", "access-control-request-method": "POST" },
+    });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
     const denied = await env.call("OPTIONS", "/api/token", {
       headers: { origin: "https://evil.example", "access-control-request-method": "POST" },
     });

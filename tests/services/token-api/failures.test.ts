@@ -1,17 +1,29 @@
 // Failures injected in the emulator and in storage map to 429/503 with Retry-After, never 500, and the API recovers.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TableClient } from "@azure/data-tables";
 import { REVOCATION_BOUND_MS, TOKEN_API_DEFAULTS } from "../../../services/token-api/src/settings";
 import { startTestEnvironment, type TestEnvironment } from "./helpers";
 
 let env: TestEnvironment;
 beforeAll(async () => {
-  env = await startTestEnvironment({ tokenApiEnv: { UPSTREAM_TIMEOUT_MS: "400", REQUEST_DEADLINE_MS: "2500", UPSTREAM_MAX_RETRIES: "2" } });
+  // Short limits, so timeouts and deadlines show within seconds; the per-attempt cap (1.5 s) still below the deadline
+  // (2.5 s). 400 ms was short enough for an ordinary ACS call on a loaded machine to time out and fail a test that is
+  // about something else.
+  env = await startTestEnvironment({
+    tokenApiEnv: { UPSTREAM_TIMEOUT_MS: "1500", REQUEST_DEADLINE_MS: "2500", UPSTREAM_MAX_RETRIES: "2" },
+  });
+  // A cold process's first request (JWKS, the mapping table, code not yet compiled) is the slowest: do it here, and
+  // again if a loaded machine made it miss the short deadline, so the first test measures what it is about.
+  const warmUp = await env.oidc.mintToken("failures-warm-up");
+  for (let attempt = 0; attempt < 5 && (await env.call("POST", "/api/token", { jwt: warmUp })).status !== 200; attempt++);
 });
 afterAll(async () => env?.stop());
+// A fault a failed test did not consume must not fail the next one.
+afterEach(async () => env?.clearFaults());
 
 /** /readyz caches its checks for 2 s (READINESS_CACHE_MS in services/token-api/src/app.ts): a change shows within it. */
-const readinessPoll = { timeout: 5000, interval: 100 };
+// An outcome to wait for, not a bound: generous, so a loaded machine only makes it slower.
+const readinessPoll = { timeout: 30_000, interval: 100 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let users = 0;
@@ -57,7 +69,9 @@ describe("upstream failures", () => {
     const jwt = await env.oidc.mintToken(sub);
     const started = Date.now();
     const response = await env.call("POST", "/api/token", { jwt });
-    expect(Date.now() - started).toBeLessThan(2500 + 400);
+    // The deadline (2.5 s) answered, not createUser: the 503 came before the 4 s createUser could have ended. An
+    // order, not a margin over the deadline that a loaded machine eats.
+    expect(Date.now() - started).toBeLessThan(4000);
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("2");
     expect(response.body).toEqual({

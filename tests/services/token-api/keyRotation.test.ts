@@ -18,7 +18,8 @@ afterAll(async () => env?.stop());
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** /readyz caches its checks for 2 s (READINESS_CACHE_MS in services/token-api/src/app.ts): a change shows within it. */
-const readinessPoll = { timeout: 5000, interval: 100 };
+// An outcome to wait for, not a bound: generous, so a loaded machine only makes it slower.
+const readinessPoll = { timeout: 30_000, interval: 100 };
 
 /** Waits until the load has answered `more` further requests: progress, not a fixed time, so a slow machine only takes longer. */
 async function answered(load: { statuses: number[] }, more: number): Promise<void> {

@@ -1,10 +1,13 @@
 // Pure helpers, table-tested: the KQL subset (accepted and rejected shapes), fault-rule consumption and the
 // sliding windows of the --acs-limits mode.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RequestContext } from "../../../tools/acs-emulator/context";
 import { EmulatorError } from "../../../tools/acs-emulator/errors";
 import { FaultInjector, parseFaultFlag } from "../../../tools/acs-emulator/faults";
 import { RateLimiter } from "../../../tools/acs-emulator/limits";
+import { KNOWN_OPERATIONS } from "../../../tools/acs-emulator/operations";
 import { parseTimespan, runQuery } from "../../../tools/acs-emulator/kql";
 import type { LogRow } from "../../../tools/acs-emulator/state";
 
@@ -108,18 +111,42 @@ describe("FaultInjector", () => {
   });
 
   it.each([
-    ["operation=x", "A fault needs at least one of `status`, `delayMs`, `drop`, `duplicate` or `reorder`."],
+    ["operation=createUser", "A fault needs at least one of `status`, `delayMs`, `drop`, `duplicate` or `reorder`."],
     [
       "operation=sendMessage,duplicate=true",
       "`duplicate` applies to event deliveries only: operation deliverEvent or deliverEvent:<subscription>.",
     ],
     ["operation=deliverEvent,reorder=1", "`reorder` must be a boolean."],
-    ["operation=x,status=abc", "`status` must be an integer from 100 to 599."],
-    ["operation=x,fraction=2,status=500", "`fraction` must be a number in (0, 1]."],
+    ["operation=createUser,status=abc", "`status` must be an integer from 100 to 599."],
+    ["operation=createUser,fraction=2,status=500", "`fraction` must be a number in (0, 1]."],
     ["status=429", "`operation` must be a non-empty string."],
-    ["operation=x,color=red", "Unknown fault field(s): color."],
+    ["operation=createUser,color=red", "Unknown fault field(s): color."],
   ])("rejects the flag %s", (flag, message) => {
     expect(() => parseFaultFlag(flag)).toThrow(message);
+  });
+
+  it("refuses a fault for an operation nothing answers, naming the known ones (it would never fire)", () => {
+    expect(() => parseFaultFlag("operation=createUsr,status=503")).toThrow(
+      /^`operation` "createUsr" is not an operation the emulator answers, so the fault would never fire; known: \*, deliverEvent, deliverEvent:<subscription>, createUser, createUserAndToken, .*, queryWorkspace\.$/,
+    );
+    expect(() => parseFaultFlag("operation=deliverEvent:,status=503")).toThrow(/"deliverEvent:" is not an operation/);
+    for (const operation of ["*", "deliverEvent", "deliverEvent:email-delivery", "issueAccessToken", "getToken", "setSecret"])
+      expect(parseFaultFlag(`operation=${operation},status=503`).operation).toBe(operation);
+  });
+
+  it("knows exactly the operation names and aliases the handlers route to", () => {
+    // Read from the handlers' sources: `operation: "x"` (or `cond ? "x" : "y"`), `aliases: [...]`, and chat's and
+    // Key Vault's `route("x", ..., [aliases])` helpers.
+    const dir = join(__dirname, "..", "..", "..", "tools", "acs-emulator", "handlers");
+    const found = new Set<string>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+      const source = readFileSync(join(dir, file), "utf8");
+      for (const m of source.matchAll(/operation: (?:\w+ \? )?"(\w+)"(?: : "(\w+)")?/g)) [m[1], m[2]].forEach((n) => n && found.add(n));
+      for (const m of source.matchAll(/route\(\s*"(\w+)"/g)) found.add(m[1]!);
+      for (const m of source.matchAll(/aliases: \[([^\]]*)\]|\[((?:\s*"\w+",?)+)\s*\],?\s*\)/g))
+        for (const n of (m[1] ?? m[2] ?? "").matchAll(/"(\w+)"/g)) found.add(n[1]!);
+    }
+    expect([...found].sort()).toEqual([...KNOWN_OPERATIONS].sort());
   });
 });
 

@@ -21,4 +21,15 @@ describe("local Azurite", () => {
       await azurite.stop();
     }
   });
+
+  it("kills Azurite when its start deadline passes, and names it in the error", async () => {
+    const failure = await startAzuriteTables(mkdtempSync(join(tmpdir(), "azurite-deadline-")), undefined, { startDeadlineMs: 0 }).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    const match = /^azurite \(table, port \d+\) did not start within 0 s; stopped it \(pid (\d+)\)$/.exec(failure?.message ?? "");
+    expect(match, failure?.message).not.toBeNull();
+    // Signal 0 only checks that the process exists: ESRCH means it is gone (before the fix it was left running).
+    expect(() => process.kill(Number(match![1]), 0)).toThrow(expect.objectContaining({ code: "ESRCH" }));
+  });
 });

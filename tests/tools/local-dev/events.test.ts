@@ -1,7 +1,6 @@
 // `npm run dev` wires email and events from Pulumi.dev.yaml: env.json names the senders and each subscription's queue;
 // the real Email SDK sends from the dev sender, its delivery report and a chat message's ChatMessageReceived arrive
 // on their queues in Event Grid's format (read with @azure/storage-queue), and a failing destination dead-letters.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,9 +12,9 @@ import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { readStackPlatformConfig } from "../../../tools/local-dev/events";
+import { startDevProcess, type DevProcess } from "../../support/dev-process";
 
 const root = join(__dirname, "..", "..", "..");
-const tsx = join(root, "node_modules", ".bin", "tsx");
 
 interface EnvJson {
   connectionString: string;
@@ -31,12 +30,12 @@ interface EnvJson {
 }
 
 let dataDir: string;
-let child: ChildProcess;
+let dev: DevProcess | undefined;
 let env: EnvJson;
 let queues: QueueServiceClient;
 let tls: { tlsOptions: { ca: string } };
 
-async function eventsOn(queueName: string, count: number, timeoutMs = 10_000): Promise<Record<string, unknown>[]> {
+async function eventsOn(queueName: string, count: number, timeoutMs = 30_000): Promise<Record<string, unknown>[]> {
   const queue = queues.getQueueClient(queueName);
   const events: Record<string, unknown>[] = [];
   const deadline = Date.now() + timeoutMs;
@@ -53,26 +52,15 @@ async function eventsOn(queueName: string, count: number, timeoutMs = 10_000): P
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "local-dev-events-"));
-  child = spawn(tsx, ["tools/local-dev/cli.ts", "--data-dir", dataDir], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-  await new Promise<void>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes("\n")) resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`npm run dev exited with ${code}`)));
-  });
+  // Its own process group, stopped whole in afterAll (the tsx wrapper used before left 4 orphans under load).
+  dev = await startDevProcess(["--data-dir", dataDir]);
   env = JSON.parse(readFileSync(join(dataDir, "env.json"), "utf8")) as EnvJson;
   queues = QueueServiceClient.fromConnectionString(env.events.storageConnectionString);
   tls = { tlsOptions: { ca: readFileSync(env.caCertPath, "utf8") } };
-}, 90_000);
+}, 200_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    await exited;
-  }
+  await dev?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -1,8 +1,8 @@
 // A local environment restarted on the same data dir keeps every user's mapping: same caller, same ACS identity.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startLocalEnvironment, type LocalEnvironment } from "../../../tools/local-dev/index";
 
@@ -62,5 +62,15 @@ describe("local environment restart", () => {
     } finally {
       squatter.close();
     }
+  });
+
+  it("without a data dir: the temp dir it made is removed by stop() (a given one is kept: the restart test above)", async () => {
+    const env = await startLocalEnvironment({ instances: 1 });
+    // The emulator's CA sits in <dataDir>/emulator/tls/ca.pem.
+    const dataDir = dirname(dirname(dirname(env.emulator.caCertPath)));
+    expect(basename(dataDir)).toMatch(/^acs-local-dev-/);
+    expect(existsSync(dataDir)).toBe(true);
+    await env.stop();
+    expect(existsSync(dataDir)).toBe(false);
   });
 });

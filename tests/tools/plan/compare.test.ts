@@ -14,6 +14,7 @@ import { renderMarkdown } from "../../../tools/plan/formats/markdown";
 import { renderText } from "../../../tools/plan/formats/text";
 import type { PlanReport } from "../../../tools/plan/formats/report";
 import { DEFAULT_PROJECT_ROOT, evaluateStack } from "../../../tools/plan/harness";
+import { sharedPlan } from "../../support/shared-plan";
 import { buildReport } from "../../../tools/plan/report-builder";
 import type { PlanResult } from "../../../tools/plan/types";
 import { stackExportOf } from "./stack-export";
@@ -49,7 +50,7 @@ async function writeBaselines(name: string, plan: PlanResult): Promise<{ plan: B
 
 beforeAll(async () => {
   // Sequential: Pulumi's runtime state is global, and the machine is shared.
-  main = await evaluateStack({ stack: "dev" });
+  main = await sharedPlan("dev");
   const extra = await devWith("extra", (y) =>
     y.replace(
       "      - name: chat-messages\n",

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PROJECT_ROOT, evaluateStack, maskSecrets, readStackConfig, urnOf } from "../../../tools/plan/harness";
+import { sharedPlan } from "../../support/shared-plan";
 import { renderTree } from "../../../tools/plan/tree";
 import { SECRET_PLACEHOLDER, type PlanResult, type PlannedResource } from "../../../tools/plan/types";
 
@@ -78,7 +79,7 @@ describe("evaluateStack (dev)", () => {
   const urn = (qualifiedType: string, name: string) => `urn:pulumi:dev::acs-platform::${qualifiedType}::${name}`;
 
   beforeAll(async () => {
-    plan = await evaluateStack({ stack: "dev" });
+    plan = await sharedPlan("dev");
   });
 
   it("records the root stack without parent and every other resource with a recorded parent", () => {
