@@ -58,6 +58,14 @@ export const KNOWN_OPERATIONS: readonly string[] = [
   "update",
   "listKeys",
   "regenerateKey",
+  // arm-estate.ts (ACS resources, Email services, domains and senders created through ARM: the adopt flow)
+  "listCommunicationServicesByResourceGroup",
+  "createOrUpdateCommunicationService",
+  "createOrUpdateEmailService",
+  "createOrUpdateDomain",
+  "createOrUpdateSenderUsername",
+  // phoneNumbers.ts
+  "listPurchasedPhoneNumbers",
   "listEmailServices",
   "getEmailService",
   "listDomains",
