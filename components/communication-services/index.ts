@@ -15,14 +15,7 @@ import { attachLock } from "../common/lock";
 import { resourceName } from "../common/naming";
 import type { AzureComponentArgs, DiagnosticsArg, LockArg } from "../common/types";
 import { DEFAULT_SENDER_USERNAME, EMAIL_DOMAIN_LIMITS_RAISED_TAG, EMAIL_DOMAIN_VERIFIED_TAG } from "../../policies/deployability-facts";
-import {
-  armIdParts,
-  existingDomainVerified,
-  linksToAcs,
-  sendersAllowed,
-  type EmailDomainSection,
-  type ExistingEstate,
-} from "./config";
+import { armIdParts, existingDomainVerified, linksToAcs, sendersAllowed, type EmailDomainSection, type ExistingEstate } from "./config";
 
 /** A DNS record a customer-managed domain needs before it can send. */
 export interface DnsRecord {
