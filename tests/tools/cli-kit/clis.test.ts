@@ -25,6 +25,8 @@ const clis = [
   "decommission",
   "adopt",
   "docs:config",
+  "prices:update",
+  "bench:plan-cost",
   "bench:plan",
   "bench:emulator",
   "bench:rotation-under-load",
