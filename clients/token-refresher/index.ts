@@ -1,22 +1,22 @@
-// A token refresher for AzureCommunicationTokenCredential backed by the platform's token API: the app supplies its
-// own sign-in token, this fetches ACS tokens with Retry-After-aware, jittered backoff and says clearly when the user
-// must sign in again.
+// A token refresher and credential for the ACS SDKs backed by the platform's token API: the app supplies its own
+// sign-in token, this fetches ACS tokens with Retry-After-aware, jittered backoff and says clearly when the user must
+// sign in again.
 //
-// How the credential uses it (@azure/communication-common 2.x, autoRefreshTokenCredential.js): with
-// `refreshProactively: true` it calls the refresher at once when it has no token, then 10 minutes before each token
-// expires (from a timer, so nobody awaits that call); it rejects a refresher result that is already expired. Hence:
-// - a proactive call jitters its start over a window well inside those 10 minutes, so clients that got the same token
-//   (the token API caches one per user) do not all refresh in the same second;
-// - a proactive call that fails resolves with the still-valid current token and reports the error through `onError`
-//   (a rejection there would be an unhandled rejection from the SDK's timer); the credential retries later, and the
-//   error surfaces from `getToken()` once the token has really expired;
-// - 429 and 503 are retried after the server's `Retry-After` (RFC 9110 section 10.2.3: seconds or an HTTP date), never
-//   sooner, plus "full jitter" exponential backoff (AWS Architecture Blog, "Exponential Backoff And Jitter").
-import {
-  AzureCommunicationTokenCredential,
-  type CommunicationTokenCredential,
-  type CommunicationTokenRefreshOptions,
-} from "@azure/communication-common";
+// Why the credential is our own and not AzureCommunicationTokenCredential with `refreshProactively: true`
+// (@azure/communication-common 2.x, autoRefreshTokenCredential.js): the SDK calls the refresher from a timer
+// (`setTimeout(() => this.updateTokenAndReschedule())`) whose promise nobody handles, and rejects a refresher result
+// that is already expired by throwing there. So when the token API is down as the held token runs out, or answers
+// with an expired token, the SDK's timer rejects: an unhandled rejection, which ends a Node process by default. Its
+// dispose() also cannot stop a refresher call already running. Our credential keeps the same contract
+// (CommunicationTokenCredential: getToken, dispose) and schedule (10 minutes before expiry) and:
+// - catches every failure of its own timer (reported through `onError`, retried while the current token is valid);
+// - never hands out a token that has expired: an expired answer from the API is an error, retried like a 503;
+// - dispose() aborts everything: a request, a backoff wait or a jittered start in progress, and the timer.
+// Proactive calls jitter their start over a window well inside those 10 minutes, so clients that got the same token
+// (the token API caches one per user) do not all refresh in the same second. 429 and 503 are retried after the
+// server's `Retry-After` (RFC 9110 section 10.2.3: seconds or an HTTP date), never sooner, plus "full jitter"
+// exponential backoff (AWS Architecture Blog, "Exponential Backoff And Jitter").
+import type { CommunicationTokenCredential, CommunicationTokenRefreshOptions } from "@azure/communication-common";
 
 /** The abort signal the credential hands its refresher (`AbortSignalLike` from @azure/abort-controller). */
 type Signal = NonNullable<Parameters<CommunicationTokenRefreshOptions["tokenRefresher"]>[0]>;
@@ -72,22 +72,37 @@ export interface TokenRefresherOptions {
 const MINUTE = 60_000;
 /** The SDK refreshes this long before expiry (autoRefreshTokenCredential.js `defaultExpiringSoonInterval`). */
 const SDK_REFRESH_LEAD_MS = 10 * MINUTE;
-/** A proactive call keeps the current token only while it has at least this much left. */
+/** A proactive call keeps the current token only while it has at least this much left; the API's answer must have more. */
 const KEEP_CURRENT_MARGIN_MS = 30_000;
+/** The shortest wait before the credential's timer tries again after a failed proactive refresh. */
+const RETRY_FLOOR_MS = 5_000;
+
+const aborted = () => new Error("The token refresh was aborted.");
 
 const abortable = (ms: number, abortSignal?: Signal): Promise<void> =>
   new Promise((resolve, reject) => {
-    if (abortSignal?.aborted) return reject(new Error("The token refresh was aborted."));
+    if (abortSignal?.aborted) return reject(aborted());
     const timer = setTimeout(() => {
       abortSignal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(new Error("The token refresh was aborted."));
+      reject(aborted());
     };
     abortSignal?.addEventListener("abort", onAbort, { once: true });
   });
+
+/** `work`, or a rejection as soon as `signal` aborts (work itself goes on). */
+function untilAborted<T>(work: Promise<T>, signal: Signal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(aborted());
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
 
 function toAbortSignal(signal: Signal | undefined): AbortSignal | undefined {
   if (!signal) return undefined;
@@ -134,7 +149,9 @@ export function createTokenRefresher(options: TokenRefresherOptions): (abortSign
     let forceRefresh = false;
     let lastError: TokenApiError | undefined;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (abortSignal?.aborted) throw aborted();
       const accessToken = await options.getAccessToken({ forceRefresh, abortSignal });
+      if (abortSignal?.aborted) throw aborted();
       let response: Response;
       try {
         response = await doFetch(url, {
@@ -159,8 +176,21 @@ export function createTokenRefresher(options: TokenRefresherOptions): (abortSign
         { token?: unknown; expiresOn?: unknown; error?: { code?: string; message?: string } } | undefined;
       const code = body?.error?.code;
       if (response.ok && typeof body?.token === "string") {
-        current = { token: body.token, expiresOn: expiryOf(body.token) ?? Date.parse(String(body.expiresOn)) };
-        return body.token;
+        const expiresOn = expiryOf(body.token) ?? Date.parse(String(body.expiresOn));
+        if (expiresOn - now() > KEEP_CURRENT_MARGIN_MS) {
+          current = { token: body.token, expiresOn };
+          return body.token;
+        }
+        // Already expired (or about to) by this device's clock: useless to the SDK, which would reject it. Retried
+        // like a 503 (the API may be catching up with a clock or a key change), then an error.
+        lastError = new TokenApiError(
+          `POST ${url} answered a token that ${Number.isNaN(expiresOn) ? "has no expiry" : `expires at ${new Date(expiresOn).toISOString()}`}, which is too late by this device's clock`,
+          response.status,
+          "expired_token",
+          attempt,
+        );
+        if (attempt < maxAttempts) await sleep(backoff(attempt, undefined), abortSignal);
+        continue;
       }
       if (response.status === 401) {
         // One retry with a freshly obtained caller token: the cached one may just have expired.
@@ -212,39 +242,86 @@ export function createTokenRefresher(options: TokenRefresherOptions): (abortSign
 
 /**
  * A CommunicationTokenCredential (pass it to ChatClient, CallClient, ...) that refreshes proactively through the token
- * API. Without `initialToken` the first token is fetched on the first `getToken()`, and only then is the real
- * AzureCommunicationTokenCredential created with it: constructed without a token and `refreshProactively`, the SDK
- * fetches from a timer at once, and a failure there (say a 401) would be an unhandled rejection nobody can catch.
+ * API, 10 minutes before each token expires, on its own timer (see the opening comment for why not the SDK's). Without
+ * `initialToken` the first token is fetched on the first `getToken()`, so a failure there reaches the caller.
  */
 export function createTokenCredential(options: TokenRefresherOptions): CommunicationTokenCredential {
-  const refresher = createTokenRefresher(options);
-  const build = (token: string): AzureCommunicationTokenCredential =>
-    new AzureCommunicationTokenCredential({ tokenRefresher: refresher, refreshProactively: true, token });
-  let inner: AzureCommunicationTokenCredential | undefined = options.initialToken ? build(options.initialToken) : undefined;
-  let first: Promise<AzureCommunicationTokenCredential> | undefined;
+  const now = options.now ?? Date.now;
+  // Aborted by dispose(): whatever the refresher is doing (a request, a backoff wait, a jittered start) stops.
+  const lifetime = new AbortController();
+  const reported = new WeakSet<Error>();
+  const refresher = createTokenRefresher({
+    ...options,
+    onError: (error) => {
+      reported.add(error);
+      options.onError?.(error);
+    },
+  });
+  let current: { token: string; expiresOnTimestamp: number } | undefined;
+  let inFlight: Promise<{ token: string; expiresOnTimestamp: number }> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
+
+  const adopt = (token: string) => {
+    const expiresOnTimestamp = expiryOf(token);
+    if (expiresOnTimestamp !== undefined) current = { token, expiresOnTimestamp };
+  };
+  if (options.initialToken) adopt(options.initialToken);
+
+  const refresh = (): Promise<{ token: string; expiresOnTimestamp: number }> => {
+    inFlight ??= refresher(lifetime.signal)
+      .then((token) => {
+        if (disposed) throw new Error("The credential was disposed.");
+        adopt(token);
+        // The refresher never resolves with an expired token; this guards an `initialToken` or an unparsable one.
+        if (!current || current.token !== token || current.expiresOnTimestamp <= now()) {
+          throw new TokenApiError(
+            "The token API answered a token this device cannot use (expired or unparsable).",
+            200,
+            "expired_token",
+            1,
+          );
+        }
+        return current;
+      })
+      .finally(() => {
+        inFlight = undefined;
+        schedule();
+      });
+    return inFlight;
+  };
+
+  /** Next proactive refresh: 10 minutes before expiry; after a failure, half the time left (at least 5 s) while the token lasts. */
+  function schedule(): void {
+    clearTimeout(timer);
+    timer = undefined;
+    if (disposed || !current) return;
+    const left = current.expiresOnTimestamp - now();
+    const delay = left > SDK_REFRESH_LEAD_MS ? left - SDK_REFRESH_LEAD_MS : Math.max(RETRY_FLOOR_MS, left / 2);
+    if (delay >= left) return; // expired before then: the next getToken() fetches, and its caller sees any error
+    timer = setTimeout(() => {
+      timer = undefined;
+      refresh().catch((error: unknown) => {
+        // Nobody awaits the timer: report here what the refresher did not already report.
+        if (!disposed && error instanceof Error && !reported.has(error)) options.onError?.(error);
+      });
+    }, delay);
+  }
+  schedule();
+
   return {
     async getToken(getOptions) {
       if (disposed) throw new Error("The credential was disposed.");
-      if (!inner) {
-        first ??= refresher(getOptions?.abortSignal)
-          .then(build)
-          .finally(() => {
-            first = undefined;
-          });
-        const built = await first;
-        if (disposed) {
-          built.dispose();
-          throw new Error("The credential was disposed.");
-        }
-        inner ??= built;
-        if (inner !== built) built.dispose();
-      }
-      return inner.getToken(getOptions);
+      if (current && current.expiresOnTimestamp > now()) return current;
+      // The caller may stop waiting; the shared refresh goes on for the others (and the timer).
+      return untilAborted(refresh(), getOptions?.abortSignal);
     },
     dispose() {
       disposed = true;
-      inner?.dispose();
+      clearTimeout(timer);
+      timer = undefined;
+      current = undefined;
+      lifetime.abort();
     },
   };
 }

@@ -1,5 +1,5 @@
 // The client token helper with the real AzureCommunicationTokenCredential against the real local environment (token
-// API, emulator, OIDC issuer): first fetch, proactive refresh on the SDK's own timer (fake timers), 401 -> sign in
+// API, emulator, OIDC issuer): first fetch, proactive refresh on the credential's timer (fake timers), 401 -> sign in
 // again, 429 with Retry-After, and many clients at once.
 import { TOKEN_API_DEFAULTS } from "../../services/token-api/src/settings";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -69,7 +69,7 @@ describe("token refresher with the real credential", () => {
     credential.dispose();
   });
 
-  it("refreshes proactively on the SDK's timer 10 minutes before expiry, jittered, without the app asking", async () => {
+  it("refreshes proactively on its own timer 10 minutes before expiry, jittered, without the app asking", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"], shouldAdvanceTime: true });
     const counting = countingFetch();
     const jitters: number[] = [];
@@ -85,7 +85,7 @@ describe("token refresher with the real credential", () => {
     });
     const first = await credential.getToken();
     expect(counting.calls).toHaveLength(1);
-    // The SDK's timer fires at exp - 10 min; the refresher then waits its jitter (0.5 x 60 s) before calling the API.
+    // The timer fires at exp - 10 min; the refresher then waits its jitter (0.5 x 60 s) before calling the API.
     const untilRefresh = first.expiresOnTimestamp - Date.now() - 10 * 60_000;
     await vi.advanceTimersByTimeAsync(untilRefresh + 29_000);
     expect(counting.calls).toHaveLength(1);

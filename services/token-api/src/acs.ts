@@ -7,6 +7,7 @@ import { DefaultAzureCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { ServiceUnavailableError, UpstreamThrottledError } from "./errors";
 import type { TokenApiConfig } from "./config";
+import { monotonicNow } from "./clock";
 import { Deadline } from "./deadline";
 import { ACTIVE_KEY_TAG } from "./settings";
 import type { Metrics } from "./telemetry";
@@ -100,12 +101,12 @@ function keyVaultSource(options: KeyVaultSourceOptions): IdentityClientSource {
   let endpoint: string | undefined;
   let activeKey: string | undefined;
   let inFlight: Promise<boolean> | undefined;
-  let lastReadAt = 0;
+  let lastReadAt = Number.NEGATIVE_INFINITY;
   const versions = new WeakMap<CommunicationIdentityClient, string | undefined>();
 
   const read = async (): Promise<boolean> => {
     const secret = await secrets.getSecret(options.secretName, { abortSignal: AbortSignal.timeout(5000) });
-    lastReadAt = Date.now();
+    lastReadAt = monotonicNow();
     if (!secret.value) throw new Error("the secret has no value");
     const changed = secret.properties.version !== version || client === undefined;
     if (changed) {
@@ -124,7 +125,7 @@ function keyVaultSource(options: KeyVaultSourceOptions): IdentityClientSource {
   const refresh = (reason: "periodic" | "unauthorized"): Promise<boolean> => {
     // Concurrent 401s share one read; a read finished a moment ago is fresh enough.
     if (inFlight) return inFlight;
-    if (reason === "unauthorized" && Date.now() - lastReadAt < 250) return Promise.resolve(false);
+    if (reason === "unauthorized" && monotonicNow() - lastReadAt < 250) return Promise.resolve(false);
     inFlight = read().finally(() => (inFlight = undefined));
     return inFlight;
   };
@@ -146,7 +147,7 @@ function keyVaultSource(options: KeyVaultSourceOptions): IdentityClientSource {
       return client;
     },
     versionOf: (c) => versions.get(c),
-    stale: () => client !== undefined && Date.now() - lastReadAt > options.refreshSeconds * 1000 + SECRET_STALE_GRACE_MS,
+    stale: () => client !== undefined && monotonicNow() - lastReadAt > options.refreshSeconds * 1000 + SECRET_STALE_GRACE_MS,
     refresh,
     canRotate: true,
     status: () => ({ mode: "key-vault", secretVersion: version, activeKey }),
@@ -263,10 +264,10 @@ export function createAcsGateway(
 
   async function awaitNewerSecret(failed: CommunicationIdentityClient, deadline: Deadline): Promise<boolean> {
     const version = source.versionOf(failed);
-    if (!denied || denied.version !== version) denied = { version, since: Date.now() };
+    if (!denied || denied.version !== version) denied = { version, since: monotonicNow() };
     for (;;) {
       if ((await source.current()) !== failed) return true;
-      const left = Math.min(denied.since + DENIED_WAIT_MS - Date.now(), deadline.remaining() - 200);
+      const left = Math.min(denied.since + DENIED_WAIT_MS - monotonicNow(), deadline.remaining() - 200);
       if (left <= 0) return false;
       await sleep(Math.min(400, left));
       await source.refresh("unauthorized");

@@ -16,6 +16,7 @@ import type { Logger as PinoLogger } from "pino";
 import { z } from "zod";
 import { UpstreamRejectedError, describe, type AcsIdentityGateway } from "./acs";
 import { callerKey, type Authenticator, type CallerIdentity } from "./auth";
+import { monotonicNow } from "./clock";
 import type { TokenApiConfig } from "./config";
 import { Deadline } from "./deadline";
 import { ApiError, AuthenticationError, HeadersTooLargeError, RateLimitedError, ServiceUnavailableError, ValidationError } from "./errors";
@@ -213,11 +214,16 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
       const path = issue.instancePath.split("/").filter(Boolean).join(".");
       if (issue.keyword === "unrecognized_keys") mapped = new ValidationError(keys?.[0] ?? "body", "is not a known field");
       else if (issue.keyword === "invalid_value" && path.startsWith("scopes.")) {
-        const given = (request.body as { scopes?: unknown[] } | undefined)?.scopes?.[Number(path.split(".")[1])];
-        mapped = new ValidationError(
-          "scopes",
-          `${JSON.stringify(String(given).slice(0, 64))} is not allowed (allowed: ${config.tokens.allowedScopes.join(", ")})`,
-        );
+        const index = Number(path.split(".")[1]);
+        const given = (request.body as { scopes?: unknown[] } | undefined)?.scopes?.[index];
+        const allowed = config.tokens.allowedScopes.join(", ");
+        mapped =
+          typeof given === "string"
+            ? new ValidationError("scopes", `${JSON.stringify(given.slice(0, 64))} is not allowed (allowed: ${allowed})`)
+            : new ValidationError(
+                "scopes",
+                `item ${index} is ${given === null ? "null" : Array.isArray(given) ? "an array" : `a ${typeof given}`}; expected an array of scope names (allowed: ${allowed})`,
+              );
       } else mapped = new ValidationError(path || "body", issue.message ?? "is invalid");
     }
     if (mapped) {
@@ -290,7 +296,7 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
       },
     },
     async (_request, reply) => {
-      if (!probes || Date.now() - probes.at > READINESS_CACHE_MS) probes = { at: Date.now(), result: probe() };
+      if (!probes || monotonicNow() - probes.at > READINESS_CACHE_MS) probes = { at: monotonicNow(), result: probe() };
       const checks = { ...(await probes.result), secret: deps.acs.ready() ? ("ok" as const) : ("unavailable" as const) };
       const ok = Object.values(checks).every((value) => value === "ok");
       const status = deps.acs.status();

@@ -1,5 +1,6 @@
 // Authenticates callers: validates OIDC access tokens with jose against the issuer's JWKS; an unreachable JWKS is a 503, not a 401.
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { monotonicNow } from "./clock";
 import { AuthenticationError, ServiceUnavailableError } from "./errors";
 import { DuplicateMemberError, parseStrictJson } from "./strictJson";
 
@@ -40,6 +41,10 @@ function isKeyFetchFailure(error: unknown): boolean {
   if (!(error instanceof joseErrors.JOSEError)) return true;
   return /JSON Web Key Set HTTP response/.test(error.message);
 }
+
+/** Whether `part` is the one base64url spelling of its bytes (no padding, unused trailing bits zero). */
+const isCanonicalBase64url = (part: string): boolean =>
+  part.length % 4 !== 1 && Buffer.from(part, "base64url").toString("base64url") === part;
 
 /** One key per caller (issuer and subject), for per-user maps and limits. */
 export const callerKey = (caller: CallerIdentity): string => `${caller.issuer}\n${caller.subject}`;
@@ -101,30 +106,36 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
   // Tokens that passed every check, by their exact text, until exp (plus skew) but at most VERIFIED_TTL_MS:
   // a repeat call skips the signature check; an exact-string match cannot be forged.
-  const verified = new Map<string, { caller: CallerIdentity; until: number }>();
+  // `until` is on the monotonic clock (the remembering's own age); `expiresAt` is the token's `exp` plus skew, an
+  // instant the issuer set, so it is compared with the wall clock as jose does.
+  const verified = new Map<string, { caller: CallerIdentity; until: number; expiresAt: number }>();
+  const live = (known: { until: number; expiresAt: number }) => known.until > monotonicNow() && known.expiresAt > Date.now();
 
   return {
     remembers(header) {
       const token = header?.trim().replace(/^Bearer /i, "");
       const known = token ? verified.get(token) : undefined;
-      return known !== undefined && known.until > Date.now();
+      return known !== undefined && live(known);
     },
     async authenticate(header) {
       if (!header) throw new AuthenticationError("missing_token", "An Authorization: Bearer token is required.");
-      const match = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/i.exec(header.trim());
+      // JWS compact serialization: three base64url parts without padding (RFC 7515 sections 2 and 7.1).
+      const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i.exec(header.trim());
       if (!match || match[1]!.length > MAX_TOKEN_LENGTH) {
         throw new AuthenticationError("invalid_token", "The Authorization header is not a Bearer token.");
       }
       // A token that passed every check before (the exact text) skips them all, the strict parse below included.
       const known = verified.get(match[1]!);
       if (known) {
-        if (known.until > Date.now()) return known.caller;
+        if (live(known)) return known.caller;
         verified.delete(match[1]!);
       }
       // Header and payload must be JSON without duplicate members (RFC 7519 section 4: reject or take the last;
       // this service rejects, so no other parser can read a different `sub` from the same token).
       const parts = match[1]!.split(".");
-      if (parts.length !== 3) throw new AuthenticationError("invalid_token", "The access token is invalid or expired.");
+      // One spelling per token: a part whose unused trailing bits are set decodes like the canonical one (Node's
+      // decoder ignores them), so it is refused, as "=" padding is above.
+      if (!parts.every(isCanonicalBase64url)) throw new AuthenticationError("invalid_token", "The access token is invalid or expired.");
       try {
         for (const part of parts.slice(0, 2)) parseStrictJson(Buffer.from(part, "base64url").toString("utf8"));
       } catch (error) {
@@ -163,7 +174,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       }
       const caller = { issuer: payload.iss!, subject: payload.sub };
       if (verified.size >= VERIFIED_MAX_ENTRIES) verified.delete(verified.keys().next().value as string);
-      verified.set(match[1]!, { caller, until: Math.min((payload.exp! + options.clockSkewSeconds) * 1000, Date.now() + VERIFIED_TTL_MS) });
+      verified.set(match[1]!, {
+        caller,
+        until: monotonicNow() + VERIFIED_TTL_MS,
+        expiresAt: (payload.exp! + options.clockSkewSeconds) * 1000,
+      });
       return caller;
     },
   };

@@ -1,7 +1,7 @@
 // Stores the one ACS identity of each app user (issuer + subject) in Azure Table Storage, shared by every instance,
 // with a per-user generation that revoke and erase raise so every instance stops serving the tokens cached before.
 import { createHash } from "node:crypto";
-import { TableClient, type TableEntity } from "@azure/data-tables";
+import { odata, TableClient, type TableEntity } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/core-auth";
 import type { CallerIdentity } from "./auth";
 import type { Deadline } from "./deadline";
@@ -35,6 +35,8 @@ export interface MappingStore {
   /** Deletes the row if it is still `etag`; resolves whether it deleted it. */
   remove(caller: CallerIdentity, etag: string, deadline: Deadline): Promise<boolean>;
   ping(deadline: Deadline): Promise<void>;
+  /** Up to `limit` users whose row has been marked erasing for longer than `olderThanMs` (an erase cut short). */
+  listErasing(olderThanMs: number, limit: number, deadline: Deadline): Promise<CallerIdentity[]>;
 }
 
 interface MappingEntity {
@@ -183,10 +185,9 @@ export function createTableMappingStore(options: TableMappingStoreOptions): Mapp
     claim: (caller, acsUserId, deadline, replacing) => guarded(deadline, (signal) => claim(caller, acsUserId, signal, replacing)),
     advance: (caller, deadline, { erasing }) =>
       guarded(deadline, async (signal) => {
-        for (let attempt = 0; attempt < 5; attempt++) {
-          const current = await read(caller, signal());
-          if (!current) return undefined;
-          const { partitionKey, rowKey } = mappingKeys(caller);
+        const { partitionKey, rowKey } = mappingKeys(caller);
+        let current = await read(caller, signal());
+        for (let attempt = 0; current && attempt < 5; attempt++) {
           try {
             const written = await table.updateEntity(
               { partitionKey, rowKey, generation: current.generation + 1, erasing: erasing || current.erasing },
@@ -195,10 +196,17 @@ export function createTableMappingStore(options: TableMappingStoreOptions): Mapp
             );
             return { ...current, generation: current.generation + 1, erasing: erasing || current.erasing, etag: written.etag ?? "" };
           } catch (error) {
-            // Someone else changed the row first (another revoke, a new identity): read it again.
             if (statusOf(error) !== 412 && statusOf(error) !== 404) throw error;
           }
+          // Someone else changed the row after our read, which came after the caller's own step (a revoke at ACS):
+          // a higher generation was written later than that step, so every instance drops the tokens cached
+          // before it, which is all an advance is for. Only a change that did not raise it (or did not mark the
+          // row erasing when that is asked) needs another try.
+          const seen = current;
+          current = await read(caller, signal());
+          if (current && current.generation > seen.generation && (!erasing || current.erasing)) return current;
         }
+        if (!current) return undefined;
         throw unavailable();
       }),
     remove: (caller, etag, deadline) =>
@@ -211,6 +219,25 @@ export function createTableMappingStore(options: TableMappingStoreOptions): Mapp
           if ((statusOf(error) === 404 && !isTableNotFound(error)) || statusOf(error) === 412) return false;
           throw error;
         }
+      }),
+    listErasing: (olderThanMs, limit, deadline) =>
+      guarded(deadline, async (signal) => {
+        // `Timestamp` is the service's last-modified time of the row (https://learn.microsoft.com/rest/api/storageservices/
+        // understanding-the-table-service-data-model#timestamp-property); an erase that is still running touched it
+        // moments ago. A filter on a non-key property scans the table, which a sweep every few minutes can afford.
+        const before = new Date(Date.now() - olderThanMs);
+        const found: CallerIdentity[] = [];
+        const pages = table
+          .listEntities<MappingEntity>({
+            queryOptions: { filter: odata`erasing eq ${true} and Timestamp lt ${before}`, select: ["issuer", "subject"] },
+            abortSignal: signal(),
+          })
+          .byPage({ maxPageSize: Math.min(limit, 1000) });
+        for await (const page of pages) {
+          for (const entity of page) if (found.length < limit) found.push({ issuer: entity.issuer, subject: entity.subject });
+          if (found.length >= limit) break;
+        }
+        return found;
       }),
     ping: (deadline) =>
       guarded(deadline, async (signal) => {

@@ -3,6 +3,7 @@ import { buildApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { createDeps } from "./deps";
 import { createLogger } from "./logger";
+import { ERASING_SWEEP } from "./settings";
 import { enableAzureMonitor } from "./telemetry";
 
 async function main(): Promise<void> {
@@ -26,11 +27,28 @@ async function main(): Promise<void> {
   // One line a supervisor (local dev, the start-up benchmark) can wait for.
   logger.info({ port: (app.server.address() as { port: number }).port, instance: deps.instanceId }, "listening");
 
+  // Finishes erases an instance was killed in the middle of (docs/decisions/0015-token-api-trade-offs.md); jittered so
+  // instances started together do not scan the table together.
+  let sweeper: NodeJS.Timeout | undefined;
+  const scheduleSweep = () => {
+    sweeper = setTimeout(
+      () =>
+        void deps.tokenService
+          .sweepErasing()
+          .catch((error: unknown) => logger.warn({ code: (error as { code?: string }).code }, "erasing sweep failed; retried later"))
+          .finally(scheduleSweep),
+      ERASING_SWEEP.everyMs * (0.5 + Math.random()),
+    );
+    sweeper.unref();
+  };
+  scheduleSweep();
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, "shutting down");
+    clearTimeout(sweeper);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await app.close();

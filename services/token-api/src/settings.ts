@@ -43,6 +43,14 @@ export const TOKEN_API_DEFAULTS = {
  */
 export const REVOCATION_BOUND_MS = 2000;
 
+/**
+ * The sweep that finishes erases an instance was killed in the middle of (docs/decisions/0015-token-api-trade-offs.md):
+ * every instance, every `everyMs` (jittered by up to a half), erases again up to `batch` rows that have been
+ * `erasing` for over `olderThanMs`. A running erase takes at most REQUEST_DEADLINE_MS (8 s), so 10 minutes never
+ * catches one in progress; each erase of the sweep has `deadlineMs`.
+ */
+export const ERASING_SWEEP = { everyMs: 15 * 60_000, olderThanMs: 10 * 60_000, batch: 100, deadlineMs: 8000 } as const;
+
 /** The Key Vault secret holding the ACS connection string, and the tag naming the key it holds. */
 export const SECRET_NAME = "acs-connection-string";
 export const ACTIVE_KEY_TAG = "acs-active-key";

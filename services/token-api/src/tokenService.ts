@@ -1,10 +1,11 @@
 // The token API's use cases (issue, revoke, erase) over the shared mapping store, ACS and the local cache, independent of HTTP.
 import { UpstreamRejectedError, type AcsIdentityGateway } from "./acs";
 import { callerKey, type CallerIdentity } from "./auth";
+import { monotonicNow, type Clock } from "./clock";
 import { Deadline, within } from "./deadline";
 import { ServiceUnavailableError } from "./errors";
 import { MappingOutcomeUnknownError, type MappingRecord, type MappingStore } from "./mappingStore";
-import { REVOCATION_BOUND_MS } from "./settings";
+import { ERASING_SWEEP, REVOCATION_BOUND_MS } from "./settings";
 import type { Metrics } from "./telemetry";
 import type { TokenCache } from "./tokenCache";
 
@@ -60,24 +61,32 @@ export class TokenService {
     private readonly metrics: Metrics,
     private readonly log: Logger,
     private readonly boundMs = REVOCATION_BOUND_MS,
+    /** Every age here is on this clock (monotonic: a wall-clock step back must not make an old read look fresh). */
+    private readonly now: Clock = monotonicNow,
   ) {}
 
-  /** A read of the user's row that started at most `maxAgeMs` ago (concurrent requests share one read). */
-  private async row(caller: CallerIdentity, deadline: Deadline, maxAgeMs = this.boundMs): Promise<RowCheck> {
+  /** Whether a read that started at `check.startedAt` still proves the row's state if handed out now. */
+  private fresh(check: RowCheck): boolean {
+    return this.now() - check.startedAt <= this.boundMs;
+  }
+
+  /**
+   * A read of the user's row that started no earlier than `notBefore` (on this service's monotonic clock): the
+   * remembered one, a read in flight that started late enough (concurrent requests share one), or a new one.
+   * Whether it is still fresh enough to act on is for the caller to judge when it acts (see `fresh`).
+   */
+  private async row(caller: CallerIdentity, deadline: Deadline, notBefore: number): Promise<RowCheck> {
     const key = callerKey(caller);
-    // Ages are measured from when this caller asked: a read that started then or later is fresh enough for any
-    // maxAgeMs (0 included), however long the store took to answer.
-    const askedAt = Date.now();
     const known = this.rows.get(key);
-    if (known && askedAt - known.startedAt <= maxAgeMs) return known;
+    if (known && known.startedAt >= notBefore) return known;
     const check = await this.rowFlight(key, async () => {
-      const startedAt = Date.now();
+      const startedAt = this.now();
       const record = await this.store.get(caller, deadline);
       return { record, startedAt };
     });
-    // A shared read may have started before this caller asked for one no older than maxAgeMs: read again (that
-    // read starts after askedAt, so this happens at most once).
-    if (askedAt - check.startedAt > maxAgeMs) return this.row(caller, deadline, maxAgeMs);
+    // The shared read started before `notBefore`: read again. That read starts after this call did, so this
+    // happens at most once.
+    if (check.startedAt < notBefore) return this.row(caller, deadline, notBefore);
     this.remember(key, check);
     return check;
   }
@@ -100,7 +109,7 @@ export class TokenService {
     const key = callerKey(caller);
     const creation = this.identityFlight(key, async () => {
       const created = await this.acs.createUser();
-      const startedAt = Date.now();
+      const startedAt = this.now();
       let claim: { record: MappingRecord; won: boolean };
       try {
         claim = await this.store.claim(caller, created, Deadline.after(CREATION_FOLLOW_UP_MS), replacing);
@@ -137,7 +146,7 @@ export class TokenService {
   /** The row to issue for: an existing live row, or a new identity. */
   private async liveRow(caller: CallerIdentity, deadline: Deadline, check: RowCheck): Promise<RowCheck> {
     if (check.record && !check.record.erasing) return check;
-    const startedAt = Date.now();
+    const startedAt = this.now();
     return { record: await this.identityFor(caller, deadline, check.record), startedAt };
   }
 
@@ -147,17 +156,24 @@ export class TokenService {
     await this.acs.assertFresh();
     const cached = this.cache.get(key, scopes, lifetimeMinutes * 60_000 + 60_000);
     if (cached && cached.secretVersion === this.acs.status().secretVersion) {
-      // Fail closed: row() answers from its last successful read only while that read is younger than the
-      // bound; past it, a read that fails (this instance's store path timing out or throttled, while another
-      // instance may have answered a revoke or an erase) is a 503 `mapping_store_unavailable`, never this token.
-      const { record } = await this.row(caller, deadline);
-      if (record && !record.erasing && record.acsUserId === cached.acsUserId && record.generation === cached.generation) {
+      // Fail closed: a cached token is handed out only while a read of the row that started at most the bound
+      // ago shows the generation it was issued under. A read that fails (this instance's store path timing out or
+      // throttled, while another instance may have answered a revoke or an erase) is a 503
+      // `mapping_store_unavailable`, never this token (docs/decisions/0015-token-api-trade-offs.md).
+      let check = await this.row(caller, deadline, this.now() - this.boundMs);
+      // Freshness is judged at hand-out, not on arrival: a read that took long (or that this request joined) may
+      // have started before a revoke that was answered meanwhile. Read once more, starting now.
+      if (!this.fresh(check)) check = await this.row(caller, deadline, this.now());
+      const { record } = check;
+      const current = record && !record.erasing && record.acsUserId === cached.acsUserId && record.generation === cached.generation;
+      if (current && this.fresh(check)) {
         this.metrics.cacheHit();
         this.metrics.tokenIssued(scopes.join(","));
         return { token: cached.token, expiresOn: cached.expiresOn, acsUserId: cached.acsUserId, cached: true };
       }
-      // Revoked, erased or re-mapped through some instance since the token was cached.
-      this.cache.invalidateUser(key);
+      // Revoked, erased or re-mapped through some instance since the token was cached. (Current but not
+      // provably fresh, because row reads take longer than the bound: a new token, minted now, is safe.)
+      if (!current) this.cache.invalidateUser(key);
     }
     const issued = await this.tokenFlight(`${key}\u0000${scopes.join(",")}\u0000${lifetimeMinutes}`, () =>
       this.issueFresh(caller, scopes, lifetimeMinutes, deadline),
@@ -177,23 +193,23 @@ export class TokenService {
     const cacheGeneration = this.cache.generation(key);
     // Any remembered row will do here: a token issued now is issued after every revoke answered so far, and an
     // erased identity makes ACS answer 401 (handled below). Only tokens already issued need a fresh read.
-    let check = await this.liveRow(caller, deadline, await this.row(caller, deadline, Number.POSITIVE_INFINITY));
+    let check = await this.liveRow(caller, deadline, await this.row(caller, deadline, Number.NEGATIVE_INFINITY));
     let record = check.record!;
     let result: Awaited<ReturnType<AcsIdentityGateway["issueToken"]>>;
-    let issueStartedAt = Date.now();
+    let issueStartedAt = this.now();
     try {
       result = await this.acs.issueToken(record.acsUserId, scopes, lifetimeMinutes, deadline);
     } catch (error) {
       if (!(error instanceof UpstreamRejectedError && error.statusCode === 401) || attempt > 0) throw error;
       // ACS does not know the identity: erased and re-mapped through another instance (read the row again), or
       // a row that points at a deleted identity, which a new identity repairs.
-      const fresh = await this.row(caller, deadline, 0);
+      const fresh = await this.row(caller, deadline, this.now());
       if (fresh.record && !fresh.record.erasing && fresh.record.acsUserId === record.acsUserId) {
         this.log.warn({ acsUserId: record.acsUserId }, "mapping points at an identity ACS does not know; mapping a new one");
-        check = { record: await this.identityFor(caller, deadline, fresh.record), startedAt: Date.now() };
+        check = { record: await this.identityFor(caller, deadline, fresh.record), startedAt: this.now() };
       } else check = await this.liveRow(caller, deadline, fresh);
       record = check.record!;
-      issueStartedAt = Date.now();
+      issueStartedAt = this.now();
       result = await this.acs.issueToken(record.acsUserId, scopes, lifetimeMinutes, deadline);
     }
     // Hand-out rule for a fresh token: the ACS call started at most the bound ago (so a revoke or erase answered
@@ -201,9 +217,10 @@ export class TokenService {
     // the bound ago shows the generation it was issued under; and the key that signed it is still this
     // instance's key.
     const since = Math.max(issueStartedAt, check.startedAt);
-    if (Date.now() - since > this.boundMs || result.secretVersion !== this.acs.status().secretVersion) {
-      const again = await this.row(caller, deadline);
+    if (this.now() - since > this.boundMs || result.secretVersion !== this.acs.status().secretVersion) {
+      const again = await this.row(caller, deadline, this.now());
       const same =
+        this.fresh(again) &&
         again.record &&
         !again.record.erasing &&
         again.record.acsUserId === record.acsUserId &&
@@ -231,14 +248,34 @@ export class TokenService {
   async revoke(caller: CallerIdentity, deadline: Deadline): Promise<{ acsUserId?: string }> {
     const key = callerKey(caller);
     this.cache.invalidateUser(key);
-    const { record } = await this.row(caller, deadline, 0);
+    const { record } = await this.row(caller, deadline, this.now());
     if (!record) return {};
     await this.acs.revokeTokens(record.acsUserId, deadline);
-    const startedAt = Date.now();
+    const startedAt = this.now();
     const advanced = await this.store.advance(caller, deadline, { erasing: false });
     this.remember(key, { record: advanced, startedAt });
     this.cache.invalidateUser(key);
     return { acsUserId: record.acsUserId };
+  }
+
+  /**
+   * Finishes erases cut short (an instance killed between marking a row erasing and removing it): every row left
+   * erasing for longer than `olderThanMs` is erased again, which deletes its identity (revoking its tokens) and the
+   * row. Resolves how many it finished; a failure leaves the row for the next sweep (docs/decisions/0015).
+   */
+  async sweepErasing(olderThanMs = ERASING_SWEEP.olderThanMs): Promise<number> {
+    const stuck = await this.store.listErasing(olderThanMs, ERASING_SWEEP.batch, Deadline.after(ERASING_SWEEP.deadlineMs));
+    let finished = 0;
+    for (const caller of stuck) {
+      try {
+        await this.erase(caller, Deadline.after(ERASING_SWEEP.deadlineMs));
+        finished++;
+      } catch (error) {
+        this.log.warn({ code: (error as { code?: string }).code }, "a stuck erase could not be finished; the next sweep retries");
+      }
+    }
+    if (finished > 0) this.log.info({ finished }, "stuck erases finished");
+    return finished;
   }
 
   /**
@@ -251,12 +288,12 @@ export class TokenService {
     this.cache.invalidateUser(key);
     const marked = await this.store.advance(caller, deadline, { erasing: true });
     if (!marked) {
-      this.remember(key, { record: undefined, startedAt: Date.now() });
+      this.remember(key, { record: undefined, startedAt: this.now() });
       return { erased: false };
     }
-    this.remember(key, { record: marked, startedAt: Date.now() });
+    this.remember(key, { record: marked, startedAt: this.now() });
     await this.acs.deleteUser(marked.acsUserId, deadline);
-    const startedAt = Date.now();
+    const startedAt = this.now();
     const removed = await this.store.remove(caller, marked.etag, deadline);
     this.rows.delete(key);
     // Not removed: a token request mapped a new identity meanwhile; the next request reads that row.

@@ -44,6 +44,9 @@ describe("rate limits", () => {
     const refused = await env.call("POST", "/api/token", { jwt: await env.oidc.mintToken("rate-newcomer") });
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe("rate_limited");
+    // The wait is bounded by the one-minute window (docs/decisions/0015-token-api-trade-offs.md).
+    const wait = Number(refused.headers.get("retry-after"));
+    expect(wait >= 1 && wait <= 60).toBe(true);
     // ... while a caller whose token was verified before is served.
     expect(await post(known)).toBe(200);
   });

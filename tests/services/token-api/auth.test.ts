@@ -75,6 +75,29 @@ describe("caller authentication", () => {
     expect((await env.identities()).length).toBe(before);
   });
 
+  it("accepts one spelling of a token: padding or set unused bits in a base64url part get 401", async () => {
+    const jwt = await env.oidc.mintToken("one-spelling");
+    expect((await env.call("POST", "/api/token", { jwt })).status).toBe(200);
+    const [header, payload, signature] = jwt.split(".") as [string, string, string];
+    // An RS256 signature is 256 bytes: 342 characters, the last of which carries 4 unused bits.
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const last = alphabet.indexOf(signature.at(-1)!);
+    expect(signature.length % 4).toBe(2);
+    const unusedBitSet = `${signature.slice(0, -1)}${alphabet[last ^ 1]}`;
+    expect(Buffer.from(unusedBitSet, "base64url").equals(Buffer.from(signature, "base64url"))).toBe(true);
+    const variants = {
+      "== appended": `${jwt}==`,
+      "= appended": `${jwt}=`,
+      "padding on the payload": `${header}.${payload}${"=".repeat((4 - (payload.length % 4)) % 4 || 4)}.${signature}`,
+      "an unused bit set in the signature": `${header}.${payload}.${unusedBitSet}`,
+    };
+    for (const [name, variant] of Object.entries(variants)) {
+      const response = await env.call("POST", "/api/token", { jwt: variant });
+      expect({ name, status: response.status, code: response.body.error?.code }).toEqual({ name, status: 401, code: "unauthenticated" });
+      expect(response.headers.get("www-authenticate"), name).toContain("invalid_token");
+    }
+  });
+
   it("rejects a Basic scheme and an oversized token", async () => {
     expect((await env.call("POST", "/api/token", { headers: { authorization: "Basic YWxpY2U6cGFzcw==" } })).status).toBe(401);
     expect((await env.call("POST", "/api/token", { headers: { authorization: `Bearer ${"a".repeat(9000)}` } })).status).toBe(401);

@@ -1,7 +1,9 @@
-// 100 concurrent first requests for one new user, in one process and split across two, create exactly one ACS identity.
+// 100 concurrent first requests for one new user, in one process and split across two, create exactly one ACS identity;
+// concurrent revokes of one user all succeed; an erase cut short is finished by the sweep.
 import { buildApp } from "../../../services/token-api/src/app";
 import { loadConfig } from "../../../services/token-api/src/config";
 import { createDeps } from "../../../services/token-api/src/deps";
+import { Deadline } from "../../../services/token-api/src/deadline";
 import { createLogger } from "../../../services/token-api/src/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEnvironment, type TestEnvironment } from "./helpers";
@@ -78,6 +80,46 @@ describe("identity creation under concurrency", () => {
       });
     } finally {
       await other.close();
+      deps.close();
+    }
+  });
+
+  it("20 concurrent revokes of one user all answer 204 and leave the cached token unserved (ETag conflicts are others' advances)", async () => {
+    const jwt = await env.oidc.mintToken("revoked-20-times");
+    const first = await env.call("POST", "/api/token", { jwt });
+    expect(first.status).toBe(200);
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, async () => (await env.call("POST", "/api/token/revoke", { jwt })).status),
+    );
+    expect(statuses).toEqual(Array(20).fill(204));
+    const after = await env.call("POST", "/api/token", { jwt });
+    expect(after.status).toBe(200);
+    expect(after.body.token).not.toBe(first.body.token);
+    expect(after.body.acsUserId).toBe(first.body.acsUserId);
+  });
+
+  it("a row left erasing by an instance killed mid-erase is finished by the sweep once old enough: identity deleted, row gone", async () => {
+    const config = loadConfig({ ...env.tokenApi.env, LOG_LEVEL: "silent" });
+    const deps = createDeps(config, { logger: createLogger("silent"), tls: { ca: env.emulator.caCertPem } });
+    try {
+      const sub = "erase-cut-short";
+      const first = await env.call("POST", "/api/token", { jwt: await env.oidc.mintToken(sub) });
+      expect(first.status).toBe(200);
+      // What a killed erase leaves: the row marked erasing, the identity not deleted yet.
+      const caller = { issuer: env.oidc.issuer, subject: sub };
+      expect((await deps.store.advance(caller, Deadline.after(5000), { erasing: true }))?.erasing).toBe(true);
+      // Younger than the sweep's age threshold: left alone (an erase may still be running).
+      expect(await deps.tokenService.sweepErasing(60_000)).toBe(0);
+      expect(await env.mappedIdentity(sub)).toBe(first.body.acsUserId);
+      // Old enough (0 here): erased again.
+      expect(await deps.tokenService.sweepErasing(0)).toBe(1);
+      expect(await env.mappedIdentity(sub)).toBeUndefined();
+      expect((await env.identities()).find((identity) => identity.id === first.body.acsUserId)).toEqual({
+        id: first.body.acsUserId,
+        deleted: true,
+      });
+      expect(await deps.tokenService.sweepErasing(0)).toBe(0);
+    } finally {
       deps.close();
     }
   });

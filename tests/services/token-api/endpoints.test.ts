@@ -62,6 +62,18 @@ describe("POST /api/token", () => {
     ["a scope outside the allow-list", { scopes: ["chat.join"] }, "scopes", 'scopes: "chat.join" is not allowed (allowed: chat, voip)'],
     ["an empty scope list", { scopes: [] }, "scopes", "scopes: Too small: expected array to have >=1 items"],
     ["scopes not an array", { scopes: "chat" }, "scopes", "scopes: Invalid input: expected array, received string"],
+    [
+      "a nested scopes array",
+      { scopes: [["chat"]] },
+      "scopes",
+      "scopes: item 0 is an array; expected an array of scope names (allowed: chat, voip)",
+    ],
+    [
+      "a number among the scopes",
+      { scopes: ["chat", 7] },
+      "scopes",
+      "scopes: item 1 is a number; expected an array of scope names (allowed: chat, voip)",
+    ],
     ["a lifetime under 60", { lifetimeMinutes: 59 }, "lifetimeMinutes", "lifetimeMinutes: Too small: expected number to be >=60"],
     [
       "a lifetime above the configured cap",
