@@ -26,6 +26,7 @@ import { storageAccountDisallowBlobPublicAccess } from "./storage-account-disall
 import { storageAccountEnableHttpsOnly } from "./storage-account-enable-https-only";
 import { tokenapiWebappConfigureTokenLifetime } from "./tokenapi-webapp-configure-token-lifetime";
 import { tokenapiWebappEnforceAllowedScopes } from "./tokenapi-webapp-enforce-allowed-scopes";
+import { tokenapiWebappDisallowChatScopeInProd } from "./tokenapi-webapp-disallow-chat-scope-in-prod";
 import { webWebappConfigureHealthCheckPath } from "./web-webapp-configure-health-check-path";
 import { webWebappConfigureMinTlsVersion } from "./web-webapp-configure-min-tls-version";
 import { webWebappDisableFtp } from "./web-webapp-disable-ftp";
@@ -71,6 +72,7 @@ export const allPolicies: Policies = [
   monitorAlertsMissingCoverage,
   tokenapiWebappConfigureTokenLifetime,
   tokenapiWebappEnforceAllowedScopes,
+  tokenapiWebappDisallowChatScopeInProd,
   networkSubnetMissingNetworkSecurityGroup,
   // The deployability group: where Azure would reject the deployment (policies/deployability).
   ...deployabilityPolicies,

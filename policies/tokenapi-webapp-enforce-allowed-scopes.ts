@@ -5,7 +5,7 @@ import { appSettingsOf, forTypes, splitList, T } from "./lib";
 import { isTokenApiHost } from "./tokenapi-webapp-configure-token-lifetime";
 
 /** The app's default TOKEN_ALLOWED_SCOPES (docs/interfaces.md), also the policy's default allow-list. */
-const DEFAULT_SCOPES = ["chat", "voip"];
+const DEFAULT_SCOPES = ["chat.join.limited", "voip.join"];
 
 export const tokenapiWebappEnforceAllowedScopes: ResourceValidationPolicy = {
   name: "tokenapi-webapp-enforce-allowed-scopes",

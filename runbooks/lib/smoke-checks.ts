@@ -221,7 +221,8 @@ export async function checkTokenMint(deps: SmokeDeps, resources = new SmokeResou
   const { status, body } = await getJson(deps, path, {
     method: "POST",
     headers: { authorization: `Bearer ${callerToken}`, "content-type": "application/json" },
-    body: JSON.stringify({ scopes: ["chat"] }),
+    // The deployment's default scopes (least privilege: chat.join.limited, voip.join unless the stack allows more).
+    body: JSON.stringify({}),
   });
   if (status !== 200 && status !== 201) {
     const code = (body as { error?: { code?: string } })?.error?.code;

@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { tokenapiWebappConfigureTokenLifetime } from "../../policies/tokenapi-webapp-configure-token-lifetime";
 import { tokenapiWebappEnforceAllowedScopes } from "../../policies/tokenapi-webapp-enforce-allowed-scopes";
+import { tokenapiWebappDisallowChatScopeInProd } from "../../policies/tokenapi-webapp-disallow-chat-scope-in-prod";
 import { ACS_TOKEN_SCOPES, TOKEN_API_DEFAULTS, TOKEN_API_ENV_NAMES, TOKEN_LIFETIME_MINUTES } from "../../services/token-api/src/settings";
 
 const POLICIES_DIR = path.resolve(__dirname, "..", "..", "policies");
@@ -27,6 +28,11 @@ describe("policy pack copies of the token API settings", () => {
     const { allowedScopes } = props(tokenapiWebappEnforceAllowedScopes);
     expect(allowedScopes.items.enum).toEqual([...ACS_TOKEN_SCOPES]);
     expect(allowedScopes.default).toEqual(TOKEN_API_DEFAULTS.allowedScopes);
+    const prod = props(tokenapiWebappDisallowChatScopeInProd);
+    expect(prod.disallowedScopes.items.enum).toEqual([...ACS_TOKEN_SCOPES]);
+    expect(readFileSync(path.join(POLICIES_DIR, "tokenapi-webapp-disallow-chat-scope-in-prod.ts"), "utf8")).toContain(
+      `const DEFAULT_SCOPES = ${JSON.stringify(TOKEN_API_DEFAULTS.allowedScopes).replace(/,/g, ", ")};`,
+    );
   });
 
   it("the variables the policies read are variables the service reads", () => {

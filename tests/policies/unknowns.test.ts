@@ -34,6 +34,7 @@ const APPLIES_TO: Record<string, string> = {
   "communication-domain-disallow-azure-managed": "azure-native:communication:Domain",
   "tokenapi-webapp-configure-token-lifetime": "azure-native:web:WebApp",
   "tokenapi-webapp-enforce-allowed-scopes": "azure-native:web:WebApp",
+  "tokenapi-webapp-disallow-chat-scope-in-prod": "azure-native:web:WebApp",
   "network-subnet-missing-network-security-group": "azure-native:network:Subnet",
   "deployability-sender-disallow-default-username": "azure-native:communication:SenderUsername",
   "deployability-budget-enforce-start-date-window": "azure-native:costmanagement:Budget",

@@ -64,7 +64,12 @@ describe("tokenApiConfigSchema", () => {
       acsAuthMode: "key-vault",
       mappingTableName: "acsidentities",
       packagePath: "services/token-api/dist/token-api.zip",
-      token: { allowedScopes: ["chat", "voip"], defaultLifetimeMinutes: 60, maxLifetimeMinutes: 1440, minRemainingMinutes: 10 },
+      token: {
+        allowedScopes: ["chat.join.limited", "voip.join"],
+        defaultLifetimeMinutes: 60,
+        maxLifetimeMinutes: 1440,
+        minRemainingMinutes: 10,
+      },
       rateLimit: { perUserPerMinute: 30, perIpPerMinute: 120 },
       oidc: { requiredScope: "acs.token" },
     });

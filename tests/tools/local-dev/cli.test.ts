@@ -57,8 +57,12 @@ describe("npm run dev and dev:jwt", () => {
       const chat = new ChatClient(summary.acsEndpoint!, new AzureCommunicationTokenCredential(token), {
         tlsOptions: { ca: readFileSync(summary.caCertPath!, "utf8") },
       } as never);
-      const created = await chat.createChatThread({ topic: "local dev" });
-      expect(created.chatThread?.id).toMatch(/^19:.+@thread\.v2$/);
+      // The default end-user token is least privilege (chat.join.limited, voip.join): ACS refuses thread creation with 403.
+      const refused = await chat.createChatThread({ topic: "local dev" }).catch((error: { statusCode?: number }) => error);
+      expect((refused as { statusCode?: number }).statusCode).toBe(403);
+      const threads: unknown[] = [];
+      for await (const thread of chat.listChatThreads()) threads.push(thread);
+      expect(threads).toEqual([]);
 
       const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
       child.kill("SIGTERM");
