@@ -94,6 +94,8 @@ export const TOKEN_API_ENV_NAMES = [
   "WEBSITE_SITE_NAME",
   "WEBSITE_INSTANCE_ID",
   "LOG_LEVEL",
+  "CONVERSATIONS_MANAGE_ROLE",
+  "CONVERSATIONS_JOIN_ROLES",
 ] as const;
 export type TokenApiEnvName = (typeof TOKEN_API_ENV_NAMES)[number];
 /** A token API environment: only known names, each optional. */
