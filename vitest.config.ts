@@ -24,7 +24,7 @@ const unitTests = [
   "tests/stacks/**/*.test.ts",
   "tests/docs/**/*.test.ts",
   "tests/runbooks/{credentials,rotate-keys-report,rotation,target}.test.ts",
-  "tests/services/token-api/{config,tokenCache,tokenService}.test.ts",
+  "tests/services/token-api/{config,tokenCache,tokenService,conversations-routes}.test.ts",
   "tests/clients/token-refresher-lifecycle.test.ts",
   "tests/tools/acs-emulator/kql-and-faults.test.ts",
   "tests/tools/plan/{harness,policy-runner}.test.ts",

@@ -3,7 +3,11 @@
 import { ChatClient } from "@azure/communication-chat";
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TableClient } from "@azure/data-tables";
 import { DEFAULT_MANAGE_ROLE } from "../../../services/token-api/src/conversations/limits";
+import { SERVER_IDENTITY } from "../../../services/token-api/src/conversations/service";
+import { mappingKeys } from "../../../services/token-api/src/mappingStore";
+import { TOKEN_API_DEFAULTS } from "../../../services/token-api/src/settings";
 import { startTestEnvironment, type TestEnvironment } from "./helpers";
 
 let env: TestEnvironment;
@@ -129,4 +133,62 @@ describe("conversations", () => {
       "racer-4",
     ]);
   }, 60_000);
+
+  it("a 429 from the emulator reaches the caller with its Retry-After; the retry completes the add", async () => {
+    const jwt = await serviceJwt();
+    expect((await env.call("PUT", "/api/conversations/order/throttled", { jwt, body: { topic: "Throttled" } })).status).toBe(201);
+    await env.fault({ operation: "addChatParticipants", status: 429, retryAfterSeconds: 9, count: 1 });
+    const throttled = await env.call("PUT", "/api/conversations/order/throttled/participants/dora", { jwt, body: {} });
+    expect([throttled.status, throttled.headers.get("retry-after"), throttled.body.error.code]).toEqual([429, "9", "upstream_throttled"]);
+    const retried = await env.call("PUT", "/api/conversations/order/throttled/participants/dora", { jwt, body: {} });
+    expect([retried.status, retried.body.participants]).toEqual([200, [{ subject: "dora", displayName: "" }]]);
+    await env.clearFaults();
+  });
+
+  it("hostile tokens: another issuer or audience, expired (also replayed after expiry) -> 401; a user token on a service route -> 403", async () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    const role = { scp: undefined, roles: [DEFAULT_MANAGE_ROLE] };
+    const body = { topic: "Hostile" };
+    const cases: Array<[string, string, number]> = [
+      ["other issuer", await env.oidc.mintToken("order-backend", { ...role, iss: "https://login.evil.example/v2.0" }), 401],
+      ["other audience", await env.oidc.mintToken("order-backend", { ...role, aud: "api://some-other-api" }), 401],
+      ["expired", await env.oidc.mintToken("order-backend", { ...role, iat: now() - 7200, nbf: now() - 7200, exp: now() - 120 }), 401],
+      ["a user token", await env.oidc.mintToken("alice"), 403],
+      ["a role of another name", await env.oidc.mintToken("order-backend", { scp: undefined, roles: ["conversations.read"] }), 403],
+    ];
+    for (const [name, jwt, status] of cases) {
+      const response = await env.call("PUT", "/api/conversations/order/hostile", { jwt, body });
+      expect([name, response.status]).toEqual([name, status]);
+    }
+    // Replayed: the same service token is accepted again (a bearer token is valid until exp, on any instance), and
+    // that one token cannot reach another route family: it is refused where an end user's scope is needed.
+    const replayed = await serviceJwt();
+    for (const instance of [0, 1, 0]) {
+      expect((await env.call("GET", "/api/conversations/order/hostile", { jwt: replayed, instance })).status).toBe(404);
+    }
+    expect((await env.call("GET", "/api/conversations", { jwt: replayed })).status).toBe(403);
+    expect((await env.call("POST", "/api/token", { jwt: replayed })).status).toBe(401);
+  });
+
+  it("the server identity is one mapping row, the same on both instances and after a restart of every instance", async () => {
+    const table = TableClient.fromConnectionString(env.azurite.connectionString, TOKEN_API_DEFAULTS.mappingTableName, {
+      allowInsecureConnection: true,
+    });
+    const { partitionKey, rowKey } = mappingKeys(SERVER_IDENTITY);
+    const before = (await table.getEntity<{ acsUserId: string }>(partitionKey, rowKey)).acsUserId;
+    await env.tokenApi.stop();
+    await env.tokenApi.start();
+    const jwt = await serviceJwt();
+    for (const instance of [0, 1]) {
+      const response = await env.call("PUT", `/api/conversations/order/after-restart-${instance}`, {
+        jwt,
+        instance,
+        body: { topic: "After" },
+      });
+      expect(response.status).toBe(201);
+    }
+    expect((await table.getEntity<{ acsUserId: string }>(partitionKey, rowKey)).acsUserId).toBe(before);
+    const identities = await env.identities();
+    expect(identities.filter((identity) => identity.id === before)).toEqual([{ id: before, deleted: false }]);
+  }, 90_000);
 });

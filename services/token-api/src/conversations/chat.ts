@@ -115,14 +115,12 @@ export function createChatGateway(acs: AcsIdentityGateway, serverIdentity: () =>
       }),
     addMembers: (threadId, members, deadline) =>
       call(deadline, async (chat, abortSignal) => {
-        const result = await chat
-          .getChatThreadClient(threadId)
-          .addParticipants(
-            {
-              participants: members.map((m) => ({ id: identifier(m.acsUserId), ...(m.displayName ? { displayName: m.displayName } : {}) })),
-            },
-            { abortSignal },
-          );
+        const result = await chat.getChatThreadClient(threadId).addParticipants(
+          {
+            participants: members.map((m) => ({ id: identifier(m.acsUserId), ...(m.displayName ? { displayName: m.displayName } : {}) })),
+          },
+          { abortSignal },
+        );
         // ACS answers 201 with `invalidParticipants` for identities it does not know (or that were deleted).
         if (result.invalidParticipants?.length) throw new UpstreamRejectedError(403, "InvalidParticipants");
       }),
