@@ -198,6 +198,11 @@ describe("probes, document and headers", () => {
     expect(response.status).toBe(200);
     expect(response.body.openapi).toBe("3.1.0");
     expect(Object.keys(response.body.paths).sort()).toEqual([
+      "/api/conversations",
+      "/api/conversations/{type}/{id}",
+      "/api/conversations/{type}/{id}/join",
+      "/api/conversations/{type}/{id}/participants",
+      "/api/conversations/{type}/{id}/participants/{subject}",
       "/api/me",
       "/api/token",
       "/api/token/revoke",
