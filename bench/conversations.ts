@@ -1,11 +1,7 @@
 // `npm run bench:conversations`: create and add-participant latency through the conversations API, each beside the
 // same ACS operation done directly with the chat SDK in the same run (the floor the API adds its work to).
-import { ChatClient } from "@azure/communication-chat";
-import { AzureCommunicationTokenCredential } from "@azure/communication-common";
-import { CommunicationIdentityClient } from "@azure/communication-identity";
 import { DEFAULT_MANAGE_ROLE } from "../services/token-api/src/conversations/limits";
 import { consoleOutput, ExitCode, main, type CommandSpec } from "../tools/cli-kit";
-import { startLocalEnvironment } from "../tools/local-dev/index";
 import { parseCount, summaryLines, type Figure } from "./lib/report";
 
 const HELP = `Usage: npm run bench:conversations -- [--runs N] [--operations N] [--json]
@@ -45,6 +41,11 @@ export const benchConversationsCommand: CommandSpec<typeof options> = {
     const runs = parseCount("runs", args.runs, 3, 20);
     const operations = parseCount("operations", args.operations, 100, 5000);
     const out = consoleOutput(args.json === true);
+    // Loaded here, not at the top, so --help and a bad flag load none of them.
+    const { ChatClient } = await import("@azure/communication-chat");
+    const { AzureCommunicationTokenCredential } = await import("@azure/communication-common");
+    const { CommunicationIdentityClient } = await import("@azure/communication-identity");
+    const { startLocalEnvironment } = await import("../tools/local-dev/index");
     const env = await startLocalEnvironment({
       instances: 1,
       tokenApiEnv: { RATE_LIMIT_PER_USER_PER_MINUTE: "10000000", RATE_LIMIT_PER_IP_PER_MINUTE: "10000000" },

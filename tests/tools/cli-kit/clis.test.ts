@@ -27,6 +27,7 @@ const clis = [
   "bench:events",
   "bench:token-api",
   "bench:token-api-startup",
+  "bench:conversations",
 ];
 
 /** `tsx file` runs as `node --import tsx file`, `node file` as itself: the same process npm would start, without npm. */
