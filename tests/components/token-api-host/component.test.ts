@@ -175,7 +175,7 @@ describe("TokenApiHost", () => {
       { name: "OIDC_REQUIRED_SCOPE", value: "acs.token" },
       { name: "MAPPING_TABLE_ENDPOINT", value: "https://stacstokprodweuabcde.table.core.windows.net" },
       { name: "MAPPING_TABLE_NAME", value: "acsidentities" },
-      { name: "TOKEN_ALLOWED_SCOPES", value: "chat,voip" },
+      { name: "TOKEN_ALLOWED_SCOPES", value: "chat.join.limited,voip.join" },
       { name: "TOKEN_DEFAULT_LIFETIME_MINUTES", value: "60" },
       { name: "TOKEN_MAX_LIFETIME_MINUTES", value: "1440" },
       { name: "TOKEN_MIN_REMAINING_MINUTES", value: "10" },
