@@ -182,6 +182,7 @@ describe("TokenApiHost", () => {
       { name: "CORS_ALLOWED_ORIGINS", value: "https://app.example.com,http://localhost:5173" },
       { name: "RATE_LIMIT_PER_USER_PER_MINUTE", value: "30" },
       { name: "RATE_LIMIT_PER_IP_PER_MINUTE", value: "120" },
+      { name: "CONVERSATIONS_MANAGE_ROLE", value: "conversations.manage" },
       {
         name: "APPLICATIONINSIGHTS_CONNECTION_STRING",
         value: "@Microsoft.KeyVault(SecretUri=https://kv-acs-prod-weu-abcde.vault.azure.net/secrets/appinsights-connection-string)",
