@@ -74,6 +74,12 @@ describe("conversations", () => {
     const aliceJwt = await env.oidc.mintToken("alice");
     const list = await env.call("GET", "/api/conversations", { jwt: aliceJwt });
     expect(list.body).toEqual({ items: [{ type: "order", id: "1234", threadId, topic: "Order 1234" }] });
+    // A `next` that is not one of Table Storage's continuation tokens: 400 naming it, not a 503.
+    const forged = await env.call("GET", "/api/conversations?next=bm90LWpzb24", { jwt: aliceJwt });
+    expect([forged.status, forged.body.error.details]).toEqual([
+      400,
+      [{ field: "next", message: "is not a continuation token from an earlier page" }],
+    ]);
     expect((await env.call("GET", "/api/conversations/order/1234", { jwt: aliceJwt })).status).toBe(200);
     const carol = await chatFor("carol");
     const carolJwt = await env.oidc.mintToken("carol");

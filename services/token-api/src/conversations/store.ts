@@ -4,7 +4,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { odata, TableClient } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/core-auth";
 import type { Deadline } from "../deadline";
-import { ServiceUnavailableError } from "../errors";
+import { ApiError, ServiceUnavailableError, ValidationError } from "../errors";
 
 /** One conversation's record. `threadId` is empty while `state` is `creating` (the thread may or may not exist yet). */
 export interface ConversationRecord {
@@ -150,7 +150,7 @@ export function createTableConversationStore(options: TableConversationStoreOpti
         return await run(signal);
       }
     } catch (error) {
-      if (error instanceof ServiceUnavailableError) throw error;
+      if (error instanceof ApiError) throw error;
       throw unavailable();
     }
   }
@@ -185,8 +185,10 @@ export function createTableConversationStore(options: TableConversationStoreOpti
         // Whatever the answer, the row says who holds it: a lost answer after a committed insert shows our token.
         const holder = await read(record.type, record.id, signal());
         if (holder) return { record: holder, won: holder.createToken === record.createToken };
-        if (uncertain) throw unavailable();
-        throw unavailable(); // deleted in between: the caller's retry starts over
+        // No row: our insert failed for sure (409 means a row existed: deleted in between) or its outcome is unknown.
+        // Either way the caller's retry starts over with a new insert.
+        void uncertain;
+        throw unavailable();
       }),
     replace: (record, deadline) =>
       guarded(deadline, async (signal) => {
@@ -194,9 +196,7 @@ export function createTableConversationStore(options: TableConversationStoreOpti
           await table.updateEntity(toEntity(record), "Replace", { etag: record.etag, abortSignal: signal() });
         } catch (error) {
           if (isTableNotFound(error)) throw error;
-          if (statusOf(error) !== 412 && statusOf(error) !== 404) {
-            // Unknown outcome: the re-read below decides.
-          }
+          // 412 (changed) and 404 (gone) are definite; anything else is an unknown outcome. The re-read decides all.
         }
         const holder = await read(record.type, record.id, signal());
         const won =
@@ -269,7 +269,15 @@ export function createTableConversationStore(options: TableConversationStoreOpti
             abortSignal: signal(),
           })
           .byPage({ maxPageSize: limit, ...(next ? { continuationToken: next } : {}) });
-        const { value: page } = await pages.next();
+        let page;
+        try {
+          ({ value: page } = await pages.next());
+        } catch (error) {
+          // A `next` the SDK cannot decode fails before any request (no HTTP status): the caller's input, not an outage.
+          // (@azure/data-tables decodeContinuationToken: base64, then JSON.parse, which throws SyntaxError.)
+          if (next && error instanceof SyntaxError) throw new ValidationError("next", "is not a continuation token from an earlier page");
+          throw error;
+        }
         if (!page) return { items: [] };
         const items = [...page].map((row) => ({ type: row.type, id: row.id, threadId: row.threadId, topic: row.topic }));
         return page.continuationToken ? { items, next: page.continuationToken } : { items };
