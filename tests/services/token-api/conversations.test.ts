@@ -198,3 +198,24 @@ describe("conversations", () => {
     expect(identities.filter((identity) => identity.id === before)).toEqual([{ id: before, deleted: false }]);
   }, 90_000);
 });
+
+describe("conversations with the emulator's ACS limits on (npm run dev -- --acs-limits)", () => {
+  let limited: TestEnvironment;
+  beforeAll(async () => {
+    limited = await startTestEnvironment({ acsLimits: true });
+  }, 120_000);
+  afterAll(async () => limited?.stop());
+
+  it("the 11th conversation created within 10 s gets ACS's 429 with its Retry-After (create thread: 10 per 10 s per user, the server identity)", async () => {
+    const jwt = await limited.oidc.mintToken("order-backend", { scp: undefined, roles: [DEFAULT_MANAGE_ROLE] });
+    const answers = [];
+    for (let i = 0; i < 11; i++)
+      answers.push(await limited.call("PUT", `/api/conversations/order/limit-${i}`, { jwt, body: { topic: `Limit ${i}` } }));
+    expect(answers.slice(0, 10).map((a) => a.status)).toEqual(Array(10).fill(201));
+    const throttled = answers[10]!;
+    expect([throttled.status, throttled.body.error.code]).toEqual([429, "upstream_throttled"]);
+    const retryAfter = Number(throttled.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(10);
+  });
+});
