@@ -37,6 +37,7 @@ import { storageAccountDisallowBlobPublicAccess } from "./storage-account-disall
 import { storageAccountEnableHttpsOnly } from "./storage-account-enable-https-only";
 import { webWebappConfigureTokenLifetime } from "./web-webapp-configure-token-lifetime";
 import { webWebappEnforceAllowedScopes } from "./web-webapp-enforce-allowed-scopes";
+import { webWebappDisallowChatScopeInProd } from "./web-webapp-disallow-chat-scope-in-prod";
 import { webWebappConfigureHealthCheckPath } from "./web-webapp-configure-health-check-path";
 import { webWebappConfigureMinTlsVersion } from "./web-webapp-configure-min-tls-version";
 import { webWebappDisableFtp } from "./web-webapp-disable-ftp";
@@ -99,6 +100,7 @@ export const allPolicies: Array<Policies[number] & Grouped> = [
   // token-api
   webWebappConfigureTokenLifetime,
   webWebappEnforceAllowedScopes,
+  webWebappDisallowChatScopeInProd,
   // deployability
   communicationServiceDisallowUnverifiedDomainLink,
   communicationSenderDisallowDefaultUsername,

@@ -5,7 +5,7 @@ import { appSettingsOf, forTypes, type Grouped, splitList, T } from "./lib";
 import { isTokenApiHost } from "./web-webapp-configure-token-lifetime";
 
 /** The app's default TOKEN_ALLOWED_SCOPES (docs/interfaces.md), also the policy's default allow-list. */
-export const DEFAULT_SCOPES = ["chat", "voip"];
+export const DEFAULT_SCOPES = ["chat.join.limited", "voip.join"];
 
 export const webWebappEnforceAllowedScopes: ResourceValidationPolicy & Grouped = {
   name: "web-webapp-enforce-allowed-scopes",

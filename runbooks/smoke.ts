@@ -66,12 +66,14 @@ export async function smokeDepsFor(
     verifyLogs: boolean;
     logsTimeoutMs: number;
     callerToken?: SmokeDeps["callerToken"];
+    serviceToken?: SmokeDeps["serviceToken"];
     eventsTimeoutMs?: number;
     emailTo?: string;
   },
 ): Promise<SmokeDeps> {
   const {
     callerTokenSourceFor,
+    serviceTokenSourceFor,
     chatClientFactoryFor,
     connectionStringFor,
     credentialFor,
@@ -84,6 +86,7 @@ export async function smokeDepsFor(
   return {
     tokenApiUrl: target.tokenApiUrl,
     callerToken: options.callerToken ?? callerTokenSourceFor(target, credential),
+    serviceToken: options.serviceToken ?? serviceTokenSourceFor(target, credential),
     identityClient: identityClientFor(target, connectionString),
     chatClient: chatClientFactoryFor(target),
     smokeSubject: `smoke-${randomUUID()}`,

@@ -47,7 +47,7 @@ export interface TokenRefresherOptions {
   tokenApiUrl: string;
   /** The caller's own access token for the token API; `forceRefresh` asks for a new one after a 401. */
   getAccessToken: (options: { forceRefresh: boolean; abortSignal?: Signal }) => Promise<string>;
-  /** ACS scopes to ask for; default: the API's, every scope the deployment allows (TOKEN_ALLOWED_SCOPES, default `chat,voip`). */
+  /** ACS scopes to ask for; default: the API's, every scope the deployment allows (TOKEN_ALLOWED_SCOPES, default `chat.join.limited,voip.join`). */
   scopes?: string[];
   /** Attempts per refresh for 429/503/5xx/network errors (default 6). */
   maxAttempts?: number;

@@ -7,6 +7,7 @@
 // 2026-11-23) — a private `WEBSITE_RUN_FROM_PACKAGE` blob URL is fetched with the app's system-assigned identity by
 // default; `WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID` takes a user-assigned identity's resource id, which is
 // what the app uses, so the identity holds Storage Blob Data Reader on the package before the site first starts.
+import { DEFAULT_MANAGE_ROLE, TYPE_PATTERN } from "../../services/token-api/src/conversations/limits";
 import { z } from "zod";
 import * as pulumi from "@pulumi/pulumi";
 import type { ConfigProblem } from "../common/types";
@@ -214,6 +215,25 @@ export const tokenApiConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** The conversations API (docs/conversations.md): the service callers' app role and per-type join roles. */
+    conversations: z
+      .object({
+        manageRole: z
+          .string()
+          .regex(/^[\x21-\x7e]{1,120}$/, "manageRole must be 1-120 visible ASCII characters")
+          .default(DEFAULT_MANAGE_ROLE),
+        joinRoles: z
+          .record(z.string(), z.array(z.string().regex(/^[^\s;|=]{1,120}$/, "a join role has no spaces, ';', '|' or '='")).min(1))
+          .superRefine((map, ctx) => {
+            for (const type of Object.keys(map)) {
+              if (!TYPE_PATTERN.test(type))
+                ctx.addIssue({ code: "custom", path: [type], message: `joinRoles keys are conversation types (${TYPE_PATTERN.source})` });
+            }
+          })
+          .default({}),
+      })
+      .strict()
+      .prefault({}),
     /** Table of app user → ACS identity. */
     mappingTableName: z
       .string()
@@ -289,6 +309,16 @@ export function tokenApiAppSettings(input: TokenApiSettingsInput): Array<{ name:
     { name: "CORS_ALLOWED_ORIGINS", value: cfg.corsAllowedOrigins.join(",") },
     { name: "RATE_LIMIT_PER_USER_PER_MINUTE", value: String(cfg.rateLimit.perUserPerMinute) },
     { name: "RATE_LIMIT_PER_IP_PER_MINUTE", value: String(cfg.rateLimit.perIpPerMinute) },
+    { name: "CONVERSATIONS_MANAGE_ROLE", value: cfg.conversations.manageRole },
+    {
+      name: "CONVERSATIONS_JOIN_ROLES",
+      value:
+        Object.keys(cfg.conversations.joinRoles).length === 0
+          ? undefined
+          : Object.entries(cfg.conversations.joinRoles)
+              .map(([type, roles]) => `${type}=${roles.join("|")}`)
+              .join(";"),
+    },
     {
       name: "APPLICATIONINSIGHTS_CONNECTION_STRING",
       // A Key Vault reference: the platform resolves it with the app identity; the value never sits in a setting.

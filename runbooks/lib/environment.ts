@@ -1,6 +1,7 @@
 // Builds the real SDK clients and ports for a Target: Azure uses DefaultAzureCredential, the local environment the emulator's static token and CA.
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { DEFAULT_MANAGE_ROLE } from "../../services/token-api/src/conversations/limits";
 import { CommunicationServiceManagementClient } from "@azure/arm-communication";
 import { ChatClient } from "@azure/communication-chat";
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
@@ -102,6 +103,37 @@ export function callerTokenSourceFor(target: Target, credential: TokenCredential
     if (!token) throw new Error(`@azure/identity returned no token for ${target.tokenApiAudience}`);
     return token.token;
   };
+}
+
+/**
+ * A service caller of the conversations API. Local: minted like the caller token, with the role and no scope. Azure:
+ * the smoke identity's token for the API's audience, which holds the role once it is assigned to that identity.
+ */
+export function serviceTokenSourceFor(target: Target, credential: TokenCredential): () => Promise<string> {
+  const subject = "smoke-service";
+  if (target.kind === "local") {
+    const local = target.local ?? {};
+    if (local.oidcKeyFile && target.oidcIssuer && target.tokenApiAudience) {
+      const keyFile = local.oidcKeyFile;
+      const issuer = target.oidcIssuer;
+      const audience = target.tokenApiAudience;
+      return async () => {
+        const { mintLocalToken } = await import("../../tools/local-dev/oidcIssuer");
+        const key = JSON.parse(await readFile(keyFile, "utf8"));
+        return mintLocalToken(key, issuer, audience, subject, {
+          ttlSeconds: 3600,
+          claims: { scp: undefined, roles: [DEFAULT_MANAGE_ROLE] },
+        });
+      };
+    }
+    const command = local.jwtCommand;
+    // Thrown when the check asks (the check fails and says why), not here: the other checks still run.
+    if (!command)
+      return () =>
+        Promise.reject(new UsageError("the local environment file has neither oidcKeyFile nor jwtCommand to mint a service token"));
+    return () => runJwtCommand(`${command.replace(/\s--sub\s+\S+/, "")} --role ${DEFAULT_MANAGE_ROLE}`, subject);
+  }
+  return callerTokenSourceFor(target, credential).bind(undefined, subject);
 }
 
 function runJwtCommand(command: string, subject: string): Promise<string> {

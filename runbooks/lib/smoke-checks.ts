@@ -22,6 +22,7 @@ export const checkTitles = {
   "token-api-token": "token minted through /api/token",
   "identity-flow": "identity flow: create user, chat token, revoke, delete",
   "chat-flow": "chat flow: two users, a thread, a message each, listed back, thread deleted",
+  "conversation-flow": "conversation: create, add, a member sends, a non-member is refused, delete",
   "email-delivery": "email from each sender domain, delivery report on its queue",
   "chat-event": "chat message arrives as ChatMessageReceived on its queue",
   "log-ingestion": "operations visible in Log Analytics",
@@ -41,6 +42,11 @@ export type LogQuery = (kql: string, since: Date) => Promise<Record<string, unkn
 export interface SmokeDeps {
   tokenApiUrl: string;
   callerToken: CallerTokenSource;
+  /**
+   * A service caller's token (roles: conversations.manage) for the conversations API; absent: no conversation check.
+   * Azure: the smoke identity's token, which carries the role once it is assigned (a 403 skips the check, saying so).
+   */
+  serviceToken?: () => Promise<string>;
   identityClient: CommunicationIdentityClient;
   chatClient: ChatClientFactory;
   /** Event routing of the target: its subscriptions, queue access and email senders; absent = the event checks are not run. */
@@ -71,6 +77,8 @@ export class SmokeResources {
   readonly deletedThreads: string[] = [];
   /** Smoke callers that got an ACS identity through the token API; erased with DELETE /api/me. */
   readonly tokenApiSubjects = new Set<string>();
+  /** Conversations (`type/id`) the smoke test created through the conversations API; deleted with the service token. */
+  readonly conversations = new Set<string>();
 }
 
 export interface SmokeReport {
@@ -107,6 +115,10 @@ export async function runSmokeChecks(deps: SmokeDeps): Promise<SmokeReport> {
       record(await timed("chat-flow", now, () => checkChatFlow(deps, resources)));
     } else {
       record(skipped("chat-flow", "the identity flow failed, so chat users cannot be created"));
+    }
+    if (deps.serviceToken) {
+      if (status("token-api-token") === "pass") record(await timed("conversation-flow", now, () => checkConversationFlow(deps, resources)));
+      else record(skipped("conversation-flow", "no token could be minted through the token API"));
     }
     if (deps.events) {
       const events = deps.events;
@@ -221,7 +233,8 @@ export async function checkTokenMint(deps: SmokeDeps, resources = new SmokeResou
   const { status, body } = await getJson(deps, path, {
     method: "POST",
     headers: { authorization: `Bearer ${callerToken}`, "content-type": "application/json" },
-    body: JSON.stringify({ scopes: ["chat"] }),
+    // The deployment's default scopes (least privilege: chat.join.limited, voip.join unless the stack allows more).
+    body: JSON.stringify({}),
   });
   if (status !== 200 && status !== 201) {
     const code = (body as { error?: { code?: string } })?.error?.code;
@@ -240,6 +253,65 @@ export async function checkTokenMint(deps: SmokeDeps, resources = new SmokeResou
     throw new CheckFailure(`POST ${path} returned a token with ${Number.isFinite(minutesLeft) ? minutesLeft : "no"} minutes left`);
   }
   return `minted for ${subject}; ${minutesLeft} minutes left`;
+}
+
+/**
+ * The conversations API end to end: a conversation created with one member, a second added, a member sends through the
+ * chat SDK with the least-privilege token the API hands out, a non-member gets 404 from the API and 403 from ACS, then
+ * the conversation is deleted.
+ */
+export async function checkConversationFlow(
+  deps: Pick<SmokeDeps, "tokenApiUrl" | "fetch" | "requestTimeoutMs" | "callerToken" | "serviceToken" | "chatClient" | "tokenPath">,
+  resources: SmokeResources,
+): Promise<string> {
+  const run = randomUUID();
+  const [member, added, outsider] = ["a", "b", "x"].map((suffix) => `smoke-${run}-${suffix}`) as [string, string, string];
+  const path = `/api/conversations/smoke/${run}`;
+  const service = { authorization: `Bearer ${await deps.serviceToken!()}`, "content-type": "application/json" };
+  const created = await getJson(deps, path, {
+    method: "PUT",
+    headers: service,
+    body: JSON.stringify({ topic: "acs-platform smoke test", participants: [{ subject: member }] }),
+  });
+  if (created.status === 403) throw new SkipCheck("the smoke identity lacks the conversations.manage app role on the token API");
+  if (created.status !== 201) throw new CheckFailure(`PUT ${path} answered ${created.status}, expected 201`);
+  resources.conversations.add(`smoke/${run}`);
+  const { threadId } = created.body as { threadId: string };
+  // Adding a user maps an ACS identity for them: erased with DELETE /api/me at cleanup like the others.
+  resources.tokenApiSubjects.add(added);
+  const add = await getJson(deps, `${path}/participants/${added}`, { method: "PUT", headers: service, body: "{}" });
+  if (add.status !== 200) throw new CheckFailure(`PUT ${path}/participants/{subject} answered ${add.status}, expected 200`);
+
+  const userToken = async (subject: string) => {
+    resources.tokenApiSubjects.add(subject);
+    const minted = await getJson(deps, deps.tokenPath ?? "/api/token", {
+      method: "POST",
+      headers: { authorization: `Bearer ${await deps.callerToken(subject)}`, "content-type": "application/json" },
+      body: "{}",
+    });
+    if (minted.status !== 200) throw new CheckFailure(`POST /api/token for ${subject} answered ${minted.status}`);
+    return (minted.body as { token: string }).token;
+  };
+  const sent = await deps
+    .chatClient(await userToken(member))
+    .getChatThreadClient(threadId)
+    .sendMessage({ content: "smoke member" });
+  const outsiderCaller = await deps.callerToken(outsider);
+  const hidden = await getJson(deps, path, { headers: { authorization: `Bearer ${outsiderCaller}` } });
+  if (hidden.status !== 404) throw new CheckFailure(`GET ${path} as a non-member answered ${hidden.status}, expected 404`);
+  const refused = await deps
+    .chatClient(await userToken(outsider))
+    .getChatThreadClient(threadId)
+    .getProperties()
+    .then(
+      () => undefined,
+      (error: { statusCode?: number }) => error.statusCode,
+    );
+  if (refused !== 403) throw new CheckFailure(`a non-member read the thread (ACS answered ${refused ?? "200"}, expected 403)`);
+  const deleted = await getJson(deps, path, { method: "DELETE", headers: service });
+  if (deleted.status !== 204) throw new CheckFailure(`DELETE ${path} answered ${deleted.status}, expected 204`);
+  resources.conversations.delete(`smoke/${run}`);
+  return `conversation smoke/${run}: thread ${threadId}, message ${sent.id} from a member, non-member refused (404, 403), deleted`;
 }
 
 /** The identity part, also run by the key rotation to verify a new connection string (its verify-new-key step). */
@@ -352,11 +424,25 @@ export async function checkLogIngestion(
 
 /** Erases the smoke caller through the token API, deletes threads (a participant's token is needed), then users. */
 export async function cleanUp(
-  deps: Pick<SmokeDeps, "identityClient" | "tokenApiUrl" | "callerToken" | "fetch" | "requestTimeoutMs">,
+  deps: Pick<SmokeDeps, "identityClient" | "tokenApiUrl" | "callerToken" | "fetch" | "requestTimeoutMs" | "serviceToken">,
   resources: SmokeResources,
 ): Promise<string> {
   const problems: string[] = [];
   let callers = 0;
+  let conversations = 0;
+  for (const conversation of resources.conversations) {
+    try {
+      const { status } = await getJson(deps, `/api/conversations/${conversation}`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${await deps.serviceToken!()}` },
+      });
+      if (status !== 204) throw new CheckFailure(`DELETE /api/conversations/${conversation} answered ${status}`);
+      resources.conversations.delete(conversation);
+      conversations++;
+    } catch (error) {
+      problems.push(`conversation ${conversation}: ${describeError(error)}`);
+    }
+  }
   let threads = 0;
   let users = 0;
   for (const subject of resources.tokenApiSubjects) {
@@ -393,6 +479,7 @@ export async function cleanUp(
   }
   if (problems.length > 0) throw new CheckFailure(`left behind: ${problems.join("; ")}`);
   const parts = [
+    conversations && `deleted ${conversations} conversation(s)`,
     callers && `erased ${callers} token API caller(s)`,
     threads && `deleted ${threads} thread(s)`,
     users && `deleted ${users} user(s)`,

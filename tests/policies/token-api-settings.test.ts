@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { allPolicies } from "../../policies/policies";
 import { webWebappConfigureTokenLifetime } from "../../policies/web-webapp-configure-token-lifetime";
 import { webWebappEnforceAllowedScopes } from "../../policies/web-webapp-enforce-allowed-scopes";
+import { webWebappDisallowChatScopeInProd } from "../../policies/web-webapp-disallow-chat-scope-in-prod";
 import { ACS_TOKEN_SCOPES, TOKEN_API_DEFAULTS, TOKEN_API_ENV_NAMES, TOKEN_LIFETIME_MINUTES } from "../../services/token-api/src/settings";
 
 const POLICIES_DIR = path.resolve(__dirname, "..", "..", "policies");
@@ -28,6 +29,12 @@ describe("policy pack copies of the token API settings", () => {
     const { allowedScopes } = props(webWebappEnforceAllowedScopes);
     expect(allowedScopes.items.enum).toEqual([...ACS_TOKEN_SCOPES]);
     expect(allowedScopes.default).toEqual(TOKEN_API_DEFAULTS.allowedScopes);
+    const prod = props(webWebappDisallowChatScopeInProd);
+    expect(prod.disallowedScopes.items.enum).toEqual([...ACS_TOKEN_SCOPES]);
+    // The pack cannot import the service: its one copy of the default scopes (web-webapp-enforce-allowed-scopes.ts).
+    expect(readFileSync(path.join(POLICIES_DIR, "web-webapp-enforce-allowed-scopes.ts"), "utf8")).toContain(
+      `export const DEFAULT_SCOPES = ${JSON.stringify(TOKEN_API_DEFAULTS.allowedScopes).replace(/,/g, ", ")};`,
+    );
   });
 
   it("the variables the policies read are variables the service reads", () => {

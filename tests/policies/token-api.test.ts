@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { webWebappConfigureTokenLifetime } from "../../policies/web-webapp-configure-token-lifetime";
 import { webWebappEnforceAllowedScopes } from "../../policies/web-webapp-enforce-allowed-scopes";
+import { webWebappDisallowChatScopeInProd } from "../../policies/web-webapp-disallow-chat-scope-in-prod";
 import { runResource } from "./helpers";
 
 const WEBAPP = "azure-native:web:WebApp";
@@ -14,7 +15,7 @@ describe("token API settings policies", () => {
   });
   const good = {
     ACS_AUTH_MODE: "key-vault",
-    TOKEN_ALLOWED_SCOPES: "chat,voip",
+    TOKEN_ALLOWED_SCOPES: "chat.join.limited,voip.join",
     TOKEN_DEFAULT_LIFETIME_MINUTES: "60",
     TOKEN_MAX_LIFETIME_MINUTES: "1440",
   };
@@ -40,8 +41,8 @@ describe("token API settings policies", () => {
   });
   it("scopes: an extra scope reports, the knob admits it, unset means the app's default", async () => {
     const p = webWebappEnforceAllowedScopes;
-    expect((await runResource(p, WEBAPP, webapp({ ...good, TOKEN_ALLOWED_SCOPES: "chat,voip,chat.join" }))).messages).toEqual([
-      "TOKEN_ALLOWED_SCOPES contains scopes outside the allowed set (chat, voip): chat.join.",
+    expect((await runResource(p, WEBAPP, webapp({ ...good, TOKEN_ALLOWED_SCOPES: "chat.join.limited,voip.join,chat" }))).messages).toEqual([
+      "TOKEN_ALLOWED_SCOPES contains scopes outside the allowed set (chat.join.limited, voip.join): chat.",
     ]);
     expect(
       (await runResource(p, WEBAPP, webapp({ ...good, TOKEN_ALLOWED_SCOPES: "chat,chat.join" }), { allowedScopes: ["chat", "chat.join"] }))
@@ -51,6 +52,21 @@ describe("token API settings policies", () => {
     expect((await runResource(p, WEBAPP, webapp({ ...good, TOKEN_ALLOWED_SCOPES: " , " }))).messages).toEqual([
       "TOKEN_ALLOWED_SCOPES is empty.",
     ]);
+  });
+  it("chat in prod: flagged only on a token API tagged env=prod, unset means the app's least-privilege default", async () => {
+    const p = webWebappDisallowChatScopeInProd;
+    const tagged = (env: string, settings: Record<string, string>) => ({ ...webapp(settings), tags: { env } });
+    expect((await runResource(p, WEBAPP, tagged("prod", { ...good, TOKEN_ALLOWED_SCOPES: "chat,voip" }))).messages).toEqual([
+      "TOKEN_ALLOWED_SCOPES gives end users chat in an environment tagged env=prod; allow at most chat.join.limited, voip.join (threads are managed by the conversations API).",
+    ]);
+    expect((await runResource(p, WEBAPP, tagged("prod", good))).messages).toEqual([]);
+    expect((await runResource(p, WEBAPP, tagged("prod", { ACS_AUTH_MODE: "key-vault" }))).messages).toEqual([]);
+    expect((await runResource(p, WEBAPP, tagged("prod", { ...good, TOKEN_ALLOWED_SCOPES: "chat.join,voip" }))).messages).toEqual([]);
+    expect((await runResource(p, WEBAPP, tagged("dev", { ...good, TOKEN_ALLOWED_SCOPES: "chat,voip" }))).notApplicable).toBe(true);
+    expect(
+      (await runResource(p, WEBAPP, tagged("live", { ...good, TOKEN_ALLOWED_SCOPES: "chat" }), { productionValues: ["live"] })).messages,
+    ).toHaveLength(1);
+    expect((await runResource(p, WEBAPP, tagged("prod", { WEBSITE_RUN_FROM_PACKAGE: "1" }))).notApplicable).toBe(true);
   });
   it("both are not applicable to other web apps and other types", async () => {
     for (const p of [webWebappConfigureTokenLifetime, webWebappEnforceAllowedScopes]) {

@@ -34,6 +34,7 @@ const APPLIES_TO: Record<string, string> = {
   "communication-domain-disallow-azure-managed": "azure-native:communication:Domain",
   "web-webapp-configure-token-lifetime": "azure-native:web:WebApp",
   "web-webapp-enforce-allowed-scopes": "azure-native:web:WebApp",
+  "web-webapp-disallow-chat-scope-in-prod": "azure-native:web:WebApp",
   "network-subnet-missing-network-security-group": "azure-native:network:Subnet",
   "communication-sender-disallow-default-username": "azure-native:communication:SenderUsername",
   "costmanagement-budget-enforce-start-date-window": "azure-native:costmanagement:Budget",

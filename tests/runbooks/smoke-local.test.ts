@@ -1,4 +1,9 @@
 // Runs the smoke test end to end against the local environment (emulator, Azurite, OIDC issuer, token API) with the real SDKs.
+import { TableClient } from "@azure/data-tables";
+import { SERVER_IDENTITY } from "../../services/token-api/src/conversations/service";
+import { mappingKeys } from "../../services/token-api/src/mappingStore";
+import { TOKEN_API_DEFAULTS } from "../../services/token-api/src/settings";
+import { DEFAULT_MANAGE_ROLE } from "../../services/token-api/src/conversations/limits";
 import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,8 +27,24 @@ afterAll(async () => {
 });
 
 async function smoke(verifyLogs = false) {
-  const deps = await smokeDepsFor(target, { verifyLogs, logsTimeoutMs: 10_000, callerToken: (sub) => env.oidc.mintToken(sub) });
+  const deps = await smokeDepsFor(target, {
+    verifyLogs,
+    logsTimeoutMs: 10_000,
+    callerToken: (sub) => env.oidc.mintToken(sub),
+    serviceToken: () => env.oidc.mintToken("smoke-service", { scp: undefined, roles: [DEFAULT_MANAGE_ROLE] }),
+  });
   return runSmokeChecks(deps);
+}
+/** What stays by design: the conversations API's server identity, once it exists (docs/conversations.md). */
+async function platformIdentities(): Promise<string[]> {
+  const table = TableClient.fromConnectionString(env.azurite.connectionString, TOKEN_API_DEFAULTS.mappingTableName, {
+    allowInsecureConnection: true,
+  });
+  const { partitionKey, rowKey } = mappingKeys(SERVER_IDENTITY);
+  return table.getEntity<{ acsUserId: string }>(partitionKey, rowKey).then(
+    (row) => [row.acsUserId],
+    () => [],
+  );
 }
 const lines = (results: CheckResult[]) => results.map((r) => `${r.name}:${r.status}`);
 
@@ -36,6 +57,7 @@ describe("smoke test against the local environment", () => {
       "token-api-token:pass",
       "identity-flow:pass",
       "chat-flow:pass",
+      "conversation-flow:pass",
       "email-delivery:pass",
       "chat-event:pass",
       "log-ingestion:pass",
@@ -44,13 +66,16 @@ describe("smoke test against the local environment", () => {
     expect(report.ok).toBe(true);
     expect(report.results[1]?.detail).toMatch(/^ready; secret version \S+, active key primary$/);
     expect(report.results[5]?.detail).toMatch(
-      /^1 email\(s\) from [0-9a-f-]{36}\.azurecomm\.net to smoke-test@example\.com: sent, Delivered report on queue email-delivery \(subscription email-delivery\)$/,
+      /^conversation smoke\/[0-9a-f-]{36}: thread 19:\S+, message \d+ from a member, non-member refused \(404, 403\), deleted$/,
     );
     expect(report.results[6]?.detail).toMatch(
+      /^1 email\(s\) from [0-9a-f-]{36}\.azurecomm\.net to smoke-test@example\.com: sent, Delivered report on queue email-delivery \(subscription email-delivery\)$/,
+    );
+    expect(report.results[7]?.detail).toMatch(
       /^message \d+ arrived as ChatMessageReceived on queue chat-messages \(subscription chat-messages\)$/,
     );
-    expect(report.results[8]?.detail).toBe("erased 1 token API caller(s)");
-    expect(await leftovers(env.emulator)).toEqual({ identities: [], threads: [] });
+    expect(report.results[9]?.detail).toBe("erased 4 token API caller(s)");
+    expect(await leftovers(env.emulator)).toEqual({ identities: await platformIdentities(), threads: [] });
   });
 
   it("fails on the liveness line when the token API is down, and still runs the ACS checks", async () => {
@@ -63,6 +88,7 @@ describe("smoke test against the local environment", () => {
         "token-api-token:skip",
         "identity-flow:pass",
         "chat-flow:pass",
+        "conversation-flow:skip",
         "email-delivery:pass",
         "chat-event:pass",
         "cleanup:pass",
@@ -72,7 +98,7 @@ describe("smoke test against the local environment", () => {
     } finally {
       await env.tokenApi.start();
     }
-    expect(await leftovers(env.emulator)).toEqual({ identities: [], threads: [] });
+    expect(await leftovers(env.emulator)).toEqual({ identities: await platformIdentities(), threads: [] });
   });
 
   it("fails on the ACS lines when ACS answers 401, and cleans up", async () => {
@@ -86,6 +112,7 @@ describe("smoke test against the local environment", () => {
         "token-api-token:fail",
         "identity-flow:fail",
         "chat-flow:skip",
+        "conversation-flow:skip",
         "email-delivery:pass",
         "chat-event:skip",
         "cleanup:pass",
@@ -96,10 +123,10 @@ describe("smoke test against the local environment", () => {
     } finally {
       await clearFaults(env.emulator);
     }
-    expect(await leftovers(env.emulator)).toEqual({ identities: [], threads: [] });
+    expect(await leftovers(env.emulator)).toEqual({ identities: await platformIdentities(), threads: [] });
   });
 
-  it("fails on the chat line only when chat answers 403", async () => {
+  it("fails on the chat and conversation lines only when chat answers 403 (the conversations API creates threads too)", async () => {
     await injectFault(env.emulator, { operation: "createChatThread", status: 403 });
     try {
       const report = await smoke();
@@ -109,17 +136,19 @@ describe("smoke test against the local environment", () => {
         "token-api-token:pass",
         "identity-flow:pass",
         "chat-flow:fail",
+        "conversation-flow:fail",
         "email-delivery:pass",
         "chat-event:fail",
         "cleanup:pass",
       ]);
       expect(report.results[4]?.detail).toMatch(/^HTTP 403 Forbidden: /);
-      expect(report.results[6]?.detail).toMatch(/^HTTP 403 Forbidden: /);
-      expect(report.results[7]?.detail).toBe("erased 1 token API caller(s), deleted 4 user(s)");
+      expect(report.results[5]?.detail).toMatch(/^PUT \/api\/conversations\/smoke\/[0-9a-f-]{36} answered 503, expected 201$/);
+      expect(report.results[7]?.detail).toMatch(/^HTTP 403 Forbidden: /);
+      expect(report.results[8]?.detail).toBe("erased 1 token API caller(s), deleted 4 user(s)");
     } finally {
       await clearFaults(env.emulator);
     }
-    expect(await leftovers(env.emulator)).toEqual({ identities: [], threads: [] });
+    expect(await leftovers(env.emulator)).toEqual({ identities: await platformIdentities(), threads: [] });
   });
 
   it("works through the real CLIs with --local-env (the file `npm run dev` writes): smoke exits 0, dry run changes nothing", async () => {
@@ -146,6 +175,7 @@ describe("smoke test against the local environment", () => {
       "token-api-token:pass",
       "identity-flow:pass",
       "chat-flow:pass",
+      "conversation-flow:pass",
       "email-delivery:pass",
       "chat-event:pass",
       "cleanup:pass",
@@ -160,6 +190,6 @@ describe("smoke test against the local environment", () => {
       undefined,
     ]);
     expect(dry.stdout).not.toContain(env.emulator.connectionString.split("accesskey=")[1]);
-    expect(await leftovers(env.emulator)).toEqual({ identities: [], threads: [] });
+    expect(await leftovers(env.emulator)).toEqual({ identities: await platformIdentities(), threads: [] });
   });
 });

@@ -202,7 +202,8 @@ export interface UpstreamPolicy {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function retryAfterSeconds(error: unknown): number {
+/** Seconds a 429/503 asks to wait (`Retry-After` seconds or HTTP date), 1..3600; 1 when absent. */
+export function retryAfterSeconds(error: unknown): number {
   const headers = (error as { response?: { headers?: { get(name: string): string | undefined } } }).response?.headers;
   const raw = headers?.get("retry-after");
   const seconds = raw === undefined ? NaN : Number(raw);
@@ -232,6 +233,8 @@ export interface AcsIdentityGateway {
   assertFresh(): Promise<void>;
   /** Resolves when the ACS endpoint answers HTTP at all (any status); the credential must be loaded. */
   probe(): Promise<void>;
+  /** The ACS endpoint in use, once the credential is loaded (the conversations API's chat client needs it). */
+  endpoint(): string | undefined;
   close(): void;
 }
 
@@ -377,6 +380,7 @@ export function createAcsGateway(
       if (!endpoint) throw new Error("no ACS endpoint");
       await probeEndpoint(endpoint, tls, Math.min(2000, policy.timeoutMs));
     },
+    endpoint: () => source.endpoint(),
     close: () => source.close(),
   };
 }

@@ -24,6 +24,8 @@ import { computeSecurityHeaders } from "./securityHeaders";
 import { TOKEN_LIFETIME_MINUTES } from "./settings";
 import { DuplicateMemberError, parseStrictJson } from "./strictJson";
 import type { Metrics } from "./telemetry";
+import { conversationRoutes } from "./conversations/routes";
+import type { ConversationService } from "./conversations/service";
 import type { TokenService } from "./tokenService";
 
 export interface AppDeps {
@@ -37,6 +39,8 @@ export interface AppDeps {
   trustProxyHops?: number;
   /** This instance's name in /readyz (App Service: WEBSITE_INSTANCE_ID). */
   instanceId?: string;
+  /** The conversations API (docs/conversations.md); its routes are registered when present. */
+  conversations?: ConversationService;
 }
 
 declare module "fastify" {
@@ -120,7 +124,8 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     childLoggerFactory: (logger) => logger,
     bodyLimit: 4096,
     // Headers are capped by Node's default maxHeaderSize (16 KiB): room for an 8 KiB JWT, nothing more.
-    routerOptions: { maxParamLength: 200 },
+    // 800: a conversation route's `subject` segment is an OIDC sub of up to 255 characters, percent-encoded up to 3x.
+    routerOptions: { maxParamLength: 800 },
     // Trusting only the nearest hops keeps a client-written X-Forwarded-For from choosing its rate-limit bucket.
     trustProxy: (_address: string, hop: number) => hop < (deps.trustProxyHops ?? 0),
     requestTimeout: config.upstream.requestDeadlineMs + 5000,
@@ -361,15 +366,20 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     {
       onRequest: authenticate,
       schema: {
-        summary: "Erase the caller: the ACS identity and its mapping (idempotent)",
+        summary: "Erase the caller: leave every conversation, then delete the ACS identity and its mapping (idempotent)",
         response: { 204: z.null(), ...errors(401, 429, 431, 503) },
       },
     },
     async (request, reply) => {
+      await deps.conversations?.leaveAll(request.caller!, request.deadline);
       await deps.tokenService.erase(request.caller!, request.deadline);
       return reply.code(204).send(null);
     },
   );
+
+  if (deps.conversations) {
+    await app.register(conversationRoutes, { config, authenticator: deps.authenticator, conversations: deps.conversations });
+  }
 
   let document: ReturnType<typeof app.swagger> | undefined;
   app.get("/openapi.json", { schema: { security: [], summary: "This document (generated from the route schemas)" } }, async () => {

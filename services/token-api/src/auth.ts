@@ -24,7 +24,7 @@ const MAX_TOKEN_AGE_SECONDS = 24 * 3600;
  * What a `sub` may be: 1..255 visible ASCII characters (OpenID Connect Core 1.0 section 2: "It MUST NOT exceed
  * 255 ASCII characters in length"); no spaces or control characters that could split a log line or a key.
  */
-const SUBJECT_PATTERN = /^[\x21-\x7e]{1,255}$/;
+export const SUBJECT_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /** How long the identity provider's JWKS may take to answer before the caller gets 503. */
 const JWKS_TIMEOUT_MS = 2000;
@@ -64,18 +64,31 @@ export interface AuthenticatorOptions {
   jwksMinRefreshSeconds: number;
 }
 
+/** A token that passed every check but the scope: who it is and what it may do (the conversations API decides per route). */
+export interface VerifiedToken {
+  caller: CallerIdentity;
+  /** The `roles` claim (app roles: a service caller's `conversations.manage`, a support agent's join role). */
+  roles: readonly string[];
+  /** Whether the token carries OIDC_REQUIRED_SCOPE as a scope or role (what an end user's token needs). */
+  endUser: boolean;
+}
+
 export interface Authenticator {
   authenticate(authorizationHeader: string | undefined): Promise<CallerIdentity>;
+  /** Every check of `authenticate` except the required scope; same errors otherwise. */
+  verify(authorizationHeader: string | undefined): Promise<VerifiedToken>;
   /** Whether this exact header carries a token that passed every check before and has not expired since. */
   remembers(authorizationHeader: string | undefined): boolean;
 }
+
+const rolesOf = (payload: JWTPayload): string[] =>
+  Array.isArray(payload["roles"]) ? payload["roles"].filter((role): role is string => typeof role === "string") : [];
 
 function holdsScopeOrRole(payload: JWTPayload, required: string): boolean {
   const scopes = [payload["scp"], payload["scope"]]
     .filter((value): value is string => typeof value === "string")
     .flatMap((value) => value.split(" "));
-  const roles = Array.isArray(payload["roles"]) ? payload["roles"].filter((role): role is string => typeof role === "string") : [];
-  return scopes.includes(required) || roles.includes(required);
+  return scopes.includes(required) || rolesOf(payload).includes(required);
 }
 
 async function discoverJwksUri(issuer: string): Promise<string> {
@@ -108,16 +121,23 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   // a repeat call skips the signature check; an exact-string match cannot be forged.
   // `until` is on the monotonic clock (the remembering's own age); `expiresAt` is the token's `exp` plus skew, an
   // instant the issuer set, so it is compared with the wall clock as jose does.
-  const verified = new Map<string, { caller: CallerIdentity; until: number; expiresAt: number }>();
+  const verified = new Map<string, { token: VerifiedToken; until: number; expiresAt: number }>();
   const live = (known: { until: number; expiresAt: number }) => known.until > monotonicNow() && known.expiresAt > Date.now();
 
-  return {
+  const authenticator: Authenticator = {
     remembers(header) {
       const token = header?.trim().replace(/^Bearer /i, "");
       const known = token ? verified.get(token) : undefined;
       return known !== undefined && live(known);
     },
     async authenticate(header) {
+      const token = await authenticator.verify(header);
+      if (!token.endUser) {
+        throw new AuthenticationError("insufficient_scope", `The access token lacks the scope or role "${options.requiredScope}".`);
+      }
+      return token.caller;
+    },
+    async verify(header) {
       if (!header) throw new AuthenticationError("missing_token", "An Authorization: Bearer token is required.");
       // JWS compact serialization: three base64url parts without padding (RFC 7515 sections 2 and 7.1).
       const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i.exec(header.trim());
@@ -127,7 +147,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       // A token that passed every check before (the exact text) skips them all, the strict parse below included.
       const known = verified.get(match[1]!);
       if (known) {
-        if (live(known)) return known.caller;
+        if (live(known)) return known.token;
         verified.delete(match[1]!);
       }
       // Header and payload must be JSON without duplicate members (RFC 7519 section 4: reject or take the last;
@@ -169,17 +189,19 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       if (typeof payload.sub !== "string" || !SUBJECT_PATTERN.test(payload.sub)) {
         throw new AuthenticationError("invalid_token", "The access token is invalid or expired.");
       }
-      if (!holdsScopeOrRole(payload, options.requiredScope)) {
-        throw new AuthenticationError("insufficient_scope", `The access token lacks the scope or role "${options.requiredScope}".`);
-      }
-      const caller = { issuer: payload.iss!, subject: payload.sub };
+      const token: VerifiedToken = {
+        caller: { issuer: payload.iss!, subject: payload.sub },
+        roles: rolesOf(payload),
+        endUser: holdsScopeOrRole(payload, options.requiredScope),
+      };
       if (verified.size >= VERIFIED_MAX_ENTRIES) verified.delete(verified.keys().next().value as string);
       verified.set(match[1]!, {
-        caller,
+        token,
         until: monotonicNow() + VERIFIED_TTL_MS,
         expiresAt: (payload.exp! + options.clockSkewSeconds) * 1000,
       });
-      return caller;
+      return token;
     },
   };
+  return authenticator;
 }

@@ -1,6 +1,7 @@
 // Reads the token API's configuration from the environment once, validating every variable (docs/interfaces.md).
 import { z } from "zod";
 import type { AuthenticatorOptions } from "./auth";
+import { DEFAULT_MANAGE_ROLE, TYPE_PATTERN } from "./conversations/limits";
 import {
   ACS_TOKEN_SCOPES,
   SECRET_NAME,
@@ -73,6 +74,11 @@ const schema = z.object({
   WEBSITE_SITE_NAME: z.string().optional(),
   WEBSITE_INSTANCE_ID: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  CONVERSATIONS_MANAGE_ROLE: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,120}$/)
+    .default(DEFAULT_MANAGE_ROLE),
+  CONVERSATIONS_JOIN_ROLES: z.string().default(""),
 });
 
 export type { AcsScope };
@@ -104,6 +110,41 @@ export interface TokenApiConfig {
   upstream: { requestDeadlineMs: number; timeoutMs: number; maxRetries: number };
   applicationInsightsConnectionString?: string;
   logLevel: string;
+  conversations: {
+    /** The app role (JWT `roles`) a service caller needs for the conversation management routes. */
+    manageRole: string;
+    /** Per conversation type, the roles whose holders may join any conversation of it (POST .../join). */
+    joinRoles: Record<string, string[]>;
+  };
+}
+
+/** `case=support.agent|support.lead;order=ops` -> { case: [...], order: [...] }; a clear ConfigError otherwise. */
+function parseJoinRoles(value: string): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const entry of value
+    .split(";")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const match = /^([^=]+)=(.+)$/.exec(entry);
+    const type = match?.[1]!.trim() ?? "";
+    const roles = (match?.[2] ?? "")
+      .split("|")
+      .map((role) => role.trim())
+      .filter(Boolean);
+    if (
+      !match ||
+      !TYPE_PATTERN.test(type) ||
+      roles.length === 0 ||
+      roles.some((role) => !/^[\x21-\x7e]{1,120}$/.test(role) || role.includes(";"))
+    ) {
+      throw new ConfigError(
+        "CONVERSATIONS_JOIN_ROLES",
+        `"${entry.slice(0, 80)}" is not type=role|role (type ${TYPE_PATTERN.source}), entries separated by ";"`,
+      );
+    }
+    result[type] = roles;
+  }
+  return result;
 }
 
 type Env = Record<string, string | undefined>;
@@ -199,5 +240,6 @@ export function loadConfig(env: Env): TokenApiConfig {
     upstream: { requestDeadlineMs: e.REQUEST_DEADLINE_MS, timeoutMs: e.UPSTREAM_TIMEOUT_MS, maxRetries: e.UPSTREAM_MAX_RETRIES },
     applicationInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
     logLevel: e.LOG_LEVEL,
+    conversations: { manageRole: e.CONVERSATIONS_MANAGE_ROLE, joinRoles: parseJoinRoles(e.CONVERSATIONS_JOIN_ROLES) },
   };
 }

@@ -9,6 +9,10 @@ import { createTableMappingStore, type MappingStore } from "./mappingStore";
 import { createMetrics } from "./telemetry";
 import { TokenCache } from "./tokenCache";
 import { TokenService } from "./tokenService";
+import { createChatGateway } from "./conversations/chat";
+import { ConversationService, SERVER_IDENTITY } from "./conversations/service";
+import { createTableConversationStore } from "./conversations/store";
+import { Deadline } from "./deadline";
 
 export interface DepsOptions {
   logger: Logger;
@@ -41,5 +45,33 @@ export function createDeps(config: TokenApiConfig, options: DepsOptions): AppDep
     });
   const authenticator = createAuthenticator(config.oidc);
   const tokenService = new TokenService(store, acs, cache, metrics, logger);
-  return { authenticator, tokenService, store, acs, metrics, logger, instanceId: options.instanceId, close: () => acs.close() };
+  // Conversations live in the mapping's table (their rows have their own partition keys), with the same credential.
+  const conversationStore = createTableConversationStore({
+    tableName: config.mappingTable.name,
+    connectionString: config.mappingTable.connectionString,
+    endpoint: config.mappingTable.endpoint,
+    credential: config.mappingTable.connectionString ? undefined : new DefaultAzureCredential(),
+  });
+  let serverIdentity: Promise<string> | undefined;
+  const server = () => {
+    // Resolved once per process (the mapping row never changes); a failure is retried on the next call.
+    serverIdentity ??= tokenService.identityOf(SERVER_IDENTITY, Deadline.after(15_000)).catch((error: unknown) => {
+      serverIdentity = undefined;
+      throw error;
+    });
+    return serverIdentity;
+  };
+  const chat = createChatGateway(acs, server, options.tls);
+  const conversations = new ConversationService(conversationStore, chat, tokenService, config.oidc.issuer);
+  return {
+    authenticator,
+    tokenService,
+    store,
+    acs,
+    metrics,
+    logger,
+    conversations,
+    instanceId: options.instanceId,
+    close: () => acs.close(),
+  };
 }

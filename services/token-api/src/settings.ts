@@ -20,9 +20,14 @@ export const TOKEN_LIFETIME_MINUTES = { min: 60, max: 1440 } as const;
  *   docs/interfaces.md).
  * - Per-address 120 failed authentications a minute, per instance: only requests that fail authentication
  *   count, so one user flooding behind a carrier NAT never starves the others on that address.
+ * - Least privilege: `chat.join.limited` lets a user read, send and leave the threads they are in, but not create
+ *   threads or add/remove participants; `voip.join` lets them join calls but not start them ("Access tokens"
+ *   scopes table, https://learn.microsoft.com/azure/communication-services/concepts/identity-model). Threads are
+ *   created and managed by the conversations API (docs/conversations.md). A stack may allow `chat`/`voip`
+ *   (tokenApi.token.allowedScopes); the pack flags `chat` in prod (web-webapp-disallow-chat-scope-in-prod).
  */
 export const TOKEN_API_DEFAULTS = {
-  allowedScopes: ["chat", "voip"] as AcsScope[],
+  allowedScopes: ["chat.join.limited", "voip.join"] as AcsScope[],
   defaultLifetimeMinutes: 60,
   maxLifetimeMinutes: 1440,
   minRemainingMinutes: 10,
@@ -89,6 +94,8 @@ export const TOKEN_API_ENV_NAMES = [
   "WEBSITE_SITE_NAME",
   "WEBSITE_INSTANCE_ID",
   "LOG_LEVEL",
+  "CONVERSATIONS_MANAGE_ROLE",
+  "CONVERSATIONS_JOIN_ROLES",
 ] as const;
 export type TokenApiEnvName = (typeof TOKEN_API_ENV_NAMES)[number];
 /** A token API environment: only known names, each optional. */

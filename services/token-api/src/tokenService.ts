@@ -150,6 +150,15 @@ export class TokenService {
     return { record: await this.identityFor(caller, deadline, check.record), startedAt };
   }
 
+  /**
+   * The caller's ACS identity, mapped (and created, race-safe) exactly as for a token: the conversations API adds
+   * users by it, and the platform's server identity is one such mapping (conversations/service.ts).
+   */
+  async identityOf(caller: CallerIdentity, deadline: Deadline): Promise<string> {
+    const check = await this.liveRow(caller, deadline, await this.row(caller, deadline, this.now()));
+    return check.record!.acsUserId;
+  }
+
   async issue(caller: CallerIdentity, scopes: string[], lifetimeMinutes: number, deadline: Deadline): Promise<IssuedToken> {
     const key = callerKey(caller);
     // An instance that lost touch with the vault may hold a key the runbook has regenerated: hand out nothing.

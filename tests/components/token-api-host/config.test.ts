@@ -64,10 +64,35 @@ describe("tokenApiConfigSchema", () => {
       acsAuthMode: "key-vault",
       mappingTableName: "acsidentities",
       packagePath: "services/token-api/dist/token-api.zip",
-      token: { allowedScopes: ["chat", "voip"], defaultLifetimeMinutes: 60, maxLifetimeMinutes: 1440, minRemainingMinutes: 10 },
+      token: {
+        allowedScopes: ["chat.join.limited", "voip.join"],
+        defaultLifetimeMinutes: 60,
+        maxLifetimeMinutes: 1440,
+        minRemainingMinutes: 10,
+      },
       rateLimit: { perUserPerMinute: 30, perIpPerMinute: 120 },
       oidc: { requiredScope: "acs.token" },
+      conversations: { manageRole: "conversations.manage", joinRoles: {} },
     });
+  });
+
+  it("conversations: join roles become CONVERSATIONS_JOIN_ROLES; a bad type or role names the field", () => {
+    const cfg = tokenApiConfigSchema.parse({
+      ...base,
+      conversations: { joinRoles: { case: ["support.agent", "support.lead"], order: ["ops"] } },
+    });
+    expect(cfg.conversations).toEqual({
+      manageRole: "conversations.manage",
+      joinRoles: { case: ["support.agent", "support.lead"], order: ["ops"] },
+    });
+    const badType = tokenApiConfigSchema.safeParse({ ...base, conversations: { joinRoles: { Case: ["a"] } } });
+    expect(badType.success ? [] : badType.error.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["conversations.joinRoles.Case", "joinRoles keys are conversation types (^[a-z][a-z0-9-]{0,31}$)"],
+    ]);
+    const badRole = tokenApiConfigSchema.safeParse({ ...base, conversations: { joinRoles: { case: ["a|b"] } } });
+    expect(badRole.success ? [] : badRole.error.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["conversations.joinRoles.case.0", "a join role has no spaces, ';', '|' or '='"],
+    ]);
   });
 });
 

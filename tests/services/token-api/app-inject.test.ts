@@ -20,9 +20,11 @@ const config = loadConfig({
 });
 
 /** Accepts `Bearer user-<name>` as the caller <name>. */
+const caller = (header: string | undefined) => ({ issuer: "https://issuer.example", subject: header!.slice("Bearer user-".length) });
 const authenticator: Authenticator = {
   remembers: () => true,
-  authenticate: async (header) => ({ issuer: "https://issuer.example", subject: header!.slice("Bearer user-".length) }),
+  authenticate: async (header) => caller(header),
+  verify: async (header) => ({ caller: caller(header), roles: [], endUser: true }),
 };
 
 const lines: Array<Record<string, unknown>> = [];

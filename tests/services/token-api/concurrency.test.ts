@@ -66,12 +66,12 @@ describe("identity creation under concurrency", () => {
     try {
       const otherUrl = `http://127.0.0.1:${(other.server.address() as { port: number }).port}`;
       const jwt = await env.oidc.mintToken("erased-elsewhere");
-      const first = await env.call("POST", "/api/token", { jwt, body: { scopes: ["chat"] } });
+      const first = await env.call("POST", "/api/token", { jwt, body: { scopes: ["chat.join.limited"] } });
       expect(first.status).toBe(200);
       const erase = await fetch(`${otherUrl}/api/me`, { method: "DELETE", headers: { authorization: `Bearer ${jwt}` } });
       expect(erase.status).toBe(204);
       // Another scope set misses the first instance's token cache, so it has to use its remembered mapping.
-      const again = await env.call("POST", "/api/token", { jwt, body: { scopes: ["voip"] } });
+      const again = await env.call("POST", "/api/token", { jwt, body: { scopes: ["voip.join"] } });
       expect(again.status).toBe(200);
       expect(again.body.acsUserId).not.toBe(first.body.acsUserId);
       expect((await env.identities()).find((identity) => identity.id === again.body.acsUserId)).toEqual({

@@ -23,7 +23,7 @@ describe("loadConfig", () => {
     });
     expect(config.oidc.requiredScope).toBe("acs.token");
     expect(config.tokens).toEqual({
-      allowedScopes: ["chat", "voip"],
+      allowedScopes: ["chat.join.limited", "voip.join"],
       defaultLifetimeMinutes: 60,
       maxLifetimeMinutes: 1440,
       minRemainingMinutes: 10,

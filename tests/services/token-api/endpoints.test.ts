@@ -21,7 +21,7 @@ describe("POST /api/token", () => {
     expect(first.body.acsUserId).toMatch(/^8:acs:[0-9a-f-]+_[0-9a-f-]+$/);
     expect(minutesLeft(first.body.expiresOn)).toBeGreaterThan(598);
     expect(minutesLeft(first.body.expiresOn)).toBeLessThanOrEqual(600);
-    expect(decodePayload(first.body.token)["acsScope"]).toBe("chat,voip");
+    expect(decodePayload(first.body.token)["acsScope"]).toBe("chat.join.limited,voip.join");
     expect(first.headers.get("cache-control")).toBe("no-store");
 
     const second = await env.call("POST", "/api/token", { jwt: await env.oidc.mintToken("alice") });
@@ -35,44 +35,69 @@ describe("POST /api/token", () => {
 
   it("honours requested scopes and lifetime, keyed per scope set", async () => {
     const jwt = await env.oidc.mintToken("bob");
-    const chatOnly = await env.call("POST", "/api/token", { jwt, body: { scopes: ["chat"], lifetimeMinutes: 60 } });
+    const chatOnly = await env.call("POST", "/api/token", { jwt, body: { scopes: ["chat.join.limited"], lifetimeMinutes: 60 } });
     expect(chatOnly.status).toBe(200);
-    expect(decodePayload(chatOnly.body.token)["acsScope"]).toBe("chat");
+    expect(decodePayload(chatOnly.body.token)["acsScope"]).toBe("chat.join.limited");
     expect(minutesLeft(chatOnly.body.expiresOn)).toBeGreaterThan(58);
     expect(minutesLeft(chatOnly.body.expiresOn)).toBeLessThanOrEqual(60);
-    const both = await env.call("POST", "/api/token", { jwt, body: { scopes: ["voip", "chat"] } });
+    const both = await env.call("POST", "/api/token", { jwt, body: { scopes: ["voip.join", "chat.join.limited"] } });
     expect(both.status).toBe(200);
     expect(both.body.acsUserId).toBe(chatOnly.body.acsUserId);
     expect(both.body.token).not.toBe(chatOnly.body.token);
-    expect(decodePayload(both.body.token)["acsScope"]).toBe("chat,voip");
+    expect(decodePayload(both.body.token)["acsScope"]).toBe("chat.join.limited,voip.join");
   });
 
-  it("gives a token that @azure/communication-chat accepts against the emulator", async () => {
-    const response = await env.call("POST", "/api/token", { jwt: await env.oidc.mintToken("carol"), body: { scopes: ["chat"] } });
+  it("gives a least-privilege token by default: the emulator refuses thread creation and participant changes with 403, as ACS does", async () => {
+    const response = await env.call("POST", "/api/token", { jwt: await env.oidc.mintToken("carol") });
+    expect(decodePayload(response.body.token)["acsScope"]).toBe("chat.join.limited,voip.join");
     const chat = new ChatClient(env.emulator.endpoint, new AzureCommunicationTokenCredential(response.body.token), {
       tlsOptions: { ca: env.emulator.caCertPem },
     } as never);
-    const created = await chat.createChatThread({ topic: "token-api test" });
+    const refused = await chat
+      .createChatThread({ topic: "token-api test" })
+      .catch((error: { statusCode?: number; code?: string }) => error);
+    expect([(refused as { statusCode?: number }).statusCode, (refused as { code?: string }).code]).toEqual([403, "InsufficientScope"]);
+    // A thread someone else (the platform) created with carol in it: carol can send and read, not add anyone.
+    const { CommunicationIdentityClient } = await import("@azure/communication-identity");
+    const identity = new CommunicationIdentityClient(env.emulator.connectionString, {
+      tlsOptions: { ca: env.emulator.caCertPem },
+    } as never);
+    const manager = await identity.createUserAndToken(["chat"]);
+    const managerChat = new ChatClient(env.emulator.endpoint, new AzureCommunicationTokenCredential(manager.token), {
+      tlsOptions: { ca: env.emulator.caCertPem },
+    } as never);
+    const created = await managerChat.createChatThread(
+      { topic: "managed" },
+      { participants: [{ id: { communicationUserId: response.body.acsUserId } }] },
+    );
     const thread = chat.getChatThreadClient(created.chatThread!.id);
     const sent = await thread.sendMessage({ content: "hello" });
     expect(sent.id).toMatch(/^\d+$/);
+    const stranger = await identity.createUser();
+    const addRefused = await thread.addParticipants({ participants: [{ id: stranger }] }).catch((error: { statusCode?: number }) => error);
+    expect((addRefused as { statusCode?: number }).statusCode).toBe(403);
   });
 
   const invalid: Array<[string, unknown, string, string]> = [
-    ["a scope outside the allow-list", { scopes: ["chat.join"] }, "scopes", 'scopes: "chat.join" is not allowed (allowed: chat, voip)'],
+    [
+      "a scope outside the allow-list",
+      { scopes: ["chat.join"] },
+      "scopes",
+      'scopes: "chat.join" is not allowed (allowed: chat.join.limited, voip.join)',
+    ],
     ["an empty scope list", { scopes: [] }, "scopes", "scopes: Too small: expected array to have >=1 items"],
     ["scopes not an array", { scopes: "chat" }, "scopes", "scopes: Invalid input: expected array, received string"],
     [
       "a nested scopes array",
       { scopes: [["chat"]] },
       "scopes",
-      "scopes: item 0 is an array; expected an array of scope names (allowed: chat, voip)",
+      "scopes: item 0 is an array; expected an array of scope names (allowed: chat.join.limited, voip.join)",
     ],
     [
       "a number among the scopes",
-      { scopes: ["chat", 7] },
+      { scopes: ["chat.join.limited", 7] },
       "scopes",
-      "scopes: item 1 is a number; expected an array of scope names (allowed: chat, voip)",
+      "scopes: item 1 is a number; expected an array of scope names (allowed: chat.join.limited, voip.join)",
     ],
     ["a lifetime under 60", { lifetimeMinutes: 59 }, "lifetimeMinutes", "lifetimeMinutes: Too small: expected number to be >=60"],
     [
@@ -106,7 +131,7 @@ describe("POST /api/token", () => {
     });
     const empty = await env.call("POST", "/api/token", { jwt, body: "", headers: { "content-type": "application/json" } });
     expect(empty.status).toBe(200);
-    const large = await env.call("POST", "/api/token", { jwt, body: { scopes: ["chat"], padding: "x".repeat(5000) } });
+    const large = await env.call("POST", "/api/token", { jwt, body: { scopes: ["chat.join.limited"], padding: "x".repeat(5000) } });
     expect(large.status).toBe(413);
     expect(large.body).toEqual({ error: { code: "payload_too_large", message: "The request body is too large." } });
     const text = await env.call("POST", "/api/token", { jwt, body: "scopes=chat", headers: { "content-type": "text/plain" } });
@@ -173,6 +198,11 @@ describe("probes, document and headers", () => {
     expect(response.status).toBe(200);
     expect(response.body.openapi).toBe("3.1.0");
     expect(Object.keys(response.body.paths).sort()).toEqual([
+      "/api/conversations",
+      "/api/conversations/{type}/{id}",
+      "/api/conversations/{type}/{id}/join",
+      "/api/conversations/{type}/{id}/participants",
+      "/api/conversations/{type}/{id}/participants/{subject}",
       "/api/me",
       "/api/token",
       "/api/token/revoke",
@@ -191,8 +221,8 @@ describe("probes, document and headers", () => {
           type: "array",
           minItems: 1,
           maxItems: 8,
-          items: { type: "string", enum: ["chat", "voip"] },
-          description: "ACS scopes; default: all allowed (chat, voip)",
+          items: { type: "string", enum: ["chat.join.limited", "voip.join"] },
+          description: "ACS scopes; default: all allowed (chat.join.limited, voip.join)",
         },
         lifetimeMinutes: { type: "integer", minimum: 60, maximum: 720, description: "Token lifetime; default 600" },
       },

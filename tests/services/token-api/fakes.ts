@@ -87,6 +87,7 @@ export function fakeAcs(): AcsIdentityGateway & { issued: number; deleted: strin
     ready: () => true,
     assertFresh: async () => undefined,
     probe: async () => undefined,
+    endpoint: () => "https://fake.communication.azure.com/",
     close: () => undefined,
   };
   return gateway;

@@ -134,7 +134,7 @@ describe("duplicate JSON members", () => {
   it("still accepts the same name in different objects", async () => {
     const response = await env.call("POST", "/api/token", {
       jwt: await env.oidc.mintToken("nested-ok"),
-      body: '{"scopes":["chat"],"lifetimeMinutes":60}',
+      body: '{"scopes":["chat.join.limited"],"lifetimeMinutes":60}',
     });
     expect(response.status).toBe(200);
   });

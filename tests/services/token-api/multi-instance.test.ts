@@ -29,7 +29,8 @@ async function chatAccepts(acsToken: string): Promise<boolean> {
     tlsOptions: { ca: env.emulator.caCertPem },
   } as never);
   try {
-    await chat.createChatThread({ topic: "multi-instance" });
+    // A call the default least-privilege scopes (chat.join.limited) allow: listing the user's threads.
+    await chat.listChatThreads().byPage().next();
     return true;
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 401) return false;

@@ -3,7 +3,9 @@
 // "Participants_*.json") and Learn's chat concepts describe them, through the real @azure/communication-chat client.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type AcsEvent, type EmulatorHandle } from "../../../tools/acs-emulator/index";
-import { collect, failure, newChatUser, type ChatUser } from "./helpers";
+import type { CommunicationUserIdentifier } from "@azure/communication-common";
+import { CommunicationIdentityClient } from "@azure/communication-identity";
+import { clientOptions, collect, failure, newChatUser, type ChatUser } from "./helpers";
 
 let emulator: EmulatorHandle;
 const events: AcsEvent[] = [];
@@ -73,5 +75,22 @@ describe("a removed participant", () => {
     const thread = bob.chat.getChatThreadClient(threadId);
     expect((await thread.getMessage(after)).content?.message).toBe("after the removal");
     expect((await thread.sendMessage({ content: "back" })).id).toMatch(/^\d+$/);
+  });
+});
+
+describe("size limits (Learn service-limits, Chat > Size Limits: 250 per thread, 200 per batch)", () => {
+  it("refuses a batch of 201 and a 251st participant with 400 naming participants; 250 fit", async () => {
+    const created = await alice.chat.createChatThread({ topic: "full" });
+    const thread = alice.chat.getChatThreadClient(created.chatThread!.id);
+    const identity = new CommunicationIdentityClient(emulator.connectionString, clientOptions(emulator));
+    const users: CommunicationUserIdentifier[] = [];
+    for (let i = 0; i < 250; i++) users.push(await identity.createUser());
+    const batch = await failure(thread.addParticipants({ participants: users.slice(0, 201).map((id) => ({ id })) }));
+    expect([batch.statusCode, batch.code, batch.message]).toEqual([400, "InvalidRequestBody", "At most 200 participants per request."]);
+    await thread.addParticipants({ participants: users.slice(0, 200).map((id) => ({ id })) });
+    await thread.addParticipants({ participants: users.slice(200, 249).map((id) => ({ id })) });
+    expect((await collect(thread.listParticipants())).length).toBe(250);
+    const over = await failure(thread.addParticipants({ participants: [{ id: users[249]! }] }));
+    expect([over.statusCode, over.code, over.message]).toEqual([400, "InvalidRequestBody", "A thread has at most 250 participants."]);
   });
 });

@@ -34,6 +34,7 @@ const clis = [
   "bench:token-api",
   "bench:token-api-startup",
   "bench:archive-chat",
+  "bench:conversations",
 ];
 
 /** `tsx file` runs as `node --import tsx file`, `node file` as itself: the same process npm would start, without npm. */

@@ -79,8 +79,12 @@ describe("npm run dev and dev:jwt", () => {
       const { token } = (await response.json()) as { token: string };
       const ca = readFileSync(summary.caCertPath!, "utf8");
       const chat = new ChatClient(summary.acsEndpoint!, new AzureCommunicationTokenCredential(token), { tlsOptions: { ca } } as never);
-      const created = await chat.createChatThread({ topic: "local dev" });
-      expect(created.chatThread?.id).toMatch(/^19:.+@thread\.v2$/);
+      // The default end-user token is least privilege (chat.join.limited, voip.join): ACS refuses thread creation with 403.
+      const refused = await chat.createChatThread({ topic: "local dev" }).catch((error: { statusCode?: number }) => error);
+      expect((refused as { statusCode?: number }).statusCode).toBe(403);
+      const threads: unknown[] = [];
+      for await (const thread of chat.listChatThreads()) threads.push(thread);
+      expect(threads).toEqual([]);
 
       // A browser app on the origin the dev stack allows: the token API's preflight and the emulator's (chat, as
       // the app calls it with its ACS token) both pass; Key Vault answers no CORS, as in Azure.

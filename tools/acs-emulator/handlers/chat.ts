@@ -173,6 +173,14 @@ function parseIdentifier(value: unknown, target: string): string {
   return id;
 }
 
+/**
+ * Learn "Service limits", "Chat" > "Size Limits" (https://learn.microsoft.com/azure/communication-services/concepts/service-limits):
+ * "Number of participants in thread 250", "Batch of participants - CreateThread 200", "Batch of participants -
+ * AddParticipant 200". The service's status and code when they are exceeded are unverified; the emulator answers 400
+ * naming `participants`, as for its other body errors.
+ */
+export const CHAT_SIZE_LIMITS = { participantsPerThread: 250, participantsPerBatch: 200 } as const;
+
 function parseParticipants(value: unknown, required: boolean): ParticipantRecord[] {
   if (value === undefined || value === null) {
     if (required) throw badRequest("`participants` is required.", "InvalidRequestBody", "participants");
@@ -180,6 +188,8 @@ function parseParticipants(value: unknown, required: boolean): ParticipantRecord
   }
   if (!Array.isArray(value) || (required && value.length === 0))
     throw badRequest("`participants` must be a non-empty array.", "InvalidRequestBody", "participants");
+  if (value.length > CHAT_SIZE_LIMITS.participantsPerBatch)
+    throw badRequest(`At most ${CHAT_SIZE_LIMITS.participantsPerBatch} participants per request.`, "InvalidRequestBody", "participants");
   return value.map((item, index) => {
     if (!isRecord(item)) throw badRequest("Each participant must be an object.", "InvalidRequestBody", `participants[${index}]`);
     const displayName = optionalString(item, "displayName");
@@ -280,6 +290,8 @@ function createThread(ctx: RequestContext): HandlerResult {
   const members = new Map<string, ParticipantRecord>();
   if (!valid.some((p) => p.id === caller.userId)) members.set(caller.userId, { id: caller.userId, shareHistoryTime: EPOCH });
   for (const p of valid) members.set(p.id, p);
+  if (members.size > CHAT_SIZE_LIMITS.participantsPerThread)
+    throw badRequest(`A thread has at most ${CHAT_SIZE_LIMITS.participantsPerThread} participants.`, "InvalidRequestBody", "participants");
   const thread: ThreadRecord = {
     id: `19:${randomBytes(16).toString("hex")}@thread.v2`,
     topic,
@@ -464,6 +476,8 @@ function addParticipants(ctx: RequestContext, threadId: string): HandlerResult {
   const thread = loadThread(ctx, threadId, caller);
   const { valid, invalid } = partitionParticipants(ctx, parseParticipants(objectBody(ctx).participants, true));
   const added = valid.filter((p) => !thread.participants.some((existing) => existing.id === p.id));
+  if (thread.participants.length + added.length > CHAT_SIZE_LIMITS.participantsPerThread)
+    throw badRequest(`A thread has at most ${CHAT_SIZE_LIMITS.participantsPerThread} participants.`, "InvalidRequestBody", "participants");
   if (added.length) {
     thread.participants.push(...added);
     if (thread.removedParticipants)
