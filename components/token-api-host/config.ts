@@ -221,7 +221,12 @@ export const tokenApiConfigSchema = z
         manageRole: z
           .string()
           .regex(/^[\x21-\x7e]{1,120}$/, "manageRole must be 1-120 visible ASCII characters")
-          .default(DEFAULT_MANAGE_ROLE),
+          .default(DEFAULT_MANAGE_ROLE)
+          .meta({
+            description:
+              "the app role (`roles` claim) a service caller's token needs for the conversations API's service routes (docs/conversations.md)",
+            accepts: "1-120 visible ASCII characters",
+          }),
         joinRoles: z
           .record(z.string(), z.array(z.string().regex(/^[^\s;|=]{1,120}$/, "a join role has no spaces, ';', '|' or '='")).min(1))
           .superRefine((map, ctx) => {
@@ -230,7 +235,14 @@ export const tokenApiConfigSchema = z
                 ctx.addIssue({ code: "custom", path: [type], message: `joinRoles keys are conversation types (${TYPE_PATTERN.source})` });
             }
           })
-          .default({}),
+          .default({})
+          .meta({
+            description:
+              "per conversation type, the app roles whose holders may join any conversation of that type (`POST /api/conversations/{type}/{id}/join`, e.g. support agents on `case`)",
+            accepts: "map of conversation type to a list of role names",
+            defaultText: "`{}` (nobody joins by role)",
+            opaque: true,
+          }),
       })
       .strict()
       .prefault({}),

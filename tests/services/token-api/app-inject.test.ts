@@ -101,8 +101,8 @@ describe("requests", () => {
     expect(response.json()).toEqual({
       error: {
         code: "invalid_request",
-        message: "scopes: item 0 is an array; expected an array of scope names (allowed: chat, voip)",
-        details: [{ field: "scopes", message: "item 0 is an array; expected an array of scope names (allowed: chat, voip)" }],
+        message: "scopes: item 0 is an array; expected an array of scope names (allowed: chat.join.limited, voip.join)",
+        details: [{ field: "scopes", message: "item 0 is an array; expected an array of scope names (allowed: chat.join.limited, voip.join)" }],
       },
     });
   });
