@@ -45,7 +45,9 @@ describe("plan-communication-disallow-retired-service (fake clock)", () => {
       "ACS Email: Email service 'acsplat-communication-email' with 1 domain(s) (notify.contoso.com) and 0 extra sender(s) (none) besides DoNotReply. " +
         `It retires on 2028-09-30, after which it "can't be used"; new customers cannot sign up since 2026-10-23, so a replaced resource may not come back. Source: ${SOURCE}`,
     );
-    expect(r.messages[1]).toMatch(/^ACS Chat: 'acsplat-token-api-app' issues tokens with the scope\(s\) chat\.join\.limited\. It retires on 2028-09-30/);
+    expect(r.messages[1]).toMatch(
+      /^ACS Chat: 'acsplat-token-api-app' issues tokens with the scope\(s\) chat\.join\.limited\. It retires on 2028-09-30/,
+    );
     expect(r.messages[2]).toMatch(
       /^ACS SMS: event subscription 'acsplat-events-sub-sms-delivery' delivers Microsoft\.Communication\.SMSDeliveryReportReceived\. It retires on 2028-09-30/,
     );

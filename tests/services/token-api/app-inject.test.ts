@@ -102,7 +102,9 @@ describe("requests", () => {
       error: {
         code: "invalid_request",
         message: "scopes: item 0 is an array; expected an array of scope names (allowed: chat.join.limited, voip.join)",
-        details: [{ field: "scopes", message: "item 0 is an array; expected an array of scope names (allowed: chat.join.limited, voip.join)" }],
+        details: [
+          { field: "scopes", message: "item 0 is an array; expected an array of scope names (allowed: chat.join.limited, voip.join)" },
+        ],
       },
     });
   });
