@@ -85,13 +85,18 @@ function sizeOf(dir: string): number {
 /** The esbuild target: the Node major App Service runs the package on (TokenApiHost `linuxFxVersion` NODE|22-lts). */
 const BUILD_TARGET = "node22";
 
-/** Compiles src/*.ts file by file into `outdir`, as the package ships them (app/*.js; packages resolved from node_modules). */
+/**
+ * Compiles every .ts file under src/ one by one into `outdir`, keeping the folders (src/conversations/ becomes app/conversations/),
+ * as the package ships them (app/*.js; packages resolved from node_modules).
+ */
 export async function compileApp(outdir: string): Promise<void> {
-  const sources = readdirSync(join(packageDir, "src"))
+  const src = join(packageDir, "src");
+  const sources = readdirSync(src, { recursive: true, encoding: "utf8" })
     .filter((file) => file.endsWith(".ts"))
-    .map((file) => join(packageDir, "src", file));
+    .map((file) => join(src, file));
   await build({
     entryPoints: sources,
+    outbase: src,
     outdir,
     platform: "node",
     target: BUILD_TARGET,
