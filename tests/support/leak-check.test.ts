@@ -1,5 +1,6 @@
 // The end-of-run leak check finds a process by its run marker (not its name), names it, and stops it.
 import { execFileSync } from "node:child_process";
+import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { TEST_RUN_MARKER, describeLeftovers, processesOfRun, reapLeftovers } from "./leak-check";
@@ -42,5 +43,18 @@ describe.runIf(process.platform === "linux")("leak check", () => {
     } finally {
       for (const pid of [ours, theirs]) if (alive(pid)) process.kill(pid, "SIGKILL");
     }
+  });
+
+  it("never counts its own ancestors: the shell and npx that started the run carry the marker too", () => {
+    const run = randomUUID();
+    const module = path.join(__dirname, "leak-check.ts");
+    const script = `import(${JSON.stringify(module)}).then((m) => console.log(JSON.stringify(m.processesOfRun(process.env.${TEST_RUN_MARKER}))))`;
+    // Two shells above the checker, each kept alive by `; true`, as bash, npx and sh stay above vitest in .ci/run: the
+    // grandparent is an ancestor that is not the parent.
+    const out = execFileSync("sh", ["-c", 'sh -c "$CHECK; true"; true'], {
+      env: { ...process.env, [TEST_RUN_MARKER]: run, CHECK: `"${process.execPath}" --import tsx -e '${script}'` },
+      encoding: "utf8",
+    });
+    expect(JSON.parse(out.trim().split("\n").at(-1)!)).toEqual([]);
   });
 });

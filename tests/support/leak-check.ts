@@ -13,13 +13,17 @@ export interface Leftover {
   command: string;
 }
 
-/** Processes carrying `marker=value`, except this process, its parent and children, and vitest's workers. */
+/**
+ * Processes carrying `marker=value`, except this process, its ancestors (the shell, npx and sh that started the run
+ * carry the marker too: .ci/run exports it), its children, and vitest's workers.
+ */
 export function processesOfRun(value: string, marker = TEST_RUN_MARKER): Leftover[] {
   const needle = `${marker}=${value}`;
   const found: Leftover[] = [];
+  const ancestors = ancestorsOf(process.pid);
   for (const entry of readdirSync("/proc")) {
     const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid || pid === process.ppid) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || ancestors.has(pid)) continue;
     let environ: string;
     let command: string;
     try {
@@ -34,6 +38,13 @@ export function processesOfRun(value: string, marker = TEST_RUN_MARKER): Leftove
     if (/[/\\]vitest[/\\]/.test(command) || command === "") continue;
     found.push({ pid, command: command.length > 200 ? `${command.slice(0, 200)}...` : command });
   }
+  return found;
+}
+
+/** Every process above `pid`, up to init. */
+function ancestorsOf(pid: number): Set<number> {
+  const found = new Set<number>();
+  for (let p = parentOf(pid); p !== undefined && p > 1 && !found.has(p); p = parentOf(p)) found.add(p);
   return found;
 }
 
