@@ -31,10 +31,8 @@ export class AuthenticationError extends ApiError {
   }
 }
 
-/** The request is malformed; `field` names the offending input. */
-export class ValidationError extends ApiError {
-  readonly status = 400;
-  readonly code = "invalid_request";
+/** A refusal about one input: `field` names it, and the body's `details` carries it with the message. */
+export abstract class FieldError extends ApiError {
   constructor(
     readonly field: string,
     message: string,
@@ -50,6 +48,12 @@ export class ValidationError extends ApiError {
       },
     };
   }
+}
+
+/** The request is malformed; `field` names the offending input. */
+export class ValidationError extends FieldError {
+  readonly status = 400;
+  readonly code = "invalid_request";
 }
 
 /** The caller exceeded a rate limit of this instance, or the request is refused before any work. */

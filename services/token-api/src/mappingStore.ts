@@ -1,11 +1,11 @@
 // Stores the one ACS identity of each app user (issuer + subject) in Azure Table Storage, shared by every instance,
 // with a per-user generation that revoke and erase raise so every instance stops serving the tokens cached before.
 import { createHash } from "node:crypto";
-import { odata, TableClient, type TableEntity } from "@azure/data-tables";
-import type { TokenCredential } from "@azure/core-auth";
+import { odata, type TableEntity } from "@azure/data-tables";
 import type { CallerIdentity } from "./auth";
 import type { Deadline } from "./deadline";
 import { ServiceUnavailableError } from "./errors";
+import { isTableNotFound, openTable, statusOf, type TableAccessOptions } from "./tableAccess";
 
 /** One user's row as an instance saw it. */
 export interface MappingRecord {
@@ -55,12 +55,6 @@ export function mappingKeys(caller: CallerIdentity): { partitionKey: string; row
   return { partitionKey: hash(caller.issuer).slice(0, 32), rowKey: hash(`${caller.issuer}\n${caller.subject}`) };
 }
 
-const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
-/** A 404 about the table itself (error code `TableNotFound`), as opposed to a missing row. */
-// The SDK leaves `code` unset for table errors and keeps the OData error code in the message body.
-const isTableNotFound = (error: unknown) =>
-  statusOf(error) === 404 && /"code"\s*:\s*"TableNotFound"/.test((error as { message?: string }).message ?? "");
-
 function unavailable(): ServiceUnavailableError {
   return new ServiceUnavailableError("mapping_store_unavailable", "The identity mapping store is unavailable; retry later.");
 }
@@ -72,14 +66,8 @@ export class MappingOutcomeUnknownError extends ServiceUnavailableError {
   }
 }
 
-export interface TableMappingStoreOptions {
-  tableName: string;
-  connectionString?: string;
-  endpoint?: string;
-  credential?: TokenCredential;
-  /** Per-attempt cap (each call is also bounded by the request's deadline). */
-  timeoutMs?: number;
-}
+/** Where the mapping table lives (tableAccess.ts). */
+export type TableMappingStoreOptions = TableAccessOptions;
 
 const toRecord = (entity: MappingEntity & { etag?: string }): MappingRecord => ({
   acsUserId: entity.acsUserId,
@@ -90,46 +78,7 @@ const toRecord = (entity: MappingEntity & { etag?: string }): MappingRecord => (
 
 /** The Table Storage implementation; Azurite locally (MAPPING_TABLE_CONNECTION_STRING), the account endpoint with managed identity in Azure. */
 export function createTableMappingStore(options: TableMappingStoreOptions): MappingStore {
-  // No SDK retries: a retried insert whose first answer was lost comes back 409 and must be told apart from a
-  // real conflict, which only a re-read does (claim below).
-  const clientOptions = { retryOptions: { maxRetries: 0 }, allowInsecureConnection: true };
-  let table: TableClient;
-  if (options.connectionString) {
-    table = TableClient.fromConnectionString(options.connectionString, options.tableName, clientOptions);
-  } else {
-    if (!options.endpoint || !options.credential) throw new Error("a mapping table endpoint needs a credential");
-    table = new TableClient(options.endpoint, options.tableName, options.credential, { retryOptions: clientOptions.retryOptions });
-  }
-  const timeoutMs = options.timeoutMs ?? 3000;
-  let tableReady: Promise<void> | undefined;
-
-  const ensureTable = (deadline: Deadline): Promise<void> => {
-    tableReady ??= table.createTable({ abortSignal: deadline.signal(timeoutMs) }).catch((error: unknown) => {
-      tableReady = undefined;
-      throw error;
-    });
-    return tableReady;
-  };
-
-  async function guarded<T>(deadline: Deadline, run: (signal: () => AbortSignal) => Promise<T>): Promise<T> {
-    const signal = () => deadline.signal(timeoutMs);
-    try {
-      await ensureTable(deadline);
-      try {
-        return await run(signal);
-      } catch (error) {
-        // The table went away behind our back (deleted, or a storage emulator restarted without it): create it
-        // again and retry once, rather than answering 503 until the process restarts.
-        if (!isTableNotFound(error)) throw error;
-        tableReady = undefined;
-        await ensureTable(deadline);
-        return await run(signal);
-      }
-    } catch (error) {
-      if (error instanceof ServiceUnavailableError) throw error;
-      throw unavailable();
-    }
-  }
+  const { table, guarded } = openTable(options, "mapping table", unavailable);
 
   async function read(caller: CallerIdentity, signal: AbortSignal): Promise<MappingRecord | undefined> {
     const { partitionKey, rowKey } = mappingKeys(caller);

@@ -1,5 +1,5 @@
 // The conversations API's own answers other than 2xx, in the service's one error shape (errors.ts ApiError).
-import { ApiError } from "../errors";
+import { ApiError, FieldError } from "../errors";
 
 /** Authenticated, but the token lacks what the route needs (RFC 9110 section 15.5.4). */
 export class ForbiddenError extends ApiError {
@@ -28,22 +28,7 @@ export class ThreadGoneError extends ApiError {
 }
 
 /** The request would exceed one of ACS's chat limits (limits.ts). */
-export class LimitExceededError extends ApiError {
+export class LimitExceededError extends FieldError {
   readonly status = 409;
   readonly code = "limit_exceeded";
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-  }
-  override body() {
-    return {
-      error: {
-        code: this.code,
-        message: this.message,
-        details: [{ field: this.field, message: this.message.slice(this.field.length + 2) }],
-      },
-    };
-  }
 }

@@ -1,10 +1,10 @@
 // Conversations, their participants and each user's conversation list, in the identity mapping's Table Storage table,
 // written with ETags and conditional inserts like the mapping (mappingStore.ts), so every instance sees one state.
 import { createHash, randomUUID } from "node:crypto";
-import { odata, TableClient } from "@azure/data-tables";
-import type { TokenCredential } from "@azure/core-auth";
+import { odata } from "@azure/data-tables";
 import type { Deadline } from "../deadline";
-import { ApiError, ServiceUnavailableError, ValidationError } from "../errors";
+import { ServiceUnavailableError, ValidationError } from "../errors";
+import { isTableNotFound, openTable, statusOf, type TableAccessOptions } from "../tableAccess";
 
 /** One conversation's record. `threadId` is empty while `state` is `creating` (the thread may or may not exist yet). */
 export interface ConversationRecord {
@@ -63,9 +63,6 @@ const participantPartition = (type: string, id: string) => `participants.${type}
 const membershipPartition = (subject: string) => `memberships.${hash(subject)}`;
 const membershipRow = (type: string, id: string) => `${type}.${hash(id)}`;
 
-const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
-const isTableNotFound = (error: unknown) =>
-  statusOf(error) === 404 && /"code"\s*:\s*"TableNotFound"/.test((error as { message?: string }).message ?? "");
 const unavailable = () => new ServiceUnavailableError("mapping_store_unavailable", "The conversation store is unavailable; retry later.");
 
 interface ConversationEntity {
@@ -108,52 +105,14 @@ const toEntity = (r: Omit<ConversationRecord, "etag">) => ({
   createdAt: r.createdAt,
 });
 
-export interface TableConversationStoreOptions {
-  tableName: string;
-  connectionString?: string;
-  endpoint?: string;
-  credential?: TokenCredential;
-  timeoutMs?: number;
-}
+/** Where the conversation table lives (tableAccess.ts). */
+export type TableConversationStoreOptions = TableAccessOptions;
 
 /** A fresh creation token (a version 4 UUID, as the chat SDK recommends for `idempotencyToken`). */
 export const newCreateToken = (): string => randomUUID();
 
 export function createTableConversationStore(options: TableConversationStoreOptions): ConversationStore {
-  // No SDK retries: a lost answer to a conditional write is resolved by re-reading, as the mapping store does.
-  const clientOptions = { retryOptions: { maxRetries: 0 }, allowInsecureConnection: true };
-  let table: TableClient;
-  if (options.connectionString) table = TableClient.fromConnectionString(options.connectionString, options.tableName, clientOptions);
-  else {
-    if (!options.endpoint || !options.credential) throw new Error("a conversation table endpoint needs a credential");
-    table = new TableClient(options.endpoint, options.tableName, options.credential, { retryOptions: clientOptions.retryOptions });
-  }
-  const timeoutMs = options.timeoutMs ?? 3000;
-  let tableReady: Promise<void> | undefined;
-  const ensureTable = (deadline: Deadline) => {
-    tableReady ??= table.createTable({ abortSignal: deadline.signal(timeoutMs) }).catch((error: unknown) => {
-      tableReady = undefined;
-      throw error;
-    });
-    return tableReady;
-  };
-  async function guarded<T>(deadline: Deadline, run: (signal: () => AbortSignal) => Promise<T>): Promise<T> {
-    const signal = () => deadline.signal(timeoutMs);
-    try {
-      await ensureTable(deadline);
-      try {
-        return await run(signal);
-      } catch (error) {
-        if (!isTableNotFound(error)) throw error;
-        tableReady = undefined;
-        await ensureTable(deadline);
-        return await run(signal);
-      }
-    } catch (error) {
-      if (error instanceof ApiError) throw error;
-      throw unavailable();
-    }
-  }
+  const { table, guarded } = openTable(options, "conversation table", unavailable);
   const read = async (type: string, id: string, signal: AbortSignal) => {
     const { partitionKey, rowKey } = conversationKeys(type, id);
     try {
