@@ -1,7 +1,7 @@
 // Runs Azurite's table service as a child process on a fixed free port, so it can be stopped and restarted at the same address.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
+import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { START_DEADLINE_MS, killAndWait } from "./start-deadline";
 
@@ -27,18 +27,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** True when something accepts a TCP connection on 127.0.0.1:`port`. */
-export function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host: "127.0.0.1" });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
 function azuriteTableEntry(): string {
   const packageJson = require.resolve("azurite/package.json");
   return join(dirname(packageJson), "dist", "src", "table", "main.js");
@@ -51,7 +39,7 @@ export async function startAzuriteTables(
   { startDeadlineMs = START_DEADLINE_MS }: { startDeadlineMs?: number } = {},
 ): Promise<AzuriteTables> {
   mkdirSync(location, { recursive: true });
-  const chosenPort = port ?? (await freePort());
+  let chosenPort = port ?? (await freePort());
   let child: ChildProcess | undefined;
 
   const start = async () => {
@@ -69,16 +57,21 @@ export async function startAzuriteTables(
         "--disableTelemetry",
         "--loose",
       ],
-      { stdio: ["ignore", "ignore", "pipe"] },
+      { stdio: ["ignore", "pipe", "pipe"] },
     );
     let stderr = "";
+    let stdout = "";
     spawned.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+    spawned.stdout?.on("data", (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-2000)));
     child = spawned;
     spawned.once("exit", () => {
       if (child === spawned) child = undefined;
     });
     const deadline = Date.now() + startDeadlineMs;
-    while (!(await canConnect(chosenPort))) {
+    // Started when Azurite itself says so (azurite dist/src/table/main.js: "Azurite Table service successfully started
+    // on <host>:<port>"), not when the port accepts a connection: the free port was only free when it was chosen, and
+    // another process (a parallel test's server) may hold it now, answering in Azurite's place.
+    while (!stdout.includes(`successfully started on 127.0.0.1:${chosenPort}`)) {
       if (!child) throw new Error(`azurite (table, port ${chosenPort}) exited before it started: ${stderr.trim()}`);
       if (Date.now() > deadline) {
         // The caller gets an error and no handle to stop: the child is ours to end, or it outlives everything.
@@ -106,7 +99,16 @@ export async function startAzuriteTables(
     child = undefined;
   };
 
-  await start();
+  // A port taken between choosing it and Azurite binding it (EADDRINUSE): choose again, unless the caller fixed it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start();
+      break;
+    } catch (error) {
+      if (port !== undefined || attempt === 3 || !/exited before it started/.test(String(error))) throw error;
+      chosenPort = await freePort();
+    }
+  }
   return {
     port: chosenPort,
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};TableEndpoint=http://127.0.0.1:${chosenPort}/${DEV_ACCOUNT};`,

@@ -15,7 +15,7 @@ import {
   type SubscriptionSummary,
 } from "../../components/event-routing/config";
 import type { EmulatedSubscription, EventGridOptions } from "../acs-emulator/eventgrid";
-import { DEV_ACCOUNT, DEV_KEY, canConnect, freePort } from "./azurite";
+import { DEV_ACCOUNT, DEV_KEY, freePort } from "./azurite";
 import { START_DEADLINE_MS, killAndWait } from "./start-deadline";
 
 /** The stack whose config the local environment follows unless told otherwise. */
@@ -103,14 +103,20 @@ async function spawnAzurite(location: string): Promise<{ queuePort: number; blob
   const child = spawn(
     process.execPath,
     [entry, ...ports, "--location", location, "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose"],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    { stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";
+  let stdout = "";
   let exited = false;
   child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+  child.stdout?.on("data", (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-4000)));
   child.once("exit", () => (exited = true));
   const deadline = Date.now() + START_DEADLINE_MS;
-  while (!(await canConnect(queuePort)) || !(await canConnect(blobPort))) {
+  // Started when Azurite says so for both ports (azurite dist/src/azurite.js: "Azurite Queue service is successfully
+  // listening at http://<host>:<port>"), not when a port accepts connections: another process may hold a chosen port.
+  const listening = (service: string, p: number) =>
+    stdout.includes(`Azurite ${service} service is successfully listening at http://127.0.0.1:${p}`);
+  while (!listening("Queue", queuePort) || !listening("Blob", blobPort)) {
     if (exited) throw new Error(`azurite (queue, blob) exited before it started: ${stderr.trim()}`);
     if (Date.now() > deadline) {
       await killAndWait(child);

@@ -1,5 +1,6 @@
 // Azurite is stopped the graceful way: a mapping acknowledged just before the stop is still there after a restart.
 import { mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TableClient } from "@azure/data-tables";
@@ -19,6 +20,24 @@ describe("local Azurite", () => {
       expect((await table.getEntity<{ value: string }>("p", "r")).value).toBe("acknowledged");
     } finally {
       await azurite.stop();
+    }
+  });
+
+  it("is not fooled by another server on its port: a start whose port is taken fails naming it", async () => {
+    // The bug: readiness was "the port accepts a connection", so a parallel test's server that took the freshly
+    // chosen port answered in Azurite's place (an Azure SDK call then got that server's 404 body) while Azurite
+    // exited with EADDRINUSE.
+    const squatter = createServer((_req, res) => res.writeHead(404).end('{"error":"not_found"}'));
+    await new Promise<void>((resolve) => squatter.listen(0, "127.0.0.1", resolve));
+    const port = (squatter.address() as { port: number }).port;
+    try {
+      const failure = await startAzuriteTables(mkdtempSync(join(tmpdir(), "azurite-taken-")), port, { startDeadlineMs: 60_000 }).then(
+        (azurite) => azurite.stop().then(() => undefined),
+        (error: Error) => error,
+      );
+      expect(failure?.message).toMatch(new RegExp(`^azurite \\(table, port ${port}\\) exited before it started: .*EADDRINUSE`, "s"));
+    } finally {
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
     }
   });
 
