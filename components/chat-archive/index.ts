@@ -17,9 +17,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
 import type { AzureComponentArgs, DiagnosticsArg, LockLevel } from "../common/types";
-import * as authorization from "@pulumi/azure-native/authorization";
-import { lockName } from "../common/lock";
+import { attachLock } from "../common/lock";
 import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
+import { hardenedStorageAccountArgs } from "../common/storage";
 import { resourceName } from "../common/naming";
 import { CHAT_ARCHIVE_CONTAINER, CHAT_ARCHIVE_IMMUTABILITY_DAYS, CHAT_ARCHIVE_STATE_CONTAINER } from "./settings";
 
@@ -61,17 +61,13 @@ export class ChatArchive extends pulumi.ComponentResource {
       `${name}-storage`,
       {
         accountName: resourceName("storageAccount", args.naming, "arc"),
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        kind: "StorageV2",
-        sku: { name: settings.sku },
-        enableHttpsTrafficOnly: true,
-        minimumTlsVersion: "TLS1_2",
-        allowBlobPublicAccess: false,
-        allowSharedKeyAccess: false,
-        defaultToOAuthAuthentication: true,
-        allowCrossTenantReplication: false,
-        tags: args.tags,
+        ...hardenedStorageAccountArgs({
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          tags: args.tags,
+          skuName: settings.sku,
+          entraOnly: true,
+        }),
       },
       { ...child, protect: args.lock !== undefined },
     );
@@ -105,18 +101,11 @@ export class ChatArchive extends pulumi.ComponentResource {
         child,
       );
     }
-    // The lock stays with the retained account (attachLock's shape, plus retainOnDelete).
+    // The lock stays with the retained account.
     if (args.lock) {
-      new authorization.ManagementLockByScope(
-        `${name}-lock`,
-        {
-          scope: account.id,
-          level: args.lock,
-          lockName: lockName(args.lock),
-          notes: "Chat archive: ACS chat history kept after the platform is removed.",
-        },
-        child,
-      );
+      attachLock(name, account.id, args.lock, "Chat archive: ACS chat history kept after the platform is removed.", this, {
+        retainOnDelete: settings.retainOnDelete,
+      });
     }
     if (args.diagnostics) attachStorageServiceDiagnostics(`${name}-storage`, account.id, ["blob"], args.diagnostics, this);
 

@@ -18,10 +18,12 @@ export function attachLock(
   level: LockLevel,
   notes: string,
   parent: pulumi.Resource,
+  /** `retainOnDelete` for a lock that must stay with a retained resource (the chat archive). */
+  options: Pick<pulumi.CustomResourceOptions, "retainOnDelete"> = {},
 ): authorization.ManagementLockByScope {
   return new authorization.ManagementLockByScope(
     `${name}-lock`,
     { scope: resourceId, level, lockName: lockName(level), notes },
-    { parent },
+    { parent, ...options },
   );
 }
