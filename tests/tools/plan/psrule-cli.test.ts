@@ -1,5 +1,6 @@
 // One real `npm run plan` for the PSRule mapping: a copy of prod's stack config that makes the token-failure log alert
-// run every minute breaks Azure.Alert.HighFrequencyQuery; the plan exits 1 and names the policy with the PSRule id.
+// run every minute breaks Azure.Alert.HighFrequencyQuery; the plan exits 1 and names the policy with the PSRule id, in
+// text and in the SARIF it writes beside (the rule's tags and helpUri).
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -37,5 +38,25 @@ describe("prod with a log alert evaluated every minute", () => {
     expect(run.stdout).toMatch(
       /FAIL: acs-platform\/prod: \d+ resources, \d+ components; 1 mandatory, 3 advisory and 0 excepted policy results/,
     );
+  });
+});
+
+describe("the SARIF of the same run", () => {
+  it("tags the policy's rule with the PSRule id and name, links the rule's page, and reports the alert under it", () => {
+    const doc = JSON.parse(fs.readFileSync(path.join(dir, "plan.sarif"), "utf8")) as {
+      runs: Array<{
+        tool: { driver: { rules: Array<{ id: string; helpUri?: string; properties: { tags: string[] } }> } };
+        results: Array<{ ruleId: string; ruleIndex: number; level: string }>;
+      }>;
+    };
+    const run0 = doc.runs[0]!;
+    const result = run0.results.find((r) => r.ruleId === "monitor-logalert-disallow-high-frequency")!;
+    expect(result.level).toBe("error");
+    const rule = run0.tool.driver.rules[result.ruleIndex]!;
+    expect([rule.id, rule.helpUri, rule.properties.tags]).toEqual([
+      "monitor-logalert-disallow-high-frequency",
+      "https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.Alert.HighFrequencyQuery/",
+      ["security", "infrastructure", "AZR-000492", "Azure.Alert.HighFrequencyQuery"],
+    ]);
   });
 });
