@@ -25,6 +25,7 @@ const clis = [
   "decommission",
   "adopt",
   "docs:config",
+  "docs:policies",
   "prices:update",
   "bench:plan-cost",
   "bench:plan",
