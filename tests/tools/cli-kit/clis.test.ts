@@ -26,6 +26,7 @@ const clis = [
   "adopt",
   "docs:config",
   "docs:policies",
+  "psrule:counts",
   "prices:update",
   "bench:plan-cost",
   "bench:plan",
