@@ -106,9 +106,10 @@ export function toSarif(report: PlanReport): Record<string, unknown> {
         ...(at.configKey ? { configKey: at.configKey } : {}),
       },
     };
-    // An excepted result stays in the log, suppressed with the reviewed reason (SARIF 2.1.0 §3.27.23 `suppressions`,
-    // §3.35 suppression object: kind "external" = kept outside the source, status "accepted" = reviewed;
-    // https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html). GitHub code scanning closes such an alert.
+    // An excepted result stays in the log, suppressed with the reviewed reason (SARIF 2.1.0 result `suppressions`, an
+    // array of suppression objects: `kind` "external" = recorded outside the source, `status` "accepted" = reviewed
+    // and approved, `justification`; https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html and the
+    // schema in tools/plan/schema/sarif-schema-2.1.0.json, against which the tests validate the log).
     if ("exception" in r) {
       const e = (r as ExceptedResult).exception;
       result.suppressions = [
