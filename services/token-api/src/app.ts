@@ -23,7 +23,7 @@ import type { MappingStore } from "./mappingStore";
 import { computeSecurityHeaders } from "./securityHeaders";
 import { TOKEN_LIFETIME_MINUTES } from "./settings";
 import { DuplicateMemberError, parseStrictJson } from "./strictJson";
-import type { Metrics } from "./telemetry";
+import { recordUnexpectedError, type Metrics } from "./telemetry";
 import { conversationRoutes } from "./conversations/routes";
 import type { ConversationService } from "./conversations/service";
 import type { TokenService } from "./tokenService";
@@ -259,6 +259,7 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
       return reply.code(status).send({ error: { code, message } });
     }
     request.log.error({ err: describe(error) }, "unexpected error");
+    recordUnexpectedError(error);
     return reply.code(500).send({ error: { code: "internal_error", message: "Unexpected error." } });
   });
 

@@ -1,5 +1,5 @@
 // Counters the token API emits through OpenTelemetry (exported to Application Insights when configured), plus the exporter switch.
-import { metrics as otelMetrics } from "@opentelemetry/api";
+import { SpanStatusCode, metrics as otelMetrics, trace } from "@opentelemetry/api";
 
 export interface Metrics {
   tokenIssued(scopes: string): void;
@@ -29,6 +29,18 @@ export function createMetrics(): Metrics {
       errors.add(1, { operation, status: status === undefined ? "network" : String(status) });
     },
   };
+}
+
+/**
+ * Records an error no handler expected on the request's span: Azure Monitor sends a span's "exception" events as
+ * exceptions (@azure/monitor-opentelemetry-exporter spanEventsToEnvelopes), while the HTTP instrumentation only marks
+ * the 500. A no-op without telemetry (no span).
+ */
+export function recordUnexpectedError(error: unknown): void {
+  const span = trace.getActiveSpan();
+  if (!span) return;
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR });
 }
 
 /**
