@@ -37,6 +37,27 @@ const monitorApart: Plugin = {
   },
 };
 
+/**
+ * OpenTelemetry exporters the token API never uses, left out of the distro's file. @opentelemetry/sdk-node (which the
+ * distro builds on) requires every one of them when it loads, for the OTEL_*_EXPORTER variables; the distro hands the
+ * SDK its own Azure Monitor processors and readers, so none is constructed. Loading them (gRPC, protobuf, OTLP
+ * transformers) was about a third of the distro's start-up. Each is replaced by a module whose exports throw, naming
+ * the package, if anything ever does construct one.
+ */
+const UNUSED_EXPORTERS = /^@opentelemetry\/exporter-((trace|metrics|logs)-otlp-(grpc|http|proto)|zipkin|prometheus)$/;
+
+const unusedExportersOut: Plugin = {
+  name: "unused-exporters-out",
+  setup(builder) {
+    builder.onResolve({ filter: UNUSED_EXPORTERS }, (args) => ({ path: args.path, namespace: "unused-exporter" }));
+    builder.onLoad({ filter: /.*/, namespace: "unused-exporter" }, (args) => ({
+      loader: "js",
+      contents: `const refuse = () => { throw new Error(${JSON.stringify(`${args.path} is not in the token API package: it exports to Azure Monitor only`)}); };
+module.exports = new Proxy({}, { get: (_, key) => (key === "__esModule" ? true : typeof key === "string" ? refuse : undefined) });`,
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -68,6 +89,7 @@ export async function bundleApp(outdir: string): Promise<Metafile[]> {
     ...common,
     entryPoints: [require.resolve(MONITOR_PACKAGE, { paths: [packageDir] })],
     outfile: join(outdir, MONITOR_FILE),
+    plugins: [unusedExportersOut],
   });
   return [app.metafile, monitor.metafile];
 }
