@@ -38,25 +38,33 @@ const monitorApart: Plugin = {
 };
 
 /**
- * OpenTelemetry exporters the token API never uses, left out of the distro's file. @opentelemetry/sdk-node (which the
- * distro builds on) requires every one of them when it loads, for the OTEL_*_EXPORTER variables; the distro hands the
- * SDK its own Azure Monitor processors and readers, so none is constructed. Loading them (gRPC, protobuf, OTLP
- * transformers) was about a third of the distro's start-up. Each is replaced by a module whose exports throw, naming
- * the package, if anything ever does construct one.
+ * Packages the token API never calls, left out of the package: each is replaced by a module whose exports throw,
+ * naming the package, if anything ever does call one. They are required when their dependents load, which costs
+ * compile and start-up time (and size) for nothing:
+ * - in the distro's file, @opentelemetry/sdk-node requires every exporter for the OTEL_*_EXPORTER variables, and
+ *   @opentelemetry/configuration (with a YAML parser) for its experimental `startNodeSDK`; the distro constructs a
+ *   `NodeSDK` with its own Azure Monitor processors and readers, so none of them is called (gRPC, protobuf, OTLP
+ *   transformers and the configuration schema were about a third of the distro's start-up);
+ * - in server.js, @azure/communication-chat requires @azure/communication-signaling for real-time notifications, which
+ *   it never starts in Node (its node `getSignalingClient` returns undefined), and @fastify/swagger requires `yaml` for
+ *   a YAML document, which /openapi.json never asks for.
  */
-const UNUSED_EXPORTERS = /^@opentelemetry\/exporter-((trace|metrics|logs)-otlp-(grpc|http|proto)|zipkin|prometheus)$/;
+const UNUSED_IN_DISTRO = /^@opentelemetry\/(exporter-((trace|metrics|logs)-otlp-(grpc|http|proto)|zipkin|prometheus)|configuration)$/;
+const UNUSED_IN_APP = /^(@azure\/communication-signaling|yaml)$/;
 
-const unusedExportersOut: Plugin = {
-  name: "unused-exporters-out",
-  setup(builder) {
-    builder.onResolve({ filter: UNUSED_EXPORTERS }, (args) => ({ path: args.path, namespace: "unused-exporter" }));
-    builder.onLoad({ filter: /.*/, namespace: "unused-exporter" }, (args) => ({
-      loader: "js",
-      contents: `const refuse = () => { throw new Error(${JSON.stringify(`${args.path} is not in the token API package: it exports to Azure Monitor only`)}); };
+function leaveOut(filter: RegExp): Plugin {
+  return {
+    name: "leave-out-unused",
+    setup(builder) {
+      builder.onResolve({ filter }, (args) => ({ path: args.path, namespace: "left-out" }));
+      builder.onLoad({ filter: /.*/, namespace: "left-out" }, (args) => ({
+        loader: "js",
+        contents: `const refuse = () => { throw new Error(${JSON.stringify(`${args.path} is not in the token API package (scripts/build.ts leaveOut)`)}); };
 module.exports = new Proxy({}, { get: (_, key) => (key === "__esModule" ? true : typeof key === "string" ? refuse : undefined) });`,
-    }));
-  },
-};
+      }));
+    },
+  };
+}
 
 const common = {
   bundle: true,
@@ -83,13 +91,13 @@ export async function bundleApp(outdir: string): Promise<Metafile[]> {
     ...common,
     entryPoints: [join(packageDir, "src", "server.ts")],
     outfile: join(outdir, ENTRY_FILE),
-    plugins: [monitorApart],
+    plugins: [monitorApart, leaveOut(UNUSED_IN_APP)],
   });
   const monitor = await build({
     ...common,
     entryPoints: [require.resolve(MONITOR_PACKAGE, { paths: [packageDir] })],
     outfile: join(outdir, MONITOR_FILE),
-    plugins: [unusedExportersOut],
+    plugins: [leaveOut(UNUSED_IN_DISTRO)],
   });
   return [app.metafile, monitor.metafile];
 }
