@@ -1,6 +1,7 @@
 // Preloaded (--require) into a process under test that must send nothing beyond this machine: a TCP connection or a
 // name lookup for anything but loopback fails at once (ENETUNREACH), and the destination is written to stderr as one
 // `loopback-only: refused <host>:<port>` line, so the test can say exactly what the process tried.
+/* eslint-disable no-undef, @typescript-eslint/no-require-imports -- plain CommonJS preloaded by node */
 "use strict";
 const net = require("node:net");
 const dns = require("node:dns");

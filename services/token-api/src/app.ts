@@ -1,6 +1,6 @@
 // The Fastify app factory: routes with zod schemas (which also generate /openapi.json), authentication, limits and error mapping.
 import type { Socket } from "node:net";
-import Fastify, { LogController, type FastifyRequest } from "fastify";
+import Fastify, { LogController, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
@@ -114,6 +114,12 @@ function clientErrorHandler(error: Error & { code?: string }, socket: Socket): v
   );
 }
 
+/** Fastify's compiler factories returning zod's compilers (its typings name ajv's; the call shape is the same). */
+const zodCompilersFactory = {
+  buildValidator: () => validatorCompiler,
+  buildSerializer: () => serializerCompiler,
+} as unknown as NonNullable<NonNullable<FastifyServerOptions["schemaController"]>["compilersFactory"]>;
+
 export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
   const app = Fastify({
     loggerInstance: deps.logger,
@@ -131,6 +137,10 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     requestTimeout: config.upstream.requestDeadlineMs + 5000,
     return503OnClosing: true,
     clientErrorHandler,
+    // Every schema is zod's: without these factories Fastify loads and sets up ajv and fast-json-stringify as its
+    // defaults, unused, at start (a third of building the app in a --cpu-prof of the bundle).
+    // https://fastify.dev/docs/latest/Reference/Server/#schemacontroller
+    schemaController: { compilersFactory: zodCompilersFactory },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

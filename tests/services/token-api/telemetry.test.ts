@@ -205,7 +205,10 @@ describe("telemetry from the deployable as shipped", () => {
     expect(tableCall!.data).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${azurite!.port}/devstoreaccount1/`));
     const port = (ingestion.address() as { port: number }).port;
     const acsCalls = dependencies.filter((d) => d.type === "Http" && d.target === `127.0.0.1:${port}` && /\/identities/.test(d.data ?? ""));
-    expect(acsCalls.map((d) => [d.name, d.resultCode])).toContainEqual([`POST /identities/${encodeURIComponent(ACS_USER)}/:issueAccessToken`, "200"]);
+    expect(acsCalls.map((d) => [d.name, d.resultCode])).toContainEqual([
+      `POST /identities/${encodeURIComponent(ACS_USER)}/:issueAccessToken`,
+      "200",
+    ]);
   });
 
   it("sends the handler's unexpected error as an exception, and answers the caller without internals", () => {
