@@ -44,12 +44,14 @@ const monitorApart: Plugin = {
  * - in the distro's file, @opentelemetry/sdk-node requires every exporter for the OTEL_*_EXPORTER variables, and
  *   @opentelemetry/configuration (with a YAML parser) for its experimental `startNodeSDK`; the distro constructs a
  *   `NodeSDK` with its own Azure Monitor processors and readers, so none of them is called (gRPC, protobuf, OTLP
- *   transformers and the configuration schema were about a third of the distro's start-up);
+ *   transformers and the configuration schema were about a third of the distro's start-up); and the instrumentations
+ *   src/telemetry.ts turns off (AZURE_MONITOR_INSTRUMENTATIONS), which the distro constructs only when on;
  * - in server.js, @azure/communication-chat requires @azure/communication-signaling for real-time notifications, which
  *   it never starts in Node (its node `getSignalingClient` returns undefined), and @fastify/swagger requires `yaml` for
  *   a YAML document, which /openapi.json never asks for.
  */
-const UNUSED_IN_DISTRO = /^@opentelemetry\/(exporter-((trace|metrics|logs)-otlp-(grpc|http|proto)|zipkin|prometheus)|configuration)$/;
+const UNUSED_IN_DISTRO =
+  /^(@opentelemetry\/(exporter-((trace|metrics|logs)-otlp-(grpc|http|proto)|zipkin|prometheus)|configuration|instrumentation-(mongodb|mysql|pg|redis|bunyan|winston))|@azure\/opentelemetry-instrumentation-azure-sdk)$/;
 const UNUSED_IN_APP = /^(@azure\/communication-signaling|yaml)$/;
 
 function leaveOut(filter: RegExp): Plugin {

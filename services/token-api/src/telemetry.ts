@@ -44,12 +44,30 @@ export function recordUnexpectedError(error: unknown): void {
 }
 
 /**
+ * The distro's instrumentations the token API can use: HTTP (incoming requests, and every outgoing call, Azure SDKs
+ * included, as a dependency). The databases and loggers it does not use stay off (scripts/build.ts leaves their code
+ * out), and so does the Azure SDK instrumentation: it works by hooking `require("@azure/core-tracing")`, which the
+ * bundled SDKs never call (docs/decisions/0033-token-api-ships-as-a-bundle.md).
+ */
+export const AZURE_MONITOR_INSTRUMENTATIONS = {
+  http: { enabled: true },
+  azureSdk: { enabled: false },
+  mongoDb: { enabled: false },
+  mySql: { enabled: false },
+  postgreSql: { enabled: false },
+  redis: { enabled: false },
+  redis4: { enabled: false },
+  bunyan: { enabled: false },
+  winston: { enabled: false },
+};
+
+/**
  * Turns on traces and metrics export to Application Insights. Call before the app is built so the HTTP
  * instrumentation wraps the server; does nothing without a connection string.
  */
 export async function enableAzureMonitor(connectionString: string | undefined): Promise<(() => Promise<void>) | undefined> {
   if (!connectionString) return undefined;
   const { useAzureMonitor, shutdownAzureMonitor } = await import("@azure/monitor-opentelemetry");
-  useAzureMonitor({ azureMonitorExporterOptions: { connectionString } });
+  useAzureMonitor({ azureMonitorExporterOptions: { connectionString }, instrumentationOptions: AZURE_MONITOR_INSTRUMENTATIONS });
   return () => shutdownAzureMonitor();
 }
