@@ -182,8 +182,8 @@ afterAll(async () => {
 const ofType = (name: string) => envelopes.filter((e) => e.name === `Microsoft.ApplicationInsights.${name}`).map((e) => e.data!.baseData!);
 
 describe("the deployable as shipped", () => {
-  it("is the bundle, the distro apart, the licences and a package.json App Service starts with `node server.js`", () => {
-    expect(zipNames).toEqual(["THIRD-PARTY-NOTICES.txt", "azure-monitor.js", "package.json", "server.js"]);
+  it("is the bundle, the licences and a package.json App Service starts with `node server.js`", () => {
+    expect(zipNames).toEqual(["THIRD-PARTY-NOTICES.txt", "package.json", "server.js"]);
     expect(packageJson.main).toBe("server.js");
     // With a start script, App Service would run `npm start` instead.
     expect(packageJson.scripts).toBeUndefined();
