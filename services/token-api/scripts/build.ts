@@ -58,8 +58,9 @@ const BUNDLE_OPTIONS = {
   target: BUILD_TARGET,
   format: "cjs",
   minify: true,
-  // Classes and functions keep their `name` (an exception's type in Application Insights is its class's name). Stack
-  // frames show minified names and bundle positions: the source maps beside the zip (dist/sourcemaps) map them back.
+  // Classes and functions keep their `name`: errors that take their name from their class (jose's) keep a readable
+  // one in logs and as an exception's type in Application Insights. Stack frames show minified names and bundle
+  // positions: the source maps beside the zip (dist/sourcemaps) map them back. (Costs about 30 ms of CPU at start.)
   keepNames: true,
   sourcemap: "external",
   legalComments: "none",
