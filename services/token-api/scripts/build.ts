@@ -35,10 +35,10 @@ interface PackageJson {
  *   it never starts in Node (its node `getSignalingClient` returns undefined), and @fastify/swagger requires `yaml` for
  *   a YAML document, which /openapi.json never asks for.
  */
-const UNUSED =
+export const UNUSED =
   /^(@opentelemetry\/(exporter-((trace|metrics|logs)-otlp-(grpc|http|proto)|zipkin|prometheus)|configuration|instrumentation-(mongodb|mysql|pg|redis|bunyan|winston))|@azure\/opentelemetry-instrumentation-azure-sdk|@azure\/communication-signaling|yaml)$/;
 
-function leaveOut(filter: RegExp): Plugin {
+export function leaveOut(filter: RegExp): Plugin {
   return {
     name: "leave-out-unused",
     setup(builder) {
