@@ -1,7 +1,8 @@
-// A minimal ZIP writer (deflate, no external zip binary) for the run-from-package artifact; entries sorted for a stable layout.
+// A minimal ZIP writer (deflate, no external zip binary) for the run-from-package artifact, entries sorted for a stable
+// layout, and the reader the tests and the start-up bench unpack it with.
 import { closeSync, openSync, readFileSync, readdirSync, writeSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { crc32, deflateRawSync } from "node:zlib";
+import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
 
 function listFiles(dir: string): string[] {
   const files: string[] = [];
@@ -77,4 +78,28 @@ export async function createZip(dir: string, zipPath: string): Promise<number> {
   }
   if (files.length > 0xffff || offset > 0xffffffff) throw new Error("the artifact needs ZIP64, which this writer does not produce");
   return files.length;
+}
+
+/** The entries of a zip this writer made (stored or deflated, no ZIP64), read through its central directory. */
+export function readZip(zipPath: string): Array<{ name: string; data: Buffer }> {
+  const zip = readFileSync(zipPath);
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end === -1) throw new Error(`${zipPath} is not a zip (no end of central directory)`);
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const entries: Array<{ name: string; data: Buffer }> = [];
+  for (let i = 0; i < count; i++) {
+    const method = zip.readUInt16LE(at + 10);
+    const compressed = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraLength = zip.readUInt16LE(at + 30);
+    const commentLength = zip.readUInt16LE(at + 32);
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.toString("utf8", at + 46, at + 46 + nameLength);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const body = zip.subarray(start, start + compressed);
+    entries.push({ name, data: method === 8 ? inflateRawSync(body) : Buffer.from(body) });
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
 }

@@ -3,8 +3,8 @@ import https from "node:https";
 import http from "node:http";
 import { CommunicationIdentityClient, type TokenScope } from "@azure/communication-identity";
 import type { TokenCredential } from "@azure/core-auth";
-import { DefaultAzureCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
+import { defaultCredential } from "./credential";
 import { ServiceUnavailableError, UpstreamThrottledError } from "./errors";
 import type { TokenApiConfig } from "./config";
 import { monotonicNow } from "./clock";
@@ -164,10 +164,10 @@ export function createIdentityClientSource(
   hooks: Pick<KeyVaultSourceOptions, "onRotated" | "log">,
 ): IdentityClientSource {
   if (config.acs.mode === "managed-identity") {
-    const credential = config.acs.staticBearerToken ? staticTokenCredential(config.acs.staticBearerToken) : new DefaultAzureCredential();
+    const credential = config.acs.staticBearerToken ? staticTokenCredential(config.acs.staticBearerToken) : defaultCredential;
     return managedIdentitySource(config.acs.endpoint, credential, tls);
   }
-  const credential = config.acs.staticBearerToken ? staticTokenCredential(config.acs.staticBearerToken) : new DefaultAzureCredential();
+  const credential = config.acs.staticBearerToken ? staticTokenCredential(config.acs.staticBearerToken) : defaultCredential;
   return keyVaultSource({
     vaultUri: config.acs.keyVaultUri,
     secretName: config.acs.secretName,

@@ -1,6 +1,6 @@
 // The Fastify app factory: routes with zod schemas (which also generate /openapi.json), authentication, limits and error mapping.
 import type { Socket } from "node:net";
-import Fastify, { LogController, type FastifyRequest } from "fastify";
+import Fastify, { LogController, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
@@ -23,7 +23,7 @@ import type { MappingStore } from "./mappingStore";
 import { computeSecurityHeaders } from "./securityHeaders";
 import { TOKEN_LIFETIME_MINUTES } from "./settings";
 import { DuplicateMemberError, parseStrictJson } from "./strictJson";
-import type { Metrics } from "./telemetry";
+import { recordUnexpectedError, type Metrics } from "./telemetry";
 import { conversationRoutes } from "./conversations/routes";
 import type { ConversationService } from "./conversations/service";
 import type { TokenService } from "./tokenService";
@@ -114,6 +114,12 @@ function clientErrorHandler(error: Error & { code?: string }, socket: Socket): v
   );
 }
 
+/** Fastify's compiler factories returning zod's compilers (its typings name ajv's; the call shape is the same). */
+const zodCompilersFactory = {
+  buildValidator: () => validatorCompiler,
+  buildSerializer: () => serializerCompiler,
+} as unknown as NonNullable<NonNullable<FastifyServerOptions["schemaController"]>["compilersFactory"]>;
+
 export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
   const app = Fastify({
     loggerInstance: deps.logger,
@@ -131,6 +137,10 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     requestTimeout: config.upstream.requestDeadlineMs + 5000,
     return503OnClosing: true,
     clientErrorHandler,
+    // Every schema is zod's: without these factories Fastify loads and sets up ajv and fast-json-stringify as its
+    // defaults, unused, at start (a third of building the app in a --cpu-prof of the bundle).
+    // https://fastify.dev/docs/latest/Reference/Server/#schemacontroller
+    schemaController: { compilersFactory: zodCompilersFactory },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -259,6 +269,7 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
       return reply.code(status).send({ error: { code, message } });
     }
     request.log.error({ err: describe(error) }, "unexpected error");
+    recordUnexpectedError(error);
     return reply.code(500).send({ error: { code: "internal_error", message: "Unexpected error." } });
   });
 

@@ -1,9 +1,9 @@
 // Wires the production dependencies (authenticator, mapping store, ACS gateway, cache, metrics) from the configuration.
-import { DefaultAzureCredential } from "@azure/identity";
 import type { Logger } from "pino";
 import { createAcsGateway, createIdentityClientSource, type TlsOptions } from "./acs";
 import type { AppDeps } from "./app";
 import { createAuthenticator } from "./auth";
+import { defaultCredential } from "./credential";
 import type { TokenApiConfig } from "./config";
 import { createTableMappingStore, type MappingStore } from "./mappingStore";
 import { createMetrics } from "./telemetry";
@@ -26,6 +26,8 @@ export interface DepsOptions {
 
 export function createDeps(config: TokenApiConfig, options: DepsOptions): AppDeps & { close(): void } {
   const { logger } = options;
+  // One managed-identity credential for both stores, built on first use (credential.ts).
+  const credential = config.mappingTable.connectionString ? undefined : defaultCredential;
   const metrics = createMetrics();
   const cache = new TokenCache(config.tokens.minRemainingMinutes * 60_000, config.tokens.cacheMaxEntries);
   const source = createIdentityClientSource(config, options.tls, {
@@ -41,7 +43,7 @@ export function createDeps(config: TokenApiConfig, options: DepsOptions): AppDep
       tableName: config.mappingTable.name,
       connectionString: config.mappingTable.connectionString,
       endpoint: config.mappingTable.endpoint,
-      credential: config.mappingTable.connectionString ? undefined : new DefaultAzureCredential(),
+      credential,
     });
   const authenticator = createAuthenticator(config.oidc);
   const tokenService = new TokenService(store, acs, cache, metrics, logger);
@@ -50,7 +52,7 @@ export function createDeps(config: TokenApiConfig, options: DepsOptions): AppDep
     tableName: config.mappingTable.name,
     connectionString: config.mappingTable.connectionString,
     endpoint: config.mappingTable.endpoint,
-    credential: config.mappingTable.connectionString ? undefined : new DefaultAzureCredential(),
+    credential,
   });
   let serverIdentity: Promise<string> | undefined;
   const server = () => {

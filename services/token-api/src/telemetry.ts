@@ -1,5 +1,5 @@
 // Counters the token API emits through OpenTelemetry (exported to Application Insights when configured), plus the exporter switch.
-import { metrics as otelMetrics } from "@opentelemetry/api";
+import { SpanStatusCode, metrics as otelMetrics, trace } from "@opentelemetry/api";
 
 export interface Metrics {
   tokenIssued(scopes: string): void;
@@ -32,12 +32,42 @@ export function createMetrics(): Metrics {
 }
 
 /**
+ * Records an error no handler expected on the request's span: Azure Monitor sends a span's "exception" events as
+ * exceptions (@azure/monitor-opentelemetry-exporter spanEventsToEnvelopes), while the HTTP instrumentation only marks
+ * the 500. A no-op without telemetry (no span).
+ */
+export function recordUnexpectedError(error: unknown): void {
+  const span = trace.getActiveSpan();
+  if (!span) return;
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR });
+}
+
+/**
+ * The distro's instrumentations the token API can use: HTTP (incoming requests, and every outgoing call, Azure SDKs
+ * included, as a dependency). The databases and loggers it does not use stay off (scripts/build.ts leaves their code
+ * out), and so does the Azure SDK instrumentation: it works by hooking `require("@azure/core-tracing")`, which the
+ * bundled SDKs never call (docs/decisions/0033-token-api-ships-as-a-bundle.md).
+ */
+export const AZURE_MONITOR_INSTRUMENTATIONS = {
+  http: { enabled: true },
+  azureSdk: { enabled: false },
+  mongoDb: { enabled: false },
+  mySql: { enabled: false },
+  postgreSql: { enabled: false },
+  redis: { enabled: false },
+  redis4: { enabled: false },
+  bunyan: { enabled: false },
+  winston: { enabled: false },
+};
+
+/**
  * Turns on traces and metrics export to Application Insights. Call before the app is built so the HTTP
  * instrumentation wraps the server; does nothing without a connection string.
  */
 export async function enableAzureMonitor(connectionString: string | undefined): Promise<(() => Promise<void>) | undefined> {
   if (!connectionString) return undefined;
   const { useAzureMonitor, shutdownAzureMonitor } = await import("@azure/monitor-opentelemetry");
-  useAzureMonitor({ azureMonitorExporterOptions: { connectionString } });
+  useAzureMonitor({ azureMonitorExporterOptions: { connectionString }, instrumentationOptions: AZURE_MONITOR_INSTRUMENTATIONS });
   return () => shutdownAzureMonitor();
 }

@@ -1,45 +1,78 @@
-// Telemetry from the token API as it ships (app/*.js compiled by scripts/build.ts, packages from node_modules) reaches a
-// local stand-in for the Application Insights ingestion endpoint: requests and dependencies. (Before telemetry was
-// turned on ahead of loading fastify, the shipped files sent no envelope at all.)
+// Telemetry from the token API as it ships: the zip `npm run build` writes, unpacked outside the repository (no
+// node_modules to fall back on) and started as App Service starts it (`node <main>` of its package.json), reaches a
+// local stand-in for the Application Insights ingestion endpoint: requests, dependencies and exceptions.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:https";
-import { mkdtempSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileApp } from "../../../services/token-api/scripts/build";
+import { buildPackage } from "../../../services/token-api/scripts/build";
+import { readZip } from "../../../services/token-api/scripts/zip";
 import { loadOrCreateCertificate } from "../../../tools/acs-emulator/certificate";
+import { startAzuriteTables, type AzuriteTables } from "../../../tools/local-dev/azurite";
 
+interface BaseData {
+  name?: string;
+  responseCode?: string;
+  resultCode?: string;
+  target?: string;
+  type?: string;
+  data?: string;
+  exceptions?: Array<{ typeName?: string; message?: string; stack?: string }>;
+}
 interface Envelope {
   name: string;
   iKey?: string;
-  data?: { baseData?: { name?: string; responseCode?: string; resultCode?: string; exceptions?: Array<{ message?: string }> } };
+  tags?: Record<string, string>;
+  data?: { baseType?: string; baseData?: BaseData };
 }
 
-const repoRoot = resolve(__dirname, "..", "..", "..");
+const loopbackOnly = resolve(__dirname, "..", "..", "support", "loopback-only.cjs");
+const IKEY = "11111111-2222-3333-4444-555555555555";
+const ACS_USER = "8:acs:00000000-0000-0000-0000-000000000001_telemetry";
 const envelopes: Envelope[] = [];
 let ingestion: Server;
-let dir: string;
+let azurite: AzuriteTables | undefined;
+let work: string;
 let child: ChildProcess | undefined;
+let stderr = "";
+let packageJson: { main?: string; scripts?: Record<string, string> };
+let zipNames: string[] = [];
+let tokenStatus: number | undefined;
+let tokenBody: unknown;
 
 /**
- * The stand-in: what the exporter posts to `<IngestionEndpoint>/v2.1/track` (gzip'd JSON envelopes), recorded and
- * acknowledged as the Breeze API does. HTTPS, because the exporter only sends over TLS.
+ * One HTTPS stand-in on loopback for everything the API calls out to but Table Storage (Azurite): the ingestion
+ * endpoint (`/v2.1/track`, gzip'd JSON envelopes, acknowledged as the Breeze API does) and live metrics, the issuer's
+ * key set, and the ACS identity API, which answers a token without a usable expiry (`expiresOn: "soon"`): an
+ * upstream answer no handler expects, so the token request ends in a 500 and an exception.
  */
-async function startIngestion(): Promise<{ port: number; caCertPath: string }> {
-  const certificate = await loadOrCreateCertificate(join(dir, "tls"));
+async function startStandIn(jwks: object): Promise<{ port: number; caCertPath: string }> {
+  const certificate = await loadOrCreateCertificate(join(work, "tls"));
   ingestion = createServer({ key: certificate.serverKeyPem, cert: certificate.serverCertPem }, (request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
-      if (request.url === "/v2.1/track") {
+      const path = (request.url ?? "").split("?")[0]!;
+      const json = (status: number, body: unknown) => {
+        response.writeHead(status, { "content-type": "application/json" });
+        response.end(JSON.stringify(body));
+      };
+      if (path === "/v2.1/track") {
         let body = Buffer.concat(chunks);
         if (request.headers["content-encoding"] === "gzip") body = gunzipSync(body);
         const parsed = JSON.parse(body.toString("utf8")) as Envelope[] | Envelope;
         envelopes.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+        return json(200, { itemsReceived: 1, itemsAccepted: 1, errors: [] });
       }
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify({ itemsReceived: 1, itemsAccepted: 1, errors: [] }));
+      if (path === "/keys") return json(200, jwks);
+      if (request.method === "POST" && path === "/identities") return json(201, { identity: { id: ACS_USER } });
+      if (request.method === "POST" && path === `/identities/${encodeURIComponent(ACS_USER)}/:issueAccessToken`)
+        return json(200, { token: "not-a-real-token", expiresOn: "soon" });
+      return json(404, { error: { code: "NotFound", message: "not here" } });
     });
   });
   await new Promise<void>((resolvePromise) => ingestion.listen(0, "127.0.0.1", resolvePromise));
@@ -47,39 +80,58 @@ async function startIngestion(): Promise<{ port: number; caCertPath: string }> {
 }
 
 beforeAll(async () => {
-  // Inside the repository, so the compiled files resolve packages from its node_modules as the package's own do.
-  dir = mkdtempSync(join(repoRoot, ".cache", "telemetry-test-"));
-  const { port, caCertPath } = await startIngestion();
-  await compileApp(join(dir, "app"));
-  const spawned = spawn(process.execPath, [join(dir, "app", "server.js")], {
+  work = mkdtempSync(join(tmpdir(), "token-api-telemetry-"));
+  const { privateKey, publicKey } = await generateKeyPair("RS256");
+  const jwk = { ...(await exportJWK(publicKey)), kid: "telemetry-test", alg: "RS256", use: "sig" };
+  const { port, caCertPath } = await startStandIn({ keys: [jwk] });
+  azurite = await startAzuriteTables(join(work, "azurite"));
+
+  // The deployable as shipped: built, zipped, and unpacked from the zip alone.
+  const built = await buildPackage(join(work, "dist"));
+  const site = join(work, "wwwroot");
+  const entries = readZip(built.zipPath);
+  zipNames = entries.map((entry) => entry.name);
+  for (const entry of entries) {
+    mkdirSync(dirname(join(site, entry.name)), { recursive: true });
+    writeFileSync(join(site, entry.name), entry.data);
+  }
+  packageJson = JSON.parse(readFileSync(join(site, "package.json"), "utf8")) as typeof packageJson;
+  const issuer = `https://127.0.0.1:${port}/`;
+  // App Service's start-up (Oryx) for a package.json without `scripts.start`: `node <main>` in the site's folder.
+  const spawned = spawn(process.execPath, [packageJson.main ?? "missing-main"], {
+    cwd: site,
     env: {
-      ...process.env,
+      PATH: process.env.PATH,
+      // The stand-in's certificate authority; the guard refuses (and reports) any connection beyond loopback.
       NODE_EXTRA_CA_CERTS: caCertPath,
-      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=11111111-2222-3333-4444-555555555555;IngestionEndpoint=https://127.0.0.1:${port}/`,
-      // Nothing answers on port 9: the store and ACS fail, which is what makes dependencies and exceptions.
+      NODE_OPTIONS: `--require ${loopbackOnly}`,
+      // LiveEndpoint: live metrics (on by default) would ping rt.services.visualstudio.com.
+      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=${issuer};LiveEndpoint=${issuer}`,
       ACS_AUTH_MODE: "managed-identity",
-      ACS_ENDPOINT: "https://127.0.0.1:9/",
+      ACS_ENDPOINT: issuer,
       AZURE_STATIC_BEARER_TOKEN: "telemetry-test",
-      OIDC_ISSUER: "https://127.0.0.1:9/",
-      // The ingestion stand-in answers the key set's GET too (with a body that is no key set): a dependency that
-      // completes, on loopback.
-      OIDC_JWKS_URI: `https://127.0.0.1:${port}/keys`,
+      OIDC_ISSUER: issuer,
+      OIDC_JWKS_URI: `${issuer}keys`,
       OIDC_AUDIENCE: "api://telemetry-test",
-      // A connection string (Azurite's well-known development key), not an endpoint: with an endpoint the store would
-      // take DefaultAzureCredential, whose managed-identity probe calls 169.254.169.254.
-      MAPPING_TABLE_CONNECTION_STRING:
-        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;",
+      // A connection string (Azurite's development key), not an endpoint: with an endpoint the store would take
+      // DefaultAzureCredential, whose managed-identity probe calls 169.254.169.254.
+      MAPPING_TABLE_CONNECTION_STRING: azurite.connectionString,
       PORT: "0",
       LOG_LEVEL: "info",
-      // Statsbeat asks the Azure instance metadata service (169.254.169.254) where it runs, and a test sends nothing
-      // beyond loopback. @azure/monitor-opentelemetry-exporter turns statsbeat off for APPLICATION_INSIGHTS_NO_STATSBEAT
-      // (export/base.js trackStatsbeat) and its non-essential part for APPLICATIONINSIGHTS_STATSBEAT_DISABLED.
+      // Statsbeat asks the Azure instance metadata service (169.254.169.254) where it runs.
+      // @azure/monitor-opentelemetry-exporter turns statsbeat off for APPLICATION_INSIGHTS_NO_STATSBEAT (export/base.js
+      // trackStatsbeat) and its non-essential part for APPLICATIONINSIGHTS_STATSBEAT_DISABLED.
       APPLICATION_INSIGHTS_NO_STATSBEAT: "true",
       APPLICATIONINSIGHTS_STATSBEAT_DISABLED: "true",
+      // Every trace: the distro's default sampler keeps about 5 traces a second, judged by the time between spans, so
+      // requests in quick succession are dropped at random. @azure/monitor-opentelemetry reads the standard
+      // OpenTelemetry variable (shared/envConfig.js); production keeps the default.
+      OTEL_TRACES_SAMPLER: "always_on",
     },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
   child = spawned;
+  spawned.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const apiPort = await new Promise<number>((resolvePromise, reject) => {
     let out = "";
     spawned.stdout!.on("data", (chunk: Buffer) => {
@@ -87,53 +139,92 @@ beforeAll(async () => {
       const match = /"port":(\d+)[^\n]*"msg":"listening"/.exec(out);
       if (match) resolvePromise(Number(match[1]));
     });
-    spawned.once("exit", (code) => reject(new Error(`the token API exited with ${code}`)));
+    spawned.once("exit", (code) => reject(new Error(`the token API exited with ${code}: ${stderr.slice(-2000)}`)));
   });
   const base = `http://127.0.0.1:${apiPort}`;
   expect((await fetch(`${base}/healthz`)).status).toBe(200);
-  // A well-formed bearer token makes the API fetch the issuer's key set: an HTTP dependency.
-  const part = (v: object) => Buffer.from(JSON.stringify(v)).toString("base64url");
-  const jwt = `${part({ alg: "RS256", typ: "JWT", kid: "telemetry-test" })}.${part({ sub: "u" })}.${Buffer.from("signature").toString("base64url")}`;
-  await fetch(`${base}/api/token`, {
+  // Readiness probes the store (Azurite, over http) and ACS (the stand-in, over https): outgoing dependencies.
+  expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  const jwt = await new SignJWT({ scp: "acs.token" })
+    .setProtectedHeader({ alg: "RS256", kid: "telemetry-test" })
+    .setIssuer(issuer)
+    .setAudience("api://telemetry-test")
+    .setSubject("telemetry-user")
+    .setIssuedAt()
+    .setExpirationTime("10m")
+    .sign(privateKey);
+  const token = await fetch(`${base}/api/token`, {
     method: "POST",
     headers: { authorization: `Bearer ${jwt}`, "content-type": "application/json" },
     body: "{}",
   });
-  // The exporter sends in batches (every few seconds): wait for the request's envelope, then SIGTERM (the server closes
-  // and shuts telemetry down, which exports the rest).
-  const healthzSent = () =>
-    envelopes.some((e) => e.name === "Microsoft.ApplicationInsights.Request" && e.data?.baseData?.name === "GET /healthz");
-  // An outcome wait (a busy machine delays the exporter's batches), not a margin.
-  for (let waited = 0; !healthzSent() && waited < 60_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
+  tokenStatus = token.status;
+  tokenBody = await token.json();
+  // The exporter sends in batches: wait for the token request's envelope (an outcome, not a margin), then SIGTERM
+  // (the server closes and shuts telemetry down, which exports the rest).
+  const tokenSent = () =>
+    envelopes.some((e) => e.name === "Microsoft.ApplicationInsights.Request" && e.data?.baseData?.name === "POST /api/token");
+  for (let waited = 0; !tokenSent() && waited < 60_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
   await new Promise<void>((resolvePromise) => {
     spawned.once("exit", () => resolvePromise());
     spawned.kill("SIGTERM");
   });
   child = undefined;
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   child?.kill("SIGKILL");
+  await azurite?.stop();
   await new Promise<void>((resolvePromise) => (ingestion ? ingestion.close(() => resolvePromise()) : resolvePromise()));
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe("telemetry from the shipped token API", () => {
+const ofType = (name: string) => envelopes.filter((e) => e.name === `Microsoft.ApplicationInsights.${name}`).map((e) => e.data!.baseData!);
+
+describe("the deployable as shipped", () => {
+  it("is the bundle, the licences and a package.json App Service starts with `node server.js`", () => {
+    expect(zipNames).toEqual(["THIRD-PARTY-NOTICES.txt", "package.json", "server.js"]);
+    expect(packageJson.main).toBe("server.js");
+    // With a start script, App Service would run `npm start` instead.
+    expect(packageJson.scripts).toBeUndefined();
+  });
+});
+
+describe("telemetry from the deployable as shipped", () => {
   it("sends requests with their route and status", () => {
-    const requests = envelopes.filter((e) => e.name === "Microsoft.ApplicationInsights.Request").map((e) => e.data?.baseData);
-    expect(requests).toContainEqual(expect.objectContaining({ name: "GET /healthz", responseCode: "200" }));
+    const requests = ofType("Request").map((r) => [r.name, r.responseCode]);
+    expect(requests).toContainEqual(["GET /healthz", "200"]);
+    expect(requests).toContainEqual(["GET /readyz", "200"]);
+    expect(requests).toContainEqual(["POST /api/token", "500"]);
   });
 
-  // Dependencies: a run that sends them names them as HTTP calls with a result, and only to loopback. Whether one
-  // arrives in a given run is not asserted: the shipped build's dependency export is the known gap of issue #20
-  // (requests and the key arrive every time; an outgoing call's envelope did not, with the store or the key set as
-  // the target).
-  it("sends dependencies, if any, as named HTTP calls to loopback only (no instance-metadata probe)", () => {
-    const dependencies = envelopes.filter((e) => e.name === "Microsoft.ApplicationInsights.RemoteDependency").map((e) => e.data?.baseData);
-    expect(dependencies.filter((d) => !/127\.0\.0\.1/.test(JSON.stringify(d)))).toEqual([]);
+  it("sends the outgoing calls as HTTP dependencies: the store on Azurite and ACS on the stand-in", () => {
+    const dependencies = ofType("RemoteDependency");
+    const tableCall = dependencies.find((d) => d.type === "Http" && d.target === `127.0.0.1:${azurite!.port}`);
+    expect(tableCall).toBeDefined();
+    expect(tableCall!.data).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${azurite!.port}/devstoreaccount1/`));
+    const port = (ingestion.address() as { port: number }).port;
+    const acsCalls = dependencies.filter((d) => d.type === "Http" && d.target === `127.0.0.1:${port}` && /\/identities/.test(d.data ?? ""));
+    expect(acsCalls.map((d) => [d.name, d.resultCode])).toContainEqual([
+      `POST /identities/${encodeURIComponent(ACS_USER)}/:issueAccessToken`,
+      "200",
+    ]);
+  });
+
+  it("sends the handler's unexpected error as an exception, and answers the caller without internals", () => {
+    expect([tokenStatus, tokenBody]).toEqual([500, { error: { code: "internal_error", message: "Unexpected error." } }]);
+    const exceptions = ofType("Exception").flatMap((e) => e.exceptions ?? []);
+    expect(exceptions.map((e) => [e.typeName, e.message])).toContainEqual(["RangeError", "Invalid time value"]);
   });
 
   it("uses the connection string's instrumentation key on every envelope", () => {
-    expect(new Set(envelopes.map((e) => e.iKey))).toEqual(new Set(["11111111-2222-3333-4444-555555555555"]));
+    expect(new Set(envelopes.map((e) => e.iKey))).toEqual(new Set([IKEY]));
+  });
+
+  it("tries nothing beyond loopback but the distro's Azure VM metadata probe", () => {
+    // @opentelemetry/resource-detector-azure's azureVmDetector, which @azure/monitor-opentelemetry always runs
+    // (shared/config.js _initializeVmResourceAsync); the guard refused it.
+    const refused = [...stderr.matchAll(/loopback-only: refused (\S+)/g)].map((m) => m[1]);
+    expect(new Set(refused)).toEqual(new Set(["169.254.169.254:80"]));
   });
 });
