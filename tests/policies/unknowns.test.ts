@@ -41,6 +41,14 @@ const APPLIES_TO: Record<string, string> = {
   "web-webapp-enforce-route-all-for-keyvault-references": "azure-native:web:WebApp",
   "web-appserviceplan-enforce-sku-tier": "azure-native:web:AppServicePlan",
   "web-webapp-disallow-end-of-life-runtime": "azure-native:web:WebApp",
+  "web-webapp-enable-always-on": "azure-native:web:WebApp",
+  "web-appserviceplan-enforce-minimum-tier": "azure-native:web:AppServicePlan",
+  "web-appserviceplan-configure-instance-count": "azure-native:web:AppServicePlan",
+  "web-appserviceplan-enable-zone-redundancy": "azure-native:web:AppServicePlan",
+  "loganalytics-workspace-enable-replication": "azure-native:operationalinsights:Workspace",
+  "monitor-appinsights-disable-local-auth": "azure-native:applicationinsights:Component",
+  "network-subnet-disable-default-outbound-access": "azure-native:network:Subnet",
+  "network-publicip-configure-zones": "azure-native:network:PublicIPAddress",
 };
 
 /** Every top-level input the policies read, each unknown. */
@@ -71,6 +79,11 @@ const allUnknown = Object.fromEntries(
     "kind",
     "sku",
     "subnetName",
+    "features",
+    "replication",
+    "disableLocalAuth",
+    "zoneRedundant",
+    "zones",
   ].map((k) => [k, UNKNOWN.string]),
 );
 
