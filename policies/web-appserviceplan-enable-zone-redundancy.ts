@@ -36,7 +36,9 @@ export const webAppserviceplanEnableZoneRedundancy: ResourceValidationPolicy & G
       reportViolation(`${T.appServicePlan} '${plan}' uses SKU '${name}', which cannot be zone-redundant (${ZONE_SKUS.join(", ")} can).`);
     }
     if (props.zoneRedundant !== true) {
-      reportViolation(`${T.appServicePlan} '${plan}' is not zone-redundant (zoneRedundant ${JSON.stringify(props.zoneRedundant ?? "unset")}).`);
+      reportViolation(
+        `${T.appServicePlan} '${plan}' is not zone-redundant (zoneRedundant ${JSON.stringify(props.zoneRedundant ?? "unset")}).`,
+      );
     }
   }),
 };

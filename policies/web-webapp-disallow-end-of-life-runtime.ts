@@ -18,7 +18,9 @@ function majorMinor(text: string): [number, number] | undefined {
 }
 
 /** Why the site's .NET version is outdated in PSRule's terms, or undefined. */
-export function dotnetVersionProblem(siteConfig: { linuxFxVersion?: unknown; netFrameworkVersion?: unknown } | undefined): string | undefined {
+export function dotnetVersionProblem(
+  siteConfig: { linuxFxVersion?: unknown; netFrameworkVersion?: unknown } | undefined,
+): string | undefined {
   const fx = siteConfig?.linuxFxVersion;
   if (typeof fx === "string" && /^DOTNETCORE\|/i.test(fx)) {
     const v = majorMinor(fx.split("|")[1] ?? "");

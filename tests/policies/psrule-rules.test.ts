@@ -109,7 +109,10 @@ describe("loganalytics-workspace-enable-replication (Azure.Log.Replication)", ()
   const workspace = { workspaceName: "log-acsplat-prod-weu", replication: { enabled: true, location: "northeurope" } };
   it("passes a replicated workspace and one linked to a dedicated cluster", async () => {
     expect((await runResource(p, WORKSPACE, workspace)).messages).toEqual([]);
-    const clustered = { workspaceName: "log", features: { clusterResourceId: "/subscriptions/s/resourceGroups/rg/providers/x/clusters/c" } };
+    const clustered = {
+      workspaceName: "log",
+      features: { clusterResourceId: "/subscriptions/s/resourceGroups/rg/providers/x/clusters/c" },
+    };
     expect((await runResource(p, WORKSPACE, clustered)).messages).toEqual([]);
   });
   it("fails a workspace without replication", async () => {
@@ -139,9 +142,9 @@ describe("App Service plan: minimum tier, instance count, zone redundancy (Azure
   });
   it("minimum tier: S1 and an explicit Standard tier pass", async () => {
     expect((await runResource(webAppserviceplanEnforceMinimumTier, PLAN, mutate(plan, "sku", { name: "S1" }))).messages).toEqual([]);
-    expect((await runResource(webAppserviceplanEnforceMinimumTier, PLAN, mutate(plan, "sku", { name: "X", tier: "Standard" }))).messages).toEqual(
-      [],
-    );
+    expect(
+      (await runResource(webAppserviceplanEnforceMinimumTier, PLAN, mutate(plan, "sku", { name: "X", tier: "Standard" }))).messages,
+    ).toEqual([]);
   });
   it("instance count: one instance fails; consumption and elastic plans are left out", async () => {
     const p = webAppserviceplanConfigureInstanceCount;
@@ -156,11 +159,13 @@ describe("App Service plan: minimum tier, instance count, zone redundancy (Azure
     expect((await runResource(p, PLAN, mutate(plan, "zoneRedundant", false))).messages).toEqual([
       `${PLAN} 'asp-acsplat-token-prod-weu' is not zone-redundant (zoneRedundant false).`,
     ]);
-    expect((await runResource(p, PLAN, mutate(mutate(plan, "sku", { name: "B1", capacity: 1 }), "zoneRedundant", false))).messages).toEqual([
-      `${PLAN} 'asp-acsplat-token-prod-weu' uses SKU 'B1', which cannot be zone-redundant (P1v3, P1mv3, P2v3, P2mv3, P3v3, P3mv3, P4mv3, ` +
-        "P5mv3, P1v2, P2v2, P3v2, EP1, EP2, EP3 can).",
-      `${PLAN} 'asp-acsplat-token-prod-weu' is not zone-redundant (zoneRedundant false).`,
-    ]);
+    expect((await runResource(p, PLAN, mutate(mutate(plan, "sku", { name: "B1", capacity: 1 }), "zoneRedundant", false))).messages).toEqual(
+      [
+        `${PLAN} 'asp-acsplat-token-prod-weu' uses SKU 'B1', which cannot be zone-redundant (P1v3, P1mv3, P2v3, P2mv3, P3v3, P3mv3, P4mv3, ` +
+          "P5mv3, P1v2, P2v2, P3v2, EP1, EP2, EP3 can).",
+        `${PLAN} 'asp-acsplat-token-prod-weu' is not zone-redundant (zoneRedundant false).`,
+      ],
+    );
     const elsewhere = mutate(mutate(plan, "location", "westcentralus"), "zoneRedundant", false);
     expect((await runResource(p, PLAN, elsewhere, { regionsWithoutZones: ["westcentralus"] })).messages).toEqual([]);
   });
@@ -198,7 +203,9 @@ describe("web-webapp-disallow-end-of-life-runtime: the .NET version (Azure.AppSe
     expect(dotnetVersionProblem(siteConfig)).toBe(problem);
   });
   it("reports the SDK's default v4.6 on the web app", async () => {
-    const r = await runResource(webWebappDisallowEndOfLifeRuntime, WEB_APP, { siteConfig: { linuxFxVersion: "NODE|22-lts", netFrameworkVersion: "v4.6" } });
+    const r = await runResource(webWebappDisallowEndOfLifeRuntime, WEB_APP, {
+      siteConfig: { linuxFxVersion: "NODE|22-lts", netFrameworkVersion: "v4.6" },
+    });
     expect(r.messages).toEqual([
       `${WEB_APP} 'subject': netFrameworkVersion 'v4.6' is neither v4.0 nor v8.0 or later (PSRule Azure.AppService.NETVersion). ` +
         "Source: https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.AppService.NETVersion/",

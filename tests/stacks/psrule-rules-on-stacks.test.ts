@@ -161,7 +161,10 @@ describe("each rule, broken again in prod, fails the plan naming its policy", ()
   });
 
   it("Azure.AppService.MinPlan (AZR-000072) and AvailabilityZone (AZR-000442): a copy of Pulumi.prod.yaml on B1", async () => {
-    const file = stackFileCopy("prod", (c) => void (c["acs-platform:tokenApi"].plan = { skuName: "B1", instanceCount: 2, zoneRedundant: false }));
+    const file = stackFileCopy(
+      "prod",
+      (c) => void (c["acs-platform:tokenApi"].plan = { skuName: "B1", instanceCount: 2, zoneRedundant: false }),
+    );
     const v = await verdict(await evaluateStack({ stack: "prod", configFile: file }));
     expect([v.mandatory, v.exit]).toEqual([
       [

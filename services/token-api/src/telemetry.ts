@@ -46,7 +46,9 @@ export async function enableAzureMonitor(
   if (!connectionString) return undefined;
   const { useAzureMonitor, shutdownAzureMonitor } = await import("@azure/monitor-opentelemetry");
   const credential =
-    auth.mode === "managed-identity" ? new (await import("@azure/identity")).ManagedIdentityCredential({ clientId: auth.clientId }) : undefined;
+    auth.mode === "managed-identity"
+      ? new (await import("@azure/identity")).ManagedIdentityCredential({ clientId: auth.clientId })
+      : undefined;
   useAzureMonitor({ azureMonitorExporterOptions: { connectionString, credential } });
   return () => shutdownAzureMonitor();
 }

@@ -68,7 +68,11 @@ async function startIngestion(): Promise<void> {
       response.end(
         status === 200
           ? JSON.stringify({ itemsReceived: names.length, itemsAccepted: names.length, errors: [] })
-          : JSON.stringify({ itemsReceived: names.length, itemsAccepted: 0, errors: [{ index: 0, statusCode: 401, message: "unauthorized" }] }),
+          : JSON.stringify({
+              itemsReceived: names.length,
+              itemsAccepted: 0,
+              errors: [{ index: 0, statusCode: 401, message: "unauthorized" }],
+            }),
       );
     });
   });

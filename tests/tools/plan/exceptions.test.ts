@@ -90,9 +90,9 @@ describe("the offline plan", () => {
     const report = await buildReport(await weakTls(), { exceptions: withCommitted(exception()) });
     expect(report.exitCode).toBe(0);
     expect(report.policy.results.filter((r) => r.policy === TLS_POLICY)).toEqual([]);
-    expect(
-      report.policy.excepted.filter((r) => r.policy === TLS_POLICY).map((r) => [r.policy, r.level, parseUrn(r.urn!)!.name]),
-    ).toEqual([[TLS_POLICY, "mandatory", ACCOUNT]]);
+    expect(report.policy.excepted.filter((r) => r.policy === TLS_POLICY).map((r) => [r.policy, r.level, parseUrn(r.urn!)!.name])).toEqual([
+      [TLS_POLICY, "mandatory", ACCOUNT],
+    ]);
     expect(report.policy.stale).toEqual([]);
     const text = renderText(report);
     // 2 excepted: this one and prod's committed Azure.Log.Replication exception.
@@ -184,9 +184,9 @@ describe("the offline plan", () => {
     expect(without.policy.results.filter((r) => r.policy === DIAGNOSTICS_POLICY).map((r) => parseUrn(r.urn!)!.name)).toEqual([ACCOUNT]);
     const report = await buildReport(plan, { exceptions: withCommitted(exception({ policy: DIAGNOSTICS_POLICY, psRule: undefined })) });
     expect(report.exitCode).toBe(0);
-    expect(
-      report.policy.excepted.filter((r) => r.policy === DIAGNOSTICS_POLICY).map((r) => [r.policy, parseUrn(r.urn!)!.name]),
-    ).toEqual([[DIAGNOSTICS_POLICY, ACCOUNT]]);
+    expect(report.policy.excepted.filter((r) => r.policy === DIAGNOSTICS_POLICY).map((r) => [r.policy, parseUrn(r.urn!)!.name])).toEqual([
+      [DIAGNOSTICS_POLICY, ACCOUNT],
+    ]);
   });
 });
 

@@ -30,7 +30,10 @@ describe("PSRule rules through `npm run plan`", () => {
   });
 
   it("prod on B1 (a stack-file copy): exit 1 naming the minimum-tier and zone-redundancy policies", async () => {
-    const file = stackFileCopy("prod", (c) => void (c["acs-platform:tokenApi"].plan = { skuName: "B1", instanceCount: 2, zoneRedundant: false }));
+    const file = stackFileCopy(
+      "prod",
+      (c) => void (c["acs-platform:tokenApi"].plan = { skuName: "B1", instanceCount: 2, zoneRedundant: false }),
+    );
     const r = await runPlanCli(["--stack", "prod", "--config-file", file, "--format", "json"]);
     const doc = JSON.parse(r.stdout) as JsonPlan;
     expect([r.code, rows(doc, false)]).toEqual([
