@@ -22,7 +22,11 @@ export const SOURCES = {
     "https://github.com/Azure/azure-rest-api-specs/blob/main/specification/communication/resource-manager/Microsoft.Communication/stable/2025-05-01/EmailServices.json",
   /** A resource is addressed by its ARM URL: a changed name or parent is another resource. */
   names: "https://www.pulumi.com/docs/iac/concepts/resources/names/",
-  /** SubnetPropertiesFormat.defaultOutboundAccess: "can only be set at the time of subnet creation and cannot be updated". */
+  /**
+   * SubnetPropertiesFormat.defaultOutboundAccess: "can only be set at the time of subnet creation and cannot be
+   * updated for an existing subnet" (no x-ms-mutability, and azure-native's forceNewMap lists nothing for Subnet, so
+   * Pulumi sends an update, which cannot take effect; the plan shows the change as a replacement so that it is seen).
+   */
   subnetDefaultOutboundAccess:
     "https://github.com/Azure/azure-rest-api-specs/blob/main/specification/network/resource-manager/Microsoft.Network/stable/2024-05-01/virtualNetwork.json",
   /**
