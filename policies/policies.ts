@@ -53,6 +53,18 @@ import { webAppserviceplanConfigureInstanceCount } from "./web-appserviceplan-co
 import { webAppserviceplanEnableZoneRedundancy } from "./web-appserviceplan-enable-zone-redundancy";
 import { webAppserviceplanEnforceMinimumTier } from "./web-appserviceplan-enforce-minimum-tier";
 import { webWebappEnableAlwaysOn } from "./web-webapp-enable-always-on";
+import { azureResourceEnforceNameLimits } from "./azure-resource-enforce-name-limits";
+import { monitorAppinsightsConfigureWorkspace } from "./monitor-appinsights-configure-workspace";
+import { monitorLogalertDisallowHighFrequency } from "./monitor-logalert-disallow-high-frequency";
+import { monitorMetricalertEnableAutoMitigate } from "./monitor-metricalert-enable-auto-mitigate";
+import { networkNsgDisallowAnyInboundSource } from "./network-nsg-disallow-any-inbound-source";
+import { networkNsgDisallowDenyAllInbound } from "./network-nsg-disallow-deny-all-inbound";
+import { networkNsgDisallowLateralTraversal } from "./network-nsg-disallow-lateral-traversal";
+import { networkPublicipEnforceStandardSku } from "./network-publicip-enforce-standard-sku";
+import { networkVnetDisallowSingleDnsServer } from "./network-vnet-disallow-single-dns-server";
+import { webWebappDisableClientAffinity } from "./web-webapp-disable-client-affinity";
+import { webWebappEnableHttp2 } from "./web-webapp-enable-http2";
+import { webWebappEnforceMinPhpVersion } from "./web-webapp-enforce-min-php-version";
 import { POLICY_EXCEPTIONS } from "./exceptions";
 import { type Grouped, honourExceptions } from "./lib";
 
@@ -71,6 +83,7 @@ export const allPolicies: Array<Policies[number] & Grouped> = [
   // resources
   azureResourceMissingRequiredTags,
   azureResourceEnforceAllowedRegions,
+  azureResourceEnforceNameLimits,
   azureResourceConfigureNamingConvention,
   // communication
   communicationServiceEnforceDataLocation,
@@ -93,6 +106,9 @@ export const allPolicies: Array<Policies[number] & Grouped> = [
   webAppserviceplanEnforceMinimumTier,
   webAppserviceplanConfigureInstanceCount,
   webAppserviceplanEnableZoneRedundancy,
+  webWebappEnableHttp2,
+  webWebappDisableClientAffinity,
+  webWebappEnforceMinPhpVersion,
   // storage
   storageAccountEnableHttpsOnly,
   storageAccountConfigureMinTlsVersion,
@@ -106,6 +122,9 @@ export const allPolicies: Array<Policies[number] & Grouped> = [
   monitorActiongroupMissingReceiver,
   monitorAlertsMissingCoverage,
   monitorAppinsightsDisableLocalAuth,
+  monitorMetricalertEnableAutoMitigate,
+  monitorLogalertDisallowHighFrequency,
+  monitorAppinsightsConfigureWorkspace,
   // eventgrid
   eventgridSubscriptionConfigureDeadLetter,
   eventgridSubscriptionConfigureRetryPolicy,
@@ -114,6 +133,11 @@ export const allPolicies: Array<Policies[number] & Grouped> = [
   networkSubnetMissingNetworkSecurityGroup,
   networkSubnetDisableDefaultOutboundAccess,
   networkPublicipConfigureZones,
+  networkNsgDisallowAnyInboundSource,
+  networkNsgDisallowLateralTraversal,
+  networkNsgDisallowDenyAllInbound,
+  networkPublicipEnforceStandardSku,
+  networkVnetDisallowSingleDnsServer,
   // token-api
   webWebappConfigureTokenLifetime,
   webWebappEnforceAllowedScopes,

@@ -976,3 +976,8 @@ export const TYPES_WITHOUT_DEFAULT_RULES: Readonly<Record<string, string>> = {
   "Microsoft.Authorization/locks": "No rule targets management locks.",
   "Microsoft.CostManagement/budgets": "No rule targets budgets; the tags and region selectors exclude Microsoft.CostManagement.",
 };
+
+/** The rules a pack policy enforces, in mapping order (none for a policy PSRule has no counterpart of). */
+export function psRulesOf(policy: string): PsRule[] {
+  return PSRULE_RULES.filter((r) => r.coverage.kind === "policy" && r.coverage.policies.includes(policy));
+}

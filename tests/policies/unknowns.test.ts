@@ -49,6 +49,18 @@ const APPLIES_TO: Record<string, string> = {
   "monitor-appinsights-disable-local-auth": "azure-native:applicationinsights:Component",
   "network-subnet-disable-default-outbound-access": "azure-native:network:Subnet",
   "network-publicip-configure-zones": "azure-native:network:PublicIPAddress",
+  "azure-resource-enforce-name-limits": "azure-native:keyvault:Vault",
+  "web-webapp-enable-http2": "azure-native:web:WebApp",
+  "web-webapp-disable-client-affinity": "azure-native:web:WebApp",
+  "web-webapp-enforce-min-php-version": "azure-native:web:WebApp",
+  "monitor-metricalert-enable-auto-mitigate": "azure-native:monitor:MetricAlert",
+  "monitor-logalert-disallow-high-frequency": "azure-native:monitor:ScheduledQueryRule",
+  "monitor-appinsights-configure-workspace": "azure-native:applicationinsights:Component",
+  "network-nsg-disallow-any-inbound-source": "azure-native:network:NetworkSecurityGroup",
+  "network-nsg-disallow-lateral-traversal": "azure-native:network:NetworkSecurityGroup",
+  "network-nsg-disallow-deny-all-inbound": "azure-native:network:NetworkSecurityGroup",
+  "network-publicip-enforce-standard-sku": "azure-native:network:PublicIPAddress",
+  "network-vnet-disallow-single-dns-server": "azure-native:network:VirtualNetwork",
 };
 
 /** Every top-level input the policies read, each unknown. */
@@ -84,6 +96,12 @@ const allUnknown = Object.fromEntries(
     "disableLocalAuth",
     "zoneRedundant",
     "zones",
+    "clientAffinityEnabled",
+    "autoMitigate",
+    "evaluationFrequency",
+    "workspaceResourceId",
+    "securityRules",
+    "dhcpOptions",
   ].map((k) => [k, UNKNOWN.string]),
 );
 
