@@ -24,7 +24,7 @@ describe("docs/policies.md PSRule for Azure coverage", () => {
     );
     // Mandatory in both configs; dev's vault is a reviewed exception, listed in the dev column only.
     expect(row(block, "Azure.KeyVault.PurgeProtect")).toMatch(
-      /\[`keyvault-vault-enable-purge-protection`\]\(#keyvault-vault-enable-purge-protection\) \| `acsplat-secrets-vault`: Purge protection .* \|  \|$/,
+      /\[`keyvault-vault-enable-purge-protection`\]\(#keyvault-vault-enable-purge-protection\) \| `acsplat-secrets-vault`: Purge protection .* \| {2}\|$/,
     );
     expect(row(block, "Azure.NSG.Associated")).toContain("| Not applicable. Runs only on exported (live) resources");
   });
