@@ -22,6 +22,18 @@ export const SOURCES = {
     "https://github.com/Azure/azure-rest-api-specs/blob/main/specification/communication/resource-manager/Microsoft.Communication/stable/2025-05-01/EmailServices.json",
   /** A resource is addressed by its ARM URL: a changed name or parent is another resource. */
   names: "https://www.pulumi.com/docs/iac/concepts/resources/names/",
+  /**
+   * SubnetPropertiesFormat.defaultOutboundAccess: "can only be set at the time of subnet creation and cannot be
+   * updated for an existing subnet" (no x-ms-mutability, and azure-native's forceNewMap lists nothing for Subnet, so
+   * Pulumi sends an update, which cannot take effect; the plan shows the change as a replacement so that it is seen).
+   */
+  subnetDefaultOutboundAccess:
+    "https://github.com/Azure/azure-rest-api-specs/blob/main/specification/network/resource-manager/Microsoft.Network/stable/2024-05-01/virtualNetwork.json",
+  /**
+   * A public IP's zones: Learn lists what can be changed on an existing address (idle timeout, DNS name label,
+   * assignment, Basic to Standard), not its zones; azure-native does not mark them force-new, so the program sets `replaceOnChanges`.
+   */
+  publicIpZones: "https://learn.microsoft.com/azure/virtual-network/ip-services/virtual-network-public-ip-address",
   /** A blob is not an ARM resource: azure-native writes it with the Blob service API under its container. */
   blob: "https://www.pulumi.com/registry/packages/azure-native/api-docs/storage/blob/",
 } as const;
@@ -514,7 +526,7 @@ export const AZURE_TYPES = {
   "azure-native:network:Subnet": {
     arm: "Microsoft.Network/virtualNetworks/{virtualNetworkName}/subnets/{subnetName}",
     scope: "resourceGroup",
-    createOnly: [],
+    createOnly: [{ path: "defaultOutboundAccess", source: SOURCES.subnetDefaultOutboundAccess }],
     offline: { id: "type-token" },
     priceMeters: [],
     priceNote: "no charge",
@@ -542,6 +554,7 @@ export const AZURE_TYPES = {
       { path: "publicIPAddressVersion", source: SOURCES.forceNewMap },
       { path: "publicIPPrefix", source: SOURCES.forceNewMap },
       { path: "sku", source: SOURCES.forceNewMap },
+      { path: "zones", source: SOURCES.publicIpZones },
     ],
     taggable: true,
     priceMeters: ["public-ip-static-standard"],

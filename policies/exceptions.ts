@@ -23,4 +23,120 @@ export interface PolicyException {
   reviewed: { by: string; on: string };
 }
 
-export const POLICY_EXCEPTIONS: readonly PolicyException[] = [];
+/** Who reviewed the exceptions of issue #29 and when: the decision record that states them. */
+const PSRULE_REVIEW = { by: "issue #29, docs/decisions/0031-psrule-remaining-rules.md", on: "2026-12-07" } as const;
+/** Dev is the cheap, disposable environment (Pulumi.dev.yaml's opening comment); its trade-offs are the ones below. */
+const DEV_IS_DISPOSABLE = "dev holds no user data that outlives a teardown and serves no end users (Pulumi.dev.yaml)";
+
+export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
+  {
+    policy: "loganalytics-workspace-enable-replication",
+    psRule: "Azure.Log.Replication",
+    stacks: ["dev", "prod"],
+    resources: ["acsplat-observability-workspace"],
+    why:
+      "Workspace replication needs the `replication` property, which azure-native 3.28's Workspace (API 2023-09-01) does not have; " +
+      "API 2025-02-01 has it, but only through a locally generated SDK (`pulumi package add azure-native operationalinsights " +
+      "2025-02-01`), which needs the Pulumi CLI and cannot be verified offline. Learn still marks the feature Preview.",
+    compensatingControls:
+      "West Europe's Log Analytics workspaces are protected by availability zones at no charge (data and service resilience across " +
+      "the region's zones); the workspace holds diagnostics and telemetry, not the platform's data (ACS, the mapping table and the " +
+      "chat archive are stored elsewhere), and every alert also notifies by e-mail through the action group.",
+    sources: [
+      "https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.Log.Replication/",
+      "https://learn.microsoft.com/azure/azure-monitor/logs/workspace-replication",
+      "https://learn.microsoft.com/azure/azure-monitor/logs/availability-zones",
+      "https://www.pulumi.com/registry/packages/azure-native/api-docs/operationalinsights/workspace/",
+    ],
+    reviewed: PSRULE_REVIEW,
+  },
+  {
+    policy: "keyvault-vault-enable-purge-protection",
+    psRule: "Azure.KeyVault.PurgeProtect",
+    stacks: ["dev"],
+    resources: ["acsplat-secrets-vault"],
+    why:
+      "Purge protection cannot be turned off once on and blocks a purge until the retention ends, so a destroyed dev vault's " +
+      "name could not be reused for up to the retention period; dev is torn down and recreated (README, keyVault.enablePurgeProtection).",
+    compensatingControls:
+      `Soft delete stays on (keyvault-vault-enable-soft-delete, 7 days in dev); the vault holds only the ACS connection string and the ` +
+      `telemetry connection string, both recreated by a deploy; ${DEV_IS_DISPOSABLE}. prod keeps purge protection (mandatory).`,
+    sources: [
+      "https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.KeyVault.PurgeProtect/",
+      "https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview",
+    ],
+    reviewed: PSRULE_REVIEW,
+  },
+  {
+    policy: "keyvault-vault-configure-public-network-access",
+    psRule: "Azure.KeyVault.Firewall",
+    stacks: ["dev"],
+    resources: ["acsplat-secrets-vault"],
+    why:
+      "dev has no private network (network.enabled: false, no NAT gateway or private endpoint cost), so the token API reaches its " +
+      "vault over the public endpoint; a vault firewall would lock the app out.",
+    compensatingControls:
+      "Data-plane access is Entra RBAC only (keyvault-vault-enable-rbac-authorization): the app's identity holds Key Vault Secrets " +
+      `User on this vault and nobody else holds a data role; ${DEV_IS_DISPOSABLE}. prod denies public traffic (mandatory).`,
+    sources: [
+      "https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.KeyVault.Firewall/",
+      "https://learn.microsoft.com/azure/key-vault/general/network-security",
+    ],
+    reviewed: PSRULE_REVIEW,
+  },
+  {
+    policy: "web-appserviceplan-enforce-minimum-tier",
+    psRule: "Azure.AppService.MinPlan",
+    stacks: ["dev"],
+    resources: ["acsplat-token-api-plan"],
+    why: "dev runs the token API on B1 to keep its cost low (tokenApi.plan.skuName: B1); it carries test traffic only.",
+    compensatingControls: `The same program deploys prod on P1v3, which the policy holds (mandatory); ${DEV_IS_DISPOSABLE}.`,
+    sources: [
+      "https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.AppService.MinPlan/",
+      "https://learn.microsoft.com/azure/app-service/overview-hosting-plans",
+    ],
+    reviewed: PSRULE_REVIEW,
+  },
+  {
+    policy: "web-appserviceplan-configure-instance-count",
+    psRule: "Azure.AppService.PlanInstanceCount",
+    stacks: ["dev"],
+    resources: ["acsplat-token-api-plan"],
+    why: "dev runs one instance (tokenApi.plan.instanceCount: 1) for cost; an outage of it interrupts testing only.",
+    compensatingControls:
+      "Multi-instance behaviour (shared mapping table, rotation) is tested locally with two token API instances (npm run dev); prod " +
+      `runs two (mandatory here, and the prod config schema refuses fewer); ${DEV_IS_DISPOSABLE}.`,
+    sources: ["https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.AppService.PlanInstanceCount/"],
+    reviewed: PSRULE_REVIEW,
+  },
+  {
+    policy: "web-appserviceplan-enable-zone-redundancy",
+    psRule: "Azure.AppService.AvailabilityZone",
+    stacks: ["dev"],
+    resources: ["acsplat-token-api-plan"],
+    why: "B1 cannot be zone-redundant (zone redundancy needs Premium v2/v3 with at least two instances); dev keeps B1 for cost.",
+    compensatingControls: `prod is zone-redundant on P1v3 with two instances (mandatory here and in the prod config schema); ${DEV_IS_DISPOSABLE}.`,
+    sources: [
+      "https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.AppService.AvailabilityZone/",
+      "https://learn.microsoft.com/azure/reliability/reliability-app-service",
+    ],
+    reviewed: PSRULE_REVIEW,
+  },
+  {
+    policy: "web-webapp-enable-always-on",
+    psRule: "Azure.AppService.AlwaysOn",
+    stacks: ["dev"],
+    resources: ["acsplat-token-api-app"],
+    why:
+      "dev lets App Service unload the idle app (tokenApi.alwaysOn: false): the first request after idle time waits for a cold " +
+      "start, acceptable for test traffic.",
+    compensatingControls:
+      "An erase interrupted while the app is unloaded is finished by a later sweep once it is loaded again " +
+      `(docs/decisions/0015-token-api-trade-offs.md); prod keeps Always On (mandatory); ${DEV_IS_DISPOSABLE}.`,
+    sources: [
+      "https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.AppService.AlwaysOn/",
+      "https://learn.microsoft.com/azure/app-service/configure-common",
+    ],
+    reviewed: PSRULE_REVIEW,
+  },
+];

@@ -1,28 +1,18 @@
-// Policy: a Key Vault's public network exposure matches the environment's decision: either public access is
-// disabled / denied by default, or the config explicitly allows it (PSRule Azure.KeyVault.Firewall).
+// Policy: a Key Vault does not accept public network traffic by default: public access is disabled or its firewall
+// denies by default (PSRule Azure.KeyVault.Firewall, AZR-000355). An environment that needs an open vault (dev, which
+// has no private network) records a reviewed exception (policies/exceptions.ts) instead of relaxing the policy.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { forTypes, type Grouped, T } from "./lib";
 
 export const keyvaultVaultConfigurePublicNetworkAccess: ResourceValidationPolicy & Grouped = {
   name: "keyvault-vault-configure-public-network-access",
   group: "keyvault",
-  description: "Key Vaults accept public network traffic only when the environment's config allows it.",
+  description: "Key Vaults disable public network access or deny it by default (networkAcls.defaultAction Deny).",
   severity: "medium",
   remediationSteps:
     'Set `properties.publicNetworkAccess: "Disabled"` or `properties.networkAcls.defaultAction: "Deny"` with a private ' +
-    "endpoint, or set `allowPublicNetworkAccess: true` in the policy config for environments that accept it.",
-  configSchema: {
-    properties: {
-      allowPublicNetworkAccess: {
-        type: "boolean",
-        default: false,
-        description: "Whether a vault may accept traffic from public networks.",
-      },
-    },
-  },
-  validateResource: forTypes([T.vault], (props, args, reportViolation) => {
-    const { allowPublicNetworkAccess = false } = args.getConfig<{ allowPublicNetworkAccess?: boolean }>();
-    if (allowPublicNetworkAccess) return;
+    "endpoint; an environment that must keep the vault open records a reviewed exception in policies/exceptions.ts.",
+  validateResource: forTypes([T.vault], (props, _args, reportViolation) => {
     const p = props.properties ?? {};
     const disabled = typeof p.publicNetworkAccess === "string" && p.publicNetworkAccess.toLowerCase() === "disabled";
     const denied = p.networkAcls?.defaultAction === "Deny";

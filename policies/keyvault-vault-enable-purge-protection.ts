@@ -1,5 +1,6 @@
 // Policy: Key Vaults have purge protection on, so a deleted vault or secret cannot be purged before its
-// retention ends (PSRule Azure.KeyVault.PurgeProtect). Mandatory in prod; dev may relax it to recreate vaults.
+// retention ends (PSRule Azure.KeyVault.PurgeProtect, AZR-000125). Mandatory everywhere; dev's disposable vault is a
+// reviewed exception (policies/exceptions.ts), reported as such by the plan.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { forTypes, type Grouped, T } from "./lib";
 

@@ -45,6 +45,14 @@ import { webWebappDisableRemoteDebugging } from "./web-webapp-disable-remote-deb
 import { webWebappDisallowPlainSecrets } from "./web-webapp-disallow-plain-secrets";
 import { webWebappEnableHttpsOnly } from "./web-webapp-enable-https-only";
 import { webWebappEnableManagedIdentity } from "./web-webapp-enable-managed-identity";
+import { monitorAppinsightsDisableLocalAuth } from "./monitor-appinsights-disable-local-auth";
+import { networkSubnetDisableDefaultOutboundAccess } from "./network-subnet-disable-default-outbound-access";
+import { networkPublicipConfigureZones } from "./network-publicip-configure-zones";
+import { loganalyticsWorkspaceEnableReplication } from "./loganalytics-workspace-enable-replication";
+import { webAppserviceplanConfigureInstanceCount } from "./web-appserviceplan-configure-instance-count";
+import { webAppserviceplanEnableZoneRedundancy } from "./web-appserviceplan-enable-zone-redundancy";
+import { webAppserviceplanEnforceMinimumTier } from "./web-appserviceplan-enforce-minimum-tier";
+import { webWebappEnableAlwaysOn } from "./web-webapp-enable-always-on";
 import { azureResourceEnforceNameLimits } from "./azure-resource-enforce-name-limits";
 import { monitorAppinsightsConfigureWorkspace } from "./monitor-appinsights-configure-workspace";
 import { monitorLogalertDisallowHighFrequency } from "./monitor-logalert-disallow-high-frequency";
@@ -94,6 +102,10 @@ export const allPolicies: Array<Policies[number] & Grouped> = [
   webWebappEnableManagedIdentity,
   webWebappConfigureHealthCheckPath,
   webWebappDisallowPlainSecrets,
+  webWebappEnableAlwaysOn,
+  webAppserviceplanEnforceMinimumTier,
+  webAppserviceplanConfigureInstanceCount,
+  webAppserviceplanEnableZoneRedundancy,
   webWebappEnableHttp2,
   webWebappDisableClientAffinity,
   webWebappEnforceMinPhpVersion,
@@ -104,10 +116,12 @@ export const allPolicies: Array<Policies[number] & Grouped> = [
   // operationalinsights
   loganalyticsWorkspaceConfigureRetention,
   loganalyticsWorkspaceConfigureDailyCap,
+  loganalyticsWorkspaceEnableReplication,
   // monitor
   monitorDiagnosticsMissingDiagnosticSetting,
   monitorActiongroupMissingReceiver,
   monitorAlertsMissingCoverage,
+  monitorAppinsightsDisableLocalAuth,
   monitorMetricalertEnableAutoMitigate,
   monitorLogalertDisallowHighFrequency,
   monitorAppinsightsConfigureWorkspace,
@@ -117,6 +131,8 @@ export const allPolicies: Array<Policies[number] & Grouped> = [
   eventgridSubscriptionEnforceAcsEventTypes,
   // network
   networkSubnetMissingNetworkSecurityGroup,
+  networkSubnetDisableDefaultOutboundAccess,
+  networkPublicipConfigureZones,
   networkNsgDisallowAnyInboundSource,
   networkNsgDisallowLateralTraversal,
   networkNsgDisallowDenyAllInbound,

@@ -161,7 +161,8 @@ export const PSRULE_RULES: readonly PsRule[] = [
     severity: "Important",
     pillar: "Performance Efficiency",
     source: "https://github.com/Azure/PSRule.Rules.Azure/blob/main/src/PSRule.Rules.Azure/rules/Azure.AppService.Rule.yaml",
-    coverage: { kind: "policy", policies: ["web-appserviceplan-enforce-sku-tier"] },
+    // Not web-appserviceplan-enforce-sku-tier: that one only checks a given sku.tier matches the SKU name, and passes B1.
+    coverage: { kind: "policy", policies: ["web-appserviceplan-enforce-minimum-tier"] },
   },
   {
     name: "Azure.AppService.MinTLS",

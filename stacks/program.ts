@@ -148,7 +148,7 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     acsResourceId: acs.id,
     keyVault: { id: secretStore.id, name: secretStore.name, uri: secretStore.vaultUri },
     acsSecretName: secretStore.secretName,
-    appInsightsConnectionString: observability.appInsightsConnectionString,
+    appInsights: { id: observability.appInsightsId, connectionString: observability.appInsightsConnectionString },
     vnetIntegrationSubnetId: privateNetwork?.appServiceSubnetId,
   });
 

@@ -34,6 +34,15 @@ export const BUILT_IN_ROLES = {
    * built-in roles, https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
    */
   communicationAndEmailServiceOwner: "09976791-48a7-449e-bb21-39d1a415f350",
+  /**
+   * Monitoring Metrics Publisher: data actions Microsoft.Insights/Metrics/Write and Microsoft.Insights/Telemetry/Write,
+   * what an Entra-authenticated sender needs once Application Insights refuses the instrumentation key ("Although the
+   * Monitoring Metrics Publisher role says 'metrics,' it will publish all telemetry", Learn
+   * https://learn.microsoft.com/azure/azure-monitor/app/azure-ad-authentication); granted only on the one component.
+   * GUID from Learn "Azure built-in roles for Monitor"
+   * (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/monitor#monitoring-metrics-publisher).
+   */
+  monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",
 } as const;
 
 /** Code name of a role in BUILT_IN_ROLES. */

@@ -19,6 +19,13 @@ export const PRIVATE_DNS_ZONES = {
 /** A private-link sub-resource (group id) the platform knows the DNS zone of. */
 export type PrivateLinkGroupId = keyof typeof PRIVATE_DNS_ZONES;
 
+/**
+ * The zones of a zone-redundant Standard public IP: all three of the region's (PSRule Azure.PublicIP.AvailabilityZone,
+ * AZR-000157, accepts exactly these; Learn "Public IP addresses": "Standard IPs can be non-zonal, zonal, or
+ * zone-redundant", https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses).
+ */
+export const ZONE_REDUNDANT = ["1", "2", "3"] as const;
+
 /** The delegation App Service regional VNet integration requires on its subnet. */
 export const APP_SERVICE_DELEGATION = "Microsoft.Web/serverFarms";
 

@@ -16,7 +16,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import { attachDiagnostics } from "../common/diagnostics";
 import { resourceName } from "../common/naming";
-import { APP_SERVICE_DELEGATION, PRIVATE_DNS_ZONES, type PrivateLinkGroupId } from "./config";
+import { APP_SERVICE_DELEGATION, PRIVATE_DNS_ZONES, ZONE_REDUNDANT, type PrivateLinkGroupId } from "./config";
 import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
 
 /** A resource exposed in the network through a private endpoint. */
@@ -115,6 +115,11 @@ export class Network extends pulumi.ComponentResource {
     // picks the zone, and "you can't change the zone configuration after deploying the NAT gateway"
     // (https://learn.microsoft.com/azure/nat-gateway/nat-overview, .../nat-gateway/nat-availability-zones). So egress
     // is single-zone even with a zone-redundant plan; the zone-redundant StandardV2 needs a newer API (README).
+    // The address itself is zone-redundant (PSRule Azure.PublicIP.AvailabilityZone, AZR-000157: a Standard IP in a
+    // region with zones lists exactly 1, 2 and 3): "No zone NAT gateway resources ... can be associated to public IP
+    // addresses from a zone, no zone, or that are zone-redundant" (Learn nat-availability-zones above). The stacks'
+    // regions have three zones (Learn https://learn.microsoft.com/azure/reliability/regions-list). Zones are
+    // create-only (policies/azure-types.ts): adding them replaces the address, so the egress IP changes (README).
     const natIp = new network.PublicIPAddress(
       `${name}-pip-nat`,
       {
@@ -124,9 +129,12 @@ export class Network extends pulumi.ComponentResource {
         sku: { name: "Standard", tier: "Regional" },
         publicIPAllocationMethod: "Static",
         publicIPAddressVersion: "IPv4",
+        zones: [...ZONE_REDUNDANT],
         tags: args.tags,
       },
-      parent,
+      // azure-native does not mark `zones` force-new (its replacement.go lists location, version, prefix and sku for
+      // this type); Azure does not move an existing address between zones, so Pulumi replaces it instead of updating.
+      { ...parent, replaceOnChanges: ["zones"] },
     );
     const natGateway = new network.NatGateway(
       `${name}-nat`,
@@ -141,6 +149,9 @@ export class Network extends pulumi.ComponentResource {
       parent,
     );
 
+    // Both subnets are private (PSRule Azure.VNET.PrivateSubnet, AZR-000447): no implicit default outbound IP; the app
+    // subnet's egress is the NAT gateway, the endpoint subnet needs none. Create-only ("This property can only be set
+    // at the time of subnet creation", azure-rest-api-specs network 2024-05-01 virtualNetwork.json SubnetPropertiesFormat).
     const appSubnet = new network.Subnet(
       `${name}-snet-app`,
       {
@@ -151,6 +162,7 @@ export class Network extends pulumi.ComponentResource {
         delegations: [{ name: APP_SERVICE_DELEGATION.replace("/", "."), serviceName: APP_SERVICE_DELEGATION }],
         networkSecurityGroup: { id: appNsg.id },
         natGateway: { id: natGateway.id },
+        defaultOutboundAccess: false,
       },
       parent,
     );
@@ -165,6 +177,7 @@ export class Network extends pulumi.ComponentResource {
         networkSecurityGroup: { id: endpointNsg.id },
         // The Azure default, stated: the subnet's NSG and route table do not apply to the endpoints' own traffic.
         privateEndpointNetworkPolicies: "Disabled",
+        defaultOutboundAccess: false,
       },
       { parent: this, dependsOn: [appSubnet] },
     );

@@ -65,6 +65,10 @@ export class Observability extends pulumi.ComponentResource {
         // Workspace-based: telemetry lands in the same workspace as the diagnostics.
         workspaceResourceId: workspace.id,
         ingestionMode: "LogAnalytics",
+        // Entra-only ingestion (PSRule Azure.AppInsights.LocalAuth): the instrumentation key in the connection string
+        // no longer authorizes writes; senders hold Monitoring Metrics Publisher on the component (Learn
+        // https://learn.microsoft.com/azure/azure-monitor/app/azure-ad-authentication, "Disable local authentication").
+        disableLocalAuth: true,
         tags: args.tags,
       },
       // The connection string carries the instrumentation key: keep it encrypted in state, not only in outputs.

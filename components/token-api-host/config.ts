@@ -16,6 +16,7 @@ import {
   ACS_TOKEN_SCOPES,
   TOKEN_API_DEFAULTS as D,
   TOKEN_LIFETIME_MINUTES as L,
+  type ApplicationInsightsAuthMode,
   type TokenApiEnvName,
 } from "../../services/token-api/src/settings";
 
@@ -295,13 +296,13 @@ export interface TokenApiSettingsInput {
 }
 
 /** A setting the service reads, or one App Service or @azure/identity reads on its behalf. */
-type AppSettingName = TokenApiEnvName | "WEBSITE_RUN_FROM_PACKAGE" | "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID" | "AZURE_CLIENT_ID";
+type AppSettingName = TokenApiEnvName | "WEBSITE_RUN_FROM_PACKAGE" | "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID";
 
 /** The App Service app settings of the token API, in a stable order; names from docs/interfaces.md. */
 export function tokenApiAppSettings(input: TokenApiSettingsInput): Array<{ name: string; value: pulumi.Input<string> }> {
   const { cfg } = input;
   // Names the service reads are typed by the service's list (a renamed variable fails tsc here); the two
-  // run-from-package settings are App Service's own, and AZURE_CLIENT_ID is @azure/identity's.
+  // run-from-package settings are App Service's own.
   const settings: Array<{ name: AppSettingName; value: pulumi.Input<string> | undefined }> = [
     { name: "ACS_AUTH_MODE", value: cfg.acsAuthMode },
     { name: "ACS_ENDPOINT", value: input.acsEndpoint },
@@ -336,10 +337,17 @@ export function tokenApiAppSettings(input: TokenApiSettingsInput): Array<{ name:
       // A Key Vault reference: the platform resolves it with the app identity; the value never sits in a setting.
       value: input.appInsightsSecretUri === undefined ? undefined : keyVaultReference(input.appInsightsSecretUri),
     },
+    // Application Insights refuses the instrumentation key (disableLocalAuth, components/observability): the app sends
+    // with its identity (AZURE_CLIENT_ID), which holds Monitoring Metrics Publisher on the component.
+    {
+      name: "APPLICATIONINSIGHTS_AUTH_MODE",
+      value: input.appInsightsSecretUri === undefined ? undefined : ("managed-identity" satisfies ApplicationInsightsAuthMode),
+    },
     { name: "WEBSITE_RUN_FROM_PACKAGE", value: input.packageUrl },
     // The user-assigned identity that holds Storage Blob Data Reader on the package before the site starts.
     { name: "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", value: input.identityResourceId },
-    // DefaultAzureCredential picks a user-assigned managed identity by this client id (@azure/identity).
+    // DefaultAzureCredential picks a user-assigned managed identity by this client id (@azure/identity); the telemetry
+    // exporter's ManagedIdentityCredential takes it from the service's config.
     { name: "AZURE_CLIENT_ID", value: input.identityClientId },
   ];
   return settings.filter((s): s is { name: AppSettingName; value: pulumi.Input<string> } => s.value !== undefined);

@@ -58,6 +58,10 @@ export function identityWithGrants(
     // resource", Learn https://learn.microsoft.com/azure/communication-services/how-tos/managed-identity); the
     // role is in components/common/roles.ts with its sources. Before the site, like the others: the first
     // token request must not meet a 403.
+    // Application Insights refuses the instrumentation key (disableLocalAuth): the exporter sends with this identity,
+    // which needs Monitoring Metrics Publisher on the component (components/common/roles.ts has the sources). Before
+    // the site, so the first start's telemetry is accepted.
+    ...(args.appInsights === undefined ? [] : [grant("appinsights-publisher", "monitoringMetricsPublisher", args.appInsights.id)]),
     ...(args.tokenApi.acsAuthMode === "managed-identity"
       ? [grant("acs-identity", "communicationAndEmailServiceOwner", args.acsResourceId)]
       : []),

@@ -41,8 +41,11 @@ export interface TokenApiHostArgs extends AzureComponentArgs, DiagnosticsArg {
   keyVault: { id: pulumi.Input<string>; name: pulumi.Input<string>; uri: pulumi.Input<string> };
   /** Name of the ACS connection-string secret in that vault. */
   acsSecretName: pulumi.Input<string>;
-  /** Application Insights connection string; stored as a vault secret and referenced, never a plain setting. */
-  appInsightsConnectionString?: pulumi.Input<string>;
+  /**
+   * Application Insights (Entra-only ingestion): its connection string is stored as a vault secret and referenced,
+   * never a plain setting; the app's identity gets Monitoring Metrics Publisher on `id` and sends with it.
+   */
+  appInsights?: { id: pulumi.Input<string>; connectionString: pulumi.Input<string> };
   /** How the engine runs; detected from the Pulumi runtime when omitted (tests may force one). */
   engineMode?: EngineMode;
   /**

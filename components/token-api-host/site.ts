@@ -13,6 +13,9 @@ import type { TokenApiHostArgs } from "./index";
 /** The Linux runtime stack of the site; the package is bundled for the same major (services/token-api/scripts/build.ts). */
 const LINUX_FX_VERSION = `NODE|${TOKEN_API_NODE_MAJOR}-lts`;
 
+/** What the site states as its .NET Framework version: not used on Linux, and not the SDK's outdated default. */
+export const NET_FRAMEWORK_VERSION = "v4.0";
+
 /** Name of the Key Vault secret holding the Application Insights connection string. */
 export const APP_INSIGHTS_SECRET_NAME = "appinsights-connection-string";
 
@@ -40,14 +43,14 @@ export function servicePlan(host: pulumi.ComponentResource, name: string, args: 
 
 /** The Application Insights connection string as a vault secret; its versionless URI (the reference follows new versions). */
 export function appInsightsSecret(host: pulumi.ComponentResource, name: string, args: TokenApiHostArgs): pulumi.Output<string> | undefined {
-  if (args.appInsightsConnectionString === undefined) return undefined;
+  if (args.appInsights === undefined) return undefined;
   const secret = new keyvault.Secret(
     `${name}-appinsights-secret`,
     {
       secretName: APP_INSIGHTS_SECRET_NAME,
       vaultName: args.keyVault.name,
       resourceGroupName: args.resourceGroupName,
-      properties: { value: pulumi.secret(args.appInsightsConnectionString), contentType: "text/plain" },
+      properties: { value: pulumi.secret(args.appInsights.connectionString), contentType: "text/plain" },
       tags: args.tags,
     },
     { parent: host, additionalSecretOutputs: ["properties"] },
@@ -91,6 +94,11 @@ export function site(
         : { virtualNetworkSubnetId: args.vnetIntegrationSubnetId, outboundVnetRouting: { allTraffic: true } }),
       siteConfig: {
         linuxFxVersion: LINUX_FX_VERSION,
+        // A Linux Node site runs no .NET Framework ("NET Framework is not supported on Linux-based plans", PSRule
+        // Azure.AppService.NETVersion). Stated anyway: the SDK would send its default `v4.6`
+        // (siteConfigArgsProvideDefaults in @pulumi/azure-native types/input.js), which that rule reads as an outdated
+        // framework; `v4.0` is a value it accepts (policies/web-webapp-disallow-end-of-life-runtime.ts).
+        netFrameworkVersion: NET_FRAMEWORK_VERSION,
         minTlsVersion: "1.2",
         scmMinTlsVersion: "1.2",
         ftpsState: "Disabled",

@@ -22,9 +22,9 @@ describe("docs/policies.md PSRule for Azure coverage", () => {
     expect(row(block, "Azure.NSG.LateralTraversal")).toBe(
       "| [Azure.NSG.LateralTraversal](https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.NSG.LateralTraversal/) | AZR-000139 | Important | Security | [`network-nsg-disallow-lateral-traversal`](#network-nsg-disallow-lateral-traversal) |  |  |",
     );
-    // Advisory in dev by the dev config: said beside the policy.
-    expect(row(block, "Azure.KeyVault.PurgeProtect")).toContain(
-      "[`keyvault-vault-enable-purge-protection`](#keyvault-vault-enable-purge-protection) (advisory in dev) |",
+    // Mandatory in both configs; dev's vault is a reviewed exception, listed in the dev column only.
+    expect(row(block, "Azure.KeyVault.PurgeProtect")).toMatch(
+      /\[`keyvault-vault-enable-purge-protection`\]\(#keyvault-vault-enable-purge-protection\) \| `acsplat-secrets-vault`: Purge protection .* \| {2}\|$/,
     );
     expect(row(block, "Azure.NSG.Associated")).toContain("| Not applicable. Runs only on exported (live) resources");
   });

@@ -122,9 +122,8 @@ describe("keyvault-vault-configure-public-network-access", () => {
       "Public network access is open (publicNetworkAccess 'Enabled', networkAcls.defaultAction 'Allow'); set publicNetworkAccess to 'Disabled' or defaultAction to 'Deny'.",
     ]);
   });
-  it("accepts an open vault when the knob allows public access", async () => {
-    const r = await runResource(p, VAULT, mutate(baseline, "properties.networkAcls", undefined), { allowPublicNetworkAccess: true });
-    expect(r.messages).toEqual([]);
+  it("has no knob that relaxes it: an environment that keeps its vault open records an exception", () => {
+    expect(p.configSchema).toBeUndefined();
   });
   it("is not applicable to other types", async () => {
     expect((await runResource(p, "azure-native:storage:StorageAccount", {})).notApplicable).toBe(true);

@@ -39,7 +39,7 @@ const mineInBoth = {
   "azure-native:storage:Blob": 1,
   "azure-native:eventgrid:SystemTopic": 1,
   "azure-native:eventgrid:SystemTopicEventSubscription": 3,
-  "azure-native:authorization:RoleAssignment": 7,
+  "azure-native:authorization:RoleAssignment": 8,
   "azure-native:monitor:DiagnosticSetting": 6,
   "azure-native:web:AppServicePlan": 1,
   "azure-native:web:WebApp": 1,
@@ -111,11 +111,11 @@ describe("role assignments of the whole plan", () => {
     ["prod", () => prod],
   ])("%s assigns only allow-listed roles to service principals, never at subscription or resource-group scope", (_, plan) => {
     const assignments = ofType(plan(), "azure-native:authorization:RoleAssignment");
-    expect(assignments).toHaveLength(7);
+    expect(assignments).toHaveLength(8);
     for (const ra of assignments) {
       const guid = String(ra.inputs["roleDefinitionId"]).split("/").pop() ?? "";
       expect(ALLOWED_ROLE_GUIDS.has(guid), `${ra.name} assigns ${guid}`).toBe(true);
-      expect(String(ra.inputs["scope"])).toMatch(/\/providers\/Microsoft\.(Storage|KeyVault|ServiceBus)\//);
+      expect(String(ra.inputs["scope"])).toMatch(/\/providers\/Microsoft\.(Storage|KeyVault|ServiceBus|Insights)\//);
       expect(ra.inputs["principalType"]).toBe("ServicePrincipal");
     }
   });
@@ -159,6 +159,12 @@ describe("role assignments of the whole plan", () => {
         BUILT_IN_ROLES.storageQueueDataMessageSender,
         "Microsoft.Storage/storageAccounts/stacsplatevtprodweupmnwl/queueServices/default/queues/sms-delivery",
         events,
+      ],
+      [
+        "acsplat-token-api-ra-appinsights-publisher",
+        BUILT_IN_ROLES.monitoringMetricsPublisher,
+        "Microsoft.Insights/components/appi-acsplat-prod-weu",
+        app,
       ],
       [
         "acsplat-token-api-ra-keyvault-secrets",

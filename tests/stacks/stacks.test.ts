@@ -88,7 +88,7 @@ describe("whole program inventory (every component; update when a component adds
     "acs:monitor:Alerts": 1,
     "acs:web:TokenApiHost": 1,
     "acs:storage:ChatArchive": 1,
-    "azure-native:authorization:RoleAssignment": 7,
+    "azure-native:authorization:RoleAssignment": 8,
     "azure-native:costmanagement:Budget": 1,
     "azure-native:eventgrid:SystemTopic": 1,
     "azure-native:eventgrid:SystemTopicEventSubscription": 3,

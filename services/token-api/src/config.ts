@@ -4,6 +4,7 @@ import type { AuthenticatorOptions } from "./auth";
 import { DEFAULT_MANAGE_ROLE, TYPE_PATTERN } from "./conversations/limits";
 import {
   ACS_TOKEN_SCOPES,
+  APPLICATIONINSIGHTS_AUTH_MODES,
   SECRET_NAME,
   TOKEN_API_DEFAULTS as D,
   TOKEN_LIFETIME_MINUTES as L,
@@ -70,6 +71,11 @@ const schema = z.object({
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(D.upstreamTimeoutMs),
   UPSTREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(D.upstreamMaxRetries),
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).optional(),
+  APPLICATIONINSIGHTS_AUTH_MODE: z.enum(APPLICATIONINSIGHTS_AUTH_MODES).default("instrumentation-key"),
+  AZURE_CLIENT_ID: z
+    .string()
+    .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a GUID (a client id)")
+    .optional(),
   AZURE_STATIC_BEARER_TOKEN: z.string().min(1).optional(),
   WEBSITE_SITE_NAME: z.string().optional(),
   WEBSITE_INSTANCE_ID: z.string().optional(),
@@ -109,6 +115,8 @@ export interface TokenApiConfig {
   rateLimits: { perUserPerMinute: number; perIpPerMinute: number };
   upstream: { requestDeadlineMs: number; timeoutMs: number; maxRetries: number };
   applicationInsightsConnectionString?: string;
+  /** How telemetry authenticates: the key alone, or the user-assigned identity with this client id. */
+  applicationInsightsAuth: { mode: "instrumentation-key" } | { mode: "managed-identity"; clientId: string };
   logLevel: string;
   conversations: {
     /** The app role (JWT `roles`) a service caller needs for the conversation management routes. */
@@ -199,6 +207,10 @@ export function loadConfig(env: Env): TokenApiConfig {
       throw new ConfigError("CORS_ALLOWED_ORIGINS", `"${origin}" is not an origin (scheme://host[:port])`);
   }
 
+  if (e.APPLICATIONINSIGHTS_AUTH_MODE === "managed-identity" && !e.AZURE_CLIENT_ID) {
+    throw new ConfigError("AZURE_CLIENT_ID", "missing (required when APPLICATIONINSIGHTS_AUTH_MODE=managed-identity)");
+  }
+
   let acs: TokenApiConfig["acs"];
   if (e.ACS_AUTH_MODE === "managed-identity") {
     if (!e.ACS_ENDPOINT) throw new ConfigError("ACS_ENDPOINT", "missing (required when ACS_AUTH_MODE=managed-identity)");
@@ -239,6 +251,10 @@ export function loadConfig(env: Env): TokenApiConfig {
     rateLimits: { perUserPerMinute: e.RATE_LIMIT_PER_USER_PER_MINUTE, perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE },
     upstream: { requestDeadlineMs: e.REQUEST_DEADLINE_MS, timeoutMs: e.UPSTREAM_TIMEOUT_MS, maxRetries: e.UPSTREAM_MAX_RETRIES },
     applicationInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
+    applicationInsightsAuth:
+      e.APPLICATIONINSIGHTS_AUTH_MODE === "managed-identity"
+        ? { mode: "managed-identity", clientId: e.AZURE_CLIENT_ID! }
+        : { mode: "instrumentation-key" },
     logLevel: e.LOG_LEVEL,
     conversations: { manageRole: e.CONVERSATIONS_MANAGE_ROLE, joinRoles: parseJoinRoles(e.CONVERSATIONS_JOIN_ROLES) },
   };

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const shutdownTelemetry = await enableAzureMonitor(config.applicationInsightsConnectionString);
+  const shutdownTelemetry = await enableAzureMonitor(config.applicationInsightsConnectionString, config.applicationInsightsAuth);
   // Loaded only now: OpenTelemetry's instrumentations patch http, fastify and the Azure SDKs when they are first
   // required, so nothing they instrument may be loaded before telemetry is on.
   const [{ buildApp }, { createDeps }, { createBufferedStdout, createLogger }] = await Promise.all([

@@ -60,6 +60,15 @@ export const ERASING_SWEEP = { everyMs: 15 * 60_000, olderThanMs: 10 * 60_000, b
 export const SECRET_NAME = "acs-connection-string";
 export const ACTIVE_KEY_TAG = "acs-active-key";
 
+/**
+ * How the telemetry exporter authenticates to Application Insights ingestion: with the connection string's
+ * instrumentation key alone (local stand-ins), or with an Entra token of the user-assigned managed identity
+ * AZURE_CLIENT_ID names, which a component with `disableLocalAuth` requires (Learn
+ * https://learn.microsoft.com/azure/azure-monitor/app/azure-ad-authentication). The deployed app always uses the latter.
+ */
+export const APPLICATIONINSIGHTS_AUTH_MODES = ["instrumentation-key", "managed-identity"] as const;
+export type ApplicationInsightsAuthMode = (typeof APPLICATIONINSIGHTS_AUTH_MODES)[number];
+
 /** Every environment variable the service reads (docs/interfaces.md). App settings are typed against it. */
 export const TOKEN_API_ENV_NAMES = [
   "PORT",
@@ -90,6 +99,8 @@ export const TOKEN_API_ENV_NAMES = [
   "UPSTREAM_TIMEOUT_MS",
   "UPSTREAM_MAX_RETRIES",
   "APPLICATIONINSIGHTS_CONNECTION_STRING",
+  "APPLICATIONINSIGHTS_AUTH_MODE",
+  "AZURE_CLIENT_ID",
   "AZURE_STATIC_BEARER_TOKEN",
   "WEBSITE_SITE_NAME",
   "WEBSITE_INSTANCE_ID",

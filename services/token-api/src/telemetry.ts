@@ -1,5 +1,6 @@
 // Counters the token API emits through OpenTelemetry (exported to Application Insights when configured), plus the exporter switch.
 import { SpanStatusCode, metrics as otelMetrics, trace } from "@opentelemetry/api";
+import type { TokenApiConfig } from "./config";
 
 export interface Metrics {
   tokenIssued(scopes: string): void;
@@ -63,11 +64,24 @@ export const AZURE_MONITOR_INSTRUMENTATIONS = {
 
 /**
  * Turns on traces and metrics export to Application Insights. Call before the app is built so the HTTP
- * instrumentation wraps the server; does nothing without a connection string.
+ * instrumentation wraps the server; does nothing without a connection string. With `managed-identity` the exporter
+ * sends an Entra token of that user-assigned identity (`azureMonitorExporterOptions.credential`, scope
+ * https://monitor.azure.com/.default in @azure/monitor-opentelemetry-exporter's httpSender), which a component with
+ * local authentication disabled requires.
  */
-export async function enableAzureMonitor(connectionString: string | undefined): Promise<(() => Promise<void>) | undefined> {
+export async function enableAzureMonitor(
+  connectionString: string | undefined,
+  auth: TokenApiConfig["applicationInsightsAuth"] = { mode: "instrumentation-key" },
+): Promise<(() => Promise<void>) | undefined> {
   if (!connectionString) return undefined;
   const { useAzureMonitor, shutdownAzureMonitor } = await import("@azure/monitor-opentelemetry");
-  useAzureMonitor({ azureMonitorExporterOptions: { connectionString }, instrumentationOptions: AZURE_MONITOR_INSTRUMENTATIONS });
+  const credential =
+    auth.mode === "managed-identity"
+      ? new (await import("@azure/identity")).ManagedIdentityCredential({ clientId: auth.clientId })
+      : undefined;
+  useAzureMonitor({
+    azureMonitorExporterOptions: { connectionString, credential },
+    instrumentationOptions: AZURE_MONITOR_INSTRUMENTATIONS,
+  });
   return () => shutdownAzureMonitor();
 }

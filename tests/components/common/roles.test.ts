@@ -24,6 +24,7 @@ describe("BUILT_IN_ROLES", () => {
       storageQueueDataMessageSender: "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a",
       serviceBusDataSender: "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
       communicationAndEmailServiceOwner: "09976791-48a7-449e-bb21-39d1a415f350",
+      monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",
     });
     expect([...ALLOWED_ROLE_GUIDS].sort()).toEqual(Object.values(BUILT_IN_ROLES).sort());
   });

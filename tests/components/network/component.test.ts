@@ -108,6 +108,8 @@ describe("Network", () => {
       delegations: [{ name: "Microsoft.Web.serverFarms", serviceName: "Microsoft.Web/serverFarms" }],
       networkSecurityGroup: { id: only(plan, "azure-native:network:NetworkSecurityGroup", "net-nsg-app").id },
       natGateway: { id: only(plan, "azure-native:network:NatGateway").id },
+      // Private subnets (PSRule Azure.VNET.PrivateSubnet): no implicit outbound IP; the NAT gateway is the way out.
+      defaultOutboundAccess: false,
       privateEndpointNetworkPolicies: "Disabled",
       privateLinkServiceNetworkPolicies: "Enabled",
     });
@@ -117,6 +119,7 @@ describe("Network", () => {
       resourceGroupName: "rg-test",
       addressPrefix: "10.20.0.64/27",
       networkSecurityGroup: { id: only(plan, "azure-native:network:NetworkSecurityGroup", "net-nsg-pep").id },
+      defaultOutboundAccess: false,
       privateEndpointNetworkPolicies: "Disabled",
       privateLinkServiceNetworkPolicies: "Enabled",
     });
@@ -208,7 +211,10 @@ describe("Network", () => {
       publicIpAddressName: "pip-acs-nat-prod-weu",
       sku: { name: "Standard", tier: "Regional" },
       publicIPAllocationMethod: "Static",
+      // Zone-redundant (PSRule Azure.PublicIP.AvailabilityZone); create-only, so a change replaces the address.
+      zones: ["1", "2", "3"],
     });
+    expect(ip.options).toMatchObject({ replaceOnChanges: ["zones"] });
     expect(only(plan, "azure-native:network:NatGateway").inputs).toMatchObject({
       natGatewayName: "ng-acs-prod-weu",
       sku: { name: "Standard" },

@@ -38,6 +38,8 @@ describe("Observability", () => {
     expect(only(plan, "azure-native:applicationinsights:Component").inputs).toMatchObject({
       resourceName: "appi-notifications-staging-neu",
       workspaceResourceId: workspace.id,
+      // Entra-only ingestion (PSRule Azure.AppInsights.LocalAuth): the key in the connection string writes nothing.
+      disableLocalAuth: true,
     });
     const actionGroup = only(plan, "azure-native:monitor:ActionGroup");
     expect(actionGroup.inputs).toMatchObject({

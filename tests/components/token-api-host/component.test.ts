@@ -18,6 +18,7 @@ const naming = { app: "acs", env: "prod", region: "westeurope", suffix: "abcde" 
 const rg = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-test/providers`;
 const vaultId = `${rg}/Microsoft.KeyVault/vaults/kv-acs-prod-weu-abcde`;
 const acsId = `${rg}/Microsoft.Communication/communicationServices/acs-acs-prod-weu-abcde`;
+const appInsightsId = `${rg}/Microsoft.Insights/components/appi-acs-prod-weu`;
 const cfg = tokenApiConfigSchema.parse({
   plan: { skuName: "P1v3", instanceCount: 2, zoneRedundant: true },
   corsAllowedOrigins: ["https://app.example.com", "http://localhost:5173"],
@@ -45,7 +46,10 @@ function evaluateHost(tokenApi: typeof cfg): Promise<PlanResult> {
         acsResourceId: acsId,
         keyVault: { id: vaultId, name: "kv-acs-prod-weu-abcde", uri: "https://kv-acs-prod-weu-abcde.vault.azure.net/" },
         acsSecretName: "acs-connection-string",
-        appInsightsConnectionString: "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://x/",
+        appInsights: {
+          id: appInsightsId,
+          connectionString: "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://x/",
+        },
         diagnostics: { workspaceId: `${rg}/Microsoft.OperationalInsights/workspaces/log` },
       });
       return { principalId: host.principalId };
@@ -83,7 +87,7 @@ describe("TokenApiHost", () => {
       "azure-native:web:WebAppScmAllowed": 1,
       "azure-native:web:WebAppFtpAllowed": 1,
       "azure-native:managedidentity:UserAssignedIdentity": 1,
-      "azure-native:authorization:RoleAssignment": 3,
+      "azure-native:authorization:RoleAssignment": 4,
       "azure-native:monitor:DiagnosticSetting": 3,
     });
   });
@@ -111,6 +115,8 @@ describe("TokenApiHost", () => {
     });
     expect(app.inputs["siteConfig"]).toMatchObject({
       linuxFxVersion: "NODE|22-lts",
+      // Not the SDK's default v4.6, which PSRule Azure.AppService.NETVersion reads as an outdated .NET Framework.
+      netFrameworkVersion: "v4.0",
       minTlsVersion: "1.2",
       scmMinTlsVersion: "1.2",
       ftpsState: "Disabled",
@@ -153,6 +159,7 @@ describe("TokenApiHost", () => {
     const grants = ofType(plan, "azure-native:authorization:RoleAssignment");
     const app = only(plan, "azure-native:web:WebApp");
     expect(grants.map((g) => g.name).sort()).toEqual([
+      "tokenapi-ra-appinsights-publisher",
       "tokenapi-ra-keyvault-secrets",
       "tokenapi-ra-mapping-table",
       "tokenapi-ra-package-reader",
@@ -188,6 +195,7 @@ describe("TokenApiHost", () => {
         name: "APPLICATIONINSIGHTS_CONNECTION_STRING",
         value: "@Microsoft.KeyVault(SecretUri=https://kv-acs-prod-weu-abcde.vault.azure.net/secrets/appinsights-connection-string)",
       },
+      { name: "APPLICATIONINSIGHTS_AUTH_MODE", value: "managed-identity" },
       { name: "WEBSITE_RUN_FROM_PACKAGE", value: "https://stacspkgprodweuabcde.blob.core.windows.net/packages/token-api-placeholder.zip" },
       { name: "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", value: only(plan, "azure-native:managedidentity:UserAssignedIdentity").id },
       { name: "AZURE_CLIENT_ID", value: mockGuid("uai-client/id-acs-token-prod-weu") },
@@ -202,7 +210,7 @@ describe("TokenApiHost", () => {
     expect(JSON.stringify(plan)).not.toContain("InstrumentationKey=");
   });
 
-  it("grants the app identity exactly Key Vault Secrets User, table data and package read, nothing broader", () => {
+  it("grants the app identity exactly Key Vault Secrets User, table data, package read and telemetry publishing, nothing broader", () => {
     const principal = plan.outputs["principalId"];
     expect(principal).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const roleId = (guid: string): string =>
@@ -217,6 +225,13 @@ describe("TokenApiHost", () => {
       {
         scope: vaultId,
         roleDefinitionId: roleId(BUILT_IN_ROLES.keyVaultSecretsUser),
+        principalId: principal,
+        principalType: "ServicePrincipal",
+      },
+      {
+        // Only the one component, and the role's exact GUID (Learn "Azure built-in roles for Monitor").
+        scope: appInsightsId,
+        roleDefinitionId: roleId("3913510d-42f4-4e42-8a64-420c390055eb"),
         principalId: principal,
         principalType: "ServicePrincipal",
       },
@@ -242,6 +257,7 @@ describe("TokenApiHost", () => {
     const grants = ofType(managedIdentityPlan, "azure-native:authorization:RoleAssignment");
     expect(grants.map((g) => g.name).sort()).toEqual([
       "tokenapi-ra-acs-identity",
+      "tokenapi-ra-appinsights-publisher",
       "tokenapi-ra-keyvault-secrets",
       "tokenapi-ra-mapping-table",
       "tokenapi-ra-package-reader",

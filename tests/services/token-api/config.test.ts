@@ -44,6 +44,24 @@ describe("loadConfig", () => {
     });
   });
 
+  it("sends telemetry with the instrumentation key by default, and with the identity AZURE_CLIENT_ID names in managed-identity mode", () => {
+    expect(loadConfig(base).applicationInsightsAuth).toEqual({ mode: "instrumentation-key" });
+    expect(
+      loadConfig({ ...base, APPLICATIONINSIGHTS_AUTH_MODE: "managed-identity", AZURE_CLIENT_ID: "8a3c1f5e-2b7d-4c9a-9e61-0f4d2a7b5c13" })
+        .applicationInsightsAuth,
+    ).toEqual({ mode: "managed-identity", clientId: "8a3c1f5e-2b7d-4c9a-9e61-0f4d2a7b5c13" });
+  });
+
+  it("names the telemetry settings and what they accept", () => {
+    expect(() => loadConfig({ ...base, APPLICATIONINSIGHTS_AUTH_MODE: "entra" })).toThrow(
+      'APPLICATIONINSIGHTS_AUTH_MODE: invalid (Invalid option: expected one of "instrumentation-key"|"managed-identity")',
+    );
+    expect(() => loadConfig({ ...base, APPLICATIONINSIGHTS_AUTH_MODE: "managed-identity" })).toThrow(
+      "AZURE_CLIENT_ID: missing (required when APPLICATIONINSIGHTS_AUTH_MODE=managed-identity)",
+    );
+    expect(() => loadConfig({ ...base, AZURE_CLIENT_ID: "not-a-guid" })).toThrow("AZURE_CLIENT_ID: invalid (must be a GUID (a client id))");
+  });
+
   const failures: Array<[string, Record<string, string | undefined>, string]> = [
     ["mode missing", { ACS_AUTH_MODE: undefined }, "ACS_AUTH_MODE"],
     ["mode unknown", { ACS_AUTH_MODE: "connection-string" }, "ACS_AUTH_MODE"],

@@ -78,12 +78,12 @@ describe("policy config reconciliation", () => {
       expect(warnings).toEqual([]);
     }
   });
-  it("prod makes purge protection and the managed-domain ban mandatory; dev makes them advisory", () => {
+  it("purge protection is mandatory in both (dev's vault is a reviewed exception); the managed-domain ban is advisory in dev", () => {
     const dev = loadPolicyConfig(path.join(__dirname, "../../../policies/config/dev.json")).config;
     const prod = loadPolicyConfig(path.join(__dirname, "../../../policies/config/prod.json")).config;
-    for (const name of ["keyvault-vault-enable-purge-protection", "communication-domain-disallow-azure-managed"]) {
-      expect([dev.get(name)!.enforcementLevel, prod.get(name)!.enforcementLevel]).toEqual(["advisory", "mandatory"]);
-    }
+    expect([dev, prod].map((c) => c.get("keyvault-vault-enable-purge-protection")!.enforcementLevel)).toEqual(["mandatory", "mandatory"]);
+    const ban = "communication-domain-disallow-azure-managed";
+    expect([dev.get(ban)!.enforcementLevel, prod.get(ban)!.enforcementLevel]).toEqual(["advisory", "mandatory"]);
   });
   it("reports a missing file and invalid JSON as config errors", () => {
     expect(() => loadPolicyConfig("/nonexistent/policy.json")).toThrow("/nonexistent/policy.json: policy config file not found");

@@ -1,0 +1,47 @@
+// Policy: every subnet is private (`defaultOutboundAccess: false`), so nothing in it gets Azure's implicit default
+// outbound IP; outbound traffic takes an explicit path (the NAT gateway). Mirrors PSRule for Azure
+// Azure.VNET.PrivateSubnet (AZR-000447, src/PSRule.Rules.Azure/rules/Azure.VNET.Rule.ps1): every subnet without
+// delegations, other than GatewaySubnet, AzureFirewallSubnet, AzureFirewallManagementSubnet and AzureBastionSubnet,
+// has `properties.defaultOutboundAccess` equal to false (https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.VNET.PrivateSubnet/).
+// The value is create-only (azure-rest-api-specs network 2024-05-01 SubnetPropertiesFormat: "can only be set at the
+// time of subnet creation"), see policies/azure-types.ts.
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { forTypes, type Grouped, type Props } from "./lib";
+
+const SUBNET = "azure-native:network:Subnet";
+const VNET = "azure-native:network:VirtualNetwork";
+/** The subnets PSRule's rule leaves out, by name. */
+const EXCLUDED = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "AzureBastionSubnet"];
+
+/** Name of a subnet that the rule covers and that is not private, or undefined. */
+function openSubnet(subnet: Props, fallbackName: string): string | undefined {
+  const name = String(subnet?.subnetName ?? subnet?.name ?? fallbackName);
+  if (EXCLUDED.includes(name)) return undefined;
+  if (Array.isArray(subnet?.delegations) && subnet.delegations.length > 0) return undefined;
+  return subnet?.defaultOutboundAccess === false ? undefined : name;
+}
+
+export const networkSubnetDisableDefaultOutboundAccess: ResourceValidationPolicy & Grouped = {
+  name: "network-subnet-disable-default-outbound-access",
+  group: "network",
+  description: "Every subnet without a delegation (other than gateway, firewall and bastion subnets) disables default outbound access.",
+  severity: "critical",
+  remediationSteps:
+    "Set `defaultOutboundAccess: false` when the subnet is created (it cannot be changed later) and give it an explicit " +
+    "outbound path where it needs one (a NAT gateway, as the Network component does).",
+  validateResource: forTypes([SUBNET, VNET], (props, args, reportViolation) => {
+    const subnets: Array<[Props, string]> =
+      args.type === SUBNET
+        ? [[props, args.name]]
+        : (Array.isArray(props.subnets) ? props.subnets : []).map((s: Props, i: number) => [s, `subnets[${i}]`]);
+    for (const [subnet, fallback] of subnets) {
+      const open = openSubnet(subnet, fallback);
+      if (open !== undefined) {
+        reportViolation(
+          `Subnet '${open}' does not disable default outbound access (defaultOutboundAccess ${JSON.stringify(subnet?.defaultOutboundAccess ?? "unset")}): ` +
+            "what runs in it gets an implicit public outbound IP. Set it to false when the subnet is created.",
+        );
+      }
+    }
+  }),
+};
