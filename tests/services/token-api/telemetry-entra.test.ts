@@ -127,7 +127,8 @@ async function runApi(extraEnv: Record<string, string>): Promise<TrackPost[]> {
       NODE_EXTRA_CA_CERTS: caCertPath,
       // The guard refuses (and reports) any connection beyond loopback, as in telemetry.test.ts.
       NODE_OPTIONS: `--require ${loopbackOnly}`,
-      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=https://127.0.0.1:${ingestionPort}/`,
+      // LiveEndpoint: live metrics (on by default) would ping global.livediagnostics.monitor.azure.com.
+      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=https://127.0.0.1:${ingestionPort}/;LiveEndpoint=https://127.0.0.1:${ingestionPort}/`,
       ACS_AUTH_MODE: "managed-identity",
       ACS_ENDPOINT: "https://127.0.0.1:9/",
       AZURE_STATIC_BEARER_TOKEN: "telemetry-test",
