@@ -352,6 +352,16 @@ export const AZURE_TYPES = {
     priceMeters: [],
     priceNote: "no charge of its own: capacity is the account's",
   },
+  // The account's blob service settings, the singleton `default` (Microsoft.Storage blob.json
+  // BlobServices_SetServiceProperties; azure-native: "Blob Service Name must be 'default'"). A PUT of settings, no
+  // data of its own: deleting it leaves the service as it is.
+  "azure-native:storage:BlobServiceProperties": {
+    arm: "Microsoft.Storage/storageAccounts/{accountName}/blobServices/{blobServicesName}",
+    scope: "resourceGroup",
+    createOnly: [],
+    priceMeters: [],
+    priceNote: "no charge of its own: soft-deleted data is billed as the account's capacity",
+  },
   // The container's one policy, always named "default" (Microsoft.Storage blob.json BlobContainers_CreateOrUpdateImmutabilityPolicy).
   "azure-native:storage:BlobContainerImmutabilityPolicy": {
     arm: "Microsoft.Storage/storageAccounts/{accountName}/blobServices/default/containers/{containerName}/immutabilityPolicies/{immutabilityPolicyName}",

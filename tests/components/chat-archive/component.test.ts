@@ -1,5 +1,6 @@
 // Tests of ChatArchive under the plan harness: the Entra-only account, both containers, and, when protected, the exact
 // time-based immutability policy, the lock, geo-redundancy and retainOnDelete on everything that holds the archive.
+import { storageConfigSchema } from "../../../components/common/storage-config";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ChatArchive, chatArchiveSettings } from "../../../components/chat-archive";
 import { CHAT_ARCHIVE_IMMUTABILITY_DAYS } from "../../../components/chat-archive/settings";
@@ -22,6 +23,7 @@ const planFor = (protectedArchive: boolean) =>
         tags: { env: "prod" },
         diagnostics: { workspaceId },
         protected: protectedArchive,
+        storage: storageConfigSchema.parse({}),
         lock: protectedArchive ? "CanNotDelete" : undefined,
       });
       return { blobEndpoint: archive.blobEndpoint };

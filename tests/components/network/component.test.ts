@@ -1,6 +1,7 @@
 // Network under the plan harness: the exact inputs of the virtual network, both subnets with their NSGs, the NAT
 // gateway, the vault's private endpoint and its DNS (zone, VNet link, zone group, or an existing zone), the token
 // API's subnet wiring with all traffic routed; plus table tests of the address-plan and vault-reachability rules.
+import { storageConfigSchema } from "../../../components/common/storage-config";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateProgram } from "../../../tools/plan/harness";
 import type { PlanResult } from "../../../tools/plan/types";
@@ -42,6 +43,7 @@ beforeAll(async () => {
       });
       new TokenApiHost("tokenapi", {
         naming,
+        storage: storageConfigSchema.parse({}),
         resourceGroupName: "rg-test",
         location: "westeurope",
         tags,

@@ -1,6 +1,7 @@
 // Tests of TokenApiHost under the plan harness: every web-app hardening input, the exact app settings (names from
 // docs/interfaces.md, no secret in plain text), the plan, and exactly three role assignments to a user-assigned
 // identity that exist before the site does (four in managed-identity mode: the fourth on the ACS resource).
+import { storageConfigSchema } from "../../../components/common/storage-config";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -35,6 +36,7 @@ function evaluateHost(tokenApi: typeof cfg): Promise<PlanResult> {
       mode = detectEngineMode();
       const host = new TokenApiHost("tokenapi", {
         naming,
+        storage: storageConfigSchema.parse({}),
         resourceGroupName: "rg-test",
         location: "westeurope",
         tags: { env: "prod" },
@@ -308,6 +310,7 @@ describe("TokenApiHost", () => {
       () =>
         new TokenApiHost("deploy-without-package", {
           naming,
+          storage: storageConfigSchema.parse({}),
           resourceGroupName: "rg-test",
           location: "westeurope",
           tags: {},
