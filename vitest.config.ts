@@ -34,7 +34,7 @@ const unitTests = [
   "tests/services/token-api/{app-inject,config,tokenCache,tokenService,conversations-routes}.test.ts",
   "tests/clients/token-refresher-lifecycle.test.ts",
   "tests/tools/acs-emulator/kql-and-faults.test.ts",
-  "tests/tools/plan/{azure-types,harness,policy-runner,cost,prices-update}.test.ts",
+  "tests/tools/plan/{azure-types,harness,policy-runner,cost,prices-update,exceptions}.test.ts",
 ];
 
 /** Tests that hold a fixed request rate (autocannon) and assert that no request fails: CPU taken by other files would fail them. */

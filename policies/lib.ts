@@ -1,7 +1,17 @@
 // Shared helpers for the policies of the pack: resource type tokens, a type filter that reports
-// "not applicable" the way @pulumi/policy's typed helpers do, and small readers for Azure input shapes.
-import { UnknownValueError, type ReportViolation, type ResourceValidation, type ResourceValidationArgs } from "@pulumi/policy";
+// "not applicable" the way @pulumi/policy's typed helpers do, small readers for Azure input shapes, and the
+// matching of reviewed exceptions (policies/exceptions.ts) that the pack skips and the offline plan reports.
+import {
+  UnknownValueError,
+  type Policies,
+  type ReportViolation,
+  type ResourceValidation,
+  type ResourceValidationArgs,
+  type ResourceValidationPolicy,
+  type StackValidation,
+} from "@pulumi/policy";
 import type { AzureTypeToken } from "./azure-types";
+import type { PolicyException } from "./exceptions";
 
 /** Resource properties as the engine passes them: untyped JSON. */
 export type Props = ResourceValidationArgs["props"];
@@ -128,4 +138,77 @@ export function appSettingsAllowingUnknown(type: string, props: Props): Map<stri
       );
   }
   return settings;
+}
+
+/**
+ * The parts of a Pulumi URN, `urn:pulumi:<stack>::<project>::<qualified type>::<name>`
+ * (https://www.pulumi.com/docs/iac/concepts/resources/names/#urns): the name is everything after the third `::`,
+ * as the engine reads it (pulumi/sdk/go/common/resource/urn.go `URN.Name`). Undefined for anything else.
+ */
+export function parseUrn(urn: string): { stack: string; project: string; type: string; name: string } | undefined {
+  const prefix = "urn:pulumi:";
+  if (!urn.startsWith(prefix)) return undefined;
+  const parts = urn.slice(prefix.length).split("::");
+  if (parts.length < 4) return undefined;
+  return { stack: parts[0]!, project: parts[1]!, type: parts[2]!, name: parts.slice(3).join("::") };
+}
+
+/**
+ * The exception that covers `policy` on the resource `urn`, if any: the same policy name, the URN's stack among the
+ * exception's stacks, and the URN's logical name (the Pulumi resource name, not the Azure name) among its resources.
+ * Exact, case-sensitive matches; no wildcards, so an exception never covers a resource nobody reviewed.
+ */
+export function exceptionFor(exceptions: readonly PolicyException[], policy: string, urn: string | undefined): PolicyException | undefined {
+  const at = urn === undefined ? undefined : parseUrn(urn);
+  if (!at) return undefined;
+  return exceptions.find((e) => e.policy === policy && (e.stacks as readonly string[]).includes(at.stack) && e.resources.includes(at.name));
+}
+
+/** Why the pack skipped an excepted resource: the engine shows it as the policy's not-applicable reason. */
+export function exceptedReason(e: PolicyException, stack: string): string {
+  return `excepted in stack '${stack}' (policies/exceptions.ts): ${e.why}`;
+}
+
+/**
+ * The policies as the real pack runs them (policies/index.ts): a resource excepted for its stack in `exceptions` is
+ * skipped. CrossGuard fixes one enforcement level per policy, so an exception cannot lower the level of one
+ * resource; skipping it is what makes `pulumi preview --policy-pack` agree with the offline plan, which runs the
+ * policies unwrapped and reports the same violation as excepted (tools/plan/policy-runner.ts applyExceptions).
+ * A resource policy calls `notApplicable` with the exception's reason before validating; a stack policy drops a
+ * report whose URN is excepted (a stack-wide report, without a URN, is never excepted).
+ */
+export function honourExceptions<P extends Policies[number]>(policies: readonly P[], exceptions: readonly PolicyException[]): P[] {
+  if (exceptions.length === 0) return [...policies];
+  return policies.map((p) => {
+    const relevant = exceptions.filter((e) => e.policy === p.name);
+    if (relevant.length === 0) return p;
+    if ("validateStack" in p && typeof p.validateStack === "function") {
+      const inner: StackValidation = p.validateStack;
+      const wrapped: StackValidation = (args, report) =>
+        inner(args, (message, urn) => {
+          if (exceptionFor(relevant, p.name, urn) === undefined) report(message, urn);
+        });
+      keepPulumiType(inner, wrapped);
+      return { ...p, validateStack: wrapped };
+    }
+    const rp = p as ResourceValidationPolicy;
+    if (rp.validateResource === undefined) return p;
+    const wrap = (inner: ResourceValidation): ResourceValidation => {
+      const wrapped: ResourceValidation = (args, report) => {
+        const e = exceptionFor(relevant, p.name, args.urn);
+        if (e) return args.notApplicable(exceptedReason(e, parseUrn(args.urn)!.stack));
+        return inner(args, report);
+      };
+      keepPulumiType(inner, wrapped);
+      return wrapped;
+    };
+    const validateResource = Array.isArray(rp.validateResource) ? rp.validateResource.map(wrap) : wrap(rp.validateResource);
+    return { ...p, validateResource } as P;
+  });
+}
+
+/** Copies the engine's single-type fast-path marker (see forTypes) to a wrapper. */
+function keepPulumiType(from: unknown, to: unknown): void {
+  const t = (from as { __pulumiType?: unknown }).__pulumiType;
+  if (typeof t === "string") (to as { __pulumiType: string }).__pulumiType = t;
 }

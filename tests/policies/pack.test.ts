@@ -47,7 +47,7 @@ describe("the policy pack", () => {
     const index = fs.readFileSync(path.join(POLICIES_DIR, "index.ts"), "utf8");
     expect(index.match(/^import .*$/gm)).toEqual([
       'import { PolicyPack } from "@pulumi/policy";',
-      'import { allPolicies, PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "./policies";',
+      'import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, packPolicies } from "./policies";',
     ]);
     expect(fs.readFileSync(path.join(POLICIES_DIR, "PulumiPolicy.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
     expect(JSON.parse(fs.readFileSync(path.join(POLICIES_DIR, "package.json"), "utf8")).version).toBe(PACK_VERSION);

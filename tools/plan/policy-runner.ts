@@ -19,6 +19,8 @@ import {
   type StackValidationPolicy,
 } from "@pulumi/policy";
 import * as proxyModule from "@pulumi/policy/proxy";
+import type { PolicyException } from "../../policies/exceptions";
+import { exceptionFor, parseUrn } from "../../policies/lib";
 import { allPolicies, PACK_ENFORCEMENT_LEVEL, PACK_NAME, PACK_VERSION } from "../../policies/policies";
 import type { PlannedResource, PlanResult } from "./types";
 
@@ -92,8 +94,25 @@ export interface NotApplicable {
   reason?: string;
 }
 
+/** A violation a reviewed exception (policies/exceptions.ts) covers: reported as such, never counted toward the exit code. */
+export interface ExceptedResult extends PolicyResult {
+  exception: PolicyException;
+}
+
+/** An exception, for one stack and one of its resources, that matched no violation of that stack: stale. */
+export interface StaleException {
+  exception: PolicyException;
+  stack: string;
+  resource: string;
+}
+
 export interface PolicyRunResult {
+  /** Results that count: every format lists them and a mandatory one fails the plan. */
   results: PolicyResult[];
+  /** Results a reviewed exception covers (applyExceptions). */
+  excepted: ExceptedResult[];
+  /** Exceptions of this stack that match no violation (applyExceptions); each is also a warning. */
+  stale: StaleException[];
   notApplicable: NotApplicable[];
   /** Config warnings (e.g. a policy name in the config file that the pack does not have). */
   warnings: string[];
@@ -525,7 +544,44 @@ export async function runPolicies(
   const sink: Sink = { results: [], notApplicable: [] };
   for (const r of plan.resources) await analyzeResource(r, config, policies, sink);
   await analyzeStack(plan.resources, config, policies, sink);
-  return { ...sink, warnings: [], policiesMs: performance.now() - started };
+  return { ...sink, excepted: [], stale: [], warnings: [], policiesMs: performance.now() - started };
+}
+
+/**
+ * Splits a stack's results by the reviewed exceptions, as the real pack skips them (policies/lib.ts
+ * honourExceptions): a result is excepted when an exception names its policy, the stack (read from the result's
+ * URN) and the resource's logical name (the last part of its URN). A result without a URN (stack-wide) is never
+ * excepted. Every (exception, resource) pair listed for `stack` that matches no result is stale.
+ */
+export function applyExceptions(
+  stack: string,
+  results: readonly PolicyResult[],
+  exceptions: readonly PolicyException[],
+): { results: PolicyResult[]; excepted: ExceptedResult[]; stale: StaleException[] } {
+  const kept: PolicyResult[] = [];
+  const excepted: ExceptedResult[] = [];
+  for (const r of results) {
+    const exception = exceptionFor(exceptions, r.policy, r.urn);
+    if (exception) excepted.push({ ...r, exception });
+    else kept.push(r);
+  }
+  const stale: StaleException[] = [];
+  for (const exception of exceptions) {
+    if (!(exception.stacks as readonly string[]).includes(stack)) continue;
+    for (const resource of exception.resources) {
+      const used = excepted.some((r) => r.exception === exception && r.urn !== undefined && parseUrn(r.urn)?.name === resource);
+      if (!used) stale.push({ exception, stack, resource });
+    }
+  }
+  return { results: kept, excepted, stale };
+}
+
+/** The warning the plan prints for a stale exception. */
+export function staleWarning(s: StaleException): string {
+  return (
+    `stale exception in policies/exceptions.ts: ${s.exception.policy}${s.exception.psRule ? ` (${s.exception.psRule})` : ""} ` +
+    `for '${s.resource}' matches no violation in stack '${s.stack}'; remove it or fix its policy and resource names`
+  );
 }
 
 /** Exit code of the plan: 1 when any mandatory violation remains, else 0. */

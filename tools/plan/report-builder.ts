@@ -4,13 +4,14 @@
 // the tests (which call it in-process).
 import { existsSync } from "node:fs";
 import * as path from "node:path";
+import { POLICY_EXCEPTIONS, type PolicyException } from "../../policies/exceptions";
 import { allPolicies, PACK_NAME, PACK_VERSION } from "../../policies/policies";
 import type { Baseline } from "./diff/baseline";
 import { compare } from "./diff/compare";
 import type { CostOptions, CostReport } from "./cost/section";
 import type { PlanReport } from "./formats/report";
 import { PLAN_RULES, runPlanRules } from "./plan-rules";
-import { exitCodeFor, reconcilePolicyConfig, loadPolicyConfig, runPolicies } from "./policy-runner";
+import { applyExceptions, exitCodeFor, reconcilePolicyConfig, loadPolicyConfig, runPolicies, staleWarning } from "./policy-runner";
 import type { PlanResult } from "./types";
 
 /** The repository root. */
@@ -41,6 +42,8 @@ export interface BuildReportOptions {
   timings?: boolean;
   /** `--cost`: estimate the monthly cost and run the cost policy (tools/plan/cost/); the clock dates the prices. */
   cost?: CostOptions;
+  /** The reviewed exceptions; default policies/exceptions.ts (tests pass their own). */
+  exceptions?: readonly PolicyException[];
 }
 
 export async function buildReport(plan: PlanResult, options: BuildReportOptions = {}): Promise<PlanReport> {
@@ -74,6 +77,12 @@ export async function buildReport(plan: PlanResult, options: BuildReportOptions 
     policy.results.push(...built.results);
     policies.push(costStackEnforceCeiling);
   }
+  // Last, over every result: an excepted one is listed as such and never fails the plan; an unused exception warns.
+  const split = applyExceptions(plan.stack, policy.results, options.exceptions ?? POLICY_EXCEPTIONS);
+  policy.results = split.results;
+  policy.excepted = split.excepted;
+  policy.stale = split.stale;
+  policy.warnings.push(...split.stale.map(staleWarning));
   const policyExit = exitCodeFor(policy.results);
   const replaceFails = options.failOnReplace === true && changes.critical.length > 0;
   return {

@@ -1,13 +1,16 @@
 // The json format: every resource (urn, type, name, parent, inputs with secrets masked, options, where the program
-// declares it) with its operation and property diffs against the baseline, deletions, every policy result, and
-// the change counts; validated by tools/plan/schema/plan-output.schema.json.
+// declares it) with its operation and property diffs against the baseline, deletions, every policy result (an
+// excepted one carrying its exception), and the change counts; validated by tools/plan/schema/plan-output.schema.json.
+import type { PolicyException } from "../../../policies/exceptions";
 import { costJson } from "../cost/section";
+import type { ExceptedResult } from "../policy-runner";
 import { displayPath } from "../report-builder";
 import { originalPosition } from "../source-map";
 import { counts, type PlanReport } from "./report";
 
-/** Bumped when a field changes meaning or disappears; adding a field is not a change. */
-export const PLAN_OUTPUT_VERSION = "2.0.0";
+/** Bumped when a field changes meaning or disappears; adding a field is not a change. 2.1: `results` also lists the
+ *  excepted results (their `exception` is set; count the others, or read `summary`). */
+export const PLAN_OUTPUT_VERSION = "2.1.0";
 
 export function toJson(report: PlanReport): Record<string, unknown> {
   const c = counts(report);
@@ -67,7 +70,8 @@ export function toJson(report: PlanReport): Record<string, unknown> {
     ],
     outputs: report.plan.outputs,
     mockOutputs: report.plan.mockOutputs,
-    results: report.policy.results.map((r) => ({
+    // The results that count, then the excepted ones, each carrying its exception (null for the others).
+    results: [...report.policy.results, ...report.policy.excepted].map((r) => ({
       policy: r.policy,
       level: r.level,
       severity: r.severity ?? null,
@@ -75,9 +79,17 @@ export function toJson(report: PlanReport): Record<string, unknown> {
       message: r.message,
       description: r.description,
       kind: r.kind,
+      exception: "exception" in r ? exceptionJson((r as ExceptedResult).exception) : null,
     })),
     notices: [...report.notices, ...report.policy.warnings],
-    summary: { resources: c.resources, components: c.components, mandatory: c.mandatory, advisory: c.advisory, exitCode: report.exitCode },
+    summary: {
+      resources: c.resources,
+      components: c.components,
+      mandatory: c.mandatory,
+      advisory: c.advisory,
+      excepted: c.excepted,
+      exitCode: report.exitCode,
+    },
     outputChanges: report.changes.baseline ? report.changes.outputs.filter((o) => o.op !== "same") : [],
     // Only with --cost.
     ...(report.cost ? { cost: costJson(report.cost) } : {}),
@@ -92,6 +104,19 @@ export function toJson(report: PlanReport): Record<string, unknown> {
           },
         }
       : {}),
+  };
+}
+
+/** An exception as the JSON output carries it (policies/exceptions.ts PolicyException). */
+function exceptionJson(e: PolicyException): Record<string, unknown> {
+  return {
+    psRule: e.psRule ?? null,
+    stacks: e.stacks,
+    resources: e.resources,
+    why: e.why,
+    compensatingControls: e.compensatingControls,
+    sources: e.sources,
+    reviewed: e.reviewed,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   byUrn,
   changeLine,
   counts,
+  exceptedLines,
   failureReasons,
   fullPlanPointer,
   groupByPolicy,
@@ -17,6 +18,7 @@ import {
   noChanges,
   OP_SYMBOL,
   policyDocLink,
+  resultCounts,
   showValue,
   withIgnoredChanges,
   type PlanReport,
@@ -186,7 +188,7 @@ function renderAt(report: PlanReport, level: number): string {
       );
     }
   }
-  lines.push("", `#### Policy results: ${c.mandatory} mandatory, ${c.advisory} advisory`, "");
+  lines.push("", `#### Policy results: ${resultCounts(report)}`, "");
   lines.push(`Pack \`${report.pack.name}@${report.pack.version}\` with \`${report.policyConfigFile}\`.`);
   const groups = groupByPolicy(report);
   if (groups.length > 0) {
@@ -206,6 +208,22 @@ function renderAt(report: PlanReport, level: number): string {
     if (groups.length > maxGroups) lines.push(`| | … and ${groups.length - maxGroups} more policies | | | | |`);
   } else {
     lines.push("", "No policy results.");
+  }
+  const excepted = exceptedLines(report);
+  if (excepted.length > 0) {
+    // Never folded away: an excepted violation is reported with its reviewed reason (policies/exceptions.ts).
+    lines.push(
+      "",
+      "Excepted (reviewed in `policies/exceptions.ts`; they do not fail the plan):",
+      "",
+      "| Policy | PSRule | Resource | Finding | Why |",
+      "|---|---|---|---|---|",
+    );
+    for (const x of excepted) {
+      lines.push(
+        `| [${code(x.policy)}](${policyDocLink(x.policy)}) | ${x.psRule ? code(x.psRule) : ""} | ${code(x.resource)} | ${cell(x.message)} | ${cell(x.why)} |`,
+      );
+    }
   }
   if (report.cost) lines.push(...costMarkdown(report.cost));
   const notes = [...report.notices.map((n) => `Note: ${n}`), ...report.policy.warnings.map((w) => `Warning: ${w}`)];

@@ -37,15 +37,45 @@ export interface PlanReport {
   exitCode: 0 | 1;
 }
 
-/** Counts by level, for summaries. */
-export function counts(report: PlanReport): { resources: number; components: number; mandatory: number; advisory: number } {
+/** Counts by level, for summaries; `excepted` counts the violations a reviewed exception covers (not in the others). */
+export function counts(report: PlanReport): {
+  resources: number;
+  components: number;
+  mandatory: number;
+  advisory: number;
+  excepted: number;
+} {
   const custom = report.plan.resources.filter((r) => r.custom).length;
   return {
     resources: custom,
     components: report.plan.resources.length - custom,
     mandatory: report.policy.results.filter((r) => r.level === "mandatory").length,
     advisory: report.policy.results.filter((r) => r.level === "advisory").length,
+    excepted: report.policy.excepted.length,
   };
+}
+
+/** `N mandatory, N advisory, N excepted`: the policy count every human format shows. */
+export function resultCounts(report: PlanReport): string {
+  const c = counts(report);
+  return `${c.mandatory} mandatory, ${c.advisory} advisory, ${c.excepted} excepted`;
+}
+
+/** The excepted results, by policy then resource, each as one line: what, where, and the exception's why. */
+export function exceptedLines(
+  report: PlanReport,
+): Array<{ policy: string; psRule?: string; resource: string; level: string; why: string; message: string }> {
+  const resources = byUrn(report);
+  return report.policy.excepted
+    .map((r) => ({
+      policy: r.policy,
+      ...(r.exception.psRule ? { psRule: r.exception.psRule } : {}),
+      resource: (r.urn ? resources.get(r.urn)?.name : undefined) ?? r.urn ?? "(stack)",
+      level: r.level,
+      why: r.exception.why,
+      message: r.message,
+    }))
+    .sort((a, b) => a.policy.localeCompare(b.policy) || a.resource.localeCompare(b.resource));
 }
 
 /** `N to create, N to update, N to replace, N to delete, N unchanged`: the first line every human format shows. */
@@ -90,7 +120,7 @@ export function summaryLine(report: PlanReport): string {
   const verdict = report.exitCode === 0 ? "PASS" : "FAIL";
   return (
     `${verdict}: ${report.plan.project}/${report.plan.stack}: ${c.resources} resources, ${c.components} components; ` +
-    `${c.mandatory} mandatory and ${c.advisory} advisory policy results (${report.policies.length} policies, config ${report.policyConfigFile}).`
+    `${c.mandatory} mandatory, ${c.advisory} advisory and ${c.excepted} excepted policy results (${report.policies.length} policies, config ${report.policyConfigFile}).`
   );
 }
 

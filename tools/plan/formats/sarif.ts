@@ -1,11 +1,12 @@
 // The sarif format: SARIF 2.1.0 (OASIS) for GitHub code scanning. One rule per policy (with `security-severity`
 // and `helpUri`), one result per violation located at the line that causes it (tools/plan/locate.ts) with
-// `region.startLine`, and fingerprints from policy and resource URN only, so a changed value keeps its alert.
+// `region.startLine` (an excepted one suppressed with its reviewed reason), and fingerprints from policy and resource URN only, so a changed value keeps its alert.
 // GitHub's reading of these fields: https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configLeaves, locateResult, type ConfigLeaf } from "../locate";
+import type { ExceptedResult } from "../policy-runner";
 import { displayPath, REPO_ROOT } from "../report-builder";
 import { byUrn, POLICY_DOCS, policyDocLink, repoFileLink, type PlanReport } from "./report";
 
@@ -93,7 +94,7 @@ export function toSarif(report: PlanReport): Record<string, unknown> {
   } catch {
     // The harness parsed this file already; a file that vanished since then only loses config positions.
   }
-  const results = report.policy.results.map((r) => {
+  const results = [...report.policy.results, ...report.policy.excepted].map((r) => {
     const res = r.urn ? resources.get(r.urn) : undefined;
     const at = locateResult(r, res, leaves, report.stackConfigPath, report.plan.project);
     const message = at.configKey ? `${r.message} (set by ${at.configKey} in ${report.stackConfigFile})` : r.message;
@@ -119,6 +120,25 @@ export function toSarif(report: PlanReport): Record<string, unknown> {
         ...(at.configKey ? { configKey: at.configKey } : {}),
       },
     };
+    // An excepted result stays in the log, suppressed with the reviewed reason (SARIF 2.1.0 §3.27.23 `suppressions`,
+    // §3.35 suppression object: kind "external" = kept outside the source, status "accepted" = reviewed;
+    // https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html). GitHub code scanning closes such an alert.
+    if ("exception" in r) {
+      const e = (r as ExceptedResult).exception;
+      result.suppressions = [
+        {
+          kind: "external",
+          status: "accepted",
+          justification: `${e.why} Compensating controls: ${e.compensatingControls}`,
+          properties: {
+            reviewedBy: e.reviewed.by,
+            reviewedOn: e.reviewed.on,
+            sources: e.sources,
+            ...(e.psRule ? { psRule: e.psRule } : {}),
+          },
+        },
+      ];
+    }
     const idx = ruleIndex.get(r.policy);
     if (idx !== undefined) result.ruleIndex = idx;
     return result;

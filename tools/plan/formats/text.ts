@@ -1,9 +1,21 @@
 // The text format, for a terminal: the change summary line, stateful replacements and deletions, the resource tree
-// with operations and property diffs, the policy results grouped by policy, notices, then the verdict line.
+// with operations and property diffs, the policy results grouped by policy, the excepted ones with their reason,
+// notices, then the verdict line.
 import { costText } from "../cost/section";
 import { resultKey } from "../diff/baseline";
 import { Footnotes, renderTree } from "../tree";
-import { byUrn, changeLine, counts, criticalLines, groupByPolicy, ignoredLine, noChanges, summaryLine, type PlanReport } from "./report";
+import {
+  byUrn,
+  changeLine,
+  criticalLines,
+  exceptedLines,
+  groupByPolicy,
+  ignoredLine,
+  noChanges,
+  resultCounts,
+  summaryLine,
+  type PlanReport,
+} from "./report";
 
 export function renderText(report: PlanReport): string {
   const { plan, changes } = report;
@@ -29,8 +41,7 @@ export function renderText(report: PlanReport): string {
   }
   lines.push("", renderTree(plan, changes, { showSames: report.showSames, notes }), "");
   const resources = byUrn(report);
-  const c = counts(report);
-  lines.push(`Policy results: ${c.mandatory} mandatory, ${c.advisory} advisory`);
+  lines.push(`Policy results: ${resultCounts(report)}`);
   // An advisory result the baseline plan already had is a "same": summarised like unchanged resources, so a one-line
   // change reads as one line (mandatory results are always listed: they fail the plan).
   const before = new Set(report.baselineResults.map(resultKey));
@@ -51,6 +62,13 @@ export function renderText(report: PlanReport): string {
   }
   if (sameResults > 0)
     lines.push(`  (${sameResults} advisory result${sameResults === 1 ? "" : "s"} as in the baseline not shown; --show-sames lists them)`);
+  // Excepted violations are always listed, with the reviewed reason (policies/exceptions.ts): never a silent pass.
+  for (const x of exceptedLines(report)) {
+    lines.push(
+      `  [excepted ${x.level}] ${x.policy}${x.psRule ? ` (${x.psRule})` : ""}: ${x.resource}: ${x.message}`,
+      `      why: ${x.why}`,
+    );
+  }
   if (report.cost) lines.push("", ...costText(report.cost));
   const sources = notes.list();
   if (sources.length > 0) lines.push("", "Sources of the replace reasons:", ...sources.map((s) => `  ${s}`));
