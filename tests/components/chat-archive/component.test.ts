@@ -42,6 +42,7 @@ describe("ChatArchive", () => {
     expect(countByType(prot, (x) => x.type !== "pulumi:pulumi:Stack")).toEqual({
       "acs:storage:ChatArchive": 1,
       "azure-native:storage:StorageAccount": 1,
+      "azure-native:storage:BlobServiceProperties": 1,
       "azure-native:storage:BlobContainer": 2,
       "azure-native:storage:BlobContainerImmutabilityPolicy": 1,
       "azure-native:authorization:ManagementLockByScope": 1,
@@ -70,7 +71,7 @@ describe("ChatArchive", () => {
     });
     expect(only(prot, "azure-native:storage:StorageAccount").options).toMatchObject({ protect: true, retainOnDelete: true });
     const retained = prot.resources.filter((r) => r.options.retainOnDelete === true).map((r) => r.name);
-    expect(retained.sort()).toEqual(["archive-archive", "archive-immutability", "archive-lock", "archive-state", "archive-storage"]);
+    expect(retained.sort()).toEqual(["archive-archive", "archive-immutability", "archive-lock", "archive-state", "archive-storage", "archive-storage-blob-service"]);
   });
 
   it("hardens the account: Entra only, TLS 1.2, no public blobs; GRS when protected, LRS otherwise", () => {

@@ -63,6 +63,7 @@ describe("EventRouting", () => {
     expect(countByType(plan, (x) => x.type !== "pulumi:pulumi:Stack")).toEqual({
       "acs:eventgrid:EventRouting": 1,
       "azure-native:storage:StorageAccount": 1,
+      "azure-native:storage:BlobServiceProperties": 1,
       "azure-native:storage:BlobContainer": 1,
       "azure-native:storage:Queue": 2,
       "azure-native:eventgrid:SystemTopic": 1,

@@ -108,6 +108,7 @@ describe("Network", () => {
       resourceGroupName: "rg-test",
       addressPrefix: "10.20.0.0/26",
       delegations: [{ name: "Microsoft.Web.serverFarms", serviceName: "Microsoft.Web/serverFarms" }],
+      serviceEndpoints: [{ service: "Microsoft.Storage" }],
       networkSecurityGroup: { id: only(plan, "azure-native:network:NetworkSecurityGroup", "net-nsg-app").id },
       natGateway: { id: only(plan, "azure-native:network:NatGateway").id },
       privateEndpointNetworkPolicies: "Disabled",

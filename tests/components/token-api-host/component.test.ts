@@ -76,6 +76,7 @@ describe("TokenApiHost", () => {
     expect(countByType(plan, (x) => x.type !== "pulumi:pulumi:Stack")).toEqual({
       "acs:web:TokenApiHost": 1,
       "azure-native:storage:StorageAccount": 2,
+      "azure-native:storage:BlobServiceProperties": 2,
       "azure-native:storage:Table": 1,
       "azure-native:storage:BlobContainer": 1,
       "azure-native:storage:Blob": 1,
