@@ -26,8 +26,8 @@ export const storageConfigSchema = z
     softDeleteRetentionDays: z
       .number()
       .int()
-      .min(1, "softDeleteRetentionDays must be an integer from 1 to 365")
-      .max(365, "softDeleteRetentionDays must be an integer from 1 to 365")
+      .min(1)
+      .max(365)
       .default(DEFAULT_SOFT_DELETE_DAYS)
       .meta({ description: "blob and container soft delete on every storage account (days)", accepts: "integer 1-365" }),
     /** The firewall of the data accounts (mapping table, event queues, chat archive). */
