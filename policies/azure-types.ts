@@ -324,6 +324,10 @@ export const AZURE_TYPES = {
     priceNote: "no charge (a site setting)",
   },
   // storage
+  // `sku.name` is not create-only: azure-native updates it in place, and geo-redundancy changes in place, but adding
+  // or removing zone redundancy (LRS <-> ZRS) is a conversion Azure runs, refused as an update; the plan's
+  // plan-storage-disallow-zone-redundancy-update names it (Learn "Change how a storage account is replicated",
+  // https://learn.microsoft.com/azure/storage/common/redundancy-migration).
   "azure-native:storage:StorageAccount": {
     arm: "Microsoft.Storage/storageAccounts/{accountName}",
     scope: "resourceGroup",
