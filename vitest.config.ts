@@ -35,6 +35,7 @@ const unitTests = [
   "tests/clients/token-refresher-lifecycle.test.ts",
   "tests/tools/acs-emulator/kql-and-faults.test.ts",
   "tests/tools/plan/{azure-types,harness,policy-runner,cost,prices-update,exceptions}.test.ts",
+  "tests/tools/psrule-counts/*.test.ts",
 ];
 
 /** Tests that hold a fixed request rate (autocannon) and assert that no request fails: CPU taken by other files would fail them. */

@@ -629,3 +629,16 @@ export function typesDrawnAs(role: DiagramRole): string[] {
     .filter(([, t]) => t.diagram === role)
     .map(([type]) => type);
 }
+
+/**
+ * The ARM resource type of a catalog entry, e.g. `Microsoft.Storage/storageAccounts/blobServices/containers`: the
+ * provider namespace and every type segment of its id, without the names (ARM ids alternate type and name after the
+ * namespace: https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/resource-name-rules). A
+ * resource group is `Microsoft.Resources/resourceGroups`. PSRule for Azure selects rules by this type
+ * (policies/psrule.ts).
+ */
+export function armType(t: AzureType): string {
+  const arm = t.arm.startsWith("resourceGroups/") ? `Microsoft.Resources/${t.arm}` : t.arm;
+  const [namespace, ...rest] = arm.split("/");
+  return [namespace, ...rest.filter((_, i) => i % 2 === 0)].join("/");
+}

@@ -40,6 +40,12 @@ export const T = {
   metricAlert: "azure-native:monitor:MetricAlert",
   scheduledQueryRule: "azure-native:monitor:ScheduledQueryRule",
   userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
+  vaultSecret: "azure-native:keyvault:Secret",
+  virtualNetwork: "azure-native:network:VirtualNetwork",
+  subnet: "azure-native:network:Subnet",
+  networkSecurityGroup: "azure-native:network:NetworkSecurityGroup",
+  publicIpAddress: "azure-native:network:PublicIPAddress",
+  privateEndpoint: "azure-native:network:PrivateEndpoint",
 } as const satisfies Record<string, AzureTypeToken>;
 
 /**

@@ -49,6 +49,18 @@ import { webWebappDisableRemoteDebugging } from "./web-webapp-disable-remote-deb
 import { webWebappDisallowPlainSecrets } from "./web-webapp-disallow-plain-secrets";
 import { webWebappEnableHttpsOnly } from "./web-webapp-enable-https-only";
 import { webWebappEnableManagedIdentity } from "./web-webapp-enable-managed-identity";
+import { azureResourceEnforceNameLimits } from "./azure-resource-enforce-name-limits";
+import { monitorAppinsightsConfigureWorkspace } from "./monitor-appinsights-configure-workspace";
+import { monitorLogalertDisallowHighFrequency } from "./monitor-logalert-disallow-high-frequency";
+import { monitorMetricalertEnableAutoMitigate } from "./monitor-metricalert-enable-auto-mitigate";
+import { networkNsgDisallowAnyInboundSource } from "./network-nsg-disallow-any-inbound-source";
+import { networkNsgDisallowDenyAllInbound } from "./network-nsg-disallow-deny-all-inbound";
+import { networkNsgDisallowLateralTraversal } from "./network-nsg-disallow-lateral-traversal";
+import { networkPublicipEnforceStandardSku } from "./network-publicip-enforce-standard-sku";
+import { networkVnetDisallowSingleDnsServer } from "./network-vnet-disallow-single-dns-server";
+import { webWebappDisableClientAffinity } from "./web-webapp-disable-client-affinity";
+import { webWebappEnableHttp2 } from "./web-webapp-enable-http2";
+import { webWebappEnforceMinPhpVersion } from "./web-webapp-enforce-min-php-version";
 import { POLICY_EXCEPTIONS } from "./exceptions";
 import { type Grouped, honourExceptions } from "./lib";
 
@@ -67,6 +79,7 @@ export const allPolicies: Array<Policies[number] & Grouped> = [
   // resources
   azureResourceMissingRequiredTags,
   azureResourceEnforceAllowedRegions,
+  azureResourceEnforceNameLimits,
   azureResourceConfigureNamingConvention,
   // communication
   communicationServiceEnforceDataLocation,
@@ -85,6 +98,9 @@ export const allPolicies: Array<Policies[number] & Grouped> = [
   webWebappEnableManagedIdentity,
   webWebappConfigureHealthCheckPath,
   webWebappDisallowPlainSecrets,
+  webWebappEnableHttp2,
+  webWebappDisableClientAffinity,
+  webWebappEnforceMinPhpVersion,
   // storage
   storageAccountEnableHttpsOnly,
   storageAccountConfigureMinTlsVersion,
@@ -100,12 +116,20 @@ export const allPolicies: Array<Policies[number] & Grouped> = [
   monitorDiagnosticsMissingDiagnosticSetting,
   monitorActiongroupMissingReceiver,
   monitorAlertsMissingCoverage,
+  monitorMetricalertEnableAutoMitigate,
+  monitorLogalertDisallowHighFrequency,
+  monitorAppinsightsConfigureWorkspace,
   // eventgrid
   eventgridSubscriptionConfigureDeadLetter,
   eventgridSubscriptionConfigureRetryPolicy,
   eventgridSubscriptionEnforceAcsEventTypes,
   // network
   networkSubnetMissingNetworkSecurityGroup,
+  networkNsgDisallowAnyInboundSource,
+  networkNsgDisallowLateralTraversal,
+  networkNsgDisallowDenyAllInbound,
+  networkPublicipEnforceStandardSku,
+  networkVnetDisallowSingleDnsServer,
   // token-api
   webWebappConfigureTokenLifetime,
   webWebappEnforceAllowedScopes,

@@ -13,8 +13,10 @@ const NOT_POLICIES = [
   "exceptions.ts",
   "index.ts",
   "lib.ts",
+  "nsg-rules.ts",
   "policies.ts",
   "psrule-types.ts",
+  "psrule.ts",
 ];
 /** Policies the offline plan runs and the pack does not: they need what `pulumi preview` never gives a policy (the
  *  price table and the usage profile of `--cost`). */

@@ -44,6 +44,18 @@ const APPLIES_TO: Record<string, string> = {
   "web-webapp-enforce-route-all-for-keyvault-references": "azure-native:web:WebApp",
   "web-appserviceplan-enforce-sku-tier": "azure-native:web:AppServicePlan",
   "web-webapp-disallow-end-of-life-runtime": "azure-native:web:WebApp",
+  "azure-resource-enforce-name-limits": "azure-native:keyvault:Vault",
+  "web-webapp-enable-http2": "azure-native:web:WebApp",
+  "web-webapp-disable-client-affinity": "azure-native:web:WebApp",
+  "web-webapp-enforce-min-php-version": "azure-native:web:WebApp",
+  "monitor-metricalert-enable-auto-mitigate": "azure-native:monitor:MetricAlert",
+  "monitor-logalert-disallow-high-frequency": "azure-native:monitor:ScheduledQueryRule",
+  "monitor-appinsights-configure-workspace": "azure-native:applicationinsights:Component",
+  "network-nsg-disallow-any-inbound-source": "azure-native:network:NetworkSecurityGroup",
+  "network-nsg-disallow-lateral-traversal": "azure-native:network:NetworkSecurityGroup",
+  "network-nsg-disallow-deny-all-inbound": "azure-native:network:NetworkSecurityGroup",
+  "network-publicip-enforce-standard-sku": "azure-native:network:PublicIPAddress",
+  "network-vnet-disallow-single-dns-server": "azure-native:network:VirtualNetwork",
 };
 
 /** Every top-level input the policies read, each unknown. */
@@ -76,6 +88,12 @@ const allUnknown = Object.fromEntries(
     "kind",
     "sku",
     "subnetName",
+    "clientAffinityEnabled",
+    "autoMitigate",
+    "evaluationFrequency",
+    "workspaceResourceId",
+    "securityRules",
+    "dhcpOptions",
   ].map((k) => [k, UNKNOWN.string]),
 );
 

@@ -25,6 +25,8 @@ const clis = [
   "decommission",
   "adopt",
   "docs:config",
+  "docs:policies",
+  "psrule:counts",
   "prices:update",
   "bench:plan-cost",
   "bench:plan",

@@ -12,7 +12,8 @@ import { loadBaseline, type Baseline } from "../../../tools/plan/diff/baseline";
 import { diffInputs } from "../../../tools/plan/diff/compare";
 import { toJson } from "../../../tools/plan/formats/json";
 import { COMMENT_LIMIT, renderMarkdown } from "../../../tools/plan/formats/markdown";
-import { psRuleMap, toSarif } from "../../../tools/plan/formats/sarif";
+import { toSarif } from "../../../tools/plan/formats/sarif";
+import { psRulesOf } from "../../../policies/psrule";
 import { renderText } from "../../../tools/plan/formats/text";
 import { DEFAULT_PROJECT_ROOT, evaluateStack } from "../../../tools/plan/harness";
 import { buildReport } from "../../../tools/plan/report-builder";
@@ -220,7 +221,8 @@ describe("links", () => {
     expect(renderMarkdown(r)).toContain(`[\`keyvault-vault-enable-purge-protection\`](${base}#keyvault-vault-enable-purge-protection)`);
     const sarif = toSarif(r) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string; helpUri: string }> } } }> };
     const rules = sarif.runs[0]!.tool.driver.rules;
-    expect(rules.every((x) => x.helpUri === `${base}#${x.id}`)).toBe(true);
+    // A policy that enforces a PSRule rule links the rule's page instead (its own row is linked in help.markdown).
+    expect(rules.filter((x) => psRulesOf(x.id).length === 0).every((x) => x.helpUri === `${base}#${x.id}`)).toBe(true);
   });
 
   it("locally they are repository-relative; no output contains file://", async () => {
@@ -238,21 +240,38 @@ describe("links", () => {
     expect(names.filter((n) => !doc.includes(`<a id="${n}"></a>`))).toEqual([]);
   });
 
-  it("SARIF rules carry the PSRule ids docs/policies.md maps to them", async () => {
-    const map = psRuleMap();
-    expect(map.get("keyvault-vault-enable-purge-protection")).toEqual([{ name: "Azure.KeyVault.PurgeProtect", ref: "AZR-000125" }]);
-    expect(map.get("azure-resource-missing-required-tags")).toEqual([
-      { name: "Azure.Resource.UseTags", ref: "AZR-000166" },
-      { name: "Azure.Resource.RequiredTags", ref: "AZR-000477" },
-      { name: "Azure.Group.RequiredTags" },
-    ]);
+  it("SARIF rules carry the PSRule ids policies/psrule.ts maps to them, in tags, with the rule's page as helpUri", async () => {
     const r = await buildReport(plans.b2!, { baseline: dev });
     const sarif = toSarif(r) as {
-      runs: Array<{ tool: { driver: { rules: Array<{ id: string; properties: Record<string, unknown> }> } } }>;
+      runs: Array<{ tool: { driver: { rules: Array<{ id: string; helpUri?: string; properties: Record<string, unknown> }> } } }>;
     };
-    const rule = sarif.runs[0]!.tool.driver.rules.find((x) => x.id === "keyvault-vault-enable-purge-protection")!;
-    expect([rule.properties["psRule"], rule.properties["psRuleRefs"]]).toEqual([["Azure.KeyVault.PurgeProtect"], ["AZR-000125"]]);
-    expect(rule.properties["tags"]).toContain("Azure.KeyVault.PurgeProtect");
+    const rule = (id: string) => sarif.runs[0]!.tool.driver.rules.find((x) => x.id === id)!;
+    const purge = rule("keyvault-vault-enable-purge-protection");
+    expect([purge.properties["psRule"], purge.properties["psRuleRefs"], purge.helpUri]).toEqual([
+      ["Azure.KeyVault.PurgeProtect"],
+      ["AZR-000125"],
+      "https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.KeyVault.PurgeProtect/",
+    ]);
+    expect(purge.properties["tags"]).toEqual(["security", "infrastructure", "AZR-000125", "Azure.KeyVault.PurgeProtect"]);
+    const tags = rule("azure-resource-missing-required-tags").properties["tags"];
+    expect(tags).toEqual([
+      "security",
+      "infrastructure",
+      "AZR-000478",
+      "Azure.Group.RequiredTags",
+      "AZR-000477",
+      "Azure.Resource.RequiredTags",
+      "AZR-000166",
+      "Azure.Resource.UseTags",
+    ]);
+    // A policy PSRule has no counterpart of carries no PSRule tag and (outside CI) no helpUri.
+    const retention = rule("loganalytics-workspace-configure-retention");
+    expect([retention.properties["tags"], retention.properties["psRule"], retention.helpUri]).toEqual([
+      ["security", "infrastructure"],
+      undefined,
+      undefined,
+    ]);
+    expect(psRulesOf("loganalytics-workspace-configure-retention")).toEqual([]);
   });
 });
 

@@ -7,6 +7,7 @@ import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import * as storage from "@pulumi/azure-native/storage";
 import { beforeAll, describe, expect, it } from "vitest";
+import { psRulesOf, psRuleUrl } from "../../../policies/psrule";
 import { toSarif } from "../../../tools/plan/formats/sarif";
 import { evaluateProgram } from "../../../tools/plan/harness";
 import { buildReport } from "../../../tools/plan/report-builder";
@@ -73,15 +74,23 @@ describe("the misconfigured fixture as SARIF", () => {
     expect(results.filter((r) => r.ruleId === "azure-resource-enforce-allowed-regions").length).toBeGreaterThanOrEqual(12);
   });
 
-  it("gives every rule a security-severity from the policy's severity, and (locally) a relative link, no helpUri", () => {
+  it("gives every rule a security-severity from the policy's severity, and (locally) a relative link; helpUri only to a PSRule page", () => {
     const rules = doc.runs[0]!.tool.driver.rules;
     const severity = Object.fromEntries(rules.map((r) => [r.id, r.properties["security-severity"]]));
     expect(severity["web-webapp-disallow-plain-secrets"]).toBe("9.5"); // critical
     expect(severity["azure-resource-enforce-allowed-regions"]).toBe("8.0"); // high
     expect(severity["azure-resource-missing-required-tags"]).toBe("5.5"); // medium
     expect(severity["azure-resource-configure-naming-convention"]).toBe("2.0"); // low
-    // The test runs outside CI (the plan child gets no GITHUB_* variables here): helpUri, an absolute URI, is left out.
-    expect(rules.filter((r) => r.helpUri !== undefined)).toEqual([]);
+    // The test runs outside CI (the plan child gets no GITHUB_* variables here): helpUri, an absolute URI, is the
+    // PSRule rule's page for a policy that enforces one, and left out for the others.
+    for (const r of rules) {
+      const covers = psRulesOf(r.id);
+      expect([r.id, r.helpUri]).toEqual([r.id, covers.length > 0 ? psRuleUrl(covers[0]!.name) : undefined]);
+    }
+    expect(rules.find((r) => r.id === "monitor-logalert-disallow-high-frequency")).toMatchObject({
+      helpUri: "https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.Alert.HighFrequencyQuery/",
+      properties: { tags: ["security", "infrastructure", "AZR-000492", "Azure.Alert.HighFrequencyQuery"] },
+    });
     const help = rules.find((r) => r.id === "keyvault-vault-enable-purge-protection") as unknown as { help: { markdown: string } };
     expect(help.help.markdown).toContain("See [docs/policies.md](docs/policies.md#keyvault-vault-enable-purge-protection).");
   });

@@ -18,6 +18,7 @@ import {
   noChanges,
   OP_SYMBOL,
   policyDocLink,
+  psRuleLabel,
   resultCounts,
   showValue,
   withIgnoredChanges,
@@ -202,7 +203,7 @@ function renderAt(report: PlanReport, level: number): string {
       const messages = [...new Set(g.results.map((r) => r.message))];
       const finding = messages.length <= 2 ? messages.join(" / ") : `${messages[0]} (and ${messages.length - 1} other findings)`;
       lines.push(
-        `| ${g.level} | [${code(g.policy)}](${policyDocLink(g.policy)}) | ${g.severity ?? ""} | ${cell(shown)} | ${cell(finding)} | ${cell(policy?.remediationSteps ?? "")} |`,
+        `| ${g.level} | [${code(g.policy)}](${policyDocLink(g.policy)})${psRuleLabel(g.policy) ? `<br>PSRule ${psRuleLabel(g.policy)}` : ""} | ${g.severity ?? ""} | ${cell(shown)} | ${cell(finding)} | ${cell(policy?.remediationSteps ?? "")} |`,
       );
     }
     if (groups.length > maxGroups) lines.push(`| | … and ${groups.length - maxGroups} more policies | | | | |`);

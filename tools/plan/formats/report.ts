@@ -2,6 +2,7 @@
 // and where they came from; plus the small helpers the formats share.
 import type { Baseline } from "../diff/baseline";
 import type { Policies } from "@pulumi/policy";
+import { psRulesOf } from "../../../policies/psrule";
 import type { CostReport } from "../cost/section";
 import type { ChangeSet, Operation, ResourceChange } from "../diff/compare";
 import type { PolicyResult, PolicyRunResult, ResolvedPackConfig } from "../policy-runner";
@@ -122,6 +123,13 @@ export function summaryLine(report: PlanReport): string {
     `${verdict}: ${report.plan.project}/${report.plan.stack}: ${c.resources} resources, ${c.components} components; ` +
     `${c.mandatory} mandatory, ${c.advisory} advisory and ${c.excepted} excepted policy results (${report.policies.length} policies, config ${report.policyConfigFile}).`
   );
+}
+
+/** The PSRule for Azure rules a policy enforces, as `Azure.X.Y AZR-nnnnnn, ...` (empty when it maps none). */
+export function psRuleLabel(policy: string): string {
+  return psRulesOf(policy)
+    .map((r) => `${r.name} ${r.ref}`)
+    .join(", ");
 }
 
 /** Looks a resource up by URN. */

@@ -1,13 +1,14 @@
-// The sarif format: SARIF 2.1.0 (OASIS) for GitHub code scanning. One rule per policy (with `security-severity`
-// and `helpUri`), one result per violation located at the line that causes it (tools/plan/locate.ts) with
-// `region.startLine` (an excepted one suppressed with its reviewed reason), and fingerprints from policy and resource URN only, so a changed value keeps its alert.
+// The sarif format: SARIF 2.1.0 (OASIS) for GitHub code scanning. One rule per policy (with `security-severity`,
+// the PSRule for Azure ids it enforces in `properties.tags` and the PSRule rule page as `helpUri`), one result per
+// violation located at the line that causes it (tools/plan/locate.ts) with `region.startLine` (an excepted one
+// suppressed with its reviewed reason), and fingerprints from policy and resource URN only, so a changed value keeps
+// its alert.
 // GitHub's reading of these fields: https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { psRulesOf, psRuleUrl } from "../../../policies/psrule";
 import { configLeaves, locateResult, type ConfigLeaf } from "../locate";
 import type { ExceptedResult } from "../policy-runner";
-import { displayPath, REPO_ROOT } from "../report-builder";
+import { displayPath } from "../report-builder";
 import { byUrn, POLICY_DOCS, policyDocLink, repoFileLink, type PlanReport } from "./report";
 
 const SARIF_LEVEL = { mandatory: "error", advisory: "warning", remediate: "error", disabled: "none" } as const;
@@ -22,26 +23,6 @@ const SRCROOT = "%SRCROOT%";
 const BASE_IDS = { [SRCROOT]: { description: { text: "The repository root." } } };
 
 const isAbsolute = (link: string) => /^https:\/\//.test(link);
-
-/** A PSRule for Azure rule a policy covers, as docs/policies.md ("PSRule for Azure coverage") maps it. */
-export interface PsRuleRef {
-  name: string;
-  ref?: string;
-}
-
-/** The PSRule for Azure rules each policy covers, read from the one place that maps them: the lines
- *  "- Azure.KeyVault.PurgeProtect (AZR-000125): `keyvault-vault-enable-purge-protection` ..." of docs/policies.md
- *  (a rule that is "not covered", "does not apply" or only "partly" covered names no policy right after the colon). */
-export function psRuleMap(markdown: string = readFileSync(path.join(REPO_ROOT, POLICY_DOCS), "utf8")): Map<string, PsRuleRef[]> {
-  const map = new Map<string, PsRuleRef[]>();
-  for (const m of markdown.matchAll(/^- (Azure\.[A-Za-z0-9.]+) \(([^)]*)\): `([a-z0-9-]+)`/gm)) {
-    const ref = /^AZR-\d+$/.test(m[2]!) ? m[2]! : undefined;
-    const list = map.get(m[3]!) ?? [];
-    list.push({ name: m[1]!, ...(ref ? { ref } : {}) });
-    map.set(m[3]!, list);
-  }
-  return map;
-}
 
 function tool(report: Pick<PlanReport, "pack">, rules: unknown[]) {
   return {
@@ -58,24 +39,29 @@ function tool(report: Pick<PlanReport, "pack">, rules: unknown[]) {
 export function toSarif(report: PlanReport): Record<string, unknown> {
   const resources = byUrn(report);
   const ruleIndex = new Map(report.policies.map((p, i) => [p.name, i]));
-  const psrule = psRuleMap();
   const rules = report.policies.map((p) => {
     const level = report.config.get(p.name)?.enforcementLevel ?? "mandatory";
     const severity = p.severity ?? "medium";
-    const covers = psrule.get(p.name) ?? [];
+    // The PSRule for Azure rules the policy enforces, from the one mapping (policies/psrule.ts).
+    const covers = psRulesOf(p.name);
     const also =
-      covers.length > 0 ? `\n\nCovers PSRule for Azure ${covers.map((r) => `\`${r.name}\`${r.ref ? ` (${r.ref})` : ""}`).join(", ")}.` : "";
+      covers.length > 0
+        ? `\n\nEnforces PSRule for Azure ${covers.map((r) => `[\`${r.name}\`](${psRuleUrl(r.name)}) (${r.ref})`).join(", ")}.`
+        : "";
+    const alsoText = covers.length > 0 ? `\n\nEnforces PSRule for Azure ${covers.map((r) => `${r.name} (${r.ref})`).join(", ")}.` : "";
+    // helpUri must be an absolute URI (SARIF 2.1.0 §3.49.12): the PSRule rule's page when the policy enforces one (the
+    // first, for a policy that enforces several: all are linked in help.markdown); else the policy's row, in CI only,
+    // where the repository's https URL is known (locally the relative link in help.markdown is the pointer).
+    const helpUri = covers.length > 0 ? psRuleUrl(covers[0]!.name) : isAbsolute(policyDocLink(p.name)) ? policyDocLink(p.name) : undefined;
     return {
       id: p.name,
       shortDescription: { text: p.description },
       fullDescription: { text: p.description },
       help: {
-        text: `${p.remediationSteps ?? p.description}${also.replace(/`/g, "")}`,
+        text: `${p.remediationSteps ?? p.description}${alsoText}`,
         markdown: `${p.remediationSteps ?? p.description}${also}\n\nSee [${POLICY_DOCS}](${policyDocLink(p.name)}).`,
       },
-      // helpUri must be an absolute URI (SARIF 2.1.0 §3.49.12): only in CI, where the repository's https URL is known;
-      // locally the relative link in help.markdown is the pointer.
-      ...(isAbsolute(policyDocLink(p.name)) ? { helpUri: policyDocLink(p.name) } : {}),
+      ...(helpUri !== undefined ? { helpUri } : {}),
       defaultConfiguration: { level: SARIF_LEVEL[level], enabled: level !== "disabled" },
       properties: {
         severity,
@@ -83,8 +69,8 @@ export function toSarif(report: PlanReport): Record<string, unknown> {
         enforcementLevel: level,
         kind: "validateStack" in p ? "stack" : "resource",
         // The PSRule ids, so a team that also runs PSRule for Azure can match the two alerts of one finding.
-        ...(covers.length > 0 ? { psRule: covers.map((r) => r.name), psRuleRefs: covers.flatMap((r) => (r.ref ? [r.ref] : [])) } : {}),
-        tags: ["security", "infrastructure", ...((p as ResourceValidationPolicy).tags ?? []), ...covers.map((r) => r.name)],
+        ...(covers.length > 0 ? { psRule: covers.map((r) => r.name), psRuleRefs: covers.map((r) => r.ref) } : {}),
+        tags: ["security", "infrastructure", ...((p as ResourceValidationPolicy).tags ?? []), ...covers.flatMap((r) => [r.ref, r.name])],
       },
     };
   });

@@ -12,6 +12,7 @@ import {
   groupByPolicy,
   ignoredLine,
   noChanges,
+  psRuleLabel,
   resultCounts,
   summaryLine,
   type PlanReport,
@@ -53,7 +54,7 @@ export function renderText(report: PlanReport): string {
     sameResults += g.results.length - shown.length;
     if (shown.length === 0) continue;
     lines.push(
-      `  [${g.level}] ${g.policy}${g.severity ? ` (${g.severity})` : ""}: ${g.results.length} result${g.results.length === 1 ? "" : "s"}`,
+      `  [${g.level}] ${g.policy}${g.severity ? ` (${g.severity})` : ""}${psRuleLabel(g.policy) ? ` [PSRule ${psRuleLabel(g.policy)}]` : ""}: ${g.results.length} result${g.results.length === 1 ? "" : "s"}`,
     );
     for (const r of shown) {
       const res = r.urn ? resources.get(r.urn) : undefined;
