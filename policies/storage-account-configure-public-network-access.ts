@@ -24,9 +24,7 @@ export const storageAccountConfigurePublicNetworkAccess: ResourceValidationPolic
     if (isCloudShellStorage(props)) return;
     const action = props.networkRuleSet?.defaultAction;
     if (typeof action !== "string" || action.toLowerCase() !== "deny") {
-      reportViolation(
-        `networkRuleSet.defaultAction is '${action ?? "unset"}' (ARM's default is Allow: any network); it must be 'Deny'.`,
-      );
+      reportViolation(`networkRuleSet.defaultAction is '${action ?? "unset"}' (ARM's default is Allow: any network); it must be 'Deny'.`);
     }
   }),
 };

@@ -13,7 +13,9 @@ export function shouldStorageReplicate(props: Props): boolean {
   const sku = props.sku?.name;
   if (typeof sku !== "string" || !sku.startsWith("Standard_")) return false;
   const usage = props.tags?.["resource-usage"];
-  return !isCloudShellStorage(props) && usage !== "azure-functions" && usage !== "azure-monitor" && props.largeFileSharesState !== "Enabled";
+  return (
+    !isCloudShellStorage(props) && usage !== "azure-functions" && usage !== "azure-monitor" && props.largeFileSharesState !== "Enabled"
+  );
 }
 
 /** The SKUs the rule accepts, in its order. */
@@ -33,7 +35,7 @@ export const storageAccountConfigureReplication: ResourceValidationPolicy & Grou
   severity: "medium",
   remediationSteps:
     "Choose a zone- or geo-redundant SKU (`storage.tokenApiSku`, `eventRouting.storageSku`). On a deployed account LRS to ZRS is a " +
-    "conversion started outside `pulumi up` (Learn \"Change how a storage account is replicated\"); or record a reviewed exception.",
+    'conversion started outside `pulumi up` (Learn "Change how a storage account is replicated"); or record a reviewed exception.',
   validateResource: forTypes([T.storageAccount], (props, _args, reportViolation) => {
     if (!shouldStorageReplicate(props)) return;
     const sku = props.sku?.name;

@@ -44,13 +44,10 @@ export const storageConfigSchema = z
         accepts: "list of IPv4 addresses or CIDR ranges up to /30",
       }),
     /** Redundancy of the token API's two accounts (mapping table, run-from-package blob). */
-    tokenApiSku: z
-      .enum(STORAGE_SKUS)
-      .default("Standard_LRS")
-      .meta({
-        description:
-          "redundancy of the token API's mapping-table and package accounts; LRS to or from ZRS on a deployed account is a conversion started outside `pulumi up` (the plan with `--compare` says so)",
-      }),
+    tokenApiSku: z.enum(STORAGE_SKUS).default("Standard_LRS").meta({
+      description:
+        "redundancy of the token API's mapping-table and package accounts; LRS to or from ZRS on a deployed account is a conversion started outside `pulumi up` (the plan with `--compare` says so)",
+    }),
   })
   .strict()
   .prefault({});

@@ -113,7 +113,10 @@ describe("storage-account-enable-soft-delete (Azure.Storage.SoftDelete, Containe
     }
   });
   it.each([
-    [{ deleteRetentionPolicy: { enabled: false, days: 7 } }, "deleteRetentionPolicy.enabled is false: blob soft delete is off; it must be true."],
+    [
+      { deleteRetentionPolicy: { enabled: false, days: 7 } },
+      "deleteRetentionPolicy.enabled is false: blob soft delete is off; it must be true.",
+    ],
     [{ deleteRetentionPolicy: undefined }, "deleteRetentionPolicy.enabled is unset: blob soft delete is off; it must be true."],
     [
       { containerDeleteRetentionPolicy: { enabled: false } },

@@ -39,7 +39,10 @@ async function storageResults(plan: PlanResult, stack: string) {
   return {
     failing: mine.map(row),
     messages: mine.map((r) => r.message),
-    excepted: excepted.filter((r) => STORAGE_POLICIES.has(r.policy)).map(row).sort(),
+    excepted: excepted
+      .filter((r) => STORAGE_POLICIES.has(r.policy))
+      .map(row)
+      .sort(),
     exit: exitCodeFor(results),
   };
 }
@@ -69,10 +72,12 @@ describe("the stacks as they are", () => {
     expect([r.failing, r.exit]).toEqual([[], 0]);
     expect(r.excepted).toEqual(
       [
-        ...["acsplat-chat-archive-storage", "acsplat-events-storage", "acsplat-token-api-data", "acsplat-token-api-packages"].flatMap((a) => [
-          `storage-account-configure-public-network-access | ${a} | mandatory`,
-          `storage-account-configure-replication | ${a} | mandatory`,
-        ]),
+        ...["acsplat-chat-archive-storage", "acsplat-events-storage", "acsplat-token-api-data", "acsplat-token-api-packages"].flatMap(
+          (a) => [
+            `storage-account-configure-public-network-access | ${a} | mandatory`,
+            `storage-account-configure-replication | ${a} | mandatory`,
+          ],
+        ),
         "storage-account-disable-shared-key-access | acsplat-token-api-packages | mandatory",
       ].sort(),
     );

@@ -71,7 +71,14 @@ describe("ChatArchive", () => {
     });
     expect(only(prot, "azure-native:storage:StorageAccount").options).toMatchObject({ protect: true, retainOnDelete: true });
     const retained = prot.resources.filter((r) => r.options.retainOnDelete === true).map((r) => r.name);
-    expect(retained.sort()).toEqual(["archive-archive", "archive-immutability", "archive-lock", "archive-state", "archive-storage", "archive-storage-blob-service"]);
+    expect(retained.sort()).toEqual([
+      "archive-archive",
+      "archive-immutability",
+      "archive-lock",
+      "archive-state",
+      "archive-storage",
+      "archive-storage-blob-service",
+    ]);
   });
 
   it("hardens the account: Entra only, TLS 1.2, no public blobs; GRS when protected, LRS otherwise", () => {

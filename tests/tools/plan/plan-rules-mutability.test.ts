@@ -113,7 +113,7 @@ describe("changes Azure refuses on the deployed stack", () => {
       ],
     ]);
     expect(found.messages.find((m) => m.includes("'acsplat-token-api-data'"))).toBe(
-      "azure-native:storage:StorageAccount 'acsplat-token-api-data' changes sku.name from \"Standard_ZRS\" to \"Standard_LRS\", which removes " +
+      'azure-native:storage:StorageAccount \'acsplat-token-api-data\' changes sku.name from "Standard_ZRS" to "Standard_LRS", which removes ' +
         "zone redundancy: Azure does that by a conversion, not by an update of the SKU (StorageAccountTypeConversionNotAllowed). Sources: " +
         "https://learn.microsoft.com/azure/storage/common/redundancy-migration, " +
         "https://learn.microsoft.com/powershell/module/az.storage/start-azstorageaccountmigration, " +
