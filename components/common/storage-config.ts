@@ -1,5 +1,6 @@
 // The `storage` config section: what every storage account of the platform shares (blob and container soft delete,
-// the firewall's default action and the operators' addresses) and the redundancy of the token API's two accounts.
+// the firewall's default action and the operators' addresses) and the redundancy of the token API's two accounts
+// (docs/decisions/0030-storage-accounts-against-psrule.md).
 //
 // Sources: soft delete keeps deleted blobs and containers "between 1 and 365 days" (Learn "Soft delete for
 // containers", https://learn.microsoft.com/azure/storage/blobs/soft-delete-container-overview; azure-rest-api-specs
