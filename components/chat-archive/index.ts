@@ -76,9 +76,14 @@ export class ChatArchive extends pulumi.ComponentResource {
       },
       { ...child, protect: args.lock !== undefined },
     );
-    // Soft delete beside the WORM container: while its policy holds, a protected blob cannot be deleted at all, so
-    // soft delete matters for the state container and for segments past their retention.
-    blobSoftDelete(`${name}-storage`, account, args.resourceGroupName, args.storage.softDeleteRetentionDays, child);
+
+    // Soft delete beside the WORM container: it "applies to all blobs within the account regardless of whether a legal
+    // hold or time-based retention policy is in effect", and Learn recommends it "before any immutability policies are
+    // applied"; a protected blob "can't be soft deleted until after the time-based retention policy is expired"
+    // (https://learn.microsoft.com/azure/storage/blobs/immutable-storage-overview#immutable-storage-with-blob-soft-delete),
+    // so the policy below waits for it.
+    // No point-in-time restore or last-access tracking here, the two features immutability is incompatible with.
+    const blobService = blobSoftDelete(`${name}-storage`, account, args.resourceGroupName, args.storage.softDeleteRetentionDays, child);
     const archive = new storage.BlobContainer(
       `${name}-archive`,
       { containerName: CHAT_ARCHIVE_CONTAINER, accountName: account.name, resourceGroupName: args.resourceGroupName, publicAccess: "None" },
@@ -106,7 +111,7 @@ export class ChatArchive extends pulumi.ComponentResource {
           // Create-only block-blob segments: no append blobs, so protected append writes stay off (frozen once locked).
           allowProtectedAppendWrites: false,
         },
-        child,
+        { ...child, dependsOn: [blobService] },
       );
     }
     // The lock stays with the retained account.

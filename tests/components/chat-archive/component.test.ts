@@ -50,6 +50,19 @@ describe("ChatArchive", () => {
     });
   });
 
+  it("blob and container soft delete (7 days by default) come before the immutability policy, as Learn recommends", () => {
+    const service = only(prot, "azure-native:storage:BlobServiceProperties");
+    expect(service.inputs).toEqual({
+      accountName: "stacsarcprodweuabcde",
+      resourceGroupName: "rg-archive",
+      blobServicesName: "default",
+      deleteRetentionPolicy: { enabled: true, days: 7 },
+      containerDeleteRetentionPolicy: { enabled: true, days: 7 },
+    });
+    expect(only(prot, "azure-native:storage:BlobContainerImmutabilityPolicy").dependencies).toContain(service.urn);
+    expect(only(open, "azure-native:storage:BlobServiceProperties").inputs["deleteRetentionPolicy"]).toEqual({ enabled: true, days: 7 });
+  });
+
   it("protected: the archive container gets a time-based policy of ten years, no append writes", () => {
     expect(only(prot, "azure-native:storage:BlobContainerImmutabilityPolicy").inputs).toEqual({
       accountName: "stacsarcprodweuabcde",
