@@ -6,7 +6,9 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { POLICY_EXCEPTIONS } from "../../policies/exceptions";
 import { DEFAULT_PROJECT_ROOT, evaluateStack } from "../../tools/plan/harness";
+import { renderText } from "../../tools/plan/formats/text";
 import { applyExceptions, exitCodeFor, loadPolicyConfig, runPolicies } from "../../tools/plan/policy-runner";
+import { buildReport } from "../../tools/plan/report-builder";
 import type { PlanResult } from "../../tools/plan/types";
 import { ofType, only } from "../support/plan";
 import { sharedPlan } from "../support/shared-plan";
@@ -45,6 +47,15 @@ async function storageResults(plan: PlanResult, stack: string) {
       .sort(),
     exit: exitCodeFor(results),
   };
+}
+
+/** The plan's text line heading `policy`'s mandatory results (it names the PSRule rules the policy enforces), and the exit code. */
+async function planHeadline(plan: PlanResult, policy: string): Promise<[string | undefined, number]> {
+  const report = await buildReport(plan);
+  const line = renderText(report)
+    .split("\n")
+    .find((l) => l.startsWith(`  [mandatory] ${policy} `));
+  return [line, report.exitCode];
 }
 
 /** The recorded prod plan with one resource's inputs changed (a deep copy). */
@@ -136,13 +147,19 @@ describe("each rule broken makes the plan exit 1 naming its policy", () => {
       1,
     ]);
     expect(r.messages[0]).toBe("networkRuleSet.defaultAction is 'Allow' (ARM's default is Allow: any network); it must be 'Deny'.");
+    expect(await planHeadline(open, "storage-account-configure-public-network-access")).toEqual([
+      "  [mandatory] storage-account-configure-public-network-access (high) [PSRule Azure.Storage.Firewall AZR-000202]: 3 results",
+      1,
+    ]);
   });
 
   it("Azure.Storage.LocalAuth: the events account with shared keys on", async () => {
-    const r = await storageResults(
-      prodWith("acsplat-events-storage", (i) => (i["allowSharedKeyAccess"] = true)),
-      "prod",
-    );
+    const keys = prodWith("acsplat-events-storage", (i) => (i["allowSharedKeyAccess"] = true));
+    expect(await planHeadline(keys, "storage-account-disable-shared-key-access")).toEqual([
+      "  [mandatory] storage-account-disable-shared-key-access (high) [PSRule Azure.Storage.LocalAuth AZR-000497]: 1 result",
+      1,
+    ]);
+    const r = await storageResults(keys, "prod");
     expect([r.failing, r.messages, r.exit]).toEqual([
       ["storage-account-disable-shared-key-access | acsplat-events-storage | mandatory"],
       ["allowSharedKeyAccess is true; it must be false."],
@@ -153,6 +170,10 @@ describe("each rule broken makes the plan exit 1 naming its policy", () => {
   it("Azure.Storage.SoftDelete / ContainerSoftDelete: the table-only account without its blob service settings", async () => {
     const plan = structuredClone(prod);
     plan.resources = plan.resources.filter((r) => r.name !== "acsplat-token-api-data-blob-service");
+    expect(await planHeadline(plan, "storage-account-enable-soft-delete")).toEqual([
+      "  [mandatory] storage-account-enable-soft-delete (medium) [PSRule Azure.Storage.ContainerSoftDelete AZR-000289, Azure.Storage.SoftDelete AZR-000197]: 1 result",
+      1,
+    ]);
     const r = await storageResults(plan, "prod");
     expect([r.failing, r.messages, r.exit]).toEqual([
       ["storage-account-enable-soft-delete | acsplat-token-api-data | mandatory"],
@@ -178,6 +199,10 @@ describe("each rule broken makes the plan exit 1 naming its policy", () => {
   it("Azure.Storage.UseReplication: prod with `storage.tokenApiSku: Standard_LRS` (a copy of Pulumi.prod.yaml)", async () => {
     const file = stackFileCopy("prod", (c) => void (c["acs-platform:storage"].tokenApiSku = "Standard_LRS"));
     const lrs = await evaluateStack({ stack: "prod", configFile: file });
+    expect(await planHeadline(lrs, "storage-account-configure-replication")).toEqual([
+      "  [mandatory] storage-account-configure-replication (medium) [PSRule Azure.Storage.UseReplication AZR-000195]: 2 results",
+      1,
+    ]);
     const r = await storageResults(lrs, "prod");
     expect([[...r.failing].sort(), r.exit]).toEqual([
       [
