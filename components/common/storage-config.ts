@@ -7,7 +7,8 @@
 // specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/blob.json DeleteRetentionPolicy.days,
 // minimum 1, maximum 365). A storage IP rule takes public IPv4 addresses and CIDR ranges: "Small address ranges that
 // use /31 or /32 prefix sizes are not supported. Configure these ranges by using individual IP address rules" (Learn
-// "Configure Azure Storage firewalls and virtual networks", https://learn.microsoft.com/azure/storage/common/storage-network-security).
+// "Configure Azure Storage firewalls and virtual networks", https://learn.microsoft.com/azure/storage/common/storage-network-security),
+// and "IP address ranges reserved for private networks (as defined in RFC 1918) aren't allowed in IP rules".
 import { z } from "zod";
 import type { ConfigProblem } from "./types";
 
@@ -19,6 +20,12 @@ export type StorageSku = (typeof STORAGE_SKUS)[number];
 export const DEFAULT_SOFT_DELETE_DAYS = 7;
 
 const ipv4OrRange = /^(\d{1,3})(\.\d{1,3}){3}(\/([0-9]|[12][0-9]|30))?$/;
+
+/** RFC 1918 private ranges, which "aren't allowed in IP rules" (same Learn page): a subnet is admitted by a virtual network rule. */
+export function isPrivateIpv4(range: string): boolean {
+  const [a, b] = range.split(/[./]/).map(Number);
+  return a === 10 || (a === 172 && b! >= 16 && b! <= 31) || (a === 192 && b === 168);
+}
 
 /** The `storage` config section. */
 export const storageConfigSchema = z
@@ -38,7 +45,15 @@ export const storageConfigSchema = z
     }),
     /** Public addresses of the operators' and deployer's machines (runbooks, smoke test, `pulumi up`). */
     allowedIpRanges: z
-      .array(z.string().regex(ipv4OrRange, "a public IPv4 address or a CIDR range of prefix /30 or shorter (a /31 or /32 is one address)"))
+      .array(
+        z
+          .string()
+          .regex(ipv4OrRange, "a public IPv4 address or a CIDR range of prefix /30 or shorter (a /31 or /32 is one address)")
+          .refine(
+            (r) => !isPrivateIpv4(r),
+            "must be a public IPv4 address or range: private (RFC 1918) ranges are not allowed in storage IP rules",
+          ),
+      )
       .default([])
       .meta({
         description: "with `networkDefaultAction: Deny`: the operators' public addresses (archive-chat, smoke, decommission)",

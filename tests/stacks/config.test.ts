@@ -264,6 +264,13 @@ describe("parseConfig", () => {
       ],
     ],
     [
+      "storage firewall address in a private range",
+      (c) => void (c.storage = { ...c.storage, allowedIpRanges: ["10.1.0.0/16"] }),
+      [
+        "acs-platform:storage.allowedIpRanges[0] must be a public IPv4 address or range: private (RFC 1918) ranges are not allowed in storage IP rules",
+      ],
+    ],
+    [
       "storage soft delete beyond a year",
       (c) => void (c.storage = { ...c.storage, softDeleteRetentionDays: 400 }),
       ["acs-platform:storage.softDeleteRetentionDays must be at most 365; got 400"],
