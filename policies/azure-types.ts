@@ -336,6 +336,10 @@ export const AZURE_TYPES = {
     priceNote: "no charge (a site setting)",
   },
   // storage
+  // `sku.name` is not create-only: azure-native updates it in place, and geo-redundancy changes in place, but adding
+  // or removing zone redundancy (LRS <-> ZRS) is a conversion Azure runs, refused as an update; the plan's
+  // plan-storage-disallow-zone-redundancy-update names it (Learn "Change how a storage account is replicated",
+  // https://learn.microsoft.com/azure/storage/common/redundancy-migration).
   "azure-native:storage:StorageAccount": {
     arm: "Microsoft.Storage/storageAccounts/{accountName}",
     scope: "resourceGroup",
@@ -363,6 +367,16 @@ export const AZURE_TYPES = {
     createOnly: [],
     priceMeters: [],
     priceNote: "no charge of its own: capacity is the account's",
+  },
+  // The account's blob service settings, the singleton `default` (Microsoft.Storage blob.json
+  // BlobServices_SetServiceProperties; azure-native: "Blob Service Name must be 'default'"). A PUT of settings, no
+  // data of its own: deleting it leaves the service as it is.
+  "azure-native:storage:BlobServiceProperties": {
+    arm: "Microsoft.Storage/storageAccounts/{accountName}/blobServices/{blobServicesName}",
+    scope: "resourceGroup",
+    createOnly: [],
+    priceMeters: [],
+    priceNote: "no charge of its own: soft-deleted data is billed as the account's capacity",
   },
   // The container's one policy, always named "default" (Microsoft.Storage blob.json BlobContainers_CreateOrUpdateImmutabilityPolicy).
   "azure-native:storage:BlobContainerImmutabilityPolicy": {

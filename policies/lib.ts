@@ -28,6 +28,7 @@ export const T = {
   appServicePlan: "azure-native:web:AppServicePlan",
   storageAccount: "azure-native:storage:StorageAccount",
   blobContainer: "azure-native:storage:BlobContainer",
+  blobServiceProperties: "azure-native:storage:BlobServiceProperties",
   workspace: "azure-native:operationalinsights:Workspace",
   appInsights: "azure-native:applicationinsights:Component",
   systemTopic: "azure-native:eventgrid:SystemTopic",

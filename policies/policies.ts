@@ -35,6 +35,10 @@ import { networkSubnetMissingNetworkSecurityGroup } from "./network-subnet-missi
 import { storageAccountConfigureMinTlsVersion } from "./storage-account-configure-min-tls-version";
 import { storageAccountDisallowBlobPublicAccess } from "./storage-account-disallow-blob-public-access";
 import { storageAccountEnableHttpsOnly } from "./storage-account-enable-https-only";
+import { storageAccountConfigurePublicNetworkAccess } from "./storage-account-configure-public-network-access";
+import { storageAccountDisableSharedKeyAccess } from "./storage-account-disable-shared-key-access";
+import { storageAccountEnableSoftDelete } from "./storage-account-enable-soft-delete";
+import { storageAccountConfigureReplication } from "./storage-account-configure-replication";
 import { webWebappConfigureTokenLifetime } from "./web-webapp-configure-token-lifetime";
 import { webWebappEnforceAllowedScopes } from "./web-webapp-enforce-allowed-scopes";
 import { webWebappDisallowChatScopeInProd } from "./web-webapp-disallow-chat-scope-in-prod";
@@ -113,6 +117,10 @@ export const allPolicies: Array<Policies[number] & Grouped> = [
   storageAccountEnableHttpsOnly,
   storageAccountConfigureMinTlsVersion,
   storageAccountDisallowBlobPublicAccess,
+  storageAccountConfigurePublicNetworkAccess,
+  storageAccountDisableSharedKeyAccess,
+  storageAccountEnableSoftDelete,
+  storageAccountConfigureReplication,
   // operationalinsights
   loganalyticsWorkspaceConfigureRetention,
   loganalyticsWorkspaceConfigureDailyCap,

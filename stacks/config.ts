@@ -10,6 +10,7 @@ import { eventRoutingConfigSchema } from "../components/event-routing/config";
 import { tokenApiConfigSchema, tokenApiEnvironmentProblems } from "../components/token-api-host/config";
 import { alertSettingsProblems, alertsConfigSchema, resolveAlertSettings } from "../components/alerts/config";
 import { networkAddressProblems, networkConfigSchema, vaultReachabilityProblems } from "../components/network/config";
+import { storageConfigSchema, storageNetworkProblems } from "../components/common/storage-config";
 import { costConfigProblems, costConfigSchema } from "./cost-config";
 
 /** The config namespace (the project name in Pulumi.yaml). */
@@ -94,6 +95,8 @@ export const configSchema = z
     alerts: alertsConfigSchema,
     /** VNet integration of the token API and a private endpoint for the vault; the address plan. */
     network: networkConfigSchema,
+    /** Every storage account's soft delete and firewall, and the token API accounts' redundancy. */
+    storage: storageConfigSchema,
     /** Protection of ACS, the Email service and its domains, and whether ACS access keys are off. */
     communication: communicationConfigSchema,
     /** The usage profile and optional ceiling of the plan's cost estimate (`npm run plan -- --cost`). */
@@ -109,6 +112,9 @@ export const configSchema = z
     }
     for (const p of [...networkAddressProblems(cfg.network), ...vaultReachabilityProblems(cfg.network, cfg.keyVault)]) {
       ctx.addIssue({ code: "custom", path: ["network", ...p.path], message: p.message });
+    }
+    for (const p of storageNetworkProblems(cfg.storage, cfg.network.enabled)) {
+      ctx.addIssue({ code: "custom", path: ["storage", ...p.path], message: p.message });
     }
     if (cfg.communication.disableLocalAuth && cfg.tokenApi.acsAuthMode !== "managed-identity") {
       ctx.addIssue({

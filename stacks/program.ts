@@ -134,6 +134,7 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     subscriptionId: clientConfig.subscriptionId,
     communicationServiceId: acs.id,
     routing: config.eventRouting,
+    storage: config.storage,
   });
 
   const tokenApi = new TokenApiHost(`${prefix}-token-api`, {
@@ -144,6 +145,7 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     diagnostics,
     subscriptionId: clientConfig.subscriptionId,
     tokenApi: config.tokenApi,
+    storage: config.storage,
     acsEndpoint: acs.endpoint,
     acsResourceId: acs.id,
     keyVault: { id: secretStore.id, name: secretStore.name, uri: secretStore.vaultUri },
@@ -167,6 +169,7 @@ export function createPlatform(config: PlatformConfig, stack: { project: string;
     tags: tags(),
     diagnostics,
     protected: protectArchive,
+    storage: config.storage,
     lock: protectArchive ? "CanNotDelete" : undefined,
   });
 

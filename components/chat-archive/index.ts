@@ -19,7 +19,8 @@ import * as storage from "@pulumi/azure-native/storage";
 import type { AzureComponentArgs, DiagnosticsArg, LockLevel } from "../common/types";
 import { attachLock } from "../common/lock";
 import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
-import { hardenedStorageAccountArgs } from "../common/storage";
+import { blobSoftDelete, hardenedStorageAccountArgs } from "../common/storage";
+import type { StorageSection } from "../common/storage-config";
 import { resourceName } from "../common/naming";
 import { CHAT_ARCHIVE_CONTAINER, CHAT_ARCHIVE_IMMUTABILITY_DAYS, CHAT_ARCHIVE_STATE_CONTAINER } from "./settings";
 
@@ -29,6 +30,8 @@ export interface ChatArchiveArgs extends AzureComponentArgs, DiagnosticsArg {
   protected: boolean;
   /** A management lock on the account (with `protect`); set together with `protected` in prod. */
   lock?: LockLevel;
+  /** Validated `storage` config: the account's firewall and soft delete. */
+  storage: StorageSection;
 }
 
 /** What `protected` decides, in one place (table-tested). */
@@ -56,7 +59,8 @@ export class ChatArchive extends pulumi.ComponentResource {
     const settings = chatArchiveSettings(args.protected);
     const child = { parent: this, retainOnDelete: settings.retainOnDelete };
 
-    // Shared-key access is off: the runbook authenticates with the operator's Entra identity.
+    // Shared-key access is off: the runbook authenticates with the operator's Entra identity, from the operators'
+    // addresses (it runs on their machines).
     const account = new storage.StorageAccount(
       `${name}-storage`,
       {
@@ -67,10 +71,19 @@ export class ChatArchive extends pulumi.ComponentResource {
           tags: args.tags,
           skuName: settings.sku,
           entraOnly: true,
+          network: { defaultAction: args.storage.networkDefaultAction, allowedIpRanges: args.storage.allowedIpRanges },
         }),
       },
       { ...child, protect: args.lock !== undefined },
     );
+
+    // Soft delete beside the WORM container: it "applies to all blobs within the account regardless of whether a legal
+    // hold or time-based retention policy is in effect", and Learn recommends it "before any immutability policies are
+    // applied"; a protected blob "can't be soft deleted until after the time-based retention policy is expired"
+    // (https://learn.microsoft.com/azure/storage/blobs/immutable-storage-overview#immutable-storage-with-blob-soft-delete),
+    // so the policy below waits for it.
+    // No point-in-time restore or last-access tracking here, the two features immutability is incompatible with.
+    const blobService = blobSoftDelete(`${name}-storage`, account, args.resourceGroupName, args.storage.softDeleteRetentionDays, child);
     const archive = new storage.BlobContainer(
       `${name}-archive`,
       { containerName: CHAT_ARCHIVE_CONTAINER, accountName: account.name, resourceGroupName: args.resourceGroupName, publicAccess: "None" },
@@ -98,7 +111,7 @@ export class ChatArchive extends pulumi.ComponentResource {
           // Create-only block-blob segments: no append blobs, so protected append writes stay off (frozen once locked).
           allowProtectedAppendWrites: false,
         },
-        child,
+        { ...child, dependsOn: [blobService] },
       );
     }
     // The lock stays with the retained account.

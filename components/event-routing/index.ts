@@ -15,7 +15,8 @@ import * as storage from "@pulumi/azure-native/storage";
 import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
 import { attachDiagnostics } from "../common/diagnostics";
 import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
-import { hardenedStorageAccountArgs } from "../common/storage";
+import { blobSoftDelete, hardenedStorageAccountArgs } from "../common/storage";
+import type { StorageSection } from "../common/storage-config";
 import { resourceName } from "../common/naming";
 import { queueNameOf, queueNamesOf, type EventRoutingSection, type EventSubscriptionConfig } from "./config";
 import { assignRole, blobContainerScope, storageQueueScope, type BuiltInRole } from "../common/roles";
@@ -28,6 +29,8 @@ export interface EventRoutingArgs extends AzureComponentArgs, DiagnosticsArg {
   communicationServiceId: pulumi.Input<string>;
   /** Validated `eventRouting` config: storage SKU, dead-letter container and subscriptions. */
   routing: EventRoutingSection;
+  /** Validated `storage` config: the routing account's firewall and soft delete. */
+  storage: StorageSection;
 }
 
 /** One role assignment EventRouting makes for the topic identity; exported for tests and docs. */
@@ -130,6 +133,8 @@ function routingStorage(host: pulumi.ComponentResource, name: string, args: Even
   const parent = { parent: host };
   const { routing } = args;
   // Shared-key access is off: every consumer here (Event Grid, the queue readers) authenticates with Entra ID.
+  // Through the firewall: Event Grid as a trusted service with its system identity (the bypass), the queue readers
+  // (`npm run smoke`, `npm run archive-chat -- --follow`) from the operators' addresses.
   const account = new storage.StorageAccount(
     `${name}-storage`,
     {
@@ -139,11 +144,13 @@ function routingStorage(host: pulumi.ComponentResource, name: string, args: Even
         tags: args.tags,
         skuName: routing.storageSku,
         entraOnly: true,
+        network: { defaultAction: args.storage.networkDefaultAction, allowedIpRanges: args.storage.allowedIpRanges },
       }),
       accountName: resourceName("storageAccount", args.naming, "evt"),
     },
     parent,
   );
+  blobSoftDelete(`${name}-storage`, account, args.resourceGroupName, args.storage.softDeleteRetentionDays, parent);
 
   const deadLetters = new storage.BlobContainer(
     `${name}-deadletters`,

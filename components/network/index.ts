@@ -59,6 +59,9 @@ const LATERAL_TRAVERSAL_DENY_RULES = [
   destinationPortRange: r.port,
 }));
 
+/** The service endpoint of the App Service subnet (azure-native network ServiceEndpointPropertiesFormat.service). */
+export const STORAGE_SERVICE_ENDPOINT = "Microsoft.Storage";
+
 /** Name of the private DNS zone group on every endpoint (one group per endpoint). */
 export const DNS_ZONE_GROUP_NAME = "default";
 
@@ -160,6 +163,11 @@ export class Network extends pulumi.ComponentResource {
         resourceGroupName: args.resourceGroupName,
         addressPrefix: args.appServiceSubnetPrefix,
         delegations: [{ name: APP_SERVICE_DELEGATION.replace("/", "."), serviceName: APP_SERVICE_DELEGATION }],
+        // The token API reaches its firewalled mapping-table account through this service endpoint: a storage IP
+        // rule cannot admit same-region traffic, a virtual network rule on this subnet can (Learn "Integrate your
+        // app with an Azure virtual network", service endpoints; "Configure Azure Storage firewalls and virtual
+        // networks", https://learn.microsoft.com/azure/storage/common/storage-network-security).
+        serviceEndpoints: [{ service: STORAGE_SERVICE_ENDPOINT }],
         networkSecurityGroup: { id: appNsg.id },
         natGateway: { id: natGateway.id },
         defaultOutboundAccess: false,

@@ -12,6 +12,7 @@
 // code together"); basic-auth publishing (SCM, FTP) off; no `sku.tier` (ARM derives it from the SKU name).
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
+import type { StorageSection } from "../common/storage-config";
 import { attachDiagnostics } from "../common/diagnostics";
 import { attachStorageServiceDiagnostics } from "../common/storage-diagnostics";
 import type { EngineMode, TokenApiSection } from "./config";
@@ -33,6 +34,8 @@ export interface TokenApiHostArgs extends AzureComponentArgs, DiagnosticsArg {
   subscriptionId: pulumi.Input<string>;
   /** Validated `tokenApi` config. */
   tokenApi: TokenApiSection;
+  /** Validated `storage` config: the two accounts' SKU, firewall and soft delete. */
+  storage: StorageSection;
   /** `https://HOST/` of the Communication Services resource. */
   acsEndpoint: pulumi.Input<string>;
   /** ARM id of the Communication Services resource: in managed-identity mode the app's identity gets its role there. */

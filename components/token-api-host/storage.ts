@@ -1,16 +1,17 @@
 // The token API's two storage accounts: the mapping table's (Entra-only: the app reads and writes it with its
-// managed identity) and the package account that holds the run-from-package blob.
+// managed identity, through the VNet integration subnet when the firewall denies) and the package account that
+// holds the run-from-package blob; each with blob and container soft delete.
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
 import { resourceName } from "../common/naming";
-import { hardenedStorageAccountArgs } from "../common/storage";
+import { blobSoftDelete, hardenedStorageAccountArgs } from "../common/storage";
 import type { TokenApiHostArgs } from "./index";
 
 const hardened = (args: TokenApiHostArgs) => ({
   resourceGroupName: args.resourceGroupName,
   location: args.location,
   tags: args.tags,
-  skuName: "Standard_LRS",
+  skuName: args.storage.tokenApiSku,
 });
 
 /** The mapping data: an Entra-only account and the table of app users to ACS identities. */
@@ -19,11 +20,22 @@ export function mappingStorage(host: pulumi.ComponentResource, name: string, arg
   const account = new storage.StorageAccount(
     `${name}-data`,
     {
-      ...hardenedStorageAccountArgs({ ...hardened(args), entraOnly: true }),
+      ...hardenedStorageAccountArgs({
+        ...hardened(args),
+        entraOnly: true,
+        // The app's table traffic comes from its integration subnet (Microsoft.Storage service endpoint); the
+        // operators' addresses admit `npm run archive-chat`, which reads the mapping.
+        network: {
+          defaultAction: args.storage.networkDefaultAction,
+          allowedIpRanges: args.storage.allowedIpRanges,
+          subnetIds: args.vnetIntegrationSubnetId === undefined ? [] : [args.vnetIntegrationSubnetId],
+        },
+      }),
       accountName: resourceName("storageAccount", args.naming, "tok"),
     },
     parent,
   );
+  blobSoftDelete(`${name}-data`, account, args.resourceGroupName, args.storage.softDeleteRetentionDays, parent);
   const table = new storage.Table(
     `${name}-mapping-table`,
     { tableName: args.tokenApi.mappingTableName, accountName: account.name, resourceGroupName: args.resourceGroupName },
@@ -34,8 +46,13 @@ export function mappingStorage(host: pulumi.ComponentResource, name: string, arg
 
 /**
  * The package: its account, container and blob, and the blob's URL the site runs from. Shared-key access stays on
- * here only because azure-native uploads `storage.Blob` with the account key (pulumi/pulumi-azure-native#2015,
- * #3719); the app itself reads the blob with its managed identity.
+ * here only because azure-native uploads `storage.Blob` with the account key: "for blob operations, the old
+ * implementation used the token only to get a shared access key for the storage account", kept in v3 so no RBAC
+ * role is needed (pulumi/pulumi-azure-native#3719, merged; #2015, writing a blob to an account without shared keys,
+ * is open). The app itself reads the blob with its managed identity. Its firewall stays open: Learn documents a
+ * private `WEBSITE_RUN_FROM_PACKAGE` URL read with a SAS or a managed identity
+ * (https://learn.microsoft.com/azure/app-service/deploy-run-package) but no network path for the platform's fetch of
+ * it through a storage firewall. Both are reviewed exceptions (policies/exceptions.ts).
  */
 export function packageStorage(
   host: pulumi.ComponentResource,
@@ -47,11 +64,12 @@ export function packageStorage(
   const account = new storage.StorageAccount(
     `${name}-packages`,
     {
-      ...hardenedStorageAccountArgs({ ...hardened(args), entraOnly: false }),
+      ...hardenedStorageAccountArgs({ ...hardened(args), entraOnly: false, network: { defaultAction: "Allow", allowedIpRanges: [] } }),
       accountName: resourceName("storageAccount", args.naming, "pkg"),
     },
     parent,
   );
+  blobSoftDelete(`${name}-packages`, account, args.resourceGroupName, args.storage.softDeleteRetentionDays, parent);
   const container = new storage.BlobContainer(
     `${name}-package-container`,
     { containerName: "packages", accountName: account.name, resourceGroupName: args.resourceGroupName, publicAccess: "None" },

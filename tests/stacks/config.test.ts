@@ -250,6 +250,37 @@ describe("parseConfig", () => {
       ],
     ],
     [
+      "storage firewall denying without the network (the section's default)",
+      (c) => void (c.storage = {}),
+      [
+        "acs-platform:storage.networkDefaultAction is Deny but network.enabled is false: the token API would reach its mapping table only from App Service's shared addresses, which a storage firewall cannot admit; enable the network or set Allow",
+      ],
+    ],
+    [
+      "storage firewall address as a /32",
+      (c) => void (c.storage = { ...c.storage, allowedIpRanges: ["203.0.113.7/32"] }),
+      [
+        'acs-platform:storage.allowedIpRanges[0] must be a public IPv4 address or a CIDR range of prefix /30 or shorter (a /31 or /32 is one address); got "203.0.113.7/32"',
+      ],
+    ],
+    [
+      "storage firewall address in a private range",
+      (c) => void (c.storage = { ...c.storage, allowedIpRanges: ["10.1.0.0/16"] }),
+      [
+        "acs-platform:storage.allowedIpRanges[0] must be a public IPv4 address or range: private (RFC 1918) ranges are not allowed in storage IP rules",
+      ],
+    ],
+    [
+      "storage soft delete beyond a year",
+      (c) => void (c.storage = { ...c.storage, softDeleteRetentionDays: 400 }),
+      ["acs-platform:storage.softDeleteRetentionDays must be at most 365; got 400"],
+    ],
+    [
+      "token API storage SKU",
+      (c) => void (c.storage = { ...c.storage, tokenApiSku: "Premium_LRS" }),
+      ['acs-platform:storage.tokenApiSku must be one of Standard_LRS, Standard_ZRS, Standard_GRS, Standard_GZRS; got "Premium_LRS"'],
+    ],
+    [
       "active key",
       (c) => void (c.keyVault = { activeKey: "tertiary" }),
       ['acs-platform:keyVault.activeKey must be one of primary, secondary; got "tertiary"'],

@@ -33,6 +33,7 @@ const mineInBoth = {
   "acs:web:TokenApiHost": 1,
   "acs:monitor:Alerts": 1,
   "azure-native:storage:StorageAccount": 3,
+  "azure-native:storage:BlobServiceProperties": 3,
   "azure-native:storage:BlobContainer": 2,
   "azure-native:storage:Queue": 3,
   "azure-native:storage:Table": 1,

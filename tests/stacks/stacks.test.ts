@@ -103,6 +103,7 @@ describe("whole program inventory (every component; update when a component adds
     "azure-native:storage:BlobContainer": 4,
     "azure-native:storage:Queue": 3,
     "azure-native:storage:StorageAccount": 4,
+    "azure-native:storage:BlobServiceProperties": 4,
     "azure-native:storage:Table": 1,
     "azure-native:web:AppServicePlan": 1,
     "azure-native:web:WebApp": 1,

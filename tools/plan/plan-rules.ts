@@ -334,6 +334,58 @@ export const planBudgetDisallowUpdate: PlanRule = {
   },
 };
 
+const ZONE_REDUNDANCY_SOURCES =
+  "https://learn.microsoft.com/azure/storage/common/redundancy-migration, " +
+  "https://learn.microsoft.com/powershell/module/az.storage/start-azstorageaccountmigration, " +
+  "https://github.com/hashicorp/terraform-provider-azurerm/issues/6526";
+
+/** Whether a storage SKU keeps its copies in several zones of the primary region (ZRS, GZRS, RA-GZRS, Premium_ZRS). */
+export function isZoneRedundantSku(sku: unknown): boolean {
+  return typeof sku === "string" && /ZRS$/i.test(sku);
+}
+
+/**
+ * A deployed storage account whose SKU gains or loses zone redundancy (LRS to ZRS, ZRS to LRS, GRS to GZRS...). That
+ * is not a property update: Learn's "Change how a storage account is replicated" says adding or removing zone
+ * redundancy needs a conversion (or a manual migration) while geo-redundancy and read access change in place, and an
+ * update of the SKU alone has been answered with StorageAccountTypeConversionNotAllowed
+ * (hashicorp/terraform-provider-azurerm#6526). azure-native updates the SKU in place (it is not force-new, so the
+ * catalog does not list it create-only: a replacement would delete the data), hence the plan names the change. The
+ * conversion is a separate ARM action (Start-AzStorageAccountMigration, "to change its redundancy level"); once it
+ * has completed, `pulumi refresh` reads the new SKU and `pulumi up` has nothing left to change.
+ */
+export const planStorageDisallowZoneRedundancyUpdate: PlanRule = {
+  name: "plan-storage-disallow-zone-redundancy-update",
+  description: "No deployment changes the zone redundancy of a deployed storage account through its SKU.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Start the conversion first (portal Redundancy blade, or `Start-AzStorageAccountMigration -TargetSku <sku>`), wait until it reports " +
+    "completed, `pulumi refresh`, then `pulumi up`; or keep the deployed SKU.",
+  validateStack: () => undefined,
+  check(_plan, changes) {
+    if (changes.baseline === undefined) return [];
+    const results: PolicyResult[] = [];
+    for (const c of changes.changes.filter((x) => x.type === T.storageAccount && x.op === "update")) {
+      const d = c.diffs.find((x) => x.path === "sku.name" || x.path === "sku");
+      if (d === undefined) continue;
+      const name = (v: unknown) => (typeof v === "object" && v !== null ? (v as { name?: unknown }).name : v);
+      const [before, after] = [name(d.before), name(d.after)];
+      if (isZoneRedundantSku(before) === isZoneRedundantSku(after)) continue;
+      results.push(
+        blocking(
+          planStorageDisallowZoneRedundancyUpdate,
+          c.urn,
+          `azure-native:storage:StorageAccount '${c.name}' changes sku.name from ${JSON.stringify(before)} to ${JSON.stringify(after)}, ` +
+            `which ${isZoneRedundantSku(after) ? "adds" : "removes"} zone redundancy: Azure does that by a conversion, not by an update of the ` +
+            `SKU (StorageAccountTypeConversionNotAllowed). Sources: ${ZONE_REDUNDANCY_SOURCES}`,
+        ),
+      );
+    }
+    return results;
+  },
+};
+
 /** Every rule of the plan, in the order they run. */
 export const PLAN_RULES: readonly PlanRule[] = [
   planCommunicationDisallowNewDomainLink,
@@ -341,6 +393,7 @@ export const PLAN_RULES: readonly PlanRule[] = [
   planAuthorizationDisallowDeleteUnderLock,
   planNetworkDisallowPrefixChange,
   planBudgetDisallowUpdate,
+  planStorageDisallowZoneRedundancyUpdate,
 ];
 
 /** Runs the plan's rules over the evaluated plan, its change set and the baseline it was compared with. */

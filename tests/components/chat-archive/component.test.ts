@@ -1,5 +1,6 @@
 // Tests of ChatArchive under the plan harness: the Entra-only account, both containers, and, when protected, the exact
 // time-based immutability policy, the lock, geo-redundancy and retainOnDelete on everything that holds the archive.
+import { storageConfigSchema } from "../../../components/common/storage-config";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ChatArchive, chatArchiveSettings } from "../../../components/chat-archive";
 import { CHAT_ARCHIVE_IMMUTABILITY_DAYS } from "../../../components/chat-archive/settings";
@@ -22,6 +23,7 @@ const planFor = (protectedArchive: boolean) =>
         tags: { env: "prod" },
         diagnostics: { workspaceId },
         protected: protectedArchive,
+        storage: storageConfigSchema.parse({}),
         lock: protectedArchive ? "CanNotDelete" : undefined,
       });
       return { blobEndpoint: archive.blobEndpoint };
@@ -40,11 +42,25 @@ describe("ChatArchive", () => {
     expect(countByType(prot, (x) => x.type !== "pulumi:pulumi:Stack")).toEqual({
       "acs:storage:ChatArchive": 1,
       "azure-native:storage:StorageAccount": 1,
+      "azure-native:storage:BlobServiceProperties": 1,
       "azure-native:storage:BlobContainer": 2,
       "azure-native:storage:BlobContainerImmutabilityPolicy": 1,
       "azure-native:authorization:ManagementLockByScope": 1,
       "azure-native:monitor:DiagnosticSetting": 1,
     });
+  });
+
+  it("blob and container soft delete (7 days by default) come before the immutability policy, as Learn recommends", () => {
+    const service = only(prot, "azure-native:storage:BlobServiceProperties");
+    expect(service.inputs).toEqual({
+      accountName: "stacsarcprodweuabcde",
+      resourceGroupName: "rg-archive",
+      blobServicesName: "default",
+      deleteRetentionPolicy: { enabled: true, days: 7 },
+      containerDeleteRetentionPolicy: { enabled: true, days: 7 },
+    });
+    expect(only(prot, "azure-native:storage:BlobContainerImmutabilityPolicy").dependencies).toContain(service.urn);
+    expect(only(open, "azure-native:storage:BlobServiceProperties").inputs["deleteRetentionPolicy"]).toEqual({ enabled: true, days: 7 });
   });
 
   it("protected: the archive container gets a time-based policy of ten years, no append writes", () => {
@@ -68,7 +84,14 @@ describe("ChatArchive", () => {
     });
     expect(only(prot, "azure-native:storage:StorageAccount").options).toMatchObject({ protect: true, retainOnDelete: true });
     const retained = prot.resources.filter((r) => r.options.retainOnDelete === true).map((r) => r.name);
-    expect(retained.sort()).toEqual(["archive-archive", "archive-immutability", "archive-lock", "archive-state", "archive-storage"]);
+    expect(retained.sort()).toEqual([
+      "archive-archive",
+      "archive-immutability",
+      "archive-lock",
+      "archive-state",
+      "archive-storage",
+      "archive-storage-blob-service",
+    ]);
   });
 
   it("hardens the account: Entra only, TLS 1.2, no public blobs; GRS when protected, LRS otherwise", () => {

@@ -1,5 +1,6 @@
 // Tests of EventRouting under the plan harness: the topic, the hardened account, every subscription's delivery,
 // retry and dead-letter settings, and exactly the role assignments managed-identity delivery needs.
+import { storageConfigSchema } from "../../../components/common/storage-config";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EventRouting, routingRoleGrants } from "../../../components/event-routing";
 import { eventRoutingConfigSchema, type EventRoutingSection } from "../../../components/event-routing/config";
@@ -42,6 +43,7 @@ beforeAll(async () => {
     () => {
       const events = new EventRouting("events", {
         naming,
+        storage: storageConfigSchema.parse({}),
         resourceGroupName: "rg-test",
         location: "westeurope",
         tags: { env: "dev" },
@@ -61,6 +63,7 @@ describe("EventRouting", () => {
     expect(countByType(plan, (x) => x.type !== "pulumi:pulumi:Stack")).toEqual({
       "acs:eventgrid:EventRouting": 1,
       "azure-native:storage:StorageAccount": 1,
+      "azure-native:storage:BlobServiceProperties": 1,
       "azure-native:storage:BlobContainer": 1,
       "azure-native:storage:Queue": 2,
       "azure-native:eventgrid:SystemTopic": 1,

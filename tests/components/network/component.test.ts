@@ -1,6 +1,7 @@
 // Network under the plan harness: the exact inputs of the virtual network, both subnets with their NSGs, the NAT
 // gateway, the vault's private endpoint and its DNS (zone, VNet link, zone group, or an existing zone), the token
 // API's subnet wiring with all traffic routed; plus table tests of the address-plan and vault-reachability rules.
+import { storageConfigSchema } from "../../../components/common/storage-config";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateProgram } from "../../../tools/plan/harness";
 import type { PlanResult } from "../../../tools/plan/types";
@@ -42,6 +43,7 @@ beforeAll(async () => {
       });
       new TokenApiHost("tokenapi", {
         naming,
+        storage: storageConfigSchema.parse({}),
         resourceGroupName: "rg-test",
         location: "westeurope",
         tags,
@@ -106,6 +108,7 @@ describe("Network", () => {
       resourceGroupName: "rg-test",
       addressPrefix: "10.20.0.0/26",
       delegations: [{ name: "Microsoft.Web.serverFarms", serviceName: "Microsoft.Web/serverFarms" }],
+      serviceEndpoints: [{ service: "Microsoft.Storage" }],
       networkSecurityGroup: { id: only(plan, "azure-native:network:NetworkSecurityGroup", "net-nsg-app").id },
       natGateway: { id: only(plan, "azure-native:network:NatGateway").id },
       // Private subnets (PSRule Azure.VNET.PrivateSubnet): no implicit outbound IP; the NAT gateway is the way out.

@@ -1,6 +1,7 @@
 // Tests of TokenApiHost under the plan harness: every web-app hardening input, the exact app settings (names from
 // docs/interfaces.md, no secret in plain text), the plan, and exactly three role assignments to a user-assigned
 // identity that exist before the site does (four in managed-identity mode: the fourth on the ACS resource).
+import { storageConfigSchema } from "../../../components/common/storage-config";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -36,6 +37,7 @@ function evaluateHost(tokenApi: typeof cfg): Promise<PlanResult> {
       mode = detectEngineMode();
       const host = new TokenApiHost("tokenapi", {
         naming,
+        storage: storageConfigSchema.parse({}),
         resourceGroupName: "rg-test",
         location: "westeurope",
         tags: { env: "prod" },
@@ -78,6 +80,7 @@ describe("TokenApiHost", () => {
     expect(countByType(plan, (x) => x.type !== "pulumi:pulumi:Stack")).toEqual({
       "acs:web:TokenApiHost": 1,
       "azure-native:storage:StorageAccount": 2,
+      "azure-native:storage:BlobServiceProperties": 2,
       "azure-native:storage:Table": 1,
       "azure-native:storage:BlobContainer": 1,
       "azure-native:storage:Blob": 1,
@@ -324,6 +327,7 @@ describe("TokenApiHost", () => {
       () =>
         new TokenApiHost("deploy-without-package", {
           naming,
+          storage: storageConfigSchema.parse({}),
           resourceGroupName: "rg-test",
           location: "westeurope",
           tags: {},

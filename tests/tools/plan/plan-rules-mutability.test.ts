@@ -1,7 +1,8 @@
 // The plan's rules for changes Azure refuses on a deployed stack, each reintroduced in a copy of a stack file and
 // compared (`--compare`) with the plan of the stack as deployed, in fresh `npm run plan` processes: a delete under
-// a CanNotDelete lock (acsAuthMode back to key-vault), a new subnet prefix, a removed address range and a budget
-// change each exit 1 naming the resource and the reason; the unchanged stack exits 0.
+// a CanNotDelete lock (acsAuthMode back to key-vault), a new subnet prefix, a removed address range, a budget
+// change and a storage account's zone redundancy changed through its SKU each exit 1 naming the resource and the
+// reason; the unchanged stack exits 0.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -97,6 +98,26 @@ describe("changes Azure refuses on the deployed stack", () => {
     ]);
     expect(found.messages.find((m) => m.includes("VirtualNetwork"))).toContain(
       `removes the address range "10.20.0.0/24", which holds its subnets`,
+    );
+  });
+
+  it("the token API accounts back from ZRS to LRS exit 1 naming both: a conversion, not an update", async () => {
+    const file = stackFileCopy("prod", (c) => void (c["acs-platform:storage"].tokenApiSku = "Standard_LRS"));
+    const r = await plan(["--stack", "prod", "--config-file", file, "--compare", deployedProd, "--format", "json"]);
+    const found = rows(r.stdout, "plan-storage");
+    expect([r.code, [...found.rows].sort()]).toEqual([
+      1,
+      [
+        "plan-storage-disallow-zone-redundancy-update | acsplat-token-api-data | mandatory",
+        "plan-storage-disallow-zone-redundancy-update | acsplat-token-api-packages | mandatory",
+      ],
+    ]);
+    expect(found.messages.find((m) => m.includes("'acsplat-token-api-data'"))).toBe(
+      'azure-native:storage:StorageAccount \'acsplat-token-api-data\' changes sku.name from "Standard_ZRS" to "Standard_LRS", which removes ' +
+        "zone redundancy: Azure does that by a conversion, not by an update of the SKU (StorageAccountTypeConversionNotAllowed). Sources: " +
+        "https://learn.microsoft.com/azure/storage/common/redundancy-migration, " +
+        "https://learn.microsoft.com/powershell/module/az.storage/start-azstorageaccountmigration, " +
+        "https://github.com/hashicorp/terraform-provider-azurerm/issues/6526",
     );
   });
 
