@@ -49,10 +49,14 @@ const rulesOf = (policy: string) =>
   PSRULE_RULES.filter((r) => r.coverage.kind === "policy" && r.coverage.policies.includes(policy)).map((r) => `${r.name} (${r.ref})`);
 
 describe("the stacks as they are", () => {
-  it("prod: no mandatory result; its one excepted violation is the workspace's replication", async () => {
+  it("prod: no mandatory result; its excepted violations are the workspace's replication and the package account's", async () => {
     expect(await verdict(prod)).toEqual({
       mandatory: [],
-      excepted: ["loganalytics-workspace-enable-replication | acsplat-observability-workspace | Azure.Log.Replication"],
+      excepted: [
+        "loganalytics-workspace-enable-replication | acsplat-observability-workspace | Azure.Log.Replication",
+        "storage-account-configure-public-network-access | acsplat-token-api-packages | Azure.Storage.Firewall",
+        "storage-account-disable-shared-key-access | acsplat-token-api-packages | Azure.Storage.LocalAuth",
+      ],
       stale: [],
       exit: 0,
     });
@@ -69,6 +73,15 @@ describe("the stacks as they are", () => {
         "web-appserviceplan-configure-instance-count | acsplat-token-api-plan | Azure.AppService.PlanInstanceCount",
         "web-appserviceplan-enable-zone-redundancy | acsplat-token-api-plan | Azure.AppService.AvailabilityZone",
         "web-appserviceplan-enable-zone-redundancy | acsplat-token-api-plan | Azure.AppService.AvailabilityZone",
+        "storage-account-configure-public-network-access | acsplat-token-api-packages | Azure.Storage.Firewall",
+        "storage-account-disable-shared-key-access | acsplat-token-api-packages | Azure.Storage.LocalAuth",
+        "storage-account-configure-replication | acsplat-token-api-packages | Azure.Storage.UseReplication",
+        "storage-account-configure-public-network-access | acsplat-events-storage | Azure.Storage.Firewall",
+        "storage-account-configure-replication | acsplat-events-storage | Azure.Storage.UseReplication",
+        "storage-account-configure-public-network-access | acsplat-token-api-data | Azure.Storage.Firewall",
+        "storage-account-configure-replication | acsplat-token-api-data | Azure.Storage.UseReplication",
+        "storage-account-configure-public-network-access | acsplat-chat-archive-storage | Azure.Storage.Firewall",
+        "storage-account-configure-replication | acsplat-chat-archive-storage | Azure.Storage.UseReplication",
         "web-webapp-enable-always-on | acsplat-token-api-app | Azure.AppService.AlwaysOn",
       ],
       stale: [],
