@@ -184,7 +184,8 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
   const devOrigins = options.devSignIn?.allowedOrigins;
   const devSignIn = async (req: IncomingMessage, res: ServerResponse, allowed: readonly string[]): Promise<void> => {
     res.setHeader("cache-control", "no-store");
-    res.setHeader("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+    // form-action also governs where the form's redirect may go (CSP3): here and the allowed app origins.
+    res.setHeader("content-security-policy", `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${allowed.join(" ")}`);
     const refuse = (message: string) => {
       res.statusCode = 400;
       res.setHeader("content-type", "text/plain; charset=utf-8");
