@@ -1,7 +1,8 @@
 // `npm run example:web`: the web chat example's dev server on the dev stack's allowed origin, against a running `npm run dev`.
 import { createServer } from "vite";
 import { main, type CommandSpec } from "../../tools/cli-kit";
-import { LOCAL_ENV_FILE, readLocalAppConfig, webChatOrigin, webChatViteConfig } from "./site";
+import { LOCAL_ENV_FILE, readLocalAppConfig, webChatOrigin } from "./site";
+import { webChatViteConfig } from "./vite-config";
 
 const help = `Usage: npm run example:web [-- --env-file FILE]
 
