@@ -114,6 +114,31 @@ describe("web chat in a browser", () => {
     await alice.context().close();
   });
 
+  it("offline, then back online and signed out while the conversation reloads: the signed-out page, and no error from the reload", async () => {
+    const alice = await stack.signedIn("alice", "/c/order/1001");
+    await alice.getByText("hello bob").waitFor();
+    await alice.context().setOffline(true);
+    await alice.getByText("You are offline. New messages will appear when the connection is back.").waitFor();
+    // Coming back online reloads the conversation; its first request is held until the user has signed out.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await alice.route(`${stack.env.tokenApiUrl}/api/conversations/order/1001`, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const answered = alice.waitForResponse(`${stack.env.tokenApiUrl}/api/conversations/order/1001`);
+    await alice.context().setOffline(false);
+    await alice.getByRole("button", { name: "Sign out" }).click();
+    await alice.getByText("You signed out.").waitFor();
+    release();
+    await answered;
+    // Two turns of the page's event loop: the reload's answer has been handled by then.
+    await alice.evaluate(() => new Promise((resolve) => setTimeout(() => setTimeout(resolve))));
+    expect(await alice.locator("#status").textContent()).toBe("");
+    expect(await alice.getByRole("heading", { level: 1 }).textContent()).toBe("Sign in to chat");
+    await alice.context().close();
+  });
+
   it("the sign-in, list, conversation and refused pages have no serious or critical axe-core violation", async () => {
     const context = await stack.browser.newContext();
     const page = await context.newPage();

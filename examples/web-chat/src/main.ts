@@ -94,6 +94,8 @@ class App {
   private api: ReturnType<typeof conversationsApi> | undefined;
   /** Stops whatever the open view runs (its polling). */
   private leaveView: () => void = () => undefined;
+  /** Counts views (and sign-outs): work begun for an older one neither renders nor reports when it ends. */
+  private generation = 0;
   /** The open conversation's thread, for real-time events. */
   private onRealtimeMessage: ((message: ShownMessage, threadId: string) => void) | undefined;
 
@@ -159,6 +161,7 @@ class App {
   }
 
   private async signOut(reason: string): Promise<void> {
+    this.generation++;
     this.leaveView();
     const session = this.session;
     this.session = undefined;
@@ -174,10 +177,11 @@ class App {
   private async route(): Promise<void> {
     this.leaveView();
     this.leaveView = () => undefined;
+    const generation = ++this.generation;
     if (!this.session) return this.renderSignIn();
     const match = /^\/c\/([^/]+)\/([^/]+)$/.exec(location.pathname);
-    if (match) return this.openConversation(decodeURIComponent(match[1]!), decodeURIComponent(match[2]!));
-    return this.showList();
+    if (match) return this.openConversation(generation, decodeURIComponent(match[1]!), decodeURIComponent(match[2]!));
+    return this.showList(generation);
   }
 
   private show(title: string, ...children: Node[]): void {
@@ -208,10 +212,11 @@ class App {
   }
 
   /** Runs `work`; on failure shows what it means, and retries `again` when time or the network will fix it. */
-  private async guard<T>(work: () => Promise<T>, again: () => void): Promise<T | undefined> {
+  private async guard<T>(generation: number, work: () => Promise<T>, again: () => void): Promise<T | undefined> {
     try {
       return await work();
     } catch (error) {
+      if (generation !== this.generation) return undefined;
       const failure = classify(error);
       if (failure.kind === "signed-out") await this.signOut("Your sign-in has expired. Sign in again to go on chatting.");
       else if (failure.kind === "refused") this.renderRefused();
@@ -246,13 +251,16 @@ class App {
     );
   }
 
-  private async showList(): Promise<void> {
+  private async showList(generation: number): Promise<void> {
+    const api = this.api;
+    if (!api) return;
     this.show("My conversations", el("h1", { textContent: "My conversations" }), el("p", { textContent: "Loading…" }));
     const items = await this.guard(
-      () => this.api!.list(),
+      generation,
+      () => api.list(),
       () => void this.route(),
     );
-    if (!items) return;
+    if (!items || generation !== this.generation) return;
     setStatus(undefined);
     const list = el(
       "ul",
@@ -268,7 +276,9 @@ class App {
     );
   }
 
-  private async openConversation(type: string, id: string): Promise<void> {
+  private async openConversation(generation: number, type: string, id: string): Promise<void> {
+    const { api, chat, credential, session } = this;
+    if (!api || !chat || !credential || !session) return;
     performance.clearMarks(OPEN_MARK);
     performance.mark(OPEN_MARK);
     this.show("Conversation", el("p", { textContent: "Loading…" }));
@@ -280,23 +290,24 @@ class App {
       this.onRealtimeMessage = undefined;
     };
     const opened = await this.guard(
+      generation,
       async () => {
-        const summary = await this.api!.get(type, id);
-        const thread = this.chat!.getChatThreadClient(summary.threadId);
+        const summary = await api.get(type, id);
+        const thread = chat.getChatThreadClient(summary.threadId);
         const history: ShownMessage[] = [];
         for await (const message of thread.listMessages({ maxPageSize: HISTORY_PAGE })) {
           if (message.type === "text" || message.type === "html") history.push(fromSdk(message));
           if (history.length >= HISTORY_PAGE) break;
         }
-        this.myAcsId ??= acsUserIdOf((await this.credential!.getToken()).token);
+        this.myAcsId ??= acsUserIdOf((await credential.getToken()).token);
         return { summary, thread, history };
       },
       () => void this.route(),
     );
-    if (!opened || stopped) return;
+    if (!opened || stopped || generation !== this.generation) return;
     setStatus(undefined);
-    const view = new ConversationView(opened.summary, opened.thread, this.myAcsId, this.session!.user, (error, again) =>
-      this.guard(() => Promise.reject(error), again),
+    const view = new ConversationView(opened.summary, opened.thread, this.myAcsId, session.user, (error, again) =>
+      this.guard(generation, () => Promise.reject(error), again),
     );
     this.show(opened.summary.topic, view.root);
     view.add(opened.history);
@@ -325,6 +336,7 @@ class App {
         if (failure.kind === "throttled") delay = Math.max(delay, failure.retryAfterMs);
         if (failure.kind === "refused" || failure.kind === "signed-out")
           return void this.guard(
+            generation,
             () => Promise.reject(error),
             () => undefined,
           );
