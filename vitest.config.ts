@@ -34,6 +34,7 @@ const unitTests = [
   "tests/services/token-api/{app-inject,config,tokenCache,tokenService,conversations-routes}.test.ts",
   "tests/clients/token-refresher-lifecycle.test.ts",
   "tests/tools/acs-emulator/kql-and-faults.test.ts",
+  "tests/examples/web-chat-config.test.ts",
   "tests/tools/plan/{azure-types,harness,policy-runner,cost,prices-update}.test.ts",
 ];
 
