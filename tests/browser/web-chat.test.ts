@@ -62,6 +62,7 @@ describe("web chat in a browser", () => {
   });
 
   it("an ACS token that runs out during the session is replaced before it does, without the user noticing", async () => {
+    await stack.createConversation("order", "1002", "Order 1002", ["alice"]);
     const acs = stack.env.emulator.endpoint;
     const bearers: string[] = [];
     let tokenRequests = 0;
@@ -73,8 +74,8 @@ describe("web chat in a browser", () => {
         if (request.url().startsWith(acs) && authorization && bearers.at(-1) !== authorization) bearers.push(authorization);
       });
     });
-    await alice.getByRole("link", { name: "Order 1001" }).click();
-    await alice.getByText("hello bob").waitFor();
+    await alice.getByRole("link", { name: "Order 1002" }).click();
+    await alice.getByRole("heading", { name: "Order 1002" }).waitFor();
     expect([bearers.length, tokenRequests]).toEqual([1, 1]);
     const first = JSON.parse(Buffer.from(bearers[0]!.split(".")[1]!, "base64url").toString()) as { exp: number };
 
@@ -101,13 +102,7 @@ describe("web chat in a browser", () => {
     const last = JSON.parse(Buffer.from(bearers.at(-1)!.split(".")[1]!, "base64url").toString()) as { exp: number };
     // A new token, valid well past the first one's end (one hour from the emulator's moved clock).
     expect(last.exp - first.exp).toBeGreaterThanOrEqual(55 * 60);
-    await expect
-      .poll(() => shownMessages(alice))
-      .toEqual([
-        ["You", "hello bob"],
-        ["bob", "hi alice"],
-        ["You", "still here"],
-      ]);
+    await expect.poll(() => shownMessages(alice)).toEqual([["You", "still here"]]);
     // Nothing was shown to the user: no banner, still signed in, still in the conversation.
     await expectNoStatus(alice);
     expect(await alice.getByText("Signed in as alice").count()).toBe(1);
@@ -116,7 +111,7 @@ describe("web chat in a browser", () => {
 
   it("offline, then back online and signed out while the conversation reloads: the signed-out page, and no error from the reload", async () => {
     const alice = await stack.signedIn("alice", "/c/order/1001");
-    await alice.getByText("hello bob").waitFor();
+    await alice.getByRole("heading", { name: "Order 1001" }).waitFor();
     await alice.context().setOffline(true);
     await alice.getByText("You are offline. New messages will appear when the connection is back.").waitFor();
     // Coming back online reloads the conversation; its first request is held until the user has signed out.
@@ -150,7 +145,7 @@ describe("web chat in a browser", () => {
     await page.getByRole("link", { name: "Order 1001" }).waitFor();
     const list = await seriousAccessibilityViolations(page);
     await page.getByRole("link", { name: "Order 1001" }).click();
-    await page.getByText("hello bob").waitFor();
+    await page.getByRole("textbox", { name: "Message" }).waitFor();
     const conversation = await seriousAccessibilityViolations(page);
     await page.goto(`${stack.origin}/c/order/9999`);
     await page.getByRole("heading", { name: "You can't open this conversation" }).waitFor();
