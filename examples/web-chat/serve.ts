@@ -26,7 +26,15 @@ const command: CommandSpec<typeof options> = {
     const envFile = values["env-file"] ?? LOCAL_ENV_FILE;
     const origin = webChatOrigin();
     const server = await createServer(webChatViteConfig({ envFile, origin }));
-    await server.listen();
+    try {
+      await server.listen();
+    } catch (error) {
+      // Vite's watcher and optimizer would keep the process alive after a failed listen.
+      await server.close();
+      throw new Error(
+        `${(error as Error).message}: the app must be served on ${origin.origin}, the origin the stack allows (stop what holds the port)`,
+      );
+    }
     const local = readLocalAppConfig(envFile);
     process.stdout.write(`web chat: ${origin.href}\n`);
     if ("error" in local) process.stdout.write(`note: ${local.error} (the page says so until it runs)\n`);
