@@ -4,7 +4,7 @@ import { main, type CommandSpec } from "../../tools/cli-kit";
 import { LOCAL_ENV_FILE, readLocalAppConfig, webChatOrigin } from "./site";
 import { webChatViteConfig } from "./vite-config";
 
-const help = `Usage: npm run example:web [-- --env-file FILE]
+const help = `Usage: npm run example:web [-- --local-env FILE]
 
 Serves the web chat example (examples/web-chat) with Vite on the origin the dev stack allows
 (Pulumi.dev.yaml tokenApi.corsAllowedOrigins: http://localhost:5173), against the local environment
@@ -12,18 +12,18 @@ of \`npm run dev\` (start that first, in another terminal). Sign in on the local
 page, as alice, bob or carol. Ctrl-C stops it.
 
 Options:
-  --env-file FILE   the env.json of the local environment (default .local-dev/env.json)
+  --local-env FILE  the env.json of the local environment (default .local-dev/env.json)
   -h, --help        this text
 
 Exit codes: 0 stopped; 1 could not start (the port is taken, the stack has no localhost origin).`;
 
-const options = { "env-file": { type: "string" } } as const;
+const options = { "local-env": { type: "string" } } as const;
 
 const command: CommandSpec<typeof options> = {
   help,
   options,
   async run(values) {
-    const envFile = values["env-file"] ?? LOCAL_ENV_FILE;
+    const envFile = values["local-env"] ?? LOCAL_ENV_FILE;
     const origin = webChatOrigin();
     const server = await createServer(webChatViteConfig({ envFile, origin }));
     try {
