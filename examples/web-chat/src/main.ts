@@ -295,9 +295,11 @@ class App {
         const summary = await api.get(type, id);
         const thread = chat.getChatThreadClient(summary.threadId);
         const history: ShownMessage[] = [];
-        for await (const message of thread.listMessages({ maxPageSize: HISTORY_PAGE })) {
+        // The newest page only: one request (system messages such as participantAdded share the page, so counting
+        // shown messages instead would ask for a second page).
+        const newest = await thread.listMessages({ maxPageSize: HISTORY_PAGE }).byPage().next();
+        for (const message of newest.done ? [] : newest.value) {
           if (message.type === "text" || message.type === "html") history.push(fromSdk(message));
-          if (history.length >= HISTORY_PAGE) break;
         }
         this.myAcsId ??= acsUserIdOf((await credential.getToken()).token);
         return { summary, thread, history };
