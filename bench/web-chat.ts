@@ -42,8 +42,6 @@ export const benchWebChatCommand: CommandSpec<typeof options> = {
     const messages = parseCount("messages", args.messages, 50, 500);
     const out = consoleOutput(args.json === true);
     const { startWebChatStack } = await import("../tests/support/web-chat");
-    const { ChatClient } = await import("@azure/communication-chat");
-    const { AzureCommunicationTokenCredential } = await import("@azure/communication-common");
     out.line("building the app and starting the local environment ...");
     // The per-user limit (30 a minute) would throttle the opens: the bench measures latency, not the limit.
     const stack = await startWebChatStack({ tokenApiEnv: { RATE_LIMIT_PER_USER_PER_MINUTE: "10000000" } });
@@ -51,16 +49,11 @@ export const benchWebChatCommand: CommandSpec<typeof options> = {
       const { env } = stack;
       const { threadId } = await stack.createConversation("order", "bench", "Order bench", ["alice", "bob"]);
       // The history: bob's messages, sent with the chat SDK and bob's own (least-privilege) token.
-      const issued = await fetch(`${env.tokenApiUrl}/api/token`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${await env.oidc.mintToken("bob")}` },
-      });
-      const bobToken = ((await issued.json()) as { token: string }).token;
-      const bob = new ChatClient(env.emulator.endpoint, new AzureCommunicationTokenCredential(bobToken), {
-        tlsOptions: { ca: env.emulator.caCertPem },
-      } as never);
-      const thread = bob.getChatThreadClient(threadId);
-      for (let i = 0; i < messages; i++) await thread.sendMessage({ content: `history message ${i + 1}` }, { senderDisplayName: "bob" });
+      await stack.sendAs(
+        "bob",
+        threadId,
+        Array.from({ length: messages }, (_, n) => `history message ${n + 1}`),
+      );
 
       const scripts = new Map<string, Buffer>();
       let bearer = "";

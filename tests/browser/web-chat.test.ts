@@ -109,6 +109,31 @@ describe("web chat in a browser", () => {
     await alice.context().close();
   });
 
+  it("a conversation opens with one request for its newest page, also when system messages share it", async () => {
+    const { threadId } = await stack.createConversation("order", "1003", "Order 1003", ["alice"]);
+    // 49 messages and the two the thread was created with (participantAdded, topicUpdated): the newest page of 50
+    // holds 49 messages to show and one system message, and a second page exists.
+    await stack.sendAs(
+      "alice",
+      threadId,
+      Array.from({ length: 49 }, (_, n) => `message ${n + 1}`),
+    );
+    const firstPageReads: string[] = [];
+    const alice = await stack.signedIn("alice", "/", async (_context, page) => {
+      page.on("request", (request) => {
+        const url = new URL(request.url());
+        if (request.method() === "GET" && url.pathname.endsWith("/messages") && !url.searchParams.has("startTime"))
+          firstPageReads.push(url.search);
+      });
+    });
+    await alice.getByRole("link", { name: "Order 1003" }).click();
+    await alice.getByText("message 49", { exact: true }).waitFor();
+    const shown = await shownMessages(alice);
+    expect([shown.length, shown[0], shown.at(-1)]).toEqual([49, ["You", "message 1"], ["You", "message 49"]]);
+    expect(firstPageReads).toHaveLength(1);
+    await alice.context().close();
+  });
+
   it("offline, then back online and signed out while the conversation reloads: the signed-out page, and no error from the reload", async () => {
     const alice = await stack.signedIn("alice", "/c/order/1001");
     await alice.getByRole("heading", { name: "Order 1001" }).waitFor();

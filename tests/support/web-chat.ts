@@ -35,6 +35,8 @@ export interface WebChatStack {
   outDir: string;
   /** Creates a conversation as the app's backend does (a service caller with `conversations.manage`). */
   createConversation(type: string, id: string, topic: string, subjects: string[]): Promise<{ threadId: string }>;
+  /** Messages sent by `user` with the chat SDK in Node and that user's own token from the token API (history for a test). */
+  sendAs(user: string, threadId: string, texts: string[]): Promise<void>;
   /** A new browser context signed in as `user` on the dev sign-in page; its page is at `path`. */
   signedIn(user: string, path?: string, setup?: (context: BrowserContext, page: Page) => Promise<void>): Promise<Page>;
   stop(): Promise<void>;
@@ -139,6 +141,20 @@ export async function startWebChatStack(options: { pollIntervalMs?: number; toke
         if (response.status !== 201 && response.status !== 200)
           throw new Error(`PUT conversation: ${response.status} ${await response.text()}`);
         return (await response.json()) as { threadId: string };
+      },
+      async sendAs(user, threadId, texts) {
+        const { ChatClient } = await import("@azure/communication-chat");
+        const { AzureCommunicationTokenCredential } = await import("@azure/communication-common");
+        const issued = await fetch(`${env.tokenApiUrl}/api/token`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${await env.oidc.mintToken(user)}` },
+        });
+        const { token } = (await issued.json()) as { token: string };
+        const chat = new ChatClient(env.emulator.endpoint, new AzureCommunicationTokenCredential(token), {
+          tlsOptions: { ca: env.emulator.caCertPem },
+        } as never);
+        const thread = chat.getChatThreadClient(threadId);
+        for (const content of texts) await thread.sendMessage({ content }, { senderDisplayName: user });
       },
       async signedIn(user, path = "/", setup) {
         const context = await browser.newContext();
