@@ -34,9 +34,13 @@ const unitTests = [
   "tests/services/token-api/{app-inject,build,config,tokenCache,tokenService,conversations-routes}.test.ts",
   "tests/clients/token-refresher-lifecycle.test.ts",
   "tests/tools/acs-emulator/kql-and-faults.test.ts",
+  "tests/examples/web-chat-config.test.ts",
   "tests/tools/plan/{azure-types,harness,policy-runner,cost,prices-update,exceptions}.test.ts",
   "tests/tools/psrule-counts/*.test.ts",
 ];
+
+/** The web chat example in headless system Chromium (`npm run test:browser`): one browser, one local environment. */
+const browserTests = ["tests/browser/**/*.test.ts"];
 
 /** Tests that hold a fixed request rate (autocannon) and assert that no request fails: CPU taken by other files would fail them. */
 const loadTests = ["tests/bench/**/*.test.ts"];
@@ -56,7 +60,11 @@ export default defineConfig({
     maxWorkers: workers,
     projects: [
       { extends: true, test: { name: "unit", include: unitTests } },
-      { extends: true, test: { name: "integration", include: ["tests/**/*.test.ts"], exclude: [...unitTests, ...loadTests] } },
+      {
+        extends: true,
+        test: { name: "integration", include: ["tests/**/*.test.ts"], exclude: [...unitTests, ...loadTests, ...browserTests] },
+      },
+      { extends: true, test: { name: "browser", include: browserTests, maxWorkers: 1 } },
       // groupOrder 1: starts when the unit and integration files (group 0) are done (https://vitest.dev/config/#sequence-grouporder).
       { extends: true, test: { name: "load", include: loadTests, maxWorkers: 1, sequence: { groupOrder: 1 } } },
     ],

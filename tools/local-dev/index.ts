@@ -10,7 +10,7 @@ import { loadConfig } from "../../services/token-api/src/config";
 import { ACTIVE_KEY_TAG, SECRET_NAME, type TokenApiEnv } from "../../services/token-api/src/settings";
 import { startAzuriteTables } from "./azurite";
 import { DEFAULT_INSTANCES, startEntryPoint, tokenApiInstance, type TokenApiInstance } from "./instances";
-import { LOCAL_SCOPE, startOidcIssuer, type OidcIssuer } from "./oidcIssuer";
+import { DEV_SIGN_IN_PATH, LOCAL_SCOPE, startOidcIssuer, type OidcIssuer } from "./oidcIssuer";
 import {
   DEFAULT_STACK_FILE,
   LOCAL_TEST_RECIPIENT,
@@ -42,6 +42,8 @@ export interface LocalEnvironmentOptions {
   instances?: number;
   /** The emulator enforces the documented ACS rate limits (`npm run dev -- --acs-limits`; EmulatorOptions.acsLimits). */
   acsLimits?: boolean;
+  /** Browser origins allowed to call the token API and to use the dev sign-in page; default the stack's tokenApi.corsAllowedOrigins. */
+  browserOrigins?: string[];
 }
 
 export interface LocalEnvironment {
@@ -82,6 +84,8 @@ export function localEnvDocument(env: LocalEnvironment) {
     jwtCommand: "npm run dev:jwt -- --sub alice",
     oidcKeyFile: env.oidc.keyFile,
     oidcScope: LOCAL_SCOPE,
+    /** The development-only sign-in page of the local issuer, for browser apps (examples/web-chat). */
+    devSignInUrl: `${env.oidc.issuer}${DEV_SIGN_IN_PATH}`,
     keyVaultUrl: env.emulator.keyVaultUrl,
     armBaseUrl: env.emulator.armBaseUrl,
     adminUrl: env.emulator.adminUrl,
@@ -123,13 +127,14 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     const stackFile = options.stackFile ?? DEFAULT_STACK_FILE;
     const stackConfig = readStackPlatformConfig(stackFile);
     const keyFile = join(dataDir, "oidc-signing-key.json");
+    const browserOrigins = options.browserOrigins ?? stackConfig.tokenApi.corsAllowedOrigins;
     // The two storage accounts (the mapping table's, the events') and the issuer start side by side: each is a
     // child process or server of its own, and waiting for one before the next only added up their start-ups.
     const [azurite, events, oidc] = await startAll(cleanup, [
       () => startAzuriteTables(join(dataDir, "azurite")),
       () => startLocalEvents(dataDir, stackConfig, stackFile),
       // The issuer URL (with its port) is half of every mapping key: keep it across restarts of this data dir.
-      () => startOidcIssuer({ keyFile, portFile: join(dataDir, "oidc-issuer-port") }),
+      () => startOidcIssuer({ keyFile, portFile: join(dataDir, "oidc-issuer-port"), devSignIn: { allowedOrigins: browserOrigins } }),
     ] as const);
     const stackName = basename(stackFile).replace(/^Pulumi\.(.+)\.yaml$/, "$1");
     const emulator = await startEmulator({
@@ -168,7 +173,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       MAPPING_TABLE_CONNECTION_STRING: azurite.connectionString,
       // The browser origins the stack allows (tokenApi.corsAllowedOrigins, deployed as the same app setting by
       // components/token-api-host): a front end on the dev stack's http://localhost:5173 works locally as it will in Azure.
-      CORS_ALLOWED_ORIGINS: stackConfig.tokenApi.corsAllowedOrigins.join(","),
+      CORS_ALLOWED_ORIGINS: browserOrigins.join(","),
       LOG_LEVEL: options.logStream ? "info" : "silent",
       // The emulator serves HTTPS with its own CA; Node trusts it for every client in the process.
       NODE_EXTRA_CA_CERTS: emulator.caCertPath,

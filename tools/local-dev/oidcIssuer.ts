@@ -1,7 +1,7 @@
 // A local OIDC issuer for development and tests: serves discovery and a JWKS, and mints RS256 access tokens for test users.
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, type CryptoKey } from "jose";
 import { TOKEN_API_DEFAULTS } from "../../services/token-api/src/settings";
@@ -110,6 +110,68 @@ export interface OidcIssuerOptions {
    * URL holds the port: a new port on every start would leave every stored mapping unreachable.
    */
   portFile?: string;
+  /** Serve the development-only sign-in page (DEV_SIGN_IN_PATH), redirecting only to these browser origins. */
+  devSignIn?: { allowedOrigins: readonly string[] };
+}
+
+/**
+ * The development-only sign-in page a browser app uses against `npm run dev` (examples/web-chat): pick a user, get
+ * sent back to the app with an access token for the token API, as a redirect sign-in would. It exists only in this
+ * local issuer; in Azure the app signs in with Entra ID (MSAL, authorization code with PKCE).
+ */
+export const DEV_SIGN_IN_PATH = "/dev/sign-in";
+/** The users the page offers (any other name can be typed). */
+export const DEV_SIGN_IN_USERS = ["alice", "bob", "carol"] as const;
+const DEV_USER_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+
+/** The redirect target when its origin is allowed, or an error naming the field and what is accepted. */
+function checkRedirect(value: string | null, allowed: readonly string[]): { url: URL } | { error: string } {
+  if (!value) return { error: `redirect_uri is required: an URL on one of the allowed origins (${allowed.join(", ") || "none"})` };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { error: `redirect_uri "${value}" is not an absolute URL` };
+  }
+  if (!allowed.includes(url.origin))
+    return {
+      error: `redirect_uri origin ${url.origin} is not allowed; accepted: ${allowed.join(", ") || "none (no browser origins configured)"}`,
+    };
+  return { url };
+}
+
+function signInPage(redirect: string, state: string): string {
+  const hidden = `<input type="hidden" name="redirect_uri" value="${escapeHtml(redirect)}"><input type="hidden" name="state" value="${escapeHtml(state)}">`;
+  const buttons = DEV_SIGN_IN_USERS.map((user) => `<li><button name="user" value="${user}">Sign in as ${user}</button></li>`).join("");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Development sign-in (local only)</title>
+<style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
+.dev{background:#fff4ce;border:2px solid #8a6d00;padding:.75rem;border-radius:6px}ul{list-style:none;padding:0}
+li{margin:.5rem 0}button{font:inherit;padding:.5rem 1rem;cursor:pointer}input[type=text]{font:inherit;padding:.4rem}</style></head>
+<body><main><h1>Development sign-in</h1>
+<p class="dev" role="note"><strong>Local development only.</strong> This page is served by the local OIDC issuer of
+<code>npm run dev</code>. It checks no password and does not exist in Azure, where the app signs in with Entra ID.</p>
+<form method="post" action="${DEV_SIGN_IN_PATH}">${hidden}<ul>${buttons}</ul></form>
+<form method="post" action="${DEV_SIGN_IN_PATH}">${hidden}<label for="user">Another user</label>
+<input type="text" id="user" name="user" required> <button>Sign in</button></form>
+</main></body></html>`;
+}
+
+function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  return new Promise((resolve, reject) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => {
+      body += chunk;
+      if (body.length > 8192) req.destroy(new Error("form too large"));
+    });
+    req.on("end", () => resolve(new URLSearchParams(body)));
+    req.on("error", reject);
+  });
 }
 
 /** Starts the issuer on 127.0.0.1. */
@@ -119,8 +181,45 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
   let fetches = 0;
   let issuer = "";
   let available = true;
+  const devOrigins = options.devSignIn?.allowedOrigins;
+  const devSignIn = async (req: IncomingMessage, res: ServerResponse, allowed: readonly string[]): Promise<void> => {
+    res.setHeader("cache-control", "no-store");
+    // form-action also governs where the form's redirect may go (CSP3): here and the allowed app origins.
+    res.setHeader("content-security-policy", `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${allowed.join(" ")}`);
+    const refuse = (message: string) => {
+      res.statusCode = 400;
+      res.setHeader("content-type", "text/plain; charset=utf-8");
+      res.end(`${message}\n`);
+    };
+    const query = new URL(req.url ?? "/", issuer).searchParams;
+    const params = req.method === "POST" ? await readForm(req) : query;
+    const target = checkRedirect(params.get("redirect_uri"), allowed);
+    if ("error" in target) return refuse(target.error);
+    const state = params.get("state") ?? "";
+    if (req.method !== "POST") {
+      res.setHeader("content-type", "text/html; charset=utf-8");
+      res.end(signInPage(target.url.href, state));
+      return;
+    }
+    const user = params.get("user") ?? "";
+    if (!DEV_USER_PATTERN.test(user)) return refuse(`user "${user}" is not accepted: 1..64 of A-Z a-z 0-9 . _ @ -`);
+    const ttlSeconds = 3600;
+    const token = await mintLocalToken(key, issuer, audience, user, { ttlSeconds });
+    // Back to the app with the token in the fragment (never sent to a server, nor in a Referer).
+    const fragment = new URLSearchParams({ access_token: token, token_type: "Bearer", expires_in: String(ttlSeconds), state });
+    res.statusCode = 303;
+    res.setHeader("location", `${target.url.origin}${target.url.pathname}${target.url.search}#${fragment.toString()}`);
+    res.end();
+  };
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
+    if (available && devOrigins && path === DEV_SIGN_IN_PATH && (req.method === "GET" || req.method === "POST")) {
+      devSignIn(req, res, devOrigins).catch(() => {
+        if (!res.headersSent) res.statusCode = 400;
+        res.end();
+      });
+      return;
+    }
     res.setHeader("content-type", "application/json");
     if (!available) {
       res.statusCode = 503;

@@ -165,6 +165,9 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     origin: config.corsAllowedOrigins.length > 0 ? config.corsAllowedOrigins : false,
     methods: ["GET", "POST", "DELETE"],
     allowedHeaders: ["authorization", "content-type"],
+    // Retry-After is not a CORS-safelisted response header (https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name):
+    // unless exposed, a browser app sees a 429 or 503 but not when to retry, and retries blind.
+    exposedHeaders: ["retry-after"],
     maxAge: 600,
   });
   // Limits are called from our hooks (not as route hooks) so they run in a fixed order and fail in our error shape.

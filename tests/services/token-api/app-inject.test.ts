@@ -109,3 +109,41 @@ describe("requests", () => {
     });
   });
 });
+
+describe("browser callers", () => {
+  it("a browser on an allowed origin can read Retry-After of a 429 (exposed), and the answer names the origin", async () => {
+    const origin = "http://localhost:5173";
+    const limited = await buildApp(
+      loadConfig({
+        ACS_AUTH_MODE: "managed-identity",
+        ACS_ENDPOINT: "https://acs.example.communication.azure.com",
+        OIDC_ISSUER: "https://issuer.example",
+        OIDC_AUDIENCE: "api://acs-token-api",
+        MAPPING_TABLE_ENDPOINT: "https://stacs.table.core.windows.net",
+        CORS_ALLOWED_ORIGINS: origin,
+        RATE_LIMIT_PER_USER_PER_MINUTE: "1",
+      }),
+      (({ service, store, acs }) => ({
+        authenticator,
+        tokenService: service,
+        store,
+        acs,
+        metrics: noMetrics,
+        logger: createLogger("silent"),
+      }))(fakeService(2000)),
+    );
+    try {
+      const request = { method: "POST", url: "/api/token", headers: { authorization: "Bearer user-throttled", origin } } as const;
+      const first = await limited.inject(request);
+      expect(first.statusCode).toBe(200);
+      expect(first.headers["access-control-expose-headers"]).toBe("retry-after");
+      const second = await limited.inject(request);
+      expect(second.statusCode).toBe(429);
+      expect(second.headers["access-control-allow-origin"]).toBe(origin);
+      expect(second.headers["access-control-expose-headers"]).toBe("retry-after");
+      expect(Number(second.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    } finally {
+      await limited.close();
+    }
+  });
+});
