@@ -19,13 +19,17 @@ const rows = (doc: JsonPlan, excepted: boolean) => {
 };
 
 describe("PSRule rules through `npm run plan`", () => {
-  it("prod as committed: exit 0, the workspace's replication reported as excepted", async () => {
+  it("prod as committed: exit 0, the workspace's replication and the package account reported as excepted", async () => {
     const r = await runPlanCli(["--stack", "prod", "--format", "json"]);
     const doc = JSON.parse(r.stdout) as JsonPlan;
     expect([r.code, rows(doc, false), rows(doc, true)]).toEqual([
       0,
       [],
-      ["loganalytics-workspace-enable-replication | acsplat-observability-workspace | Azure.Log.Replication"],
+      [
+        "loganalytics-workspace-enable-replication | acsplat-observability-workspace | Azure.Log.Replication",
+        "storage-account-configure-public-network-access | acsplat-token-api-packages | Azure.Storage.Firewall",
+        "storage-account-disable-shared-key-access | acsplat-token-api-packages | Azure.Storage.LocalAuth",
+      ],
     ]);
   });
 

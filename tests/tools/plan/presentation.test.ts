@@ -71,13 +71,13 @@ describe("a one-line change reads at a glance", () => {
     // Dev's reviewed exceptions (policies/exceptions.ts) are listed with their why: two lines each.
     expect(lines.length).toBeLessThan(15 + 2 * report.policy.excepted.length);
     expect(lines.slice(0, 7)).toEqual([
-      "Plan for acs-platform/dev against plan dev.json: 0 to create, 1 to update, 0 to replace, 0 to delete, 65 unchanged",
+      "Plan for acs-platform/dev against plan dev.json: 0 to create, 1 to update, 0 to replace, 0 to delete, 66 unchanged",
       "",
       "   pulumi:pulumi:Stack  acs-platform-dev",
       "└─    acs:web:TokenApiHost  acsplat-token-api",
       "   └─ ~  azure-native:web:AppServicePlan  acsplat-token-api-plan update",
       '           ~ sku.name: "B1" => "B2"',
-      "(65 unchanged resources and 26 unchanged outputs not shown; --show-sames lists them)",
+      "(66 unchanged resources and 26 unchanged outputs not shown; --show-sames lists them)",
     ]);
     expect(text).not.toContain("timings");
   });
@@ -362,7 +362,7 @@ describe("--compare with another stack's baseline", () => {
     expect(allowed.code).toBe(1);
     expect(allowed.stdout).toContain("plan-authorization-disallow-delete-under-lock");
     expect(allowed.stdout.split("\n")[0]).toMatch(
-      /^Plan for acs-platform\/dev against plan .*prod\.json: 66 to create, 0 to update, 0 to replace, \d+ to delete, 0 unchanged$/,
+      /^Plan for acs-platform\/dev against plan .*prod\.json: 67 to create, 0 to update, 0 to replace, \d+ to delete, 0 unchanged$/,
     );
   }, 120_000);
 });
