@@ -64,9 +64,12 @@ export default defineConfig({
         extends: true,
         test: { name: "integration", include: ["tests/**/*.test.ts"], exclude: [...unitTests, ...loadTests, ...browserTests] },
       },
-      { extends: true, test: { name: "browser", include: browserTests, maxWorkers: 1 } },
-      // groupOrder 1: starts when the unit and integration files (group 0) are done (https://vitest.dev/config/#sequence-grouporder).
-      { extends: true, test: { name: "load", include: loadTests, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+      // Groups run one after another (https://vitest.dev/config/#sequence-grouporder); a group's projects must share
+      // maxWorkers. Group 1, the browser tests, starts when the unit and integration files (group 0) are done: Chromium
+      // beside twenty integration processes on two cores is what a busy machine looks like. Group 2, the load tests,
+      // holds a request rate, so it runs alone.
+      { extends: true, test: { name: "browser", include: browserTests, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: "load", include: loadTests, maxWorkers: 1, sequence: { groupOrder: 2 } } },
     ],
   },
 });
