@@ -49,6 +49,10 @@ const isCanonicalBase64url = (part: string): boolean =>
 /** One key per caller (issuer and subject), for per-user maps and limits. */
 export const callerKey = (caller: CallerIdentity): string => `${caller.issuer}\n${caller.subject}`;
 
+/** The 401 for a verified token without the end-user scope (it counts as a failed authentication of the address). */
+export const insufficientScope = (requiredScope: string): AuthenticationError =>
+  new AuthenticationError("insufficient_scope", `The access token lacks the scope or role "${requiredScope}".`);
+
 export interface CallerIdentity {
   issuer: string;
   subject: string;
@@ -77,8 +81,11 @@ export interface Authenticator {
   authenticate(authorizationHeader: string | undefined): Promise<CallerIdentity>;
   /** Every check of `authenticate` except the required scope; same errors otherwise. */
   verify(authorizationHeader: string | undefined): Promise<VerifiedToken>;
-  /** Whether this exact header carries a token that passed every check before and has not expired since. */
-  remembers(authorizationHeader: string | undefined): boolean;
+  /**
+   * The verified token this exact header carried before, while it is remembered (until its `exp` plus skew, at most
+   * VERIFIED_TTL_MS); undefined otherwise. No parsing: one Map lookup (the hit path of every signed-in user).
+   */
+  recall(authorizationHeader: string | undefined): VerifiedToken | undefined;
 }
 
 const rolesOf = (payload: JWTPayload): string[] =>
@@ -125,16 +132,16 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const live = (known: { until: number; expiresAt: number }) => known.until > monotonicNow() && known.expiresAt > Date.now();
 
   const authenticator: Authenticator = {
-    remembers(header) {
-      const token = header?.trim().replace(/^Bearer /i, "");
-      const known = token ? verified.get(token) : undefined;
-      return known !== undefined && live(known);
+    recall(header) {
+      if (header === undefined) return undefined;
+      // "Bearer " as clients send it needs no regular expression; any other spelling takes the trimmed path.
+      const token = header.startsWith("Bearer ") ? header.slice(7) : header.trim().replace(/^Bearer /i, "");
+      const known = verified.get(token);
+      return known !== undefined && live(known) ? known.token : undefined;
     },
     async authenticate(header) {
       const token = await authenticator.verify(header);
-      if (!token.endUser) {
-        throw new AuthenticationError("insufficient_scope", `The access token lacks the scope or role "${options.requiredScope}".`);
-      }
+      if (!token.endUser) throw insufficientScope(options.requiredScope);
       return token.caller;
     },
     async verify(header) {
