@@ -21,6 +21,7 @@ import type { TokenApiConfig } from "./config";
 import { Deadline } from "./deadline";
 import { ApiError, HeadersTooLargeError, ServiceUnavailableError, ValidationError } from "./errors";
 import { createGate } from "./gate";
+import { createRequestLog } from "./logger";
 import type { MappingStore } from "./mappingStore";
 import { computeSecurityHeaders } from "./securityHeaders";
 import { TOKEN_LIFETIME_MINUTES } from "./settings";
@@ -193,23 +194,18 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     done();
   });
 
-  // One line per request, through the root logger (requests get no child logger, see childLoggerFactory above).
-  const requestLog = deps.logger.isLevelEnabled("info");
+  // Failures and slow requests one line each, successes counted (logger.ts, createRequestLog).
+  const requestLog = createRequestLog(deps.logger);
   app.addHook("onResponse", (request, reply, done) => {
-    if (requestLog) {
-      // The path without its query string: a query might carry a credential.
-      const query = request.url.indexOf("?");
-      deps.logger.info(
-        {
-          reqId: request.id,
-          method: request.method,
-          path: (query === -1 ? request.url : request.url.slice(0, query)).slice(0, 200),
-          statusCode: reply.statusCode,
-          ms: Math.round(reply.elapsedTime),
-        },
-        "request completed",
-      );
-    }
+    requestLog.record(
+      { id: request.id, method: request.method, url: request.url, route: request.routeOptions.url },
+      reply.statusCode,
+      reply.elapsedTime,
+    );
+    done();
+  });
+  app.addHook("onClose", (_instance, done) => {
+    requestLog.close();
     done();
   });
 

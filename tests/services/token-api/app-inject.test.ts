@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../../services/token-api/src/app";
 import type { Authenticator } from "../../../services/token-api/src/auth";
 import { loadConfig } from "../../../services/token-api/src/config";
-import { createLogger } from "../../../services/token-api/src/logger";
+import { createLogger, createRequestLog } from "../../../services/token-api/src/logger";
 import { computeSecurityHeaders, SECURITY_HEADER_OPTIONS } from "../../../services/token-api/src/securityHeaders";
 import { fakeService, noMetrics } from "./fakes";
 
@@ -27,19 +27,20 @@ const authenticator: Authenticator = {
   verify: async (header) => ({ caller: caller(header), roles: [], endUser: true }),
 };
 
+/** A pino destination that parses every line into `into`. */
+const lineSink = (into: Array<Record<string, unknown>>) =>
+  new Writable({
+    write(chunk, _encoding, callback) {
+      for (const line of chunk.toString().split("\n").filter(Boolean)) into.push(JSON.parse(line) as Record<string, unknown>);
+      callback();
+    },
+  });
+
 const lines: Array<Record<string, unknown>> = [];
 let app: Awaited<ReturnType<typeof buildApp>>;
 beforeAll(async () => {
   const { service, store, acs } = fakeService(2000);
-  const logger = createLogger(
-    "info",
-    new Writable({
-      write(chunk, _encoding, callback) {
-        for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-        callback();
-      },
-    }),
-  );
+  const logger = createLogger("info", lineSink(lines));
   app = await buildApp(config, { authenticator, tokenService: service, store, acs, metrics: noMetrics, logger });
 });
 afterAll(async () => app?.close());
@@ -150,9 +151,8 @@ describe("CORS", () => {
 });
 
 describe("requests", () => {
-  it("answers a token as JSON and logs one line naming the request, its status and time", async () => {
-    lines.length = 0;
-    const response = await app.inject({ method: "POST", url: "/api/token?x=secret", headers: { authorization: "Bearer user-logged" } });
+  it("answers a token as JSON", async () => {
+    const response = await app.inject({ method: "POST", url: "/api/token", headers: { authorization: "Bearer user-json" } });
     expect(response.statusCode).toBe(200);
     expect(response.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(response.headers["cache-control"]).toBe("no-store");
@@ -161,13 +161,8 @@ describe("requests", () => {
     expect(body.acsUserId).toMatch(/^8:acs:user-\d+$/);
     expect(body.token).toMatch(new RegExp(`^token-${body.acsUserId}-\\d+$`));
     expect(new Date(body.expiresOn).toISOString()).toBe(body.expiresOn);
-    const logged = lines.filter((line) => line.msg === "request completed");
-    expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatchObject({ level: 30, service: "acs-token-api", method: "POST", path: "/api/token", statusCode: 200 });
-    expect(typeof logged[0]!.reqId).toBe("string");
-    expect(typeof logged[0]!.ms).toBe("number");
-    expect(JSON.stringify(lines)).not.toContain("secret");
-    expect(JSON.stringify(lines)).not.toContain(body.token);
+    // The body is exactly what JSON.stringify would write (the 200 goes through fast-json-stringify).
+    expect(response.body).toBe(JSON.stringify(body));
   });
 
   it("a nested scopes array: 400 naming the field and the shape", async () => {
@@ -187,5 +182,92 @@ describe("requests", () => {
         ],
       },
     });
+  });
+});
+
+describe("the request log (logger.ts, createRequestLog)", () => {
+  const logApp = async (level: string) => {
+    const logged: Array<Record<string, unknown>> = [];
+    const { service, store, acs } = fakeService(2000);
+    const logger = createLogger(level, lineSink(logged));
+    const built = await buildApp(config, { authenticator, tokenService: service, store, acs, metrics: noMetrics, logger });
+    return { app: built, logged };
+  };
+  const named = (logged: Array<Record<string, unknown>>, msg: string) => logged.filter((line) => line.msg === msg);
+
+  it("at info: a failure gets its own line at once; successes are counted per route and status, written on flush", async () => {
+    const { app: logging, logged } = await logApp("info");
+    const tokens: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const ok = await logging.inject({ method: "POST", url: "/api/token?x=secret", headers: { authorization: "Bearer user-counted" } });
+      expect(ok.statusCode).toBe(200);
+      tokens.push((ok.json() as { token: string }).token);
+    }
+    expect((await logging.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
+    const bad = await logging.inject({
+      method: "POST",
+      url: "/api/token?x=secret",
+      headers: { authorization: "Bearer user-counted" },
+      payload: { nope: 1 },
+    });
+    expect(bad.statusCode).toBe(400);
+    const failures = named(logged, "request completed");
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ level: 30, service: "acs-token-api", method: "POST", path: "/api/token", statusCode: 400 });
+    expect(typeof failures[0]!.reqId).toBe("string");
+    expect(typeof failures[0]!.ms).toBe("number");
+    expect(named(logged, "requests summarized")).toEqual([]);
+    await logging.close(); // flushes the counts
+    const summaries = named(logged, "requests summarized").map(({ method, route, statusCode, count }) => ({
+      method,
+      route,
+      statusCode,
+      count,
+    }));
+    expect(summaries).toEqual([
+      { method: "POST", route: "/api/token", statusCode: 200, count: 3 },
+      { method: "GET", route: "/healthz", statusCode: 200, count: 1 },
+    ]);
+    for (const line of named(logged, "requests summarized")) {
+      expect(line.msMax).toBeGreaterThanOrEqual(line.msMean as number);
+      expect(typeof line.windowMs).toBe("number");
+    }
+    const all = JSON.stringify(logged);
+    expect(all).not.toContain("secret");
+    for (const token of tokens) expect(all).not.toContain(token);
+  });
+
+  it("at debug every request gets its own line; at warn none does", async () => {
+    const debug = await logApp("debug");
+    expect((await debug.app.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
+    expect(named(debug.logged, "request completed").map(({ path, statusCode }) => ({ path, statusCode }))).toEqual([
+      { path: "/healthz", statusCode: 200 },
+    ]);
+    await debug.app.close();
+    expect(named(debug.logged, "requests summarized")).toEqual([]);
+    const warn = await logApp("warn");
+    await warn.app.inject({ method: "GET", url: "/healthz" });
+    await warn.app.inject({ method: "GET", url: "/no-such-route" });
+    await warn.app.close();
+    expect(warn.logged.filter((line) => line.msg === "request completed" || line.msg === "requests summarized")).toEqual([]);
+  });
+
+  it("a success slower than slowMs gets its own line; each flush writes the counts since the last one", () => {
+    const logged: Array<Record<string, unknown>> = [];
+    const log = createRequestLog(createLogger("info", lineSink(logged)), { slowMs: 500, summaryMs: 60_000 });
+    const request = (url: string, route: string) => ({ id: "req-1", method: "GET", url, route });
+    log.record(request("/api/conversations/order/7", "/api/conversations/:type/:id"), 200, 499);
+    log.record(request("/api/conversations/order/8", "/api/conversations/:type/:id"), 200, 12);
+    log.record(request("/api/conversations/order/9?next=x", "/api/conversations/:type/:id"), 200, 500);
+    expect(named(logged, "request completed").map(({ path, ms }) => ({ path, ms }))).toEqual([
+      { path: "/api/conversations/order/9", ms: 500 },
+    ]);
+    log.flush();
+    expect(named(logged, "requests summarized").map(({ route, count, msMax, msMean }) => ({ route, count, msMax, msMean }))).toEqual([
+      { route: "/api/conversations/:type/:id", count: 2, msMax: 499, msMean: 256 },
+    ]);
+    log.flush();
+    expect(named(logged, "requests summarized")).toHaveLength(1);
+    log.close();
   });
 });
