@@ -11,6 +11,9 @@ const ALLOWED_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"
 const VERIFIED_TTL_MS = 5 * 60 * 1000;
 const VERIFIED_MAX_ENTRIES = 50_000;
 
+/** JWS compact serialization: three base64url parts without padding (RFC 7515 sections 2 and 7.1), after the scheme. */
+const BEARER_PATTERN = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
+
 /** Tokens longer than this are refused before any parsing. */
 const MAX_TOKEN_LENGTH = 8192;
 
@@ -134,9 +137,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const authenticator: Authenticator = {
     recall(header) {
       if (header === undefined) return undefined;
-      // "Bearer " as clients send it needs no regular expression; any other spelling takes the trimmed path.
-      const token = header.startsWith("Bearer ") ? header.slice(7) : header.trim().replace(/^Bearer /i, "");
-      const known = verified.get(token);
+      // "Bearer " as clients send it needs no regular expression (the lookup is by exact text: only a token verified
+      // before matches); any other spelling must pass the pattern verify() uses.
+      const token = header.startsWith("Bearer ") ? header.slice(7) : BEARER_PATTERN.exec(header.trim())?.[1];
+      const known = token === undefined ? undefined : verified.get(token);
       return known !== undefined && live(known) ? known.token : undefined;
     },
     async authenticate(header) {
@@ -146,8 +150,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     },
     async verify(header) {
       if (!header) throw new AuthenticationError("missing_token", "An Authorization: Bearer token is required.");
-      // JWS compact serialization: three base64url parts without padding (RFC 7515 sections 2 and 7.1).
-      const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i.exec(header.trim());
+      const match = BEARER_PATTERN.exec(header.trim());
       if (!match || match[1]!.length > MAX_TOKEN_LENGTH) {
         throw new AuthenticationError("invalid_token", "The Authorization header is not a Bearer token.");
       }
