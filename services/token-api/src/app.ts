@@ -1,5 +1,6 @@
 // The Fastify app factory: routes with zod schemas (which also generate /openapi.json), authentication, limits and error mapping.
 import type { Socket } from "node:net";
+import fastJson from "fast-json-stringify";
 import Fastify, { LogController, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
@@ -14,11 +15,13 @@ import {
 import type { Logger as PinoLogger } from "pino";
 import { z } from "zod";
 import { UpstreamRejectedError, describe, type AcsIdentityGateway } from "./acs";
-import { callerKey, type Authenticator, type CallerIdentity } from "./auth";
+import type { Authenticator, CallerIdentity } from "./auth";
 import { monotonicNow } from "./clock";
 import type { TokenApiConfig } from "./config";
 import { Deadline } from "./deadline";
-import { ApiError, AuthenticationError, HeadersTooLargeError, RateLimitedError, ServiceUnavailableError, ValidationError } from "./errors";
+import { ApiError, HeadersTooLargeError, ServiceUnavailableError, ValidationError } from "./errors";
+import { createGate } from "./gate";
+import { createRequestLog } from "./logger";
 import type { MappingStore } from "./mappingStore";
 import { computeSecurityHeaders } from "./securityHeaders";
 import { TOKEN_LIFETIME_MINUTES } from "./settings";
@@ -158,30 +161,24 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     },
     transform: jsonSchemaTransform,
   });
-  // The same headers @fastify/helmet would set, in the same order and on the raw response as it does, computed once
-  // (tests/services/token-api/app-inject.test.ts compares them byte for byte).
+  // The security headers (securityHeaders.ts), computed once; set on the raw response as @fastify/helmet did.
   const securityHeaders = computeSecurityHeaders();
-  await app.register(cors, {
-    origin: config.corsAllowedOrigins.length > 0 ? config.corsAllowedOrigins : false,
-    methods: ["GET", "POST", "DELETE"],
-    allowedHeaders: ["authorization", "content-type"],
-    // Retry-After is not a CORS-safelisted response header (https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name):
-    // unless exposed, a browser app sees a 429 or 503 but not when to retry, and retries blind.
-    exposedHeaders: ["retry-after"],
-    maxAge: 600,
-  });
+  // CORS only where origins are configured: with none, @fastify/cors (origin: false) added a hook to every request
+  // that did nothing, and its OPTIONS route answered 404 like any unknown route (tests/services/token-api/app-inject.test.ts).
+  if (config.corsAllowedOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsAllowedOrigins,
+      methods: ["GET", "POST", "DELETE"],
+      allowedHeaders: ["authorization", "content-type"],
+      // Retry-After is not a CORS-safelisted response header (https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name):
+      // unless exposed, a browser app sees a 429 or 503 but not when to retry, and retries blind.
+      exposedHeaders: ["retry-after"],
+      maxAge: 600,
+    });
+  }
   // Limits are called from our hooks (not as route hooks) so they run in a fixed order and fail in our error shape.
   await app.register(rateLimit, { global: false });
-  const perUser = app.createRateLimit({
-    max: config.rateLimits.perUserPerMinute,
-    timeWindow: 60_000,
-    keyGenerator: (request) => callerKey(request.caller!),
-  });
-  const ipFailures = app.createRateLimit({
-    max: config.rateLimits.perIpPerMinute,
-    timeWindow: 60_000,
-    keyGenerator: (request) => request.ip,
-  });
+  const gate = createGate(app, config, deps.authenticator);
 
   // JSON only: a text/plain body gets 415 rather than a confusing type error.
   app.removeContentTypeParser("text/plain");
@@ -198,9 +195,10 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
   });
 
   app.decorateRequest("deadline", undefined as unknown as Deadline);
-  // No body at all means "no options", like an empty JSON body.
-  app.addHook("preValidation", async (request) => {
+  // No body at all means "no options", like an empty JSON body. (A callback hook: no promise per request.)
+  app.addHook("preValidation", (request, _reply, done) => {
     if (request.body === null || request.body === undefined) request.body = {};
+    done();
   });
   app.addHook("onRequest", (request, reply, done) => {
     for (const [name, value] of securityHeaders) reply.raw.setHeader(name, value);
@@ -209,23 +207,18 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     done();
   });
 
-  // One line per request, through the root logger (requests get no child logger, see childLoggerFactory above).
-  const requestLog = deps.logger.isLevelEnabled("info");
+  // Failures and slow requests one line each, successes counted (logger.ts, createRequestLog).
+  const requestLog = createRequestLog(deps.logger);
   app.addHook("onResponse", (request, reply, done) => {
-    if (requestLog) {
-      // The path without its query string: a query might carry a credential.
-      const query = request.url.indexOf("?");
-      deps.logger.info(
-        {
-          reqId: request.id,
-          method: request.method,
-          path: (query === -1 ? request.url : request.url.slice(0, query)).slice(0, 200),
-          statusCode: reply.statusCode,
-          ms: Math.round(reply.elapsedTime),
-        },
-        "request completed",
-      );
-    }
+    requestLog.record(
+      { id: request.id, method: request.method, url: request.url, route: request.routeOptions.url },
+      reply.statusCode,
+      reply.elapsedTime,
+    );
+    done();
+  });
+  app.addHook("onClose", (_instance, done) => {
+    requestLog.close();
     done();
   });
 
@@ -276,26 +269,10 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
     return reply.code(500).send({ error: { code: "internal_error", message: "Unexpected error." } });
   });
 
-  /**
-   * Authentication and limits, in this order: an address with too many failed authentications this minute gets
-   * 429 for tokens this instance has not verified before (remembered tokens pass); a failure counts against the
-   * address; a verified caller counts against their own per-user budget only, so one user's flood never fills
-   * the bucket of the others behind the same address.
-   */
+  /** End-user routes: a verified token with the required scope (gate.ts), counted against the caller's own budget. */
   const authenticate = async (request: FastifyRequest) => {
-    const header = request.headers.authorization;
-    if (!deps.authenticator.remembers(header)) {
-      const gate = await ipFailures(request, { increment: false });
-      if (!gate.isAllowed && gate.remaining <= 0) throw new RateLimitedError(gate.ttlInSeconds);
-    }
-    try {
-      request.caller = await deps.authenticator.authenticate(header);
-    } catch (error) {
-      if (error instanceof AuthenticationError) await ipFailures(request);
-      throw error;
-    }
-    const limit = await perUser(request);
-    if (!limit.isAllowed && limit.isExceeded) throw new RateLimitedError(limit.ttlInSeconds);
+    await gate.verify(request, { endUser: true });
+    await gate.countUser(request);
   };
 
   app.get(
@@ -339,13 +316,15 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
   );
 
   const defaultScopes = [...new Set(config.tokens.allowedScopes)].sort();
+  const tokenBody = fastJson(z.toJSONSchema(tokenResponseSchema) as Parameters<typeof fastJson>[0]);
   app.post(
     "/api/token",
     {
       onRequest: authenticate,
-      // Bodies this handler and the error handler build from our own strings: JSON.stringify, not the zod serializer,
-      // which validates every response against its schema first. The schemas still document them in /openapi.json.
-      serializerCompiler: () => (data) => JSON.stringify(data),
+      // Bodies this handler and the error handler build from our own strings, so no zod serializer (it validates every
+      // response against its schema first): the 200 through fast-json-stringify compiled once from the same schema
+      // (fastify's own serializer for JSON schemas), the rarer error bodies through JSON.stringify.
+      serializerCompiler: ({ httpStatus }) => (httpStatus === "200" ? tokenBody : (data) => JSON.stringify(data)),
       schema: {
         summary: "Issue an ACS token for the caller's ACS identity (created on first use)",
         body: tokenRequestSchema(config.tokens),
@@ -392,7 +371,7 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
   );
 
   if (deps.conversations) {
-    await app.register(conversationRoutes, { config, authenticator: deps.authenticator, conversations: deps.conversations });
+    await app.register(conversationRoutes, { config, gate, conversations: deps.conversations });
   }
 
   let document: ReturnType<typeof app.swagger> | undefined;

@@ -11,6 +11,9 @@ const ALLOWED_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"
 const VERIFIED_TTL_MS = 5 * 60 * 1000;
 const VERIFIED_MAX_ENTRIES = 50_000;
 
+/** JWS compact serialization: three base64url parts without padding (RFC 7515 sections 2 and 7.1), after the scheme. */
+const BEARER_PATTERN = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
+
 /** Tokens longer than this are refused before any parsing. */
 const MAX_TOKEN_LENGTH = 8192;
 
@@ -49,6 +52,10 @@ const isCanonicalBase64url = (part: string): boolean =>
 /** One key per caller (issuer and subject), for per-user maps and limits. */
 export const callerKey = (caller: CallerIdentity): string => `${caller.issuer}\n${caller.subject}`;
 
+/** The 401 for a verified token without the end-user scope (it counts as a failed authentication of the address). */
+export const insufficientScope = (requiredScope: string): AuthenticationError =>
+  new AuthenticationError("insufficient_scope", `The access token lacks the scope or role "${requiredScope}".`);
+
 export interface CallerIdentity {
   issuer: string;
   subject: string;
@@ -77,8 +84,11 @@ export interface Authenticator {
   authenticate(authorizationHeader: string | undefined): Promise<CallerIdentity>;
   /** Every check of `authenticate` except the required scope; same errors otherwise. */
   verify(authorizationHeader: string | undefined): Promise<VerifiedToken>;
-  /** Whether this exact header carries a token that passed every check before and has not expired since. */
-  remembers(authorizationHeader: string | undefined): boolean;
+  /**
+   * The verified token this exact header carried before, while it is remembered (until its `exp` plus skew, at most
+   * VERIFIED_TTL_MS); undefined otherwise. No parsing: one Map lookup (the hit path of every signed-in user).
+   */
+  recall(authorizationHeader: string | undefined): VerifiedToken | undefined;
 }
 
 const rolesOf = (payload: JWTPayload): string[] =>
@@ -125,22 +135,22 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const live = (known: { until: number; expiresAt: number }) => known.until > monotonicNow() && known.expiresAt > Date.now();
 
   const authenticator: Authenticator = {
-    remembers(header) {
-      const token = header?.trim().replace(/^Bearer /i, "");
-      const known = token ? verified.get(token) : undefined;
-      return known !== undefined && live(known);
+    recall(header) {
+      if (header === undefined) return undefined;
+      // "Bearer " as clients send it needs no regular expression (the lookup is by exact text: only a token verified
+      // before matches); any other spelling must pass the pattern verify() uses.
+      const token = header.startsWith("Bearer ") ? header.slice(7) : BEARER_PATTERN.exec(header.trim())?.[1];
+      const known = token === undefined ? undefined : verified.get(token);
+      return known !== undefined && live(known) ? known.token : undefined;
     },
     async authenticate(header) {
       const token = await authenticator.verify(header);
-      if (!token.endUser) {
-        throw new AuthenticationError("insufficient_scope", `The access token lacks the scope or role "${options.requiredScope}".`);
-      }
+      if (!token.endUser) throw insufficientScope(options.requiredScope);
       return token.caller;
     },
     async verify(header) {
       if (!header) throw new AuthenticationError("missing_token", "An Authorization: Bearer token is required.");
-      // JWS compact serialization: three base64url parts without padding (RFC 7515 sections 2 and 7.1).
-      const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i.exec(header.trim());
+      const match = BEARER_PATTERN.exec(header.trim());
       if (!match || match[1]!.length > MAX_TOKEN_LENGTH) {
         throw new AuthenticationError("invalid_token", "The Authorization header is not a Bearer token.");
       }

@@ -130,7 +130,7 @@ export class FakeChat implements ChatGateway {
 
 /** Tokens are their own names: `service`, `user:<sub>`, `user:<sub>:<role>|<role>`, `plain:<sub>` (no scope, no role). */
 export const fakeAuthenticator: Authenticator = {
-  remembers: () => false,
+  recall: () => undefined,
   async verify(header) {
     const token = header?.replace(/^Bearer /, "");
     if (!token) throw new AuthenticationError("missing_token", "An Authorization: Bearer token is required.");

@@ -294,3 +294,29 @@ describe("conversations routes: ACS answers and partial failures", () => {
     expect((await call(t, "GET", "/api/conversations?limit=101", "user:alice")).statusCode).toBe(400);
   });
 });
+
+describe("one gate for every route (src/gate.ts)", () => {
+  it("a user's token and conversation requests share one per-user budget", async () => {
+    const t = await start({ RATE_LIMIT_PER_USER_PER_MINUTE: "3" });
+    expect((await call(t, "POST", "/api/token", "user:alice")).statusCode).toBe(200);
+    expect((await call(t, "POST", "/api/token", "user:alice")).statusCode).toBe(200);
+    expect((await call(t, "GET", "/api/conversations", "user:alice")).statusCode).toBe(200);
+    // The fourth request of the minute, whichever route: a budget per route group would still answer 200 here.
+    const listed = await call(t, "GET", "/api/conversations", "user:alice");
+    expect([listed.statusCode, detail(listed).code]).toEqual([429, "rate_limited"]);
+    expect(Number(listed.headers["retry-after"])).toBeGreaterThan(0);
+    expect((await call(t, "POST", "/api/token", "user:alice")).statusCode).toBe(429);
+    // Another user's budget is untouched.
+    expect((await call(t, "GET", "/api/conversations", "user:bob")).statusCode).toBe(200);
+  });
+
+  it("failed authentications on the token route count against the address on the conversation routes too", async () => {
+    const t = await start({ RATE_LIMIT_PER_IP_PER_MINUTE: "2" });
+    expect((await call(t, "POST", "/api/token", "garbage")).statusCode).toBe(401);
+    expect((await call(t, "POST", "/api/token", "garbage")).statusCode).toBe(401);
+    // A token this instance has not verified before, from the same address past its limit: refused before any check.
+    const gated = await call(t, "GET", "/api/conversations", "user:carol");
+    expect([gated.statusCode, detail(gated).code]).toEqual([429, "rate_limited"]);
+    expect((await call(t, "PUT", "/api/conversations/order/9", "service", { topic: "x" })).statusCode).toBe(429);
+  });
+});

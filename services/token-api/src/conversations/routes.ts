@@ -3,9 +3,9 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { callerKey, SUBJECT_PATTERN, type Authenticator, type VerifiedToken } from "../auth";
+import { SUBJECT_PATTERN, type VerifiedToken } from "../auth";
 import type { TokenApiConfig } from "../config";
-import { AuthenticationError, RateLimitedError } from "../errors";
+import type { Gate } from "../gate";
 import { ForbiddenError } from "./errors";
 import {
   ACS_CHAT_LIMITS,
@@ -22,7 +22,8 @@ import type { ConversationService } from "./service";
 
 export interface ConversationRoutesOptions {
   config: TokenApiConfig;
-  authenticator: Authenticator;
+  /** app.ts's gate: the same token check and the same rate-limit budgets as the token routes. */
+  gate: Gate;
   conversations: ConversationService;
 }
 
@@ -88,35 +89,10 @@ const listSchema = z.object({
 
 export async function conversationRoutes(parent: FastifyInstance, options: ConversationRoutesOptions): Promise<void> {
   const app = parent.withTypeProvider<ZodTypeProvider>();
-  const { config, authenticator, conversations } = options;
+  const { config, gate, conversations } = options;
   const manageRole = config.conversations.manageRole;
-  const perUser = app.createRateLimit({
-    max: config.rateLimits.perUserPerMinute,
-    timeWindow: 60_000,
-    keyGenerator: (request) => callerKey(request.caller!),
-  });
-  const ipFailures = app.createRateLimit({
-    max: config.rateLimits.perIpPerMinute,
-    timeWindow: 60_000,
-    keyGenerator: (request) => request.ip,
-  });
-
-  /** As app.ts authenticates: failures count against the address; the token's roles decide per route below. */
-  const verify = async (request: FastifyRequest): Promise<VerifiedToken> => {
-    const header = request.headers.authorization;
-    if (!authenticator.remembers(header)) {
-      const gate = await ipFailures(request, { increment: false });
-      if (!gate.isAllowed && gate.remaining <= 0) throw new RateLimitedError(gate.ttlInSeconds);
-    }
-    try {
-      const token = await authenticator.verify(header);
-      request.caller = token.caller;
-      return token;
-    } catch (error) {
-      if (error instanceof AuthenticationError) await ipFailures(request);
-      throw error;
-    }
-  };
+  /** Failures count against the address (gate.ts); the token's roles decide per route below. */
+  const verify = (request: FastifyRequest): Promise<VerifiedToken> => gate.verify(request);
   const isService = (token: VerifiedToken) => token.roles.includes(manageRole);
   /** The verified token of each request (set by the onRequest hooks below, before the body is read or validated). */
   const tokens = new WeakMap<FastifyRequest, VerifiedToken>();
@@ -128,8 +104,7 @@ export async function conversationRoutes(parent: FastifyInstance, options: Conve
   const endUser = async (request: FastifyRequest): Promise<void> => {
     const token = await verify(request);
     if (!token.endUser) throw new ForbiddenError(`The access token lacks the scope or role "${config.oidc.requiredScope}".`);
-    const limit = await perUser(request);
-    if (!limit.isAllowed && limit.isExceeded) throw new RateLimitedError(limit.ttlInSeconds);
+    await gate.countUser(request);
     tokens.set(request, token);
   };
   /** GET one: either kind of caller; service callers are not counted per user (their volume is bounded by ACS's own limits). */
