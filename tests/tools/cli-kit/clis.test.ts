@@ -37,6 +37,7 @@ const clis = [
   "bench:token-api-startup",
   "bench:archive-chat",
   "bench:conversations",
+  "bench:web-chat",
 ];
 
 /** `tsx file` runs as `node --import tsx file`, `node file` as itself: the same process npm would start, without npm. */
