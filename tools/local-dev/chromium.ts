@@ -1,6 +1,7 @@
 // The one place that says which browser the browser tests and the web chat bench drive: Debian's `chromium` package
 // (`.ci/run` installs it when missing), through playwright-core, which downloads no browser of its own.
 import { createHash, X509Certificate } from "node:crypto";
+import { existsSync } from "node:fs";
 import { connect } from "node:tls";
 import { chromium, type Browser } from "playwright-core";
 
@@ -26,6 +27,11 @@ export function spkiHashOf(httpsUrl: string): Promise<string> {
  * page calls the emulator over HTTPS as it calls ACS, and the emulator's CA is not in the system store.
  */
 export async function launchChromium(options: { trustHttpsOf?: string[] } = {}): Promise<Browser> {
+  if (!existsSync(CHROMIUM_EXECUTABLE)) {
+    throw new Error(
+      `no Chromium at ${CHROMIUM_EXECUTABLE}: install Debian's package (sudo apt-get install -y chromium, as bash .ci/run does) or set CHROMIUM_PATH`,
+    );
+  }
   const hashes = await Promise.all((options.trustHttpsOf ?? []).map(spkiHashOf));
   return chromium.launch({
     executablePath: CHROMIUM_EXECUTABLE,
