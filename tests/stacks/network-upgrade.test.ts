@@ -44,12 +44,9 @@ describe("prod's network deployed before private subnets and a zone-redundant NA
   it("has the NAT IP under a name that carries its zones, replaced create-first, and the NAT gateway referring to it", () => {
     const pip = prod.resources.find((r) => r.type === PIP)!;
     const nat = prod.resources.find((r) => r.type === "azure-native:network:NatGateway")!;
-    expect([pip.inputs["publicIpAddressName"], pip.inputs["zones"], pip.options.replaceOnChanges, pip.options.deleteBeforeReplace]).toEqual([
-      NEW_NAME,
-      ["1", "2", "3"],
-      ["zones"],
-      undefined,
-    ]);
+    expect([pip.inputs["publicIpAddressName"], pip.inputs["zones"], pip.options.replaceOnChanges, pip.options.deleteBeforeReplace]).toEqual(
+      [NEW_NAME, ["1", "2", "3"], ["zones"], undefined],
+    );
     expect(nat.inputs["publicIpAddresses"]).toEqual([{ id: pip.id }]);
   });
 
@@ -113,6 +110,8 @@ describe("prod's network deployed before private subnets and a zone-redundant NA
       ...program,
       resources: program.resources.map((r) => (r.type === PIP ? { ...r, options: { ...r.options, deleteBeforeReplace: true } } : r)),
     };
-    expect(runPlanRules(deleteFirst, compare(deleteFirst, baseline), baseline).filter((r) => r.policy.startsWith("plan-replacement"))).toEqual([]);
+    expect(
+      runPlanRules(deleteFirst, compare(deleteFirst, baseline), baseline).filter((r) => r.policy.startsWith("plan-replacement")),
+    ).toEqual([]);
   });
 });
