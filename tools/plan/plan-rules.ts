@@ -9,7 +9,7 @@ import { appSettingsOf, splitList, T } from "../../policies/lib";
 import { isTokenApiHost } from "../../policies/web-webapp-configure-token-lifetime";
 import { DEFAULT_SCOPES } from "../../policies/web-webapp-enforce-allowed-scopes";
 import type { Baseline, BaselineResource } from "./diff/baseline";
-import type { ChangeSet, ResourceChange } from "./diff/compare";
+import { under, type ChangeSet, type ResourceChange } from "./diff/compare";
 import type { PolicyResult } from "./policy-runner";
 import type { PlannedResource, PlanResult } from "./types";
 
@@ -391,11 +391,6 @@ const SAME_ID_SOURCES =
   "https://github.com/pulumi/pulumi-azure-native/blob/master/provider/pkg/provider/provider.go, " +
   "https://www.pulumi.com/docs/iac/concepts/resources/options/deletebeforereplace/";
 
-/** Whether `p` is `prefix` or a path below it. */
-function isUnder(p: string, prefix: string): boolean {
-  return p === prefix || p.startsWith(`${prefix}.`) || p.startsWith(`${prefix}[`);
-}
-
 /**
  * A replacement that Pulumi would create under the ARM id the deployed resource still holds. Pulumi replaces create
  * first unless the resource or its provider asks for delete first. azure-native asks for it only when its own diff
@@ -429,12 +424,12 @@ export const planReplacementDisallowCreateOverSameId: PlanRule = {
       const paths = c.diffs.map((d) => d.path);
       const params = pathParams(entry);
       // A new id (a changed name or scope) is a new resource; a force-new property makes azure-native delete first.
-      if (paths.some((p) => params.some((k) => isUnder(p, k)))) continue;
-      if (paths.some((p) => entry.createOnly.some((co) => co.replacedBy !== "program" && isUnder(p, co.path)))) continue;
+      if (paths.some((p) => params.some((k) => under(p, k)))) continue;
+      if (paths.some((p) => entry.createOnly.some((co) => co.replacedBy !== "program" && under(p, co.path)))) continue;
       const by = paths.filter(
         (p) =>
-          (r.options.replaceOnChanges ?? []).some((k) => k === "*" || isUnder(p, k)) ||
-          entry.createOnly.some((co) => co.replacedBy === "program" && isUnder(p, co.path)),
+          (r.options.replaceOnChanges ?? []).some((k) => k === "*" || under(p, k)) ||
+          entry.createOnly.some((co) => co.replacedBy === "program" && under(p, co.path)),
       );
       if (by.length === 0) continue;
       results.push(
