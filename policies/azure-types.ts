@@ -23,13 +23,6 @@ export const SOURCES = {
   /** A resource is addressed by its ARM URL: a changed name or parent is another resource. */
   names: "https://www.pulumi.com/docs/iac/concepts/resources/names/",
   /**
-   * SubnetPropertiesFormat.defaultOutboundAccess: "can only be set at the time of subnet creation and cannot be
-   * updated for an existing subnet" (no x-ms-mutability, and azure-native's forceNewMap lists nothing for Subnet, so
-   * Pulumi sends an update, which cannot take effect; the plan shows the change as a replacement so that it is seen).
-   */
-  subnetDefaultOutboundAccess:
-    "https://github.com/Azure/azure-rest-api-specs/blob/main/specification/network/resource-manager/Microsoft.Network/stable/2024-05-01/virtualNetwork.json",
-  /**
    * A public IP's zones: Learn lists what can be changed on an existing address (idle timeout, DNS name label,
    * assignment, Basic to Standard), not its zones; azure-native does not mark them force-new, so the program sets `replaceOnChanges`.
    */
@@ -42,6 +35,13 @@ export interface CreateOnlyProperty {
   /** Top-level SDK input (azure-native flattens `properties`), or a dotted path below one. */
   path: string;
   source: string;
+  /**
+   * "program" when azure-native does not know the property is create-only: it would send an update, so the program
+   * sets `replaceOnChanges` on it, and its diff then asks for no delete-before-replace (azure-native answers
+   * `DeleteBeforeReplace` only for its own replaces, provider/pkg/provider/provider.go Diff). Unset: azure-native
+   * replaces by itself, deleting first when the resource has an explicit name.
+   */
+  replacedBy?: "program";
 }
 
 /** Resource properties as the engine and the mocks pass them: untyped JSON. */
@@ -540,7 +540,11 @@ export const AZURE_TYPES = {
   "azure-native:network:Subnet": {
     arm: "Microsoft.Network/virtualNetworks/{virtualNetworkName}/subnets/{subnetName}",
     scope: "resourceGroup",
-    createOnly: [{ path: "defaultOutboundAccess", source: SOURCES.subnetDefaultOutboundAccess }],
+    // No create-only property. `defaultOutboundAccess` is updated in place: the spec's "can only be set at the time of
+    // subnet creation" (network 2024-05-01) predates Learn "Default outbound access in Azure", which makes existing
+    // subnets private with `az network vnet subnet update --default-outbound false`
+    // (https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access).
+    createOnly: [],
     offline: { id: "type-token" },
     priceMeters: [],
     priceNote: "no charge",
@@ -568,7 +572,7 @@ export const AZURE_TYPES = {
       { path: "publicIPAddressVersion", source: SOURCES.forceNewMap },
       { path: "publicIPPrefix", source: SOURCES.forceNewMap },
       { path: "sku", source: SOURCES.forceNewMap },
-      { path: "zones", source: SOURCES.publicIpZones },
+      { path: "zones", source: SOURCES.publicIpZones, replacedBy: "program" },
     ],
     taggable: true,
     priceMeters: ["public-ip-static-standard"],

@@ -3,8 +3,8 @@
 // Azure.VNET.PrivateSubnet (AZR-000447, src/PSRule.Rules.Azure/rules/Azure.VNET.Rule.ps1): every subnet without
 // delegations, other than GatewaySubnet, AzureFirewallSubnet, AzureFirewallManagementSubnet and AzureBastionSubnet,
 // has `properties.defaultOutboundAccess` equal to false (https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.VNET.PrivateSubnet/).
-// The value is create-only (azure-rest-api-specs network 2024-05-01 SubnetPropertiesFormat: "can only be set at the
-// time of subnet creation"), see policies/azure-types.ts.
+// A deployed subnet takes the value in place (Learn "Default outbound access in Azure": `az network vnet subnet update
+// --default-outbound false`, https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { forTypes, type Grouped, type Props } from "./lib";
 
@@ -27,8 +27,8 @@ export const networkSubnetDisableDefaultOutboundAccess: ResourceValidationPolicy
   description: "Every subnet without a delegation (other than gateway, firewall and bastion subnets) disables default outbound access.",
   severity: "critical",
   remediationSteps:
-    "Set `defaultOutboundAccess: false` when the subnet is created (it cannot be changed later) and give it an explicit " +
-    "outbound path where it needs one (a NAT gateway, as the Network component does).",
+    "Set `defaultOutboundAccess: false` (a deployed subnet is updated in place; VMs in it lose their default outbound IP once " +
+    "stopped and deallocated) and give it an explicit outbound path where it needs one (a NAT gateway, as the Network component does).",
   validateResource: forTypes([SUBNET, VNET], (props, args, reportViolation) => {
     const subnets: Array<[Props, string]> =
       args.type === SUBNET
@@ -39,7 +39,7 @@ export const networkSubnetDisableDefaultOutboundAccess: ResourceValidationPolicy
       if (open !== undefined) {
         reportViolation(
           `Subnet '${open}' does not disable default outbound access (defaultOutboundAccess ${JSON.stringify(subnet?.defaultOutboundAccess ?? "unset")}): ` +
-            "what runs in it gets an implicit public outbound IP. Set it to false when the subnet is created.",
+            "what runs in it gets an implicit public outbound IP. Set it to false.",
         );
       }
     }

@@ -26,6 +26,14 @@ export type PrivateLinkGroupId = keyof typeof PRIVATE_DNS_ZONES;
  */
 export const ZONE_REDUNDANT = ["1", "2", "3"] as const;
 
+/**
+ * Qualifier of the NAT gateway's public IP name (`pip-<app>-nat-z123-<env>-<region>`). It carries the address's zones
+ * because they are create-only: a change of zones is then a new name too, so Pulumi can create the new address
+ * before it deletes the old one, which the NAT gateway holds until it is updated (components/network/index.ts). The
+ * name before zones were set was `pip-<app>-nat-<env>-<region>`.
+ */
+export const NAT_IP_QUALIFIER = `nat-z${ZONE_REDUNDANT.join("")}`;
+
 /** The delegation App Service regional VNet integration requires on its subnet. */
 export const APP_SERVICE_DELEGATION = "Microsoft.Web/serverFarms";
 

@@ -16,7 +16,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import { attachDiagnostics } from "../common/diagnostics";
 import { resourceName } from "../common/naming";
-import { APP_SERVICE_DELEGATION, PRIVATE_DNS_ZONES, ZONE_REDUNDANT, type PrivateLinkGroupId } from "./config";
+import { APP_SERVICE_DELEGATION, NAT_IP_QUALIFIER, PRIVATE_DNS_ZONES, ZONE_REDUNDANT, type PrivateLinkGroupId } from "./config";
 import type { AzureComponentArgs, DiagnosticsArg } from "../common/types";
 
 /** A resource exposed in the network through a private endpoint. */
@@ -126,7 +126,7 @@ export class Network extends pulumi.ComponentResource {
     const natIp = new network.PublicIPAddress(
       `${name}-pip-nat`,
       {
-        publicIpAddressName: resourceName("publicIpAddress", args.naming, "nat"),
+        publicIpAddressName: resourceName("publicIpAddress", args.naming, NAT_IP_QUALIFIER),
         resourceGroupName: args.resourceGroupName,
         location: args.location,
         sku: { name: "Standard", tier: "Regional" },
@@ -137,6 +137,14 @@ export class Network extends pulumi.ComponentResource {
       },
       // azure-native does not mark `zones` force-new (its replacement.go lists location, version, prefix and sku for
       // this type); Azure does not move an existing address between zones, so Pulumi replaces it instead of updating.
+      // Replaced the default way, create before delete: the new address is created, the NAT gateway (which depends
+      // on its id) is updated to it, and the old one is deleted at the end, once nothing uses it. Delete first would
+      // fail: Azure refuses to delete an address a NAT gateway holds (PublicIPAddressCannotBeDeleted, "disassociate
+      // the Public IP address from the resource", Azure/terraform-azurerm-compute#107), and the gateway is only
+      // updated, not replaced. Create first needs a free name: azure-native refuses to create over an existing one
+      // ("cannot create already existing resource", pulumi/pulumi-azure-native provider/pkg/provider/provider.go), so
+      // the name carries the zones (NAT_IP_QUALIFIER) and changes with them (plan rule
+      // plan-replacement-disallow-create-over-same-id).
       { ...parent, replaceOnChanges: ["zones"] },
     );
     const natGateway = new network.NatGateway(
@@ -153,8 +161,12 @@ export class Network extends pulumi.ComponentResource {
     );
 
     // Both subnets are private (PSRule Azure.VNET.PrivateSubnet, AZR-000447): no implicit default outbound IP; the app
-    // subnet's egress is the NAT gateway, the endpoint subnet needs none. Create-only ("This property can only be set
-    // at the time of subnet creation", azure-rest-api-specs network 2024-05-01 virtualNetwork.json SubnetPropertiesFormat).
+    // subnet's egress is the NAT gateway, the endpoint subnet needs none. A deployed subnet takes the value in place:
+    // Learn "Default outbound access in Azure" makes existing subnets private with `az network vnet subnet update
+    // --default-outbound false` (https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access;
+    // the spec's "can only be set at the time of subnet creation" predates it, and azurerm dropped its force-new for the
+    // same reason, hashicorp/terraform-provider-azurerm#27858). Learn's one condition, VMs in the subnet stopped and
+    // deallocated for their NICs to lose the default outbound IP, does not apply: nothing here runs VMs.
     const appSubnet = new network.Subnet(
       `${name}-snet-app`,
       {

@@ -51,7 +51,7 @@ describe("network-subnet-disable-default-outbound-access (Azure.VNET.PrivateSubn
   it("fails a subnet that leaves default outbound access unset, naming it", async () => {
     expect((await runResource(p, SUBNET, mutate(subnet, "defaultOutboundAccess", undefined))).messages).toEqual([
       "Subnet 'snet-acsplat-pep-prod-weu' does not disable default outbound access (defaultOutboundAccess \"unset\"): what runs in it " +
-        "gets an implicit public outbound IP. Set it to false when the subnet is created.",
+        "gets an implicit public outbound IP. Set it to false.",
     ]);
   });
   it("fails one that sets it true", async () => {
@@ -68,7 +68,7 @@ describe("network-subnet-disable-default-outbound-access (Azure.VNET.PrivateSubn
     const vnet = { virtualNetworkName: "vnet", subnets: [{ name: "snet-a", defaultOutboundAccess: false }, { name: "snet-b" }] };
     expect((await runResource(p, VNET, vnet)).messages).toEqual([
       "Subnet 'snet-b' does not disable default outbound access (defaultOutboundAccess \"unset\"): what runs in it gets an implicit " +
-        "public outbound IP. Set it to false when the subnet is created.",
+        "public outbound IP. Set it to false.",
     ]);
     expect((await runResource(p, VNET, { virtualNetworkName: "vnet" })).messages).toEqual([]);
   });

@@ -4,11 +4,12 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { ACS_RETIREMENT_DATE, ACS_SIGNUP_CUTOFF_DATE, acsRetired, SOURCES } from "../../policies/deployability-facts";
 import { CUSTOMER_MANAGED_DOMAINS } from "../../policies/communication-service-disallow-unverified-domain-link";
+import { azureType, nameInput, pathParams } from "../../policies/azure-types";
 import { appSettingsOf, splitList, T } from "../../policies/lib";
 import { isTokenApiHost } from "../../policies/web-webapp-configure-token-lifetime";
 import { DEFAULT_SCOPES } from "../../policies/web-webapp-enforce-allowed-scopes";
 import type { Baseline, BaselineResource } from "./diff/baseline";
-import type { ChangeSet, ResourceChange } from "./diff/compare";
+import { under, type ChangeSet, type ResourceChange } from "./diff/compare";
 import type { PolicyResult } from "./policy-runner";
 import type { PlannedResource, PlanResult } from "./types";
 
@@ -386,6 +387,66 @@ export const planStorageDisallowZoneRedundancyUpdate: PlanRule = {
   },
 };
 
+const SAME_ID_SOURCES =
+  "https://github.com/pulumi/pulumi-azure-native/blob/master/provider/pkg/provider/provider.go, " +
+  "https://www.pulumi.com/docs/iac/concepts/resources/options/deletebeforereplace/";
+
+/**
+ * A replacement that Pulumi would create under the ARM id the deployed resource still holds. Pulumi replaces create
+ * first unless the resource or its provider asks for delete first. azure-native asks for it only when its own diff
+ * finds a force-new property (its Diff: `DeleteBeforeReplace: len(replaces) > 0`, unless the name was generated), so a
+ * replacement that only `replaceOnChanges` (or a create-only property azure-native does not know, catalog
+ * `replacedBy: "program"`) triggers is created first. Under an unchanged explicit name, azure-native's Create then
+ * stops with "cannot create already existing resource" (provider.go, defaultCreate via CanCreate), and the `up` fails.
+ * The fix is a name that changes with the property (the NAT gateway's public IP carries its zones) or
+ * `deleteBeforeReplace` when nothing holds the resource while it is gone.
+ */
+export const planReplacementDisallowCreateOverSameId: PlanRule = {
+  name: "plan-replacement-disallow-create-over-same-id",
+  description: "No replacement creates its new resource under the ARM id the deployed resource still holds.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Give the resource a name that changes with the property that replaces it (as the NAT gateway's public IP carries its zones), " +
+    "or set `deleteBeforeReplace: true` when nothing refers to the resource while it is deleted and created again.",
+  validateStack: () => undefined,
+  check(plan, changes, baseline) {
+    if (baseline === undefined) return [];
+    const planned = new Map(plan.resources.map((r) => [r.urn, r]));
+    const results: PolicyResult[] = [];
+    for (const c of changes.changes.filter((x) => x.custom && x.op === "replace")) {
+      const r = planned.get(c.urn);
+      const entry = azureType(c.type);
+      const nameKey = entry && nameInput(entry);
+      if (r === undefined || entry === undefined || nameKey === undefined || r.options.deleteBeforeReplace === true) continue;
+      // An auto-named resource gets a new random name, and azure-native creates it first on purpose.
+      if (typeof r.inputs[nameKey] !== "string") continue;
+      const paths = c.diffs.map((d) => d.path);
+      const params = pathParams(entry);
+      // A new id (a changed name or scope) is a new resource; a force-new property makes azure-native delete first.
+      if (paths.some((p) => params.some((k) => under(p, k)))) continue;
+      if (paths.some((p) => entry.createOnly.some((co) => co.replacedBy !== "program" && under(p, co.path)))) continue;
+      const by = paths.filter(
+        (p) =>
+          (r.options.replaceOnChanges ?? []).some((k) => k === "*" || under(p, k)) ||
+          entry.createOnly.some((co) => co.replacedBy === "program" && under(p, co.path)),
+      );
+      if (by.length === 0) continue;
+      results.push(
+        blocking(
+          planReplacementDisallowCreateOverSameId,
+          c.urn,
+          `${c.type} '${c.name}' is replaced for ${by.join(", ")} under the same ARM id (${nameKey} ${JSON.stringify(r.inputs[nameKey])} ` +
+            `unchanged). Pulumi creates the replacement first (azure-native asks for delete-before-replace only for its own force-new ` +
+            `properties), and azure-native refuses to create over the deployed resource ("cannot create already existing resource"). ` +
+            `Sources: ${SAME_ID_SOURCES}`,
+        ),
+      );
+    }
+    return results;
+  },
+};
+
 /** Every rule of the plan, in the order they run. */
 export const PLAN_RULES: readonly PlanRule[] = [
   planCommunicationDisallowNewDomainLink,
@@ -394,6 +455,7 @@ export const PLAN_RULES: readonly PlanRule[] = [
   planNetworkDisallowPrefixChange,
   planBudgetDisallowUpdate,
   planStorageDisallowZoneRedundancyUpdate,
+  planReplacementDisallowCreateOverSameId,
 ];
 
 /** Runs the plan's rules over the evaluated plan, its change set and the baseline it was compared with. */

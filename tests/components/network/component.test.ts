@@ -211,13 +211,14 @@ describe("Network", () => {
     ]);
     const ip = only(plan, "azure-native:network:PublicIPAddress");
     expect(ip.inputs).toMatchObject({
-      publicIpAddressName: "pip-acs-nat-prod-weu",
+      // The name carries the zones, so that their replacement can create the new address before deleting the old.
+      publicIpAddressName: "pip-acs-nat-z123-prod-weu",
       sku: { name: "Standard", tier: "Regional" },
       publicIPAllocationMethod: "Static",
       // Zone-redundant (PSRule Azure.PublicIP.AvailabilityZone); create-only, so a change replaces the address.
       zones: ["1", "2", "3"],
     });
-    expect(ip.options).toMatchObject({ replaceOnChanges: ["zones"] });
+    expect([ip.options.replaceOnChanges, ip.options.deleteBeforeReplace]).toEqual([["zones"], undefined]);
     expect(only(plan, "azure-native:network:NatGateway").inputs).toMatchObject({
       natGatewayName: "ng-acs-prod-weu",
       sku: { name: "Standard" },

@@ -125,7 +125,7 @@ const PROD_BILLABLE = [
   "monitor:ScheduledQueryRule alert-acsplat-prod-workspace-daily-cap-reached",
   "network:NatGateway ng-acsplat-prod-weu",
   "network:PrivateEndpoint pep-acsplat-vault-prod-weu",
-  "network:PublicIPAddress pip-acsplat-nat-prod-weu",
+  "network:PublicIPAddress pip-acsplat-nat-z123-prod-weu",
   "operationalinsights:Workspace log-acsplat-prod-weu",
   "privatedns:PrivateZone privatelink.vaultcore.azure.net",
   "web:AppServicePlan asp-acsplat-token-prod-weu",

@@ -2,7 +2,8 @@
 // compared (`--compare`) with the plan of the stack as deployed, in fresh `npm run plan` processes: a delete under
 // a CanNotDelete lock (acsAuthMode back to key-vault), a new subnet prefix, a removed address range, a budget
 // change and a storage account's zone redundancy changed through its SKU each exit 1 naming the resource and the
-// reason; the unchanged stack exits 0.
+// reason; the unchanged stack exits 0, and so does the network deployed before decision 0031 (subnets updated in
+// place, the NAT IP replaced under its new name).
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -119,6 +120,29 @@ describe("changes Azure refuses on the deployed stack", () => {
         "https://learn.microsoft.com/powershell/module/az.storage/start-azstorageaccountmigration, " +
         "https://github.com/hashicorp/terraform-provider-azurerm/issues/6526",
     );
+  });
+
+  it("the network deployed before private subnets and a zone-redundant NAT IP: exit 0, two subnet updates, the IP replaced", async () => {
+    // The deployed prod plan as the program had it before decision 0031: the NAT IP under its old name without zones,
+    // the subnets without defaultOutboundAccess.
+    const doc = JSON.parse(
+      fs.readFileSync(deployedProd, "utf8").replaceAll("pip-acsplat-nat-z123-prod-weu", "pip-acsplat-nat-prod-weu"),
+    ) as { resources: Array<{ type: string; inputs: Record<string, unknown> }> };
+    for (const r of doc.resources) {
+      if (r.type === "azure-native:network:PublicIPAddress") delete r.inputs["zones"];
+      if (r.type === "azure-native:network:Subnet") delete r.inputs["defaultOutboundAccess"];
+    }
+    const before = path.join(tmp, "prod-before-0031.json");
+    fs.writeFileSync(before, JSON.stringify(doc));
+    const r = await plan(["--stack", "prod", "--compare", before, "--format", "json"]);
+    const out = JSON.parse(r.stdout) as { resources: Array<{ name: string; custom: boolean; op: string; replaceReasons: string[] }> };
+    expect([r.code, rows(r.stdout, "plan-replacement").rows, rows(r.stdout, "plan-network").rows]).toEqual([0, [], []]);
+    expect(out.resources.filter((x) => x.custom && x.op !== "same").map((x) => `${x.op} ${x.name}`)).toEqual([
+      "replace acsplat-network-pip-nat",
+      "update acsplat-network-nat",
+      "update acsplat-network-snet-app",
+      "update acsplat-network-snet-pep",
+    ]);
   });
 
   it("a budget amount change exits 1 naming the budget", async () => {

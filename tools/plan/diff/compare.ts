@@ -137,7 +137,8 @@ function rootOf(p: string): string {
   return p.split(/[.[]/)[0]!;
 }
 
-function under(p: string, prefix: string): boolean {
+/** Whether the property path `p` is `prefix` or a path below it. */
+export function under(p: string, prefix: string): boolean {
   return p === prefix || p.startsWith(`${prefix}.`) || p.startsWith(`${prefix}[`);
 }
 
