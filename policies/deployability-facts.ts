@@ -145,3 +145,10 @@ export const ACS_SIGNUP_CUTOFF_DATE = "2026-10-23";
 export function acsRetired(now: Date): boolean {
   return now.getTime() >= Date.parse(`${ACS_RETIREMENT_DATE}T00:00:00Z`);
 }
+
+/**
+ * The zones of a zone-redundant resource: all three of the region's (PSRule Azure.PublicIP.AvailabilityZone,
+ * AZR-000157, accepts exactly these; Learn "Public IP addresses": "Standard IPs can be non-zonal, zonal, or
+ * zone-redundant", https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses).
+ */
+export const ZONE_REDUNDANT_ZONES = ["1", "2", "3"] as const;

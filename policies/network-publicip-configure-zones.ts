@@ -6,10 +6,8 @@
 // https://learn.microsoft.com/azure/reliability/regions-list) and a region without them is a knob. Zones are
 // create-only (policies/azure-types.ts): adding them replaces the address.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, type Grouped } from "./lib";
-
-const PUBLIC_IP = "azure-native:network:PublicIPAddress";
-const ZONES = ["1", "2", "3"];
+import { ZONE_REDUNDANT_ZONES as ZONES } from "./deployability-facts";
+import { forTypes, type Grouped, T } from "./lib";
 
 export const networkPublicipConfigureZones: ResourceValidationPolicy & Grouped = {
   name: "network-publicip-configure-zones",
@@ -29,7 +27,7 @@ export const networkPublicipConfigureZones: ResourceValidationPolicy & Grouped =
       },
     },
   },
-  validateResource: forTypes([PUBLIC_IP], (props, args, reportViolation) => {
+  validateResource: forTypes([T.publicIpAddress], (props, args, reportViolation) => {
     const { regionsWithoutZones = [] } = args.getConfig<{ regionsWithoutZones?: string[] }>();
     if (String(props.sku?.name ?? "").toLowerCase() !== "standard") return;
     if (typeof props.location === "string" && regionsWithoutZones.includes(props.location.toLowerCase())) return;

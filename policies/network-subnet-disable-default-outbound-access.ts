@@ -6,10 +6,10 @@
 // A deployed subnet takes the value in place (Learn "Default outbound access in Azure": `az network vnet subnet update
 // --default-outbound false`, https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, type Grouped, type Props } from "./lib";
+import { forTypes, type Grouped, type Props, T } from "./lib";
 
-const SUBNET = "azure-native:network:Subnet";
-const VNET = "azure-native:network:VirtualNetwork";
+const SUBNET = T.subnet;
+const VNET = T.virtualNetwork;
 /** The subnets PSRule's rule leaves out, by name. */
 const EXCLUDED = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "AzureBastionSubnet"];
 

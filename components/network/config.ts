@@ -8,6 +8,7 @@
 // is the smallest useful subnet.
 import { z } from "zod";
 import type { ConfigProblem } from "../common/types";
+import { ZONE_REDUNDANT_ZONES } from "../../policies/deployability-facts";
 
 /** Private-link group ids the platform uses, with the private DNS zone each resolves through. */
 export const PRIVATE_DNS_ZONES = {
@@ -19,12 +20,8 @@ export const PRIVATE_DNS_ZONES = {
 /** A private-link sub-resource (group id) the platform knows the DNS zone of. */
 export type PrivateLinkGroupId = keyof typeof PRIVATE_DNS_ZONES;
 
-/**
- * The zones of a zone-redundant Standard public IP: all three of the region's (PSRule Azure.PublicIP.AvailabilityZone,
- * AZR-000157, accepts exactly these; Learn "Public IP addresses": "Standard IPs can be non-zonal, zonal, or
- * zone-redundant", https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses).
- */
-export const ZONE_REDUNDANT = ["1", "2", "3"] as const;
+/** The zones of the zone-redundant NAT public IP (policies/deployability-facts.ts owns what zone-redundant means). */
+export const ZONE_REDUNDANT = ZONE_REDUNDANT_ZONES;
 
 /**
  * Qualifier of the NAT gateway's public IP name (`pip-<app>-nat-z123-<env>-<region>`). It carries the address's zones
