@@ -81,9 +81,16 @@ export interface RequestLog {
   close(): void;
 }
 
+/** The request log's defaults: successes written every `summaryMs`; one at least `slowMs` long gets its own line. */
 export const REQUEST_LOG = { summaryMs: 10_000, slowMs: 1000 } as const;
 
-export function createRequestLog(logger: Logger, options: { summaryMs?: number; slowMs?: number } = {}): RequestLog {
+/** Overrides of REQUEST_LOG (tests set them so no timer or duration decides an assertion). */
+export interface RequestLogSettings {
+  summaryMs?: number;
+  slowMs?: number;
+}
+
+export function createRequestLog(logger: Logger, options: RequestLogSettings = {}): RequestLog {
   const summaryMs = options.summaryMs ?? REQUEST_LOG.summaryMs;
   const slowMs = options.slowMs ?? REQUEST_LOG.slowMs;
   const enabled = logger.isLevelEnabled("info");
