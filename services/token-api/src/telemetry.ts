@@ -40,7 +40,10 @@ export function createMetrics(): Metrics {
  */
 export function sanitizedError(error: unknown): Error {
   const { name, code, statusCode } = describe(error);
-  const fields = [typeof code === "string" ? `code ${code}` : undefined, typeof statusCode === "number" ? `status ${statusCode}` : undefined];
+  const fields = [
+    typeof code === "string" ? `code ${code}` : undefined,
+    typeof statusCode === "number" ? `status ${statusCode}` : undefined,
+  ];
   const sanitized = new Error(fields.filter((field) => field !== undefined).join(", ") || "no code");
   sanitized.name = typeof name === "string" && name !== "" ? name : "Error";
   sanitized.stack = `${sanitized.name}: ${sanitized.message}`;

@@ -329,7 +329,11 @@ describe("unexpected errors sent to telemetry (telemetry.ts, sanitizedError)", (
       statusCode: 502,
     });
     const sent = sanitizedError(upstream);
-    expect([sent.name, sent.message, sent.stack]).toEqual(["RestError", "code ECONNRESET, status 502", "RestError: code ECONNRESET, status 502"]);
+    expect([sent.name, sent.message, sent.stack]).toEqual([
+      "RestError",
+      "code ECONNRESET, status 502",
+      "RestError: code ECONNRESET, status 502",
+    ]);
     expect([sanitizedError(new RangeError("Invalid time value")).stack, sanitizedError("a string").stack]).toEqual([
       "RangeError: no code",
       "Error: no code",

@@ -2,12 +2,7 @@
 // verified before, until its `exp` plus skew and at most VERIFIED_TTL_MS, nothing else; and how long a key removed
 // from the JWKS keeps working (KEY_REMOVAL_BOUND_MS); against a local OIDC issuer.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  JWKS_CACHE_MAX_AGE_MS,
-  KEY_REMOVAL_BOUND_MS,
-  createAuthenticator,
-  type Authenticator,
-} from "../../../services/token-api/src/auth";
+import { JWKS_CACHE_MAX_AGE_MS, KEY_REMOVAL_BOUND_MS, createAuthenticator, type Authenticator } from "../../../services/token-api/src/auth";
 import { VERIFIED_TTL_MS } from "../../../services/token-api/src/verifiedTokens";
 import { startOidcIssuer, type OidcIssuer } from "../../../tools/local-dev/oidcIssuer";
 
