@@ -34,8 +34,15 @@ export interface OidcIssuer {
   previousIssuer?: string;
   audience: string;
   jwksUri: string;
-  kid: string;
-  publicJwk: JWK;
+  /** The current signing key's id and public key (they change on `rotateSigningKey`). */
+  readonly kid: string;
+  readonly publicJwk: JWK;
+  /**
+   * Replaces the signing key with a new one: the JWKS serves only the new key from now on (the old one is removed,
+   * as an issuer does after a rollover or a compromise); tokens minted before keep the old key's signature. In memory
+   * only: `keyFile` keeps the key it held.
+   */
+  rotateSigningKey(): Promise<void>;
   /** Number of JWKS downloads served (tests of the refresh floor). */
   jwksFetches(): number;
   /** false: discovery and JWKS answer 503 (an identity-provider outage, for failure tests). */
@@ -176,7 +183,7 @@ function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 
 /** Starts the issuer on 127.0.0.1. */
 export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<OidcIssuer> {
-  const key = await loadOrCreateSigningKey(options.keyFile);
+  let key = await loadOrCreateSigningKey(options.keyFile);
   const audience = options.audience ?? LOCAL_AUDIENCE;
   let fetches = 0;
   let issuer = "";
@@ -263,8 +270,15 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
     previousIssuer,
     audience,
     jwksUri: `${issuer}/jwks`,
-    kid: key.kid,
-    publicJwk: key.publicJwk,
+    get kid() {
+      return key.kid;
+    },
+    get publicJwk() {
+      return key.publicJwk;
+    },
+    rotateSigningKey: async () => {
+      key = await loadOrCreateSigningKey();
+    },
     jwksFetches: () => fetches,
     setAvailable: (value) => {
       available = value;

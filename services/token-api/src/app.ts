@@ -21,7 +21,7 @@ import type { TokenApiConfig } from "./config";
 import { Deadline } from "./deadline";
 import { ApiError, HeadersTooLargeError, ServiceUnavailableError, ValidationError } from "./errors";
 import { createGate } from "./gate";
-import { createRequestLog } from "./logger";
+import { createRequestLog, type RequestLogSettings } from "./logger";
 import type { MappingStore } from "./mappingStore";
 import { computeSecurityHeaders } from "./securityHeaders";
 import { TOKEN_LIFETIME_MINUTES } from "./settings";
@@ -44,6 +44,8 @@ export interface AppDeps {
   instanceId?: string;
   /** The conversations API (docs/conversations.md); its routes are registered when present. */
   conversations?: ConversationService;
+  /** The request log's summary interval and slow threshold (default REQUEST_LOG, logger.ts). */
+  requestLog?: RequestLogSettings;
 }
 
 declare module "fastify" {
@@ -208,7 +210,7 @@ export async function buildApp(config: TokenApiConfig, deps: AppDeps) {
   });
 
   // Failures and slow requests one line each, successes counted (logger.ts, createRequestLog).
-  const requestLog = createRequestLog(deps.logger);
+  const requestLog = createRequestLog(deps.logger, deps.requestLog);
   app.addHook("onResponse", (request, reply, done) => {
     requestLog.record(
       { id: request.id, method: request.method, url: request.url, route: request.routeOptions.url },

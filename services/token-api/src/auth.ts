@@ -1,15 +1,26 @@
 // Authenticates callers: validates OIDC access tokens with jose against the issuer's JWKS; an unreachable JWKS is a 503, not a 401.
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
-import { monotonicNow } from "./clock";
 import { AuthenticationError, ServiceUnavailableError } from "./errors";
 import { DuplicateMemberError, parseStrictJson } from "./strictJson";
+import { VERIFIED_TTL_MS, VerifiedTokens } from "./verifiedTokens";
 
 /** Asymmetric algorithms only: `none` and every HMAC (`HS*`) are refused, so a public key can never act as an HMAC secret. */
 const ALLOWED_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
 
-/** How long a verified token is remembered (bounds how late a key removed from the JWKS takes effect). */
-const VERIFIED_TTL_MS = 5 * 60 * 1000;
-const VERIFIED_MAX_ENTRIES = 50_000;
+/**
+ * How long jose keeps a fetched JWKS before fetching it again (createRemoteJWKSet's `cacheMaxAge`, here jose's own
+ * default of 10 minutes: "Maximum age of cached keys", https://github.com/panva/jose/blob/main/src/jwks/remote.ts).
+ * A key removed from the issuer's JWKS is still trusted for new tokens until the cached set is this old (jose
+ * measures the age with Date.now()).
+ */
+export const JWKS_CACHE_MAX_AGE_MS = 10 * 60 * 1000;
+
+/**
+ * The longest a token signed by a key removed from the issuer's JWKS keeps working after the removal: jose may
+ * verify a new one with the cached set until it is JWKS_CACHE_MAX_AGE_MS old, and recall then knows that token for
+ * VERIFIED_TTL_MS more (15 minutes; docs/decisions/0034-token-api-hot-path.md).
+ */
+export const KEY_REMOVAL_BOUND_MS = JWKS_CACHE_MAX_AGE_MS + VERIFIED_TTL_MS;
 
 /** JWS compact serialization: three base64url parts without padding (RFC 7515 sections 2 and 7.1), after the scheme. */
 const BEARER_PATTERN = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
@@ -86,7 +97,8 @@ export interface Authenticator {
   verify(authorizationHeader: string | undefined): Promise<VerifiedToken>;
   /**
    * The verified token this exact header carried before, while it is remembered (until its `exp` plus skew, at most
-   * VERIFIED_TTL_MS); undefined otherwise. No parsing: one Map lookup (the hit path of every signed-in user).
+   * VERIFIED_TTL_MS, verifiedTokens.ts); undefined otherwise. No parsing: one Map lookup and re-insert (the hit path
+   * of every signed-in user).
    */
   recall(authorizationHeader: string | undefined): VerifiedToken | undefined;
 }
@@ -118,7 +130,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const uri = options.jwksUri ?? (await discoverJwksUri(options.issuer));
       return createRemoteJWKSet(new URL(uri), {
         cooldownDuration: options.jwksMinRefreshSeconds * 1000,
-        cacheMaxAge: 10 * 60 * 1000,
+        cacheMaxAge: JWKS_CACHE_MAX_AGE_MS,
         timeoutDuration: JWKS_TIMEOUT_MS,
       });
     })();
@@ -129,10 +141,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
   // Tokens that passed every check, by their exact text, until exp (plus skew) but at most VERIFIED_TTL_MS:
   // a repeat call skips the signature check; an exact-string match cannot be forged.
-  // `until` is on the monotonic clock (the remembering's own age); `expiresAt` is the token's `exp` plus skew, an
-  // instant the issuer set, so it is compared with the wall clock as jose does.
-  const verified = new Map<string, { token: VerifiedToken; until: number; expiresAt: number }>();
-  const live = (known: { until: number; expiresAt: number }) => known.until > monotonicNow() && known.expiresAt > Date.now();
+  const verified = new VerifiedTokens<VerifiedToken>();
 
   const authenticator: Authenticator = {
     recall(header) {
@@ -140,8 +149,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       // "Bearer " as clients send it needs no regular expression (the lookup is by exact text: only a token verified
       // before matches); any other spelling must pass the pattern verify() uses.
       const token = header.startsWith("Bearer ") ? header.slice(7) : BEARER_PATTERN.exec(header.trim())?.[1];
-      const known = token === undefined ? undefined : verified.get(token);
-      return known !== undefined && live(known) ? known.token : undefined;
+      return token === undefined ? undefined : verified.get(token);
     },
     async authenticate(header) {
       const token = await authenticator.verify(header);
@@ -156,10 +164,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       }
       // A token that passed every check before (the exact text) skips them all, the strict parse below included.
       const known = verified.get(match[1]!);
-      if (known) {
-        if (live(known)) return known.token;
-        verified.delete(match[1]!);
-      }
+      if (known) return known;
       // Header and payload must be JSON without duplicate members (RFC 7519 section 4: reject or take the last;
       // this service rejects, so no other parser can read a different `sub` from the same token).
       const parts = match[1]!.split(".");
@@ -204,12 +209,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         roles: rolesOf(payload),
         endUser: holdsScopeOrRole(payload, options.requiredScope),
       };
-      if (verified.size >= VERIFIED_MAX_ENTRIES) verified.delete(verified.keys().next().value as string);
-      verified.set(match[1]!, {
-        token,
-        until: monotonicNow() + VERIFIED_TTL_MS,
-        expiresAt: (payload.exp! + options.clockSkewSeconds) * 1000,
-      });
+      verified.set(match[1]!, token, (payload.exp! + options.clockSkewSeconds) * 1000);
       return token;
     },
   };

@@ -41,7 +41,8 @@ const LOG_FLUSH_MS = 250;
  * Standard output, buffered: lines are written in batches of at least 4 KiB or every LOG_FLUSH_MS, instead of one
  * write system call per line (pino's "asynchronous logging", https://getpino.io/#/docs/asynchronous; a write per
  * request cost about 8 % of a cache hit's CPU in a profile). Every line is still written; `flushSync()` on shutdown
- * writes the rest, and a crash loses at most the last LOG_FLUSH_MS.
+ * writes the rest, and a crash loses at most the last LOG_FLUSH_MS of lines (plus the success counts the request
+ * log has not written yet: up to its `summaryMs`).
  */
 export function createBufferedStdout(): { destination: DestinationStream; flush(): void; flushSync(): void } {
   const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
@@ -81,9 +82,16 @@ export interface RequestLog {
   close(): void;
 }
 
+/** The request log's defaults: successes written every `summaryMs`; one at least `slowMs` long gets its own line. */
 export const REQUEST_LOG = { summaryMs: 10_000, slowMs: 1000 } as const;
 
-export function createRequestLog(logger: Logger, options: { summaryMs?: number; slowMs?: number } = {}): RequestLog {
+/** Overrides of REQUEST_LOG (tests set them so no timer or duration decides an assertion). */
+export interface RequestLogSettings {
+  summaryMs?: number;
+  slowMs?: number;
+}
+
+export function createRequestLog(logger: Logger, options: RequestLogSettings = {}): RequestLog {
   const summaryMs = options.summaryMs ?? REQUEST_LOG.summaryMs;
   const slowMs = options.slowMs ?? REQUEST_LOG.slowMs;
   const enabled = logger.isLevelEnabled("info");

@@ -1,5 +1,6 @@
 // Counters the token API emits through OpenTelemetry (exported to Application Insights when configured), plus the exporter switch.
 import { SpanStatusCode, metrics as otelMetrics, trace } from "@opentelemetry/api";
+import { describe } from "./acs";
 import type { TokenApiConfig } from "./config";
 
 export interface Metrics {
@@ -33,14 +34,31 @@ export function createMetrics(): Metrics {
 }
 
 /**
+ * What telemetry may carry of an unexpected error: the same fields as the "unexpected error" log line (`describe`,
+ * acs.ts: name, code, status), never the original message or stack, which can hold a secret (a connection string in
+ * an SDK's message, a token in a URL). The stack is the one line `name: message`, so no frame is sent either.
+ */
+export function sanitizedError(error: unknown): Error {
+  const { name, code, statusCode } = describe(error);
+  const fields = [
+    typeof code === "string" ? `code ${code}` : undefined,
+    typeof statusCode === "number" ? `status ${statusCode}` : undefined,
+  ];
+  const sanitized = new Error(fields.filter((field) => field !== undefined).join(", ") || "no code");
+  sanitized.name = typeof name === "string" && name !== "" ? name : "Error";
+  sanitized.stack = `${sanitized.name}: ${sanitized.message}`;
+  return sanitized;
+}
+
+/**
  * Records an error no handler expected on the request's span: Azure Monitor sends a span's "exception" events as
  * exceptions (@azure/monitor-opentelemetry-exporter spanEventsToEnvelopes), while the HTTP instrumentation only marks
- * the 500. A no-op without telemetry (no span).
+ * the 500. Only `sanitizedError`'s fields are sent. A no-op without telemetry (no span).
  */
 export function recordUnexpectedError(error: unknown): void {
   const span = trace.getActiveSpan();
   if (!span) return;
-  span.recordException(error instanceof Error ? error : String(error));
+  span.recordException(sanitizedError(error));
   span.setStatus({ code: SpanStatusCode.ERROR });
 }
 

@@ -8,6 +8,7 @@ import { buildApp } from "../../../services/token-api/src/app";
 import type { Authenticator } from "../../../services/token-api/src/auth";
 import { loadConfig } from "../../../services/token-api/src/config";
 import { createLogger, createRequestLog } from "../../../services/token-api/src/logger";
+import { sanitizedError } from "../../../services/token-api/src/telemetry";
 import { computeSecurityHeaders, SECURITY_HEADER_OPTIONS } from "../../../services/token-api/src/securityHeaders";
 import { fakeService, noMetrics } from "./fakes";
 
@@ -223,11 +224,22 @@ describe("browser callers", () => {
 });
 
 describe("the request log (logger.ts, createRequestLog)", () => {
+  // No summary timer fires and no request counts as slow during a test: only a flush writes counts, only a failure
+  // gets its own line (REQUEST_LOG's 10 s and 1 s would make the assertions depend on how loaded the machine is).
+  const NEVER_MS = 2 ** 31 - 1;
   const logApp = async (level: string) => {
     const logged: Array<Record<string, unknown>> = [];
     const { service, store, acs } = fakeService(2000);
     const logger = createLogger(level, lineSink(logged));
-    const built = await buildApp(config, { authenticator, tokenService: service, store, acs, metrics: noMetrics, logger });
+    const built = await buildApp(config, {
+      authenticator,
+      tokenService: service,
+      store,
+      acs,
+      metrics: noMetrics,
+      logger,
+      requestLog: { summaryMs: NEVER_MS, slowMs: Number.POSITIVE_INFINITY },
+    });
     return { app: built, logged };
   };
   const named = (logged: Array<Record<string, unknown>>, msg: string) => logged.filter((line) => line.msg === msg);
@@ -306,5 +318,25 @@ describe("the request log (logger.ts, createRequestLog)", () => {
     log.flush();
     expect(named(logged, "requests summarized")).toHaveLength(1);
     log.close();
+  });
+});
+
+describe("unexpected errors sent to telemetry (telemetry.ts, sanitizedError)", () => {
+  it("keeps the name, code and status the log line keeps; never the message or a stack frame", () => {
+    const upstream = Object.assign(new Error("connect failed: endpoint=https://x;accesskey=SECRET"), {
+      name: "RestError",
+      code: "ECONNRESET",
+      statusCode: 502,
+    });
+    const sent = sanitizedError(upstream);
+    expect([sent.name, sent.message, sent.stack]).toEqual([
+      "RestError",
+      "code ECONNRESET, status 502",
+      "RestError: code ECONNRESET, status 502",
+    ]);
+    expect([sanitizedError(new RangeError("Invalid time value")).stack, sanitizedError("a string").stack]).toEqual([
+      "RangeError: no code",
+      "Error: no code",
+    ]);
   });
 });

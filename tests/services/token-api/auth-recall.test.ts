@@ -1,7 +1,9 @@
 // The remembered caller token (auth.ts `recall`, the hit path's only check of a caller): the exact text of a token
-// verified before, until its `exp` plus skew and at most VERIFIED_TTL_MS, nothing else; against a local OIDC issuer.
+// verified before, until its `exp` plus skew and at most VERIFIED_TTL_MS, nothing else; and how long a key removed
+// from the JWKS keeps working (KEY_REMOVAL_BOUND_MS); against a local OIDC issuer.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createAuthenticator, type Authenticator } from "../../../services/token-api/src/auth";
+import { JWKS_CACHE_MAX_AGE_MS, KEY_REMOVAL_BOUND_MS, createAuthenticator, type Authenticator } from "../../../services/token-api/src/auth";
+import { VERIFIED_TTL_MS } from "../../../services/token-api/src/verifiedTokens";
 import { startOidcIssuer, type OidcIssuer } from "../../../tools/local-dev/oidcIssuer";
 
 let oidc: OidcIssuer;
@@ -56,7 +58,7 @@ describe("recall", () => {
     await expect(auth.verify(`Bearer ${jwt}`)).rejects.toMatchObject({ status: 401, reason: "invalid_token" });
   });
 
-  it("forgets a token after VERIFIED_TTL_MS (5 minutes) on the monotonic clock, so a key removed from the JWKS stops working by then", async () => {
+  it("forgets a token after VERIFIED_TTL_MS (5 minutes) on the monotonic clock", async () => {
     const jwt = await oidc.mintToken("recall-ttl", {}, { ttlSeconds: 3600 });
     vi.useFakeTimers({ toFake: ["performance", "Date"], now: Date.now() });
     await auth.verify(`Bearer ${jwt}`);
@@ -67,5 +69,48 @@ describe("recall", () => {
     // A wall-clock step back does not bring it back.
     vi.setSystemTime(Date.now() - 3_600_000);
     expect(auth.recall(`Bearer ${jwt}`)).toBeUndefined();
+  });
+
+  it("a key removed from the JWKS works for less than KEY_REMOVAL_BOUND_MS (JWKS cache age + recall) after the removal", async () => {
+    expect([JWKS_CACHE_MAX_AGE_MS, VERIFIED_TTL_MS, KEY_REMOVAL_BOUND_MS]).toEqual([600_000, 300_000, 900_000]);
+    const rotating = await startOidcIssuer();
+    try {
+      const fresh = createAuthenticator({
+        issuer: rotating.issuer,
+        audience: rotating.audience,
+        jwksUri: rotating.jwksUri,
+        requiredScope: "acs.token",
+        clockSkewSeconds: 0,
+        jwksMinRefreshSeconds: 30,
+      });
+      // Only the clocks are fake (jose ages its JWKS with Date.now(), recall with performance.now()); I/O runs as usual.
+      vi.useFakeTimers({ toFake: ["performance", "Date"], now: Date.now() });
+      const [first, late, later] = await Promise.all(
+        ["removed-first", "removed-late", "removed-later"].map((sub) => rotating.mintToken(sub, {}, { ttlSeconds: 7200 })),
+      );
+      await fresh.verify(`Bearer ${first}`); // the JWKS is fetched now (T), with the old key
+      expect(rotating.jwksFetches()).toBe(1);
+      await rotating.rotateSigningKey(); // the old key leaves the JWKS at T
+      // Until the cached set is JWKS_CACHE_MAX_AGE_MS old, a token of the removed key still verifies...
+      vi.advanceTimersByTime(JWKS_CACHE_MAX_AGE_MS - 1);
+      expect((await fresh.verify(`Bearer ${late}`)).caller.subject).toBe("removed-late");
+      expect(rotating.jwksFetches()).toBe(1);
+      // ...from then on jose fetches the set again and refuses a token it has not seen.
+      vi.advanceTimersByTime(1);
+      await expect(fresh.verify(`Bearer ${later}`)).rejects.toMatchObject({ status: 401, reason: "invalid_token" });
+      expect(rotating.jwksFetches()).toBe(2);
+      // The one verified last moment is remembered VERIFIED_TTL_MS from then: until T + KEY_REMOVAL_BOUND_MS - 1.
+      vi.advanceTimersByTime(VERIFIED_TTL_MS - 2);
+      expect(fresh.recall(`Bearer ${late}`)?.caller.subject).toBe("removed-late");
+      vi.advanceTimersByTime(1);
+      expect(fresh.recall(`Bearer ${late}`)).toBeUndefined();
+      await expect(fresh.verify(`Bearer ${late}`)).rejects.toMatchObject({ status: 401, reason: "invalid_token" });
+      // A token of the new key verifies.
+      const current = await rotating.mintToken("new-key");
+      expect((await fresh.verify(`Bearer ${current}`)).caller.subject).toBe("new-key");
+    } finally {
+      vi.useRealTimers();
+      await rotating.close();
+    }
   });
 });

@@ -2,7 +2,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { JWKS_CACHE_MAX_AGE_MS, KEY_REMOVAL_BOUND_MS } from "../../../services/token-api/src/auth";
 import { loadConfig } from "../../../services/token-api/src/config";
+import { REQUEST_LOG } from "../../../services/token-api/src/logger";
+import { VERIFIED_MAX_BYTES, VERIFIED_TTL_MS } from "../../../services/token-api/src/verifiedTokens";
 import {
   REVOCATION_BOUND_MS,
   SECRET_NAME,
@@ -87,5 +90,27 @@ describe("docs agree with settings.ts", () => {
     expect(tokenApiDoc).toContain(`\`REQUEST_DEADLINE_MS\`, ${D.requestDeadlineMs}`);
     // The old, contradicting figures are gone.
     expect(tokenApiDoc).not.toMatch(/default 60\) and per client\s+IP|default 600/);
+  });
+
+  it("docs/token-api.md and decision 0034 state how long a removed key works and what a crash loses, as the code defines them", () => {
+    const decision0034 = read("docs/decisions/0034-token-api-hot-path.md");
+    const minutes = (ms: number) => ms / 60_000;
+    const inOneLine = (text: string) => text.replace(/\s+/g, " ");
+    for (const text of [tokenApiDoc, decision0034].map(inOneLine)) {
+      expect(text).toContain(`up to ${minutes(KEY_REMOVAL_BOUND_MS)} minutes`);
+      expect(text).toContain(`(\`JWKS_CACHE_MAX_AGE_MS\``);
+      expect(text).toContain(`${VERIFIED_MAX_BYTES / 1024 / 1024} MiB`);
+    }
+    expect(inOneLine(tokenApiDoc)).toContain(
+      `trusts its cached JWKS for ${minutes(JWKS_CACHE_MAX_AGE_MS)} minutes (\`JWKS_CACHE_MAX_AGE_MS\`), and a token it verified then is remembered ${minutes(VERIFIED_TTL_MS)} more`,
+    );
+    expect(inOneLine(tokenApiDoc)).toContain(
+      `the success counts not yet written, up to the last ${REQUEST_LOG.summaryMs / 1000} s (\`REQUEST_LOG.summaryMs\``,
+    );
+    // No heading twice on one line; the old artifact's size as decision 0033 measured it.
+    expect(tokenApiDoc).not.toMatch(/^(#+ .+)\1$/m);
+    expect(read("docs/decisions/0033-token-api-ships-as-a-bundle.md")).toContain("24.1 MB in 19,633 files");
+    expect(inOneLine(tokenApiDoc)).toContain("24.1 MB in 19,633 files");
+    expect(tokenApiDoc).not.toContain("19,637");
   });
 });

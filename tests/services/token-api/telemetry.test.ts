@@ -211,10 +211,14 @@ describe("telemetry from the deployable as shipped", () => {
     ]);
   });
 
-  it("sends the handler's unexpected error as an exception, and answers the caller without internals", () => {
+  it("sends the handler's unexpected error as an exception with only what the log keeps, and answers the caller without internals", () => {
     expect([tokenStatus, tokenBody]).toEqual([500, { error: { code: "internal_error", message: "Unexpected error." } }]);
     const exceptions = ofType("Exception").flatMap((e) => e.exceptions ?? []);
-    expect(exceptions.map((e) => [e.typeName, e.message])).toContainEqual(["RangeError", "Invalid time value"]);
+    // The name (a RangeError has no code or status): neither the original message ("Invalid time value") nor a frame.
+    expect(exceptions.map(({ typeName, message, stack }) => ({ typeName, message, stack }))).toEqual([
+      { typeName: "RangeError", message: "no code", stack: "RangeError: no code" },
+    ]);
+    expect(JSON.stringify(envelopes)).not.toContain("Invalid time value");
   });
 
   it("uses the connection string's instrumentation key on every envelope", () => {
