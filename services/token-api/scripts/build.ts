@@ -16,6 +16,24 @@ const BUILD_TARGET = "node22";
 
 /** The package's entry: App Service runs `node server.js` (package.json `main`, no `start` script; see below). */
 export const ENTRY_FILE = "server.js";
+/** The bundle the entry starts: src/server.ts and everything it uses, in one file. */
+export const BUNDLE_FILE = "token-api.js";
+
+/**
+ * The entry, a few lines of its own: Node caches compiled code only for files compiled after the cache is on, so the
+ * bundle (most of the compile work of a start) must be a file the entry requires once it has turned it on.
+ * `enableCompileCache()` with no directory uses NODE_COMPILE_CACHE if set, else `<os.tmpdir()>/node-compile-cache`
+ * (https://nodejs.org/docs/latest-v22.x/api/module.html#module-compile-cache): writable on App Service, where the
+ * package itself is mounted read-only. It never throws (a cache that cannot be used is reported in the returned
+ * status, and the start goes on compiling as before); Node 22 before 22.8 has no such function, hence `?.`. A start
+ * finds a cache only where an earlier start of the same bundle, on the same Node version, wrote one
+ * (docs/decisions/0033-token-api-ships-as-a-bundle.md says when that is).
+ */
+export const ENTRY_SOURCE = `// The token API's entry (App Service runs \`node server.js\`): turns on Node's compile cache, then starts the bundle.
+"use strict";
+require("node:module").enableCompileCache?.();
+require("./${BUNDLE_FILE}");
+`;
 interface PackageJson {
   name: string;
   version: string;
@@ -74,7 +92,7 @@ const BUNDLE_OPTIONS = {
 } as const;
 
 /**
- * Bundles src/server.ts, the Azure Monitor distro included, into `outdir`/server.js; returns the build's inputs (for
+ * Bundles src/server.ts, the Azure Monitor distro included, into `outdir`/token-api.js; returns the build's inputs (for
  * the licence notices). The distro is in the file but only runs with a connection string: src/server.ts imports it
  * then, before the app (whose modules run on their first import, not when the file loads). One file rather than the
  * distro in a file of its own: the Azure core packages both use then load once (telemetry on, as in every deployed
@@ -84,7 +102,7 @@ export async function bundleApp(outdir: string): Promise<Metafile> {
   const result = await build({
     ...BUNDLE_OPTIONS,
     entryPoints: [join(packageDir, "src", "server.ts")],
-    outfile: join(outdir, ENTRY_FILE),
+    outfile: join(outdir, BUNDLE_FILE),
     plugins: [leaveOut(UNUSED)],
   });
   return result.metafile;
@@ -161,6 +179,7 @@ export async function buildPackage(dist: string): Promise<PackageSummary> {
   rmSync(dist, { recursive: true, force: true });
   mkdirSync(packageOut, { recursive: true });
   const metafile = await bundleApp(packageOut);
+  writeFileSync(join(packageOut, ENTRY_FILE), ENTRY_SOURCE);
   mkdirSync(sourceMaps, { recursive: true });
   for (const file of readdirSync(packageOut).filter((name) => name.endsWith(".map"))) {
     writeFileSync(join(sourceMaps, file), readFileSync(join(packageOut, file)));

@@ -3,7 +3,7 @@
 // local stand-in for the Application Insights ingestion endpoint: requests, dependencies and exceptions.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:https";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -98,10 +98,13 @@ beforeAll(async () => {
   packageJson = JSON.parse(readFileSync(join(site, "package.json"), "utf8")) as typeof packageJson;
   const issuer = `https://127.0.0.1:${port}/`;
   // App Service's start-up (Oryx) for a package.json without `scripts.start`: `node <main>` in the site's folder.
+  mkdirSync(join(work, "tmp"));
   const spawned = spawn(process.execPath, [packageJson.main ?? "missing-main"], {
     cwd: site,
     env: {
       PATH: process.env.PATH,
+      // os.tmpdir(): where the package's entry puts Node's compile cache (and the exporter its offline store).
+      TMPDIR: join(work, "tmp"),
       // The stand-in's certificate authority; the guard refuses (and reports) any connection beyond loopback.
       NODE_EXTRA_CA_CERTS: caCertPath,
       NODE_OPTIONS: `--require ${loopbackOnly}`,
@@ -182,11 +185,23 @@ afterAll(async () => {
 const ofType = (name: string) => envelopes.filter((e) => e.name === `Microsoft.ApplicationInsights.${name}`).map((e) => e.data!.baseData!);
 
 describe("the deployable as shipped", () => {
-  it("is the bundle, the licences and a package.json App Service starts with `node server.js`", () => {
-    expect(zipNames).toEqual(["THIRD-PARTY-NOTICES.txt", "package.json", "server.js"]);
+  it("is the bundle, its entry, the licences and a package.json App Service starts with `node server.js`", () => {
+    expect(zipNames).toEqual(["THIRD-PARTY-NOTICES.txt", "package.json", "server.js", "token-api.js"]);
     expect(packageJson.main).toBe("server.js");
     // With a start script, App Service would run `npm start` instead.
     expect(packageJson.scripts).toBeUndefined();
+  });
+
+  it("writes Node's compile cache of the bundle under the temp directory once listening", () => {
+    // <cache>/<Node version, arch and V8 tag>/<hash of the file name>: one entry for token-api.js (server.js was
+    // compiled before the cache was on). Written by the flush after "listening", not at exit: the process still runs.
+    const root = join(work, "tmp", "node-compile-cache");
+    const [versionDir] = readdirSync(root);
+    expect(versionDir).toMatch(new RegExp(`^${process.version}-${process.arch}-`));
+    const entries = readdirSync(join(root, versionDir!), { recursive: true }).filter((name) =>
+      statSync(join(root, versionDir!, String(name))).isFile(),
+    );
+    expect(entries).toHaveLength(1);
   });
 });
 
