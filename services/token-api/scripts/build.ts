@@ -1,6 +1,7 @@
 // `npm run build`: bundles the token API with esbuild and writes the run-from-package zip to dist/token-api.zip
 // (docs/decisions/0033-token-api-ships-as-a-bundle.md).
 import { build, type Metafile, type Plugin } from "esbuild";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { createZip } from "./zip";
@@ -16,24 +17,12 @@ const BUILD_TARGET = "node22";
 
 /** The package's entry: App Service runs `node server.js` (package.json `main`, no `start` script; see below). */
 export const ENTRY_FILE = "server.js";
-/** The bundle the entry starts: src/server.ts and everything it uses, in one file. */
+/**
+ * The bundle the entry starts: src/server.ts and everything it uses, in one file. The entry (src/entry.ts, a file of its
+ * own) runs it with a V8 code cache (src/codeCache.ts): a process caches only code compiled after it set the cache up.
+ */
 export const BUNDLE_FILE = "token-api.js";
 
-/**
- * The entry, a few lines of its own: Node caches compiled code only for files compiled after the cache is on, so the
- * bundle (most of the compile work of a start) must be a file the entry requires once it has turned it on.
- * `enableCompileCache()` with no directory uses NODE_COMPILE_CACHE if set, else `<os.tmpdir()>/node-compile-cache`
- * (https://nodejs.org/docs/latest-v22.x/api/module.html#module-compile-cache): writable on App Service, where the
- * package itself is mounted read-only. It never throws (a cache that cannot be used is reported in the returned
- * status, and the start goes on compiling as before); Node 22 before 22.8 has no such function, hence `?.`. A start
- * finds a cache only where an earlier start of the same bundle, on the same Node version, wrote one
- * (docs/decisions/0033-token-api-ships-as-a-bundle.md says when that is).
- */
-export const ENTRY_SOURCE = `// The token API's entry (App Service runs \`node server.js\`): turns on Node's compile cache, then starts the bundle.
-"use strict";
-require("node:module").enableCompileCache?.();
-require("./${BUNDLE_FILE}");
-`;
 interface PackageJson {
   name: string;
   version: string;
@@ -105,7 +94,22 @@ export async function bundleApp(outdir: string): Promise<Metafile> {
     outfile: join(outdir, BUNDLE_FILE),
     plugins: [leaveOut(UNUSED)],
   });
-  return result.metafile;
+  // The entry names the bundle's content: its code cache is valid for this content only (src/codeCache.ts).
+  const hash = createHash("sha256")
+    .update(readFileSync(join(outdir, BUNDLE_FILE)))
+    .digest("hex")
+    .slice(0, 16);
+  const entry = await build({
+    ...BUNDLE_OPTIONS,
+    sourcemap: false,
+    entryPoints: [join(packageDir, "src", "entry.ts")],
+    outfile: join(outdir, ENTRY_FILE),
+    define: { TOKEN_API_BUNDLE: JSON.stringify(BUNDLE_FILE), TOKEN_API_BUNDLE_HASH: JSON.stringify(hash) },
+  });
+  return {
+    inputs: { ...result.metafile.inputs, ...entry.metafile.inputs },
+    outputs: { ...result.metafile.outputs, ...entry.metafile.outputs },
+  };
 }
 
 /** The directory of the package an input file belongs to (the last node_modules/<name> in its path). */
@@ -179,7 +183,6 @@ export async function buildPackage(dist: string): Promise<PackageSummary> {
   rmSync(dist, { recursive: true, force: true });
   mkdirSync(packageOut, { recursive: true });
   const metafile = await bundleApp(packageOut);
-  writeFileSync(join(packageOut, ENTRY_FILE), ENTRY_SOURCE);
   mkdirSync(sourceMaps, { recursive: true });
   for (const file of readdirSync(packageOut).filter((name) => name.endsWith(".map"))) {
     writeFileSync(join(sourceMaps, file), readFileSync(join(packageOut, file)));

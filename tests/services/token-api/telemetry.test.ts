@@ -3,6 +3,7 @@
 // local stand-in for the Application Insights ingestion endpoint: requests, dependencies and exceptions.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:https";
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -10,6 +11,7 @@ import { gunzipSync } from "node:zlib";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPackage } from "../../../services/token-api/scripts/build";
+import { CODE_CACHE_DIR } from "../../../services/token-api/src/codeCache";
 import { readZip } from "../../../services/token-api/scripts/zip";
 import { loadOrCreateCertificate } from "../../../tools/acs-emulator/certificate";
 import { startAzuriteTables, type AzuriteTables } from "../../../tools/local-dev/azurite";
@@ -192,16 +194,15 @@ describe("the deployable as shipped", () => {
     expect(packageJson.scripts).toBeUndefined();
   });
 
-  it("writes Node's compile cache of the bundle under the temp directory once listening", () => {
-    // <cache>/<Node version, arch and V8 tag>/<hash of the file name>: one entry for token-api.js (server.js was
-    // compiled before the cache was on). Written by the flush after "listening", not at exit: the process still runs.
-    const root = join(work, "tmp", "node-compile-cache");
-    const [versionDir] = readdirSync(root);
-    expect(versionDir).toMatch(new RegExp(`^${process.version}-${process.arch}-`));
-    const entries = readdirSync(join(root, versionDir!), { recursive: true }).filter((name) =>
-      statSync(join(root, versionDir!, String(name))).isFile(),
-    );
-    expect(entries).toHaveLength(1);
+  it("writes the bundle's code cache under the temp directory once listening, named by the bundle's content", () => {
+    // Written after "listening" (src/codeCache.ts), not at exit: the process still runs. One file, this Node's.
+    const dir = join(work, "tmp", CODE_CACHE_DIR);
+    const hash = createHash("sha256")
+      .update(readFileSync(join(work, "wwwroot", "token-api.js")))
+      .digest("hex")
+      .slice(0, 16);
+    expect(readdirSync(dir)).toEqual([`${hash}-${process.version}-${process.arch}.bin`]);
+    expect(statSync(join(dir, readdirSync(dir)[0]!)).mode & 0o777).toBe(0o600);
   });
 });
 
