@@ -3,7 +3,7 @@
 import { build, type Metafile, type Plugin } from "esbuild";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { createZip } from "./zip";
 
 const packageDir = resolve(__dirname, "..");
@@ -59,6 +59,29 @@ module.exports = new Proxy({}, { get: (_, key) => (key === "__esModule" ? true :
   };
 }
 
+/**
+ * zod's messages in English only: zod re-exports every locale it ships (`z.locales`, about 50 languages, 270 KB of the
+ * bundle, each set up when zod loads) and configures English itself (zod/v4/classic/external.js); the API answers in
+ * English and never calls `z.locales`. Every import of zod's locale index gets a module exporting `en` alone.
+ */
+export function zodEnglishOnly(): Plugin {
+  return {
+    name: "zod-english-only",
+    setup(builder) {
+      builder.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+        /[\\/]node_modules[\\/]zod[\\/]v4[\\/]/.test(args.importer)
+          ? { path: join(args.resolveDir, "..", "locales", "en.js"), namespace: "zod-locales" }
+          : undefined,
+      );
+      builder.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
+        loader: "js",
+        contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+        resolveDir: dirname(args.path),
+      }));
+    },
+  };
+}
+
 const BUNDLE_OPTIONS = {
   bundle: true,
   platform: "node",
@@ -92,7 +115,7 @@ export async function bundleApp(outdir: string): Promise<Metafile> {
     ...BUNDLE_OPTIONS,
     entryPoints: [join(packageDir, "src", "server.ts")],
     outfile: join(outdir, BUNDLE_FILE),
-    plugins: [leaveOut(UNUSED)],
+    plugins: [leaveOut(UNUSED), zodEnglishOnly()],
   });
   // The entry names the bundle's content: its code cache is valid for this content only (src/codeCache.ts).
   const hash = createHash("sha256")
