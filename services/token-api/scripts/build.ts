@@ -68,9 +68,10 @@ export function zodEnglishOnly(): Plugin {
   return {
     name: "zod-english-only",
     setup(builder) {
-      builder.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      // zod's ESM (.js) and CommonJS (.cjs) builds alike.
+      builder.onResolve({ filter: /^\.\.\/locales\/index\.c?js$/ }, (args) =>
         /[\\/]node_modules[\\/]zod[\\/]v4[\\/]/.test(args.importer)
-          ? { path: join(args.resolveDir, "..", "locales", "en.js"), namespace: "zod-locales" }
+          ? { path: join(args.resolveDir, "..", "locales", args.path.endsWith(".cjs") ? "en.cjs" : "en.js"), namespace: "zod-locales" }
           : undefined,
       );
       builder.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({

@@ -57,13 +57,16 @@ describe("the packages the build leaves out", () => {
 });
 
 describe("zod in English only", () => {
-  const bundleZod = async (plugins: Plugin[]) => {
+  // zod's CommonJS build (require) and its ESM build (import, as src/ imports it) alike.
+  const sources = {
+    require:
+      'const { z } = require("zod"); module.exports = { message: z.object({ a: z.string() }).safeParse({ a: 1 }).error.issues[0].message, locales: Object.keys(z.locales) };',
+    import:
+      'import { z } from "zod"; export const message = z.object({ a: z.string() }).safeParse({ a: 1 }).error!.issues[0]!.message; export const locales = Object.keys(z.locales);',
+  };
+  const bundleZod = async (how: keyof typeof sources, plugins: Plugin[]) => {
     const result = await build({
-      stdin: {
-        contents:
-          'const { z } = require("zod"); module.exports = { message: z.object({ a: z.string() }).safeParse({ a: 1 }).error.issues[0].message, locales: Object.keys(z.locales) };',
-        resolveDir: repoRoot,
-      },
+      stdin: { contents: sources[how], resolveDir: repoRoot, loader: "ts" },
       bundle: true,
       platform: "node",
       format: "cjs",
@@ -76,9 +79,9 @@ describe("zod in English only", () => {
     return { ...module.exports, bytes: result.outputFiles[0]!.contents.length };
   };
 
-  it("keeps zod's English messages and drops the other locales", async () => {
-    const all = await bundleZod([]);
-    const english = await bundleZod([zodEnglishOnly()]);
+  it.each(["require", "import"] as const)("keeps zod's English messages and drops the other locales (%s)", async (how) => {
+    const all = await bundleZod(how, []);
+    const english = await bundleZod(how, [zodEnglishOnly()]);
     expect(english.message).toBe("Invalid input: expected string, received number");
     expect(english.message).toBe(all.message);
     expect(english.locales).toEqual(["en"]);
