@@ -14,13 +14,13 @@ Times the token API as it ships (build it first: npm run build) against a bare f
   the zip services/token-api/dist/token-api.zip is unpacked into .cache/token-api-startup/wwwroot and started
   as App Service starts it (\`node <main>\` of its package.json, in that folder), in three configurations:
   (a) with telemetry on (a connection string, as every deployed environment has; the endpoint is loopback and
-      nothing is sent before the first request), finding the compile cache an earlier start wrote (the
-      package's entry turns Node's compile cache on; NODE_COMPILE_CACHE points it into .cache/token-api-startup);
-  (a0) the same, with an empty cache directory each time: a new instance's first start;
+      nothing is sent before the first request), finding the code cache an earlier start wrote (the package's
+      entry keeps it under the temp directory, src/codeCache.ts; TMPDIR points that into .cache/token-api-startup);
+  (a0) the same with an empty temp directory each time: a new instance's first start, which has no cache;
   (b) telemetry off, with the cache;
   (c) the peer: a bare fastify process that listens and says so (no plugins, no routes; no compile cache, as
       plain \`node\` runs);
-  (d) the same bare process with the compile cache on (NODE_COMPILE_CACHE), for reference.
+  (d) the same bare process with Node's own compile cache on (NODE_COMPILE_CACHE, flushed once listening), warm.
 Before the rounds, one untimed start of (a), (b) and (d) writes their caches. Each case then starts --runs times
 (default 7), interleaved (a, a0, b, c, d, a, ...), with a configuration that needs no network at start; a guard
 (tests/support/loopback-only.cjs, preloaded into all) refuses anything beyond loopback. Measures process start ->
@@ -107,7 +107,7 @@ function timeToListening(entry: string, cwd: string, env: Record<string, string>
       if (stdout.includes('"msg":"listening"')) {
         const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
         const cpuMs = cpuMsOf(child.pid);
-        // A warm-up start stays until its compile cache is on disk (the server flushes it after "listening").
+        // A warm-up start stays until its code cache is on disk (written after "listening").
         void (untilCacheIn ? cacheWritten(untilCacheIn) : Promise.resolve()).then(() => {
           child.kill("SIGKILL");
           resolvePromise({ wallMs, cpuMs });
@@ -167,7 +167,7 @@ const spec: CommandSpec<typeof options> = {
           warm: "on",
         },
         {
-          name: "(a0) deployable, telemetry on, first start (empty compile cache)",
+          name: "(a0) deployable, telemetry on, first start (no code cache)",
           entry: main,
           cwd: siteDir,
           env: (run: number) => ({ ...TELEMETRY_ENV, ...cacheDir(`first-${run}`) }),
