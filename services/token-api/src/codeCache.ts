@@ -1,9 +1,9 @@
 // Starts the bundle with a V8 code cache kept in the temp directory: the package's entry (src/entry.ts) runs the bundle
 // through this, and the server signals `LISTENING_EVENT` once it listens, when the cache is written.
-import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
 
 /** Emitted on `process` by src/server.ts once the server listens: the functions a start compiles are compiled by then. */
@@ -72,6 +72,10 @@ export function runWithCodeCache(bundlePath: string, cachePath: string): CodeCac
           writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
           chmodSync(partial, 0o600);
           renameSync(partial, cachePath);
+          // Earlier packages' caches (another hash) or Node versions are never read again: each deploy would
+          // otherwise leave one (about 4 MB) behind. Another process's file being written ends in .tmp and stays.
+          for (const name of readdirSync(dirname(cachePath)))
+            if (name !== basename(cachePath) && name.endsWith(".bin")) rmSync(join(dirname(cachePath), name), { force: true });
         } catch {
           // A read-only or full temp directory: the next start compiles again.
         }

@@ -1,9 +1,10 @@
 // The bundle's code cache (src/codeCache.ts), each start a process of its own: written once listening, used by the
-// next start, refused when it is not V8's, never read from a folder others may write; the code runs as a module.
+// next start, refused when it is not V8's, never read from a folder others may write, other bundles' caches removed;
+// the code runs as a module.
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { codeCachePath } from "../../../services/token-api/src/codeCache";
 
@@ -68,6 +69,16 @@ describe("runWithCodeCache", () => {
     expect(start(bundle, cache)[1]).toEqual({ outcome: "accepted" });
   });
 
+  it("removes the caches of other bundles and Node versions when it writes its own", () => {
+    const otherBundle = codeCachePath("fedcba9876543210", join(dir, "cache"));
+    const otherNode = join(dir, "cache", `0123456789abcdef-v0.0.0-${process.arch}.bin`);
+    const beingWritten = `${otherBundle}.4242.tmp`;
+    for (const file of [otherBundle, otherNode, beingWritten]) writeFileSync(file, "old");
+    writeFileSync(cache, "not V8's");
+    expect(start(bundle, cache)[1]).toEqual({ outcome: "rejected" });
+    expect(readdirSync(join(dir, "cache")).sort()).toEqual([basename(cache), basename(beingWritten)].sort());
+  });
+
   it("neither reads nor writes a cache in a folder others may write", () => {
     const shared = join(work, "shared");
     mkdirSync(shared);
@@ -77,6 +88,7 @@ describe("runWithCodeCache", () => {
     const [report, outcome] = start(bundle, planted);
     expect(report).toEqual({ filename: bundle, dirname: work, join: "function", exports: true });
     expect(outcome).toEqual({ outcome: "unusable-dir" });
-    expect(existsSync(`${planted}.tmp`)).toBe(false);
+    // Nothing written beside the planted file (no cache, no half-written one).
+    expect(readdirSync(shared)).toEqual([basename(planted)]);
   });
 });
