@@ -42,9 +42,10 @@ function ownFolder(dir: string): string | undefined {
  * Runs the CommonJS file `bundlePath` as Node would, with the V8 code cache at `cachePath` when there is one V8
  * accepts. Without one, the file is compiled as usual and, once `LISTENING_EVENT` is emitted, the cache is written:
  * `Script.createCachedData()` after the code ran includes every function compiled so far
- * (https://nodejs.org/docs/latest-v22.x/api/vm.html#scriptcreatecacheddata), which Node's own compile cache
- * (`module.enableCompileCache`, written when a file is compiled) does not: the bundle's modules are functions that
- * run, and so compile, only when first required. A cache that cannot be read or written only costs the speed-up.
+ * (https://nodejs.org/docs/latest-v22.x/api/vm.html#scriptcreatecacheddata): the bundle's modules are functions that
+ * run, and so compile, only when first required, which Node's own compile cache (`module.enableCompileCache`) was
+ * measured not to spare (docs/decisions/0033-token-api-ships-as-a-bundle.md). A cache that cannot be read or written
+ * only costs the speed-up.
  */
 export function runWithCodeCache(bundlePath: string, cachePath: string): CodeCacheOutcome {
   const folder = ownFolder(dirname(cachePath));

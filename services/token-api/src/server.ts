@@ -1,5 +1,4 @@
 // The process entry: reads config, turns on telemetry, listens on PORT and shuts down gracefully on SIGTERM.
-import * as nodeModule from "node:module";
 import { LISTENING_EVENT } from "./codeCache";
 import { ConfigError, loadConfig } from "./config";
 import { ERASING_SWEEP } from "./settings";
@@ -36,11 +35,6 @@ async function main(): Promise<void> {
   stdout.flush();
   // The package's entry writes the code cache now, if it has none (codeCache.ts); nothing listens under `npm run dev`.
   process.emit(LISTENING_EVENT as never);
-  // The compile cache the package's entry turned on (scripts/build.ts ENTRY_SOURCE) is otherwise written only when
-  // the process exits, which a process stopped by SIGKILL, or never stopped, never does; written now, the next start
-  // of the same bundle in this container finds it. Does nothing when the cache is off (`npm run dev`, tests of src/);
-  // Node 22 before 22.10 has no flushCompileCache.
-  setImmediate(() => (nodeModule as Partial<typeof nodeModule>).flushCompileCache?.());
 
   // Finishes erases an instance was killed in the middle of (docs/decisions/0015-token-api-trade-offs.md); jittered so
   // instances started together do not scan the table together.
