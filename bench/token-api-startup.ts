@@ -1,9 +1,10 @@
 // `npm run bench:token-api-startup`: the deployable's start (process start -> listening) beside a bare fastify start in the same run, and the zip's size and files.
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync, statSync, writeFileSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { readZip } from "../services/token-api/scripts/zip";
+import { CODE_CACHE_DIR } from "../services/token-api/src/codeCache";
 import { ExitCode, UsageError, main, type CommandSpec } from "../tools/cli-kit";
 import { median, parseCount } from "./lib/report";
 
@@ -11,15 +12,21 @@ const HELP = `Usage: npm run bench:token-api-startup -- [--runs N] [--json]
 
 Times the token API as it ships (build it first: npm run build) against a bare fastify process:
   the zip services/token-api/dist/token-api.zip is unpacked into .cache/token-api-startup/wwwroot and started
-  as App Service starts it (\`node <main>\` of its package.json, in that folder), in two configurations:
+  as App Service starts it (\`node <main>\` of its package.json, in that folder), in three configurations:
   (a) with telemetry on (a connection string, as every deployed environment has; the endpoint is loopback and
-      nothing is sent before the first request), (b) without;
-  (c) the peer: a bare fastify process that listens and says so (no plugins, no routes).
-Each starts --runs times (default 7), interleaved (a, b, c, a, b, c, ...), with a configuration that needs no
-network at start; a guard (tests/support/loopback-only.cjs, preloaded into all three) refuses anything beyond
-loopback. Measures process start -> the "listening" log line (wall time, and the process's CPU time from
-/proc on Linux, steadier under load). Prints the medians and spreads, each start as a ratio to (c) (the median
-(min-max) of the per-round ratios; goal <= 1.5), and the zip's size and files (goal <= 5 MB).
+      nothing is sent before the first request), finding the code cache an earlier start wrote (the package's
+      entry keeps it under the temp directory, src/codeCache.ts; TMPDIR points that into .cache/token-api-startup);
+  (a0) the same with an empty temp directory each time: a new instance's first start, which has no cache;
+  (b) telemetry off, with the cache;
+  (c) the peer: a bare fastify process that listens and says so (no plugins, no routes; no compile cache, as
+      plain \`node\` runs);
+  (d) the same bare process with Node's own compile cache on (NODE_COMPILE_CACHE, flushed once listening), warm.
+Before the rounds, one untimed start of (a), (b) and (d) writes their caches. Each case then starts --runs times
+(default 7), interleaved (a, a0, b, c, d, a, ...), with a configuration that needs no network at start; a guard
+(tests/support/loopback-only.cjs, preloaded into all) refuses anything beyond loopback. Measures process start ->
+the "listening" log line (wall time, and the process's CPU time from /proc on Linux, steadier under load). Prints
+the medians and spreads, each start as a ratio to (c) (the median (min-max) of the per-round ratios; goal <= 1.5),
+and the zip's size and files (goal <= 5 MB).
 
 Exit codes: 0 measured, 1 a start failed, 2 bad arguments or no build.`;
 
@@ -30,7 +37,7 @@ const siteDir = join(workDir, "wwwroot");
 const bareDir = join(workDir, "bare-fastify");
 const loopbackOnly = join(repoRoot, "tests", "support", "loopback-only.cjs");
 /** The peer: fastify resolved from the repository's node_modules, the same version the token API bundles. */
-const BARE_FASTIFY = `require(${JSON.stringify(require.resolve("fastify"))})().listen({ port: 0, host: "127.0.0.1" }).then(() => process.stdout.write('{"msg":"listening"}\\n'));\n`;
+const BARE_FASTIFY = `require(${JSON.stringify(require.resolve("fastify"))})().listen({ port: 0, host: "127.0.0.1" }).then(() => { process.stdout.write('{"msg":"listening"}\\n'); setImmediate(() => require("node:module").flushCompileCache?.()); });\n`;
 
 /** Enough configuration to start; nothing is contacted before the first request. */
 const START_ENV = {
@@ -72,7 +79,19 @@ interface Start {
   cpuMs: number | undefined;
 }
 
-function timeToListening(entry: string, cwd: string, env: Record<string, string>): Promise<Start> {
+/** Resolves once `dir` holds a file (a code cache written, not one being written), or after 10 s. */
+async function cacheWritten(dir: string): Promise<void> {
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    if (
+      existsSync(dir) &&
+      readdirSync(dir, { recursive: true }).some((name) => !String(name).endsWith(".tmp") && statSync(join(dir, String(name))).isFile())
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function timeToListening(entry: string, cwd: string, env: Record<string, string>, untilCacheIn?: string): Promise<Start> {
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(process.execPath, ["--require", loopbackOnly, entry], {
@@ -88,8 +107,11 @@ function timeToListening(entry: string, cwd: string, env: Record<string, string>
       if (stdout.includes('"msg":"listening"')) {
         const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
         const cpuMs = cpuMsOf(child.pid);
-        child.kill("SIGKILL");
-        resolvePromise({ wallMs, cpuMs });
+        // A warm-up start stays until its code cache is on disk (written after "listening").
+        void (untilCacheIn ? cacheWritten(untilCacheIn) : Promise.resolve()).then(() => {
+          child.kill("SIGKILL");
+          resolvePromise({ wallMs, cpuMs });
+        });
       }
     });
     child.once("exit", (code, signal) => {
@@ -122,20 +144,56 @@ const spec: CommandSpec<typeof options> = {
     mkdirSync(bareDir, { recursive: true });
     writeFileSync(join(bareDir, "server.js"), BARE_FASTIFY);
 
-    const cases = [
-      { name: "(a) deployable, telemetry on", entry: main, cwd: siteDir, env: TELEMETRY_ENV, times: [] as Start[] },
-      { name: "(b) deployable, telemetry off", entry: main, cwd: siteDir, env: {}, times: [] as Start[] },
-      { name: "(c) bare fastify (peer)", entry: "server.js", cwd: bareDir, env: {}, times: [] as Start[] },
-    ];
+    // The deployable keeps its code cache under the temp directory (src/codeCache.ts); the bare peer (d) uses Node's
+    // own compile cache, the most a process without code of its own for it gets.
+    const tmp = (name: string) => join(workDir, "tmp", name);
+    const cacheDir = (name: string) => ({ TMPDIR: tmp(name) });
+    const warmDir = (name: string) => (name === "bare" ? join(workDir, "compile-cache") : join(tmp(name), CODE_CACHE_DIR));
+    interface Case {
+      name: string;
+      entry: string;
+      cwd: string;
+      env: (run: number) => Record<string, string>;
+      /** The cache directory an untimed start fills before the rounds. */
+      warm?: string;
+    }
+    const cases = (
+      [
+        {
+          name: "(a) deployable, telemetry on",
+          entry: main,
+          cwd: siteDir,
+          env: () => ({ ...TELEMETRY_ENV, ...cacheDir("on") }),
+          warm: "on",
+        },
+        {
+          name: "(a0) deployable, telemetry on, first start (no code cache)",
+          entry: main,
+          cwd: siteDir,
+          env: (run: number) => ({ ...TELEMETRY_ENV, ...cacheDir(`first-${run}`) }),
+        },
+        { name: "(b) deployable, telemetry off", entry: main, cwd: siteDir, env: () => cacheDir("off"), warm: "off" },
+        { name: "(c) bare fastify (peer)", entry: "server.js", cwd: bareDir, env: () => ({}) },
+        {
+          name: "(d) bare fastify, compile cache on",
+          entry: "server.js",
+          cwd: bareDir,
+          env: () => ({ NODE_COMPILE_CACHE: warmDir("bare") }),
+          warm: "bare",
+        },
+      ] as Case[]
+    ).map((c) => ({ ...c, times: [] as Start[] }));
+    const peerIndex = 3;
     const loadBefore = loadavg()[0]!;
     try {
-      for (let run = 0; run < runs; run++) for (const c of cases) c.times.push(await timeToListening(c.entry, c.cwd, c.env));
+      for (const c of cases) if (c.warm) await timeToListening(c.entry, c.cwd, c.env(-1), warmDir(c.warm));
+      for (let run = 0; run < runs; run++) for (const c of cases) c.times.push(await timeToListening(c.entry, c.cwd, c.env(run)));
     } catch (error) {
       process.stderr.write(`${(error as Error).message}\n`);
       return ExitCode.failed;
     }
     const loadAfter = loadavg()[0]!;
-    const peer = cases[2]!.times;
+    const peer = cases[peerIndex]!.times;
     const spread = (ratios: number[]) => ({
       median: Number(median(ratios).toFixed(2)),
       min: Number(Math.min(...ratios).toFixed(2)),

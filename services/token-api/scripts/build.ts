@@ -1,8 +1,9 @@
 // `npm run build`: bundles the token API with esbuild and writes the run-from-package zip to dist/token-api.zip
 // (docs/decisions/0033-token-api-ships-as-a-bundle.md).
 import { build, type Metafile, type Plugin } from "esbuild";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { createZip } from "./zip";
 
 const packageDir = resolve(__dirname, "..");
@@ -16,6 +17,12 @@ const BUILD_TARGET = "node22";
 
 /** The package's entry: App Service runs `node server.js` (package.json `main`, no `start` script; see below). */
 export const ENTRY_FILE = "server.js";
+/**
+ * The bundle the entry starts: src/server.ts and everything it uses, in one file. The entry (src/entry.ts, a file of its
+ * own) runs it with a V8 code cache (src/codeCache.ts): a process caches only code compiled after it set the cache up.
+ */
+export const BUNDLE_FILE = "token-api.js";
+
 interface PackageJson {
   name: string;
   version: string;
@@ -52,6 +59,30 @@ module.exports = new Proxy({}, { get: (_, key) => (key === "__esModule" ? true :
   };
 }
 
+/**
+ * zod's messages in English only: zod re-exports every locale it ships (`z.locales`, about 50 languages, 270 KB of the
+ * bundle, each set up when zod loads) and configures English itself (zod/v4/classic/external.js); the API answers in
+ * English and never calls `z.locales`. Every import of zod's locale index gets a module exporting `en` alone.
+ */
+export function zodEnglishOnly(): Plugin {
+  return {
+    name: "zod-english-only",
+    setup(builder) {
+      // zod's ESM (.js) and CommonJS (.cjs) builds alike.
+      builder.onResolve({ filter: /^\.\.\/locales\/index\.c?js$/ }, (args) =>
+        /[\\/]node_modules[\\/]zod[\\/]v4[\\/]/.test(args.importer)
+          ? { path: join(args.resolveDir, "..", "locales", args.path.endsWith(".cjs") ? "en.cjs" : "en.js"), namespace: "zod-locales" }
+          : undefined,
+      );
+      builder.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
+        loader: "js",
+        contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+        resolveDir: dirname(args.path),
+      }));
+    },
+  };
+}
+
 const BUNDLE_OPTIONS = {
   bundle: true,
   platform: "node",
@@ -74,7 +105,7 @@ const BUNDLE_OPTIONS = {
 } as const;
 
 /**
- * Bundles src/server.ts, the Azure Monitor distro included, into `outdir`/server.js; returns the build's inputs (for
+ * Bundles src/server.ts, the Azure Monitor distro included, into `outdir`/token-api.js; returns the build's inputs (for
  * the licence notices). The distro is in the file but only runs with a connection string: src/server.ts imports it
  * then, before the app (whose modules run on their first import, not when the file loads). One file rather than the
  * distro in a file of its own: the Azure core packages both use then load once (telemetry on, as in every deployed
@@ -84,10 +115,25 @@ export async function bundleApp(outdir: string): Promise<Metafile> {
   const result = await build({
     ...BUNDLE_OPTIONS,
     entryPoints: [join(packageDir, "src", "server.ts")],
-    outfile: join(outdir, ENTRY_FILE),
-    plugins: [leaveOut(UNUSED)],
+    outfile: join(outdir, BUNDLE_FILE),
+    plugins: [leaveOut(UNUSED), zodEnglishOnly()],
   });
-  return result.metafile;
+  // The entry names the bundle's content: its code cache is valid for this content only (src/codeCache.ts).
+  const hash = createHash("sha256")
+    .update(readFileSync(join(outdir, BUNDLE_FILE)))
+    .digest("hex")
+    .slice(0, 16);
+  const entry = await build({
+    ...BUNDLE_OPTIONS,
+    sourcemap: false,
+    entryPoints: [join(packageDir, "src", "entry.ts")],
+    outfile: join(outdir, ENTRY_FILE),
+    define: { TOKEN_API_BUNDLE: JSON.stringify(BUNDLE_FILE), TOKEN_API_BUNDLE_HASH: JSON.stringify(hash) },
+  });
+  return {
+    inputs: { ...result.metafile.inputs, ...entry.metafile.inputs },
+    outputs: { ...result.metafile.outputs, ...entry.metafile.outputs },
+  };
 }
 
 /** The directory of the package an input file belongs to (the last node_modules/<name> in its path). */

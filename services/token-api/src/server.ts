@@ -1,4 +1,5 @@
 // The process entry: reads config, turns on telemetry, listens on PORT and shuts down gracefully on SIGTERM.
+import { LISTENING_EVENT } from "./codeCache";
 import { ConfigError, loadConfig } from "./config";
 import { ERASING_SWEEP } from "./settings";
 import { enableAzureMonitor } from "./telemetry";
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   // One line a supervisor (local dev, the start-up benchmark) can wait for.
   logger.info({ port: (app.server.address() as { port: number }).port, instance: deps.instanceId }, "listening");
   stdout.flush();
+  // The package's entry writes the code cache now, if it has none (codeCache.ts); nothing listens under `npm run dev`.
+  process.emit(LISTENING_EVENT as never);
 
   // Finishes erases an instance was killed in the middle of (docs/decisions/0015-token-api-trade-offs.md); jittered so
   // instances started together do not scan the table together.

@@ -1,11 +1,11 @@
-// The package build's own logic: which packages it leaves out (and what a left-out one does when called), the licence
-// notices, and the zip reader the tests and the start-up bench unpack the package with.
+// The package build's own logic: which packages it leaves out (and what a left-out one does when called), zod's locales
+// cut to English, the licence notices, and the zip reader the tests and the start-up bench unpack the package with.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import { afterEach, describe, expect, it } from "vitest";
-import { UNUSED, leaveOut, thirdPartyNotices } from "../../../services/token-api/scripts/build";
+import { UNUSED, leaveOut, thirdPartyNotices, zodEnglishOnly } from "../../../services/token-api/scripts/build";
 import { createZip, readZip } from "../../../services/token-api/scripts/zip";
 
 const repoRoot = resolve(__dirname, "..", "..", "..");
@@ -53,6 +53,41 @@ describe("the packages the build leaves out", () => {
     new Function("module", "exports", "require", result.outputFiles[0]!.text)(module, module.exports, require);
     expect(module.exports.has).toBe("function");
     expect(() => module.exports.call()).toThrow("yaml is not in the token API package (scripts/build.ts leaveOut)");
+  });
+});
+
+describe("zod in English only", () => {
+  // zod's CommonJS build (require) and its ESM build (import, as src/ imports it) alike.
+  const sources = {
+    require:
+      'const { z } = require("zod"); module.exports = { message: z.object({ a: z.string() }).safeParse({ a: 1 }).error.issues[0].message, locales: Object.keys(z.locales) };',
+    import:
+      'import { z } from "zod"; export const message = z.object({ a: z.string() }).safeParse({ a: 1 }).error!.issues[0]!.message; export const locales = Object.keys(z.locales);',
+  };
+  const bundleZod = async (how: keyof typeof sources, plugins: Plugin[]) => {
+    const result = await build({
+      stdin: { contents: sources[how], resolveDir: repoRoot, loader: "ts" },
+      bundle: true,
+      platform: "node",
+      format: "cjs",
+      write: false,
+      plugins,
+      logLevel: "silent",
+    });
+    const module = { exports: {} as { message: string; locales: string[] } };
+    new Function("module", "exports", "require", result.outputFiles[0]!.text)(module, module.exports, require);
+    return { ...module.exports, bytes: result.outputFiles[0]!.contents.length };
+  };
+
+  it.each(["require", "import"] as const)("keeps zod's English messages and drops the other locales (%s)", async (how) => {
+    const all = await bundleZod(how, []);
+    const english = await bundleZod(how, [zodEnglishOnly()]);
+    expect(english.message).toBe("Invalid input: expected string, received number");
+    expect(english.message).toBe(all.message);
+    expect(english.locales).toEqual(["en"]);
+    expect(all.locales).toContain("de");
+    // The locales are most of what zod weighs in the bundle (about 270 KB minified, more here unminified).
+    expect(all.bytes - english.bytes).toBeGreaterThan(250_000);
   });
 });
 

@@ -3,13 +3,15 @@
 // local stand-in for the Application Insights ingestion endpoint: requests, dependencies and exceptions.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:https";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPackage } from "../../../services/token-api/scripts/build";
+import { CODE_CACHE_DIR } from "../../../services/token-api/src/codeCache";
 import { readZip } from "../../../services/token-api/scripts/zip";
 import { loadOrCreateCertificate } from "../../../tools/acs-emulator/certificate";
 import { startAzuriteTables, type AzuriteTables } from "../../../tools/local-dev/azurite";
@@ -98,10 +100,13 @@ beforeAll(async () => {
   packageJson = JSON.parse(readFileSync(join(site, "package.json"), "utf8")) as typeof packageJson;
   const issuer = `https://127.0.0.1:${port}/`;
   // App Service's start-up (Oryx) for a package.json without `scripts.start`: `node <main>` in the site's folder.
+  mkdirSync(join(work, "tmp"));
   const spawned = spawn(process.execPath, [packageJson.main ?? "missing-main"], {
     cwd: site,
     env: {
       PATH: process.env.PATH,
+      // os.tmpdir(): where the package's entry puts Node's compile cache (and the exporter its offline store).
+      TMPDIR: join(work, "tmp"),
       // The stand-in's certificate authority; the guard refuses (and reports) any connection beyond loopback.
       NODE_EXTRA_CA_CERTS: caCertPath,
       NODE_OPTIONS: `--require ${loopbackOnly}`,
@@ -182,11 +187,22 @@ afterAll(async () => {
 const ofType = (name: string) => envelopes.filter((e) => e.name === `Microsoft.ApplicationInsights.${name}`).map((e) => e.data!.baseData!);
 
 describe("the deployable as shipped", () => {
-  it("is the bundle, the licences and a package.json App Service starts with `node server.js`", () => {
-    expect(zipNames).toEqual(["THIRD-PARTY-NOTICES.txt", "package.json", "server.js"]);
+  it("is the bundle, its entry, the licences and a package.json App Service starts with `node server.js`", () => {
+    expect(zipNames).toEqual(["THIRD-PARTY-NOTICES.txt", "package.json", "server.js", "token-api.js"]);
     expect(packageJson.main).toBe("server.js");
     // With a start script, App Service would run `npm start` instead.
     expect(packageJson.scripts).toBeUndefined();
+  });
+
+  it("writes the bundle's code cache under the temp directory once listening, named by the bundle's content", () => {
+    // Written after "listening" (src/codeCache.ts), not at exit: the process still runs. One file, this Node's.
+    const dir = join(work, "tmp", CODE_CACHE_DIR);
+    const hash = createHash("sha256")
+      .update(readFileSync(join(work, "wwwroot", "token-api.js")))
+      .digest("hex")
+      .slice(0, 16);
+    expect(readdirSync(dir)).toEqual([`${hash}-${process.version}-${process.arch}.bin`]);
+    expect(statSync(join(dir, readdirSync(dir)[0]!)).mode & 0o777).toBe(0o600);
   });
 });
 
