@@ -1,4 +1,6 @@
 // Counters the token API emits through OpenTelemetry (exported to Application Insights when configured), plus the exporter switch.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { SpanStatusCode, metrics as otelMetrics, trace } from "@opentelemetry/api";
 import { describe } from "./acs";
 import type { TokenApiConfig } from "./config";
@@ -92,6 +94,7 @@ export async function enableAzureMonitor(
   auth: TokenApiConfig["applicationInsightsAuth"] = { mode: "instrumentation-key" },
 ): Promise<(() => Promise<void>) | undefined> {
   if (!connectionString) return undefined;
+  useJsonConfigWithoutItsFile(process.env);
   const { useAzureMonitor, shutdownAzureMonitor } = await import("@azure/monitor-opentelemetry");
   const credential =
     auth.mode === "managed-identity"
@@ -102,4 +105,29 @@ export async function enableAzureMonitor(
     instrumentationOptions: AZURE_MONITOR_INSTRUMENTATIONS,
   });
   return () => shutdownAzureMonitor();
+}
+
+/**
+ * The distro reads optional JSON settings from APPLICATIONINSIGHTS_CONFIGURATION_CONTENT, else from a file it finds
+ * relative to its own module's folder (@azure/monitor-opentelemetry shared/jsonConfig.js, through `import.meta.url`).
+ * Bundled, that folder does not exist: it logged "Failed to load JSON config file values." at every start and ignored
+ * APPLICATIONINSIGHTS_CONFIGURATION_FILE. So the content is given directly: the file's, read relative to the site
+ * root (the working directory), or an empty object. A file that cannot be read stops the start with its setting named.
+ */
+export function useJsonConfigWithoutItsFile(env: NodeJS.ProcessEnv): void {
+  if (env.APPLICATIONINSIGHTS_CONFIGURATION_CONTENT) return;
+  const file = env.APPLICATIONINSIGHTS_CONFIGURATION_FILE;
+  if (!file) {
+    env.APPLICATIONINSIGHTS_CONFIGURATION_CONTENT = "{}";
+    return;
+  }
+  try {
+    env.APPLICATIONINSIGHTS_CONFIGURATION_CONTENT = readFileSync(resolve(file), "utf8");
+  } catch (error) {
+    throw new Error(
+      `APPLICATIONINSIGHTS_CONFIGURATION_FILE: cannot read ${resolve(file)} (${(error as NodeJS.ErrnoException).code ?? "error"}); ` +
+        "expected a JSON file, absolute or relative to the site root",
+      { cause: error },
+    );
+  }
 }

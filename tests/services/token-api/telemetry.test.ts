@@ -41,6 +41,7 @@ let azurite: AzuriteTables | undefined;
 let work: string;
 let child: ChildProcess | undefined;
 let stderr = "";
+let stdout = "";
 let packageJson: { main?: string; scripts?: Record<string, string> };
 let zipNames: string[] = [];
 let tokenStatus: number | undefined;
@@ -141,6 +142,7 @@ beforeAll(async () => {
     let out = "";
     spawned.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
+      stdout += chunk.toString();
       const match = /"port":(\d+)[^\n]*"msg":"listening"/.exec(out);
       if (match) resolvePromise(Number(match[1]));
     });
@@ -239,6 +241,12 @@ describe("telemetry from the deployable as shipped", () => {
 
   it("uses the connection string's instrumentation key on every envelope", () => {
     expect(new Set(envelopes.map((e) => e.iKey))).toEqual(new Set([IKEY]));
+  });
+
+  it("starts without the distro's JSON config error (it looks for its file beside its own module, which a bundle has not)", () => {
+    // The distro logs through the console (stdout).
+    expect(stdout).toContain('"msg":"listening"');
+    expect(stdout + stderr).not.toContain("JSON config");
   });
 
   it("tries nothing beyond loopback but the distro's Azure VM metadata probe", () => {
