@@ -8,6 +8,7 @@
 // default; `WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID` takes a user-assigned identity's resource id, which is
 // what the app uses, so the identity holds Storage Blob Data Reader on the package before the site first starts.
 import { DEFAULT_MANAGE_ROLE, TYPE_PATTERN } from "../../services/token-api/src/conversations/limits";
+import { PACKAGE_ZIP_PATH } from "../../services/token-api/scripts/package-path";
 import { z } from "zod";
 import * as pulumi from "@pulumi/pulumi";
 import type { ConfigProblem } from "../common/types";
@@ -23,7 +24,7 @@ import {
 const lifetimeRange = `${L.min}..${L.max}`;
 
 /** Where `npm run build` in services/token-api puts the package (relative to the repository root). */
-export const DEFAULT_PACKAGE_PATH = "services/token-api/dist/token-api.zip";
+export const DEFAULT_PACKAGE_PATH = PACKAGE_ZIP_PATH;
 
 /**
  * The family of a SKU name (zone-redundancy and validity rules), or undefined for a name the platform does not

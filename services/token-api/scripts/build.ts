@@ -4,16 +4,18 @@ import { build, type Metafile, type Plugin } from "esbuild";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { TOKEN_API_NODE_MAJOR } from "../../../policies/deployability-facts";
+import { PACKAGE_ZIP_PATH } from "./package-path";
 import { createZip } from "./zip";
 
 const packageDir = resolve(__dirname, "..");
 const repoRoot = resolve(packageDir, "..", "..");
 const distDir = join(packageDir, "dist");
-/** The zip `npm run build` writes (components/token-api-host DEFAULT_PACKAGE_PATH deploys it). */
-export const ZIP_PATH = join(distDir, "token-api.zip");
+/** The zip `npm run build` writes (components/token-api-host deploys it from the same path). */
+export const ZIP_PATH = join(repoRoot, PACKAGE_ZIP_PATH);
 
-/** The esbuild target: the Node major App Service runs the package on (TokenApiHost `linuxFxVersion` NODE|22-lts). */
-const BUILD_TARGET = "node22";
+/** The esbuild target: the Node major App Service runs the package on (TokenApiHost `linuxFxVersion` NODE|<major>-lts). */
+const BUILD_TARGET = `node${TOKEN_API_NODE_MAJOR}`;
 
 /** The package's entry: App Service runs `node server.js` (package.json `main`, no `start` script; see below). */
 export const ENTRY_FILE = "server.js";
@@ -226,7 +228,7 @@ export async function buildPackage(dist: string): Promise<PackageSummary> {
         // otherwise (https://github.com/microsoft/Oryx/blob/main/doc/runtimes/nodejs.md "Run";
         // src/startupscriptgenerator/src/node/scriptgenerator.go): npm would only add its own start-up to ours.
         main: ENTRY_FILE,
-        engines: { node: ">=22" },
+        engines: { node: `>=${TOKEN_API_NODE_MAJOR}` },
       },
       null,
       2,
