@@ -31,7 +31,8 @@ const unitTests = [
   "tests/stacks/**/*.test.ts",
   "tests/docs/**/*.test.ts",
   "tests/runbooks/{adopt,credentials,rotate-keys-report,rotation,target,chat-archive-export}.test.ts",
-  "tests/services/token-api/{app-inject,build,config,tokenCache,tokenService,conversations-routes}.test.ts",
+  // build.test.ts runs esbuild's build(), which starts esbuild's binary as a child process: integration.
+  "tests/services/token-api/{app-inject,config,tokenCache,tokenService,conversations-routes}.test.ts",
   "tests/clients/token-refresher-lifecycle.test.ts",
   "tests/tools/acs-emulator/kql-and-faults.test.ts",
   "tests/examples/web-chat-config.test.ts",

@@ -260,14 +260,14 @@ describe("parseConfig", () => {
       "storage firewall address as a /32",
       (c) => void (c.storage = { ...c.storage, allowedIpRanges: ["203.0.113.7/32"] }),
       [
-        'acs-platform:storage.allowedIpRanges[0] must be a public IPv4 address or a CIDR range of prefix /30 or shorter (a /31 or /32 is one address); got "203.0.113.7/32"',
+        'acs-platform:storage.allowedIpRanges[0] must be a CIDR range of prefix /30 or shorter: storage IP rules take no /31 or /32 range, list its addresses one by one instead; got "203.0.113.7/32"',
       ],
     ],
     [
       "storage firewall address in a private range",
       (c) => void (c.storage = { ...c.storage, allowedIpRanges: ["10.1.0.0/16"] }),
       [
-        "acs-platform:storage.allowedIpRanges[0] must be a public IPv4 address or range: private (RFC 1918) ranges are not allowed in storage IP rules",
+        'acs-platform:storage.allowedIpRanges[0] must be a public internet IPv4 address or range: it overlaps 10.0.0.0/8, private (RFC 1918), which storage IP rules do not accept (a subnet of your own network is admitted by the virtual network rule); got "10.1.0.0/16"',
       ],
     ],
     [
