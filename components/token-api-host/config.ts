@@ -22,6 +22,34 @@ import {
 
 const lifetimeRange = `${L.min}..${L.max}`;
 
+/** The host of Entra ID's sign-in endpoint, whose v2.0 access tokens the API accepts. */
+export const ENTRA_LOGIN_HOST = "login.microsoftonline.com";
+
+/**
+ * What an Entra ID issuer asks of `tokenApi.oidc`. A v2.0 access token's `iss` "ends in `/v2.0`" and "the GUID portion
+ * of the claim" is the tenant, and its `aud` "is always the client ID of the API" (Learn "Access token claims
+ * reference", https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference): an issuer naming the
+ * tenant by domain (`contoso.onmicrosoft.com`) or an `api://` audience never matches a token, and every call gets 401.
+ */
+export function entraOidcProblems(oidc: { issuer: string; audience: string }): ConfigProblem[] {
+  if (!URL.canParse(oidc.issuer) || new URL(oidc.issuer).hostname !== ENTRA_LOGIN_HOST) return [];
+  const segments = new URL(oidc.issuer).pathname.split("/");
+  const problems: ConfigProblem[] = [];
+  if (segments.length !== 3 || !z.regexes.guid.test(segments[1]!) || segments[2] !== "v2.0") {
+    problems.push({
+      path: ["issuer"],
+      message: `must be https://${ENTRA_LOGIN_HOST}/<tenant id>/v2.0 with the tenant id a GUID (Entra admin center, Overview, Tenant ID), the \`iss\` of v2.0 access tokens; got ${JSON.stringify(oidc.issuer)}`,
+    });
+  }
+  if (typeof oidc.audience === "string" && !z.regexes.guid.test(oidc.audience)) {
+    problems.push({
+      path: ["audience"],
+      message: `must be the token API registration's Application (client) ID, a GUID, when the issuer is Entra ID: the \`aud\` of v2.0 access tokens is always the API's client id; got ${JSON.stringify(oidc.audience)}`,
+    });
+  }
+  return problems;
+}
+
 /** Where `npm run build` in services/token-api puts the package (relative to the repository root). */
 export const DEFAULT_PACKAGE_PATH = "services/token-api/dist/token-api.zip";
 
@@ -150,7 +178,10 @@ export const tokenApiConfigSchema = z
           defaultText: "unset (discovered from the issuer's `/.well-known/openid-configuration`)",
         }),
       })
-      .strict(),
+      .strict()
+      .superRefine((oidc, ctx) => {
+        for (const problem of entraOidcProblems(oidc)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+      }),
     token: z
       .object({
         allowedScopes: z

@@ -276,6 +276,18 @@ describe("parseConfig", () => {
       ["acs-platform:storage.softDeleteRetentionDays must be at most 365; got 400"],
     ],
     [
+      "an Entra issuer naming the tenant by domain (what the example stacks said before)",
+      (c) =>
+        void (c.tokenApi = {
+          ...c.tokenApi,
+          oidc: { issuer: "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0", audience: "api://acs-platform-token" },
+        }),
+      [
+        'acs-platform:tokenApi.oidc.issuer must be https://login.microsoftonline.com/<tenant id>/v2.0 with the tenant id a GUID (Entra admin center, Overview, Tenant ID), the `iss` of v2.0 access tokens; got "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0"',
+        "acs-platform:tokenApi.oidc.audience must be the token API registration's Application (client) ID, a GUID, when the issuer is Entra ID: the `aud` of v2.0 access tokens is always the API's client id; got \"api://acs-platform-token\"",
+      ],
+    ],
+    [
       "token API storage SKU",
       (c) => void (c.storage = { ...c.storage, tokenApiSku: "Premium_LRS" }),
       ['acs-platform:storage.tokenApiSku must be one of Standard_LRS, Standard_ZRS, Standard_GRS, Standard_GZRS; got "Premium_LRS"'],
