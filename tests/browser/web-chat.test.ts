@@ -3,7 +3,8 @@
 // out mid-session is replaced without the user noticing, and the pages pass axe-core with no serious violation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { seriousAccessibilityViolations, shownMessages, startWebChatStack, type WebChatStack } from "../support/web-chat";
+import { startWebChatStack, type WebChatStack } from "../../examples/web-chat/local-stack";
+import { seriousAccessibilityViolations, shownMessages } from "../support/web-chat";
 
 let stack: WebChatStack;
 beforeAll(async () => {
