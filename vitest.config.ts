@@ -31,6 +31,7 @@ const unitTests = [
   "tests/stacks/**/*.test.ts",
   "tests/docs/**/*.test.ts",
   "tests/runbooks/{adopt,credentials,rotate-keys-report,rotation,target,chat-archive-export}.test.ts",
+  // build.test.ts and codeCache.test.ts start child processes (esbuild's binary, the bundle): integration.
   "tests/services/token-api/{app-inject,config,tokenCache,tokenService,conversations-routes,verifiedTokens,telemetry-config}.test.ts",
   "tests/clients/token-refresher-lifecycle.test.ts",
   "tests/tools/acs-emulator/kql-and-faults.test.ts",

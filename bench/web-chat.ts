@@ -41,7 +41,7 @@ export const benchWebChatCommand: CommandSpec<typeof options> = {
     const opens = parseCount("opens", args.opens, 10, 200);
     const messages = parseCount("messages", args.messages, 50, 500);
     const out = consoleOutput(args.json === true);
-    const { startWebChatStack } = await import("../tests/support/web-chat");
+    const { startWebChatStack } = await import("../examples/web-chat/local-stack");
     out.line("building the app and starting the local environment ...");
     // The per-user limit (30 a minute) would throttle the opens: the bench measures latency, not the limit.
     const stack = await startWebChatStack({ tokenApiEnv: { RATE_LIMIT_PER_USER_PER_MINUTE: "10000000" } });

@@ -91,6 +91,38 @@ export function budgetStartProblem(startDate: string, now: Date): string | undef
 // ---- App Service -----------------------------------------------------------------------------------------------
 
 /**
+ * The family of an App Service plan SKU name the platform accepts (zone-redundancy and validity rules), or undefined
+ * for a name it does not. Not the ARM `sku.tier`: P0v3 belongs to tier Premium0V3 and P*mv3 to PremiumMV3, so the
+ * plan sends no tier at all and lets ARM derive it (policies/web-appserviceplan-enforce-sku-tier.ts).
+ */
+export function appServiceSkuFamily(skuName: string): string | undefined {
+  if (/^B[123]$/.test(skuName)) return "Basic";
+  if (/^S[123]$/.test(skuName)) return "Standard";
+  if (/^P[123]v2$/.test(skuName)) return "PremiumV2";
+  if (/^P[0-5]m?v3$/.test(skuName)) return "PremiumV3";
+  if (/^P[0-5]m?v4$/.test(skuName)) return "PremiumV4";
+  if (/^I[1-6]m?v2$/.test(skuName)) return "IsolatedV2";
+  return undefined;
+}
+
+/**
+ * The plan families that may be zone-redundant (Learn "Reliability in Azure App Service",
+ * https://learn.microsoft.com/azure/reliability/reliability-app-service, Requirements: "You must use the Premium v2,
+ * Premium v3, or Isolated v2 plan types"; the page's production recommendation "Use premium v3/v4 App Service plans"
+ * and zone redundancy with them adds Premium v4). Isolated v2 is zone-redundant only in a zone-redundant App Service
+ * Environment (same page). The stack config and the pack's web-appserviceplan-enable-zone-redundancy both read it.
+ */
+export const ZONE_REDUNDANT_PLAN_FAMILIES: readonly string[] = ["PremiumV2", "PremiumV3", "PremiumV4", "IsolatedV2"];
+
+/** ZONE_REDUNDANT_PLAN_FAMILIES as a reader names them, for messages. */
+export const ZONE_REDUNDANT_PLAN_HELP = "Premium v2/v3/v4 or Isolated v2";
+
+/** Whether a plan of `skuName` may be zone-redundant. */
+export function supportsZoneRedundancy(skuName: string): boolean {
+  return ZONE_REDUNDANT_PLAN_FAMILIES.includes(appServiceSkuFamily(skuName) ?? "");
+}
+
+/**
  * The `sku.tier` each plan SKU name belongs to, where sources agree: Basic, Standard, PremiumV2, PremiumV3 and
  * PremiumMV3 (Azure Policy's App Service tier allow-list and Terraform state exports list `P1mv3`/`PremiumMV3`).
  * `P0v3` is listed as `Premium0V3` by Azure Policy but as `PremiumV3` elsewhere, so both are accepted; v4 and

@@ -117,7 +117,7 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
     psRule: "Azure.AppService.AvailabilityZone",
     stacks: ["dev"],
     resources: ["acsplat-token-api-plan"],
-    why: "B1 cannot be zone-redundant (zone redundancy needs Premium v2/v3 with at least two instances); dev keeps B1 for cost.",
+    why: "B1 cannot be zone-redundant (zone redundancy needs Premium v2/v3/v4 or Isolated v2 with at least two instances); dev keeps B1 for cost.",
     compensatingControls: `prod is zone-redundant on P1v3 with two instances (mandatory here and in the prod config schema); ${DEV_IS_DISPOSABLE}.`,
     sources: [
       "https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.AppService.AvailabilityZone/",

@@ -4,6 +4,7 @@
 // (https://learn.microsoft.com/azure/event-grid/event-schema-communication-services); retry limits from Microsoft Learn "Event Grid message delivery and retry"
 // (1..30 attempts, 1..1440 minutes).
 import { z } from "zod";
+import { STORAGE_SKUS } from "../common/storage-config";
 
 /** Every event type Communication Services publishes to its system topic. */
 export const ACS_EVENT_TYPES = [
@@ -187,7 +188,7 @@ export const eventRoutingConfigSchema = z
   .object({
     /** Storage redundancy of the routing account. */
     storageSku: z
-      .enum(["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_GZRS"])
+      .enum(STORAGE_SKUS)
       .default("Standard_LRS")
       .meta({ description: "redundancy of the routing storage account (delivery queues and dead-letter container)" }),
     /** Blob container that receives dead-lettered events. */

@@ -1,8 +1,9 @@
 // Pure pieces of the hosted token API: its config schema, the App Service SKU rules, the app settings the API
 // reads (names fixed in docs/interfaces.md), and the decision how the deployment package is supplied.
 //
-// SKU facts: Microsoft Learn "Reliability in Azure App Service" — zone redundancy needs Premium v2/v3/v4 or
-// Isolated v2 and at least 2 instances; "Configure an App Service app" — always-on is unavailable on Free/Shared.
+// SKU facts: Microsoft Learn "Reliability in Azure App Service" — zone redundancy needs one of the families of
+// ZONE_REDUNDANT_PLAN_FAMILIES (policies/deployability-facts.ts) and at least 2 instances; "Configure an App Service
+// app" — always-on is unavailable on Free/Shared.
 // Run-from-package: Microsoft Learn "Run your app in Azure App Service directly from a ZIP package" (checked
 // 2026-11-23) — a private `WEBSITE_RUN_FROM_PACKAGE` blob URL is fetched with the app's system-assigned identity by
 // default; `WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID` takes a user-assigned identity's resource id, which is
@@ -12,6 +13,7 @@ import { PACKAGE_ZIP_PATH } from "../../services/token-api/scripts/package-path"
 import { z } from "zod";
 import * as pulumi from "@pulumi/pulumi";
 import type { ConfigProblem } from "../common/types";
+import { appServiceSkuFamily, supportsZoneRedundancy, ZONE_REDUNDANT_PLAN_HELP } from "../../policies/deployability-facts";
 // The service owns its decisions (scopes, lifetimes, limits, variable names); the program takes them from it.
 import {
   ACS_TOKEN_SCOPES,
@@ -23,29 +25,40 @@ import {
 
 const lifetimeRange = `${L.min}..${L.max}`;
 
+/** The host of Entra ID's sign-in endpoint, whose v2.0 access tokens the API accepts. */
+export const ENTRA_LOGIN_HOST = "login.microsoftonline.com";
+
+/**
+ * What an Entra ID issuer asks of `tokenApi.oidc`. A v2.0 access token's `iss` "ends in `/v2.0`" and "the GUID portion
+ * of the claim" is the tenant, and its `aud` "is always the client ID of the API" (Learn "Access token claims
+ * reference", https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference): an issuer naming the
+ * tenant by domain (`contoso.onmicrosoft.com`) or an `api://` audience never matches a token, and every call gets 401.
+ */
+export function entraOidcProblems(oidc: { issuer: string; audience: string }): ConfigProblem[] {
+  if (!URL.canParse(oidc.issuer) || new URL(oidc.issuer).hostname !== ENTRA_LOGIN_HOST) return [];
+  const segments = new URL(oidc.issuer).pathname.split("/");
+  const problems: ConfigProblem[] = [];
+  if (segments.length !== 3 || !z.regexes.guid.test(segments[1]!) || segments[2] !== "v2.0") {
+    problems.push({
+      path: ["issuer"],
+      message: `must be https://${ENTRA_LOGIN_HOST}/<tenant id>/v2.0 with the tenant id a GUID (Entra admin center, Overview, Tenant ID), the \`iss\` of v2.0 access tokens; got ${JSON.stringify(oidc.issuer)}`,
+    });
+  }
+  if (typeof oidc.audience === "string" && !z.regexes.guid.test(oidc.audience)) {
+    problems.push({
+      path: ["audience"],
+      message: `must be the token API registration's Application (client) ID, a GUID, when the issuer is Entra ID: the \`aud\` of v2.0 access tokens is always the API's client id; got ${JSON.stringify(oidc.audience)}`,
+    });
+  }
+  return problems;
+}
+
 /** Where `npm run build` in services/token-api puts the package (relative to the repository root). */
 export const DEFAULT_PACKAGE_PATH = PACKAGE_ZIP_PATH;
 
-/**
- * The family of a SKU name (zone-redundancy and validity rules), or undefined for a name the platform does not
- * accept. Not the ARM `sku.tier`: P0v3 belongs to tier Premium0V3 and P*mv3 to PremiumMV3, so the plan sends no
- * tier at all and lets ARM derive it (policies/web-appserviceplan-enforce-sku-tier.ts).
- */
-export function appServiceSkuFamily(skuName: string): string | undefined {
-  if (/^B[123]$/.test(skuName)) return "Basic";
-  if (/^S[123]$/.test(skuName)) return "Standard";
-  if (/^P[123]v2$/.test(skuName)) return "PremiumV2";
-  if (/^P[0-5]m?v3$/.test(skuName)) return "PremiumV3";
-  if (/^P[0-5]m?v4$/.test(skuName)) return "PremiumV4";
-  if (/^I[1-6]m?v2$/.test(skuName)) return "IsolatedV2";
-  return undefined;
-}
-
-/** Whether a plan of `skuName` may be zone-redundant (Premium v2/v3/v4, Isolated v2). */
-export function supportsZoneRedundancy(skuName: string): boolean {
-  const tier = appServiceSkuFamily(skuName);
-  return tier === "PremiumV2" || tier === "PremiumV3" || tier === "PremiumV4" || tier === "IsolatedV2";
-}
+// The SKU families, and which of them may be zone-redundant, are owned by policies/deployability-facts.ts: the
+// pack's zone-redundancy rule reads the same list.
+export { appServiceSkuFamily, supportsZoneRedundancy };
 
 const SKU_HELP = "B1-B3, S1-S3, P1v2-P3v2, P0v3-P5v3 (and mv3), P0v4-P5v4, I1v2-I6v2";
 
@@ -83,16 +96,19 @@ export const tokenApiConfigSchema = z
           .max(30, "instanceCount must be at most 30")
           .meta({ description: "number of plan instances", accepts: "integer 1-30; at least 2 in `prod` and when `zoneRedundant`" }),
         /**
-         * Spread instances over availability zones; needs a Premium/Isolated v2+ SKU and 2+ instances. The egress is
+         * Spread instances over availability zones; needs a zone-capable SKU (ZONE_REDUNDANT_PLAN_FAMILIES) and 2+ instances. The egress is
          * not zone-redundant with it: with the private network, every outbound call goes through the Standard NAT
          * gateway, "a zonal resource" (https://learn.microsoft.com/azure/nat-gateway/nat-overview), so one zone's
          * outage cuts egress for instances in every zone. The zone-redundant StandardV2 SKU is not in azure-native's
          * network API (2024-05-01, NatGatewaySkuName: Standard only); README "Deploy to Azure" says so.
          */
-        zoneRedundant: z.boolean().default(false).meta({
-          description: "spreads the instances over availability zones (the private network's NAT gateway egress stays in one zone)",
-          accepts: "boolean; needs a Premium v2/v3/v4 or Isolated v2 SKU; must be `true` in `prod` when the SKU supports zones",
-        }),
+        zoneRedundant: z
+          .boolean()
+          .default(false)
+          .meta({
+            description: "spreads the instances over availability zones (the private network's NAT gateway egress stays in one zone)",
+            accepts: `boolean; needs a ${ZONE_REDUNDANT_PLAN_HELP} SKU; must be \`true\` in \`prod\` when the SKU supports zones`,
+          }),
       })
       .strict()
       .superRefine((p, ctx) => {
@@ -100,7 +116,7 @@ export const tokenApiConfigSchema = z
           ctx.addIssue({
             code: "custom",
             path: ["zoneRedundant"],
-            message: `zoneRedundant needs a Premium v2/v3/v4 or Isolated v2 SKU; got ${p.skuName}`,
+            message: `zoneRedundant needs a ${ZONE_REDUNDANT_PLAN_HELP} SKU; got ${p.skuName}`,
           });
         }
         if (p.zoneRedundant && p.instanceCount < 2) {
@@ -135,11 +151,14 @@ export const tokenApiConfigSchema = z
         issuer: z
           .url()
           .refine((u) => u.startsWith("https://"), "issuer must be an https:// URL")
-          .meta({ description: "accepted `iss` of caller JWTs (`OIDC_ISSUER`)", accepts: "`https://` URL" }),
-        audience: z
-          .string()
-          .min(1, "audience must not be empty")
-          .meta({ description: "accepted `aud` of caller JWTs (`OIDC_AUDIENCE`)", accepts: "non-empty string" }),
+          .meta({
+            description: "accepted `iss` of caller JWTs (`OIDC_ISSUER`)",
+            accepts: `\`https://\` URL; Entra ID: \`https://${ENTRA_LOGIN_HOST}/<tenant id GUID>/v2.0\``,
+          }),
+        audience: z.string().min(1, "audience must not be empty").meta({
+          description: "accepted `aud` of caller JWTs (`OIDC_AUDIENCE`)",
+          accepts: "non-empty string; with an Entra ID issuer the API registration's client id (GUID)",
+        }),
         requiredScope: z
           .string()
           .min(1)
@@ -151,7 +170,10 @@ export const tokenApiConfigSchema = z
           defaultText: "unset (discovered from the issuer's `/.well-known/openid-configuration`)",
         }),
       })
-      .strict(),
+      .strict()
+      .superRefine((oidc, ctx) => {
+        for (const problem of entraOidcProblems(oidc)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+      }),
     token: z
       .object({
         allowedScopes: z

@@ -3,7 +3,8 @@
 // out mid-session is replaced without the user noticing, and the pages pass axe-core with no serious violation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { seriousAccessibilityViolations, shownMessages, startWebChatStack, type WebChatStack } from "../support/web-chat";
+import { startWebChatStack, type WebChatStack } from "../../examples/web-chat/local-stack";
+import { seriousAccessibilityViolations, shownMessages } from "../support/web-chat";
 
 let stack: WebChatStack;
 beforeAll(async () => {
@@ -98,7 +99,8 @@ describe("web chat in a browser", () => {
     await alice.getByRole("textbox", { name: "Message" }).fill("still here");
     await alice.getByRole("button", { name: "Send" }).click();
     await alice.getByText("still here").waitFor();
-    expect(bearers.length).toBeGreaterThanOrEqual(2);
+    // Exactly two tokens reached ACS: the first, and the one the proactive refresh fetched (no third from a 401).
+    expect([bearers.length, tokenRequests]).toEqual([2, 2]);
     const last = JSON.parse(Buffer.from(bearers.at(-1)!.split(".")[1]!, "base64url").toString()) as { exp: number };
     // A new token, valid well past the first one's end (one hour from the emulator's moved clock).
     expect(last.exp - first.exp).toBeGreaterThanOrEqual(55 * 60);
@@ -147,13 +149,16 @@ describe("web chat in a browser", () => {
       await route.continue();
     });
     const answered = alice.waitForResponse(`${stack.env.tokenApiUrl}/api/conversations/order/1001`);
+    // The app counts finished navigations on <html data-settled-routes>; coming back online starts one more.
+    const settledRoutes = () => alice.evaluate(() => Number(document.documentElement.dataset["settledRoutes"] ?? "0"));
+    const settledBefore = await settledRoutes();
     await alice.context().setOffline(false);
     await alice.getByRole("button", { name: "Sign out" }).click();
     await alice.getByText("You signed out.").waitFor();
     release();
     await answered;
-    // Two turns of the page's event loop: the reload's answer has been handled by then.
-    await alice.evaluate(() => new Promise((resolve) => setTimeout(() => setTimeout(resolve))));
+    // The reload has finished: its answer was handled (and, the user having signed out, dropped).
+    await expect.poll(settledRoutes).toBe(settledBefore + 1);
     expect(await alice.locator("#status").textContent()).toBe("");
     expect(await alice.getByRole("heading", { level: 1 }).textContent()).toBe("Sign in to chat");
     await alice.context().close();

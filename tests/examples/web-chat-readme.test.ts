@@ -2,7 +2,7 @@
 // checks that what `npm run example:web` serves would work there: the page's config from env.json, the stack's
 // origin allowed by the token API, the emulator's chat preflight and the dev sign-in page, alice's conversation listed.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
@@ -48,8 +48,9 @@ describe("examples/web-chat README", () => {
       .join("\n")
       .replaceAll("./.local-dev/env.json", envFile)
       .replaceAll("dev:jwt -- ", `dev:jwt -- --data-dir ${dataDir} `);
-    const dev = await startDevProcess(["--data-dir", dataDir]);
+    let dev: Awaited<ReturnType<typeof startDevProcess>> | undefined;
     try {
+      dev = await startDevProcess(["--data-dir", dataDir]);
       const { stdout } = await promisify(execFile)("bash", ["-c", script], { cwd: root, timeout: 120_000 });
       const printed = JSON.parse(stdout.split("\n").find((line) => line.startsWith("{"))!) as { status: number; participants: string[] };
       expect([printed.status, printed.participants]).toEqual([201, ["alice", "bob"]]);
@@ -86,7 +87,8 @@ describe("examples/web-chat README", () => {
       expect(list.headers.get("access-control-allow-origin")).toBe(origin);
       expect(((await list.json()) as { items: Array<{ topic: string }> }).items.map((c) => c.topic)).toEqual(["Order 1234"]);
     } finally {
-      await dev.stop();
+      await dev?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   }, 240_000);
 });

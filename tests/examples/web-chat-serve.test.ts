@@ -4,16 +4,19 @@ import { execFile } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { webChatOrigin } from "../../examples/web-chat/site";
 
 const root = join(__dirname, "..", "..");
+/** The origin the example must be served on (the dev stack's http://localhost origin), and its port. */
+const origin = webChatOrigin();
 
 describe("npm run example:web", () => {
-  it("with port 5173 held, exits 1 with one line naming the origin the stack allows", async () => {
+  it(`with port ${origin.port} held, exits 1 with one line naming the origin the stack allows`, async () => {
     // Held by this test, or already by someone else (an example:web running on this machine): either way, held.
     const squatter: Server | undefined = await new Promise((resolve) => {
       const server = createServer();
       server.once("error", () => resolve(undefined));
-      server.listen(5173, "localhost", () => resolve(server));
+      server.listen(Number(origin.port), "localhost", () => resolve(server));
     });
     try {
       const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
@@ -26,8 +29,7 @@ describe("npm run example:web", () => {
       });
       expect(result).toEqual({
         code: 1,
-        stderr:
-          "error: Port 5173 is already in use: the app must be served on http://localhost:5173, the origin the stack allows (stop what holds the port)\n",
+        stderr: `error: Port ${origin.port} is already in use: the app must be served on ${origin.origin}, the origin the stack allows (stop what holds the port)\n`,
       });
     } finally {
       await new Promise<void>((resolve) => (squatter ? squatter.close(() => resolve()) : resolve()));

@@ -12,6 +12,7 @@ import { webAppserviceplanEnableZoneRedundancy } from "../../policies/web-appser
 import { webAppserviceplanEnforceMinimumTier } from "../../policies/web-appserviceplan-enforce-minimum-tier";
 import { dotnetVersionProblem, webWebappDisallowEndOfLifeRuntime } from "../../policies/web-webapp-disallow-end-of-life-runtime";
 import { webWebappEnableAlwaysOn } from "../../policies/web-webapp-enable-always-on";
+import { supportsZoneRedundancy } from "../../components/token-api-host/config";
 import { mutate, runResource } from "./helpers";
 
 const COMPONENT = "azure-native:applicationinsights:Component";
@@ -161,11 +162,31 @@ describe("App Service plan: minimum tier, instance count, zone redundancy (Azure
     ]);
     expect((await runResource(p, PLAN, mutate(mutate(plan, "sku", { name: "B1", capacity: 1 }), "zoneRedundant", false))).messages).toEqual(
       [
-        `${PLAN} 'asp-acsplat-token-prod-weu' uses SKU 'B1', which cannot be zone-redundant (P1v3, P1mv3, P2v3, P2mv3, P3v3, P3mv3, P4mv3, ` +
-          "P5mv3, P1v2, P2v2, P3v2, EP1, EP2, EP3 can).",
+        `${PLAN} 'asp-acsplat-token-prod-weu' uses SKU 'B1', which cannot be zone-redundant (Premium v2/v3/v4 or Isolated v2 SKUs can).`,
         `${PLAN} 'asp-acsplat-token-prod-weu' is not zone-redundant (zoneRedundant false).`,
       ],
     );
+    // The SKUs the stack config accepts as zone-redundant pass the rule too (one list: policies/deployability-facts.ts).
+    for (const name of ["P0v3", "P1mv3", "P1v4", "P2mv4", "I1v2", "P1v2"]) {
+      expect([
+        name,
+        supportsZoneRedundancy(name),
+        (await runResource(p, PLAN, mutate(plan, "sku", { name, capacity: 2 }))).messages,
+      ]).toEqual([name, true, []]);
+    }
+    for (const name of ["S1", "B3", "EP1"]) {
+      expect([
+        name,
+        supportsZoneRedundancy(name),
+        (await runResource(p, PLAN, mutate(plan, "sku", { name, capacity: 2 }))).messages,
+      ]).toEqual([
+        name,
+        false,
+        [
+          `${PLAN} 'asp-acsplat-token-prod-weu' uses SKU '${name}', which cannot be zone-redundant (Premium v2/v3/v4 or Isolated v2 SKUs can).`,
+        ],
+      ]);
+    }
     const elsewhere = mutate(mutate(plan, "location", "westcentralus"), "zoneRedundant", false);
     expect((await runResource(p, PLAN, elsewhere, { regionsWithoutZones: ["westcentralus"] })).messages).toEqual([]);
   });

@@ -260,20 +260,32 @@ describe("parseConfig", () => {
       "storage firewall address as a /32",
       (c) => void (c.storage = { ...c.storage, allowedIpRanges: ["203.0.113.7/32"] }),
       [
-        'acs-platform:storage.allowedIpRanges[0] must be a public IPv4 address or a CIDR range of prefix /30 or shorter (a /31 or /32 is one address); got "203.0.113.7/32"',
+        'acs-platform:storage.allowedIpRanges[0] must be a CIDR range of prefix /30 or shorter: storage IP rules take no /31 or /32 range, list its addresses one by one instead; got "203.0.113.7/32"',
       ],
     ],
     [
       "storage firewall address in a private range",
       (c) => void (c.storage = { ...c.storage, allowedIpRanges: ["10.1.0.0/16"] }),
       [
-        "acs-platform:storage.allowedIpRanges[0] must be a public IPv4 address or range: private (RFC 1918) ranges are not allowed in storage IP rules",
+        'acs-platform:storage.allowedIpRanges[0] must be a public internet IPv4 address or range: it overlaps 10.0.0.0/8, private (RFC 1918), which storage IP rules do not accept (a subnet of your own network is admitted by the virtual network rule); got "10.1.0.0/16"',
       ],
     ],
     [
       "storage soft delete beyond a year",
       (c) => void (c.storage = { ...c.storage, softDeleteRetentionDays: 400 }),
       ["acs-platform:storage.softDeleteRetentionDays must be at most 365; got 400"],
+    ],
+    [
+      "an Entra issuer naming the tenant by domain (what the example stacks said before)",
+      (c) =>
+        void (c.tokenApi = {
+          ...c.tokenApi,
+          oidc: { issuer: "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0", audience: "api://acs-platform-token" },
+        }),
+      [
+        'acs-platform:tokenApi.oidc.issuer must be https://login.microsoftonline.com/<tenant id>/v2.0 with the tenant id a GUID (Entra admin center, Overview, Tenant ID), the `iss` of v2.0 access tokens; got "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0"',
+        "acs-platform:tokenApi.oidc.audience must be the token API registration's Application (client) ID, a GUID, when the issuer is Entra ID: the `aud` of v2.0 access tokens is always the API's client id; got \"api://acs-platform-token\"",
+      ],
     ],
     [
       "token API storage SKU",

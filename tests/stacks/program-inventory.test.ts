@@ -194,8 +194,8 @@ describe("event routing and token API outputs", () => {
     expect(prod.outputs).toMatchObject({
       tokenApiUrl: "https://app-acsplat-token-prod-weu-pmnwl.azurewebsites.net",
       tokenApiHostName: "app-acsplat-token-prod-weu-pmnwl.azurewebsites.net",
-      tokenApiAudience: "api://acs-platform-token",
-      oidcIssuer: "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0",
+      tokenApiAudience: "22222222-2222-2222-2222-222222222222",
+      oidcIssuer: "https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0",
       eventGridSystemTopicName: "evgt-acsplat-acs-prod-weu",
       eventQueueNames: ["email-delivery", "sms-delivery", "chat-messages"],
       eventStorageAccountName: "stacsplatevtprodweupmnwl",

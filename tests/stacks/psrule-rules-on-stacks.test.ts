@@ -1,5 +1,6 @@
-// The PSRule for Azure rules of issue #29's second half on the real stacks: prod has no unrecorded failure (its one
-// violation, Azure.Log.Replication, is a reviewed exception), dev's failures are exactly its recorded trade-offs, and
+// The PSRule for Azure rules of issue #29's second half on the real stacks: prod has no unrecorded failure (its three
+// violations, Azure.Log.Replication and the package account's Azure.Storage.LocalAuth and Azure.Storage.Firewall, are
+// reviewed exceptions), dev's failures are exactly its recorded trade-offs, and
 // each rule, broken again in prod by a stack-file copy or by the input the program sent before its fix, makes the
 // plan fail (exit 1) naming the policy that enforces it; the mapping names the PSRule rule beside the policy.
 import * as path from "node:path";

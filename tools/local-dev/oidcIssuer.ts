@@ -9,6 +9,8 @@ import { TOKEN_API_DEFAULTS } from "../../services/token-api/src/settings";
 export const LOCAL_AUDIENCE = "api://acs-token-api-local";
 /** The scope local tokens carry: the one the token API requires when OIDC_REQUIRED_SCOPE is unset (as `npm run dev` leaves it). */
 export const LOCAL_SCOPE = TOKEN_API_DEFAULTS.requiredScope;
+/** Lifetime of a locally minted token (and of the dev sign-in's), seconds: an hour, like an Entra access token's default. */
+export const LOCAL_TOKEN_TTL_SECONDS = 3600;
 
 /** The signing key as stored on disk, so `npm run dev:jwt` can mint tokens for a running `npm run dev`. */
 export interface StoredSigningKey {
@@ -20,7 +22,7 @@ export interface StoredSigningKey {
 export interface MintOptions {
   /** Extra or overriding claims (`scp`, `roles`, `aud`, `iss`, `exp`, `nbf`, ...). `undefined` removes one. */
   claims?: Record<string, unknown>;
-  /** Lifetime from now, seconds (default 3600). */
+  /** Lifetime from now, seconds (default LOCAL_TOKEN_TTL_SECONDS). */
   ttlSeconds?: number;
   /** Signs with this key instead of the issuer's (forged-token tests). */
   key?: CryptoKey | Uint8Array;
@@ -79,7 +81,7 @@ export async function mintLocalToken(
     sub,
     iat: now,
     nbf: now,
-    exp: now + (options.ttlSeconds ?? 3600),
+    exp: now + (options.ttlSeconds ?? LOCAL_TOKEN_TTL_SECONDS),
     scp: LOCAL_SCOPE,
     ...options.claims,
   };
@@ -210,7 +212,7 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
     }
     const user = params.get("user") ?? "";
     if (!DEV_USER_PATTERN.test(user)) return refuse(`user "${user}" is not accepted: 1..64 of A-Z a-z 0-9 . _ @ -`);
-    const ttlSeconds = 3600;
+    const ttlSeconds = LOCAL_TOKEN_TTL_SECONDS;
     const token = await mintLocalToken(key, issuer, audience, user, { ttlSeconds });
     // Back to the app with the token in the fragment (never sent to a server, nor in a Referer).
     const fragment = new URLSearchParams({ access_token: token, token_type: "Bearer", expires_in: String(ttlSeconds), state });

@@ -96,6 +96,8 @@ class App {
   private leaveView: () => void = () => undefined;
   /** Counts views (and sign-outs): work begun for an older one neither renders nor reports when it ends. */
   private generation = 0;
+  /** How many calls of route() have finished (`<html data-settled-routes>`). */
+  private settledRoutes = 0;
   /** The open conversation's thread, for real-time events. */
   private onRealtimeMessage: ((message: ShownMessage, threadId: string) => void) | undefined;
 
@@ -174,7 +176,20 @@ class App {
     this.renderSignIn(reason);
   }
 
+  /**
+   * Opens the view of the current URL. When it has finished (rendered, refused, or overtaken by a newer view or a
+   * sign-out), `<html data-settled-routes>` counts it: a signal that work begun for a view is over, for tests
+   * (tests/browser/web-chat.test.ts) and for anyone watching the page.
+   */
   private async route(): Promise<void> {
+    try {
+      await this.openView();
+    } finally {
+      document.documentElement.dataset["settledRoutes"] = String(++this.settledRoutes);
+    }
+  }
+
+  private async openView(): Promise<void> {
     this.leaveView();
     this.leaveView = () => undefined;
     const generation = ++this.generation;

@@ -50,7 +50,10 @@ beforeAll(async () => {
         subscriptionId: "00000000-0000-0000-0000-000000000001",
         tokenApi: tokenApiConfigSchema.parse({
           plan: { skuName: "P1v3", instanceCount: 2, zoneRedundant: true },
-          oidc: { issuer: "https://login.microsoftonline.com/tenant/v2.0", audience: "api://acs-token" },
+          oidc: {
+            issuer: "https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0",
+            audience: "22222222-2222-2222-2222-222222222222",
+          },
           packagePath: "does/not/exist/token-api.zip",
         }),
         acsEndpoint: "https://acs.example/",

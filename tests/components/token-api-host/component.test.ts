@@ -21,7 +21,10 @@ const appInsightsId = `${rg}/Microsoft.Insights/components/appi-acs-prod-weu`;
 const cfg = tokenApiConfigSchema.parse({
   plan: { skuName: "P1v3", instanceCount: 2, zoneRedundant: true },
   corsAllowedOrigins: ["https://app.example.com", "http://localhost:5173"],
-  oidc: { issuer: "https://login.microsoftonline.com/tenant/v2.0", audience: "api://acs-token" },
+  oidc: {
+    issuer: "https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0",
+    audience: "22222222-2222-2222-2222-222222222222",
+  },
 });
 
 let plan: PlanResult;
@@ -177,8 +180,8 @@ describe("TokenApiHost", () => {
       { name: "KEY_VAULT_URI", value: "https://kv-acs-prod-weu-abcde.vault.azure.net/" },
       { name: "ACS_SECRET_NAME", value: "acs-connection-string" },
       { name: "SECRET_REFRESH_SECONDS", value: "300" },
-      { name: "OIDC_ISSUER", value: "https://login.microsoftonline.com/tenant/v2.0" },
-      { name: "OIDC_AUDIENCE", value: "api://acs-token" },
+      { name: "OIDC_ISSUER", value: "https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0" },
+      { name: "OIDC_AUDIENCE", value: "22222222-2222-2222-2222-222222222222" },
       { name: "OIDC_REQUIRED_SCOPE", value: "acs.token" },
       { name: "MAPPING_TABLE_ENDPOINT", value: "https://stacstokprodweuabcde.table.core.windows.net" },
       { name: "MAPPING_TABLE_NAME", value: "acsidentities" },

@@ -11,7 +11,10 @@ import {
 
 const base = {
   plan: { skuName: "B1", instanceCount: 1 },
-  oidc: { issuer: "https://login.microsoftonline.com/t/v2.0", audience: "api://acs-token" },
+  oidc: {
+    issuer: "https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0",
+    audience: "22222222-2222-2222-2222-222222222222",
+  },
 };
 
 describe("tokenApiConfigSchema", () => {
@@ -93,6 +96,35 @@ describe("tokenApiConfigSchema", () => {
     expect(badRole.success ? [] : badRole.error.issues.map((i) => [i.path.join("."), i.message])).toEqual([
       ["conversations.joinRoles.case.0", "a join role has no spaces, ';', '|' or '='"],
     ]);
+  });
+});
+
+describe("an Entra ID issuer", () => {
+  const issuerMessage = (issuer: string) =>
+    `must be https://login.microsoftonline.com/<tenant id>/v2.0 with the tenant id a GUID (Entra admin center, Overview, Tenant ID), the \`iss\` of v2.0 access tokens; got ${JSON.stringify(issuer)}`;
+  const audienceMessage = (audience: string) =>
+    `must be the token API registration's Application (client) ID, a GUID, when the issuer is Entra ID: the \`aud\` of v2.0 access tokens is always the API's client id; got ${JSON.stringify(audience)}`;
+  const issues = (oidc: { issuer: string; audience: string }) =>
+    tokenApiConfigSchema.safeParse({ ...base, oidc }).error?.issues.map((i) => [i.path.join("."), i.message]) ?? [];
+
+  it.each([
+    ["https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0"],
+    ["https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111"],
+    ["https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0/"],
+    ["https://login.microsoftonline.com/common/v2.0"],
+  ])("refuses %s, naming the field", (issuer) => {
+    expect(issues({ issuer, audience: base.oidc.audience })).toEqual([["oidc.issuer", issuerMessage(issuer)]]);
+  });
+
+  it("refuses an api:// audience beside an Entra issuer", () => {
+    expect(issues({ issuer: base.oidc.issuer, audience: "api://acs-platform-token" })).toEqual([
+      ["oidc.audience", audienceMessage("api://acs-platform-token")],
+    ]);
+  });
+
+  it("accepts the tenant GUID and client id GUID, and leaves other issuers alone", () => {
+    expect(issues(base.oidc)).toEqual([]);
+    expect(issues({ issuer: "https://idp.example.com/realms/acs", audience: "api://acs-token" })).toEqual([]);
   });
 });
 

@@ -38,6 +38,7 @@ const clis = [
   "bench:archive-chat",
   "bench:conversations",
   "bench:web-chat",
+  "example:screenshots",
 ];
 
 /** `tsx file` runs as `node --import tsx file`, `node file` as itself: the same process npm would start, without npm. */

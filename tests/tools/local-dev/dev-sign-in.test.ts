@@ -2,9 +2,18 @@
 // browser origins with a token the token API accepts, and is absent unless asked for.
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEV_SIGN_IN_PATH, LOCAL_AUDIENCE, LOCAL_SCOPE, startOidcIssuer, type OidcIssuer } from "../../../tools/local-dev/oidcIssuer";
+import { webChatOrigin } from "../../../examples/web-chat/site";
+import {
+  DEV_SIGN_IN_PATH,
+  LOCAL_AUDIENCE,
+  LOCAL_SCOPE,
+  LOCAL_TOKEN_TTL_SECONDS,
+  startOidcIssuer,
+  type OidcIssuer,
+} from "../../../tools/local-dev/oidcIssuer";
 
-const origin = "http://localhost:5173";
+/** The web chat example's origin (the dev stack's http://localhost origin), the page the sign-in returns to. */
+const origin = webChatOrigin().origin;
 let issuer: OidcIssuer;
 let plain: OidcIssuer;
 beforeAll(async () => {
@@ -37,7 +46,11 @@ describe("dev sign-in", () => {
     const location = new URL(response.headers.get("location")!);
     expect(`${location.origin}${location.pathname}${location.search}`).toBe(`${origin}/?x=1`);
     const fragment = new URLSearchParams(location.hash.slice(1));
-    expect([fragment.get("token_type"), fragment.get("expires_in"), fragment.get("state")]).toEqual(["Bearer", "3600", "s2"]);
+    expect([fragment.get("token_type"), fragment.get("expires_in"), fragment.get("state")]).toEqual([
+      "Bearer",
+      String(LOCAL_TOKEN_TTL_SECONDS),
+      "s2",
+    ]);
     const claims = decodeJwt(fragment.get("access_token")!);
     expect([claims.iss, claims.aud, claims.sub, claims.scp]).toEqual([issuer.issuer, LOCAL_AUDIENCE, "bob", LOCAL_SCOPE]);
   });

@@ -1,5 +1,6 @@
-// The PSRule rules of issue #29 through `npm run plan` in a fresh process: prod's plan passes with its one reviewed
-// exception listed as excepted, and a copy of Pulumi.prod.yaml on a Basic plan exits 1 naming the policies that hold
+// The PSRule rules of issue #29 through `npm run plan` in a fresh process: prod's plan passes with its three reviewed
+// exceptions (Azure.Log.Replication, and the package account's Azure.Storage.LocalAuth and Azure.Storage.Firewall)
+// listed as excepted, and a copy of Pulumi.prod.yaml on a Basic plan exits 1 naming the policies that hold
 // Azure.AppService.MinPlan and Azure.AppService.AvailabilityZone. (Every rule in process: tests/stacks/psrule-rules-on-stacks.test.ts.)
 import { describe, expect, it } from "vitest";
 import { stackFileCopy } from "../../support/stack-files";
