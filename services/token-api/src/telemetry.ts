@@ -109,7 +109,7 @@ export async function enableAzureMonitor(
 
 /**
  * The distro reads optional JSON settings from APPLICATIONINSIGHTS_CONFIGURATION_CONTENT, else from a file it finds
- * relative to its own module's folder (@azure/monitor-opentelemetry shared/jsonConfig.js, through `import.meta.url`).
+ * relative to its own module's folder (@azure/monitor-opentelemetry/dist/commonjs/shared/jsonConfig.js, through `import.meta.url`).
  * Bundled, that folder does not exist: it logged "Failed to load JSON config file values." at every start and ignored
  * APPLICATIONINSIGHTS_CONFIGURATION_FILE. So the content is given directly: the file's, read relative to the site
  * root (the working directory), or an empty object. A file that cannot be read stops the start with its setting named.

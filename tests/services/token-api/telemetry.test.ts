@@ -131,7 +131,7 @@ beforeAll(async () => {
       APPLICATIONINSIGHTS_STATSBEAT_DISABLED: "true",
       // Every trace: the distro's default sampler keeps about 5 traces a second, judged by the time between spans, so
       // requests in quick succession are dropped at random. @azure/monitor-opentelemetry reads the standard
-      // OpenTelemetry variable (shared/envConfig.js); production keeps the default.
+      // OpenTelemetry variable (@azure/monitor-opentelemetry/dist/commonjs/shared/envConfig.js); production keeps the default.
       OTEL_TRACES_SAMPLER: "always_on",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -251,7 +251,7 @@ describe("telemetry from the deployable as shipped", () => {
 
   it("tries nothing beyond loopback but the distro's Azure VM metadata probe", () => {
     // @opentelemetry/resource-detector-azure's azureVmDetector, which @azure/monitor-opentelemetry always runs
-    // (shared/config.js _initializeVmResourceAsync); the guard refused it.
+    // (@azure/monitor-opentelemetry/dist/commonjs/shared/config.js _initializeVmResourceAsync); the guard refused it.
     const refused = [...stderr.matchAll(/loopback-only: refused (\S+)/g)].map((m) => m[1]);
     expect(new Set(refused)).toEqual(new Set(["169.254.169.254:80"]));
   });
