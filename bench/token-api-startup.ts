@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { readZip } from "../services/token-api/scripts/zip";
 import { CODE_CACHE_DIR } from "../services/token-api/src/codeCache";
 import { ExitCode, UsageError, main, type CommandSpec } from "../tools/cli-kit";
@@ -79,14 +79,18 @@ interface Start {
   cpuMs: number | undefined;
 }
 
-/** Resolves once `dir` holds a file (a code cache written, not one being written), or after 10 s. */
+/**
+ * A finished code cache, not one being written: the bundle's own is `<hash>-<node>-<arch>.bin` (its partial file ends
+ * in `.tmp`), Node's compile cache names its files by a hex hash with no extension (its partial files, `<hash>.XXXXXX`,
+ * are renamed when complete, so one may vanish between listing and stat).
+ */
+const finishedCache = (dir: string, name: string): boolean =>
+  (name.endsWith(".bin") || !basename(name).includes(".")) && statSync(join(dir, name), { throwIfNoEntry: false })?.isFile() === true;
+
+/** Resolves once `dir` holds a finished code cache, or after 10 s. */
 async function cacheWritten(dir: string): Promise<void> {
   for (let waited = 0; waited < 10_000; waited += 50) {
-    if (
-      existsSync(dir) &&
-      readdirSync(dir, { recursive: true }).some((name) => !String(name).endsWith(".tmp") && statSync(join(dir, String(name))).isFile())
-    )
-      return;
+    if (existsSync(dir) && readdirSync(dir, { recursive: true }).some((name) => finishedCache(dir, String(name)))) return;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
