@@ -38,6 +38,7 @@ const unitTests = [
   "tests/examples/web-chat-config.test.ts",
   "tests/tools/plan/{azure-types,harness,policy-runner,cost,prices-update,exceptions}.test.ts",
   "tests/tools/psrule-counts/*.test.ts",
+  "tests/support/ci-summary.test.ts",
 ];
 
 /** The web chat example in headless system Chromium (`npm run test:browser`): one browser, one local environment. */

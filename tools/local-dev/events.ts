@@ -96,9 +96,12 @@ export interface AzuriteEventStorage {
  * at start-up). It also starts a table service, on a port nobody uses; the token API's table is tools/local-dev/azurite.ts,
  * its own process because tests stop and restart it alone.
  */
-async function spawnAzurite(location: string): Promise<{ queuePort: number; blobPort: number; child: ChildProcess }> {
+async function spawnAzurite(
+  location: string,
+  choosePort: () => Promise<number>,
+): Promise<{ queuePort: number; blobPort: number; child: ChildProcess }> {
   const entry = join(dirname(require.resolve("azurite/package.json")), "dist", "src", "azurite.js");
-  const [queuePort, blobPort, unusedTablePort] = [await freePort(), await freePort(), await freePort()];
+  const [queuePort, blobPort, unusedTablePort] = [await choosePort(), await choosePort(), await choosePort()];
   const ports = ["--queuePort", String(queuePort), "--blobPort", String(blobPort), "--tablePort", String(unusedTablePort)];
   const child = spawn(
     process.execPath,
@@ -127,6 +130,23 @@ async function spawnAzurite(location: string): Promise<{ queuePort: number; blob
   return { queuePort, blobPort, child };
 }
 
+/**
+ * spawnAzurite, again on new ports when one it chose was taken before Azurite bound it (EADDRINUSE: freePort closes
+ * its probe, so a parallel test may take the port in between), as startAzuriteTables does (./azurite.ts).
+ */
+async function spawnAzuriteOnFreePorts(
+  location: string,
+  choosePort: () => Promise<number>,
+): Promise<{ queuePort: number; blobPort: number; child: ChildProcess }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnAzurite(location, choosePort);
+    } catch (error) {
+      if (attempt === 3 || !/exited before it started: [^]*EADDRINUSE/.test(String(error))) throw error;
+    }
+  }
+}
+
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((done) => {
@@ -136,10 +156,16 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts Azurite's queue and blob services (one child process) with state under `location`. */
-export async function startAzuriteEventStorage(location: string): Promise<AzuriteEventStorage> {
+/**
+ * Starts Azurite's queue and blob services (one child process) with state under `location`. `choosePort` picks each
+ * port (a free one; tests hand it a taken one to show the retry).
+ */
+export async function startAzuriteEventStorage(
+  location: string,
+  choosePort: () => Promise<number> = freePort,
+): Promise<AzuriteEventStorage> {
   mkdirSync(location, { recursive: true });
-  const azurite = await spawnAzurite(location);
+  const azurite = await spawnAzuriteOnFreePorts(location, choosePort);
   const queueEndpoint = `http://127.0.0.1:${azurite.queuePort}/${DEV_ACCOUNT}`;
   const blobEndpoint = `http://127.0.0.1:${azurite.blobPort}/${DEV_ACCOUNT}`;
   return {
