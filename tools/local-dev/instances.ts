@@ -64,6 +64,8 @@ export interface TokenApiInstance {
 
 export interface InstanceOptions {
   id: string;
+  /** Picks the port when `port` is not given (default: a free one; a test hands it a taken one to show the retry). */
+  choosePort?: () => Promise<number>;
   env: Record<string, string>;
   port?: number;
   logStream?: DestinationStream;
@@ -72,10 +74,28 @@ export interface InstanceOptions {
 
 /** One token API process; `start()` again after `stop()` reuses the same port. */
 export async function tokenApiInstance(options: InstanceOptions): Promise<TokenApiInstance> {
-  const port = options.port || (await freePort());
+  const choosePort = options.choosePort ?? freePort;
+  let port = options.port || (await choosePort());
   let child: ChildProcess | undefined;
+  let listenedOnce = false;
 
+  // A port chosen here can be taken by another process before the server binds it (freePort closes its probe): the
+  // first start then exits with EADDRINUSE and is tried again on a new port. Once it has listened, a restart keeps
+  // its port (callers hold the URL), as does a port the caller fixed.
   const start = async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await startOnce();
+        listenedOnce = true;
+        return;
+      } catch (error) {
+        if (listenedOnce || options.port || attempt === 3 || !/EADDRINUSE/.test(String(error))) throw error;
+        port = await choosePort();
+      }
+    }
+  };
+
+  const startOnce = async () => {
     if (child) return;
     const spawned = spawn(process.execPath, ["--enable-source-maps", serverEntry()], {
       cwd: repoRoot,
@@ -139,8 +159,12 @@ export async function tokenApiInstance(options: InstanceOptions): Promise<TokenA
 
   return {
     id: options.id,
-    url: `http://127.0.0.1:${port}`,
-    port,
+    get url() {
+      return `http://127.0.0.1:${port}`;
+    },
+    get port() {
+      return port;
+    },
     running: () => child !== undefined,
     start,
     stop: () => waitForExit("SIGTERM"),

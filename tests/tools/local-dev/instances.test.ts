@@ -3,6 +3,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
+import { freePort } from "../../../tools/local-dev/azurite";
 import { tokenApiInstance } from "../../../tools/local-dev/instances";
 
 describe("tokenApiInstance", () => {
@@ -26,6 +27,43 @@ describe("tokenApiInstance", () => {
       const afterExit = healthPolls;
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(healthPolls).toBe(afterExit);
+    } finally {
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    }
+  });
+
+  it("starts on a new port when the one it chose is taken before it binds (EADDRINUSE), and keeps that port", async () => {
+    const squatter = createServer((_req, res) => res.writeHead(503).end());
+    await new Promise<void>((resolve) => squatter.listen(0, "127.0.0.1", () => resolve()));
+    const taken = (squatter.address() as AddressInfo).port;
+    let chosen = 0;
+    const choosePort = () => (chosen++ === 0 ? Promise.resolve(taken) : freePort());
+    const env = {
+      LOG_LEVEL: "silent",
+      ACS_AUTH_MODE: "managed-identity",
+      ACS_ENDPOINT: "https://127.0.0.1:9/",
+      AZURE_STATIC_BEARER_TOKEN: "instances-test",
+      OIDC_ISSUER: "https://127.0.0.1:9/",
+      OIDC_JWKS_URI: "https://127.0.0.1:9/keys",
+      OIDC_AUDIENCE: "api://instances-test",
+      MAPPING_TABLE_CONNECTION_STRING:
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;",
+    };
+    try {
+      const instance = await tokenApiInstance({ id: "local-port-retry", env, choosePort });
+      expect(instance.port).toBe(taken);
+      await instance.start();
+      try {
+        expect(chosen).toBe(2);
+        expect(instance.port).not.toBe(taken);
+        expect(instance.url).toBe(`http://127.0.0.1:${instance.port}`);
+        expect((await fetch(`${instance.url}/healthz`)).status).toBe(200);
+        await instance.stop();
+        await instance.start();
+        expect([chosen, (await fetch(`${instance.url}/healthz`)).status]).toEqual([2, 200]);
+      } finally {
+        await instance.stop();
+      }
     } finally {
       await new Promise<void>((resolve) => squatter.close(() => resolve()));
     }
