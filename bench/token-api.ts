@@ -143,14 +143,19 @@ async function startBareFastify(body: string): Promise<Server> {
 const body = process.env.BENCH_BODY;
 app.post("/api/token", (request, reply) => { reply.type("application/json; charset=utf-8").send(body); });
 app.listen({ port: ${port}, host: "127.0.0.1" }).then(() => process.stdout.write("listening\\n"));`;
+  return startPeer("bare fastify", script, port, { BENCH_BODY: body });
+}
+
+/** Runs a peer's script (`node -e`) from the repository root and resolves once it prints that it listens on `port`. */
+async function startPeer(label: string, script: string, port: number, env: Record<string, string>): Promise<Server> {
   const child = spawn(process.execPath, ["-e", script], {
     cwd: root,
-    env: { ...process.env, BENCH_BODY: body },
+    env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolvePromise, reject) => {
     child.stdout!.once("data", () => resolvePromise());
-    child.once("exit", (code) => reject(new Error(`bare fastify exited with ${code}`)));
+    child.once("exit", (code) => reject(new Error(`${label} exited with ${code}`)));
   });
   return {
     url: `http://127.0.0.1:${port}`,
@@ -182,31 +187,13 @@ app.post("/api/token", async () => {
   return { token, expiresOn: expiresOn.toISOString(), acsUserId };
 });
 app.listen({ port: ${port}, host: "127.0.0.1" }).then(() => process.stdout.write("listening\\n"));`;
-  const child = spawn(process.execPath, ["-e", script], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_EXTRA_CA_CERTS: caCertPath,
-      BENCH_CONNECTION_STRING: connectionString,
-      BENCH_USERS_FILE: userIdsFile,
-      BENCH_SCOPES: JSON.stringify(TOKEN_API_DEFAULTS.allowedScopes),
-      BENCH_MINUTES: String(TOKEN_API_DEFAULTS.defaultLifetimeMinutes),
-    },
-    stdio: ["ignore", "pipe", "inherit"],
+  return startPeer("the SDK peer", script, port, {
+    NODE_EXTRA_CA_CERTS: caCertPath,
+    BENCH_CONNECTION_STRING: connectionString,
+    BENCH_USERS_FILE: userIdsFile,
+    BENCH_SCOPES: JSON.stringify(TOKEN_API_DEFAULTS.allowedScopes),
+    BENCH_MINUTES: String(TOKEN_API_DEFAULTS.defaultLifetimeMinutes),
   });
-  await new Promise<void>((resolvePromise, reject) => {
-    child.stdout!.once("data", () => resolvePromise());
-    child.once("exit", (code) => reject(new Error(`the SDK peer exited with ${code}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    pid: child.pid!,
-    stop: () =>
-      new Promise<void>((r) => {
-        child.once("exit", () => r());
-        child.kill("SIGTERM");
-      }),
-  };
 }
 
 /** p50, p99 and mean of exact latencies (ms). */

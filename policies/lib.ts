@@ -218,3 +218,21 @@ function keepPulumiType(from: unknown, to: unknown): void {
   const t = (from as { __pulumiType?: unknown }).__pulumiType;
   if (typeof t === "string") (to as { __pulumiType: string }).__pulumiType = t;
 }
+
+/**
+ * The knob of the zone-redundancy policies (network-publicip-configure-zones, web-appserviceplan-enable-zone-redundancy):
+ * regions (ARM location names) without availability zones, where a resource needs none. PSRule reads them from its
+ * provider data; the stacks' regions all have three zones (Learn https://learn.microsoft.com/azure/reliability/regions-list).
+ */
+export const REGIONS_WITHOUT_ZONES_SCHEMA = {
+  type: "array" as const,
+  items: { type: "string" as const },
+  default: [] as string[],
+  description: "Regions (ARM location names) that have no availability zones; a resource there needs no zones.",
+};
+
+/** Whether the resource is in a region the policy's config lists as having no availability zones. */
+export function inRegionWithoutZones(props: Props, args: ResourceValidationArgs): boolean {
+  const { regionsWithoutZones = [] } = args.getConfig<{ regionsWithoutZones?: string[] }>();
+  return typeof props.location === "string" && regionsWithoutZones.includes(props.location.toLowerCase());
+}

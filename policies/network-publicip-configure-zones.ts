@@ -7,7 +7,7 @@
 // create-only (policies/azure-types.ts): adding them replaces the address.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { ZONE_REDUNDANT_ZONES as ZONES } from "./deployability-facts";
-import { forTypes, type Grouped, T } from "./lib";
+import { forTypes, type Grouped, inRegionWithoutZones, REGIONS_WITHOUT_ZONES_SCHEMA, T } from "./lib";
 
 export const networkPublicipConfigureZones: ResourceValidationPolicy & Grouped = {
   name: "network-publicip-configure-zones",
@@ -19,18 +19,12 @@ export const networkPublicipConfigureZones: ResourceValidationPolicy & Grouped =
     "so update every allow-list that names the old egress IP.",
   configSchema: {
     properties: {
-      regionsWithoutZones: {
-        type: "array",
-        items: { type: "string" },
-        default: [],
-        description: "Regions (ARM location names) that have no availability zones; an IP there needs none.",
-      },
+      regionsWithoutZones: REGIONS_WITHOUT_ZONES_SCHEMA,
     },
   },
   validateResource: forTypes([T.publicIpAddress], (props, args, reportViolation) => {
-    const { regionsWithoutZones = [] } = args.getConfig<{ regionsWithoutZones?: string[] }>();
     if (String(props.sku?.name ?? "").toLowerCase() !== "standard") return;
-    if (typeof props.location === "string" && regionsWithoutZones.includes(props.location.toLowerCase())) return;
+    if (inRegionWithoutZones(props, args)) return;
     const zones: unknown[] = Array.isArray(props.zones) ? props.zones : [];
     const set = new Set(zones.map(String));
     if (set.size !== ZONES.length || !ZONES.every((z) => set.has(z))) {

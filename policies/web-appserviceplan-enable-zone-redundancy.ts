@@ -10,7 +10,7 @@
 // them is a knob, as for network-publicip-configure-zones.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { supportsZoneRedundancy, ZONE_REDUNDANT_PLAN_HELP } from "./deployability-facts";
-import { forTypes, type Grouped, T } from "./lib";
+import { forTypes, type Grouped, inRegionWithoutZones, REGIONS_WITHOUT_ZONES_SCHEMA, T } from "./lib";
 
 export const webAppserviceplanEnableZoneRedundancy: ResourceValidationPolicy & Grouped = {
   name: "web-appserviceplan-enable-zone-redundancy",
@@ -20,17 +20,11 @@ export const webAppserviceplanEnableZoneRedundancy: ResourceValidationPolicy & G
   remediationSteps: `Use a ${ZONE_REDUNDANT_PLAN_HELP} SKU with at least 2 instances and set \`zoneRedundant: true\` (stack config tokenApi.plan).`,
   configSchema: {
     properties: {
-      regionsWithoutZones: {
-        type: "array",
-        items: { type: "string" },
-        default: [],
-        description: "Regions (ARM location names) that have no availability zones; a plan there passes.",
-      },
+      regionsWithoutZones: REGIONS_WITHOUT_ZONES_SCHEMA,
     },
   },
   validateResource: forTypes([T.appServicePlan], (props, args, reportViolation) => {
-    const { regionsWithoutZones = [] } = args.getConfig<{ regionsWithoutZones?: string[] }>();
-    if (typeof props.location === "string" && regionsWithoutZones.includes(props.location.toLowerCase())) return;
+    if (inRegionWithoutZones(props, args)) return;
     const name = String(props.sku?.name ?? "");
     const plan = String(props.name ?? args.name);
     if (!supportsZoneRedundancy(name)) {
