@@ -58,9 +58,10 @@ describe("tokenApiInstance", () => {
         expect(instance.port).not.toBe(taken);
         expect(instance.url).toBe(`http://127.0.0.1:${instance.port}`);
         expect((await fetch(`${instance.url}/healthz`)).status).toBe(200);
+        const port = instance.port;
         await instance.stop();
         await instance.start();
-        expect([chosen, (await fetch(`${instance.url}/healthz`)).status]).toEqual([2, 200]);
+        expect([chosen, instance.port, (await fetch(`${instance.url}/healthz`)).status]).toEqual([2, port, 200]);
       } finally {
         await instance.stop();
       }
